@@ -1,0 +1,51 @@
+package io.coordinator.server.net;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the four-letter words (and later the actuator) read about the server's state, beyond the traffic
+ * counters the network layer keeps itself. Implemented by the request pipeline; every method is cheap and
+ * safe to call from any thread.
+ */
+public interface ServerView {
+
+    /** False until recovery finished and the server accepts clients (then 4lw say "not currently serving"). */
+    boolean isServing();
+
+    /** standalone, leader, follower, observer or read-only. */
+    String mode();
+
+    boolean isReadOnly();
+
+    long lastProcessedZxid();
+
+    int nodeCount();
+
+    long approximateDataSize();
+
+    int ephemeralCount();
+
+    int sessionCount();
+
+    /** Requests received but not yet answered. */
+    int outstandingRequests();
+
+    int watchCount();
+
+    int watchedPathCount();
+
+    int watchingSessionCount();
+
+    /** wchc: session id -> watched paths. */
+    Map<Long, List<String>> watchesBySession();
+
+    /** wchp: path -> watching session ids. */
+    Map<String, List<Long>> watchesByPath();
+
+    /** dump: session id -> its ephemeral paths. */
+    Map<Long, List<String>> ephemeralsBySession();
+
+    /** conf: key=value lines in ZooKeeper's order (clientPort, dataDir, dataLogDir, tickTime, ...). */
+    Map<String, String> configuration();
+}
