@@ -1,0 +1,271 @@
+package io.coordinator.server.app;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The server's settings, under {@code coordinator.*}. Unknown keys under the prefix and invalid values stop
+ * the app at startup with a message naming the property.
+ */
+@ConfigurationProperties(prefix = "coordinator", ignoreUnknownFields = false)
+@Validated
+public class CoordinatorProperties {
+
+    /** The four-letter words ZooKeeper knows; all are enabled by default. */
+    public static final Set<String> ALL_FOUR_LETTER_WORDS =
+            Set.of("ruok", "isro", "srvr", "stat", "mntr", "conf", "cons", "envi", "wchs", "wchc", "wchp", "dump");
+
+    /** TCP port for ZooKeeper clients. */
+    @Min(0)
+    @Max(65535)
+    private int clientPort = 2181;
+
+    /** Address the client port binds to. Loopback by default; set 0.0.0.0 to serve other hosts. */
+    @NotBlank
+    private String clientAddress = "127.0.0.1";
+
+    /** Directory for the transaction log and snapshots. */
+    @NotBlank
+    private String dataDir = "./data";
+
+    /** The basic time unit in milliseconds; session timeouts are negotiated in [2, 20] ticks by default. */
+    @Min(1)
+    private int tickTime = 2000;
+
+    /** Smallest session timeout granted, in ms; -1 means 2 x tick-time. */
+    @Min(-1)
+    private int minSessionTimeout = -1;
+
+    /** Largest session timeout granted, in ms; -1 means 20 x tick-time. */
+    @Min(-1)
+    private int maxSessionTimeout = -1;
+
+    /** Concurrent client connections allowed from one IP address; 0 = unlimited. */
+    @Min(0)
+    private int maxClientConnections = 60;
+
+    /** Largest frame accepted from a client, in bytes (ZooKeeper's jute.maxbuffer). */
+    @Min(1024)
+    private int maxPacketSize = 0xfffff;
+
+    /** How many snapshots (and the logs they need) are kept. */
+    @Min(1)
+    private int snapshotRetainCount = 3;
+
+    /** A snapshot is taken after about this many txns. */
+    @Min(1)
+    private long snapshotEveryTxns = 100_000;
+
+    /** Four-letter words answered on the client port; "*" enables all. */
+    @NotEmpty
+    private List<String> fourLetterWords = List.of("*");
+
+    /** "super:&lt;base64 sha1&gt;": a digest identity that bypasses every ACL (as zookeeper.DigestAuthenticationProvider.superDigest). */
+    private String superDigest;
+
+    /** Allow TTL nodes (ZooKeeper's zookeeper.extendedTypesEnabled). */
+    private boolean ttlNodesEnabled = false;
+
+    /** Enforce hard quota limits (QUOTAEXCEEDED). */
+    private boolean enforceQuota = true;
+
+    /** How often empty containers and expired TTL nodes are looked for. */
+    private Duration containerCheckInterval = Duration.ofSeconds(60);
+
+    /** Most container/TTL deletions per check. */
+    @Min(1)
+    private int maxContainerDeletesPerMinute = 10_000;
+
+    /** Secret (16+ characters) that session passwords are derived from; generated into the data dir when unset. */
+    private String sessionSecret;
+
+    /** Start from a ZooKeeper zoo.cfg (and the myid beside its dataDir) instead of these properties. */
+    private String zooCfg;
+
+    @AssertTrue(message = "coordinator.super-digest must look like 'super:<base64 sha1>'")
+    public boolean isSuperDigestValid() {
+        return superDigest == null || superDigest.isBlank() || superDigest.matches("[^:]+:[A-Za-z0-9+/=]{27,28}");
+    }
+
+    @AssertTrue(message = "coordinator.four-letter-words has an unknown word (known: ruok isro srvr stat mntr conf cons envi wchs wchc wchp dump, or *)")
+    public boolean isFourLetterWordsValid() {
+        return fourLetterWords.stream().map(String::trim).allMatch(w -> w.equals("*") || ALL_FOUR_LETTER_WORDS.contains(w));
+    }
+
+    @AssertTrue(message = "coordinator.min-session-timeout must not exceed coordinator.max-session-timeout")
+    public boolean isSessionTimeoutRangeValid() {
+        return effectiveMinSessionTimeout() <= effectiveMaxSessionTimeout();
+    }
+
+    @AssertTrue(message = "coordinator.session-secret must have at least 16 characters")
+    public boolean isSessionSecretValid() {
+        return sessionSecret == null || sessionSecret.length() >= 16;
+    }
+
+    public int effectiveMinSessionTimeout() {
+        return minSessionTimeout < 0 ? 2 * tickTime : minSessionTimeout;
+    }
+
+    public int effectiveMaxSessionTimeout() {
+        return maxSessionTimeout < 0 ? 20 * tickTime : maxSessionTimeout;
+    }
+
+    public Set<String> enabledFourLetterWords() {
+        if (fourLetterWords.stream().anyMatch(w -> w.trim().equals("*"))) {
+            return ALL_FOUR_LETTER_WORDS;
+        }
+        return Set.copyOf(fourLetterWords.stream().map(String::trim).toList());
+    }
+
+    public int getClientPort() {
+        return clientPort;
+    }
+
+    public void setClientPort(int clientPort) {
+        this.clientPort = clientPort;
+    }
+
+    public String getClientAddress() {
+        return clientAddress;
+    }
+
+    public void setClientAddress(String clientAddress) {
+        this.clientAddress = clientAddress;
+    }
+
+    public String getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public int getTickTime() {
+        return tickTime;
+    }
+
+    public void setTickTime(int tickTime) {
+        this.tickTime = tickTime;
+    }
+
+    public int getMinSessionTimeout() {
+        return minSessionTimeout;
+    }
+
+    public void setMinSessionTimeout(int minSessionTimeout) {
+        this.minSessionTimeout = minSessionTimeout;
+    }
+
+    public int getMaxSessionTimeout() {
+        return maxSessionTimeout;
+    }
+
+    public void setMaxSessionTimeout(int maxSessionTimeout) {
+        this.maxSessionTimeout = maxSessionTimeout;
+    }
+
+    public int getMaxClientConnections() {
+        return maxClientConnections;
+    }
+
+    public void setMaxClientConnections(int maxClientConnections) {
+        this.maxClientConnections = maxClientConnections;
+    }
+
+    public int getMaxPacketSize() {
+        return maxPacketSize;
+    }
+
+    public void setMaxPacketSize(int maxPacketSize) {
+        this.maxPacketSize = maxPacketSize;
+    }
+
+    public int getSnapshotRetainCount() {
+        return snapshotRetainCount;
+    }
+
+    public void setSnapshotRetainCount(int snapshotRetainCount) {
+        this.snapshotRetainCount = snapshotRetainCount;
+    }
+
+    public long getSnapshotEveryTxns() {
+        return snapshotEveryTxns;
+    }
+
+    public void setSnapshotEveryTxns(long snapshotEveryTxns) {
+        this.snapshotEveryTxns = snapshotEveryTxns;
+    }
+
+    public List<String> getFourLetterWords() {
+        return fourLetterWords;
+    }
+
+    public void setFourLetterWords(List<String> fourLetterWords) {
+        this.fourLetterWords = fourLetterWords;
+    }
+
+    public String getSuperDigest() {
+        return superDigest;
+    }
+
+    public void setSuperDigest(String superDigest) {
+        this.superDigest = superDigest;
+    }
+
+    public boolean isTtlNodesEnabled() {
+        return ttlNodesEnabled;
+    }
+
+    public void setTtlNodesEnabled(boolean ttlNodesEnabled) {
+        this.ttlNodesEnabled = ttlNodesEnabled;
+    }
+
+    public boolean isEnforceQuota() {
+        return enforceQuota;
+    }
+
+    public void setEnforceQuota(boolean enforceQuota) {
+        this.enforceQuota = enforceQuota;
+    }
+
+    public Duration getContainerCheckInterval() {
+        return containerCheckInterval;
+    }
+
+    public void setContainerCheckInterval(Duration containerCheckInterval) {
+        this.containerCheckInterval = containerCheckInterval;
+    }
+
+    public int getMaxContainerDeletesPerMinute() {
+        return maxContainerDeletesPerMinute;
+    }
+
+    public void setMaxContainerDeletesPerMinute(int maxContainerDeletesPerMinute) {
+        this.maxContainerDeletesPerMinute = maxContainerDeletesPerMinute;
+    }
+
+    public String getSessionSecret() {
+        return sessionSecret;
+    }
+
+    public void setSessionSecret(String sessionSecret) {
+        this.sessionSecret = sessionSecret;
+    }
+
+    public String getZooCfg() {
+        return zooCfg;
+    }
+
+    public void setZooCfg(String zooCfg) {
+        this.zooCfg = zooCfg;
+    }
+}

@@ -1,0 +1,17 @@
+package io.coordinator.server.request;
+
+import io.coordinator.server.protocol.Code;
+import io.coordinator.server.protocol.JuteRecord;
+
+/** The outcome of a request: an error code and, when it is OK, the body (may be null for empty bodies). */
+record Reply(int err, JuteRecord body) {
+    static final Reply EMPTY = new Reply(Code.OK, null);
+
+    static Reply ok(JuteRecord body) {
+        return new Reply(Code.OK, body);
+    }
+
+    static Reply error(int err) {
+        return new Reply(err, null);
+    }
+}

@@ -1,0 +1,578 @@
+package io.coordinator.server.request;
+
+import io.coordinator.server.net.ServerView;
+import io.coordinator.server.protocol.Code;
+import io.coordinator.server.protocol.ConnectRequest;
+import io.coordinator.server.protocol.ConnectResponse;
+import io.coordinator.server.protocol.Id;
+import io.coordinator.server.protocol.OpCode;
+import io.coordinator.server.protocol.ReplyHeader;
+import io.coordinator.server.protocol.Requests;
+import io.coordinator.server.protocol.Txn;
+import io.coordinator.server.protocol.TxnHeader;
+import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.session.Session;
+import io.coordinator.server.session.SessionIds;
+import io.coordinator.server.session.SessionPasswords;
+import io.coordinator.server.session.SessionTracker;
+import io.coordinator.server.tree.Acls;
+import io.coordinator.server.tree.ApplyResult;
+import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.tree.Watcher;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline of a server that decides txns itself (standalone now; the ZAB leader later):
+ * prepare a write into a txn, hand it to the {@link TxnSink}, apply it once durable, reply. Reads run
+ * against the local tree when they reach the head of their connection's queue, so every connection gets
+ * its replies in request order and a read sees its own session's earlier writes.
+ *
+ * <p>All state lives on one thread, the pipeline thread: it never blocks (fsync happens on the log's own
+ * thread), so pings are answered at once even while writes wait for the disk.
+ */
+public final class RequestPipeline implements RequestSink, ServerView {
+    private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
+
+    private final PipelineConfig config;
+    private final StateMachine state;
+    private final DataTree tree;
+    private final SessionTracker sessions;
+    private final PendingChanges pendingChanges;
+    private final TxnPreparer preparer;
+    private final ReadExecutor reads;
+    private final SessionIds sessionIds;
+    private final SessionPasswords passwords;
+    private final TxnSink txnSink;
+    private final Snapshotter snapshotter;
+    private final Map<String, String> configuration;
+    private final ScheduledExecutorService thread;
+
+    private final Map<ClientConnection, ConnectionState> connections = new HashMap<>();
+    private final Map<Long, ConnectionState> bySession = new HashMap<>();
+    private final Set<ClientConnection> dirty = new LinkedHashSet<>();
+    private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
+    private boolean flushScheduled;
+    private long lastPreparedZxid;
+    private long tick;
+    private long txnsSinceSnapshot;
+
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private volatile boolean serving;
+    private volatile int sessionCount;
+
+    public RequestPipeline(PipelineConfig config, StateMachine state, SessionIds sessionIds, SessionPasswords passwords,
+                           TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration) {
+        this.config = config;
+        this.state = state;
+        this.tree = state.tree();
+        this.sessions = state.sessions();
+        this.pendingChanges = new PendingChanges(tree);
+        this.preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
+        this.reads = new ReadExecutor(tree);
+        this.sessionIds = sessionIds;
+        this.passwords = passwords;
+        this.txnSink = txnSink;
+        this.snapshotter = snapshotter;
+        this.configuration = Map.copyOf(configuration);
+        this.lastPreparedZxid = tree.lastProcessedZxid();
+        for (Session s : sessions.all()) {
+            sessionIds.observe(s.id());
+        }
+        this.sessionCount = sessions.size();
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-pipeline");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts serving: session expiry and the container/TTL reaper begin to run. */
+    public void start() {
+        thread.scheduleAtFixedRate(() -> guarded(this::tick), config.tickTimeMs(), config.tickTimeMs(),
+                TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(this::reapContainersAndTtlNodes), config.containerCheckIntervalMs(),
+                config.containerCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        serving = true;
+    }
+
+    /** Stops accepting work and waits for the pipeline thread to finish what it has. */
+    public void stop() {
+        serving = false;
+        thread.shutdown();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            thread.execute(() -> guarded(task));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the connection is about to be closed anyway.
+        }
+    }
+
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log.error("Unexpected failure in the request pipeline", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- RequestSink (any thread)
+
+    @Override
+    public void connect(ClientConnection connection, ConnectRequest request) {
+        execute(() -> handleConnect(connection, request));
+    }
+
+    @Override
+    public void request(ClientConnection connection, int xid, int type, Requests.Body body, int errorCode) {
+        if (type != OpCode.PING) {
+            outstanding.incrementAndGet();
+        }
+        execute(() -> handleRequest(connection, xid, type, body, errorCode));
+    }
+
+    @Override
+    public void disconnected(ClientConnection connection) {
+        execute(() -> detach(connection));
+    }
+
+    // ---------------------------------------------------------------- handshake
+
+    private void handleConnect(ClientConnection conn, ConnectRequest req) {
+        if (!serving) {
+            conn.close();
+            return;
+        }
+        if (req.lastZxidSeen() > tree.lastProcessedZxid()) {
+            log.info("Refusing client {}: it has seen zxid 0x{}, this server only 0x{}", conn.remoteSocketAddress(),
+                    Long.toHexString(req.lastZxidSeen()), Long.toHexString(tree.lastProcessedZxid()));
+            conn.close();
+            return;
+        }
+        int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.timeOut()));
+        if (req.sessionId() == 0) {
+            long id = sessionIds.next();
+            Txn txn = new Txn.CreateSession(id, timeout);
+            TxnRecord record = newRecord(id, 0, txn);
+            txnSink.append(record, () -> execute(() -> {
+                applyRecord(record);
+                establish(conn, req, id, timeout);
+            }));
+            return;
+        }
+        Session s = sessions.get(req.sessionId());
+        if (s == null || s.isClosing() || !passwords.matches(req.sessionId(), req.passwd())) {
+            log.info("Client {} asked for session 0x{}: expired, unknown or wrong password", conn.remoteSocketAddress(),
+                    Long.toHexString(req.sessionId()));
+            conn.sendConnectResponse(ConnectResponse.expired(req.readOnlyPresent()));
+            conn.flush();
+            conn.close();
+            return;
+        }
+        sessions.touch(s.id());
+        establish(conn, req, s.id(), timeout);
+    }
+
+    private void establish(ClientConnection conn, ConnectRequest req, long sessionId, int timeout) {
+        if (!conn.isOpen()) {
+            return; // the session lives on and expires unless the client comes back
+        }
+        ConnectionState previous = bySession.get(sessionId);
+        if (previous != null && previous.connection != conn) {
+            // The client moved to a new connection: the old one must not answer for this session anymore.
+            detach(previous.connection);
+            previous.connection.close();
+        }
+        ConnectionState st = new ConnectionState(conn, sessionId, dirtyMarker);
+        connections.put(conn, st);
+        bySession.put(sessionId, st);
+        conn.sessionEstablished(sessionId, timeout);
+        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, passwords.passwordFor(sessionId), false,
+                req.readOnlyPresent()));
+        markDirty(conn);
+    }
+
+    private void detach(ClientConnection conn) {
+        ConnectionState st = connections.remove(conn);
+        if (st == null) {
+            return;
+        }
+        tree.removeWatcher(st);
+        if (bySession.get(st.sessionId) == st) {
+            bySession.remove(st.sessionId);
+        }
+        outstanding.addAndGet(-st.queue.size());
+        st.queue.clear();
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private void handleRequest(ClientConnection conn, int xid, int type, Requests.Body body, int errorCode) {
+        ConnectionState st = connections.get(conn);
+        if (st == null) {
+            if (type != OpCode.PING) {
+                outstanding.decrementAndGet();
+            }
+            conn.close();
+            return;
+        }
+        if (!sessions.touch(st.sessionId) && type != OpCode.CLOSE_SESSION) {
+            Pending p = new Pending(xid, type, body, false);
+            p.reply = Reply.error(Code.SESSIONEXPIRED);
+            p.closeAfterReply = true;
+            st.queue.add(p);
+            drain(st);
+            return;
+        }
+        if (body == null) {
+            Pending p = new Pending(xid, type, null, false);
+            p.reply = Reply.error(errorCode);
+            p.zxid = -1;
+            p.closeAfterReply = true;
+            st.queue.add(p);
+            drain(st);
+            return;
+        }
+        if (type == OpCode.PING) {
+            conn.sendReply(new ReplyHeader(ReplyHeader.PING_XID, tree.lastProcessedZxid(), Code.OK), null);
+            markDirty(conn);
+            return;
+        }
+        if (isWrite(type)) {
+            Pending p = new Pending(xid, type, body, true);
+            st.queue.add(p);
+            Txn txn;
+            long zxid = lastPreparedZxid + 1;
+            if (type == OpCode.CLOSE_SESSION) {
+                sessions.markClosing(st.sessionId);
+                txn = preparer.closeSession(st.sessionId, zxid);
+                p.closeAfterReply = true;
+            } else {
+                txn = preparer.prepare(type, body, st.context(), zxid);
+            }
+            TxnRecord record = newRecord(st.sessionId, xid, txn);
+            p.zxid = record.zxid();
+            txnSink.append(record, () -> execute(() -> {
+                ApplyResult result = applyRecord(record);
+                p.reply = WriteReplies.of(type, body, txn, result);
+                if (connections.get(conn) == st) {
+                    drain(st);
+                }
+            }));
+            return;
+        }
+        st.queue.add(new Pending(xid, type, body, false));
+        drain(st);
+    }
+
+    private static boolean isWrite(int type) {
+        return switch (type) {
+            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
+                 OpCode.DELETE_CONTAINER, OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CHECK, OpCode.MULTI,
+                 OpCode.RECONFIG, OpCode.CLOSE_SESSION -> true;
+            default -> false;
+        };
+    }
+
+    private TxnRecord newRecord(long sessionId, int cxid, Txn txn) {
+        long zxid = ++lastPreparedZxid;
+        return new TxnRecord(new TxnHeader(sessionId, cxid, zxid, System.currentTimeMillis(), txn.type()), txn);
+    }
+
+    private ApplyResult applyRecord(TxnRecord record) {
+        ApplyResult result = state.apply(record);
+        pendingChanges.applied(record.zxid());
+        if (record.txn() instanceof Txn.CloseSession close) {
+            ConnectionState st = bySession.get(close.sessionId());
+            if (st != null && st.connection.isOpen() && st.queue.stream().noneMatch(p -> p.type == OpCode.CLOSE_SESSION)) {
+                // Expired: the client learns it on its next connect attempt.
+                detach(st.connection);
+                st.connection.close();
+            }
+        }
+        sessionCount = sessions.size();
+        if (++txnsSinceSnapshot >= config.snapshotEveryTxns()) {
+            txnsSinceSnapshot = 0;
+            Map<Long, Integer> copy = new TreeMap<>();
+            for (Session s : sessions.all()) {
+                copy.put(s.id(), s.timeoutMs());
+            }
+            snapshotter.snapshot(tree.lastProcessedZxid(), copy);
+        }
+        return result;
+    }
+
+    /** Sends every reply at the head of the queue that is ready, running reads as they reach the head. */
+    private void drain(ConnectionState st) {
+        while (!st.queue.isEmpty()) {
+            Pending p = st.queue.peek();
+            if (p.write && !p.ready()) {
+                return;
+            }
+            if (!p.ready()) {
+                runInOrder(st, p);
+            }
+            st.queue.poll();
+            outstanding.decrementAndGet();
+            long zxid = p.write ? p.zxid : p.type == OpCode.AUTH ? 0 : p.body == null ? -1 : tree.lastProcessedZxid();
+            int xid = p.type == OpCode.AUTH ? ReplyHeader.AUTH_XID : p.xid;
+            st.connection.sendReply(new ReplyHeader(xid, zxid, p.reply.err()), p.reply.err() == Code.OK ? p.reply.body() : null);
+            markDirty(st.connection);
+            if (p.closeAfterReply) {
+                detach(st.connection);
+                st.connection.close();
+                return;
+            }
+        }
+    }
+
+    /** Everything that is not a txn: reads, watches, auth, sync. */
+    private void runInOrder(ConnectionState st, Pending p) {
+        switch (p.type) {
+            case OpCode.AUTH -> p.reply = authenticate(st, (Requests.Auth) p.body, p);
+            case OpCode.SASL -> {
+                log.info("Client {} tried SASL authentication, which this server does not support", st);
+                p.reply = Reply.error(Code.AUTHFAILED);
+                p.closeAfterReply = true;
+            }
+            case OpCode.SYNC -> {
+                String path = ((Requests.PathOnly) p.body).path();
+                p.reply = Reply.ok(out -> out.writeString(path));
+            }
+            case OpCode.SET_WATCHES, OpCode.SET_WATCHES2 -> {
+                Requests.SetWatches w = (Requests.SetWatches) p.body;
+                tree.setWatches(w.relativeZxid(), w.dataWatches(), w.existWatches(), w.childWatches(),
+                        w.persistentWatches(), w.persistentRecursiveWatches(), st);
+                p.reply = Reply.EMPTY;
+            }
+            case OpCode.ADD_WATCH -> {
+                Requests.AddWatch w = (Requests.AddWatch) p.body;
+                if (w.mode() != 0 && w.mode() != 1) {
+                    p.reply = Reply.error(Code.BADARGUMENTS);
+                } else {
+                    tree.addWatch(w.path(), st, w.mode() == 1);
+                    p.reply = Reply.ok(out -> out.writeInt(0));
+                }
+            }
+            case OpCode.CHECK_WATCHES, OpCode.REMOVE_WATCHES -> {
+                Requests.WatchType w = (Requests.WatchType) p.body;
+                boolean found = tree.removeWatches(w.path(), w.type(), st, p.type == OpCode.CHECK_WATCHES);
+                p.reply = found ? Reply.EMPTY : Reply.error(Code.NOWATCHER);
+            }
+            default -> p.reply = reads.execute(p.type, p.body, st.context(), st);
+        }
+    }
+
+    private Reply authenticate(ConnectionState st, Requests.Auth auth, Pending p) {
+        String scheme = auth.scheme();
+        byte[] credentials = auth.auth() == null ? new byte[0] : auth.auth();
+        if ("digest".equals(scheme)) {
+            String userPass = new String(credentials, StandardCharsets.UTF_8);
+            int colon = userPass.indexOf(':');
+            if (colon > 0) {
+                String digest = Acls.digest(userPass);
+                if (config.superDigest() != null && config.superDigest().equals(digest)) {
+                    addId(st, new Id("super", ""));
+                }
+                addId(st, new Id("digest", digest));
+                return Reply.EMPTY;
+            }
+        } else if ("ip".equals(scheme)) {
+            addId(st, new Id("ip", st.connection.remoteAddress()));
+            return Reply.EMPTY;
+        }
+        log.info("Authentication with scheme {} failed for {}", scheme, st);
+        p.closeAfterReply = true;
+        return Reply.error(Code.AUTHFAILED);
+    }
+
+    private static void addId(ConnectionState st, Id id) {
+        if (!st.authIds.contains(id)) {
+            st.authIds.add(id);
+        }
+    }
+
+    // ---------------------------------------------------------------- time-driven work
+
+    private void tick() {
+        tick++;
+        for (long id : sessions.expire(tick)) {
+            log.info("Session 0x{} expired", Long.toHexString(id));
+            long zxid = lastPreparedZxid + 1;
+            Txn txn = preparer.closeSession(id, zxid);
+            TxnRecord record = newRecord(id, 0, txn);
+            txnSink.append(record, () -> execute(() -> applyRecord(record)));
+        }
+    }
+
+    private void reapContainersAndTtlNodes() {
+        List<String> candidates = new ArrayList<>(tree.containersToDelete(config.maxContainerDeletesPerMinute()));
+        candidates.addAll(tree.expiredTtlNodes(System.currentTimeMillis()));
+        for (String path : candidates) {
+            long zxid = lastPreparedZxid + 1;
+            Txn txn = preparer.prepare(OpCode.DELETE_CONTAINER, new Requests.PathOnly(path),
+                    new PrepareContext(0, List.of()), zxid);
+            if (txn instanceof Txn.Error) {
+                continue; // it gained a child or vanished meanwhile: nothing to log
+            }
+            TxnRecord record = newRecord(0, 0, txn);
+            txnSink.append(record, () -> execute(() -> applyRecord(record)));
+        }
+    }
+
+    // ---------------------------------------------------------------- flushing
+
+    private void markDirty(ClientConnection conn) {
+        dirty.add(conn);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            execute(this::flushDirty);
+        }
+    }
+
+    private void flushDirty() {
+        flushScheduled = false;
+        for (ClientConnection c : dirty) {
+            c.flush();
+        }
+        dirty.clear();
+    }
+
+    // ---------------------------------------------------------------- ServerView (any thread)
+
+    @Override
+    public boolean isServing() {
+        return serving;
+    }
+
+    @Override
+    public String mode() {
+        return "standalone";
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return false;
+    }
+
+    @Override
+    public long lastProcessedZxid() {
+        return tree.lastProcessedZxid();
+    }
+
+    @Override
+    public int nodeCount() {
+        return tree.nodeCount();
+    }
+
+    @Override
+    public long approximateDataSize() {
+        return tree.approximateDataSize();
+    }
+
+    @Override
+    public int ephemeralCount() {
+        return tree.ephemeralCount();
+    }
+
+    @Override
+    public int sessionCount() {
+        return sessionCount;
+    }
+
+    @Override
+    public int outstandingRequests() {
+        return Math.max(0, outstanding.get());
+    }
+
+    @Override
+    public int watchCount() {
+        return onPipeline(tree::watchCount, 0);
+    }
+
+    @Override
+    public int watchedPathCount() {
+        return onPipeline(tree::watchedPathCount, 0);
+    }
+
+    @Override
+    public int watchingSessionCount() {
+        return onPipeline(tree::watcherCount, 0);
+    }
+
+    @Override
+    public Map<Long, List<String>> watchesBySession() {
+        return onPipeline(() -> {
+            Map<Long, List<String>> out = new TreeMap<>();
+            for (Map.Entry<Watcher, List<String>> e : tree.watchesByWatcher().entrySet()) {
+                if (e.getKey() instanceof ConnectionState st) {
+                    out.computeIfAbsent(st.sessionId, k -> new ArrayList<>()).addAll(e.getValue());
+                }
+            }
+            return out;
+        }, Map.of());
+    }
+
+    @Override
+    public Map<String, List<Long>> watchesByPath() {
+        return onPipeline(() -> {
+            Map<String, List<Long>> out = new TreeMap<>();
+            for (Map.Entry<String, List<Watcher>> e : tree.watchesByPath().entrySet()) {
+                List<Long> ids = new ArrayList<>();
+                for (Watcher w : e.getValue()) {
+                    if (w instanceof ConnectionState st) {
+                        ids.add(st.sessionId);
+                    }
+                }
+                out.put(e.getKey(), ids);
+            }
+            return out;
+        }, Map.of());
+    }
+
+    @Override
+    public Map<Long, List<String>> ephemeralsBySession() {
+        return onPipeline(() -> new TreeMap<>(tree.ephemeralsBySession()), Map.of());
+    }
+
+    @Override
+    public Map<String, String> configuration() {
+        return configuration;
+    }
+
+    /** Runs a read of pipeline-owned state on the pipeline thread (watch tables are not thread-safe). */
+    private <T> T onPipeline(Callable<T> query, T fallback) {
+        try {
+            Future<T> f = thread.submit(query);
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException | ExecutionException | TimeoutException e) {
+            return fallback;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.coordinator.server.request;
+
+import io.coordinator.server.protocol.TxnRecord;
+
+/**
+ * Where prepared txns go to become durable: the local log in standalone mode, the ZAB leader later.
+ * {@code onDurable} runs once the txn may be applied, in the order txns were appended.
+ */
+public interface TxnSink {
+    void append(TxnRecord record, Runnable onDurable);
+}

@@ -1,0 +1,43 @@
+package io.coordinator.server.session;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Session passwords as an HMAC of the session id under a secret shared by every server of the ensemble, so
+ * any server can verify a reconnecting client without the password being replicated. (ZooKeeper seeds
+ * java.util.Random with the id and a public constant, which lets anyone forge passwords.)
+ */
+public final class SessionPasswords {
+    public static final int LENGTH = 16;
+    private final byte[] secret;
+
+    public SessionPasswords(byte[] secret) {
+        if (secret == null || secret.length < 16) {
+            throw new IllegalArgumentException("session secret must have at least 16 bytes");
+        }
+        this.secret = secret.clone();
+    }
+
+    public byte[] passwordFor(long sessionId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            byte[] id = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                id[i] = (byte) (sessionId >>> (56 - 8 * i));
+            }
+            return Arrays.copyOf(mac.doFinal(id), LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Constant-time comparison. */
+    public boolean matches(long sessionId, byte[] password) {
+        return password != null && MessageDigest.isEqual(passwordFor(sessionId), password);
+    }
+}
