@@ -1,0 +1,176 @@
+package io.coordinator.server.tree;
+
+import io.coordinator.server.protocol.Acl;
+import io.coordinator.server.protocol.Stat;
+import io.coordinator.server.protocol.Txn;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One znode. The writer thread mutates it only while holding its monitor, and the snapshot thread copies it
+ * under the same monitor, so a snapshot never sees half of a change. Reads on the writer thread need no lock
+ * (there is only one writer).
+ *
+ * <p>cversion is stored as ZooKeeper stores it (the number of child creations); {@link #stat()} shows
+ * {@code 2 * stored - numChildren}, as DataNode.copyStat does.
+ */
+public final class DataNode {
+    private byte[] data;
+    private List<Acl> acl;
+    private final long czxid;
+    private long mzxid;
+    private final long ctime;
+    private long mtime;
+    private int version;
+    private int cversion;
+    private int aversion;
+    private final long ephemeralOwner;
+    private long pzxid;
+    private final Set<String> children = new HashSet<>();
+
+    DataNode(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
+             int cversion, int aversion, long ephemeralOwner, long pzxid) {
+        this.data = data;
+        this.acl = copyAcl(acl);
+        this.czxid = czxid;
+        this.mzxid = mzxid;
+        this.ctime = ctime;
+        this.mtime = mtime;
+        this.version = version;
+        this.cversion = cversion;
+        this.aversion = aversion;
+        this.ephemeralOwner = ephemeralOwner;
+        this.pzxid = pzxid;
+    }
+
+    /** A node as a create txn makes it: czxid = mzxid = pzxid = zxid, ctime = mtime = time, versions 0. */
+    static DataNode created(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+        return new DataNode(data, acl, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner, zxid);
+    }
+
+    /** An immutable copy that tolerates null (stored as empty) and null entries (kept, never matched). */
+    static List<Acl> copyAcl(List<Acl> acl) {
+        return acl == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(acl));
+    }
+
+    public byte[] data() {
+        return data;
+    }
+
+    public List<Acl> acl() {
+        return acl;
+    }
+
+    public long czxid() {
+        return czxid;
+    }
+
+    public long mzxid() {
+        return mzxid;
+    }
+
+    public long ctime() {
+        return ctime;
+    }
+
+    public long mtime() {
+        return mtime;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /** The stored cversion: the number of child creations. */
+    public int storedCversion() {
+        return cversion;
+    }
+
+    public int aversion() {
+        return aversion;
+    }
+
+    /** As stored: 0, a session id, Txn.CONTAINER_OWNER or Txn.TTL_OWNER_BITS | ttl. */
+    public long ephemeralOwner() {
+        return ephemeralOwner;
+    }
+
+    public int numChildren() {
+        return children.size();
+    }
+
+    public long pzxid() {
+        return pzxid;
+    }
+
+    public boolean isContainer() {
+        return Txn.isContainer(ephemeralOwner);
+    }
+
+    public boolean isTtl() {
+        return Txn.isTtl(ephemeralOwner);
+    }
+
+    /** The owning session for ephemerals, else 0. */
+    public long sessionOwner() {
+        return Txn.sessionOwner(ephemeralOwner);
+    }
+
+    /** The Stat as clients see it. */
+    public Stat stat() {
+        int n = children.size();
+        return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - n, aversion,
+                Txn.sessionOwner(ephemeralOwner), data == null ? 0 : data.length, n, pzxid);
+    }
+
+    /** A copy of the child names. */
+    public Set<String> childNames() {
+        return new HashSet<>(children);
+    }
+
+    // Mutations: callers hold this node's monitor (see class comment).
+
+    Set<String> children() {
+        return children;
+    }
+
+    void setData(byte[] data, int version, long mzxid, long mtime) {
+        this.data = data;
+        this.version = version;
+        this.mzxid = mzxid;
+        this.mtime = mtime;
+    }
+
+    /** Replaces the data only (quota stats upkeep: ZooKeeper changes no Stat field then). */
+    void replaceData(byte[] data) {
+        this.data = data;
+    }
+
+    void setAcl(List<Acl> acl, int aversion) {
+        this.acl = copyAcl(acl);
+        this.aversion = aversion;
+    }
+
+    void setCversionAndPzxid(int cversion, long pzxid) {
+        this.cversion = cversion;
+        this.pzxid = pzxid;
+    }
+
+    void setPzxid(long pzxid) {
+        this.pzxid = pzxid;
+    }
+
+    /** A consistent copy for the snapshot thread: fields and child names read under the node's monitor. */
+    synchronized Snapshot snapshot() {
+        return new Snapshot(data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
+                pzxid, children.toArray(new String[0]));
+    }
+
+    /** The persisted form of a node (children are implied by the paths in the stream). */
+    record Snapshot(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
+                    int cversion, int aversion, long ephemeralOwner, long pzxid, String[] children) {
+    }
+}
