@@ -1,0 +1,50 @@
+package io.coordinator.server.net;
+
+import io.coordinator.server.protocol.ConnectRequest;
+import io.coordinator.server.protocol.JuteReader;
+import io.coordinator.server.protocol.ProtocolException;
+import io.coordinator.server.request.RequestSink;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes the first frame of a connection as a ConnectRequest and hands it to the sink, then leaves the
+ * pipeline so later frames reach the {@link RequestHandler}. A malformed ConnectRequest closes the
+ * connection without a reply.
+ */
+public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectRequestHandler.class);
+
+    private final RequestSink sink;
+    private final NettyClientConnection connection;
+
+    public ConnectRequestHandler(RequestSink sink, NettyClientConnection connection) {
+        this.sink = sink;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof byte[] frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        long start = System.nanoTime();
+        connection.frameReceived();
+        ConnectRequest request;
+        try {
+            request = ConnectRequest.read(new JuteReader(frame));
+        } catch (ProtocolException e) {
+            LOG.info("Closing connection from {}: bad ConnectRequest ({})", ctx.channel().remoteAddress(),
+                    e.getMessage());
+            connection.stopReading();
+            ctx.close();
+            return;
+        }
+        ctx.pipeline().remove(this);
+        connection.connectReceived(start);
+        sink.connect(connection, request);
+    }
+}

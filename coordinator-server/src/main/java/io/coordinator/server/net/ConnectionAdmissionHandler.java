@@ -1,0 +1,54 @@
+package io.coordinator.server.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits a new connection into the {@link ConnectionRegistry}, or closes it when its IP already holds the
+ * maximum number of connections; removes it from the registry when it closes.
+ */
+public final class ConnectionAdmissionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionAdmissionHandler.class);
+
+    private final ConnectionRegistry registry;
+    private final NettyClientConnection connection;
+    private final int maxPerIp;
+    private String ip;
+
+    public ConnectionAdmissionHandler(ConnectionRegistry registry, NettyClientConnection connection, int maxPerIp) {
+        this.registry = registry;
+        this.connection = connection;
+        this.maxPerIp = maxPerIp;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ip = ipOf(ctx.channel().remoteAddress());
+        if (!registry.admit(connection, ip, maxPerIp)) {
+            LOG.warn("Too many connections from {} - max is {}", ip, maxPerIp);
+            connection.stopReading();
+            ctx.close();
+            return;
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ip != null) {
+            registry.remove(connection, ip);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    static String ipOf(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+}

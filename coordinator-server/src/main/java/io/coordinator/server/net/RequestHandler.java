@@ -1,0 +1,72 @@
+package io.coordinator.server.net;
+
+import io.coordinator.server.protocol.Code;
+import io.coordinator.server.protocol.JuteReader;
+import io.coordinator.server.protocol.Requests;
+import io.coordinator.server.protocol.ZkException;
+import io.coordinator.server.request.RequestSink;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes every frame after the handshake as RequestHeader{xid, type} + body and hands it to the sink. A
+ * body that cannot be decoded goes to the sink with no body and its error code (the opcode's
+ * UNIMPLEMENTED, or MARSHALLINGERROR); the pipeline answers it in order and closes, and nothing after it
+ * is read. A frame too short for a header closes the connection.
+ */
+public final class RequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    private static final int HEADER_SIZE = 8;
+
+    private final RequestSink sink;
+    private final NettyClientConnection connection;
+    private boolean failed;
+
+    public RequestHandler(RequestSink sink, NettyClientConnection connection) {
+        this.sink = sink;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof byte[] frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (failed) {
+            return;
+        }
+        long start = System.nanoTime();
+        connection.frameReceived();
+        if (frame.length < HEADER_SIZE) {
+            failed = true;
+            LOG.info("Closing connection from {}: {}-byte request is shorter than a request header",
+                    ctx.channel().remoteAddress(), frame.length);
+            connection.stopReading();
+            ctx.close();
+            return;
+        }
+        JuteReader in = new JuteReader(frame);
+        int xid = in.readInt();
+        int type = in.readInt();
+        Requests.Body body = null;
+        int code = Code.OK;
+        try {
+            body = Requests.decode(type, in);
+        } catch (ZkException e) {
+            code = e.code();
+        } catch (RuntimeException e) { // ProtocolException, or anything else a malformed body provokes
+            code = Code.MARSHALLINGERROR;
+        }
+        if (body == null) {
+            failed = true;
+            connection.stopReading();
+            LOG.info("Request xid {} type {} from {} cannot be decoded (error {}); the connection will close",
+                    xid, type, ctx.channel().remoteAddress(), code);
+        }
+        connection.requestReceived(xid, type, start);
+        sink.request(connection, xid, type, body, code);
+    }
+}

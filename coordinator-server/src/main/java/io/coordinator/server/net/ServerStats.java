@@ -1,0 +1,111 @@
+package io.coordinator.server.net;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Server-wide traffic counters of the client port (ZooKeeper's ServerStats): packets in and out, request
+ * latency min/avg/max in milliseconds, reply sizes, uptime. Thread-safe; {@link #reset()} backs {@code srst}.
+ */
+public final class ServerStats {
+    private final AtomicLong packetsReceived = new AtomicLong();
+    private final AtomicLong packetsSent = new AtomicLong();
+    private final long startNanos = System.nanoTime();
+
+    // latency, guarded by this
+    private long latencyCount;
+    private long latencyTotal;
+    private long latencyMin = Long.MAX_VALUE;
+    private long latencyMax = Long.MIN_VALUE;
+
+    // reply sizes (BufferStats), guarded by this
+    private int lastResponseSize = -1;
+    private int minResponseSize = -1;
+    private int maxResponseSize = -1;
+
+    public void packetReceived() {
+        packetsReceived.incrementAndGet();
+    }
+
+    /** One frame went out; {@code payloadSize} excludes the 4-byte length prefix. */
+    public void packetSent(int payloadSize) {
+        packetsSent.incrementAndGet();
+        synchronized (this) {
+            lastResponseSize = payloadSize;
+            if (minResponseSize < 0 || payloadSize < minResponseSize) {
+                minResponseSize = payloadSize;
+            }
+            if (payloadSize > maxResponseSize) {
+                maxResponseSize = payloadSize;
+            }
+        }
+    }
+
+    public synchronized void recordLatency(long millis) {
+        if (millis < 0) {
+            return;
+        }
+        latencyCount++;
+        latencyTotal += millis;
+        latencyMin = Math.min(latencyMin, millis);
+        latencyMax = Math.max(latencyMax, millis);
+    }
+
+    public long packetsReceived() {
+        return packetsReceived.get();
+    }
+
+    public long packetsSent() {
+        return packetsSent.get();
+    }
+
+    public synchronized long minLatency() {
+        return latencyMin == Long.MAX_VALUE ? 0 : latencyMin;
+    }
+
+    public synchronized long maxLatency() {
+        return latencyMax == Long.MIN_VALUE ? 0 : latencyMax;
+    }
+
+    /** Average latency rounded to 4 decimals, as ZooKeeper's AvgMinMaxCounter. */
+    public synchronized double avgLatency() {
+        if (latencyCount == 0) {
+            return 0;
+        }
+        return new BigDecimal(latencyTotal / (double) latencyCount).setScale(4, RoundingMode.HALF_UP).doubleValue();
+    }
+
+    public synchronized long latencyCount() {
+        return latencyCount;
+    }
+
+    public synchronized int lastResponseSize() {
+        return lastResponseSize;
+    }
+
+    public synchronized int minResponseSize() {
+        return minResponseSize;
+    }
+
+    public synchronized int maxResponseSize() {
+        return maxResponseSize;
+    }
+
+    public long uptimeMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** srst: clears latency, packet counters and reply sizes. */
+    public synchronized void reset() {
+        latencyCount = 0;
+        latencyTotal = 0;
+        latencyMin = Long.MAX_VALUE;
+        latencyMax = Long.MIN_VALUE;
+        packetsReceived.set(0);
+        packetsSent.set(0);
+        lastResponseSize = -1;
+        minResponseSize = -1;
+        maxResponseSize = -1;
+    }
+}
