@@ -1,5 +1,6 @@
 package io.coordinator.server.net;
 
+import io.coordinator.server.request.ServerView;
 import io.coordinator.server.request.RequestSink;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,5 +1,6 @@
 package io.coordinator.server.net;
 
+import io.coordinator.server.request.ServerView;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;

@@ -11,6 +11,9 @@ import io.coordinator.server.protocol.Stat;
 import io.coordinator.server.protocol.ZkException;
 import io.coordinator.server.tree.Acls;
 import io.coordinator.server.tree.DataNode;
+import io.coordinator.server.tree.AclAndStat;
+import io.coordinator.server.tree.ChildrenAndStat;
+import io.coordinator.server.tree.DataAndStat;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.tree.Watcher;
 import java.util.ArrayList;
@@ -53,7 +56,7 @@ final class ReadExecutor {
             case OpCode.GET_DATA: {
                 Requests.PathWatch r = (Requests.PathWatch) body;
                 checkAcl(existing(r.path()).acl(), Perms.READ, ctx);
-                DataTree.DataAndStat d = tree.getData(r.path(), r.watch() ? watcher : null);
+                DataAndStat d = tree.getData(r.path(), r.watch() ? watcher : null);
                 return out -> {
                     out.writeBuffer(d.data());
                     d.stat().write(out);
@@ -62,7 +65,7 @@ final class ReadExecutor {
             case OpCode.GET_CHILDREN, OpCode.GET_CHILDREN2: {
                 Requests.PathWatch r = (Requests.PathWatch) body;
                 checkAcl(existing(r.path()).acl(), Perms.READ, ctx);
-                DataTree.ChildrenAndStat c = tree.getChildren(r.path(), r.watch() ? watcher : null);
+                ChildrenAndStat c = tree.getChildren(r.path(), r.watch() ? watcher : null);
                 if (type == OpCode.GET_CHILDREN) {
                     return out -> out.writeStrings(c.children());
                 }
@@ -75,7 +78,7 @@ final class ReadExecutor {
                 String path = ((Requests.PathOnly) body).path();
                 DataNode n = existing(path);
                 checkAcl(n.acl(), Perms.READ | Perms.ADMIN, ctx);
-                DataTree.AclAndStat a = tree.getAcl(path);
+                AclAndStat a = tree.getAcl(path);
                 List<Acl> shown = a.acl();
                 if (!ctx.isSuper() && !permits(n.acl(), Perms.ADMIN, ctx)) {
                     shown = new ArrayList<>(a.acl().size());

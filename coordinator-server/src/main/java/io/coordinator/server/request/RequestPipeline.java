@@ -1,6 +1,6 @@
 package io.coordinator.server.request;
 
-import io.coordinator.server.net.ServerView;
+import io.coordinator.server.request.ServerView;
 import io.coordinator.server.protocol.Code;
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.ConnectResponse;

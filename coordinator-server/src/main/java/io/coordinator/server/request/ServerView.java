@@ -1,4 +1,4 @@
-package io.coordinator.server.net;
+package io.coordinator.server.request;
 
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,259 @@
+package io.coordinator.server.app;
+
+import io.coordinator.server.net.ClientPortConfig;
+import io.coordinator.server.net.ClientPortServer;
+import io.coordinator.server.net.ServerVersion;
+import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.request.PipelineConfig;
+import io.coordinator.server.request.RequestPipeline;
+import io.coordinator.server.request.StateMachine;
+import io.coordinator.server.session.SessionIds;
+import io.coordinator.server.session.SessionPasswords;
+import io.coordinator.server.session.SessionTracker;
+import io.coordinator.server.storage.DataDirectory;
+import io.coordinator.server.storage.GroupCommitLog;
+import io.coordinator.server.storage.LogOptions;
+import io.coordinator.server.storage.Recovery;
+import io.coordinator.server.storage.RecoveryResult;
+import io.coordinator.server.storage.SnapshotStore;
+import io.coordinator.server.storage.StorageFaults;
+import io.coordinator.server.storage.TxnLog;
+import io.coordinator.server.tree.DataTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A standalone server's parts, started in dependency order: the data directory and recovery, the log,
+ * the request pipeline, then the client port; stopped in reverse. Recovery runs before the client port
+ * opens, so clients never see a partly rebuilt tree.
+ */
+public class CoordinatorServer implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+
+    private final CoordinatorProperties props;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private DataDirectory dataDirectory;
+    private TxnLog txnLog;
+    private SnapshotStore snapshots;
+    private GroupCommitLog groupCommit;
+    private RequestPipeline pipeline;
+    private ClientPortServer clientPort;
+    private ExecutorService snapshotThread;
+    private final AtomicBoolean snapshotRunning = new AtomicBoolean();
+    private volatile Throwable storageFailure;
+
+    public CoordinatorServer(CoordinatorProperties props) {
+        this.props = props;
+    }
+
+    @Override
+    public void start() {
+        try {
+            startServer();
+        } catch (IOException e) {
+            stop();
+            throw new UncheckedIOException("Coordinator could not start: " + e.getMessage(), e);
+        }
+        running.set(true);
+    }
+
+    private void startServer() throws IOException {
+        Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
+        dataDirectory = DataDirectory.open(dir);
+        txnLog = dataDirectory.openLog(LogOptions.defaults());
+        snapshots = dataDirectory.openSnapshots(StorageFaults.NONE);
+
+        SessionTracker sessions = new SessionTracker(props.getTickTime());
+        StateMachine[] state = new StateMachine[1];
+        RecoveryResult<SnapshotCodec.Recovered> recovered = Recovery.recover(snapshots, txnLog, in -> {
+            SnapshotCodec.Recovered r = SnapshotCodec.read(in);
+            r.restoreInto(sessions);
+            state[0] = new StateMachine(r.tree(), sessions);
+            return r;
+        }, record -> stateFor(state, sessions).replay(record));
+        StateMachine machine = stateFor(state, sessions);
+        if (recovered.snapshot().isPresent() && recovered.replayed() == 0) {
+            machine.tree().setLastProcessedZxid(Math.max(machine.tree().lastProcessedZxid(), recovered.lastZxid()));
+        }
+        log.info("Recovered {} znodes and {} sessions at zxid 0x{} from {}", machine.tree().nodeCount(),
+                sessions.size(), Long.toHexString(machine.tree().lastProcessedZxid()), dir);
+
+        groupCommit = new GroupCommitLog(txnLog, this::onStorageFailure);
+        snapshotThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+
+        PipelineConfig config = new PipelineConfig(props.getTickTime(), props.effectiveMinSessionTimeout(),
+                props.effectiveMaxSessionTimeout(), props.isTtlNodesEnabled(), props.isEnforceQuota(),
+                blankToNull(props.getSuperDigest()), props.getContainerCheckInterval().toMillis(),
+                props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns());
+        pipeline = new RequestPipeline(config, machine, new SessionIds(0, System.currentTimeMillis()),
+                new SessionPasswords(sessionSecret(dir)), groupCommit::submit,
+                (zxid, sessionTable) -> snapshot(machine.tree(), zxid, sessionTable), confLines(dir));
+        pipeline.start();
+
+        ClientPortConfig portConfig = new ClientPortConfig(props.getClientAddress(), props.getClientPort(),
+                props.getMaxPacketSize(), props.getMaxClientConnections(), props.enabledFourLetterWords(),
+                ServerVersion.FULL);
+        clientPort = new ClientPortServer(portConfig, pipeline, pipeline);
+        clientPort.start();
+        log.info("Coordinator serving ZooKeeper clients on {}:{} (data in {})", props.getClientAddress(),
+                clientPort.port(), dir);
+    }
+
+    private static StateMachine stateFor(StateMachine[] holder, SessionTracker sessions) {
+        // The snapshot's loader sets the tree when there is a snapshot; otherwise recovery starts empty.
+        if (holder[0] == null) {
+            holder[0] = new StateMachine(new DataTree(), sessions);
+        }
+        return holder[0];
+    }
+
+    private void snapshot(DataTree tree, long zxid, Map<Long, Integer> sessionTable) {
+        if (!snapshotRunning.compareAndSet(false, true)) {
+            return; // one at a time; the next trigger comes soon enough
+        }
+        snapshotThread.execute(() -> {
+            try {
+                long start = System.nanoTime();
+                snapshots.write(zxid, out -> SnapshotCodec.write(out, sessionTable, tree));
+                OptionalLong oldestKept = snapshots.retain(props.getSnapshotRetainCount());
+                if (oldestKept.isPresent()) {
+                    txnLog.purgeBefore(oldestKept.getAsLong());
+                }
+                log.info("Snapshot at zxid 0x{} written in {} ms", Long.toHexString(zxid),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            } catch (IOException | RuntimeException e) {
+                log.error("Snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(zxid), e);
+            } finally {
+                snapshotRunning.set(false);
+            }
+        });
+    }
+
+    private void onStorageFailure(Throwable failure) {
+        storageFailure = failure;
+        log.error("The transaction log failed; nothing more can be made durable, so this server stops serving", failure);
+        Thread stopper = new Thread(this::stop, "coordinator-storage-failure");
+        stopper.start();
+    }
+
+    private byte[] sessionSecret(Path dir) throws IOException {
+        if (props.getSessionSecret() != null) {
+            return props.getSessionSecret().getBytes(StandardCharsets.UTF_8);
+        }
+        Path file = dir.resolve("session.secret");
+        if (Files.exists(file)) {
+            byte[] secret = Files.readAllBytes(file);
+            if (secret.length >= 16) {
+                return secret;
+            }
+            throw new IOException(file + " holds fewer than 16 bytes; delete it to have a new one made");
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Path tmp = dir.resolve("session.secret.tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(secret));
+            ch.force(true);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return secret;
+    }
+
+    private Map<String, String> confLines(Path dir) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("clientPort", String.valueOf(props.getClientPort()));
+        conf.put("secureClientPort", "-1");
+        conf.put("dataDir", dir.toString());
+        conf.put("dataDirSize", "0");
+        conf.put("dataLogDir", dir.resolve(DataDirectory.LOG_DIR).toString());
+        conf.put("dataLogSize", "0");
+        conf.put("tickTime", String.valueOf(props.getTickTime()));
+        conf.put("maxClientCnxns", String.valueOf(props.getMaxClientConnections()));
+        conf.put("minSessionTimeout", String.valueOf(props.effectiveMinSessionTimeout()));
+        conf.put("maxSessionTimeout", String.valueOf(props.effectiveMaxSessionTimeout()));
+        conf.put("clientPortListenBacklog", "-1");
+        conf.put("serverId", "0");
+        return conf;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** True once recovery finished and the client port is open (and the log has not failed). */
+    public boolean isServing() {
+        return running.get() && storageFailure == null && pipeline != null && pipeline.isServing();
+    }
+
+    public RequestPipeline pipeline() {
+        return pipeline;
+    }
+
+    public int clientPort() {
+        return clientPort == null ? -1 : clientPort.port();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running.set(false);
+        if (clientPort != null) {
+            clientPort.stop();
+        }
+        if (pipeline != null) {
+            pipeline.stop();
+        }
+        closeQuietly(groupCommit);
+        if (snapshotThread != null) {
+            snapshotThread.shutdown();
+            try {
+                snapshotThread.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeQuietly(txnLog);
+        closeQuietly(dataDirectory);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("Error while closing {}", c, e);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    @Override
+    public int getPhase() {
+        // Late start, early stop: after the web server is up, before it stops.
+        return Integer.MAX_VALUE - 1000;
+    }
+}
