@@ -1,0 +1,32 @@
+package io.coordinator.server.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Small file helpers shared by the log and the snapshot store. */
+final class FileUtil {
+    private FileUtil() {
+    }
+
+    /**
+     * fsyncs a directory so that file creations, renames and deletions in it survive a crash. On Linux
+     * opening a directory for reading and forcing it works; platforms that refuse (Windows) are ignored.
+     */
+    static void fsyncDirectory(Path dir, StorageFaults faults) throws IOException {
+        faults.beforeSync(dir);
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (System.getProperty("os.name", "").toLowerCase().startsWith("windows")) {
+                return;
+            }
+            throw e;
+        }
+    }
+
+    static String hex(long zxid) {
+        return String.format("%016x", zxid);
+    }
+}
