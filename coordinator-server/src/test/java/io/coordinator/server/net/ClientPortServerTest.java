@@ -13,7 +13,6 @@ import io.coordinator.server.protocol.Stat;
 import io.coordinator.server.request.ClientConnection;
 import io.coordinator.server.request.RequestSink;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +56,11 @@ class ClientPortServerTest {
                 long zxid = view.zxid;
                 if (body == null) {
                     connection.sendReply(new ReplyHeader(xid, zxid, errorCode), null);
+                    connection.close();
+                    return;
+                }
+                if (type == OpCode.CLOSE_SESSION) {
+                    connection.sendReply(new ReplyHeader(xid, zxid, 0), null);
                     connection.close();
                     return;
                 }
@@ -265,7 +270,31 @@ class ClientPortServerTest {
         assertThat(ping(s).err()).isZero();
     }
 
-    @SuppressWarnings("unused")
-    private static void ignore(EOFException e) {
+    @Test
+    void nioTransportServesWhenEpollIsNotUsed() throws IOException {
+        System.setProperty("coordinator.net.forceNio", "true");
+        try {
+            assertThat(ClientPortServer.Transport.select().name()).isEqualTo("nio");
+            start(ClientPortConfig.of("127.0.0.1", 0));
+        } finally {
+            System.clearProperty("coordinator.net.forceNio");
+        }
+        assertThat(fourLetterWord("ruok")).isEqualTo("imok");
+        Socket s = session();
+        assertThat(ping(s).err()).isZero();
+    }
+
+    @Test
+    void officialZooKeeperClientConnectsPingsAndCloses() throws Exception {
+        start(ClientPortConfig.of("127.0.0.1", 0));
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 30000, event -> { });
+        try {
+            assertThat(zk.exists("/missing", false)).isNull();
+            assertThat(zk.exists("/a", false)).isNotNull();
+            assertThat(zk.getSessionId()).isEqualTo(0x100);
+            assertThat(zk.getSessionTimeout()).isEqualTo(30000);
+        } finally {
+            zk.close();
+        }
     }
 }
