@@ -15,6 +15,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -70,8 +71,10 @@ public final class ClientPortServer {
         }
         Transport transport = Transport.select();
         int workers = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        bossGroup = new MultiThreadIoEventLoopGroup(1, transport.factory());
-        workerGroup = new MultiThreadIoEventLoopGroup(workers, transport.factory());
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("client-port-accept"),
+                transport.factory());
+        workerGroup = new MultiThreadIoEventLoopGroup(workers, new DefaultThreadFactory("client-port-io"),
+                transport.factory());
         allChannels = new DefaultChannelGroup("client-port", GlobalEventExecutor.INSTANCE);
         ClientPortChannelInitializer pipeline =
                 new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding);

@@ -37,6 +37,9 @@ public final class FourLetterWordHandler extends ByteToMessageDecoder {
             return;
         }
         String word = FourLetterWords.knownWord(in.getInt(in.readerIndex()));
+        if (word != null) {
+            connection.frameReceived(); // ZooKeeper counts the word as a received packet before running it
+        }
         String reply = word == null ? null : words.execute(word);
         if (reply == null) {
             ctx.pipeline().remove(this); // hands the buffered bytes to the frame decoder
@@ -44,7 +47,6 @@ public final class FourLetterWordHandler extends ByteToMessageDecoder {
         }
         answered = true;
         in.skipBytes(in.readableBytes()); // a trailing newline from echo/nc is ignored
-        connection.frameReceived();
         connection.stopReading();
         LOG.info("Processing {} command from {}", word, ctx.channel().remoteAddress());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.getBytes(StandardCharsets.UTF_8)))

@@ -83,7 +83,7 @@ public final class NettyClientConnection implements ClientConnection {
 
     // ---------------------------------------------------------------- inbound bookkeeping (event loop)
 
-    /** A frame (or four-letter word) of {@code bytes} bytes arrived. */
+    /** A frame (or a four-letter word) arrived. */
     void frameReceived() {
         packetsReceived.incrementAndGet();
         serverStats.packetReceived();
@@ -132,7 +132,7 @@ public final class NettyClientConnection implements ClientConnection {
         long end = System.nanoTime();
         synchronized (this) {
             if (connectStartNanos >= 0) {
-                updateLatency(-1, 0, "SESS", connectStartNanos, end, true);
+                updateLatency(-1, 0, "SESS", connectStartNanos, end);
                 connectStartNanos = -1;
             }
         }
@@ -149,8 +149,7 @@ public final class NettyClientConnection implements ClientConnection {
         synchronized (this) {
             InFlight request = takeInFlight(header.xid());
             if (request != null && header.xid() != ReplyHeader.AUTH_XID) {
-                updateLatency(header.xid(), header.zxid(), lastOpName(request.type()), request.startNanos(), end,
-                        true);
+                updateLatency(header.xid(), header.zxid(), lastOpName(request.type()), request.startNanos(), end);
             }
             if (header.xid() > 0 && outstanding.decrementAndGet() <= maxOutstanding && throttled) {
                 throttled = false;
@@ -283,7 +282,7 @@ public final class NettyClientConnection implements ClientConnection {
         return null;
     }
 
-    private void updateLatency(long cxid, long zxid, String op, long startNanos, long endNanos, boolean server) {
+    private void updateLatency(long cxid, long zxid, String op, long startNanos, long endNanos) {
         long elapsed = Math.max(0, (endNanos - startNanos) / 1_000_000);
         if (cxid >= 0) {
             lastCxid = cxid;
@@ -296,9 +295,7 @@ public final class NettyClientConnection implements ClientConnection {
         maxLatency = Math.max(maxLatency, elapsed);
         latencyCount++;
         totalLatency += elapsed;
-        if (server) {
-            serverStats.recordLatency(elapsed);
-        }
+        serverStats.recordLatency(elapsed);
     }
 
     /** crst: clears this connection's counters (ZooKeeper's ServerCnxn.resetStats). */
