@@ -1,5 +1,6 @@
 package io.coordinator.server.net;
 
+import io.coordinator.server.request.ServerView;
 import static io.coordinator.server.net.Wire.buf;
 import static io.coordinator.server.net.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;

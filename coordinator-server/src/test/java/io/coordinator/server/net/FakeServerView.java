@@ -1,5 +1,6 @@
 package io.coordinator.server.net;
 
+import io.coordinator.server.request.ServerView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.coordinator.server.net;
 
+import io.coordinator.server.request.ServerView;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
