@@ -148,9 +148,9 @@ public final class TxnLog implements AutoCloseable {
             if (last) {
                 if (bad != null) {
                     LOG.warn("Log segment {} has a torn or corrupt tail at offset {} ({}); truncating it to the last"
-                            + " good record (zxid 0x{}, {} bytes discarded). Unsynced writes are lost, as expected"
-                            + " after a crash.", path, bad.offset, bad.getMessage(), Long.toHexString(seg.lastZxid),
-                            size - seg.end);
+                            + " good record (zxid 0x{}; file cut from {} to {} bytes, preallocated zeros included)."
+                            + " Unsynced writes are lost, as expected after a crash.", path, bad.offset,
+                            bad.getMessage(), Long.toHexString(seg.lastZxid), size, seg.end);
                 } else if (SegmentFormat.hasNonZero(path, seg.end)) {
                     LOG.warn("Log segment {} has non-zero bytes after its end marker at offset {} (an unsynced"
                             + " partial write); discarding them", path, seg.end);
