@@ -217,4 +217,45 @@ class RecoveryTest {
             assertThat(holder[0].applied).isEqualTo(range(1, 51));
         }
     }
+
+    /** After a full snapshot transfer the snapshot is newer than the whole local log. */
+    @Test
+    void snapshotAheadOfNonEmptyLogKeepsTheLogGapFree() throws Exception {
+        Path root = tmp.resolve("data");
+        LogOptions opts = SMALL.withMaxSegmentTxns(10);
+        try (DataDirectory dd = DataDirectory.open(root); TxnLog log = dd.openLog(opts)) {
+            SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
+            State s = new State();
+            for (long z = 1; z <= 30; z++) {
+                log.append(rec(z));
+                s.apply(rec(z));
+            }
+            log.sync();
+            State early = new State();
+            early.applied.addAll(range(1, 10));
+            snaps.write(10, early.content());
+            State leader = new State();
+            leader.applied.addAll(range(1, 50));
+            snaps.write(50, leader.content());
+        }
+        try (DataDirectory dd = DataDirectory.open(root)) {
+            State[] holder = new State[1];
+            try (TxnLog log = dd.openLog(opts)) {
+                RecoveryResult<State> r = Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log,
+                        State.loader(), rec -> { });
+                assertThat(r.lastZxid()).isEqualTo(50);
+                assertThat(log.segmentZxids()).isEmpty();
+                assertThat(log.baseZxid()).isEqualTo(50);
+                log.append(rec(51));
+                log.sync();
+            }
+            RecoveryResult<State> r = recover(dd, opts, holder);
+            assertThat(holder[0].applied).isEqualTo(range(1, 51));
+            assertThat(r.replayed()).isEqualTo(1);
+            // if the newest snapshot is lost, the older one cannot be combined with this log: refuse, loudly
+            flipByte(dd.snapshotDir().resolve(SnapshotStore.fileName(50)), 20);
+            assertThatThrownBy(() -> recover(dd, opts, new State[1]))
+                    .isInstanceOf(CorruptStorageException.class);
+        }
+    }
 }
