@@ -58,6 +58,14 @@ final class GoldenScript {
         this.port = port;
     }
 
+    static String escape(String p) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : p.toCharArray()) {
+            sb.append(ch < 0x20 || ch >= 0x7f ? String.format("\\u%04x", (int) ch) : String.valueOf(ch));
+        }
+        return sb.toString();
+    }
+
     static byte[] b(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
@@ -86,11 +94,21 @@ final class GoldenScript {
     }
 
     void op(String label, RawClient c, int type, Record r) throws IOException {
-        t.reply(label, type, c.call(type, r));
+        try {
+            t.reply(label, type, c.call(type, r));
+        } catch (IOException e) {
+            t.steps++;
+            t.add(label + " => IO-ERROR " + e.getClass().getSimpleName());
+        }
     }
 
     void opBytes(String label, RawClient c, int type, byte[] body) throws IOException {
-        t.reply(label, type, c.callBytes(type, body));
+        try {
+            t.reply(label, type, c.callBytes(type, body));
+        } catch (IOException e) {
+            t.steps++;
+            t.add(label + " => IO-ERROR " + e.getClass().getSimpleName());
+        }
     }
 
     void drain(String label, RawClient c) throws IOException {
@@ -137,6 +155,9 @@ final class GoldenScript {
         for (String p : new String[] {"/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"}) {
             op("A delete " + p, a, DELETE, new DeleteRequest(p, -1));
         }
+        op("A setData /zookeeper/quota", a, SET_DATA, new SetDataRequest("/zookeeper/quota", b("q"), -1));
+        op("A setData /zookeeper", a, SET_DATA, new SetDataRequest("/zookeeper", b(""), 0));
+        op("A create /zookeeper/config/x", a, CREATE, cr("/zookeeper/config/x", "", 0));
         op("A create /zookeeper/mine", a, CREATE, cr("/zookeeper/mine", "m", 0));
         op("A delete /zookeeper/mine", a, DELETE, new DeleteRequest("/zookeeper/mine", 0));
         op("A create /", a, CREATE, cr("/", "", 0));
@@ -189,7 +210,7 @@ final class GoldenScript {
         String[] bad = {"", "noslash", "/g/", "/g//x", "/g/.", "/g/..", "/g/./x", "/g/x\u0001", "/g/x\u0000y",
             "/g/\uE000", "/g/\u007f", "//", "/g/x/"};
         for (String p : bad) {
-            op("A create bad path '" + p.replace("\u0000", "\\0") + "'", a, CREATE, cr(p, "", 0));
+            op("A create bad path '" + escape(p) + "'", a, CREATE, cr(p, "", 0));
         }
         op("A create seq on '/g/q/' (parent /g/q missing)", a, CREATE, cr("/g/q/", "", 2));
         op("A create seq on '/g/p/'", a, CREATE, cr("/g/p/", "", 2));
@@ -241,7 +262,7 @@ final class GoldenScript {
         op("B setData /g/acl", bc, SET_DATA, new SetDataRequest("/g/acl", b("x"), -1));
         op("B setACL /g/acl", bc, SET_ACL, new SetACLRequest("/g/acl", OPEN, -1));
         op("B create /g/acl/c", bc, CREATE, cr("/g/acl/c", "", 0));
-        op("B delete /g/acl", bc, DELETE, new DeleteRequest("/g/acl", -1));
+        op("B delete /g/acl/c (missing)", bc, DELETE, new DeleteRequest("/g/acl/c", -1));
         t.reply("B addauth digest alice", AUTH, bc.callXid(-4, AUTH, new AuthPacket(0, "digest", b("alice:secret"))));
         op("B whoAmI", bc, WHO_AM_I, null);
         op("B setData /g/acl", bc, SET_DATA, new SetDataRequest("/g/acl", b("x"), -1));
@@ -278,6 +299,7 @@ final class GoldenScript {
         // failing auth schemes: each on a throwaway session
         RawClient d1 = session("D1", 30_000);
         t.reply("D1 addauth foo", AUTH, d1.callXid(-4, AUTH, new AuthPacket(0, "foo", b("x"))));
+        t.add("D1 closed after failed auth: " + d1.closedByPeer());
         d1.close();
         RawClient d2 = session("D2", 30_000);
         t.reply("D2 addauth digest nocolon", AUTH, d2.callXid(-4, AUTH, new AuthPacket(0, "digest", b("nocolon"))));
@@ -286,6 +308,7 @@ final class GoldenScript {
         d2.close();
         RawClient d3 = session("D3", 30_000);
         t.reply("D3 addauth ip", AUTH, d3.callXid(-4, AUTH, new AuthPacket(0, "ip", b("127.0.0.1"))));
+        op("D3 whoAmI", d3, WHO_AM_I, null);
         d3.close();
 
         // --- delete
@@ -516,7 +539,14 @@ final class GoldenScript {
             t.add("A reconnect wrong password " + t.connect(a2.connect(0, 30_000, a.sessionId, wrong, true),
                     a2.lastConnectFrame) + " then closed: " + a2.closedByPeer());
         }
+        t.add("A old connection closed by the wrong-password attempt: " + a.closedByPeer());
+        a.close();
+        RawClient a3 = RawClient.open(port);
+        t.add("A reconnect right password " + t.connect(a3.connect(a.lastZxidSeen, 30_000, a.sessionId, a.passwd,
+                true), a3.lastConnectFrame));
+        a = a3;
         op("A still alive", a, EXISTS, new ExistsRequest("/g", false));
+        op("A getEphemerals / after reconnect", a, GET_EPHEMERALS, new GetEphemeralsRequest("/"));
         try (RawClient c = RawClient.open(port)) {
             t.add("N no readOnly byte " + t.connect(c.connect(0, 30_000, 0, new byte[16], false), c.lastConnectFrame));
             op("N close", c, CLOSE, null);

@@ -136,6 +136,9 @@ final class Transcript {
         h.deserialize(ia, "");
         StringBuilder sb = new StringBuilder(label).append(" => xid=").append(h.getXid())
                 .append(" err=").append(h.getErr()).append(" len=").append(f.length);
+        if (h.getZxid() == 0 || h.getZxid() == -1) {
+            sb.append(" hzxid=").append(h.getZxid());
+        }
         if (h.getErr() != 0) {
             add(sb.toString());
             return;
