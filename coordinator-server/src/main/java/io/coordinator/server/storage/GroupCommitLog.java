@@ -64,7 +64,7 @@ public final class GroupCommitLog implements AutoCloseable {
         this.log = log;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
-        this.failureHandler = failureHandler;
+        this.failureHandler = java.util.Objects.requireNonNull(failureHandler, "failureHandler");
         this.lastSubmittedZxid = log.lastZxid();
         this.thread = new Thread(this::run, "txnlog-group-commit");
         thread.setDaemon(true);
@@ -77,9 +77,13 @@ public final class GroupCommitLog implements AutoCloseable {
      * submission order.
      *
      * @throws IllegalStateException if the log failed or is closed, or the zxid is not increasing
+     * @throws IllegalArgumentException if the encoded record exceeds {@link LogOptions#maxRecordBytes()}
      */
     public void submit(TxnRecord record, Runnable onDurable) {
         byte[] framed = TxnLog.encode(record); // serialise and checksum on the caller's thread
+        if (framed.length - SegmentFormat.RECORD_OVERHEAD > log.maxRecordBytes()) {
+            throw new IllegalArgumentException("record of " + framed.length + " bytes exceeds maxRecordBytes");
+        }
         lock.lock();
         try {
             Throwable f = failure;

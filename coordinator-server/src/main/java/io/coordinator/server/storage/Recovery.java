@@ -46,7 +46,8 @@ public final class Recovery {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        if (log.lastZxid() < snapZxid && log.segmentZxids().isEmpty()) {
+        if (log.lastZxid() < snapZxid) {
+            // the snapshot is newer than the whole log: restart the log after it, so it stays gap-free
             log.advanceTo(snapZxid);
         }
         long lastZxid = Math.max(last, Math.max(snapZxid, log.lastZxid()));

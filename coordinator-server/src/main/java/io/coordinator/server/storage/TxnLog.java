@@ -148,9 +148,9 @@ public final class TxnLog implements AutoCloseable {
             if (last) {
                 if (bad != null) {
                     LOG.warn("Log segment {} has a torn or corrupt tail at offset {} ({}); truncating it to the last"
-                            + " good record (zxid 0x{}, {} bytes discarded). Unsynced writes are lost, as expected"
-                            + " after a crash.", path, bad.offset, bad.getMessage(), Long.toHexString(seg.lastZxid),
-                            size - seg.end);
+                            + " good record (zxid 0x{}; file cut from {} to {} bytes, preallocated zeros included)."
+                            + " Unsynced writes are lost, as expected after a crash.", path, bad.offset,
+                            bad.getMessage(), Long.toHexString(seg.lastZxid), size, seg.end);
                 } else if (SegmentFormat.hasNonZero(path, seg.end)) {
                     LOG.warn("Log segment {} has non-zero bytes after its end marker at offset {} (an unsynced"
                             + " partial write); discarding them", path, seg.end);
@@ -493,19 +493,41 @@ public final class TxnLog implements AutoCloseable {
     }
 
     /**
-     * Declares that an empty log continues after {@code zxid} (e.g. state up to it comes from a snapshot):
-     * the next segment records it as its predecessor. Only allowed while the log holds no segment.
+     * Declares that state up to {@code zxid} comes from elsewhere (a snapshot newer than the whole log, e.g.
+     * after a full snapshot transfer from the leader): every segment (they hold only older txns, all covered
+     * by that state) is deleted, and the next segment records {@code zxid} as its predecessor. This keeps the
+     * log gap-free: if that snapshot is later lost, recovery from an older one fails loudly instead of
+     * silently skipping the txns in between. Does nothing if {@code zxid} is not above {@link #lastZxid()}.
      */
     public synchronized void advanceTo(long zxid) throws IOException {
         checkUsable();
-        if (!segments.isEmpty()) {
-            throw new IllegalStateException("advanceTo is only allowed on an empty log");
+        if (zxid <= lastZxid) {
+            return;
         }
-        if (zxid > lastZxid) {
-            lastZxid = zxid;
-            baseZxid = zxid;
-            durableZxid = zxid;
+        try {
+            flushPending();
+            if (channel != null) {
+                channel.close();
+                channel = null;
+                current = null;
+            }
+            for (Segment s : new ArrayList<>(segments.values())) {
+                Files.delete(s.path);
+                segments.remove(s.firstZxid);
+            }
+            FileUtil.fsyncDirectory(dir, faults);
+        } catch (IOException e) {
+            throw fail(e);
         }
+        LOG.info("Transaction log {} now continues after zxid 0x{}; older segments were dropped", dir,
+                Long.toHexString(zxid));
+        lastZxid = zxid;
+        baseZxid = zxid;
+        durableZxid = zxid;
+    }
+
+    int maxRecordBytes() {
+        return options.maxRecordBytes();
     }
 
     /** The zxid of the last appended record (durable or not), or the base zxid if the log is empty. */

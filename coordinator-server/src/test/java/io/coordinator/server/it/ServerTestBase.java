@@ -1,0 +1,80 @@
+package io.coordinator.server.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Starts one server of the subclass's kind for the whole class; tests use unique paths. Subclasses are
+ * {@code ...OnZooKeeperTest} (the reference) and {@code ...OnCoordinatorTest} (ours).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(90)
+abstract class ServerTestBase {
+    static final int SESSION_TIMEOUT = 30_000;
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    protected ServerUnderTest server;
+    private Path dir;
+
+    protected abstract Servers.Kind kind();
+
+    @BeforeAll
+    void startServer() throws Exception {
+        dir = Files.createTempDirectory("it-" + kind().name().toLowerCase() + "-");
+        server = Servers.start(kind(), dir);
+    }
+
+    @AfterAll
+    void stopServer() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    protected int port() {
+        return server.port();
+    }
+
+    protected String cs() {
+        return server.connectString();
+    }
+
+    /** A path unique in this JVM run. */
+    protected static String unique(String name) {
+        return "/" + name + "-" + COUNTER.incrementAndGet();
+    }
+
+    /** An official client, connected (waits for SyncConnected). */
+    protected ZooKeeper zk() throws Exception {
+        return zk(SESSION_TIMEOUT, e -> { });
+    }
+
+    protected ZooKeeper zk(int timeout, Watcher also) throws Exception {
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        ZooKeeper z = new ZooKeeper(cs(), timeout, (WatchedEvent e) -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.complete(null);
+            }
+            also.process(e);
+        });
+        try {
+            connected.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            z.close();
+            throw e;
+        }
+        return z;
+    }
+}

@@ -1,0 +1,455 @@
+package io.coordinator.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs.Ids;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.proto.ConnectResponse;
+import org.apache.zookeeper.proto.CreateRequest;
+import org.apache.zookeeper.proto.ExistsRequest;
+import org.apache.zookeeper.proto.GetDataRequest;
+import org.apache.zookeeper.proto.ReplyHeader;
+import org.apache.zookeeper.proto.SetDataRequest;
+import org.apache.zookeeper.proto.SetWatches;
+import org.apache.zookeeper.proto.WatcherEvent;
+import org.junit.jupiter.api.Test;
+
+/** Connection-level behaviour: sessions, reconnection, expiry, framing, bad input, four-letter words. */
+abstract class WireBehaviourTest extends ServerTestBase {
+
+    static WatcherEvent event(byte[] frame) throws Exception {
+        return RawClient.deserialize(new WatcherEvent(), frame, 16);
+    }
+
+    static ReplyHeader header(RawClient.Exchange ex) throws Exception {
+        assertThat(ex.reply()).as("reply (connection closed?)").isNotNull();
+        return ex.header();
+    }
+
+    @Test
+    void officialClientReconnectsThroughCutConnectionKeepingSessionEphemeralsAndWatches() throws Exception {
+        String p = unique("reconnect");
+        BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+        try (TcpProxy proxy = new TcpProxy(port());
+             ZooKeeper other = zk()) {
+            CompletableFuture<Void> first = new CompletableFuture<>();
+            ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
+                if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    first.complete(null);
+                }
+                events.add(e);
+            });
+            try {
+                first.get(30, TimeUnit.SECONDS);
+                events.clear();
+                long sid = z.getSessionId();
+                z.create(p, "d".getBytes(), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                z.create(p + "/eph", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                z.getData(p, true, null);
+                z.exists(p + "/later", true);
+                proxy.cutAll();
+                WatchedEvent disc = events.poll(30, TimeUnit.SECONDS);
+                assertThat(disc).isNotNull();
+                assertThat(disc.getState()).isEqualTo(Watcher.Event.KeeperState.Disconnected);
+                WatchedEvent re = events.poll(30, TimeUnit.SECONDS);
+                assertThat(re).isNotNull();
+                assertThat(re.getState()).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                assertThat(z.getSessionId()).isEqualTo(sid);
+                Stat eph = other.exists(p + "/eph", false);
+                assertThat(eph).isNotNull();
+                assertThat(eph.getEphemeralOwner()).isEqualTo(sid);
+                // the watches were re-registered with setWatches and still fire
+                other.setData(p, "e".getBytes(), -1);
+                WatchedEvent changed = events.poll(30, TimeUnit.SECONDS);
+                assertThat(changed).isNotNull();
+                assertThat(changed.getType()).isEqualTo(Watcher.Event.EventType.NodeDataChanged);
+                assertThat(changed.getPath()).isEqualTo(p);
+                other.create(p + "/later", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                WatchedEvent created = events.poll(30, TimeUnit.SECONDS);
+                assertThat(created).isNotNull();
+                assertThat(created.getType()).isEqualTo(Watcher.Event.EventType.NodeCreated);
+                assertThat(created.getPath()).isEqualTo(p + "/later");
+            } finally {
+                z.close();
+            }
+        }
+    }
+
+    @Test
+    void rawReconnectWithSessionIdAndPasswordKeepsEphemeralAndResumesWatchViaSetWatches() throws Exception {
+        String p = unique("rawreconnect");
+        try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
+             RawClient other = RawClient.session(port(), SESSION_TIMEOUT)) {
+            assertThat(header(owner.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0))).getErr())
+                    .isZero();
+            assertThat(header(owner.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
+                    .getErr()).isZero();
+            assertThat(header(owner.call(4, new GetDataRequest(p, true))).getErr()).isZero();
+            long rel = owner.lastZxidSeen;
+            owner.closeAbruptly();
+            try (RawClient again = RawClient.open(port())) {
+                ConnectResponse r = again.connect(rel, SESSION_TIMEOUT, owner.sessionId, owner.passwd, true);
+                assertThat(r).isNotNull();
+                assertThat(r.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
+                assertThat(r.getSessionId()).isEqualTo(owner.sessionId);
+                RawClient.Exchange ex = other.call(3, new ExistsRequest(p + "/e", false));
+                assertThat(header(ex).getErr()).isZero();
+                Stat st = RawClient.deserialize(new Stat(), ex.reply(), 16);
+                assertThat(st.getEphemeralOwner()).isEqualTo(owner.sessionId);
+                assertThat(header(again.call(101, new SetWatches(rel, List.of(p), List.of(), List.of()))).getErr())
+                        .isZero();
+                assertThat(header(other.call(5, new SetDataRequest(p, "x".getBytes(), -1))).getErr()).isZero();
+                RawClient.Exchange ping = again.ping();
+                assertThat(ping.before()).hasSize(1);
+                WatcherEvent ev = event(ping.before().get(0));
+                assertThat(ev.getType()).isEqualTo(3);
+                assertThat(ev.getPath()).isEqualTo(p);
+            }
+        }
+    }
+
+    @Test
+    void wrongPasswordGetsExpiredReplyAndClose() throws Exception {
+        try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
+             RawClient thief = RawClient.open(port())) {
+            byte[] wrong = owner.passwd.clone();
+            wrong[3] ^= 0x55;
+            ConnectResponse r = thief.connect(0, SESSION_TIMEOUT, owner.sessionId, wrong, true);
+            assertThat(r).isNotNull();
+            assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+            assertThat(r.getSessionId()).isZero();
+            assertThat(r.getPasswd()).isEqualTo(new byte[16]);
+            assertThat(thief.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownSessionGetsExpiredReply() throws Exception {
+        try (RawClient c = RawClient.open(port())) {
+            ConnectResponse r = c.connect(0, SESSION_TIMEOUT, 0x0badcafe12345L, new byte[16], true);
+            assertThat(r).isNotNull();
+            assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void sessionExpiryRemovesEphemeralsAndFiresWatchesOnOtherSessions() throws Exception {
+        String p = unique("expiry");
+        CompletableFuture<WatchedEvent> deleted = new CompletableFuture<>();
+        CompletableFuture<WatchedEvent> children = new CompletableFuture<>();
+        try (ZooKeeper watcher = zk()) {
+            watcher.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            RawClient dying = RawClient.session(port(), 4000);
+            assertThat(dying.negotiatedTimeout).isEqualTo(4000);
+            assertThat(header(dying.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
+                    .getErr()).isZero();
+            assertThat(watcher.exists(p + "/e", deleted::complete)).isNotNull();
+            watcher.getChildren(p, children::complete);
+            long sid = dying.sessionId;
+            byte[] pw = dying.passwd;
+            dying.closeAbruptly(); // no closeSession: the server must expire it
+            WatchedEvent e = deleted.get(60, TimeUnit.SECONDS);
+            assertThat(e.getType()).isEqualTo(Watcher.Event.EventType.NodeDeleted);
+            assertThat(e.getPath()).isEqualTo(p + "/e");
+            assertThat(children.get(60, TimeUnit.SECONDS).getType())
+                    .isEqualTo(Watcher.Event.EventType.NodeChildrenChanged);
+            assertThat(watcher.exists(p + "/e", false)).isNull();
+            try (RawClient late = RawClient.open(port())) {
+                ConnectResponse r = late.connect(0, 4000, sid, pw, true);
+                assertThat(r).isNotNull();
+                assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+            }
+        }
+    }
+
+    @Test
+    void clientWhoseLastZxidIsAheadIsClosedWithoutReply() throws Exception {
+        try (RawClient c = RawClient.open(port())) {
+            ConnectResponse r = c.connect(Long.MAX_VALUE / 2, SESSION_TIMEOUT, 0, new byte[16], true);
+            assertThat(r).isNull();
+        }
+        // the server keeps serving
+        try (RawClient ok = RawClient.session(port(), SESSION_TIMEOUT)) {
+            assertThat(header(ok.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+        }
+    }
+
+    @Test
+    void sessionTimeoutIsClampedToTwoAndTwentyTicks() throws Exception {
+        int[][] cases = {{1000, 4000}, {3999, 4000}, {4000, 4000}, {12345, 12345}, {40000, 40000},
+            {40001, 40000}, {100000, 40000}};
+        for (int[] c : cases) {
+            try (RawClient r = RawClient.session(port(), c[0])) {
+                assertThat(r.negotiatedTimeout).as("requested %d", c[0]).isEqualTo(c[1]);
+            }
+        }
+    }
+
+    @Test
+    void connectResponseIs37BytesWithReadOnlyByteAnd36Without() throws Exception {
+        try (RawClient with = RawClient.open(port())) {
+            assertThat(with.connect(0, SESSION_TIMEOUT, 0, new byte[16], true)).isNotNull();
+            assertThat(with.lastConnectFrame).hasSize(37);
+        }
+        try (RawClient without = RawClient.open(port())) {
+            ConnectResponse r = without.connect(0, SESSION_TIMEOUT, 0, new byte[16], false);
+            assertThat(r).isNotNull();
+            assertThat(without.lastConnectFrame).hasSize(36);
+            assertThat(r.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
+            assertThat(r.getPasswd()).hasSize(16);
+            assertThat(r.getSessionId()).isNotZero();
+            // and the session works
+            assertThat(header(without.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAndPingsAreAnsweredInOrder() throws Exception {
+        String p = unique("pipeline");
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0))).getErr())
+                    .isZero();
+            List<Integer> sent = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                if (i % 50 == 25) {
+                    c.send(-2, 11, null);
+                    sent.add(-2);
+                }
+                int x = c.nextXid();
+                c.send(x, 1, new CreateRequest(p + "/n" + i, new byte[1000], Ids.OPEN_ACL_UNSAFE, 0));
+                sent.add(x);
+            }
+            List<Integer> got = new ArrayList<>();
+            while (got.size() < sent.size()) {
+                byte[] f = c.readFrame();
+                assertThat(f).as("connection closed after %d replies", got.size()).isNotNull();
+                ReplyHeader h = RawClient.deserialize(new ReplyHeader(), f, 0);
+                assertThat(h.getErr()).isZero();
+                got.add(h.getXid());
+            }
+            assertThat(got).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void unknownOpcodeGetsUnimplementedThenClose() throws Exception {
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            RawClient.Exchange ex = c.callBytes(4242, new byte[0]);
+            ReplyHeader h = header(ex);
+            assertThat(h.getErr()).isEqualTo(-6);
+            assertThat(h.getZxid()).isEqualTo(-1);
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+
+    private void assertOtherSessionUnaffected(RawClient bystander, String eph) throws Exception {
+        RawClient.Exchange ex = bystander.call(3, new ExistsRequest(eph, false));
+        assertThat(header(ex).getErr()).isZero();
+        assertThat(RawClient.deserialize(new Stat(), ex.reply(), 16).getEphemeralOwner())
+                .isEqualTo(bystander.sessionId);
+    }
+
+    private RawClient bystander(String eph) throws Exception {
+        RawClient b = RawClient.session(port(), SESSION_TIMEOUT);
+        assertThat(header(b.call(1, new CreateRequest(eph, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+                .isZero();
+        return b;
+    }
+
+    @Test
+    void oversizedFrameClosesOnlyThatConnection() throws Exception {
+        String eph = unique("bystander-big");
+        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
+            c.sendRaw(bytes.toByteArray());
+            c.sendRaw(new byte[4096]);
+            assertThat(c.closedByPeer()).isTrue();
+            assertOtherSessionUnaffected(b, eph);
+        }
+    }
+
+    @Test
+    void oversizedFirstFrameIsClosed() throws Exception {
+        String eph = unique("bystander-big1");
+        try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
+            c.sendRaw(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
+            assertThat(c.closedByPeer()).isTrue();
+            assertOtherSessionUnaffected(b, eph);
+        }
+    }
+
+    @Test
+    void negativeLengthIsClosed() throws Exception {
+        String eph = unique("bystander-neg");
+        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            c.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
+            assertThat(c.closedByPeer()).isTrue();
+            assertOtherSessionUnaffected(b, eph);
+        }
+    }
+
+    @Test
+    void garbageConnectRequestIsClosedWithoutReply() throws Exception {
+        String eph = unique("bystander-garbage");
+        try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
+            c.sendFrame("hello".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.readFrame()).isNull();
+            assertOtherSessionUnaffected(b, eph);
+        }
+    }
+
+    @Test
+    void truncatedRequestBodyGetsMarshallingErrorAndTheConnectionSurvives() throws Exception {
+        String eph = unique("bystander-trunc");
+        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            // a create whose path claims 1000 bytes but the frame ends after 3
+            int x = c.nextXid();
+            c.sendBytes(x, 1, new byte[] {0, 0, 3, (byte) 0xe8, '/', 'a', 'b'});
+            RawClient.Exchange ex = c.awaitXid(x);
+            // ZooKeeper 3.9.5 answers -5 (MARSHALLINGERROR) and keeps the connection open
+            assertThat(header(ex).getErr()).isEqualTo(-5);
+            assertThat(header(c.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+            assertOtherSessionUnaffected(b, eph);
+        }
+    }
+
+    @Test
+    void closeSessionRepliesThenClosesAndDeletesEphemerals() throws Exception {
+        String p = unique("close");
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT); ZooKeeper z = zk()) {
+            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+                    .isZero();
+            CompletableFuture<WatchedEvent> gone = new CompletableFuture<>();
+            assertThat(z.exists(p, gone::complete)).isNotNull();
+            ReplyHeader h = header(c.call(-11, null));
+            assertThat(h.getErr()).isZero();
+            assertThat(h.getZxid()).isGreaterThan(0);
+            assertThat(c.closedByPeer()).isTrue();
+            WatchedEvent e = gone.get(30, TimeUnit.SECONDS);
+            assertThat(e.getType()).isEqualTo(Watcher.Event.EventType.NodeDeleted);
+            assertThat(z.exists(p, false)).isNull();
+        }
+    }
+
+    // ---- four-letter words
+
+    private String fourLetter(String w) throws Exception {
+        return RawClient.fourLetterWord(port(), w);
+    }
+
+    @Test
+    void ruokAnswersImok() throws Exception {
+        assertThat(fourLetter("ruok")).isEqualTo("imok");
+    }
+
+    @Test
+    void isroAnswersRw() throws Exception {
+        assertThat(fourLetter("isro")).isEqualTo("rw");
+    }
+
+    @Test
+    void srvrReportsStandaloneMode() throws Exception {
+        String s = fourLetter("srvr");
+        assertThat(s).startsWith("Zookeeper version: ");
+        assertThat(s).contains("\nMode: standalone\n");
+        assertThat(s).containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n");
+        assertThat(s).containsPattern("\nReceived: \\d+\n");
+        assertThat(s).containsPattern("\nSent: \\d+\n");
+        assertThat(s).containsPattern("\nConnections: \\d+\n");
+        assertThat(s).containsPattern("\nOutstanding: \\d+\n");
+        assertThat(s).containsPattern("\nZxid: 0x[0-9a-f]+\n");
+        assertThat(s).containsPattern("\nNode count: \\d+\n");
+    }
+
+    @Test
+    void srvrWithTrailingNewlineLikeEcho() throws Exception {
+        assertThat(fourLetter("srvr\n")).contains("Mode: standalone");
+    }
+
+    @Test
+    void statListsClients() throws Exception {
+        try (ZooKeeper z = zk()) {
+            String s = fourLetter("stat");
+            assertThat(s).startsWith("Zookeeper version: ");
+            assertThat(s).contains("Clients:\n");
+            assertThat(s).contains(" /127.0.0.1:");
+            assertThat(s).contains("Mode: standalone");
+        }
+    }
+
+    @Test
+    void mntrHasTheStandardKeys() throws Exception {
+        String s = fourLetter("mntr");
+        for (String key : new String[] {"zk_version", "zk_server_state", "zk_avg_latency", "zk_max_latency",
+            "zk_min_latency", "zk_packets_received", "zk_packets_sent", "zk_num_alive_connections",
+            "zk_outstanding_requests", "zk_znode_count", "zk_watch_count", "zk_ephemerals_count",
+            "zk_approximate_data_size", "zk_open_file_descriptor_count", "zk_max_file_descriptor_count",
+            "zk_uptime"}) {
+            assertThat(s).containsPattern("(^|\n)" + key + "\t[^\n]+\n");
+        }
+        assertThat(s).contains("zk_server_state\tstandalone\n");
+        for (String line : s.split("\n")) {
+            assertThat(line).matches("zk_[^\t]+\t.*");
+        }
+    }
+
+    @Test
+    void enviStartsWithEnvironmentAndZooKeeperVersion() throws Exception {
+        String s = fourLetter("envi");
+        assertThat(s).startsWith("Environment:\nzookeeper.version=3.9.");
+        assertThat(s).contains("\nhost.name=");
+        assertThat(s).contains("\njava.version=");
+        assertThat(s).contains("\nos.name=");
+    }
+
+    @Test
+    void confHasClientPortAndTickTime() throws Exception {
+        String s = fourLetter("conf");
+        assertThat(s).contains("clientPort=" + port() + "\n");
+        assertThat(s).contains("tickTime=2000\n");
+        assertThat(s).contains("minSessionTimeout=4000\n");
+        assertThat(s).contains("maxSessionTimeout=40000\n");
+        assertThat(s).contains("dataDir=");
+    }
+
+    @Test
+    void wchsSummarisesWatches() throws Exception {
+        String p = unique("wchs");
+        try (ZooKeeper z = zk()) {
+            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            z.getData(p, true, null);
+            String s = fourLetter("wchs");
+            assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n");
+            assertThat(s).doesNotStartWith("0 connections");
+        }
+    }
+
+    @Test
+    void unknownFourLetterWordClosesWithoutOutput() throws Exception {
+        assertThat(fourLetter("abcd")).isEmpty();
+    }
+
+    @Test
+    void fourLetterWordOnAnEstablishedSessionIsNotInterpreted() throws Exception {
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            c.sendRaw("ruok"); // read as a frame length of 0x72756f6b: far too large
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+}
