@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes every frame after the handshake as RequestHeader{xid, type} + body and hands it to the sink. A
- * body that cannot be decoded goes to the sink with no body and its error code (the opcode's
- * UNIMPLEMENTED, or MARSHALLINGERROR); the pipeline answers it in order and closes, and nothing after it
- * is read. A frame too short for a header closes the connection.
+ * body that cannot be decoded goes to the sink with no body and its error code. An unknown opcode
+ * (UNIMPLEMENTED) ends the connection: the pipeline answers it in order and closes, and nothing after it is
+ * read. A malformed body of a known opcode (MARSHALLINGERROR) is answered and the connection goes on, as
+ * with ZooKeeper 3.9. A frame too short for a header closes the connection.
  */
 public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -60,11 +61,14 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) { // ProtocolException, or anything else a malformed body provokes
             code = Code.MARSHALLINGERROR;
         }
-        if (body == null) {
+        if (body == null && code != Code.MARSHALLINGERROR) {
             failed = true;
             connection.stopReading();
             LOG.info("Request xid {} type {} from {} cannot be decoded (error {}); the connection will close",
                     xid, type, ctx.channel().remoteAddress(), code);
+        } else if (body == null) {
+            LOG.info("Request xid {} type {} from {} is malformed; answered with MARSHALLINGERROR",
+                    xid, type, ctx.channel().remoteAddress());
         }
         connection.requestReceived(xid, type, start);
         sink.request(connection, xid, type, body, code);

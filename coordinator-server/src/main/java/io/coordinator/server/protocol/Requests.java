@@ -124,8 +124,16 @@ public final class Requests {
                 break;
             }
             switch (type) {
-                case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_TTL, OpCode.CREATE_CONTAINER, OpCode.DELETE,
-                     OpCode.SET_DATA, OpCode.CHECK, OpCode.GET_CHILDREN, OpCode.GET_DATA ->
+                case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_TTL, OpCode.CREATE_CONTAINER -> {
+                    Create create = (Create) decode(type, in);
+                    // ZooKeeper turns the flags into a CreateMode while decoding a multi: bad flags fail the
+                    // whole request as a marshalling error.
+                    if (create.flags() < 0 || create.flags() > 6) {
+                        throw new ProtocolException("unknown create flags " + create.flags() + " inside multi");
+                    }
+                    ops.add(new Op(type, create));
+                }
+                case OpCode.DELETE, OpCode.SET_DATA, OpCode.CHECK, OpCode.GET_CHILDREN, OpCode.GET_DATA ->
                         ops.add(new Op(type, decode(type, in)));
                 default -> throw new ProtocolException("opcode " + type + " is not allowed inside multi");
             }

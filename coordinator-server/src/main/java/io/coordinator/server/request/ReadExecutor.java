@@ -123,7 +123,12 @@ final class ReadExecutor {
                 return out -> {
                     out.writeInt(ids.size());
                     for (Id id : ids) {
-                        out.writeString(id.scheme()).writeString(id.id());
+                        // ZooKeeper shows the user, not the credential: "alice" for digest "alice:<hash>".
+                        String user = id.id();
+                        if ("digest".equals(id.scheme()) && user != null && user.indexOf(':') >= 0) {
+                            user = user.substring(0, user.indexOf(':'));
+                        }
+                        out.writeString(id.scheme()).writeString(user);
                     }
                 };
             }

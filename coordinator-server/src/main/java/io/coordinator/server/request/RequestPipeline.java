@@ -248,10 +248,11 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         if (body == null) {
+            // A malformed body is answered and the connection goes on (as ZooKeeper does); an unknown opcode ends it.
             Pending p = new Pending(xid, type, null, false);
             p.reply = Reply.error(errorCode);
             p.zxid = -1;
-            p.closeAfterReply = true;
+            p.closeAfterReply = errorCode != Code.MARSHALLINGERROR;
             st.queue.add(p);
             drain(st);
             return;
@@ -337,7 +338,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
             st.queue.poll();
             outstanding.decrementAndGet();
-            long zxid = p.write ? p.zxid : p.type == OpCode.AUTH ? 0 : p.body == null ? -1 : tree.lastProcessedZxid();
+            // ZooKeeper answers auth with zxid 0 and an unknown opcode with -1; everything else carries a zxid.
+            long zxid = p.write ? p.zxid : p.type == OpCode.AUTH ? 0
+                    : p.body == null && p.reply.err() == Code.UNIMPLEMENTED ? -1 : tree.lastProcessedZxid();
             int xid = p.type == OpCode.AUTH ? ReplyHeader.AUTH_XID : p.xid;
             st.connection.sendReply(new ReplyHeader(xid, zxid, p.reply.err()), p.reply.err() == Code.OK ? p.reply.body() : null);
             markDirty(st.connection);
@@ -371,7 +374,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             case OpCode.ADD_WATCH -> {
                 Requests.AddWatch w = (Requests.AddWatch) p.body;
                 if (w.mode() != 0 && w.mode() != 1) {
-                    p.reply = Reply.error(Code.BADARGUMENTS);
+                    p.reply = Reply.error(Code.MARSHALLINGERROR); // ZooKeeper fails to decode the mode
                 } else {
                     tree.addWatch(w.path(), st, w.mode() == 1);
                     p.reply = Reply.ok(out -> out.writeInt(0));
@@ -390,16 +393,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
         String scheme = auth.scheme();
         byte[] credentials = auth.auth() == null ? new byte[0] : auth.auth();
         if ("digest".equals(scheme)) {
-            String userPass = new String(credentials, StandardCharsets.UTF_8);
-            int colon = userPass.indexOf(':');
-            if (colon > 0) {
-                String digest = Acls.digest(userPass);
-                if (config.superDigest() != null && config.superDigest().equals(digest)) {
-                    addId(st, new Id("super", ""));
-                }
-                addId(st, new Id("digest", digest));
-                return Reply.EMPTY;
+            // Like ZooKeeper, any text is accepted: "user" without ":password" digests as user "user".
+            String digest = Acls.digest(new String(credentials, StandardCharsets.UTF_8));
+            if (config.superDigest() != null && config.superDigest().equals(digest)) {
+                addId(st, new Id("super", ""));
             }
+            addId(st, new Id("digest", digest));
+            return Reply.EMPTY;
         } else if ("ip".equals(scheme)) {
             addId(st, new Id("ip", st.connection.remoteAddress()));
             return Reply.EMPTY;

@@ -352,9 +352,9 @@ public final class DataTree {
 
     // ------------------------------------------------------------------ reads
 
-    /** null if absent. */
+    /** null if absent. Like ZooKeeper, "" names the root too (its DataTree keeps the root under both keys). */
     public DataNode getNode(String path) {
-        return path == null ? null : nodes.get(path);
+        return path == null ? null : nodes.get(path.isEmpty() ? "/" : path);
     }
 
     private DataNode existing(String path) {

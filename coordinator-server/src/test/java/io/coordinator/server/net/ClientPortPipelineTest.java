@@ -199,12 +199,15 @@ class ClientPortPipelineTest {
         assertThat(sink.requests.get(0).body()).isNull();
         assertThat(sink.requests.get(0).errorCode()).isEqualTo(Code.MARSHALLINGERROR);
 
-        // the pipeline answers in order and closes
+        // the pipeline answers in order; the connection keeps reading, as with ZooKeeper
         ClientConnectionProbe.reply(sink.requests.get(0), new ReplyHeader(3, 5, Code.MARSHALLINGERROR));
-        sink.requests.get(0).connection().close();
         byte[] reply = outbound(ch);
         assertThat(new JuteReader(reply, 4, reply.length - 4).readInt()).isEqualTo(3);
-        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        ch.writeInbound(buf(Wire.request(4, OpCode.EXISTS, w -> w.writeString("/").writeBool(false))));
+        assertThat(sink.requests).hasSize(2);
+        assertThat(sink.requests.get(1).body()).isNotNull();
     }
 
     @Test
