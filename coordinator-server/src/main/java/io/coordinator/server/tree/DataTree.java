@@ -432,9 +432,12 @@ public final class DataTree {
         return nodes.size() + 1;
     }
 
-    /** Sum of path lengths and data lengths, as ZooKeeper's approximateDataSize. */
+    /**
+     * Sum of path lengths and data lengths, as ZooKeeper's approximateDataSize (mntr). ZooKeeper keeps the
+     * root under both "" and "/", so the root's data counts twice.
+     */
     public long approximateDataSize() {
-        long total = 0;
+        long total = length(nodes.get(ROOT).data());
         for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
             total += e.getKey().length() + length(e.getValue().data());
         }

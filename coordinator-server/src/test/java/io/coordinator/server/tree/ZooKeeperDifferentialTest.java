@@ -123,7 +123,11 @@ class ZooKeeperDifferentialTest {
             } else if (what == 17) {
                 randomSetWatches();
             } else if (what == 18) {
-                setQuota();
+                if (random.nextBoolean()) {
+                    setQuota();
+                } else {
+                    randomMulti();
+                }
             } else {
                 closeSession(SESSIONS[random.nextInt(SESSIONS.length)]);
             }
@@ -205,6 +209,58 @@ class ZooKeeperDifferentialTest {
                 new CreateTxn(path, data, theirAcl(Acl.OPEN_ACL_UNSAFE), false, parentCversion));
     }
 
+    /** A multi on an existing persistent node: two child creates, a setData, maybe a delete; or a failed one. */
+    private void randomMulti() throws Exception {
+        String parent = random.nextInt(5) == 0 ? "/" : randomPath();
+        DataNode p = ours.getNode(parent);
+        if (p == null || p.sessionOwner() != 0) {
+            return;
+        }
+        if (random.nextInt(4) == 0) {
+            List<Txn> ourOps = List.of(new Txn.Error(0), new Txn.Error(-110), new Txn.Error(-2));
+            List<org.apache.zookeeper.txn.Txn> theirOps = new ArrayList<>();
+            for (int err : new int[] {0, -110, -2}) {
+                theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.ERROR,
+                        serialize(new org.apache.zookeeper.txn.ErrorTxn(err))));
+            }
+            both(1, OpCode.MULTI, new Txn.Multi(ourOps), new org.apache.zookeeper.txn.MultiTxn(theirOps));
+            return;
+        }
+        List<Txn> ourOps = new ArrayList<>();
+        List<org.apache.zookeeper.txn.Txn> theirOps = new ArrayList<>();
+        int cversion = p.storedCversion();
+        for (String name : List.of("m" + random.nextInt(3), "n" + random.nextInt(3))) {
+            String child = Paths.child(parent, name);
+            if (ours.getNode(child) == null && !ourOps.toString().contains(child + ",")) {
+                cversion++;
+                byte[] data = bytes("multi");
+                ourOps.add(new Txn.Create(child, data, Acl.OPEN_ACL_UNSAFE, 0, cversion));
+                theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.CREATE,
+                        serialize(new CreateTxn(child, data, theirAcl(Acl.OPEN_ACL_UNSAFE), false, cversion))));
+            }
+        }
+        byte[] data = bytes("set-by-multi" + random.nextInt(10));
+        ourOps.add(new Txn.SetData(parent, data, p.version() + 1));
+        theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.SET_DATA,
+                serialize(new SetDataTxn(parent, data, p.version() + 1))));
+        for (String child : new TreeSet<>(p.childNames())) {
+            String path = Paths.child(parent, child);
+            DataNode c = ours.getNode(path);
+            if (c.numChildren() == 0 && !path.startsWith("/zookeeper") && random.nextBoolean()) {
+                ourOps.add(new Txn.Delete(path));
+                theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.DELETE, serialize(new DeleteTxn(path))));
+                break;
+            }
+        }
+        both(1, OpCode.MULTI, new Txn.Multi(ourOps), new org.apache.zookeeper.txn.MultiTxn(theirOps));
+    }
+
+    private static byte[] serialize(Record record) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        record.serialize(org.apache.jute.BinaryOutputArchive.getArchive(out), "txn");
+        return out.toByteArray();
+    }
+
     private void closeSession(long session) {
         both(session, OpCode.CLOSE_SESSION, new Txn.CloseSession(session), null);
     }
@@ -215,6 +271,10 @@ class ZooKeeperDifferentialTest {
         ApplyResult r = ours.apply(new TxnHeader(clientId, 1, zxid, time, type), ourTxn);
         var rc = theirs.processTxn(new org.apache.zookeeper.txn.TxnHeader(clientId, 1, zxid, time, type), theirTxn);
         assertThat(r.err()).as("err of %s", ourTxn).isEqualTo(rc.err);
+        if (rc.multiResult != null) {
+            assertThat(r.multi()).extracting(ApplyResult::err)
+                    .isEqualTo(rc.multiResult.stream().map(m -> m.err).toList());
+        }
         if (rc.stat != null) {
             assertThat(r.stat()).as("stat of %s", ourTxn).isEqualTo(ourStat(rc.stat));
         }
