@@ -58,8 +58,8 @@ public final class DataTree {
         nodes.get(ZOOKEEPER).children().add("config");
     }
 
-    private DataTree(boolean empty) {
-        // for deserialize: nodes come from the stream
+    /** An empty tree for {@link #deserialize}: every node, the root included, comes from the stream. */
+    private DataTree(Void empty) {
     }
 
     private static DataNode systemNode(List<Acl> acl, int aversion) {
@@ -719,7 +719,7 @@ public final class DataTree {
 
     /** Rebuilds a tree written by {@link #serialize}. */
     public static DataTree deserialize(DataInput in) throws IOException {
-        DataTree tree = new DataTree(true);
+        DataTree tree = new DataTree((Void) null);
         TreeCodec.read(tree, in);
         return tree;
     }

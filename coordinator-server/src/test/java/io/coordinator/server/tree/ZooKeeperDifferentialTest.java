@@ -53,6 +53,8 @@ class ZooKeeperDifferentialTest {
     private long zxid;
     private long time = 1_000_000;
     private Random random;
+    private int multis;
+    private int events;
 
     @BeforeAll
     static void enableTtl() {
@@ -134,6 +136,9 @@ class ZooKeeperDifferentialTest {
             compareEvents(step);
             compareTrees(step);
         }
+        // The run really covered multis and watch events.
+        assertThat(multis).isGreaterThan(5);
+        assertThat(events).isGreaterThan(50);
     }
 
     private String randomPath() {
@@ -271,6 +276,9 @@ class ZooKeeperDifferentialTest {
         ApplyResult r = ours.apply(new TxnHeader(clientId, 1, zxid, time, type), ourTxn);
         var rc = theirs.processTxn(new org.apache.zookeeper.txn.TxnHeader(clientId, 1, zxid, time, type), theirTxn);
         assertThat(r.err()).as("err of %s", ourTxn).isEqualTo(rc.err);
+        if (type == OpCode.MULTI) {
+            multis++;
+        }
         if (rc.multiResult != null) {
             assertThat(r.multi()).extracting(ApplyResult::err)
                     .isEqualTo(rc.multiResult.stream().map(m -> m.err).toList());
@@ -369,6 +377,7 @@ class ZooKeeperDifferentialTest {
             ourE.sort(null);
             theirE.sort(null);
             assertThat(ourE).as("events of watcher %d at step %d", i, step).isEqualTo(theirE);
+            events += ourE.size();
             ourWatchers.get(i).clear();
             theirWatchers.get(i).events.clear();
         }
