@@ -135,8 +135,8 @@ public final class GroupCommitLog implements AutoCloseable {
                 for (Entry e : batch) {
                     log.appendEncoded(e.zxid, e.framed);
                 }
-                log.rollIfNeeded();
                 long t0 = System.nanoTime();
+                log.rollIfNeeded(); // a roll syncs the old segment
                 log.sync();
                 long dt = System.nanoTime() - t0;
                 lastFsyncNanos = dt;
@@ -155,6 +155,9 @@ public final class GroupCommitLog implements AutoCloseable {
                         e.onDurable.run();
                     } catch (RuntimeException ex) {
                         LOG.error("onDurable callback for zxid 0x{} threw", Long.toHexString(e.zxid), ex);
+                    } catch (Error err) {
+                        fail(err);
+                        return;
                     }
                 }
             }
