@@ -39,6 +39,8 @@ public final class GroupCommitLog implements AutoCloseable {
     private final Consumer<Throwable> failureHandler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    private boolean busy;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final Thread thread;
     private long lastSubmittedZxid;
@@ -118,6 +120,7 @@ public final class GroupCommitLog implements AutoCloseable {
                 if (queue.isEmpty()) {
                     return; // closing and drained
                 }
+                busy = true;
                 long bytes = 0;
                 while (!queue.isEmpty() && batch.size() < maxBatchRecords
                         && (batch.isEmpty() || bytes + queue.peek().framed.length <= maxBatchBytes)) {
@@ -132,8 +135,8 @@ public final class GroupCommitLog implements AutoCloseable {
                 for (Entry e : batch) {
                     log.appendEncoded(e.zxid, e.framed);
                 }
-                log.rollIfNeeded();
                 long t0 = System.nanoTime();
+                log.rollIfNeeded(); // a roll syncs the old segment
                 log.sync();
                 long dt = System.nanoTime() - t0;
                 lastFsyncNanos = dt;
@@ -152,11 +155,85 @@ public final class GroupCommitLog implements AutoCloseable {
                         e.onDurable.run();
                     } catch (RuntimeException ex) {
                         LOG.error("onDurable callback for zxid 0x{} threw", Long.toHexString(e.zxid), ex);
+                    } catch (Error err) {
+                        fail(err);
+                        return;
                     }
                 }
             }
             batch.clear();
+            lock.lock();
+            try {
+                busy = false;
+                if (queue.isEmpty()) {
+                    idle.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
+    }
+
+    /** Waits (holding the lock) until everything submitted so far is durable and its callbacks have run. */
+    private void awaitIdleLocked() throws java.io.IOException {
+        boolean interrupted = false;
+        try {
+            while ((busy || !queue.isEmpty()) && failure == null && thread.isAlive()) {
+                try {
+                    idle.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) {
+            throw new java.io.IOException("transaction log failed", failure);
+        }
+    }
+
+    /** Blocks until every record submitted before this call is durable and its callback has run. */
+    public void flush() throws java.io.IOException {
+        lock.lock();
+        try {
+            awaitIdleLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * ZAB's TRUNC: waits until everything submitted is durable, then drops records after {@code zxid}
+     * (durable when this returns); submits are held off meanwhile and must continue above {@code zxid}.
+     */
+    public void truncateAfter(long zxid) throws java.io.IOException {
+        lock.lock();
+        try {
+            if (closing) {
+                throw new IllegalStateException("group commit log is closed");
+            }
+            awaitIdleLocked();
+            try {
+                log.truncateAfter(zxid);
+            } catch (java.io.IOException | RuntimeException e) {
+                fail(e);
+                throw e;
+            }
+            lastSubmittedZxid = log.lastZxid();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The wrapped log, for reads ({@link TxnLog#read}) and {@link TxnLog#purgeBefore}, which are safe while
+     * group commit runs. Do not append, sync, truncate or advance it directly.
+     */
+    public TxnLog log() {
+        return log;
     }
 
     private void fail(Throwable t) {
@@ -164,6 +241,8 @@ public final class GroupCommitLog implements AutoCloseable {
         try {
             failure = t;
             queue.clear();
+            busy = false;
+            idle.signalAll();
         } finally {
             lock.unlock();
         }

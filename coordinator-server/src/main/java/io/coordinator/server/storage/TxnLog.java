@@ -190,7 +190,8 @@ public final class TxnLog implements AutoCloseable {
     }
 
     private CorruptStorageException corrupt(Path path, SegmentFormat.BadRecord b, boolean last) {
-        String why = last ? "the record has a valid CRC but is invalid, so this is not a torn write"
+        String why = last ? "this cannot be a torn write (headers are fsynced before any record is written, and a"
+                + " record with a valid CRC was written completely)"
                 : "it is not the last segment, so acknowledged transactions follow the damage";
         return new CorruptStorageException("Transaction log segment " + path + " is corrupt at offset " + b.offset
                 + ": " + b.getMessage() + "; " + why + ". Refusing to start: restore the data directory from a"

@@ -58,8 +58,8 @@ public final class DataTree {
         nodes.get(ZOOKEEPER).children().add("config");
     }
 
-    private DataTree(boolean empty) {
-        // for deserialize: nodes come from the stream
+    /** An empty tree for {@link #deserialize}: every node, the root included, comes from the stream. */
+    private DataTree(Void empty) {
     }
 
     private static DataNode systemNode(List<Acl> acl, int aversion) {
@@ -432,9 +432,12 @@ public final class DataTree {
         return nodes.size() + 1;
     }
 
-    /** Sum of path lengths and data lengths, as ZooKeeper's approximateDataSize. */
+    /**
+     * Sum of path lengths and data lengths, as ZooKeeper's approximateDataSize (mntr). ZooKeeper keeps the
+     * root under both "" and "/", so the root's data counts twice.
+     */
     public long approximateDataSize() {
-        long total = 0;
+        long total = length(nodes.get(ROOT).data());
         for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
             total += e.getKey().length() + length(e.getValue().data());
         }
@@ -716,7 +719,7 @@ public final class DataTree {
 
     /** Rebuilds a tree written by {@link #serialize}. */
     public static DataTree deserialize(DataInput in) throws IOException {
-        DataTree tree = new DataTree(true);
+        DataTree tree = new DataTree((Void) null);
         TreeCodec.read(tree, in);
         return tree;
     }

@@ -252,4 +252,31 @@ class GroupCommitLogTest {
         gc.close();
         assertThat(callbacks.get()).isZero();
     }
+
+    @Test
+    void flushWaitsForDurabilityAndTruncateAfterRestartsTheSequence() throws Exception {
+        TxnLog log = TxnLog.open(dir, SMALL.withMaxSegmentTxns(10));
+        GroupCommitLog gc = new GroupCommitLog(log, t -> {
+        });
+        AtomicInteger callbacks = new AtomicInteger();
+        for (long z = 1; z <= 35; z++) {
+            gc.submit(rec(z), callbacks::incrementAndGet);
+        }
+        gc.flush();
+        assertThat(callbacks.get()).isEqualTo(35);
+        assertThat(gc.log().durableZxid()).isEqualTo(35);
+        gc.truncateAfter(12);
+        assertThat(gc.log().lastZxid()).isEqualTo(12);
+        assertThatThrownBy(() -> gc.submit(rec(12), NOOP)).isInstanceOf(IllegalStateException.class);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        gc.submit(rec(13, "new13"), () -> done.complete(null));
+        done.get(30, TimeUnit.SECONDS);
+        assertThat(zxids(gc.log(), 10)).containsExactly(11L, 12L, 13L);
+        gc.log().purgeBefore(11); // safe while group commit runs
+        assertThat(gc.log().segmentZxids()).containsExactly(11L);
+        gc.close();
+        try (TxnLog reopened = TxnLog.open(dir, SMALL)) {
+            assertThat(zxids(reopened, 0)).isEqualTo(range(11, 13));
+        }
+    }
 }

@@ -431,4 +431,17 @@ class TxnLogTest {
             assertThat(zxids(reopened, 0)).startsWith(1L, 2L, 3L);
         }
     }
+
+    @Test
+    void damagedHeaderOfLastSegmentIsAStartupError() throws IOException {
+        try (TxnLog log = TxnLog.open(dir, SMALL)) {
+            appendRange(log, 1, 3);
+            log.sync();
+        }
+        flipByte(segment(dir, 1), 0); // magic
+        assertThatThrownBy(() -> TxnLog.open(dir, SMALL))
+                .isInstanceOf(CorruptStorageException.class)
+                .hasMessageContaining("bad magic")
+                .hasMessageContaining("offset 0");
+    }
 }

@@ -382,6 +382,9 @@ class DataTreeApplyTest {
         assertThat(tree.approximateDataSize()).isEqualTo(before + 4 + 1);
         ops.delete("/abc");
         assertThat(tree.approximateDataSize()).isEqualTo(before);
+        // ZooKeeper keeps the root under "" and "/": its data counts twice.
+        ops.setData("/", "abc");
+        assertThat(tree.approximateDataSize()).isEqualTo(before + 6);
     }
 
     @Test
