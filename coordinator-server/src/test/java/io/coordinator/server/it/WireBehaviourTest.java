@@ -48,10 +48,11 @@ abstract class WireBehaviourTest extends ServerTestBase {
              ZooKeeper other = zk()) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
+                // queue first: the test clears the queue once `first` completes
+                events.add(e);
                 if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                     first.complete(null);
                 }
-                events.add(e);
             });
             try {
                 first.get(30, TimeUnit.SECONDS);
