@@ -10,6 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pipeline's state for one client connection: its session, the identities it authenticated as, and
@@ -18,7 +20,12 @@ import java.util.List;
 final class ConnectionState implements Watcher {
     final ClientConnection connection;
     final long sessionId;
-    final List<Id> authIds = new ArrayList<>();
+    /**
+     * The identities, kept like ZooKeeper keeps them (a ConcurrentHashMap-backed set keyed by jute's Id hash),
+     * so whoAmI and "auth" ACL expansion list them in the same order ZooKeeper does.
+     */
+    private final Set<JuteId> authSet = ConcurrentHashMap.newKeySet();
+    private List<Id> authIds = List.of();
     final Deque<Pending> queue = new ArrayDeque<>();
     private final DirtyConnections dirty;
     boolean closing;
@@ -27,7 +34,30 @@ final class ConnectionState implements Watcher {
         this.connection = connection;
         this.sessionId = sessionId;
         this.dirty = dirty;
-        authIds.add(new Id("ip", connection.remoteAddress()));
+        addAuth(new Id("ip", connection.remoteAddress()));
+    }
+
+    void addAuth(Id id) {
+        if (authSet.add(new JuteId(id))) {
+            List<Id> ids = new ArrayList<>(authSet.size());
+            for (JuteId j : authSet) {
+                ids.add(j.id());
+            }
+            authIds = List.copyOf(ids);
+        }
+    }
+
+    List<Id> authIds() {
+        return authIds;
+    }
+
+    /** An Id hashed as jute's generated Id.hashCode() hashes it. */
+    private record JuteId(Id id) {
+        @Override
+        public int hashCode() {
+            int h = 37 * 17 + (id.scheme() == null ? 0 : id.scheme().hashCode());
+            return 37 * h + (id.id() == null ? 0 : id.id().hashCode());
+        }
     }
 
     PrepareContext context() {

@@ -410,9 +410,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     }
 
     private static void addId(ConnectionState st, Id id) {
-        if (!st.authIds.contains(id)) {
-            st.authIds.add(id);
-        }
+        st.addAuth(id);
     }
 
     // ---------------------------------------------------------------- time-driven work
