@@ -123,7 +123,7 @@ final class ReadExecutor {
                 return out -> {
                     out.writeInt(ids.size());
                     for (Id id : ids) {
-                        out.writeString(id.scheme()).writeString(id.id());
+                        out.writeString(id.scheme()).writeString(userOf(id));
                     }
                 };
             }
@@ -157,6 +157,18 @@ final class ReadExecutor {
             }
             out.writeInt(-1).writeBool(true).writeInt(-1);
         };
+    }
+
+    /** The user name whoAmI shows (ZooKeeper's AuthenticationProvider.getUserName): never a digest hash. */
+    private static String userOf(Id id) {
+        if (id.id() == null) {
+            return "";
+        }
+        if ("digest".equals(id.scheme())) {
+            int colon = id.id().indexOf(':');
+            return colon < 0 ? id.id() : id.id().substring(0, colon);
+        }
+        return id.id();
     }
 
     private DataNode existing(String path) {
