@@ -66,6 +66,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private final Map<ClientConnection, ConnectionState> connections = new HashMap<>();
     private final Map<Long, ConnectionState> bySession = new HashMap<>();
+    /** Connections whose new session is not durable yet: their requests wait here, in arrival order. */
+    private final Map<ClientConnection, List<Runnable>> connecting = new HashMap<>();
     private final Set<ClientConnection> dirty = new LinkedHashSet<>();
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
     private boolean flushScheduled;
@@ -177,9 +179,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
             long id = sessionIds.next();
             Txn txn = new Txn.CreateSession(id, timeout);
             TxnRecord record = newRecord(id, 0, txn);
+            connecting.put(conn, new ArrayList<>());
             txnSink.append(record, () -> execute(() -> {
                 applyRecord(record);
+                List<Runnable> waiting = connecting.remove(conn);
                 establish(conn, req, id, timeout);
+                if (waiting != null) {
+                    waiting.forEach(Runnable::run);
+                }
             }));
             return;
         }
@@ -231,6 +238,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
     // ---------------------------------------------------------------- requests
 
     private void handleRequest(ClientConnection conn, int xid, int type, Requests.Body body, int errorCode) {
+        List<Runnable> waiting = connecting.get(conn);
+        if (waiting != null) {
+            // Clients send auth (and more) right behind the ConnectRequest, before its response.
+            waiting.add(() -> handleRequest(conn, xid, type, body, errorCode));
+            return;
+        }
         ConnectionState st = connections.get(conn);
         if (st == null) {
             if (type != OpCode.PING) {
