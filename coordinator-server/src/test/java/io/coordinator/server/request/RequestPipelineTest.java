@@ -588,7 +588,7 @@ class RequestPipelineTest {
         assertOk(a.conn.reply(a.create("/x", 0)));
         assertOk(a.conn.reply(a.create("/e", 1)));
         assertOk(b.conn.reply(b.getData("/x", true)));
-        assertOk(b.conn.reply(b.exists("/nothing", true)));
+        assertErr(b.conn.reply(b.exists("/nothing", true)), Code.NONODE);
         assertOk(a.conn.reply(a.getData("/x", true)));
         assertThat(view.nodeCount()).isEqualTo(baseNodes + 2);
         assertThat(view.ephemeralCount()).isEqualTo(1);
