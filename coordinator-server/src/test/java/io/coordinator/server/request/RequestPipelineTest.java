@@ -418,6 +418,44 @@ class RequestPipelineTest {
         assertOk(c.call(OpCode.CREATE, createM));
     }
 
+    @Test
+    void setWatchesCatchUpEventsPrecedeItsReply() {
+        start();
+        Client c = connect("10.0.0.1");
+        Out created = c.conn.reply(c.create("/changed", 0));
+        long rel = created.header().zxid();
+        assertOk(c.conn.reply(c.setData("/changed", "v2".getBytes(StandardCharsets.UTF_8))));
+        assertOk(c.conn.reply(c.create("/appeared", 0)));
+        int xid = c.send(OpCode.SET_WATCHES, new Requests.SetWatches(rel, List.of("/changed", "/gone"),
+                List.of("/appeared"), List.of(), List.of(), List.of()));
+        List<Out> outs = List.of(c.conn.next(), c.conn.next(), c.conn.next(), c.conn.next());
+        assertThat(outs.subList(0, 3)).allMatch(o -> o.kind() == FakeConnection.Kind.NOTIFY && o.zxid() == -1);
+        assertThat(outs.subList(0, 3)).extracting(Out::event).containsExactlyInAnyOrder(
+                new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, 3, "/changed"),
+                new WatcherEvent(WatcherEvent.NODE_DELETED, 3, "/gone"),
+                new WatcherEvent(WatcherEvent.NODE_CREATED, 3, "/appeared"));
+        assertThat(outs.get(3).header().xid()).isEqualTo(xid);
+        assertOk(outs.get(3));
+    }
+
+    @Test
+    void eventsAreOnlySentToConnectionsThatMayReadTheNode() {
+        start();
+        Client alice = connect("10.0.0.1");
+        Client anon = connect("10.0.0.2");
+        alice.auth("digest", "alice:secret");
+        assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
+        assertErr(anon.conn.reply(anon.exists("/private", true)), Code.NONODE);
+        assertErr(alice.conn.reply(alice.exists("/private", true)), Code.NONODE);
+        int xid = alice.send(OpCode.CREATE, new Requests.Create("/private", DATA,
+                List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1));
+        // alice hears of it (before her reply); anon, who may not read it, does not.
+        alice.conn.notification(WatcherEvent.NODE_CREATED, "/private");
+        assertOk(alice.conn.reply(xid));
+        barrier();
+        anon.conn.assertNothingSent();
+    }
+
     // ------------------------------------------------------------------ errors and auth
 
     @Test
@@ -530,8 +568,8 @@ class RequestPipelineTest {
 
     @Test
     void expiredSessionLosesItsEphemeralsAndConnection() {
-        start(20, 60, 100);
-        Client c = connect("10.0.0.1", 60);
+        start(20, 60, 300);
+        Client c = connect("10.0.0.1", 300);
         assertOk(c.conn.reply(c.create("/eph", 1)));
         assertOk(c.conn.reply(c.create("/eph2", 1)));
         assertThat(pipeline.ephemeralsBySession()).containsEntry(c.sessionId, List.of("/eph", "/eph2"));
@@ -543,7 +581,7 @@ class RequestPipelineTest {
         assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(c.sessionId));
 
         FakeConnection again = new FakeConnection("10.0.0.1", sequence);
-        pipeline.connect(again, connectRequest(c.sessionId, c.passwd, 60, 0));
+        pipeline.connect(again, connectRequest(c.sessionId, c.passwd, 300, 0));
         assertThat(again.connectResponse().timeOut()).isZero();
         again.closed();
     }
