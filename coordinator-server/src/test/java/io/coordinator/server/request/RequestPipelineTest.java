@@ -587,6 +587,35 @@ class RequestPipelineTest {
     }
 
     @Test
+    void requestsOfAnExpiringSessionAreSessionExpiredAndDoNotSkewTheOutstandingCount() {
+        start(20, 60, 60_000);
+        Client other = connect("10.0.0.2", 60_000);
+        Client c = connect("10.0.0.1", 100);
+        sink.hold();
+        // The pipeline's ticks expire c: its close txn waits for the disk.
+        HeldSink.Held close = sink.next();
+        assertThat(close.record().txn()).isEqualTo(new Txn.CloseSession(c.sessionId));
+        c.ping();
+        Out ping = c.conn.reply(ReplyHeader.PING_XID);
+        assertErr(ping, Code.SESSIONEXPIRED);
+        c.conn.closed();
+        barrier();
+        assertThat(pipeline.outstandingRequests()).isZero();
+
+        other.create("/x", 0);
+        other.getData("/x", false);
+        HeldSink.Held create = sink.next();
+        barrier();
+        assertThat(pipeline.outstandingRequests()).isEqualTo(2);
+        close.release();
+        create.release();
+        assertOk(other.conn.next());
+        assertOk(other.conn.next());
+        barrier();
+        assertThat(pipeline.outstandingRequests()).isZero();
+    }
+
+    @Test
     void disconnectedSessionKeepsItsEphemeralsUntilItReconnects() {
         start();
         Client c = connect("10.0.0.1");
