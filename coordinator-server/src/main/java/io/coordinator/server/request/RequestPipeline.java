@@ -231,7 +231,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (bySession.get(st.sessionId) == st) {
             bySession.remove(st.sessionId);
         }
-        outstanding.addAndGet(-st.queue.size());
+        outstanding.addAndGet(-(int) st.queue.stream().filter(p -> p.type != OpCode.PING).count());
         st.queue.clear();
     }
 
@@ -349,7 +349,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 runInOrder(st, p);
             }
             st.queue.poll();
-            outstanding.decrementAndGet();
+            if (p.type != OpCode.PING) {
+                outstanding.decrementAndGet(); // pings are not counted (see request())
+            }
             long zxid = p.write ? p.zxid : p.type == OpCode.AUTH ? 0 : p.body == null ? -1 : tree.lastProcessedZxid();
             int xid = p.type == OpCode.AUTH ? ReplyHeader.AUTH_XID : p.xid;
             st.connection.sendReply(new ReplyHeader(xid, zxid, p.reply.err()), p.reply.err() == Code.OK ? p.reply.body() : null);
