@@ -50,9 +50,13 @@ class RequestPipelineTest {
     }
 
     private RequestPipeline start(int tickTimeMs, int minTimeout, int maxTimeout) {
+        return start(tickTimeMs, minTimeout, maxTimeout, null);
+    }
+
+    private RequestPipeline start(int tickTimeMs, int minTimeout, int maxTimeout, String superDigest) {
         tree = new DataTree();
         StateMachine state = new StateMachine(tree, new SessionTracker(tickTimeMs));
-        PipelineConfig config = new PipelineConfig(tickTimeMs, minTimeout, maxTimeout, false, true, null,
+        PipelineConfig config = new PipelineConfig(tickTimeMs, minTimeout, maxTimeout, false, true, superDigest,
                 3_600_000, 1000, 1_000_000);
         pipeline = new RequestPipeline(config, state, new SessionIds(1, 1_700_000_000_000L), passwords, sink,
                 (zxid, sessions) -> { }, Map.of("tickTime", String.valueOf(tickTimeMs)));
@@ -512,6 +516,36 @@ class RequestPipelineTest {
         held.release();
         assertOk(c.conn.reply(write));
         assertOk(c.conn.reply(ReplyHeader.AUTH_XID));
+    }
+
+    @Test
+    void superDigestBypassesAcls() {
+        start(50, 100, 60_000, io.coordinator.server.tree.Acls.digest("super:hunter2"));
+        Client alice = connect("10.0.0.1");
+        alice.auth("digest", "alice:secret");
+        assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
+        assertOk(alice.call(OpCode.CREATE, new Requests.Create("/mine", DATA,
+                List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1)));
+
+        Client root = connect("10.0.0.2");
+        assertErr(root.conn.reply(root.getData("/mine", false)), Code.NOAUTH);
+        root.auth("digest", "super:wrong");
+        assertOk(root.conn.reply(ReplyHeader.AUTH_XID));
+        assertErr(root.conn.reply(root.getData("/mine", false)), Code.NOAUTH);
+        root.auth("digest", "super:hunter2");
+        assertOk(root.conn.reply(ReplyHeader.AUTH_XID));
+        assertThat(data(root.conn.reply(root.getData("/mine", false)))).isEqualTo("v1");
+        assertOk(root.conn.reply(root.setData("/mine", DATA)));
+        assertOk(root.call(OpCode.DELETE, new Requests.Delete("/mine", -1)));
+    }
+
+    @Test
+    void saslIsAuthFailedThenClose() {
+        start();
+        Client c = connect("10.0.0.1");
+        int xid = c.send(OpCode.SASL, new Requests.Sasl(new byte[] {1}));
+        assertErr(c.conn.reply(xid), Code.AUTHFAILED);
+        c.conn.closed();
     }
 
     @Test
