@@ -74,6 +74,17 @@ final class PendingChanges {
         }
     }
 
+    /** Paths of this session's ephemerals whose create is prepared but not yet applied. */
+    List<String> pendingEphemerals(long sessionId) {
+        List<String> paths = new ArrayList<>();
+        for (NodeState s : byPath.values()) {
+            if (s.exists() && s.ephemeralOwner() == sessionId) {
+                paths.add(s.path());
+            }
+        }
+        return paths;
+    }
+
     boolean isEmpty() {
         return inOrder.isEmpty();
     }

@@ -123,12 +123,7 @@ final class ReadExecutor {
                 return out -> {
                     out.writeInt(ids.size());
                     for (Id id : ids) {
-                        // ZooKeeper shows the user, not the credential: "alice" for digest "alice:<hash>".
-                        String user = id.id();
-                        if ("digest".equals(id.scheme()) && user != null && user.indexOf(':') >= 0) {
-                            user = user.substring(0, user.indexOf(':'));
-                        }
-                        out.writeString(id.scheme()).writeString(user);
+                        out.writeString(id.scheme()).writeString(userOf(id));
                     }
                 };
             }
@@ -162,6 +157,18 @@ final class ReadExecutor {
             }
             out.writeInt(-1).writeBool(true).writeInt(-1);
         };
+    }
+
+    /** The user name whoAmI shows (ZooKeeper's AuthenticationProvider.getUserName): never a digest hash. */
+    private static String userOf(Id id) {
+        if (id.id() == null) {
+            return "";
+        }
+        if ("digest".equals(id.scheme())) {
+            int colon = id.id().indexOf(':');
+            return colon < 0 ? id.id() : id.id().substring(0, colon);
+        }
+        return id.id();
     }
 
     private DataNode existing(String path) {

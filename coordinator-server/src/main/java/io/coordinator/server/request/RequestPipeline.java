@@ -66,6 +66,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private final Map<ClientConnection, ConnectionState> connections = new HashMap<>();
     private final Map<Long, ConnectionState> bySession = new HashMap<>();
+    /** Connections whose new session is not durable yet: their requests wait here, in arrival order. */
+    private final Map<ClientConnection, List<Runnable>> connecting = new HashMap<>();
     private final Set<ClientConnection> dirty = new LinkedHashSet<>();
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
     private boolean flushScheduled;
@@ -177,9 +179,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
             long id = sessionIds.next();
             Txn txn = new Txn.CreateSession(id, timeout);
             TxnRecord record = newRecord(id, 0, txn);
+            connecting.put(conn, new ArrayList<>());
             txnSink.append(record, () -> execute(() -> {
                 applyRecord(record);
+                List<Runnable> waiting = connecting.remove(conn);
                 establish(conn, req, id, timeout);
+                if (waiting != null) {
+                    waiting.forEach(Runnable::run);
+                }
             }));
             return;
         }
@@ -224,13 +231,19 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (bySession.get(st.sessionId) == st) {
             bySession.remove(st.sessionId);
         }
-        outstanding.addAndGet(-st.queue.size());
+        outstanding.addAndGet(-(int) st.queue.stream().filter(p -> p.type != OpCode.PING).count());
         st.queue.clear();
     }
 
     // ---------------------------------------------------------------- requests
 
     private void handleRequest(ClientConnection conn, int xid, int type, Requests.Body body, int errorCode) {
+        List<Runnable> waiting = connecting.get(conn);
+        if (waiting != null) {
+            // Clients send auth (and more) right behind the ConnectRequest, before its response.
+            waiting.add(() -> handleRequest(conn, xid, type, body, errorCode));
+            return;
+        }
         ConnectionState st = connections.get(conn);
         if (st == null) {
             if (type != OpCode.PING) {
@@ -337,7 +350,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 runInOrder(st, p);
             }
             st.queue.poll();
-            outstanding.decrementAndGet();
+            if (p.type != OpCode.PING) {
+                outstanding.decrementAndGet(); // pings are not counted (see request())
+            }
             // ZooKeeper answers auth with zxid 0 and an unknown opcode with -1; everything else carries a zxid.
             long zxid = p.write ? p.zxid : p.type == OpCode.AUTH ? 0
                     : p.body == null && p.reply.err() == Code.UNIMPLEMENTED ? -1 : tree.lastProcessedZxid();

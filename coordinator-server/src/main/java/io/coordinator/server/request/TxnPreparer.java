@@ -236,6 +236,8 @@ final class TxnPreparer {
     /** Prepares a session close: records the deletes of its ephemerals so later preparation sees them gone. */
     Txn closeSession(long sessionId, long zxid) {
         Set<String> ephemerals = new HashSet<>(tree.getEphemerals(sessionId));
+        // Creates still in flight apply before the close, so their nodes go with it too (as in ZooKeeper).
+        ephemerals.addAll(pending.pendingEphemerals(sessionId));
         for (String path : ephemerals) {
             NodeState node = pending.get(path);
             if (node != null && node.ephemeralOwner() == sessionId) {
