@@ -1,0 +1,256 @@
+package io.coordinator.server.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries opaque messages between the servers of an ensemble: one outbound TCP connection to every peer
+ * (re-dialled with backoff while the peer is down), and inbound connections from peers, each opened with
+ * a hello frame naming the sender. Frames are length-prefixed. Delivery is best effort: a message to a
+ * peer that is unreachable, or whose connection has more than {@code maxQueuedBytes} unsent, is dropped
+ * and counted; the replication protocol recovers from loss through its own timeouts.
+ */
+public final class QuorumTransport {
+    private static final Logger log = LoggerFactory.getLogger(QuorumTransport.class);
+    static final int HELLO_MAGIC = 0x434f5152; // "COQR"
+    static final int VERSION = 1;
+    private static final long MAX_BACKOFF_MS = 2000;
+
+    /** Receives messages on a Netty thread; must not block. */
+    public interface Receiver {
+        void onMessage(int fromId, byte[] payload);
+    }
+
+    private final String name;
+    private final int myId;
+    private final InetSocketAddress bindAddress;
+    private final Map<Integer, InetSocketAddress> peers;
+    private final Receiver receiver;
+    private final int maxFrameBytes;
+    private final int maxQueuedBytes;
+    private final Map<Integer, Channel> outbound = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> backoff = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private EventLoopGroup group;
+    private ChannelGroup channels;
+    private Channel server;
+    private volatile boolean running;
+
+    /**
+     * @param name  for logs and thread names ("quorum", "election")
+     * @param peers every other server's address for this transport, by server id
+     */
+    public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
+                           Receiver receiver, int maxFrameBytes, int maxQueuedBytes) {
+        this.name = name;
+        this.myId = myId;
+        this.bindAddress = bindAddress;
+        this.peers = Map.copyOf(peers);
+        this.receiver = receiver;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    public synchronized void start() {
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-transport"), NioIoHandler.newFactory());
+        channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
+        running = true;
+        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
+                                .addLast(new InboundHandler());
+                    }
+                });
+        var bind = sb.bind(bindAddress).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            stop();
+            throw new IllegalStateException("cannot bind " + name + " port " + bindAddress, bind.cause());
+        }
+        server = bind.channel();
+        for (int peer : peers.keySet()) {
+            dial(peer);
+        }
+        log.info("{} transport of server {} listening on {}", name, myId, bindAddress);
+    }
+
+    /** The bound address (useful with port 0). */
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
+        if (channels != null) {
+            channels.close().awaitUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    /** Sends a message to a peer, or drops it when that peer is unreachable or too far behind. */
+    public void send(int peerId, byte[] payload) {
+        Channel ch = outbound.get(peerId);
+        // Unwritable = more than maxQueuedBytes wait in the connection's buffer (the high water mark).
+        if (ch == null || !ch.isActive() || !ch.isWritable() || payload.length > maxFrameBytes) {
+            dropped.incrementAndGet();
+            return;
+        }
+        ByteBuf buf = ch.alloc().buffer(payload.length);
+        buf.writeBytes(payload);
+        ch.writeAndFlush(buf, ch.voidPromise());
+    }
+
+    /** Whether an outbound connection to the peer is up. */
+    public boolean isConnected(int peerId) {
+        Channel ch = outbound.get(peerId);
+        return ch != null && ch.isActive();
+    }
+
+    public long droppedMessages() {
+        return dropped.get();
+    }
+
+    private void dial(int peerId) {
+        if (!running) {
+            return;
+        }
+        InetSocketAddress address = peers.get(peerId);
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxQueuedBytes / 2, maxQueuedBytes))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast(new LengthFieldPrepender(4))
+                                .addLast(new IdleStateHandler(0, 1, 0, TimeUnit.SECONDS))
+                                .addLast(new OutboundHandler());
+                    }
+                });
+        b.connect(address).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                Channel ch = f.channel();
+                ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
+                ch.writeAndFlush(hello);
+                outbound.put(peerId, ch);
+                backoff.remove(peerId);
+                log.info("{} transport: server {} connected to server {} at {}", name, myId, peerId, address);
+                ch.closeFuture().addListener(c -> {
+                    outbound.remove(peerId, ch);
+                    if (running) {
+                        log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
+                        redial(peerId);
+                    }
+                });
+            } else {
+                redial(peerId);
+            }
+        });
+    }
+
+    private void redial(int peerId) {
+        if (!running) {
+            return;
+        }
+        long delay = backoff.merge(peerId, 100L, (old, x) -> Math.min(MAX_BACKOFF_MS, old * 2));
+        group.schedule(() -> dial(peerId), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Outbound side: only keep-alives; a peer that stops reading is noticed by the protocol's own pings. */
+    private static final class OutboundHandler extends io.netty.channel.ChannelDuplexHandler {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                // An empty frame keeps NATs and idle timeouts from closing a quiet connection.
+                ctx.writeAndFlush(ctx.alloc().buffer(0));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Inbound side: the first frame must be a hello naming a known peer; later frames are messages. */
+    private final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private int from = -1;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            if (from < 0) {
+                if (frame.readableBytes() != 12 || frame.readInt() != HELLO_MAGIC) {
+                    log.warn("{} transport: connection from {} did not start with a hello; closing", name,
+                            ctx.channel().remoteAddress());
+                    ctx.close();
+                    return;
+                }
+                int version = frame.readInt();
+                int id = frame.readInt();
+                if (version != VERSION || !peers.containsKey(id)) {
+                    log.warn("{} transport: connection from {} claims server {} (version {}), which is not a peer; closing",
+                            name, ctx.channel().remoteAddress(), id, version);
+                    ctx.close();
+                    return;
+                }
+                from = id;
+                return;
+            }
+            if (!frame.isReadable()) {
+                return; // keep-alive
+            }
+            byte[] payload = new byte[frame.readableBytes()];
+            frame.readBytes(payload);
+            try {
+                receiver.onMessage(from, payload);
+            } catch (RuntimeException e) {
+                log.warn("{} transport: message from server {} rejected: {}", name, from, e.toString());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.info("{} transport: closing connection from {}: {}", name, ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.coordinator.server.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real sockets on loopback between three transports. */
+class QuorumTransportTest {
+    record Received(int from, String text) {
+    }
+
+    private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
+    private final Map<Integer, BlockingQueue<Received>> inboxes = new HashMap<>();
+    private final Map<Integer, QuorumTransport> transports = new HashMap<>();
+
+    @AfterEach
+    void stopAll() {
+        transports.values().forEach(QuorumTransport::stop);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void plan(int... ids) throws IOException {
+        for (int id : ids) {
+            addresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
+            inboxes.put(id, new LinkedBlockingQueue<>());
+        }
+    }
+
+    private QuorumTransport start(int id) {
+        Map<Integer, InetSocketAddress> peers = new HashMap<>(addresses);
+        peers.remove(id);
+        BlockingQueue<Received> inbox = inboxes.get(id);
+        QuorumTransport t = new QuorumTransport("quorum", id, addresses.get(id), peers,
+                (from, payload) -> inbox.add(new Received(from, new String(payload))), 1 << 20, 1 << 20);
+        t.start();
+        transports.put(id, t);
+        return t;
+    }
+
+    /** Sends until one arrives: connections come up asynchronously, and sends before that are dropped. */
+    private Received sendUntilDelivered(int from, int to, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            transports.get(from).send(to, text.getBytes());
+            Received r = inboxes.get(to).poll(50, TimeUnit.MILLISECONDS);
+            if (r != null) {
+                return r;
+            }
+        }
+        throw new AssertionError("no delivery from " + from + " to " + to);
+    }
+
+    @Test
+    void everyServerReachesEveryOtherAndKnowsWhoSent() throws Exception {
+        plan(1, 2, 3);
+        start(1);
+        start(2);
+        start(3);
+        for (int from : List.of(1, 2, 3)) {
+            for (int to : List.of(1, 2, 3)) {
+                if (from != to) {
+                    Received r = sendUntilDelivered(from, to, "hi from " + from);
+                    assertThat(r.from()).isEqualTo(from);
+                    assertThat(r.text()).isEqualTo("hi from " + from);
+                }
+            }
+        }
+        // once connected, a burst arrives complete and in order
+        for (int i = 0; i < 1000; i++) {
+            transports.get(1).send(2, ("m" + i).getBytes());
+        }
+        for (int i = 0; i < 1000; i++) {
+            Received r = inboxes.get(2).poll(10, TimeUnit.SECONDS);
+            assertThat(r).isNotNull();
+            assertThat(r.text()).isEqualTo("m" + i);
+        }
+    }
+
+    @Test
+    void aRestartedPeerIsRedialledAndMessagesToADownPeerAreDropped() throws Exception {
+        plan(1, 2);
+        start(1);
+        start(2);
+        sendUntilDelivered(1, 2, "before");
+        transports.remove(2).stop();
+        long droppedBefore = transports.get(1).droppedMessages();
+        // the connection's close is noticed asynchronously; keep sending until the drop counter moves
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (transports.get(1).droppedMessages() == droppedBefore && System.nanoTime() < deadline) {
+            transports.get(1).send(2, "lost".getBytes());
+            Thread.onSpinWait();
+        }
+        assertThat(transports.get(1).droppedMessages()).isGreaterThan(droppedBefore);
+        inboxes.get(2).clear();
+        start(2);
+        Received r = sendUntilDelivered(1, 2, "after");
+        assertThat(r.text()).isIn("after", "lost");
+    }
+
+    @Test
+    void aStrangerWithoutAValidHelloIsClosedAndOthersAreUnaffected() throws Exception {
+        plan(1, 2);
+        start(1);
+        start(2);
+        try (Socket s = new Socket("127.0.0.1", addresses.get(1).getPort())) {
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(12);
+            out.writeInt(QuorumTransport.HELLO_MAGIC);
+            out.writeInt(QuorumTransport.VERSION);
+            out.writeInt(99); // not a peer
+            out.flush();
+            s.setSoTimeout(10_000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        try (Socket s = new Socket("127.0.0.1", addresses.get(1).getPort())) {
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(0x7fffffff); // oversized frame
+            out.flush();
+            s.setSoTimeout(10_000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(sendUntilDelivered(2, 1, "still fine").from()).isEqualTo(2);
+    }
+}
