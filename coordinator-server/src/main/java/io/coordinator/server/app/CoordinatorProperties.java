@@ -90,6 +90,97 @@ public class CoordinatorProperties {
     /** Start from a ZooKeeper zoo.cfg (and the myid beside its dataDir) instead of these properties. */
     private String zooCfg;
 
+    /** This server's id in the ensemble (1..254); required with an ensemble. */
+    @Min(0)
+    @Max(254)
+    private int serverId = 0;
+
+    /**
+     * The ensemble, comma-separated, in zoo.cfg's server.N syntax:
+     * ID=HOST:QUORUM_PORT:ELECTION_PORT[:participant|:observer][;CLIENT_PORT]. Empty = standalone.
+     */
+    private String ensemble = "";
+
+    /** Ticks a follower may take to connect to and sync with a new leader. */
+    @Min(1)
+    private int initLimit = 10;
+
+    /** Ticks a follower may be silent (or out of date) before it is dropped. */
+    @Min(1)
+    private int syncLimit = 5;
+
+    /** The parsed ensemble; empty for a standalone server. */
+    public java.util.List<EnsembleMember> ensembleMembers() {
+        return EnsembleMember.parseAll(ensemble);
+    }
+
+    public boolean isStandalone() {
+        return ensemble == null || ensemble.isBlank();
+    }
+
+    @AssertTrue(message = "coordinator.ensemble must look like ID=HOST:QUORUM_PORT:ELECTION_PORT[:participant|:observer][;CLIENT_PORT], comma-separated, with unique ids in 1..254")
+    public boolean isEnsembleValid() {
+        try {
+            ensembleMembers();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @AssertTrue(message = "coordinator.server-id must name a server of coordinator.ensemble")
+    public boolean isServerIdInEnsemble() {
+        if (isStandalone()) {
+            return true;
+        }
+        try {
+            return ensembleMembers().stream().anyMatch(m -> m.id() == serverId);
+        } catch (IllegalArgumentException e) {
+            return true; // reported by isEnsembleValid
+        }
+    }
+
+    @AssertTrue(message = "coordinator.ensemble needs at least one participant (voting) server")
+    public boolean isEnsembleHasVoters() {
+        try {
+            return isStandalone() || ensembleMembers().stream().anyMatch(m -> !m.observer());
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    public int getServerId() {
+        return serverId;
+    }
+
+    public void setServerId(int serverId) {
+        this.serverId = serverId;
+    }
+
+    public String getEnsemble() {
+        return ensemble;
+    }
+
+    public void setEnsemble(String ensemble) {
+        this.ensemble = ensemble;
+    }
+
+    public int getInitLimit() {
+        return initLimit;
+    }
+
+    public void setInitLimit(int initLimit) {
+        this.initLimit = initLimit;
+    }
+
+    public int getSyncLimit() {
+        return syncLimit;
+    }
+
+    public void setSyncLimit(int syncLimit) {
+        this.syncLimit = syncLimit;
+    }
+
     @AssertTrue(message = "coordinator.super-digest must look like 'super:<base64 sha1>'")
     public boolean isSuperDigestValid() {
         return superDigest == null || superDigest.isBlank() || superDigest.matches("[^:]+:[A-Za-z0-9+/=]{27,28}");

@@ -73,6 +73,11 @@ public class CoordinatorServer implements SmartLifecycle {
     }
 
     private void startServer() throws IOException {
+        if (!props.isStandalone()) {
+            // Refuse rather than silently run a lone server that thinks it is part of an ensemble.
+            throw new IllegalStateException("coordinator.ensemble is set, but this build of Coordinator serves "
+                    + "standalone only: ZAB replication is not wired into the server yet");
+        }
         Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
         dataDirectory = DataDirectory.open(dir);
         txnLog = dataDirectory.openLog(LogOptions.defaults());

@@ -44,10 +44,12 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("DigestAuthenticationProvider.superDigest", "coordinator.super-digest"),
             Map.entry("zookeeper.DigestAuthenticationProvider.superDigest", "coordinator.super-digest"),
             Map.entry("znode.container.checkIntervalMs", "coordinator.container-check-interval"),
-            Map.entry("znode.container.maxPerMinute", "coordinator.max-container-deletes-per-minute"));
+            Map.entry("znode.container.maxPerMinute", "coordinator.max-container-deletes-per-minute"),
+            Map.entry("initLimit", "coordinator.init-limit"),
+            Map.entry("syncLimit", "coordinator.sync-limit"));
 
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
-    private static final Set<String> IGNORED = Set.of("dataLogDir", "initLimit", "syncLimit", "autopurge.purgeInterval",
+    private static final Set<String> IGNORED = Set.of("dataLogDir", "autopurge.purgeInterval",
             "standaloneEnabled", "reconfigEnabled", "admin.enableServer", "admin.serverPort", "admin.serverAddress",
             "admin.commandURL", "metricsProvider.className", "metricsProvider.httpPort", "metricsProvider.httpHost",
             "preAllocSize", "globalOutstandingLimit", "syncEnabled", "electionAlg", "peerType", "leaderServes",
@@ -84,6 +86,8 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         }
         var resource = new FileSystemResource(file);
         Map<String, Object> out = new LinkedHashMap<>();
+        List<String> servers = new java.util.ArrayList<>();
+        String dataDir = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -95,12 +99,25 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             }
             String key = line.substring(0, eq).trim();
             String value = line.substring(eq + 1).trim();
+            if (key.startsWith("server.")) {
+                String id = key.substring("server.".length());
+                try {
+                    EnsembleMember.parse(Integer.parseInt(id), value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
+                }
+                servers.add(id + "=" + value);
+                continue;
+            }
+            if (key.equals("dataDir")) {
+                dataDir = value;
+            }
             String target = MAPPED.get(key);
             if (target == null) {
-                if (IGNORED.contains(key) || key.startsWith("server.") || key.startsWith("group.")
+                if (IGNORED.contains(key) || key.startsWith("group.")
                         || key.startsWith("weight.") || key.startsWith("ssl.") || key.startsWith("metricsProvider.")) {
                     org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class)
-                            .info("{}:{}: '{}' has no effect on a standalone Coordinator server; ignored", file, i + 1, key);
+                            .info("{}:{}: '{}' has no effect on Coordinator; ignored", file, i + 1, key);
                     continue;
                 }
                 throw new IllegalStateException(file + ":" + (i + 1) + ": unknown zoo.cfg key '" + key + "'");
@@ -111,7 +128,28 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             var origin = new TextResourceOrigin(resource, new TextResourceOrigin.Location(i, eq + 1));
             out.put(target, OriginTrackedValue.of(value, origin));
         }
+        if (!servers.isEmpty()) {
+            out.put("coordinator.ensemble", String.join(",", servers));
+            out.put("coordinator.server-id", readMyId(file, dataDir));
+        }
         return out;
+    }
+
+    /** An ensemble member finds its id in dataDir/myid, as with ZooKeeper. */
+    private static String readMyId(Path cfg, String dataDir) {
+        if (dataDir == null) {
+            throw new IllegalStateException(cfg + ": server.N lines need a dataDir holding the myid file");
+        }
+        Path myid = Path.of(dataDir).resolve("myid");
+        try {
+            String id = Files.readString(myid, StandardCharsets.UTF_8).trim();
+            Integer.parseInt(id);
+            return id;
+        } catch (IOException e) {
+            throw new IllegalStateException(cfg + ": cannot read " + myid + " (the server's id in the ensemble): " + e, e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(myid + " must hold this server's id, a number", e);
+        }
     }
 
     @Override
