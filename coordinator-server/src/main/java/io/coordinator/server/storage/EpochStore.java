@@ -1,0 +1,81 @@
+package io.coordinator.server.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * ZAB's two durable epochs (acceptedEpoch, currentEpoch) in one small file, replaced atomically: written to
+ * a temp file, fsynced, renamed over the old one, directory fsynced. One file for both means a crash can
+ * never leave currentEpoch ahead of acceptedEpoch. The file carries a CRC; a damaged file is a startup
+ * error, not a silent reset to zero.
+ */
+public final class EpochStore {
+    static final String FILE = "epochs";
+    private static final int MAGIC = 0x434f4550; // "COEP"
+    private final Path dir;
+    private final Path file;
+
+    public record Epochs(long accepted, long current) {
+    }
+
+    public EpochStore(Path dir) {
+        this.dir = dir;
+        this.file = dir.resolve(FILE);
+    }
+
+    /** The stored epochs, or (0, 0) for a server that never took part in an ensemble. */
+    public Epochs load() throws IOException {
+        if (!Files.exists(file)) {
+            return new Epochs(0, 0);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        if (bytes.length != 4 + 8 + 8 + 4 || b.getInt() != MAGIC) {
+            throw new CorruptStorageException(file + " is not an epoch file (" + bytes.length + " bytes)");
+        }
+        long accepted = b.getLong();
+        long current = b.getLong();
+        int crc = b.getInt();
+        CRC32C c = new CRC32C();
+        c.update(bytes, 0, 20);
+        if ((int) c.getValue() != crc) {
+            throw new CorruptStorageException(file + " fails its checksum; restore it or remove the server's data");
+        }
+        return new Epochs(accepted, current);
+    }
+
+    public void store(Epochs epochs) throws IOException {
+        if (epochs.current() > epochs.accepted()) {
+            throw new IllegalArgumentException("currentEpoch " + epochs.current() + " > acceptedEpoch " + epochs.accepted());
+        }
+        ByteBuffer b = ByteBuffer.allocate(24);
+        b.putInt(MAGIC).putLong(epochs.accepted()).putLong(epochs.current());
+        CRC32C c = new CRC32C();
+        c.update(b.array(), 0, 20);
+        b.putInt((int) c.getValue());
+        b.flip();
+        Path tmp = dir.resolve(FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EpochStore(" + file + ")";
+    }
+}
