@@ -577,6 +577,11 @@ final class GoldenScript {
         a.close();
         w2.close();
         bc.close();
+        try {
+            new GoldenClientScript(t, port).run();
+        } catch (Exception e) {
+            t.add("official client script aborted: " + e);
+        }
         t.add("steps=" + t.steps);
         return t.lines;
     }
