@@ -48,10 +48,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
              ZooKeeper other = zk()) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
+                events.add(e);
                 if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                     first.complete(null);
                 }
-                events.add(e);
             });
             try {
                 first.get(30, TimeUnit.SECONDS);
@@ -178,6 +178,37 @@ abstract class WireBehaviourTest extends ServerTestBase {
     }
 
     @Test
+    void officialClientLearnsItsSessionExpiredWhenItComesBack() throws Exception {
+        String p = unique("expired-client");
+        BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
+        CompletableFuture<WatchedEvent> deleted = new CompletableFuture<>();
+        try (TcpProxy proxy = new TcpProxy(port()); ZooKeeper other = zk()) {
+            other.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 4000,
+                    e -> states.add(e.getState()));
+            try {
+                assertThat(states.poll(30, TimeUnit.SECONDS)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                z.create(p + "/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                assertThat(other.exists(p + "/e", deleted::complete)).isNotNull();
+                proxy.refuse(true);
+                proxy.cutAll();
+                assertThat(deleted.get(60, TimeUnit.SECONDS).getType())
+                        .isEqualTo(Watcher.Event.EventType.NodeDeleted);
+                proxy.refuse(false);
+                Watcher.Event.KeeperState s;
+                do {
+                    s = states.poll(60, TimeUnit.SECONDS);
+                    assertThat(s).as("state events until Expired").isNotNull()
+                            .isNotEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                } while (s != Watcher.Event.KeeperState.Expired);
+                assertThat(z.getState()).isEqualTo(ZooKeeper.States.CLOSED);
+            } finally {
+                z.close();
+            }
+        }
+    }
+
+    @Test
     void clientWhoseLastZxidIsAheadIsClosedWithoutReply() throws Exception {
         try (RawClient c = RawClient.open(port())) {
             ConnectResponse r = c.connect(Long.MAX_VALUE / 2, SESSION_TIMEOUT, 0, new byte[16], true);
@@ -277,8 +308,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
         try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
-            c.sendRaw(bytes.toByteArray());
-            c.sendRaw(new byte[4096]);
+            c.sendRawQuietly(bytes.toByteArray());
+            c.sendRawQuietly(new byte[4096]);
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
@@ -288,7 +319,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void oversizedFirstFrameIsClosed() throws Exception {
         String eph = unique("bystander-big1");
         try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
-            c.sendRaw(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
+            c.sendRawQuietly(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
@@ -298,7 +329,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void negativeLengthIsClosed() throws Exception {
         String eph = unique("bystander-neg");
         try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            c.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
+            c.sendRawQuietly(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
