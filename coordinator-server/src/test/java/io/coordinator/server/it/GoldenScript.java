@@ -562,7 +562,10 @@ final class GoldenScript {
             t.add("A reconnect wrong password " + t.connect(a2.connect(0, 30_000, a.sessionId, wrong, true),
                     a2.lastConnectFrame) + " then closed: " + a2.closedByPeer());
         }
-        t.add("A old connection closed by the wrong-password attempt: " + a.closedByPeer());
+        // Deliberate difference: ZooKeeper drops the session's live connection before it checks the password,
+        // so anyone who knows a session id can cut its client off. Coordinator checks first and keeps it
+        // (WireBehaviourTest#wrongPasswordDoesNotDisturbTheLiveConnection), so this step is not compared.
+        a.closedByPeer();
         a.close();
         RawClient a3 = RawClient.open(port);
         t.add("A reconnect right password " + t.connect(a3.connect(a.lastZxidSeen, 30_000, a.sessionId, a.passwd,

@@ -48,6 +48,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
              ZooKeeper other = zk()) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
+                // queue first: the test clears the queue once `first` completes
                 events.add(e);
                 if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                     first.complete(null);
@@ -250,7 +251,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     }
 
     @Test
-    void pipelinedRequestsAndPingsAreAnsweredInOrder() throws Exception {
+    void pipelinedRequestsAreAnsweredInOrderAndPingsNeverWait() throws Exception {
         String p = unique("pipeline");
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
             assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0))).getErr())
@@ -273,7 +274,12 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 assertThat(h.getErr()).isZero();
                 got.add(h.getXid());
             }
-            assertThat(got).isEqualTo(sent);
+            // Replies come in request order. Pings may be answered ahead of writes still waiting for their
+            // fsync (ZooKeeper queues them behind; both Java and Kazoo clients match ping replies by xid -2),
+            // so compare the order of everything else and count the pings.
+            assertThat(got.stream().filter(x -> x != -2).toList())
+                    .isEqualTo(sent.stream().filter(x -> x != -2).toList());
+            assertThat(got.stream().filter(x -> x == -2).count()).isEqualTo(sent.stream().filter(x -> x == -2).count());
         }
     }
 
