@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The crash test against the packaged Coordinator jar ({@code target/coordinator-server.jar}), started with
- * {@code java -jar}. It needs the jar, so it is skipped when the jar is absent or older than the compiled
- * classes (in the {@code test} phase of a clean build); {@code mvn verify} runs it after {@code package} in
- * the {@code crash-test} surefire execution, where {@code -Dcoordinator.crash-test.require-jar=true} turns the
- * skip into a failure.
+ * {@code java -jar}. Named {@code *IT} so that Failsafe runs it in {@code mvn verify}, after {@code package}
+ * has built the jar. When run earlier (e.g. by Surefire with {@code -Dtest='io.coordinator.server.it.**'}) it
+ * is skipped if the jar is absent or older than the compiled classes;
+ * {@code -Dcoordinator.crash-test.require-jar=true} turns that skip into a failure.
  */
-class CrashRecoveryOnCoordinatorTest extends CrashRecoveryTest {
+class CrashRecoveryOnCoordinatorIT extends CrashRecoveryTest {
     static final Path JAR = Paths.get("target", "coordinator-server.jar");
 
     @BeforeAll
