@@ -478,6 +478,101 @@ abstract class WireBehaviourTest extends ServerTestBase {
     }
 
     @Test
+    void consListsEachConnection() throws Exception {
+        try (ZooKeeper z = zk()) {
+            z.exists("/", false);
+            String s = fourLetter("cons");
+            String sid = "0x" + Long.toHexString(z.getSessionId());
+            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[1\\]\\(queued=\\d+,recved=\\d+,sent=\\d+,sid="
+                    + sid + ",lop=\\w+,est=\\d+,to=30000,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
+                    + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n");
+            // the connection asking is listed too, not yet a session
+            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n");
+            assertThat(s).endsWith("\n\n");
+        }
+    }
+
+    @Test
+    void wchcAndWchpListWatchesBySessionAndByPath() throws Exception {
+        String p = unique("wchx");
+        try (ZooKeeper z = zk()) {
+            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            z.getData(p, true, null);
+            String sid = "0x" + Long.toHexString(z.getSessionId());
+            assertThat(fourLetter("wchc")).contains(sid + "\n\t" + p + "\n");
+            assertThat(fourLetter("wchp")).contains(p + "\n\t" + sid + "\n");
+        }
+    }
+
+    @Test
+    void dumpListsSessionsAndEphemerals() throws Exception {
+        String p = unique("dump");
+        try (ZooKeeper z = zk()) {
+            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            String sid = "0x" + Long.toHexString(z.getSessionId());
+            String s = fourLetter("dump");
+            assertThat(s).startsWith("SessionTracker dump:\n");
+            assertThat(s).contains("ephemeral nodes dump:\n");
+            assertThat(s).containsPattern("Sessions with Ephemerals \\(\\d+\\):\n");
+            assertThat(s).contains(sid + ":\n\t" + p + "\n");
+        }
+    }
+
+    @Test
+    void dirsCrstSrstAnswer() throws Exception {
+        assertThat(fourLetter("dirs")).matches("datadir_size: \\d+\nlogdir_size: \\d+\n");
+        assertThat(fourLetter("crst")).isEqualTo("Connection stats reset.\n");
+        assertThat(fourLetter("srst")).isEqualTo("Server stats reset.\n");
+    }
+
+    @Test
+    void dataJustUnderTheFrameLimitRoundTripsAndOverItClosesTheConnection() throws Exception {
+        String p = unique("big");
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            byte[] big = new byte[1_048_576 - 100];
+            java.util.Arrays.fill(big, (byte) 7);
+            assertThat(header(c.call(1, new CreateRequest(p, big, Ids.OPEN_ACL_UNSAFE, 0))).getErr()).isZero();
+            RawClient.Exchange ex = c.call(4, new GetDataRequest(p, false));
+            assertThat(header(ex).getErr()).isZero();
+            org.apache.zookeeper.proto.GetDataResponse r = RawClient.deserialize(
+                    new org.apache.zookeeper.proto.GetDataResponse(), ex.reply(), 16);
+            assertThat(r.getData()).isEqualTo(big);
+            // a frame over jute.maxbuffer (0xfffff): the connection is closed, the node is not changed
+            try {
+                c.send(c.nextXid(), 5, new SetDataRequest(p, new byte[1_048_576], -1));
+            } catch (java.io.IOException closedWhileSending) {
+                // also acceptable: closed before all was sent
+            }
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        try (ZooKeeper z = zk()) {
+            assertThat(z.exists(p, false).getVersion()).isZero();
+        }
+    }
+
+    @Test
+    void reconnectingFromASecondSocketTakesTheSessionOver() throws Exception {
+        String p = unique("takeover");
+        try (RawClient first = RawClient.session(port(), SESSION_TIMEOUT)) {
+            assertThat(header(first.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+                    .isZero();
+            try (RawClient second = RawClient.open(port())) {
+                ConnectResponse r = second.connect(first.lastZxidSeen, SESSION_TIMEOUT, first.sessionId,
+                        first.passwd, true);
+                assertThat(r.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
+                assertThat(r.getSessionId()).isEqualTo(first.sessionId);
+                assertThat(r.getPasswd()).isEqualTo(first.passwd);
+                // the old connection is closed by the server; the session lives on the new one
+                assertThat(first.closedByPeer()).isTrue();
+                RawClient.Exchange ex = second.call(3, new ExistsRequest(p, false));
+                assertThat(header(ex).getErr()).isZero();
+                assertThat(RawClient.deserialize(new Stat(), ex.reply(), 16).getEphemeralOwner())
+                        .isEqualTo(first.sessionId);
+            }
+        }
+    }
+
+    @Test
     void unknownFourLetterWordClosesWithoutOutput() throws Exception {
         assertThat(fourLetter("abcd")).isEmpty();
     }
