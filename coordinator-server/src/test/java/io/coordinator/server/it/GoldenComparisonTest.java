@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh server; the masked canonical transcripts must be identical. Transcripts are written to
  * {@code target/golden/} for inspection.
  */
-@Timeout(120)
+@Timeout(180)
 class GoldenComparisonTest {
     private static List<String> zooKeeperTranscript;
 

@@ -137,6 +137,15 @@ public final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends bytes, ignoring a reset/broken pipe (the server may close before it has read them all). */
+    public void sendRawQuietly(byte[] bytes) {
+        try {
+            sendRaw(bytes);
+        } catch (IOException ignored) {
+            // closed by the server: what the caller checks next
+        }
+    }
+
     public void sendRaw(String ascii) throws IOException {
         sendRaw(ascii.getBytes(StandardCharsets.US_ASCII));
     }

@@ -30,10 +30,15 @@ abstract class ServerTestBase {
 
     protected abstract Servers.Kind kind();
 
+    /** Whether this class's server sweeps containers and TTL nodes quickly (see {@link Servers}). */
+    protected boolean fastReaping() {
+        return false;
+    }
+
     @BeforeAll
     void startServer() throws Exception {
         dir = Files.createTempDirectory("it-" + kind().name().toLowerCase() + "-");
-        server = Servers.start(kind(), dir);
+        server = Servers.start(kind(), dir, fastReaping());
     }
 
     @AfterAll

@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import org.apache.zookeeper.server.embedded.ExitHandler;
@@ -24,8 +26,20 @@ public final class Servers {
 
     public enum Kind { ZOOKEEPER, COORDINATOR }
 
+    /** Container/TTL sweep interval used by {@link #start(Kind, Path, boolean)} with fastReaping. */
+    public static final int FAST_REAP_INTERVAL_MS = 500;
+
     public static ServerUnderTest start(Kind kind, Path dir) throws Exception {
-        return kind == Kind.ZOOKEEPER ? zooKeeper(dir) : coordinator(dir);
+        return start(kind, dir, false);
+    }
+
+    /**
+     * @param fastReaping sweep containers and TTL nodes every {@value #FAST_REAP_INTERVAL_MS} ms instead of
+     *        every 60 s (ZooKeeper: {@code znode.container.checkIntervalMs}; Coordinator:
+     *        {@code coordinator.container-check-interval})
+     */
+    public static ServerUnderTest start(Kind kind, Path dir, boolean fastReaping) throws Exception {
+        return kind == Kind.ZOOKEEPER ? zooKeeper(dir, fastReaping) : coordinator(dir, fastReaping);
     }
 
     public static int freePort() throws IOException {
@@ -37,6 +51,10 @@ public final class Servers {
 
     /** Apache ZooKeeper 3.9.5, standalone, in-process, bound to 127.0.0.1. */
     public static ServerUnderTest zooKeeper(Path dir) throws Exception {
+        return zooKeeper(dir, false);
+    }
+
+    public static synchronized ServerUnderTest zooKeeper(Path dir, boolean fastReaping) throws Exception {
         System.setProperty("zookeeper.extendedTypesEnabled", "true");
         System.setProperty("zookeeper.admin.enableServer", "false");
         int port = freePort();
@@ -52,7 +70,15 @@ public final class Servers {
                 .configuration(p)
                 .exitHandler(ExitHandler.LOG_ONLY)
                 .build();
-        zk.start(30_000);
+        // read once, when the server starts its ContainerManager
+        if (fastReaping) {
+            System.setProperty("znode.container.checkIntervalMs", Integer.toString(FAST_REAP_INTERVAL_MS));
+        }
+        try {
+            zk.start(30_000);
+        } finally {
+            System.clearProperty("znode.container.checkIntervalMs");
+        }
         awaitListening(port, Duration.ofSeconds(30));
         return new ServerUnderTest() {
             @Override
@@ -74,16 +100,24 @@ public final class Servers {
 
     /** Our server, started in-process as a Spring Boot app; loaded reflectively so this compiles without it. */
     public static ServerUnderTest coordinator(Path dir) throws Exception {
+        return coordinator(dir, false);
+    }
+
+    public static ServerUnderTest coordinator(Path dir, boolean fastReaping) throws Exception {
         Class<?> app = Class.forName(COORDINATOR_APP);
         int port = freePort();
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--coordinator.client-port=" + port,
                 "--coordinator.data-dir=" + dir.resolve("data"),
                 "--coordinator.tick-time=" + TICK_TIME,
                 "--coordinator.ttl-nodes-enabled=true",
                 "--coordinator.four-letter-words=*",
                 "--server.port=0",
-                "--server.address=127.0.0.1");
+                "--server.address=127.0.0.1"));
+        if (fastReaping) {
+            args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
+        }
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).run(args.toArray(new String[0]));
         try {
             awaitListening(port, Duration.ofSeconds(15));
         } catch (Exception e) {

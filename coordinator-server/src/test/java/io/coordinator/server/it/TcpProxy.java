@@ -16,6 +16,7 @@ final class TcpProxy implements AutoCloseable {
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private volatile boolean refusing;
 
     TcpProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -33,6 +34,10 @@ final class TcpProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress("127.0.0.1", target), 5000);
                 sockets.add(client);
@@ -63,6 +68,11 @@ final class TcpProxy implements AutoCloseable {
         }, "proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** While refusing, new connections are accepted and closed at once (the server looks down). */
+    void refuse(boolean refuse) {
+        this.refusing = refuse;
     }
 
     /** Cuts every connection made so far (new ones are still accepted). */

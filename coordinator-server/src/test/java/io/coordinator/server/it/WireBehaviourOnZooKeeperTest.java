@@ -1,9 +1,38 @@
 package io.coordinator.server.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.zookeeper.proto.ConnectResponse;
+import org.junit.jupiter.api.Test;
+
 /** {@link WireBehaviourTest} against Apache ZooKeeper 3.9.5: the reference the suite is validated on. */
 class WireBehaviourOnZooKeeperTest extends WireBehaviourTest {
     @Override
     protected Servers.Kind kind() {
         return Servers.Kind.ZOOKEEPER;
+    }
+
+    /**
+     * Documents the reference behaviour that Coordinator deliberately does not copy (see
+     * {@code WireBehaviourOnCoordinatorTest#wrongPasswordDoesNotDisturbTheLiveConnection}): ZooKeeper 3.9.5
+     * closes the session's live connection before it checks the password of a reconnect attempt.
+     */
+    @Test
+    void zooKeeperCutsTheLiveConnectionOnAWrongPasswordReconnect() throws Exception {
+        try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
+             RawClient thief = RawClient.open(port())) {
+            byte[] wrong = owner.passwd.clone();
+            wrong[0] ^= 1;
+            ConnectResponse r = thief.connect(0, SESSION_TIMEOUT, owner.sessionId, wrong, true);
+            assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+            assertThat(owner.closedByPeer()).isTrue();
+            // the session itself survives: the owner can come back with the right password
+            try (RawClient back = RawClient.open(port())) {
+                ConnectResponse ok = back.connect(owner.lastZxidSeen, SESSION_TIMEOUT, owner.sessionId, owner.passwd,
+                        true);
+                assertThat(ok.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
+                assertThat(ok.getSessionId()).isEqualTo(owner.sessionId);
+            }
+        }
     }
 }

@@ -179,6 +179,37 @@ abstract class WireBehaviourTest extends ServerTestBase {
     }
 
     @Test
+    void officialClientLearnsItsSessionExpiredWhenItComesBack() throws Exception {
+        String p = unique("expired-client");
+        BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
+        CompletableFuture<WatchedEvent> deleted = new CompletableFuture<>();
+        try (TcpProxy proxy = new TcpProxy(port()); ZooKeeper other = zk()) {
+            other.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 4000,
+                    e -> states.add(e.getState()));
+            try {
+                assertThat(states.poll(30, TimeUnit.SECONDS)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                z.create(p + "/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                assertThat(other.exists(p + "/e", deleted::complete)).isNotNull();
+                proxy.refuse(true);
+                proxy.cutAll();
+                assertThat(deleted.get(60, TimeUnit.SECONDS).getType())
+                        .isEqualTo(Watcher.Event.EventType.NodeDeleted);
+                proxy.refuse(false);
+                Watcher.Event.KeeperState s;
+                do {
+                    s = states.poll(60, TimeUnit.SECONDS);
+                    assertThat(s).as("state events until Expired").isNotNull()
+                            .isNotEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                } while (s != Watcher.Event.KeeperState.Expired);
+                assertThat(z.getState()).isEqualTo(ZooKeeper.States.CLOSED);
+            } finally {
+                z.close();
+            }
+        }
+    }
+
+    @Test
     void clientWhoseLastZxidIsAheadIsClosedWithoutReply() throws Exception {
         try (RawClient c = RawClient.open(port())) {
             ConnectResponse r = c.connect(Long.MAX_VALUE / 2, SESSION_TIMEOUT, 0, new byte[16], true);
@@ -283,8 +314,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
         try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
-            c.sendRaw(bytes.toByteArray());
-            c.sendRaw(new byte[4096]);
+            c.sendRawQuietly(bytes.toByteArray());
+            c.sendRawQuietly(new byte[4096]);
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
@@ -294,7 +325,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void oversizedFirstFrameIsClosed() throws Exception {
         String eph = unique("bystander-big1");
         try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
-            c.sendRaw(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
+            c.sendRawQuietly(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
@@ -304,7 +335,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void negativeLengthIsClosed() throws Exception {
         String eph = unique("bystander-neg");
         try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            c.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
+            c.sendRawQuietly(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
@@ -443,6 +474,101 @@ abstract class WireBehaviourTest extends ServerTestBase {
             String s = fourLetter("wchs");
             assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n");
             assertThat(s).doesNotStartWith("0 connections");
+        }
+    }
+
+    @Test
+    void consListsEachConnection() throws Exception {
+        try (ZooKeeper z = zk()) {
+            z.exists("/", false);
+            String s = fourLetter("cons");
+            String sid = "0x" + Long.toHexString(z.getSessionId());
+            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[1\\]\\(queued=\\d+,recved=\\d+,sent=\\d+,sid="
+                    + sid + ",lop=\\w+,est=\\d+,to=30000,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
+                    + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n");
+            // the connection asking is listed too, not yet a session
+            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n");
+            assertThat(s).endsWith("\n\n");
+        }
+    }
+
+    @Test
+    void wchcAndWchpListWatchesBySessionAndByPath() throws Exception {
+        String p = unique("wchx");
+        try (ZooKeeper z = zk()) {
+            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            z.getData(p, true, null);
+            String sid = "0x" + Long.toHexString(z.getSessionId());
+            assertThat(fourLetter("wchc")).contains(sid + "\n\t" + p + "\n");
+            assertThat(fourLetter("wchp")).contains(p + "\n\t" + sid + "\n");
+        }
+    }
+
+    @Test
+    void dumpListsSessionsAndEphemerals() throws Exception {
+        String p = unique("dump");
+        try (ZooKeeper z = zk()) {
+            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            String sid = "0x" + Long.toHexString(z.getSessionId());
+            String s = fourLetter("dump");
+            assertThat(s).startsWith("SessionTracker dump:\n");
+            assertThat(s).contains("ephemeral nodes dump:\n");
+            assertThat(s).containsPattern("Sessions with Ephemerals \\(\\d+\\):\n");
+            assertThat(s).contains(sid + ":\n\t" + p + "\n");
+        }
+    }
+
+    @Test
+    void dirsCrstSrstAnswer() throws Exception {
+        assertThat(fourLetter("dirs")).matches("datadir_size: \\d+\nlogdir_size: \\d+\n");
+        assertThat(fourLetter("crst")).isEqualTo("Connection stats reset.\n");
+        assertThat(fourLetter("srst")).isEqualTo("Server stats reset.\n");
+    }
+
+    @Test
+    void dataJustUnderTheFrameLimitRoundTripsAndOverItClosesTheConnection() throws Exception {
+        String p = unique("big");
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            byte[] big = new byte[1_048_576 - 100];
+            java.util.Arrays.fill(big, (byte) 7);
+            assertThat(header(c.call(1, new CreateRequest(p, big, Ids.OPEN_ACL_UNSAFE, 0))).getErr()).isZero();
+            RawClient.Exchange ex = c.call(4, new GetDataRequest(p, false));
+            assertThat(header(ex).getErr()).isZero();
+            org.apache.zookeeper.proto.GetDataResponse r = RawClient.deserialize(
+                    new org.apache.zookeeper.proto.GetDataResponse(), ex.reply(), 16);
+            assertThat(r.getData()).isEqualTo(big);
+            // a frame over jute.maxbuffer (0xfffff): the connection is closed, the node is not changed
+            try {
+                c.send(c.nextXid(), 5, new SetDataRequest(p, new byte[1_048_576], -1));
+            } catch (java.io.IOException closedWhileSending) {
+                // also acceptable: closed before all was sent
+            }
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        try (ZooKeeper z = zk()) {
+            assertThat(z.exists(p, false).getVersion()).isZero();
+        }
+    }
+
+    @Test
+    void reconnectingFromASecondSocketTakesTheSessionOver() throws Exception {
+        String p = unique("takeover");
+        try (RawClient first = RawClient.session(port(), SESSION_TIMEOUT)) {
+            assertThat(header(first.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+                    .isZero();
+            try (RawClient second = RawClient.open(port())) {
+                ConnectResponse r = second.connect(first.lastZxidSeen, SESSION_TIMEOUT, first.sessionId,
+                        first.passwd, true);
+                assertThat(r.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
+                assertThat(r.getSessionId()).isEqualTo(first.sessionId);
+                assertThat(r.getPasswd()).isEqualTo(first.passwd);
+                // the old connection is closed by the server; the session lives on the new one
+                assertThat(first.closedByPeer()).isTrue();
+                RawClient.Exchange ex = second.call(3, new ExistsRequest(p, false));
+                assertThat(header(ex).getErr()).isZero();
+                assertThat(RawClient.deserialize(new Stat(), ex.reply(), 16).getEphemeralOwner())
+                        .isEqualTo(first.sessionId);
+            }
         }
     }
 

@@ -1,0 +1,26 @@
+package io.coordinator.server.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The crash test against Apache ZooKeeper 3.9.5 run as a process: validates the harness itself. */
+class CrashRecoveryOnZooKeeperTest extends CrashRecoveryTest {
+    @Override
+    protected Process launch(Path dataDir, int port, Path log) throws Exception {
+        Path cfg = dataDir.resolveSibling("zoo-" + port + ".cfg");
+        Files.write(cfg, List.of(
+                "dataDir=" + dataDir,
+                "clientPort=" + port,
+                "clientPortAddress=127.0.0.1",
+                "tickTime=2000",
+                "admin.enableServer=false",
+                "4lw.commands.whitelist=*"));
+        return new ProcessBuilder(javaBin(), "-Xmx256m", "-Dzookeeper.admin.enableServer=false",
+                "-cp", System.getProperty("java.class.path"),
+                "org.apache.zookeeper.server.ZooKeeperServerMain", cfg.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+}
