@@ -19,9 +19,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public class CoordinatorProperties {
 
-    /** The four-letter words ZooKeeper knows; all are enabled by default. */
-    public static final Set<String> ALL_FOUR_LETTER_WORDS =
-            Set.of("ruok", "isro", "srvr", "stat", "mntr", "conf", "cons", "envi", "wchs", "wchc", "wchp", "dump");
+    /** The four-letter words ZooKeeper knows (FourLetterCommands); all are enabled by default. */
+    public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "isro", "srvr", "stat", "mntr", "conf",
+            "cons", "crst", "dirs", "dump", "envi", "gtmk", "stmk", "srst", "wchs", "wchc", "wchp", "hash");
 
     /** TCP port for ZooKeeper clients. */
     @Min(0)
@@ -186,7 +186,7 @@ public class CoordinatorProperties {
         return superDigest == null || superDigest.isBlank() || superDigest.matches("[^:]+:[A-Za-z0-9+/=]{27,28}");
     }
 
-    @AssertTrue(message = "coordinator.four-letter-words has an unknown word (known: ruok isro srvr stat mntr conf cons envi wchs wchc wchp dump, or *)")
+    @AssertTrue(message = "coordinator.four-letter-words has an unknown word (known: ruok isro srvr stat mntr conf cons crst dirs dump envi gtmk stmk srst wchs wchc wchp hash, or *)")
     public boolean isFourLetterWordsValid() {
         return fourLetterWords.stream().map(String::trim).allMatch(w -> w.equals("*") || ALL_FOUR_LETTER_WORDS.contains(w));
     }
@@ -211,7 +211,7 @@ public class CoordinatorProperties {
 
     public Set<String> enabledFourLetterWords() {
         if (fourLetterWords.stream().anyMatch(w -> w.trim().equals("*"))) {
-            return ALL_FOUR_LETTER_WORDS;
+            return Set.of("*");
         }
         return Set.copyOf(fourLetterWords.stream().map(String::trim).toList());
     }

@@ -40,14 +40,19 @@ public final class FourLetterWordHandler extends ByteToMessageDecoder {
         if (word != null) {
             connection.frameReceived(); // ZooKeeper counts the word as a received packet before running it
         }
-        String reply = word == null ? null : words.execute(word);
-        if (reply == null) {
+        if (word == null) {
             ctx.pipeline().remove(this); // hands the buffered bytes to the frame decoder
             return;
         }
+        // Like ZooKeeper, stop reading before running the word: cons then shows this connection as [0].
+        connection.stopReading();
+        String reply = words.execute(word);
         answered = true;
         in.skipBytes(in.readableBytes()); // a trailing newline from echo/nc is ignored
-        connection.stopReading();
+        if (reply == null) {
+            ctx.close(); // telnet's close sequence: nothing to say
+            return;
+        }
         LOG.info("Processing {} command from {}", word, ctx.channel().remoteAddress());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.getBytes(StandardCharsets.UTF_8)))
                 .addListener(ChannelFutureListener.CLOSE);

@@ -367,7 +367,7 @@ public final class NettyClientConnection implements ClientConnection {
             return 0;
         }
         int ops = 0;
-        if (!throttled) {
+        if (!throttled && !readingStopped) {
             ops |= 1;
         }
         if (!channel.isWritable()) {

@@ -106,6 +106,7 @@ class ServerStartupTest {
             assertThat(props.getTickTime()).isEqualTo(500);
             assertThat(props.getClientPort()).isEqualTo(port);
             assertThat(props.enabledFourLetterWords()).containsExactlyInAnyOrder("ruok", "srvr");
+            assertThat(new CoordinatorProperties().enabledFourLetterWords()).containsExactly("*");
             assertThat(Files.isDirectory(dir.resolve("zkdata"))).isTrue();
             ZooKeeper zk = TestClients.connect("127.0.0.1:" + port);
             try {
