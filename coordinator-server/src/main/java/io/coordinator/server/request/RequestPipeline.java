@@ -68,6 +68,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final Map<Long, ConnectionState> bySession = new HashMap<>();
     /** Connections whose new session is not durable yet: their requests wait here, in arrival order. */
     private final Map<ClientConnection, List<Runnable>> connecting = new HashMap<>();
+    private final Map<Long, NewSession> sessionsBeingCreated = new HashMap<>();
     private final Set<ClientConnection> dirty = new LinkedHashSet<>();
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
     private boolean flushScheduled;
@@ -180,14 +181,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
             Txn txn = new Txn.CreateSession(id, timeout);
             TxnRecord record = newRecord(id, 0, txn);
             connecting.put(conn, new ArrayList<>());
-            txnSink.append(record, () -> execute(() -> {
-                applyRecord(record);
-                List<Runnable> waiting = connecting.remove(conn);
-                establish(conn, req, id, timeout);
-                if (waiting != null) {
-                    waiting.forEach(Runnable::run);
-                }
-            }));
+            sessionsBeingCreated.put(id, new NewSession(conn, req, timeout));
+            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
             return;
         }
         Session s = sessions.get(req.sessionId());
@@ -289,13 +284,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
             TxnRecord record = newRecord(st.sessionId, xid, txn);
             p.zxid = record.zxid();
-            txnSink.append(record, () -> execute(() -> {
-                ApplyResult result = applyRecord(record);
-                p.reply = WriteReplies.of(type, body, txn, result);
-                if (connections.get(conn) == st) {
-                    drain(st);
-                }
-            }));
+            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
             return;
         }
         st.queue.add(new Pending(xid, type, body, false));
@@ -314,6 +303,44 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private TxnRecord newRecord(long sessionId, int cxid, Txn txn) {
         long zxid = ++lastPreparedZxid;
         return new TxnRecord(new TxnHeader(sessionId, cxid, zxid, System.currentTimeMillis(), txn.type()), txn);
+    }
+
+    /**
+     * Applies a committed txn and answers whoever here waits for it: the connection that asked for the new
+     * session, or the session's oldest unanswered write (a session's writes commit in the order it sent them).
+     */
+    public void applyCommitted(TxnRecord record) {
+        ApplyResult result = applyRecord(record);
+        Txn txn = record.txn();
+        if (txn instanceof Txn.CreateSession cs) {
+            NewSession waiting = sessionsBeingCreated.remove(cs.sessionId());
+            if (waiting != null) {
+                List<Runnable> queued = connecting.remove(waiting.connection());
+                establish(waiting.connection(), waiting.request(), cs.sessionId(), waiting.timeout());
+                if (queued != null) {
+                    queued.forEach(Runnable::run);
+                }
+            }
+            return;
+        }
+        ConnectionState st = bySession.get(record.header().clientId());
+        if (st == null) {
+            return;
+        }
+        for (Pending p : st.queue) {
+            if (p.write && !p.ready()) {
+                boolean closeMatches = (txn instanceof Txn.CloseSession) == (p.type == OpCode.CLOSE_SESSION);
+                if (p.xid == record.header().cxid() && closeMatches) {
+                    p.reply = WriteReplies.of(p.type, p.body, txn, result);
+                    drain(st);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A connection waiting for its new session's txn to commit. */
+    private record NewSession(ClientConnection connection, ConnectRequest request, int timeout) {
     }
 
     private ApplyResult applyRecord(TxnRecord record) {
@@ -437,7 +464,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             long zxid = lastPreparedZxid + 1;
             Txn txn = preparer.closeSession(id, zxid);
             TxnRecord record = newRecord(id, 0, txn);
-            txnSink.append(record, () -> execute(() -> applyRecord(record)));
+            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
         }
     }
 
@@ -452,7 +479,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 continue; // it gained a child or vanished meanwhile: nothing to log
             }
             TxnRecord record = newRecord(0, 0, txn);
-            txnSink.append(record, () -> execute(() -> applyRecord(record)));
+            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
         }
     }
 
