@@ -110,6 +110,60 @@ public final class Requests {
         };
     }
 
+    /** Encodes a body exactly as a client would send it (the inverse of {@link #decode}). */
+    public static void encode(int type, Body body, JuteWriter out) {
+        if (body instanceof Create c) {
+            out.writeString(c.path()).writeBuffer(c.data());
+            Acl.writeList(out, c.acl());
+            out.writeInt(c.flags());
+            if (type == OpCode.CREATE_TTL) {
+                out.writeLong(c.ttl());
+            }
+        } else if (body instanceof Delete d) {
+            out.writeString(d.path()).writeInt(d.version());
+        } else if (body instanceof PathWatch pw) {
+            out.writeString(pw.path()).writeBool(pw.watch());
+        } else if (body instanceof SetData sd) {
+            out.writeString(sd.path()).writeBuffer(sd.data()).writeInt(sd.version());
+        } else if (body instanceof PathOnly po) {
+            if (type == OpCode.DELETE_CONTAINER) {
+                out.writeBuffer(po.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                out.writeString(po.path());
+            }
+        } else if (body instanceof SetAcl sa) {
+            out.writeString(sa.path());
+            Acl.writeList(out, sa.acl());
+            out.writeInt(sa.version());
+        } else if (body instanceof CheckVersion cv) {
+            out.writeString(cv.path()).writeInt(cv.version());
+        } else if (body instanceof Multi m) {
+            for (Op op : m.ops()) {
+                out.writeInt(op.type()).writeBool(false).writeInt(-1);
+                encode(op.type(), op.body(), out);
+            }
+            out.writeInt(-1).writeBool(true).writeInt(-1);
+        } else if (body instanceof Reconfig r) {
+            out.writeString(r.joiningServers()).writeString(r.leavingServers()).writeString(r.newMembers())
+                    .writeLong(r.curConfigId());
+        } else if (body instanceof WatchType wt) {
+            out.writeString(wt.path()).writeInt(wt.type());
+        } else if (body instanceof AddWatch aw) {
+            out.writeString(aw.path()).writeInt(aw.mode());
+        } else if (body instanceof SetWatches sw) {
+            out.writeLong(sw.relativeZxid()).writeStrings(sw.dataWatches()).writeStrings(sw.existWatches())
+                    .writeStrings(sw.childWatches());
+            if (type == OpCode.SET_WATCHES2) {
+                out.writeStrings(sw.persistentWatches()).writeStrings(sw.persistentRecursiveWatches());
+            }
+        } else if (body instanceof Auth a) {
+            out.writeInt(a.type()).writeString(a.scheme()).writeBuffer(a.auth());
+        } else if (body instanceof Sasl sa) {
+            out.writeBuffer(sa.token());
+        }
+        // Empty: nothing
+    }
+
     private static byte[] nonNull(byte[] b) {
         return b == null ? new byte[0] : b;
     }
