@@ -18,10 +18,12 @@ import java.util.zip.CRC32C;
 public final class EpochStore {
     static final String FILE = "epochs";
     private static final int MAGIC = 0x434f4550; // "COEP"
+    private static final int SIZE = 4 + 8 + 8 + 4 + 4;
     private final Path dir;
     private final Path file;
 
-    public record Epochs(long accepted, long current) {
+    /** @param acceptedFrom the server the accepted epoch was promised to (-1 unknown) */
+    public record Epochs(long accepted, long current, int acceptedFrom) {
     }
 
     public EpochStore(Path dir) {
@@ -32,32 +34,33 @@ public final class EpochStore {
     /** The stored epochs, or (0, 0) for a server that never took part in an ensemble. */
     public Epochs load() throws IOException {
         if (!Files.exists(file)) {
-            return new Epochs(0, 0);
+            return new Epochs(0, 0, -1);
         }
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        if (bytes.length != 4 + 8 + 8 + 4 || b.getInt() != MAGIC) {
+        if (bytes.length != SIZE || b.getInt() != MAGIC) {
             throw new CorruptStorageException(file + " is not an epoch file (" + bytes.length + " bytes)");
         }
         long accepted = b.getLong();
         long current = b.getLong();
+        int acceptedFrom = b.getInt();
         int crc = b.getInt();
         CRC32C c = new CRC32C();
-        c.update(bytes, 0, 20);
+        c.update(bytes, 0, SIZE - 4);
         if ((int) c.getValue() != crc) {
             throw new CorruptStorageException(file + " fails its checksum; restore it or remove the server's data");
         }
-        return new Epochs(accepted, current);
+        return new Epochs(accepted, current, acceptedFrom);
     }
 
     public void store(Epochs epochs) throws IOException {
         if (epochs.current() > epochs.accepted()) {
             throw new IllegalArgumentException("currentEpoch " + epochs.current() + " > acceptedEpoch " + epochs.accepted());
         }
-        ByteBuffer b = ByteBuffer.allocate(24);
-        b.putInt(MAGIC).putLong(epochs.accepted()).putLong(epochs.current());
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.putInt(MAGIC).putLong(epochs.accepted()).putLong(epochs.current()).putInt(epochs.acceptedFrom());
         CRC32C c = new CRC32C();
-        c.update(b.array(), 0, 20);
+        c.update(b.array(), 0, SIZE - 4);
         b.putInt((int) c.getValue());
         b.flip();
         Path tmp = dir.resolve(FILE + ".tmp");
