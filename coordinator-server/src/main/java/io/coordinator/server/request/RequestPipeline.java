@@ -51,12 +51,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
 
     private final PipelineConfig config;
-    private final StateMachine state;
-    private final DataTree tree;
-    private final SessionTracker sessions;
-    private final PendingChanges pendingChanges;
-    private final TxnPreparer preparer;
-    private final ReadExecutor reads;
+    private StateMachine state;
+    private DataTree tree;
+    private SessionTracker sessions;
+    private PendingChanges pendingChanges;
+    private TxnPreparer preparer;
+    private ReadExecutor reads;
     private final SessionIds sessionIds;
     private final SessionPasswords passwords;
     private final TxnSink txnSink;
@@ -76,6 +76,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private long tick;
     private long txnsSinceSnapshot;
 
+    private volatile Mode mode = Mode.NOT_SERVING;
+    private volatile String modeName = "standalone";
+    private LeaderLink leaderLink;
+    private final Set<Long> touchedSinceTick = new java.util.HashSet<>();
+    private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
+
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile boolean serving;
     private volatile int sessionCount;
@@ -83,12 +89,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     public RequestPipeline(PipelineConfig config, StateMachine state, SessionIds sessionIds, SessionPasswords passwords,
                            TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration) {
         this.config = config;
-        this.state = state;
-        this.tree = state.tree();
-        this.sessions = state.sessions();
-        this.pendingChanges = new PendingChanges(tree);
-        this.preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
-        this.reads = new ReadExecutor(tree);
+        useState(state);
         this.sessionIds = sessionIds;
         this.passwords = passwords;
         this.txnSink = txnSink;
@@ -106,13 +107,184 @@ public final class RequestPipeline implements RequestSink, ServerView {
         });
     }
 
-    /** Starts serving: session expiry and the container/TTL reaper begin to run. */
+    private void useState(StateMachine machine) {
+        this.state = machine;
+        this.tree = machine.tree();
+        this.sessions = machine.sessions();
+        this.pendingChanges = new PendingChanges(tree);
+        this.preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
+        this.reads = new ReadExecutor(tree);
+    }
+
+    /** Starts a standalone server: it decides txns itself and serves at once. */
     public void start() {
+        startTimers();
+        mode = Mode.STANDALONE;
+        serving = true;
+    }
+
+    /** Starts an ensemble member: it serves only once replication says so (serveAsLeader / serveAsLearner). */
+    public void startInEnsemble() {
+        mode = Mode.NOT_SERVING;
+        startTimers();
+    }
+
+    private void startTimers() {
         thread.scheduleAtFixedRate(() -> guarded(this::tick), config.tickTimeMs(), config.tickTimeMs(),
                 TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(this::reapContainersAndTtlNodes), config.containerCheckIntervalMs(),
                 config.containerCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a task on the pipeline thread (the replication driver lives there too). */
+    public void submit(Runnable task) {
+        execute(task);
+    }
+
+    // ---------------------------------------------------------------- ensemble roles (pipeline thread)
+
+    /** What this server does for its clients. */
+    public enum Mode { STANDALONE, LEADER, LEARNER, NOT_SERVING }
+
+    /**
+     * Serve as the leader of a new epoch: decide txns here. {@code lastZxid} is the zxid the next proposal
+     * follows. Every session gets a fresh timeout, since the old leader's view of their liveness is gone.
+     */
+    public void serveAsLeader(long lastZxid) {
+        resetClientState();
+        lastPreparedZxid = lastZxid;
+        for (Session s : List.copyOf(sessions.all())) {
+            sessions.touch(s.id());
+        }
+        leaderLink = null;
+        mode = Mode.LEADER;
+        modeName = "leader";
         serving = true;
+        log.info("Serving clients as leader, next zxid after 0x{}", Long.toHexString(lastZxid));
+    }
+
+    /** Serve as a follower or observer: writes go to the leader through {@code link}. */
+    public void serveAsLearner(LeaderLink link, boolean observer) {
+        resetClientState();
+        leaderLink = link;
+        mode = Mode.LEARNER;
+        modeName = observer ? "observer" : "follower";
+        serving = true;
+        log.info("Serving clients as {}", modeName);
+    }
+
+    /** Out of the quorum: drop every client (they move to another server) and refuse new ones. */
+    public void stopServing(String reason) {
+        if (mode == Mode.NOT_SERVING) {
+            return;
+        }
+        log.info("Not serving clients: {}", reason);
+        resetClientState();
+        leaderLink = null;
+        mode = Mode.NOT_SERVING;
+        serving = false;
+    }
+
+    public Mode currentMode() {
+        return mode;
+    }
+
+    /** Replaces the whole state (a snapshot from the leader); only while not serving. */
+    public void replaceState(StateMachine machine) {
+        if (mode != Mode.NOT_SERVING) {
+            throw new IllegalStateException("state can only be replaced while not serving");
+        }
+        useState(machine);
+        sessionCount = sessions.size();
+        for (Session s : sessions.all()) {
+            sessionIds.observe(s.id());
+        }
+    }
+
+    public StateMachine state() {
+        return state;
+    }
+
+    private void resetClientState() {
+        for (ConnectionState st : List.copyOf(connections.values())) {
+            detach(st.connection);
+            st.connection.close();
+        }
+        for (ClientConnection c : List.copyOf(connecting.keySet())) {
+            c.close();
+        }
+        connecting.clear();
+        sessionsBeingCreated.clear();
+        syncsWaiting.clear();
+        touchedSinceTick.clear();
+        pendingChanges = new PendingChanges(tree);
+        preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
+    }
+
+    /** Leader: a learner forwarded a client's write; prepare it as if it were ours. */
+    public void forwardedRequest(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
+        if (mode != Mode.LEADER) {
+            return; // the learner's client will time out and reconnect to a server in the new quorum
+        }
+        long zxid = lastPreparedZxid + 1;
+        Txn txn;
+        if (type == OpCode.CLOSE_SESSION) {
+            sessions.markClosing(sessionId);
+            txn = preparer.closeSession(sessionId, zxid);
+        } else {
+            sessions.touch(sessionId);
+            txn = preparer.prepare(type, body, new PrepareContext(sessionId, authIds), zxid);
+        }
+        TxnRecord record = newRecord(sessionId, cxid, txn);
+        txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+    }
+
+    /** Leader: a learner's client asked for a new session (the learner chose its id). */
+    public void forwardedCreateSession(long sessionId, int timeoutMs) {
+        if (mode != Mode.LEADER) {
+            return;
+        }
+        TxnRecord record = newRecord(sessionId, 0, new Txn.CreateSession(sessionId, timeoutMs));
+        txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+    }
+
+    /** Leader: sessions a learner's clients kept alive. */
+    public void touchedElsewhere(List<Long> sessionIds) {
+        if (mode == Mode.LEADER) {
+            for (long id : sessionIds) {
+                sessions.touch(id);
+            }
+        }
+    }
+
+    /** Leader: the zxid a learner's sync must wait for. */
+    public long lastProposedZxid() {
+        return lastPreparedZxid;
+    }
+
+    /** Learner: the leader answered a sync; the client hears back once {@code zxid} is applied here. */
+    public void syncDone(long sessionId, int cxid, long zxid) {
+        ConnectionState st = bySession.get(sessionId);
+        if (st == null) {
+            return;
+        }
+        for (Pending p : st.queue) {
+            if (p.type == OpCode.SYNC && p.xid == cxid && !p.ready()) {
+                Runnable release = () -> {
+                    String path = ((Requests.PathOnly) p.body).path();
+                    p.reply = Reply.ok(out -> out.writeString(path));
+                    if (connections.get(st.connection) == st) {
+                        drain(st);
+                    }
+                };
+                if (tree.lastProcessedZxid() >= zxid) {
+                    release.run();
+                } else {
+                    syncsWaiting.computeIfAbsent(zxid, z -> new ArrayList<>()).add(release);
+                }
+                return;
+            }
+        }
     }
 
     /** Stops accepting work and waits for the pipeline thread to finish what it has. */
@@ -178,11 +350,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
         int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.timeOut()));
         if (req.sessionId() == 0) {
             long id = sessionIds.next();
-            Txn txn = new Txn.CreateSession(id, timeout);
-            TxnRecord record = newRecord(id, 0, txn);
             connecting.put(conn, new ArrayList<>());
             sessionsBeingCreated.put(id, new NewSession(conn, req, timeout));
-            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+            if (mode == Mode.LEARNER) {
+                leaderLink.createSession(id, timeout); // the leader logs it; we answer once it is applied here
+            } else {
+                TxnRecord record = newRecord(id, 0, new Txn.CreateSession(id, timeout));
+                txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+            }
             return;
         }
         Session s = sessions.get(req.sessionId());
@@ -194,8 +369,17 @@ public final class RequestPipeline implements RequestSink, ServerView {
             conn.close();
             return;
         }
-        sessions.touch(s.id());
+        touch(s.id());
         establish(conn, req, s.id(), timeout);
+    }
+
+    /** Keeps a session alive; a learner also tells the leader, which decides expiry. */
+    private boolean touch(long sessionId) {
+        boolean alive = sessions.touch(sessionId);
+        if (alive && mode == Mode.LEARNER) {
+            touchedSinceTick.add(sessionId);
+        }
+        return alive;
     }
 
     private void establish(ClientConnection conn, ConnectRequest req, long sessionId, int timeout) {
@@ -247,7 +431,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             conn.close();
             return;
         }
-        if (!sessions.touch(st.sessionId) && type != OpCode.CLOSE_SESSION) {
+        if (!touch(st.sessionId) && type != OpCode.CLOSE_SESSION) {
             Pending p = new Pending(xid, type, body, false);
             p.reply = Reply.error(Code.SESSIONEXPIRED);
             p.closeAfterReply = true;
@@ -268,6 +452,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (type == OpCode.PING) {
             conn.sendReply(new ReplyHeader(ReplyHeader.PING_XID, tree.lastProcessedZxid(), Code.OK), null);
             markDirty(conn);
+            return;
+        }
+        if (mode == Mode.LEARNER && (isWrite(type) || type == OpCode.SYNC)) {
+            // The leader decides; the reply goes out when the txn (or the sync point) is applied here.
+            Pending p = new Pending(xid, type, body, true);
+            st.queue.add(p);
+            if (type == OpCode.SYNC) {
+                leaderLink.sync(st.sessionId, xid);
+            } else {
+                p.closeAfterReply = type == OpCode.CLOSE_SESSION;
+                leaderLink.forward(st.sessionId, xid, type, body, st.authIds());
+            }
             return;
         }
         if (isWrite(type)) {
@@ -328,7 +524,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         for (Pending p : st.queue) {
-            if (p.write && !p.ready()) {
+            if (p.write && !p.ready() && p.type != OpCode.SYNC) {
                 boolean closeMatches = (txn instanceof Txn.CloseSession) == (p.type == OpCode.CLOSE_SESSION);
                 if (p.xid == record.header().cxid() && closeMatches) {
                     p.reply = WriteReplies.of(p.type, p.body, txn, result);
@@ -355,6 +551,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
         }
         sessionCount = sessions.size();
+        while (!syncsWaiting.isEmpty() && syncsWaiting.firstKey() <= tree.lastProcessedZxid()) {
+            syncsWaiting.pollFirstEntry().getValue().forEach(Runnable::run);
+        }
         if (++txnsSinceSnapshot >= config.snapshotEveryTxns()) {
             txnsSinceSnapshot = 0;
             Map<Long, Integer> copy = new TreeMap<>();
@@ -459,6 +658,16 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private void tick() {
         tick++;
+        if (mode == Mode.LEARNER) {
+            if (!touchedSinceTick.isEmpty()) {
+                leaderLink.touch(List.copyOf(touchedSinceTick));
+                touchedSinceTick.clear();
+            }
+            return;
+        }
+        if (mode != Mode.STANDALONE && mode != Mode.LEADER) {
+            return; // only the server that decides txns expires sessions
+        }
         for (long id : sessions.expire(tick)) {
             log.info("Session 0x{} expired", Long.toHexString(id));
             long zxid = lastPreparedZxid + 1;
@@ -469,6 +678,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
     }
 
     private void reapContainersAndTtlNodes() {
+        if (mode != Mode.STANDALONE && mode != Mode.LEADER) {
+            return;
+        }
         List<String> candidates = new ArrayList<>(tree.containersToDelete(config.maxContainerDeletesPerMinute()));
         candidates.addAll(tree.expiredTtlNodes(System.currentTimeMillis()));
         for (String path : candidates) {
@@ -510,7 +722,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     @Override
     public String mode() {
-        return "standalone";
+        return modeName;
     }
 
     @Override
