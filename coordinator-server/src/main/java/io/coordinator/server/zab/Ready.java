@@ -1,0 +1,20 @@
+package io.coordinator.server.zab;
+
+import io.coordinator.server.protocol.TxnRecord;
+import java.util.List;
+
+/**
+ * Everything the driver must do since the last {@link ZabNode#ready()}, in this order: persist
+ * {@code epochsToPersist} (atomically, fsynced; null = unchanged) → cut the log after {@code truncateAfter}
+ * (-1 = none; durable when done) → install {@code snapshot} (null = none) → send {@code messages} → append
+ * {@code toAppend} (durable later: report with {@link ZabNode#persisted}) → apply {@code toApply} (committed and
+ * locally durable, in zxid order, no gaps) → {@link ZabNode#advance}.
+ */
+public record Ready(Epochs epochsToPersist, long truncateAfter, SnapshotToInstall snapshot, List<TxnRecord> toAppend,
+                    List<Outgoing> messages, List<TxnRecord> toApply, boolean roleChanged) {
+    public Ready {
+        toAppend = List.copyOf(toAppend);
+        messages = List.copyOf(messages);
+        toApply = List.copyOf(toApply);
+    }
+}

@@ -1,0 +1,728 @@
+package io.coordinator.server.zab.sim;
+
+import io.coordinator.server.protocol.Acl;
+import io.coordinator.server.protocol.Txn;
+import io.coordinator.server.protocol.TxnHeader;
+import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.zab.Epochs;
+import io.coordinator.server.zab.Outgoing;
+import io.coordinator.server.zab.Peer;
+import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.Role;
+import io.coordinator.server.zab.ZabCodec;
+import io.coordinator.server.zab.ZabConfig;
+import io.coordinator.server.zab.ZabMessage;
+import io.coordinator.server.zab.ZabNode;
+import io.coordinator.server.zab.ZabStateMachine;
+import io.coordinator.server.zab.Zxids;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A deterministic simulation of a ZAB ensemble in one thread: real {@link ZabNode}s and {@link DataTree}s over a
+ * simulated network (delay, reorder, drop, duplicate, partitions incl. asymmetric ones) and simulated disks (only
+ * fsynced records survive a crash), with crashes and restarts at any moment and client writes throughout. Checks
+ * the invariants after every step; throws {@link SimFailure} with the seed and a trace on the first violation.
+ */
+public final class Sim {
+    static final int TICK = 100; // time units per tick
+    static final int CHAOS_TICKS = 40;
+    static final int HEAL_TICKS = 120;
+
+    final long seed;
+    final Random rnd;
+    final int voters;
+    final boolean withObserver;
+    final boolean tracing;
+    final ZabConfig[] configs;
+    final SimServer[] servers; // index = id (1..n)
+    final int n;
+
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private long time;
+    private long eventSeq;
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+
+    // network
+    double dropP;
+    double dupP;
+    int maxDelay = 20;
+    final boolean[][] blocked;
+    boolean chaos = true;
+    boolean writes = true;
+
+    // invariant state
+    final TreeMap<Long, TxnRecord> committed = new TreeMap<>(); // every txn any node applied
+    final Map<Long, byte[]> proposed = new HashMap<>();
+    final Map<Long, Integer> servingLeaderOfEpoch = new HashMap<>();
+    int writeCounter;
+    final List<String> createdPaths = new ArrayList<>();
+    long steps;
+    long messagesDelivered;
+    final Stats stats = new Stats();
+
+    static final class Stats {
+        long crashes;
+        long elections;
+        long snaps;
+        long truncs;
+        long proposals;
+    }
+
+    final class SimServer implements ZabStateMachine {
+        final int id;
+        final SimDisk disk = new SimDisk();
+        boolean up;
+        int incarnation;
+        ZabNode node;
+        DataTree tree;
+        long applied;
+        long lastApplied; // for the invariants: what this incarnation's state has applied
+        boolean fsyncScheduled;
+        long lastProposed;
+
+        SimServer(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public long appliedZxid() {
+            return applied;
+        }
+
+        @Override
+        public byte[] snapshot() {
+            return serialize(tree);
+        }
+    }
+
+    private record Event(long time, long seq, Runnable action) implements Comparable<Event> {
+        public int compareTo(Event o) {
+            return time != o.time ? Long.compare(time, o.time) : Long.compare(seq, o.seq);
+        }
+    }
+
+    public static final class SimFailure extends RuntimeException {
+        public SimFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public Sim(long seed, boolean tracing) {
+        this.seed = seed;
+        this.rnd = new Random(seed);
+        this.tracing = tracing;
+        this.voters = (seed & 1) == 0 ? 3 : 5;
+        this.withObserver = ((seed >> 1) & 1) == 1;
+        this.n = voters + (withObserver ? 1 : 0);
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            peers.add(new Peer(i, i > voters));
+        }
+        configs = new ZabConfig[n + 1];
+        servers = new SimServer[n + 1];
+        blocked = new boolean[n + 1][n + 1];
+        for (int i = 1; i <= n; i++) {
+            configs[i] = new ZabConfig(i, peers, 10, 5);
+            servers[i] = new SimServer(i);
+        }
+    }
+
+    public String describe() {
+        return "seed=" + seed + " voters=" + voters + (withObserver ? "+observer" : "");
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** Runs the seed: chaos, then heal and require convergence. */
+    public void run() {
+        try {
+            for (int i = 1; i <= n; i++) {
+                start(servers[i]);
+                int id = i;
+                long offset = rnd.nextInt(TICK);
+                at(offset, () -> tickLoop(id));
+            }
+            dropP = rnd.nextDouble() * 0.1;
+            dupP = rnd.nextDouble() * 0.05;
+            at(rnd.nextInt(50), this::writeLoop);
+            at(rnd.nextInt(TICK * 3), this::chaosLoop);
+            runUntil(CHAOS_TICKS * TICK);
+            heal();
+            long healStart = time;
+            long stopWritesAt = healStart + 20L * TICK;
+            while (time < healStart + HEAL_TICKS * TICK) {
+                runUntil(time + TICK);
+                if (time >= stopWritesAt) {
+                    writes = false;
+                }
+                if (!writes && converged()) {
+                    finalChecks();
+                    return;
+                }
+            }
+            fail("no convergence after healing: " + status());
+        } catch (SimFailure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new SimFailure(describe() + ": " + t + "\n" + traceText(), t);
+        }
+    }
+
+    private void runUntil(long end) {
+        while (!events.isEmpty() && events.peek().time <= end) {
+            Event e = events.poll();
+            time = e.time;
+            e.action.run();
+            steps++;
+            checkInvariants();
+        }
+        time = end;
+    }
+
+    private void at(long delay, Runnable r) {
+        events.add(new Event(time + delay, eventSeq++, r));
+    }
+
+    private void tickLoop(int id) {
+        SimServer s = servers[id];
+        if (s.up) {
+            s.node.tick();
+            drain(s);
+        }
+        at(TICK, () -> tickLoop(id));
+    }
+
+    private void writeLoop() {
+        if (writes) {
+            List<SimServer> leaders = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                SimServer s = servers[i];
+                if (s.up && s.node.role() == Role.LEADING && s.node.isServing()) {
+                    leaders.add(s);
+                }
+            }
+            if (!leaders.isEmpty()) {
+                SimServer s = leaders.get(rnd.nextInt(leaders.size()));
+                Txn txn;
+                int k = writeCounter++;
+                byte[] data = ("v" + k).getBytes();
+                if (createdPaths.isEmpty() || rnd.nextInt(10) < 6) {
+                    String path = "/n" + k;
+                    txn = new Txn.Create(path, data, Acl.OPEN_ACL_UNSAFE, 0, k);
+                    createdPaths.add(path);
+                } else {
+                    txn = new Txn.SetData(createdPaths.get(rnd.nextInt(createdPaths.size())), data, k);
+                }
+                long zxid = s.node.propose(1000 + s.id, k, time, txn);
+                stats.proposals++;
+                checkProposal(s, zxid, new TxnRecord(new TxnHeader(1000 + s.id, k, zxid, time, txn.type()), txn));
+                if (tracing) {
+                    trace("propose " + s.id + " " + Zxids.hex(zxid) + " " + txn.getClass().getSimpleName());
+                }
+                drain(s);
+            }
+        }
+        at(1 + rnd.nextInt(60), this::writeLoop);
+    }
+
+    private void chaosLoop() {
+        if (!chaos) {
+            return;
+        }
+        int what = rnd.nextInt(100);
+        int id = 1 + rnd.nextInt(n);
+        SimServer s = servers[id];
+        if (what < 25) {
+            if (s.up) {
+                crash(s);
+                at(rnd.nextInt(TICK * 15), () -> {
+                    if (chaos && !s.up) {
+                        start(s);
+                    }
+                });
+            }
+        } else if (what < 45) {
+            // partition: isolate a random set of nodes, optionally one-way
+            boolean[] side = new boolean[n + 1];
+            for (int i = 1; i <= n; i++) {
+                side[i] = rnd.nextBoolean();
+            }
+            boolean oneWay = rnd.nextInt(3) == 0;
+            for (int a = 1; a <= n; a++) {
+                for (int b = 1; b <= n; b++) {
+                    if (side[a] != side[b] && (!oneWay || side[a])) {
+                        blocked[a][b] = true;
+                    }
+                }
+            }
+            if (tracing) {
+                trace("partition " + Arrays.toString(side) + (oneWay ? " one-way" : ""));
+            }
+            at(rnd.nextInt(TICK * 20), () -> {
+                for (boolean[] row : blocked) {
+                    Arrays.fill(row, false);
+                }
+                if (tracing) {
+                    trace("partition healed");
+                }
+            });
+        } else if (what < 55) {
+            int a = 1 + rnd.nextInt(n);
+            int b = 1 + rnd.nextInt(n);
+            blocked[a][b] = !blocked[a][b];
+        } else if (what < 65) {
+            dropP = rnd.nextDouble() * 0.3;
+            dupP = rnd.nextDouble() * 0.1;
+            maxDelay = 1 + rnd.nextInt(rnd.nextInt(5) == 0 ? 300 : 30);
+        } else if (what < 80) {
+            // crash the leader
+            for (int i = 1; i <= n; i++) {
+                SimServer l = servers[i];
+                if (l.up && l.node.role() == Role.LEADING) {
+                    crash(l);
+                    at(rnd.nextInt(TICK * 10), () -> {
+                        if (chaos && !l.up) {
+                            start(l);
+                        }
+                    });
+                    break;
+                }
+            }
+        } else if (what < 90) {
+            if (s.up && s.tree != null && s.applied > s.disk.snapshotZxid) {
+                takeSnapshot(s);
+            }
+        }
+        at(rnd.nextInt(TICK * 4), this::chaosLoop);
+    }
+
+    private void heal() {
+        chaos = false;
+        dropP = 0;
+        dupP = 0;
+        maxDelay = 20;
+        for (boolean[] row : blocked) {
+            Arrays.fill(row, false);
+        }
+        for (int i = 1; i <= n; i++) {
+            if (!servers[i].up) {
+                start(servers[i]);
+            }
+        }
+        trace("heal");
+    }
+
+    // ------------------------------------------------------------------ servers
+
+    private void start(SimServer s) {
+        s.incarnation++;
+        s.up = true;
+        s.fsyncScheduled = false;
+        if (s.disk.snapshot != null) {
+            s.tree = deserialize(s.disk.snapshot);
+            s.applied = s.disk.snapshotZxid;
+        } else {
+            s.tree = new DataTree();
+            s.applied = 0;
+        }
+        s.lastApplied = s.applied;
+        s.lastProposed = 0;
+        s.node = new ZabNode(configs[s.id], s.disk.epochs, s.disk, s, seed * 1_000_003L + s.id * 7919L + s.incarnation);
+        if (tracing) {
+            trace("start " + s.id + " inc=" + s.incarnation + " epochs=" + s.disk.epochs + " log=("
+                    + Zxids.hex(s.disk.firstZxid()) + ".." + Zxids.hex(s.disk.lastZxid()) + "] snap="
+                    + Zxids.hex(s.disk.snapshotZxid));
+        }
+        drain(s);
+    }
+
+    private void crash(SimServer s) {
+        s.up = false;
+        s.node = null;
+        s.tree = null;
+        s.disk.crash();
+        stats.crashes++;
+        if (tracing) {
+            trace("crash " + s.id + " durable log to " + Zxids.hex(s.disk.lastZxid()));
+        }
+        checkCommittedDurable();
+    }
+
+    private void takeSnapshot(SimServer s) {
+        s.disk.snapshot = serialize(s.tree);
+        s.disk.snapshotZxid = s.applied;
+        if (rnd.nextBoolean()) {
+            s.disk.dropThrough(s.applied); // purge the log the snapshot covers
+        }
+        if (tracing) {
+            trace("snapshot " + s.id + " at " + Zxids.hex(s.applied) + " log now ("
+                    + Zxids.hex(s.disk.firstZxid()) + ".." + Zxids.hex(s.disk.lastZxid()) + "]");
+        }
+    }
+
+    /** The driver: does each Ready in the required order. */
+    private void drain(SimServer s) {
+        ZabNode node = s.node;
+        Role before = node.role();
+        while (s.up && node.hasReady()) {
+            Ready r = node.ready();
+            if (r.epochsToPersist() != null) {
+                Epochs e = r.epochsToPersist();
+                if (e.acceptedEpoch() < e.currentEpoch()) {
+                    fail("server " + s.id + " persists acceptedEpoch < currentEpoch: " + e);
+                }
+                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
+                    // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
+                    // NEWLEADER, whose synced history must be durable (checked on the message below)
+                    boolean acks = r.messages().stream().anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
+                            && a.epoch() == e.currentEpoch());
+                    if (!acks) {
+                        fail("server " + s.id + " writes currentEpoch " + e.currentEpoch() + " without acking NEWLEADER");
+                    }
+                }
+                s.disk.epochs = e;
+            }
+            boolean shrank = false;
+            if (r.truncateAfter() >= 0) {
+                if (r.truncateAfter() < s.lastApplied) {
+                    fail("server " + s.id + " truncates below its applied zxid");
+                }
+                s.disk.truncateAfter(r.truncateAfter());
+                stats.truncs++;
+                shrank = true;
+                if (tracing) {
+                    trace("truncate " + s.id + " after " + Zxids.hex(r.truncateAfter()));
+                }
+            }
+            if (r.snapshot() != null) {
+                long z = r.snapshot().zxid();
+                if (z != 0 && !committed.containsKey(z)) {
+                    fail("server " + s.id + " installs a snapshot at " + Zxids.hex(z) + " that is not committed");
+                }
+                if (z < s.lastApplied) {
+                    fail("server " + s.id + " installs a snapshot at " + Zxids.hex(z) + " behind its applied "
+                            + Zxids.hex(s.lastApplied));
+                }
+                s.tree = deserialize(r.snapshot().data());
+                s.applied = z;
+                s.lastApplied = z;
+                s.disk.snapshot = r.snapshot().data();
+                s.disk.snapshotZxid = z;
+                s.disk.dropThrough(z);
+                stats.snaps++;
+                shrank = true;
+                if (tracing) {
+                    trace("install snapshot " + s.id + " at " + Zxids.hex(z));
+                }
+            }
+            for (Outgoing o : r.messages()) {
+                checkDurableClaim(s, o.message());
+                send(s.id, o.to(), o.message());
+            }
+            for (TxnRecord rec : r.toAppend()) {
+                s.disk.append(rec);
+            }
+            if (!r.toAppend().isEmpty() && !s.fsyncScheduled) {
+                scheduleFsync(s);
+            }
+            for (TxnRecord rec : r.toApply()) {
+                apply(s, rec);
+            }
+            node.advance(r);
+            if (shrank) {
+                checkCommittedDurable();
+            }
+        }
+        if (s.up && node.role() != before && tracing) {
+            trace("server " + s.id + " " + before + " -> " + node.role() + " leader=" + node.leaderId()
+                    + " epochs=" + node.epochs());
+        }
+        if (s.up && node.role() == Role.LEADING && node.isServing()) {
+            long epoch = node.epochs().currentEpoch();
+            Integer prev = servingLeaderOfEpoch.putIfAbsent(epoch, s.id);
+            if (prev != null && prev != s.id) {
+                fail("two serving leaders in epoch " + epoch + ": " + prev + " and " + s.id);
+            }
+        }
+    }
+
+    /** No message may claim durability the sender's disk does not have (ZOOKEEPER-2845/3911 class). */
+    private void checkDurableClaim(SimServer s, ZabMessage m) {
+        long claimed = -1;
+        if (m instanceof ZabMessage.Ack a) {
+            claimed = a.zxid();
+        } else if (m instanceof ZabMessage.AckNewLeader a) {
+            claimed = a.zxid();
+            if (s.disk.epochs.currentEpoch() != a.epoch()) {
+                fail("server " + s.id + " acks NEWLEADER of epoch " + a.epoch() + " with durable currentEpoch "
+                        + s.disk.epochs.currentEpoch());
+            }
+        } else if (m instanceof ZabMessage.AckEpoch a) {
+            claimed = a.lastZxid();
+            if (s.disk.epochs.acceptedEpoch() < a.epoch()) {
+                fail("server " + s.id + " acks epoch " + a.epoch() + " before persisting it");
+            }
+        } else if (m instanceof ZabMessage.FollowerInfo f) {
+            claimed = f.lastZxid();
+        } else if (m instanceof ZabMessage.Ping p && p.seq() == 0) {
+            claimed = p.zxid();
+        }
+        if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
+            fail("server " + s.id + " sends " + brief(m) + " claiming " + Zxids.hex(claimed)
+                    + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
+        }
+    }
+
+    private void scheduleFsync(SimServer s) {
+        s.fsyncScheduled = true;
+        int inc = s.incarnation;
+        at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 200 : 20), () -> {
+            if (!s.up || s.incarnation != inc) {
+                return;
+            }
+            s.fsyncScheduled = false;
+            s.disk.fsyncAll();
+            s.node.persisted(s.disk.durableZxid());
+            drain(s);
+            if (s.disk.durableCount < s.disk.log.size() && !s.fsyncScheduled) {
+                scheduleFsync(s);
+            }
+        });
+    }
+
+    private void send(int from, int to, ZabMessage m) {
+        if (to < 1 || to > n) {
+            return;
+        }
+        if (blocked[from][to] || rnd.nextDouble() < dropP) {
+            return;
+        }
+        byte[] frame = ZabCodec.encode(m);
+        int copies = rnd.nextDouble() < dupP ? 2 : 1;
+        for (int c = 0; c < copies; c++) {
+            at(1 + rnd.nextInt(maxDelay), () -> deliver(from, to, frame));
+        }
+    }
+
+    private void deliver(int from, int to, byte[] frame) {
+        SimServer s = servers[to];
+        if (!s.up || blocked[from][to]) {
+            return;
+        }
+        ZabMessage m = ZabCodec.decode(frame);
+        messagesDelivered++;
+        if (tracing && !(m instanceof ZabMessage.Ping)) {
+            trace(from + "->" + to + " " + brief(m));
+        }
+        s.node.step(from, m);
+        drain(s);
+    }
+
+    private static String brief(ZabMessage m) {
+        if (m instanceof ZabMessage.Proposal p) {
+            return "Proposal(seq=" + p.seq() + ", " + Zxids.hex(p.record().zxid()) + ")";
+        }
+        if (m instanceof ZabMessage.Inform p) {
+            return "Inform(seq=" + p.seq() + ", " + Zxids.hex(p.record().zxid()) + ")";
+        }
+        if (m instanceof ZabMessage.Snap p) {
+            return "Snap(seq=" + p.seq() + ", " + Zxids.hex(p.zxid()) + ")";
+        }
+        return m.toString();
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    private void apply(SimServer s, TxnRecord r) {
+        long z = r.zxid();
+        if (z <= s.lastApplied) {
+            fail("server " + s.id + " applies " + Zxids.hex(z) + " after " + Zxids.hex(s.lastApplied)
+                    + " (total order)");
+        }
+        byte[] p = proposed.get(z);
+        byte[] enc = r.toBytes();
+        if (p == null || !Arrays.equals(p, enc)) {
+            fail("server " + s.id + " applies " + Zxids.hex(z) + " that was never proposed");
+        }
+        if (!s.disk.holdsDurably(z)) {
+            fail("server " + s.id + " applies " + Zxids.hex(z) + " before it is durable locally");
+        }
+        TxnRecord known = committed.get(z);
+        if (known != null) {
+            Long prev = committed.lowerKey(z);
+            long expectedPrev = prev == null ? 0 : prev;
+            if (expectedPrev != s.lastApplied) {
+                fail("server " + s.id + " applies " + Zxids.hex(z) + " after " + Zxids.hex(s.lastApplied)
+                        + " but the committed history has " + Zxids.hex(expectedPrev) + " before it (gap)");
+            }
+        } else {
+            long last = committed.isEmpty() ? 0 : committed.lastKey();
+            if (z < last) {
+                fail("server " + s.id + " applies " + Zxids.hex(z) + " unknown to the committed history that"
+                        + " already reaches " + Zxids.hex(last) + " (divergence)");
+            }
+            if (s.lastApplied != last) {
+                fail("server " + s.id + " applies new " + Zxids.hex(z) + " after " + Zxids.hex(s.lastApplied)
+                        + " but the committed history ends at " + Zxids.hex(last) + " (gap)");
+            }
+            committed.put(z, r);
+        }
+        s.tree.apply(r.header(), r.txn());
+        s.applied = z;
+        s.lastApplied = z;
+    }
+
+    private void checkProposal(SimServer s, long zxid, TxnRecord record) {
+        if (proposed.containsKey(zxid)) {
+            fail("zxid " + Zxids.hex(zxid) + " proposed twice (by " + s.id + ")");
+        }
+        if (zxid <= s.lastProposed) {
+            fail("leader " + s.id + " proposed " + Zxids.hex(zxid) + " after " + Zxids.hex(s.lastProposed));
+        }
+        s.lastProposed = zxid;
+        proposed.put(zxid, record.toBytes());
+    }
+
+    private void checkInvariants() {
+        for (int i = 1; i <= n; i++) {
+            SimServer s = servers[i];
+            Epochs e = s.disk.epochs;
+            if (e.acceptedEpoch() < e.currentEpoch()) {
+                fail("server " + i + " durable acceptedEpoch < currentEpoch: " + e);
+            }
+            if (s.up && s.applied > s.disk.durableZxid() && !s.disk.holdsDurably(s.applied)) {
+                fail("server " + i + " applied state ahead of its durable log");
+            }
+        }
+    }
+
+    /** Every txn any node applied (committed) is durably held by a quorum of voters. */
+    private void checkCommittedDurable() {
+        int quorum = voters / 2 + 1;
+        for (long z : committed.keySet()) {
+            int holders = 0;
+            for (int i = 1; i <= voters; i++) {
+                if (servers[i].disk.holdsDurably(z)) {
+                    holders++;
+                }
+            }
+            if (holders < quorum) {
+                fail("committed txn " + Zxids.hex(z) + " is durable on only " + holders + " voters");
+            }
+        }
+    }
+
+    private boolean converged() {
+        SimServer leader = null;
+        for (int i = 1; i <= n; i++) {
+            SimServer s = servers[i];
+            if (!s.up) {
+                return false;
+            }
+            if (s.node.role() == Role.LEADING && s.node.isServing()) {
+                leader = s;
+            }
+        }
+        if (leader == null || leader.node.committedZxid() != leader.node.lastZxid()) {
+            return false;
+        }
+        long target = leader.node.lastZxid();
+        for (int i = 1; i <= n; i++) {
+            SimServer s = servers[i];
+            if (!s.node.isServing() || s.applied != target) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void finalChecks() {
+        byte[] ref = serialize(servers[1].tree);
+        for (int i = 2; i <= n; i++) {
+            if (!Arrays.equals(ref, serialize(servers[i].tree))) {
+                fail("data trees differ between server 1 and server " + i);
+            }
+        }
+        long last = committed.isEmpty() ? 0 : committed.lastKey();
+        for (int i = 1; i <= n; i++) {
+            if (servers[i].applied != last) {
+                fail("server " + i + " applied " + Zxids.hex(servers[i].applied) + " but committed history ends at "
+                        + Zxids.hex(last));
+            }
+        }
+        checkCommittedDurable();
+    }
+
+    String status() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            SimServer s = servers[i];
+            b.append("\n  server ").append(i).append(s.up ? "" : " DOWN");
+            if (s.up) {
+                b.append(' ').append(s.node.role()).append(" leader=").append(s.node.leaderId()).append(" serving=")
+                        .append(s.node.isServing()).append(" epochs=").append(s.node.epochs()).append(" last=")
+                        .append(Zxids.hex(s.node.lastZxid())).append(" durable=")
+                        .append(Zxids.hex(s.node.durableZxid())).append(" committed=")
+                        .append(Zxids.hex(s.node.committedZxid())).append(" applied=").append(Zxids.hex(s.applied));
+            }
+        }
+        return b.toString();
+    }
+
+    void fail(String what) {
+        throw new SimFailure(describe() + " at t=" + time + ": " + what + status() + "\n" + traceText(), null);
+    }
+
+    private void trace(String s) {
+        if (!tracing) {
+            return;
+        }
+        trace.addLast("t=" + time + " " + s);
+        if (trace.size() > 400) {
+            trace.removeFirst();
+        }
+    }
+
+    private String traceText() {
+        if (!tracing) {
+            return "(re-run with -Dzab.sim.seed=" + seed + " for a trace)";
+        }
+        return "last events:\n  " + String.join("\n  ", trace);
+    }
+
+    // ------------------------------------------------------------------ trees
+
+    static byte[] serialize(DataTree tree) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            tree.serialize(new DataOutputStream(bytes));
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static DataTree deserialize(byte[] data) {
+        try {
+            return DataTree.deserialize(new DataInputStream(new ByteArrayInputStream(data)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
