@@ -1,5 +1,6 @@
 package io.coordinator.server.app;
 
+import io.coordinator.server.cluster.EnsembleDriver;
 import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.net.ServerVersion;
@@ -7,10 +8,13 @@ import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.request.PipelineConfig;
 import io.coordinator.server.request.RequestPipeline;
 import io.coordinator.server.request.StateMachine;
+import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.session.SessionIds;
 import io.coordinator.server.session.SessionPasswords;
 import io.coordinator.server.session.SessionTracker;
+import io.coordinator.server.request.TxnSink;
 import io.coordinator.server.storage.DataDirectory;
+import io.coordinator.server.storage.EpochStore;
 import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.storage.LogOptions;
 import io.coordinator.server.storage.Recovery;
@@ -19,6 +23,12 @@ import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.StorageFaults;
 import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.zab.Peer;
+import io.coordinator.server.zab.ZabConfig;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +62,7 @@ public class CoordinatorServer implements SmartLifecycle {
     private SnapshotStore snapshots;
     private GroupCommitLog groupCommit;
     private RequestPipeline pipeline;
+    private EnsembleDriver ensembleDriver;
     private ClientPortServer clientPort;
     private ExecutorService snapshotThread;
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
@@ -73,11 +84,7 @@ public class CoordinatorServer implements SmartLifecycle {
     }
 
     private void startServer() throws IOException {
-        if (!props.isStandalone()) {
-            // Refuse rather than silently run a lone server that thinks it is part of an ensemble.
-            throw new IllegalStateException("coordinator.ensemble is set, but this build of Coordinator serves "
-                    + "standalone only: ZAB replication is not wired into the server yet");
-        }
+        boolean ensemble = !props.isStandalone();
         Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
         dataDirectory = DataDirectory.open(dir);
         txnLog = dataDirectory.openLog(LogOptions.defaults());
@@ -85,14 +92,22 @@ public class CoordinatorServer implements SmartLifecycle {
 
         SessionTracker sessions = new SessionTracker(props.getTickTime());
         StateMachine[] state = new StateMachine[1];
-        RecoveryResult<SnapshotCodec.Recovered> recovered = Recovery.recover(snapshots, txnLog, in -> {
-            SnapshotCodec.Recovered r = SnapshotCodec.read(in);
+        // Standalone: everything in the log was acknowledged, so replay it all. In an ensemble the log may end
+        // with proposals that never committed: start from the snapshot and let ZAB apply what is committed.
+        RecoveryResult<StateSnapshots.Recovered> recovered = Recovery.recover(snapshots, txnLog, in -> {
+            StateSnapshots.Recovered r = StateSnapshots.read(in);
             r.restoreInto(sessions);
             state[0] = new StateMachine(r.tree(), sessions);
             return r;
-        }, record -> stateFor(state, sessions).replay(record));
+        }, record -> {
+            if (!ensemble) {
+                stateFor(state, sessions).replay(record);
+            }
+        });
         StateMachine machine = stateFor(state, sessions);
-        if (recovered.snapshot().isPresent() && recovered.replayed() == 0) {
+        if (ensemble) {
+            machine.tree().setLastProcessedZxid(recovered.snapshotZxid()); // a fuzzy snapshot may show more
+        } else if (recovered.snapshot().isPresent() && recovered.replayed() == 0) {
             machine.tree().setLastProcessedZxid(Math.max(machine.tree().lastProcessedZxid(), recovered.lastZxid()));
         }
         log.info("Recovered {} znodes and {} sessions at zxid 0x{} from {}", machine.tree().nodeCount(),
@@ -109,18 +124,58 @@ public class CoordinatorServer implements SmartLifecycle {
                 props.effectiveMaxSessionTimeout(), props.isTtlNodesEnabled(), props.isEnforceQuota(),
                 blankToNull(props.getSuperDigest()), props.getContainerCheckInterval().toMillis(),
                 props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns());
-        pipeline = new RequestPipeline(config, machine, new SessionIds(0, System.currentTimeMillis()),
-                new SessionPasswords(sessionSecret(dir)), groupCommit::submit,
-                (zxid, sessionTable) -> snapshot(machine.tree(), zxid, sessionTable), confLines(dir));
-        pipeline.start();
+        EnsembleDriver[] driver = new EnsembleDriver[1];
+        TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
+        pipeline = new RequestPipeline(config, machine, new SessionIds(props.getServerId(), System.currentTimeMillis()),
+                new SessionPasswords(sessionSecret(dir)), sink,
+                (zxid, sessionTable) -> snapshot(pipeline.state().tree(), zxid, sessionTable), confLines(dir));
+        if (ensemble) {
+            machine.tree().setConfigData(ensembleConfigText().getBytes(StandardCharsets.UTF_8));
+            pipeline.startInEnsemble();
+            driver[0] = newDriver(dir);
+            ensembleDriver = driver[0];
+            ensembleDriver.start();
+        } else {
+            pipeline.start();
+        }
 
         ClientPortConfig portConfig = new ClientPortConfig(props.getClientAddress(), props.getClientPort(),
                 props.getMaxPacketSize(), props.getMaxClientConnections(), props.enabledFourLetterWords(),
                 ServerVersion.FULL);
         clientPort = new ClientPortServer(portConfig, pipeline, pipeline);
         clientPort.start();
-        log.info("Coordinator serving ZooKeeper clients on {}:{} (data in {})", props.getClientAddress(),
-                clientPort.port(), dir);
+        log.info("Coordinator {} on {}:{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
+                : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(), dir);
+    }
+
+    private EnsembleDriver newDriver(Path dir) {
+        List<EnsembleMember> members = props.ensembleMembers();
+        EnsembleMember me = members.stream().filter(m -> m.id() == props.getServerId()).findFirst().orElseThrow();
+        Map<Integer, InetSocketAddress> quorumPeers = new HashMap<>();
+        Map<Integer, InetSocketAddress> electionPeers = new HashMap<>();
+        List<Peer> peers = new ArrayList<>();
+        for (EnsembleMember m : members) {
+            peers.add(new Peer(m.id(), m.observer()));
+            if (m.id() != me.id()) {
+                quorumPeers.put(m.id(), new InetSocketAddress(m.host(), m.quorumPort()));
+                electionPeers.put(m.id(), new InetSocketAddress(m.host(), m.electionPort()));
+            }
+        }
+        int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
+        ZabConfig zab = new ZabConfig(me.id(), peers, props.getInitLimit() * scale, props.getSyncLimit() * scale);
+        return new EnsembleDriver(zab, new InetSocketAddress(me.host(), me.quorumPort()), quorumPeers,
+                new InetSocketAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
+                snapshots, new EpochStore(dir), props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
+                this::onStorageFailure);
+    }
+
+    /** /zookeeper/config as ZooKeeper writes a static ensemble (QuorumMaj.toString). */
+    private String ensembleConfigText() {
+        StringBuilder sb = new StringBuilder();
+        for (EnsembleMember m : props.ensembleMembers()) {
+            sb.append(m.configLine()).append('\n');
+        }
+        return sb.append("version=0").toString();
     }
 
     private static StateMachine stateFor(StateMachine[] holder, SessionTracker sessions) {
@@ -138,7 +193,7 @@ public class CoordinatorServer implements SmartLifecycle {
         snapshotThread.execute(() -> {
             try {
                 long start = System.nanoTime();
-                snapshots.write(zxid, out -> SnapshotCodec.write(out, sessionTable, tree));
+                snapshots.write(zxid, out -> StateSnapshots.write(out, sessionTable, tree));
                 OptionalLong oldestKept = snapshots.retain(props.getSnapshotRetainCount());
                 if (oldestKept.isPresent()) {
                     txnLog.purgeBefore(oldestKept.getAsLong());
@@ -163,6 +218,18 @@ public class CoordinatorServer implements SmartLifecycle {
     private byte[] sessionSecret(Path dir) throws IOException {
         if (props.getSessionSecret() != null) {
             return props.getSessionSecret().getBytes(StandardCharsets.UTF_8);
+        }
+        if (!props.isStandalone()) {
+            // Every member must verify every session's password. Without a configured secret, derive one all
+            // members share; set coordinator.session-secret so it is not guessable from the configuration.
+            log.warn("coordinator.session-secret is not set: session passwords derive from the ensemble "
+                    + "configuration, which anyone who can read it can forge. Set the same secret on every server.");
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(("coordinator-ensemble:" + props.getEnsemble()).getBytes(StandardCharsets.UTF_8));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
         }
         Path file = dir.resolve("session.secret");
         if (Files.exists(file)) {
@@ -223,6 +290,9 @@ public class CoordinatorServer implements SmartLifecycle {
         running.set(false);
         if (clientPort != null) {
             clientPort.stop();
+        }
+        if (ensembleDriver != null) {
+            ensembleDriver.stop();
         }
         if (pipeline != null) {
             pipeline.stop();

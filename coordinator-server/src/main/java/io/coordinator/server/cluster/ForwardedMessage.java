@@ -19,9 +19,14 @@ public sealed interface ForwardedMessage {
     byte TAG_TOUCH = 2;
     byte TAG_SYNC = 3;
     byte TAG_SYNC_DONE = 4;
+    byte TAG_CREATE_SESSION = 5;
 
     /** A client write (or createSession/closeSession) for the leader to prepare, with the client's identities. */
     record Request(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) implements ForwardedMessage {
+    }
+
+    /** A client of a learner asked for a new session; the learner chose its id. */
+    record CreateSession(long sessionId, int timeoutMs) implements ForwardedMessage {
     }
 
     /** Sessions that showed life on a learner since its last touch message. */
@@ -45,6 +50,8 @@ public sealed interface ForwardedMessage {
                 id.write(w);
             }
             Requests.encode(r.type(), r.body(), w);
+        } else if (m instanceof CreateSession cs) {
+            w.writeByte(TAG_CREATE_SESSION).writeLong(cs.sessionId()).writeInt(cs.timeoutMs());
         } else if (m instanceof Touch t) {
             w.writeByte(TAG_TOUCH).writeInt(t.sessionIds().size());
             for (long id : t.sessionIds()) {
@@ -85,6 +92,8 @@ public sealed interface ForwardedMessage {
                 }
                 return new Touch(ids);
             }
+            case TAG_CREATE_SESSION:
+                return new CreateSession(in.readLong(), in.readInt());
             case TAG_SYNC:
                 return new Sync(in.readLong(), in.readInt());
             case TAG_SYNC_DONE:

@@ -1,0 +1,399 @@
+package io.coordinator.server.cluster;
+
+import io.coordinator.server.net.QuorumTransport;
+import io.coordinator.server.protocol.Id;
+import io.coordinator.server.protocol.OpCode;
+import io.coordinator.server.protocol.ProtocolException;
+import io.coordinator.server.protocol.Requests;
+import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.request.LeaderLink;
+import io.coordinator.server.request.RequestPipeline;
+import io.coordinator.server.request.StateMachine;
+import io.coordinator.server.request.StateSnapshots;
+import io.coordinator.server.storage.EpochStore;
+import io.coordinator.server.storage.GroupCommitLog;
+import io.coordinator.server.storage.SnapshotStore;
+import io.coordinator.server.storage.TxnLog;
+import io.coordinator.server.zab.Epochs;
+import io.coordinator.server.zab.Outgoing;
+import io.coordinator.server.zab.PeerStatus;
+import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.Role;
+import io.coordinator.server.zab.SnapshotToInstall;
+import io.coordinator.server.zab.ZabCodec;
+import io.coordinator.server.zab.ZabConfig;
+import io.coordinator.server.zab.ZabLog;
+import io.coordinator.server.zab.ZabMessage;
+import io.coordinator.server.zab.ZabNode;
+import io.coordinator.server.zab.ZabStateMachine;
+import io.coordinator.server.zab.Zxids;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pure ZAB core against the real world: messages over the quorum and election transports, the
+ * log with group commit, the epoch file, snapshots from the leader, and the request pipeline, whose thread
+ * the core lives on (so txns are proposed, applied and answered without locks). Each {@link Ready} is
+ * carried out in the order the core requires: epochs, truncation, snapshot, messages, appends, applies.
+ */
+public final class EnsembleDriver implements ZabLog, ZabStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(EnsembleDriver.class);
+
+    /**
+     * The core counts time in ticks; it is given ten per tickTime, so an election round or a sync step
+     * takes a fraction of a tickTime instead of a whole one. Limits are scaled to match.
+     */
+    public static final int CORE_TICKS_PER_TICK = 10;
+
+    private final int myId;
+    private final ZabConfig config;
+    private final RequestPipeline pipeline;
+    private final GroupCommitLog groupCommit;
+    private final TxnLog txnLog;
+    private final SnapshotStore snapshots;
+    private final EpochStore epochStore;
+    private final int tickTimeMs;
+    private final Consumer<Throwable> fatal;
+    private final QuorumTransport quorum;
+    private final QuorumTransport election;
+    private final ScheduledExecutorService ticker;
+    private ZabNode node;
+    private Role lastRole;
+    private boolean lastServing;
+    private volatile Map<Integer, PeerStatus> peerView = Map.of();
+    private volatile Role role = Role.LOOKING;
+    private volatile int leader = -1;
+    private volatile long epoch;
+
+    /**
+     * @param quorumPeers   every other member's quorum address
+     * @param electionPeers every other member's election address
+     * @param fatal         called when storage fails: nothing more can be made durable, the server must stop
+     */
+    public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
+                          InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
+                          RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
+                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, Consumer<Throwable> fatal) {
+        this.myId = config.myId();
+        this.config = config;
+        this.pipeline = pipeline;
+        this.groupCommit = groupCommit;
+        this.txnLog = txnLog;
+        this.snapshots = snapshots;
+        this.epochStore = epochStore;
+        this.tickTimeMs = tickTimeMs;
+        this.fatal = fatal;
+        this.quorum = new QuorumTransport("quorum", myId, quorumBind, quorumPeers, this::received, maxMessageBytes,
+                64 << 20);
+        this.election = new QuorumTransport("election", myId, electionBind, electionPeers, this::received, 1 << 16,
+                1 << 20);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-zab-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() throws IOException {
+        EpochStore.Epochs stored = epochStore.load();
+        Epochs epochs = new Epochs(stored.accepted(), stored.current(), stored.acceptedFrom());
+        long seed = System.nanoTime() ^ ((long) myId << 48);
+        runOnPipeline(() -> {
+            node = new ZabNode(config, epochs, this, this, seed);
+            lastRole = node.role();
+            process();
+        });
+        quorum.start();
+        election.start();
+        long period = Math.max(1, tickTimeMs / CORE_TICKS_PER_TICK);
+        ticker.scheduleAtFixedRate(() -> pipeline.submit(this::tick), period, period, TimeUnit.MILLISECONDS);
+        log.info("Server {} joined the ensemble {} (accepted epoch {}, current epoch {})", myId, config.peers(),
+                epochs.acceptedEpoch(), epochs.currentEpoch());
+    }
+
+    public void stop() {
+        ticker.shutdownNow();
+        quorum.stop();
+        election.stop();
+    }
+
+    /** Runs a task on the pipeline thread and waits for it (startup only). */
+    private void runOnPipeline(Runnable task) {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        pipeline.submit(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.join();
+    }
+
+    // ---------------------------------------------------------------- inputs (pipeline thread)
+
+    private void tick() {
+        node.tick();
+        process();
+    }
+
+    /** A frame from a peer (Netty thread): ZAB messages and forwarded client traffic. */
+    private void received(int from, byte[] frame) {
+        if (frame.length == 0) {
+            return;
+        }
+        if (frame[0] == ForwardedMessage.TAG_ZAB) {
+            ZabMessage m;
+            try {
+                m = ZabCodec.decode(java.util.Arrays.copyOfRange(frame, 1, frame.length));
+            } catch (ProtocolException e) {
+                log.warn("Malformed ZAB message from server {} dropped: {}", from, e.getMessage());
+                return;
+            }
+            pipeline.submit(() -> {
+                node.step(from, m);
+                process();
+            });
+            return;
+        }
+        ForwardedMessage fm;
+        try {
+            fm = ForwardedMessage.decode(frame);
+        } catch (RuntimeException e) {
+            log.warn("Malformed message from server {} dropped: {}", from, e.getMessage());
+            return;
+        }
+        pipeline.submit(() -> onForwarded(from, fm));
+    }
+
+    private void onForwarded(int from, ForwardedMessage m) {
+        if (m instanceof ForwardedMessage.Request r) {
+            pipeline.forwardedRequest(r.sessionId(), r.cxid(), r.type(), r.body(), r.authIds());
+        } else if (m instanceof ForwardedMessage.CreateSession cs) {
+            pipeline.forwardedCreateSession(cs.sessionId(), cs.timeoutMs());
+        } else if (m instanceof ForwardedMessage.Touch t) {
+            pipeline.touchedElsewhere(t.sessionIds());
+        } else if (m instanceof ForwardedMessage.Sync s) {
+            if (node.role() == Role.LEADING) {
+                send(from, new ForwardedMessage.SyncDone(s.sessionId(), s.cxid(), pipeline.lastProposedZxid()));
+            }
+        } else if (m instanceof ForwardedMessage.SyncDone d) {
+            pipeline.syncDone(d.sessionId(), d.cxid(), d.zxid());
+        }
+    }
+
+    /** The leader's pipeline proposes here. Deferred to its own task so it never runs inside a Ready. */
+    public void propose(TxnRecord record) {
+        pipeline.submit(() -> {
+            try {
+                long zxid = node.propose(record.header().clientId(), record.header().cxid(), record.header().time(),
+                        record.txn());
+                if (zxid != record.zxid()) {
+                    throw new IllegalStateException("pipeline prepared zxid " + Zxids.hex(record.zxid())
+                            + " but the leader assigned " + Zxids.hex(zxid));
+                }
+            } catch (RuntimeException e) {
+                // Not leading any more (or out of step): the clients of this server are dropped below.
+                log.warn("Proposal of zxid {} not made: {}", Zxids.hex(record.zxid()), e.getMessage());
+                pipeline.stopServing("lost leadership while proposing");
+            }
+            process();
+        });
+    }
+
+    // ---------------------------------------------------------------- Ready (pipeline thread)
+
+    private void process() {
+        try {
+            while (node.hasReady()) {
+                Ready ready = node.ready();
+                carryOut(ready);
+                node.advance(ready);
+            }
+            updateRole();
+        } catch (IOException | UncheckedIOException e) {
+            fatal.accept(e);
+        }
+    }
+
+    private void carryOut(Ready r) throws IOException {
+        if (r.epochsToPersist() != null) {
+            Epochs e = r.epochsToPersist();
+            epochStore.store(new EpochStore.Epochs(e.acceptedEpoch(), e.currentEpoch(), e.acceptedFrom()));
+        }
+        if (r.truncateAfter() >= 0) {
+            log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(r.truncateAfter()));
+            groupCommit.truncateAfter(r.truncateAfter());
+        }
+        if (r.snapshot() != null) {
+            install(r.snapshot());
+        }
+        for (Outgoing o : r.messages()) {
+            byte[] body = ZabCodec.encode(o.message());
+            byte[] frame = new byte[body.length + 1];
+            frame[0] = ForwardedMessage.TAG_ZAB;
+            System.arraycopy(body, 0, frame, 1, body.length);
+            (o.message() instanceof ZabMessage.Notification ? election : quorum).send(o.to(), frame);
+        }
+        if (!r.toAppend().isEmpty()) {
+            List<TxnRecord> batch = r.toAppend();
+            for (int i = 0; i < batch.size(); i++) {
+                TxnRecord rec = batch.get(i);
+                // One durability report per batch is enough: the last record's covers the ones before it.
+                Runnable onDurable = i == batch.size() - 1
+                        ? () -> pipeline.submit(() -> {
+                            node.persisted(rec.zxid());
+                            process();
+                        })
+                        : () -> { };
+                groupCommit.submit(rec, onDurable);
+            }
+        }
+        for (TxnRecord rec : r.toApply()) {
+            pipeline.applyCommitted(rec);
+        }
+    }
+
+    /** SNAP: keep the leader's state durably, then let the log continue from it. */
+    private void install(SnapshotToInstall snap) throws IOException {
+        log.info("Installing a snapshot at zxid {} from the leader ({} bytes)", Zxids.hex(snap.zxid()),
+                snap.data().length);
+        StateMachine state = StateSnapshots.fromBytes(snap.data(), tickTimeMs);
+        state.tree().setLastProcessedZxid(snap.zxid());
+        snapshots.write(snap.zxid(), out -> out.write(snap.data()));
+        groupCommit.flush();
+        if (txnLog.lastZxid() < snap.zxid()) {
+            txnLog.advanceTo(snap.zxid());
+        }
+        pipeline.stopServing("installing a snapshot from the leader");
+        pipeline.replaceState(state);
+    }
+
+    private void updateRole() {
+        Role now = node.role();
+        boolean serving = node.isServing();
+        role = now;
+        leader = node.leaderId();
+        epoch = node.epochs().currentEpoch();
+        peerView = now == Role.LEADING ? node.peers() : Map.of();
+        if (now == lastRole && serving == lastServing) {
+            return;
+        }
+        log.info("Server {}: {} -> {}{} (leader {}, epoch {})", myId, lastRole, now, serving ? ", serving" : "",
+                node.leaderId(), node.epochs().currentEpoch());
+        lastRole = now;
+        lastServing = serving;
+        if (!serving) {
+            pipeline.stopServing(now == Role.LOOKING ? "looking for a leader" : "syncing with the leader");
+        } else if (now == Role.LEADING) {
+            long last = node.lastZxid();
+            long epochStart = Zxids.make(node.epochs().currentEpoch(), 0);
+            pipeline.serveAsLeader(Math.max(last, epochStart));
+        } else {
+            pipeline.serveAsLearner(new Link(node.leaderId()), now == Role.OBSERVING);
+        }
+    }
+
+    private void send(int to, ForwardedMessage m) {
+        quorum.send(to, ForwardedMessage.encode(m));
+    }
+
+    /** A learner's way to its leader. */
+    private final class Link implements LeaderLink {
+        private final int leaderId;
+
+        Link(int leaderId) {
+            this.leaderId = leaderId;
+        }
+
+        @Override
+        public void forward(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
+            send(leaderId, new ForwardedMessage.Request(sessionId, cxid, type,
+                    type == OpCode.CLOSE_SESSION ? Requests.Empty.INSTANCE : body, authIds));
+        }
+
+        @Override
+        public void createSession(long sessionId, int timeoutMs) {
+            send(leaderId, new ForwardedMessage.CreateSession(sessionId, timeoutMs));
+        }
+
+        @Override
+        public void sync(long sessionId, int cxid) {
+            send(leaderId, new ForwardedMessage.Sync(sessionId, cxid));
+        }
+
+        @Override
+        public void touch(List<Long> sessionIds) {
+            send(leaderId, new ForwardedMessage.Touch(sessionIds));
+        }
+    }
+
+    // ---------------------------------------------------------------- ZabLog / ZabStateMachine (pipeline thread)
+
+    @Override
+    public long lastZxid() {
+        return txnLog.lastZxid();
+    }
+
+    @Override
+    public long firstZxid() {
+        List<Long> segments = txnLog.segmentZxids();
+        return segments.isEmpty() ? 0 : segments.get(0);
+    }
+
+    @Override
+    public List<TxnRecord> read(long afterZxid, int max) {
+        List<TxnRecord> out = new ArrayList<>();
+        try (TxnLog.LogIterator it = txnLog.read(afterZxid)) {
+            while (it.hasNext() && out.size() < max) {
+                out.add(it.next());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    @Override
+    public long appliedZxid() {
+        return pipeline.state().tree().lastProcessedZxid();
+    }
+
+    @Override
+    public byte[] snapshot() {
+        return StateSnapshots.toBytes(pipeline.state());
+    }
+
+    // ---------------------------------------------------------------- views (any thread)
+
+    public Role role() {
+        return role;
+    }
+
+    public int leaderId() {
+        return leader;
+    }
+
+    public long currentEpoch() {
+        return epoch;
+    }
+
+    public Map<Integer, PeerStatus> peers() {
+        return peerView;
+    }
+
+    public boolean isConnected(int peerId) {
+        return quorum.isConnected(peerId);
+    }
+}
