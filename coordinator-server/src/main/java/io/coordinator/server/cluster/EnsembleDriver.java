@@ -68,6 +68,12 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final QuorumTransport election;
     private final ScheduledExecutorService ticker;
     private ZabNode node;
+    /**
+     * The newest log records in memory, contiguous, so applying a commit or sending a DIFF does not read the
+     * log files back (which costs a segment scan per call). Older records come from disk.
+     */
+    private final java.util.TreeMap<Long, TxnRecord> recent = new java.util.TreeMap<>();
+    private static final int RECENT_RECORDS = 50_000;
     private Role lastRole;
     private boolean lastServing;
     private volatile Map<Integer, PeerStatus> peerView = Map.of();
@@ -235,6 +241,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         if (r.truncateAfter() >= 0) {
             log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(r.truncateAfter()));
             groupCommit.truncateAfter(r.truncateAfter());
+            recent.tailMap(r.truncateAfter(), false).clear();
         }
         if (r.snapshot() != null) {
             install(r.snapshot());
@@ -250,6 +257,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             List<TxnRecord> batch = r.toAppend();
             for (int i = 0; i < batch.size(); i++) {
                 TxnRecord rec = batch.get(i);
+                remember(rec);
                 // One durability report per batch is enough: the last record's covers the ones before it.
                 Runnable onDurable = i == batch.size() - 1
                         ? () -> pipeline.submit(() -> {
@@ -272,6 +280,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         StateMachine state = StateSnapshots.fromBytes(snap.data(), tickTimeMs);
         state.tree().setLastProcessedZxid(snap.zxid());
         snapshots.write(snap.zxid(), out -> out.write(snap.data()));
+        recent.headMap(snap.zxid(), true).clear();
         groupCommit.flush();
         if (txnLog.lastZxid() < snap.zxid()) {
             txnLog.advanceTo(snap.zxid());
@@ -352,8 +361,29 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         return segments.isEmpty() ? 0 : segments.get(0);
     }
 
+    private void remember(TxnRecord rec) {
+        if (!recent.isEmpty() && rec.zxid() <= recent.lastKey()) {
+            recent.tailMap(rec.zxid(), true).clear(); // cannot happen after a truncate, but never keep a fork
+        }
+        recent.put(rec.zxid(), rec);
+        while (recent.size() > RECENT_RECORDS) {
+            recent.pollFirstEntry();
+        }
+    }
+
     @Override
     public List<TxnRecord> read(long afterZxid, int max) {
+        // The cache is a contiguous suffix of the log: from its first record on, it has every record there is.
+        if (!recent.isEmpty() && afterZxid >= recent.firstKey()) {
+            List<TxnRecord> out = new ArrayList<>(Math.min(max, 1024));
+            for (TxnRecord rec : recent.tailMap(afterZxid, false).values()) {
+                if (out.size() >= max) {
+                    break;
+                }
+                out.add(rec);
+            }
+            return out;
+        }
         List<TxnRecord> out = new ArrayList<>();
         try (TxnLog.LogIterator it = txnLog.read(afterZxid)) {
             while (it.hasNext() && out.size() < max) {

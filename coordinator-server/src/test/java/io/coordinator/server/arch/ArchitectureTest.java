@@ -40,6 +40,7 @@ class ArchitectureTest {
     void layersDependDownwardOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
                 .layer("app").definedBy("..server.app..")
+                .layer("cluster").definedBy("..server.cluster..")
                 .layer("net").definedBy("..server.net..")
                 .layer("request").definedBy("..server.request..")
                 .layer("zab").definedBy("..server.zab..")
@@ -48,12 +49,13 @@ class ArchitectureTest {
                 .layer("tree").definedBy("..server.tree..")
                 .layer("protocol").definedBy("..server.protocol..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
-                .whereLayer("net").mayOnlyBeAccessedByLayers("app", "request")
-                .whereLayer("request").mayOnlyBeAccessedByLayers("app", "net")
-                .whereLayer("zab").mayOnlyBeAccessedByLayers("app", "net", "request")
-                .whereLayer("storage").mayOnlyBeAccessedByLayers("app", "request", "zab")
-                .whereLayer("session").mayOnlyBeAccessedByLayers("app", "request", "zab", "net")
-                .whereLayer("tree").mayOnlyBeAccessedByLayers("app", "request", "zab", "storage")
+                .whereLayer("cluster").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("net").mayOnlyBeAccessedByLayers("app", "cluster")
+                .whereLayer("request").mayOnlyBeAccessedByLayers("app", "cluster", "net")
+                .whereLayer("zab").mayOnlyBeAccessedByLayers("app", "cluster")
+                .whereLayer("storage").mayOnlyBeAccessedByLayers("app", "cluster", "request")
+                .whereLayer("session").mayOnlyBeAccessedByLayers("app", "cluster", "request", "net")
+                .whereLayer("tree").mayOnlyBeAccessedByLayers("app", "cluster", "request", "zab", "storage")
                 .check(classes);
     }
 }
