@@ -110,7 +110,44 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         });
     }
 
+    private volatile long lastProposalSize = -1;
+    private volatile long minProposalSize = -1;
+    private volatile long maxProposalSize = -1;
+
+    /** mntr values a ZooKeeper 3.9 leader reports (LeaderZooKeeperServer.dumpMonitorValues). */
+    private Map<String, Object> leaderValues() {
+        if (role != Role.LEADING) {
+            return Map.of();
+        }
+        Map<Integer, PeerStatus> peers = peerView;
+        long learners = peers.values().stream().filter(PeerStatus::connected).count();
+        long syncedFollowers = peers.values().stream().filter(p -> p.synced() && !p.observer()).count();
+        long syncedObservers = peers.values().stream().filter(p -> p.synced() && p.observer()).count();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("learners", learners);
+        m.put("synced_followers", syncedFollowers);
+        m.put("synced_non_voting_followers", 0);
+        m.put("synced_observers", syncedObservers);
+        m.put("pending_syncs", 0);
+        m.put("last_proposal_size", lastProposalSize);
+        m.put("max_proposal_size", maxProposalSize);
+        m.put("min_proposal_size", minProposalSize);
+        return m;
+    }
+
+    private String proposalSizes() {
+        return role == Role.LEADING ? lastProposalSize + "/" + minProposalSize + "/" + maxProposalSize : null;
+    }
+
+    private void recordProposalSize(TxnRecord record) {
+        long size = record.toBytes().length;
+        lastProposalSize = size;
+        minProposalSize = minProposalSize < 0 ? size : Math.min(minProposalSize, size);
+        maxProposalSize = Math.max(maxProposalSize, size);
+    }
+
     public void start() throws IOException {
+        pipeline.reportRoleStats(this::leaderValues, this::proposalSizes);
         EpochStore.Epochs stored = epochStore.load();
         Epochs epochs = new Epochs(stored.accepted(), stored.current(), stored.acceptedFrom());
         long seed = System.nanoTime() ^ ((long) myId << 48);
@@ -205,6 +242,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             try {
                 long zxid = node.propose(record.header().clientId(), record.header().cxid(), record.header().time(),
                         record.txn());
+                recordProposalSize(record);
                 if (zxid != record.zxid()) {
                     throw new IllegalStateException("pipeline prepared zxid " + Zxids.hex(record.zxid())
                             + " but the leader assigned " + Zxids.hex(zxid));

@@ -119,6 +119,10 @@ public final class FourLetterWords {
         sb.append("Zxid: 0x").append(Long.toHexString(view.lastProcessedZxid())).append('\n');
         sb.append("Mode: ").append(view.mode()).append('\n');
         sb.append("Node count: ").append(view.nodeCount()).append('\n');
+        String proposals = view.proposalSizes();
+        if (proposals != null) {
+            sb.append("Proposal sizes last/min/max: ").append(proposals).append('\n');
+        }
         return sb.toString();
     }
 
@@ -174,6 +178,7 @@ public final class FourLetterWords {
         m.put("auth_failed_count", 0L);
         m.put("non_mtls_remote_conn_count", 0L);
         m.put("non_mtls_local_conn_count", 0L);
+        m.putAll(view.roleMonitorValues());
         return m;
     }
 

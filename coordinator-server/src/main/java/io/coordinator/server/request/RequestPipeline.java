@@ -815,6 +815,26 @@ public final class RequestPipeline implements RequestSink, ServerView {
         return configuration;
     }
 
+    private volatile java.util.function.Supplier<Map<String, Object>> roleValues = Map::of;
+    private volatile java.util.function.Supplier<String> proposalSizes = () -> null;
+
+    /** Lets the replication driver report role-specific values for mntr and srvr. */
+    public void reportRoleStats(java.util.function.Supplier<Map<String, Object>> values,
+                                java.util.function.Supplier<String> proposals) {
+        this.roleValues = values;
+        this.proposalSizes = proposals;
+    }
+
+    @Override
+    public Map<String, Object> roleMonitorValues() {
+        return roleValues.get();
+    }
+
+    @Override
+    public String proposalSizes() {
+        return proposalSizes.get();
+    }
+
     /** Runs a read of pipeline-owned state on the pipeline thread (watch tables are not thread-safe). */
     private <T> T onPipeline(Callable<T> query, T fallback) {
         try {

@@ -48,4 +48,14 @@ public interface ServerView {
 
     /** conf: key=value lines in ZooKeeper's order (clientPort, dataDir, dataLogDir, tickTime, ...). */
     Map<String, String> configuration();
+
+    /** Extra mntr values of this server's role (a leader's learner counts), without the zk_ prefix. */
+    default Map<String, Object> roleMonitorValues() {
+        return Map.of();
+    }
+
+    /** "last/min/max" proposal sizes when leading (srvr prints them), else null. */
+    default String proposalSizes() {
+        return null;
+    }
 }
