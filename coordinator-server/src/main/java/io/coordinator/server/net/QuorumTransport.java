@@ -45,9 +45,13 @@ public final class QuorumTransport {
     static final int VERSION = 1;
     private static final long MAX_BACKOFF_MS = 2000;
 
-    /** Receives messages on a Netty thread; must not block. */
+    /** Receives messages (and news of lost connections) on a Netty thread; must not block. */
     public interface Receiver {
         void onMessage(int fromId, byte[] payload);
+
+        /** The connection to this peer broke (the peer died, restarted or the network failed). */
+        default void onDisconnected(int peerId) {
+        }
     }
 
     private final String name;
@@ -178,6 +182,7 @@ public final class QuorumTransport {
                     outbound.remove(peerId, ch);
                     if (running) {
                         log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
+                        receiver.onDisconnected(peerId);
                         redial(peerId);
                     }
                 });
