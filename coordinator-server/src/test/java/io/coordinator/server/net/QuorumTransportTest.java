@@ -24,6 +24,7 @@ class QuorumTransportTest {
     private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
     private final Map<Integer, BlockingQueue<Received>> inboxes = new HashMap<>();
     private final Map<Integer, QuorumTransport> transports = new HashMap<>();
+    private final Map<Integer, BlockingQueue<Integer>> disconnects = new HashMap<>();
 
     @AfterEach
     void stopAll() {
@@ -47,8 +48,19 @@ class QuorumTransportTest {
         Map<Integer, InetSocketAddress> peers = new HashMap<>(addresses);
         peers.remove(id);
         BlockingQueue<Received> inbox = inboxes.get(id);
+        BlockingQueue<Integer> lost = disconnects.computeIfAbsent(id, k -> new LinkedBlockingQueue<>());
         QuorumTransport t = new QuorumTransport("quorum", id, addresses.get(id), peers,
-                (from, payload) -> inbox.add(new Received(from, new String(payload))), 1 << 20, 1 << 20);
+                new QuorumTransport.Receiver() {
+                    @Override
+                    public void onMessage(int from, byte[] payload) {
+                        inbox.add(new Received(from, new String(payload)));
+                    }
+
+                    @Override
+                    public void onDisconnected(int peerId) {
+                        lost.add(peerId);
+                    }
+                }, 1 << 20, 1 << 20);
         t.start();
         transports.put(id, t);
         return t;
@@ -100,6 +112,7 @@ class QuorumTransportTest {
         start(2);
         sendUntilDelivered(1, 2, "before");
         transports.remove(2).stop();
+        assertThat(disconnects.get(1).poll(30, TimeUnit.SECONDS)).isEqualTo(2);
         long droppedBefore = transports.get(1).droppedMessages();
         // the connection's close is noticed asynchronously; keep sending until the drop counter moves
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
