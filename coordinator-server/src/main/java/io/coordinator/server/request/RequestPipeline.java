@@ -658,6 +658,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private void tick() {
         tick++;
+        sessions.advanceTo(tick);
         if (mode == Mode.LEARNER) {
             if (!touchedSinceTick.isEmpty()) {
                 leaderLink.touch(List.copyOf(touchedSinceTick));

@@ -107,6 +107,16 @@ public final class SessionTracker {
     }
 
     /**
+     * Advances time without expiring anything: a learner keeps its clock current so that, should it become
+     * leader, the fresh timeouts it hands every session start from now.
+     */
+    public void advanceTo(long tick) {
+        if (tick > now) {
+            now = tick;
+        }
+    }
+
+    /**
      * Advances time to {@code tick} and returns the sessions that expired, in id order, marking them closing.
      */
     public List<Long> expire(long tick) {

@@ -111,4 +111,17 @@ class SessionTrackerTest {
         assertThat(s.expiresAtTick()).isEqualTo(6);
         assertThat(s.timeoutMs()).isEqualTo(300);
     }
+
+    /** A learner that becomes leader hands out fresh timeouts from the current time, not from tick 0. */
+    @Test
+    void advancingWithoutExpiringKeepsTouchesCurrent() {
+        SessionTracker t = new SessionTracker(100);
+        t.add(1L, 300); // 3 ticks
+        t.advanceTo(1000);
+        assertThat(t.get(1L).isClosing()).isFalse();
+        t.touch(1L);
+        assertThat(t.expire(1001)).isEmpty();
+        assertThat(t.expire(1003)).isEmpty();
+        assertThat(t.expire(1004)).containsExactly(1L);
+    }
 }
