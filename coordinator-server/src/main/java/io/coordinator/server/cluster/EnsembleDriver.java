@@ -99,8 +99,20 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         this.epochStore = epochStore;
         this.tickTimeMs = tickTimeMs;
         this.fatal = fatal;
-        this.quorum = new QuorumTransport("quorum", myId, quorumBind, quorumPeers, this::received, maxMessageBytes,
-                64 << 20);
+        this.quorum = new QuorumTransport("quorum", myId, quorumBind, quorumPeers, new QuorumTransport.Receiver() {
+            @Override
+            public void onMessage(int fromId, byte[] payload) {
+                received(fromId, payload);
+            }
+
+            @Override
+            public void onDisconnected(int peerId) {
+                pipeline.submit(() -> {
+                    node.peerDisconnected(peerId);
+                    process();
+                });
+            }
+        }, maxMessageBytes, 64 << 20);
         this.election = new QuorumTransport("election", myId, electionBind, electionPeers, this::received, 1 << 16,
                 1 << 20);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {

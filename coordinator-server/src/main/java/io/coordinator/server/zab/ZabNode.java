@@ -182,6 +182,18 @@ public final class ZabNode {
         }
     }
 
+    /**
+     * The connection to a peer broke. A learner whose leader is gone looks for a new one at once, as a
+     * ZooKeeper follower does when its socket to the leader breaks, instead of waiting syncLimit ticks.
+     * Safe whatever the cause: a false alarm only costs an election.
+     */
+    public void peerDisconnected(int peerId) {
+        checkNotOutstanding();
+        if ((role == Role.FOLLOWING || role == Role.OBSERVING) && peerId == leaderId) {
+            becomeLooking();
+        }
+    }
+
     /** Leader that is serving only: assigns the next zxid, appends and broadcasts the proposal. */
     public long propose(long clientId, int cxid, long time, Txn txn) {
         checkNotOutstanding();
