@@ -101,6 +101,12 @@ public class CoordinatorProperties {
      */
     private String ensemble = "";
 
+    /**
+     * Without a quorum, keep answering reads to clients that allow read-only servers, refusing writes with
+     * NOTREADONLY (ZooKeeper's readonlymode.enabled).
+     */
+    private boolean readOnlyModeEnabled = false;
+
     /** Ticks a follower may take to connect to and sync with a new leader. */
     @Min(1)
     private int initLimit = 10;
@@ -163,6 +169,14 @@ public class CoordinatorProperties {
 
     public void setEnsemble(String ensemble) {
         this.ensemble = ensemble;
+    }
+
+    public boolean isReadOnlyModeEnabled() {
+        return readOnlyModeEnabled;
+    }
+
+    public void setReadOnlyModeEnabled(boolean readOnlyModeEnabled) {
+        this.readOnlyModeEnabled = readOnlyModeEnabled;
     }
 
     public int getInitLimit() {

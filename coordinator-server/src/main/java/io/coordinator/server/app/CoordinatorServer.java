@@ -166,7 +166,7 @@ public class CoordinatorServer implements SmartLifecycle {
         return new EnsembleDriver(zab, new InetSocketAddress(me.host(), me.quorumPort()), quorumPeers,
                 new InetSocketAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
                 snapshots, new EpochStore(dir), props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
-                this::onStorageFailure);
+                props.isReadOnlyModeEnabled(), this::onStorageFailure);
     }
 
     /** /zookeeper/config as ZooKeeper writes a static ensemble (QuorumMaj.toString). */

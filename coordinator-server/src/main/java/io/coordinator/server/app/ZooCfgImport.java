@@ -46,7 +46,8 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("znode.container.checkIntervalMs", "coordinator.container-check-interval"),
             Map.entry("znode.container.maxPerMinute", "coordinator.max-container-deletes-per-minute"),
             Map.entry("initLimit", "coordinator.init-limit"),
-            Map.entry("syncLimit", "coordinator.sync-limit"));
+            Map.entry("syncLimit", "coordinator.sync-limit"),
+            Map.entry("readonlymode.enabled", "coordinator.read-only-mode-enabled"));
 
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
     private static final Set<String> IGNORED = Set.of("dataLogDir", "autopurge.purgeInterval",
@@ -56,7 +57,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "dynamicConfigFile",
             "skipACL", "forceSync", "audit.enable", "localSessionsEnabled", "localSessionsUpgradingEnabled",
             "clientPortListenBacklog", "connectToLearnerMasterLimit", "maxCnxns", "serverCnxnFactory",
-            "readonlymode.enabled", "sslQuorum", "portUnification", "authProvider.1", "authProvider.2",
+            "sslQuorum", "portUnification", "authProvider.1", "authProvider.2",
             "authProvider.3", "jvm.pause.warn-threshold-ms", "fsync.warningthresholdms", "zookeeper.4lw.commands.whitelist");
 
     @Override

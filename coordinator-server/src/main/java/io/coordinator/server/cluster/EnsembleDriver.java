@@ -64,6 +64,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final EpochStore epochStore;
     private final int tickTimeMs;
     private final Consumer<Throwable> fatal;
+    private final boolean readOnlyModeEnabled;
+    private long notServingGeneration;
     private final QuorumTransport quorum;
     private final QuorumTransport election;
     private final ScheduledExecutorService ticker;
@@ -89,7 +91,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
                           InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
                           RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
-                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, Consumer<Throwable> fatal) {
+                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
+                          Consumer<Throwable> fatal) {
+        this.readOnlyModeEnabled = readOnlyModeEnabled;
         this.myId = config.myId();
         this.config = config;
         this.pipeline = pipeline;
@@ -353,8 +357,20 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 node.leaderId(), node.epochs().currentEpoch());
         lastRole = now;
         lastServing = serving;
+        if (serving) {
+            notServingGeneration++;
+        }
         if (!serving) {
             pipeline.stopServing(now == Role.LOOKING ? "looking for a leader" : "syncing with the leader");
+            if (readOnlyModeEnabled) {
+                // As ZooKeeper: after max(2 s, tickTime) without a quorum, serve reads to clients that allow it.
+                long generation = ++notServingGeneration;
+                ticker.schedule(() -> pipeline.submit(() -> {
+                    if (generation == notServingGeneration && !node.isServing()) {
+                        pipeline.serveReadOnly();
+                    }
+                }), Math.max(2000, tickTimeMs), TimeUnit.MILLISECONDS);
+            }
         } else if (now == Role.LEADING) {
             long last = node.lastZxid();
             long epochStart = Zxids.make(node.epochs().currentEpoch(), 0);

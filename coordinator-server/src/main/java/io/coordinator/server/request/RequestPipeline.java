@@ -80,6 +80,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile String modeName = "standalone";
     private LeaderLink leaderLink;
     private final Set<Long> touchedSinceTick = new java.util.HashSet<>();
+    /** Sessions opened while read-only: known to this server only. */
+    private final Set<Long> readOnlySessions = new java.util.HashSet<>();
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -144,7 +146,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     // ---------------------------------------------------------------- ensemble roles (pipeline thread)
 
     /** What this server does for its clients. */
-    public enum Mode { STANDALONE, LEADER, LEARNER, NOT_SERVING }
+    public enum Mode { STANDALONE, LEADER, LEARNER, READ_ONLY, NOT_SERVING }
 
     /**
      * Serve as the leader of a new epoch: decide txns here. {@code lastZxid} is the zxid the next proposal
@@ -185,6 +187,22 @@ public final class RequestPipeline implements RequestSink, ServerView {
         serving = false;
     }
 
+    /**
+     * Out of the quorum with read-only mode enabled (ZooKeeper's readonlymode.enabled): clients that allow it
+     * may connect and read this server's last state; every write gets NOTREADONLY. Sessions opened now are
+     * local to this server and end when it rejoins a quorum (their clients then start new sessions).
+     */
+    public void serveReadOnly() {
+        if (mode != Mode.NOT_SERVING) {
+            return;
+        }
+        resetClientState();
+        mode = Mode.READ_ONLY;
+        modeName = "read-only";
+        serving = true;
+        log.info("Serving read-only clients until a quorum is back");
+    }
+
     public Mode currentMode() {
         return mode;
     }
@@ -217,6 +235,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         sessionsBeingCreated.clear();
         syncsWaiting.clear();
         touchedSinceTick.clear();
+        readOnlySessions.clear();
         pendingChanges = new PendingChanges(tree);
         preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
     }
@@ -348,6 +367,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.timeOut()));
+        if (mode == Mode.READ_ONLY) {
+            connectReadOnly(conn, req, timeout);
+            return;
+        }
         if (req.sessionId() == 0) {
             long id = sessionIds.next();
             connecting.put(conn, new ArrayList<>());
@@ -373,8 +396,33 @@ public final class RequestPipeline implements RequestSink, ServerView {
         establish(conn, req, s.id(), timeout);
     }
 
+    private void connectReadOnly(ClientConnection conn, ConnectRequest req, int timeout) {
+        if (!req.readOnly()) {
+            log.info("Refusing client {}: this server is read-only and the client did not allow that",
+                    conn.remoteSocketAddress());
+            conn.close();
+            return;
+        }
+        long id = req.sessionId();
+        boolean known = id != 0 && (sessions.contains(id) || readOnlySessions.contains(id));
+        if (id != 0 && (!known || !passwords.matches(id, req.passwd()))) {
+            conn.sendConnectResponse(ConnectResponse.expired(req.readOnlyPresent()));
+            conn.flush();
+            conn.close();
+            return;
+        }
+        if (id == 0) {
+            id = sessionIds.next();
+            readOnlySessions.add(id); // local: nothing can be replicated without a quorum
+        }
+        establish(conn, req, id, timeout);
+    }
+
     /** Keeps a session alive; a learner also tells the leader, which decides expiry. */
     private boolean touch(long sessionId) {
+        if (mode == Mode.READ_ONLY) {
+            return sessions.contains(sessionId) || readOnlySessions.contains(sessionId);
+        }
         boolean alive = sessions.touch(sessionId);
         if (alive && mode == Mode.LEARNER) {
             touchedSinceTick.add(sessionId);
@@ -396,8 +444,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         connections.put(conn, st);
         bySession.put(sessionId, st);
         conn.sessionEstablished(sessionId, timeout);
-        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, passwords.passwordFor(sessionId), false,
-                req.readOnlyPresent()));
+        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, passwords.passwordFor(sessionId),
+                mode == Mode.READ_ONLY, req.readOnlyPresent()));
         markDirty(conn);
     }
 
@@ -452,6 +500,19 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (type == OpCode.PING) {
             conn.sendReply(new ReplyHeader(ReplyHeader.PING_XID, tree.lastProcessedZxid(), Code.OK), null);
             markDirty(conn);
+            return;
+        }
+        if (mode == Mode.READ_ONLY && isWrite(type)) {
+            Pending p = new Pending(xid, type, body, false);
+            if (type == OpCode.CLOSE_SESSION) {
+                readOnlySessions.remove(st.sessionId);
+                p.reply = Reply.EMPTY;
+                p.closeAfterReply = true;
+            } else {
+                p.reply = Reply.error(Code.NOTREADONLY);
+            }
+            st.queue.add(p);
+            drain(st);
             return;
         }
         if (mode == Mode.LEARNER && (isWrite(type) || type == OpCode.SYNC)) {
@@ -728,7 +789,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     @Override
     public boolean isReadOnly() {
-        return false;
+        return mode == Mode.READ_ONLY;
     }
 
     @Override
