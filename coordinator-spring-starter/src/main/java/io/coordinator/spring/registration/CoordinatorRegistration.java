@@ -95,9 +95,13 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
             return;
         }
         CoordinatorClientProperties.Registration r = properties.getRegistration();
+        Integer p = r.getPort() != null ? r.getPort() : environment.getProperty("local.server.port", Integer.class);
+        if (p == null) {
+            log.info("Not registering " + identity + ": no web server port (set coordinator.client.registration.port)");
+            return;
+        }
         host = StringUtils.hasText(r.getHost()) ? r.getHost() : defaultHost();
-        port = r.getPort() != null ? r.getPort() : environment.getProperty("local.server.port", Integer.class,
-                environment.getProperty("server.port", Integer.class, 8080));
+        port = p;
         Map<String, String> metadata = new LinkedHashMap<>(r.getMetadata());
         if (StringUtils.hasText(r.getZone())) {
             metadata.put("zone", r.getZone());
