@@ -42,7 +42,10 @@ class CoordinatorClientAutoConfigurationTest {
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
-                        CoordinatorRegistrationAutoConfiguration.class, CoordinatorDiscoveryAutoConfiguration.class))
+                        CoordinatorRegistrationAutoConfiguration.class, CoordinatorDiscoveryAutoConfiguration.class,
+                        io.coordinator.spring.lock.CoordinatorLockAutoConfiguration.class,
+                        io.coordinator.spring.leader.CoordinatorLeaderAutoConfiguration.class,
+                        io.coordinator.spring.config.CoordinatorConfigAutoConfiguration.class))
                 .withPropertyValues("coordinator.client.connect-string=" + server.connectString(),
                         "spring.application.name=runner-app");
     }
@@ -79,6 +82,25 @@ class CoordinatorClientAutoConfigurationTest {
                 .doesNotHaveBean(CoordinatorServiceCache.class));
         runner().withPropertyValues("spring.cloud.discovery.enabled=false").run(ctx -> assertThat(ctx)
                 .doesNotHaveBean(CoordinatorDiscoveryClient.class));
+    }
+
+    @Test
+    void locksLeadersAndRefreshCanBeSwitchedOffSeparately() {
+        runner().run(ctx -> assertThat(ctx).hasSingleBean(io.coordinator.spring.lock.DistributedLocks.class)
+                .hasSingleBean(io.coordinator.spring.leader.Leadership.class)
+                .hasSingleBean(io.coordinator.spring.config.CoordinatorConfigWatcher.class)
+                .hasSingleBean(io.coordinator.spring.config.ValueRefresher.class));
+        runner().withPropertyValues("coordinator.client.lock.enabled=false", "coordinator.client.leader.enabled=false",
+                "coordinator.client.config.refresh-enabled=false").run(ctx -> assertThat(ctx)
+                .hasSingleBean(CuratorFramework.class)
+                .doesNotHaveBean(io.coordinator.spring.lock.DistributedLocks.class)
+                .doesNotHaveBean(io.coordinator.spring.leader.Leadership.class)
+                .doesNotHaveBean(io.coordinator.spring.config.CoordinatorConfigWatcher.class)
+                .doesNotHaveBean(io.coordinator.spring.config.ValueRefresher.class));
+        runner().withPropertyValues("coordinator.client.enabled=false").run(ctx -> assertThat(ctx)
+                .doesNotHaveBean(io.coordinator.spring.lock.DistributedLocks.class)
+                .doesNotHaveBean(io.coordinator.spring.leader.Leadership.class)
+                .doesNotHaveBean(io.coordinator.spring.config.CoordinatorConfigWatcher.class));
     }
 
     @Test

@@ -123,6 +123,8 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
         }
         if (publisher != null) {
             publisher.publishEvent(new CoordinatorRegistrationEvent(this, identity, true));
+            // Spring Cloud's discovery health indicator waits for this one
+            publisher.publishEvent(new org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent<>(this, describe()));
         }
     }
 
