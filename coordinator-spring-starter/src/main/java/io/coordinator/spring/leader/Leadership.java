@@ -79,6 +79,16 @@ public class Leadership implements DisposableBean {
         return g != null && g.leader ? g.token.get() : 0;
     }
 
+    /**
+     * Path of this instance's latch node while it leads the group, else null. Writes that must not happen after
+     * leadership is lost can be fenced on the server: put {@code check().forPath(path)} in the same transaction
+     * (the node disappears with the session that held the leadership).
+     */
+    public String leaderNodePath(String group) {
+        Group g = groups.get(group);
+        return g != null && g.leader ? g.latch.getOurPath() : null;
+    }
+
     /** The instance id leading the group as the server sees it now, or null if none. Works for any group. */
     public String leaderOf(String group) {
         String path = ZKPaths.makePath(root, group);

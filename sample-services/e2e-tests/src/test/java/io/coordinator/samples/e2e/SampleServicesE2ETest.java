@@ -417,6 +417,8 @@ class SampleServicesE2ETest {
             int firstB = runs.indexOf("exp-b");
             assertThat(runs.subList(0, firstB)).containsOnly("exp-a");
             assertThat(runs.subList(firstB, runs.size())).containsOnly("exp-b");
+            System.out.printf("MEASURED session expiry: runs of the old leader fenced out after it lost leadership: %d%n",
+                    a.getBean(RestockJob.class).fencedOut());
         } finally {
             closeAll(o, a, b);
             proxy.close();
