@@ -95,6 +95,11 @@ class LockAndLeaderTest {
             return "ran";
         }
 
+        @LeaderOnly(value = "jobs", whenNotLeader = LeaderOnly.WhenNotLeader.THROW)
+        public String strictJob() {
+            return "ran";
+        }
+
         @LeaderOnly("jobs")
         public boolean job() {
             leaderRuns.incrementAndGet();
@@ -226,6 +231,9 @@ class LockAndLeaderTest {
             assertThat(lb.isLeader("jobs")).isFalse();
             assertThat(a.getBean(Guarded.class).job()).isTrue();
             assertThat(b.getBean(Guarded.class).job()).isFalse();
+            assertThat(a.getBean(Guarded.class).strictJob()).isEqualTo("ran");
+            assertThatThrownBy(() -> b.getBean(Guarded.class).strictJob())
+                    .isInstanceOf(io.coordinator.spring.leader.NotLeaderException.class);
             long oldToken = la.fencingToken("jobs");
             assertThat(oldToken).isPositive();
             assertThat(a.getBean(Events.class).seen()).anyMatch(e -> e.isLeader() && e.group().equals("jobs"));

@@ -111,6 +111,11 @@ class RegistrationDiscoveryTest {
             assertThat(legacy.getPort()).isEqualTo(7000);
             assertThat(legacy.getMetadata()).containsEntry("k", "v");
             assertThat(discovery.getServices()).contains("legacy", "reg-app");
+            org.springframework.cloud.client.discovery.ReactiveDiscoveryClient reactive =
+                    ctx.getBean(org.springframework.cloud.client.discovery.ReactiveDiscoveryClient.class);
+            assertThat(reactive.getInstances("legacy").collectList().block(Duration.ofSeconds(5)))
+                    .extracting(org.springframework.cloud.client.ServiceInstance::getInstanceId).containsExactly("legacy-1");
+            assertThat(reactive.getServices().collectList().block(Duration.ofSeconds(5))).contains("legacy", "reg-app");
             sd.unregisterService(ServiceInstance.<ZookeeperInstance>builder().name("legacy").id("legacy-1").build());
             await().atMost(Duration.ofSeconds(20)).until(() -> discovery.getInstances("legacy").isEmpty());
             sd.close();
