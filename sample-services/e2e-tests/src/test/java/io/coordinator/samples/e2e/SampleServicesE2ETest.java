@@ -156,7 +156,10 @@ class SampleServicesE2ETest {
             assertThat(order.statusCode()).isEqualTo(200);
             assertThat(order.body()).contains("\"accepted\":true").contains("\"remaining\":97");
             assertThat(get(port(o), "/actuator/coordinator").body()).contains("lb-inv-a").contains("lb-inv-b");
-            assertThat(get(port(o), "/actuator/health").body()).contains("\"coordinator\"").contains("UP");
+            assertThat(get(port(o), "/actuator/health").body()).contains("\"coordinator\"").contains("UP")
+                    .doesNotContain("Discovery Client not initialized");
+            // LoadBalancer's own TTL cache is off: our DiscoveryClient is the (watch-driven) cache
+            assertThat(o.getEnvironment().getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("false");
         } finally {
             closeAll(o, a, b);
         }
