@@ -1,0 +1,67 @@
+package io.coordinator.spring.autoconfigure;
+
+import java.util.concurrent.TimeUnit;
+
+import org.apache.curator.RetryPolicy;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The Curator client every other part of the starter uses: started with the context (connected, or startup
+ * fails with a clear message when fail-fast), closed with it.
+ */
+@AutoConfiguration
+@ConditionalOnClass(CuratorFramework.class)
+@ConditionalOnProperty(prefix = "coordinator.client", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(CoordinatorClientProperties.class)
+public class CoordinatorClientAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RetryPolicy coordinatorRetryPolicy(CoordinatorClientProperties properties) {
+        CoordinatorClientProperties.Retry r = properties.getRetry();
+        return new ExponentialBackoffRetry((int) r.getBaseSleep().toMillis(), r.getMaxRetries(),
+                (int) r.getMaxSleep().toMillis());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public CuratorFramework coordinatorCuratorFramework(CoordinatorClientProperties properties, RetryPolicy retryPolicy)
+            throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(properties.getConnectString())
+                .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
+                .connectionTimeoutMs((int) properties.getConnectionTimeout().toMillis())
+                .retryPolicy(retryPolicy)
+                .build();
+        client.start();
+        if (properties.isFailFast()
+                && !client.blockUntilConnected((int) properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            client.close();
+            throw new IllegalStateException("Coordinator unreachable: no server answered at coordinator.client.connect-string="
+                    + properties.getConnectString() + " within " + properties.getConnectionTimeout()
+                    + " (set coordinator.client.fail-fast=false to start anyway, or coordinator.client.enabled=false)");
+        }
+        return client;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CoordinatorConnection coordinatorConnection(CuratorFramework client) {
+        return new CoordinatorConnection(client);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CoordinatorIdentity coordinatorIdentity(CoordinatorClientProperties properties, Environment environment) {
+        return CoordinatorIdentity.from(properties, environment);
+    }
+}

@@ -1,0 +1,178 @@
+package io.coordinator.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Everything the starter reads, under {@code coordinator.client.*}. */
+@ConfigurationProperties(prefix = "coordinator.client")
+public class CoordinatorClientProperties {
+
+    /** Whether the starter is active at all; {@code false} creates no bean. */
+    private boolean enabled = true;
+
+    /** ZooKeeper connect string of the Coordinator servers: host:port[,host:port...]. */
+    private String connectString = "127.0.0.1:2181";
+
+    /** Session timeout requested from the server; an instance that dies disappears after about this long. */
+    private Duration sessionTimeout = Duration.ofSeconds(10);
+
+    /** How long to wait for a connection (also at startup before giving up when fail-fast). */
+    private Duration connectionTimeout = Duration.ofSeconds(10);
+
+    /** Stop startup with a clear message when no server answers within the connection timeout. */
+    private boolean failFast = true;
+
+    private final Retry retry = new Retry();
+
+    private final Registration registration = new Registration();
+
+    private final Discovery discovery = new Discovery();
+
+    private final Config config = new Config();
+
+    private final Lock lock = new Lock();
+
+    private final Leader leader = new Leader();
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public String getConnectString() { return connectString; }
+    public void setConnectString(String connectString) { this.connectString = connectString; }
+    public Duration getSessionTimeout() { return sessionTimeout; }
+    public void setSessionTimeout(Duration sessionTimeout) { this.sessionTimeout = sessionTimeout; }
+    public Duration getConnectionTimeout() { return connectionTimeout; }
+    public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
+    public boolean isFailFast() { return failFast; }
+    public void setFailFast(boolean failFast) { this.failFast = failFast; }
+    public Retry getRetry() { return retry; }
+    public Registration getRegistration() { return registration; }
+    public Discovery getDiscovery() { return discovery; }
+    public Config getConfig() { return config; }
+    public Lock getLock() { return lock; }
+    public Leader getLeader() { return leader; }
+
+    /** Curator's exponential back-off retry policy. */
+    public static class Retry {
+        /** First sleep between retries. */
+        private Duration baseSleep = Duration.ofMillis(100);
+        /** Longest sleep between retries. */
+        private Duration maxSleep = Duration.ofSeconds(2);
+        /** Retries of one operation before it fails. */
+        private int maxRetries = 5;
+
+        public Duration getBaseSleep() { return baseSleep; }
+        public void setBaseSleep(Duration baseSleep) { this.baseSleep = baseSleep; }
+        public Duration getMaxSleep() { return maxSleep; }
+        public void setMaxSleep(Duration maxSleep) { this.maxSleep = maxSleep; }
+        public int getMaxRetries() { return maxRetries; }
+        public void setMaxRetries(int maxRetries) { this.maxRetries = maxRetries; }
+    }
+
+    /** This instance's entry under {@code /services}. */
+    public static class Registration {
+        /** Register this instance when it is ready for traffic. */
+        private boolean enabled = true;
+        /** Service type; defaults to spring.application.name. */
+        private String serviceName;
+        /** Instance id; defaults to service name + '-' + a random UUID. */
+        private String instanceId;
+        /** Address callers use; defaults to the first non-loopback address. */
+        private String host;
+        /** Port callers use; defaults to the local web server's port. */
+        private Integer port;
+        /** Whether callers should use https. */
+        private boolean secure = false;
+        /** Free-form metadata published with the instance. */
+        private Map<String, String> metadata = new LinkedHashMap<>();
+        /** Zone published in the metadata (key "zone"). */
+        private String zone;
+        /** Weight published in the metadata (key "weight"). */
+        private int weight = 1;
+        /** Time to wait after deregistering, before the web server starts draining, so callers notice. */
+        private Duration deregisterDelay = Duration.ZERO;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getServiceName() { return serviceName; }
+        public void setServiceName(String serviceName) { this.serviceName = serviceName; }
+        public String getInstanceId() { return instanceId; }
+        public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
+        public String getHost() { return host; }
+        public void setHost(String host) { this.host = host; }
+        public Integer getPort() { return port; }
+        public void setPort(Integer port) { this.port = port; }
+        public boolean isSecure() { return secure; }
+        public void setSecure(boolean secure) { this.secure = secure; }
+        public Map<String, String> getMetadata() { return metadata; }
+        public void setMetadata(Map<String, String> metadata) { this.metadata = metadata; }
+        public String getZone() { return zone; }
+        public void setZone(String zone) { this.zone = zone; }
+        public int getWeight() { return weight; }
+        public void setWeight(int weight) { this.weight = weight; }
+        public Duration getDeregisterDelay() { return deregisterDelay; }
+        public void setDeregisterDelay(Duration deregisterDelay) { this.deregisterDelay = deregisterDelay; }
+    }
+
+    /** The watch-driven instance cache behind DiscoveryClient. */
+    public static class Discovery {
+        /** Provide DiscoveryClient / ReactiveDiscoveryClient. */
+        private boolean enabled = true;
+        /** Root of the service registry (shared with registration). */
+        private String root = "/services";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getRoot() { return root; }
+        public void setRoot(String root) { this.root = root; }
+    }
+
+    /** Configuration loaded by spring.config.import=coordinator: and kept live. */
+    public static class Config {
+        /** Root of the configuration tree. */
+        private String root = "/config";
+        /** Name of the shared context read by every application. */
+        private String defaultContext = "application";
+        /** Apply changes to the running application (re-inject @Value, re-bind @ConfigurationProperties). */
+        private boolean refreshEnabled = true;
+        /** When set, the loaded configuration is written here and read back when the server is unreachable. */
+        private String localCopy;
+
+        public String getRoot() { return root; }
+        public void setRoot(String root) { this.root = root; }
+        public String getDefaultContext() { return defaultContext; }
+        public void setDefaultContext(String defaultContext) { this.defaultContext = defaultContext; }
+        public boolean isRefreshEnabled() { return refreshEnabled; }
+        public void setRefreshEnabled(boolean refreshEnabled) { this.refreshEnabled = refreshEnabled; }
+        public String getLocalCopy() { return localCopy; }
+        public void setLocalCopy(String localCopy) { this.localCopy = localCopy; }
+    }
+
+    /** {@code @DistributedLock}. */
+    public static class Lock {
+        /** Handle @DistributedLock methods. */
+        private boolean enabled = true;
+        /** Parent of the lock nodes. */
+        private String root = "/locks";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getRoot() { return root; }
+        public void setRoot(String root) { this.root = root; }
+    }
+
+    /** {@code @LeaderOnly}. */
+    public static class Leader {
+        /** Handle @LeaderOnly methods. */
+        private boolean enabled = true;
+        /** Parent of the leader latch nodes. */
+        private String root = "/leaders";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getRoot() { return root; }
+        public void setRoot(String root) { this.root = root; }
+    }
+}

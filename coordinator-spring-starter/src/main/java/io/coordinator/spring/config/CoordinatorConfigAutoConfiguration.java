@@ -1,0 +1,43 @@
+package io.coordinator.spring.config;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+
+/** Live configuration: keeps spring.config.import=coordinator: sources current and applies changes to beans. */
+@AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
+@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnProperty(prefix = "coordinator.client.config", name = "refresh-enabled", havingValue = "true", matchIfMissing = true)
+public class CoordinatorConfigAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public static ValueRefresher coordinatorValueRefresher() {
+        return new ValueRefresher();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ConfigurationPropertiesRebinder coordinatorConfigurationPropertiesRebinder(ApplicationContext context,
+            ConfigurableEnvironment environment) {
+        return new ConfigurationPropertiesRebinder(context, environment);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CoordinatorConfigWatcher coordinatorConfigWatcher(CuratorFramework client, ConfigurableEnvironment environment,
+            ObjectProvider<ValueRefresher> valueRefresher, ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
+            ApplicationEventPublisher publisher) {
+        return new CoordinatorConfigWatcher(client, environment, valueRefresher.getIfAvailable(),
+                rebinder.getIfAvailable(), publisher);
+    }
+}

@@ -1,0 +1,31 @@
+package io.coordinator.spring.config;
+
+import java.util.Set;
+
+import org.springframework.context.ApplicationEvent;
+
+/** Published after a configuration change was applied to the Environment and to the beans. */
+public class CoordinatorConfigChangedEvent extends ApplicationEvent {
+    private final Set<String> keys;
+    private final String path;
+    private final long version;
+
+    public CoordinatorConfigChangedEvent(Object source, String path, long version, Set<String> keys) {
+        super(source);
+        this.path = path;
+        this.version = version;
+        this.keys = Set.copyOf(keys);
+    }
+
+    /** Property keys whose value changed, appeared or disappeared. */
+    public Set<String> keys() { return keys; }
+    /** The configuration context that changed, e.g. /config/order-service. */
+    public String path() { return path; }
+    /** Its new version (largest mzxid). */
+    public long version() { return version; }
+
+    @Override
+    public String toString() {
+        return "CoordinatorConfigChangedEvent[" + path + "@" + version + " " + keys + "]";
+    }
+}

@@ -1,0 +1,71 @@
+package io.coordinator.spring.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.curator.utils.ZKPaths;
+import org.springframework.boot.context.config.ConfigDataLocation;
+import org.springframework.boot.context.config.ConfigDataLocationResolver;
+import org.springframework.boot.context.config.ConfigDataLocationResolverContext;
+import org.springframework.boot.context.config.Profiles;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.util.StringUtils;
+
+/**
+ * {@code spring.config.import=coordinator:} (or {@code coordinator:host:port,host:port}): the contexts
+ * {@code /config/application}, {@code /config/<spring.application.name>} and, per active profile,
+ * {@code /config/<app>,<profile>}; each later one wins over the earlier ones.
+ */
+public class CoordinatorConfigDataLocationResolver implements ConfigDataLocationResolver<CoordinatorConfigDataResource> {
+    public static final String PREFIX = "coordinator:";
+
+    @Override
+    public boolean isResolvable(ConfigDataLocationResolverContext context, ConfigDataLocation location) {
+        return location.hasPrefix(PREFIX);
+    }
+
+    @Override
+    public List<CoordinatorConfigDataResource> resolve(ConfigDataLocationResolverContext context, ConfigDataLocation location) {
+        Settings s = Settings.of(context.getBinder(), location);
+        List<CoordinatorConfigDataResource> out = new ArrayList<>();
+        out.add(s.resource(s.defaultContext));
+        if (!s.app.equals(s.defaultContext)) {
+            out.add(s.resource(s.app));
+        }
+        return out;
+    }
+
+    @Override
+    public List<CoordinatorConfigDataResource> resolveProfileSpecific(ConfigDataLocationResolverContext context,
+            ConfigDataLocation location, Profiles profiles) {
+        Settings s = Settings.of(context.getBinder(), location);
+        List<CoordinatorConfigDataResource> out = new ArrayList<>();
+        for (String profile : profiles.getAccepted()) {
+            out.add(s.resource(s.app + "," + profile));
+        }
+        return out;
+    }
+
+    private record Settings(String connectString, String root, String defaultContext, String app, Duration sessionTimeout,
+            Duration connectionTimeout, String localCopy, boolean optional) {
+
+        static Settings of(Binder binder, ConfigDataLocation location) {
+            String explicit = location.getNonPrefixedValue(PREFIX);
+            String connect = StringUtils.hasText(explicit) ? explicit
+                    : binder.bind("coordinator.client.connect-string", String.class).orElse("127.0.0.1:2181");
+            String root = binder.bind("coordinator.client.config.root", String.class).orElse("/config");
+            String dflt = binder.bind("coordinator.client.config.default-context", String.class).orElse("application");
+            String app = binder.bind("spring.application.name", String.class).orElse("application");
+            Duration session = binder.bind("coordinator.client.session-timeout", Duration.class).orElse(Duration.ofSeconds(10));
+            Duration conn = binder.bind("coordinator.client.connection-timeout", Duration.class).orElse(Duration.ofSeconds(10));
+            String localCopy = binder.bind("coordinator.client.config.local-copy", String.class).orElse(null);
+            return new Settings(connect, root, dflt, app, session, conn, localCopy, location.isOptional());
+        }
+
+        CoordinatorConfigDataResource resource(String name) {
+            return new CoordinatorConfigDataResource(connectString, ZKPaths.makePath(root, name), sessionTimeout,
+                    connectionTimeout, localCopy, optional);
+        }
+    }
+}

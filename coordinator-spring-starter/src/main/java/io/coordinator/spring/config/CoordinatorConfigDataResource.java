@@ -1,0 +1,49 @@
+package io.coordinator.spring.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.springframework.boot.context.config.ConfigDataResource;
+
+/** One configuration context to load: {@code /config/<name>} on a server. */
+public class CoordinatorConfigDataResource extends ConfigDataResource {
+    private final String connectString;
+    private final String path;
+    private final Duration sessionTimeout;
+    private final Duration connectionTimeout;
+    private final String localCopy;
+    private final boolean optionalLocation;
+
+    public CoordinatorConfigDataResource(String connectString, String path, Duration sessionTimeout,
+            Duration connectionTimeout, String localCopy, boolean optional) {
+        super(optional);
+        this.connectString = connectString;
+        this.path = path;
+        this.sessionTimeout = sessionTimeout;
+        this.connectionTimeout = connectionTimeout;
+        this.localCopy = localCopy;
+        this.optionalLocation = optional;
+    }
+
+    public String connectString() { return connectString; }
+    public String path() { return path; }
+    public Duration sessionTimeout() { return sessionTimeout; }
+    public Duration connectionTimeout() { return connectionTimeout; }
+    public String localCopy() { return localCopy; }
+    public boolean optionalLocation() { return optionalLocation; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CoordinatorConfigDataResource r && r.connectString.equals(connectString) && r.path.equals(path);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connectString, path);
+    }
+
+    @Override
+    public String toString() {
+        return "coordinator " + connectString + path;
+    }
+}

@@ -1,0 +1,170 @@
+package io.coordinator.spring.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * Keeps the {@link CoordinatorPropertySource}s loaded at startup current: one CuratorCache (persistent recursive
+ * watch) per configuration context; on any change under it the context is re-read, the property source updated
+ * in place, then {@code @Value} members re-injected, {@code @ConfigurationProperties} beans re-bound and a
+ * {@link CoordinatorConfigChangedEvent} published with the changed keys.
+ */
+public class CoordinatorConfigWatcher implements SmartInitializingSingleton, DisposableBean {
+    private static final Log log = LogFactory.getLog(CoordinatorConfigWatcher.class);
+
+    private final CuratorFramework client;
+    private final ConfigurableEnvironment environment;
+    private final ValueRefresher valueRefresher;
+    private final ConfigurationPropertiesRebinder rebinder;
+    private final ApplicationEventPublisher publisher;
+    private final List<CuratorCache> caches = new ArrayList<>();
+    private final Map<String, AtomicBoolean> pending = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "coordinator-config-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public CoordinatorConfigWatcher(CuratorFramework client, ConfigurableEnvironment environment,
+            ValueRefresher valueRefresher, ConfigurationPropertiesRebinder rebinder, ApplicationEventPublisher publisher) {
+        this.client = client;
+        this.environment = environment;
+        this.valueRefresher = valueRefresher;
+        this.rebinder = rebinder;
+        this.publisher = publisher;
+    }
+
+    public List<CoordinatorPropertySource> sources() {
+        List<CoordinatorPropertySource> out = new ArrayList<>();
+        for (PropertySource<?> ps : environment.getPropertySources()) {
+            if (ps instanceof CoordinatorPropertySource c) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        for (CoordinatorPropertySource source : sources()) {
+            CuratorCache cache = CuratorCache.build(client, source.path());
+            AtomicBoolean initialized = new AtomicBoolean();
+            cache.listenable().addListener(CuratorCacheListener.builder()
+                    .forAll((type, oldData, data) -> {
+                        if (initialized.get()) {
+                            schedule(source);
+                        }
+                    })
+                    .forInitialized(() -> {
+                        initialized.set(true);
+                        schedule(source); // catches changes made between loading and watching
+                    })
+                    .build());
+            cache.start();
+            caches.add(cache);
+        }
+    }
+
+    private void schedule(CoordinatorPropertySource source) {
+        AtomicBoolean flag = pending.computeIfAbsent(source.path(), p -> new AtomicBoolean());
+        if (flag.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                flag.set(false);
+                reload(source);
+            });
+        }
+    }
+
+    /** Re-reads one context and applies the difference; returns the changed keys. */
+    public Set<String> reload(CoordinatorPropertySource source) {
+        try {
+            ConfigTree.Snapshot snapshot = ConfigTree.read(client, source.path());
+            Set<String> changed = source.update(snapshot);
+            if (!changed.isEmpty()) {
+                changed = withDependents(changed);
+                List<String> values = valueRefresher == null ? List.of() : valueRefresher.refresh(changed);
+                List<String> beans = rebinder == null ? List.of() : rebinder.rebind(changed);
+                log.info("Configuration " + source.path() + "@" + snapshot.mzxid() + " changed " + changed
+                        + "; re-injected " + values + ", re-bound " + beans);
+                publisher.publishEvent(new CoordinatorConfigChangedEvent(this, source.path(), snapshot.mzxid(), changed));
+            }
+            return changed;
+        } catch (Exception e) {
+            log.warn("Could not reload " + source.path() + ": " + e.getMessage());
+            return Set.of();
+        }
+    }
+
+    /**
+     * Adds the keys whose raw value uses a changed key through a placeholder (transitively): their resolved
+     * value changed too, which matters to @ConfigurationProperties and to listeners.
+     */
+    Set<String> withDependents(Set<String> changed) {
+        Set<String> all = new java.util.TreeSet<>(changed);
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (PropertySource<?> ps : environment.getPropertySources()) {
+            if (ps instanceof org.springframework.core.env.EnumerablePropertySource<?> e) {
+                names.addAll(java.util.Arrays.asList(e.getPropertyNames()));
+            }
+        }
+        for (String name : names) {
+            if (all.contains(name)) {
+                continue;
+            }
+            Object raw = null;
+            for (PropertySource<?> ps : environment.getPropertySources()) {
+                if (ps.containsProperty(name)) {
+                    raw = ps.getProperty(name);
+                    break;
+                }
+            }
+            if (raw != null && raw.toString().contains("${")) {
+                Set<String> deps = PlaceholderKeys.of(raw.toString(), environment);
+                if (deps.stream().anyMatch(changed::contains)) {
+                    all.add(name);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Config sources and versions, for the actuator endpoint (lowest precedence first). */
+    public List<Map<String, Object>> describe() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<CoordinatorPropertySource> list = sources();
+        java.util.Collections.reverse(list);
+        for (CoordinatorPropertySource s : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", s.path());
+            m.put("mzxid", s.version());
+            m.put("origin", s.origin());
+            m.put("keys", new java.util.TreeSet<>(s.values().keySet()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public void destroy() {
+        caches.forEach(CuratorCache::close);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,80 @@
+package io.coordinator.spring.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.core.env.EnumerablePropertySource;
+
+/**
+ * The properties of one configuration context ({@code /config/<name>}), replaced in place when the server
+ * reports a change. {@link #version()} is the largest mzxid among the nodes read.
+ */
+public class CoordinatorPropertySource extends EnumerablePropertySource<Map<String, Object>> {
+    private final String path;
+    private volatile Map<String, Object> values;
+    private volatile long version;
+    private volatile String origin;
+
+    public CoordinatorPropertySource(String path, ConfigTree.Snapshot snapshot, String origin) {
+        super("coordinator:" + path, Collections.emptyMap());
+        this.path = path;
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));
+        this.version = snapshot.mzxid();
+        this.origin = origin;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** Largest mzxid among this context's nodes (0 when the context does not exist). */
+    public long version() {
+        return version;
+    }
+
+    /** "server" or "local copy". */
+    public String origin() {
+        return origin;
+    }
+
+    public Map<String, Object> values() {
+        return values;
+    }
+
+    /** Installs a new snapshot; returns the keys whose value changed, appeared or disappeared. */
+    public synchronized java.util.Set<String> update(ConfigTree.Snapshot snapshot) {
+        Map<String, Object> old = values;
+        Map<String, Object> now = snapshot.values();
+        java.util.Set<String> changed = new java.util.TreeSet<>();
+        for (Map.Entry<String, Object> e : now.entrySet()) {
+            if (!java.util.Objects.equals(old.get(e.getKey()), e.getValue())) {
+                changed.add(e.getKey());
+            }
+        }
+        for (String k : old.keySet()) {
+            if (!now.containsKey(k)) {
+                changed.add(k);
+            }
+        }
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(now));
+        version = snapshot.mzxid();
+        origin = "server";
+        return changed;
+    }
+
+    @Override
+    public Object getProperty(String name) {
+        return values.get(name);
+    }
+
+    @Override
+    public boolean containsProperty(String name) {
+        return values.containsKey(name);
+    }
+
+    @Override
+    public String[] getPropertyNames() {
+        return values.keySet().toArray(new String[0]);
+    }
+}

@@ -1,0 +1,60 @@
+package io.coordinator.spring.discovery;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+
+/**
+ * DiscoveryClient and ReactiveDiscoveryClient over the watch-driven service cache. Runs before Spring Cloud's
+ * simple discovery client so @LoadBalanced clients use it.
+ */
+@AutoConfiguration(after = CoordinatorClientAutoConfiguration.class,
+        beforeName = {"org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",
+                "org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration",
+                "org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration",
+                "org.springframework.cloud.client.discovery.composite.reactive.ReactiveCompositeDiscoveryClientAutoConfiguration"})
+@ConditionalOnClass(DiscoveryClient.class)
+@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnDiscoveryEnabled
+@ConditionalOnProperty(prefix = "coordinator.client.discovery", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class CoordinatorDiscoveryAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties) {
+        return new CoordinatorServiceCache(client, properties.getDiscovery().getRoot());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBlockingDiscoveryEnabled
+    static class Blocking {
+        @Bean
+        @ConditionalOnMissingBean
+        public CoordinatorDiscoveryClient coordinatorDiscoveryClient(CoordinatorServiceCache cache) {
+            return new CoordinatorDiscoveryClient(cache);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "reactor.core.publisher.Flux")
+    @ConditionalOnReactiveDiscoveryEnabled
+    static class Reactive {
+        @Bean
+        @ConditionalOnMissingBean
+        public CoordinatorReactiveDiscoveryClient coordinatorReactiveDiscoveryClient(CoordinatorServiceCache cache) {
+            return new CoordinatorReactiveDiscoveryClient(cache);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.coordinator.spring.leader;
+
+import java.lang.reflect.Method;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+import io.coordinator.spring.lock.DistributedLockInterceptorSupport;
+
+/** Applies {@link LeaderOnly}. */
+public class LeaderOnlyInterceptor implements MethodInterceptor {
+    private final ObjectProvider<Leadership> leadership;
+
+    public LeaderOnlyInterceptor(ObjectProvider<Leadership> leadership) {
+        this.leadership = leadership;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Method method = invocation.getMethod();
+        Object target = invocation.getThis();
+        Method specific = target == null ? method : AopUtils.getMostSpecificMethod(method, target.getClass());
+        LeaderOnly ann = AnnotatedElementUtils.findMergedAnnotation(specific, LeaderOnly.class);
+        if (ann == null) {
+            return invocation.proceed();
+        }
+        if (leadership.getObject().isLeader(ann.value())) {
+            return invocation.proceed();
+        }
+        if (ann.whenNotLeader() == LeaderOnly.WhenNotLeader.THROW) {
+            throw new NotLeaderException("not the leader of '" + ann.value() + "': " + specific);
+        }
+        return DistributedLockInterceptorSupport.skipped(method.getReturnType());
+    }
+}

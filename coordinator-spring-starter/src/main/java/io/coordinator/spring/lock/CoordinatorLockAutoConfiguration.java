@@ -1,0 +1,43 @@
+package io.coordinator.spring.lock;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
+
+/** {@code @DistributedLock} and the {@link DistributedLocks} API. */
+@AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
+@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnProperty(prefix = "coordinator.client.lock", name = "enabled", havingValue = "true", matchIfMissing = true)
+@Import(CoordinatorProxyRegistrar.class)
+public class CoordinatorLockAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public DistributedLocks distributedLocks(CuratorFramework client, CoordinatorClientProperties properties) {
+        return new DistributedLocks(client, properties.getLock().getRoot());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "distributedLockAdvisor")
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    public static Advisor distributedLockAdvisor(ObjectProvider<DistributedLocks> locks) {
+        DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
+                new AnnotationMatchingPointcut(null, DistributedLock.class, true), new DistributedLockInterceptor(locks));
+        advisor.setOrder(0);
+        return advisor;
+    }
+}

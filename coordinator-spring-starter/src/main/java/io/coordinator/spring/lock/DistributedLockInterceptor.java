@@ -1,0 +1,58 @@
+package io.coordinator.spring.lock;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.ExpressionParser;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+
+/** Applies {@link DistributedLock}. */
+public class DistributedLockInterceptor implements MethodInterceptor {
+    private static final ExpressionParser PARSER = new SpelExpressionParser();
+    private static final DefaultParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
+
+    private final ObjectProvider<DistributedLocks> locks;
+
+    public DistributedLockInterceptor(ObjectProvider<DistributedLocks> locks) {
+        this.locks = locks;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Method method = invocation.getMethod();
+        Object target = invocation.getThis();
+        Method specific = target == null ? method : AopUtils.getMostSpecificMethod(method, target.getClass());
+        DistributedLock ann = AnnotatedElementUtils.findMergedAnnotation(specific, DistributedLock.class);
+        if (ann == null) {
+            return invocation.proceed();
+        }
+        MethodBasedEvaluationContext ctx = new MethodBasedEvaluationContext(target, specific, invocation.getArguments(), NAMES);
+        Object keyValue = PARSER.parseExpression(ann.key()).getValue(ctx);
+        if (keyValue == null) {
+            throw new IllegalArgumentException("@DistributedLock key '" + ann.key() + "' evaluated to null on " + specific);
+        }
+        String key = keyValue.toString();
+        Duration wait = Duration.ofMillis(ann.timeUnit().toMillis(ann.waitTime()));
+        DistributedLocks registry = locks.getObject();
+        LockHandle handle = registry.tryAcquire(key, wait);
+        if (handle == null) {
+            if (ann.onTimeout() == DistributedLock.OnTimeout.SKIP) {
+                return DistributedLockInterceptorSupport.skipped(method.getReturnType());
+            }
+            throw new LockNotAcquiredException("lock '" + key + "' not acquired within " + wait + " for " + specific);
+        }
+        try {
+            return invocation.proceed();
+        } finally {
+            registry.release(handle);
+        }
+    }
+}

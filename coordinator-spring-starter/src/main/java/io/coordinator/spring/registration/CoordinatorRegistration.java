@@ -1,0 +1,215 @@
+package io.coordinator.spring.registration;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.data.Stat;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+
+/**
+ * Registers this instance when the application is ready for traffic, as an ephemeral node
+ * {@code /services/<type>/<instance-id>} kept by Curator's {@link PersistentNode} (so it is re-created after a
+ * session expiry), and removes it as soon as the application starts refusing traffic: on the
+ * REFUSING_TRAFFIC readiness event, or at the latest in {@link #stop()}, whose phase runs before the web
+ * server's graceful shutdown. The optional deregister delay is spent there, while the server still accepts.
+ */
+public class CoordinatorRegistration implements SmartLifecycle, GenericApplicationListener, ApplicationEventPublisherAware {
+    /** Stops before {@code WebServerGracefulShutdownLifecycle} (DEFAULT_PHASE - 1024) starts draining. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    private static final Log log = LogFactory.getLog(CoordinatorRegistration.class);
+
+    private final CuratorFramework client;
+    private final CoordinatorClientProperties properties;
+    private final CoordinatorIdentity identity;
+    private final Environment environment;
+    private final AtomicReference<PersistentNode> node = new AtomicReference<>();
+    private volatile boolean running;
+    private volatile boolean delayed;
+    private volatile String host;
+    private volatile int port;
+    private ApplicationEventPublisher publisher;
+
+    public CoordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
+            CoordinatorIdentity identity, Environment environment) {
+        this.client = client;
+        this.properties = properties;
+        this.identity = identity;
+        this.environment = environment;
+    }
+
+    @Override
+    public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Override
+    public boolean supportsEventType(ResolvableType eventType) {
+        Class<?> raw = eventType.getRawClass();
+        return raw != null && (ApplicationReadyEvent.class.isAssignableFrom(raw)
+                || AvailabilityChangeEvent.class.isAssignableFrom(raw));
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationEvent event) {
+        if (event instanceof ApplicationReadyEvent) {
+            if (running) {
+                register();
+            }
+        } else if (event instanceof AvailabilityChangeEvent<?> change
+                && change.getState() == ReadinessState.REFUSING_TRAFFIC) {
+            deregister();
+        }
+    }
+
+    public String path() {
+        return ZKPaths.makePath(properties.getDiscovery().getRoot(), identity.serviceName(), identity.instanceId());
+    }
+
+    /** Creates the node (idempotent). */
+    public synchronized void register() {
+        if (node.get() != null) {
+            return;
+        }
+        CoordinatorClientProperties.Registration r = properties.getRegistration();
+        Integer p = r.getPort() != null ? r.getPort() : environment.getProperty("local.server.port", Integer.class);
+        if (p == null) {
+            log.info("Not registering " + identity + ": no web server port (set coordinator.client.registration.port)");
+            return;
+        }
+        host = StringUtils.hasText(r.getHost()) ? r.getHost() : defaultHost();
+        port = p;
+        Map<String, String> metadata = new LinkedHashMap<>(r.getMetadata());
+        if (StringUtils.hasText(r.getZone())) {
+            metadata.put("zone", r.getZone());
+        }
+        metadata.put("weight", Integer.toString(r.getWeight()));
+        byte[] data = ServiceInstanceJson.write(identity.serviceName(), identity.instanceId(), host, port,
+                r.isSecure(), metadata, System.currentTimeMillis());
+        PersistentNode n = new PersistentNode(client, CreateMode.EPHEMERAL, false, path(), data);
+        n.start();
+        node.set(n);
+        try {
+            if (!n.waitForInitialCreate(properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Registration of " + path() + " not confirmed yet; it will be created when connected");
+            } else {
+                log.info("Registered " + identity + " at " + host + ":" + port + " (" + path() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (publisher != null) {
+            publisher.publishEvent(new CoordinatorRegistrationEvent(this, identity, true));
+            // Spring Cloud's discovery health indicator waits for this one
+            publisher.publishEvent(new org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent<>(this, describe()));
+        }
+    }
+
+    /** Deletes the node (idempotent); publishes a {@link CoordinatorRegistrationEvent} synchronously. */
+    public void deregister() {
+        PersistentNode n;
+        synchronized (this) {
+            n = node.getAndSet(null);
+        }
+        if (n == null) {
+            return;
+        }
+        try {
+            n.close();
+            log.info("Deregistered " + identity + " (" + path() + ")");
+        } catch (Exception e) {
+            log.warn("Deregistration of " + path() + " failed; the node goes with the session", e);
+        }
+        if (publisher != null) {
+            publisher.publishEvent(new CoordinatorRegistrationEvent(this, identity, false));
+        }
+    }
+
+    public boolean isRegistered() {
+        return node.get() != null;
+    }
+
+    /** Status for the actuator endpoint. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("serviceName", identity.serviceName());
+        m.put("instanceId", identity.instanceId());
+        m.put("path", path());
+        m.put("registered", isRegistered());
+        m.put("host", host);
+        m.put("port", port);
+        try {
+            Stat stat = isRegistered() ? client.checkExists().forPath(path()) : null;
+            m.put("nodePresent", stat != null);
+            if (stat != null) {
+                m.put("ephemeralOwner", "0x" + Long.toHexString(stat.getEphemeralOwner()));
+            }
+        } catch (Exception e) {
+            m.put("nodePresent", "unknown: " + e.getMessage());
+        }
+        return m;
+    }
+
+    private String defaultHost() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (Exception e) {
+            return "127.0.0.1";
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        boolean wasRegistered = isRegistered();
+        deregister();
+        running = false;
+        Duration delay = properties.getRegistration().getDeregisterDelay();
+        if ((wasRegistered || !delayed) && !delay.isZero() && !delay.isNegative()) {
+            delayed = true;
+            try {
+                // Callers need time to see the deletion; the web server keeps serving meanwhile.
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

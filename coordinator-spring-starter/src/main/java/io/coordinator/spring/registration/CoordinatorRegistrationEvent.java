@@ -1,0 +1,20 @@
+package io.coordinator.spring.registration;
+
+import org.springframework.context.ApplicationEvent;
+
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+
+/** Published right after this instance was registered or deregistered (synchronously, on the thread that did it). */
+public class CoordinatorRegistrationEvent extends ApplicationEvent {
+    private final CoordinatorIdentity identity;
+    private final boolean registered;
+
+    public CoordinatorRegistrationEvent(Object source, CoordinatorIdentity identity, boolean registered) {
+        super(source);
+        this.identity = identity;
+        this.registered = registered;
+    }
+
+    public CoordinatorIdentity identity() { return identity; }
+    public boolean registered() { return registered; }
+}

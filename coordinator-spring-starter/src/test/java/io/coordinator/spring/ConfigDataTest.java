@@ -1,0 +1,207 @@
+package io.coordinator.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.stereotype.Component;
+
+import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.config.CoordinatorConfigWatcher;
+import io.coordinator.spring.test.CoordinatorServerProcess;
+
+@Timeout(180)
+class ConfigDataTest {
+    static CoordinatorServerProcess server;
+    static CuratorFramework admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = CoordinatorServerProcess.start();
+        admin = CuratorFrameworkFactory.newClient(server.connectString(), new RetryOneTime(200));
+        admin.start();
+        admin.blockUntilConnected();
+        set("/config/application/greeting.prefix", "Hello");
+        set("/config/application/name", "everyone");
+        set("/config/cfg-app/name", "world");
+        set("/config/cfg-app/app.yaml", "shop:\n  discount: 5\n  title: ${greeting.prefix} shop\n");
+        set("/config/cfg-app,dev/name", "dev-world");
+        set("/config/cfg-app/spring/application/admin", "x"); // nested nodes make dotted keys
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static void set(String path, String value) throws Exception {
+        admin.create().orSetData().creatingParentsIfNeeded().forPath(path, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ConfigurationProperties("shop")
+    public static class ShopProperties {
+        private int discount;
+        private String title;
+
+        public int getDiscount() { return discount; }
+        public void setDiscount(int discount) { this.discount = discount; }
+        public String getTitle() { return title; }
+        public void setTitle(String title) { this.title = title; }
+    }
+
+    @Component
+    public static class Greeter {
+        @Value("${name}")
+        String name;
+
+        @Value("#{'${shop.title}'.toUpperCase()}")
+        String loudTitle;
+
+        @Value("${missing.key:${greeting.prefix}}-default")
+        String viaDefault;
+
+        volatile int discount;
+
+        @Value("${shop.discount}")
+        public void setDiscount(int discount) {
+            this.discount = discount;
+        }
+
+        String name() { return name; }
+        String loudTitle() { return loudTitle; }
+        String viaDefault() { return viaDefault; }
+        int discount() { return discount; }
+    }
+
+    public static class Events implements ApplicationListener<CoordinatorConfigChangedEvent> {
+        final List<CoordinatorConfigChangedEvent> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onApplicationEvent(CoordinatorConfigChangedEvent event) {
+            seen.add(event);
+        }
+
+        List<CoordinatorConfigChangedEvent> seen() { return seen; }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @EnableConfigurationProperties(ShopProperties.class)
+    static class App {
+        @Bean
+        Greeter greeter() {
+            return new Greeter();
+        }
+
+        @Bean
+        Events events() {
+            return new Events();
+        }
+    }
+
+    private ConfigurableApplicationContext run(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--spring.application.name=cfg-app",
+                "--coordinator.client.connect-string=" + server.connectString(),
+                "--coordinator.client.registration.enabled=false",
+                "--spring.config.import=coordinator:"));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+    }
+
+    @Test
+    void loadsContextsInOrderAndRefreshesValuesAndPropertiesLive() throws Exception {
+        try (ConfigurableApplicationContext ctx = run("--spring.profiles.active=dev")) {
+            Greeter g = ctx.getBean(Greeter.class);
+            ShopProperties shop = ctx.getBean(ShopProperties.class);
+            assertThat(g.name()).isEqualTo("dev-world"); // app,profile > app > application
+            assertThat(g.loudTitle()).isEqualTo("HELLO SHOP");
+            assertThat(g.viaDefault()).isEqualTo("Hello-default");
+            assertThat(g.discount()).isEqualTo(5);
+            assertThat(shop.getDiscount()).isEqualTo(5);
+            assertThat(ctx.getEnvironment().getProperty("spring.application.admin")).isEqualTo("x");
+            assertThat(ctx.getBean(CoordinatorConfigWatcher.class).describe()).extracting(m -> m.get("path"))
+                    .containsExactly("/config/application", "/config/cfg-app", "/config/cfg-app,dev");
+
+            // a key used only inside another value (shop.title = "${greeting.prefix} shop")
+            set("/config/application/greeting.prefix", "Hi");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(g.loudTitle()).isEqualTo("HI SHOP"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "Hi shop".equals(shop.getTitle()));
+            assertThat(g.viaDefault()).isEqualTo("Hi-default");
+            Events events = ctx.getBean(Events.class);
+            assertThat(events.seen()).anyMatch(e -> e.keys().contains("greeting.prefix"));
+
+            // a whole YAML document rewritten: setter and @ConfigurationProperties follow
+            set("/config/cfg-app/app.yaml", "shop:\n  discount: 12\n  title: ${greeting.prefix} store\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> g.discount() == 12 && shop.getDiscount() == 12);
+            assertThat(shop.getTitle()).isEqualTo("Hi store");
+            assertThat(g.loudTitle()).isEqualTo("HI STORE");
+
+            // the profile context still wins; removing it falls back to the app context
+            admin.delete().forPath("/config/cfg-app,dev/name");
+            await().atMost(Duration.ofSeconds(20)).until(() -> g.name().equals("world"));
+        }
+    }
+
+    @Test
+    void failsFastWhenTheServerIsUnreachableUnlessOptional(@TempDir Path dir) throws Exception {
+        int dead = CoordinatorServerProcess.freePort();
+        List<String> base = List.of("--spring.application.name=cfg-app", "--coordinator.client.connection-timeout=1s",
+                "--coordinator.client.enabled=false");
+        assertThatThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .run(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead)))
+                .hasStackTraceContaining("Coordinator configuration unavailable")
+                .hasStackTraceContaining("127.0.0.1:" + dead);
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .run(concat(base, "--spring.config.import=optional:coordinator:127.0.0.1:" + dead, "--greeting.prefix=p", "--name=local", "--shop.title=t", "--shop.discount=1"))) {
+            assertThat(ctx.getBean(Greeter.class).name()).isEqualTo("local");
+        }
+        // last-known-good copy: written while the server answers, used when it does not
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .run(concat(base, "--spring.config.import=coordinator:" + server.connectString(),
+                        "--coordinator.client.config.local-copy=" + dir))) {
+            assertThat(ctx.getEnvironment().getProperty("name")).isEqualTo("world");
+        }
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .run(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead,
+                        "--coordinator.client.config.local-copy=" + dir))) {
+            assertThat(ctx.getEnvironment().getProperty("name")).isEqualTo("world");
+        }
+        assertThat(Files.list(dir)).isNotEmpty();
+    }
+
+    private static String[] concat(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+}
