@@ -527,6 +527,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             if (p.write && !p.ready() && p.type != OpCode.SYNC) {
                 boolean closeMatches = (txn instanceof Txn.CloseSession) == (p.type == OpCode.CLOSE_SESSION);
                 if (p.xid == record.header().cxid() && closeMatches) {
+                    p.zxid = record.zxid(); // a learner's forwarded write learns its zxid only now
                     p.reply = WriteReplies.of(p.type, p.body, txn, result);
                     drain(st);
                 }
