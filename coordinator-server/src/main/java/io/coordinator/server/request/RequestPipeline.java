@@ -73,7 +73,6 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
     private boolean flushScheduled;
     private long lastPreparedZxid;
-    private long tick;
     private long txnsSinceSnapshot;
 
     private volatile Mode mode = Mode.NOT_SERVING;
@@ -658,7 +657,6 @@ public final class RequestPipeline implements RequestSink, ServerView {
     // ---------------------------------------------------------------- time-driven work
 
     private void tick() {
-        tick++;
         if (mode == Mode.LEARNER) {
             if (!touchedSinceTick.isEmpty()) {
                 leaderLink.touch(List.copyOf(touchedSinceTick));
@@ -669,7 +667,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (mode != Mode.STANDALONE && mode != Mode.LEADER) {
             return; // only the server that decides txns expires sessions
         }
-        for (long id : sessions.expire(tick)) {
+        // Advance the session clock one tick from where it stands, not to this pipeline's tick count: a server
+        // that was a follower never advanced it (only the deciding server does), and serveAsLeader touched every
+        // session relative to it, so jumping to the uptime tick would expire them all at once.
+        for (long id : sessions.expire(sessions.currentTick() + 1)) {
             log.info("Session 0x{} expired", Long.toHexString(id));
             long zxid = lastPreparedZxid + 1;
             Txn txn = preparer.closeSession(id, zxid);
