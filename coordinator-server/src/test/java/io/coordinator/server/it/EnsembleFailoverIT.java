@@ -346,7 +346,12 @@ class EnsembleFailoverIT {
                 th.start();
                 writers.add(th);
             }
-            await("500 acknowledged writes", Duration.ofSeconds(60), () -> acks.get() >= 500);
+            // Run for more than a session timeout before the first kill: a new leader must not judge the sessions
+            // by a clock it never ran as a follower (it once expired every session on its first tick).
+            long upSince = System.nanoTime();
+            await("500 acknowledged writes and two session timeouts of writing", Duration.ofSeconds(90),
+                    () -> acks.get() >= 500 && System.nanoTime() - upSince > TimeUnit.MILLISECONDS.toNanos(
+                            2L * SESSION_TIMEOUT));
 
             // 1. SIGKILL the leader; measure until the first write that started after the kill succeeds
             int firstVictim = leader();
@@ -424,7 +429,7 @@ class EnsembleFailoverIT {
                     + " from zxid 0x%x to 0x%x (purged: %s): %s%n", firstVictim + 1, syncPath(firstVictim),
                     secondVictim + 1, snapPhaseMs, zxidAtSecondKill, leaderZxid[0], purged, syncPath(secondVictim));
             System.out.printf("EnsembleFailoverIT: %d acknowledged writes (%d before the kill), %d failed or"
-                    + " uncertain, %d creates acknowledged, %d uncertain; holder session 0x%x kept%n", acks.get(),
+                    + " uncertain, %d creates acknowledged, %d uncertain; holder session 0x%x%n", acks.get(),
                     acksBeforeKill, failures.get(), ackedCreates.size(), uncertainCreates.size(), holderSession);
 
             // 4. verify every server alone
@@ -486,6 +491,11 @@ class EnsembleFailoverIT {
     private void keepLogs() throws IOException {
         Path keep = Path.of("target", "ensemble-failover-logs");
         Files.createDirectories(keep);
+        try (var old = Files.list(keep)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
         try (var s = Files.list(dir)) {
             for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
                 Files.copy(p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
