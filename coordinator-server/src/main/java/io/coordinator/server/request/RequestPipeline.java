@@ -73,7 +73,6 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
     private boolean flushScheduled;
     private long lastPreparedZxid;
-    private long tick;
     private long txnsSinceSnapshot;
 
     private volatile Mode mode = Mode.NOT_SERVING;
@@ -588,6 +587,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             if (p.write && !p.ready() && p.type != OpCode.SYNC) {
                 boolean closeMatches = (txn instanceof Txn.CloseSession) == (p.type == OpCode.CLOSE_SESSION);
                 if (p.xid == record.header().cxid() && closeMatches) {
+                    p.zxid = record.zxid(); // a learner's forwarded write learns its zxid only now
                     p.reply = WriteReplies.of(p.type, p.body, txn, result);
                     drain(st);
                 }
@@ -719,6 +719,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private void tick() {
         tick++;
+        // Every server keeps the session clock current, so a follower that becomes leader hands out fresh
+        // timeouts from now (serveAsLeader) instead of from tick 0.
         sessions.advanceTo(tick);
         if (mode == Mode.LEARNER) {
             if (!touchedSinceTick.isEmpty()) {

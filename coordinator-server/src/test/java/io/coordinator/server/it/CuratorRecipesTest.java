@@ -205,6 +205,7 @@ abstract class CuratorRecipesTest extends ServerTestBase {
                     .port(8082).build();
             registrar.registerService(one);
             registrar.registerService(two);
+            catchUp(c2.getZookeeperClient().getZooKeeper(), base);
             assertThat(reader.queryForNames()).containsExactly("orders");
             Collection<ServiceInstance<Void>> found = reader.queryForInstances("orders");
             assertThat(found).extracting(ServiceInstance::getPort).containsExactlyInAnyOrder(8081, 8082);
@@ -215,9 +216,11 @@ abstract class CuratorRecipesTest extends ServerTestBase {
             Stat st = c2.checkExists().forPath(base + "/orders/" + one.getId());
             assertThat(st.getEphemeralOwner()).isEqualTo(c1.getZookeeperClient().getZooKeeper().getSessionId());
             registrar.unregisterService(one);
+            catchUp(c2.getZookeeperClient().getZooKeeper(), base);
             assertThat(reader.queryForInstances("orders")).extracting(ServiceInstance::getPort)
                     .containsExactly(8082);
             registrar.close();
+            catchUp(c2.getZookeeperClient().getZooKeeper(), base);
             assertThat(reader.queryForInstances("orders")).isEmpty();
             reader.close();
         }

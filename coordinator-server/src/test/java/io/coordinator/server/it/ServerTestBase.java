@@ -56,6 +56,23 @@ abstract class ServerTestBase {
         return server.connectString();
     }
 
+    /**
+     * Before {@code z} reads a write another session made, possibly through another member of an ensemble:
+     * reads there are sequentially consistent, so {@code sync} first (as a ZooKeeper client must). Nothing
+     * on a single server, where every session reads the one tree.
+     */
+    protected void catchUp(ZooKeeper z, String path) throws Exception {
+        if (!server.isEnsemble()) {
+            return;
+        }
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        z.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+        int rc = done.get(30, TimeUnit.SECONDS);
+        if (rc != 0) {
+            throw org.apache.zookeeper.KeeperException.create(org.apache.zookeeper.KeeperException.Code.get(rc), path);
+        }
+    }
+
     /** A path unique in this JVM run. */
     protected static String unique(String name) {
         return "/" + name + "-" + COUNTER.incrementAndGet();
@@ -66,9 +83,22 @@ abstract class ServerTestBase {
         return zk(SESSION_TIMEOUT, e -> { });
     }
 
+    /**
+     * An official client connected only to {@link #port()}: for tests about that one server's view (its
+     * connections, watches, four-letter words) or that read another session's write made through port().
+     * The same as {@link #zk()} for a single server.
+     */
+    protected ZooKeeper zkHere() throws Exception {
+        return zk("127.0.0.1:" + port(), SESSION_TIMEOUT, e -> { });
+    }
+
     protected ZooKeeper zk(int timeout, Watcher also) throws Exception {
+        return zk(cs(), timeout, also);
+    }
+
+    protected ZooKeeper zk(String connectString, int timeout, Watcher also) throws Exception {
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper z = new ZooKeeper(cs(), timeout, (WatchedEvent e) -> {
+        ZooKeeper z = new ZooKeeper(connectString, timeout, (WatchedEvent e) -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.complete(null);
             }

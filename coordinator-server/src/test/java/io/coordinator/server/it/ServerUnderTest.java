@@ -9,6 +9,19 @@ public interface ServerUnderTest extends AutoCloseable {
 
     int port();
 
+    /** What {@code srvr}'s {@code Mode:} line says on {@link #port()}: "standalone", "leader", "follower". */
+    default String mode() {
+        return "standalone";
+    }
+
+    /**
+     * True when the connect string names several servers: a second session may land on another member,
+     * whose reads are sequentially consistent (they may lag until a {@code sync}).
+     */
+    default boolean isEnsemble() {
+        return false;
+    }
+
     /** Human-readable name for messages: "zookeeper" or "coordinator". */
     String name();
 

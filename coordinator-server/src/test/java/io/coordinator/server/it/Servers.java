@@ -24,7 +24,11 @@ public final class Servers {
     private Servers() {
     }
 
-    public enum Kind { ZOOKEEPER, COORDINATOR }
+    public enum Kind {
+        ZOOKEEPER, COORDINATOR,
+        /** Three Coordinator servers in this JVM forming a ZAB ensemble (see {@link #coordinatorEnsemble}). */
+        COORDINATOR_ENSEMBLE
+    }
 
     /** Container/TTL sweep interval used by {@link #start(Kind, Path, boolean)} with fastReaping. */
     public static final int FAST_REAP_INTERVAL_MS = 500;
@@ -39,7 +43,11 @@ public final class Servers {
      *        {@code coordinator.container-check-interval})
      */
     public static ServerUnderTest start(Kind kind, Path dir, boolean fastReaping) throws Exception {
-        return kind == Kind.ZOOKEEPER ? zooKeeper(dir, fastReaping) : coordinator(dir, fastReaping);
+        return switch (kind) {
+            case ZOOKEEPER -> zooKeeper(dir, fastReaping);
+            case COORDINATOR -> coordinator(dir, fastReaping);
+            case COORDINATOR_ENSEMBLE -> coordinatorEnsemble(dir, fastReaping);
+        };
     }
 
     public static int freePort() throws IOException {
@@ -140,6 +148,161 @@ public final class Servers {
                 ctx.close();
             }
         };
+    }
+
+    /** The secret every in-process ensemble member shares, so a session can move between members. */
+    static final String ENSEMBLE_SECRET = "in-process-ensemble-test-secret";
+
+    /**
+     * Three Coordinator servers in this JVM (one Spring context each, own data dir, random loopback ports)
+     * forming an ensemble; returns once one leads and all three serve. {@link ServerUnderTest#port()} is a
+     * follower's client port (so raw-socket tests exercise forwarding to the leader), the connect string
+     * lists all three.
+     */
+    public static EnsembleUnderTest coordinatorEnsemble(Path dir, boolean fastReaping) throws Exception {
+        Class<?> app = Class.forName(COORDINATOR_APP);
+        int n = 3;
+        int[] client = new int[n];
+        StringBuilder ensemble = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            client[i] = freePort();
+            if (i > 0) {
+                ensemble.append(',');
+            }
+            ensemble.append(i + 1).append("=127.0.0.1:").append(freePort()).append(':').append(freePort())
+                    .append(";127.0.0.1:").append(client[i]);
+        }
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                List<String> args = new ArrayList<>(List.of(
+                        "--coordinator.server-id=" + (i + 1),
+                        "--coordinator.ensemble=" + ensemble,
+                        "--coordinator.session-secret=" + ENSEMBLE_SECRET,
+                        "--coordinator.client-port=" + client[i],
+                        "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
+                        "--coordinator.tick-time=" + TICK_TIME,
+                        "--coordinator.ttl-nodes-enabled=true",
+                        "--coordinator.four-letter-words=*",
+                        "--server.port=0",
+                        "--server.address=127.0.0.1"));
+                if (fastReaping) {
+                    args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
+                }
+                contexts.add(new SpringApplicationBuilder(app).run(args.toArray(new String[0])));
+            }
+            String[] modes = awaitEnsembleServing(client, Duration.ofSeconds(60));
+            int follower = -1;
+            for (int i = 0; i < n; i++) {
+                if (modes[i].equals("follower")) {
+                    follower = i;
+                    break;
+                }
+            }
+            return new EnsembleUnderTest(contexts, client, modes, follower);
+        } catch (Exception | Error e) {
+            contexts.forEach(ConfigurableApplicationContext::close);
+            throw e;
+        }
+    }
+
+    /** Polls {@code srvr} on every port until one says leader and all others follower; returns the modes. */
+    static String[] awaitEnsembleServing(int[] clientPorts, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        String[] modes = new String[clientPorts.length];
+        while (true) {
+            int leaders = 0;
+            int followers = 0;
+            for (int i = 0; i < clientPorts.length; i++) {
+                modes[i] = modeOf(clientPorts[i]);
+                leaders += "leader".equals(modes[i]) ? 1 : 0;
+                followers += "follower".equals(modes[i]) ? 1 : 0;
+            }
+            if (leaders == 1 && leaders + followers == clientPorts.length) {
+                return modes;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ensemble not serving after " + max + ": modes "
+                        + java.util.Arrays.toString(modes));
+            }
+            Thread.sleep(100); // polling observable state (srvr), not waiting for an event
+        }
+    }
+
+    /** The {@code Mode:} line of {@code srvr} on 127.0.0.1:port, or null if it is not serving / not up. */
+    static String modeOf(int port) {
+        try {
+            String s = RawClient.fourLetterWord(port, "srvr");
+            for (String line : s.split("\n")) {
+                if (line.startsWith("Mode: ")) {
+                    return line.substring(6).trim();
+                }
+            }
+        } catch (Exception e) {
+            // not listening yet
+        }
+        return null;
+    }
+
+    /** An in-process ensemble; closing it closes every member. */
+    public static final class EnsembleUnderTest implements ServerUnderTest {
+        private final List<ConfigurableApplicationContext> contexts;
+        private final int[] clientPorts;
+        private final String[] modesAtStart;
+        private final int chosen;
+
+        EnsembleUnderTest(List<ConfigurableApplicationContext> contexts, int[] clientPorts, String[] modesAtStart,
+                          int chosen) {
+            this.contexts = contexts;
+            this.clientPorts = clientPorts;
+            this.modesAtStart = modesAtStart;
+            this.chosen = chosen;
+        }
+
+        /** A follower's client port: tests that talk to "the server" over a raw socket use this member. */
+        @Override
+        public int port() {
+            return clientPorts[chosen];
+        }
+
+        @Override
+        public String connectString() {
+            StringBuilder sb = new StringBuilder();
+            for (int p : clientPorts) {
+                sb.append(sb.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public String name() {
+            return "coordinator-ensemble";
+        }
+
+        @Override
+        public String mode() {
+            return modesAtStart[chosen];
+        }
+
+        @Override
+        public boolean isEnsemble() {
+            return true;
+        }
+
+        public int[] clientPorts() {
+            return clientPorts.clone();
+        }
+
+        @Override
+        public void close() {
+            for (ConfigurableApplicationContext c : contexts) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    // close the others anyway
+                }
+            }
+        }
     }
 
     static void awaitListening(int port, Duration max) throws Exception {

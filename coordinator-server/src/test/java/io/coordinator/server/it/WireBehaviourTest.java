@@ -70,6 +70,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 assertThat(re).isNotNull();
                 assertThat(re.getState()).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
                 assertThat(z.getSessionId()).isEqualTo(sid);
+                catchUp(other, p);
                 Stat eph = other.exists(p + "/eph", false);
                 assertThat(eph).isNotNull();
                 assertThat(eph.getEphemeralOwner()).isEqualTo(sid);
@@ -159,6 +160,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
             assertThat(dying.negotiatedTimeout).isEqualTo(4000);
             assertThat(header(dying.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
                     .getErr()).isZero();
+            catchUp(watcher, p);
             assertThat(watcher.exists(p + "/e", deleted::complete)).isNotNull();
             watcher.getChildren(p, children::complete);
             long sid = dying.sessionId;
@@ -190,6 +192,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
             try {
                 assertThat(states.poll(30, TimeUnit.SECONDS)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
                 z.create(p + "/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                catchUp(other, p);
                 assertThat(other.exists(p + "/e", deleted::complete)).isNotNull();
                 proxy.refuse(true);
                 proxy.cutAll();
@@ -367,12 +370,33 @@ abstract class WireBehaviourTest extends ServerTestBase {
     }
 
     @Test
+    void writeRepliesCarryTheZxidOfTheirTxn() throws Exception {
+        String p = unique("write-zxid");
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+            RawClient.Exchange created = c.call(15, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0));
+            ReplyHeader ch = header(created);
+            assertThat(ch.getErr()).isZero();
+            Stat cst = RawClient.deserialize(new org.apache.zookeeper.proto.Create2Response(), created.reply(), 16)
+                    .getStat();
+            assertThat(ch.getZxid()).isGreaterThan(0).isEqualTo(cst.getCzxid());
+            RawClient.Exchange set = c.call(5, new SetDataRequest(p, "x".getBytes(), -1));
+            ReplyHeader sh = header(set);
+            assertThat(sh.getErr()).isZero();
+            Stat sst = RawClient.deserialize(new org.apache.zookeeper.proto.SetDataResponse(), set.reply(), 16)
+                    .getStat();
+            assertThat(sh.getZxid()).isGreaterThan(ch.getZxid()).isEqualTo(sst.getMzxid());
+            assertThat(c.lastZxidSeen).isEqualTo(sh.getZxid());
+        }
+    }
+
+    @Test
     void closeSessionRepliesThenClosesAndDeletesEphemerals() throws Exception {
         String p = unique("close");
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT); ZooKeeper z = zk()) {
             assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
                     .isZero();
             CompletableFuture<WatchedEvent> gone = new CompletableFuture<>();
+            catchUp(z, p);
             assertThat(z.exists(p, gone::complete)).isNotNull();
             ReplyHeader h = header(c.call(-11, null));
             assertThat(h.getErr()).isZero();
@@ -401,10 +425,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
     }
 
     @Test
-    void srvrReportsStandaloneMode() throws Exception {
+    void srvrReportsItsMode() throws Exception {
         String s = fourLetter("srvr");
         assertThat(s).startsWith("Zookeeper version: ");
-        assertThat(s).contains("\nMode: standalone\n");
+        assertThat(s).contains("\nMode: " + server.mode() + "\n");
         assertThat(s).containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n");
         assertThat(s).containsPattern("\nReceived: \\d+\n");
         assertThat(s).containsPattern("\nSent: \\d+\n");
@@ -416,17 +440,17 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     @Test
     void srvrWithTrailingNewlineLikeEcho() throws Exception {
-        assertThat(fourLetter("srvr\n")).contains("Mode: standalone");
+        assertThat(fourLetter("srvr\n")).contains("Mode: " + server.mode());
     }
 
     @Test
     void statListsClients() throws Exception {
-        try (ZooKeeper z = zk()) {
+        try (ZooKeeper z = zkHere()) {
             String s = fourLetter("stat");
             assertThat(s).startsWith("Zookeeper version: ");
             assertThat(s).contains("Clients:\n");
             assertThat(s).contains(" /127.0.0.1:");
-            assertThat(s).contains("Mode: standalone");
+            assertThat(s).contains("Mode: " + server.mode());
         }
     }
 
@@ -440,7 +464,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
             "zk_uptime"}) {
             assertThat(s).containsPattern("(^|\n)" + key + "\t[^\n]+\n");
         }
-        assertThat(s).contains("zk_server_state\tstandalone\n");
+        assertThat(s).contains("zk_server_state\t" + server.mode() + "\n");
         for (String line : s.split("\n")) {
             assertThat(line).matches("zk_[^\t]+\t.*");
         }
@@ -468,7 +492,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void wchsSummarisesWatches() throws Exception {
         String p = unique("wchs");
-        try (ZooKeeper z = zk()) {
+        try (ZooKeeper z = zkHere()) {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             z.getData(p, true, null);
             String s = fourLetter("wchs");
@@ -479,7 +503,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     @Test
     void consListsEachConnection() throws Exception {
-        try (ZooKeeper z = zk()) {
+        try (ZooKeeper z = zkHere()) {
             z.exists("/", false);
             String s = fourLetter("cons");
             String sid = "0x" + Long.toHexString(z.getSessionId());
@@ -495,7 +519,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void wchcAndWchpListWatchesBySessionAndByPath() throws Exception {
         String p = unique("wchx");
-        try (ZooKeeper z = zk()) {
+        try (ZooKeeper z = zkHere()) {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             z.getData(p, true, null);
             String sid = "0x" + Long.toHexString(z.getSessionId());
@@ -507,7 +531,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void dumpListsSessionsAndEphemerals() throws Exception {
         String p = unique("dump");
-        try (ZooKeeper z = zk()) {
+        try (ZooKeeper z = zkHere()) {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             String sid = "0x" + Long.toHexString(z.getSessionId());
             String s = fourLetter("dump");
@@ -546,6 +570,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
             assertThat(c.closedByPeer()).isTrue();
         }
         try (ZooKeeper z = zk()) {
+            catchUp(z, p);
             assertThat(z.exists(p, false).getVersion()).isZero();
         }
     }
