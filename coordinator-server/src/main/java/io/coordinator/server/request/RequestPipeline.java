@@ -73,6 +73,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
     private boolean flushScheduled;
     private long lastPreparedZxid;
+    private long tick;
     private long txnsSinceSnapshot;
 
     private volatile Mode mode = Mode.NOT_SERVING;
