@@ -344,6 +344,12 @@ public final class ZabNode {
         return out;
     }
 
+    /** Whether our history provably contains the point {@code zxid}: the empty prefix, our applied state, or a
+     * record we hold (same zxid means same txn and same history before it). */
+    private boolean hasPoint(long zxid) {
+        return zxid == 0 || zxid == appliedZxid || hasRecord(zxid);
+    }
+
     private boolean hasRecord(long zxid) {
         if (zxid <= 0 || zxid > lastZxid) {
             return false;
@@ -656,7 +662,7 @@ public final class ZabNode {
             newLearnerSession(); // not a point our histories can share: start over
             return;
         }
-        if (!diff && zxid > 0 && !hasRecord(zxid) && zxid != appliedZxid) {
+        if (!diff && !hasPoint(zxid)) {
             newLearnerSession();
             return;
         }
@@ -670,7 +676,8 @@ public final class ZabNode {
             newLearnerSession(); // never move the applied state back
             return;
         }
-        if (!hasRecord(z)) {
+        if (!hasPoint(z)) {
+            // our log does not reach the snapshot's zxid, so it holds no committed txn after it: reset it
             if (lastZxid > z) {
                 truncate(z);
             }
@@ -1008,10 +1015,7 @@ public final class ZabNode {
     private void sendUpToDate(LearnerHandle h) {
         h.send(new Commit(h.session, ld.epoch, ++h.seq, Math.min(committedZxid, h.sentUpTo)));
         if (h.observer && committedZxid > h.sentUpTo) {
-            for (TxnRecord r : readRange(h.sentUpTo, committedZxid)) {
-                h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
-            }
-            h.sentUpTo = committedZxid;
+            informObserver(h, committedZxid);
         }
         h.send(new UpToDate(h.session, ld.epoch, ++h.seq));
     }
@@ -1048,13 +1052,24 @@ public final class ZabNode {
                     h.send(new Commit(h.session, ld.epoch, ++h.seq, Math.min(c, h.sentUpTo)));
                 }
                 if (c > h.sentUpTo) {
-                    for (TxnRecord r : readRange(h.sentUpTo, c)) {
-                        h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
-                    }
-                    h.sentUpTo = c;
+                    informObserver(h, c);
                 }
             }
         }
+    }
+
+    /** Sends an observer the committed txns after what it was sent, through {@code upTo}. */
+    private void informObserver(LearnerHandle h, long upTo) {
+        long from = h.sentUpTo;
+        if (!hasRecord(from) && from < state.appliedZxid()) {
+            // the log no longer reaches back to where this observer is: send it a snapshot first
+            from = state.appliedZxid();
+            h.send(new Snap(h.session, ld.epoch, ++h.seq, from, state.snapshot()));
+        }
+        for (TxnRecord r : readRange(from, upTo)) {
+            h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
+        }
+        h.sentUpTo = upTo;
     }
 
     private List<TxnRecord> readRange(long after, long upTo) {

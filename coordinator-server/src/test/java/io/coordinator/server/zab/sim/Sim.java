@@ -41,7 +41,7 @@ import java.util.TreeMap;
  */
 public final class Sim {
     static final int TICK = 100; // time units per tick
-    static final int CHAOS_TICKS = 40;
+    static final int CHAOS_TICKS = Integer.getInteger("zab.sim.chaosTicks", 150);
     static final int HEAL_TICKS = 120;
 
     final long seed;
