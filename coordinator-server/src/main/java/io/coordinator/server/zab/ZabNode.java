@@ -498,6 +498,7 @@ public final class ZabNode {
         long leaderSeq; // highest seq the leader says it sent
         long missingSince = -1;
         long lastHeard = now;
+        final long since = now;
         boolean streamStarted;
         long common = -1; // highest zxid known to match the leader's history in this session
         long leaderCommit;
@@ -513,6 +514,7 @@ public final class ZabNode {
 
     private void newLearnerSession() {
         long heard = ls == null ? now : ls.lastHeard;
+        serving = false; // until this session's UPTODATE
         ls = new LearnerState();
         ls.lastHeard = heard;
         sendInfo();
@@ -526,7 +528,7 @@ public final class ZabNode {
     }
 
     private void learnerTick() {
-        if (!serving && now - roleSince > config.initLimitTicks()) {
+        if (!serving && now - ls.since > config.initLimitTicks()) {
             becomeLooking();
             return;
         }
@@ -538,6 +540,8 @@ public final class ZabNode {
             sendInfo();
         } else if (!ls.streamStarted) {
             send(leaderId, new AckEpoch(ls.session, ls.epoch, epochs.currentEpoch(), durableZxid));
+        } else if (ls.newLeaderAcked && ls.phase != LPhase.BROADCAST) {
+            send(leaderId, new AckNewLeader(ls.session, ls.epoch, ls.newLeaderZxid)); // it may have been lost
         }
         boolean missing = !ls.buffer.isEmpty() || ls.leaderSeq >= ls.nextSeq;
         if (!missing) {

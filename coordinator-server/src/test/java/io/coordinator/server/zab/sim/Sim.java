@@ -62,6 +62,7 @@ public final class Sim {
     double dropP;
     double dupP;
     int maxDelay = 20;
+    int fsyncMax = 20; // per seed: fast, slow or very slow disks
     final boolean[][] blocked;
     boolean chaos = true;
     boolean writes = true;
@@ -158,6 +159,7 @@ public final class Sim {
                 long offset = rnd.nextInt(TICK);
                 at(offset, () -> tickLoop(id));
             }
+            fsyncMax = new int[] {20, 150, 600}[rnd.nextInt(3)];
             dropP = rnd.nextDouble() * 0.1;
             dupP = rnd.nextDouble() * 0.05;
             at(rnd.nextInt(50), this::writeLoop);
@@ -492,7 +494,7 @@ public final class Sim {
     private void scheduleFsync(SimServer s) {
         s.fsyncScheduled = true;
         int inc = s.incarnation;
-        at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 200 : 20), () -> {
+        at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? fsyncMax * 5 : fsyncMax), () -> {
             if (!s.up || s.incarnation != inc) {
                 return;
             }
@@ -694,7 +696,7 @@ public final class Sim {
             return;
         }
         trace.addLast("t=" + time + " " + s);
-        if (trace.size() > 400) {
+        if (trace.size() > Integer.getInteger("zab.sim.traceSize", 400)) {
             trace.removeFirst();
         }
     }
