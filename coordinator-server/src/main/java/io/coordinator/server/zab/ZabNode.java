@@ -65,6 +65,7 @@ public final class ZabNode {
     }
 
     private long logicalClock;
+    private long decideAt = -1;
     private Vote proposal;
     private final Map<Integer, Vote> recvSet = new HashMap<>();
     private final Map<Integer, Notification> outOfElection = new HashMap<>();
@@ -152,7 +153,7 @@ public final class ZabNode {
         checkNotOutstanding();
         now++;
         switch (role) {
-            case LOOKING -> broadcastNotification();
+            case LOOKING -> lookingTick();
             case LEADING -> leaderTick();
             case FOLLOWING, OBSERVING -> learnerTick();
         }
@@ -373,6 +374,7 @@ public final class ZabNode {
     private void becomeLooking() {
         changeRole(Role.LOOKING, -1);
         logicalClock++;
+        decideAt = -1;
         recvSet.clear();
         outOfElection.clear();
         proposal = initialVote();
@@ -397,6 +399,36 @@ public final class ZabNode {
             return a.zxid > b.zxid;
         }
         return a.leader > b.leader;
+    }
+
+    private int agreeing() {
+        int agree = 0;
+        for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
+            if (config.isVoter(e.getKey()) && e.getValue().equals(proposal)) {
+                agree++;
+            }
+        }
+        return agree;
+    }
+
+    private void decide() {
+        decideAt = -1;
+        if (proposal.leader == myId) {
+            becomeLeader();
+        } else {
+            becomeLearner(proposal.leader);
+        }
+    }
+
+    private void lookingTick() {
+        if (decideAt >= 0 && now >= decideAt) {
+            if (agreeing() >= config.quorum()) {
+                decide();
+                return;
+            }
+            decideAt = -1;
+        }
+        broadcastNotification();
     }
 
     private Notification myNotification() {
@@ -445,18 +477,15 @@ public final class ZabNode {
             }
             recvSet.put(from, v);
             recvSet.put(myId, proposal);
-            int agree = 0;
-            for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
-                if (config.isVoter(e.getKey()) && e.getValue().equals(proposal)) {
-                    agree++;
+            int agree = agreeing();
+            if (agree >= config.voterCount()) {
+                decide(); // unanimous: nothing better can come
+            } else if (agree >= config.quorum()) {
+                if (decideAt < 0) {
+                    decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive
                 }
-            }
-            if (agree >= config.quorum()) {
-                if (proposal.leader == myId) {
-                    becomeLeader();
-                } else {
-                    becomeLearner(proposal.leader);
-                }
+            } else {
+                decideAt = -1;
             }
             return;
         }
