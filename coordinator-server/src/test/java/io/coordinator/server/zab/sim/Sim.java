@@ -401,6 +401,9 @@ public final class Sim {
                 s.disk.epochs = e;
             }
             boolean shrank = false;
+            if (midReadyCrash(s, "after persisting epochs")) {
+                return;
+            }
             if (r.truncateAfter() >= 0) {
                 if (r.truncateAfter() < s.lastApplied) {
                     fail("server " + s.id + " truncates below its applied zxid");
@@ -433,18 +436,30 @@ public final class Sim {
                     trace("install snapshot " + s.id + " at " + Zxids.hex(z));
                 }
             }
+            if (midReadyCrash(s, "after truncate/snapshot")) {
+                return;
+            }
             for (Outgoing o : r.messages()) {
                 checkDurableClaim(s, o.message());
                 send(s.id, o.to(), o.message());
+                if (midReadyCrash(s, "while sending")) {
+                    return;
+                }
             }
             for (TxnRecord rec : r.toAppend()) {
                 s.disk.append(rec);
+                if (midReadyCrash(s, "while appending")) {
+                    return;
+                }
             }
             if (!r.toAppend().isEmpty() && !s.fsyncScheduled) {
                 scheduleFsync(s);
             }
             for (TxnRecord rec : r.toApply()) {
                 apply(s, rec);
+                if (midReadyCrash(s, "while applying")) {
+                    return;
+                }
             }
             node.advance(r);
             if (shrank) {
@@ -489,6 +504,23 @@ public final class Sim {
             fail("server " + s.id + " sends " + brief(m) + " claiming " + Zxids.hex(claimed)
                     + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
         }
+    }
+
+    /** Sometimes crash a node in the middle of doing a Ready: every prefix of the driver's work must be safe. */
+    private boolean midReadyCrash(SimServer s, String stage) {
+        if (!chaos || rnd.nextInt(3000) != 0) {
+            return false;
+        }
+        if (tracing) {
+            trace("crash " + s.id + " " + stage);
+        }
+        crash(s);
+        at(rnd.nextInt(TICK * 10), () -> {
+            if (chaos && !s.up) {
+                start(s);
+            }
+        });
+        return true;
     }
 
     private void scheduleFsync(SimServer s) {
