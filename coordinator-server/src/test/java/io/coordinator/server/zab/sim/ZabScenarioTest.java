@@ -334,4 +334,44 @@ class ZabScenarioTest {
                 && p.record().zxid() == z));
         assertTrue(c.node(4).tree.getNode("/o") != null);
     }
+
+    @Test
+    @DisplayName("ZOOKEEPER-3642 for the leader: a new leader with an unsynced log tail counts its own NEWLEADER "
+            + "ack (and writes currentEpoch) only once that tail is fsynced")
+    void leaderSelfAckOnlyWhenDurable() {
+        ScriptedCluster c = new ScriptedCluster(3, 0).startAll();
+        int l = c.awaitLeader();
+        c.write(l, "/pre");
+        c.awaitConverged();
+        int f = Math.min(other(l, 0), other(l, other(l, 0)));
+        int g = Math.max(other(l, 0), other(l, other(l, 0))); // wins ties on (epoch, zxid)
+        c.isolate(f);
+        c.node(g).autoFsync = false;
+        long t2 = 0;
+        for (int i = 0; i < 2; i++) {
+            t2 = c.write(l, "/t" + i); // g appends them but its fsync does not complete
+        }
+        c.deliver();
+        assertTrue(c.node(g).zab.lastZxid() == t2 && c.node(g).durableZxid() < t2);
+        c.crash(l);
+        c.heal();
+        for (int t = 0; t < 30 && c.node(g).zab.role() != Role.LEADING; t++) {
+            c.tick();
+            c.deliver();
+        }
+        assertEquals(Role.LEADING, c.node(g).zab.role());
+        long epochBefore = c.node(g).disk.epochs.currentEpoch();
+        c.deliver();
+        assertTrue(c.node(f).zab.lastZxid() == t2, "the follower got the leader's whole history");
+        assertFalse(c.node(g).zab.isServing(), "the leader's own copy of its history is not durable yet");
+        assertEquals(epochBefore, c.node(g).disk.epochs.currentEpoch(), "so its currentEpoch is not written");
+        assertFalse(c.committed.containsKey(t2));
+        c.fsync(g);
+        c.deliver();
+        assertTrue(c.node(g).zab.isServing());
+        assertTrue(c.node(g).disk.epochs.currentEpoch() > epochBefore);
+        c.node(g).autoFsync = true;
+        c.awaitConverged();
+        assertTrue(c.committed.containsKey(t2), "the old epoch's tail is committed by the new leader");
+    }
 }
