@@ -78,6 +78,11 @@ public final class Sim {
     final Stats stats = new Stats();
 
     static final class Stats {
+        long diffs;
+        long truncMessages;
+        long snapMessages;
+        long leaderships;
+        long epochRefused;
         long crashes;
         long elections;
         long snaps;
@@ -138,8 +143,11 @@ public final class Sim {
         configs = new ZabConfig[n + 1];
         servers = new SimServer[n + 1];
         blocked = new boolean[n + 1][n + 1];
+        // timeouts vary per seed, down to tight ones where timeouts race the protocol
+        int syncLimit = 2 + rnd.nextInt(4);
+        int initLimit = syncLimit + rnd.nextInt(8);
         for (int i = 1; i <= n; i++) {
-            configs[i] = new ZabConfig(i, peers, 10, 5);
+            configs[i] = new ZabConfig(i, peers, initLimit, syncLimit);
             servers[i] = new SimServer(i);
         }
     }
@@ -473,6 +481,9 @@ public final class Sim {
         if (s.up && node.role() == Role.LEADING && node.isServing()) {
             long epoch = node.epochs().currentEpoch();
             Integer prev = servingLeaderOfEpoch.putIfAbsent(epoch, s.id);
+            if (prev == null) {
+                stats.leaderships++;
+            }
             if (prev != null && prev != s.id) {
                 fail("two serving leaders in epoch " + epoch + ": " + prev + " and " + s.id);
             }
@@ -561,6 +572,15 @@ public final class Sim {
         }
         ZabMessage m = ZabCodec.decode(frame);
         messagesDelivered++;
+        if (m instanceof ZabMessage.Diff) {
+            stats.diffs++;
+        } else if (m instanceof ZabMessage.Trunc) {
+            stats.truncMessages++;
+        } else if (m instanceof ZabMessage.Snap) {
+            stats.snapMessages++;
+        } else if (m instanceof ZabMessage.EpochRefused) {
+            stats.epochRefused++;
+        }
         if (tracing && !(m instanceof ZabMessage.Ping)) {
             trace(from + "->" + to + " " + brief(m));
         }
