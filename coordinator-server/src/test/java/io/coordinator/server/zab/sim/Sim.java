@@ -397,6 +397,12 @@ public final class Sim {
                 if (e.acceptedEpoch() < e.currentEpoch()) {
                     fail("server " + s.id + " persists acceptedEpoch < currentEpoch: " + e);
                 }
+                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() == Role.LEADING
+                        && node.lastZxid() > 0 && !s.disk.holdsDurably(node.lastZxid())) {
+                    // a new leader has not proposed yet: its whole history must be durable before its epoch is
+                    fail("leader " + s.id + " writes currentEpoch " + e.currentEpoch() + " before its history up to "
+                            + Zxids.hex(node.lastZxid()) + " is durable");
+                }
                 if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
                     // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
                     // NEWLEADER, whose synced history must be durable (checked on the message below)
@@ -508,6 +514,10 @@ public final class Sim {
             }
         } else if (m instanceof ZabMessage.FollowerInfo f) {
             claimed = f.lastZxid();
+        } else if (m instanceof ZabMessage.ObserverInfo f) {
+            claimed = f.lastZxid();
+        } else if (m instanceof ZabMessage.Notification v && v.state() == Role.LOOKING && v.leader() == s.id) {
+            claimed = v.zxid(); // a vote for oneself advertises one's own log: only what is durable
         } else if (m instanceof ZabMessage.Ping p && p.seq() == 0) {
             claimed = p.zxid();
         }
