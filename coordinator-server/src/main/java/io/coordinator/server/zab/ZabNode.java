@@ -42,6 +42,7 @@ public final class ZabNode {
     private Epochs epochs;
     private long lastZxid;
     private long durableZxid;
+    private final java.util.TreeSet<Long> unsynced = new java.util.TreeSet<>(); // appended, not yet fsynced
     private long committedZxid;
     private long appliedZxid;
     private long now;
@@ -183,6 +184,18 @@ public final class ZabNode {
         }
     }
 
+    /**
+     * The connection to a peer broke. A learner whose leader is gone looks for a new one at once, as a
+     * ZooKeeper follower does when its socket to the leader breaks, instead of waiting syncLimit ticks.
+     * Safe whatever the cause: a false alarm only costs an election.
+     */
+    public void peerDisconnected(int peerId) {
+        checkNotOutstanding();
+        if ((role == Role.FOLLOWING || role == Role.OBSERVING) && peerId == leaderId) {
+            becomeLooking();
+        }
+    }
+
     /** Leader that is serving only: assigns the next zxid, appends and broadcasts the proposal. */
     public long propose(long clientId, int cxid, long time, Txn txn) {
         checkNotOutstanding();
@@ -206,14 +219,19 @@ public final class ZabNode {
         return zxid;
     }
 
-    /** Every appended record with zxid <= {@code zxid} is fsynced. */
+    /**
+     * Every appended record with zxid <= {@code zxid} is fsynced. {@code zxid} should be one of the appended
+     * records (e.g. the last of an fsynced batch): a report for a record that was cut since (an fsync that began
+     * before a truncation or snapshot install) is ignored, so it can never make newer, different records count
+     * as durable.
+     */
     public void persisted(long zxid) {
         checkNotOutstanding();
-        long d = Math.min(zxid, lastZxid);
-        if (d <= durableZxid) {
+        if (zxid <= durableZxid || !unsynced.contains(zxid)) {
             return;
         }
-        durableZxid = d;
+        unsynced.headSet(zxid, true).clear();
+        durableZxid = zxid;
         if (role == Role.LEADING) {
             maybeSelfNewLeader();
             maybeCommit();
@@ -291,6 +309,7 @@ public final class ZabNode {
             throw new IllegalStateException("append of " + Zxids.hex(r.zxid()) + " after " + Zxids.hex(lastZxid));
         }
         pendAppend.add(r);
+        unsynced.add(r.zxid());
         lastZxid = r.zxid();
     }
 
@@ -305,11 +324,17 @@ public final class ZabNode {
         }
         pendAppend.removeIf(r -> r.zxid() > zxid);
         long logLast = pendTruncate >= 0 ? Math.min(pendTruncate, log.lastZxid()) : log.lastZxid();
-        if (zxid < logLast) {
-            pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
-        }
         lastZxid = zxid;
-        durableZxid = Math.min(durableZxid, zxid);
+        unsynced.tailSet(zxid, false).clear();
+        if (zxid < logLast) {
+            // the driver cuts the log and fsyncs what survives (all of it already written: pending appends are
+            // newer than what the log holds, so they were all dropped above)
+            pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
+            durableZxid = zxid;
+            unsynced.clear();
+        } else {
+            durableZxid = Math.min(durableZxid, zxid);
+        }
     }
 
     /** Records with zxid > {@code after}, at most {@code max}, as the log will be once the pending Ready is done. */
@@ -718,6 +743,7 @@ public final class ZabNode {
         }
         pendSnapshot = new SnapshotToInstall(z, s.snapshot());
         durableZxid = Math.max(durableZxid, z);
+        unsynced.headSet(z, true).clear();
         appliedZxid = z;
         committedZxid = Math.max(committedZxid, z);
         ls.common = z;

@@ -11,12 +11,13 @@
  * <ol>
  *   <li>Single-threaded: after {@code ready()} do the IO, then {@code advance(ready)} before any other input.</li>
  *   <li>Per Ready, in order: persist {@code epochsToPersist} atomically and fsynced → truncate the log after
- *       {@code truncateAfter} (durable when done) → install {@code snapshot} durably (replace the state machine;
+ *       {@code truncateAfter} (when done, the cut and every surviving record are durable) → install {@code snapshot} durably (replace the state machine;
  *       if the log ends before its zxid, continue the log from it: {@code TxnLog.advanceTo}) → send
  *       {@code messages} → append {@code toAppend} (buffered; fsync later, group commit) → apply {@code toApply}
  *       → {@code advance}.</li>
  *   <li>Call {@code persisted(z)} when every appended record with zxid {@code <= z} is fsynced; never for an fsync
- *       that began before a truncation or snapshot install of the same log.</li>
+ *       that began before a truncation or snapshot install of the same log (the core ignores a report for a record
+ *       it no longer has, so the per-batch "last zxid of the batch" style is safe).</li>
  *   <li>The {@link io.coordinator.server.zab.ZabLog} reflects appends once done (durable or not) and holds every
  *       record after the newest durable snapshot; purge only what a durable snapshot covers.</li>
  *   <li>On start: the log as recovered (all of it durable), the durable epochs, and the state machine from the

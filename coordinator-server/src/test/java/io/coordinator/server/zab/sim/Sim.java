@@ -547,13 +547,17 @@ public final class Sim {
     private void scheduleFsync(SimServer s) {
         s.fsyncScheduled = true;
         int inc = s.incarnation;
+        // like a group-commit driver: the fsync covers what was written when it began, and reports the zxid of
+        // the last record written then (which a truncation in the meantime may have cut: the core ignores that)
+        long writtenBy = s.disk.appendCounter;
+        long reportZxid = s.disk.lastZxid();
         at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? fsyncMax * 5 : fsyncMax), () -> {
             if (!s.up || s.incarnation != inc) {
                 return;
             }
             s.fsyncScheduled = false;
-            s.disk.fsyncAll();
-            s.node.persisted(s.disk.durableZxid());
+            s.disk.fsyncWrittenBy(writtenBy);
+            s.node.persisted(reportZxid);
             drain(s);
             if (s.disk.durableCount < s.disk.log.size() && !s.fsyncScheduled) {
                 scheduleFsync(s);
@@ -743,7 +747,9 @@ public final class Sim {
                         .append(s.node.isServing()).append(" epochs=").append(s.node.epochs()).append(" last=")
                         .append(Zxids.hex(s.node.lastZxid())).append(" durable=")
                         .append(Zxids.hex(s.node.durableZxid())).append(" committed=")
-                        .append(Zxids.hex(s.node.committedZxid())).append(" applied=").append(Zxids.hex(s.applied));
+                        .append(Zxids.hex(s.node.committedZxid())).append(" applied=").append(Zxids.hex(s.applied))
+                        .append(" disk=(durable ").append(Zxids.hex(s.disk.durableZxid())).append(", last ")
+                        .append(Zxids.hex(s.disk.lastZxid())).append(s.fsyncScheduled ? ", fsync pending)" : ")");
             }
         }
         return b.toString();
