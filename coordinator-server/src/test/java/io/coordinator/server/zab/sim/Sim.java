@@ -284,6 +284,13 @@ public final class Sim {
             if (tracing) {
                 trace("partition " + Arrays.toString(side) + (oneWay ? " one-way" : ""));
             }
+            for (int a = 1; a <= n; a++) {
+                for (int b = 1; b <= n; b++) {
+                    if (blocked[a][b] && rnd.nextBoolean()) {
+                        notifyDisconnected(b, a);
+                    }
+                }
+            }
             at(rnd.nextInt(TICK * 20), () -> {
                 for (boolean[] row : blocked) {
                     Arrays.fill(row, false);
@@ -314,6 +321,8 @@ public final class Sim {
                     break;
                 }
             }
+        } else if (what < 83) {
+            notifyDisconnected(id, 1 + rnd.nextInt(n)); // a false alarm
         } else if (what < 90) {
             if (s.up && s.tree != null && s.applied > s.disk.snapshotZxid) {
                 takeSnapshot(s);
@@ -370,6 +379,11 @@ public final class Sim {
         stats.crashes++;
         if (tracing) {
             trace("crash " + s.id + " durable log to " + Zxids.hex(s.disk.lastZxid()));
+        }
+        for (int i = 1; i <= n; i++) {
+            if (i != s.id && rnd.nextInt(10) < 7) {
+                notifyDisconnected(i, s.id); // its peers' connections to it break (most of the time)
+            }
         }
         checkCommittedDurable();
     }
@@ -525,6 +539,18 @@ public final class Sim {
             fail("server " + s.id + " sends " + brief(m) + " claiming " + Zxids.hex(claimed)
                     + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
         }
+    }
+
+    /** Tells server {@code at} (soon) that its connection to {@code peer} broke. */
+    private void notifyDisconnected(int at, int peer) {
+        SimServer s = servers[at];
+        int inc = s.incarnation;
+        at(1 + rnd.nextInt(50), () -> {
+            if (s.up && s.incarnation == inc && at != peer) {
+                s.node.peerDisconnected(peer);
+                drain(s);
+            }
+        });
     }
 
     /** Sometimes crash a node in the middle of doing a Ready: every prefix of the driver's work must be safe. */
