@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Everything the driver must do since the last {@link ZabNode#ready()}, in this order: persist
  * {@code epochsToPersist} (atomically, fsynced; null = unchanged) → cut the log after {@code truncateAfter}
- * (-1 = none; durable when done) → install {@code snapshot} (null = none) → send {@code messages} → append
+ * (-1 = none; when done the cut and every record that survives it are durable, as {@code TxnLog.truncateAfter}) → install {@code snapshot} (null = none) → send {@code messages} → append
  * {@code toAppend} (durable later: report with {@link ZabNode#persisted}) → apply {@code toApply} (committed and
  * locally durable, in zxid order, no gaps) → {@link ZabNode#advance}.
  */

@@ -42,6 +42,7 @@ public final class ZabNode {
     private Epochs epochs;
     private long lastZxid;
     private long durableZxid;
+    private final java.util.TreeSet<Long> unsynced = new java.util.TreeSet<>(); // appended, not yet fsynced
     private long committedZxid;
     private long appliedZxid;
     private long now;
@@ -65,6 +66,7 @@ public final class ZabNode {
     }
 
     private long logicalClock;
+    private long decideAt = -1;
     private Vote proposal;
     private final Map<Integer, Vote> recvSet = new HashMap<>();
     private final Map<Integer, Notification> outOfElection = new HashMap<>();
@@ -152,7 +154,7 @@ public final class ZabNode {
         checkNotOutstanding();
         now++;
         switch (role) {
-            case LOOKING -> broadcastNotification();
+            case LOOKING -> lookingTick();
             case LEADING -> leaderTick();
             case FOLLOWING, OBSERVING -> learnerTick();
         }
@@ -217,14 +219,19 @@ public final class ZabNode {
         return zxid;
     }
 
-    /** Every appended record with zxid <= {@code zxid} is fsynced. */
+    /**
+     * Every appended record with zxid <= {@code zxid} is fsynced. {@code zxid} should be one of the appended
+     * records (e.g. the last of an fsynced batch): a report for a record that was cut since (an fsync that began
+     * before a truncation or snapshot install) is ignored, so it can never make newer, different records count
+     * as durable.
+     */
     public void persisted(long zxid) {
         checkNotOutstanding();
-        long d = Math.min(zxid, lastZxid);
-        if (d <= durableZxid) {
+        if (zxid <= durableZxid || !unsynced.contains(zxid)) {
             return;
         }
-        durableZxid = d;
+        unsynced.headSet(zxid, true).clear();
+        durableZxid = zxid;
         if (role == Role.LEADING) {
             maybeSelfNewLeader();
             maybeCommit();
@@ -302,6 +309,7 @@ public final class ZabNode {
             throw new IllegalStateException("append of " + Zxids.hex(r.zxid()) + " after " + Zxids.hex(lastZxid));
         }
         pendAppend.add(r);
+        unsynced.add(r.zxid());
         lastZxid = r.zxid();
     }
 
@@ -316,11 +324,17 @@ public final class ZabNode {
         }
         pendAppend.removeIf(r -> r.zxid() > zxid);
         long logLast = pendTruncate >= 0 ? Math.min(pendTruncate, log.lastZxid()) : log.lastZxid();
-        if (zxid < logLast) {
-            pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
-        }
         lastZxid = zxid;
-        durableZxid = Math.min(durableZxid, zxid);
+        unsynced.tailSet(zxid, false).clear();
+        if (zxid < logLast) {
+            // the driver cuts the log and fsyncs what survives (all of it already written: pending appends are
+            // newer than what the log holds, so they were all dropped above)
+            pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
+            durableZxid = zxid;
+            unsynced.clear();
+        } else {
+            durableZxid = Math.min(durableZxid, zxid);
+        }
     }
 
     /** Records with zxid > {@code after}, at most {@code max}, as the log will be once the pending Ready is done. */
@@ -356,6 +370,12 @@ public final class ZabNode {
         return out;
     }
 
+    /** Whether our history provably contains the point {@code zxid}: the empty prefix, our applied state, or a
+     * record we hold (same zxid means same txn and same history before it). */
+    private boolean hasPoint(long zxid) {
+        return zxid == 0 || zxid == appliedZxid || hasRecord(zxid);
+    }
+
     private boolean hasRecord(long zxid) {
         if (zxid <= 0 || zxid > lastZxid) {
             return false;
@@ -379,6 +399,7 @@ public final class ZabNode {
     private void becomeLooking() {
         changeRole(Role.LOOKING, -1);
         logicalClock++;
+        decideAt = -1;
         recvSet.clear();
         outOfElection.clear();
         proposal = initialVote();
@@ -403,6 +424,36 @@ public final class ZabNode {
             return a.zxid > b.zxid;
         }
         return a.leader > b.leader;
+    }
+
+    private int agreeing() {
+        int agree = 0;
+        for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
+            if (config.isVoter(e.getKey()) && e.getValue().equals(proposal)) {
+                agree++;
+            }
+        }
+        return agree;
+    }
+
+    private void decide() {
+        decideAt = -1;
+        if (proposal.leader == myId) {
+            becomeLeader();
+        } else {
+            becomeLearner(proposal.leader);
+        }
+    }
+
+    private void lookingTick() {
+        if (decideAt >= 0 && now >= decideAt) {
+            if (agreeing() >= config.quorum()) {
+                decide();
+                return;
+            }
+            decideAt = -1;
+        }
+        broadcastNotification();
     }
 
     private Notification myNotification() {
@@ -451,18 +502,15 @@ public final class ZabNode {
             }
             recvSet.put(from, v);
             recvSet.put(myId, proposal);
-            int agree = 0;
-            for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
-                if (config.isVoter(e.getKey()) && e.getValue().equals(proposal)) {
-                    agree++;
+            int agree = agreeing();
+            if (agree >= config.voterCount()) {
+                decide(); // unanimous: nothing better can come
+            } else if (agree >= config.quorum()) {
+                if (decideAt < 0) {
+                    decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive
                 }
-            }
-            if (agree >= config.quorum()) {
-                if (proposal.leader == myId) {
-                    becomeLeader();
-                } else {
-                    becomeLearner(proposal.leader);
-                }
+            } else {
+                decideAt = -1;
             }
             return;
         }
@@ -504,6 +552,7 @@ public final class ZabNode {
         long leaderSeq; // highest seq the leader says it sent
         long missingSince = -1;
         long lastHeard = now;
+        final long since = now;
         boolean streamStarted;
         long common = -1; // highest zxid known to match the leader's history in this session
         long leaderCommit;
@@ -519,6 +568,7 @@ public final class ZabNode {
 
     private void newLearnerSession() {
         long heard = ls == null ? now : ls.lastHeard;
+        serving = false; // until this session's UPTODATE
         ls = new LearnerState();
         ls.lastHeard = heard;
         sendInfo();
@@ -532,7 +582,7 @@ public final class ZabNode {
     }
 
     private void learnerTick() {
-        if (!serving && now - roleSince > config.initLimitTicks()) {
+        if (!serving && now - ls.since > config.initLimitTicks()) {
             becomeLooking();
             return;
         }
@@ -544,6 +594,8 @@ public final class ZabNode {
             sendInfo();
         } else if (!ls.streamStarted) {
             send(leaderId, new AckEpoch(ls.session, ls.epoch, epochs.currentEpoch(), durableZxid));
+        } else if (ls.newLeaderAcked && ls.phase != LPhase.BROADCAST) {
+            send(leaderId, new AckNewLeader(ls.session, ls.epoch, ls.newLeaderZxid)); // it may have been lost
         }
         boolean missing = !ls.buffer.isEmpty() || ls.leaderSeq >= ls.nextSeq;
         if (!missing) {
@@ -668,7 +720,7 @@ public final class ZabNode {
             newLearnerSession(); // not a point our histories can share: start over
             return;
         }
-        if (!diff && zxid > 0 && !hasRecord(zxid) && zxid != appliedZxid) {
+        if (!diff && !hasPoint(zxid)) {
             newLearnerSession();
             return;
         }
@@ -682,7 +734,8 @@ public final class ZabNode {
             newLearnerSession(); // never move the applied state back
             return;
         }
-        if (!hasRecord(z)) {
+        if (!hasPoint(z)) {
+            // our log does not reach the snapshot's zxid, so it holds no committed txn after it: reset it
             if (lastZxid > z) {
                 truncate(z);
             }
@@ -690,6 +743,7 @@ public final class ZabNode {
         }
         pendSnapshot = new SnapshotToInstall(z, s.snapshot());
         durableZxid = Math.max(durableZxid, z);
+        unsynced.headSet(z, true).clear();
         appliedZxid = z;
         committedZxid = Math.max(committedZxid, z);
         ls.common = z;
@@ -1020,10 +1074,7 @@ public final class ZabNode {
     private void sendUpToDate(LearnerHandle h) {
         h.send(new Commit(h.session, ld.epoch, ++h.seq, Math.min(committedZxid, h.sentUpTo)));
         if (h.observer && committedZxid > h.sentUpTo) {
-            for (TxnRecord r : readRange(h.sentUpTo, committedZxid)) {
-                h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
-            }
-            h.sentUpTo = committedZxid;
+            informObserver(h, committedZxid);
         }
         h.send(new UpToDate(h.session, ld.epoch, ++h.seq));
     }
@@ -1060,13 +1111,24 @@ public final class ZabNode {
                     h.send(new Commit(h.session, ld.epoch, ++h.seq, Math.min(c, h.sentUpTo)));
                 }
                 if (c > h.sentUpTo) {
-                    for (TxnRecord r : readRange(h.sentUpTo, c)) {
-                        h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
-                    }
-                    h.sentUpTo = c;
+                    informObserver(h, c);
                 }
             }
         }
+    }
+
+    /** Sends an observer the committed txns after what it was sent, through {@code upTo}. */
+    private void informObserver(LearnerHandle h, long upTo) {
+        long from = h.sentUpTo;
+        if (!hasRecord(from) && from < state.appliedZxid()) {
+            // the log no longer reaches back to where this observer is: send it a snapshot first
+            from = state.appliedZxid();
+            h.send(new Snap(h.session, ld.epoch, ++h.seq, from, state.snapshot()));
+        }
+        for (TxnRecord r : readRange(from, upTo)) {
+            h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
+        }
+        h.sentUpTo = upTo;
     }
 
     private List<TxnRecord> readRange(long after, long upTo) {

@@ -41,7 +41,7 @@ import java.util.TreeMap;
  */
 public final class Sim {
     static final int TICK = 100; // time units per tick
-    static final int CHAOS_TICKS = 40;
+    static final int CHAOS_TICKS = Integer.getInteger("zab.sim.chaosTicks", 150);
     static final int HEAL_TICKS = 120;
 
     final long seed;
@@ -62,6 +62,7 @@ public final class Sim {
     double dropP;
     double dupP;
     int maxDelay = 20;
+    int fsyncMax = 20; // per seed: fast, slow or very slow disks
     final boolean[][] blocked;
     boolean chaos = true;
     boolean writes = true;
@@ -77,6 +78,11 @@ public final class Sim {
     final Stats stats = new Stats();
 
     static final class Stats {
+        long diffs;
+        long truncMessages;
+        long snapMessages;
+        long leaderships;
+        long epochRefused;
         long crashes;
         long elections;
         long snaps;
@@ -137,8 +143,11 @@ public final class Sim {
         configs = new ZabConfig[n + 1];
         servers = new SimServer[n + 1];
         blocked = new boolean[n + 1][n + 1];
+        // timeouts vary per seed, down to tight ones where timeouts race the protocol
+        int syncLimit = 2 + rnd.nextInt(4);
+        int initLimit = syncLimit + rnd.nextInt(8);
         for (int i = 1; i <= n; i++) {
-            configs[i] = new ZabConfig(i, peers, 10, 5);
+            configs[i] = new ZabConfig(i, peers, initLimit, syncLimit);
             servers[i] = new SimServer(i);
         }
     }
@@ -158,6 +167,7 @@ public final class Sim {
                 long offset = rnd.nextInt(TICK);
                 at(offset, () -> tickLoop(id));
             }
+            fsyncMax = new int[] {20, 150, 600}[rnd.nextInt(3)];
             dropP = rnd.nextDouble() * 0.1;
             dupP = rnd.nextDouble() * 0.05;
             at(rnd.nextInt(50), this::writeLoop);
@@ -274,6 +284,13 @@ public final class Sim {
             if (tracing) {
                 trace("partition " + Arrays.toString(side) + (oneWay ? " one-way" : ""));
             }
+            for (int a = 1; a <= n; a++) {
+                for (int b = 1; b <= n; b++) {
+                    if (blocked[a][b] && rnd.nextBoolean()) {
+                        notifyDisconnected(b, a);
+                    }
+                }
+            }
             at(rnd.nextInt(TICK * 20), () -> {
                 for (boolean[] row : blocked) {
                     Arrays.fill(row, false);
@@ -304,6 +321,8 @@ public final class Sim {
                     break;
                 }
             }
+        } else if (what < 83) {
+            notifyDisconnected(id, 1 + rnd.nextInt(n)); // a false alarm
         } else if (what < 90) {
             if (s.up && s.tree != null && s.applied > s.disk.snapshotZxid) {
                 takeSnapshot(s);
@@ -361,6 +380,11 @@ public final class Sim {
         if (tracing) {
             trace("crash " + s.id + " durable log to " + Zxids.hex(s.disk.lastZxid()));
         }
+        for (int i = 1; i <= n; i++) {
+            if (i != s.id && rnd.nextInt(10) < 7) {
+                notifyDisconnected(i, s.id); // its peers' connections to it break (most of the time)
+            }
+        }
         checkCommittedDurable();
     }
 
@@ -387,6 +411,12 @@ public final class Sim {
                 if (e.acceptedEpoch() < e.currentEpoch()) {
                     fail("server " + s.id + " persists acceptedEpoch < currentEpoch: " + e);
                 }
+                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() == Role.LEADING
+                        && node.lastZxid() > 0 && !s.disk.holdsDurably(node.lastZxid())) {
+                    // a new leader has not proposed yet: its whole history must be durable before its epoch is
+                    fail("leader " + s.id + " writes currentEpoch " + e.currentEpoch() + " before its history up to "
+                            + Zxids.hex(node.lastZxid()) + " is durable");
+                }
                 if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
                     // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
                     // NEWLEADER, whose synced history must be durable (checked on the message below)
@@ -399,6 +429,9 @@ public final class Sim {
                 s.disk.epochs = e;
             }
             boolean shrank = false;
+            if (midReadyCrash(s, "after persisting epochs")) {
+                return;
+            }
             if (r.truncateAfter() >= 0) {
                 if (r.truncateAfter() < s.lastApplied) {
                     fail("server " + s.id + " truncates below its applied zxid");
@@ -431,18 +464,30 @@ public final class Sim {
                     trace("install snapshot " + s.id + " at " + Zxids.hex(z));
                 }
             }
+            if (midReadyCrash(s, "after truncate/snapshot")) {
+                return;
+            }
             for (Outgoing o : r.messages()) {
                 checkDurableClaim(s, o.message());
                 send(s.id, o.to(), o.message());
+                if (midReadyCrash(s, "while sending")) {
+                    return;
+                }
             }
             for (TxnRecord rec : r.toAppend()) {
                 s.disk.append(rec);
+                if (midReadyCrash(s, "while appending")) {
+                    return;
+                }
             }
             if (!r.toAppend().isEmpty() && !s.fsyncScheduled) {
                 scheduleFsync(s);
             }
             for (TxnRecord rec : r.toApply()) {
                 apply(s, rec);
+                if (midReadyCrash(s, "while applying")) {
+                    return;
+                }
             }
             node.advance(r);
             if (shrank) {
@@ -456,6 +501,9 @@ public final class Sim {
         if (s.up && node.role() == Role.LEADING && node.isServing()) {
             long epoch = node.epochs().currentEpoch();
             Integer prev = servingLeaderOfEpoch.putIfAbsent(epoch, s.id);
+            if (prev == null) {
+                stats.leaderships++;
+            }
             if (prev != null && prev != s.id) {
                 fail("two serving leaders in epoch " + epoch + ": " + prev + " and " + s.id);
             }
@@ -480,6 +528,10 @@ public final class Sim {
             }
         } else if (m instanceof ZabMessage.FollowerInfo f) {
             claimed = f.lastZxid();
+        } else if (m instanceof ZabMessage.ObserverInfo f) {
+            claimed = f.lastZxid();
+        } else if (m instanceof ZabMessage.Notification v && v.state() == Role.LOOKING && v.leader() == s.id) {
+            claimed = v.zxid(); // a vote for oneself advertises one's own log: only what is durable
         } else if (m instanceof ZabMessage.Ping p && p.seq() == 0) {
             claimed = p.zxid();
         }
@@ -489,16 +541,49 @@ public final class Sim {
         }
     }
 
+    /** Tells server {@code at} (soon) that its connection to {@code peer} broke. */
+    private void notifyDisconnected(int at, int peer) {
+        SimServer s = servers[at];
+        int inc = s.incarnation;
+        at(1 + rnd.nextInt(50), () -> {
+            if (s.up && s.incarnation == inc && at != peer) {
+                s.node.peerDisconnected(peer);
+                drain(s);
+            }
+        });
+    }
+
+    /** Sometimes crash a node in the middle of doing a Ready: every prefix of the driver's work must be safe. */
+    private boolean midReadyCrash(SimServer s, String stage) {
+        if (!chaos || rnd.nextInt(3000) != 0) {
+            return false;
+        }
+        if (tracing) {
+            trace("crash " + s.id + " " + stage);
+        }
+        crash(s);
+        at(rnd.nextInt(TICK * 10), () -> {
+            if (chaos && !s.up) {
+                start(s);
+            }
+        });
+        return true;
+    }
+
     private void scheduleFsync(SimServer s) {
         s.fsyncScheduled = true;
         int inc = s.incarnation;
-        at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 200 : 20), () -> {
+        // like a group-commit driver: the fsync covers what was written when it began, and reports the zxid of
+        // the last record written then (which a truncation in the meantime may have cut: the core ignores that)
+        long writtenBy = s.disk.appendCounter;
+        long reportZxid = s.disk.lastZxid();
+        at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? fsyncMax * 5 : fsyncMax), () -> {
             if (!s.up || s.incarnation != inc) {
                 return;
             }
             s.fsyncScheduled = false;
-            s.disk.fsyncAll();
-            s.node.persisted(s.disk.durableZxid());
+            s.disk.fsyncWrittenBy(writtenBy);
+            s.node.persisted(reportZxid);
             drain(s);
             if (s.disk.durableCount < s.disk.log.size() && !s.fsyncScheduled) {
                 scheduleFsync(s);
@@ -527,6 +612,15 @@ public final class Sim {
         }
         ZabMessage m = ZabCodec.decode(frame);
         messagesDelivered++;
+        if (m instanceof ZabMessage.Diff) {
+            stats.diffs++;
+        } else if (m instanceof ZabMessage.Trunc) {
+            stats.truncMessages++;
+        } else if (m instanceof ZabMessage.Snap) {
+            stats.snapMessages++;
+        } else if (m instanceof ZabMessage.EpochRefused) {
+            stats.epochRefused++;
+        }
         if (tracing && !(m instanceof ZabMessage.Ping)) {
             trace(from + "->" + to + " " + brief(m));
         }
@@ -679,7 +773,9 @@ public final class Sim {
                         .append(s.node.isServing()).append(" epochs=").append(s.node.epochs()).append(" last=")
                         .append(Zxids.hex(s.node.lastZxid())).append(" durable=")
                         .append(Zxids.hex(s.node.durableZxid())).append(" committed=")
-                        .append(Zxids.hex(s.node.committedZxid())).append(" applied=").append(Zxids.hex(s.applied));
+                        .append(Zxids.hex(s.node.committedZxid())).append(" applied=").append(Zxids.hex(s.applied))
+                        .append(" disk=(durable ").append(Zxids.hex(s.disk.durableZxid())).append(", last ")
+                        .append(Zxids.hex(s.disk.lastZxid())).append(s.fsyncScheduled ? ", fsync pending)" : ")");
             }
         }
         return b.toString();
@@ -694,7 +790,7 @@ public final class Sim {
             return;
         }
         trace.addLast("t=" + time + " " + s);
-        if (trace.size() > 400) {
+        if (trace.size() > Integer.getInteger("zab.sim.traceSize", 400)) {
             trace.removeFirst();
         }
     }

@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class SimDisk implements ZabLog {
     final List<TxnRecord> log = new ArrayList<>();
+    final List<Long> appendSeqs = new ArrayList<>(); // when each record was written (for fsyncs in flight)
+    long appendCounter;
     int durableCount;
     long base; // zxid the log continues from (after a snapshot reset)
     Epochs epochs = Epochs.INITIAL;
@@ -63,14 +65,16 @@ final class SimDisk implements ZabLog {
                     + Long.toHexString(lastZxid()));
         }
         log.add(r);
+        appendSeqs.add(++appendCounter);
     }
 
     void truncateAfter(long z) {
         int i = indexAfter(z);
         while (log.size() > i) {
             log.remove(log.size() - 1);
+            appendSeqs.remove(appendSeqs.size() - 1);
         }
-        durableCount = Math.min(durableCount, log.size());
+        durableCount = log.size(); // like TxnLog.truncateAfter: the surviving log is fsynced
     }
 
     /** Drops records at or before z (covered by a durable snapshot). */
@@ -78,6 +82,7 @@ final class SimDisk implements ZabLog {
         int i = indexAfter(z);
         if (i > 0) {
             log.subList(0, i).clear();
+            appendSeqs.subList(0, i).clear();
             durableCount = Math.max(0, durableCount - i);
         }
         base = Math.max(base, z);
@@ -87,9 +92,19 @@ final class SimDisk implements ZabLog {
         durableCount = log.size();
     }
 
+    /** An fsync that began when {@code appendCounter} was {@code seq} completes: what was written by then is durable. */
+    void fsyncWrittenBy(long seq) {
+        int k = durableCount;
+        while (k < log.size() && appendSeqs.get(k) <= seq) {
+            k++;
+        }
+        durableCount = k;
+    }
+
     void crash() {
         while (log.size() > durableCount) {
             log.remove(log.size() - 1);
+            appendSeqs.remove(appendSeqs.size() - 1);
         }
     }
 

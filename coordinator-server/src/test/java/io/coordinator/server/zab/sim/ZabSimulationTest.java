@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The main test of the ZAB core: many seeds of {@link Sim} (3 or 5 voters, sometimes an observer, chosen by the
- * seed). {@code -Dzab.sim.seeds=N} runs N seeds (default 1000), {@code -Dzab.sim.seed=S} runs seed S alone with a
+ * seed). {@code -Dzab.sim.seeds=N} runs N seeds (default 3000), {@code -Dzab.sim.seed=S} runs seed S alone with a
  * trace, {@code -Dzab.sim.start=S} shifts the first seed.
  */
 class ZabSimulationTest {
@@ -20,7 +20,7 @@ class ZabSimulationTest {
             runOne(Long.parseLong(one), true);
             return;
         }
-        int seeds = Integer.getInteger("zab.sim.seeds", 1000);
+        int seeds = Integer.getInteger("zab.sim.seeds", 3000);
         long start = Long.getLong("zab.sim.start", 0L);
         long t0 = System.nanoTime();
         long steps = 0;
@@ -29,6 +29,11 @@ class ZabSimulationTest {
         long snaps = 0;
         long truncs = 0;
         long proposals = 0;
+        long diffs = 0;
+        long truncMsgs = 0;
+        long snapMsgs = 0;
+        long leaderships = 0;
+        long refused = 0;
         for (long seed = start; seed < start + seeds; seed++) {
             Sim sim = runOne(seed, false);
             steps += sim.steps;
@@ -37,11 +42,17 @@ class ZabSimulationTest {
             snaps += sim.stats.snaps;
             truncs += sim.stats.truncs;
             proposals += sim.stats.proposals;
+            diffs += sim.stats.diffs;
+            truncMsgs += sim.stats.truncMessages;
+            snapMsgs += sim.stats.snapMessages;
+            leaderships += sim.stats.leaderships;
+            refused += sim.stats.epochRefused;
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         System.out.printf("zab sim: %d seeds in %.1f s (%.2f ms/seed), %d steps, %d messages, %d proposals, "
-                        + "%d crashes, %d snapshot installs, %d truncations%n", seeds, ms / 1000, ms / seeds, steps,
-                messages, proposals, crashes, snaps, truncs);
+                        + "%d crashes, %d established leaders, %d DIFF / %d TRUNC / %d SNAP syncs, %d snapshot installs, "
+                        + "%d log truncations, %d epoch refusals%n", seeds, ms / 1000, ms / seeds, steps, messages, proposals,
+                crashes, leaderships, diffs, truncMsgs, snapMsgs, snaps, truncs, refused);
     }
 
     private static Sim runOne(long seed, boolean trace) {

@@ -1,0 +1,386 @@
+package io.coordinator.server.zab.sim;
+
+import io.coordinator.server.protocol.Acl;
+import io.coordinator.server.protocol.Txn;
+import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.zab.Epochs;
+import io.coordinator.server.zab.Outgoing;
+import io.coordinator.server.zab.Peer;
+import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.Role;
+import io.coordinator.server.zab.ZabConfig;
+import io.coordinator.server.zab.ZabMessage;
+import io.coordinator.server.zab.ZabNode;
+import io.coordinator.server.zab.ZabStateMachine;
+import io.coordinator.server.zab.Zxids;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * A hand-driven ensemble for scripted scenarios: the test decides which messages are delivered, held or dropped,
+ * when each disk completes its fsync, and who crashes. Every Ready is done in the driver order and checked with
+ * the same invariants as {@link Sim}: no message claims durability the disk lacks, nothing is applied before it
+ * is durable, applies are in order without gaps and agree across nodes, committed txns stay durable on a quorum.
+ * A violation throws {@link InvariantViolation}.
+ */
+public final class ScriptedCluster {
+    public static final class InvariantViolation extends AssertionError {
+        InvariantViolation(String m) {
+            super(m);
+        }
+    }
+
+    public record Envelope(int from, int to, ZabMessage message) {
+    }
+
+    public final class Node implements ZabStateMachine {
+        public final int id;
+        public final SimDisk disk = new SimDisk();
+        public boolean up;
+        public boolean autoFsync = true;
+        public ZabNode zab;
+        public DataTree tree;
+        long applied;
+        public final List<Long> appliedZxids = new ArrayList<>();
+        public final List<Ready> readies = new ArrayList<>();
+        int incarnation;
+
+        Node(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public long appliedZxid() {
+            return applied;
+        }
+
+        @Override
+        public byte[] snapshot() {
+            return Sim.serialize(tree);
+        }
+
+        public long durableZxid() {
+            return disk.durableZxid();
+        }
+    }
+
+    final int voters;
+    final int n;
+    final ZabConfig[] configs;
+    final Node[] nodes;
+    public final List<Envelope> inflight = new ArrayList<>();
+    public final List<Envelope> sent = new ArrayList<>();
+    final boolean[][] cut;
+    public final TreeMap<Long, TxnRecord> committed = new TreeMap<>();
+    int writes;
+
+    public ScriptedCluster(int voters, int observers) {
+        this.voters = voters;
+        this.n = voters + observers;
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            peers.add(new Peer(i, i > voters));
+        }
+        configs = new ZabConfig[n + 1];
+        nodes = new Node[n + 1];
+        cut = new boolean[n + 1][n + 1];
+        for (int i = 1; i <= n; i++) {
+            configs[i] = new ZabConfig(i, peers, 10, 5);
+            nodes[i] = new Node(i);
+        }
+    }
+
+    public Node node(int id) {
+        return nodes[id];
+    }
+
+    public ScriptedCluster startAll() {
+        for (int i = 1; i <= n; i++) {
+            start(i);
+        }
+        return this;
+    }
+
+    public void start(int id) {
+        Node s = nodes[id];
+        s.up = true;
+        s.incarnation++;
+        if (s.disk.snapshot != null) {
+            s.tree = Sim.deserialize(s.disk.snapshot);
+            s.applied = s.disk.snapshotZxid;
+        } else {
+            s.tree = new DataTree();
+            s.applied = 0;
+        }
+        s.appliedZxids.clear();
+        s.zab = new ZabNode(configs[id], s.disk.epochs, s.disk, s, id * 31L + s.incarnation);
+        drain(s);
+    }
+
+    /** Replaces a node's disk with an empty one (a new machine). */
+    public void wipe(int id) {
+        SimDisk d = nodes[id].disk;
+        d.log.clear();
+        d.durableCount = 0;
+        d.base = 0;
+        d.epochs = Epochs.INITIAL;
+        d.snapshot = null;
+        d.snapshotZxid = 0;
+    }
+
+    /** Crash: memory is gone, the disk keeps only what was fsynced. */
+    public void crash(int id) {
+        Node s = nodes[id];
+        s.up = false;
+        s.zab = null;
+        s.tree = null;
+        s.disk.crash();
+        inflight.removeIf(e -> e.to == id);
+        checkCommittedDurable();
+    }
+
+    public void isolate(int id) {
+        for (int i = 1; i <= n; i++) {
+            cut[id][i] = true;
+            cut[i][id] = true;
+        }
+    }
+
+    public void heal() {
+        for (boolean[] row : cut) {
+            java.util.Arrays.fill(row, false);
+        }
+    }
+
+    /** Delivers in-flight messages (FIFO) until the network is quiet; messages over a cut link are lost. */
+    public void deliver() {
+        deliverWhere(e -> true);
+    }
+
+    /** Delivers matching messages until none is left; others stay in flight. */
+    public void deliverWhere(Predicate<Envelope> which) {
+        for (int guard = 0; guard < 100_000; guard++) {
+            Envelope next = null;
+            for (Envelope e : inflight) {
+                if (which.test(e)) {
+                    next = e;
+                    break;
+                }
+            }
+            if (next == null) {
+                return;
+            }
+            inflight.remove(next);
+            Node to = nodes[next.to];
+            if (!to.up || cut[next.from][next.to]) {
+                continue;
+            }
+            to.zab.step(next.from, next.message);
+            drain(to);
+        }
+        throw new AssertionError("the network never got quiet");
+    }
+
+    /** Drops in-flight messages that match. */
+    public void drop(Predicate<Envelope> which) {
+        inflight.removeIf(which);
+    }
+
+    public void tick() {
+        for (int i = 1; i <= n; i++) {
+            if (nodes[i].up) {
+                nodes[i].zab.tick();
+                drain(nodes[i]);
+            }
+        }
+    }
+
+    /** Ticks (delivering everything after each tick) until a leader serves; returns its id. */
+    public int awaitLeader() {
+        for (int t = 0; t < 60; t++) {
+            deliver();
+            for (int i = 1; i <= n; i++) {
+                if (nodes[i].up && nodes[i].zab.role() == Role.LEADING && nodes[i].zab.isServing()) {
+                    return i;
+                }
+            }
+            tick();
+        }
+        throw new AssertionError("no leader");
+    }
+
+    /** After a leader crash: ticks until the survivors elect a new serving leader. */
+    public int awaitLeaderAmong() {
+        for (int t = 0; t < 60; t++) {
+            tick();
+            deliver();
+            for (int i = 1; i <= n; i++) {
+                if (nodes[i].up && nodes[i].zab.role() == Role.LEADING && nodes[i].zab.isServing()) {
+                    return i;
+                }
+            }
+        }
+        throw new AssertionError("no leader");
+    }
+
+    /** Ticks and delivers until every up node is serving and applied the leader's last zxid. */
+    public void awaitConverged() {
+        for (int t = 0; t < 60; t++) {
+            deliver();
+            Node leader = null;
+            for (int i = 1; i <= n; i++) {
+                if (nodes[i].up && nodes[i].zab.role() == Role.LEADING && nodes[i].zab.isServing()) {
+                    leader = nodes[i];
+                }
+            }
+            if (leader != null && leader.zab.committedZxid() == leader.zab.lastZxid()) {
+                boolean all = true;
+                for (int i = 1; i <= n; i++) {
+                    if (nodes[i].up && (!nodes[i].zab.isServing() || nodes[i].applied != leader.zab.lastZxid())) {
+                        all = false;
+                    }
+                }
+                if (all) {
+                    return;
+                }
+            }
+            tick();
+        }
+        throw new AssertionError("no convergence");
+    }
+
+    public long write(int leader, String path) {
+        Txn txn = new Txn.Create(path, path.getBytes(), Acl.OPEN_ACL_UNSAFE, 0, writes++);
+        long zxid = nodes[leader].zab.propose(1, writes, 0, txn);
+        drain(nodes[leader]);
+        return zxid;
+    }
+
+    /** Completes a pending fsync on a node. */
+    public void fsync(int id) {
+        Node s = nodes[id];
+        s.disk.fsyncAll();
+        s.zab.persisted(s.disk.durableZxid());
+        drain(s);
+    }
+
+    void drain(Node s) {
+        while (s.up && s.zab.hasReady()) {
+            Ready r = s.zab.ready();
+            s.readies.add(r);
+            if (r.epochsToPersist() != null) {
+                Epochs e = r.epochsToPersist();
+                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && s.zab.role() != Role.LEADING) {
+                    boolean acks = r.messages().stream().anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
+                            && a.epoch() == e.currentEpoch());
+                    if (!acks) {
+                        throw new InvariantViolation("server " + s.id + " writes currentEpoch " + e.currentEpoch()
+                                + " without acking NEWLEADER (epoch ahead of the log)");
+                    }
+                }
+                s.disk.epochs = e;
+            }
+            if (r.truncateAfter() >= 0) {
+                s.disk.truncateAfter(r.truncateAfter());
+            }
+            if (r.snapshot() != null) {
+                s.tree = Sim.deserialize(r.snapshot().data());
+                s.applied = r.snapshot().zxid();
+                s.disk.snapshot = r.snapshot().data();
+                s.disk.snapshotZxid = r.snapshot().zxid();
+                s.disk.dropThrough(r.snapshot().zxid());
+            }
+            for (Outgoing o : r.messages()) {
+                checkDurableClaim(s, o.message());
+                Envelope e = new Envelope(s.id, o.to(), o.message());
+                sent.add(e);
+                inflight.add(e);
+            }
+            for (TxnRecord rec : r.toAppend()) {
+                s.disk.append(rec);
+            }
+            for (TxnRecord rec : r.toApply()) {
+                apply(s, rec);
+            }
+            s.zab.advance(r);
+            if (r.truncateAfter() >= 0 || r.snapshot() != null) {
+                checkCommittedDurable();
+            }
+            if (s.autoFsync && s.disk.durableCount < s.disk.log.size()) {
+                s.disk.fsyncAll();
+                s.zab.persisted(s.disk.durableZxid());
+            }
+        }
+    }
+
+    /** The invariant of ZOOKEEPER-2845/3911/2678: no ACK of any kind for what is not on disk. */
+    public void checkDurableClaim(Node s, ZabMessage m) {
+        long claimed = -1;
+        if (m instanceof ZabMessage.Ack a) {
+            claimed = a.zxid();
+        } else if (m instanceof ZabMessage.AckNewLeader a) {
+            claimed = a.zxid();
+            if (s.disk.epochs.currentEpoch() != a.epoch()) {
+                throw new InvariantViolation("server " + s.id + " acks NEWLEADER before persisting currentEpoch");
+            }
+        } else if (m instanceof ZabMessage.AckEpoch a) {
+            claimed = a.lastZxid();
+        } else if (m instanceof ZabMessage.FollowerInfo f) {
+            claimed = f.lastZxid();
+        }
+        if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
+            throw new InvariantViolation("server " + s.id + " sends " + m + " claiming " + Zxids.hex(claimed)
+                    + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
+        }
+    }
+
+    /** The invariant of ZOOKEEPER-4394/4643: the applied state never runs ahead of the durable log. */
+    public void apply(Node s, TxnRecord r) {
+        long z = r.zxid();
+        if (!s.disk.holdsDurably(z)) {
+            throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " before it is durable");
+        }
+        if (z <= s.applied) {
+            throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " out of order");
+        }
+        TxnRecord known = committed.get(z);
+        if (known == null) {
+            if (!committed.isEmpty() && committed.lastKey() > z) {
+                throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " that diverges");
+            }
+            committed.put(z, r);
+        } else {
+            Long prev = committed.lowerKey(z);
+            if ((prev == null ? 0 : prev) != s.applied) {
+                throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " with a gap");
+            }
+        }
+        s.tree.apply(r.header(), r.txn());
+        s.applied = z;
+        s.appliedZxids.add(z);
+    }
+
+    /** Every committed txn is durably held by a quorum of voters. */
+    public void checkCommittedDurable() {
+        for (long z : committed.keySet()) {
+            int holders = 0;
+            for (int i = 1; i <= voters; i++) {
+                if (nodes[i].disk.holdsDurably(z)) {
+                    holders++;
+                }
+            }
+            if (holders < voters / 2 + 1) {
+                throw new InvariantViolation("committed txn " + Zxids.hex(z) + " is durable on only " + holders
+                        + " voters");
+            }
+        }
+    }
+
+    public List<Envelope> sentBy(int id, Class<? extends ZabMessage> type) {
+        return sent.stream().filter(e -> e.from == id && type.isInstance(e.message)).toList();
+    }
+}
