@@ -374,4 +374,30 @@ class ZabScenarioTest {
         c.awaitConverged();
         assertTrue(c.committed.containsKey(t2), "the old epoch's tail is committed by the new leader");
     }
+
+    @Test
+    @DisplayName("A follower whose connection to the leader breaks looks for a new leader at once, not after syncLimit")
+    void brokenLeaderConnectionStartsAnElectionWithoutWaiting() {
+        ScriptedCluster c = new ScriptedCluster(3, 0).startAll();
+        int l = c.awaitLeader();
+        long zxid = c.write(l, "/before");
+        c.awaitConverged();
+        int f1 = other(l, 0);
+        int f2 = other(l, f1);
+        c.crash(l);
+        // No tick passes: only the transports' news that the leader's connections broke.
+        c.node(f1).zab.peerDisconnected(l);
+        c.node(f2).zab.peerDisconnected(l);
+        assertEquals(Role.LOOKING, c.node(f1).zab.role());
+        assertEquals(Role.LOOKING, c.node(f2).zab.role());
+        // A follower told about some other peer keeps following.
+        ScriptedCluster d = new ScriptedCluster(3, 0).startAll();
+        int dl = d.awaitLeader();
+        int df = other(dl, 0);
+        d.node(df).zab.peerDisconnected(other(dl, df));
+        assertEquals(Role.FOLLOWING, d.node(df).zab.role());
+        // And the survivors elect a leader that still has the committed write.
+        int newLeader = c.awaitLeaderAmong();
+        assertTrue(c.node(newLeader).zab.lastZxid() >= zxid);
+    }
 }
