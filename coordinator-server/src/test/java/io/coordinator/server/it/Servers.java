@@ -160,8 +160,14 @@ public final class Servers {
      * lists all three.
      */
     public static EnsembleUnderTest coordinatorEnsemble(Path dir, boolean fastReaping) throws Exception {
+        return coordinatorEnsemble(dir, fastReaping, 3, 0, List.of());
+    }
+
+    /** {@code voters} participants and {@code observers} observers (the last ids), with extra arguments for all. */
+    public static EnsembleUnderTest coordinatorEnsemble(Path dir, boolean fastReaping, int voters, int observers,
+                                                        List<String> extraArgs) throws Exception {
         Class<?> app = Class.forName(COORDINATOR_APP);
-        int n = 3;
+        int n = voters + observers;
         int[] client = new int[n];
         StringBuilder ensemble = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -170,7 +176,7 @@ public final class Servers {
                 ensemble.append(',');
             }
             ensemble.append(i + 1).append("=127.0.0.1:").append(freePort()).append(':').append(freePort())
-                    .append(";127.0.0.1:").append(client[i]);
+                    .append(i >= voters ? ":observer" : "").append(";127.0.0.1:").append(client[i]);
         }
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         try {
@@ -181,7 +187,6 @@ public final class Servers {
                         "--coordinator.session-secret=" + ENSEMBLE_SECRET,
                         "--coordinator.client-port=" + client[i],
                         "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
-                        "--coordinator.tick-time=" + TICK_TIME,
                         "--coordinator.ttl-nodes-enabled=true",
                         "--coordinator.four-letter-words=*",
                         "--server.port=0",
@@ -189,6 +194,10 @@ public final class Servers {
                 if (fastReaping) {
                     args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
                 }
+                if (extraArgs.stream().noneMatch(a -> a.startsWith("--coordinator.tick-time="))) {
+                    args.add("--coordinator.tick-time=" + TICK_TIME);
+                }
+                args.addAll(extraArgs);
                 contexts.add(new SpringApplicationBuilder(app).run(args.toArray(new String[0])));
             }
             String[] modes = awaitEnsembleServing(client, Duration.ofSeconds(60));
@@ -216,7 +225,7 @@ public final class Servers {
             for (int i = 0; i < clientPorts.length; i++) {
                 modes[i] = modeOf(clientPorts[i]);
                 leaders += "leader".equals(modes[i]) ? 1 : 0;
-                followers += "follower".equals(modes[i]) ? 1 : 0;
+                followers += "follower".equals(modes[i]) || "observer".equals(modes[i]) ? 1 : 0;
             }
             if (leaders == 1 && leaders + followers == clientPorts.length) {
                 return modes;
@@ -291,6 +300,11 @@ public final class Servers {
 
         public int[] clientPorts() {
             return clientPorts.clone();
+        }
+
+        /** Stops one member (index from 0), as if its process died. */
+        public void stopMember(int index) {
+            contexts.get(index).close();
         }
 
         @Override
