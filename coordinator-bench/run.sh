@@ -10,5 +10,5 @@ if [ ! -f coordinator-server/target/coordinator-server.jar ] || [ -n "${REBUILD:
   $MVN -pl coordinator-server -DskipTests package
 fi
 $MVN -pl coordinator-bench compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec java -Xmx1g -cp "coordinator-bench/target/classes:$(cat coordinator-bench/target/classpath.txt)" \
+exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "coordinator-bench/target/classes:$(cat coordinator-bench/target/classpath.txt)" \
   io.coordinator.bench.SideBySide "$@"
