@@ -114,6 +114,8 @@ public final class SideBySide {
                                             "filename=" + jfrDir.resolve(jfrName).toAbsolutePath());
                                 }
                                 Result r;
+                                Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
+                                        jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
                                 try {
                                     r = LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
@@ -121,6 +123,8 @@ public final class SideBySide {
                                             "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
                                 }
                                 if (jfr) {
+                                    dumper.interrupt();
+                                    dumper.join(10_000);
                                     jcmd(javaHome, leader.pid(), "JFR.stop", "name=bench");
                                 }
                                 record(rows, jsonl, new Row(mode, side.label, round, r));
@@ -249,6 +253,32 @@ public final class SideBySide {
         }
     }
 
+    /**
+     * Samples the leader with {@code jcmd Thread.print} every 500 ms (after a 1 s warm-up) for the workload's
+     * duration, appending the dumps to {@code file}: a wall-clock view (waiting threads included) that JFR's
+     * CPU sampling lacks.
+     */
+    static Thread threadDumps(String javaHome, long pid, Path file, int seconds) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds - 2));
+                while (System.nanoTime() < end) {
+                    String dump = jcmd(javaHome, pid, "Thread.print");
+                    Files.writeString(file, dump + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                // workload over
+            } catch (IOException e) {
+                System.err.println("thread dumps: " + e);
+            }
+        }, "bench-thread-dumps");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     /** Live heap bytes after a full GC: the "Total" line of {@code jcmd PID GC.class_histogram}. */
     static long liveHeap(String javaHome, long pid) throws IOException, InterruptedException {
         String out = jcmd(javaHome, pid, "GC.class_histogram");
@@ -360,7 +390,7 @@ public final class SideBySide {
             sb.append("\nwatch-fanout: ops = fan-out rounds; p50/p99 = setData reply to the last of the --watchers notifications.\n");
         }
         if (workloads.contains("session-storm")) {
-            sb.append("session-storm: ops = sessions opened and closed; latency = open + close of one session.\n");
+            sb.append("session-storm: ops = sessions opened and closed; latency = open (connect to SyncConnected); closes run in the background.\n");
         }
         if (workloads.contains("large-tree") && modes.contains("standalone")) {
             sb.append("\n| large-tree (standalone) | ZK | Coord | ratio |\n|---|---:|---:|---:|\n");
