@@ -64,6 +64,8 @@ public final class SideBySide {
         Path work = Path.of(o.getOrDefault("work-dir", "coordinator-bench/target/bench-work"));
         Path jfrDir = o.containsKey("jfr") ? Path.of(o.get("jfr")) : null;
         List<String> jfrWorkloads = Arrays.asList(o.getOrDefault("jfr-workloads", "write").split(","));
+        List<String> sides = Arrays.asList(o.getOrDefault("sides", "zookeeper,coordinator").split(","));
+        boolean keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
         Files.createDirectories(out);
         Files.createDirectories(work);
         String javaHome = System.getProperty("java.home");
@@ -97,6 +99,9 @@ public final class SideBySide {
             int size = mode.equals("standalone") ? 1 : 3;
             for (int round = 1; round <= rounds; round++) {
                 for (Side side : Side.values()) {
+                    if (!sides.contains(side.label)) {
+                        continue;
+                    }
                     List<String> loadWorkloads = workloads.stream().filter(w -> !w.equals("large-tree")).toList();
                     if (!loadWorkloads.isEmpty()) {
                         try (Cluster c = new Cluster(side, size, work, cfg)) {
@@ -110,8 +115,12 @@ public final class SideBySide {
                                 String jfrName = String.format("%s-%s-%s-r%d.jfr", side.label, mode, w, round);
                                 if (jfr) {
                                     Files.createDirectories(jfrDir);
-                                    jcmd(javaHome, leader.pid(), "JFR.start", "name=bench", "settings=profile",
-                                            "filename=" + jfrDir.resolve(jfrName).toAbsolutePath());
+                                    for (Process np : c.processes) {
+                                        // the leader's file is <side>-<mode>-<workload>-r<round>.jfr, others get -pid<N>
+                                        String name = np == leader ? jfrName : jfrName.replace(".jfr", "-pid" + np.pid() + ".jfr");
+                                        jcmd(javaHome, np.pid(), "JFR.start", "name=bench", "settings=profile",
+                                                "filename=" + jfrDir.resolve(name).toAbsolutePath());
+                                    }
                                 }
                                 Result r;
                                 Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
@@ -125,14 +134,18 @@ public final class SideBySide {
                                 if (jfr) {
                                     dumper.interrupt();
                                     dumper.join(10_000);
-                                    jcmd(javaHome, leader.pid(), "JFR.stop", "name=bench");
+                                    for (Process np : c.processes) {
+                                        jcmd(javaHome, np.pid(), "JFR.stop", "name=bench");
+                                    }
                                 }
                                 record(rows, jsonl, new Row(mode, side.label, round, r));
                             }
                         } finally {
                             // close() has stopped the nodes; drop their data
                         }
-                        cleanup(work);
+                        if (!keep) {
+                            cleanup(work);
+                        }
                     }
                     if (workloads.contains("large-tree") && largeTreeZnodes > 0 && size == 1) {
                         Result r;
@@ -143,7 +156,9 @@ public final class SideBySide {
                                     "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
                         }
                         record(rows, jsonl, new Row(mode, side.label, round, r));
-                        cleanup(work);
+                        if (!keep) {
+                            cleanup(work);
+                        }
                     }
                 }
             }
