@@ -10,10 +10,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -25,102 +26,157 @@ import org.apache.zookeeper.ZooKeeper;
  * <pre>
  * mvn -q -pl coordinator-bench exec:java -Dexec.args="--connect 127.0.0.1:2181 --workload write --clients 8 --seconds 10"
  * </pre>
- * Workloads: write (setData), read (getData), mixed (90% reads), create-delete (ephemeral sequential).
- * Prints one human line and one JSON line.
+ * Workloads: write (setData), read (getData), mixed (90% reads), create-delete (ephemeral sequential create,
+ * then delete), watch-fanout ({@code --watchers} sessions watch one node; latency = setData reply to the last
+ * notification), session-storm ({@code --clients} threads open and close sessions). Prints one human line
+ * and one JSON line. The side-by-side runner against Apache ZooKeeper is {@link SideBySide}.
  */
 public final class LoadGenerator {
+
+    /** Longest a single run may take beyond its duration before it is abandoned. */
+    static final long GRACE_SECONDS = 30;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = parse(args);
         String connect = opts.getOrDefault("connect", "127.0.0.1:2181");
+        Params p = Params.from(opts);
         String workload = opts.getOrDefault("workload", "write");
-        int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
-        int seconds = Math.min(600, Integer.parseInt(opts.getOrDefault("seconds", "10")));
-        int outstanding = Integer.parseInt(opts.getOrDefault("outstanding", "50"));
-        int valueSize = Integer.parseInt(opts.getOrDefault("value-size", "100"));
-        Result r = run(connect, workload, clients, seconds, outstanding, valueSize);
+        Result r = run(connect, workload, p);
         System.out.println(r.human());
         System.out.println(r.json());
     }
 
-    public record Result(String workload, int clients, int seconds, long ops, long errors, double opsPerSec, double p50Ms,
-                         double p99Ms, double p999Ms) {
-        String human() {
-            return String.format(Locale.ROOT, "%-13s clients=%d ops=%d errors=%d throughput=%.0f ops/s p50=%.2fms p99=%.2fms p999=%.2fms",
-                    workload, clients, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms);
-        }
-
-        String json() {
-            return String.format(Locale.ROOT,
-                    "{\"workload\":\"%s\",\"clients\":%d,\"seconds\":%d,\"ops\":%d,\"errors\":%d,\"opsPerSec\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f}",
-                    workload, clients, seconds, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms);
+    /** Load parameters shared by every workload. */
+    public record Params(int clients, int seconds, int outstanding, int valueSize, int watchers) {
+        static Params from(Map<String, String> opts) {
+            return new Params(
+                    Integer.parseInt(opts.getOrDefault("clients", "8")),
+                    Math.min(600, Integer.parseInt(opts.getOrDefault("seconds", "10"))),
+                    Integer.parseInt(opts.getOrDefault("outstanding", "50")),
+                    Integer.parseInt(opts.getOrDefault("value-size", "100")),
+                    Integer.parseInt(opts.getOrDefault("watchers", "100")));
         }
     }
 
-    public static Result run(String connect, String workload, int clients, int seconds, int outstanding, int valueSize)
-            throws Exception {
-        byte[] value = new byte[valueSize];
+    /**
+     * One run. {@code opsPerSec} is the workload's rate (requests, fan-out rounds or sessions per second);
+     * latencies are per request, per fan-out (setData reply to last notification) or per session (open to
+     * closed). {@code extra} holds workload-specific numbers, already JSON-encoded as {@code "k":v,...}.
+     */
+    public record Result(String workload, int clients, int seconds, long ops, long errors, double opsPerSec,
+                         double p50Ms, double p99Ms, double p999Ms, String extra) {
+        public String human() {
+            return String.format(Locale.ROOT,
+                    "%-13s clients=%d ops=%d errors=%d throughput=%.0f ops/s p50=%.2fms p99=%.2fms p999=%.2fms%s",
+                    workload, clients, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms,
+                    extra.isEmpty() ? "" : " " + extra.replace("\"", ""));
+        }
+
+        public String json() {
+            return String.format(Locale.ROOT,
+                    "\"workload\":\"%s\",\"clients\":%d,\"seconds\":%d,\"ops\":%d,\"errors\":%d,\"opsPerSec\":%.1f,"
+                            + "\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f%s",
+                    workload, clients, seconds, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms,
+                    extra.isEmpty() ? "" : "," + extra);
+        }
+
+        static Result of(String workload, Params p, long ops, long errors, double elapsed, Histogram h, String extra) {
+            return new Result(workload, p.clients(), p.seconds(), ops, errors, ops / Math.max(elapsed, 1e-9),
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0, extra);
+        }
+    }
+
+    public static Result run(String connect, String workload, Params p) throws Exception {
+        return switch (workload) {
+            case "write", "read", "mixed", "create-delete" -> runRequests(connect, workload, p);
+            case "watch-fanout" -> runWatchFanout(connect, p);
+            case "session-storm" -> runSessionStorm(connect, p);
+            default -> throw new IllegalArgumentException("unknown workload " + workload);
+        };
+    }
+
+    // ------------------------------------------------------------------ request workloads
+
+    static Result runRequests(String connect, String workload, Params p) throws Exception {
+        byte[] value = new byte[p.valueSize()];
         List<ZooKeeper> zks = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            zks.add(connect(connect));
-        }
-        String root = "/bench-" + Long.toHexString(System.nanoTime());
-        ZooKeeper admin = zks.get(0);
-        admin.create(root, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        for (int i = 0; i < clients; i++) {
-            admin.create(root + "/n" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        }
-        Recorder latencies = new Recorder(3);
-        AtomicLong ops = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        CountDownLatch done = new CountDownLatch(clients);
-        long start = System.nanoTime();
-        for (int i = 0; i < clients; i++) {
-            ZooKeeper zk = zks.get(i);
-            String node = root + "/n" + i;
-            Thread t = new Thread(() -> {
-                Semaphore inFlight = new Semaphore(outstanding);
-                try {
-                    while (System.nanoTime() < end) {
-                        inFlight.acquire();
-                        long t0 = System.nanoTime();
-                        Runnable complete = () -> {
-                            latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                            ops.incrementAndGet();
-                            inFlight.release();
-                        };
-                        issue(zk, workload, node, value, complete, errors);
+        try {
+            for (int i = 0; i < p.clients(); i++) {
+                zks.add(connect(connect));
+            }
+            String root = "/bench-" + Long.toHexString(System.nanoTime());
+            ZooKeeper admin = zks.get(0);
+            admin.create(root, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            for (int i = 0; i < p.clients(); i++) {
+                admin.create(root + "/n" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            // Each client reads its node once, so followers have it before reads start.
+            for (int i = 0; i < p.clients(); i++) {
+                zks.get(i).sync(root + "/n" + i, (rc, path, ctx) -> { }, null);
+                zks.get(i).getData(root + "/n" + i, false, null);
+            }
+            Recorder latencies = new Recorder(3);
+            AtomicLong ops = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
+            CountDownLatch done = new CountDownLatch(p.clients());
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < p.clients(); i++) {
+                ZooKeeper zk = zks.get(i);
+                String node = root + "/n" + i;
+                Thread t = new Thread(() -> {
+                    Semaphore inFlight = new Semaphore(p.outstanding());
+                    try {
+                        while (System.nanoTime() < end) {
+                            if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                                continue;
+                            }
+                            long t0 = System.nanoTime();
+                            Runnable complete = () -> {
+                                latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                                ops.incrementAndGet();
+                                inFlight.release();
+                            };
+                            issue(zk, workload, node, value, complete, errors);
+                        }
+                        inFlight.tryAcquire(p.outstanding(), GRACE_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        done.countDown();
                     }
-                    inFlight.acquire(outstanding);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    done.countDown();
-                }
-            }, "load-" + i);
-            t.start();
+                }, "load-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+            if (!done.await(p.seconds() + GRACE_SECONDS, TimeUnit.SECONDS)) {
+                threads.forEach(Thread::interrupt);
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Histogram h = latencies.getIntervalHistogram();
+            try {
+                deleteTree(admin, root);
+            } catch (Exception e) {
+                // best effort: the data dir is thrown away anyway
+            }
+            return Result.of(workload, p, ops.get(), errors.get(), elapsed, h, "");
+        } finally {
+            closeAll(zks);
         }
-        done.await(seconds + 60L, TimeUnit.SECONDS);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        Histogram h = latencies.getIntervalHistogram();
-        for (ZooKeeper zk : zks) {
-            zk.close();
-        }
-        return new Result(workload, clients, seconds, ops.get(), errors.get(), ops.get() / elapsed,
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0);
     }
 
     private static void issue(ZooKeeper zk, String workload, String node, byte[] value, Runnable complete,
                               AtomicLong errors) {
-        AsyncCallback.StatCallback statCb = (rc, p, ctx, stat) -> {
+        AsyncCallback.StatCallback statCb = (rc, path, ctx, stat) -> {
             if (rc != 0) {
                 errors.incrementAndGet();
             }
             complete.run();
         };
-        AsyncCallback.DataCallback dataCb = (rc, p, ctx, data, stat) -> {
+        AsyncCallback.DataCallback dataCb = (rc, path, ctx, data, stat) -> {
             if (rc != 0) {
                 errors.incrementAndGet();
             }
@@ -137,7 +193,7 @@ public final class LoadGenerator {
                 }
             }
             case "create-delete" -> zk.create(node + "/e-", value, ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.EPHEMERAL_SEQUENTIAL, (rc, p, ctx, name) -> {
+                    CreateMode.EPHEMERAL_SEQUENTIAL, (rc, path, ctx, name) -> {
                         if (rc != 0) {
                             errors.incrementAndGet();
                             complete.run();
@@ -154,14 +210,199 @@ public final class LoadGenerator {
         }
     }
 
+    // ------------------------------------------------------------------ watch fan-out
+
+    /**
+     * {@code watchers} sessions each arm a data watch on one node; a separate writer session sets it; the
+     * time from the setData reply reaching the writer to the last of the N notifications is recorded (0 if
+     * every notification arrived before the reply; {@code notifyBeforeReply} counts those rounds). Repeats
+     * for the duration, re-arming every watch between rounds.
+     */
+    static Result runWatchFanout(String connect, Params p) throws Exception {
+        int n = p.watchers();
+        byte[] value = new byte[p.valueSize()];
+        List<ZooKeeper> zks = new ArrayList<>();
+        AtomicLong lastNotify = new AtomicLong();
+        CountDownLatch[] pending = new CountDownLatch[1];
+        try {
+            ZooKeeper writer = connect(connect);
+            zks.add(writer);
+            String node = "/fanout-" + Long.toHexString(System.nanoTime());
+            writer.create(node, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            List<ZooKeeper> watchers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ZooKeeper zk = connect(connect);
+                zks.add(zk);
+                watchers.add(zk);
+            }
+            Watcher w = e -> {
+                if (e.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                    lastNotify.accumulateAndGet(System.nanoTime(), Math::max);
+                    pending[0].countDown();
+                }
+            };
+            Recorder afterReply = new Recorder(3);
+            Recorder afterSend = new Recorder(3);
+            long rounds = 0;
+            long errors = 0;
+            long beforeReply = 0;
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
+            while (System.nanoTime() < end) {
+                CountDownLatch armed = new CountDownLatch(n);
+                pending[0] = new CountDownLatch(n);
+                lastNotify.set(0);
+                for (ZooKeeper zk : watchers) {
+                    zk.getData(node, w, (rc, path, ctx, data, stat) -> armed.countDown(), null);
+                }
+                if (!armed.await(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    errors++;
+                    break;
+                }
+                long t0 = System.nanoTime();
+                writer.setData(node, value, -1);
+                long reply = System.nanoTime();
+                if (!pending[0].await(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    errors++;
+                    break;
+                }
+                long last = lastNotify.get();
+                if (last < reply) {
+                    beforeReply++;
+                }
+                afterReply.recordValue(Math.max(1, (last - reply) / 1000));
+                afterSend.recordValue(Math.max(1, (last - t0) / 1000));
+                rounds++;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Histogram fromSend = afterSend.getIntervalHistogram();
+            String extra = String.format(Locale.ROOT,
+                    "\"watchers\":%d,\"notificationsPerSec\":%.1f,\"notifyBeforeReply\":%d,\"sendToLastP50Ms\":%.3f,\"sendToLastP99Ms\":%.3f",
+                    n, rounds * (double) n / elapsed, beforeReply, fromSend.getValueAtPercentile(50) / 1000.0,
+                    fromSend.getValueAtPercentile(99) / 1000.0);
+            try {
+                writer.delete(node, -1);
+            } catch (KeeperException e) {
+                // best effort
+            }
+            return Result.of("watch-fanout", p, rounds, errors, elapsed, afterReply.getIntervalHistogram(), extra);
+        } finally {
+            closeAll(zks);
+        }
+    }
+
+    // ------------------------------------------------------------------ session storm
+
+    /**
+     * {@code clients} threads each open a session and wait until it is connected, then hand it to a closer
+     * pool and open the next; a session counts once its close has completed. The official client's close()
+     * takes ~100 ms on both servers (client-side), so closing in the background (at most 8 pending per
+     * thread) keeps the storm bounded by the servers' session creation and expiry work, not by that wait.
+     * Latency = open (connect to SyncConnected); closeP50/P99 are reported separately.
+     */
+    static Result runSessionStorm(String connect, Params p) throws Exception {
+        Recorder opens = new Recorder(3);
+        Recorder closes = new Recorder(3);
+        AtomicLong ops = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
+        int maxPendingCloses = 8 * p.clients();
+        Semaphore pendingCloses = new Semaphore(maxPendingCloses);
+        java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newFixedThreadPool(
+                maxPendingCloses, r -> {
+                    Thread t = new Thread(r, "storm-closer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        CountDownLatch done = new CountDownLatch(p.clients());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < p.clients(); i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                        if (!pendingCloses.tryAcquire(1, TimeUnit.SECONDS)) {
+                            continue;
+                        }
+                        long t0 = System.nanoTime();
+                        ZooKeeper zk;
+                        try {
+                            zk = connect(connect, 10);
+                        } catch (InterruptedException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                            pendingCloses.release();
+                            continue;
+                        }
+                        long t1 = System.nanoTime();
+                        opens.recordValue(Math.max(1, (t1 - t0) / 1000));
+                        closers.execute(() -> {
+                            try {
+                                long c0 = System.nanoTime();
+                                zk.close(); // waits for the closeSession reply, not for the client's threads
+                                closes.recordValue(Math.max(1, (System.nanoTime() - c0) / 1000));
+                                ops.incrementAndGet();
+                            } catch (Exception e) {
+                                errors.incrementAndGet();
+                            } finally {
+                                pendingCloses.release();
+                            }
+                        });
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            }, "storm-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        if (!done.await(p.seconds() + GRACE_SECONDS, TimeUnit.SECONDS)) {
+            threads.forEach(Thread::interrupt);
+        }
+        pendingCloses.tryAcquire(maxPendingCloses, GRACE_SECONDS, TimeUnit.SECONDS);
+        closers.shutdownNow();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Histogram c = closes.getIntervalHistogram();
+        String extra = String.format(Locale.ROOT, "\"closeP50Ms\":%.3f,\"closeP99Ms\":%.3f",
+                c.getValueAtPercentile(50) / 1000.0, c.getValueAtPercentile(99) / 1000.0);
+        return Result.of("session-storm", p, ops.get(), errors.get(), elapsed, opens.getIntervalHistogram(), extra);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static void deleteTree(ZooKeeper zk, String path) throws Exception {
+        for (String c : zk.getChildren(path, false)) {
+            deleteTree(zk, path + "/" + c);
+        }
+        zk.delete(path, -1);
+    }
+
+    static void closeAll(List<ZooKeeper> zks) {
+        for (ZooKeeper zk : zks) {
+            try {
+                zk.close(5_000);
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+    }
+
     static ZooKeeper connect(String connect) throws Exception {
+        return connect(connect, 30);
+    }
+
+    static ZooKeeper connect(String connect, int timeoutSeconds) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connect, 30_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
         });
-        if (!connected.await(30, TimeUnit.SECONDS)) {
+        if (!connected.await(timeoutSeconds, TimeUnit.SECONDS)) {
             zk.close();
             throw new IllegalStateException("cannot connect to " + connect);
         }

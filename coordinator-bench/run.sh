@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Apache ZooKeeper 3.9.5 and Coordinator side by side (see docs/benchmarks.md). Arguments go to SideBySide, e.g.
+#   coordinator-bench/run.sh --mode both --clients 8 --seconds 10 --rounds 2
+# Builds the server jar when it is missing (REBUILD=1 forces it), compiles the bench module, writes its
+# classpath (also the ZooKeeper child JVMs' classpath) and runs io.coordinator.bench.SideBySide.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MVN="mvn -q -B ${MVN_OPTS_EXTRA:-}"
+if [ ! -f coordinator-server/target/coordinator-server.jar ] || [ -n "${REBUILD:-}" ]; then
+  $MVN -pl coordinator-server -DskipTests package
+fi
+$MVN -pl coordinator-bench compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "coordinator-bench/target/classes:$(cat coordinator-bench/target/classpath.txt)" \
+  io.coordinator.bench.SideBySide "$@"

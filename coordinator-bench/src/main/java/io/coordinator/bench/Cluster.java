@@ -1,0 +1,298 @@
+package io.coordinator.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One or three server child JVMs of one side (Apache ZooKeeper or Coordinator) with the same settings:
+ * 127.0.0.1, random free ports, data dirs under one temp dir, tickTime, fsync on, the same -Xmx. Every child
+ * is registered for killing by a shutdown hook, and {@link #close()} kills them.
+ */
+final class Cluster implements AutoCloseable {
+
+    enum Side {
+        ZOOKEEPER("zookeeper"), COORDINATOR("coordinator");
+
+        final String label;
+
+        Side(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Every child process ever started; the shutdown hook kills those still alive. */
+    private static final Set<Process> ALL = Collections.synchronizedSet(new HashSet<>());
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (ALL) {
+                for (Process p : ALL) {
+                    kill(p);
+                }
+            }
+        }, "bench-kill-children"));
+    }
+
+    record Node(int id, int clientPort, int quorumPort, int electionPort, Path dataDir, Path log) {
+    }
+
+    final Side side;
+    final int size;
+    final List<Node> nodes = new ArrayList<>();
+    final Process[] processes;
+    private final Path dir;
+    private final Config cfg;
+
+    /** Settings shared by both sides. */
+    record Config(String javaHome, String heap, int tickTime, Path coordinatorJar, String benchClasspath,
+                  int readyTimeoutSeconds) {
+    }
+
+    Cluster(Side side, int size, Path baseDir, Config cfg) throws IOException {
+        this.side = side;
+        this.size = size;
+        this.cfg = cfg;
+        this.dir = Files.createTempDirectory(baseDir, side.label + "-" + size + "-");
+        this.processes = new Process[size];
+        Set<Integer> used = new HashSet<>();
+        for (int i = 1; i <= size; i++) {
+            Path data = dir.resolve("node" + i);
+            Files.createDirectories(data);
+            nodes.add(new Node(i, freePort(used), freePort(used), freePort(used), data, dir.resolve("node" + i + ".log")));
+        }
+        if (side == Side.ZOOKEEPER) {
+            for (Node n : nodes) {
+                writeZooCfg(n);
+            }
+        }
+    }
+
+    String connectString() {
+        return nodes.stream().map(n -> "127.0.0.1:" + n.clientPort()).collect(Collectors.joining(","));
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    void start() throws IOException, InterruptedException {
+        for (Node n : nodes) {
+            startNode(n);
+        }
+        awaitReady();
+    }
+
+    void startNode(Node n) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(cfg.javaHome(), "bin", "java").toString());
+        cmd.add("-Xmx" + cfg.heap());
+        cmd.add("-Xms" + cfg.heap());
+        cmd.add("-XX:+UseG1GC");
+        if (side == Side.ZOOKEEPER) {
+            cmd.add("-Dzookeeper.admin.enableServer=false");
+            cmd.add("-Dzookeeper.4lw.commands.whitelist=*");
+            cmd.add("-cp");
+            cmd.add(cfg.benchClasspath());
+            cmd.add(size == 1 ? "org.apache.zookeeper.server.ZooKeeperServerMain"
+                    : "org.apache.zookeeper.server.quorum.QuorumPeerMain");
+            cmd.add(n.dataDir().resolve("zoo.cfg").toString());
+        } else {
+            cmd.add("-jar");
+            cmd.add(cfg.coordinatorJar().toString());
+            cmd.add("--server.port=0");
+            cmd.add("--coordinator.client-port=" + n.clientPort());
+            cmd.add("--coordinator.data-dir=" + n.dataDir());
+            cmd.add("--coordinator.tick-time=" + cfg.tickTime());
+            cmd.add("--coordinator.max-client-connections=0");
+            cmd.add("--coordinator.session-secret=bench-secret-0123456789abcdef");
+            if (size > 1) {
+                cmd.add("--coordinator.server-id=" + n.id());
+                cmd.add("--coordinator.ensemble=" + nodes.stream()
+                        .map(m -> m.id() + "=127.0.0.1:" + m.quorumPort() + ":" + m.electionPort() + ";" + m.clientPort())
+                        .collect(Collectors.joining(",")));
+                cmd.add("--coordinator.init-limit=10");
+                cmd.add("--coordinator.sync-limit=5");
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(n.log().toFile()));
+        Process p = pb.start();
+        ALL.add(p);
+        processes[n.id() - 1] = p;
+    }
+
+    private void writeZooCfg(Node n) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("tickTime=").append(cfg.tickTime()).append('\n');
+        sb.append("initLimit=10\nsyncLimit=5\n");
+        sb.append("dataDir=").append(n.dataDir()).append('\n');
+        sb.append("clientPort=").append(n.clientPort()).append('\n');
+        sb.append("clientPortAddress=127.0.0.1\n");
+        sb.append("maxClientCnxns=0\n");
+        sb.append("forceSync=yes\n");
+        sb.append("admin.enableServer=false\n");
+        sb.append("4lw.commands.whitelist=*\n");
+        sb.append("autopurge.purgeInterval=0\n");
+        if (size > 1) {
+            for (Node m : nodes) {
+                sb.append("server.").append(m.id()).append("=127.0.0.1:").append(m.quorumPort()).append(':')
+                        .append(m.electionPort()).append('\n');
+            }
+            Files.writeString(n.dataDir().resolve("myid"), n.id() + "\n");
+        }
+        Files.writeString(n.dataDir().resolve("zoo.cfg"), sb.toString());
+    }
+
+    /** Polls {@code srvr} on every node (bounded) until each serves: standalone, or one leader and followers. */
+    void awaitReady() throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.readyTimeoutSeconds());
+        while (true) {
+            int serving = 0;
+            int leaders = 0;
+            for (Node n : nodes) {
+                Process p = processes[n.id() - 1];
+                if (p != null && !p.isAlive()) {
+                    throw new IOException(side.label + " node " + n.id() + " exited (" + p.exitValue() + "); see " + n.log());
+                }
+                String mode = mode(n);
+                if (mode != null) {
+                    serving++;
+                    if (mode.equals("leader")) {
+                        leaders++;
+                    }
+                }
+            }
+            if (serving == size && (size == 1 || leaders == 1)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(side.label + " not ready after " + cfg.readyTimeoutSeconds() + " s; logs in " + dir);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The node's Mode from srvr (standalone, leader, follower), or null when it is not serving. */
+    String mode(Node n) {
+        String out = fourLetterWord(n.clientPort(), "srvr");
+        if (out == null) {
+            return null;
+        }
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Mode: ")) {
+                return line.substring(6).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The leader's (or the standalone server's) process. */
+    Process leader() {
+        for (Node n : nodes) {
+            String m = mode(n);
+            if ("leader".equals(m) || "standalone".equals(m)) {
+                return processes[n.id() - 1];
+            }
+        }
+        return processes[0];
+    }
+
+    static String fourLetterWord(int port, String word) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            StringBuilder sb = new StringBuilder();
+            BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                sb.append(line).append('\n');
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Kills one node (SIGKILL when {@code force}, else SIGTERM) and waits for it to exit (bounded). */
+    void stopNode(Node n, boolean force) throws InterruptedException {
+        Process p = processes[n.id() - 1];
+        if (p == null) {
+            return;
+        }
+        if (force) {
+            p.destroyForcibly();
+        } else {
+            p.destroy();
+        }
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        ALL.remove(p);
+        processes[n.id() - 1] = null;
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            try {
+                stopNode(n, false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                Process p = processes[n.id() - 1];
+                if (p != null) {
+                    kill(p);
+                }
+            }
+        }
+    }
+
+    void deleteData() {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // leave it
+                }
+            });
+        } catch (IOException e) {
+            // leave it
+        }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    private static int freePort(Set<Integer> used) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                if (used.add(port)) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no free port");
+    }
+}

@@ -1,0 +1,428 @@
+package io.coordinator.bench;
+
+import io.coordinator.bench.Cluster.Side;
+import io.coordinator.bench.LoadGenerator.Params;
+import io.coordinator.bench.LoadGenerator.Result;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Recorder;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * Apache ZooKeeper 3.9.5 and Coordinator side by side on this machine: for each mode (standalone, 3-node
+ * ensemble) and round, a fresh ZooKeeper cluster runs every workload, then a fresh Coordinator cluster
+ * runs them (A/B/A/B), and a final table gives the medians of both sides and the ratio
+ * Coordinator/ZooKeeper. Every run is bounded in time; child JVMs are killed at the end, also on Ctrl-C.
+ * Run it with {@code coordinator-bench/run.sh} (see docs/benchmarks.md).
+ */
+public final class SideBySide {
+
+    static final List<String> ALL_WORKLOADS = List.of("write", "read", "mixed", "create-delete", "watch-fanout",
+            "session-storm", "large-tree");
+
+    record Row(String mode, String side, int round, Result result) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = LoadGenerator.parse(args);
+        Params p = Params.from(o);
+        int rounds = Integer.parseInt(o.getOrDefault("rounds", "2"));
+        List<String> modes = switch (o.getOrDefault("mode", "both")) {
+            case "both" -> List.of("standalone", "ensemble");
+            case "standalone" -> List.of("standalone");
+            case "ensemble", "3-node" -> List.of("ensemble");
+            default -> throw new IllegalArgumentException("--mode standalone|ensemble|both");
+        };
+        List<String> workloads = Arrays.asList(o.getOrDefault("workloads", String.join(",", ALL_WORKLOADS)).split(","));
+        for (String w : workloads) {
+            if (!ALL_WORKLOADS.contains(w)) {
+                throw new IllegalArgumentException("unknown workload " + w + "; known: " + ALL_WORKLOADS);
+            }
+        }
+        int largeTreeZnodes = Integer.parseInt(o.getOrDefault("large-tree-znodes", "20000"));
+        int maxMinutes = Integer.parseInt(o.getOrDefault("max-minutes", "60"));
+        Path out = Path.of(o.getOrDefault("out", "coordinator-bench/target/bench-results"));
+        Path work = Path.of(o.getOrDefault("work-dir", "coordinator-bench/target/bench-work"));
+        Path jfrDir = o.containsKey("jfr") ? Path.of(o.get("jfr")) : null;
+        List<String> jfrWorkloads = Arrays.asList(o.getOrDefault("jfr-workloads", "write").split(","));
+        List<String> sides = Arrays.asList(o.getOrDefault("sides", "zookeeper,coordinator").split(","));
+        boolean keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
+        Files.createDirectories(out);
+        Files.createDirectories(work);
+        String javaHome = System.getProperty("java.home");
+        Cluster.Config cfg = new Cluster.Config(javaHome, o.getOrDefault("heap", "1g"),
+                Integer.parseInt(o.getOrDefault("tick-time", "2000")),
+                Path.of(o.getOrDefault("jar", "coordinator-server/target/coordinator-server.jar")).toAbsolutePath(),
+                System.getProperty("java.class.path"), Integer.parseInt(o.getOrDefault("ready-timeout", "120")));
+        if (!Files.isRegularFile(cfg.coordinatorJar())) {
+            throw new IllegalArgumentException("no server jar at " + cfg.coordinatorJar() + " (build it, or pass --jar)");
+        }
+
+        // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child.
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.MINUTES.toMillis(maxMinutes));
+                System.err.println("bench: --max-minutes " + maxMinutes + " exceeded; stopping");
+                System.exit(2);
+            } catch (InterruptedException e) {
+                // finished in time
+            }
+        }, "bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        String stamp = Instant.now().toString().replace(':', '-');
+        Path jsonl = out.resolve("results-" + stamp + ".jsonl");
+        List<Row> rows = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s results=%s%n",
+                modes, workloads, rounds, p, cfg.heap(), jsonl);
+        for (String mode : modes) {
+            int size = mode.equals("standalone") ? 1 : 3;
+            for (int round = 1; round <= rounds; round++) {
+                for (Side side : Side.values()) {
+                    if (!sides.contains(side.label)) {
+                        continue;
+                    }
+                    List<String> loadWorkloads = workloads.stream().filter(w -> !w.equals("large-tree")).toList();
+                    if (!loadWorkloads.isEmpty()) {
+                        try (Cluster c = new Cluster(side, size, work, cfg)) {
+                            long t0 = System.nanoTime();
+                            c.start();
+                            System.out.printf(Locale.ROOT, "# %s %s round %d: ready in %d ms at %s%n", mode, side.label,
+                                    round, (System.nanoTime() - t0) / 1_000_000, c.connectString());
+                            for (String w : loadWorkloads) {
+                                Process leader = c.leader();
+                                boolean jfr = jfrDir != null && jfrWorkloads.contains(w);
+                                String jfrName = String.format("%s-%s-%s-r%d.jfr", side.label, mode, w, round);
+                                if (jfr) {
+                                    Files.createDirectories(jfrDir);
+                                    for (Process np : c.processes) {
+                                        // the leader's file is <side>-<mode>-<workload>-r<round>.jfr, others get -pid<N>
+                                        String name = np == leader ? jfrName : jfrName.replace(".jfr", "-pid" + np.pid() + ".jfr");
+                                        jcmd(javaHome, np.pid(), "JFR.start", "name=bench", "settings=profile",
+                                                "filename=" + jfrDir.resolve(name).toAbsolutePath());
+                                    }
+                                }
+                                Result r;
+                                Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
+                                        jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
+                                try {
+                                    r = LoadGenerator.run(c.connectString(), w, p);
+                                } catch (Exception e) {
+                                    r = new Result(w, p.clients(), p.seconds(), 0, 1, 0, 0, 0, 0,
+                                            "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                                }
+                                if (jfr) {
+                                    dumper.interrupt();
+                                    dumper.join(10_000);
+                                    for (Process np : c.processes) {
+                                        jcmd(javaHome, np.pid(), "JFR.stop", "name=bench");
+                                    }
+                                }
+                                record(rows, jsonl, new Row(mode, side.label, round, r));
+                            }
+                        } finally {
+                            // close() has stopped the nodes; drop their data
+                        }
+                        if (!keep) {
+                            cleanup(work);
+                        }
+                    }
+                    if (workloads.contains("large-tree") && largeTreeZnodes > 0 && size == 1) {
+                        Result r;
+                        try {
+                            r = largeTree(side, work, cfg, p, largeTreeZnodes, javaHome);
+                        } catch (Exception e) {
+                            r = new Result("large-tree", p.clients(), 0, 0, 1, 0, 0, 0, 0,
+                                    "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                        }
+                        record(rows, jsonl, new Row(mode, side.label, round, r));
+                        if (!keep) {
+                            cleanup(work);
+                        }
+                    }
+                }
+            }
+        }
+        watchdog.interrupt();
+        String table = table(rows, modes, workloads);
+        System.out.println();
+        System.out.println(table);
+        Files.writeString(out.resolve("table-" + stamp + ".md"), table);
+        System.out.println("# results: " + jsonl);
+    }
+
+    private static void cleanup(Path work) {
+        try (var s = Files.list(work)) {
+            for (Path d : (Iterable<Path>) s::iterator) {
+                try (var w = Files.walk(d)) {
+                    w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            // leave it
+        }
+    }
+
+    private static void record(List<Row> rows, Path jsonl, Row row) throws IOException {
+        rows.add(row);
+        System.out.printf(Locale.ROOT, "%-10s %-11s r%d %s%n", row.mode(), row.side(), row.round(), row.result().human());
+        String json = String.format(Locale.ROOT, "{\"mode\":\"%s\",\"side\":\"%s\",\"round\":%d,%s}", row.mode(),
+                row.side(), row.round(), row.result().json());
+        System.out.println(json);
+        Files.writeString(jsonl, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    // ------------------------------------------------------------------ large-tree
+
+    /**
+     * Standalone only. Loads {@code znodes} znodes of {@code --value-size} bytes (async creates, bounded
+     * outstanding), measures the live heap before and after with {@code jcmd GC.class_histogram} (which runs
+     * a full GC first; "Total" bytes = live objects), then SIGKILLs the server and times the restart: from
+     * spawning the JVM to srvr answering and a client reading the last znode.
+     */
+    static Result largeTree(Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome)
+            throws Exception {
+        try (Cluster c = new Cluster(side, 1, work, cfg)) {
+            c.start();
+            long pid = c.processes[0].pid();
+            long before = liveHeap(javaHome, pid);
+            byte[] value = new byte[p.valueSize()];
+            Recorder lat = new Recorder(3);
+            AtomicLong errors = new AtomicLong();
+            long start = System.nanoTime();
+            ZooKeeper zk = LoadGenerator.connect(c.connectString());
+            try {
+                zk.create("/lt", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                int buckets = Math.max(1, znodes / 1000);
+                for (int b = 0; b < buckets; b++) {
+                    zk.create("/lt/b" + b, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                }
+                Semaphore inFlight = new Semaphore(Math.max(1, p.outstanding() * p.clients()));
+                CountDownLatch done = new CountDownLatch(znodes);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                for (int i = 0; i < znodes; i++) {
+                    if (!inFlight.tryAcquire(30, TimeUnit.SECONDS) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("large-tree load stalled at " + i);
+                    }
+                    long t0 = System.nanoTime();
+                    zk.create("/lt/b" + (i % buckets) + "/n" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                            CreateMode.PERSISTENT, (rc, path, ctx, name) -> {
+                                if (rc != 0) {
+                                    errors.incrementAndGet();
+                                }
+                                lat.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                                inFlight.release();
+                                done.countDown();
+                            }, null);
+                }
+                if (!done.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("large-tree creates did not complete");
+                }
+            } finally {
+                zk.close(5_000);
+            }
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
+            long after = liveHeap(javaHome, pid);
+            double perZnode = (after - before) / (double) znodes;
+
+            Cluster.Node n = c.nodes.get(0);
+            c.stopNode(n, true);
+            long t0 = System.nanoTime();
+            c.startNode(n);
+            c.awaitReady();
+            ZooKeeper check = LoadGenerator.connect(c.connectString());
+            try {
+                int last = znodes - 1;
+                check.getData("/lt/b" + (last % Math.max(1, znodes / 1000)) + "/n" + last, false, null);
+            } finally {
+                check.close(5_000);
+            }
+            long restartMs = (System.nanoTime() - t0) / 1_000_000;
+            long afterRestart = liveHeap(javaHome, c.processes[0].pid());
+            String extra = String.format(Locale.ROOT,
+                    "\"znodes\":%d,\"heapPerZnodeBytes\":%.1f,\"heapPerZnodeAfterRestartBytes\":%.1f,\"restartMs\":%d,\"liveHeapBeforeBytes\":%d,\"liveHeapAfterBytes\":%d",
+                    znodes, perZnode, (afterRestart - before) / (double) znodes, restartMs, before, after);
+            Result r = Result.of("large-tree", p, znodes, errors.get(), loadSeconds, lat.getIntervalHistogram(), extra);
+            return new Result(r.workload(), r.clients(), (int) Math.round(loadSeconds), r.ops(), r.errors(),
+                    r.opsPerSec(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.extra());
+        }
+    }
+
+    /**
+     * Samples the leader with {@code jcmd Thread.print} every 500 ms (after a 1 s warm-up) for the workload's
+     * duration, appending the dumps to {@code file}: a wall-clock view (waiting threads included) that JFR's
+     * CPU sampling lacks.
+     */
+    static Thread threadDumps(String javaHome, long pid, Path file, int seconds) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds - 2));
+                while (System.nanoTime() < end) {
+                    String dump = jcmd(javaHome, pid, "Thread.print");
+                    Files.writeString(file, dump + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                // workload over
+            } catch (IOException e) {
+                System.err.println("thread dumps: " + e);
+            }
+        }, "bench-thread-dumps");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Live heap bytes after a full GC: the "Total" line of {@code jcmd PID GC.class_histogram}. */
+    static long liveHeap(String javaHome, long pid) throws IOException, InterruptedException {
+        String out = jcmd(javaHome, pid, "GC.class_histogram");
+        for (String line : out.split("\n")) {
+            String t = line.trim();
+            if (t.startsWith("Total")) {
+                String[] f = t.split("\\s+");
+                return Long.parseLong(f[f.length - 1]);
+            }
+        }
+        throw new IOException("no Total in class histogram of " + pid);
+    }
+
+    static String jcmd(String javaHome, long pid, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(javaHome, "bin", "jcmd").toString());
+        cmd.add(Long.toString(pid));
+        cmd.addAll(Arrays.asList(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder sb = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (sb) {
+                        sb.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("jcmd " + String.join(" ", command) + " timed out");
+        }
+        reader.join(5_000);
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+
+    // ------------------------------------------------------------------ table
+
+    static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double med(List<Row> rows, String mode, String side, String w, ToDoubleFunction<Result> f) {
+        List<Double> v = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.mode().equals(mode) && r.side().equals(side) && r.result().workload().equals(w)
+                    && r.result().ops() > 0) {
+                v.add(f.applyAsDouble(r.result()));
+            }
+        }
+        return median(v);
+    }
+
+    static double extra(Result r, String key) {
+        String e = r.extra();
+        int i = e.indexOf("\"" + key + "\":");
+        if (i < 0) {
+            return Double.NaN;
+        }
+        int s = i + key.length() + 3;
+        int end = s;
+        while (end < e.length() && ",}".indexOf(e.charAt(end)) < 0) {
+            end++;
+        }
+        return Double.parseDouble(e.substring(s, end));
+    }
+
+    static String table(List<Row> rows, List<String> modes, List<String> workloads) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Medians over rounds; ratio = Coordinator / ZooKeeper (throughput: higher is better; latency: lower is better).\n\n");
+        sb.append("| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | errors ZK/Coord |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        String zk = Side.ZOOKEEPER.label;
+        String co = Side.COORDINATOR.label;
+        for (String mode : modes) {
+            for (String w : workloads) {
+                if (w.equals("large-tree")) {
+                    continue;
+                }
+                double zo = med(rows, mode, zk, w, Result::opsPerSec);
+                double cop = med(rows, mode, co, w, Result::opsPerSec);
+                double z50 = med(rows, mode, zk, w, Result::p50Ms);
+                double c50 = med(rows, mode, co, w, Result::p50Ms);
+                double z99 = med(rows, mode, zk, w, Result::p99Ms);
+                double c99 = med(rows, mode, co, w, Result::p99Ms);
+                long ze = rows.stream().filter(r -> r.mode().equals(mode) && r.side().equals(zk)
+                        && r.result().workload().equals(w)).mapToLong(r -> r.result().errors()).sum();
+                long ce = rows.stream().filter(r -> r.mode().equals(mode) && r.side().equals(co)
+                        && r.result().workload().equals(w)).mapToLong(r -> r.result().errors()).sum();
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
+                        mode, w, zo, cop, cop / zo, z50, c50, z99, c99, c99 / z99, ze, ce));
+            }
+        }
+        if (workloads.contains("watch-fanout")) {
+            sb.append("\nwatch-fanout: ops = fan-out rounds; p50/p99 = setData reply to the last of the --watchers notifications.\n");
+        }
+        if (workloads.contains("session-storm")) {
+            sb.append("session-storm: ops = sessions opened and closed; latency = open (connect to SyncConnected); closes run in the background.\n");
+        }
+        if (workloads.contains("large-tree") && modes.contains("standalone")) {
+            sb.append("\n| large-tree (standalone) | ZK | Coord | ratio |\n|---|---:|---:|---:|\n");
+            Map<String, String> keys = new LinkedHashMap<>();
+            keys.put("znodes", "znodes");
+            keys.put("heapPerZnodeBytes", "live heap per znode after load (B)");
+            keys.put("heapPerZnodeAfterRestartBytes", "live heap per znode after restart (B)");
+            keys.put("restartMs", "restart to serving (ms)");
+            for (var k : keys.entrySet()) {
+                double z = med(rows, "standalone", zk, "large-tree", r -> extra(r, k.getKey()));
+                double c = med(rows, "standalone", co, "large-tree", r -> extra(r, k.getKey()));
+                sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", k.getValue(), z, c, c / z));
+            }
+            double z = med(rows, "standalone", zk, "large-tree", Result::opsPerSec);
+            double c = med(rows, "standalone", co, "large-tree", Result::opsPerSec);
+            sb.append(String.format(Locale.ROOT, "| load rate (creates/s) | %.0f | %.0f | %.2f |%n", z, c, c / z));
+        }
+        return sb.toString();
+    }
+}
