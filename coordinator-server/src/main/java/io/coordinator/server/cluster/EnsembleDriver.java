@@ -205,6 +205,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private void tick() {
         node.tick();
         process();
+        // The operations view of the learners, refreshed per tick rather than per batch (it is not free).
+        peerView = node.role() == Role.LEADING ? node.peers() : Map.of();
     }
 
     /** A frame from a peer (Netty thread): ZAB messages and forwarded client traffic. */
@@ -349,7 +351,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         role = now;
         leader = node.leaderId();
         epoch = node.epochs().currentEpoch();
-        peerView = now == Role.LEADING ? node.peers() : Map.of();
+
         if (now == lastRole && serving == lastServing) {
             return;
         }

@@ -33,7 +33,11 @@ public record ZabConfig(int myId, List<Peer> peers, int initLimitTicks, int sync
     }
 
     public int voterCount() {
-        return (int) peers.stream().filter(p -> !p.observer()).count();
+        int n = 0;
+        for (Peer p : peers) {
+            n += p.observer() ? 0 : 1;
+        }
+        return n;
     }
 
     /** A strict majority of the voters. */

@@ -251,7 +251,10 @@ public final class ZabNode {
         List<TxnRecord> toApply = new ArrayList<>();
         long limit = Math.min(committedZxid, durableZxid);
         while (appliedZxid < limit) {
-            List<TxnRecord> batch = readHistory(appliedZxid, READ_CHUNK);
+            // Within one epoch zxids are consecutive, so ask for no more records than are due.
+            int due = Zxids.epochOf(limit) == Zxids.epochOf(appliedZxid)
+                    ? (int) Math.min(READ_CHUNK, Zxids.counterOf(limit) - Zxids.counterOf(appliedZxid)) : READ_CHUNK;
+            List<TxnRecord> batch = readHistory(appliedZxid, Math.max(1, due));
             boolean progressed = false;
             for (TxnRecord r : batch) {
                 if (r.zxid() > limit) {
