@@ -1,0 +1,34 @@
+package io.coordinator.server.web;
+
+import io.coordinator.server.ops.ServerHandle;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+
+/** The REST API ({@code /api}), its security and problem mapping, and the configuration history. */
+@Configuration(proxyBeanMethods = false)
+@Import({SecurityConfiguration.class, ProblemMapping.class, ZnodeController.class, ServicesController.class,
+        ConfigController.class, ClusterController.class})
+public class WebConfiguration {
+
+    @Bean
+    LocalZooKeeper localZooKeeper(ServerHandle server, WebProperties props) {
+        return new LocalZooKeeper(server, props);
+    }
+
+    @Bean
+    ConfigStore configStore(LocalZooKeeper zk, WebProperties props) {
+        return new ConfigStore(zk, props);
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(WebProperties props) {
+        FilterRegistrationBean<RequestSizeFilter> r = new FilterRegistrationBean<>(
+                new RequestSizeFilter(props.getMaxDataBytes()));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        r.addUrlPatterns("/api/*");
+        return r;
+    }
+}
