@@ -423,4 +423,16 @@ class RestApiTest {
         assertThat(doc.path("paths").has("/api/services/{name}")).isTrue();
         assertThat(doc.path("paths").has("/api/cluster")).isTrue();
     }
+
+    @Test
+    void consoleIsServedAtTheRootWithoutLogin() {
+        Http.Response index = anon.get("/");
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.body()).contains("<title>Coordinator console</title>").contains("console/app.js");
+        Http.Response js = anon.get("/console/app.js");
+        assertThat(js.status()).isEqualTo(200);
+        assertThat(js.contentType()).contains("javascript");
+        assertThat(js.body()).contains("/api/cluster").contains("/api/znodes");
+        assertThat(anon.get("/console/style.css").status()).isEqualTo(200);
+    }
 }
