@@ -190,7 +190,6 @@
       html += '<h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th></tr></thead><tbody>' + rows + '</tbody></table>';
     }
     h(html);
-    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/services')) { servicesView(); } }, 3000);
   }
 
   // ------------------------------------------------------------------ configuration
@@ -280,9 +279,9 @@
   }
 
   // ------------------------------------------------------------------ routing
-  function route() {
+  function route(quiet) {
     clearTimeout(refreshTimer);
-    show('');
+    if (!quiet) { show(''); }
     const hash = location.hash || '#/cluster';
     const name = hash.split('/')[1] || 'cluster';
     document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.view === name));
@@ -298,7 +297,37 @@
       clusterView();
     }
   }
-  window.addEventListener('hashchange', route);
+  // ------------------------------------------------------------------ live updates (server-sent events)
+  let liveTimer = null;
+  function onZnodeEvent(ev) {
+    const e = JSON.parse(ev.data);
+    const hash = location.hash || '#/cluster';
+    const name = hash.split('/')[1] || 'cluster';
+    let relevant = false;
+    if (name === 'znodes') {
+      const raw = hash.substring('#/znodes'.length) || '/';
+      const path = raw.split('/').map(decodeURIComponent).join('/') || '/';
+      const parent = e.path.substring(0, e.path.lastIndexOf('/')) || '/';
+      relevant = e.path === path || parent === path;
+      if (relevant && e.type === 'NodeDeleted' && e.path === path) { show(path + ' was deleted'); return; }
+    } else if (name === 'services') {
+      relevant = e.path.startsWith('/services');
+    } else if (name === 'config') {
+      relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history');
+    }
+    if (relevant) {
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(() => { if (!document.querySelector('#editor:not([hidden]), #config-diff:not([hidden])')) { route(true); } }, 150);
+    }
+  }
+  if (window.EventSource) {
+    const source = new EventSource('/api/events');
+    source.addEventListener('znode', onZnodeEvent);
+    source.addEventListener('ready', () => { document.body.dataset.live = 'on'; });
+    source.onerror = () => { document.body.dataset.live = 'off'; };
+  }
+
+  window.addEventListener('hashchange', () => route());
   renderLogin();
   route();
 })();

@@ -18,7 +18,7 @@ public record ClusterStatus(int serverId, String mode, String role, boolean serv
     /**
      * One member of the ensemble. {@code lagTxns} and {@code synced} are known only on the leader (null elsewhere).
      *
-     * @param connection connected, disconnected, or self
+     * @param connection connected, disconnected, self, or unknown (a learner's view of another learner)
      */
     public record PeerInfo(int id, String role, String connection, Boolean synced, Long lagTxns, String ackedZxid) {
     }

@@ -80,8 +80,10 @@ public final class ClusterStatusService {
                 out.add(new ClusterStatus.PeerInfo(m.id(), role, ps.connected() || connected ? "connected" : "disconnected",
                         ps.synced(), ps.lag(), "0x" + Long.toHexString(ps.ackedZxid())));
             } else {
-                out.add(new ClusterStatus.PeerInfo(m.id(), role, connected ? "connected" : "disconnected", null, null,
-                        null));
+                // Learners connect to their leader only: another learner's state is not known here.
+                boolean knowable = leaderId == null || leaderId == server.serverId() || leaderId == m.id();
+                String connection = connected ? "connected" : knowable ? "disconnected" : "unknown";
+                out.add(new ClusterStatus.PeerInfo(m.id(), role, connection, null, null, null));
             }
         }
         return out;

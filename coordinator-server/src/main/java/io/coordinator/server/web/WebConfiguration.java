@@ -10,7 +10,7 @@ import org.springframework.core.Ordered;
 /** The REST API ({@code /api}), its security and problem mapping, and the configuration history. */
 @Configuration(proxyBeanMethods = false)
 @Import({SecurityConfiguration.class, ProblemMapping.class, ZnodeController.class, ServicesController.class,
-        ConfigController.class, ClusterController.class})
+        ConfigController.class, ClusterController.class, EventsController.class})
 public class WebConfiguration {
 
     @Bean
@@ -21,6 +21,11 @@ public class WebConfiguration {
     @Bean
     ConfigStore configStore(LocalZooKeeper zk, WebProperties props) {
         return new ConfigStore(zk, props);
+    }
+
+    @Bean
+    ZnodeEvents znodeEvents(LocalZooKeeper zk) {
+        return new ZnodeEvents(zk);
     }
 
     @Bean

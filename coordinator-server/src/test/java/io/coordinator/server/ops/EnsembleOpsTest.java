@@ -164,6 +164,15 @@ class EnsembleOpsTest {
             }
         });
 
+        // a follower knows its leader's connection; another follower's it cannot know
+        int otherFollower = 6 - leader - follower;
+        JsonNode followerView = status(nodes[follower - 1]);
+        assertThat(followerView.path("role").asString()).isEqualTo("follower");
+        assertThat(peer(followerView, leader).path("role").asString()).isEqualTo("leader");
+        assertThat(peer(followerView, leader).path("connection").asString()).isEqualTo("connected");
+        assertThat(peer(followerView, otherFollower).path("connection").asString()).isIn("unknown", "connected");
+        assertThat(peer(followerView, otherFollower).path("lagTxns").isNull()).isTrue();
+
         // a write through one member's REST API is seen through the leader's
         ConfigurableApplicationContext other = nodes[follower - 1];
         HttpResponse<String> created = send(other, "POST", "/api/znodes/ops-ensemble", "{\"data\":\"v\"}");

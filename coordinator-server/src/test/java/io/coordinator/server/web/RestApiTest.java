@@ -435,4 +435,43 @@ class RestApiTest {
         assertThat(js.body()).contains("/api/cluster").contains("/api/znodes");
         assertThat(anon.get("/console/style.css").status()).isEqualTo(200);
     }
+
+    @Test
+    void serverSentEventsReportZnodeChanges() throws Exception {
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        var future = client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/api/events"))
+                        .header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var response = future.get(30, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> response.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            assertThat(next(lines, "event:ready")).isNotNull();
+            admin.post("/api/znodes/live", body("data", "1"));
+            admin.put("/api/znodes/live", body("data", "2"));
+            admin.delete("/api/znodes/live");
+            assertThat(next(lines, "\"path\":\"/live\"")).contains("NodeCreated");
+            assertThat(next(lines, "\"path\":\"/live\"")).contains("NodeDataChanged");
+            assertThat(next(lines, "\"path\":\"/live\"")).contains("NodeDeleted");
+        } finally {
+            response.body().close();
+        }
+    }
+
+    private static String next(java.util.concurrent.BlockingQueue<String> lines, String containing)
+            throws InterruptedException {
+        while (true) {
+            String line = lines.poll(30, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("no event line containing " + containing);
+            }
+            if (line.replace(" ", "").contains(containing.replace(" ", ""))) {
+                return line;
+            }
+        }
+    }
 }
