@@ -23,6 +23,10 @@ public final class LocalZooKeeper implements SmartLifecycle {
     public LocalZooKeeper(ServerHandle server, WebProperties props) {
         this.server = server;
         this.props = props;
+        if (props.getZkIdentity().endsWith(":change-me")) {
+            org.slf4j.LoggerFactory.getLogger(LocalZooKeeper.class).warn("coordinator.web.zk-identity is the default; "
+                    + "set it (the same on every server) so the REST layer's digest identity is not guessable");
+        }
     }
 
     /** The connected client; CONNECTIONLOSS (503) if the local server does not answer in time. */

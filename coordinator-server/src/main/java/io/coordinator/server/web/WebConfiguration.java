@@ -24,6 +24,14 @@ public class WebConfiguration {
     }
 
     @Bean
+    io.swagger.v3.oas.models.OpenAPI coordinatorOpenApi() {
+        return new io.swagger.v3.oas.models.OpenAPI().info(new io.swagger.v3.oas.models.info.Info()
+                .title("Coordinator REST API").version("v1")
+                .description("Znodes with ZooKeeper semantics, services, configuration with history, cluster status. "
+                        + "Errors are RFC 9457 problem documents; writes need an ADMIN user (HTTP Basic)."));
+    }
+
+    @Bean
     ZnodeEvents znodeEvents(LocalZooKeeper zk) {
         return new ZnodeEvents(zk);
     }

@@ -418,6 +418,8 @@ class RestApiTest {
         assertThat(api.status()).as(api.body()).isEqualTo(200);
         JsonNode doc = api.json();
         assertThat(doc.path("openapi").asString()).startsWith("3.");
+        assertThat(doc.path("info").path("title").asString()).isEqualTo("Coordinator REST API");
+        assertThat(doc.path("paths").has("/api/events")).isTrue();
         assertThat(doc.path("paths").has("/api/znodes/{path}")).isTrue();
         assertThat(doc.path("paths").has("/api/config/{context}/rollback")).isTrue();
         assertThat(doc.path("paths").has("/api/services/{name}")).isTrue();
