@@ -1,5 +1,15 @@
 package io.coordinator.server.app;
 
+import io.coordinator.server.cluster.EnsembleDriver;
+import io.coordinator.server.net.ClientPortServer;
+import io.coordinator.server.ops.OpsConfiguration;
+import io.coordinator.server.ops.ServerHandle;
+import io.coordinator.server.request.ServerView;
+import io.coordinator.server.storage.GroupCommitLog;
+import io.coordinator.server.web.WebConfiguration;
+import io.coordinator.server.web.WebProperties;
+import java.util.List;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -9,7 +19,64 @@ import org.springframework.context.annotation.Configuration;
 /** Wires the server into the Spring context. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CoordinatorProperties.class)
+@Import({OpsConfiguration.class, WebConfiguration.class})
 public class CoordinatorConfiguration {
+
+    @Bean
+    WebProperties webProperties(CoordinatorProperties properties) {
+        return properties.getWeb();
+    }
+
+    /** What ops/ and web/ may see of the server (they sit above the lifecycle bean, below app/). */
+    @Bean
+    ServerHandle serverHandle(CoordinatorServer server, CoordinatorProperties properties) {
+        List<ServerHandle.Member> members = properties.isStandalone() ? List.of()
+                : properties.ensembleMembers().stream().map(m -> new ServerHandle.Member(m.id(), m.observer())).toList();
+        String host = properties.getClientAddress();
+        String clientHost = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")
+                ? "127.0.0.1" : host;
+        return new ServerHandle() {
+            @Override
+            public int serverId() {
+                return properties.isStandalone() ? 0 : properties.getServerId();
+            }
+
+            @Override
+            public List<Member> members() {
+                return members;
+            }
+
+            @Override
+            public boolean isServing() {
+                return server.isServing();
+            }
+
+            @Override
+            public ServerView view() {
+                return server.pipeline();
+            }
+
+            @Override
+            public EnsembleDriver ensemble() {
+                return server.ensembleDriver();
+            }
+
+            @Override
+            public GroupCommitLog commitLog() {
+                return server.groupCommitLog();
+            }
+
+            @Override
+            public ClientPortServer clientPort() {
+                return server.clientPortServer();
+            }
+
+            @Override
+            public String clientHost() {
+                return clientHost;
+            }
+        };
+    }
 
     @Bean
     CoordinatorServer coordinatorServer(CoordinatorProperties properties) {

@@ -116,6 +116,14 @@ public class CoordinatorProperties {
     private int syncLimit = 5;
 
     /** The parsed ensemble; empty for a standalone server. */
+    /** REST API, console users and configuration history ({@code coordinator.web.*}). */
+    @org.springframework.boot.context.properties.NestedConfigurationProperty
+    private final io.coordinator.server.web.WebProperties web = new io.coordinator.server.web.WebProperties();
+
+    public io.coordinator.server.web.WebProperties getWeb() {
+        return web;
+    }
+
     public java.util.List<EnsembleMember> ensembleMembers() {
         return EnsembleMember.parseAll(ensemble);
     }

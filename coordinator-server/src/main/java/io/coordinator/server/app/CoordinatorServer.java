@@ -281,6 +281,19 @@ public class CoordinatorServer implements SmartLifecycle {
         return pipeline;
     }
 
+    /** For the operations views (metrics, cluster status); null before start or when not in an ensemble. */
+    public EnsembleDriver ensembleDriver() {
+        return ensembleDriver;
+    }
+
+    public GroupCommitLog groupCommitLog() {
+        return groupCommit;
+    }
+
+    public ClientPortServer clientPortServer() {
+        return clientPort;
+    }
+
     public int clientPort() {
         return clientPort == null ? -1 : clientPort.port();
     }

@@ -355,6 +355,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         if (now == lastRole && serving == lastServing) {
             return;
         }
+        if (now != lastRole) {
+            roleListener.accept(lastRole, now);
+        }
         log.info("Server {}: {} -> {}{} (leader {}, epoch {})", myId, lastRole, now, serving ? ", serving" : "",
                 node.leaderId(), node.epochs().currentEpoch());
         lastRole = now;
@@ -489,6 +492,13 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     public Map<Integer, PeerStatus> peers() {
         return peerView;
+    }
+
+    private volatile java.util.function.BiConsumer<Role, Role> roleListener = (from, to) -> { };
+
+    /** Told of each role change (from, to) on the pipeline thread; for election metrics. */
+    public void onRoleChange(java.util.function.BiConsumer<Role, Role> listener) {
+        roleListener = listener;
     }
 
     public boolean isConnected(int peerId) {

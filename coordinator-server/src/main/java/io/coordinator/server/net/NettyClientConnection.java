@@ -296,6 +296,7 @@ public final class NettyClientConnection implements ClientConnection {
         latencyCount++;
         totalLatency += elapsed;
         serverStats.recordLatency(elapsed);
+        serverStats.requestCompleted(op, Math.max(0, endNanos - startNanos));
     }
 
     /** crst: clears this connection's counters (ZooKeeper's ServerCnxn.resetStats). */

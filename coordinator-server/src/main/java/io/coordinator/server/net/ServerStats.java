@@ -42,6 +42,24 @@ public final class ServerStats {
         }
     }
 
+    /** Told of every answered request (op as {@code cons} names it, e.g. GETD) with its latency; for metrics. */
+    public interface RequestListener {
+        void completed(String op, long nanos);
+    }
+
+    private volatile RequestListener requestListener;
+
+    public void setRequestListener(RequestListener listener) {
+        this.requestListener = listener;
+    }
+
+    void requestCompleted(String op, long nanos) {
+        RequestListener l = requestListener;
+        if (l != null) {
+            l.completed(op, nanos);
+        }
+    }
+
     public synchronized void recordLatency(long millis) {
         if (millis < 0) {
             return;

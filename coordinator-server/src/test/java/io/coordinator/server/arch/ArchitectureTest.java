@@ -40,6 +40,8 @@ class ArchitectureTest {
     void layersDependDownwardOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
                 .layer("app").definedBy("..server.app..")
+                .layer("web").definedBy("..server.web..")
+                .layer("ops").definedBy("..server.ops..")
                 .layer("cluster").definedBy("..server.cluster..")
                 .layer("net").definedBy("..server.net..")
                 .layer("request").definedBy("..server.request..")
@@ -49,11 +51,14 @@ class ArchitectureTest {
                 .layer("tree").definedBy("..server.tree..")
                 .layer("protocol").definedBy("..server.protocol..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
-                .whereLayer("cluster").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("net").mayOnlyBeAccessedByLayers("app", "cluster")
-                .whereLayer("request").mayOnlyBeAccessedByLayers("app", "cluster", "net")
-                .whereLayer("zab").mayOnlyBeAccessedByLayers("app", "cluster")
-                .whereLayer("storage").mayOnlyBeAccessedByLayers("app", "cluster", "request")
+                // the REST API reaches the server only through the ZooKeeper client and ops' ServerHandle
+                .whereLayer("web").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("app", "web")
+                .whereLayer("cluster").mayOnlyBeAccessedByLayers("app", "ops")
+                .whereLayer("net").mayOnlyBeAccessedByLayers("app", "cluster", "ops")
+                .whereLayer("request").mayOnlyBeAccessedByLayers("app", "cluster", "net", "ops")
+                .whereLayer("zab").mayOnlyBeAccessedByLayers("app", "cluster", "ops")
+                .whereLayer("storage").mayOnlyBeAccessedByLayers("app", "cluster", "request", "ops")
                 .whereLayer("session").mayOnlyBeAccessedByLayers("app", "cluster", "request", "net")
                 .whereLayer("tree").mayOnlyBeAccessedByLayers("app", "cluster", "request", "zab", "storage")
                 .check(classes);

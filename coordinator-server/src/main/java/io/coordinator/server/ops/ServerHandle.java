@@ -1,0 +1,45 @@
+package io.coordinator.server.ops;
+
+import io.coordinator.server.cluster.EnsembleDriver;
+import io.coordinator.server.net.ClientPortServer;
+import io.coordinator.server.request.ServerView;
+import io.coordinator.server.storage.GroupCommitLog;
+import java.util.List;
+
+/**
+ * What the operations side (actuator, metrics, REST API) may see of the running server. Implemented by the app
+ * layer over its lifecycle bean; every getter may return null while the server is not started.
+ */
+public interface ServerHandle {
+
+    int serverId();
+
+    /** The ensemble as configured (empty when standalone). */
+    List<Member> members();
+
+    boolean isServing();
+
+    ServerView view();
+
+    EnsembleDriver ensemble();
+
+    GroupCommitLog commitLog();
+
+    ClientPortServer clientPort();
+
+    /** Host a local client should connect to (the client address, or loopback when it is a wildcard). */
+    String clientHost();
+
+    /** The client port's number, -1 while it is not open. */
+    default int clientPortNumber() {
+        ClientPortServer p = clientPort();
+        return p == null ? -1 : p.port();
+    }
+
+    default boolean standalone() {
+        return members().isEmpty();
+    }
+
+    record Member(int id, boolean observer) {
+    }
+}

@@ -1,0 +1,95 @@
+package io.coordinator.server.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import org.apache.zookeeper.KeeperException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Configuration per application and profile ({@code context} = {@code app} or {@code app,profile}): read as the
+ * starter reads it, publish atomically with a comment, history, diff and rollback.
+ */
+@RestController
+@RequestMapping("/api/config")
+@Tag(name = "configuration", description = "Configuration contexts, publish, history, diff, rollback")
+public class ConfigController {
+    private final ConfigStore store;
+
+    public ConfigController(ConfigStore store) {
+        this.store = store;
+    }
+
+    /** @param expectedVersion the latest version the publisher saw (optional; 409 if another was published) */
+    public record PublishRequest(Map<String, String> properties, String comment, Integer expectedVersion) {
+    }
+
+    public record RollbackRequest(Integer version, String comment) {
+    }
+
+    @GetMapping
+    @Operation(summary = "Every configuration context with its latest published version")
+    public List<ConfigStore.ContextSummary> contexts() throws KeeperException, InterruptedException {
+        return store.contexts();
+    }
+
+    @GetMapping("/{context}")
+    @Operation(summary = "The properties of a context, as a client app using the starter sees them")
+    public ConfigStore.ConfigView read(@PathVariable String context) throws KeeperException, InterruptedException {
+        return store.read(ConfigStore.Context.parse(context));
+    }
+
+    @PutMapping("/{context}")
+    @Operation(summary = "Publish the whole property set of a context atomically, with a comment")
+    public ConfigStore.Version publish(@PathVariable String context, @RequestBody PublishRequest body,
+                                       Principal principal) throws KeeperException, InterruptedException {
+        if (body == null || body.properties() == null) {
+            throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
+        }
+        return store.publish(ConfigStore.Context.parse(context), body.properties(), body.comment(), name(principal),
+                body.expectedVersion(), null);
+    }
+
+    @GetMapping("/{context}/history")
+    @Operation(summary = "Published versions, newest first")
+    public List<ConfigStore.Version> history(@PathVariable String context) throws KeeperException, InterruptedException {
+        return store.history(ConfigStore.Context.parse(context));
+    }
+
+    @GetMapping("/{context}/history/{version}")
+    @Operation(summary = "One published version with its full property set")
+    public ConfigStore.Version version(@PathVariable String context, @PathVariable int version)
+            throws KeeperException, InterruptedException {
+        return store.version(ConfigStore.Context.parse(context), version);
+    }
+
+    @GetMapping("/{context}/diff")
+    @Operation(summary = "Differences from one version to another (or to the current content when 'to' is absent)")
+    public ConfigStore.Diff diff(@PathVariable String context, @RequestParam int from,
+                                 @RequestParam(required = false) Integer to) throws KeeperException, InterruptedException {
+        return store.diff(ConfigStore.Context.parse(context), from, to);
+    }
+
+    @PostMapping("/{context}/rollback")
+    @Operation(summary = "Publish an earlier version's property set again (a new version)")
+    public ConfigStore.Version rollback(@PathVariable String context, @RequestBody RollbackRequest body,
+                                        Principal principal) throws KeeperException, InterruptedException {
+        if (body == null || body.version() == null) {
+            throw ApiException.badRequest("version is required");
+        }
+        return store.rollback(ConfigStore.Context.parse(context), body.version(), body.comment(), name(principal));
+    }
+
+    private static String name(Principal p) {
+        return p == null ? "anonymous" : p.getName();
+    }
+}

@@ -1,0 +1,497 @@
+package io.coordinator.server.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Configuration contexts ({@code <config-path>/<application>[,<profile>]}, read as the starter reads them) and
+ * their history. A publish replaces the context's content with one property per child znode, in one multi that
+ * also appends the version to the history ({@code <history-path>/<context>/v-<seq>}, JSON: who, when, comment,
+ * the full property set; the version's zxid is its czxid) and bumps the history node's data version, so two
+ * concurrent publishes cannot both win. The history is in the tree, so it replicates like everything else.
+ */
+public final class ConfigStore {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final LocalZooKeeper zk;
+    private final WebProperties props;
+
+    public ConfigStore(LocalZooKeeper zk, WebProperties props) {
+        this.zk = zk;
+        this.props = props;
+    }
+
+    /** application and optional profile; {@code name()} is the znode name ("app" or "app,profile"). */
+    public record Context(String application, String profile) {
+        public static Context parse(String name) {
+            if (name == null) {
+                throw ApiException.badRequest("missing configuration context");
+            }
+            String[] parts = name.split(",", -1);
+            if (parts.length > 2 || !valid(parts[0]) || (parts.length == 2 && !valid(parts[1]))) {
+                throw ApiException.badRequest("a configuration context is <application>[,<profile>] of letters, "
+                        + "digits, '.', '_' and '-': '" + name + "'");
+            }
+            return new Context(parts[0], parts.length == 2 ? parts[1] : null);
+        }
+
+        private static boolean valid(String s) {
+            return NAME.matcher(s).matches() && !s.equals(".") && !s.equals("..");
+        }
+
+        public String name() {
+            return profile == null ? application : application + "," + profile;
+        }
+    }
+
+    public record ConfigView(String context, String application, String profile, Map<String, String> properties,
+                             Integer version, String mzxid) {
+    }
+
+    /** One published version. {@code properties} only when a single version is read. */
+    public record Version(int version, String zxid, String author, String timestamp, String comment,
+                          Integer rollbackOf, Integer propertyCount, Map<String, String> properties) {
+    }
+
+    /** What is stored in a history znode. */
+    record Stored(String application, String profile, String author, String timestamp, String comment,
+                  Integer rollbackOf, Map<String, String> properties) {
+    }
+
+    public record Change(String from, String to) {
+    }
+
+    public record Diff(String context, Integer from, Integer to, Map<String, String> added,
+                       Map<String, String> removed, Map<String, Change> changed) {
+    }
+
+    public record ContextSummary(String context, String application, String profile, Integer version) {
+    }
+
+    private String configPath(Context c) {
+        return props.getConfigPath() + "/" + c.name();
+    }
+
+    private String historyPath(Context c) {
+        return props.getHistoryPath() + "/" + c.name();
+    }
+
+    public List<ContextSummary> contexts() throws KeeperException, InterruptedException {
+        ZooKeeper z = zk.get();
+        List<String> names;
+        try {
+            names = new ArrayList<>(z.getChildren(props.getConfigPath(), false));
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        }
+        names.sort(null);
+        List<ContextSummary> out = new ArrayList<>();
+        for (String n : names) {
+            Context c;
+            try {
+                c = Context.parse(n);
+            } catch (ApiException notAContext) {
+                continue;
+            }
+            out.add(new ContextSummary(n, c.application(), c.profile(), latestVersion(z, c)));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- reading (as the starter reads)
+
+    public ConfigView read(Context c) throws KeeperException, InterruptedException {
+        ZooKeeper z = zk.get();
+        Map<String, String> documents = new LinkedHashMap<>();
+        Map<String, String> singles = new LinkedHashMap<>();
+        long[] mzxid = {0};
+        Stat stat = new Stat();
+        byte[] own;
+        try {
+            own = z.getData(configPath(c), false, stat);
+        } catch (KeeperException.NoNodeException e) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "no configuration for " + c.name());
+        }
+        mzxid[0] = stat.getMzxid();
+        if (own != null && own.length > 0) {
+            String text = new String(own, StandardCharsets.UTF_8);
+            if (!text.isBlank()) {
+                documents.putAll(parse(configPath(c), looksLikeYaml(text) ? "yaml" : "properties", own));
+            }
+        }
+        walk(z, configPath(c), "", documents, singles, mzxid);
+        Map<String, String> all = new TreeMap<>(documents);
+        all.putAll(singles);
+        return new ConfigView(c.name(), c.application(), c.profile(), all, latestVersion(z, c), Znodes.hex(mzxid[0]));
+    }
+
+    private void walk(ZooKeeper z, String path, String prefix, Map<String, String> documents,
+                      Map<String, String> singles, long[] mzxid) throws KeeperException, InterruptedException {
+        List<String> children;
+        try {
+            children = new ArrayList<>(z.getChildren(path, false));
+        } catch (KeeperException.NoNodeException e) {
+            return;
+        }
+        children.sort(null);
+        for (String child : children) {
+            String childPath = path + "/" + child;
+            Stat stat = new Stat();
+            byte[] data;
+            try {
+                data = z.getData(childPath, false, stat);
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            mzxid[0] = Math.max(mzxid[0], stat.getMzxid());
+            String lower = child.toLowerCase(java.util.Locale.ROOT);
+            if (prefix.isEmpty() && isDocument(lower)) {
+                if (data != null && data.length > 0) {
+                    documents.putAll(parse(childPath, lower.endsWith(".properties") ? "properties" : "yaml", data));
+                }
+                continue;
+            }
+            String key = prefix.isEmpty() ? child : prefix + "." + child;
+            if (data != null && data.length > 0) {
+                singles.put(key, new String(data, StandardCharsets.UTF_8));
+            }
+            if (stat.getNumChildren() > 0) {
+                walk(z, childPath, key, documents, singles, mzxid);
+            }
+        }
+    }
+
+    private static boolean isDocument(String lowerName) {
+        return lowerName.endsWith(".properties") || lowerName.endsWith(".yaml") || lowerName.endsWith(".yml");
+    }
+
+    static boolean looksLikeYaml(String text) {
+        for (String line : text.split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.startsWith("!")) {
+                continue;
+            }
+            if (t.equals("---")) {
+                return true;
+            }
+            int colon = t.indexOf(':');
+            int eq = t.indexOf('=');
+            return colon > 0 && (eq < 0 || colon < eq);
+        }
+        return false;
+    }
+
+    static Map<String, String> parse(String name, String format, byte[] data) {
+        ByteArrayResource resource = new ByteArrayResource(data, name);
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            List<PropertySource<?>> sources = "yaml".equals(format)
+                    ? new YamlPropertySourceLoader().load(name, resource)
+                    : new PropertiesPropertySourceLoader().load(name, resource);
+            for (PropertySource<?> ps : sources) {
+                if (ps instanceof EnumerablePropertySource<?> eps) {
+                    for (String key : eps.getPropertyNames()) {
+                        Object v = eps.getProperty(key);
+                        out.put(key, v == null ? null : v.toString());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the starter would fail on it too; show nothing rather than fail the whole read
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    /**
+     * Makes {@code properties} the whole content of the context, atomically, and records the version.
+     *
+     * @param expectedVersion if not null, the latest published version the caller saw (409 if another came since)
+     */
+    public Version publish(Context c, Map<String, String> properties, String comment, String author,
+                           Integer expectedVersion, Integer rollbackOf) throws KeeperException, InterruptedException {
+        Map<String, String> next = new TreeMap<>();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            next.put(checkKey(e.getKey()), e.getValue() == null ? "" : e.getValue());
+        }
+        ZooKeeper z = zk.get();
+        ensure(z, props.getConfigPath(), ZooDefs.Ids.OPEN_ACL_UNSAFE);
+        ensure(z, configPath(c), ZooDefs.Ids.OPEN_ACL_UNSAFE);
+        List<ACL> historyAcl = historyAcl();
+        ensure(z, props.getHistoryPath(), historyAcl);
+        String hist = historyPath(c);
+        ensure(z, hist, historyAcl);
+
+        Stat histStat = z.exists(hist, false);
+        if (histStat == null) {
+            throw new KeeperException.NoNodeException(hist);
+        }
+        Integer latest = latestVersion(z, c);
+        if (expectedVersion != null && !Objects.equals(expectedVersion, latest == null ? 0 : latest)) {
+            throw new ApiException(HttpStatus.CONFLICT, "configuration " + c.name() + " is at version " + latest
+                    + ", not " + expectedVersion + ": someone published meanwhile");
+        }
+
+        List<Op> ops = new ArrayList<>();
+        String base = configPath(c);
+        Stat ownStat = new Stat();
+        byte[] own = z.getData(base, false, ownStat);
+        if (own != null && own.length > 0) {
+            ops.add(Op.setData(base, new byte[0], ownStat.getVersion()));
+        } else {
+            ops.add(Op.check(base, ownStat.getVersion()));
+        }
+        List<String> children = z.getChildren(base, false);
+        List<String[]> deletes = new ArrayList<>(); // {path, version}, parents after children
+        for (String child : children) {
+            String path = base + "/" + child;
+            Stat s = new Stat();
+            byte[] data;
+            try {
+                data = z.getData(path, false, s);
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            String wanted = next.get(child);
+            boolean keepAsSingle = wanted != null && s.getNumChildren() == 0 && !isDocument(child.toLowerCase(java.util.Locale.ROOT));
+            if (keepAsSingle) {
+                String current = data == null ? "" : new String(data, StandardCharsets.UTF_8);
+                if (current.equals(wanted)) {
+                    ops.add(Op.check(path, s.getVersion()));
+                } else {
+                    ops.add(Op.setData(path, wanted.getBytes(StandardCharsets.UTF_8), s.getVersion()));
+                }
+            } else {
+                collectDeletes(z, path, s.getVersion(), deletes);
+            }
+        }
+        for (String[] d : deletes) {
+            ops.add(Op.delete(d[0], Integer.parseInt(d[1])));
+        }
+        for (Map.Entry<String, String> e : next.entrySet()) {
+            String path = base + "/" + e.getKey();
+            boolean existsAsSingle = ops.stream().anyMatch(o -> o.getPath().equals(path) && o.getType() != ZooDefs.OpCode.delete);
+            if (!existsAsSingle) {
+                ops.add(Op.create(path, e.getValue().getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT));
+            }
+        }
+        String when = Instant.now().toString();
+        Stored stored = new Stored(c.application(), c.profile(), author, when, comment == null ? "" : comment,
+                rollbackOf, next);
+        byte[] entry = JSON.writeValueAsBytes(stored);
+        if (entry.length > props.getMaxDataBytes()) {
+            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "configuration of " + entry.length
+                    + " bytes exceeds the limit of " + props.getMaxDataBytes() + " bytes");
+        }
+        ops.add(Op.setData(hist, author == null ? new byte[0] : author.getBytes(StandardCharsets.UTF_8),
+                histStat.getVersion()));
+        ops.add(Op.create(hist + "/v-", entry, historyAcl, CreateMode.PERSISTENT_SEQUENTIAL));
+
+        List<OpResult> results;
+        try {
+            results = z.multi(ops);
+        } catch (KeeperException.BadVersionException e) {
+            throw new ApiException(HttpStatus.CONFLICT, "configuration " + c.name()
+                    + " changed while publishing (" + e.getPath() + "); read it again and retry");
+        }
+        String created = ((OpResult.CreateResult) results.get(results.size() - 1)).getPath();
+        Stat vs = z.exists(created, false);
+        int version = sequence(created.substring(created.lastIndexOf('/') + 1));
+        retain(z, hist);
+        return new Version(version, vs == null ? null : Znodes.hex(vs.getCzxid()), author, when, stored.comment(),
+                rollbackOf, next.size(), next);
+    }
+
+    private static void collectDeletes(ZooKeeper z, String path, int version, List<String[]> out)
+            throws KeeperException, InterruptedException {
+        for (String child : z.getChildren(path, false)) {
+            Stat s = z.exists(path + "/" + child, false);
+            if (s != null) {
+                collectDeletes(z, path + "/" + child, s.getVersion(), out);
+            }
+        }
+        out.add(new String[] {path, Integer.toString(version)});
+    }
+
+    static String checkKey(String key) {
+        if (key == null || key.isEmpty() || key.contains("/") || key.equals(".") || key.equals("..")
+                || isDocument(key.toLowerCase(java.util.Locale.ROOT))) {
+            throw ApiException.badRequest("invalid property name '" + key + "'");
+        }
+        try {
+            org.apache.zookeeper.common.PathUtils.validatePath("/" + key);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid property name '" + key + "': " + e.getMessage());
+        }
+        return key;
+    }
+
+    private List<ACL> historyAcl() {
+        String identity = props.getZkIdentity();
+        List<ACL> acl = new ArrayList<>();
+        try {
+            acl.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(identity))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        acl.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+        return acl;
+    }
+
+    private static void ensure(ZooKeeper z, String path, List<ACL> acl) throws KeeperException, InterruptedException {
+        if (z.exists(path, false) != null) {
+            return;
+        }
+        int slash = path.lastIndexOf('/');
+        if (slash > 0) {
+            ensure(z, path.substring(0, slash), acl);
+        }
+        try {
+            z.create(path, new byte[0], acl, CreateMode.PERSISTENT);
+        } catch (KeeperException.NodeExistsException raced) {
+            // fine
+        }
+    }
+
+    private void retain(ZooKeeper z, String hist) throws InterruptedException {
+        try {
+            List<String> versions = sortedVersions(z, hist);
+            int excess = versions.size() - Math.max(1, props.getHistoryRetention());
+            for (int i = 0; i < excess; i++) {
+                try {
+                    z.delete(hist + "/" + versions.get(i), -1);
+                } catch (KeeperException.NoNodeException gone) {
+                    // another server's REST layer trimmed it
+                }
+            }
+        } catch (KeeperException e) {
+            // retention is best effort; the next publish trims again
+        }
+    }
+
+    // ---------------------------------------------------------------- history
+
+    private static int sequence(String name) {
+        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+    }
+
+    private static List<String> sortedVersions(ZooKeeper z, String hist) throws KeeperException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        for (String n : z.getChildren(hist, false)) {
+            if (n.startsWith("v-")) {
+                names.add(n);
+            }
+        }
+        names.sort(Comparator.comparingInt(ConfigStore::sequence));
+        return names;
+    }
+
+    private Integer latestVersion(ZooKeeper z, Context c) throws KeeperException, InterruptedException {
+        try {
+            List<String> v = sortedVersions(z, historyPath(c));
+            return v.isEmpty() ? null : sequence(v.get(v.size() - 1));
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+    }
+
+    public List<Version> history(Context c) throws KeeperException, InterruptedException {
+        ZooKeeper z = zk.get();
+        List<String> names;
+        try {
+            names = sortedVersions(z, historyPath(c));
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        }
+        List<Version> out = new ArrayList<>();
+        for (int i = names.size() - 1; i >= 0; i--) {
+            try {
+                Version v = version(z, c, names.get(i));
+                out.add(new Version(v.version(), v.zxid(), v.author(), v.timestamp(), v.comment(), v.rollbackOf(),
+                        v.propertyCount(), null));
+            } catch (KeeperException.NoNodeException trimmed) {
+                // removed by retention meanwhile
+            }
+        }
+        return out;
+    }
+
+    public Version version(Context c, int version) throws KeeperException, InterruptedException {
+        try {
+            return version(zk.get(), c, String.format("v-%010d", version));
+        } catch (KeeperException.NoNodeException e) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "configuration " + c.name() + " has no version " + version);
+        }
+    }
+
+    private Version version(ZooKeeper z, Context c, String name) throws KeeperException, InterruptedException {
+        Stat stat = new Stat();
+        byte[] data = z.getData(historyPath(c) + "/" + name, false, stat);
+        Stored s;
+        try {
+            s = JSON.readValue(data, Stored.class);
+        } catch (RuntimeException e) {
+            throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "history entry " + name + " is not readable");
+        }
+        Map<String, String> p = s.properties() == null ? Map.of() : new TreeMap<>(s.properties());
+        return new Version(sequence(name), Znodes.hex(stat.getCzxid()), s.author(), s.timestamp(), s.comment(),
+                s.rollbackOf(), p.size(), p);
+    }
+
+    /** From one version to another ({@code to} null: to the configuration as it is now). */
+    public Diff diff(Context c, int from, Integer to) throws KeeperException, InterruptedException {
+        Map<String, String> a = version(c, from).properties();
+        Map<String, String> b = to == null ? read(c).properties() : version(c, to).properties();
+        Map<String, String> added = new TreeMap<>();
+        Map<String, String> removed = new TreeMap<>();
+        Map<String, Change> changed = new TreeMap<>();
+        for (Map.Entry<String, String> e : b.entrySet()) {
+            if (!a.containsKey(e.getKey())) {
+                added.put(e.getKey(), e.getValue());
+            } else if (!Objects.equals(a.get(e.getKey()), e.getValue())) {
+                changed.put(e.getKey(), new Change(a.get(e.getKey()), e.getValue()));
+            }
+        }
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (!b.containsKey(e.getKey())) {
+                removed.put(e.getKey(), e.getValue());
+            }
+        }
+        return new Diff(c.name(), from, to, added, removed, changed);
+    }
+
+    public Version rollback(Context c, int version, String comment, String author)
+            throws KeeperException, InterruptedException {
+        Version old = version(c, version);
+        String text = comment == null || comment.isBlank() ? "rollback to version " + version : comment;
+        return publish(c, old.properties(), text, author, null, version);
+    }
+}

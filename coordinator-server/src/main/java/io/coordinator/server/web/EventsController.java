@@ -1,0 +1,26 @@
+package io.coordinator.server.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.apache.zookeeper.KeeperException;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** {@code GET /api/events}: server-sent events of every znode change (the console's live updates). */
+@RestController
+@Tag(name = "events", description = "Live znode changes (server-sent events)")
+public class EventsController {
+    private final ZnodeEvents events;
+
+    public EventsController(ZnodeEvents events) {
+        this.events = events;
+    }
+
+    @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "A 'ready' event, then one 'znode' event {type, path} per created, deleted or changed znode")
+    public SseEmitter events() throws KeeperException, InterruptedException {
+        return events.subscribe();
+    }
+}

@@ -1,0 +1,102 @@
+package io.coordinator.server.web;
+
+import io.coordinator.server.ops.ServerHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The REST layer's session with this server: an official ZooKeeper client on the local client port, so every
+ * REST operation goes through the same pipeline, ACL checks, versions and replication as any other client.
+ * Authenticated with the digest identity {@code coordinator.web.zk-identity}. Reconnects after expiry.
+ */
+public final class LocalZooKeeper implements SmartLifecycle {
+    private final ServerHandle server;
+    private final WebProperties props;
+    private ZooKeeper zk;
+
+    public LocalZooKeeper(ServerHandle server, WebProperties props) {
+        this.server = server;
+        this.props = props;
+        if (props.getZkIdentity().endsWith(":change-me")) {
+            org.slf4j.LoggerFactory.getLogger(LocalZooKeeper.class).warn("coordinator.web.zk-identity is the default; "
+                    + "set it (the same on every server) so the REST layer's digest identity is not guessable");
+        }
+    }
+
+    /** The connected client; CONNECTIONLOSS (503) if the local server does not answer in time. */
+    public synchronized ZooKeeper get() throws KeeperException, InterruptedException {
+        if (zk != null && zk.getState().isAlive() && zk.getState().isConnected()) {
+            return zk;
+        }
+        if (zk == null || !zk.getState().isAlive()) {
+            closeQuietly();
+            if (server.clientPortNumber() < 0 || !server.isServing()) {
+                throw new KeeperException.ConnectionLossException();
+            }
+            ZKClientConfig config = new ZKClientConfig();
+            config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+            CountDownLatch connected = new CountDownLatch(1);
+            try {
+                zk = new ZooKeeper(server.clientHost() + ":" + server.clientPortNumber(), 30_000, event -> {
+                    if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                }, config);
+            } catch (java.io.IOException e) {
+                throw new KeeperException.ConnectionLossException();
+            }
+            zk.addAuthInfo("digest", props.getZkIdentity().getBytes(StandardCharsets.UTF_8));
+            connected.await(props.getRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            long deadline = System.nanoTime() + props.getRequestTimeout().toNanos();
+            while (!zk.getState().isConnected() && System.nanoTime() < deadline) {
+                wait(50);
+            }
+        }
+        if (!zk.getState().isConnected()) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        return zk;
+    }
+
+    private void closeQuietly() {
+        if (zk != null) {
+            try {
+                zk.close(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            zk = null;
+        }
+    }
+
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Closes the session before the server stops (this phase stops first). */
+    @Override
+    public synchronized void stop() {
+        running = false;
+        closeQuietly();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 998;
+    }
+}

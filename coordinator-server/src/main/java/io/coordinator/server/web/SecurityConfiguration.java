@@ -1,0 +1,99 @@
+package io.coordinator.server.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * HTTP Basic against the users of {@code coordinator.web.users} (hashed passwords), roles ADMIN and READ_ONLY.
+ * Writes need ADMIN; reads need nothing when {@code coordinator.web.anonymous-read} (the default), else a user.
+ * Health, Prometheus and the OpenAPI document stay open for probes and scrapers.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    InMemoryUserDetailsManager coordinatorUsers(WebProperties props) {
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
+        for (Map.Entry<String, WebProperties.User> e : props.getUsers().entrySet()) {
+            String pw = e.getValue().getPassword();
+            if (pw == null || !pw.startsWith("{")) {
+                throw new IllegalArgumentException("coordinator.web.users." + e.getKey() + ".password must be hashed "
+                        + "with its encoder's id in front, e.g. {bcrypt}$2a$10$...");
+            }
+            UserDetails u = User.withUsername(e.getKey()).password(pw).roles(e.getValue().getRole().name()).build();
+            users.createUser(u);
+        }
+        if (props.getUsers().isEmpty()) {
+            log.warn("No coordinator.web.users configured: the REST API and console are read-only for everyone");
+        }
+        return users;
+    }
+
+    /** Requests the firewall refuses (e.g. {@code /a/./b}, {@code //}, encoded slashes): 400 with a problem body. */
+    @Bean
+    RequestRejectedHandler problemRequestRejectedHandler() {
+        return (request, response, e) -> problem(response, 400, "Bad Request",
+                "The request was rejected: " + e.getMessage());
+    }
+
+    @Bean
+    SecurityFilterChain coordinatorSecurity(HttpSecurity http, WebProperties props) throws Exception {
+        AuthenticationEntryPoint unauthorized = (request, response, e) -> {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"coordinator\"");
+            problem(response, 401, "Unauthorized", "Authentication is required: " + e.getMessage());
+        };
+        AccessDeniedHandler denied = (request, response, e) ->
+                problem(response, 403, "Forbidden", "This needs the ADMIN role");
+        boolean anonymousRead = props.isAnonymousRead();
+        http.csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.authenticationEntryPoint(unauthorized))
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(denied))
+                .authorizeHttpRequests(a -> {
+                    a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+                            "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/error").permitAll();
+                    a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/favicon.ico").permitAll();
+                    if (anonymousRead) {
+                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").permitAll();
+                        a.requestMatchers(HttpMethod.HEAD, "/api/**").permitAll();
+                    } else {
+                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").hasAnyRole("ADMIN", "READ_ONLY");
+                        a.requestMatchers(HttpMethod.HEAD, "/api/**").hasAnyRole("ADMIN", "READ_ONLY");
+                    }
+                    a.anyRequest().hasRole("ADMIN");
+                });
+        return http.build();
+    }
+
+    private static void problem(HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+    }
+}

@@ -1,0 +1,47 @@
+package io.coordinator.server.web;
+
+import io.coordinator.server.ops.ServerHandle;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+
+/** The REST API ({@code /api}), its security and problem mapping, and the configuration history. */
+@Configuration(proxyBeanMethods = false)
+@Import({SecurityConfiguration.class, ProblemMapping.class, ZnodeController.class, ServicesController.class,
+        ConfigController.class, ClusterController.class, EventsController.class})
+public class WebConfiguration {
+
+    @Bean
+    LocalZooKeeper localZooKeeper(ServerHandle server, WebProperties props) {
+        return new LocalZooKeeper(server, props);
+    }
+
+    @Bean
+    ConfigStore configStore(LocalZooKeeper zk, WebProperties props) {
+        return new ConfigStore(zk, props);
+    }
+
+    @Bean
+    io.swagger.v3.oas.models.OpenAPI coordinatorOpenApi() {
+        return new io.swagger.v3.oas.models.OpenAPI().info(new io.swagger.v3.oas.models.info.Info()
+                .title("Coordinator REST API").version("v1")
+                .description("Znodes with ZooKeeper semantics, services, configuration with history, cluster status. "
+                        + "Errors are RFC 9457 problem documents; writes need an ADMIN user (HTTP Basic)."));
+    }
+
+    @Bean
+    ZnodeEvents znodeEvents(LocalZooKeeper zk) {
+        return new ZnodeEvents(zk);
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(WebProperties props) {
+        FilterRegistrationBean<RequestSizeFilter> r = new FilterRegistrationBean<>(
+                new RequestSizeFilter(props.getMaxDataBytes()));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        r.addUrlPatterns("/api/*");
+        return r;
+    }
+}

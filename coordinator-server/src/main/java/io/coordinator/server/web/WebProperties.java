@@ -1,0 +1,137 @@
+package io.coordinator.server.web;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code coordinator.web.*}: the REST API, its users and the configuration history. */
+public class WebProperties {
+
+    /** Whether GET requests of the REST API and the coordinator endpoint need no login. Writes always do. */
+    private boolean anonymousRead = true;
+
+    /**
+     * Users of the REST API and console by name. Passwords are stored hashed in Spring Security's delegating
+     * format, e.g. {@code {bcrypt}$2a$10$...} ({@code {noop}} works too, for tests only).
+     */
+    private Map<String, User> users = new LinkedHashMap<>();
+
+    /**
+     * The ZooKeeper digest identity ({@code user:password}) the REST layer authenticates as; znode ACLs apply to
+     * it like to any client. Set the same value on every server of an ensemble.
+     */
+    private String zkIdentity = "coordinator-web:change-me";
+
+    /** Largest znode data the API accepts (larger bodies get 413). ZooKeeper's default limit is just under 1 MiB. */
+    private int maxDataBytes = 1_000_000;
+
+    /** Published configuration versions kept per application and profile (older ones are deleted). */
+    private int historyRetention = 100;
+
+    /** How long a REST request waits for the local server (connect) before answering 503. */
+    private Duration requestTimeout = Duration.ofSeconds(10);
+
+    /** Where service instances are registered (the starter's and curator-x-discovery's base path). */
+    private String servicesPath = "/services";
+
+    /** Where configuration contexts live: {@code <config-path>/<application>[,<profile>]}. */
+    private String configPath = "/config";
+
+    /** Reserved path of the configuration history. */
+    private String historyPath = "/coordinator/history";
+
+    public enum Role { ADMIN, READ_ONLY }
+
+    public static class User {
+        private String password;
+        private Role role = Role.READ_ONLY;
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public Role getRole() {
+            return role;
+        }
+
+        public void setRole(Role role) {
+            this.role = role;
+        }
+    }
+
+    public boolean isAnonymousRead() {
+        return anonymousRead;
+    }
+
+    public void setAnonymousRead(boolean anonymousRead) {
+        this.anonymousRead = anonymousRead;
+    }
+
+    public Map<String, User> getUsers() {
+        return users;
+    }
+
+    public void setUsers(Map<String, User> users) {
+        this.users = users;
+    }
+
+    public String getZkIdentity() {
+        return zkIdentity;
+    }
+
+    public void setZkIdentity(String zkIdentity) {
+        this.zkIdentity = zkIdentity;
+    }
+
+    public int getMaxDataBytes() {
+        return maxDataBytes;
+    }
+
+    public void setMaxDataBytes(int maxDataBytes) {
+        this.maxDataBytes = maxDataBytes;
+    }
+
+    public int getHistoryRetention() {
+        return historyRetention;
+    }
+
+    public void setHistoryRetention(int historyRetention) {
+        this.historyRetention = historyRetention;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public String getServicesPath() {
+        return servicesPath;
+    }
+
+    public void setServicesPath(String servicesPath) {
+        this.servicesPath = servicesPath;
+    }
+
+    public String getConfigPath() {
+        return configPath;
+    }
+
+    public void setConfigPath(String configPath) {
+        this.configPath = configPath;
+    }
+
+    public String getHistoryPath() {
+        return historyPath;
+    }
+
+    public void setHistoryPath(String historyPath) {
+        this.historyPath = historyPath;
+    }
+}

@@ -1,0 +1,175 @@
+package io.coordinator.server.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Znodes with ZooKeeper semantics: {@code /api/znodes/<path>}. Versions give optimistic concurrency: a body
+ * {@code version} that does not match answers 409 BADVERSION, an {@code If-Match: "<version>"} header 412.
+ */
+@RestController
+@RequestMapping("/api/znodes")
+@Tag(name = "znodes", description = "Read, list, create, update and delete znodes")
+public class ZnodeController {
+    private final LocalZooKeeper zk;
+    private final WebProperties props;
+
+    public ZnodeController(LocalZooKeeper zk, WebProperties props) {
+        this.zk = zk;
+        this.props = props;
+    }
+
+    @GetMapping("/{*path}")
+    @Operation(summary = "Read a znode: data, Stat, and on request its children and ACL")
+    public ResponseEntity<Znodes.ZnodeView> read(@PathVariable String path,
+                                                 @RequestParam(defaultValue = "false") boolean children,
+                                                 @RequestParam(defaultValue = "false") boolean acl)
+            throws KeeperException, InterruptedException {
+        String p = Znodes.path(path, false);
+        ZooKeeper z = zk.get();
+        Stat stat = new Stat();
+        byte[] data = z.getData(p, false, stat);
+        List<String> kids = null;
+        if (children) {
+            kids = new ArrayList<>(z.getChildren(p, false));
+            kids.sort(null);
+        }
+        List<Znodes.AclView> acls = acl ? Znodes.acls(z.getACL(p, new Stat())) : null;
+        String[] enc = Znodes.encode(data);
+        return ResponseEntity.ok().eTag("\"" + stat.getVersion() + "\"")
+                .body(new Znodes.ZnodeView(p, enc[0], enc[1], Znodes.StatView.of(stat), kids, acls));
+    }
+
+    @PostMapping("/{*path}")
+    @Operation(summary = "Create a znode (persistent, sequential, container or TTL; never ephemeral)")
+    public ResponseEntity<Znodes.ZnodeView> create(@PathVariable String path,
+                                                   @RequestBody(required = false) Znodes.WriteRequest body)
+            throws KeeperException, InterruptedException {
+        Znodes.WriteRequest req = body == null ? new Znodes.WriteRequest(null, null, null, null, null, null) : body;
+        CreateMode mode = mode(req.mode());
+        String p = Znodes.path(path, mode.isSequential());
+        byte[] data = Znodes.decode(req.data(), req.encoding(), props.getMaxDataBytes());
+        List<ACL> acl = req.acl() == null || req.acl().isEmpty() ? ZooDefs.Ids.OPEN_ACL_UNSAFE
+                : req.acl().stream().map(Znodes.AclView::toAcl).toList();
+        Stat stat = new Stat();
+        String created;
+        if (mode.isTTL()) {
+            if (req.ttl() == null || req.ttl() <= 0) {
+                throw ApiException.badRequest("mode " + req.mode() + " needs a positive ttl (ms)");
+            }
+            created = zk.get().create(p, data, acl, mode, stat, req.ttl());
+        } else {
+            created = zk.get().create(p, data, acl, mode, stat);
+        }
+        String[] enc = Znodes.encode(data);
+        return ResponseEntity.created(URI.create("/api/znodes" + created)).eTag("\"" + stat.getVersion() + "\"")
+                .body(new Znodes.ZnodeView(created, enc[0], enc[1], Znodes.StatView.of(stat), null, null));
+    }
+
+    @PutMapping("/{*path}")
+    @Operation(summary = "Set a znode's data, optionally at an expected version")
+    public ResponseEntity<Znodes.ZnodeView> update(@PathVariable String path,
+                                                   @RequestHeader(name = "If-Match", required = false) String ifMatch,
+                                                   @RequestBody Znodes.WriteRequest body)
+            throws KeeperException, InterruptedException {
+        String p = Znodes.path(path, false);
+        byte[] data = Znodes.decode(body.data(), body.encoding(), props.getMaxDataBytes());
+        Integer headerVersion = ifMatchVersion(ifMatch);
+        int version = headerVersion != null ? headerVersion : body.version() == null ? -1 : body.version();
+        Stat stat;
+        try {
+            stat = zk.get().setData(p, data, version);
+        } catch (KeeperException.BadVersionException e) {
+            if (headerVersion != null) {
+                throw preconditionFailed(p);
+            }
+            throw e;
+        }
+        String[] enc = Znodes.encode(data);
+        return ResponseEntity.ok().eTag("\"" + stat.getVersion() + "\"")
+                .body(new Znodes.ZnodeView(p, enc[0], enc[1], Znodes.StatView.of(stat), null, null));
+    }
+
+    @DeleteMapping("/{*path}")
+    @Operation(summary = "Delete a znode without children, optionally at an expected version")
+    public ResponseEntity<Void> delete(@PathVariable String path,
+                                       @RequestParam(required = false) Integer version,
+                                       @RequestHeader(name = "If-Match", required = false) String ifMatch)
+            throws KeeperException, InterruptedException {
+        String p = Znodes.path(path, false);
+        if ("/".equals(p)) {
+            throw ApiException.badRequest("the root cannot be deleted");
+        }
+        Integer headerVersion = ifMatchVersion(ifMatch);
+        int v = headerVersion != null ? headerVersion : version == null ? -1 : version;
+        try {
+            zk.get().delete(p, v);
+        } catch (KeeperException.BadVersionException e) {
+            if (headerVersion != null) {
+                throw preconditionFailed(p);
+            }
+            throw e;
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private static ApiException preconditionFailed(String path) {
+        return new ApiException(HttpStatus.PRECONDITION_FAILED,
+                "If-Match does not match the current version of " + path);
+    }
+
+    static Integer ifMatchVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        String v = ifMatch.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("If-Match must be a znode version, e.g. \"3\"");
+        }
+    }
+
+    static CreateMode mode(String mode) {
+        if (mode == null || mode.isBlank()) {
+            return CreateMode.PERSISTENT;
+        }
+        CreateMode m;
+        try {
+            m = CreateMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("unknown mode '" + mode + "'");
+        }
+        if (m.isEphemeral()) {
+            throw ApiException.badRequest("ephemeral znodes would belong to the REST layer's session; "
+                    + "register ephemerals with a ZooKeeper client");
+        }
+        return m;
+    }
+}

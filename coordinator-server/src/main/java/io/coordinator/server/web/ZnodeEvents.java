@@ -1,0 +1,80 @@
+package io.coordinator.server.web;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Live changes of the tree for the console, as server-sent events: one persistent recursive watch on {@code /}
+ * (ZooKeeper 3.6+ {@code addWatch}) on the REST layer's session, fanned out to every subscriber. Each event is
+ * {@code {"type":"NodeCreated|NodeDeleted|NodeDataChanged","path":"/..."}}; after a new session the watch is set
+ * again on the next subscription.
+ */
+public final class ZnodeEvents {
+    private static final Logger log = LoggerFactory.getLogger(ZnodeEvents.class);
+    private final LocalZooKeeper zk;
+    private final CopyOnWriteArrayList<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    private ZooKeeper watchedOn;
+
+    public ZnodeEvents(LocalZooKeeper zk) {
+        this.zk = zk;
+    }
+
+    public SseEmitter subscribe() throws KeeperException, InterruptedException {
+        ensureWatch();
+        SseEmitter emitter = new SseEmitter(30L * 60 * 1000);
+        emitters.add(emitter);
+        emitter.onCompletion(() -> emitters.remove(emitter));
+        emitter.onTimeout(() -> emitters.remove(emitter));
+        emitter.onError(e -> emitters.remove(emitter));
+        try {
+            emitter.send(SseEmitter.event().name("ready").data(Map.of("watching", "/")));
+        } catch (IOException e) {
+            emitters.remove(emitter);
+        }
+        return emitter;
+    }
+
+    private synchronized void ensureWatch() throws KeeperException, InterruptedException {
+        ZooKeeper z = zk.get();
+        if (z == watchedOn) {
+            return;
+        }
+        z.addWatch("/", this::onEvent, AddWatchMode.PERSISTENT_RECURSIVE);
+        watchedOn = z;
+    }
+
+    private void onEvent(WatchedEvent event) {
+        if (event.getType() == Watcher.Event.EventType.None) {
+            if (event.getState() == Watcher.Event.KeeperState.Expired
+                    || event.getState() == Watcher.Event.KeeperState.Closed) {
+                synchronized (this) {
+                    watchedOn = null;
+                }
+            }
+            return;
+        }
+        Map<String, String> data = Map.of("type", event.getType().name(), "path", event.getPath());
+        for (SseEmitter e : emitters) {
+            try {
+                e.send(SseEmitter.event().name("znode").data(data));
+            } catch (IOException | IllegalStateException gone) {
+                emitters.remove(e);
+            }
+        }
+        log.trace("event {}", data);
+    }
+
+    /** Subscribers now (for tests and metrics). */
+    public int subscribers() {
+        return emitters.size();
+    }
+}

@@ -1,0 +1,333 @@
+/* Coordinator console: plain JavaScript, no build step. Talks to /api (see /v3/api-docs). */
+(function () {
+  'use strict';
+  const view = document.getElementById('view');
+  const msg = document.getElementById('message');
+  let refreshTimer = null;
+
+  // ------------------------------------------------------------------ helpers
+  function esc(s) {
+    return String(s === undefined || s === null ? '' : s)
+      .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+  function h(html) { view.innerHTML = html; }
+  function show(text, kind) {
+    msg.textContent = text; msg.className = kind || ''; msg.hidden = !text;
+    if (kind === 'info') { setTimeout(() => { if (msg.textContent === text) { msg.hidden = true; } }, 3000); }
+  }
+  function creds() { return sessionStorage.getItem('coordinator.auth'); }
+  function encodePath(p) { return p.split('/').map(encodeURIComponent).join('/'); }
+
+  async function api(method, path, body, headers) {
+    const opts = { method: method, headers: Object.assign({ 'Accept': 'application/json' }, headers || {}) };
+    if (creds()) { opts.headers['Authorization'] = 'Basic ' + creds(); }
+    if (body !== undefined) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
+    const r = await fetch(path, opts);
+    let json = null;
+    const text = await r.text();
+    if (text) { try { json = JSON.parse(text); } catch (e) { json = { detail: text }; } }
+    if (!r.ok) {
+      const p = json || {};
+      const err = new Error((p.title ? p.title + ': ' : '') + (p.detail || ('HTTP ' + r.status)));
+      err.status = r.status; err.problem = p;
+      throw err;
+    }
+    return json;
+  }
+  function fail(e) {
+    if (e.status === 401) { show('Sign in with an ADMIN user to change anything (' + e.message + ')'); }
+    else { show(e.message); }
+  }
+
+  /** JSON with syntax highlighting, or null when the text is not JSON. */
+  function highlightJson(text) {
+    let parsed;
+    try { parsed = JSON.parse(text); } catch (e) { return null; }
+    if (typeof parsed !== 'object' || parsed === null) { return null; }
+    return esc(JSON.stringify(parsed, null, 2)).replace(
+      /(&quot;(?:\\.|[^\\&]|&(?!quot;))*?&quot;)(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+      (m, str, colon, lit, num) => {
+        if (str) { return colon ? '<span class="j-key">' + str + '</span>' + colon : '<span class="j-str">' + str + '</span>'; }
+        if (lit) { return '<span class="j-lit">' + lit + '</span>'; }
+        return '<span class="j-num">' + num + '</span>';
+      });
+  }
+
+  // ------------------------------------------------------------------ login
+  function renderLogin() {
+    const user = sessionStorage.getItem('coordinator.user');
+    document.getElementById('who').textContent = user ? 'signed in as ' + user : 'read-only (anonymous)';
+    document.getElementById('login-form').hidden = !!user;
+    document.getElementById('logout').hidden = !user;
+  }
+  document.getElementById('login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const u = document.getElementById('login-user').value;
+    const p = document.getElementById('login-password').value;
+    const token = btoa(unescape(encodeURIComponent(u + ':' + p)));
+    const r = await fetch('/api/cluster', { headers: { 'Authorization': 'Basic ' + token } });
+    if (r.status === 401) { show('Wrong user or password'); return; }
+    sessionStorage.setItem('coordinator.auth', token);
+    sessionStorage.setItem('coordinator.user', u);
+    show('Signed in as ' + u, 'info');
+    renderLogin();
+  });
+  document.getElementById('logout').addEventListener('click', () => {
+    sessionStorage.removeItem('coordinator.auth'); sessionStorage.removeItem('coordinator.user'); renderLogin();
+  });
+
+  // ------------------------------------------------------------------ cluster
+  async function clusterView() {
+    let c, ready;
+    try {
+      c = await api('GET', '/api/cluster');
+      const r = await fetch('/actuator/health/readiness');
+      ready = r.status === 200;
+    } catch (e) { fail(e); return; }
+    const card = (label, value, id) => '<div class="card" id="' + id + '"><div class="label">' + esc(label)
+      + '</div><div class="value">' + value + '</div></div>';
+    const peers = (c.peers || []).map(p => '<tr data-peer="' + p.id + '"><td>' + p.id + '</td><td><span class="badge '
+      + esc(p.role) + '">' + esc(p.role) + '</span></td><td><span class="badge ' + esc(p.connection) + '">'
+      + esc(p.connection) + '</span></td><td>' + (p.synced === null || p.synced === undefined ? '<span class="muted">-</span>'
+      : (p.synced ? 'yes' : 'no')) + '</td><td>' + (p.lagTxns === null || p.lagTxns === undefined ? '<span class="muted">-</span>'
+      : esc(p.lagTxns)) + '</td><td>' + esc(p.ackedZxid || '') + '</td></tr>').join('');
+    h('<h2>Cluster</h2><div class="cards">'
+      + card('Health', '<span class="badge ' + (ready ? 'ok' : 'bad') + '">' + (ready ? 'ready' : 'not ready') + '</span>', 'c-health')
+      + card('Server', esc(c.serverId), 'c-server')
+      + card('Role', '<span class="badge ' + esc(c.role) + '">' + esc(c.role) + '</span>', 'c-role')
+      + card('Leader', c.leaderId === null || c.leaderId === undefined ? '-' : esc(c.leaderId), 'c-leader')
+      + card('Epoch', esc(c.epoch), 'c-epoch')
+      + card('Last zxid', esc(c.lastZxid), 'c-zxid')
+      + card('Sessions', esc(c.sessions), 'c-sessions')
+      + card('Znodes', esc(c.znodes), 'c-znodes')
+      + card('Watches', esc(c.watches), 'c-watches')
+      + card('Outstanding', esc(c.outstandingRequests), 'c-outstanding')
+      + card('fsync avg', esc(c.fsync.avgMicros) + ' µs', 'c-fsync')
+      + card('Connections', esc(c.traffic.connections), 'c-connections')
+      + '</div>'
+      + (c.peers && c.peers.length ? '<h3>Ensemble</h3><table id="peers"><thead><tr><th>Server</th><th>Role</th>'
+        + '<th>Connection</th><th>Synced</th><th>Lag (txns)</th><th>Acked zxid</th></tr></thead><tbody>' + peers
+        + '</tbody></table><p class="muted">Sync state and lag are known on the leader.</p>'
+        : '<p class="muted">Standalone server.</p>'));
+    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { clusterView(); } }, 2000);
+  }
+
+  // ------------------------------------------------------------------ znodes
+  async function znodeView(path) {
+    let z;
+    try {
+      z = await api('GET', '/api/znodes' + encodePath(path) + '?children=true&acl=true');
+    } catch (e) { fail(e); h('<p class="muted">' + esc(path) + ' cannot be read.</p><p><a href="#/znodes/">back to /</a></p>'); return; }
+    const parts = path.split('/').filter(Boolean);
+    let acc = '';
+    const crumbs = ['<a href="#/znodes/">/</a>'].concat(parts.map(p => { acc += '/' + p; return '<a href="#/znodes' + esc(encodePath(acc)) + '">' + esc(p) + '</a>'; })).join(' / ');
+    const child = name => (path === '/' ? '' : path) + '/' + name;
+    const kids = (z.children || []).map(n => '<li><a href="#/znodes' + esc(encodePath(child(n))) + '">' + esc(n) + '</a></li>').join('');
+    const data = z.data === null || z.data === undefined ? '' : z.data;
+    const pretty = z.encoding === 'utf8' ? highlightJson(data) : null;
+    const s = z.stat;
+    const stat = ['czxid', 'mzxid', 'pzxid', 'version', 'cversion', 'aversion', 'dataLength', 'numChildren', 'ephemeralOwner']
+      .map(k => '<div><span>' + k + '</span> ' + esc(s[k]) + '</div>').join('')
+      + '<div><span>ctime</span> ' + esc(new Date(s.ctime).toISOString()) + '</div><div><span>mtime</span> ' + esc(new Date(s.mtime).toISOString()) + '</div>';
+    const acl = (z.acl || []).map(a => '<tr><td>' + esc(a.scheme) + '</td><td>' + esc(a.id) + '</td><td>' + esc(a.perms) + '</td></tr>').join('');
+    h('<h2 class="crumbs" id="crumbs">' + crumbs + '</h2><div class="split">'
+      + '<div class="panel"><strong>Children</strong> <span class="muted">(' + (z.children || []).length + ')</span><ul class="children" id="children">' + kids + '</ul>'
+      + '<form id="create-form"><div class="actions"><input id="create-name" placeholder="new child name" required size="14">'
+      + '<select id="create-mode"><option value="persistent">persistent</option><option value="persistent_sequential">sequential</option><option value="container">container</option></select>'
+      + '<button type="submit">Create</button></div><textarea id="create-data" placeholder="data (optional)" style="min-height:60px"></textarea></form></div>'
+      + '<div class="panel"><div><strong>Data</strong> <span class="muted">' + esc(z.encoding) + ', version ' + s.version + '</span></div>'
+      + '<pre class="data" id="data">' + (pretty !== null ? pretty : esc(data)) + '</pre>'
+      + '<div class="actions"><button id="edit">Edit</button>' + (path !== '/' ? '<button class="danger" id="delete">Delete</button>' : '') + '</div>'
+      + '<div id="editor" hidden><textarea id="edit-data">' + esc(data) + '</textarea><div class="actions"><button class="primary" id="save">Save (version ' + s.version + ')</button><button id="cancel">Cancel</button></div></div>'
+      + '<strong>Stat</strong><div class="stat" id="stat">' + stat + '</div>'
+      + '<p><strong>ACL</strong></p><table id="acl"><thead><tr><th>Scheme</th><th>Id</th><th>Perms</th></tr></thead><tbody>' + acl + '</tbody></table>'
+      + '</div></div>');
+    document.getElementById('edit').onclick = () => { document.getElementById('editor').hidden = false; };
+    document.getElementById('cancel').onclick = () => { document.getElementById('editor').hidden = true; };
+    document.getElementById('save').onclick = async () => {
+      try {
+        await api('PUT', '/api/znodes' + encodePath(path), { data: document.getElementById('edit-data').value, encoding: z.encoding === 'base64' ? 'base64' : 'utf8' }, { 'If-Match': '"' + s.version + '"' });
+        show('Saved ' + path, 'info'); znodeView(path);
+      } catch (e) { if (e.status === 412) { show('Someone changed ' + path + ' meanwhile; reload and edit again'); } else { fail(e); } }
+    };
+    const del = document.getElementById('delete');
+    if (del) {
+      del.onclick = async () => {
+        if (!confirm('Delete ' + path + ' (version ' + s.version + ')?')) { return; }
+        try {
+          await api('DELETE', '/api/znodes' + encodePath(path), undefined, { 'If-Match': '"' + s.version + '"' });
+          show('Deleted ' + path, 'info');
+          location.hash = '#/znodes' + encodePath(path.substring(0, path.lastIndexOf('/')) || '/');
+        } catch (e) { fail(e); }
+      };
+    }
+    document.getElementById('create-form').onsubmit = async (ev) => {
+      ev.preventDefault();
+      const name = document.getElementById('create-name').value;
+      try {
+        const created = await api('POST', '/api/znodes' + encodePath(child(name)), { data: document.getElementById('create-data').value, mode: document.getElementById('create-mode').value });
+        show('Created ' + created.path, 'info'); znodeView(path);
+      } catch (e) { fail(e); }
+    };
+  }
+
+  // ------------------------------------------------------------------ services
+  async function servicesView() {
+    let list;
+    try { list = await api('GET', '/api/services'); } catch (e) { fail(e); return; }
+    let html = '<h2>Services</h2>';
+    if (!list.length) { html += '<p class="muted">No service registered under /services.</p>'; }
+    for (const svc of list) {
+      let detail;
+      try { detail = await api('GET', '/api/services/' + encodeURIComponent(svc.name)); } catch (e) { continue; }
+      const rows = detail.instances.map(i => {
+        const meta = (i.payload && i.payload.metadata) || {};
+        const since = i.registrationTimeUTC ? new Date(i.registrationTimeUTC).toISOString() : '';
+        return '<tr><td>' + esc(i.id) + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>'
+          + esc(meta.zone || '') + '</td><td>' + esc(meta.weight || '') + '</td><td>' + esc(since) + '</td><td><code>'
+          + esc(Object.keys(meta).map(k => k + '=' + meta[k]).join(', ')) + '</code></td></tr>';
+      }).join('');
+      html += '<h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th></tr></thead><tbody>' + rows + '</tbody></table>';
+    }
+    h(html);
+  }
+
+  // ------------------------------------------------------------------ configuration
+  function toProperties(map) { return Object.keys(map).sort().map(k => k + '=' + map[k]).join('\n'); }
+  function fromProperties(text) {
+    const out = {};
+    text.split('\n').forEach(line => {
+      const t = line.trim();
+      if (!t || t.startsWith('#')) { return; }
+      const i = t.indexOf('=');
+      if (i <= 0) { throw new Error('not key=value: ' + t); }
+      out[t.substring(0, i).trim()] = t.substring(i + 1).trim();
+    });
+    return out;
+  }
+  function diffHtml(a, b) {
+    const lines = [];
+    Object.keys(b).sort().forEach(k => {
+      if (!(k in a)) { lines.push('<div class="diff-add">+ ' + esc(k) + '=' + esc(b[k]) + '</div>'); }
+      else if (a[k] !== b[k]) { lines.push('<div class="diff-chg">~ ' + esc(k) + ': ' + esc(a[k]) + ' → ' + esc(b[k]) + '</div>'); }
+    });
+    Object.keys(a).sort().forEach(k => { if (!(k in b)) { lines.push('<div class="diff-del">- ' + esc(k) + '=' + esc(a[k]) + '</div>'); } });
+    return lines.length ? lines.join('') : '<div class="muted">no changes</div>';
+  }
+
+  async function configView(context) {
+    let contexts;
+    try { contexts = await api('GET', '/api/config'); } catch (e) { fail(e); return; }
+    const list = contexts.map(c => '<li><a href="#/config/' + encodeURIComponent(c.context) + '">' + esc(c.context) + '</a> <span class="muted">'
+      + (c.version ? 'v' + c.version : '') + '</span></li>').join('');
+    let right = '<p class="muted">Pick a context, or publish a new one: <input id="new-context" placeholder="app[,profile]"> <button id="new-go">Open</button></p>';
+    let current = null, history = [];
+    if (context) {
+      try { current = await api('GET', '/api/config/' + encodeURIComponent(context)); } catch (e) { if (e.status !== 404) { fail(e); } }
+      try { history = await api('GET', '/api/config/' + encodeURIComponent(context) + '/history'); } catch (e) { history = []; }
+      const props = current ? current.properties : {};
+      const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + esc(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
+        + (v.rollbackOf ? ' <span class="muted">(rollback of v' + v.rollbackOf + ')</span>' : '') + '</td><td>' + esc(v.zxid) + '</td><td>'
+        + '<button data-diff="' + v.version + '">Diff to current</button> <button data-rollback="' + v.version + '">Roll back</button></td></tr>').join('');
+      right = '<h3>' + esc(context) + (current && current.version ? ' <span class="muted">v' + current.version + '</span>' : '') + '</h3>'
+        + '<textarea id="config-text">' + esc(toProperties(props)) + '</textarea>'
+        + '<div class="actions"><input id="config-comment" placeholder="comment" size="40"><button id="preview">Preview diff</button>'
+        + '<button class="primary" id="publish" disabled>Publish</button></div><div class="panel" id="config-diff" hidden></div>'
+        + '<h3>History</h3><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>Comment</th><th>zxid</th><th></th></tr></thead><tbody>'
+        + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>';
+    }
+    h('<h2>Configuration</h2><div class="split"><div class="panel"><strong>Contexts</strong><ul class="children">' + list + '</ul></div><div>' + right + '</div></div>');
+    const go = document.getElementById('new-go');
+    if (go) { go.onclick = () => { location.hash = '#/config/' + encodeURIComponent(document.getElementById('new-context').value); }; }
+    if (!context) { return; }
+    const base = current ? current.properties : {};
+    let pending = null;
+    document.getElementById('preview').onclick = () => {
+      try { pending = fromProperties(document.getElementById('config-text').value); } catch (e) { show(e.message); return; }
+      const d = document.getElementById('config-diff');
+      d.innerHTML = diffHtml(base, pending); d.hidden = false;
+      document.getElementById('publish').disabled = false;
+    };
+    document.getElementById('publish').onclick = async () => {
+      try {
+        const v = await api('PUT', '/api/config/' + encodeURIComponent(context), { properties: pending, comment: document.getElementById('config-comment').value, expectedVersion: current && current.version ? current.version : 0 });
+        show('Published ' + context + ' as version ' + v.version, 'info'); configView(context);
+      } catch (e) { fail(e); }
+    };
+    view.querySelectorAll('[data-diff]').forEach(b => {
+      b.onclick = async () => {
+        try {
+          const d = await api('GET', '/api/config/' + encodeURIComponent(context) + '/diff?from=' + b.dataset.diff);
+          const el = document.getElementById('history-diff');
+          const from = {}, to = {};
+          Object.entries(d.removed).forEach(([k, v]) => { from[k] = v; });
+          Object.entries(d.added).forEach(([k, v]) => { to[k] = v; });
+          Object.entries(d.changed).forEach(([k, c]) => { from[k] = c.from; to[k] = c.to; });
+          el.innerHTML = '<strong>v' + b.dataset.diff + ' → current</strong>' + diffHtml(from, to); el.hidden = false;
+        } catch (e) { fail(e); }
+      };
+    });
+    view.querySelectorAll('[data-rollback]').forEach(b => {
+      b.onclick = async () => {
+        if (!confirm('Publish version ' + b.dataset.rollback + ' of ' + context + ' again?')) { return; }
+        try {
+          const v = await api('POST', '/api/config/' + encodeURIComponent(context) + '/rollback', { version: Number(b.dataset.rollback) });
+          show('Rolled back: version ' + v.version, 'info'); configView(context);
+        } catch (e) { fail(e); }
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------ routing
+  function route(quiet) {
+    clearTimeout(refreshTimer);
+    if (!quiet) { show(''); }
+    const hash = location.hash || '#/cluster';
+    const name = hash.split('/')[1] || 'cluster';
+    document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.view === name));
+    if (name === 'znodes') {
+      const raw = hash.substring('#/znodes'.length) || '/';
+      znodeView(raw.split('/').map(decodeURIComponent).join('/') || '/');
+    } else if (name === 'services') {
+      servicesView();
+    } else if (name === 'config') {
+      const ctx = hash.split('/')[2];
+      configView(ctx ? decodeURIComponent(ctx) : null);
+    } else {
+      clusterView();
+    }
+  }
+  // ------------------------------------------------------------------ live updates (server-sent events)
+  let liveTimer = null;
+  function onZnodeEvent(ev) {
+    const e = JSON.parse(ev.data);
+    const hash = location.hash || '#/cluster';
+    const name = hash.split('/')[1] || 'cluster';
+    let relevant = false;
+    if (name === 'znodes') {
+      const raw = hash.substring('#/znodes'.length) || '/';
+      const path = raw.split('/').map(decodeURIComponent).join('/') || '/';
+      const parent = e.path.substring(0, e.path.lastIndexOf('/')) || '/';
+      relevant = e.path === path || parent === path;
+      if (relevant && e.type === 'NodeDeleted' && e.path === path) { show(path + ' was deleted'); return; }
+    } else if (name === 'services') {
+      relevant = e.path.startsWith('/services');
+    } else if (name === 'config') {
+      relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history');
+    }
+    if (relevant) {
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(() => { if (!document.querySelector('#editor:not([hidden]), #config-diff:not([hidden])')) { route(true); } }, 150);
+    }
+  }
+  if (window.EventSource) {
+    const source = new EventSource('/api/events');
+    source.addEventListener('znode', onZnodeEvent);
+    source.addEventListener('ready', () => { document.body.dataset.live = 'on'; });
+    source.onerror = () => { document.body.dataset.live = 'off'; };
+  }
+
+  window.addEventListener('hashchange', () => route());
+  renderLogin();
+  route();
+})();
