@@ -78,6 +78,12 @@ public final class DataTree {
      * fuzzy snapshot): the result carries the error and that txn changes nothing, except what ZooKeeper also
      * does to heal fuzzy replays (a delete of a missing child still raises the parent's pzxid; a create that
      * finds its node still raises the parent's cversion/pzxid when the txn's are larger).
+     *
+     * <p>A txn never touches a node created after it (czxid > the txn's zxid): such a node is a later
+     * incarnation of the path, which a fuzzy snapshot can hold while the log still has txns for the earlier
+     * one. A SetData, SetAcl or Delete of that path, or a Create or Delete of a child under it, was meant for
+     * the earlier incarnation, which the live tree deleted before this node was created; it answers NONODE and
+     * changes nothing. Live, every node is older than the txn being applied, so this only acts on replay.
      */
     public ApplyResult apply(TxnHeader header, Txn txn) {
         ApplyResult result = applyOne(header, txn);
@@ -97,7 +103,7 @@ public final class DataTree {
         } else if (txn instanceof Txn.SetData s) {
             return setData(s, zxid, header.time());
         } else if (txn instanceof Txn.SetAcl s) {
-            return setAcl(s);
+            return setAcl(s, zxid);
         } else if (txn instanceof Txn.Check c) {
             return ApplyResult.ok(c.path(), null);
         } else if (txn instanceof Txn.CloseSession c) {
@@ -146,7 +152,7 @@ public final class DataTree {
             return ApplyResult.error(Code.NODEEXISTS, path);
         }
         DataNode parent = nodes.get(parentPath);
-        if (parent == null) {
+        if (parent == null || bornAfter(parent, zxid)) {
             return ApplyResult.error(Code.NONODE, path);
         }
         if (nodes.containsKey(path)) {
@@ -154,11 +160,13 @@ public final class DataTree {
             return ApplyResult.error(Code.NODEEXISTS, path);
         }
         DataNode node = DataNode.created(c.data(), c.acl(), zxid, time, c.ephemeralOwner());
+        // Into the map before the parent lists it: the snapshot walk, holding the parent's monitor, finds
+        // every listed child in the map (TreeCodec.write).
+        nodes.put(path, node);
         synchronized (parent) {
             raiseCversion(parent, c.parentCVersion(), zxid);
             parent.children().add(Paths.name(path));
         }
-        nodes.put(path, node);
         long owner = c.ephemeralOwner();
         if (Txn.isContainer(owner)) {
             containers.add(path);
@@ -190,6 +198,11 @@ public final class DataTree {
     }
 
     /** Sets the parent's stored cversion (and pzxid) when the txn's value is larger; -1 means "one more". */
+    /** Created after the txn with this zxid, so not the incarnation that txn was for (see {@link #apply}). */
+    private static boolean bornAfter(DataNode node, long zxid) {
+        return node.czxid() > zxid;
+    }
+
     private static void raiseCversion(DataNode parent, int parentCVersion, long zxid) {
         synchronized (parent) {
             int target = parentCVersion == -1 ? parent.storedCversion() + 1 : parentCVersion;
@@ -212,10 +225,15 @@ public final class DataTree {
             return ApplyResult.error(Code.NONODE, path);
         }
         DataNode node = nodes.get(path);
+        if (bornAfter(parent, zxid) || (node != null && bornAfter(node, zxid))) {
+            // Meant for an earlier incarnation, already gone; the parent's pzxid is past this zxid anyway.
+            return ApplyResult.error(Code.NONODE, path);
+        }
         if (node != null && node.numChildren() > 0) {
             // ZooKeeper would orphan the children; refusing keeps the tree whole (only reachable on replay).
             return ApplyResult.error(Code.NOTEMPTY, path);
         }
+        // Unlisted before it leaves the map (see create).
         synchronized (parent) {
             parent.children().remove(Paths.name(path));
             // Only when larger: a replayed delete must not undo a later create's pzxid.
@@ -261,7 +279,7 @@ public final class DataTree {
 
     private ApplyResult setData(Txn.SetData s, long zxid, long time) {
         DataNode node = s.path() == null ? null : nodes.get(s.path());
-        if (node == null) {
+        if (node == null || bornAfter(node, zxid)) {
             return ApplyResult.error(Code.NONODE, s.path());
         }
         byte[] old = node.data();
@@ -278,9 +296,9 @@ public final class DataTree {
         return ApplyResult.ok(s.path(), stat);
     }
 
-    private ApplyResult setAcl(Txn.SetAcl s) {
+    private ApplyResult setAcl(Txn.SetAcl s, long zxid) {
         DataNode node = s.path() == null ? null : nodes.get(s.path());
-        if (node == null) {
+        if (node == null || bornAfter(node, zxid)) {
             return ApplyResult.error(Code.NONODE, s.path());
         }
         synchronized (node) {
@@ -291,10 +309,12 @@ public final class DataTree {
 
     /** Deletes the session's ephemerals in sorted order, so every server fires the same events in order. */
     private void closeSession(long sessionId, long zxid) {
-        Set<String> paths = ephemerals.remove(sessionId);
+        Set<String> paths = ephemerals.get(sessionId);
         if (paths == null) {
             return;
         }
+        // delete() drops each path from the session's set (and the set when empty); a node it declines
+        // (born after this close, see apply) stays tracked with its owner.
         for (String path : new TreeSet<>(paths)) {
             delete(path, zxid);
         }
@@ -709,8 +729,11 @@ public final class DataTree {
 
     /**
      * Writes every node (parents before children) while the writer may keep applying txns: each node is
-     * copied under its monitor, so the result is a fuzzy snapshot that replaying the log from
-     * lastProcessedZxid (written first) makes exact. Ephemerals, containers, TTLs and quotas are derived
+     * copied under its monitor, with the child nodes it lists then, so the result is a fuzzy snapshot in which
+     * every child belongs to the parent written before it. Replaying the log from lastProcessedZxid (written
+     * first), or from any earlier zxid, makes it exact: a node may already show later txns (they re-apply as
+     * overwrites), may have been deleted after its parent was copied (the replay deletes it again), or may be
+     * newer than the zxid replay starts from (txns for its earlier incarnations skip it, see {@link #apply}). Ephemerals, containers, TTLs and quotas are derived
      * from the nodes on load.
      */
     public void serialize(DataOutput out) throws IOException {

@@ -26,19 +26,54 @@ final class TreeCodec {
     private TreeCodec() {
     }
 
+    /** A seam for tests: told, on the snapshot thread, just before each node is copied. */
+    interface WalkListener {
+        WalkListener NONE = path -> { };
+
+        void beforeCopy(String path);
+    }
+
     static void write(DataTree tree, DataOutput out) throws IOException {
+        write(tree, out, WalkListener.NONE);
+    }
+
+    /**
+     * The walk follows node objects, not paths: each node is copied under its monitor together with the
+     * DataNode of every child it lists at that moment, and those very objects are copied next. So a child
+     * always belongs to the parent incarnation written before it, even when the writer deletes and
+     * recreates paths meanwhile. A child deleted after its parent was copied is still written (as it was
+     * last): its delete, or the session close that removed it, comes after the recorded zxid and the replay
+     * removes it again, raising the parent's pzxid as the live tree did (ZOOKEEPER-3145). Looking children
+     * up by path instead could pair a parent with a later incarnation of its child, or skip a child whose
+     * session close the replay then cannot see.
+     */
+    static void write(DataTree tree, DataOutput out, WalkListener listener) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         out.writeLong(tree.lastProcessedZxid());
-        Deque<String> todo = new ArrayDeque<>();
-        todo.push(DataTree.ROOT);
+        Deque<Pending> todo = new ArrayDeque<>();
+        todo.push(new Pending(DataTree.ROOT, tree.nodes().get(DataTree.ROOT)));
         while (!todo.isEmpty()) {
-            String path = todo.pop();
-            DataNode node = tree.nodes().get(path);
-            if (node == null) {
-                continue; // deleted since its parent was copied: the log replay settles it
+            Pending next = todo.pop();
+            String path = next.path();
+            listener.beforeCopy(path);
+            DataNode.Snapshot s;
+            String[] children;
+            DataNode[] childNodes;
+            synchronized (next.node()) {
+                s = next.node().snapshot();
+                children = s.children();
+                Arrays.sort(children); // deterministic output; pushed in reverse so they pop in order
+                childNodes = new DataNode[children.length];
+                for (int i = 0; i < children.length; i++) {
+                    // While the parent's monitor is held, a listed child is in the map: the writer puts a
+                    // node before listing it and unlists it before removing it (see DataTree.create/delete).
+                    childNodes[i] = tree.nodes().get(Paths.child(path, children[i]));
+                    if (childNodes[i] == null) {
+                        throw new IllegalStateException(path + " lists " + children[i] + " but it is not in the tree");
+                    }
+                }
             }
-            DataNode.Snapshot s = node.snapshot();
             writeString(out, path);
             writeBytes(out, s.data());
             out.writeInt(s.acl().size());
@@ -56,13 +91,15 @@ final class TreeCodec {
             out.writeInt(s.aversion());
             out.writeLong(s.ephemeralOwner());
             out.writeLong(s.pzxid());
-            String[] children = s.children();
-            Arrays.sort(children); // deterministic output; pushed in reverse so they pop in order
             for (int i = children.length - 1; i >= 0; i--) {
-                todo.push(Paths.child(path, children[i]));
+                todo.push(new Pending(Paths.child(path, children[i]), childNodes[i]));
             }
         }
         writeString(out, null);
+    }
+
+    /** A node the walk has yet to copy, with the path its parent listed it under. */
+    private record Pending(String path, DataNode node) {
     }
 
     static void read(DataTree tree, DataInput in) throws IOException {

@@ -138,6 +138,7 @@ class SnapshotTest {
             for (int i = 0; i < 300; i++) {
                 randomOp(ops, random, log);
             }
+            long askedAt = ops.zxid; // the server names a snapshot by the zxid it asked for it at
             AtomicReference<byte[]> snapshot = new AtomicReference<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread snapshotter = new Thread(() -> {
@@ -168,6 +169,14 @@ class SnapshotTest {
             }
             TreeAssert.assertSameTree(restored, ops.tree);
             assertThat(restored.lastProcessedZxid()).isEqualTo(ops.tree.lastProcessedZxid());
+
+            DataTree fromAsked = deserialize(snapshot.get());
+            for (TxnRecord r : log) {
+                if (r.zxid() > askedAt) {
+                    fromAsked.apply(r.header(), r.txn());
+                }
+            }
+            TreeAssert.assertSameTree(fromAsked, ops.tree);
         }
         assertThat(fuzzy).as("rounds where the snapshot was really fuzzy").isPositive();
     }
