@@ -197,12 +197,12 @@ public final class DataTree {
         return ApplyResult.ok(path, stat);
     }
 
-    /** Sets the parent's stored cversion (and pzxid) when the txn's value is larger; -1 means "one more". */
     /** Created after the txn with this zxid, so not the incarnation that txn was for (see {@link #apply}). */
     private static boolean bornAfter(DataNode node, long zxid) {
         return node.czxid() > zxid;
     }
 
+    /** Sets the parent's stored cversion (and pzxid) when the txn's value is larger; -1 means "one more". */
     private static void raiseCversion(DataNode parent, int parentCVersion, long zxid) {
         synchronized (parent) {
             int target = parentCVersion == -1 ? parent.storedCversion() + 1 : parentCVersion;
@@ -733,8 +733,8 @@ public final class DataTree {
      * every child belongs to the parent written before it. Replaying the log from lastProcessedZxid (written
      * first), or from any earlier zxid, makes it exact: a node may already show later txns (they re-apply as
      * overwrites), may have been deleted after its parent was copied (the replay deletes it again), or may be
-     * newer than the zxid replay starts from (txns for its earlier incarnations skip it, see {@link #apply}). Ephemerals, containers, TTLs and quotas are derived
-     * from the nodes on load.
+     * newer than the zxid replay starts from (txns for its earlier incarnations skip it, see {@link #apply}).
+     * Ephemerals, containers, TTLs and quotas are derived from the nodes on load.
      */
     public void serialize(DataOutput out) throws IOException {
         TreeCodec.write(this, out);
