@@ -284,15 +284,26 @@ final class Cluster implements AutoCloseable {
         p.destroyForcibly();
     }
 
+    /**
+     * A loopback port below the OS's ephemeral range (Linux: 32768-60999), so no client's outgoing connection
+     * takes it between this check and the server's bind, as can happen to a released port-0 number.
+     */
     private static int freePort(Set<Integer> used) throws IOException {
-        for (int i = 0; i < 100; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                if (used.add(port)) {
-                    return port;
-                }
+        int start = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
+        for (int i = 0; i < 22_000; i++) {
+            int port = 10_000 + (start - 10_000 + i) % 22_000;
+            if (used.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+                used.add(port);
+                return port;
+            } catch (IOException taken) {
+                // try the next one
             }
         }
-        throw new IOException("no free port");
+        throw new IOException("no free port below the ephemeral range");
     }
 }

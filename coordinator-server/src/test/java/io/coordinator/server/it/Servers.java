@@ -1,9 +1,9 @@
 package io.coordinator.server.it;
 
+import io.coordinator.server.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,10 +51,7 @@ public final class Servers {
     }
 
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.next();
     }
 
     /** Apache ZooKeeper 3.9.5, standalone, in-process, bound to 127.0.0.1. */

@@ -2,10 +2,10 @@ package io.coordinator.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.LoopbackPorts;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +32,7 @@ class QuorumTransportTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.next();
     }
 
     private void plan(int... ids) throws IOException {

@@ -3,9 +3,9 @@ package io.coordinator.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.app.CoordinatorApplication;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,9 +49,7 @@ class EnsembleOpsTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.next();
     }
 
     ConfigurableApplicationContext start(int id) {

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.zookeeper.ZooKeeper;
 
@@ -74,12 +76,29 @@ public final class CoordinatorServerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /**
+     * A loopback port for a server configured before it starts. Taken below the OS's ephemeral range
+     * (Linux: 32768-60999): a port-0 number, once released, can become the local port of any client's next
+     * outgoing connection before our server binds it.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < PORT_SPAN; attempt++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // try the next one
+            }
         }
+        throw new IOException("no bindable loopback port below the ephemeral range");
     }
+
+    private static final int FIRST_PORT = 10_000;
+    private static final int PORT_SPAN = 22_000;
+    private static final AtomicInteger NEXT_PORT =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_SPAN));
 
     static void awaitListening(int port, Duration max, Process p) throws Exception {
         long deadline = System.nanoTime() + max.toNanos();
