@@ -150,7 +150,8 @@ public final class SideBySide {
                     if (workloads.contains("large-tree") && largeTreeZnodes > 0 && size == 1) {
                         Result r;
                         try {
-                            r = largeTree(side, work, cfg, p, largeTreeZnodes, javaHome);
+                            r = largeTree(side, work, cfg, p, largeTreeZnodes, javaHome,
+                                    out.resolve("histo-" + side.label + "-r" + round));
                         } catch (Exception e) {
                             r = new Result("large-tree", p.clients(), 0, 0, 1, 0, 0, 0, 0,
                                     "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
@@ -200,12 +201,12 @@ public final class SideBySide {
      * a full GC first; "Total" bytes = live objects), then SIGKILLs the server and times the restart: from
      * spawning the JVM to srvr answering and a client reading the last znode.
      */
-    static Result largeTree(Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome)
-            throws Exception {
+    static Result largeTree(Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome,
+                            Path histoPrefix) throws Exception {
         try (Cluster c = new Cluster(side, 1, work, cfg)) {
             c.start();
             long pid = c.processes[0].pid();
-            long before = liveHeap(javaHome, pid);
+            long before = liveHeap(javaHome, pid, histoPrefix, "before");
             byte[] value = new byte[p.valueSize()];
             Recorder lat = new Recorder(3);
             AtomicLong errors = new AtomicLong();
@@ -242,7 +243,7 @@ public final class SideBySide {
                 zk.close(5_000);
             }
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            long after = liveHeap(javaHome, pid);
+            long after = liveHeap(javaHome, pid, histoPrefix, "loaded");
             double perZnode = (after - before) / (double) znodes;
 
             Cluster.Node n = c.nodes.get(0);
@@ -258,7 +259,7 @@ public final class SideBySide {
                 check.close(5_000);
             }
             long restartMs = (System.nanoTime() - t0) / 1_000_000;
-            long afterRestart = liveHeap(javaHome, c.processes[0].pid());
+            long afterRestart = liveHeap(javaHome, c.processes[0].pid(), histoPrefix, "restarted");
             String extra = String.format(Locale.ROOT,
                     "\"znodes\":%d,\"heapPerZnodeBytes\":%.1f,\"heapPerZnodeAfterRestartBytes\":%.1f,\"restartMs\":%d,\"liveHeapBeforeBytes\":%d,\"liveHeapAfterBytes\":%d",
                     znodes, perZnode, (afterRestart - before) / (double) znodes, restartMs, before, after);
@@ -296,7 +297,19 @@ public final class SideBySide {
 
     /** Live heap bytes after a full GC: the "Total" line of {@code jcmd PID GC.class_histogram}. */
     static long liveHeap(String javaHome, long pid) throws IOException, InterruptedException {
+        return liveHeap(javaHome, pid, null, null);
+    }
+
+    /**
+     * As {@link #liveHeap(String, long)}, also keeping the whole histogram in {@code prefix-stage.txt} (when
+     * prefix is not null) so a per-class diff (e.g. loaded minus before) shows where the bytes per znode go.
+     */
+    static long liveHeap(String javaHome, long pid, Path prefix, String stage) throws IOException, InterruptedException {
         String out = jcmd(javaHome, pid, "GC.class_histogram");
+        if (prefix != null) {
+            Files.createDirectories(prefix.toAbsolutePath().getParent());
+            Files.writeString(Path.of(prefix + "-" + stage + ".txt"), out);
+        }
         for (String line : out.split("\n")) {
             String t = line.trim();
             if (t.startsWith("Total")) {

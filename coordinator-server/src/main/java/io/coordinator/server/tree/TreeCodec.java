@@ -122,7 +122,7 @@ final class TreeCodec {
                 int perms = in.readInt();
                 acl.add(new Acl(perms, new Id(readString(in), readString(in))));
             }
-            DataNode node = new DataNode(data, acl, in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+            DataNode node = new DataNode(data, tree.acquireAcl(acl), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readLong());
             tree.load(path, node);
         }
