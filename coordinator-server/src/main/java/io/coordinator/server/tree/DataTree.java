@@ -771,20 +771,29 @@ public final class DataTree {
 
     /** Registers a node read from a snapshot (its parent is already there). */
     void load(String path, DataNode node) throws IOException {
-        if (nodes.containsKey(path)) {
+        load(path, node, null);
+    }
+
+    /**
+     * As {@link #load(String, DataNode)}; {@code parent}, when the caller knows it (the snapshot reader tracks
+     * the ancestors of its depth-first stream), must be the node at the parent path, and saves the lookup.
+     */
+    void load(String path, DataNode node, DataNode parent) throws IOException {
+        if (nodes.putIfAbsent(path, node) != null) {
             throw new IOException("duplicate node " + path);
         }
         if (!ROOT.equals(path)) {
-            String parentPath = Paths.parent(path);
-            DataNode parent = parentPath == null ? null : nodes.get(parentPath);
+            if (parent == null) {
+                String parentPath = Paths.parent(path);
+                parent = parentPath == null ? null : nodes.get(parentPath);
+            }
             if (parent == null) {
                 throw new IOException("snapshot node " + path + " has no parent");
             }
             parent.addChild(Paths.name(path));
-        } else if (!nodes.isEmpty()) {
+        } else if (nodes.size() != 1) {
             throw new IOException("root must come first");
         }
-        nodes.put(path, node);
         long owner = node.ephemeralOwner();
         if (Txn.isContainer(owner)) {
             containers.add(path);
@@ -795,12 +804,31 @@ public final class DataTree {
         }
     }
 
-    /** After loading: rebuild the quota paths and recount their stats, as ZooKeeper's setupQuota. */
+    /**
+     * After loading: rebuild the quota paths and recount their stats, as ZooKeeper's setupQuota. Limit nodes
+     * only count under /zookeeper/quota, so only that subtree is visited (in path order).
+     */
     void finishLoad() throws IOException {
         if (!nodes.containsKey(ROOT)) {
             throw new IOException("snapshot has no root");
         }
-        for (String path : new TreeSet<>(nodes.keySet())) {
+        Set<String> quotaTree = new TreeSet<>();
+        Deque<String> todo = new ArrayDeque<>();
+        if (nodes.containsKey(QUOTA)) {
+            todo.push(QUOTA);
+        }
+        while (!todo.isEmpty()) {
+            String p = todo.pop();
+            DataNode n = nodes.get(p);
+            if (n == null) {
+                continue;
+            }
+            quotaTree.add(p);
+            for (String c : n.children()) {
+                todo.push(Paths.child(p, c));
+            }
+        }
+        for (String path : quotaTree) {
             if (!path.endsWith("/" + QuotaStats.LIMIT_NODE) || nodes.get(path).numChildren() > 0) {
                 continue;
             }
