@@ -259,6 +259,7 @@ public final class SideBySide {
                 check.close(5_000);
             }
             long restartMs = (System.nanoTime() - t0) / 1_000_000;
+            c.awaitSettled();
             long afterRestart = liveHeap(javaHome, c.processes[0].pid(), histoPrefix, "restarted");
             String extra = String.format(Locale.ROOT,
                     "\"znodes\":%d,\"heapPerZnodeBytes\":%.1f,\"heapPerZnodeAfterRestartBytes\":%.1f,\"restartMs\":%d,\"liveHeapBeforeBytes\":%d,\"liveHeapAfterBytes\":%d",
