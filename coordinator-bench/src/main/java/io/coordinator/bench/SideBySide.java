@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -37,7 +38,7 @@ import org.apache.zookeeper.ZooKeeper;
 public final class SideBySide {
 
     static final List<String> ALL_WORKLOADS = List.of("write", "read", "mixed", "create-delete", "watch-fanout",
-            "session-storm", "large-tree");
+            "session-storm", "large-tree", "failover");
 
     record Row(String mode, String side, int round, Result result) {
     }
@@ -102,7 +103,12 @@ public final class SideBySide {
                     if (!sides.contains(side.label)) {
                         continue;
                     }
-                    List<String> loadWorkloads = workloads.stream().filter(w -> !w.equals("large-tree")).toList();
+                    // failover kills the leader, so it runs last; 3 nodes only
+                    List<String> loadWorkloads = new ArrayList<>(workloads.stream()
+                            .filter(w -> !w.equals("large-tree") && !w.equals("failover")).toList());
+                    if (workloads.contains("failover") && size == 3) {
+                        loadWorkloads.add("failover");
+                    }
                     if (!loadWorkloads.isEmpty()) {
                         try (Cluster c = new Cluster(side, size, work, cfg)) {
                             long t0 = System.nanoTime();
@@ -126,7 +132,7 @@ public final class SideBySide {
                                 Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
                                         jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
                                 try {
-                                    r = LoadGenerator.run(c.connectString(), w, p);
+                                    r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
                                     r = new Result(w, p.clients(), p.seconds(), 0, 1, 0, 0, 0, 0,
                                             "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
@@ -191,6 +197,79 @@ public final class SideBySide {
                 row.side(), row.round(), row.result().json());
         System.out.println(json);
         Files.writeString(jsonl, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    // ------------------------------------------------------------------ failover
+
+    /**
+     * 3 nodes: a client on a follower writes (setData, synchronously, one after another) for 2 s, then the
+     * leader is SIGKILLed; the result is the time from the kill to the first successful write sent after it
+     * (the follower drops its clients while it elects, the client reconnects to it). Bounded by 60 s.
+     */
+    static Result failover(Cluster c) throws Exception {
+        Process leaderProcess = c.leader();
+        Cluster.Node leader = null;
+        Cluster.Node follower = null;
+        for (Cluster.Node n : c.nodes) {
+            if (c.processes[n.id() - 1] == leaderProcess) {
+                leader = n;
+            } else if (follower == null) {
+                follower = n;
+            }
+        }
+        if (leader == null || follower == null) {
+            throw new IllegalStateException("no leader/follower to fail over");
+        }
+        ZooKeeper zk = LoadGenerator.connect("127.0.0.1:" + follower.clientPort());
+        AtomicLong killedAt = new AtomicLong();
+        AtomicLong firstWriteAfterKill = new AtomicLong();
+        AtomicLong writes = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            byte[] v = new byte[100];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(70);
+            while (firstWriteAfterKill.get() == 0 && System.nanoTime() < deadline) {
+                long sent = System.nanoTime();
+                try {
+                    zk.setData("/failover", v, -1);
+                    writes.incrementAndGet();
+                    long k = killedAt.get();
+                    if (k != 0 && sent >= k) {
+                        firstWriteAfterKill.set(System.nanoTime());
+                    }
+                } catch (KeeperException e) {
+                    failures.incrementAndGet();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-failover-writer");
+        try {
+            zk.create("/failover", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            writer.start();
+            Thread.sleep(2000);
+            long before = writes.get();
+            killedAt.set(System.nanoTime());
+            leaderProcess.destroyForcibly(); // SIGKILL
+            writer.join(TimeUnit.SECONDS.toMillis(75));
+            long end = firstWriteAfterKill.get();
+            if (end == 0) {
+                throw new IllegalStateException("no successful write within 60 s of killing the leader");
+            }
+            double ms = (end - killedAt.get()) / 1e6;
+            String extra = String.format(Locale.ROOT, "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"killedNode\":%d",
+                    ms, before, failures.get(), leader.id());
+            return new Result("failover", 1, 0, 1, 0, 1000.0 / Math.max(ms, 0.001), ms, ms, ms, extra);
+        } finally {
+            writer.interrupt();
+            zk.close(2_000);
+            c.stopNode(leader, true);
+        }
     }
 
     // ------------------------------------------------------------------ large-tree
