@@ -9,6 +9,7 @@ import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.web.WebConfiguration;
 import io.coordinator.server.web.WebProperties;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -78,8 +79,13 @@ public class CoordinatorConfiguration {
         };
     }
 
+    /** The server {@link EarlyStart} already started (when the app runs from its main), else a new one. */
     @Bean
-    CoordinatorServer coordinatorServer(CoordinatorProperties properties) {
+    CoordinatorServer coordinatorServer(CoordinatorProperties properties, ObjectProvider<EarlyStart> earlyStart) {
+        EarlyStart early = earlyStart.getIfAvailable();
+        if (early != null && early.server() != null) {
+            return early.server();
+        }
         return new CoordinatorServer(properties);
     }
 
