@@ -34,7 +34,7 @@ public class CoordinatorConfigChangedEvent extends ApplicationEvent {
     public Set<String> keys() { return keys; }
     /** The configuration context that changed, e.g. /config/order-service. */
     public String path() { return path; }
-    /** Its new version (largest mzxid). */
+    /** Its new version (largest mzxid or pzxid in the context: deletions move it too). */
     public long version() { return version; }
 
     @Override

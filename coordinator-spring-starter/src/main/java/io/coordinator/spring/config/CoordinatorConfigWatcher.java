@@ -219,12 +219,15 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
         return out;
     }
 
-    /** Frozen bindings with the Coordinator keys each uses now, for the actuator endpoint. */
+    /** Frozen bindings that use a key Coordinator supplies now, with those keys, for the actuator endpoint. */
     public List<Map<String, Object>> describeFrozen() {
         Set<String> keys = coordinatorKeys();
         List<Map<String, Object>> out = new ArrayList<>();
         for (FrozenBinding b : frozen()) {
-            out.add(b.describe(usedBy(b, keys)));
+            Set<String> used = usedBy(b, keys);
+            if (!used.isEmpty()) {
+                out.add(b.describe(used));
+            }
         }
         return out;
     }
