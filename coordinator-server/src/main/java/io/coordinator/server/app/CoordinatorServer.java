@@ -98,6 +98,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 startServer();
                 f.complete(true);
             } catch (Throwable e) {
+                // Said now: the context may take long to reach start(), which fails the application with it.
+                log.error("Coordinator could not start: {}", e.toString());
                 f.completeExceptionally(e);
             }
         }, "coordinator-early-start");
