@@ -33,7 +33,7 @@ import org.apache.zookeeper.proto.SyncResponse;
 public class ZxidClient extends ZooKeeper {
 
     /** One reply: its error code, its header zxid, and the response record (null when the op has none). */
-    public record Reply(int err, long zxid, Record response) {
+    public record Reply(int err, long zxid, Record response, long seq) {
         public Stat stat() {
             if (response instanceof GetDataResponse r) {
                 return r.getStat();
@@ -50,8 +50,16 @@ public class ZxidClient extends ZooKeeper {
         }
     }
 
-    public ZxidClient(String connectString, int sessionTimeoutMs, Watcher watcher) throws IOException {
+    private final java.util.function.LongSupplier deliverySeq;
+
+    /**
+     * @param deliverySeq numbers each delivery; the watcher must draw from the same counter, so replies and
+     *                    events of this session are ordered as the event thread delivered them
+     */
+    public ZxidClient(String connectString, int sessionTimeoutMs, Watcher watcher,
+                      java.util.function.LongSupplier deliverySeq) throws IOException {
         super(connectString, sessionTimeoutMs, watcher);
+        this.deliverySeq = deliverySeq;
     }
 
     public CompletableFuture<Reply> createZ(String path, byte[] data, List<ACL> acl, CreateMode mode) {
@@ -97,7 +105,7 @@ public class ZxidClient extends ZooKeeper {
         h.setType(type);
         ReplyHeader r = new ReplyHeader();
         CompletableFuture<Reply> done = new CompletableFuture<>();
-        Completion cb = () -> done.complete(new Reply(r.getErr(), r.getZxid(), response));
+        Completion cb = () -> done.complete(new Reply(r.getErr(), r.getZxid(), response, deliverySeq.getAsLong()));
         String path = request instanceof MultiOperationRecord ? "/" : pathOf(request);
         cnxn.queuePacket(h, r, request, response, cb, path, path, null, wr);
         return done;
