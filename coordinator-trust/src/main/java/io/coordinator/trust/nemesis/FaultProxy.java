@@ -48,8 +48,10 @@ public final class FaultProxy implements AutoCloseable {
     public synchronized void setMode(Mode next) {
         Mode before = mode;
         mode = next;
-        if (next != before) {
-            closeAll(); // a dropped link resets; bytes lost in a blackhole leave streams unusable
+        // A dropped link resets. A blackhole keeps its connections (silent); leaving it closes them, since the
+        // bytes it swallowed leave those streams unusable.
+        if (next == Mode.DROP || (before == Mode.BLACKHOLE && next != Mode.BLACKHOLE)) {
+            closeAll();
         }
     }
 

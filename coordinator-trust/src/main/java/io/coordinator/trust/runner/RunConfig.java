@@ -18,6 +18,6 @@ public record RunConfig(int rounds, int roundSeconds, int nodes, int clients, lo
                 Integer.getInteger("trust.nodes", 3), Integer.getInteger("trust.clients", 5),
                 seed == 0 ? System.nanoTime() : seed, kinds,
                 Path.of(System.getProperty("coordinator.server.jar", "coordinator-server/target/coordinator-server.jar")),
-                Path.of(System.getProperty("trust.out", "target/trust")), 500, 4000);
+                Path.of(System.getProperty("trust.out", "target/trust")), 500, 6000);
     }
 }

@@ -89,10 +89,7 @@ public final class TrustRunner {
 
         Worker setup = new Worker(0, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
         for (String p : List.of(root, root + "/q", root + "/e")) {
-            Op op = setup.perform(Request.create(p, "", false, false), false);
-            if (op.result().outcome() != Outcome.OK) {
-                throw new IllegalStateException("round setup failed: " + op);
-            }
+            createForSure(setup, p);
         }
         Worker owner = new Worker(1000 + round, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
         String probePath = root + "/e/probe";
@@ -153,6 +150,17 @@ public final class TrustRunner {
                 && o.result().outcome() == Outcome.OK).count(), ops.stream().filter(Op::isUnknownWrite).count(),
                 events.stream().filter(WatchEvent::isNodeEvent).count(), longestUnavailability(ops, start, stopAt),
                 ephemeralGoneMs, recovered, report);
+    }
+
+    /** Creates a node, retrying an unknown outcome (a retry that finds it made is fine: both are in the history). */
+    private static void createForSure(Worker w, String path) throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Op op = w.perform(Request.create(path, "", false, false), false);
+            if (op.result().outcome() == Outcome.OK || op.result().code() == io.coordinator.trust.history.Result.NODEEXISTS) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not create " + path);
     }
 
     /**

@@ -19,6 +19,7 @@ final class ClientSession implements Watcher {
     final ZxidClient zk;
     private volatile int connection;
     private volatile boolean expired;
+    private final java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
 
     ClientSession(int client, String connectString, int sessionTimeoutMs, History history) throws IOException {
         this.client = client;
@@ -28,6 +29,11 @@ final class ClientSession implements Watcher {
 
     long sessionId() {
         return zk.getSessionId();
+    }
+
+    /** Waits (bounded) for the first connection, so a new session's first op is not lost to the handshake. */
+    void awaitConnected(long ms) throws InterruptedException {
+        connected.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     boolean expired() {
@@ -40,6 +46,7 @@ final class ClientSession implements Watcher {
         if (e.getType() == Event.EventType.None) {
             if (e.getState() == Event.KeeperState.SyncConnected) {
                 connection++;
+                connected.countDown();
             } else if (e.getState() == Event.KeeperState.Expired) {
                 expired = true;
             }

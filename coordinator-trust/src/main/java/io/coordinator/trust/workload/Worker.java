@@ -64,6 +64,7 @@ public final class Worker {
                 session.closeInBackground();
             }
             session = new ClientSession(client, connectString, sessionTimeoutMs, history);
+            session.awaitConnected(opTimeoutMs);
         }
         long invoke = System.nanoTime();
         Reply reply;
