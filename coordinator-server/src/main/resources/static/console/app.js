@@ -4,13 +4,37 @@
   const view = document.getElementById('view');
   const msg = document.getElementById('message');
   let refreshTimer = null;
+  let renderSeq = 0;   // every render takes a ticket; one that finishes after a newer one started is dropped
+  let inflight = 0;    // renders under way; with a pending live update, shown as body[data-busy]
+  let liveTimer = null;
 
   // ------------------------------------------------------------------ helpers
   function esc(s) {
     return String(s === undefined || s === null ? '' : s)
       .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   }
-  function h(html) { view.innerHTML = html; }
+  function markBusy() { document.body.dataset.busy = inflight > 0 || liveTimer !== null ? 'yes' : 'no'; }
+  /** Runs an async view with a fresh ticket, counting it as in flight until it ends. */
+  function run(viewFn, ...args) {
+    const seq = ++renderSeq;
+    inflight++; markBusy();
+    return viewFn(seq, ...args).finally(() => { inflight--; markBusy(); });
+  }
+  /**
+   * Paints the view unless a newer render started meanwhile (false then: the caller stops). A repaint of the same
+   * page keeps what the user typed and has not submitted, so a live update never eats an edit.
+   */
+  function h(html, seq) {
+    if (seq !== renderSeq) { return false; }
+    const samePage = view.dataset.page === location.hash;
+    const typed = samePage ? [...view.querySelectorAll('input[id], textarea[id]')].filter(e => e.value !== e.defaultValue) : [];
+    view.innerHTML = html;
+    view.dataset.page = location.hash;
+    typed.forEach(old => { const e = document.getElementById(old.id); if (e) { e.value = old.value; } });
+    return true;
+  }
+  /** After a submit: the fields hold nothing unsaved any more. */
+  function formsDone() { view.querySelectorAll('input[id], textarea[id]').forEach(e => { e.value = e.defaultValue; }); }
   function show(text, kind) {
     msg.textContent = text; msg.className = kind || ''; msg.hidden = !text;
     if (kind === 'info') { setTimeout(() => { if (msg.textContent === text) { msg.hidden = true; } }, 3000); }
@@ -77,7 +101,7 @@
   });
 
   // ------------------------------------------------------------------ cluster
-  async function clusterView() {
+  async function clusterView(seq) {
     let c, ready;
     try {
       c = await api('GET', '/api/cluster');
@@ -91,7 +115,7 @@
       + esc(p.connection) + '</span></td><td>' + (p.synced === null || p.synced === undefined ? '<span class="muted">-</span>'
       : (p.synced ? 'yes' : 'no')) + '</td><td>' + (p.lagTxns === null || p.lagTxns === undefined ? '<span class="muted">-</span>'
       : esc(p.lagTxns)) + '</td><td>' + esc(p.ackedZxid || '') + '</td></tr>').join('');
-    h('<h2>Cluster</h2><div class="cards">'
+    if (!h('<h2>Cluster</h2><div class="cards">'
       + card('Health', '<span class="badge ' + (ready ? 'ok' : 'bad') + '">' + (ready ? 'ready' : 'not ready') + '</span>', 'c-health')
       + card('Server', esc(c.serverId), 'c-server')
       + card('Role', '<span class="badge ' + esc(c.role) + '">' + esc(c.role) + '</span>', 'c-role')
@@ -108,16 +132,17 @@
       + (c.peers && c.peers.length ? '<h3>Ensemble</h3><table id="peers"><thead><tr><th>Server</th><th>Role</th>'
         + '<th>Connection</th><th>Synced</th><th>Lag (txns)</th><th>Acked zxid</th></tr></thead><tbody>' + peers
         + '</tbody></table><p class="muted">Sync state and lag are known on the leader.</p>'
-        : '<p class="muted">Standalone server.</p>'));
-    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { clusterView(); } }, 2000);
+        : '<p class="muted">Standalone server.</p>'), seq)) { return; }
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { run(clusterView); } }, 2000);
   }
 
   // ------------------------------------------------------------------ znodes
-  async function znodeView(path) {
+  async function znodeView(seq, path) {
     let z;
     try {
       z = await api('GET', '/api/znodes' + encodePath(path) + '?children=true&acl=true');
-    } catch (e) { fail(e); h('<p class="muted">' + esc(path) + ' cannot be read.</p><p><a href="#/znodes/">back to /</a></p>'); return; }
+    } catch (e) { fail(e); h('<p class="muted">' + esc(path) + ' cannot be read.</p><p><a href="#/znodes/">back to /</a></p>', seq); return; }
     const parts = path.split('/').filter(Boolean);
     let acc = '';
     const crumbs = ['<a href="#/znodes/">/</a>'].concat(parts.map(p => { acc += '/' + p; return '<a href="#/znodes' + esc(encodePath(acc)) + '">' + esc(p) + '</a>'; })).join(' / ');
@@ -130,7 +155,7 @@
       .map(k => '<div><span>' + k + '</span> ' + esc(s[k]) + '</div>').join('')
       + '<div><span>ctime</span> ' + esc(new Date(s.ctime).toISOString()) + '</div><div><span>mtime</span> ' + esc(new Date(s.mtime).toISOString()) + '</div>';
     const acl = (z.acl || []).map(a => '<tr><td>' + esc(a.scheme) + '</td><td>' + esc(a.id) + '</td><td>' + esc(a.perms) + '</td></tr>').join('');
-    h('<h2 class="crumbs" id="crumbs">' + crumbs + '</h2><div class="split">'
+    if (!h('<h2 class="crumbs" id="crumbs">' + crumbs + '</h2><div class="split">'
       + '<div class="panel"><strong>Children</strong> <span class="muted">(' + (z.children || []).length + ')</span><ul class="children" id="children">' + kids + '</ul>'
       + '<form id="create-form"><div class="actions"><input id="create-name" placeholder="new child name" required size="14">'
       + '<select id="create-mode"><option value="persistent">persistent</option><option value="persistent_sequential">sequential</option><option value="container">container</option></select>'
@@ -141,13 +166,13 @@
       + '<div id="editor" hidden><textarea id="edit-data">' + esc(data) + '</textarea><div class="actions"><button class="primary" id="save">Save (version ' + s.version + ')</button><button id="cancel">Cancel</button></div></div>'
       + '<strong>Stat</strong><div class="stat" id="stat">' + stat + '</div>'
       + '<p><strong>ACL</strong></p><table id="acl"><thead><tr><th>Scheme</th><th>Id</th><th>Perms</th></tr></thead><tbody>' + acl + '</tbody></table>'
-      + '</div></div>');
+      + '</div></div>', seq)) { return; }
     document.getElementById('edit').onclick = () => { document.getElementById('editor').hidden = false; };
     document.getElementById('cancel').onclick = () => { document.getElementById('editor').hidden = true; };
     document.getElementById('save').onclick = async () => {
       try {
         await api('PUT', '/api/znodes' + encodePath(path), { data: document.getElementById('edit-data').value, encoding: z.encoding === 'base64' ? 'base64' : 'utf8' }, { 'If-Match': '"' + s.version + '"' });
-        show('Saved ' + path, 'info'); znodeView(path);
+        show('Saved ' + path, 'info'); formsDone(); run(znodeView, path);
       } catch (e) { if (e.status === 412) { show('Someone changed ' + path + ' meanwhile; reload and edit again'); } else { fail(e); } }
     };
     const del = document.getElementById('delete');
@@ -166,13 +191,13 @@
       const name = document.getElementById('create-name').value;
       try {
         const created = await api('POST', '/api/znodes' + encodePath(child(name)), { data: document.getElementById('create-data').value, mode: document.getElementById('create-mode').value });
-        show('Created ' + created.path, 'info'); znodeView(path);
+        show('Created ' + created.path, 'info'); formsDone(); run(znodeView, path);
       } catch (e) { fail(e); }
     };
   }
 
   // ------------------------------------------------------------------ services
-  async function servicesView() {
+  async function servicesView(seq) {
     let list;
     try { list = await api('GET', '/api/services'); } catch (e) { fail(e); return; }
     let html = '<h2>Services</h2>';
@@ -189,7 +214,7 @@
       }).join('');
       html += '<h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th></tr></thead><tbody>' + rows + '</tbody></table>';
     }
-    h(html);
+    h(html, seq);
   }
 
   // ------------------------------------------------------------------ configuration
@@ -215,7 +240,7 @@
     return lines.length ? lines.join('') : '<div class="muted">no changes</div>';
   }
 
-  async function configView(context) {
+  async function configView(seq, context) {
     let contexts;
     try { contexts = await api('GET', '/api/config'); } catch (e) { fail(e); return; }
     const list = contexts.map(c => '<li><a href="#/config/' + encodeURIComponent(c.context) + '">' + esc(c.context) + '</a> <span class="muted">'
@@ -227,7 +252,7 @@
       try { history = await api('GET', '/api/config/' + encodeURIComponent(context) + '/history'); } catch (e) { history = []; }
       const props = current ? current.properties : {};
       const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + esc(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
-        + (v.rollbackOf ? ' <span class="muted">(rollback of v' + v.rollbackOf + ')</span>' : '') + '</td><td>' + esc(v.zxid) + '</td><td>'
+        + (v.rollbackOf !== null && v.rollbackOf !== undefined ? ' <span class="muted">(rollback of v' + v.rollbackOf + ')</span>' : '') + '</td><td>' + esc(v.zxid) + '</td><td>'
         + '<button data-diff="' + v.version + '">Diff to current</button> <button data-rollback="' + v.version + '">Roll back</button></td></tr>').join('');
       right = '<h3>' + esc(context) + (current && current.version ? ' <span class="muted">v' + current.version + '</span>' : '') + '</h3>'
         + '<textarea id="config-text">' + esc(toProperties(props)) + '</textarea>'
@@ -236,7 +261,7 @@
         + '<h3>History</h3><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>Comment</th><th>zxid</th><th></th></tr></thead><tbody>'
         + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>';
     }
-    h('<h2>Configuration</h2><div class="split"><div class="panel"><strong>Contexts</strong><ul class="children">' + list + '</ul></div><div>' + right + '</div></div>');
+    if (!h('<h2>Configuration</h2><div class="split"><div class="panel"><strong>Contexts</strong><ul class="children">' + list + '</ul></div><div>' + right + '</div></div>', seq)) { return; }
     const go = document.getElementById('new-go');
     if (go) { go.onclick = () => { location.hash = '#/config/' + encodeURIComponent(document.getElementById('new-context').value); }; }
     if (!context) { return; }
@@ -251,7 +276,7 @@
     document.getElementById('publish').onclick = async () => {
       try {
         const v = await api('PUT', '/api/config/' + encodeURIComponent(context), { properties: pending, comment: document.getElementById('config-comment').value, expectedVersion: current && current.version ? current.version : 0 });
-        show('Published ' + context + ' as version ' + v.version, 'info'); configView(context);
+        show('Published ' + context + ' as version ' + v.version, 'info'); formsDone(); run(configView, context);
       } catch (e) { fail(e); }
     };
     view.querySelectorAll('[data-diff]').forEach(b => {
@@ -272,7 +297,7 @@
         if (!confirm('Publish version ' + b.dataset.rollback + ' of ' + context + ' again?')) { return; }
         try {
           const v = await api('POST', '/api/config/' + encodeURIComponent(context) + '/rollback', { version: Number(b.dataset.rollback) });
-          show('Rolled back: version ' + v.version, 'info'); configView(context);
+          show('Rolled back: version ' + v.version, 'info'); formsDone(); run(configView, context);
         } catch (e) { fail(e); }
       };
     });
@@ -287,18 +312,17 @@
     document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.view === name));
     if (name === 'znodes') {
       const raw = hash.substring('#/znodes'.length) || '/';
-      znodeView(raw.split('/').map(decodeURIComponent).join('/') || '/');
+      run(znodeView, raw.split('/').map(decodeURIComponent).join('/') || '/');
     } else if (name === 'services') {
-      servicesView();
+      run(servicesView);
     } else if (name === 'config') {
       const ctx = hash.split('/')[2];
-      configView(ctx ? decodeURIComponent(ctx) : null);
+      run(configView, ctx ? decodeURIComponent(ctx) : null);
     } else {
-      clusterView();
+      run(clusterView);
     }
   }
   // ------------------------------------------------------------------ live updates (server-sent events)
-  let liveTimer = null;
   function onZnodeEvent(ev) {
     const e = JSON.parse(ev.data);
     const hash = location.hash || '#/cluster';
@@ -317,7 +341,14 @@
     }
     if (relevant) {
       clearTimeout(liveTimer);
-      liveTimer = setTimeout(() => { if (!document.querySelector('#editor:not([hidden]), #config-diff:not([hidden])')) { route(true); } }, 150);
+      liveTimer = setTimeout(() => {
+        liveTimer = null;
+        markBusy();
+        const a = document.activeElement;
+        const typing = a && view.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName);
+        if (!typing && !document.querySelector('#editor:not([hidden]), #config-diff:not([hidden])')) { route(true); }
+      }, 150);
+      markBusy();
     }
   }
   if (window.EventSource) {

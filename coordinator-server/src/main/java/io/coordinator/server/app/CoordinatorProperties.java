@@ -107,6 +107,12 @@ public class CoordinatorProperties {
      */
     private boolean readOnlyModeEnabled = false;
 
+    /**
+     * Bind the quorum and election ports on every interface instead of this member's ensemble address (ZooKeeper's
+     * quorumListenOnAllIPs): for containers, where that name may not resolve to a local address at startup.
+     */
+    private boolean quorumListenOnAllIps = false;
+
     /** Ticks a follower may take to connect to and sync with a new leader. */
     @Min(1)
     private int initLimit = 10;
@@ -209,6 +215,14 @@ public class CoordinatorProperties {
 
     public void setReadOnlyModeEnabled(boolean readOnlyModeEnabled) {
         this.readOnlyModeEnabled = readOnlyModeEnabled;
+    }
+
+    public boolean isQuorumListenOnAllIps() {
+        return quorumListenOnAllIps;
+    }
+
+    public void setQuorumListenOnAllIps(boolean quorumListenOnAllIps) {
+        this.quorumListenOnAllIps = quorumListenOnAllIps;
     }
 
     public int getInitLimit() {

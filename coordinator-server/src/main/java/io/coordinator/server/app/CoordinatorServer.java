@@ -233,10 +233,15 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
         ZabConfig zab = new ZabConfig(me.id(), peers, props.getInitLimit() * scale, props.getSyncLimit() * scale);
-        return new EnsembleDriver(zab, new InetSocketAddress(me.host(), me.quorumPort()), quorumPeers,
-                new InetSocketAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
+        return new EnsembleDriver(zab, listenAddress(me.host(), me.quorumPort()), quorumPeers,
+                listenAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
                 snapshots, new EpochStore(dir), props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
                 props.isReadOnlyModeEnabled(), this::onStorageFailure);
+    }
+
+    /** This member's quorum/election listener: its ensemble address, or every interface (quorumListenOnAllIPs). */
+    private InetSocketAddress listenAddress(String host, int port) {
+        return props.isQuorumListenOnAllIps() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
     /** /zookeeper/config as ZooKeeper writes a static ensemble (QuorumMaj.toString). */

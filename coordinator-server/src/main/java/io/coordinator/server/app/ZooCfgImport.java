@@ -47,14 +47,15 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("znode.container.maxPerMinute", "coordinator.max-container-deletes-per-minute"),
             Map.entry("initLimit", "coordinator.init-limit"),
             Map.entry("syncLimit", "coordinator.sync-limit"),
-            Map.entry("readonlymode.enabled", "coordinator.read-only-mode-enabled"));
+            Map.entry("readonlymode.enabled", "coordinator.read-only-mode-enabled"),
+            Map.entry("quorumListenOnAllIPs", "coordinator.quorum-listen-on-all-ips"));
 
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
     private static final Set<String> IGNORED = Set.of("dataLogDir", "autopurge.purgeInterval",
             "standaloneEnabled", "reconfigEnabled", "admin.enableServer", "admin.serverPort", "admin.serverAddress",
             "admin.commandURL", "metricsProvider.className", "metricsProvider.httpPort", "metricsProvider.httpHost",
             "preAllocSize", "globalOutstandingLimit", "syncEnabled", "electionAlg", "peerType", "leaderServes",
-            "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "dynamicConfigFile",
+            "secureClientPort", "secureClientPortAddress", "dynamicConfigFile",
             "skipACL", "forceSync", "audit.enable", "localSessionsEnabled", "localSessionsUpgradingEnabled",
             "clientPortListenBacklog", "connectToLearnerMasterLimit", "maxCnxns", "serverCnxnFactory",
             "sslQuorum", "portUnification", "authProvider.1", "authProvider.2",

@@ -156,7 +156,10 @@ public final class QuorumTransport {
         if (!running) {
             return;
         }
-        InetSocketAddress address = peers.get(peerId);
+        // Resolve the peer's name again on every attempt: in Kubernetes a peer's DNS record appears only once its
+        // pod exists, and its address changes when the pod is replaced.
+        InetSocketAddress configured = peers.get(peerId);
+        InetSocketAddress address = new InetSocketAddress(configured.getHostString(), configured.getPort());
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)

@@ -399,8 +399,9 @@ public final class ConfigStore {
 
     // ---------------------------------------------------------------- history
 
+    /** Versions count from 1 (the znode sequence from 0), so expectedVersion 0 means "none published yet". */
     private static int sequence(String name) {
-        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1)) + 1;
     }
 
     private static List<String> sortedVersions(ZooKeeper z, String hist) throws KeeperException, InterruptedException {
@@ -446,7 +447,10 @@ public final class ConfigStore {
 
     public Version version(Context c, int version) throws KeeperException, InterruptedException {
         try {
-            return version(zk.get(), c, String.format("v-%010d", version));
+            if (version < 1) {
+                throw new KeeperException.NoNodeException();
+            }
+            return version(zk.get(), c, String.format("v-%010d", version - 1));
         } catch (KeeperException.NoNodeException e) {
             throw new ApiException(HttpStatus.NOT_FOUND, "configuration " + c.name() + " has no version " + version);
         }

@@ -10,6 +10,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -17,12 +18,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * (ZooKeeper 3.6+ {@code addWatch}) on the REST layer's session, fanned out to every subscriber. Each event is
  * {@code {"type":"NodeCreated|NodeDeleted|NodeDataChanged","path":"/..."}}; after a new session the watch is set
  * again on the next subscription.
+ *
+ * <p>A lifecycle bean only to end the streams at shutdown: an open stream is an active request, and the web
+ * server's graceful shutdown would otherwise wait its whole timeout for consoles that never hang up.
  */
-public final class ZnodeEvents {
+public final class ZnodeEvents implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ZnodeEvents.class);
     private final LocalZooKeeper zk;
     private final CopyOnWriteArrayList<SseEmitter> emitters = new CopyOnWriteArrayList<>();
     private ZooKeeper watchedOn;
+    private volatile boolean running;
 
     public ZnodeEvents(LocalZooKeeper zk) {
         this.zk = zk;
@@ -76,5 +81,30 @@ public final class ZnodeEvents {
     /** Subscribers now (for tests and metrics). */
     public int subscribers() {
         return emitters.size();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        for (SseEmitter e : emitters) {
+            e.complete();
+        }
+        emitters.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // stops before the web server's graceful shutdown (and before LocalZooKeeper, MAX_VALUE - 998)
+        return Integer.MAX_VALUE - 997;
     }
 }

@@ -69,6 +69,8 @@ class EnsembleConfigTest {
         assertThat(props.get("coordinator.server-id").toString()).isEqualTo("2");
         assertThat(props.get("coordinator.init-limit").toString()).isEqualTo("7");
         assertThat(props.get("coordinator.sync-limit").toString()).isEqualTo("3");
+        Files.writeString(cfg, Files.readString(cfg) + "quorumListenOnAllIPs=true\n");
+        assertThat(ZooCfgImport.parse(cfg).get("coordinator.quorum-listen-on-all-ips").toString()).isEqualTo("true");
     }
 
     @Test

@@ -60,9 +60,11 @@ class EnsembleRolesTest {
                     leader = i;
                 }
             }
-            String mntr = RawClient.fourLetterWord(ports[leader], "mntr");
-            assertThat(mntr).contains("zk_learners\t3").contains("zk_synced_followers\t2")
-                    .contains("zk_synced_observers\t1");
+            // A learner reports its mode once it is UPTODATE; the leader counts it when its ack arrives, a moment later.
+            int leaderPort = ports[leader];
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(RawClient.fourLetterWord(leaderPort, "mntr")).contains("zk_learners\t3")
+                            .contains("zk_synced_followers\t2").contains("zk_synced_observers\t1"));
 
             // Writes through the observer are decided by the leader and seen everywhere.
             ZooKeeper viaObserver = connect("127.0.0.1:" + ports[3], false, Watcher.Event.KeeperState.SyncConnected);

@@ -104,6 +104,20 @@ class QuorumTransportTest {
     }
 
     @Test
+    void aPeerNameIsResolvedAgainOnEveryDial() throws Exception {
+        // as in Kubernetes, where a replaced pod comes back under its old name with a new address: the name
+        // "localhost" was resolved to 127.0.0.2 when configured, and the peer listens on 127.0.0.1
+        plan(1, 2);
+        InetSocketAddress two = addresses.get(2);
+        addresses.put(2, new InetSocketAddress(
+                java.net.InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 2}), two.getPort()));
+        start(1);
+        addresses.put(2, two);
+        start(2);
+        assertThat(sendUntilDelivered(1, 2, "by name").from()).isEqualTo(1);
+    }
+
+    @Test
     void aRestartedPeerIsRedialledAndMessagesToADownPeerAreDropped() throws Exception {
         plan(1, 2);
         start(1);

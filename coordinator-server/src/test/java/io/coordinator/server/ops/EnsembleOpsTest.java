@@ -171,8 +171,10 @@ class EnsembleOpsTest {
         assertThat(peer(followerView, otherFollower).path("connection").asString()).isIn("unknown", "connected");
         assertThat(peer(followerView, otherFollower).path("lagTxns").isNull()).isTrue();
 
-        // a write through one member's REST API is seen through the leader's
+        // a write through one member's REST API is seen through the leader's (once that member's REST layer has
+        // its own session: readiness is about the server, the REST client connects on first use)
         ConfigurableApplicationContext other = nodes[follower - 1];
+        await().atMost(PATIENCE).until(() -> send(other, "GET", "/api/znodes/", null).statusCode() == 200);
         HttpResponse<String> created = send(other, "POST", "/api/znodes/ops-ensemble", "{\"data\":\"v\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         await().atMost(PATIENCE).until(() -> send(leaderNode, "GET", "/api/znodes/ops-ensemble", null).statusCode() == 200);

@@ -304,6 +304,7 @@ class RestApiTest {
                 Map.of("greeting", "hello", "pool.size", "5"), "comment", "first"));
         assertThat(v1.status()).as(v1.body()).isEqualTo(200);
         int first = v1.json().path("version").asInt();
+        assertThat(first).isEqualTo(1);
         assertThat(v1.json().path("author").asString()).isEqualTo("admin");
         assertThat(v1.json().path("zxid").asString()).startsWith("0x");
         // one child znode per property, as the starter reads them

@@ -1,0 +1,280 @@
+package io.coordinator.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.ops.ServerHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The console end to end in headless Chromium against a real server (Spring app on random ports): cluster overview,
+ * sign-in, znode browse/create/edit (including a refused stale edit)/delete, configuration publish with a diff,
+ * rollback, and a service instance appearing and vanishing live. Screenshots go to target/console-screenshots/.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} (paths overridable with -Dchromium.binary and
+ * -Dchromedriver.path); without them the test fails and says how to install them. Every wait polls a DOM
+ * condition; {@code body[data-busy=no]} is the console saying no render or live update is under way.
+ */
+@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ConsoleBrowserTest {
+    static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getProperty("chromedriver.path", "/usr/bin/chromedriver"));
+    static final Path SHOTS = Path.of("target", "console-screenshots");
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        Path dir = Files.createTempDirectory("coordinator-console");
+        r.add("coordinator.data-dir", dir::toString);
+        r.add("coordinator.client-port", () -> "0");
+        r.add("server.address", () -> "127.0.0.1");
+        r.add("coordinator.web.users.admin.password", () -> "{noop}console-pw");
+        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ServerHandle server;
+
+    WebDriver driver;
+    WebDriverWait wait;
+    ZooKeeper zk;
+
+    @BeforeEach
+    void browser() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+            throw new IllegalStateException("The console's browser test needs Chromium and its driver at " + CHROMIUM
+                    + " and " + DRIVER + ". Install them with: sudo apt-get install -y chromium chromium-driver"
+                    + " (.ci/run does this), or point -Dchromium.binary and -Dchromedriver.path at another copy.");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class)
+                .ignoring(ElementClickInterceptedException.class).ignoring(ElementNotInteractableException.class);
+        Files.createDirectories(SHOTS);
+        zk = connect();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    void screenshot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    void open(String hash) {
+        driver.get("http://127.0.0.1:" + port + "/" + hash);
+        settled();
+    }
+
+    /** No render in flight and no live update pending. */
+    void settled() {
+        wait.until(d -> "no".equals(d.findElement(By.tagName("body")).getDomAttribute("data-busy")));
+    }
+
+    WebElement el(String css) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    void textIn(String css, String text) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    }
+
+    /** Clicks what the selector finds now; a live update may re-render it between finding and clicking. */
+    void click(By by) {
+        wait.until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
+    void click(String css) {
+        click(By.cssSelector(css));
+    }
+
+    /** Replaces a field's text, again if a re-render replaced the field meanwhile, until the field holds it. */
+    void type(String css, String text) {
+        wait.until(d -> {
+            WebElement e = d.findElement(By.cssSelector(css));
+            e.clear();
+            e.sendKeys(text);
+            return text.equals(e.getDomProperty("value"));
+        });
+    }
+
+    String value(String css) {
+        return wait.until(d -> d.findElement(By.cssSelector(css)).getDomProperty("value"));
+    }
+
+    void acceptConfirm() {
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+    }
+
+    int historyRows() {
+        return driver.findElements(By.cssSelector("#history tbody tr")).size();
+    }
+
+    @Test
+    void operatorJourney() throws Exception {
+        // cluster overview
+        open("#/cluster");
+        textIn("#c-role", "standalone");
+        textIn("#c-health", "ready");
+        textIn("#c-server", "0");
+        screenshot("1-cluster");
+
+        // sign in (writes need an ADMIN user)
+        type("#login-user", "admin");
+        type("#login-password", "console-pw");
+        click("#login-form button");
+        textIn("#who", "signed in as admin");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("login-form")));
+
+        // znodes: browse, create, JSON view, edit with the version check, delete with confirmation
+        open("#/znodes/");
+        textIn("#children", "zookeeper");
+        type("#create-name", "console-node");
+        type("#create-data", "{\"color\": \"blue\", \"size\": 3}");
+        click("#create-form button");
+        textIn("#children", "console-node");
+        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8)).contains("blue");
+        click(By.linkText("console-node"));
+        textIn("#crumbs", "console-node");
+        textIn("#data", "\"color\"");
+        settled();
+        assertThat(driver.findElements(By.cssSelector("#data .j-key"))).hasSize(2);
+        click("#edit");
+        type("#edit-data", "{\"color\": \"green\"}");
+        click("#save");
+        textIn("#data", "green");
+        textIn("#stat", "version 1");
+        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8)).contains("green");
+        screenshot("2-znode");
+
+        // an edit based on a version someone else has since replaced is refused, not applied
+        settled();
+        click("#edit");
+        zk.setData("/console-node", "{\"color\": \"red\"}".getBytes(StandardCharsets.UTF_8), 1);
+        type("#edit-data", "{\"color\": \"stale\"}");
+        click("#save");
+        textIn("#message", "changed /console-node meanwhile");
+        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8)).contains("red");
+        driver.navigate().refresh();
+        settled();
+        textIn("#data", "red");
+        textIn("#stat", "version 2");
+        click("#delete");
+        acceptConfirm();
+        wait.until(d -> d.getCurrentUrl().endsWith("#/znodes/"));
+        wait.until(d -> !d.findElement(By.id("children")).getText().contains("console-node"));
+        assertThat(zk.exists("/console-node", false)).isNull();
+
+        // configuration: publish twice with a diff preview, then roll back to the first
+        open("#/config/shop,prod");
+        type("#config-text", "greeting=hello\npool.size=5");
+        type("#config-comment", "first");
+        click("#preview");
+        textIn("#config-diff", "+ greeting=hello");
+        click("#publish");
+        wait.until(d -> historyRows() == 1);
+        settled();
+        assertThat(value("#config-text")).isEqualTo("greeting=hello\npool.size=5");
+        type("#config-text", "greeting=hi\npool.size=5");
+        click("#preview");
+        textIn("#config-diff", "greeting: hello → hi");
+        click("#publish");
+        wait.until(d -> historyRows() == 2);
+        settled();
+        assertThat(new String(zk.getData("/config/shop,prod/greeting", false, null), StandardCharsets.UTF_8))
+                .isEqualTo("hi");
+        click(By.cssSelector("#history [data-rollback='1']"));
+        acceptConfirm();
+        wait.until(d -> historyRows() == 3);
+        wait.until(d -> d.findElement(By.id("config-text")).getDomProperty("value").contains("greeting=hello"));
+        textIn("#history", "rollback of v1");
+        assertThat(new String(zk.getData("/config/shop,prod/greeting", false, null), StandardCharsets.UTF_8))
+                .isEqualTo("hello");
+        settled();
+        click(By.cssSelector("#history [data-diff='2']"));
+        textIn("#history-diff", "greeting: hi → hello");
+        screenshot("3-config");
+
+        // services: an instance appears and vanishes without a page load (server-sent events)
+        open("#/services");
+        wait.until(d -> "on".equals(d.findElement(By.tagName("body")).getDomAttribute("data-live")));
+        ((JavascriptExecutor) driver).executeScript("window.sameDocument = true;");
+        zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.create("/services/orders", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        ZooKeeper instance = connect();
+        instance.create("/services/orders/i-42", ("{\"name\":\"orders\",\"id\":\"i-42\",\"address\":\"10.1.2.3\","
+                + "\"port\":8081,\"payload\":{\"metadata\":{\"zone\":\"eu-1\",\"weight\":\"3\"}},"
+                + "\"registrationTimeUTC\":1700000000000}").getBytes(StandardCharsets.UTF_8),
+                ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        textIn("main", "i-42");
+        textIn("main", "10.1.2.3:8081");
+        textIn("main", "eu-1");
+        settled();
+        screenshot("4-services");
+        instance.close(); // the session ends, its ephemeral goes
+        wait.until(d -> !d.findElement(By.tagName("main")).getText().contains("i-42"));
+        assertThat(((JavascriptExecutor) driver).executeScript("return window.sameDocument === true;"))
+                .as("no page load in between").isEqualTo(true);
+    }
+
+    ZooKeeper connect() throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper z = new ZooKeeper("127.0.0.1:" + server.clientPortNumber(), 30_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+        return z;
+    }
+}
