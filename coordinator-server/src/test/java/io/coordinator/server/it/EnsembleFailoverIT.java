@@ -319,7 +319,8 @@ class EnsembleFailoverIT {
             for (int i = 0; i < 3; i++) {
                 launch(i);
             }
-            awaitAllServing(Duration.ofSeconds(90));
+            // a bound, not a measure: three Spring Boot JVMs starting at once on a busy 2-core machine took 75 s
+            awaitAllServing(Duration.ofSeconds(180));
 
             // setup, and the client that holds an ephemeral and a watch throughout
             try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> { })) {
@@ -369,7 +370,7 @@ class EnsembleFailoverIT {
 
             // 2. restart it soon: it catches up from the leader's log
             launch(firstVictim);
-            awaitAllServing(Duration.ofSeconds(90));
+            awaitAllServing(Duration.ofSeconds(180));
             long acksAtRejoin = acks.get();
             await("300 more writes on three servers", Duration.ofSeconds(60), () -> acks.get() >= acksAtRejoin + 300);
 
@@ -411,7 +412,7 @@ class EnsembleFailoverIT {
             progress("restarting node%d after %d ms: leader zxid 0x%x, purged %s, %d acks", secondVictim + 1,
                     snapPhaseMs, leaderZxid[0], purged, acks.get());
             launch(secondVictim);
-            awaitAllServing(Duration.ofSeconds(120));
+            awaitAllServing(Duration.ofSeconds(180));
             long acksAtSecondRejoin = acks.get();
             await("300 more writes after both restarts", Duration.ofSeconds(60),
                     () -> acks.get() >= acksAtSecondRejoin + 300);
