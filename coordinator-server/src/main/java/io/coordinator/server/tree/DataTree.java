@@ -474,6 +474,16 @@ public final class DataTree {
 
     // ------------------------------------------------------------------ watches
 
+    /** Watches {@code watcher} holds, counted as ZooKeeper counts them: (path, table) pairs. */
+    public int watchCountOf(Watcher watcher) {
+        return dataWatches.count(watcher) + childWatches.count(watcher);
+    }
+
+    /** Whether {@code watcher} already holds a watch on {@code path} in the data (or the child) table. */
+    public boolean isWatching(String path, Watcher watcher, boolean childTable) {
+        return (childTable ? childWatches : dataWatches).contains(path, watcher, WatchTable.ANY);
+    }
+
     /** addWatch: PERSISTENT goes into both tables, PERSISTENT_RECURSIVE into the data table only. */
     public void addWatch(String path, Watcher watcher, boolean recursive) {
         if (recursive) {

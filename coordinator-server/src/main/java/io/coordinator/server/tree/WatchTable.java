@@ -21,12 +21,17 @@ final class WatchTable {
 
     private final Map<String, Map<Watcher, Integer>> byPath = new LinkedHashMap<>();
     private int recursiveCount;
+    /** (path, watcher) pairs per watcher, for the per-session watch limit. */
+    private final Map<Watcher, Integer> perWatcher = new HashMap<>();
 
     void add(String path, Watcher watcher, int mode) {
         Map<Watcher, Integer> watchers = byPath.computeIfAbsent(path, p -> new LinkedHashMap<>());
         int old = watchers.getOrDefault(watcher, 0);
         if ((mode & RECURSIVE) != 0 && (old & RECURSIVE) == 0) {
             recursiveCount++;
+        }
+        if (old == 0) {
+            perWatcher.merge(watcher, 1, Integer::sum);
         }
         watchers.put(watcher, old | mode);
     }
@@ -45,6 +50,7 @@ final class WatchTable {
                 int left = e.getValue() & ~STANDARD;
                 if (left == 0) {
                     it.remove();
+                    uncount(e.getKey());
                 } else {
                     e.setValue(left);
                 }
@@ -81,6 +87,7 @@ final class WatchTable {
         int left = old & ~modes;
         if (left == 0) {
             watchers.remove(watcher);
+            uncount(watcher);
             if (watchers.isEmpty()) {
                 byPath.remove(path);
             }
@@ -96,7 +103,17 @@ final class WatchTable {
         return old != null && (old & modes) != 0;
     }
 
+    private void uncount(Watcher watcher) {
+        perWatcher.computeIfPresent(watcher, (w, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** The (path, watcher) pairs {@code watcher} holds in this table. */
+    int count(Watcher watcher) {
+        return perWatcher.getOrDefault(watcher, 0);
+    }
+
     void removeWatcher(Watcher watcher) {
+        perWatcher.remove(watcher);
         for (Iterator<Map.Entry<String, Map<Watcher, Integer>>> it = byPath.entrySet().iterator(); it.hasNext(); ) {
             Map<Watcher, Integer> watchers = it.next().getValue();
             Integer old = watchers.remove(watcher);
