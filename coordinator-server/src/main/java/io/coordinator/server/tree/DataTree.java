@@ -768,7 +768,12 @@ public final class DataTree {
         }
         if (!ROOT.equals(path)) {
             String parentPath = Paths.parent(path);
-            DataNode parent = parentPath == null ? null : nodes.get(parentPath);
+            String name = Paths.name(path);
+            // only canonical paths: "abc" or "/a/" would be listed under a name that does not lead back to them
+            if (name.isEmpty() || !path.equals(Paths.child(parentPath, name))) {
+                throw new IOException("snapshot node has an invalid path '" + path + "'");
+            }
+            DataNode parent = nodes.get(parentPath);
             if (parent == null) {
                 throw new IOException("snapshot node " + path + " has no parent");
             }
