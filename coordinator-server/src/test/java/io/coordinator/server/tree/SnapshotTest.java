@@ -288,8 +288,8 @@ class SnapshotTest {
 
     @Test
     void aSnapshotNodeWithANonCanonicalPathIsRejected() throws IOException {
-        // Found writing SnapshotFuzzTest (its round trip fails on it): "abc" was listed under "/" but stored as "abc", a
-        // tree that could not be written again; "/a/" made a child with an empty name.
+        // Found writing SnapshotFuzzTest (its round trip fails on it): "abc" was listed under "/" but stored
+        // as "abc", a tree that could not be written again; "/a/" made a child with an empty name.
         assertThat(deserialize(bodyWithNode("/a")).getNode("/a")).isNotNull();
         for (String bad : new String[] {"abc", "/a/", "", "/"}) {
             assertThatThrownBy(() -> deserialize(bodyWithNode(bad))).as(bad).isInstanceOf(IOException.class);
