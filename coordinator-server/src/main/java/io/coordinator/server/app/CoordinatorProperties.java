@@ -56,6 +56,20 @@ public class CoordinatorProperties {
     @Min(1024)
     private int maxPacketSize = 0xfffff;
 
+    /**
+     * Requests one connection may have awaiting replies; beyond this the server stops reading from it until
+     * replies drain (back-pressure: nothing is dropped). Pings and auth do not count.
+     */
+    @Min(1)
+    private int maxOutstandingRequestsPerConnection = 1000;
+
+    /**
+     * Most watches one session may hold; 0 = unlimited (ZooKeeper has no such limit). A request that would
+     * arm one more fails with BADARGUMENTS and is not executed.
+     */
+    @Min(0)
+    private int maxWatchesPerSession = 0;
+
     /** How many snapshots (and the logs they need) are kept. */
     @Min(1)
     private int snapshotRetainCount = 3;
@@ -338,6 +352,22 @@ public class CoordinatorProperties {
 
     public void setMaxPacketSize(int maxPacketSize) {
         this.maxPacketSize = maxPacketSize;
+    }
+
+    public int getMaxOutstandingRequestsPerConnection() {
+        return maxOutstandingRequestsPerConnection;
+    }
+
+    public void setMaxOutstandingRequestsPerConnection(int maxOutstandingRequestsPerConnection) {
+        this.maxOutstandingRequestsPerConnection = maxOutstandingRequestsPerConnection;
+    }
+
+    public int getMaxWatchesPerSession() {
+        return maxWatchesPerSession;
+    }
+
+    public void setMaxWatchesPerSession(int maxWatchesPerSession) {
+        this.maxWatchesPerSession = maxWatchesPerSession;
     }
 
     public int getSnapshotRetainCount() {

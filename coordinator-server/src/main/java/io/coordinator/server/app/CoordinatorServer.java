@@ -202,7 +202,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         ClientPortConfig portConfig = new ClientPortConfig(props.getClientAddress(), props.getClientPort(),
                 props.getMaxPacketSize(), props.getMaxClientConnections(), props.enabledFourLetterWords(),
                 ServerVersion.FULL);
-        clientPort = new ClientPortServer(portConfig, pipeline, pipeline);
+        pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
+        clientPort = new ClientPortServer(portConfig, pipeline, pipeline, new io.coordinator.server.net.ServerStats(),
+                props.getMaxOutstandingRequestsPerConnection());
         clientPort.start();
         log.info("Coordinator {} on {}:{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
                 : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(), dir);

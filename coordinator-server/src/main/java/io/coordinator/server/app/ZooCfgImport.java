@@ -142,7 +142,13 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         if (dataDir == null) {
             throw new IllegalStateException(cfg + ": server.N lines need a dataDir holding the myid file");
         }
-        Path myid = Path.of(dataDir).resolve("myid");
+        Path myid;
+        try {
+            myid = Path.of(dataDir).resolve("myid");
+        } catch (java.nio.file.InvalidPathException e) {
+            // fuzz finding (ZooCfgFuzzTest): a NUL in dataDir escaped as an unchecked InvalidPathException
+            throw new IllegalStateException(cfg + ": dataDir '" + dataDir + "' is not a valid path: " + e.getReason(), e);
+        }
         try {
             String id = Files.readString(myid, StandardCharsets.UTF_8).trim();
             Integer.parseInt(id);

@@ -34,7 +34,7 @@ public final class ClientPortChannelInitializer extends ChannelInitializer<Chann
         ChannelPipeline p = ch.pipeline();
         p.addLast("admission", new ConnectionAdmissionHandler(registry, connection, config.maxClientConnectionsPerIp()));
         p.addLast("fourLetterWords", new FourLetterWordHandler(words, connection));
-        p.addLast("frames", new FrameDecoder(config.maxPacketSize()));
+        p.addLast("frames", new FrameDecoder(config.maxPacketSize(), stats));
         p.addLast("handshake", new ConnectRequestHandler(sink, connection));
         p.addLast("requests", new RequestHandler(sink, connection));
         p.addLast("disconnect", new DisconnectHandler(sink, connection));

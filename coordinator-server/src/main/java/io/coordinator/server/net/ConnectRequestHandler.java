@@ -12,13 +12,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes the first frame of a connection as a ConnectRequest and hands it to the sink, then leaves the
  * pipeline so later frames reach the {@link RequestHandler}. A malformed ConnectRequest closes the
- * connection without a reply.
+ * connection without a reply, and frames still buffered behind it are dropped (the first fuzz finding: a
+ * second, valid ConnectRequest in the same read used to reach the sink after the close).
  */
 public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectRequestHandler.class);
 
     private final RequestSink sink;
     private final NettyClientConnection connection;
+    private boolean failed;
 
     public ConnectRequestHandler(RequestSink sink, NettyClientConnection connection) {
         this.sink = sink;
@@ -31,6 +33,9 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (failed) {
+            return; // more frames of the same read, after a bad ConnectRequest closed the connection
+        }
         long start = System.nanoTime();
         connection.frameReceived();
         ConnectRequest request;
@@ -39,6 +44,7 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
         } catch (ProtocolException e) {
             LOG.info("Closing connection from {}: bad ConnectRequest ({})", ctx.channel().remoteAddress(),
                     e.getMessage());
+            failed = true;
             connection.stopReading();
             ctx.close();
             return;

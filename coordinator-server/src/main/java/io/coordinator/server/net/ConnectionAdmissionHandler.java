@@ -29,7 +29,9 @@ public final class ConnectionAdmissionHandler extends ChannelInboundHandlerAdapt
     public void channelActive(ChannelHandlerContext ctx) {
         ip = ipOf(ctx.channel().remoteAddress());
         if (!registry.admit(connection, ip, maxPerIp)) {
-            LOG.warn("Too many connections from {} - max is {}", ip, maxPerIp);
+            connection.serverStats().connectionRejected();
+            LOG.warn("Too many connections from {} - max is {} (coordinator.max-client-connections); closing {}",
+                    ip, maxPerIp, ctx.channel().remoteAddress());
             connection.stopReading();
             ctx.close();
             return;

@@ -15,10 +15,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
 
     private final int maxPacketSize;
+    private final ServerStats stats;
     private boolean failed;
 
     public FrameDecoder(int maxPacketSize) {
+        this(maxPacketSize, new ServerStats());
+    }
+
+    public FrameDecoder(int maxPacketSize, ServerStats stats) {
         this.maxPacketSize = maxPacketSize;
+        this.stats = stats;
     }
 
     @Override
@@ -34,8 +40,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if (length < 0 || length > maxPacketSize) {
             failed = true;
             in.skipBytes(in.readableBytes());
-            LOG.warn("Closing connection from {}: packet length {} is out of range (max {})",
-                    ctx.channel().remoteAddress(), length, maxPacketSize);
+            stats.oversizedFrame();
+            LOG.warn("Closing connection from {}: packet length {} is out of range (coordinator.max-packet-size"
+                    + " is {})", ctx.channel().remoteAddress(), length, maxPacketSize);
             ctx.close();
             return;
         }

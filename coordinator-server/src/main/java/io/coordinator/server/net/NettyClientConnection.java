@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection on the Netty side. The request pipeline calls the send methods from its own
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * throttles reading while too many requests are outstanding.
  */
 public final class NettyClientConnection implements ClientConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyClientConnection.class);
 
     /** Reading pauses while more than this many requests await their reply (ZooKeeper's throttling). */
     public static final int DEFAULT_MAX_OUTSTANDING = 1000;
@@ -52,6 +55,7 @@ public final class NettyClientConnection implements ClientConnection {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long connectStartNanos = -1;
     private boolean throttled;
+    private boolean throttleLogged;
     private boolean readingStopped;
     private long minLatency;
     private long maxLatency;
@@ -81,6 +85,10 @@ public final class NettyClientConnection implements ClientConnection {
         return channel;
     }
 
+    ServerStats serverStats() {
+        return serverStats;
+    }
+
     // ---------------------------------------------------------------- inbound bookkeeping (event loop)
 
     /** A frame (or a four-letter word) arrived. */
@@ -105,7 +113,17 @@ public final class NettyClientConnection implements ClientConnection {
         synchronized (this) {
             inFlight.addLast(new InFlight(xid, type, startNanos));
             if (xid > 0 && outstanding.incrementAndGet() > maxOutstanding && !throttled) {
+                // Back-pressure: stop reading until replies drain; nothing is dropped (frames already read
+                // are still decoded and queued).
                 throttled = true;
+                serverStats.readPaused();
+                if (!throttleLogged) {
+                    throttleLogged = true;
+                    LOG.info("Pausing reads from {} (session 0x{}): {} requests outstanding, over"
+                            + " coordinator.max-outstanding-requests-per-connection; reading resumes as replies"
+                            + " drain (logged once per connection)", remoteSocketAddress(),
+                            Long.toHexString(sessionId), outstanding.get());
+                }
                 if (!readingStopped) {
                     channel.config().setAutoRead(false);
                 }

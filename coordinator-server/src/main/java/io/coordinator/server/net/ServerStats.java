@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ServerStats {
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
+    // limits (never reset by srst: they feed monotonic Micrometer counters)
+    private final AtomicLong connectionsRejected = new AtomicLong();
+    private final AtomicLong oversizedFrames = new AtomicLong();
+    private final AtomicLong readPauses = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
     // latency, guarded by this
@@ -68,6 +72,33 @@ public final class ServerStats {
         latencyTotal += millis;
         latencyMin = Math.min(latencyMin, millis);
         latencyMax = Math.max(latencyMax, millis);
+    }
+
+    /** A connection was refused: its IP already held the maximum number of connections. */
+    void connectionRejected() {
+        connectionsRejected.incrementAndGet();
+    }
+
+    /** A frame longer than the maximum packet size (or negative) closed its connection. */
+    void oversizedFrame() {
+        oversizedFrames.incrementAndGet();
+    }
+
+    /** A connection stopped reading because it reached its maximum of outstanding requests (back-pressure). */
+    void readPaused() {
+        readPauses.incrementAndGet();
+    }
+
+    public long connectionsRejected() {
+        return connectionsRejected.get();
+    }
+
+    public long oversizedFrames() {
+        return oversizedFrames.get();
+    }
+
+    public long readPauses() {
+        return readPauses.get();
     }
 
     public long packetsReceived() {

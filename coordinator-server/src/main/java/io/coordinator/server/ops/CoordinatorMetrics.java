@@ -66,6 +66,25 @@ public final class CoordinatorMetrics implements SmartLifecycle {
         Gauge.builder("coordinator.connections", server, s -> s.clientPort() == null ? 0 : s.clientPort().connections().size())
                 .description("Open client connections").register(registry);
 
+        // limits: what each refused or held back (README, "Limits")
+        FunctionCounter.builder("coordinator.limit.rejections", server,
+                        s -> s.clientPort() == null ? 0 : s.clientPort().stats().connectionsRejected())
+                .tag("limit", "max-client-connections").description("Connections refused by the per-IP limit")
+                .register(registry);
+        FunctionCounter.builder("coordinator.limit.rejections", server,
+                        s -> s.clientPort() == null ? 0 : s.clientPort().stats().oversizedFrames())
+                .tag("limit", "max-packet-size").description("Connections closed for a frame over the size limit")
+                .register(registry);
+        FunctionCounter.builder("coordinator.limit.rejections", server,
+                        s -> s.view() == null ? 0 : s.view().watchLimitRejections())
+                .tag("limit", "max-watches-per-session")
+                .description("Requests refused because their session held the maximum number of watches")
+                .register(registry);
+        FunctionCounter.builder("coordinator.limit.backpressure", server,
+                        s -> s.clientPort() == null ? 0 : s.clientPort().stats().readPauses())
+                .description("Times a connection stopped reading because it reached"
+                        + " max-outstanding-requests-per-connection").register(registry);
+
         FunctionTimer.builder("coordinator.fsync", server,
                         s -> s.commitLog() == null ? 0 : s.commitLog().fsyncCount(),
                         s -> s.commitLog() == null ? 0 : (double) s.commitLog().avgFsyncMicros() * s.commitLog().fsyncCount(),

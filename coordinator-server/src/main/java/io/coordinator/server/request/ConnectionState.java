@@ -29,6 +29,8 @@ final class ConnectionState implements Watcher {
     final Deque<Pending> queue = new ArrayDeque<>();
     private final DirtyConnections dirty;
     boolean closing;
+    /** The watch limit was hit and logged for this connection (logged once, counted every time). */
+    boolean watchLimitLogged;
 
     ConnectionState(ClientConnection connection, long sessionId, DirtyConnections dirty) {
         this.connection = connection;

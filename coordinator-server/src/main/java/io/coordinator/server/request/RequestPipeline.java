@@ -85,6 +85,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
     private final AtomicInteger outstanding = new AtomicInteger();
+    private volatile int maxWatchesPerSession;
+    private final java.util.concurrent.atomic.AtomicLong watchLimitRejections = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean serving;
     private volatile int sessionCount;
 
@@ -663,8 +665,60 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
     }
 
+    /**
+     * Most watches one session may hold (0 = unlimited, as in ZooKeeper). A request that would arm one more
+     * is refused with BADARGUMENTS, a code every client (Java, Curator, Kazoo) knows; the read is not done.
+     * Re-arming a watch the session holds, and setWatches after a reconnect (watches accepted before), are
+     * never refused.
+     */
+    public void setMaxWatchesPerSession(int max) {
+        this.maxWatchesPerSession = max;
+    }
+
+    @Override
+    public long watchLimitRejections() {
+        return watchLimitRejections.get();
+    }
+
+    /** True (and the reply set) when the request would arm a watch beyond the session's limit. */
+    private boolean overWatchLimit(ConnectionState st, Pending p) {
+        int max = maxWatchesPerSession;
+        if (max <= 0) {
+            return false;
+        }
+        String path;
+        boolean childTable;
+        if (p.body instanceof Requests.PathWatch pw && pw.watch() && p.type != OpCode.MULTI_READ) {
+            path = pw.path();
+            childTable = p.type == OpCode.GET_CHILDREN || p.type == OpCode.GET_CHILDREN2;
+            if (p.type != OpCode.EXISTS && tree.getNode(path) == null) {
+                return false; // NONODE arms nothing
+            }
+        } else if (p.type == OpCode.ADD_WATCH && p.body instanceof Requests.AddWatch aw) {
+            path = aw.path();
+            childTable = false;
+        } else {
+            return false;
+        }
+        if (path == null || tree.isWatching(path, st, childTable) || tree.watchCountOf(st) < max) {
+            return false;
+        }
+        watchLimitRejections.incrementAndGet();
+        if (!st.watchLimitLogged) {
+            st.watchLimitLogged = true;
+            log.warn("Session 0x{} from {} holds {} watches, the limit of coordinator.max-watches-per-session;"
+                    + " refused a watch on {} with BADARGUMENTS (logged once per connection)",
+                    Long.toHexString(st.sessionId), st.connection.remoteSocketAddress(), tree.watchCountOf(st), path);
+        }
+        p.reply = Reply.error(Code.BADARGUMENTS);
+        return true;
+    }
+
     /** Everything that is not a txn: reads, watches, auth, sync. */
     private void runInOrder(ConnectionState st, Pending p) {
+        if (overWatchLimit(st, p)) {
+            return;
+        }
         switch (p.type) {
             case OpCode.AUTH -> p.reply = authenticate(st, (Requests.Auth) p.body, p);
             case OpCode.SASL -> {

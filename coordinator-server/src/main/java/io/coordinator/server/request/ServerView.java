@@ -33,6 +33,11 @@ public interface ServerView {
 
     int watchCount();
 
+    /** Requests refused because their session held the maximum number of watches. */
+    default long watchLimitRejections() {
+        return 0;
+    }
+
     int watchedPathCount();
 
     int watchingSessionCount();

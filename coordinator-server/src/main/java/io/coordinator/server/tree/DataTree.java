@@ -482,6 +482,16 @@ public final class DataTree {
 
     // ------------------------------------------------------------------ watches
 
+    /** Watches {@code watcher} holds, counted as ZooKeeper counts them: (path, table) pairs. */
+    public int watchCountOf(Watcher watcher) {
+        return dataWatches.count(watcher) + childWatches.count(watcher);
+    }
+
+    /** Whether {@code watcher} already holds a watch on {@code path} in the data (or the child) table. */
+    public boolean isWatching(String path, Watcher watcher, boolean childTable) {
+        return (childTable ? childWatches : dataWatches).contains(path, watcher, WatchTable.ANY);
+    }
+
     /** addWatch: PERSISTENT goes into both tables, PERSISTENT_RECURSIVE into the data table only. */
     public void addWatch(String path, Watcher watcher, boolean recursive) {
         if (recursive) {
@@ -783,9 +793,12 @@ public final class DataTree {
             throw new IOException("duplicate node " + path);
         }
         if (!ROOT.equals(path)) {
+            // only canonical paths: "abc" or "/a/" would be listed under a name that does not lead back to them
+            if (!path.startsWith(ROOT) || path.endsWith(ROOT) || path.contains("//")) {
+                throw new IOException("snapshot node has an invalid path '" + path + "'");
+            }
             if (parent == null) {
-                String parentPath = Paths.parent(path);
-                parent = parentPath == null ? null : nodes.get(parentPath);
+                parent = nodes.get(Paths.parent(path));
             }
             if (parent == null) {
                 throw new IOException("snapshot node " + path + " has no parent");

@@ -123,6 +123,12 @@ final class WatchTable {
         return old != null && (old & modes) != 0;
     }
 
+    /** The (path, watcher) pairs {@code watcher} holds in this table (for the per-session watch limit). */
+    int count(Watcher watcher) {
+        Set<String> paths = byWatcher.get(watcher);
+        return paths == null ? 0 : paths.size();
+    }
+
     /** Drops every watch of watcher, visiting only the paths it watches. */
     void removeWatcher(Watcher watcher) {
         Set<String> paths = byWatcher.remove(watcher);

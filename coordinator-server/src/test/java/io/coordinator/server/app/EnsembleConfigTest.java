@@ -82,4 +82,14 @@ class EnsembleConfigTest {
         Files.writeString(cfg, "dataDir=" + data + "\nserver.1=127.0.0.1:2888\n");
         assertThatThrownBy(() -> ZooCfgImport.parse(cfg)).hasMessageContaining("zoo.cfg:2");
     }
+
+    @Test
+    void zooCfgWithAnInvalidDataDirIsRefusedNamingTheFile() throws Exception {
+        // Fuzz finding (ZooCfgFuzzTest): a NUL character in dataDir threw InvalidPathException instead of the
+        // startup error naming the file.
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "dataDir=/data\u0000x\nserver.1=127.0.0.1:2888:3888\n");
+        assertThatThrownBy(() -> ZooCfgImport.parse(cfg)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(cfg.toString()).hasMessageContaining("dataDir");
+    }
 }

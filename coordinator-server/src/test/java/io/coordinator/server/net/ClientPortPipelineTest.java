@@ -89,6 +89,17 @@ class ClientPortPipelineTest {
     }
 
     @Test
+    void framesBehindABadConnectRequestInTheSameReadAreDropped() {
+        // Fuzz finding (ClientPipelineFuzzTest): an empty first frame closed the connection, but a valid
+        // ConnectRequest right behind it in the same read still reached the sink, for a closed connection.
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(buf(Wire.concat(Wire.frame(new byte[0]), Wire.connectFrame(), getDataRequest(1, "/a"))));
+        assertThat(sink.connects).isEmpty();
+        assertThat(sink.requests).isEmpty();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
     void severalFramesInOneReadArriveInOrder() {
         EmbeddedChannel ch = channel();
         ch.writeInbound(buf(Wire.concat(Wire.connectFrame(), getDataRequest(1, "/a"), getDataRequest(2, "/b"),
