@@ -9,6 +9,8 @@ import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.web.WebConfiguration;
 import io.coordinator.server.web.WebProperties;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -78,9 +80,17 @@ public class CoordinatorConfiguration {
         };
     }
 
+    /** TLS contexts from the SSL bundles coordinator.ssl.* names; fails startup naming the property when one is unusable. */
     @Bean
-    CoordinatorServer coordinatorServer(CoordinatorProperties properties) {
-        return new CoordinatorServer(properties);
+    CoordinatorTls coordinatorTls(CoordinatorProperties properties, ObjectProvider<SslBundles> sslBundles) {
+        boolean wanted = properties.getSecureClientPort() > 0
+                || (properties.getSsl().getQuorumBundle() != null && !properties.getSsl().getQuorumBundle().isBlank());
+        return wanted ? CoordinatorTls.from(properties, sslBundles.getObject()) : CoordinatorTls.NONE;
+    }
+
+    @Bean
+    CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls) {
+        return new CoordinatorServer(properties, tls);
     }
 
     /** UP only while the server serves clients: recovered, client port open, log healthy. */

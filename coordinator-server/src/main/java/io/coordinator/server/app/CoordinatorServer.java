@@ -68,8 +68,15 @@ public class CoordinatorServer implements SmartLifecycle {
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
 
+    private final CoordinatorTls tls;
+
     public CoordinatorServer(CoordinatorProperties props) {
+        this(props, CoordinatorTls.NONE);
+    }
+
+    public CoordinatorServer(CoordinatorProperties props, CoordinatorTls tls) {
         this.props = props;
+        this.tls = tls;
     }
 
     @Override
@@ -143,9 +150,13 @@ public class CoordinatorServer implements SmartLifecycle {
                 props.getMaxPacketSize(), props.getMaxClientConnections(), props.enabledFourLetterWords(),
                 ServerVersion.FULL);
         clientPort = new ClientPortServer(portConfig, pipeline, pipeline);
+        if (tls.clientPort() != null) {
+            clientPort.withSecurePort(props.getSecureClientPort(), tls.clientPort());
+        }
         clientPort.start();
-        log.info("Coordinator {} on {}:{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
-                : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(), dir);
+        log.info("Coordinator {} on {}:{}{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
+                : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(),
+                clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(), dir);
     }
 
     private EnsembleDriver newDriver(Path dir) {
@@ -166,7 +177,7 @@ public class CoordinatorServer implements SmartLifecycle {
         return new EnsembleDriver(zab, new InetSocketAddress(me.host(), me.quorumPort()), quorumPeers,
                 new InetSocketAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
                 snapshots, new EpochStore(dir), props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
-                props.isReadOnlyModeEnabled(), this::onStorageFailure);
+                props.isReadOnlyModeEnabled(), this::onStorageFailure, tls.quorum());
     }
 
     /** /zookeeper/config as ZooKeeper writes a static ensemble (QuorumMaj.toString). */
@@ -254,7 +265,7 @@ public class CoordinatorServer implements SmartLifecycle {
     private Map<String, String> confLines(Path dir) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("clientPort", String.valueOf(props.getClientPort()));
-        conf.put("secureClientPort", "-1");
+        conf.put("secureClientPort", String.valueOf(props.getSecureClientPort() > 0 ? props.getSecureClientPort() : -1));
         conf.put("dataDir", dir.toString());
         conf.put("dataDirSize", "0");
         conf.put("dataLogDir", dir.resolve(DataDirectory.LOG_DIR).toString());

@@ -20,6 +20,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * a hello frame naming the sender. Frames are length-prefixed. Delivery is best effort: a message to a
  * peer that is unreachable, or whose connection has more than {@code maxQueuedBytes} unsent, is dropped
  * and counted; the replication protocol recovers from loss through its own timeouts.
+ *
+ * <p>With a {@link TlsContext} every connection is mutual TLS: the listening side requires the dialler's
+ * certificate, the dialler verifies the listener's, both against the same trust store, and a connection
+ * counts as up only once its handshake succeeded. A peer with other certificates, or without TLS, cannot
+ * exchange a single message; both sides log why.
  */
 public final class QuorumTransport {
     private static final Logger log = LoggerFactory.getLogger(QuorumTransport.class);
@@ -61,6 +68,9 @@ public final class QuorumTransport {
     private final Receiver receiver;
     private final int maxFrameBytes;
     private final int maxQueuedBytes;
+    private final TlsContext tls;
+    /** The last connection failure logged per peer (outbound) / per kind (inbound): repeats go to debug. */
+    private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
     private final Map<Integer, Channel> outbound = new ConcurrentHashMap<>();
     private final Map<Integer, Long> backoff = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -75,6 +85,13 @@ public final class QuorumTransport {
      */
     public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
                            Receiver receiver, int maxFrameBytes, int maxQueuedBytes) {
+        this(name, myId, bindAddress, peers, receiver, maxFrameBytes, maxQueuedBytes, null);
+    }
+
+    /** @param tls mutual TLS on every connection, or null for plain TCP */
+    public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
+                           Receiver receiver, int maxFrameBytes, int maxQueuedBytes, TlsContext tls) {
+        this.tls = tls;
         this.name = name;
         this.myId = myId;
         this.bindAddress = bindAddress;
@@ -95,6 +112,12 @@ public final class QuorumTransport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newServerHandler(ch.alloc()))
+                                    .addLast(new InboundTlsOutcome());
+                        } else {
+                            ch.pipeline().addLast(new TlsSniffer());
+                        }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
                                 .addLast(new InboundHandler());
                     }
@@ -108,7 +131,8 @@ public final class QuorumTransport {
         for (int peer : peers.keySet()) {
             dial(peer);
         }
-        log.info("{} transport of server {} listening on {}", name, myId, bindAddress);
+        log.info("{} transport of server {} listening on {}{}", name, myId, bindAddress,
+                tls == null ? "" : " (mutual TLS from " + tls.source() + ")");
     }
 
     /** The bound address (useful with port 0). */
@@ -165,31 +189,65 @@ public final class QuorumTransport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newClientHandler(ch.alloc(), address));
+                        }
                         ch.pipeline().addLast(new LengthFieldPrepender(4))
                                 .addLast(new IdleStateHandler(0, 1, 0, TimeUnit.SECONDS))
                                 .addLast(new OutboundHandler());
                     }
                 });
         b.connect(address).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                Channel ch = f.channel();
-                ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
-                ch.writeAndFlush(hello);
-                outbound.put(peerId, ch);
-                backoff.remove(peerId);
-                log.info("{} transport: server {} connected to server {} at {}", name, myId, peerId, address);
-                ch.closeFuture().addListener(c -> {
-                    outbound.remove(peerId, ch);
-                    if (running) {
-                        log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
-                        receiver.onDisconnected(peerId);
-                        redial(peerId);
-                    }
-                });
-            } else {
+            if (!f.isSuccess()) {
+                redial(peerId);
+                return;
+            }
+            Channel ch = f.channel();
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                connected(peerId, address, ch);
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    connected(peerId, address, ch);
+                } else {
+                    logFailure(peerId, "{} transport: TLS handshake from server {} to server {} at {} failed: {}"
+                            + " (does that server use this ensemble's certificates and coordinator.ssl.quorum-bundle?)",
+                            name, myId, peerId, address, TlsHandshakeLogger.describe(h.cause()));
+                    ch.close();
+                    redial(peerId);
+                }
+            });
+        });
+    }
+
+    private void connected(int peerId, InetSocketAddress address, Channel ch) {
+        ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
+        ch.writeAndFlush(hello);
+        outbound.put(peerId, ch);
+        backoff.remove(peerId);
+        lastFailure.remove(peerId);
+        log.info("{} transport: server {} connected to server {} at {}{}", name, myId, peerId, address,
+                tls == null ? "" : " (TLS)");
+        ch.closeFuture().addListener(c -> {
+            outbound.remove(peerId, ch);
+            if (running) {
+                log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
+                receiver.onDisconnected(peerId);
                 redial(peerId);
             }
         });
+    }
+
+    /** Logs a connection failure at warn the first time, at debug while it repeats unchanged. */
+    private void logFailure(Object key, String format, Object... args) {
+        String text = org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage();
+        if (!text.equals(lastFailure.put(key, text))) {
+            log.warn(text);
+        } else {
+            log.debug(text);
+        }
     }
 
     private void redial(int peerId) {
@@ -213,6 +271,55 @@ public final class QuorumTransport {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    /** Inbound TLS: reports a failed handshake (a peer with other certificates, or without TLS) in one line. */
+    private final class InboundTlsOutcome extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                if (done.isSuccess()) {
+                    ctx.pipeline().remove(this);
+                } else {
+                    // Keyed by the reason, not the remote port, which changes with every redial.
+                    String reason = TlsHandshakeLogger.describe(done.cause());
+                    logFailure("inbound " + reason, "{} transport of server {}: TLS handshake with {} failed: {}"
+                                    + " (a server without coordinator.ssl.quorum-bundle, or with certificates this"
+                                    + " ensemble does not trust?); closing", name, myId, ctx.channel().remoteAddress(),
+                            reason);
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (TlsHandshakeLogger.isTlsFailure(cause)) {
+                ctx.close(); // reported by userEventTriggered
+                return;
+            }
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    /** Plain inbound: a TLS hello means the peer was configured for TLS and this server was not. */
+    private final class TlsSniffer extends io.netty.handler.codec.ByteToMessageDecoder {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, java.util.List<Object> out) {
+            if (in.readableBytes() < 5) {
+                return;
+            }
+            if (SslHandler.isEncrypted(in, false)) {
+                logFailure("inbound tls", "{} transport of server {}: {} speaks TLS, but this server has no"
+                        + " coordinator.ssl.quorum-bundle; closing", name, myId, ctx.channel().remoteAddress());
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            ctx.pipeline().remove(this); // hands the bytes read so far to the frame decoder
         }
     }
 
