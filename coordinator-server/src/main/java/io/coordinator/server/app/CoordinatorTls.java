@@ -98,7 +98,9 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
                     managers.getTrustManagerFactory(), list(bundle.getOptions().getEnabledProtocols()),
                     list(bundle.getOptions().getCiphers()));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(rootMessage(e), e);
+            String message = rootMessage(e);
+            throw new IllegalArgumentException(message.startsWith("SSL bundle") ? message
+                    : "SSL bundle '" + name + "': " + message, e);
         }
     }
 

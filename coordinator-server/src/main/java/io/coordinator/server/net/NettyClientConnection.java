@@ -178,6 +178,25 @@ public final class NettyClientConnection implements ClientConnection {
     }
 
     @Override
+    public java.util.List<io.coordinator.server.protocol.Id> transportIdentities() {
+        io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null) {
+            return java.util.List.of();
+        }
+        try {
+            // The engine verified the chain against the trust store; ZooKeeper names the client by its leaf's subject.
+            java.security.cert.Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate leaf) {
+                return java.util.List.of(new io.coordinator.server.protocol.Id("x509",
+                        leaf.getSubjectX500Principal().getName()));
+            }
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            // no client certificate (client-auth none or want)
+        }
+        return java.util.List.of();
+    }
+
+    @Override
     public String remoteAddress() {
         SocketAddress address = channel.remoteAddress();
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {

@@ -38,4 +38,12 @@ public interface ClientConnection {
 
     /** The handshake succeeded: the connection now belongs to this session (shown by cons/dump). */
     void sessionEstablished(long sessionId, int negotiatedTimeout);
+
+    /**
+     * Identities the transport itself proved, added to the session's auth info beside "ip": the subject of a
+     * verified TLS client certificate as ZooKeeper's X509AuthenticationProvider names it ("x509").
+     */
+    default java.util.List<io.coordinator.server.protocol.Id> transportIdentities() {
+        return java.util.List.of();
+    }
 }

@@ -35,6 +35,7 @@ final class ConnectionState implements Watcher {
         this.sessionId = sessionId;
         this.dirty = dirty;
         addAuth(new Id("ip", connection.remoteAddress()));
+        connection.transportIdentities().forEach(this::addAuth);
     }
 
     void addAuth(Id id) {
