@@ -67,6 +67,15 @@ public final class TestPki {
 
     /** A leaf certificate signed by {@code ca}, for 127.0.0.1/localhost, usable as TLS server and client. */
     public static Identity issue(Identity ca, String cn) {
+        return issue(ca, cn, true);
+    }
+
+    /** As {@link #issue} but naming no host or address, so host name verification must fail. */
+    public static Identity issueWithoutAddresses(Identity ca, String cn) {
+        return issue(ca, cn, false);
+    }
+
+    private static Identity issue(Identity ca, String cn, boolean withAddresses) {
         KeyPair keys = keyPair();
         try {
             X509v3CertificateBuilder b = builder(X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
@@ -74,10 +83,12 @@ public final class TestPki {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                            new GeneralName(GeneralName.dNSName, "localhost")}));
+                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            if (withAddresses) {
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "localhost")}));
+            }
             return new Identity(cn, keys, sign(b, ca.keys()), ca.cert());
         } catch (IOException e) {
             throw new IllegalStateException(e);

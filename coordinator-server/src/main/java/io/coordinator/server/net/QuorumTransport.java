@@ -212,9 +212,10 @@ public final class QuorumTransport {
                 if (h.isSuccess()) {
                     connected(peerId, address, ch);
                 } else {
-                    logFailure(peerId, "{} transport: TLS handshake from server {} to server {} at {} failed: {}"
+                    String reason = TlsHandshakeLogger.describe(h.cause());
+                    logFailure(peerId, reason, "{} transport: TLS handshake from server {} to server {} at {} failed: {}"
                             + " (does that server use this ensemble's certificates and coordinator.ssl.quorum-bundle?)",
-                            name, myId, peerId, address, TlsHandshakeLogger.describe(h.cause()));
+                            name, myId, peerId, address, reason);
                     ch.close();
                     redial(peerId);
                 }
@@ -240,10 +241,13 @@ public final class QuorumTransport {
         });
     }
 
-    /** Logs a connection failure at warn the first time, at debug while it repeats unchanged. */
-    private void logFailure(Object key, String format, Object... args) {
+    /**
+     * Logs a connection failure at warn the first time, at debug while the same {@code reason} repeats for
+     * {@code key} (a peer redials every few seconds).
+     */
+    private void logFailure(Object key, String reason, String format, Object... args) {
         String text = org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage();
-        if (!text.equals(lastFailure.put(key, text))) {
+        if (!reason.equals(lastFailure.put(key, reason))) {
             log.warn(text);
         } else {
             log.debug(text);
@@ -284,7 +288,7 @@ public final class QuorumTransport {
                 } else {
                     // Keyed by the reason, not the remote port, which changes with every redial.
                     String reason = TlsHandshakeLogger.describe(done.cause());
-                    logFailure("inbound " + reason, "{} transport of server {}: TLS handshake with {} failed: {}"
+                    logFailure("inbound", reason, "{} transport of server {}: TLS handshake with {} failed: {}"
                                     + " (a server without coordinator.ssl.quorum-bundle, or with certificates this"
                                     + " ensemble does not trust?); closing", name, myId, ctx.channel().remoteAddress(),
                             reason);
@@ -305,15 +309,20 @@ public final class QuorumTransport {
         }
     }
 
-    /** Plain inbound: a TLS hello means the peer was configured for TLS and this server was not. */
+    /**
+     * Plain inbound: a TLS hello means the peer was configured for TLS and this server was not. One byte tells:
+     * a TLS handshake record starts with 0x16, a frame of ours with the high byte of a length far below 0x16000000.
+     */
     private final class TlsSniffer extends io.netty.handler.codec.ByteToMessageDecoder {
+        private static final int TLS_HANDSHAKE_RECORD = 0x16;
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, java.util.List<Object> out) {
-            if (in.readableBytes() < 5) {
+            if (!in.isReadable()) {
                 return;
             }
-            if (SslHandler.isEncrypted(in, false)) {
-                logFailure("inbound tls", "{} transport of server {}: {} speaks TLS, but this server has no"
+            if (in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD) {
+                logFailure("inbound", "tls", "{} transport of server {}: {} speaks TLS, but this server has no"
                         + " coordinator.ssl.quorum-bundle; closing", name, myId, ctx.channel().remoteAddress());
                 in.skipBytes(in.readableBytes());
                 ctx.close();

@@ -23,6 +23,7 @@ final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
             if (!done.isSuccess()) {
                 LOG.info("TLS handshake with client {} on the secure client port failed: {}",
                         ctx.channel().remoteAddress(), describe(done.cause()));
+                // a plain-text client, a client that does not trust our certificate, or one without its own
                 ctx.close();
             } else {
                 ctx.pipeline().remove(this); // from now on, errors are the connection's own business
@@ -46,11 +47,20 @@ final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
         return c instanceof SSLException;
     }
 
+    /** The failure in words: the handshake exception's message and, when it adds something, its root cause's. */
     static String describe(Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof NotSslRecordException) {
-            return "it did not speak TLS (a plain-text client on the secure port?)";
+            return "it did not speak TLS";
         }
-        return c.getMessage() == null ? c.toString() : c.getMessage();
+        String text = c.getMessage() == null ? c.toString() : c.getMessage();
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != c && root.getMessage() != null && !text.contains(root.getMessage())) {
+            text = text + ": " + root.getMessage();
+        }
+        return text;
     }
 }
