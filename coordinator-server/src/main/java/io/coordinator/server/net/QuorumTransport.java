@@ -226,13 +226,23 @@ public final class QuorumTransport {
     private void connected(int peerId, InetSocketAddress address, Channel ch) {
         ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
         ch.writeAndFlush(hello);
+        // Keep-alives only from now: during a slow TLS handshake one could otherwise be queued before the hello.
+        OutboundHandler keepAlive = ch.pipeline().get(OutboundHandler.class);
+        if (keepAlive != null) {
+            keepAlive.helloSent = true;
+        }
         outbound.put(peerId, ch);
-        backoff.remove(peerId);
-        lastFailure.remove(peerId);
+        long connectedAt = System.nanoTime();
         log.info("{} transport: server {} connected to server {} at {}{}", name, myId, peerId, address,
                 tls == null ? "" : " (TLS)");
         ch.closeFuture().addListener(c -> {
             outbound.remove(peerId, ch);
+            // Back off afresh only after a connection that lasted: a peer that accepts and then drops us at
+            // once (with TLS 1.3, a listener refusing our certificate) must not be redialled in a tight loop.
+            if (System.nanoTime() - connectedAt > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MS)) {
+                backoff.remove(peerId);
+                lastFailure.remove(peerId);
+            }
             if (running) {
                 log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
                 receiver.onDisconnected(peerId);
@@ -264,9 +274,12 @@ public final class QuorumTransport {
 
     /** Outbound side: only keep-alives; a peer that stops reading is noticed by the protocol's own pings. */
     private static final class OutboundHandler extends io.netty.channel.ChannelDuplexHandler {
+        /** Set on the event loop once the hello is written. */
+        boolean helloSent;
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
+            if (evt instanceof IdleStateEvent && helloSent) {
                 // An empty frame keeps NATs and idle timeouts from closing a quiet connection.
                 ctx.writeAndFlush(ctx.alloc().buffer(0));
             }

@@ -23,7 +23,6 @@ final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
             if (!done.isSuccess()) {
                 LOG.info("TLS handshake with client {} on the secure client port failed: {}",
                         ctx.channel().remoteAddress(), describe(done.cause()));
-                // a plain-text client, a client that does not trust our certificate, or one without its own
                 ctx.close();
             } else {
                 ctx.pipeline().remove(this); // from now on, errors are the connection's own business
