@@ -1,5 +1,6 @@
 package io.coordinator.server.app;
 
+import io.coordinator.server.net.TlsClientAuth;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -438,7 +439,7 @@ public class CoordinatorProperties {
         private String clientBundle;
 
         /** Whether TLS clients must present a certificate trusted by the client bundle's trust store. */
-        private io.coordinator.server.net.TlsClientAuth clientAuth = io.coordinator.server.net.TlsClientAuth.NONE;
+        private TlsClientAuth clientAuth = TlsClientAuth.NONE;
 
         /**
          * SSL bundle for the links between ensemble members; when set, every quorum and election connection is
@@ -458,11 +459,11 @@ public class CoordinatorProperties {
             this.clientBundle = clientBundle;
         }
 
-        public io.coordinator.server.net.TlsClientAuth getClientAuth() {
+        public TlsClientAuth getClientAuth() {
             return clientAuth;
         }
 
-        public void setClientAuth(io.coordinator.server.net.TlsClientAuth clientAuth) {
+        public void setClientAuth(TlsClientAuth clientAuth) {
             this.clientAuth = clientAuth;
         }
 

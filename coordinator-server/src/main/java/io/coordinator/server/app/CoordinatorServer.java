@@ -39,6 +39,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,9 @@ public class CoordinatorServer implements SmartLifecycle {
         PipelineConfig config = new PipelineConfig(props.getTickTime(), props.effectiveMinSessionTimeout(),
                 props.effectiveMaxSessionTimeout(), props.isTtlNodesEnabled(), props.isEnforceQuota(),
                 blankToNull(props.getSuperDigest()), props.getContainerCheckInterval().toMillis(),
-                props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns());
+                props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns(),
+                // With a secure client port, ZooKeeper enables its X509AuthenticationProvider: x509 ACLs are valid.
+                props.getSecureClientPort() > 0 ? Set.of("x509") : Set.of());
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(config, machine, new SessionIds(props.getServerId(), System.currentTimeMillis()),

@@ -1,6 +1,7 @@
 package io.coordinator.server.net;
 
 import io.coordinator.server.protocol.ConnectResponse;
+import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.JuteRecord;
 import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.OpCode;
@@ -10,15 +11,20 @@ import io.coordinator.server.request.ClientConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One client connection on the Netty side. The request pipeline calls the send methods from its own
@@ -178,22 +184,22 @@ public final class NettyClientConnection implements ClientConnection {
     }
 
     @Override
-    public java.util.List<io.coordinator.server.protocol.Id> transportIdentities() {
-        io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    public List<Id> transportIdentities() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls == null) {
-            return java.util.List.of();
+            return List.of();
         }
         try {
             // The engine verified the chain against the trust store; ZooKeeper names the client by its leaf's subject.
-            java.security.cert.Certificate[] chain = tls.engine().getSession().getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate leaf) {
-                return java.util.List.of(new io.coordinator.server.protocol.Id("x509",
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
+                return List.of(new Id("x509",
                         leaf.getSubjectX500Principal().getName()));
             }
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             // no client certificate (client-auth none or want)
         }
-        return java.util.List.of();
+        return List.of();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.ssl.SslHandler;
@@ -27,12 +29,14 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * Carries opaque messages between the servers of an ensemble: one outbound TCP connection to every peer
@@ -256,7 +260,7 @@ public final class QuorumTransport {
      * {@code key} (a peer redials every few seconds).
      */
     private void logFailure(Object key, String reason, String format, Object... args) {
-        String text = org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage();
+        String text = MessageFormatter.arrayFormat(format, args).getMessage();
         if (!reason.equals(lastFailure.put(key, reason))) {
             log.warn(text);
         } else {
@@ -292,7 +296,7 @@ public final class QuorumTransport {
     }
 
     /** Inbound TLS: reports a failed handshake (a peer with other certificates, or without TLS) in one line. */
-    private final class InboundTlsOutcome extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private final class InboundTlsOutcome extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent done) {
@@ -326,11 +330,11 @@ public final class QuorumTransport {
      * Plain inbound: a TLS hello means the peer was configured for TLS and this server was not. One byte tells:
      * a TLS handshake record starts with 0x16, a frame of ours with the high byte of a length far below 0x16000000.
      */
-    private final class TlsSniffer extends io.netty.handler.codec.ByteToMessageDecoder {
+    private final class TlsSniffer extends ByteToMessageDecoder {
         private static final int TLS_HANDSHAKE_RECORD = 0x16;
 
         @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf in, java.util.List<Object> out) {
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
             if (!in.isReadable()) {
                 return;
             }

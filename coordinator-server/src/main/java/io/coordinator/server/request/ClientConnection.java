@@ -1,9 +1,11 @@
 package io.coordinator.server.request;
 
 import io.coordinator.server.protocol.ConnectResponse;
+import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.JuteRecord;
 import io.coordinator.server.protocol.ReplyHeader;
 import io.coordinator.server.protocol.WatcherEvent;
+import java.util.List;
 
 /**
  * One client connection as the request pipeline sees it. Implemented by the network layer. All methods
@@ -43,7 +45,7 @@ public interface ClientConnection {
      * Identities the transport itself proved, added to the session's auth info beside "ip": the subject of a
      * verified TLS client certificate as ZooKeeper's X509AuthenticationProvider names it ("x509").
      */
-    default java.util.List<io.coordinator.server.protocol.Id> transportIdentities() {
-        return java.util.List.of();
+    default List<Id> transportIdentities() {
+        return List.of();
     }
 }

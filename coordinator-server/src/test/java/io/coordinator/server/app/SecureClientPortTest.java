@@ -163,6 +163,30 @@ class SecureClientPortTest {
     }
 
     @Test
+    void x509AclsAdmitTheCertificatesSubjectOnly() throws Exception {
+        String subject = client.cert().getSubjectX500Principal().getName();
+        ZooKeeper withCert = connect(securePort, TestPki.zkClientConfig(trustStore, clientKeyStore));
+        ZooKeeper withoutCert = connect(securePort, TestPki.zkClientConfig(trustStore, null));
+        try {
+            withCert.create("/x509-acl", "mine".getBytes(),
+                    // a mutable list: the client's validateACL asks it contains(null)
+                    new ArrayList<>(List.of(new org.apache.zookeeper.data.ACL(ZooDefs.Perms.ALL,
+                            new org.apache.zookeeper.data.Id("x509", subject)))), CreateMode.PERSISTENT);
+            // "auth" expands to the caller's authenticated identities, the certificate's subject among them.
+            withCert.create("/x509-auth", new byte[0], ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+
+            assertThat(withCert.getData("/x509-acl", false, null)).asString().isEqualTo("mine");
+            assertThat(withCert.getACL("/x509-auth", new org.apache.zookeeper.data.Stat())).extracting(a -> a.getId().getScheme() + ":" + a.getId().getId())
+                    .containsExactly("x509:" + subject);
+            assertThatThrownBy(() -> withoutCert.getData("/x509-acl", false, null))
+                    .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+        } finally {
+            withCert.close();
+            withoutCert.close();
+        }
+    }
+
+    @Test
     void fourLetterWordsAreAnsweredInsideTls() throws Exception {
         ZKClientConfig tls = TestPki.zkClientConfig(trustStore, null);
         assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", securePort, "ruok", tls, 10_000)).isEqualTo("imok\n");
