@@ -228,10 +228,11 @@ class SecureClientPortTest {
     }
 
     @Test
-    void withClientAuthNeedAClientWithoutATrustedCertificateIsRefused(@TempDir Path data) throws Exception {
-        int plain = LoopbackPorts.next();
+    void aTlsOnlyServerWithClientAuthNeedRefusesClientsWithoutATrustedCertificate(@TempDir Path data) throws Exception {
         int secure = LoopbackPorts.next();
-        try (ConfigurableApplicationContext need = start(data, plain, secure, "need")) {
+        // TLS only: client-port -1 opens no plain port.
+        try (ConfigurableApplicationContext need = start(data, -1, secure, "need")) {
+            assertThat(need.getBean(CoordinatorServer.class).clientPortServer().port()).isEqualTo(-1);
             assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
                     TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000)).isEqualTo("imok\n");
             assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
