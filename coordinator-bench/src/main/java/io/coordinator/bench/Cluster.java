@@ -95,7 +95,36 @@ final class Cluster implements AutoCloseable {
             startNode(n);
         }
         awaitReady();
+        awaitSettled();
     }
+
+    /**
+     * Coordinator serves its client port before its Spring context has finished starting (the server starts
+     * early); load runs must not share the CPU with that start-up, so they also wait until every node logged
+     * "Started CoordinatorApplication" once per start (the log is appended across restarts). Restart-to-serving
+     * is still timed to srvr answering. ZooKeeper is fully started once it serves.
+     */
+    void awaitSettled() throws InterruptedException, IOException {
+        if (side != Side.COORDINATOR) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.readyTimeoutSeconds());
+        for (Node n : nodes) {
+            while (true) {
+                String log = Files.exists(n.log()) ? Files.readString(n.log()) : "";
+                int started = log.split("Started CoordinatorApplication", -1).length - 1;
+                if (started >= starts.getOrDefault(n.id(), 0)) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(side.label + " node " + n.id() + " did not finish starting; see " + n.log());
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private final java.util.Map<Integer, Integer> starts = new java.util.HashMap<>();
 
     void startNode(Node n) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -132,6 +161,7 @@ final class Cluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.log().toFile()));
         Process p = pb.start();
+        starts.merge(n.id(), 1, Integer::sum);
         ALL.add(p);
         processes[n.id() - 1] = p;
     }

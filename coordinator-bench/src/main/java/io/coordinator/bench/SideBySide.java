@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -37,7 +38,7 @@ import org.apache.zookeeper.ZooKeeper;
 public final class SideBySide {
 
     static final List<String> ALL_WORKLOADS = List.of("write", "read", "mixed", "create-delete", "watch-fanout",
-            "session-storm", "large-tree");
+            "session-storm", "large-tree", "failover");
 
     record Row(String mode, String side, int round, Result result) {
     }
@@ -102,7 +103,12 @@ public final class SideBySide {
                     if (!sides.contains(side.label)) {
                         continue;
                     }
-                    List<String> loadWorkloads = workloads.stream().filter(w -> !w.equals("large-tree")).toList();
+                    // failover kills the leader, so it runs last; 3 nodes only
+                    List<String> loadWorkloads = new ArrayList<>(workloads.stream()
+                            .filter(w -> !w.equals("large-tree") && !w.equals("failover")).toList());
+                    if (workloads.contains("failover") && size == 3) {
+                        loadWorkloads.add("failover");
+                    }
                     if (!loadWorkloads.isEmpty()) {
                         try (Cluster c = new Cluster(side, size, work, cfg)) {
                             long t0 = System.nanoTime();
@@ -126,7 +132,7 @@ public final class SideBySide {
                                 Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
                                         jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
                                 try {
-                                    r = LoadGenerator.run(c.connectString(), w, p);
+                                    r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
                                     r = new Result(w, p.clients(), p.seconds(), 0, 1, 0, 0, 0, 0,
                                             "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
@@ -150,7 +156,8 @@ public final class SideBySide {
                     if (workloads.contains("large-tree") && largeTreeZnodes > 0 && size == 1) {
                         Result r;
                         try {
-                            r = largeTree(side, work, cfg, p, largeTreeZnodes, javaHome);
+                            r = largeTree(side, work, cfg, p, largeTreeZnodes, javaHome,
+                                    out.resolve("histo-" + side.label + "-r" + round));
                         } catch (Exception e) {
                             r = new Result("large-tree", p.clients(), 0, 0, 1, 0, 0, 0, 0,
                                     "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
@@ -192,6 +199,79 @@ public final class SideBySide {
         Files.writeString(jsonl, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
+    // ------------------------------------------------------------------ failover
+
+    /**
+     * 3 nodes: a client on a follower writes (setData, synchronously, one after another) for 2 s, then the
+     * leader is SIGKILLed; the result is the time from the kill to the first successful write sent after it
+     * (the follower drops its clients while it elects, the client reconnects to it). Bounded by 60 s.
+     */
+    static Result failover(Cluster c) throws Exception {
+        Process leaderProcess = c.leader();
+        Cluster.Node leader = null;
+        Cluster.Node follower = null;
+        for (Cluster.Node n : c.nodes) {
+            if (c.processes[n.id() - 1] == leaderProcess) {
+                leader = n;
+            } else if (follower == null) {
+                follower = n;
+            }
+        }
+        if (leader == null || follower == null) {
+            throw new IllegalStateException("no leader/follower to fail over");
+        }
+        ZooKeeper zk = LoadGenerator.connect("127.0.0.1:" + follower.clientPort());
+        AtomicLong killedAt = new AtomicLong();
+        AtomicLong firstWriteAfterKill = new AtomicLong();
+        AtomicLong writes = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            byte[] v = new byte[100];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(70);
+            while (firstWriteAfterKill.get() == 0 && System.nanoTime() < deadline) {
+                long sent = System.nanoTime();
+                try {
+                    zk.setData("/failover", v, -1);
+                    writes.incrementAndGet();
+                    long k = killedAt.get();
+                    if (k != 0 && sent >= k) {
+                        firstWriteAfterKill.set(System.nanoTime());
+                    }
+                } catch (KeeperException e) {
+                    failures.incrementAndGet();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-failover-writer");
+        try {
+            zk.create("/failover", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            writer.start();
+            Thread.sleep(2000);
+            long before = writes.get();
+            killedAt.set(System.nanoTime());
+            leaderProcess.destroyForcibly(); // SIGKILL
+            writer.join(TimeUnit.SECONDS.toMillis(75));
+            long end = firstWriteAfterKill.get();
+            if (end == 0) {
+                throw new IllegalStateException("no successful write within 60 s of killing the leader");
+            }
+            double ms = (end - killedAt.get()) / 1e6;
+            String extra = String.format(Locale.ROOT, "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"killedNode\":%d",
+                    ms, before, failures.get(), leader.id());
+            return new Result("failover", 1, 0, 1, 0, 1000.0 / Math.max(ms, 0.001), ms, ms, ms, extra);
+        } finally {
+            writer.interrupt();
+            zk.close(2_000);
+            c.stopNode(leader, true);
+        }
+    }
+
     // ------------------------------------------------------------------ large-tree
 
     /**
@@ -200,12 +280,12 @@ public final class SideBySide {
      * a full GC first; "Total" bytes = live objects), then SIGKILLs the server and times the restart: from
      * spawning the JVM to srvr answering and a client reading the last znode.
      */
-    static Result largeTree(Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome)
-            throws Exception {
+    static Result largeTree(Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome,
+                            Path histoPrefix) throws Exception {
         try (Cluster c = new Cluster(side, 1, work, cfg)) {
             c.start();
             long pid = c.processes[0].pid();
-            long before = liveHeap(javaHome, pid);
+            long before = liveHeap(javaHome, pid, histoPrefix, "before");
             byte[] value = new byte[p.valueSize()];
             Recorder lat = new Recorder(3);
             AtomicLong errors = new AtomicLong();
@@ -242,7 +322,7 @@ public final class SideBySide {
                 zk.close(5_000);
             }
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            long after = liveHeap(javaHome, pid);
+            long after = liveHeap(javaHome, pid, histoPrefix, "loaded");
             double perZnode = (after - before) / (double) znodes;
 
             Cluster.Node n = c.nodes.get(0);
@@ -258,7 +338,8 @@ public final class SideBySide {
                 check.close(5_000);
             }
             long restartMs = (System.nanoTime() - t0) / 1_000_000;
-            long afterRestart = liveHeap(javaHome, c.processes[0].pid());
+            c.awaitSettled();
+            long afterRestart = liveHeap(javaHome, c.processes[0].pid(), histoPrefix, "restarted");
             String extra = String.format(Locale.ROOT,
                     "\"znodes\":%d,\"heapPerZnodeBytes\":%.1f,\"heapPerZnodeAfterRestartBytes\":%.1f,\"restartMs\":%d,\"liveHeapBeforeBytes\":%d,\"liveHeapAfterBytes\":%d",
                     znodes, perZnode, (afterRestart - before) / (double) znodes, restartMs, before, after);
@@ -296,7 +377,19 @@ public final class SideBySide {
 
     /** Live heap bytes after a full GC: the "Total" line of {@code jcmd PID GC.class_histogram}. */
     static long liveHeap(String javaHome, long pid) throws IOException, InterruptedException {
+        return liveHeap(javaHome, pid, null, null);
+    }
+
+    /**
+     * As {@link #liveHeap(String, long)}, also keeping the whole histogram in {@code prefix-stage.txt} (when
+     * prefix is not null) so a per-class diff (e.g. loaded minus before) shows where the bytes per znode go.
+     */
+    static long liveHeap(String javaHome, long pid, Path prefix, String stage) throws IOException, InterruptedException {
         String out = jcmd(javaHome, pid, "GC.class_histogram");
+        if (prefix != null) {
+            Files.createDirectories(prefix.toAbsolutePath().getParent());
+            Files.writeString(Path.of(prefix + "-" + stage + ".txt"), out);
+        }
         for (String line : out.split("\n")) {
             String t = line.trim();
             if (t.startsWith("Total")) {

@@ -7,6 +7,18 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class CoordinatorApplication {
     public static void main(String[] args) {
-        SpringApplication.run(CoordinatorApplication.class, args);
+        application().run(args);
+    }
+
+    /**
+     * The app as main runs it: the coordination server starts early (see {@link EarlyStart}), so its client
+     * port comes up while the rest of the context (web, security, actuator) is still being built.
+     */
+    public static SpringApplication application() {
+        SpringApplication app = new SpringApplication(CoordinatorApplication.class);
+        EarlyStart early = new EarlyStart();
+        app.addInitializers(early);
+        app.addListeners(early);
+        return app;
     }
 }

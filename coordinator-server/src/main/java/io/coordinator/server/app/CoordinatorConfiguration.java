@@ -83,13 +83,18 @@ public class CoordinatorConfiguration {
     /** TLS contexts from the SSL bundles coordinator.ssl.* names; fails startup naming the property when one is unusable. */
     @Bean
     CoordinatorTls coordinatorTls(CoordinatorProperties properties, ObjectProvider<SslBundles> sslBundles) {
-        boolean wanted = properties.getSecureClientPort() > 0
-                || (properties.getSsl().getQuorumBundle() != null && !properties.getSsl().getQuorumBundle().isBlank());
-        return wanted ? CoordinatorTls.from(properties, sslBundles.getObject()) : CoordinatorTls.NONE;
+        return CoordinatorTls.isWanted(properties) ? CoordinatorTls.from(properties, sslBundles.getObject())
+                : CoordinatorTls.NONE;
     }
 
+    /** The server {@link EarlyStart} already started (when the app runs from its main), else a new one. */
     @Bean
-    CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls) {
+    CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls,
+                                        ObjectProvider<EarlyStart> earlyStart) {
+        EarlyStart early = earlyStart.getIfAvailable();
+        if (early != null && early.server() != null) {
+            return early.server(); // never with TLS: EarlyStart leaves that to the context, which has the SSL bundles
+        }
         return new CoordinatorServer(properties, tls);
     }
 

@@ -40,12 +40,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -53,19 +57,24 @@ import org.springframework.context.SmartLifecycle;
  * the request pipeline, then the client port; stopped in reverse. Recovery runs before the client port
  * opens, so clients never see a partly rebuilt tree.
  */
-public class CoordinatorServer implements SmartLifecycle {
+public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
 
     private final CoordinatorProperties props;
     private final AtomicBoolean running = new AtomicBoolean();
-    private DataDirectory dataDirectory;
-    private TxnLog txnLog;
-    private SnapshotStore snapshots;
-    private GroupCommitLog groupCommit;
-    private RequestPipeline pipeline;
-    private EnsembleDriver ensembleDriver;
-    private ClientPortServer clientPort;
-    private ExecutorService snapshotThread;
+    // Volatile: with an early start (EarlyStart) they are set on the start thread and read by others.
+    private volatile DataDirectory dataDirectory;
+    private volatile TxnLog txnLog;
+    private volatile SnapshotStore snapshots;
+    private volatile GroupCommitLog groupCommit;
+    private volatile RequestPipeline pipeline;
+    private volatile EnsembleDriver ensembleDriver;
+    private volatile ClientPortServer clientPort;
+    private volatile ExecutorService snapshotThread;
+    /** Set by {@link #startEarly}: completes true once started early, false when it did not start. */
+    private volatile CompletableFuture<Boolean> early;
+    /** True after stop() until the next start: stopping again (lifecycle stop, then destroy) does nothing. */
+    private volatile boolean stopped;
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
 
@@ -80,18 +89,66 @@ public class CoordinatorServer implements SmartLifecycle {
         this.tls = tls;
     }
 
+    /**
+     * Starts the server now on a background thread, ahead of the lifecycle (see {@link EarlyStart}), when
+     * {@code precondition} (run on that thread first) holds; {@link #start()} then waits for it and reports
+     * its failure. Without a started early start, {@link #start()} starts the server itself.
+     */
+    void startEarly(Supplier<Boolean> precondition) {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        early = f;
+        Thread t = new Thread(() -> {
+            try {
+                if (!precondition.get()) {
+                    f.complete(false);
+                    return;
+                }
+                startServer();
+                f.complete(true);
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "coordinator-early-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
     @Override
     public void start() {
+        CompletableFuture<Boolean> f = early;
         try {
-            startServer();
+            if (f == null || !awaitEarly(f)) {
+                startServer();
+            }
         } catch (IOException e) {
             stop();
             throw new UncheckedIOException("Coordinator could not start: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            stop();
+            throw e;
         }
         running.set(true);
     }
 
+    /** Waits for the early start: true if it started the server, false if it did not try; rethrows its failure. */
+    private static boolean awaitEarly(CompletableFuture<Boolean> f) throws IOException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            } else if (cause instanceof RuntimeException re) {
+                throw re;
+            } else if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     private void startServer() throws IOException {
+        stopped = false;
         boolean ensemble = !props.isStandalone();
         Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
         dataDirectory = DataDirectory.open(dir);
@@ -314,6 +371,18 @@ public class CoordinatorServer implements SmartLifecycle {
 
     @Override
     public synchronized void stop() {
+        CompletableFuture<Boolean> f = early;
+        if (f != null) {
+            try {
+                f.join(); // never close what an early start is still opening
+            } catch (RuntimeException e) {
+                // it failed: close what it opened
+            }
+        }
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         running.set(false);
         if (clientPort != null) {
             clientPort.stop();
@@ -335,6 +404,14 @@ public class CoordinatorServer implements SmartLifecycle {
         }
         closeQuietly(txnLog);
         closeQuietly(dataDirectory);
+    }
+
+    /** The context is destroyed (also when its refresh failed after an early start): stop. */
+    @Override
+    public void destroy() {
+        if (early != null || running.get()) {
+            stop();
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -26,6 +26,12 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
 
     public static final CoordinatorTls NONE = new CoordinatorTls(null, null);
 
+    /** Whether the properties ask for any TLS (a secure client port, or TLS between members). */
+    static boolean isWanted(CoordinatorProperties props) {
+        String quorum = props.getSsl().getQuorumBundle();
+        return props.getSecureClientPort() > 0 || (quorum != null && !quorum.isBlank());
+    }
+
     static CoordinatorTls from(CoordinatorProperties props, SslBundles bundles) {
         CoordinatorProperties.Ssl ssl = props.getSsl();
         TlsContext clientPort = null;

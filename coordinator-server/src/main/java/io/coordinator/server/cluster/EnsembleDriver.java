@@ -31,6 +31,7 @@ import io.coordinator.server.zab.Zxids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +139,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         });
     }
 
+    /** Leader only: when each proposal still waiting for its commit was made (zxid order), for commit latency. */
+    private final ArrayDeque<long[]> proposedAt = new ArrayDeque<>();
+    private volatile LongConsumer commitLatencyListener = nanos -> { };
     private volatile long lastProposalSize = -1;
     private volatile long minProposalSize = -1;
     private volatile long maxProposalSize = -1;
@@ -272,6 +277,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 long zxid = node.propose(record.header().clientId(), record.header().cxid(), record.header().time(),
                         record.txn());
                 recordProposalSize(record);
+                proposedAt.addLast(new long[] {zxid, System.nanoTime()});
                 if (zxid != record.zxid()) {
                     throw new IllegalStateException("pipeline prepared zxid " + Zxids.hex(record.zxid())
                             + " but the leader assigned " + Zxids.hex(zxid));
@@ -337,6 +343,17 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         }
         for (TxnRecord rec : r.toApply()) {
             pipeline.applyCommitted(rec);
+            reportCommitLatency(rec.zxid());
+        }
+    }
+
+    /** Proposal commit latency on the leader: from propose to the commit being applied here. */
+    private void reportCommitLatency(long zxid) {
+        while (!proposedAt.isEmpty() && proposedAt.peekFirst()[0] <= zxid) {
+            long[] p = proposedAt.pollFirst();
+            if (p[0] == zxid) {
+                commitLatencyListener.accept(System.nanoTime() - p[1]);
+            }
         }
     }
 
@@ -367,6 +384,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             return;
         }
         if (now != lastRole) {
+            proposedAt.clear(); // proposals of an older leadership never report a latency
             roleListener.accept(lastRole, now);
         }
         log.info("Server {}: {} -> {}{} (leader {}, epoch {})", myId, lastRole, now, serving ? ", serving" : "",
@@ -510,6 +528,11 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     /** Told of each role change (from, to) on the pipeline thread; for election metrics. */
     public void onRoleChange(java.util.function.BiConsumer<Role, Role> listener) {
         roleListener = listener;
+    }
+
+    /** Told the time from proposal to commit (nanoseconds) of every proposal this server makes as leader. */
+    public void onProposalCommitted(LongConsumer listener) {
+        commitLatencyListener = listener;
     }
 
     public boolean isConnected(int peerId) {

@@ -30,6 +30,7 @@ public final class CoordinatorMetrics implements SmartLifecycle {
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     private final Timer electionTimer;
     private final Counter elections;
+    private final Timer proposalCommitTimer;
     private volatile long lookingSinceNanos = -1;
     private volatile boolean running;
 
@@ -80,6 +81,10 @@ public final class CoordinatorMetrics implements SmartLifecycle {
 
         electionTimer = Timer.builder("coordinator.election").description("Leader elections: time spent looking")
                 .publishPercentileHistogram().register(registry);
+        proposalCommitTimer = Timer.builder("coordinator.proposal.commit")
+                .description("Leader: time from proposing a txn to applying its commit (quorum ack included)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
         elections = Counter.builder("coordinator.elections").description("Leader elections finished")
                 .register(registry);
     }
@@ -163,6 +168,7 @@ public final class CoordinatorMetrics implements SmartLifecycle {
                 lookingSinceNanos = System.nanoTime();
             }
             driver.onRoleChange(this::roleChanged);
+            driver.onProposalCommitted(nanos -> proposalCommitTimer.record(nanos, TimeUnit.NANOSECONDS));
         }
         running = true;
     }

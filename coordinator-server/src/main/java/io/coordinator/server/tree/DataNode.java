@@ -3,7 +3,6 @@ package io.coordinator.server.tree;
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Stat;
 import io.coordinator.server.protocol.Txn;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -29,12 +28,14 @@ public final class DataNode {
     private int aversion;
     private final long ephemeralOwner;
     private long pzxid;
-    private final Set<String> children = new HashSet<>();
+    /** Child names; null until the first child (most znodes are leaves: no empty set per leaf). */
+    private Set<String> children;
 
+    /** acl must be immutable and is kept as given: the tree passes the list its {@link AclCache} shares. */
     DataNode(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
              int cversion, int aversion, long ephemeralOwner, long pzxid) {
         this.data = data;
-        this.acl = copyAcl(acl);
+        this.acl = acl;
         this.czxid = czxid;
         this.mzxid = mzxid;
         this.ctime = ctime;
@@ -49,11 +50,6 @@ public final class DataNode {
     /** A node as a create txn makes it: czxid = mzxid = pzxid = zxid, ctime = mtime = time, versions 0. */
     static DataNode created(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
         return new DataNode(data, acl, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner, zxid);
-    }
-
-    /** An immutable copy that tolerates null (stored as empty) and null entries (kept, never matched). */
-    static List<Acl> copyAcl(List<Acl> acl) {
-        return acl == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(acl));
     }
 
     public byte[] data() {
@@ -99,7 +95,8 @@ public final class DataNode {
     }
 
     public int numChildren() {
-        return children.size();
+        Set<String> c = children;
+        return c == null ? 0 : c.size();
     }
 
     public long pzxid() {
@@ -121,20 +118,36 @@ public final class DataNode {
 
     /** The Stat as clients see it. */
     public Stat stat() {
-        int n = children.size();
+        int n = numChildren();
         return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - n, aversion,
                 Txn.sessionOwner(ephemeralOwner), data == null ? 0 : data.length, n, pzxid);
     }
 
     /** A copy of the child names. */
     public Set<String> childNames() {
-        return new HashSet<>(children);
+        Set<String> c = children;
+        return c == null ? new HashSet<>() : new HashSet<>(c);
+    }
+
+    /** The child names, read-only (a live view for the writer thread; the empty set for a leaf). */
+    Set<String> children() {
+        Set<String> c = children;
+        return c == null ? Set.of() : Collections.unmodifiableSet(c);
     }
 
     // Mutations: callers hold this node's monitor (see class comment).
 
-    Set<String> children() {
-        return children;
+    void addChild(String name) {
+        if (children == null) {
+            children = new HashSet<>(4);
+        }
+        children.add(name);
+    }
+
+    void removeChild(String name) {
+        if (children != null) {
+            children.remove(name);
+        }
     }
 
     void setData(byte[] data, int version, long mzxid, long mtime) {
@@ -149,8 +162,9 @@ public final class DataNode {
         this.data = data;
     }
 
+    /** acl as in the constructor: immutable, kept as given. */
     void setAcl(List<Acl> acl, int aversion) {
-        this.acl = copyAcl(acl);
+        this.acl = acl;
         this.aversion = aversion;
     }
 
@@ -166,7 +180,7 @@ public final class DataNode {
     /** A consistent copy for the snapshot thread: fields and child names read under the node's monitor. */
     synchronized Snapshot snapshot() {
         return new Snapshot(data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
-                pzxid, children.toArray(new String[0]));
+                pzxid, children == null ? new String[0] : children.toArray(new String[0]));
     }
 
     /** The persisted form of a node (children are implied by the paths in the stream). */

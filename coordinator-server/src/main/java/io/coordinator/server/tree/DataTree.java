@@ -44,6 +44,8 @@ public final class DataTree {
     private final Set<String> quotaPaths = new HashSet<>();
     private final WatchTable dataWatches = new WatchTable();
     private final WatchTable childWatches = new WatchTable();
+    /** The nodes' ACL lists, shared and reference-counted (writer only). */
+    private final AclCache acls = new AclCache();
     private volatile long lastProcessedZxid;
 
     /** A fresh tree: "/", "/zookeeper", "/zookeeper/quota" and "/zookeeper/config" as ZooKeeper makes them. */
@@ -53,17 +55,17 @@ public final class DataTree {
         nodes.put(QUOTA, systemNode(Acl.OPEN_ACL_UNSAFE, 0));
         // The config node is READ-only for everyone, set with version -1 (ZOOKEEPER-2014): aversion shows -1.
         nodes.put(CONFIG, systemNode(Acl.READ_ACL_UNSAFE, -1));
-        nodes.get(ROOT).children().add("zookeeper");
-        nodes.get(ZOOKEEPER).children().add("quota");
-        nodes.get(ZOOKEEPER).children().add("config");
+        nodes.get(ROOT).addChild("zookeeper");
+        nodes.get(ZOOKEEPER).addChild("quota");
+        nodes.get(ZOOKEEPER).addChild("config");
     }
 
     /** An empty tree for {@link #deserialize}: every node, the root included, comes from the stream. */
     private DataTree(Void empty) {
     }
 
-    private static DataNode systemNode(List<Acl> acl, int aversion) {
-        return new DataNode(new byte[0], acl, 0, 0, 0, 0, 0, 0, aversion, 0, 0);
+    private DataNode systemNode(List<Acl> acl, int aversion) {
+        return new DataNode(new byte[0], acls.acquire(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0);
     }
 
     /** The special nodes that can never be deleted. */
@@ -159,13 +161,13 @@ public final class DataTree {
             raiseCversion(parent, c.parentCVersion(), zxid);
             return ApplyResult.error(Code.NODEEXISTS, path);
         }
-        DataNode node = DataNode.created(c.data(), c.acl(), zxid, time, c.ephemeralOwner());
+        DataNode node = DataNode.created(c.data(), acls.acquire(c.acl()), zxid, time, c.ephemeralOwner());
         // Into the map before the parent lists it: the snapshot walk, holding the parent's monitor, finds
         // every listed child in the map (TreeCodec.write).
         nodes.put(path, node);
         synchronized (parent) {
             raiseCversion(parent, c.parentCVersion(), zxid);
-            parent.children().add(Paths.name(path));
+            parent.addChild(Paths.name(path));
         }
         long owner = c.ephemeralOwner();
         if (Txn.isContainer(owner)) {
@@ -235,7 +237,7 @@ public final class DataTree {
         }
         // Unlisted before it leaves the map (see create).
         synchronized (parent) {
-            parent.children().remove(Paths.name(path));
+            parent.removeChild(Paths.name(path));
             // Only when larger: a replayed delete must not undo a later create's pzxid.
             if (zxid > parent.pzxid()) {
                 parent.setPzxid(zxid);
@@ -245,6 +247,7 @@ public final class DataTree {
             return ApplyResult.error(Code.NONODE, path);
         }
         nodes.remove(path);
+        acls.release(node.acl());
         long owner = node.ephemeralOwner();
         if (Txn.isContainer(owner)) {
             containers.remove(path);
@@ -301,10 +304,15 @@ public final class DataTree {
         if (node == null || bornAfter(node, zxid)) {
             return ApplyResult.error(Code.NONODE, s.path());
         }
+        List<Acl> old = node.acl();
+        List<Acl> acl = acls.acquire(s.acl());
+        ApplyResult result;
         synchronized (node) {
-            node.setAcl(s.acl(), s.version());
-            return ApplyResult.ok(s.path(), node.stat());
+            node.setAcl(acl, s.version());
+            result = ApplyResult.ok(s.path(), node.stat());
         }
+        acls.release(old);
+        return result;
     }
 
     /** Deletes the session's ephemerals in sorted order, so every server fires the same events in order. */
@@ -751,22 +759,41 @@ public final class DataTree {
         return nodes;
     }
 
+    /** The shared list equal to acl, for a node about to be {@link #load}ed (one reference to it). */
+    List<Acl> acquireAcl(List<Acl> acl) {
+        return acls.acquire(acl);
+    }
+
+    /** Distinct ACL lists held by the nodes (ZooKeeper's ACL cache size). */
+    int aclCacheSize() {
+        return acls.size();
+    }
+
     /** Registers a node read from a snapshot (its parent is already there). */
     void load(String path, DataNode node) throws IOException {
-        if (nodes.containsKey(path)) {
+        load(path, node, null);
+    }
+
+    /**
+     * As {@link #load(String, DataNode)}; {@code parent}, when the caller knows it (the snapshot reader tracks
+     * the ancestors of its depth-first stream), must be the node at the parent path, and saves the lookup.
+     */
+    void load(String path, DataNode node, DataNode parent) throws IOException {
+        if (nodes.putIfAbsent(path, node) != null) {
             throw new IOException("duplicate node " + path);
         }
         if (!ROOT.equals(path)) {
-            String parentPath = Paths.parent(path);
-            DataNode parent = parentPath == null ? null : nodes.get(parentPath);
+            if (parent == null) {
+                String parentPath = Paths.parent(path);
+                parent = parentPath == null ? null : nodes.get(parentPath);
+            }
             if (parent == null) {
                 throw new IOException("snapshot node " + path + " has no parent");
             }
-            parent.children().add(Paths.name(path));
-        } else if (!nodes.isEmpty()) {
+            parent.addChild(Paths.name(path));
+        } else if (nodes.size() != 1) {
             throw new IOException("root must come first");
         }
-        nodes.put(path, node);
         long owner = node.ephemeralOwner();
         if (Txn.isContainer(owner)) {
             containers.add(path);
@@ -777,12 +804,31 @@ public final class DataTree {
         }
     }
 
-    /** After loading: rebuild the quota paths and recount their stats, as ZooKeeper's setupQuota. */
+    /**
+     * After loading: rebuild the quota paths and recount their stats, as ZooKeeper's setupQuota. Limit nodes
+     * only count under /zookeeper/quota, so only that subtree is visited (in path order).
+     */
     void finishLoad() throws IOException {
         if (!nodes.containsKey(ROOT)) {
             throw new IOException("snapshot has no root");
         }
-        for (String path : new TreeSet<>(nodes.keySet())) {
+        Set<String> quotaTree = new TreeSet<>();
+        Deque<String> todo = new ArrayDeque<>();
+        if (nodes.containsKey(QUOTA)) {
+            todo.push(QUOTA);
+        }
+        while (!todo.isEmpty()) {
+            String p = todo.pop();
+            DataNode n = nodes.get(p);
+            if (n == null) {
+                continue;
+            }
+            quotaTree.add(p);
+            for (String c : n.children()) {
+                todo.push(Paths.child(p, c));
+            }
+        }
+        for (String path : quotaTree) {
             if (!path.endsWith("/" + QuotaStats.LIMIT_NODE) || nodes.get(path).numChildren() > 0) {
                 continue;
             }

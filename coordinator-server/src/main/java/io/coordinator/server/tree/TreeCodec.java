@@ -2,15 +2,20 @@ package io.coordinator.server.tree;
 
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Id;
+import java.io.ByteArrayInputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The snapshot stream of a DataTree: magic, format, lastProcessedZxid, then (path, node) records in
@@ -102,6 +107,11 @@ final class TreeCodec {
     private record Pending(String path, DataNode node) {
     }
 
+    /**
+     * Rebuilds the tree in one pass. The stream is depth-first, so the reader keeps the chain of ancestors of
+     * the last node and finds each node's parent on it (no parent-path substring and lookup per node), and it
+     * decodes each distinct ACL section once: equal raw bytes map to the tree's one shared list.
+     */
     static void read(DataTree tree, DataInput in) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a tree snapshot");
@@ -111,22 +121,99 @@ final class TreeCodec {
             throw new IOException("unknown tree snapshot format " + format);
         }
         tree.setLastProcessedZxid(in.readLong());
+        AclReader acls = new AclReader();
+        List<String> chainPaths = new ArrayList<>();
+        List<DataNode> chainNodes = new ArrayList<>();
         for (String path = readString(in); path != null; path = readString(in)) {
             byte[] data = readBytes(in);
+            List<Acl> acl = acls.read(in);
+            DataNode node = new DataNode(data, tree.acquireAcl(acl), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readLong());
+            DataNode parent = null;
+            if (!DataTree.ROOT.equals(path)) {
+                int slash = path.lastIndexOf('/');
+                for (int depth = chainPaths.size(); depth > 0; depth--) {
+                    String top = chainPaths.get(depth - 1);
+                    int end = top.length() == 1 ? 0 : top.length(); // the root "/" is the parent at slash 0
+                    if (slash == end && path.startsWith(top)) {
+                        parent = chainNodes.get(depth - 1);
+                        break;
+                    }
+                    chainPaths.remove(depth - 1);
+                    chainNodes.remove(depth - 1);
+                }
+            }
+            tree.load(path, node, parent); // parent null: looked up by path (any order a reader accepts)
+            chainPaths.add(path);
+            chainNodes.add(node);
+        }
+        tree.finishLoad();
+    }
+
+    /**
+     * Reads a node's ACL section (count, then perms, scheme, id per entry), decoding each distinct raw byte
+     * sequence once; returns a list equal to what was written (the tree interns it).
+     */
+    private static final class AclReader {
+        private final Map<ByteBuffer, List<Acl>> decoded = new HashMap<>();
+        private byte[] raw = new byte[256];
+        private int len;
+
+        List<Acl> read(DataInput in) throws IOException {
+            len = 0;
             int aclCount = in.readInt();
             if (aclCount < 0 || aclCount > MAX_LENGTH) {
                 throw new IOException("bad acl count " + aclCount);
             }
+            for (int i = 0; i < aclCount; i++) {
+                putInt(in.readInt());
+                copyBytes(in);
+                copyBytes(in);
+            }
+            List<Acl> hit = decoded.get(ByteBuffer.wrap(raw, 0, len));
+            if (hit != null) {
+                return hit;
+            }
+            DataInputStream entries = new DataInputStream(new ByteArrayInputStream(raw, 0, len));
             List<Acl> acl = new ArrayList<>(aclCount);
             for (int i = 0; i < aclCount; i++) {
-                int perms = in.readInt();
-                acl.add(new Acl(perms, new Id(readString(in), readString(in))));
+                int perms = entries.readInt();
+                acl.add(new Acl(perms, new Id(readString(entries), readString(entries))));
             }
-            DataNode node = new DataNode(data, acl, in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                    in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readLong());
-            tree.load(path, node);
+            if (decoded.size() < 1024) { // a bound: a snapshot with many distinct ACLs just decodes each
+                decoded.put(ByteBuffer.wrap(Arrays.copyOf(raw, len)), acl);
+            }
+            return acl;
         }
-        tree.finishLoad();
+
+        /** Copies a length-prefixed byte string (-1 = null) into raw, length included. */
+        private void copyBytes(DataInput in) throws IOException {
+            int n = in.readInt();
+            putInt(n);
+            if (n == -1) {
+                return;
+            }
+            if (n < 0 || n > MAX_LENGTH) {
+                throw new IOException("bad length " + n);
+            }
+            ensure(n);
+            in.readFully(raw, len, n);
+            len += n;
+        }
+
+        private void putInt(int v) {
+            ensure(4);
+            raw[len++] = (byte) (v >>> 24);
+            raw[len++] = (byte) (v >>> 16);
+            raw[len++] = (byte) (v >>> 8);
+            raw[len++] = (byte) v;
+        }
+
+        private void ensure(int more) {
+            if (len + more > raw.length) {
+                raw = Arrays.copyOf(raw, Math.max(raw.length * 2, len + more));
+            }
+        }
     }
 
     private static void writeString(DataOutput out, String s) throws IOException {

@@ -2,6 +2,7 @@ package io.coordinator.server.tree;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +13,10 @@ import java.util.Set;
 /**
  * One of ZooKeeper's two watch tables (data/exist, or child): for each path the watchers and, per watcher, the
  * modes it holds there. Insertion-ordered, so events go out in a deterministic order.
+ *
+ * <p>Also indexed by watcher (ZooKeeper's watch2Paths): a closing connection's watches are dropped by
+ * visiting only its own paths, so the cost is proportional to that connection's watches, not to the number
+ * of watched paths.
  */
 final class WatchTable {
     static final int STANDARD = 1;
@@ -20,15 +25,32 @@ final class WatchTable {
     static final int ANY = STANDARD | PERSISTENT | RECURSIVE;
 
     private final Map<String, Map<Watcher, Integer>> byPath = new LinkedHashMap<>();
+    /** The paths each watcher holds a watch on here: exactly the (path, watcher) pairs of byPath. */
+    private final Map<Watcher, Set<String>> byWatcher = new HashMap<>();
     private int recursiveCount;
 
     void add(String path, Watcher watcher, int mode) {
         Map<Watcher, Integer> watchers = byPath.computeIfAbsent(path, p -> new LinkedHashMap<>());
-        int old = watchers.getOrDefault(watcher, 0);
+        Integer prev = watchers.get(watcher);
+        int old = prev == null ? 0 : prev;
         if ((mode & RECURSIVE) != 0 && (old & RECURSIVE) == 0) {
             recursiveCount++;
         }
         watchers.put(watcher, old | mode);
+        if (prev == null) {
+            byWatcher.computeIfAbsent(watcher, w -> new HashSet<>()).add(path);
+        }
+    }
+
+    /** Drops path from watcher's index entry (its last mode on path is gone). */
+    private void unindex(Watcher watcher, String path) {
+        Set<String> paths = byWatcher.get(watcher);
+        if (paths != null) {
+            paths.remove(path);
+            if (paths.isEmpty()) {
+                byWatcher.remove(watcher);
+            }
+        }
     }
 
     /**
@@ -36,8 +58,11 @@ final class WatchTable {
      * consumed), and recursive watchers on its ancestors.
      */
     Set<Watcher> trigger(String path) {
-        Set<Watcher> hit = new LinkedHashSet<>();
         Map<Watcher, Integer> watchers = byPath.get(path);
+        if (watchers == null && recursiveCount == 0) {
+            return Set.of(); // the common case of a write nobody watches: no allocation
+        }
+        Set<Watcher> hit = new LinkedHashSet<>();
         if (watchers != null) {
             for (Iterator<Map.Entry<Watcher, Integer>> it = watchers.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Watcher, Integer> e = it.next();
@@ -45,6 +70,7 @@ final class WatchTable {
                 int left = e.getValue() & ~STANDARD;
                 if (left == 0) {
                     it.remove();
+                    unindex(e.getKey(), path);
                 } else {
                     e.setValue(left);
                 }
@@ -84,6 +110,7 @@ final class WatchTable {
             if (watchers.isEmpty()) {
                 byPath.remove(path);
             }
+            unindex(watcher, path);
         } else {
             watchers.put(watcher, left);
         }
@@ -96,17 +123,33 @@ final class WatchTable {
         return old != null && (old & modes) != 0;
     }
 
+    /** Drops every watch of watcher, visiting only the paths it watches. */
     void removeWatcher(Watcher watcher) {
-        for (Iterator<Map.Entry<String, Map<Watcher, Integer>>> it = byPath.entrySet().iterator(); it.hasNext(); ) {
-            Map<Watcher, Integer> watchers = it.next().getValue();
-            Integer old = watchers.remove(watcher);
+        Set<String> paths = byWatcher.remove(watcher);
+        if (paths == null) {
+            return;
+        }
+        for (String path : paths) {
+            Map<Watcher, Integer> watchers = byPath.get(path);
+            Integer old = watchers == null ? null : watchers.remove(watcher);
             if (old != null && (old & RECURSIVE) != 0) {
                 recursiveCount--;
             }
-            if (watchers.isEmpty()) {
-                it.remove();
+            if (watchers != null && watchers.isEmpty()) {
+                byPath.remove(path);
             }
         }
+    }
+
+    /** The paths watcher watches here (a copy), for tests and wchc. */
+    Set<String> pathsOf(Watcher watcher) {
+        Set<String> paths = byWatcher.get(watcher);
+        return paths == null ? Set.of() : new HashSet<>(paths);
+    }
+
+    /** Watchers with at least one watch here. */
+    int watcherCount() {
+        return byWatcher.size();
     }
 
     /** Number of (path, watcher) pairs, as ZooKeeper's WatchManager.size(). */

@@ -228,6 +228,22 @@ class SecureClientPortTest {
     }
 
     @Test
+    void theAppAsMainRunsItServesTlsToo(@TempDir Path data) throws Exception {
+        // main's early start cannot see the SSL bundles; with TLS configured the context starts the server.
+        int plain = LoopbackPorts.next();
+        int secure = LoopbackPorts.next();
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--coordinator.client-port=" + plain, "--coordinator.secure-client-port=" + secure,
+                "--coordinator.data-dir=" + data, "--coordinator.ssl.client-bundle=server"));
+        args.addAll(TestPki.jksBundle("server", serverKeyStore, trustStore));
+        try (ConfigurableApplicationContext ctx = CoordinatorApplication.application().run(args.toArray(new String[0]))) {
+            assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
+                    TestPki.zkClientConfig(trustStore, null), 10_000)).isEqualTo("imok\n");
+            assertThat(RawClient.fourLetterWord(plain, "ruok")).isEqualTo("imok");
+        }
+    }
+
+    @Test
     void aTlsOnlyServerWithClientAuthNeedRefusesClientsWithoutATrustedCertificate(@TempDir Path data) throws Exception {
         int secure = LoopbackPorts.next();
         // TLS only: client-port -1 opens no plain port.

@@ -183,6 +183,9 @@ class EnsembleOpsTest {
         String scrape = send(nodes[0], "GET", "/actuator/prometheus", null).body();
         assertThat(ActuatorTest.gauge(scrape, "coordinator_elections_total")).isGreaterThanOrEqualTo(1);
         assertThat(ActuatorTest.gauge(scrape, "coordinator_election_seconds_count")).isGreaterThanOrEqualTo(1);
+        // the leader timed the commit of the writes it proposed (the create, the publish's multi, sessions)
+        String leaderScrape = send(leaderNode, "GET", "/actuator/prometheus", null).body();
+        assertThat(ActuatorTest.gauge(leaderScrape, "coordinator_proposal_commit_seconds_count")).isGreaterThanOrEqualTo(2);
 
         // stop a follower: the others stay ready; the leader sees it disconnected
         nodes[follower - 1].close();

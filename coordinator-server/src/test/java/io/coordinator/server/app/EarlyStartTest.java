@@ -1,0 +1,91 @@
+package io.coordinator.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coordinator.server.LoopbackPorts;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The app as main runs it: the server starts ahead of the context, which then owns it. */
+class EarlyStartTest {
+    @TempDir
+    Path dir;
+
+    private static ConfigurableApplicationContext run(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--server.port=0";
+        all[1] = "--server.address=127.0.0.1";
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CoordinatorApplication.application().run(all);
+    }
+
+    @Test
+    void theContextOwnsTheEarlyStartedServerAndStopsItOnClose() throws Exception {
+        int port = LoopbackPorts.next();
+        String[] args = {"--coordinator.client-port=" + port, "--coordinator.data-dir=" + dir};
+        try (ConfigurableApplicationContext ctx = run(args)) {
+            CoordinatorServer server = ctx.getBean(CoordinatorServer.class);
+            assertThat(ctx.getBean(EarlyStart.class).server()).isSameAs(server);
+            assertThat(server.isServing()).isTrue();
+            ZooKeeper zk = TestClients.connect("127.0.0.1:" + port);
+            try {
+                zk.create("/early", "v".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            } finally {
+                zk.close();
+            }
+        }
+        assertThat(portIsFree(port)).isTrue();
+        try (ConfigurableApplicationContext ctx = run(args)) {
+            ZooKeeper zk = TestClients.connect("127.0.0.1:" + port);
+            try {
+                assertThat(new String(zk.getData("/early", false, null))).isEqualTo("v");
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    @Test
+    void anUnknownPropertyStillFailsTheContextAndNothingServes() throws Exception {
+        int port = LoopbackPorts.next();
+        assertThatThrownBy(() -> run("--coordinator.data-dir=" + dir, "--coordinator.client-port=" + port,
+                "--coordinator.tick-tme=100"))
+                .hasStackTraceContaining("coordinator.tick-tme");
+        assertThat(portIsFree(port)).isTrue();
+    }
+
+    @Test
+    void anInvalidValueStillFailsTheContextAndNothingServes() throws Exception {
+        int port = LoopbackPorts.next();
+        assertThatThrownBy(() -> run("--coordinator.data-dir=" + dir, "--coordinator.client-port=" + port,
+                "--coordinator.tick-time=0"))
+                .hasStackTraceContaining("tickTime");
+        assertThat(portIsFree(port)).isTrue();
+    }
+
+    @Test
+    void aFailedEarlyStartFailsTheContext() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> run("--coordinator.data-dir=" + dir,
+                    "--coordinator.client-port=" + taken.getLocalPort()))
+                    .isInstanceOf(Exception.class);
+        }
+    }
+
+    private static boolean portIsFree(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+}
