@@ -60,7 +60,14 @@ class EnsembleRolesTest {
                     leader = i;
                 }
             }
-            String mntr = RawClient.fourLetterWord(ports[leader], "mntr");
+            // The leader refreshes its view of the learners once per tick, so poll mntr for it.
+            String mntr = "";
+            long mntrDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < mntrDeadline && !(mntr.contains("zk_learners\t3")
+                    && mntr.contains("zk_synced_followers\t2") && mntr.contains("zk_synced_observers\t1"))) {
+                mntr = RawClient.fourLetterWord(ports[leader], "mntr");
+                Thread.sleep(50); // polling observable state (mntr)
+            }
             assertThat(mntr).contains("zk_learners\t3").contains("zk_synced_followers\t2")
                     .contains("zk_synced_observers\t1");
 
