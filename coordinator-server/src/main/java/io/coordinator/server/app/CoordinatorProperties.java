@@ -136,6 +136,30 @@ public class CoordinatorProperties {
         return web;
     }
 
+    /** Fault injection for the trust harness ({@code coordinator.testing.*}); all off unless set. */
+    @org.springframework.boot.context.properties.NestedConfigurationProperty
+    private final Testing testing = new Testing();
+
+    public Testing getTesting() {
+        return testing;
+    }
+
+    public static class Testing {
+        /**
+         * A control file that injects storage faults (slow or failing fsync) into the log and snapshots, for
+         * fault-injection tests of a real process. Unset in production: no fault hook is installed at all.
+         */
+        private String storageFaultsFile;
+
+        public String getStorageFaultsFile() {
+            return storageFaultsFile;
+        }
+
+        public void setStorageFaultsFile(String storageFaultsFile) {
+            this.storageFaultsFile = storageFaultsFile;
+        }
+    }
+
     public java.util.List<EnsembleMember> ensembleMembers() {
         return EnsembleMember.parseAll(ensemble);
     }

@@ -106,6 +106,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 startServer();
                 f.complete(true);
             } catch (Throwable e) {
+                // Said now: the context may take long to reach start(), which fails the application with it.
+                log.error("Coordinator could not start: {}", e.toString());
                 f.completeExceptionally(e);
             }
         }, "coordinator-early-start");
@@ -152,8 +154,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         boolean ensemble = !props.isStandalone();
         Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
         dataDirectory = DataDirectory.open(dir);
-        txnLog = dataDirectory.openLog(LogOptions.defaults());
-        snapshots = dataDirectory.openSnapshots(StorageFaults.NONE);
+        StorageFaults faults = storageFaults();
+        txnLog = dataDirectory.openLog(LogOptions.defaults().withFaults(faults));
+        snapshots = dataDirectory.openSnapshots(faults);
 
         SessionTracker sessions = new SessionTracker(props.getTickTime());
         StateMachine[] state = new StateMachine[1];
@@ -217,6 +220,16 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         log.info("Coordinator {} on {}:{}{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
                 : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(),
                 clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(), dir);
+    }
+
+    /** None in production; a control-file driven hook only when a test harness asks for one. */
+    private StorageFaults storageFaults() {
+        String file = props.getTesting().getStorageFaultsFile();
+        if (file == null || file.isBlank()) {
+            return StorageFaults.NONE;
+        }
+        log.warn("Storage fault injection is ON, controlled by {}: for testing only", file);
+        return new io.coordinator.server.storage.ControlFileStorageFaults(Path.of(file));
     }
 
     private EnsembleDriver newDriver(Path dir) {

@@ -283,7 +283,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         return lastPreparedZxid;
     }
 
-    /** Learner: the leader answered a sync; the client hears back once {@code zxid} is applied here. */
+    /** A sync (a learner's, answered by the leader; or the leader's own): the client hears back once {@code zxid} is applied here. */
     public void syncDone(long sessionId, int cxid, long zxid) {
         ConnectionState st = bySession.get(sessionId);
         if (st == null) {
@@ -294,6 +294,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 Runnable release = () -> {
                     String path = ((Requests.PathOnly) p.body).path();
                     p.reply = Reply.ok(out -> out.writeString(path));
+                    p.zxid = tree.lastProcessedZxid();
                     if (connections.get(st.connection) == st) {
                         drain(st);
                     }
@@ -527,6 +528,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 p.closeAfterReply = type == OpCode.CLOSE_SESSION;
                 leaderLink.forward(st.sessionId, xid, type, body, st.authIds());
             }
+            return;
+        }
+        if (mode == Mode.LEADER && type == OpCode.SYNC) {
+            // Another member may already have acknowledged a txn proposed here that this leader has not applied
+            // yet: answer once everything proposed so far is applied, as a learner does.
+            st.queue.add(new Pending(xid, type, body, true));
+            syncDone(st.sessionId, xid, lastPreparedZxid);
             return;
         }
         if (isWrite(type)) {

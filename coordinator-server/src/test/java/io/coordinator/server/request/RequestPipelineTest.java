@@ -258,6 +258,34 @@ class RequestPipelineTest {
 
     // ------------------------------------------------------------------ ordering
 
+    /**
+     * Found by the trust harness: on the leader, sync answered at once from the leader's applied state, so a
+     * sync+read could miss a write another member had already acknowledged (the leader applies after commit).
+     * A sync on the leader must wait until everything proposed before it is applied, as on a learner.
+     */
+    @Test
+    void syncOnTheLeaderWaitsForEveryEarlierProposalToApply() {
+        tree = new DataTree();
+        StateMachine state = new StateMachine(tree, new SessionTracker(50));
+        PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
+        pipeline = new RequestPipeline(config, state, new SessionIds(1, 1_700_000_000_000L), passwords, sink,
+                (zxid, sessions) -> { }, Map.of());
+        pipeline.startInEnsemble();
+        pipeline.submit(() -> pipeline.serveAsLeader(0)); // a leader whose own log is the sink
+        Client a = connect("10.0.0.1");
+        Client b = connect("10.0.0.2");
+        sink.hold();
+        a.create("/a", 0);
+        HeldSink.Held held = sink.next();
+        int sync = b.send(OpCode.SYNC, new Requests.PathOnly("/"));
+        barrier();
+        b.conn.assertNothingSent();
+        held.release();
+        Out r = b.conn.reply(sync);
+        assertOk(r);
+        assertThat(r.header().zxid()).isGreaterThanOrEqualTo(held.record().zxid());
+    }
+
     @Test
     void readAfterWriteIsAnsweredAfterTheWriteAndSeesIt() {
         start();

@@ -60,6 +60,8 @@ public class CoordinatorEndpoint {
         }
         CoordinatorConfigWatcher watcher = config.getIfAvailable();
         out.put("config", watcher == null ? List.of() : watcher.describe());
+        // bound once at creation: these do not follow configuration changes
+        out.put("notRefreshed", watcher == null ? List.of() : watcher.describeFrozen());
         DistributedLocks l = locks.getIfAvailable();
         out.put("locks", l == null ? List.of() : l.describe());
         Leadership lead = leadership.getIfAvailable();

@@ -30,7 +30,7 @@ public final class ConfigTree {
     private ConfigTree() {
     }
 
-    /** Properties read and the largest mzxid seen. */
+    /** Properties read and the version: the largest mzxid or pzxid seen (so a deleted node counts). */
     public record Snapshot(Map<String, Object> values, long mzxid) {
         public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
     }
@@ -46,7 +46,7 @@ public final class ConfigTree {
         } catch (KeeperException.NoNodeException e) {
             return Snapshot.EMPTY;
         }
-        mzxid[0] = Math.max(mzxid[0], stat.getMzxid());
+        mzxid[0] = Math.max(mzxid[0], Math.max(stat.getMzxid(), stat.getPzxid())); // pzxid: a deleted child counts too
         if (own != null && own.length > 0) {
             String text = new String(own, StandardCharsets.UTF_8);
             if (!text.isBlank()) {
@@ -77,7 +77,7 @@ public final class ConfigTree {
             } catch (KeeperException.NoNodeException gone) {
                 continue;
             }
-            mzxid[0] = Math.max(mzxid[0], stat.getMzxid());
+            mzxid[0] = Math.max(mzxid[0], Math.max(stat.getMzxid(), stat.getPzxid())); // pzxid: a deleted child counts too
             String lower = child.toLowerCase();
             if (prefix.isEmpty() && (lower.endsWith(".properties") || lower.endsWith(".yaml") || lower.endsWith(".yml"))) {
                 if (data != null && data.length > 0) {

@@ -9,19 +9,32 @@ public class CoordinatorConfigChangedEvent extends ApplicationEvent {
     private final Set<String> keys;
     private final String path;
     private final long version;
+    private final java.util.List<String> notRefreshed;
 
     public CoordinatorConfigChangedEvent(Object source, String path, long version, Set<String> keys) {
+        this(source, path, version, keys, java.util.List.of());
+    }
+
+    public CoordinatorConfigChangedEvent(Object source, String path, long version, Set<String> keys,
+            java.util.List<String> notRefreshed) {
         super(source);
         this.path = path;
         this.version = version;
         this.keys = Set.copyOf(keys);
+        this.notRefreshed = java.util.List.copyOf(notRefreshed);
     }
+
+    /**
+     * Bindings that use a changed key but keep their old value: @Value constructor or @Bean method parameters and
+     * constructor-bound @ConfigurationProperties ("bean member (source)").
+     */
+    public java.util.List<String> notRefreshed() { return notRefreshed; }
 
     /** Property keys whose value changed, appeared or disappeared. */
     public Set<String> keys() { return keys; }
     /** The configuration context that changed, e.g. /config/order-service. */
     public String path() { return path; }
-    /** Its new version (largest mzxid). */
+    /** Its new version (largest mzxid or pzxid in the context: deletions move it too). */
     public long version() { return version; }
 
     @Override

@@ -62,8 +62,54 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
         return out;
     }
 
+    /** Bindings fixed at creation: @Value constructor/@Bean parameters and constructor-bound properties beans. */
+    public List<FrozenBinding> frozen() {
+        List<FrozenBinding> out = new ArrayList<>();
+        if (valueRefresher != null) {
+            out.addAll(valueRefresher.frozen());
+        }
+        if (rebinder != null) {
+            out.addAll(rebinder.frozen());
+        }
+        return out;
+    }
+
+    /** Keys currently supplied by Coordinator (any context). */
+    Set<String> coordinatorKeys() {
+        Set<String> keys = new java.util.TreeSet<>();
+        sources().forEach(s -> keys.addAll(s.values().keySet()));
+        return keys;
+    }
+
+    private static Set<String> usedBy(FrozenBinding b, Set<String> keys) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String k : keys) {
+            if (b.dependsOn().test(k)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** One WARN per frozen binding that uses a property Coordinator supplies: it will not follow changes. */
+    private void warnAboutFrozenBindings() {
+        Set<String> keys = coordinatorKeys();
+        for (FrozenBinding b : frozen()) {
+            Set<String> used = usedBy(b, keys);
+            if (!used.isEmpty()) {
+                log.warn("Bean '" + b.bean() + "' " + b.member() + " " + b.source() + " uses " + used
+                        + " from Coordinator but was bound once, when the bean was created: it will NOT be refreshed"
+                        + " when they change. Use a @Value field or setter, or a JavaBean @ConfigurationProperties"
+                        + " class, for values that must follow live changes.");
+            }
+        }
+    }
+
     @Override
     public void afterSingletonsInstantiated() {
+        if (!sources().isEmpty()) {
+            warnAboutFrozenBindings();
+        }
         for (CoordinatorPropertySource source : sources()) {
             CuratorCache cache = CuratorCache.build(client, source.path());
             AtomicBoolean initialized = new AtomicBoolean();
@@ -102,9 +148,20 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
                 changed = withDependents(changed);
                 List<String> values = valueRefresher == null ? List.of() : valueRefresher.refresh(changed);
                 List<String> beans = rebinder == null ? List.of() : rebinder.rebind(changed);
+                List<String> notRefreshed = new ArrayList<>();
+                for (FrozenBinding b : frozen()) {
+                    if (!usedBy(b, changed).isEmpty()) {
+                        notRefreshed.add(b.toString());
+                    }
+                }
                 log.info("Configuration " + source.path() + "@" + snapshot.mzxid() + " changed " + changed
                         + "; re-injected " + values + ", re-bound " + beans);
-                publisher.publishEvent(new CoordinatorConfigChangedEvent(this, source.path(), snapshot.mzxid(), changed));
+                if (!notRefreshed.isEmpty()) {
+                    log.warn("Configuration change of " + changed + " NOT applied to " + notRefreshed
+                            + ": bound once at creation (constructor or @Bean parameter, constructor-bound properties)");
+                }
+                publisher.publishEvent(new CoordinatorConfigChangedEvent(this, source.path(), snapshot.mzxid(), changed,
+                        notRefreshed));
             }
             return changed;
         } catch (Exception e) {
@@ -158,6 +215,19 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             m.put("origin", s.origin());
             m.put("keys", new java.util.TreeSet<>(s.values().keySet()));
             out.add(m);
+        }
+        return out;
+    }
+
+    /** Frozen bindings that use a key Coordinator supplies now, with those keys, for the actuator endpoint. */
+    public List<Map<String, Object>> describeFrozen() {
+        Set<String> keys = coordinatorKeys();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (FrozenBinding b : frozen()) {
+            Set<String> used = usedBy(b, keys);
+            if (!used.isEmpty()) {
+                out.add(b.describe(used));
+            }
         }
         return out;
     }

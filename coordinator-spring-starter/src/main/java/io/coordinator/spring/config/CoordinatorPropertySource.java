@@ -8,7 +8,7 @@ import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * The properties of one configuration context ({@code /config/<name>}), replaced in place when the server
- * reports a change. {@link #version()} is the largest mzxid among the nodes read.
+ * reports a change. {@link #version()} is the largest mzxid or pzxid among the nodes read.
  */
 public class CoordinatorPropertySource extends EnumerablePropertySource<Map<String, Object>> {
     private final String path;
@@ -28,7 +28,7 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         return path;
     }
 
-    /** Largest mzxid among this context's nodes (0 when the context does not exist). */
+    /** Largest mzxid or pzxid among this context's nodes (0 when the context does not exist). */
     public long version() {
         return version;
     }

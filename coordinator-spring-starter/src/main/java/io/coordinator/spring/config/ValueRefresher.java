@@ -1,8 +1,11 @@
 package io.coordinator.spring.config;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,27 +20,33 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanExpressionContext;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
  * Remembers every {@code @Value} field and single-argument setter of singleton beans and re-injects those whose
  * expression depends on a changed key (placeholders, placeholders nested in other values, SpEL around them).
  * No {@code @RefreshScope}: the same bean instance is updated, so {@code @Scheduled} beans keep working.
- * Constructor parameters cannot be re-injected (use a field, a setter or @ConfigurationProperties).
+ * Constructor and {@code @Bean} method parameters cannot be re-injected: they are listed by {@link #frozen()}
+ * (use a field, a setter or JavaBean {@code @ConfigurationProperties} for values that must follow changes).
  */
 public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, EnvironmentAware {
     private static final Log log = LogFactory.getLog(ValueRefresher.class);
 
     private final List<Target> targets = new CopyOnWriteArrayList<>();
+    private final List<FrozenBinding> frozen = new CopyOnWriteArrayList<>();
     private ConfigurableListableBeanFactory beanFactory;
     private ConfigurableEnvironment environment;
 
@@ -58,6 +67,7 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
             return bean;
         }
         Class<?> type = bean.getClass();
+        recordFrozenParameters(beanName, ClassUtils.getUserClass(type));
         ReflectionUtils.doWithFields(type, field -> {
             Value v = AnnotatedElementUtils.findMergedAnnotation(field, Value.class);
             if (v != null && !Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())) {
@@ -73,6 +83,49 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
             }
         });
         return bean;
+    }
+
+    /**
+     * The @Value parameters of the constructor (or @Bean method) this singleton was created with: their values
+     * are fixed for the bean's life.
+     */
+    private void recordFrozenParameters(String beanName, Class<?> type) {
+        Executable creator = null;
+        BeanDefinition bd = beanFactory.getMergedBeanDefinition(beanName);
+        if (bd instanceof RootBeanDefinition rbd
+                && rbd.getResolvedFactoryMethod() != null) {
+            creator = rbd.getResolvedFactoryMethod();
+        } else if (bd.getFactoryMethodName() == null) {
+            Constructor<?>[] ctors = type.getDeclaredConstructors();
+            if (ctors.length == 1) {
+                creator = ctors[0];
+            } else {
+                for (Constructor<?> c : ctors) {
+                    if (AnnotatedElementUtils.hasAnnotation(c, Autowired.class)) {
+                        creator = c;
+                    }
+                }
+            }
+        }
+        if (creator == null) {
+            return;
+        }
+        Parameter[] params = creator.getParameters();
+        for (int i = 0; i < params.length; i++) {
+            Value v = AnnotatedElementUtils.findMergedAnnotation(params[i], Value.class);
+            if (v != null) {
+                String expression = v.value();
+                String member = (creator instanceof Method m ? "@Bean method " + m.getName() + "(..) " : "constructor ")
+                        + "parameter " + (params[i].isNamePresent() ? params[i].getName() : "#" + i);
+                frozen.add(new FrozenBinding(beanName, member, "@Value(\"" + expression + "\")",
+                        key -> PlaceholderKeys.of(expression, environment).contains(key)));
+            }
+        }
+    }
+
+    /** @Value constructor and @Bean method parameters of singletons: injected once, never refreshed. */
+    public List<FrozenBinding> frozen() {
+        return List.copyOf(frozen);
     }
 
     /** Re-injects the members that depend on one of the keys; returns "bean.member" of those updated. */

@@ -23,8 +23,8 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Leader election per group. This instance leads a group only while its latch says so <em>and</em> the
- * connection is neither SUSPENDED nor LOST; after a reconnection the latch re-confirms before leadership comes
- * back (Curator's LeaderLatch resets on RECONNECTED with the standard error policy).
+ * connection is neither SUSPENDED nor LOST; after a reconnection the latch re-checks its node before leadership
+ * comes back (same session: same node, same fencing token; new session: a new node at the back of the queue).
  */
 public class Leadership implements DisposableBean {
     private static final Log log = LogFactory.getLog(Leadership.class);

@@ -82,9 +82,13 @@ class SampleServicesE2ETest {
     }
 
     static List<String> common(String connect, String id) {
+        return common(connect, id, SESSION_TIMEOUT);
+    }
+
+    static List<String> common(String connect, String id, String sessionTimeout) {
         return new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--coordinator.client.connect-string=" + connect,
-                "--coordinator.client.session-timeout=" + SESSION_TIMEOUT,
+                "--coordinator.client.session-timeout=" + sessionTimeout,
                 "--coordinator.client.registration.instance-id=" + id,
                 "--coordinator.client.registration.deregister-delay=0s",
                 "--logging.level.root=warn", "--logging.level.io.coordinator=info",

@@ -1,0 +1,66 @@
+package io.coordinator.server.storage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Storage faults driven by a control file another process writes (the trust harness's nemesis), for testing
+ * a real server process: only made when {@code coordinator.testing.storage-faults-file} is set; otherwise
+ * the server uses {@link StorageFaults#NONE}. The file holds one word: {@code slow <ms>} delays every fsync,
+ * {@code fail} makes every fsync throw (as EIO would), anything else (or no file) injects nothing. It is
+ * re-read at most every {@code recheckNanos}, so a fault starts and ends within that of the file changing.
+ */
+public final class ControlFileStorageFaults implements StorageFaults {
+    private final Path control;
+    private final long recheckNanos;
+    private long readAt;
+    private boolean read;
+    private String command = "";
+
+    public ControlFileStorageFaults(Path control, long recheckNanos) {
+        this.control = control;
+        this.recheckNanos = recheckNanos;
+    }
+
+    public ControlFileStorageFaults(Path control) {
+        this(control, TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    @Override
+    public void beforeSync(Path file) throws IOException {
+        String c = command();
+        if (c.equals("fail")) {
+            throw new IOException("injected fsync failure of " + file + " (" + control + ")");
+        }
+        if (c.startsWith("slow ")) {
+            try {
+                Thread.sleep(Long.parseLong(c.substring(5).trim()));
+            } catch (NumberFormatException e) {
+                // not a fault we know: inject nothing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted during an injected slow fsync", e);
+            }
+        }
+    }
+
+    private synchronized String command() {
+        long now = System.nanoTime();
+        if (!read || now - readAt >= recheckNanos) {
+            read = true;
+            readAt = now;
+            try {
+                command = Files.readString(control, StandardCharsets.UTF_8).trim();
+            } catch (NoSuchFileException e) {
+                command = "";
+            } catch (IOException e) {
+                // keep the last command: a half-written file must not clear a fault
+            }
+        }
+        return command;
+    }
+}

@@ -1,0 +1,125 @@
+package io.coordinator.trust.nemesis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * N real server processes on loopback whose quorum and election traffic runs through a {@link FaultProxy} per
+ * directed link: member i reaches member j at proxy (i->j), so each member gets its own ensemble string (its
+ * own entry names its real ports, every other entry a proxy). Clients connect to the real client ports.
+ */
+public final class Ensemble implements AutoCloseable {
+    public final List<ServerNode> nodes = new ArrayList<>();
+    /** "i>j" -> the two proxies (quorum, election) member i uses to reach member j. */
+    private final Map<String, FaultProxy[]> links = new HashMap<>();
+
+    public Ensemble(int size, Path dir, ServerSettings settings) throws IOException {
+        for (int i = 1; i <= size; i++) {
+            nodes.add(new ServerNode(i, dir.resolve("node" + i), settings));
+        }
+        for (ServerNode from : nodes) {
+            for (ServerNode to : nodes) {
+                if (from != to) {
+                    String k = from.id + ">" + to.id;
+                    links.put(k, new FaultProxy[] {
+                            new FaultProxy("q" + k, Ports.next(), to.quorumPort),
+                            new FaultProxy("e" + k, Ports.next(), to.electionPort)});
+                }
+            }
+        }
+        for (ServerNode n : nodes) {
+            n.setEnsemble(nodes.stream().map(m -> {
+                if (m == n) {
+                    return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + ";" + m.clientPort;
+                }
+                FaultProxy[] p = links.get(n.id + ">" + m.id);
+                return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + ";" + m.clientPort;
+            }).collect(Collectors.joining(",")));
+        }
+    }
+
+    public String connectString() {
+        return nodes.stream().map(n -> "127.0.0.1:" + n.clientPort).collect(Collectors.joining(","));
+    }
+
+    public void start() throws IOException {
+        for (ServerNode n : nodes) {
+            n.start();
+        }
+    }
+
+    /** Cuts every link to and from {@code node} (both ports). */
+    public void isolate(ServerNode node, FaultProxy.Mode mode) {
+        links.forEach((k, proxies) -> {
+            String[] ends = k.split(">");
+            if (Integer.parseInt(ends[0]) == node.id || Integer.parseInt(ends[1]) == node.id) {
+                for (FaultProxy p : proxies) {
+                    p.setMode(mode);
+                }
+            }
+        });
+    }
+
+    public void healNetwork() {
+        links.values().forEach(ps -> {
+            for (FaultProxy p : ps) {
+                p.setMode(FaultProxy.Mode.PASS);
+            }
+        });
+    }
+
+    public Optional<ServerNode> leader() {
+        return nodes.stream().filter(n -> "leader".equals(n.mode())).findFirst();
+    }
+
+    public ServerNode follower(ServerNode not) {
+        return nodes.stream().filter(n -> n != not).findFirst().orElseThrow();
+    }
+
+    /**
+     * Polls {@code srvr} until every member serves, exactly one as leader; false if that does not happen in
+     * {@code maxSeconds} (the caller reports it: a cluster that never recovers is a finding, not a test hang).
+     */
+    public boolean awaitHealthy(int maxSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+        while (System.nanoTime() < deadline) {
+            int serving = 0;
+            int leaders = 0;
+            for (ServerNode n : nodes) {
+                String m = n.mode();
+                if (m != null && !m.equals("read-only")) {
+                    serving++;
+                    leaders += m.equals("leader") ? 1 : 0;
+                }
+            }
+            if (serving == nodes.size() && leaders == 1) {
+                return true;
+            }
+            Thread.sleep(200); // polling other processes: there is no event to wait on
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        for (ServerNode n : nodes) {
+            try {
+                n.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        links.values().forEach(ps -> {
+            for (FaultProxy p : ps) {
+                p.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,20 @@
+package io.coordinator.trust.nemesis;
+
+/** The faults the nemesis injects, one per round, in this order. */
+public enum FaultKind {
+    /** SIGKILL the leader; restart it at heal. */
+    KILL_LEADER,
+    /** SIGKILL a follower; restart it at heal. */
+    KILL_FOLLOWER,
+    /** SIGSTOP the leader for longer than the session timeout; SIGCONT at heal. */
+    PAUSE_LEADER,
+    PAUSE_FOLLOWER,
+    /** Blackhole every quorum and election link of the leader (silent: only timeouts notice). */
+    PARTITION_LEADER,
+    /** Drop (reset) every link of a follower. */
+    PARTITION_FOLLOWER,
+    /** Every fsync of the leader takes 400 ms more. */
+    SLOW_FSYNC,
+    /** Every fsync of the leader fails: it must stop acknowledging; cleared, killed and restarted at heal. */
+    FAIL_FSYNC
+}

@@ -1,0 +1,43 @@
+package io.coordinator.trust.runner;
+
+import io.coordinator.trust.check.Checker;
+import io.coordinator.trust.check.Violation;
+import io.coordinator.trust.nemesis.FaultKind;
+
+/** One round's figures. */
+public record RoundResult(int round, FaultKind fault, String injected, long ops, long acknowledgedWrites,
+                          long unknownWrites, long watchEvents, long unavailableMs, long ephemeralGoneMs,
+                          boolean recovered, Checker.Report report) {
+
+    public long lost() {
+        return report.count(Violation.Category.LOST_WRITE);
+    }
+
+    public long linearizability() {
+        return report.count(Violation.Category.LINEARIZABILITY) + report.count(Violation.Category.INCONCLUSIVE);
+    }
+
+    public long watch() {
+        return report.count(Violation.Category.WATCH);
+    }
+
+    public long ephemeral() {
+        return report.count(Violation.Category.EPHEMERAL);
+    }
+
+    public boolean ok() {
+        return report.ok() && recovered;
+    }
+
+    static String header() {
+        return "| round | fault | ops | acked writes | unknown writes | watch events | lost writes | linearizability "
+                + "| watch | ephemeral | longest unavailability ms | ephemeral gone after ms | recovered |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    }
+
+    String row() {
+        return String.format("| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s |%n", round, fault, ops,
+                acknowledgedWrites, unknownWrites, watchEvents, lost(), linearizability(), watch(), ephemeral(),
+                unavailableMs, ephemeralGoneMs < 0 ? "-" : Long.toString(ephemeralGoneMs), recovered ? "yes" : "NO");
+    }
+}

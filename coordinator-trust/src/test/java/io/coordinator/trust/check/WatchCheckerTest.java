@@ -1,0 +1,101 @@
+package io.coordinator.trust.check;
+
+import static io.coordinator.trust.check.HistoryBuilder.children;
+import static io.coordinator.trust.check.HistoryBuilder.created;
+import static io.coordinator.trust.check.HistoryBuilder.data;
+import static io.coordinator.trust.check.HistoryBuilder.set;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coordinator.trust.check.Violation.Category;
+import io.coordinator.trust.history.Request;
+import io.coordinator.trust.history.Result;
+import org.junit.jupiter.api.Test;
+
+class WatchCheckerTest {
+    private static final long A = 0xA1;
+    private static final long B = 0xB2;
+
+    private static HistoryBuilder watchedKey() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.op(A, Request.create("/r/k", "a1", false, false), created(5, "/r/k"));
+        h.op(B, Request.get("/r/k", true), data(5, "a1", 5, 5, 0));
+        h.op(A, Request.set("/r/k", "a2", -1), set(6, 5, 1));
+        return h;
+    }
+
+    @Test
+    void oneEventPerChangeBeforeNewerRepliesPasses() {
+        HistoryBuilder h = watchedKey();
+        h.event(B, "NodeDataChanged", "/r/k", 6);
+        h.op(B, Request.get("/r/k", false), data(6, "a2", 5, 6, 1));
+        assertThat(h.check().violations()).isEmpty();
+    }
+
+    @Test
+    void aMissingEventIsCaught() {
+        HistoryBuilder h = watchedKey();
+        h.op(B, Request.get("/r/k", false), data(6, "a2", 5, 6, 1));
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventAfterTheReplyShowingTheChangeIsLate() {
+        HistoryBuilder h = watchedKey();
+        h.op(B, Request.get("/r/k", false), data(6, "a2", 5, 6, 1));
+        h.event(B, "NodeDataChanged", "/r/k", 6);
+        assertThat(h.check().count(Category.WATCH)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aDuplicatedEventIsCaught() {
+        HistoryBuilder h = watchedKey();
+        h.event(B, "NodeDataChanged", "/r/k", 6);
+        h.event(B, "NodeDataChanged", "/r/k", 6);
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventForTheWrongChangeIsCaught() {
+        HistoryBuilder h = watchedKey();
+        h.op(A, Request.set("/r/k", "a3", -1), set(7, 5, 2));
+        h.event(B, "NodeDataChanged", "/r/k", 7); // the watch had to fire for zxid 6
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void eventsOutOfZxidOrderAreCaught() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.op(A, Request.create("/r/k", "a1", false, false), created(5, "/r/k"));
+        h.op(B, Request.children("/r", true), children(5, "k"));
+        h.op(B, Request.get("/r/k", true), data(5, "a1", 5, 5, 0));
+        h.op(A, Request.set("/r/k", "a2", -1), set(6, 5, 1));
+        h.op(A, Request.create("/r/j", "j", false, false), created(7, "/r/j"));
+        h.event(B, "NodeChildrenChanged", "/r", 7);
+        h.event(B, "NodeDataChanged", "/r/k", 6);
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventWhoseTxnMadeNoSuchChangeIsCaught() {
+        HistoryBuilder h = watchedKey();
+        h.op(A, Request.create("/r/j", "j", false, false), created(7, "/r/j"));
+        h.event(B, "NodeDeleted", "/r/k", 7);
+        assertThat(h.check().count(Category.WATCH)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void watchesSurviveAReconnectAndStillMustFire() {
+        HistoryBuilder h = watchedKey();
+        h.state(B, "Disconnected");
+        h.state(B, "SyncConnected");
+        h.op(B, Request.exists("/r/k", false), Result.ok(6).withStat(new io.coordinator.trust.history.NodeStat(5, 6, 1, 0)));
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void anExpiredSessionOwesNoEvents() {
+        HistoryBuilder h = watchedKey();
+        h.state(B, "Expired");
+        assertThat(h.check().violations()).isEmpty();
+    }
+}
