@@ -10,6 +10,7 @@ import io.coordinator.server.web.WebConfiguration;
 import io.coordinator.server.web.WebProperties;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -79,14 +80,22 @@ public class CoordinatorConfiguration {
         };
     }
 
+    /** TLS contexts from the SSL bundles coordinator.ssl.* names; fails startup naming the property when one is unusable. */
+    @Bean
+    CoordinatorTls coordinatorTls(CoordinatorProperties properties, ObjectProvider<SslBundles> sslBundles) {
+        return CoordinatorTls.isWanted(properties) ? CoordinatorTls.from(properties, sslBundles.getObject())
+                : CoordinatorTls.NONE;
+    }
+
     /** The server {@link EarlyStart} already started (when the app runs from its main), else a new one. */
     @Bean
-    CoordinatorServer coordinatorServer(CoordinatorProperties properties, ObjectProvider<EarlyStart> earlyStart) {
+    CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls,
+                                        ObjectProvider<EarlyStart> earlyStart) {
         EarlyStart early = earlyStart.getIfAvailable();
         if (early != null && early.server() != null) {
-            return early.server();
+            return early.server(); // never with TLS: EarlyStart leaves that to the context, which has the SSL bundles
         }
-        return new CoordinatorServer(properties);
+        return new CoordinatorServer(properties, tls);
     }
 
     /** UP only while the server serves clients: recovered, client port open, log healthy. */

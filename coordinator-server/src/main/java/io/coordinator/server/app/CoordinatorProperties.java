@@ -1,5 +1,6 @@
 package io.coordinator.server.app;
 
+import io.coordinator.server.net.TlsClientAuth;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,10 +24,21 @@ public class CoordinatorProperties {
     public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "isro", "srvr", "stat", "mntr", "conf",
             "cons", "crst", "dirs", "dump", "envi", "gtmk", "stmk", "srst", "wchs", "wchc", "wchp", "hash");
 
-    /** TCP port for ZooKeeper clients. */
-    @Min(0)
+    /** TCP port for ZooKeeper clients; -1 = no plain port (then coordinator.secure-client-port must be set). */
+    @Min(-1)
     @Max(65535)
     private int clientPort = 2181;
+
+    /**
+     * TCP port for ZooKeeper clients over TLS (ZooKeeper's secureClientPort), beside or instead of the plain
+     * one; 0 = none. Needs coordinator.ssl.client-bundle.
+     */
+    @Min(0)
+    @Max(65535)
+    private int secureClientPort = 0;
+
+    /** TLS for the secure client port and between ensemble members ({@code coordinator.ssl.*}). */
+    private final Ssl ssl = new Ssl();
 
     /** Address the client port binds to. Loopback by default; set 0.0.0.0 to serve other hosts. */
     @NotBlank
@@ -255,6 +267,32 @@ public class CoordinatorProperties {
         this.syncLimit = syncLimit;
     }
 
+    @AssertTrue(message = "coordinator.secure-client-port needs coordinator.ssl.client-bundle: the name of a "
+            + "spring.ssl.bundle.jks.<name> or spring.ssl.bundle.pem.<name> holding the server's key and certificate")
+    public boolean isSecureClientPortHasBundle() {
+        return secureClientPort == 0 || !isBlank(ssl.clientBundle);
+    }
+
+    @AssertTrue(message = "coordinator.ssl.client-bundle is set but coordinator.secure-client-port is not: "
+            + "set the port to serve TLS clients, or remove the bundle")
+    public boolean isClientBundleHasSecurePort() {
+        return isBlank(ssl.clientBundle) || secureClientPort > 0;
+    }
+
+    @AssertTrue(message = "coordinator.secure-client-port must differ from coordinator.client-port")
+    public boolean isClientPortsDistinct() {
+        return secureClientPort == 0 || secureClientPort != clientPort;
+    }
+
+    @AssertTrue(message = "coordinator.client-port=-1 turns the plain client port off, so coordinator.secure-client-port must be set")
+    public boolean isSomeClientPortOpen() {
+        return clientPort >= 0 || secureClientPort > 0;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
     @AssertTrue(message = "coordinator.super-digest must look like 'super:<base64 sha1>'")
     public boolean isSuperDigestValid() {
         return superDigest == null || superDigest.isBlank() || superDigest.matches("[^:]+:[A-Za-z0-9+/=]{27,28}");
@@ -292,6 +330,18 @@ public class CoordinatorProperties {
 
     public int getClientPort() {
         return clientPort;
+    }
+
+    public int getSecureClientPort() {
+        return secureClientPort;
+    }
+
+    public void setSecureClientPort(int secureClientPort) {
+        this.secureClientPort = secureClientPort;
+    }
+
+    public Ssl getSsl() {
+        return ssl;
     }
 
     public void setClientPort(int clientPort) {
@@ -448,5 +498,57 @@ public class CoordinatorProperties {
 
     public void setZooCfg(String zooCfg) {
         this.zooCfg = zooCfg;
+    }
+
+    /** TLS key material, by Spring Boot SSL bundle name ({@code spring.ssl.bundle.jks.*} / {@code .pem.*}). */
+    public static class Ssl {
+
+        /** SSL bundle with the secure client port's key and certificate (and, for client-auth, the trusted CAs). */
+        private String clientBundle;
+
+        /** Whether TLS clients must present a certificate trusted by the client bundle's trust store. */
+        private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+
+        /**
+         * SSL bundle for the links between ensemble members; when set, every quorum and election connection is
+         * mutual TLS: each member presents this key and accepts only peers whose certificate the bundle's trust
+         * store trusts. All members must set it.
+         */
+        private String quorumBundle;
+
+        /** Whether a member checks that a peer's certificate names the host it dialled (ssl.quorum.hostnameVerification). */
+        private boolean quorumHostnameVerification = true;
+
+        public String getClientBundle() {
+            return clientBundle;
+        }
+
+        public void setClientBundle(String clientBundle) {
+            this.clientBundle = clientBundle;
+        }
+
+        public TlsClientAuth getClientAuth() {
+            return clientAuth;
+        }
+
+        public void setClientAuth(TlsClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+        }
+
+        public String getQuorumBundle() {
+            return quorumBundle;
+        }
+
+        public void setQuorumBundle(String quorumBundle) {
+            this.quorumBundle = quorumBundle;
+        }
+
+        public boolean isQuorumHostnameVerification() {
+            return quorumHostnameVerification;
+        }
+
+        public void setQuorumHostnameVerification(boolean quorumHostnameVerification) {
+            this.quorumHostnameVerification = quorumHostnameVerification;
+        }
     }
 }

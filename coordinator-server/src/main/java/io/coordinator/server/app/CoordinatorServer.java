@@ -39,6 +39,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -77,8 +78,15 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
 
+    private final CoordinatorTls tls;
+
     public CoordinatorServer(CoordinatorProperties props) {
+        this(props, CoordinatorTls.NONE);
+    }
+
+    public CoordinatorServer(CoordinatorProperties props, CoordinatorTls tls) {
         this.props = props;
+        this.tls = tls;
     }
 
     /**
@@ -183,7 +191,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         PipelineConfig config = new PipelineConfig(props.getTickTime(), props.effectiveMinSessionTimeout(),
                 props.effectiveMaxSessionTimeout(), props.isTtlNodesEnabled(), props.isEnforceQuota(),
                 blankToNull(props.getSuperDigest()), props.getContainerCheckInterval().toMillis(),
-                props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns());
+                props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns(),
+                // With a secure client port, ZooKeeper enables its X509AuthenticationProvider: x509 ACLs are valid.
+                props.getSecureClientPort() > 0 ? Set.of("x509") : Set.of());
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(config, machine, new SessionIds(props.getServerId(), System.currentTimeMillis()),
@@ -205,9 +215,13 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
         clientPort = new ClientPortServer(portConfig, pipeline, pipeline, new io.coordinator.server.net.ServerStats(),
                 props.getMaxOutstandingRequestsPerConnection());
+        if (tls.clientPort() != null) {
+            clientPort.withSecurePort(props.getSecureClientPort(), tls.clientPort());
+        }
         clientPort.start();
-        log.info("Coordinator {} on {}:{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
-                : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(), dir);
+        log.info("Coordinator {} on {}:{}{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
+                : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(),
+                clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(), dir);
     }
 
     /** None in production; a control-file driven hook only when a test harness asks for one. */
@@ -238,7 +252,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return new EnsembleDriver(zab, listenAddress(me.host(), me.quorumPort()), quorumPeers,
                 listenAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
                 snapshots, new EpochStore(dir), props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
-                props.isReadOnlyModeEnabled(), this::onStorageFailure);
+                props.isReadOnlyModeEnabled(), this::onStorageFailure, tls.quorum());
     }
 
     /** This member's quorum/election listener: its ensemble address, or every interface (quorumListenOnAllIPs). */
@@ -331,7 +345,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private Map<String, String> confLines(Path dir) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("clientPort", String.valueOf(props.getClientPort()));
-        conf.put("secureClientPort", "-1");
+        conf.put("secureClientPort", String.valueOf(props.getSecureClientPort() > 0 ? props.getSecureClientPort() : -1));
         conf.put("dataDir", dir.toString());
         conf.put("dataDirSize", "0");
         conf.put("dataLogDir", dir.resolve(DataDirectory.LOG_DIR).toString());

@@ -20,7 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * bean is then this very server and its lifecycle {@code start()} waits for the early start to finish (and
  * fails the context if it failed).
  *
- * <p>Only {@link CoordinatorApplication#main} installs it. The properties are bound from the same environment
+ * <p>Not with TLS configured: its key material comes from Spring Boot SSL bundles, which exist only once the
+ * context is built. Only {@link CoordinatorApplication#main} installs it. The properties are bound from the same environment
  * as the context's {@code CoordinatorProperties} bean; when they do not bind strictly or do not validate, the
  * server is not started early and the context reports the error as usual.
  */
@@ -41,6 +42,11 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
                     .orElseGet(CoordinatorProperties::new);
         } catch (RuntimeException e) {
             log.debug("Not starting early: coordinator.* does not bind ({})", e.getMessage());
+            return;
+        }
+        if (CoordinatorTls.isWanted(props)) {
+            // TLS key material comes from SSL bundles, which only the context makes: start with the context.
+            log.debug("Not starting early: coordinator.ssl.* needs the context's SSL bundles");
             return;
         }
         CoordinatorServer s = new CoordinatorServer(props);

@@ -1,6 +1,7 @@
 package io.coordinator.server.cluster;
 
 import io.coordinator.server.net.QuorumTransport;
+import io.coordinator.server.net.TlsContext;
 import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.OpCode;
 import io.coordinator.server.protocol.ProtocolException;
@@ -95,6 +96,16 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                           RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
                           EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
                           Consumer<Throwable> fatal) {
+        this(config, quorumBind, quorumPeers, electionBind, electionPeers, pipeline, groupCommit, txnLog, snapshots,
+                epochStore, tickTimeMs, maxMessageBytes, readOnlyModeEnabled, fatal, null);
+    }
+
+    /** @param quorumTls mutual TLS for the quorum and election links, or null for plain TCP */
+    public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
+                          InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
+                          RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
+                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
+                          Consumer<Throwable> fatal, TlsContext quorumTls) {
         this.readOnlyModeEnabled = readOnlyModeEnabled;
         this.myId = config.myId();
         this.config = config;
@@ -118,9 +129,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     process();
                 });
             }
-        }, maxMessageBytes, 64 << 20);
+        }, maxMessageBytes, 64 << 20, quorumTls);
         this.election = new QuorumTransport("election", myId, electionBind, electionPeers, this::received, 1 << 16,
-                1 << 20);
+                1 << 20, quorumTls);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-zab-ticker");
             t.setDaemon(true);

@@ -7,7 +7,8 @@ import java.util.Set;
  * Settings of the client port.
  *
  * @param host                      address to bind (e.g. 0.0.0.0, or 127.0.0.1 in tests)
- * @param port                      port to bind; 0 picks an ephemeral port ({@link ClientPortServer#port()})
+ * @param port                      port to bind; 0 picks an ephemeral port ({@link ClientPortServer#port()}); -1
+ *                                  binds no plain port (only the secure one, {@link ClientPortServer#withSecurePort})
  * @param maxPacketSize             largest accepted frame length (ZooKeeper's jute.maxbuffer, 0xfffff); longer
  *                                  or negative lengths close the connection
  * @param maxClientConnectionsPerIp connections one IP may hold at once; 0 = unlimited (ZooKeeper default 60)
@@ -30,7 +31,7 @@ public record ClientPortConfig(String host, int port, int maxPacketSize, int max
 
     public ClientPortConfig {
         Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
+        if (port < -1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         if (maxPacketSize <= 0) {

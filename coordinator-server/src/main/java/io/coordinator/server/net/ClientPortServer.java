@@ -49,7 +49,11 @@ public final class ClientPortServer {
     private EventLoopGroup workerGroup;
     private ChannelGroup allChannels;
     private Channel serverChannel;
+    private Channel secureServerChannel;
     private volatile int boundPort = -1;
+    private int securePort = -1;
+    private TlsContext secureTls;
+    private volatile int boundSecurePort = -1;
 
     public ClientPortServer(ClientPortConfig config, RequestSink sink, ServerView view) {
         this(config, sink, view, new ServerStats(), NettyClientConnection.DEFAULT_MAX_OUTSTANDING);
@@ -64,10 +68,36 @@ public final class ClientPortServer {
         this.maxOutstanding = maxOutstandingPerConnection;
     }
 
-    /** Binds the port. Throws {@link IllegalStateException} when already started or the bind fails. */
-    public synchronized void start() {
-        if (serverChannel != null) {
+    /**
+     * Also listen on {@code port} for TLS clients (ZooKeeper's secureClientPort): the same pipeline behind a
+     * Netty SslHandler. Call before {@link #start()}; 0 picks an ephemeral port ({@link #securePort()}).
+     */
+    public synchronized ClientPortServer withSecurePort(int port, TlsContext tls) {
+        if (started()) {
             throw new IllegalStateException("client port already started");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("secure port out of range: " + port);
+        }
+        this.securePort = port;
+        this.secureTls = Objects.requireNonNull(tls, "tls");
+        return this;
+    }
+
+    private boolean started() {
+        return serverChannel != null || secureServerChannel != null;
+    }
+
+    /**
+     * Binds the plain port (unless the config's port is -1) and the secure one (if configured). Throws
+     * {@link IllegalStateException} when already started or a bind fails.
+     */
+    public synchronized void start() {
+        if (started()) {
+            throw new IllegalStateException("client port already started");
+        }
+        if (config.port() < 0 && secureTls == null) {
+            throw new IllegalStateException("neither a plain nor a secure client port is configured");
         }
         Transport transport = Transport.select();
         int workers = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
@@ -78,42 +108,73 @@ public final class ClientPortServer {
         allChannels = new DefaultChannelGroup("client-port", GlobalEventExecutor.INSTANCE);
         ClientPortChannelInitializer pipeline =
                 new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding);
-        ChannelGroup channels = allChannels;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        channels.add(ch);
-                        ch.pipeline().addLast(pipeline);
-                    }
-                });
-        ChannelFuture bind = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).awaitUninterruptibly();
-        if (!bind.isSuccess()) {
-            shutdownGroups();
-            throw new IllegalStateException("cannot bind client port " + config.host() + ":" + config.port(),
-                    bind.cause());
+                .childOption(ChannelOption.SO_KEEPALIVE, true);
+        if (config.port() >= 0) {
+            serverChannel = bind(bootstrap.clone().childHandler(childInitializer(pipeline, null)), config.port(), "client");
+            boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+            LOG.info("Client port listening on {}:{} ({} transport, {} worker threads)", config.host(), boundPort,
+                    transport.name(), workers);
         }
-        serverChannel = bind.channel();
-        boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        LOG.info("Client port listening on {}:{} ({} transport, {} worker threads)", config.host(), boundPort,
-                transport.name(), workers);
+        if (secureTls != null) {
+            secureServerChannel = bind(bootstrap.clone().childHandler(childInitializer(pipeline, secureTls)), securePort,
+                    "secure client");
+            boundSecurePort = ((InetSocketAddress) secureServerChannel.localAddress()).getPort();
+            LOG.info("Secure client port listening on {}:{} (TLS from {})", config.host(), boundSecurePort,
+                    secureTls.source());
+        }
+    }
+
+    private ChannelInitializer<Channel> childInitializer(ClientPortChannelInitializer pipeline, TlsContext tls) {
+        ChannelGroup channels = allChannels;
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                channels.add(ch);
+                if (tls != null) {
+                    // TLS first: four-letter words and ZooKeeper frames are read from the decrypted stream, as
+                    // on ZooKeeper's secure port.
+                    ch.pipeline().addLast("tls", tls.newServerHandler(ch.alloc()));
+                    ch.pipeline().addLast("tlsHandshake", new TlsHandshakeLogger());
+                }
+                ch.pipeline().addLast(pipeline);
+            }
+        };
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, int port, String what) {
+        ChannelFuture bind = bootstrap.bind(new InetSocketAddress(config.host(), port)).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            if (serverChannel != null) {
+                serverChannel.close().awaitUninterruptibly();
+                serverChannel = null;
+            }
+            shutdownGroups();
+            throw new IllegalStateException("cannot bind " + what + " port " + config.host() + ":" + port, bind.cause());
+        }
+        return bind.channel();
     }
 
     /** Closes the listen socket and all connections, and waits for the event loops to terminate. */
     public synchronized void stop() {
-        if (serverChannel == null) {
+        if (!started()) {
             return;
         }
-        serverChannel.close().awaitUninterruptibly();
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        if (secureServerChannel != null) {
+            secureServerChannel.close().awaitUninterruptibly();
+        }
         allChannels.close().awaitUninterruptibly();
         shutdownGroups();
         serverChannel = null;
-        LOG.info("Client port {} stopped", boundPort);
+        secureServerChannel = null;
+        LOG.info("Client port {} stopped", boundSecurePort < 0 ? boundPort : boundPort + " and secure port " + boundSecurePort);
     }
 
     private void shutdownGroups() {
@@ -123,9 +184,14 @@ public final class ClientPortServer {
         worker.awaitUninterruptibly();
     }
 
-    /** The bound port (useful with port 0), or -1 before {@link #start()}. */
+    /** The bound plain port (useful with port 0), or -1 before {@link #start()} or without a plain port. */
     public int port() {
         return boundPort;
+    }
+
+    /** The bound secure (TLS) port, or -1 before {@link #start()} or without one. */
+    public int securePort() {
+        return boundSecurePort;
     }
 
     public ServerStats stats() {

@@ -1,6 +1,7 @@
 package io.coordinator.server.net;
 
 import io.coordinator.server.protocol.ConnectResponse;
+import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.JuteRecord;
 import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.OpCode;
@@ -10,15 +11,20 @@ import io.coordinator.server.request.ClientConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,6 +199,25 @@ public final class NettyClientConnection implements ClientConnection {
     public void close() {
         closeRequested = true;
         scheduleDrain();
+    }
+
+    @Override
+    public List<Id> transportIdentities() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return List.of();
+        }
+        try {
+            // The engine verified the chain against the trust store; ZooKeeper names the client by its leaf's subject.
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
+                return List.of(new Id("x509",
+                        leaf.getSubjectX500Principal().getName()));
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // no client certificate (client-auth none or want)
+        }
+        return List.of();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,19 +19,24 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * Carries opaque messages between the servers of an ensemble: one outbound TCP connection to every peer
@@ -38,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * a hello frame naming the sender. Frames are length-prefixed. Delivery is best effort: a message to a
  * peer that is unreachable, or whose connection has more than {@code maxQueuedBytes} unsent, is dropped
  * and counted; the replication protocol recovers from loss through its own timeouts.
+ *
+ * <p>With a {@link TlsContext} every connection is mutual TLS: the listening side requires the dialler's
+ * certificate, the dialler verifies the listener's, both against the same trust store, and a connection
+ * counts as up only once its handshake succeeded. A peer with other certificates, or without TLS, cannot
+ * exchange a single message; both sides log why.
  */
 public final class QuorumTransport {
     private static final Logger log = LoggerFactory.getLogger(QuorumTransport.class);
@@ -61,6 +72,9 @@ public final class QuorumTransport {
     private final Receiver receiver;
     private final int maxFrameBytes;
     private final int maxQueuedBytes;
+    private final TlsContext tls;
+    /** The last connection failure logged per peer (outbound) / per kind (inbound): repeats go to debug. */
+    private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
     private final Map<Integer, Channel> outbound = new ConcurrentHashMap<>();
     private final Map<Integer, Long> backoff = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -75,6 +89,13 @@ public final class QuorumTransport {
      */
     public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
                            Receiver receiver, int maxFrameBytes, int maxQueuedBytes) {
+        this(name, myId, bindAddress, peers, receiver, maxFrameBytes, maxQueuedBytes, null);
+    }
+
+    /** @param tls mutual TLS on every connection, or null for plain TCP */
+    public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
+                           Receiver receiver, int maxFrameBytes, int maxQueuedBytes, TlsContext tls) {
+        this.tls = tls;
         this.name = name;
         this.myId = myId;
         this.bindAddress = bindAddress;
@@ -95,6 +116,12 @@ public final class QuorumTransport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newServerHandler(ch.alloc()))
+                                    .addLast(new InboundTlsOutcome());
+                        } else {
+                            ch.pipeline().addLast(new TlsSniffer());
+                        }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
                                 .addLast(new InboundHandler());
                     }
@@ -108,7 +135,8 @@ public final class QuorumTransport {
         for (int peer : peers.keySet()) {
             dial(peer);
         }
-        log.info("{} transport of server {} listening on {}", name, myId, bindAddress);
+        log.info("{} transport of server {} listening on {}{}", name, myId, bindAddress,
+                tls == null ? "" : " (mutual TLS from " + tls.source() + ")");
     }
 
     /** The bound address (useful with port 0). */
@@ -168,31 +196,79 @@ public final class QuorumTransport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newClientHandler(ch.alloc(), address));
+                        }
                         ch.pipeline().addLast(new LengthFieldPrepender(4))
                                 .addLast(new IdleStateHandler(0, 1, 0, TimeUnit.SECONDS))
                                 .addLast(new OutboundHandler());
                     }
                 });
         b.connect(address).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                Channel ch = f.channel();
-                ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
-                ch.writeAndFlush(hello);
-                outbound.put(peerId, ch);
+            if (!f.isSuccess()) {
+                redial(peerId);
+                return;
+            }
+            Channel ch = f.channel();
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                connected(peerId, address, ch);
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    connected(peerId, address, ch);
+                } else {
+                    String reason = TlsHandshakeLogger.describe(h.cause());
+                    logFailure(peerId, reason, "{} transport: TLS handshake from server {} to server {} at {} failed: {}"
+                            + " (does that server use this ensemble's certificates and coordinator.ssl.quorum-bundle?)",
+                            name, myId, peerId, address, reason);
+                    ch.close();
+                    redial(peerId);
+                }
+            });
+        });
+    }
+
+    private void connected(int peerId, InetSocketAddress address, Channel ch) {
+        ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
+        ch.writeAndFlush(hello);
+        // Keep-alives only from now: during a slow TLS handshake one could otherwise be queued before the hello.
+        OutboundHandler keepAlive = ch.pipeline().get(OutboundHandler.class);
+        if (keepAlive != null) {
+            keepAlive.helloSent = true;
+        }
+        outbound.put(peerId, ch);
+        long connectedAt = System.nanoTime();
+        log.info("{} transport: server {} connected to server {} at {}{}", name, myId, peerId, address,
+                tls == null ? "" : " (TLS)");
+        ch.closeFuture().addListener(c -> {
+            outbound.remove(peerId, ch);
+            // Back off afresh only after a connection that lasted: a peer that accepts and then drops us at
+            // once (with TLS 1.3, a listener refusing our certificate) must not be redialled in a tight loop.
+            if (System.nanoTime() - connectedAt > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MS)) {
                 backoff.remove(peerId);
-                log.info("{} transport: server {} connected to server {} at {}", name, myId, peerId, address);
-                ch.closeFuture().addListener(c -> {
-                    outbound.remove(peerId, ch);
-                    if (running) {
-                        log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
-                        receiver.onDisconnected(peerId);
-                        redial(peerId);
-                    }
-                });
-            } else {
+                lastFailure.remove(peerId);
+            }
+            if (running) {
+                log.info("{} transport: connection from server {} to server {} closed", name, myId, peerId);
+                receiver.onDisconnected(peerId);
                 redial(peerId);
             }
         });
+    }
+
+    /**
+     * Logs a connection failure at warn the first time, at debug while the same {@code reason} repeats for
+     * {@code key} (a peer redials every few seconds).
+     */
+    private void logFailure(Object key, String reason, String format, Object... args) {
+        String text = MessageFormatter.arrayFormat(format, args).getMessage();
+        if (!reason.equals(lastFailure.put(key, reason))) {
+            log.warn(text);
+        } else {
+            log.debug(text);
+        }
     }
 
     private void redial(int peerId) {
@@ -205,9 +281,12 @@ public final class QuorumTransport {
 
     /** Outbound side: only keep-alives; a peer that stops reading is noticed by the protocol's own pings. */
     private static final class OutboundHandler extends io.netty.channel.ChannelDuplexHandler {
+        /** Set on the event loop once the hello is written. */
+        boolean helloSent;
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
+            if (evt instanceof IdleStateEvent && helloSent) {
                 // An empty frame keeps NATs and idle timeouts from closing a quiet connection.
                 ctx.writeAndFlush(ctx.alloc().buffer(0));
             }
@@ -216,6 +295,60 @@ public final class QuorumTransport {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    /** Inbound TLS: reports a failed handshake (a peer with other certificates, or without TLS) in one line. */
+    private final class InboundTlsOutcome extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                if (done.isSuccess()) {
+                    ctx.pipeline().remove(this);
+                } else {
+                    // Keyed by the reason, not the remote port, which changes with every redial.
+                    String reason = TlsHandshakeLogger.describe(done.cause());
+                    logFailure("inbound", reason, "{} transport of server {}: TLS handshake with {} failed: {}"
+                                    + " (a server without coordinator.ssl.quorum-bundle, or with certificates this"
+                                    + " ensemble does not trust?); closing", name, myId, ctx.channel().remoteAddress(),
+                            reason);
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (TlsHandshakeLogger.isTlsFailure(cause)) {
+                ctx.close(); // reported by userEventTriggered
+                return;
+            }
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    /**
+     * Plain inbound: a TLS hello means the peer was configured for TLS and this server was not. One byte tells:
+     * a TLS handshake record starts with 0x16, a frame of ours with the high byte of a length far below 0x16000000.
+     */
+    private final class TlsSniffer extends ByteToMessageDecoder {
+        private static final int TLS_HANDSHAKE_RECORD = 0x16;
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (!in.isReadable()) {
+                return;
+            }
+            if (in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD) {
+                logFailure("inbound", "tls", "{} transport of server {}: {} speaks TLS, but this server has no"
+                        + " coordinator.ssl.quorum-bundle; closing", name, myId, ctx.channel().remoteAddress());
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            ctx.pipeline().remove(this); // hands the bytes read so far to the frame decoder
         }
     }
 

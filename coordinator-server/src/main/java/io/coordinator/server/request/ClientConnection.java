@@ -1,9 +1,11 @@
 package io.coordinator.server.request;
 
 import io.coordinator.server.protocol.ConnectResponse;
+import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.JuteRecord;
 import io.coordinator.server.protocol.ReplyHeader;
 import io.coordinator.server.protocol.WatcherEvent;
+import java.util.List;
 
 /**
  * One client connection as the request pipeline sees it. Implemented by the network layer. All methods
@@ -38,4 +40,12 @@ public interface ClientConnection {
 
     /** The handshake succeeded: the connection now belongs to this session (shown by cons/dump). */
     void sessionEstablished(long sessionId, int negotiatedTimeout);
+
+    /**
+     * Identities the transport itself proved, added to the session's auth info beside "ip": the subject of a
+     * verified TLS client certificate as ZooKeeper's X509AuthenticationProvider names it ("x509").
+     */
+    default List<Id> transportIdentities() {
+        return List.of();
+    }
 }

@@ -37,6 +37,7 @@ final class ConnectionState implements Watcher {
         this.sessionId = sessionId;
         this.dirty = dirty;
         addAuth(new Id("ip", connection.remoteAddress()));
+        connection.transportIdentities().forEach(this::addAuth);
     }
 
     void addAuth(Id id) {

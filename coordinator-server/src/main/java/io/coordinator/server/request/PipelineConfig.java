@@ -1,13 +1,30 @@
 package io.coordinator.server.request;
 
+import java.util.Set;
+
 /**
  * The settings the request pipeline needs.
  *
  * @param superDigest "super:<base64 sha1>" as ZooKeeper's zookeeper.DigestAuthenticationProvider.superDigest, or null
  * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are looked for
  * @param snapshotEveryTxns a snapshot is taken after about this many txns
+ * @param extraAuthSchemes ACL schemes beyond ip and digest that are enabled ("x509" with a secure client port,
+ *                         as ZooKeeper registers its X509AuthenticationProvider there)
  */
 public record PipelineConfig(int tickTimeMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, boolean ttlNodesEnabled,
                              boolean enforceQuota, String superDigest, long containerCheckIntervalMs,
-                             int maxContainerDeletesPerMinute, long snapshotEveryTxns) {
+                             int maxContainerDeletesPerMinute, long snapshotEveryTxns,
+                             Set<String> extraAuthSchemes) {
+
+    public PipelineConfig {
+        extraAuthSchemes = extraAuthSchemes == null ? Set.of() : Set.copyOf(extraAuthSchemes);
+    }
+
+    /** Without extra auth schemes (ZooKeeper's default: ip and digest). */
+    public PipelineConfig(int tickTimeMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, boolean ttlNodesEnabled,
+                          boolean enforceQuota, String superDigest, long containerCheckIntervalMs,
+                          int maxContainerDeletesPerMinute, long snapshotEveryTxns) {
+        this(tickTimeMs, minSessionTimeoutMs, maxSessionTimeoutMs, ttlNodesEnabled, enforceQuota, superDigest,
+                containerCheckIntervalMs, maxContainerDeletesPerMinute, snapshotEveryTxns, Set.of());
+    }
 }

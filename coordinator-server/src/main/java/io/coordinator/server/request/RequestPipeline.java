@@ -116,7 +116,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         this.tree = machine.tree();
         this.sessions = machine.sessions();
         this.pendingChanges = new PendingChanges(tree);
-        this.preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
+        this.preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(),
+                config.extraAuthSchemes());
         this.reads = new ReadExecutor(tree);
     }
 
@@ -239,7 +240,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         touchedSinceTick.clear();
         readOnlySessions.clear();
         pendingChanges = new PendingChanges(tree);
-        preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota());
+        preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(),
+                config.extraAuthSchemes());
     }
 
     /** Leader: a learner forwarded a client's write; prepare it as if it were ours. */

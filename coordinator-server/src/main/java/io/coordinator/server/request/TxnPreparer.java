@@ -28,8 +28,15 @@ final class TxnPreparer {
     private final PendingChanges pending;
     private final boolean ttlEnabled;
     private final boolean enforceQuota;
+    private final Set<String> extraAuthSchemes;
 
     TxnPreparer(DataTree tree, PendingChanges pending, boolean ttlEnabled, boolean enforceQuota) {
+        this(tree, pending, ttlEnabled, enforceQuota, Set.of());
+    }
+
+    TxnPreparer(DataTree tree, PendingChanges pending, boolean ttlEnabled, boolean enforceQuota,
+                Set<String> extraAuthSchemes) {
+        this.extraAuthSchemes = extraAuthSchemes;
         this.tree = tree;
         this.pending = pending;
         this.ttlEnabled = ttlEnabled;
@@ -114,7 +121,7 @@ final class TxnPreparer {
         if (lastSlash < 0 || path.indexOf('\0') >= 0) {
             throw new ZkException(Code.BADARGUMENTS, "bad path " + path);
         }
-        List<Acl> acl = Acls.fixup(req.acl(), ctx.authIds());
+        List<Acl> acl = Acls.fixup(req.acl(), ctx.authIds(), extraAuthSchemes);
         String parentPath = lastSlash == 0 ? "/" : path.substring(0, lastSlash);
         NodeState parent = pending.get(parentPath);
         if (parent == null) {
@@ -211,7 +218,7 @@ final class TxnPreparer {
 
     private Txn setAcl(Requests.SetAcl req, PrepareContext ctx, long zxid) {
         PathValidator.validate(req.path());
-        List<Acl> acl = Acls.fixup(req.acl(), ctx.authIds());
+        List<Acl> acl = Acls.fixup(req.acl(), ctx.authIds(), extraAuthSchemes);
         NodeState node = pending.get(req.path());
         if (node == null) {
             throw new ZkException(Code.NONODE, req.path());
