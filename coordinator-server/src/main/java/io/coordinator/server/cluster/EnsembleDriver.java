@@ -231,18 +231,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         }
         List<Object> messages = new ArrayList<>(1);
         if (frame[0] == ForwardedMessage.TAG_BATCH) {
-            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(frame, 1, frame.length - 1);
-            while (in.remaining() >= 4) {
-                int len = in.getInt();
-                if (len <= 0 || len > in.remaining()) {
-                    log.warn("Malformed batch from server {}: the rest ({} bytes) dropped", from, in.remaining());
-                    break;
-                }
-                byte[] inner = new byte[len];
-                in.get(inner);
-                if (inner[0] != ForwardedMessage.TAG_BATCH) {
-                    decodeInto(from, inner, messages);
-                }
+            for (byte[] inner : FrameBatch.decode(frame, () -> log.warn("Malformed batch from server {}", from))) {
+                decodeInto(from, inner, messages);
             }
         } else {
             decodeInto(from, frame, messages);
@@ -258,7 +248,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     onForwarded(from, (ForwardedMessage) m);
                 }
             }
-            scheduleProcess();
+            process(); // a frame is already a batch: answer it now rather than after another trip through the queue
         });
     }
 
@@ -323,9 +313,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     // ---------------------------------------------------------------- Ready (pipeline thread)
 
     /**
-     * Carries out the core's output once per burst of inputs: every input steps the core and asks for this task,
-     * which runs after what the pipeline has queued meanwhile. So a burst of proposals, acks or forwarded writes
-     * becomes one Ready, one run of appends and one batch frame per peer.
+     * Carries out the core's output once per burst of inputs: inputs that come one client request at a time
+     * (proposals, forwarded writes) step the core and ask for this task, which runs after what the pipeline has
+     * queued meanwhile, so the burst becomes one Ready, one run of appends and one batch frame per peer. Inputs
+     * that are batches already (a received frame, an fsync) are carried out at once.
      */
     private void scheduleProcess() {
         if (!processScheduled) {
@@ -389,7 +380,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 Runnable onDurable = i == batch.size() - 1
                         ? () -> pipeline.submit(() -> {
                             node.persisted(rec.zxid());
-                            scheduleProcess();
+                            process(); // acks and commits wait on this: no extra trip through the queue
                         })
                         : null;
                 groupCommit.submit(rec, onDurable);
@@ -481,13 +472,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     private void enqueue(int to, byte[] frame) {
         List<byte[]> frames = outbox.computeIfAbsent(to, k -> new ArrayList<>());
-        int bytes = outboxBytes.getOrDefault(to, 1);
-        if (!frames.isEmpty() && bytes + 4 + frame.length > maxMessageBytes) {
+        int bytes = outboxBytes.getOrDefault(to, FrameBatch.EMPTY_BYTES);
+        int added = FrameBatch.PER_FRAME_BYTES + frame.length;
+        if (!frames.isEmpty() && bytes + added > maxMessageBytes) {
             flush(to, frames, bytes); // a batch never exceeds the frame limit
-            bytes = 1;
+            bytes = FrameBatch.EMPTY_BYTES;
         }
         frames.add(frame);
-        outboxBytes.put(to, bytes + 4 + frame.length);
+        outboxBytes.put(to, bytes + added);
     }
 
     private void flushOutbox() {
@@ -499,18 +491,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     }
 
     private void flush(int to, List<byte[]> frames, int bytes) {
-        if (frames.size() == 1) {
-            quorum.send(to, frames.get(0));
-        } else {
-            java.nio.ByteBuffer batch = java.nio.ByteBuffer.allocate(bytes);
-            batch.put(ForwardedMessage.TAG_BATCH);
-            for (byte[] f : frames) {
-                batch.putInt(f.length).put(f);
-            }
-            quorum.send(to, batch.array());
-        }
+        quorum.send(to, FrameBatch.encode(frames, bytes));
         frames.clear();
-        outboxBytes.put(to, 1);
+        outboxBytes.put(to, FrameBatch.EMPTY_BYTES);
     }
 
     /** A learner's way to its leader. */
