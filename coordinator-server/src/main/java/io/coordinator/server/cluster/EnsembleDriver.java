@@ -70,6 +70,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final boolean readOnlyModeEnabled;
     private long notServingGeneration;
     private final QuorumTransport quorum;
+    private final int maxMessageBytes;
     private final QuorumTransport election;
     private final ScheduledExecutorService ticker;
     private ZabNode node;
@@ -80,6 +81,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final java.util.TreeMap<Long, TxnRecord> recent = new java.util.TreeMap<>();
     private static final int RECENT_RECORDS = 50_000;
     private Role lastRole;
+    /** Proposals waiting for the current Ready to be carried out (see {@link #propose}). */
+    private final ArrayDeque<TxnRecord> toPropose = new ArrayDeque<>();
+    private boolean carryingOut;
+    private boolean processScheduled;
     private boolean lastServing;
     private volatile Map<Integer, PeerStatus> peerView = Map.of();
     private volatile Role role = Role.LOOKING;
@@ -116,6 +121,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         this.epochStore = epochStore;
         this.tickTimeMs = tickTimeMs;
         this.fatal = fatal;
+        this.maxMessageBytes = maxMessageBytes;
         this.quorum = new QuorumTransport("quorum", myId, quorumBind, quorumPeers, new QuorumTransport.Receiver() {
             @Override
             public void onMessage(int fromId, byte[] payload) {
@@ -126,7 +132,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             public void onDisconnected(int peerId) {
                 pipeline.submit(() -> {
                     node.peerDisconnected(peerId);
-                    process();
+                    scheduleProcess();
                 });
             }
         }, maxMessageBytes, 64 << 20, quorumTls);
@@ -220,38 +226,51 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     private void tick() {
         node.tick();
-        process();
+        scheduleProcess();
         // The operations view of the learners, refreshed per tick rather than per batch (it is not free).
         peerView = node.role() == Role.LEADING ? node.peers() : Map.of();
     }
 
-    /** A frame from a peer (Netty thread): ZAB messages and forwarded client traffic. */
+    /**
+     * A frame from a peer (Netty thread): a ZAB message, forwarded client traffic, or a batch of those. It is
+     * decoded here and handed to the pipeline as one task: the core takes every message of the batch, and one
+     * Ready then answers them all.
+     */
     private void received(int from, byte[] frame) {
         if (frame.length == 0) {
             return;
         }
-        if (frame[0] == ForwardedMessage.TAG_ZAB) {
-            ZabMessage m;
-            try {
-                m = ZabCodec.decode(java.util.Arrays.copyOfRange(frame, 1, frame.length));
-            } catch (ProtocolException e) {
-                log.warn("Malformed ZAB message from server {} dropped: {}", from, e.getMessage());
-                return;
+        List<Object> messages = new ArrayList<>(1);
+        if (frame[0] == ForwardedMessage.TAG_BATCH) {
+            for (byte[] inner : FrameBatch.decode(frame, () -> log.warn("Malformed batch from server {}", from))) {
+                decodeInto(from, inner, messages);
             }
-            pipeline.submit(() -> {
-                node.step(from, m);
-                process();
-            });
+        } else {
+            decodeInto(from, frame, messages);
+        }
+        if (messages.isEmpty()) {
             return;
         }
-        ForwardedMessage fm;
+        pipeline.submit(() -> {
+            for (Object m : messages) {
+                if (m instanceof ZabMessage z) {
+                    node.step(from, z);
+                } else {
+                    onForwarded(from, (ForwardedMessage) m);
+                }
+            }
+            process(); // a frame is already a batch: answer it now rather than after another trip through the queue
+        });
+    }
+
+    private void decodeInto(int from, byte[] frame, List<Object> out) {
         try {
-            fm = ForwardedMessage.decode(frame);
+            out.add(frame[0] == ForwardedMessage.TAG_ZAB
+                    ? ZabCodec.decode(java.util.Arrays.copyOfRange(frame, 1, frame.length))
+                    : ForwardedMessage.decode(frame));
         } catch (RuntimeException e) {
             log.warn("Malformed message from server {} dropped: {}", from, e.getMessage());
-            return;
         }
-        pipeline.submit(() -> onForwarded(from, fm));
     }
 
     private void onForwarded(int from, ForwardedMessage m) {
@@ -270,9 +289,21 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         }
     }
 
-    /** The leader's pipeline proposes here. Deferred to its own task so it never runs inside a Ready. */
+    /**
+     * The leader's pipeline proposes here (pipeline thread). Proposed at once, unless a Ready is being carried out
+     * (applying a txn can prepare another): then right after it, in the same order, so zxids stay as prepared.
+     */
     public void propose(TxnRecord record) {
-        pipeline.submit(() -> {
+        toPropose.addLast(record);
+        if (!carryingOut) {
+            proposeQueued();
+        }
+        scheduleProcess();
+    }
+
+    private void proposeQueued() {
+        TxnRecord record;
+        while ((record = toPropose.pollFirst()) != null) {
             try {
                 long zxid = node.propose(record.header().clientId(), record.header().cxid(), record.header().time(),
                         record.txn());
@@ -287,23 +318,44 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 log.warn("Proposal of zxid {} not made: {}", Zxids.hex(record.zxid()), e.getMessage());
                 pipeline.stopServing("lost leadership while proposing");
             }
-            process();
-        });
+        }
     }
 
     // ---------------------------------------------------------------- Ready (pipeline thread)
 
+    /**
+     * Carries out the core's output once per burst of inputs: inputs that come one client request at a time
+     * (proposals, forwarded writes) step the core and ask for this task, which runs after what the pipeline has
+     * queued meanwhile, so the burst becomes one Ready, one run of appends and one batch frame per peer. Inputs
+     * that are batches already (a received frame, an fsync) are carried out at once.
+     */
+    private void scheduleProcess() {
+        if (!processScheduled) {
+            processScheduled = true;
+            pipeline.submit(this::process);
+        }
+    }
+
     private void process() {
+        processScheduled = false;
         try {
+            proposeQueued();
             while (node.hasReady()) {
                 Ready ready = node.ready();
-                carryOut(ready);
+                carryingOut = true;
+                try {
+                    carryOut(ready);
+                } finally {
+                    carryingOut = false;
+                }
                 node.advance(ready);
+                proposeQueued(); // writes that applying this Ready prepared
             }
             updateRole();
         } catch (IOException | UncheckedIOException e) {
             fatal.accept(e);
         }
+        flushOutbox();
     }
 
     private void carryOut(Ready r) throws IOException {
@@ -324,7 +376,11 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             byte[] frame = new byte[body.length + 1];
             frame[0] = ForwardedMessage.TAG_ZAB;
             System.arraycopy(body, 0, frame, 1, body.length);
-            (o.message() instanceof ZabMessage.Notification ? election : quorum).send(o.to(), frame);
+            if (o.message() instanceof ZabMessage.Notification) {
+                election.send(o.to(), frame);
+            } else {
+                enqueue(o.to(), frame);
+            }
         }
         if (!r.toAppend().isEmpty()) {
             List<TxnRecord> batch = r.toAppend();
@@ -335,9 +391,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 Runnable onDurable = i == batch.size() - 1
                         ? () -> pipeline.submit(() -> {
                             node.persisted(rec.zxid());
-                            process();
+                            process(); // acks and commits wait on this: no extra trip through the queue
                         })
-                        : () -> { };
+                        : null;
                 groupCommit.submit(rec, onDurable);
             }
         }
@@ -415,7 +471,40 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     }
 
     private void send(int to, ForwardedMessage m) {
-        quorum.send(to, ForwardedMessage.encode(m));
+        enqueue(to, ForwardedMessage.encode(m));
+        scheduleProcess();
+    }
+
+    // ---------------------------------------------------------------- outbox (pipeline thread)
+
+    /** Quorum frames per peer, in order, until {@link #flushOutbox}: one write (and one flush) per peer per burst. */
+    private final Map<Integer, List<byte[]>> outbox = new java.util.HashMap<>();
+    private final Map<Integer, Integer> outboxBytes = new java.util.HashMap<>();
+
+    private void enqueue(int to, byte[] frame) {
+        List<byte[]> frames = outbox.computeIfAbsent(to, k -> new ArrayList<>());
+        int bytes = outboxBytes.getOrDefault(to, FrameBatch.EMPTY_BYTES);
+        int added = FrameBatch.PER_FRAME_BYTES + frame.length;
+        if (!frames.isEmpty() && bytes + added > maxMessageBytes) {
+            flush(to, frames, bytes); // a batch never exceeds the frame limit
+            bytes = FrameBatch.EMPTY_BYTES;
+        }
+        frames.add(frame);
+        outboxBytes.put(to, bytes + added);
+    }
+
+    private void flushOutbox() {
+        for (Map.Entry<Integer, List<byte[]>> e : outbox.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                flush(e.getKey(), e.getValue(), outboxBytes.get(e.getKey()));
+            }
+        }
+    }
+
+    private void flush(int to, List<byte[]> frames, int bytes) {
+        quorum.send(to, FrameBatch.encode(frames, bytes));
+        frames.clear();
+        outboxBytes.put(to, FrameBatch.EMPTY_BYTES);
     }
 
     /** A learner's way to its leader. */

@@ -20,6 +20,8 @@ public sealed interface ForwardedMessage {
     byte TAG_SYNC = 3;
     byte TAG_SYNC_DONE = 4;
     byte TAG_CREATE_SESSION = 5;
+    /** Not a message: a batch of frames to one peer, each as [int length][frame] (see EnsembleDriver). */
+    byte TAG_BATCH = 6;
 
     /** A client write (or createSession/closeSession) for the leader to prepare, with the client's identities. */
     record Request(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) implements ForwardedMessage {

@@ -9,12 +9,10 @@ import java.util.List;
  * (-1 = none; when done the cut and every record that survives it are durable, as {@code TxnLog.truncateAfter}) → install {@code snapshot} (null = none) → send {@code messages} → append
  * {@code toAppend} (durable later: report with {@link ZabNode#persisted}) → apply {@code toApply} (committed and
  * locally durable, in zxid order, no gaps) → {@link ZabNode#advance}.
+ *
+ * <p>The lists belong to the Ready: the core hands over lists it never touches again (no copies on the hot
+ * path), and the driver must not change them.
  */
 public record Ready(Epochs epochsToPersist, long truncateAfter, SnapshotToInstall snapshot, List<TxnRecord> toAppend,
                     List<Outgoing> messages, List<TxnRecord> toApply, boolean roleChanged) {
-    public Ready {
-        toAppend = List.copyOf(toAppend);
-        messages = List.copyOf(messages);
-        toApply = List.copyOf(toApply);
-    }
 }

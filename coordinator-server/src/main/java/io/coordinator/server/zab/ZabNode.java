@@ -38,11 +38,26 @@ public final class ZabNode {
     private final ZabLog log;
     private final ZabStateMachine state;
     private final Random random;
+    // The config's answers, computed once: they are asked on every message and ACK.
+    private final int quorum;
+    private final int voterCount;
+    private final java.util.Set<Integer> members = new java.util.HashSet<>();
+    private final java.util.Set<Integer> voters = new java.util.HashSet<>();
+    private final long[] ackScratch;
 
     private Epochs epochs;
     private long lastZxid;
     private long durableZxid;
     private final java.util.TreeSet<Long> unsynced = new java.util.TreeSet<>(); // appended, not yet fsynced
+    /**
+     * A cache of the records this node appended and has not applied yet: a contiguous run of its history right
+     * after {@code tailBase}, so {@link #ready()} hands committed records to {@code toApply} without reading the
+     * log back. Cleared whenever that may stop being true (truncation below its base, snapshot, overflow); the
+     * log is then read instead.
+     */
+    private final java.util.ArrayDeque<TxnRecord> tail = new java.util.ArrayDeque<>();
+    private long tailBase;
+    private static final int TAIL_MAX = 1 << 16;
     private long committedZxid;
     private long appliedZxid;
     private long now;
@@ -78,7 +93,14 @@ public final class ZabNode {
         this.config = config;
         this.myId = config.myId();
         this.observer = !config.isVoter(myId);
+        this.quorum = config.quorum();
+        this.voterCount = config.voterCount();
+        this.ackScratch = new long[voterCount];
         for (Peer p : config.peers()) {
+            members.add(p.id());
+            if (!p.observer()) {
+                voters.add(p.id());
+            }
             if (p.id() != myId) {
                 others.add(p.id());
             }
@@ -162,17 +184,17 @@ public final class ZabNode {
 
     public void step(int from, ZabMessage m) {
         checkNotOutstanding();
-        if (from == myId || !config.isMember(from) || m == null) {
+        if (from == myId || !members.contains(from) || m == null) {
             return;
         }
         if (m instanceof Notification n) {
             onNotification(from, n);
         } else if (m instanceof FollowerInfo f) {
-            if (role == Role.LEADING && config.isVoter(from)) {
+            if (role == Role.LEADING && isVoter(from)) {
                 onLearnerInfo(from, f.session(), f.acceptedEpoch(), f.lastZxid(), f.appliedZxid());
             }
         } else if (m instanceof ObserverInfo o) {
-            if (role == Role.LEADING && !config.isVoter(from)) {
+            if (role == Role.LEADING && !isVoter(from)) {
                 onLearnerInfo(from, o.session(), o.acceptedEpoch(), o.lastZxid(), o.appliedZxid());
             }
         } else if (m instanceof Session s) {
@@ -248,9 +270,28 @@ public final class ZabNode {
 
     public Ready ready() {
         checkNotOutstanding();
-        List<TxnRecord> toApply = new ArrayList<>();
+        List<TxnRecord> toApply = List.of();
         long limit = Math.min(committedZxid, durableZxid);
         while (appliedZxid < limit) {
+            if (toApply.isEmpty()) {
+                toApply = new ArrayList<>();
+            }
+            if (!tail.isEmpty() && tailBase <= appliedZxid) {
+                // Fast path: the records due are the ones this node appended (contiguous after tailBase).
+                while (!tail.isEmpty() && tail.peekFirst().zxid() <= appliedZxid) {
+                    tailBase = tail.pollFirst().zxid();
+                }
+                if (!tail.isEmpty() && tail.peekFirst().zxid() <= limit) {
+                    TxnRecord r = tail.pollFirst();
+                    tailBase = r.zxid();
+                    toApply.add(r);
+                    appliedZxid = r.zxid();
+                    continue;
+                }
+                if (!tail.isEmpty()) {
+                    break; // the next record of the history is not committed yet
+                }
+            }
             // Within one epoch zxids are consecutive, so ask for no more records than are due.
             int due = Zxids.epochOf(limit) == Zxids.epochOf(appliedZxid)
                     ? (int) Math.min(READ_CHUNK, Zxids.counterOf(limit) - Zxids.counterOf(appliedZxid)) : READ_CHUNK;
@@ -269,13 +310,20 @@ public final class ZabNode {
                         + " is not in the log after " + Zxids.hex(appliedZxid));
             }
         }
-        Ready r = new Ready(epochsDirty ? epochs : null, pendTruncate, pendSnapshot, pendAppend, pendMsgs, toApply,
+        // The pending lists are handed over (the Ready owns them from now on) and replaced only if used.
+        List<TxnRecord> toAppend = pendAppend.isEmpty() ? List.of() : pendAppend;
+        List<Outgoing> messages = pendMsgs.isEmpty() ? List.of() : pendMsgs;
+        Ready r = new Ready(epochsDirty ? epochs : null, pendTruncate, pendSnapshot, toAppend, messages, toApply,
                 pendRoleChanged);
+        if (!pendAppend.isEmpty()) {
+            pendAppend = new ArrayList<>();
+        }
+        if (!pendMsgs.isEmpty()) {
+            pendMsgs = new ArrayList<>();
+        }
         epochsDirty = false;
         pendTruncate = -1;
         pendSnapshot = null;
-        pendAppend = new ArrayList<>();
-        pendMsgs = new ArrayList<>();
         pendRoleChanged = false;
         outstanding = r;
         return r;
@@ -292,6 +340,10 @@ public final class ZabNode {
         if (outstanding != null) {
             throw new IllegalStateException("call advance() before feeding more input");
         }
+    }
+
+    private boolean isVoter(int id) {
+        return voters.contains(id);
     }
 
     // ------------------------------------------------------------------ log helpers
@@ -313,6 +365,14 @@ public final class ZabNode {
         }
         pendAppend.add(r);
         unsynced.add(r.zxid());
+        if (tail.isEmpty()) {
+            tailBase = lastZxid;
+        }
+        if (tail.size() < TAIL_MAX) {
+            tail.addLast(r);
+        } else {
+            tail.clear(); // far ahead of what is applied (a long sync): read those from the log
+        }
         lastZxid = r.zxid();
     }
 
@@ -326,6 +386,12 @@ public final class ZabNode {
             return;
         }
         pendAppend.removeIf(r -> r.zxid() > zxid);
+        while (!tail.isEmpty() && tail.peekLast().zxid() > zxid) {
+            tail.pollLast();
+        }
+        if (tail.isEmpty() || tailBase > zxid) {
+            tail.clear();
+        }
         long logLast = pendTruncate >= 0 ? Math.min(pendTruncate, log.lastZxid()) : log.lastZxid();
         lastZxid = zxid;
         unsynced.tailSet(zxid, false).clear();
@@ -432,7 +498,7 @@ public final class ZabNode {
     private int agreeing() {
         int agree = 0;
         for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
-            if (config.isVoter(e.getKey()) && e.getValue().equals(proposal)) {
+            if (isVoter(e.getKey()) && e.getValue().equals(proposal)) {
                 agree++;
             }
         }
@@ -450,7 +516,7 @@ public final class ZabNode {
 
     private void lookingTick() {
         if (decideAt >= 0 && now >= decideAt) {
-            if (agreeing() >= config.quorum()) {
+            if (agreeing() >= quorum) {
                 decide();
                 return;
             }
@@ -471,14 +537,14 @@ public final class ZabNode {
     private void broadcastNotification() {
         Notification n = myNotification();
         for (int p : others) {
-            if (config.isVoter(p)) {
+            if (isVoter(p)) {
                 send(p, n);
             }
         }
     }
 
     private void onNotification(int from, Notification n) {
-        boolean fromVoter = config.isVoter(from);
+        boolean fromVoter = isVoter(from);
         if (role != Role.LOOKING) {
             if (n.state() == Role.LOOKING) {
                 send(from, myNotification()); // tell a looking peer who leads
@@ -486,7 +552,7 @@ public final class ZabNode {
             return;
         }
         if (n.state() == Role.LOOKING) {
-            if (observer || !fromVoter || !config.isVoter(n.leader())) {
+            if (observer || !fromVoter || !isVoter(n.leader())) {
                 return; // observers learn from established peers only; observers' votes do not count
             }
             Vote v = new Vote(n.leader(), n.zxid(), n.peerEpoch());
@@ -506,9 +572,9 @@ public final class ZabNode {
             recvSet.put(from, v);
             recvSet.put(myId, proposal);
             int agree = agreeing();
-            if (agree >= config.voterCount()) {
+            if (agree >= voterCount) {
                 decide(); // unanimous: nothing better can come
-            } else if (agree >= config.quorum()) {
+            } else if (agree >= quorum) {
                 if (decideAt < 0) {
                     decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive
                 }
@@ -518,7 +584,7 @@ public final class ZabNode {
             return;
         }
         // The sender is in an established ensemble (following or leading).
-        if (!fromVoter || !config.isVoter(n.leader()) || n.leader() == myId) {
+        if (!fromVoter || !isVoter(n.leader()) || n.leader() == myId) {
             return;
         }
         outOfElection.put(from, n);
@@ -537,7 +603,7 @@ public final class ZabNode {
                 count++;
             }
         }
-        if (count >= config.quorum()) {
+        if (count >= quorum) {
             becomeLearner(x);
         }
     }
@@ -744,6 +810,7 @@ public final class ZabNode {
             }
             lastZxid = z;
         }
+        tail.clear(); // the history may have been reset at z: read it from the log from now on
         pendSnapshot = new SnapshotToInstall(z, s.snapshot());
         durableZxid = Math.max(durableZxid, z);
         unsynced.headSet(z, true).clear();
@@ -864,7 +931,7 @@ public final class ZabNode {
     }
 
     private void maybeChooseEpoch() {
-        if (ld.epochChosen || ld.infos.size() < config.quorum()) {
+        if (ld.epochChosen || ld.infos.size() < quorum) {
             return;
         }
         long max = Collections.max(ld.infos.values());
@@ -885,7 +952,7 @@ public final class ZabNode {
     private void onLearnerInfo(int from, long session, long acceptedEpoch, long lastZ, long appliedZ) {
         LearnerHandle h = ld.learners.get(from);
         if (h == null || h.session != session) {
-            h = new LearnerHandle(from, !config.isVoter(from), session);
+            h = new LearnerHandle(from, !isVoter(from), session);
             ld.learners.put(from, h);
         }
         h.lastHeard = now;
@@ -960,7 +1027,7 @@ public final class ZabNode {
     }
 
     private void maybeQuorumAckEpoch() {
-        if (ld.quorumAckEpoch || ld.ackEpochVoters.size() < config.quorum()) {
+        if (ld.quorumAckEpoch || ld.ackEpochVoters.size() < quorum) {
             return;
         }
         ld.quorumAckEpoch = true;
@@ -1058,7 +1125,7 @@ public final class ZabNode {
                 n++;
             }
         }
-        if (n < config.quorum()) {
+        if (n < quorum) {
             return;
         }
         ld.established = true;
@@ -1086,18 +1153,19 @@ public final class ZabNode {
         if (ld == null || !ld.established) {
             return;
         }
-        List<Long> acks = new ArrayList<>();
-        acks.add(durableZxid);
+        long[] acks = ackScratch; // one slot per voter: learners are keyed by server id
+        int n = 0;
+        acks[n++] = durableZxid;
         for (LearnerHandle h : ld.learners.values()) {
             if (!h.observer && h.newLeaderAcked) {
-                acks.add(h.acked);
+                acks[n++] = h.acked;
             }
         }
-        if (acks.size() < config.quorum()) {
+        if (n < quorum) {
             return;
         }
-        acks.sort(Collections.reverseOrder());
-        long c = Math.min(acks.get(config.quorum() - 1), lastZxid);
+        java.util.Arrays.sort(acks, 0, n);
+        long c = Math.min(acks[n - quorum], lastZxid); // the highest zxid a quorum has made durable
         if (c <= committedZxid) {
             return;
         }
@@ -1166,7 +1234,7 @@ public final class ZabNode {
                     heard++;
                 }
             }
-            if (heard < config.quorum()) {
+            if (heard < quorum) {
                 becomeLooking(); // lost the quorum: step down, no split brain
                 return;
             }
