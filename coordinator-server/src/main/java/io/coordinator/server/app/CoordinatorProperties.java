@@ -178,6 +178,21 @@ public class CoordinatorProperties {
         public void setStorageFaultsFile(String storageFaultsFile) {
             this.storageFaultsFile = storageFaultsFile;
         }
+
+        /**
+         * A control file holding a signed offset (ms) added to the wall clock the server uses for txn times
+         * (ctime/mtime) and TTL-node expiry, for clock-jump tests of a real process. Unset in production: the
+         * server reads {@code System.currentTimeMillis()} directly.
+         */
+        private String clockOffsetFile;
+
+        public String getClockOffsetFile() {
+            return clockOffsetFile;
+        }
+
+        public void setClockOffsetFile(String clockOffsetFile) {
+            this.clockOffsetFile = clockOffsetFile;
+        }
     }
 
     public java.util.List<EnsembleMember> ensembleMembers() {

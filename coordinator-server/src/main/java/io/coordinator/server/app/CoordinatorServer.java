@@ -198,7 +198,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(config, machine, new SessionIds(props.getServerId(), System.currentTimeMillis()),
                 new SessionPasswords(sessionSecret(dir)), sink,
-                (zxid, sessionTable) -> snapshot(pipeline.state().tree(), zxid, sessionTable), confLines(dir));
+                (zxid, sessionTable) -> snapshot(pipeline.state().tree(), zxid, sessionTable), confLines(dir),
+                wallClock());
         if (ensemble) {
             machine.tree().setConfigData(ensembleConfigText().getBytes(StandardCharsets.UTF_8));
             pipeline.startInEnsemble();
@@ -232,6 +233,16 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         log.warn("Storage fault injection is ON, controlled by {}: for testing only", file);
         return new io.coordinator.server.storage.ControlFileStorageFaults(Path.of(file));
+    }
+
+    /** The real wall clock in production; one shifted by a control file only when a test harness asks for it. */
+    private java.util.function.LongSupplier wallClock() {
+        String file = props.getTesting().getClockOffsetFile();
+        if (file == null || file.isBlank()) {
+            return System::currentTimeMillis;
+        }
+        log.warn("Wall-clock offset injection is ON, controlled by {}: for testing only", file);
+        return new ControlFileWallClock(Path.of(file));
     }
 
     private EnsembleDriver newDriver(Path dir) {

@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,11 +89,23 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile int maxWatchesPerSession;
     private final java.util.concurrent.atomic.AtomicLong watchLimitRejections = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean serving;
+    private final LongSupplier wallClock;
     private volatile int sessionCount;
 
     public RequestPipeline(PipelineConfig config, StateMachine state, SessionIds sessionIds, SessionPasswords passwords,
                            TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration) {
+        this(config, state, sessionIds, passwords, txnSink, snapshotter, configuration, System::currentTimeMillis);
+    }
+
+    /**
+     * @param wallClock the wall clock (ms) for txn times (ctime/mtime) and TTL-node expiry:
+     *                  {@code System::currentTimeMillis} in production, shifted only by a fault-injection test
+     */
+    public RequestPipeline(PipelineConfig config, StateMachine state, SessionIds sessionIds, SessionPasswords passwords,
+                           TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration,
+                           LongSupplier wallClock) {
         this.config = config;
+        this.wallClock = java.util.Objects.requireNonNull(wallClock, "wallClock");
         useState(state);
         this.sessionIds = sessionIds;
         this.passwords = passwords;
@@ -571,7 +584,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private TxnRecord newRecord(long sessionId, int cxid, Txn txn) {
         long zxid = ++lastPreparedZxid;
-        return new TxnRecord(new TxnHeader(sessionId, cxid, zxid, System.currentTimeMillis(), txn.type()), txn);
+        return new TxnRecord(new TxnHeader(sessionId, cxid, zxid, wallClock.getAsLong(), txn.type()), txn);
     }
 
     /**
@@ -811,7 +824,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         List<String> candidates = new ArrayList<>(tree.containersToDelete(config.maxContainerDeletesPerMinute()));
-        candidates.addAll(tree.expiredTtlNodes(System.currentTimeMillis()));
+        candidates.addAll(tree.expiredTtlNodes(wallClock.getAsLong()));
         for (String path : candidates) {
             long zxid = lastPreparedZxid + 1;
             Txn txn = preparer.prepare(OpCode.DELETE_CONTAINER, new Requests.PathOnly(path),

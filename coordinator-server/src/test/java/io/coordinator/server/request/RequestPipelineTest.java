@@ -286,6 +286,30 @@ class RequestPipelineTest {
         assertThat(r.header().zxid()).isGreaterThanOrEqualTo(held.record().zxid());
     }
 
+    /** The txn time (ctime/mtime) comes from the wall clock the pipeline was given (shifted by the clock-jump hook). */
+    @Test
+    void txnTimeComesFromTheGivenWallClock() {
+        tree = new DataTree();
+        StateMachine state = new StateMachine(tree, new SessionTracker(50));
+        PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
+        java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+        pipeline = new RequestPipeline(config, state, new SessionIds(1, 1_700_000_000_000L), passwords, sink,
+                (zxid, sessions) -> { }, Map.of(), wall::get);
+        pipeline.start();
+        Client c = connect("10.0.0.1");
+        sink.hold();
+        wall.set(1_700_000_000_000L + 3_600_000L);
+        c.create("/ahead", 0);
+        HeldSink.Held ahead = sink.next();
+        assertThat(ahead.record().header().time()).isEqualTo(1_700_000_000_000L + 3_600_000L);
+        ahead.release();
+        wall.set(1_700_000_000_000L - 3_600_000L);
+        c.create("/behind", 0);
+        HeldSink.Held behind = sink.next();
+        assertThat(behind.record().header().time()).isEqualTo(1_700_000_000_000L - 3_600_000L);
+        behind.release();
+    }
+
     @Test
     void readAfterWriteIsAnsweredAfterTheWriteAndSeesIt() {
         start();

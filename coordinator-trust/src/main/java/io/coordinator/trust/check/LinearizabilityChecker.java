@@ -135,12 +135,21 @@ public final class LinearizabilityChecker {
                 if (placed.get(c.index()) || c.lowerBound() >= e.zxid()) {
                     continue;
                 }
+                // Only before a zxid group (the events at one zxid) that holds the failing event or an event
+                // touching the candidate's paths: the group's first event may be a read of another path.
+                boolean groupTouches = false;
                 for (int pos = i; pos >= start; pos--) {
                     Op at = events.get(pos);
                     if (at.zxid() <= c.lowerBound()) {
                         break;
                     }
-                    if (!isBoundary(pos) || (pos != i && !touches(c, at))) {
+                    groupTouches |= pos == i || touches(c, at);
+                    if (!isBoundary(pos)) {
+                        continue;
+                    }
+                    boolean eligible = groupTouches;
+                    groupTouches = false;
+                    if (!eligible) {
                         continue;
                     }
                     Model base = trail.get(pos - start).copy();

@@ -16,5 +16,10 @@ public enum FaultKind {
     /** Every fsync of the leader takes 400 ms more. */
     SLOW_FSYNC,
     /** Every fsync of the leader fails: it must stop acknowledging; cleared, killed and restarted at heal. */
-    FAIL_FSYNC
+    FAIL_FSYNC,
+    /**
+     * The leader's wall clock (txn times, TTL expiry) jumps one hour ahead, halfway through one hour behind, and
+     * back to the real time at heal: sessions, ticks and timeouts run on a monotonic clock and must not notice.
+     */
+    CLOCK_JUMP
 }

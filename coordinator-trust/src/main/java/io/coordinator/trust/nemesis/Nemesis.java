@@ -4,6 +4,9 @@ import java.io.IOException;
 
 /** Injects one fault into the ensemble and heals it. */
 public final class Nemesis {
+    /** How far CLOCK_JUMP moves the leader's wall clock, ahead and then behind. */
+    public static final long CLOCK_JUMP_MILLIS = 3_600_000L;
+
     private final Ensemble ensemble;
     private FaultKind active;
     private ServerNode target;
@@ -16,7 +19,7 @@ public final class Nemesis {
     public String inject(FaultKind kind) throws IOException, InterruptedException {
         ServerNode leader = ensemble.leader().orElse(ensemble.nodes.get(0));
         boolean onLeader = switch (kind) {
-            case KILL_LEADER, PAUSE_LEADER, PARTITION_LEADER, SLOW_FSYNC, FAIL_FSYNC -> true;
+            case KILL_LEADER, PAUSE_LEADER, PARTITION_LEADER, SLOW_FSYNC, FAIL_FSYNC, CLOCK_JUMP -> true;
             default -> false;
         };
         target = onLeader ? leader : ensemble.follower(leader);
@@ -28,8 +31,18 @@ public final class Nemesis {
             case PARTITION_FOLLOWER -> ensemble.isolate(target, FaultProxy.Mode.DROP);
             case SLOW_FSYNC -> target.storageFault("slow 400");
             case FAIL_FSYNC -> target.storageFault("fail");
+            case CLOCK_JUMP -> target.clockOffset(CLOCK_JUMP_MILLIS);
         }
         return kind + " on " + target + (onLeader ? " (leader)" : "");
+    }
+
+    /** Halfway through the fault: CLOCK_JUMP jumps back, from one hour ahead to one hour behind; others do nothing. */
+    public String midway() throws IOException {
+        if (active == FaultKind.CLOCK_JUMP) {
+            target.clockOffset(-CLOCK_JUMP_MILLIS);
+            return "clock of " + target + " jumped to " + (-CLOCK_JUMP_MILLIS) + " ms";
+        }
+        return null;
     }
 
     /** Undoes the active fault: restart, resume, reconnect, or clear the storage fault (and restart). */
@@ -47,6 +60,7 @@ public final class Nemesis {
                 target.kill(); // a failed log is fatal: the server stopped serving and needs a restart
                 target.start();
             }
+            case CLOCK_JUMP -> target.clockOffset(0);
         }
         active = null;
     }

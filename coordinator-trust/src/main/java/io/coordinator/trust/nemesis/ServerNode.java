@@ -56,6 +56,10 @@ public final class ServerNode {
         return dir.resolve("storage-faults");
     }
 
+    public Path clockOffsetFile() {
+        return dir.resolve("clock-offset");
+    }
+
     public Path logFile() {
         return dir.resolve("server.log");
     }
@@ -78,6 +82,7 @@ public final class ServerNode {
                 "--coordinator.init-limit=20", "--coordinator.sync-limit=5",
                 "--coordinator.max-client-connections=0",
                 "--coordinator.testing.storage-faults-file=" + faultsFile(),
+                "--coordinator.testing.clock-offset-file=" + clockOffsetFile(),
                 "--logging.level.root=warn", "--logging.level.io.coordinator=info"));
         starts++;
         Files.writeString(logFile(), "==== start " + starts + "\n", StandardCharsets.UTF_8,
@@ -133,6 +138,14 @@ public final class ServerNode {
         Path tmp = dir.resolve("storage-faults.tmp");
         Files.writeString(tmp, command);
         Files.move(tmp, faultsFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes the wall-clock offset control file the server polls (signed ms added to its wall clock; 0 = none). */
+    public void clockOffset(long millis) throws IOException {
+        Path tmp = dir.resolve("clock-offset.tmp");
+        Files.writeString(tmp, Long.toString(millis));
+        Files.move(tmp, clockOffsetFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class TrustRunner {
     private static final long OP_TIMEOUT_MS = 30_000;
     private static final int HEALTHY_WITHIN_SECONDS = 90;
+    /** A fault lasts at least this long: a PAUSE must outlast the 6 s session timeout even in short rounds. */
+    private static final long FAULT_MIN_NANOS = TimeUnit.SECONDS.toNanos(7);
     /** Three JVMs starting at once on a loaded 2-core machine have been seen to take 75 s. */
     private static final int STARTED_WITHIN_SECONDS = 240;
 
@@ -117,7 +119,16 @@ public final class TrustRunner {
         try {
             sleepUntil(start + roundNanos / 4);
             injected = nemesis.inject(kind);
-            sleepUntil(start + roundNanos * 3 / 5);
+            long injectedAt = System.nanoTime();
+            // The fault lasts to 60% of the round, and at least FAULT_MIN_NANOS (a pause must outlast the
+            // session timeout even in short rounds).
+            long healAt = Math.max(start + roundNanos * 3 / 5, injectedAt + FAULT_MIN_NANOS);
+            sleepUntil(injectedAt + (healAt - injectedAt) / 2);
+            String midway = nemesis.midway();
+            if (midway != null) {
+                injected += "; " + midway;
+            }
+            sleepUntil(healAt);
             nemesis.heal();
             recovered = ensemble.awaitHealthy(HEALTHY_WITHIN_SECONDS);
             if (recovered && probeReady) {
