@@ -32,6 +32,7 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +126,8 @@ abstract class CuratorRecipesTest extends ServerTestBase {
             LeaderLatch leader = firstLeader.get(30, TimeUnit.SECONDS);
             LeaderLatch follower = leader == l1 ? l2 : l1;
             CompletableFuture<LeaderLatch> followerBecomes = leader == l1 ? l2Leader : l1Leader;
+            // The first latch can win before the second has created its node: wait for both.
+            awaitChildren(c1, path, 2);
             assertThat(leader.hasLeadership()).isTrue();
             assertThat(follower.hasLeadership()).isFalse();
             assertThat(follower.getLeader().getId()).isEqualTo(leader.getId());
@@ -133,6 +136,18 @@ abstract class CuratorRecipesTest extends ServerTestBase {
             assertThat(followerBecomes.get(30, TimeUnit.SECONDS)).isSameAs(follower);
             assertThat(follower.hasLeadership()).isTrue();
             follower.close();
+        }
+    }
+
+    /** Returns once {@code path} has at least {@code count} children, woken by child watches. */
+    private static void awaitChildren(CuratorFramework c, String path, int count) throws Exception {
+        while (true) {
+            CompletableFuture<Void> changed = new CompletableFuture<>();
+            if (c.getChildren().usingWatcher((Watcher) e -> changed.complete(null))
+                    .forPath(path).size() >= count) {
+                return;
+            }
+            changed.get(30, TimeUnit.SECONDS);
         }
     }
 
