@@ -32,6 +32,13 @@ import java.util.TreeMap;
  * </ul>
  * Writes with an unknown outcome have no known zxid: an event at a zxid no known write has is accepted as
  * theirs, and they never count as a change an event is missing for.
+ * <p>
+ * A reconnect is modelled as ZooKeeper's setWatches does it: the client sends its watches with R, the zxid of
+ * the last reply it received; the new server looks at its state at some zxid S between R and the first reply
+ * on the new connection (U) and, per watch, either sends a catch-up event (no zxid) or re-arms it. An exist
+ * watch is re-armed when the node is absent at S, so a create and delete both between R and S yield no event
+ * (ZooKeeper documents this miss); the checker then takes the latest S in [R, U] at which the node was absent.
+ * Data and child watches fire a catch-up for any change after R, so for them nothing is forgiven.
  */
 public final class WatchChecker {
     private enum Armed { DATA, EXIST, CHILD }
@@ -42,8 +49,12 @@ public final class WatchChecker {
             Armed.CHILD, Set.of("NodeChildrenChanged", "NodeDeleted"));
 
     /** path -> zxid -> event types that zxid's txn makes on the path. */
+    private static final int TRACE_LINES = 30;
+
     private final Map<String, TreeMap<Long, Set<String>>> changes = new HashMap<>();
     private final Set<Long> knownWriteZxids = new HashSet<>();
+    /** Paths an unknown-outcome write may have changed: a catch-up event there may be theirs. */
+    private final Set<String> unknownWritePaths = new HashSet<>();
     private final List<Violation> violations = new ArrayList<>();
 
     private WatchChecker(List<Op> ops) {
@@ -53,6 +64,8 @@ public final class WatchChecker {
                 if (op.result().outcome() == Outcome.OK) {
                     recordChanges(op.req(), op.result().createdPath(), op.result().subs(), op.zxid());
                 }
+            } else if (op.isUnknownWrite()) {
+                recordUnknown(op.req());
             }
         }
     }
@@ -100,21 +113,57 @@ public final class WatchChecker {
         }
     }
 
+    private void recordUnknown(Request r) {
+        if (r.kind() == Kind.MULTI) {
+            r.subs().forEach(this::recordUnknown);
+        } else if (r.path() != null) {
+            // A sequential create's name is unknown: its parent (and any child of it) may have changed.
+            unknownWritePaths.add(r.path());
+            unknownWritePaths.add(Paths.parent(r.path()));
+        }
+    }
+
     private void add(String path, long zxid, String type) {
         changes.computeIfAbsent(path, p -> new TreeMap<>()).computeIfAbsent(zxid, z -> new HashSet<>()).add(type);
     }
 
-    private record Watch(String path, Armed kind, long since, Op registeredBy) {
+    /**
+     * An armed watch. {@code reconnectR} is set (>= 0) while the watch waits for the first reply after a
+     * reconnect to learn where the new server's setWatches left it; -1 otherwise.
+     */
+    private record Watch(String path, Armed kind, long since, Op registeredBy, long reconnectR) {
+        Watch(String path, Armed kind, long since, Op registeredBy) {
+            this(path, kind, since, registeredBy, -1);
+        }
+
+        Watch carriedOver(long r) {
+            return new Watch(path, kind, since, registeredBy, r);
+        }
+
+        Watch rearmedAt(long s) {
+            return new Watch(path, kind, Math.max(since, s), registeredBy, -1);
+        }
     }
 
+    /** The session being walked and how far: for the trace a report shows. */
+    private List<Object> current = List.of();
+    private int position;
+
     private void walk(List<Object> deliveries) {
+        current = deliveries;
         Map<String, Watch> armed = new HashMap<>();
         long lastEventZxid = 0;
-        for (Object d : deliveries) {
+        long lastReplyZxid = 0;
+        for (position = 0; position < deliveries.size(); position++) {
+            Object d = deliveries.get(position);
             if (d instanceof WatchEvent e) {
                 if (!e.isNodeEvent()) {
                     if ("Expired".equals(e.state()) || "Closed".equals(e.state()) || "Abandoned".equals(e.state())) {
                         return; // the session's watches are gone with it
+                    }
+                    if ("SyncConnected".equals(e.state()) && e.connection() > 1) {
+                        long r = lastReplyZxid;
+                        armed.replaceAll((key, w) -> w.carriedOver(r)); // the client re-sends them with setWatches
                     }
                     continue;
                 }
@@ -127,6 +176,10 @@ public final class WatchChecker {
             } else {
                 Op op = (Op) d;
                 Result r = op.result();
+                if (r.zxid() > 0) {
+                    lastReplyZxid = Math.max(lastReplyZxid, r.zxid());
+                    resolveReconnect(armed, r.zxid());
+                }
                 if (r.zxid() > 0 && (r.outcome() == Outcome.OK || op.isAnsweredRead())) {
                     missing(armed, op);
                 }
@@ -145,13 +198,22 @@ public final class WatchChecker {
         }
         if (hit.isEmpty()) {
             violations.add(new Violation(Violation.Category.WATCH,
-                    "an event with no watch armed for it (duplicate, or for an unregistered watch)", List.of(e.toString())));
+                    "an event with no watch armed for it (duplicate, or for an unregistered watch)",
+                    withTrace(List.of(e.toString()), e.path(), 0)));
             return;
         }
         for (Watch w : hit) {
             armed.remove(w.path() + "|" + w.kind());
             if (e.zxid() <= 0) {
-                continue; // made by a setWatches catch-up, which carries no zxid
+                // A setWatches catch-up carries no zxid; it must at least follow a change that fires the watch.
+                if (w.reconnectR() < 0) {
+                    violations.add(new Violation(Violation.Category.WATCH, "an event without a zxid outside a reconnect",
+                            List.of("armed by " + w.registeredBy(), e.toString())));
+                } else if (firstChange(w, w.since(), Long.MAX_VALUE) == null && !unknownWritePaths.contains(w.path())) {
+                    violations.add(new Violation(Violation.Category.WATCH, "a setWatches catch-up event for no change",
+                            List.of("armed by " + w.registeredBy(), e.toString())));
+                }
+                continue;
             }
             if (e.zxid() <= w.since()) {
                 violations.add(new Violation(Violation.Category.WATCH, "an event for a change the watch's read had already seen",
@@ -173,17 +235,87 @@ public final class WatchChecker {
         }
     }
 
+    /**
+     * The first reply after a reconnect, at zxid {@code u}: the new server ran setWatches at some S in [R, u].
+     * A watch still armed here was re-armed, not caught up. An exist watch is re-armed when its node is absent
+     * at S: take the latest such S (a create and delete before it went unseen, as in ZooKeeper); if there is
+     * none, leave the watch as it was and let {@link #missing} report the create it owed. Data and child
+     * watches are re-armed only when nothing changed after R, so their registration point stands.
+     */
+    private void resolveReconnect(Map<String, Watch> armed, long u) {
+        armed.replaceAll((key, w) -> {
+            if (w.reconnectR() < 0) {
+                return w;
+            }
+            if (w.kind() != Armed.EXIST) {
+                return w.rearmedAt(w.since());
+            }
+            Long s = latestAbsence(w, w.reconnectR(), u);
+            return w.rearmedAt(s == null ? w.since() : s);
+        });
+    }
+
+    /** The latest zxid in [from, to] at which the exist watch's node was absent (it was at the watch's read). */
+    private Long latestAbsence(Watch w, long from, long to) {
+        TreeMap<Long, Set<String>> byZxid = changes.getOrDefault(w.path(), new TreeMap<>());
+        boolean absent = true;
+        Long latest = null;
+        for (Map.Entry<Long, Set<String>> c : byZxid.subMap(w.since(), false, to, true).entrySet()) {
+            if (absent && c.getKey() - 1 >= from) {
+                latest = c.getKey() - 1; // absent up to just before this change
+            }
+            if (c.getValue().contains("NodeCreated")) {
+                absent = false;
+            } else if (c.getValue().contains("NodeDeleted")) {
+                absent = true;
+            }
+        }
+        return absent && to >= from ? Long.valueOf(to) : latest;
+    }
+
     private void missing(Map<String, Watch> armed, Op reply) {
         for (Watch w : List.copyOf(armed.values())) {
             Long first = firstChange(w, w.since(), reply.zxid());
             if (first != null) {
                 violations.add(new Violation(Violation.Category.WATCH,
                         "a reply showing newer state came before the watch event (event lost or late)",
-                        List.of("armed by " + w.registeredBy(), "change at 0x" + Long.toHexString(first)
-                                + " " + changes.get(w.path()).get(first) + " on " + w.path(), "reply: " + reply)));
+                        withTrace(List.of("armed by " + w.registeredBy(), "change at 0x" + Long.toHexString(first)
+                                + " " + changes.get(w.path()).get(first) + " on " + w.path(), "reply: " + reply),
+                                w.path(), w.registeredBy().seq())));
                 armed.remove(w.path() + "|" + w.kind()); // report it once
             }
         }
+    }
+
+    /**
+     * The lines of a watch violation, then the session's trace: its last deliveries (from seq {@code fromSeq}) on
+     * the path or about its connection, and every known change of the path.
+     */
+    private List<String> withTrace(List<String> lines, String path, long fromSeq) {
+        List<String> out = new ArrayList<>(lines);
+        List<Object> trace = new ArrayList<>();
+        for (int i = 0; i <= Math.min(position, current.size() - 1); i++) {
+            Object d = current.get(i);
+            boolean relevant = d instanceof WatchEvent e
+                    ? e.seq() >= fromSeq && (!e.isNodeEvent() || path.equals(e.path()))
+                    : ((Op) d).seq() >= fromSeq && path.equals(((Op) d).req().path());
+            if (relevant) {
+                trace.add(d);
+            }
+        }
+        trace = trace.subList(Math.max(0, trace.size() - TRACE_LINES), trace.size());
+        out.add("session trace (last " + trace.size() + " deliveries on " + path + " or its connection):");
+        long firstZxid = Long.MAX_VALUE;
+        for (Object d : trace) {
+            out.add("  " + d);
+            if (d instanceof Op op && op.zxid() > 0) {
+                firstZxid = Math.min(firstZxid, op.zxid());
+            }
+        }
+        out.add("known changes of " + path + " from the trace's first reply on: " + changes.getOrDefault(path, new TreeMap<>())
+                .tailMap(firstZxid == Long.MAX_VALUE ? 0 : firstZxid, true).entrySet().stream().limit(TRACE_LINES)
+                .map(c -> "0x" + Long.toHexString(c.getKey()) + " " + c.getValue()).toList());
+        return out;
     }
 
     /** The first known change in (from, to] that fires {@code w}, or null. */

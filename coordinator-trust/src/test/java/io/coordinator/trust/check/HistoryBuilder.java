@@ -14,6 +14,7 @@ final class HistoryBuilder {
     final List<Op> ops = new ArrayList<>();
     final List<WatchEvent> events = new ArrayList<>();
     final List<EphemeralProbe> probes = new ArrayList<>();
+    private final java.util.Map<Long, Integer> connection = new java.util.HashMap<>();
     private long time = 100;
     private long seq;
 
@@ -36,11 +37,20 @@ final class HistoryBuilder {
     }
 
     void event(long session, String type, String path, long zxid) {
-        events.add(new WatchEvent((int) session, session, 1, ++seq, time++, type, "SyncConnected", path, zxid));
+        events.add(new WatchEvent((int) session, session, connectionOf(session), ++seq, time++, type, "SyncConnected",
+                path, zxid));
     }
 
+    /** A state change; each SyncConnected is a new connection (the first, number 1, is implied). */
     void state(long session, String state) {
-        events.add(new WatchEvent((int) session, session, 1, ++seq, time++, "None", state, null, 0));
+        if ("SyncConnected".equals(state)) {
+            connection.put(session, connectionOf(session) + 1);
+        }
+        events.add(new WatchEvent((int) session, session, connectionOf(session), ++seq, time++, "None", state, null, 0));
+    }
+
+    private int connectionOf(long session) {
+        return connection.getOrDefault(session, 1);
     }
 
     Checker.Report check() {

@@ -98,4 +98,74 @@ class WatchCheckerTest {
         h.state(B, "Expired");
         assertThat(h.check().violations()).isEmpty();
     }
+
+    /** B watches for /r/k to appear; A creates it at 6. */
+    private static HistoryBuilder existWatchThenCreate() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.op(B, Request.exists("/r/k", true), Result.fail(Result.NONODE, 5));
+        h.op(A, Request.create("/r/k", "a1", false, false), created(6, "/r/k"));
+        return h;
+    }
+
+    private static void reconnect(HistoryBuilder h, long session) {
+        h.state(session, "Disconnected");
+        h.state(session, "SyncConnected");
+    }
+
+    @Test
+    void anExistWatchMayMissACreateAndDeleteWhileTheClientReconnects() {
+        // As ZooKeeper's setWatches: the node is gone again when the new server re-arms the watch.
+        HistoryBuilder h = existWatchThenCreate();
+        h.op(A, Request.delete("/r/k", -1), Result.ok(7));
+        reconnect(h, B);
+        h.op(B, Request.get("/r/x", false), Result.fail(Result.NONODE, 7));
+        h.op(A, Request.create("/r/k", "a2", false, false), created(8, "/r/k"));
+        h.event(B, "NodeCreated", "/r/k", 8);
+        h.op(B, Request.get("/r/k", false), data(8, "a2", 8, 8, 0));
+        assertThat(h.check().count(Category.WATCH)).isZero();
+    }
+
+    @Test
+    void anExistWatchWhoseNodeStillExistsAfterAReconnectOwesACatchUp() {
+        HistoryBuilder h = existWatchThenCreate();
+        reconnect(h, B);
+        h.op(B, Request.get("/r/k", false), data(6, "a1", 6, 6, 0));
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void aCreateAndDeleteSeenBeforeTheReconnectStillOweTheirEvent() {
+        HistoryBuilder h = existWatchThenCreate();
+        h.op(A, Request.delete("/r/k", -1), Result.ok(7));
+        h.op(B, Request.get("/r/x", false), Result.fail(Result.NONODE, 7)); // reply at 7 on the old connection
+        reconnect(h, B);
+        h.op(B, Request.get("/r/x", false), Result.fail(Result.NONODE, 7));
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void aCatchUpEventAfterAReconnectConsumesTheWatch() {
+        HistoryBuilder h = watchedKey();
+        reconnect(h, B);
+        h.event(B, "NodeDataChanged", "/r/k", -1);
+        h.op(B, Request.get("/r/k", false), data(6, "a2", 5, 6, 1));
+        assertThat(h.check().violations()).isEmpty();
+    }
+
+    @Test
+    void aCatchUpEventForNoChangeIsCaught() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.op(A, Request.create("/r/k", "a1", false, false), created(5, "/r/k"));
+        h.op(B, Request.get("/r/k", true), data(5, "a1", 5, 5, 0));
+        reconnect(h, B);
+        h.event(B, "NodeDataChanged", "/r/k", -1);
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventWithoutAZxidOutsideAReconnectIsCaught() {
+        HistoryBuilder h = watchedKey();
+        h.event(B, "NodeDataChanged", "/r/k", -1);
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
 }
