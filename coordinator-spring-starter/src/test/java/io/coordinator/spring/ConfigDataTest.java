@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,39 +29,21 @@ import org.springframework.stereotype.Component;
 
 import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
-import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 
 @Timeout(180)
 class ConfigDataTest {
-    static CoordinatorServerProcess server;
-    static CuratorFramework admin;
+    @RegisterExtension
+    static final CoordinatorServerExtension server = new CoordinatorServerExtension();
 
     @BeforeAll
-    static void start() throws Exception {
-        server = CoordinatorServerProcess.start();
-        admin = CuratorFrameworkFactory.newClient(server.connectString(), new RetryOneTime(200));
-        admin.start();
-        admin.blockUntilConnected();
-        set("/config/application/greeting.prefix", "Hello");
-        set("/config/application/name", "everyone");
-        set("/config/cfg-app/name", "world");
-        set("/config/cfg-app/app.yaml", "shop:\n  discount: 5\n  title: ${greeting.prefix} shop\n");
-        set("/config/cfg-app,dev/name", "dev-world");
-        set("/config/cfg-app/spring/application/admin", "x"); // nested nodes make dotted keys
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static void set(String path, String value) throws Exception {
-        admin.create().orSetData().creatingParentsIfNeeded().forPath(path, value.getBytes(StandardCharsets.UTF_8));
+    static void seed() throws Exception {
+        server.set("/config/application/greeting.prefix", "Hello");
+        server.set("/config/application/name", "everyone");
+        server.set("/config/cfg-app/name", "world");
+        server.set("/config/cfg-app/app.yaml", "shop:\n  discount: 5\n  title: ${greeting.prefix} shop\n");
+        server.set("/config/cfg-app,dev/name", "dev-world");
+        server.set("/config/cfg-app/spring/application/admin", "x"); // nested nodes make dotted keys
     }
 
     @ConfigurationProperties("shop")
@@ -153,7 +131,7 @@ class ConfigDataTest {
                     .containsExactly("/config/application", "/config/cfg-app", "/config/cfg-app,dev");
 
             // a key used only inside another value (shop.title = "${greeting.prefix} shop")
-            set("/config/application/greeting.prefix", "Hi");
+            server.set("/config/application/greeting.prefix", "Hi");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(g.loudTitle()).isEqualTo("HI SHOP"));
             await().atMost(Duration.ofSeconds(20)).until(() -> "Hi shop".equals(shop.getTitle()));
             assertThat(g.viaDefault()).isEqualTo("Hi-default");
@@ -161,20 +139,20 @@ class ConfigDataTest {
             assertThat(events.seen()).anyMatch(e -> e.keys().contains("greeting.prefix"));
 
             // a whole YAML document rewritten: setter and @ConfigurationProperties follow
-            set("/config/cfg-app/app.yaml", "shop:\n  discount: 12\n  title: ${greeting.prefix} store\n");
+            server.set("/config/cfg-app/app.yaml", "shop:\n  discount: 12\n  title: ${greeting.prefix} store\n");
             await().atMost(Duration.ofSeconds(20)).until(() -> g.discount() == 12 && shop.getDiscount() == 12);
             assertThat(shop.getTitle()).isEqualTo("Hi store");
             assertThat(g.loudTitle()).isEqualTo("HI STORE");
 
             // the profile context still wins; removing it falls back to the app context
-            admin.delete().forPath("/config/cfg-app,dev/name");
+            server.admin().delete().forPath("/config/cfg-app,dev/name");
             await().atMost(Duration.ofSeconds(20)).until(() -> g.name().equals("world"));
         }
     }
 
     @Test
     void failsFastWhenTheServerIsUnreachableUnlessOptional(@TempDir Path dir) throws Exception {
-        int dead = CoordinatorServerProcess.freePort();
+        int dead = io.coordinator.spring.test.CoordinatorServerProcess.freePort();
         List<String> base = List.of("--spring.application.name=cfg-app", "--coordinator.client.connection-timeout=1s",
                 "--coordinator.client.enabled=false");
         assertThatThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)

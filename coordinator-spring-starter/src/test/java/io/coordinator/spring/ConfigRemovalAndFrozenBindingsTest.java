@@ -3,19 +3,14 @@ package io.coordinator.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,7 +30,7 @@ import org.springframework.context.annotation.Import;
 import io.coordinator.spring.actuator.CoordinatorEndpoint;
 import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
-import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 
 /**
  * Keys removed from Coordinator fall back to the next source (default properties here, application.yml in an
@@ -44,30 +39,8 @@ import io.coordinator.spring.test.CoordinatorServerProcess;
 @Timeout(120)
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigRemovalAndFrozenBindingsTest {
-    static CoordinatorServerProcess server;
-    static CuratorFramework admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = CoordinatorServerProcess.start();
-        admin = CuratorFrameworkFactory.newClient(server.connectString(), new RetryOneTime(200));
-        admin.start();
-        admin.blockUntilConnected();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static void set(String path, String value) throws Exception {
-        admin.create().orSetData().creatingParentsIfNeeded().forPath(path, value.getBytes(StandardCharsets.UTF_8));
-    }
+    @RegisterExtension
+    static final CoordinatorServerExtension server = new CoordinatorServerExtension();
 
     @ConfigurationProperties("limits")
     public static class LimitsProperties {
@@ -144,10 +117,10 @@ class ConfigRemovalAndFrozenBindingsTest {
 
     @Test
     void removedKeysFallBackAndFrozenBindingsAreNamed(CapturedOutput output) throws Exception {
-        set("/config/del-app/limits.max", "50");
-        set("/config/del-app/del.rate", "0.9");
-        set("/config/del-app/frozen.level", "3");
-        set("/config/del-app/limits.yaml", "limits:\n  label: doc\n  window:\n    size: 9\n  tags: [x, y]\n");
+        server.set("/config/del-app/limits.max", "50");
+        server.set("/config/del-app/del.rate", "0.9");
+        server.set("/config/del-app/frozen.level", "3");
+        server.set("/config/del-app/limits.yaml", "limits:\n  label: doc\n  window:\n    size: 9\n  tags: [x, y]\n");
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
                 // the next source below Coordinator's, as application.yml would be
                 .properties("limits.max=20")
@@ -167,20 +140,20 @@ class ConfigRemovalAndFrozenBindingsTest {
             // one property node deleted: the lower source applies again, to @ConfigurationProperties ...
             long versionBefore = ctx.getBean(CoordinatorConfigWatcher.class).sources().stream()
                     .filter(src -> src.path().equals("/config/del-app")).findFirst().orElseThrow().version();
-            admin.delete().forPath("/config/del-app/limits.max");
+            server.admin().delete().forPath("/config/del-app/limits.max");
             // published after beans were updated; a deletion moves the version forward too
             assertThat(awaitEventWith(events, "limits.max").version()).isGreaterThan(versionBefore);
             assertThat(limits.getMax()).isEqualTo(20);
             assertThat(ctx.getEnvironment().getProperty("limits.max")).isEqualTo("20");
 
             // ... and to @Value, whose ${del.rate:0.5} default applies
-            admin.delete().forPath("/config/del-app/del.rate");
+            server.admin().delete().forPath("/config/del-app/del.rate");
             awaitEventWith(events, "del.rate");
             assertThat(rates.rate).isEqualTo(0.5);
             assertThat(rates.rateAtCreation).isEqualTo(0.9); // a constructor parameter keeps its value
 
             // keys removed from a whole document: the code's defaults come back, the others stay
-            set("/config/del-app/limits.yaml", "limits:\n  label: doc2\n");
+            server.set("/config/del-app/limits.yaml", "limits:\n  label: doc2\n");
             CoordinatorConfigChangedEvent docChange = awaitEventWith(events, "limits.label");
             assertThat(docChange.keys()).contains("limits.window.size", "limits.tags[0]", "limits.tags[1]");
             assertThat(limits.getLabel()).isEqualTo("doc2");
@@ -200,13 +173,13 @@ class ConfigRemovalAndFrozenBindingsTest {
             });
             // del.rate no longer comes from Coordinator, so its constructor parameter is no longer listed
             assertThat(notRefreshed(ctx)).contains("frozen").doesNotContain("rateAtCreation");
-            set("/config/del-app/frozen.level", "4");
+            server.set("/config/del-app/frozen.level", "4");
             CoordinatorConfigChangedEvent change = awaitEventWith(events, "frozen.level");
             assertThat(change.notRefreshed()).anyMatch(s -> s.contains("@ConfigurationProperties(\"frozen\")"));
             assertThat(ctx.getBean(FrozenProperties.class).level()).isEqualTo(3); // honest: unchanged
             assertThat(output).contains("NOT applied to");
         } finally {
-            admin.delete().quietly().deletingChildrenIfNeeded().forPath("/config/del-app");
+            server.admin().delete().quietly().deletingChildrenIfNeeded().forPath("/config/del-app");
         }
     }
 }

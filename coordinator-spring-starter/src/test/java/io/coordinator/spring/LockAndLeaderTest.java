@@ -17,9 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,24 +33,13 @@ import io.coordinator.spring.lock.DistributedLock;
 import io.coordinator.spring.lock.DistributedLocks;
 import io.coordinator.spring.lock.LockHandle;
 import io.coordinator.spring.lock.LockNotAcquiredException;
-import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 import io.coordinator.spring.test.PartitionProxy;
 
 @Timeout(180)
 class LockAndLeaderTest {
-    static CoordinatorServerProcess server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CoordinatorServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final CoordinatorServerExtension server = new CoordinatorServerExtension();
 
     /** Shared by the instances of one test: who is inside the critical section right now. */
     static final AtomicInteger inside = new AtomicInteger();

@@ -6,19 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -36,31 +31,13 @@ import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
-import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 import io.coordinator.spring.test.PartitionProxy;
 
 @Timeout(180)
 class RegistrationDiscoveryTest {
-    static CoordinatorServerProcess server;
-    static CuratorFramework admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = CoordinatorServerProcess.start();
-        admin = CuratorFrameworkFactory.newClient(server.connectString(), new RetryOneTime(200));
-        admin.start();
-        admin.blockUntilConnected(30, TimeUnit.SECONDS);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final CoordinatorServerExtension server = new CoordinatorServerExtension();
 
     ApplicationContextRunner runner(String connect) {
         return new ApplicationContextRunner()
@@ -85,7 +62,7 @@ class RegistrationDiscoveryTest {
             assertThat(registration.isRegistered()).isFalse(); // only once ready for traffic
             ready(ctx);
             assertThat(registration.isRegistered()).isTrue();
-            byte[] json = admin.getData().forPath("/services/reg-app/reg-1");
+            byte[] json = server.admin().getData().forPath("/services/reg-app/reg-1");
             // a Spring Cloud Zookeeper / curator-x-discovery client reads it
             ServiceInstance<ZookeeperInstance> theirs = new JsonInstanceSerializer<>(ZookeeperInstance.class).deserialize(json);
             assertThat(theirs.getName()).isEqualTo("reg-app");
@@ -98,7 +75,7 @@ class RegistrationDiscoveryTest {
 
             // and we read theirs
             ServiceDiscovery<ZookeeperInstance> sd = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class)
-                    .client(admin).basePath("/services")
+                    .client(server.admin()).basePath("/services")
                     .serializer(new JsonInstanceSerializer<>(ZookeeperInstance.class)).build();
             sd.start();
             sd.registerService(ServiceInstance.<ZookeeperInstance>builder().name("legacy").id("legacy-1")
@@ -123,7 +100,7 @@ class RegistrationDiscoveryTest {
             Map<String, Object> view = ctx.getBean(CoordinatorEndpoint.class).coordinator();
             assertThat(view).containsKeys("connection", "registration", "services", "config", "locks", "leadership");
             registration.stop(); // what graceful shutdown does before the web server drains
-            assertThat(admin.checkExists().forPath("/services/reg-app/reg-1")).isNull();
+            assertThat(server.admin().checkExists().forPath("/services/reg-app/reg-1")).isNull();
         });
     }
 
@@ -135,15 +112,15 @@ class RegistrationDiscoveryTest {
                 ready(ctx);
                 CoordinatorHealthIndicator health = ctx.getBean(CoordinatorHealthIndicator.class);
                 assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
-                long before = admin.checkExists().forPath("/services/reg-app/reg-2").getEphemeralOwner();
+                long before = server.admin().checkExists().forPath("/services/reg-app/reg-2").getEphemeralOwner();
                 proxy.partition();
                 await().atMost(Duration.ofSeconds(30)).until(() -> health.health(true).getStatus().equals(Status.DOWN));
                 Health down = health.health(true);
                 assertThat(down.getDetails()).containsEntry("state", "LOST");
-                await().atMost(Duration.ofSeconds(30)).until(() -> admin.checkExists().forPath("/services/reg-app/reg-2") == null);
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.admin().checkExists().forPath("/services/reg-app/reg-2") == null);
                 proxy.heal();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    var stat = admin.checkExists().forPath("/services/reg-app/reg-2");
+                    var stat = server.admin().checkExists().forPath("/services/reg-app/reg-2");
                     return stat != null && stat.getEphemeralOwner() != before;
                 });
                 await().atMost(Duration.ofSeconds(30)).until(() -> health.health(true).getStatus().equals(Status.UP));

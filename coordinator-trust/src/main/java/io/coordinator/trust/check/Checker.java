@@ -22,6 +22,16 @@ public final class Checker {
         public boolean ok() {
             return violations.isEmpty();
         }
+
+        /** This report plus violations found outside the history's checks. */
+        public Report with(List<Violation> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            List<Violation> all = new ArrayList<>(violations);
+            all.addAll(more);
+            return new Report(all, placedUnknowns, searchSteps);
+        }
     }
 
     /**

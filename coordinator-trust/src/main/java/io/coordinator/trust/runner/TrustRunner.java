@@ -2,6 +2,7 @@ package io.coordinator.trust.runner;
 
 import io.coordinator.trust.check.Checker;
 import io.coordinator.trust.check.EphemeralProbe;
+import io.coordinator.trust.check.Violation;
 import io.coordinator.trust.history.History;
 import io.coordinator.trust.history.Op;
 import io.coordinator.trust.history.Outcome;
@@ -97,8 +98,8 @@ public final class TrustRunner {
         }
         Worker owner = new Worker(1000 + round, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
         String probePath = root + "/e/probe";
-        boolean probeReady = owner.perform(Request.create(probePath, "probe", true, false), false)
-                .result().outcome() == Outcome.OK;
+        Op probeCreated = owner.perform(Request.create(probePath, "probe", true, false), false);
+        boolean probeReady = probeCreated.result().outcome() == Outcome.OK;
 
         List<Worker> workers = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(cfg.clients());
@@ -116,6 +117,7 @@ public final class TrustRunner {
         boolean recovered;
         long ephemeralGoneMs = -1;
         List<EphemeralProbe> probes = new ArrayList<>();
+        List<Violation> ownerViolations = new ArrayList<>();
         try {
             sleepUntil(start + roundNanos / 4);
             injected = nemesis.inject(kind);
@@ -132,7 +134,8 @@ public final class TrustRunner {
             nemesis.heal();
             recovered = ensemble.awaitHealthy(HEALTHY_WITHIN_SECONDS);
             if (recovered && probeReady) {
-                Optional<EphemeralProbe> p = probeEphemeral(ensemble, owner, probePath, history, connect);
+                Optional<EphemeralProbe> p = probeEphemeral(ensemble, owner, probeCreated, history, connect,
+                        ownerViolations);
                 p.ifPresent(probes::add);
                 ephemeralGoneMs = p.map(x -> x.latencyNanos() / 1_000_000).orElse(-1L);
             }
@@ -158,7 +161,7 @@ public final class TrustRunner {
         }
         List<Op> ops = history.ops();
         List<WatchEvent> events = history.events();
-        Checker.Report report = Checker.check(ops, events, probes, List.of());
+        Checker.Report report = Checker.check(ops, events, probes, List.of()).with(ownerViolations);
         return new RoundResult(round, kind, injected, ops.size(), ops.stream().filter(o -> o.isWrite() && o.isKnownWrite()
                 && o.result().outcome() == Outcome.OK).count(), ops.stream().filter(Op::isUnknownWrite).count(),
                 events.stream().filter(WatchEvent::isNodeEvent).count(), longestUnavailability(ops, start, stopAt),
@@ -180,9 +183,30 @@ public final class TrustRunner {
      * The owner vanishes without closing its session; a fresh client polls until the ephemeral is gone. Not
      * measured if the leader changed meanwhile (a new leader gives every session a fresh timeout).
      */
-    private Optional<EphemeralProbe> probeEphemeral(Ensemble ensemble, Worker owner, String path, History history,
-                                                    String connect) throws Exception {
+    private Optional<EphemeralProbe> probeEphemeral(Ensemble ensemble, Worker owner, Op created, History history,
+                                                    String connect, List<Violation> violations) throws Exception {
         Optional<ServerNode> leaderBefore = ensemble.leader();
+        String path = created.req().path();
+        // The owner may have lost its session during the fault (its server paused for longer than the session
+        // timeout before it reconnected elsewhere): its client then saw Expired and the next op runs on a new
+        // session, the ephemeral is rightly gone and there is no death to time. The same session answering
+        // that its own ephemeral is gone is a server fault.
+        Op alive = owner.perform(Request.exists(path, false), false);
+        boolean held = alive.result().outcome() == Outcome.OK && alive.result().stat() != null
+                && alive.result().stat().ephemeralOwner() == created.session();
+        if (!held) {
+            List<String> timeline = new ArrayList<>(List.of(created.toString()));
+            history.events().stream().filter(e -> e.session() == created.session()).map(WatchEvent::toString)
+                    .forEach(timeline::add);
+            timeline.add(alive.toString());
+            if (alive.session() == created.session() && alive.result().zxid() > 0) {
+                violations.add(new Violation(Violation.Category.EPHEMERAL,
+                        "the owner's live session no longer holds its ephemeral " + path, timeline));
+            } else {
+                System.out.println("  ephemeral probe skipped: the owner's session ended during the fault: " + timeline);
+            }
+            return Optional.empty();
+        }
         long session = owner.crash();
         long death = System.nanoTime();
         long allowed = TimeUnit.MILLISECONDS.toNanos(cfg.sessionTimeoutMs() + cfg.tickMs() + 3000);

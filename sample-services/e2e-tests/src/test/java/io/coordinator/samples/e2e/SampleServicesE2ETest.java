@@ -310,29 +310,42 @@ class SampleServicesE2ETest {
     @Test
     void theLockIsNeverHeldByTwoInstancesUnderContention() throws Exception {
         List<ConfigurableApplicationContext> inv = List.of(inventory("lock-a"), inventory("lock-b"), inventory("lock-c"));
-        ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
-            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
-            for (int i = 0; i < 90; i++) {
-                int port = port(inv.get(i % 3));
-                calls.add(pool.submit(() -> post(port, "/stock/contended/reserve?quantity=1")));
+            assertReservationsAreExclusive(inv, "contended", 90, 12, 10);
+        } finally {
+            closeAll(inv.toArray(new ConfigurableApplicationContext[0]));
+        }
+    }
+
+    /**
+     * Sends {@code calls} concurrent reservations of one unit of {@code sku} (from 100), spread over the
+     * instances, and asserts the lock held: every call accepted with a fencing token of its own, no instance saw a
+     * conflicting or stale write, and {@code left} units remain.
+     */
+    static void assertReservationsAreExclusive(List<ConfigurableApplicationContext> inv, String sku, int calls,
+                                               int threads, int left) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<HttpResponse<String>>> replies = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                int port = port(inv.get(i % inv.size()));
+                replies.add(pool.submit(() -> post(port, "/stock/" + sku + "/reserve?quantity=1")));
             }
             Set<String> tokens = new HashSet<>();
-            for (Future<HttpResponse<String>> f : calls) {
+            for (Future<HttpResponse<String>> f : replies) {
                 HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).contains("\"accepted\":true");
                 tokens.add(r.body().replaceAll(".*\"fencingToken\":(\\d+).*", "$1"));
             }
-            assertThat(tokens).hasSize(90);
-            assertThat(inv.get(0).getBean(StockService.class).quantity("contended")).isEqualTo(10);
+            assertThat(tokens).hasSize(calls);
+            assertThat(inv.get(0).getBean(StockService.class).quantity(sku)).isEqualTo(left);
             for (ConfigurableApplicationContext c : inv) {
                 assertThat(c.getBean(StockService.class).conflicts()).isZero();
                 assertThat(c.getBean(StockService.class).staleTokens()).isZero();
             }
         } finally {
             pool.shutdownNow();
-            closeAll(inv.toArray(new ConfigurableApplicationContext[0]));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.coordinator.samples.e2e;
 
+import static io.coordinator.samples.e2e.SampleServicesE2ETest.assertReservationsAreExclusive;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.closeAll;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.common;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.get;
@@ -21,10 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +44,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.coordinator.samples.inventory.InventoryApplication;
 import io.coordinator.samples.inventory.RestockJob;
-import io.coordinator.samples.inventory.StockService;
 import io.coordinator.samples.order.OrderApplication;
 import io.coordinator.samples.order.OrderProperties;
 import io.coordinator.samples.order.Pricing;
@@ -211,30 +207,7 @@ class SampleServicesEnsembleE2ETest {
                 orders.size(), configRoundTrip(0.25));
 
         // the lock is never held twice: concurrent reservations from both inventory instances
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<ConfigurableApplicationContext> inv = new ArrayList<>(inventories.values());
-            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                int port = port(inv.get(i % inv.size()));
-                calls.add(pool.submit(() -> post(port, "/stock/ens-contended/reserve?quantity=1")));
-            }
-            Set<String> tokens = new HashSet<>();
-            for (Future<HttpResponse<String>> f : calls) {
-                HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
-                assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).contains("\"accepted\":true");
-                tokens.add(r.body().replaceAll(".*\"fencingToken\":(\\d+).*", "$1"));
-            }
-            assertThat(tokens).hasSize(40);
-            assertThat(inv.get(0).getBean(StockService.class).quantity("ens-contended")).isEqualTo(60);
-            for (ConfigurableApplicationContext c : inv) {
-                assertThat(c.getBean(StockService.class).conflicts()).isZero();
-                assertThat(c.getBean(StockService.class).staleTokens()).isZero();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        assertReservationsAreExclusive(new ArrayList<>(inventories.values()), "ens-contended", 40, 8, 60);
 
         // the leader job runs on exactly one instance, the one every instance names as leader
         await().atMost(Duration.ofSeconds(30)).until(() -> restockRuns().size() >= 5);
