@@ -202,8 +202,10 @@ public final class WatchChecker {
                     withTrace(List.of(e.toString()), e.path(), 0)));
             return;
         }
-        for (Watch w : hit) {
-            armed.remove(w.path() + "|" + w.kind());
+        for (Watch hitWatch : hit) {
+            armed.remove(hitWatch.path() + "|" + hitWatch.kind());
+            // A real event after a reconnect: setWatches had re-armed the watch before that event's txn.
+            Watch w = e.zxid() > 0 ? resolved(hitWatch, e.zxid() - 1) : hitWatch;
             if (e.zxid() <= 0) {
                 // A setWatches catch-up carries no zxid; it must at least follow a change that fires the watch.
                 if (w.reconnectR() < 0) {
@@ -217,13 +219,14 @@ public final class WatchChecker {
             }
             if (e.zxid() <= w.since()) {
                 violations.add(new Violation(Violation.Category.WATCH, "an event for a change the watch's read had already seen",
-                        List.of("armed by " + w.registeredBy(), e.toString())));
+                        withTrace(List.of("armed by " + w.registeredBy(), e.toString()), w.path(), w.registeredBy().seq())));
                 continue;
             }
             Long first = firstChange(w, w.since(), e.zxid() - 1);
             if (first != null) {
                 violations.add(new Violation(Violation.Category.WATCH, "the event came for a later change than the first one after the watch was set",
-                        List.of("armed by " + w.registeredBy(), "first change at 0x" + Long.toHexString(first), e.toString())));
+                        withTrace(List.of("armed by " + w.registeredBy(), "first change at 0x" + Long.toHexString(first),
+                                e.toString()), w.path(), w.registeredBy().seq())));
             }
         }
         if (e.zxid() > 0 && knownWriteZxids.contains(e.zxid())) {
@@ -243,16 +246,19 @@ public final class WatchChecker {
      * watches are re-armed only when nothing changed after R, so their registration point stands.
      */
     private void resolveReconnect(Map<String, Watch> armed, long u) {
-        armed.replaceAll((key, w) -> {
-            if (w.reconnectR() < 0) {
-                return w;
-            }
-            if (w.kind() != Armed.EXIST) {
-                return w.rearmedAt(w.since());
-            }
-            Long s = latestAbsence(w, w.reconnectR(), u);
-            return w.rearmedAt(s == null ? w.since() : s);
-        });
+        armed.replaceAll((key, w) -> resolved(w, u));
+    }
+
+    /** {@code w} as setWatches left it, known to have run at a zxid no later than {@code u}. */
+    private Watch resolved(Watch w, long u) {
+        if (w.reconnectR() < 0) {
+            return w;
+        }
+        if (w.kind() != Armed.EXIST) {
+            return w.rearmedAt(w.since());
+        }
+        Long s = latestAbsence(w, w.reconnectR(), u);
+        return w.rearmedAt(s == null ? w.since() : s);
     }
 
     /** The latest zxid in [from, to] at which the exist watch's node was absent (it was at the watch's read). */

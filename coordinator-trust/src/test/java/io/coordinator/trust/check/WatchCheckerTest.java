@@ -168,4 +168,25 @@ class WatchCheckerTest {
         h.event(B, "NodeDataChanged", "/r/k", -1);
         assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
     }
+
+    @Test
+    void anEventRightAfterAReconnectMayBeForACreateAfterTheMissedOne() {
+        // The new server re-armed the watch after the create at 6 and the delete at 7; the create at 8 fires it.
+        HistoryBuilder h = existWatchThenCreate();
+        reconnect(h, B);
+        h.op(A, Request.delete("/r/k", -1), Result.ok(7));
+        h.op(A, Request.create("/r/k", "a2", false, false), created(8, "/r/k"));
+        h.event(B, "NodeCreated", "/r/k", 8);
+        h.op(B, Request.get("/r/k", false), data(8, "a2", 8, 8, 0));
+        assertThat(h.check().count(Category.WATCH)).isZero();
+    }
+
+    @Test
+    void aDataWatchIsNotForgivenAChangeAcrossAReconnect() {
+        HistoryBuilder h = watchedKey(); // B's data watch from 5, set at 6
+        reconnect(h, B);
+        h.op(A, Request.set("/r/k", "a3", -1), set(7, 5, 2));
+        h.event(B, "NodeDataChanged", "/r/k", 7); // setWatches had to send a catch-up for 6
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
 }
