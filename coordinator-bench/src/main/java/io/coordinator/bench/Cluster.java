@@ -58,9 +58,12 @@ final class Cluster implements AutoCloseable {
     private final Path dir;
     private final Config cfg;
 
-    /** Settings shared by both sides. */
-    record Config(String javaHome, String heap, int tickTime, Path coordinatorJar, String benchClasspath,
-                  int readyTimeoutSeconds) {
+    /**
+     * Settings shared by both sides. {@code coordinatorCds}: a directory prepared by coordinator-server/cds.sh
+     * (extracted jar + AppCDS archive) to launch Coordinator from, as production would; null: the fat jar.
+     */
+    record Config(String javaHome, String heap, int tickTime, Path coordinatorJar, Path coordinatorCds,
+                  String benchClasspath, int readyTimeoutSeconds) {
     }
 
     Cluster(Side side, int size, Path baseDir, Config cfg) throws IOException {
@@ -141,8 +144,14 @@ final class Cluster implements AutoCloseable {
                     : "org.apache.zookeeper.server.quorum.QuorumPeerMain");
             cmd.add(n.dataDir().resolve("zoo.cfg").toString());
         } else {
-            cmd.add("-jar");
-            cmd.add(cfg.coordinatorJar().toString());
+            if (cfg.coordinatorCds() != null) {
+                cmd.add("-XX:SharedArchiveFile=" + cfg.coordinatorCds().resolve("app.jsa"));
+                cmd.add("-jar");
+                cmd.add(cfg.coordinatorCds().resolve("coordinator-server.jar").toString());
+            } else {
+                cmd.add("-jar");
+                cmd.add(cfg.coordinatorJar().toString());
+            }
             cmd.add("--server.port=0");
             cmd.add("--coordinator.client-port=" + n.clientPort());
             cmd.add("--coordinator.data-dir=" + n.dataDir());

@@ -73,9 +73,14 @@ public final class SideBySide {
         Cluster.Config cfg = new Cluster.Config(javaHome, o.getOrDefault("heap", "1g"),
                 Integer.parseInt(o.getOrDefault("tick-time", "2000")),
                 Path.of(o.getOrDefault("jar", "coordinator-server/target/coordinator-server.jar")).toAbsolutePath(),
+                o.containsKey("cds-dir") ? Path.of(o.get("cds-dir")).toAbsolutePath() : null,
                 System.getProperty("java.class.path"), Integer.parseInt(o.getOrDefault("ready-timeout", "120")));
         if (!Files.isRegularFile(cfg.coordinatorJar())) {
             throw new IllegalArgumentException("no server jar at " + cfg.coordinatorJar() + " (build it, or pass --jar)");
+        }
+        if (cfg.coordinatorCds() != null && !Files.isRegularFile(cfg.coordinatorCds().resolve("app.jsa"))) {
+            throw new IllegalArgumentException("no AppCDS archive in " + cfg.coordinatorCds()
+                    + " (prepare it with coordinator-server/cds.sh)");
         }
 
         // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child.
@@ -94,8 +99,9 @@ public final class SideBySide {
         String stamp = Instant.now().toString().replace(':', '-');
         Path jsonl = out.resolve("results-" + stamp + ".jsonl");
         List<Row> rows = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s results=%s%n",
-                modes, workloads, rounds, p, cfg.heap(), jsonl);
+        System.out.printf(Locale.ROOT, "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s coordinator=%s results=%s%n",
+                modes, workloads, rounds, p, cfg.heap(),
+                cfg.coordinatorCds() != null ? "AppCDS " + cfg.coordinatorCds() : "fat jar " + cfg.coordinatorJar(), jsonl);
         for (String mode : modes) {
             int size = mode.equals("standalone") ? 1 : 3;
             for (int round = 1; round <= rounds; round++) {
