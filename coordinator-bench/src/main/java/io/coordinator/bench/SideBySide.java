@@ -137,11 +137,15 @@ public final class SideBySide {
                                 Result r;
                                 Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
                                         jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
+                                long cpuBefore = serverCpuNanos(c);
                                 try {
                                     r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
                                     r = new Result(w, p.clients(), p.seconds(), 0, 1, 0, 0, 0, 0,
                                             "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                                }
+                                if (!w.equals("failover")) {
+                                    r = withServerCpu(r, serverCpuNanos(c) - cpuBefore);
                                 }
                                 if (jfr) {
                                     dumper.interrupt();
@@ -203,6 +207,30 @@ public final class SideBySide {
                 row.side(), row.round(), row.result().json());
         System.out.println(json);
         Files.writeString(jsonl, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    // ------------------------------------------------------------------ server CPU
+
+    /** CPU time (user + system) the cluster's server processes have used so far, from the OS. */
+    static long serverCpuNanos(Cluster c) {
+        long sum = 0;
+        for (Process proc : c.processes) {
+            if (proc != null) {
+                sum += proc.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Adds the servers' CPU time during the run: {@code serverCpuMs} in total and {@code serverCpuUsPerOp} per
+     * operation, so a side that wins only by taking more of a shared machine shows it.
+     */
+    static Result withServerCpu(Result r, long cpuNanos) {
+        String cpu = String.format(Locale.ROOT, "\"serverCpuMs\":%.0f,\"serverCpuUsPerOp\":%.1f",
+                cpuNanos / 1e6, r.ops() == 0 ? 0.0 : cpuNanos / 1e3 / r.ops());
+        return new Result(r.workload(), r.clients(), r.seconds(), r.ops(), r.errors(), r.opsPerSec(), r.p50Ms(),
+                r.p99Ms(), r.p999Ms(), r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
     }
 
     // ------------------------------------------------------------------ failover
