@@ -22,7 +22,8 @@ import org.springframework.core.io.FileSystemResource;
  * Lets the server start from a ZooKeeper {@code zoo.cfg}: when {@code coordinator.zoo-cfg} names one, its keys
  * are mapped onto {@code coordinator.*} properties (command-line arguments still win). Values keep their
  * file and line as origin, so a bad value is reported where it was written. A key ZooKeeper knows but this
- * server has no use for is logged and ignored; a key nobody knows (a typo) stops startup.
+ * server has no use for is logged and ignored (a TLS one with a warning); a key nobody knows (a typo) stops
+ * startup. TLS (secureClientPort, ssl.*, sslQuorum, ssl.quorum.*) becomes SSL bundles, see {@link #importTls}.
  */
 public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     static final String SOURCE_NAME = "zooCfg";
@@ -48,17 +49,36 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("initLimit", "coordinator.init-limit"),
             Map.entry("syncLimit", "coordinator.sync-limit"),
             Map.entry("readonlymode.enabled", "coordinator.read-only-mode-enabled"),
-            Map.entry("quorumListenOnAllIPs", "coordinator.quorum-listen-on-all-ips"));
+            Map.entry("quorumListenOnAllIPs", "coordinator.quorum-listen-on-all-ips"),
+            Map.entry("secureClientPort", "coordinator.secure-client-port"),
+            Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
+            Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"));
+
+    /** The SSL bundles a zoo.cfg's ssl.* (client port) and ssl.quorum.* (peers) keys become. */
+    static final String CLIENT_BUNDLE = "zoo-cfg-client";
+    static final String QUORUM_BUNDLE = "zoo-cfg-quorum";
+
+    /** ZooKeeper's key/trust store keys (after ssl. or ssl.quorum.) -> the keys of a Spring Boot JKS bundle. */
+    private static final Map<String, String> STORE_KEYS = Map.of(
+            "keyStore.location", "keystore.location",
+            "keyStore.password", "keystore.password",
+            "keyStore.type", "keystore.type",
+            "trustStore.location", "truststore.location",
+            "trustStore.password", "truststore.password",
+            "trustStore.type", "truststore.type",
+            "protocol", "protocol",
+            "enabledProtocols", "options.enabled-protocols",
+            "ciphersuites", "options.ciphers");
 
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
     private static final Set<String> IGNORED = Set.of("dataLogDir", "autopurge.purgeInterval",
             "standaloneEnabled", "reconfigEnabled", "admin.enableServer", "admin.serverPort", "admin.serverAddress",
             "admin.commandURL", "metricsProvider.className", "metricsProvider.httpPort", "metricsProvider.httpHost",
             "preAllocSize", "globalOutstandingLimit", "syncEnabled", "electionAlg", "peerType", "leaderServes",
-            "secureClientPort", "secureClientPortAddress", "dynamicConfigFile",
+            "secureClientPortAddress", "dynamicConfigFile",
             "skipACL", "forceSync", "audit.enable", "localSessionsEnabled", "localSessionsUpgradingEnabled",
             "clientPortListenBacklog", "connectToLearnerMasterLimit", "maxCnxns", "serverCnxnFactory",
-            "sslQuorum", "portUnification", "authProvider.1", "authProvider.2",
+            "portUnification", "authProvider.1", "authProvider.2",
             "authProvider.3", "jvm.pause.warn-threshold-ms", "fsync.warningthresholdms", "zookeeper.4lw.commands.whitelist");
 
     @Override
@@ -90,6 +110,9 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         Map<String, Object> out = new LinkedHashMap<>();
         List<String> servers = new java.util.ArrayList<>();
         String dataDir = null;
+        Map<String, Line> clientStores = new LinkedHashMap<>();
+        Map<String, Line> quorumStores = new LinkedHashMap<>();
+        boolean sslQuorum = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -114,10 +137,26 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             if (key.equals("dataDir")) {
                 dataDir = value;
             }
+            var origin = new TextResourceOrigin(resource, new TextResourceOrigin.Location(i, eq + 1));
+            if (key.equals("sslQuorum")) {
+                sslQuorum = Boolean.parseBoolean(value);
+                continue;
+            }
+            String storeKey = storeKey(key);
+            if (storeKey != null) {
+                boolean quorum = key.startsWith("ssl.quorum.");
+                (quorum ? quorumStores : clientStores).put(storeKey, new Line(value, origin, i + 1));
+                continue;
+            }
             String target = MAPPED.get(key);
             if (target == null) {
+                if (key.startsWith("ssl.")) {
+                    org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class).warn("{}:{}: '{}' has no effect on"
+                            + " Coordinator: the TLS setting it names is not applied", file, i + 1, key);
+                    continue;
+                }
                 if (IGNORED.contains(key) || key.startsWith("group.")
-                        || key.startsWith("weight.") || key.startsWith("ssl.") || key.startsWith("metricsProvider.")) {
+                        || key.startsWith("weight.") || key.startsWith("metricsProvider.")) {
                     org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class)
                             .info("{}:{}: '{}' has no effect on Coordinator; ignored", file, i + 1, key);
                     continue;
@@ -127,14 +166,106 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             if (key.equals("znode.container.checkIntervalMs")) {
                 value = value + "ms";
             }
-            var origin = new TextResourceOrigin(resource, new TextResourceOrigin.Location(i, eq + 1));
             out.put(target, OriginTrackedValue.of(value, origin));
         }
+        importTls(file, out, clientStores, quorumStores, sslQuorum);
         if (!servers.isEmpty()) {
             out.put("coordinator.ensemble", String.join(",", servers));
             out.put("coordinator.server-id", readMyId(file, dataDir));
         }
         return out;
+    }
+
+    /** A zoo.cfg value with where it was written. */
+    private record Line(String value, TextResourceOrigin origin, int number) {
+    }
+
+    /** The Spring bundle key a ZooKeeper ssl.* / ssl.quorum.* store key maps to, or null. */
+    private static String storeKey(String key) {
+        String rest = key.startsWith("ssl.quorum.") ? key.substring("ssl.quorum.".length())
+                : key.startsWith("ssl.") ? key.substring("ssl.".length()) : null;
+        return rest == null ? null : STORE_KEYS.get(rest);
+    }
+
+    /**
+     * ZooKeeper's TLS keys become two Spring Boot JKS bundles: ssl.* for the secure client port (used when
+     * secureClientPort is set) and ssl.quorum.* for the links between members (used when sslQuorum=true). As in
+     * ZooKeeper, a store's type comes from its file name when not given (.jks JKS, .p12/.pfx PKCS12), and
+     * ssl.clientAuth defaults to need.
+     */
+    private static void importTls(Path file, Map<String, Object> out, Map<String, Line> client, Map<String, Line> quorum,
+                                  boolean sslQuorum) {
+        var log = org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class);
+        if (out.containsKey("coordinator.secure-client-port")) {
+            if (!client.containsKey("keystore.location")) {
+                throw new IllegalStateException(file + ": secureClientPort needs ssl.keyStore.location (the server's"
+                        + " key and certificate)");
+            }
+            if (!out.containsKey("coordinator.ssl.client-auth") && !client.containsKey("truststore.location")) {
+                throw new IllegalStateException(file + ": ssl.clientAuth is not set, and ZooKeeper's default is need,"
+                        + " which needs ssl.trustStore.location (the CAs that sign client certificates); set the"
+                        + " trust store, or ssl.clientAuth=none");
+            }
+            out.putIfAbsent("coordinator.ssl.client-auth", "need");
+            putBundle(file, out, CLIENT_BUNDLE, client, "ssl.");
+            out.put("coordinator.ssl.client-bundle", CLIENT_BUNDLE);
+        } else if (!client.isEmpty()) {
+            log.info("{}: ssl.* key and trust stores are not used: no secureClientPort", file);
+        }
+        if (sslQuorum) {
+            if (!quorum.containsKey("keystore.location") || !quorum.containsKey("truststore.location")) {
+                throw new IllegalStateException(file + ": sslQuorum=true needs ssl.quorum.keyStore.location and"
+                        + " ssl.quorum.trustStore.location (mutual TLS between members)");
+            }
+            putBundle(file, out, QUORUM_BUNDLE, quorum, "ssl.quorum.");
+            out.put("coordinator.ssl.quorum-bundle", QUORUM_BUNDLE);
+        } else if (!quorum.isEmpty()) {
+            log.info("{}: ssl.quorum.* key and trust stores are not used: sslQuorum is not true", file);
+        }
+    }
+
+    private static void putBundle(Path file, Map<String, Object> out, String bundle, Map<String, Line> keys,
+                                  String zkPrefix) {
+        String prefix = "spring.ssl.bundle.jks." + bundle + ".";
+        for (var e : keys.entrySet()) {
+            String value = e.getValue().value();
+            if (e.getKey().endsWith(".location")) {
+                value = value.startsWith("file:") ? value : "file:" + value; // ZooKeeper takes a path
+            }
+            out.put(prefix + e.getKey(), OriginTrackedValue.of(value, e.getValue().origin()));
+        }
+        for (String store : List.of("keystore", "truststore")) {
+            Line location = keys.get(store + ".location");
+            if (location == null) {
+                continue;
+            }
+            Line type = keys.get(store + ".type");
+            String zkName = zkPrefix + (store.equals("keystore") ? "keyStore" : "trustStore");
+            String resolved = storeType(type != null ? type.value() : null, location.value());
+            if (resolved == null) {
+                throw new IllegalStateException(file + ":" + (type != null ? type.number() : location.number()) + ": "
+                        + zkName + (type != null ? ".type " + type.value() : " " + location.value())
+                        + ": only JKS and PKCS12 stores are imported from a zoo.cfg; for PEM or BCFKS define a"
+                        + " spring.ssl.bundle.pem.<name> (or .jks.<name>) and name it in coordinator.ssl."
+                        + (zkPrefix.equals("ssl.") ? "client-bundle" : "quorum-bundle"));
+            }
+            out.put(prefix + store + ".type", OriginTrackedValue.of(resolved,
+                    (type != null ? type : location).origin()));
+        }
+    }
+
+    /** JKS or PKCS12 from an explicit type or, as ZooKeeper does, the file name; null for anything else. */
+    private static String storeType(String type, String location) {
+        String t = type;
+        if (t == null || t.isBlank()) {
+            String name = location.toLowerCase(java.util.Locale.ROOT);
+            t = name.endsWith(".jks") ? "JKS" : name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : null;
+        }
+        if (t == null) {
+            return null;
+        }
+        t = t.trim().toUpperCase(java.util.Locale.ROOT);
+        return t.equals("JKS") || t.equals("PKCS12") ? t : null;
     }
 
     /** An ensemble member finds its id in dataDir/myid, as with ZooKeeper. */

@@ -244,6 +244,36 @@ class SecureClientPortTest {
     }
 
     @Test
+    void aZooKeeperZooCfgWithSecureClientPortServesTheSameTls(@TempDir Path data) throws Exception {
+        // A zoo.cfg from a TLS ZooKeeper: its ssl.* stores become the secure port's bundle, clientAuth need.
+        int plain = LoopbackPorts.next();
+        int secure = LoopbackPorts.next();
+        Path cfg = data.resolve("zoo.cfg");
+        java.nio.file.Files.writeString(cfg, String.join("\n",
+                "tickTime=2000", "dataDir=" + data.resolve("zk"), "clientPort=" + plain, "clientPortAddress=127.0.0.1",
+                "secureClientPort=" + secure,
+                "ssl.keyStore.location=" + serverKeyStore, "ssl.keyStore.password=" + new String(TestPki.PASSWORD),
+                "ssl.trustStore.location=" + trustStore, "ssl.trustStore.password=" + new String(TestPki.PASSWORD),
+                "") );
+        try (ConfigurableApplicationContext ctx = CoordinatorApplication.application().run("--server.port=0",
+                "--server.address=127.0.0.1", "--coordinator.zoo-cfg=" + cfg)) {
+            assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
+                    TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000)).isEqualTo("imok\n");
+            // ZooKeeper's default ssl.clientAuth is need: no client certificate, no session.
+            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
+                    TestPki.zkClientConfig(trustStore, null), 10_000)).isInstanceOf(IOException.class);
+            ZooKeeper zk = connect(secure, TestPki.zkClientConfig(trustStore, clientKeyStore));
+            try {
+                assertThat(zk.create("/from-zoo-cfg", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
+                        .isEqualTo("/from-zoo-cfg");
+            } finally {
+                zk.close();
+            }
+            assertThat(RawClient.fourLetterWord(plain, "ruok")).isEqualTo("imok");
+        }
+    }
+
+    @Test
     void aTlsOnlyServerWithClientAuthNeedRefusesClientsWithoutATrustedCertificate(@TempDir Path data) throws Exception {
         int secure = LoopbackPorts.next();
         // TLS only: client-port -1 opens no plain port.
