@@ -137,7 +137,7 @@ public final class SideBySide {
                                 Result r;
                                 Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
                                         jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
-                                long cpuBefore = serverCpuNanos(c);
+                                long[] cpuBefore = serverCpuTicks(c);
                                 try {
                                     r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
@@ -145,7 +145,7 @@ public final class SideBySide {
                                             "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
                                 }
                                 if (!w.equals("failover")) {
-                                    r = withServerCpu(r, serverCpuNanos(c) - cpuBefore);
+                                    r = withServerCpu(r, cpuBefore, serverCpuTicks(c));
                                 }
                                 if (jfr) {
                                     dumper.interrupt();
@@ -211,24 +211,43 @@ public final class SideBySide {
 
     // ------------------------------------------------------------------ server CPU
 
-    /** CPU time (user + system) the cluster's server processes have used so far, from the OS. */
-    static long serverCpuNanos(Cluster c) {
-        long sum = 0;
+    /**
+     * CPU time the cluster's server processes have used so far: {user, system} in clock ticks from
+     * /proc/PID/stat on Linux; elsewhere the total (ProcessHandle) as user and 0 as system.
+     */
+    static long[] serverCpuTicks(Cluster c) {
+        long[] sum = new long[2];
         for (Process proc : c.processes) {
-            if (proc != null) {
-                sum += proc.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            if (proc == null) {
+                continue;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(proc.pid()), "stat"));
+                // fields after the ")" that closes the command name: state is field 3, utime 14, stime 15
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum[0] += Long.parseLong(f[11]);
+                sum[1] += Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                sum[0] += proc.info().totalCpuDuration().map(d -> d.toMillis() / (1000 / TICKS_PER_SECOND)).orElse(0L);
             }
         }
         return sum;
     }
 
+    /** Linux's USER_HZ, the unit of utime/stime in /proc/PID/stat (100 on every common kernel). */
+    private static final long TICKS_PER_SECOND = 100;
+
     /**
-     * Adds the servers' CPU time during the run: {@code serverCpuMs} in total and {@code serverCpuUsPerOp} per
-     * operation, so a side that wins only by taking more of a shared machine shows it.
+     * Adds the servers' CPU time during the run: {@code serverCpuMs} in total (and its system part,
+     * {@code serverSysCpuMs}) and {@code serverCpuUsPerOp} per operation, so a side that wins only by taking more
+     * of a shared machine shows it.
      */
-    static Result withServerCpu(Result r, long cpuNanos) {
-        String cpu = String.format(Locale.ROOT, "\"serverCpuMs\":%.0f,\"serverCpuUsPerOp\":%.1f",
-                cpuNanos / 1e6, r.ops() == 0 ? 0.0 : cpuNanos / 1e3 / r.ops());
+    static Result withServerCpu(Result r, long[] before, long[] after) {
+        double userMs = (after[0] - before[0]) * 1000.0 / TICKS_PER_SECOND;
+        double sysMs = (after[1] - before[1]) * 1000.0 / TICKS_PER_SECOND;
+        double totalMs = userMs + sysMs;
+        String cpu = String.format(Locale.ROOT, "\"serverCpuMs\":%.0f,\"serverSysCpuMs\":%.0f,\"serverCpuUsPerOp\":%.1f",
+                totalMs, sysMs, r.ops() == 0 ? 0.0 : totalMs * 1000 / r.ops());
         return new Result(r.workload(), r.clients(), r.seconds(), r.ops(), r.errors(), r.opsPerSec(), r.p50Ms(),
                 r.p99Ms(), r.p999Ms(), r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
     }
