@@ -27,6 +27,7 @@ import org.springframework.core.io.FileSystemResource;
  */
 public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     static final String SOURCE_NAME = "zooCfg";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class);
 
     private static final Map<String, String> MAPPED = Map.ofEntries(
             Map.entry("clientPort", "coordinator.client-port"),
@@ -151,14 +152,13 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             String target = MAPPED.get(key);
             if (target == null) {
                 if (key.startsWith("ssl.")) {
-                    org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class).warn("{}:{}: '{}' has no effect on"
+                    LOG.warn("{}:{}: '{}' has no effect on"
                             + " Coordinator: the TLS setting it names is not applied", file, i + 1, key);
                     continue;
                 }
                 if (IGNORED.contains(key) || key.startsWith("group.")
                         || key.startsWith("weight.") || key.startsWith("metricsProvider.")) {
-                    org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class)
-                            .info("{}:{}: '{}' has no effect on Coordinator; ignored", file, i + 1, key);
+                    LOG.info("{}:{}: '{}' has no effect on Coordinator; ignored", file, i + 1, key);
                     continue;
                 }
                 throw new IllegalStateException(file + ":" + (i + 1) + ": unknown zoo.cfg key '" + key + "'");
@@ -195,7 +195,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
      */
     private static void importTls(Path file, Map<String, Object> out, Map<String, Line> client, Map<String, Line> quorum,
                                   boolean sslQuorum) {
-        var log = org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class);
         if (out.containsKey("coordinator.secure-client-port")) {
             if (!client.containsKey("keystore.location")) {
                 throw new IllegalStateException(file + ": secureClientPort needs ssl.keyStore.location (the server's"
@@ -210,7 +209,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             putBundle(file, out, CLIENT_BUNDLE, client, "ssl.");
             out.put("coordinator.ssl.client-bundle", CLIENT_BUNDLE);
         } else if (!client.isEmpty()) {
-            log.info("{}: ssl.* key and trust stores are not used: no secureClientPort", file);
+            LOG.info("{}: ssl.* key and trust stores are not used: no secureClientPort", file);
         }
         if (sslQuorum) {
             if (!quorum.containsKey("keystore.location") || !quorum.containsKey("truststore.location")) {
@@ -220,7 +219,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             putBundle(file, out, QUORUM_BUNDLE, quorum, "ssl.quorum.");
             out.put("coordinator.ssl.quorum-bundle", QUORUM_BUNDLE);
         } else if (!quorum.isEmpty()) {
-            log.info("{}: ssl.quorum.* key and trust stores are not used: sslQuorum is not true", file);
+            LOG.info("{}: ssl.quorum.* key and trust stores are not used: sslQuorum is not true", file);
         }
     }
 

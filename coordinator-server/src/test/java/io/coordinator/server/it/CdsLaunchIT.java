@@ -1,0 +1,66 @@
+package io.coordinator.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.coordinator.server.LoopbackPorts;
+
+/**
+ * {@code coordinator-server/cds.sh} against the packaged jar, as the Kubernetes image and the benchmark use it: it
+ * prepares the extracted layout and an AppCDS archive, the server starts from them with the archive mapped
+ * (not silently ignored, as the JVM does with an archive that does not match the class path), and serves.
+ */
+class CdsLaunchIT {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void needsPackagedJar() throws IOException {
+        CrashRecoveryOnCoordinatorIT.needsPackagedJar();
+    }
+
+    @Test
+    void theServerStartsFromTheArchiveItPrepared() throws Exception {
+        Path layout = dir.resolve("cds");
+        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("cds.sh").toAbsolutePath().toString(),
+                CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(), layout.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.log").toFile());
+        pb.environment().put("JAVA", CrashRecoveryTest.javaBin()); // the archive belongs to the JVM that made it
+        Process prepare = pb.start();
+        prepare.getOutputStream().close();
+        assertThat(prepare.waitFor(180, TimeUnit.SECONDS)).as("cds.sh finished").isTrue();
+        assertThat(prepare.exitValue()).as(Files.readString(dir.resolve("prepare.log"))).isZero();
+        assertThat(layout.resolve("app.jsa")).isNotEmptyFile();
+
+        int port = LoopbackPorts.next();
+        Path log = dir.resolve("server.log");
+        Process server = new ProcessBuilder(CrashRecoveryTest.javaBin(), "-Xmx512m", "-Xlog:cds=info",
+                "-XX:SharedArchiveFile=" + layout.resolve("app.jsa"), "-jar",
+                layout.resolve("coordinator-server.jar").toString(), "--coordinator.client-port=" + port,
+                "--coordinator.data-dir=" + dir.resolve("data"), "--server.port=0", "--server.address=127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            String answer = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (answer == null && server.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    answer = RawClient.fourLetterWord(port, "ruok");
+                } catch (IOException notYet) {
+                    Thread.sleep(50); // polling another process's port: there is no event to wait on
+                }
+            }
+            assertThat(answer).as(Files.readString(log)).isEqualTo("imok");
+            assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
+        } finally {
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
