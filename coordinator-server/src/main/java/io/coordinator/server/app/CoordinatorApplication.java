@@ -7,7 +7,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class CoordinatorApplication {
     public static void main(String[] args) {
-        application().run(args);
+        EarlyStart early = new EarlyStart();
+        early.stopPromptlyOnSignalDuringStartup();
+        application(early).run(args);
     }
 
     /**
@@ -15,8 +17,11 @@ public class CoordinatorApplication {
      * port comes up while the rest of the context (web, security, actuator) is still being built.
      */
     public static SpringApplication application() {
+        return application(new EarlyStart());
+    }
+
+    private static SpringApplication application(EarlyStart early) {
         SpringApplication app = new SpringApplication(CoordinatorApplication.class);
-        EarlyStart early = new EarlyStart();
         app.addInitializers(early);
         app.addListeners(early);
         return app;

@@ -17,6 +17,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the server into the Spring context. */
 @Configuration(proxyBeanMethods = false)
@@ -90,12 +91,17 @@ public class CoordinatorConfiguration {
     /** The server {@link EarlyStart} already started (when the app runs from its main), else a new one. */
     @Bean
     CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls,
-                                        ObjectProvider<EarlyStart> earlyStart) {
+                                        ObjectProvider<EarlyStart> earlyStart, Environment environment) {
+        UnknownSettings.check(environment); // also when not started from main (no EarlyStart)
         EarlyStart early = earlyStart.getIfAvailable();
         if (early != null && early.server() != null) {
             return early.server(); // never with TLS: EarlyStart leaves that to the context, which has the SSL bundles
         }
-        return new CoordinatorServer(properties, tls);
+        CoordinatorServer server = new CoordinatorServer(properties, tls);
+        if (early != null) {
+            early.adopt(server); // a stop signal during startup stops it too
+        }
+        return server;
     }
 
     /** UP only while the server serves clients: recovered, client port open, log healthy. */

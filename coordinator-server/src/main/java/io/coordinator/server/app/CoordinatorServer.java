@@ -35,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -164,8 +163,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         // with proposals that never committed: start from the snapshot and let ZAB apply what is committed.
         RecoveryResult<StateSnapshots.Recovered> recovered = Recovery.recover(snapshots, txnLog, in -> {
             StateSnapshots.Recovered r = StateSnapshots.read(in);
-            r.restoreInto(sessions);
-            state[0] = new StateMachine(r.tree(), sessions);
+            state[0] = r.toStateMachine(sessions);
             return r;
         }, record -> {
             if (!ensemble) {
@@ -197,8 +195,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(config, machine, new SessionIds(props.getServerId(), System.currentTimeMillis()),
-                new SessionPasswords(sessionSecret(dir)), sink,
-                (zxid, sessionTable) -> snapshot(pipeline.state().tree(), zxid, sessionTable), confLines(dir),
+                sessionPasswords(dir), sink,
+                (zxid, sessionTable) -> snapshot(pipeline.state(), zxid, sessionTable), confLines(dir),
                 wallClock());
         if (ensemble) {
             machine.tree().setConfigData(ensembleConfigText().getBytes(StandardCharsets.UTF_8));
@@ -274,9 +272,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     /** /zookeeper/config as ZooKeeper writes a static ensemble (QuorumMaj.toString). */
     private String ensembleConfigText() {
         StringBuilder sb = new StringBuilder();
-        for (EnsembleMember m : props.ensembleMembers()) {
-            sb.append(m.configLine()).append('\n');
-        }
+        // By id, as ZooKeeper writes it: members whose files list the servers in other orders agree.
+        props.ensembleMembers().stream().sorted(java.util.Comparator.comparingInt(EnsembleMember::id))
+                .forEach(m -> sb.append(m.configLine()).append('\n'));
         return sb.append("version=0").toString();
     }
 
@@ -288,14 +286,16 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return holder[0];
     }
 
-    private void snapshot(DataTree tree, long zxid, Map<Long, Integer> sessionTable) {
+    private void snapshot(StateMachine state, long zxid, Map<Long, Integer> sessionTable) {
+        DataTree tree = state.tree();
+        byte[] secret = state.sessionSecret(); // set once, never changed: whatever is seen now is the final one
         if (!snapshotRunning.compareAndSet(false, true)) {
             return; // one at a time; the next trigger comes soon enough
         }
         snapshotThread.execute(() -> {
             try {
                 long start = System.nanoTime();
-                snapshots.write(zxid, out -> StateSnapshots.write(out, sessionTable, tree));
+                snapshots.write(zxid, out -> StateSnapshots.write(out, sessionTable, secret, tree));
                 OptionalLong oldestKept = snapshots.retain(props.getSnapshotRetainCount());
                 if (oldestKept.isPresent()) {
                     txnLog.purgeBefore(oldestKept.getAsLong());
@@ -317,22 +317,18 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         stopper.start();
     }
 
-    private byte[] sessionSecret(Path dir) throws IOException {
+    /**
+     * The configured secret; else, standalone, one kept in the data directory; else null: an ensemble's first
+     * leader replicates a random one (the same on every member whatever their configuration files say).
+     */
+    private SessionPasswords sessionPasswords(Path dir) throws IOException {
         if (props.getSessionSecret() != null) {
-            return props.getSessionSecret().getBytes(StandardCharsets.UTF_8);
+            return new SessionPasswords(props.getSessionSecret().getBytes(StandardCharsets.UTF_8));
         }
-        if (!props.isStandalone()) {
-            // Every member must verify every session's password. Without a configured secret, derive one all
-            // members share; set coordinator.session-secret so it is not guessable from the configuration.
-            log.warn("coordinator.session-secret is not set: session passwords derive from the ensemble "
-                    + "configuration, which anyone who can read it can forge. Set the same secret on every server.");
-            try {
-                return java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(("coordinator-ensemble:" + props.getEnsemble()).getBytes(StandardCharsets.UTF_8));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-            }
-        }
+        return props.isStandalone() ? new SessionPasswords(standaloneSecret(dir)) : null;
+    }
+
+    private byte[] standaloneSecret(Path dir) throws IOException {
         Path file = dir.resolve("session.secret");
         if (Files.exists(file)) {
             byte[] secret = Files.readAllBytes(file);
@@ -341,8 +337,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             }
             throw new IOException(file + " holds fewer than 16 bytes; delete it to have a new one made");
         }
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        byte[] secret = SessionPasswords.newSecret();
         Path tmp = dir.resolve("session.secret.tmp");
         try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

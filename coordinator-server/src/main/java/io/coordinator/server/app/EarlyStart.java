@@ -4,7 +4,10 @@ import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Duration;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -26,14 +29,19 @@ import org.springframework.context.ConfigurableApplicationContext;
  * server is not started early and the context reports the error as usual.
  */
 final class EarlyStart implements ApplicationContextInitializer<ConfigurableApplicationContext>,
-        ApplicationListener<ApplicationFailedEvent> {
+        ApplicationListener<SpringApplicationEvent> {
     static final String BEAN_NAME = "coordinatorEarlyStart";
     private static final Logger log = LoggerFactory.getLogger(EarlyStart.class);
+    /** How long a stop signal during startup waits for the server to close before the process ends anyway. */
+    static final Duration STOP_DURING_STARTUP_WAIT = Duration.ofSeconds(3);
 
     private volatile CoordinatorServer server;
+    /** True until the context has started (refreshed) or failed; a stop signal meanwhile is ours to handle. */
+    private volatile boolean starting = true;
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
+        UnknownSettings.check(context.getEnvironment()); // before anything starts: an unknown setting stops startup
         CoordinatorProperties props;
         try {
             BindHandler strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
@@ -41,7 +49,8 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
                     .bind("coordinator", Bindable.of(CoordinatorProperties.class), strict)
                     .orElseGet(CoordinatorProperties::new);
         } catch (RuntimeException e) {
-            log.debug("Not starting early: coordinator.* does not bind ({})", e.getMessage());
+            // The context binds the same properties and fails naming the bad value.
+            log.info("Not starting early: coordinator.* does not bind ({})", e.getMessage());
             return;
         }
         if (CoordinatorTls.isWanted(props)) {
@@ -64,12 +73,55 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
         return server;
     }
 
-    /** The context never came up: the early-started server must not outlive it. */
-    @Override
-    public void onApplicationEvent(ApplicationFailedEvent event) {
-        CoordinatorServer s = server;
-        if (s != null) {
-            s.stop();
+    /** The server the context made itself (no early start, e.g. with TLS): a stop signal during startup stops it. */
+    void adopt(CoordinatorServer contextServer) {
+        if (server == null) {
+            server = contextServer;
         }
     }
+
+    @Override
+    public void onApplicationEvent(SpringApplicationEvent event) {
+        if (event instanceof ApplicationStartedEvent) {
+            starting = false; // from now on Spring's shutdown hook closes the context at once, gracefully
+        } else if (event instanceof ApplicationFailedEvent) {
+            starting = false;
+            CoordinatorServer s = server; // the context never came up: the early-started server must not outlive it
+            if (s != null) {
+                s.stop();
+            }
+        }
+    }
+
+    /**
+     * Makes a stop signal (SIGTERM, SIGINT) during startup end the process within seconds, as ZooKeeper's does.
+     * Spring's own shutdown hook cannot: closing a context waits for its refresh to finish, which takes tens of
+     * seconds on a loaded machine. While starting, this hook stops the coordination server (client port, peers,
+     * log) and ends the process; once started it does nothing and Spring's graceful shutdown runs as usual.
+     * Installed by {@link CoordinatorApplication#main} only.
+     */
+    void stopPromptlyOnSignalDuringStartup() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!starting) {
+                return;
+            }
+            log.info("Stop requested while starting: stopping the coordination server and exiting");
+            CoordinatorServer s = server;
+            if (s != null) {
+                Thread stopper = new Thread(s::stop, "coordinator-stop-during-startup");
+                stopper.setDaemon(true);
+                stopper.start();
+                try {
+                    stopper.join(STOP_DURING_STARTUP_WAIT.toMillis()); // recovery may still run: never wait long
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            // Only while starting, so nothing it owes anyone is lost: every acknowledged write is already fsynced.
+            Runtime.getRuntime().halt(STOP_EXIT_CODE);
+        }, "coordinator-startup-stop"));
+    }
+
+    /** What the JVM exits with on SIGTERM (128 + 15), kept for a stop during startup. */
+    static final int STOP_EXIT_CODE = 143;
 }

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.Ordered;
@@ -22,12 +25,18 @@ import org.springframework.core.io.FileSystemResource;
  * Lets the server start from a ZooKeeper {@code zoo.cfg}: when {@code coordinator.zoo-cfg} names one, its keys
  * are mapped onto {@code coordinator.*} properties (command-line arguments still win). Values keep their
  * file and line as origin, so a bad value is reported where it was written. A key ZooKeeper knows but this
- * server has no use for is logged and ignored (a TLS one with a warning); a key nobody knows (a typo) stops
- * startup. TLS (secureClientPort, ssl.*, sslQuorum, ssl.quorum.*) becomes SSL bundles, see {@link #importTls}.
+ * server does not apply is ignored with a WARN naming the key and the file; a key nobody knows (a typo) stops
+ * startup. Messages go through Spring Boot's deferred log: this runs before logging is set up, and a plain
+ * logger's lines would be dropped. TLS (secureClientPort, ssl.*, sslQuorum, ssl.quorum.*) becomes SSL bundles, see {@link #importTls}.
  */
 public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     static final String SOURCE_NAME = "zooCfg";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZooCfgImport.class);
+
+    private final Log log;
+
+    public ZooCfgImport(DeferredLogFactory logFactory) {
+        this.log = logFactory.getLog(ZooCfgImport.class);
+    }
 
     private static final Map<String, String> MAPPED = Map.ofEntries(
             Map.entry("clientPort", "coordinator.client-port"),
@@ -89,7 +98,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             return;
         }
         Path file = Path.of(location);
-        Map<String, Object> mapped = parse(file);
+        Map<String, Object> mapped = parse(file, log);
         var source = new OriginTrackedMapPropertySource(SOURCE_NAME, mapped);
         var sources = environment.getPropertySources();
         if (sources.contains(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)) {
@@ -101,6 +110,10 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
 
     /** Reads a zoo.cfg into coordinator.* properties. */
     static Map<String, Object> parse(Path file) {
+        return parse(file, LogFactory.getLog(ZooCfgImport.class));
+    }
+
+    static Map<String, Object> parse(Path file, Log log) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -152,13 +165,13 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             String target = MAPPED.get(key);
             if (target == null) {
                 if (key.startsWith("ssl.")) {
-                    LOG.warn("{}:{}: '{}' has no effect on"
-                            + " Coordinator: the TLS setting it names is not applied", file, i + 1, key);
+                    log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator: the TLS setting"
+                            + " it names is not applied");
                     continue;
                 }
                 if (IGNORED.contains(key) || key.startsWith("group.")
                         || key.startsWith("weight.") || key.startsWith("metricsProvider.")) {
-                    LOG.info("{}:{}: '{}' has no effect on Coordinator; ignored", file, i + 1, key);
+                    log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator; ignored");
                     continue;
                 }
                 throw new IllegalStateException(file + ":" + (i + 1) + ": unknown zoo.cfg key '" + key + "'");
@@ -168,7 +181,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             }
             out.put(target, OriginTrackedValue.of(value, origin));
         }
-        importTls(file, out, clientStores, quorumStores, sslQuorum);
+        importTls(file, out, clientStores, quorumStores, sslQuorum, log);
         if (!servers.isEmpty()) {
             out.put("coordinator.ensemble", String.join(",", servers));
             out.put("coordinator.server-id", readMyId(file, dataDir));
@@ -194,7 +207,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
      * ssl.clientAuth defaults to need.
      */
     private static void importTls(Path file, Map<String, Object> out, Map<String, Line> client, Map<String, Line> quorum,
-                                  boolean sslQuorum) {
+                                  boolean sslQuorum, Log log) {
         if (out.containsKey("coordinator.secure-client-port")) {
             if (!client.containsKey("keystore.location")) {
                 throw new IllegalStateException(file + ": secureClientPort needs ssl.keyStore.location (the server's"
@@ -209,7 +222,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             putBundle(file, out, CLIENT_BUNDLE, client, "ssl.");
             out.put("coordinator.ssl.client-bundle", CLIENT_BUNDLE);
         } else if (!client.isEmpty()) {
-            LOG.info("{}: ssl.* key and trust stores are not used: no secureClientPort", file);
+            log.warn(file + ": ssl.* key and trust stores are ignored: no secureClientPort");
         }
         if (sslQuorum) {
             if (!quorum.containsKey("keystore.location") || !quorum.containsKey("truststore.location")) {
@@ -219,7 +232,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             putBundle(file, out, QUORUM_BUNDLE, quorum, "ssl.quorum.");
             out.put("coordinator.ssl.quorum-bundle", QUORUM_BUNDLE);
         } else if (!quorum.isEmpty()) {
-            LOG.info("{}: ssl.quorum.* key and trust stores are not used: sslQuorum is not true", file);
+            log.warn(file + ": ssl.quorum.* key and trust stores are ignored: sslQuorum is not true");
         }
     }
 

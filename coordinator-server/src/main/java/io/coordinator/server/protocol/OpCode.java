@@ -35,6 +35,8 @@ public final class OpCode {
     public static final int CREATE_SESSION = -10;
     public static final int CLOSE_SESSION = -11;
     public static final int ERROR = -1;
+    /** Internal txn (never on the client wire): the ensemble's session-password secret, see Txn.SessionSecret. */
+    public static final int SESSION_SECRET = -20;
 
     private OpCode() {
     }

@@ -96,6 +96,26 @@ public sealed interface Txn extends JuteRecord {
         }
     }
 
+    /**
+     * The secret session passwords are derived from, chosen at random by the first leader of an ensemble and
+     * replicated like any txn, so every member verifies every session without an operator step. The first one
+     * applied wins; a later one (a new leader that had not yet applied it) changes nothing.
+     */
+    record SessionSecret(byte[] secret) implements Txn {
+        public int type() {
+            return OpCode.SESSION_SECRET;
+        }
+
+        public void write(JuteWriter out) {
+            out.writeBuffer(secret);
+        }
+
+        @Override
+        public String toString() {
+            return "SessionSecret[" + (secret == null ? 0 : secret.length) + " bytes]"; // never the secret itself
+        }
+    }
+
     /** A write that failed in preparation; consumes a zxid like ZooKeeper's error txns, changes nothing. */
     record Error(int err) implements Txn {
         public int type() {
@@ -154,13 +174,14 @@ public sealed interface Txn extends JuteRecord {
             case OpCode.CREATE_SESSION -> new CreateSession(in.readLong(), in.readInt());
             case OpCode.CLOSE_SESSION -> new CloseSession(in.readLong());
             case OpCode.ERROR -> new Error(in.readInt());
+            case OpCode.SESSION_SECRET -> new SessionSecret(in.readBuffer());
             case OpCode.MULTI -> {
                 int n = in.readVectorSize();
                 List<Txn> list = new ArrayList<>(Math.max(n, 0));
                 for (int i = 0; i < n; i++) {
                     int t = in.readInt();
-                    if (t == OpCode.MULTI) {
-                        throw new ProtocolException("nested multi txn");
+                    if (t == OpCode.MULTI || t == OpCode.SESSION_SECRET) {
+                        throw new ProtocolException("txn type " + t + " inside a multi txn");
                     }
                     list.add(read(t, in));
                 }

@@ -59,7 +59,11 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private TxnPreparer preparer;
     private ReadExecutor reads;
     private final SessionIds sessionIds;
-    private final SessionPasswords passwords;
+    /** The configured (or standalone) password secret; null: the ensemble's replicated one (state's). */
+    private final SessionPasswords fixedPasswords;
+    private SessionPasswords replicatedPasswords;
+    /** For sessions opened read-only before any secret was replicated: they never leave this server. */
+    private final SessionPasswords localPasswords = new SessionPasswords(SessionPasswords.newSecret());
     private final TxnSink txnSink;
     private final Snapshotter snapshotter;
     private final Map<String, String> configuration;
@@ -98,6 +102,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     }
 
     /**
+     * @param passwords the secret session passwords derive from, or null in an ensemble without a configured
+     *                  one: the first leader then replicates a random secret (a SessionSecret txn)
      * @param wallClock the wall clock (ms) for txn times (ctime/mtime) and TTL-node expiry:
      *                  {@code System::currentTimeMillis} in production, shifted only by a fault-injection test
      */
@@ -108,7 +114,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         this.wallClock = java.util.Objects.requireNonNull(wallClock, "wallClock");
         useState(state);
         this.sessionIds = sessionIds;
-        this.passwords = passwords;
+        this.fixedPasswords = passwords;
         this.txnSink = txnSink;
         this.snapshotter = snapshotter;
         this.configuration = Map.copyOf(configuration);
@@ -179,6 +185,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
         modeName = "leader";
         serving = true;
         log.info("Serving clients as leader, next zxid after 0x{}", Long.toHexString(lastZxid));
+        if (fixedPasswords == null && state.sessionSecret() == null) {
+            // Before any session of this epoch: every createSession is ordered after it, everywhere.
+            TxnRecord record = newRecord(0, 0, new Txn.SessionSecret(SessionPasswords.newSecret()));
+            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+            log.info("Replicating a new random session-password secret for the ensemble");
+        }
     }
 
     /** Serve as a follower or observer: writes go to the leader through {@code link}. */
@@ -401,6 +413,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
             return;
         }
+        SessionPasswords passwords = passwords();
+        if (passwords == null) {
+            // No secret replicated to this member yet: it cannot tell; the client tries another server.
+            log.info("Client {} asked for session 0x{} before this server has the ensemble's session secret",
+                    conn.remoteSocketAddress(), Long.toHexString(req.sessionId()));
+            conn.close();
+            return;
+        }
         Session s = sessions.get(req.sessionId());
         if (s == null || s.isClosing() || !passwords.matches(req.sessionId(), req.passwd())) {
             log.info("Client {} asked for session 0x{}: expired, unknown or wrong password", conn.remoteSocketAddress(),
@@ -423,7 +443,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         long id = req.sessionId();
         boolean known = id != 0 && (sessions.contains(id) || readOnlySessions.contains(id));
-        if (id != 0 && (!known || !passwords.matches(id, req.passwd()))) {
+        if (id != 0 && (!known || !establishingPasswords().matches(id, req.passwd()))) {
             conn.sendConnectResponse(ConnectResponse.expired(req.readOnlyPresent()));
             conn.flush();
             conn.close();
@@ -462,9 +482,33 @@ public final class RequestPipeline implements RequestSink, ServerView {
         connections.put(conn, st);
         bySession.put(sessionId, st);
         conn.sessionEstablished(sessionId, timeout);
-        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, passwords.passwordFor(sessionId),
+        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, establishingPasswords().passwordFor(sessionId),
                 mode == Mode.READ_ONLY, req.readOnlyPresent()));
         markDirty(conn);
+    }
+
+    /** The passwords sessions are checked against: configured, or replicated (null while none is). */
+    private SessionPasswords passwords() {
+        if (fixedPasswords != null) {
+            return fixedPasswords;
+        }
+        byte[] secret = state.sessionSecret();
+        if (secret == null) {
+            return null;
+        }
+        if (replicatedPasswords == null || !replicatedPasswords.usesSecret(secret)) {
+            replicatedPasswords = new SessionPasswords(secret);
+        }
+        return replicatedPasswords;
+    }
+
+    /**
+     * The passwords a session is given. Only a read-only member that never saw a replicated secret uses a
+     * local one: its sessions are local anyway. Elsewhere the secret's txn precedes every createSession.
+     */
+    private SessionPasswords establishingPasswords() {
+        SessionPasswords p = passwords();
+        return p != null ? p : localPasswords;
     }
 
     private void detach(ClientConnection conn) {

@@ -15,6 +15,8 @@ import io.coordinator.server.tree.DataTree;
 public final class StateMachine {
     private final DataTree tree;
     private final SessionTracker sessions;
+    /** The ensemble's session-password secret once a SessionSecret txn is applied; null before. Set once. */
+    private volatile byte[] sessionSecret;
 
     public StateMachine(DataTree tree, SessionTracker sessions) {
         this.tree = tree;
@@ -29,8 +31,21 @@ public final class StateMachine {
         return sessions;
     }
 
+    /** The replicated session-password secret, or null while no SessionSecret txn has been applied. */
+    public byte[] sessionSecret() {
+        return sessionSecret;
+    }
+
+    /** Restores the secret a snapshot holds (null: none yet). */
+    public void restoreSessionSecret(byte[] secret) {
+        this.sessionSecret = secret == null ? null : secret.clone();
+    }
+
     public ApplyResult apply(TxnRecord record) {
         Txn txn = record.txn();
+        if (txn instanceof Txn.SessionSecret ss && sessionSecret == null) {
+            sessionSecret = ss.secret().clone(); // the first wins: every member applies the same sequence
+        }
         if (txn instanceof Txn.CreateSession cs) {
             sessions.add(cs.sessionId(), cs.timeout());
         }

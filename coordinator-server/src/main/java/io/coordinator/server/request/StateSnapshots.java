@@ -8,32 +8,54 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What a snapshot holds: the session table (id, timeout) followed by the data tree. */
+/**
+ * What a snapshot holds: the session table (id, timeout), the ensemble's session secret (format 2; empty when
+ * none was replicated yet) and the data tree. Format 1 (no secret) is still read.
+ */
 public final class StateSnapshots {
-    private static final int FORMAT = 1;
+    private static final int FORMAT_NO_SECRET = 1;
+    private static final int FORMAT = 2;
 
     private StateSnapshots() {
     }
 
-    public record Recovered(DataTree tree, Map<Long, Integer> sessions) {
+    /** @param secret the session secret, or null when none had been replicated */
+    public record Recovered(DataTree tree, Map<Long, Integer> sessions, byte[] secret) {
         public void restoreInto(SessionTracker tracker) {
             sessions.forEach(tracker::add);
         }
+
+        /** The state machine this snapshot describes, its sessions added to {@code tracker}. */
+        public StateMachine toStateMachine(SessionTracker tracker) {
+            restoreInto(tracker);
+            StateMachine machine = new StateMachine(tree, tracker);
+            machine.restoreSessionSecret(secret);
+            return machine;
+        }
     }
 
+    /** A snapshot with no session secret (standalone servers keep theirs in the data directory). */
     public static void write(DataOutput out, Map<Long, Integer> sessions, DataTree tree) throws IOException {
+        write(out, sessions, null, tree);
+    }
+
+    public static void write(DataOutput out, Map<Long, Integer> sessions, byte[] secret, DataTree tree)
+            throws IOException {
         out.writeInt(FORMAT);
         out.writeInt(sessions.size());
         for (Map.Entry<Long, Integer> e : sessions.entrySet()) {
             out.writeLong(e.getKey());
             out.writeInt(e.getValue());
         }
+        byte[] s = secret == null ? new byte[0] : secret;
+        out.writeInt(s.length);
+        out.write(s);
         tree.serialize(out);
     }
 
     public static Recovered read(DataInput in) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_NO_SECRET) {
             throw new IOException("unknown snapshot body format " + format);
         }
         int n = in.readInt();
@@ -44,7 +66,18 @@ public final class StateSnapshots {
         for (int i = 0; i < n; i++) {
             sessions.put(in.readLong(), in.readInt());
         }
-        return new Recovered(DataTree.deserialize(in), sessions);
+        byte[] secret = null;
+        if (format == FORMAT) {
+            int len = in.readInt();
+            if (len != 0 && (len < 16 || len > 1024)) {
+                throw new IOException("session secret of " + len + " bytes (16 to 1024, or none)");
+            }
+            if (len > 0) {
+                secret = new byte[len];
+                in.readFully(secret);
+            }
+        }
+        return new Recovered(DataTree.deserialize(in), sessions, secret);
     }
 
     /** The session table of a state machine, as a snapshot stores it. */
@@ -60,7 +93,7 @@ public final class StateSnapshots {
     public static byte[] toBytes(StateMachine state) {
         var bytes = new java.io.ByteArrayOutputStream();
         try (var out = new java.io.DataOutputStream(bytes)) {
-            write(out, sessionTable(state.sessions()), state.tree());
+            write(out, sessionTable(state.sessions()), state.sessionSecret(), state.tree());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -70,10 +103,7 @@ public final class StateSnapshots {
     /** Rebuilds a state machine from {@link #toBytes} output. */
     public static StateMachine fromBytes(byte[] data, int tickTimeMs) {
         try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data))) {
-            Recovered r = read(in);
-            SessionTracker tracker = new SessionTracker(tickTimeMs);
-            r.restoreInto(tracker);
-            return new StateMachine(r.tree(), tracker);
+            return read(in).toStateMachine(new SessionTracker(tickTimeMs));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("snapshot from the leader cannot be read", e);
         }

@@ -2,13 +2,15 @@ package io.coordinator.server.session;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Session passwords as an HMAC of the session id under a secret shared by every server of the ensemble, so
- * any server can verify a reconnecting client without the password being replicated. (ZooKeeper seeds
+ * Session passwords as an HMAC of the session id under a secret shared by every server of the ensemble (a
+ * configured one, or a random one the first leader replicates), so any server can verify a reconnecting
+ * client without each password being replicated. (ZooKeeper seeds
  * java.util.Random with the id and a public constant, which lets anyone forge passwords.)
  */
 public final class SessionPasswords {
@@ -20,6 +22,18 @@ public final class SessionPasswords {
             throw new IllegalArgumentException("session secret must have at least 16 bytes");
         }
         this.secret = secret.clone();
+    }
+
+    /** A new random secret (32 bytes). */
+    public static byte[] newSecret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    /** True when these passwords derive from {@code secret}. */
+    public boolean usesSecret(byte[] secret) {
+        return Arrays.equals(this.secret, secret);
     }
 
     public byte[] passwordFor(long sessionId) {

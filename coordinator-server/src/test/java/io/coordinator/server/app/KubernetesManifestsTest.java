@@ -213,7 +213,9 @@ class KubernetesManifestsTest {
             assertThat(containerPort(c, "election")).isEqualTo(self.electionPort());
             assertThat(props.getClientAddress()).isEqualTo("0.0.0.0");
             assertThat(props.isQuorumListenOnAllIps()).isTrue();
-            assertThat(props.getSessionSecret()).as("one secret for all members").isNotNull();
+            assertThat(props.getSessionSecret()).as("none: the ensemble replicates a random one").isNull();
+            assertThat(sts.getSpec().getTemplate().getSpec().getEnableServiceLinks())
+                    .as("no COORDINATOR_* service-link variables").isFalse();
             assertThat(props.getWeb().getZkIdentity()).isEqualTo("placeholder-for-zk-identity");
             assertThat(props.getWeb().getUsers().get("admin").getRole()).hasToString("ADMIN");
             assertThat(props.getDataDir()).isEqualTo(c.getVolumeMounts().stream()

@@ -15,7 +15,13 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -113,6 +119,42 @@ class ServerStartupTest {
                 zk.close();
             }
         }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void warnsAboutEveryZooCfgKeyItDoesNotApplyNamingTheKeyAndTheFile(CapturedOutput output) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, String.join("\n",
+                "dataDir=" + dir.resolve("zkdata"),
+                "clientPort=" + freePort(),
+                "clientPortAddress=127.0.0.1",
+                "reconfigEnabled=true",
+                "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
+                "admin.serverPort=8081",
+                "peerType=participant",
+                "ssl.hostnameVerification=false",
+                ""));
+        try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
+            for (String key : new String[] {"reconfigEnabled", "authProvider.1", "admin.serverPort", "peerType",
+                    "ssl.hostnameVerification"}) {
+                assertThat(output.getAll().lines().filter(l -> l.contains("WARN") && l.contains("'" + key + "'")
+                        && l.contains(cfg.toString()))).as(key).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void refusesAnUnknownSettingFromTheEnvironmentNamingTheVariable() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("COORDINATOR_JAR", "/opt/coordinator.jar")));
+        assertThatThrownBy(() -> new SpringApplicationBuilder(CoordinatorApplication.class).environment(env)
+                .run("--server.port=0", "--server.address=127.0.0.1", "--coordinator.data-dir=" + dir,
+                        "--coordinator.client-port=0"))
+                .hasStackTraceContaining("Unknown Coordinator setting: coordinator.jar")
+                .hasStackTraceContaining("COORDINATOR_JAR");
     }
 
     @Test

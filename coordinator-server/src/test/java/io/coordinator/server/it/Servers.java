@@ -147,7 +147,10 @@ public final class Servers {
         };
     }
 
-    /** The secret every in-process ensemble member shares, so a session can move between members. */
+    /**
+     * A configured secret, for the tests that show one is honoured (QuorumTlsTest). The in-process ensembles
+     * below set none: their first leader replicates a random one, the default every user gets.
+     */
     static final String ENSEMBLE_SECRET = "in-process-ensemble-test-secret";
 
     /**
@@ -181,7 +184,6 @@ public final class Servers {
                 List<String> args = new ArrayList<>(List.of(
                         "--coordinator.server-id=" + (i + 1),
                         "--coordinator.ensemble=" + ensemble,
-                        "--coordinator.session-secret=" + ENSEMBLE_SECRET,
                         "--coordinator.client-port=" + client[i],
                         "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
                         "--coordinator.ttl-nodes-enabled=true",

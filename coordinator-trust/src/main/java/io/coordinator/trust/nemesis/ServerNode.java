@@ -77,7 +77,7 @@ public final class ServerNode {
                 "--coordinator.ensemble=" + ensemble,
                 "--coordinator.client-port=" + clientPort,
                 "--coordinator.data-dir=" + dir.resolve("data"),
-                "--coordinator.session-secret=trust-harness-secret-0123456789",
+                // no session secret: the ensemble's replicated one, the default users get, moves sessions under faults
                 "--coordinator.tick-time=" + settings.tickMs(),
                 "--coordinator.init-limit=20", "--coordinator.sync-limit=5",
                 "--coordinator.max-client-connections=0",

@@ -1,0 +1,71 @@
+package io.coordinator.server.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
+import org.springframework.core.env.Environment;
+
+/**
+ * One rule for {@code coordinator.*} settings from every source, environment variables and system properties
+ * included (Spring's own binding skips those two): a setting the server does not know stops startup, naming
+ * it and where it came from. A silent skip would change behaviour unnoticed (it once turned off the early
+ * client port). The one exception is the variables Kubernetes injects for a Service named like the server
+ * ({@code COORDINATOR_SERVICE_HOST}, {@code COORDINATOR_PORT_2181_TCP}, ...): ignored with a WARN.
+ */
+final class UnknownSettings {
+    private static final Logger log = LoggerFactory.getLogger(UnknownSettings.class);
+    /** Docker links / Kubernetes service links: NAME_SERVICE_HOST, NAME_SERVICE_PORT[_P], NAME_PORT[_N_TCP[_X]]. */
+    private static final Pattern SERVICE_LINK = Pattern.compile(
+            "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
+
+    private UnknownSettings() {
+    }
+
+    /** Throws naming every unknown setting; other binding errors are left to the context, which names them. */
+    static void check(Environment environment) {
+        try {
+            Binder.get(environment).bind("coordinator", Bindable.of(CoordinatorProperties.class),
+                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+        } catch (BindException e) {
+            if (!(e.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
+                return;
+            }
+            List<String> refused = new ArrayList<>();
+            for (ConfigurationProperty p : unbound.getUnboundProperties()) {
+                String variable = environmentVariable(p.getOrigin());
+                if (variable != null && SERVICE_LINK.matcher(variable).matches()) {
+                    log.warn("Ignoring environment variable {}: it looks like a Kubernetes service link, not a"
+                            + " Coordinator setting (set enableServiceLinks: false on the pod to drop it)", variable);
+                } else {
+                    refused.add(p.getName() + " (from " + (p.getOrigin() == null ? "an unknown source" : p.getOrigin())
+                            + ")");
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw new IllegalStateException("Unknown Coordinator setting" + (refused.size() > 1 ? "s: " : ": ")
+                        + String.join(", ", refused) + ". Remove or rename it: every coordinator.* setting, from"
+                        + " any source, must be one the server knows (see the README's configuration table)");
+            }
+        }
+    }
+
+    private static String environmentVariable(Origin origin) {
+        for (Origin o = origin; o != null; o = o.getParent()) {
+            if (o instanceof SystemEnvironmentOrigin env) {
+                return env.getProperty();
+            }
+        }
+        return null;
+    }
+}
