@@ -92,8 +92,10 @@ public class CoordinatorConfiguration {
     @Bean
     CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls,
                                         ObjectProvider<EarlyStart> earlyStart, Environment environment) {
-        UnknownSettings.check(environment); // also when not started from main (no EarlyStart)
         EarlyStart early = earlyStart.getIfAvailable();
+        if (early == null) {
+            UnknownSettings.check(environment); // EarlyStart, when there is one, did this first
+        }
         if (early != null && early.server() != null) {
             return early.server(); // never with TLS: EarlyStart leaves that to the context, which has the SSL bundles
         }

@@ -8,10 +8,8 @@ import java.time.Duration;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
-import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,8 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>Not with TLS configured: its key material comes from Spring Boot SSL bundles, which exist only once the
  * context is built. Only {@link CoordinatorApplication#main} installs it. The properties are bound from the same environment
- * as the context's {@code CoordinatorProperties} bean; when they do not bind strictly or do not validate, the
- * server is not started early and the context reports the error as usual.
+ * as the context's {@code CoordinatorProperties} bean, after {@link UnknownSettings} has refused what it must;
+ * when they do not bind or do not validate, the server is not started early and the context reports the error
+ * as usual.
  */
 final class EarlyStart implements ApplicationContextInitializer<ConfigurableApplicationContext>,
         ApplicationListener<SpringApplicationEvent> {
@@ -42,11 +41,13 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         UnknownSettings.check(context.getEnvironment()); // before anything starts: an unknown setting stops startup
+        // Registered even when not starting early: the context's server is then adopted (stop during startup).
+        context.getBeanFactory().registerSingleton(BEAN_NAME, this);
         CoordinatorProperties props;
         try {
-            BindHandler strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+            // Unknown settings were dealt with above (refused, or ignored with a WARN): bind what is known.
             props = Binder.get(context.getEnvironment())
-                    .bind("coordinator", Bindable.of(CoordinatorProperties.class), strict)
+                    .bind("coordinator", Bindable.of(CoordinatorProperties.class))
                     .orElseGet(CoordinatorProperties::new);
         } catch (RuntimeException e) {
             // The context binds the same properties and fails naming the bad value.
@@ -65,7 +66,6 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
             }
         });
         server = s;
-        context.getBeanFactory().registerSingleton(BEAN_NAME, this);
     }
 
     /** The early-started server, or null. */
@@ -105,7 +105,9 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
             if (!starting) {
                 return;
             }
-            log.info("Stop requested while starting: stopping the coordination server and exiting");
+            // Not through the logger: Spring Boot's own hook may already have shut logging down.
+            System.err.println("Coordinator: Stop requested while starting: stopping the coordination server and"
+                    + " exiting");
             CoordinatorServer s = server;
             if (s != null) {
                 Thread stopper = new Thread(s::stop, "coordinator-stop-during-startup");

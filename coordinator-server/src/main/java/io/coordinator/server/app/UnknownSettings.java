@@ -13,15 +13,19 @@ import org.springframework.boot.context.properties.bind.UnboundConfigurationProp
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.SystemEnvironmentOrigin;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * One rule for {@code coordinator.*} settings from every source, environment variables and system properties
- * included (Spring's own binding skips those two): a setting the server does not know stops startup, naming
- * it and where it came from. A silent skip would change behaviour unnoticed (it once turned off the early
- * client port). The one exception is the variables Kubernetes injects for a Service named like the server
- * ({@code COORDINATOR_SERVICE_HOST}, {@code COORDINATOR_PORT_2181_TCP}, ...): ignored with a WARN.
+ * One rule for {@code coordinator.*} settings from every source, environment variables included (Spring's own
+ * binding skips them): a setting the server does not know stops startup, naming it and where it came from. A
+ * silent skip would change behaviour unnoticed (it once turned off the early client port). Ignored with a
+ * WARN instead: the variables Kubernetes injects for a Service named like the server
+ * ({@code COORDINATOR_SERVICE_HOST}, {@code COORDINATOR_PORT_2181_TCP}, ...), and JVM system properties, which
+ * also carry JVM-level switches and test-harness flags under the same prefix.
  */
 final class UnknownSettings {
     private static final Logger log = LoggerFactory.getLogger(UnknownSettings.class);
@@ -44,7 +48,9 @@ final class UnknownSettings {
             List<String> refused = new ArrayList<>();
             for (ConfigurationProperty p : unbound.getUnboundProperties()) {
                 String variable = environmentVariable(p.getOrigin());
-                if (variable != null && SERVICE_LINK.matcher(variable).matches()) {
+                if (isSystemProperty(p.getOrigin())) {
+                    log.warn("Ignoring JVM system property {}: not a Coordinator setting", p.getName());
+                } else if (variable != null && SERVICE_LINK.matcher(variable).matches()) {
                     log.warn("Ignoring environment variable {}: it looks like a Kubernetes service link, not a"
                             + " Coordinator setting (set enableServiceLinks: false on the pod to drop it)", variable);
                 } else {
@@ -54,18 +60,25 @@ final class UnknownSettings {
             }
             if (!refused.isEmpty()) {
                 throw new IllegalStateException("Unknown Coordinator setting" + (refused.size() > 1 ? "s: " : ": ")
-                        + String.join(", ", refused) + ". Remove or rename it: every coordinator.* setting, from"
+                        + String.join(", ", refused) + ". Remove or rename " + (refused.size() > 1 ? "them" : "it") + ": every coordinator.* setting, from"
                         + " any source, must be one the server knows (see the README's configuration table)");
             }
         }
     }
 
+    private static boolean isSystemProperty(Origin origin) {
+        return origin instanceof PropertySourceOrigin source
+                && StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getPropertySource().getName());
+    }
+
+    /** The environment variable a setting came from, or null when it came from elsewhere. */
     private static String environmentVariable(Origin origin) {
-        for (Origin o = origin; o != null; o = o.getParent()) {
-            if (o instanceof SystemEnvironmentOrigin env) {
+        if (origin instanceof PropertySourceOrigin source) {
+            if (source.getOrigin() instanceof SystemEnvironmentOrigin env) {
                 return env.getProperty();
             }
+            return source.getPropertySource() instanceof SystemEnvironmentPropertySource ? source.getPropertyName() : null;
         }
-        return null;
+        return origin instanceof SystemEnvironmentOrigin env ? env.getProperty() : null;
     }
 }

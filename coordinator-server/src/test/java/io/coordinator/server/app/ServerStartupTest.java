@@ -158,6 +158,24 @@ class ServerStartupTest {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void onlyWarnsAboutKubernetesServiceLinkVariables(CapturedOutput output) throws Exception {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("COORDINATOR_SERVICE_HOST", "10.96.0.10", "COORDINATOR_PORT", "tcp://10.96.0.10:2181",
+                                "COORDINATOR_PORT_2181_TCP_ADDR", "10.96.0.10")));
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class)
+                .environment(env).run("--server.port=0", "--server.address=127.0.0.1", "--coordinator.data-dir=" + dir,
+                        "--coordinator.client-port=0")) {
+            assertThat(ctx.getBean(CoordinatorServer.class).isServing()).isTrue();
+            for (String variable : new String[] {"COORDINATOR_SERVICE_HOST", "COORDINATOR_PORT", "COORDINATOR_PORT_2181_TCP_ADDR"}) {
+                assertThat(output.getAll()).contains("Ignoring environment variable " + variable + ":");
+            }
+        }
+    }
+
+    @Test
     void refusesAZooCfgWithATypo() throws Exception {
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, "tickTime=500\nclientPrt=2181\n");
