@@ -206,7 +206,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /**
      * Out of the quorum with read-only mode enabled (ZooKeeper's readonlymode.enabled): clients that allow it
      * may connect and read this server's last state; every write gets NOTREADONLY. Sessions opened now are
-     * local to this server and end when it rejoins a quorum (their clients then start new sessions).
+     * local to this server and end when it rejoins a quorum (their clients then start new sessions). Global
+     * sessions are refused, as ZooKeeper does: the quorum may have expired them meanwhile.
      */
     public void serveReadOnly() {
         if (mode != Mode.NOT_SERVING) {
@@ -422,9 +423,17 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         long id = req.sessionId();
-        boolean known = id != 0 && (sessions.contains(id) || readOnlySessions.contains(id));
-        if (id != 0 && (!known || !passwords.matches(id, req.passwd()))) {
-            conn.sendConnectResponse(ConnectResponse.expired(req.readOnlyPresent()));
+        if (id != 0 && sessions.contains(id)) {
+            // The quorum may have expired it (and deleted its ephemeral nodes) since this server left: resumed
+            // here, its client would wrongly believe it still holds them. Closed with no answer, as ZooKeeper.
+            log.info("Refusing global session reconnection in RO mode {} (session 0x{})",
+                    conn.remoteSocketAddress(), Long.toHexString(id));
+            conn.close();
+            return;
+        }
+        if (id != 0 && (!readOnlySessions.contains(id) || !passwords.matches(id, req.passwd()))) {
+            // ZooKeeper's read-only server sets the readOnly byte even on this answer
+            conn.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], true, req.readOnlyPresent()));
             conn.flush();
             conn.close();
             return;
@@ -439,7 +448,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /** Keeps a session alive; a learner also tells the leader, which decides expiry. */
     private boolean touch(long sessionId) {
         if (mode == Mode.READ_ONLY) {
-            return sessions.contains(sessionId) || readOnlySessions.contains(sessionId);
+            return readOnlySessions.contains(sessionId); // global sessions are refused in this mode
         }
         boolean alive = sessions.touch(sessionId);
         if (alive && mode == Mode.LEARNER) {

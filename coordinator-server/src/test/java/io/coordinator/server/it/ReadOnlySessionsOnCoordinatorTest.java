@@ -13,17 +13,12 @@ class ReadOnlySessionsOnCoordinatorTest extends ReadOnlySessionsTest {
 
     @Override
     protected Members startEnsemble(Path dir) throws Exception {
+        Servers.EnsembleUnderTest e = Servers.coordinatorEnsemble(dir, false, 3, 0,
+                List.of("--coordinator.read-only-mode-enabled=true", "--coordinator.tick-time=500"));
+        // attached after the members start: Spring Boot resets logback (and drops appenders) as each one starts
         Logger logger = (Logger) LoggerFactory.getLogger("io.coordinator.server.request.RequestPipeline");
         pipelineLog.start();
         logger.addAppender(pipelineLog);
-        Servers.EnsembleUnderTest e;
-        try {
-            e = Servers.coordinatorEnsemble(dir, false, 3, 0,
-                    List.of("--coordinator.read-only-mode-enabled=true", "--coordinator.tick-time=500"));
-        } catch (Exception | Error failed) {
-            logger.detachAppender(pipelineLog);
-            throw failed;
-        }
         return new Members() {
             @Override
             public int clientPort(int index) {
