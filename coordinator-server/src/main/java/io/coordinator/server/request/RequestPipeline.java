@@ -81,8 +81,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile String modeName = "standalone";
     private LeaderLink leaderLink;
     private final Set<Long> touchedSinceTick = new java.util.HashSet<>();
-    /** Sessions opened while read-only: known to this server only. */
-    private final Set<Long> readOnlySessions = new java.util.HashSet<>();
+    /** Sessions opened while read-only: local to this server, which expires them (as ZooKeeper's local ones). */
+    private SessionTracker readOnlySessions;
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -113,6 +113,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         this.snapshotter = snapshotter;
         this.configuration = Map.copyOf(configuration);
         this.lastPreparedZxid = tree.lastProcessedZxid();
+        this.readOnlySessions = new SessionTracker(config.tickTimeMs());
         for (Session s : sessions.all()) {
             sessionIds.observe(s.id());
         }
@@ -252,7 +253,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         sessionsBeingCreated.clear();
         syncsWaiting.clear();
         touchedSinceTick.clear();
-        readOnlySessions.clear();
+        readOnlySessions = new SessionTracker(config.tickTimeMs());
+        readOnlySessions.advanceTo(tick);
         pendingChanges = new PendingChanges(tree);
         preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(),
                 config.extraAuthSchemes());
@@ -431,7 +433,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             conn.close();
             return;
         }
-        if (id != 0 && (!readOnlySessions.contains(id) || !passwords.matches(id, req.passwd()))) {
+        if (id != 0 && (!passwords.matches(id, req.passwd()) || !readOnlySessions.touch(id))) {
             // ZooKeeper's read-only server sets the readOnly byte even on this answer
             conn.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], true, req.readOnlyPresent()));
             conn.flush();
@@ -440,7 +442,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         if (id == 0) {
             id = sessionIds.next();
-            readOnlySessions.add(id); // local: nothing can be replicated without a quorum
+            readOnlySessions.add(id, timeout); // local: nothing can be replicated without a quorum
         }
         establish(conn, req, id, timeout);
     }
@@ -448,7 +450,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /** Keeps a session alive; a learner also tells the leader, which decides expiry. */
     private boolean touch(long sessionId) {
         if (mode == Mode.READ_ONLY) {
-            return readOnlySessions.contains(sessionId); // global sessions are refused in this mode
+            return readOnlySessions.touch(sessionId); // global sessions are refused in this mode
         }
         boolean alive = sessions.touch(sessionId);
         if (alive && mode == Mode.LEARNER) {
@@ -813,6 +815,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
             if (!touchedSinceTick.isEmpty()) {
                 leaderLink.touch(List.copyOf(touchedSinceTick));
                 touchedSinceTick.clear();
+            }
+            return;
+        }
+        if (mode == Mode.READ_ONLY) {
+            for (long id : readOnlySessions.expire(tick)) {
+                log.info("Read-only session 0x{} expired", Long.toHexString(id));
+                readOnlySessions.remove(id);
+                ConnectionState st = bySession.get(id);
+                if (st != null) {
+                    detach(st.connection);
+                    st.connection.close();
+                }
             }
             return;
         }

@@ -1,11 +1,18 @@
 package io.coordinator.server.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.proto.ConnectRequest;
+import org.apache.zookeeper.proto.ReplyHeader;
+import org.junit.jupiter.api.Test;
 
 /**
  * The read-only scenario against Apache ZooKeeper 3.9.5: three QuorumPeerMain processes with
@@ -15,7 +22,11 @@ import java.util.concurrent.TimeUnit;
 class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
     @Override
     protected Members startEnsemble(Path dir) throws Exception {
-        ZooKeeperProcesses zk = new ZooKeeperProcesses(dir);
+        return startEnsemble(dir, true);
+    }
+
+    private static ZooKeeperProcesses startEnsemble(Path dir, boolean localSessions) throws Exception {
+        ZooKeeperProcesses zk = new ZooKeeperProcesses(dir, localSessions);
         try {
             for (int i = 0; i < 3; i++) {
                 zk.start(i);
@@ -25,6 +36,37 @@ class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
         } catch (Exception | Error e) {
             zk.close();
             throw e;
+        }
+    }
+
+    /**
+     * The reference with its defaults (no local sessions): the read-only member opens no session at all. It
+     * answers the ConnectRequest with a NOTREADONLY reply header instead of a ConnectResponse, which the client
+     * cannot read, so it never connects. Coordinator serves these clients (README, Read-only mode).
+     */
+    @Test
+    void withItsDefaultsAReadOnlyMemberOpensNoSession() throws Exception {
+        try (ZooKeeperProcesses m = startEnsemble(dir, false); TcpProxy proxy = new TcpProxy(m.clientPort(0))) {
+            m.stop(1);
+            m.stop(2);
+            awaitMode(m.clientPort(0), "read-only");
+            try (RawClient raw = RawClient.open(m.clientPort(0))) {
+                raw.sendFrame(RawClient.serialize(new ConnectRequest(0, 0, SESSION_TIMEOUT_MS, 0, new byte[16],
+                        true)));
+                byte[] frame = raw.readFrame();
+                assertThat(frame).hasSize(16);
+                ReplyHeader h = RawClient.deserialize(new ReplyHeader(), frame, 0);
+                assertThat(h.getErr()).isEqualTo(KeeperException.Code.NOTREADONLY.intValue());
+            }
+            States states = new States();
+            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT_MS, states, true);
+            try {
+                awaitAttempts(proxy, 3);
+                assertThat(states.seen()).isEmpty();
+                assertThat(zk.getState()).isEqualTo(ZooKeeper.States.CONNECTING);
+            } finally {
+                zk.close();
+            }
         }
     }
 
@@ -44,7 +86,7 @@ class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
         private final int[] clientPorts = new int[3];
         private final Process[] processes = new Process[3];
 
-        ZooKeeperProcesses(Path dir) throws Exception {
+        ZooKeeperProcesses(Path dir, boolean localSessions) throws Exception {
             this.dir = dir;
             List<String> servers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -64,8 +106,8 @@ class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
                         "clientPortAddress=127.0.0.1",
                         "admin.enableServer=false",
                         "4lw.commands.whitelist=*",
-                        "localSessionsEnabled=true",
-                        "localSessionsUpgradingEnabled=true"));
+                        "localSessionsEnabled=" + localSessions,
+                        "localSessionsUpgradingEnabled=" + localSessions));
                 cfg.addAll(servers);
                 Files.write(data.resolve("zoo.cfg"), cfg);
             }

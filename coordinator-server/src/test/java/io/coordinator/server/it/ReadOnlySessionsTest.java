@@ -179,6 +179,17 @@ abstract class ReadOnlySessionsTest {
                         raw.connect(0, SESSION_TIMEOUT_MS, opened.getSessionId(), new byte[16], true, true);
                         assertThat(raw.lastConnectFrame).isEqualTo(expiredFrame(true));
                     }
+                    // an idle session opened read-only expires after its (smallest) timeout, as ZooKeeper's
+                    // local sessions do: its connection is closed, and asked for again it has expired
+                    try (RawClient raw = RawClient.open(port)) {
+                        ConnectResponse idle = raw.connect(0, 1, 0, new byte[16], true, true);
+                        assertThat(idle.getTimeOut()).isPositive();
+                        assertThat(raw.closedByPeer()).isTrue();
+                        try (RawClient again = RawClient.open(port)) {
+                            again.connect(0, 1, idle.getSessionId(), idle.getPasswd(), true, true);
+                            assertThat(again.lastConnectFrame).isEqualTo(expiredFrame(true));
+                        }
+                    }
 
                     // (c) the quorum is back: a session opened read-only is unknown to it (expired); the client
                     // that only saw read-only servers opens a new one; the global session resumes, its ephemeral

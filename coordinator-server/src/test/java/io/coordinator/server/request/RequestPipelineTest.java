@@ -281,6 +281,27 @@ class RequestPipelineTest {
     }
 
     @Test
+    void anIdleReadOnlySessionExpiresLikeALocalOne() {
+        start(50, 100, 60_000);
+        pipeline.submit(() -> {
+            pipeline.stopServing("quorum lost");
+            pipeline.serveReadOnly();
+        });
+        FakeConnection idle = new FakeConnection("10.0.0.1", sequence);
+        pipeline.connect(idle, new ConnectRequest(0, 0, 1, 0, new byte[16], true, true));
+        ConnectResponse opened = idle.connectResponse();
+        assertThat(opened.timeOut()).isEqualTo(100);
+        idle.closed(); // no request for its timeout: expired, its connection closed
+        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
+        pipeline.connect(again, new ConnectRequest(0, 0, 1, opened.sessionId(), opened.passwd(), true, true));
+        ConnectResponse expired = again.connectResponse();
+        assertThat(expired.timeOut()).isZero();
+        assertThat(expired.readOnly()).isTrue();
+        again.closed();
+        assertThat(sink.appended).isEmpty();
+    }
+
+    @Test
     void requestsSentBeforeTheNewSessionIsDurableWaitForIt() {
         start();
         sink.hold();
