@@ -85,8 +85,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile String modeName = "standalone";
     private LeaderLink leaderLink;
     private final Set<Long> touchedSinceTick = new java.util.HashSet<>();
-    /** Sessions opened while read-only: known to this server only. */
-    private final Set<Long> readOnlySessions = new java.util.HashSet<>();
+    /** Sessions opened while read-only: local to this server, which expires them (as ZooKeeper's local ones). */
+    private SessionTracker readOnlySessions;
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -119,6 +119,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         this.snapshotter = snapshotter;
         this.configuration = Map.copyOf(configuration);
         this.lastPreparedZxid = tree.lastProcessedZxid();
+        this.readOnlySessions = new SessionTracker(config.tickTimeMs());
         for (Session s : sessions.all()) {
             sessionIds.observe(s.id());
         }
@@ -218,7 +219,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /**
      * Out of the quorum with read-only mode enabled (ZooKeeper's readonlymode.enabled): clients that allow it
      * may connect and read this server's last state; every write gets NOTREADONLY. Sessions opened now are
-     * local to this server and end when it rejoins a quorum (their clients then start new sessions).
+     * local to this server and end when it rejoins a quorum (their clients then start new sessions). Global
+     * sessions are refused, as ZooKeeper does: the quorum may have expired them meanwhile.
      */
     public void serveReadOnly() {
         if (mode != Mode.NOT_SERVING) {
@@ -263,7 +265,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         sessionsBeingCreated.clear();
         syncsWaiting.clear();
         touchedSinceTick.clear();
-        readOnlySessions.clear();
+        readOnlySessions = new SessionTracker(config.tickTimeMs());
+        readOnlySessions.advanceTo(tick);
         pendingChanges = new PendingChanges(tree);
         preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(),
                 config.extraAuthSchemes());
@@ -442,16 +445,24 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         long id = req.sessionId();
-        boolean known = id != 0 && (sessions.contains(id) || readOnlySessions.contains(id));
-        if (id != 0 && (!known || !establishingPasswords().matches(id, req.passwd()))) {
-            conn.sendConnectResponse(ConnectResponse.expired(req.readOnlyPresent()));
+        if (id != 0 && sessions.contains(id)) {
+            // The quorum may have expired it (and deleted its ephemeral nodes) since this server left: resumed
+            // here, its client would wrongly believe it still holds them. Closed with no answer, as ZooKeeper.
+            log.info("Refusing global session reconnection in RO mode {} (session 0x{})",
+                    conn.remoteSocketAddress(), Long.toHexString(id));
+            conn.close();
+            return;
+        }
+        if (id != 0 && (!establishingPasswords().matches(id, req.passwd()) || !readOnlySessions.touch(id))) {
+            // ZooKeeper's read-only server sets the readOnly byte even on this answer
+            conn.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], true, req.readOnlyPresent()));
             conn.flush();
             conn.close();
             return;
         }
         if (id == 0) {
             id = sessionIds.next();
-            readOnlySessions.add(id); // local: nothing can be replicated without a quorum
+            readOnlySessions.add(id, timeout); // local: nothing can be replicated without a quorum
         }
         establish(conn, req, id, timeout);
     }
@@ -459,7 +470,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /** Keeps a session alive; a learner also tells the leader, which decides expiry. */
     private boolean touch(long sessionId) {
         if (mode == Mode.READ_ONLY) {
-            return sessions.contains(sessionId) || readOnlySessions.contains(sessionId);
+            return readOnlySessions.touch(sessionId); // global sessions are refused in this mode
         }
         boolean alive = sessions.touch(sessionId);
         if (alive && mode == Mode.LEARNER) {
@@ -848,6 +859,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
             if (!touchedSinceTick.isEmpty()) {
                 leaderLink.touch(List.copyOf(touchedSinceTick));
                 touchedSinceTick.clear();
+            }
+            return;
+        }
+        if (mode == Mode.READ_ONLY) {
+            for (long id : readOnlySessions.expire(tick)) {
+                log.info("Read-only session 0x{} expired", Long.toHexString(id));
+                readOnlySessions.remove(id);
+                ConnectionState st = bySession.get(id);
+                if (st != null) {
+                    detach(st.connection);
+                    st.connection.close();
+                }
             }
             return;
         }

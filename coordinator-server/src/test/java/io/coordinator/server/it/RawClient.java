@@ -87,7 +87,13 @@ public final class RawClient implements AutoCloseable {
     /** Sends a ConnectRequest (with or without the trailing readOnly byte) and reads the reply; null on EOF. */
     public ConnectResponse connect(long lastZxid, int timeoutMs, long sid, byte[] pw, boolean sendReadOnly)
             throws IOException {
-        byte[] body = serialize(new ConnectRequest(0, lastZxid, timeoutMs, sid, pw, false));
+        return connect(lastZxid, timeoutMs, sid, pw, sendReadOnly, false);
+    }
+
+    /** As above; {@code canBeReadOnly} is the request's readOnly flag (the client accepts a read-only server). */
+    public ConnectResponse connect(long lastZxid, int timeoutMs, long sid, byte[] pw, boolean sendReadOnly,
+                                   boolean canBeReadOnly) throws IOException {
+        byte[] body = serialize(new ConnectRequest(0, lastZxid, timeoutMs, sid, pw, canBeReadOnly));
         if (!sendReadOnly) {
             byte[] shorter = new byte[body.length - 1];
             System.arraycopy(body, 0, shorter, 0, shorter.length);

@@ -179,6 +179,7 @@ public final class Servers {
                     .append(i >= voters ? ":observer" : "").append(";127.0.0.1:").append(client[i]);
         }
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        List<String[]> memberArgs = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
                 List<String> args = new ArrayList<>(List.of(
@@ -197,7 +198,8 @@ public final class Servers {
                     args.add("--coordinator.tick-time=" + TICK_TIME);
                 }
                 args.addAll(extraArgs);
-                contexts.add(new SpringApplicationBuilder(app).run(args.toArray(new String[0])));
+                memberArgs.add(args.toArray(new String[0]));
+                contexts.add(new SpringApplicationBuilder(app).run(memberArgs.get(i)));
             }
             String[] modes = awaitEnsembleServing(client, Duration.ofSeconds(60));
             int follower = -1;
@@ -207,7 +209,7 @@ public final class Servers {
                     break;
                 }
             }
-            return new EnsembleUnderTest(contexts, client, modes, follower);
+            return new EnsembleUnderTest(app, memberArgs, contexts, client, modes, follower);
         } catch (Exception | Error e) {
             contexts.forEach(ConfigurableApplicationContext::close);
             throw e;
@@ -254,13 +256,17 @@ public final class Servers {
 
     /** An in-process ensemble; closing it closes every member. */
     public static final class EnsembleUnderTest implements ServerUnderTest {
+        private final Class<?> app;
+        private final List<String[]> memberArgs;
         private final List<ConfigurableApplicationContext> contexts;
         private final int[] clientPorts;
         private final String[] modesAtStart;
         private final int chosen;
 
-        EnsembleUnderTest(List<ConfigurableApplicationContext> contexts, int[] clientPorts, String[] modesAtStart,
-                          int chosen) {
+        EnsembleUnderTest(Class<?> app, List<String[]> memberArgs, List<ConfigurableApplicationContext> contexts,
+                          int[] clientPorts, String[] modesAtStart, int chosen) {
+            this.app = app;
+            this.memberArgs = memberArgs;
             this.contexts = contexts;
             this.clientPorts = clientPorts;
             this.modesAtStart = modesAtStart;
@@ -304,6 +310,12 @@ public final class Servers {
         /** Stops one member (index from 0), as if its process died. */
         public void stopMember(int index) {
             contexts.get(index).close();
+        }
+
+        /** Starts a stopped member again, with its data directory and settings (the process restarting). */
+        public void startMember(int index) {
+            contexts.get(index).close();
+            contexts.set(index, new SpringApplicationBuilder(app).run(memberArgs.get(index)));
         }
 
         @Override

@@ -17,6 +17,7 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile boolean refusing;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     TcpProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -34,12 +35,18 @@ final class TcpProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                accepted.incrementAndGet();
                 if (refusing) {
                     closeQuietly(client);
                     continue;
                 }
                 Socket upstream = new Socket();
-                upstream.connect(new InetSocketAddress("127.0.0.1", target), 5000);
+                try {
+                    upstream.connect(new InetSocketAddress("127.0.0.1", target), 5000);
+                } catch (IOException e) {
+                    closeQuietly(client); // the server is down: so is the proxied connection
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(upstream);
                 pump(client, upstream);
@@ -68,6 +75,11 @@ final class TcpProxy implements AutoCloseable {
         }, "proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Connections accepted so far: a client's connection attempts. */
+    int accepted() {
+        return accepted.get();
     }
 
     /** While refusing, new connections are accepted and closed at once (the server looks down). */

@@ -238,6 +238,70 @@ class RequestPipelineTest {
     }
 
     @Test
+    void readOnlyRefusesGlobalSessionsWithoutAnAnswerAndResumesItsOwn() {
+        start();
+        Client global = connect("10.0.0.1");
+        assertOk(global.conn.reply(global.create("/lock", 1)));
+        int txns = sink.appended.size();
+        pipeline.submit(() -> {
+            pipeline.stopServing("quorum lost");
+            pipeline.serveReadOnly();
+        });
+        global.conn.closed();
+
+        // A global session (its ephemeral may be gone on the quorum): closed, no answer, whatever the password.
+        for (byte[] pw : List.of(global.passwd, new byte[16])) {
+            FakeConnection again = new FakeConnection("10.0.0.2", sequence);
+            pipeline.connect(again, new ConnectRequest(0, 0, 30_000, global.sessionId, pw, true, true));
+            again.closed();
+            barrier();
+            again.assertNothingSent();
+        }
+
+        // A session opened read-only is resumed on a new connection; a wrong password is told it expired.
+        FakeConnection first = new FakeConnection("10.0.0.3", sequence);
+        pipeline.connect(first, new ConnectRequest(0, 0, 30_000, 0, new byte[16], true, true));
+        ConnectResponse opened = first.connectResponse();
+        assertThat(opened.timeOut()).isPositive();
+        assertThat(opened.readOnly()).isTrue();
+        FakeConnection second = new FakeConnection("10.0.0.3", sequence);
+        pipeline.connect(second, new ConnectRequest(0, 0, 30_000, opened.sessionId(), opened.passwd(), true, true));
+        ConnectResponse resumed = second.connectResponse();
+        assertThat(resumed.sessionId()).isEqualTo(opened.sessionId());
+        assertThat(resumed.readOnly()).isTrue();
+        first.closed();
+        FakeConnection wrong = new FakeConnection("10.0.0.4", sequence);
+        pipeline.connect(wrong, new ConnectRequest(0, 0, 30_000, opened.sessionId(), new byte[16], true, true));
+        ConnectResponse expired = wrong.connectResponse();
+        assertThat(expired.timeOut()).isZero();
+        assertThat(expired.sessionId()).isZero();
+        assertThat(expired.readOnly()).as("set by a read-only server, as ZooKeeper's").isTrue();
+        wrong.closed();
+        assertThat(sink.appended).hasSize(txns);
+    }
+
+    @Test
+    void anIdleReadOnlySessionExpiresLikeALocalOne() {
+        start(50, 100, 60_000);
+        pipeline.submit(() -> {
+            pipeline.stopServing("quorum lost");
+            pipeline.serveReadOnly();
+        });
+        FakeConnection idle = new FakeConnection("10.0.0.1", sequence);
+        pipeline.connect(idle, new ConnectRequest(0, 0, 1, 0, new byte[16], true, true));
+        ConnectResponse opened = idle.connectResponse();
+        assertThat(opened.timeOut()).isEqualTo(100);
+        idle.closed(); // no request for its timeout: expired, its connection closed
+        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
+        pipeline.connect(again, new ConnectRequest(0, 0, 1, opened.sessionId(), opened.passwd(), true, true));
+        ConnectResponse expired = again.connectResponse();
+        assertThat(expired.timeOut()).isZero();
+        assertThat(expired.readOnly()).isTrue();
+        again.closed();
+        assertThat(sink.appended).isEmpty();
+    }
+
+    @Test
     void requestsSentBeforeTheNewSessionIsDurableWaitForIt() {
         start();
         sink.hold();
