@@ -87,11 +87,18 @@ public final class SideBySide {
                     + " (prepare it with coordinator-server/cds.sh)");
         }
 
-        // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child.
+        String coordinatorLaunch = cfg.coordinatorCds() != null ? "the AppCDS layout (cds.sh)" : "the fat jar (java -jar)";
+        List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child,
+        // after printing the table of the results so far.
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(TimeUnit.MINUTES.toMillis(maxMinutes));
                 System.err.println("bench: --max-minutes " + maxMinutes + " exceeded; stopping");
+                synchronized (rows) {
+                    System.out.println("\n# partial (--max-minutes exceeded)\n" + table(new ArrayList<>(rows), modes, workloads,
+                            coordinatorLaunch));
+                }
                 System.exit(2);
             } catch (InterruptedException e) {
                 // finished in time
@@ -102,7 +109,6 @@ public final class SideBySide {
 
         String stamp = Instant.now().toString().replace(':', '-');
         Path jsonl = out.resolve("results-" + stamp + ".jsonl");
-        List<Row> rows = new ArrayList<>();
         System.out.printf(Locale.ROOT, "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s coordinator=%s results=%s%n",
                 modes, workloads, rounds, p, cfg.heap(),
                 cfg.coordinatorCds() != null ? "AppCDS " + cfg.coordinatorCds() : "fat jar " + cfg.coordinatorJar(), jsonl);
@@ -198,8 +204,7 @@ public final class SideBySide {
             }
         }
         watchdog.interrupt();
-        String table = table(rows, modes, workloads,
-                cfg.coordinatorCds() != null ? "the AppCDS layout (cds.sh)" : "the fat jar (java -jar)");
+        String table = table(rows, modes, workloads, coordinatorLaunch);
         System.out.println();
         System.out.println(table);
         Files.writeString(out.resolve("table-" + stamp + ".md"), table);
