@@ -503,6 +503,7 @@ public final class SideBySide {
 
     /** Coordinator's start-up log lines that mark the phases of a restart (Spring Boot's console timestamps). */
     static final String STARTING = "Starting CoordinatorApplication";
+    static final String DATA_DIR = "Opened data directory";
     static final String SERVING = "Coordinator serving ZooKeeper clients on";
     static final String STARTED = "Started CoordinatorApplication";
 
@@ -510,7 +511,8 @@ public final class SideBySide {
      * Where one restart's time went, in ms, from the log this start appended (from {@code offset}), with the
      * spawn and the first served session on the same wall clock: {@code toStartingMs} spawn to "Starting
      * CoordinatorApplication" (JVM, launcher, Spring Boot's main), {@code startingToServingMs} from there to
-     * "Coordinator serving ZooKeeper clients on" (environment, early start: recovery and the client port),
+     * "Coordinator serving ZooKeeper clients on" (environment, early start: recovery and the client port), of
+     * which {@code startingToDataDirMs} until "Opened data directory" (the server's own start begins),
      * {@code servingToSessionMs} from there to the read, and {@code toStartedMs} spawn to "Started
      * CoordinatorApplication" (the whole context). -1 when a line is missing.
      */
@@ -521,12 +523,14 @@ public final class SideBySide {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         long starting = logTime(text, STARTING);
+        long dataDir = logTime(text, DATA_DIR);
         long serving = logTime(text, SERVING);
         long started = logTime(text, STARTED);
         long session = spawnedAt + restartMs;
         return String.format(Locale.ROOT,
-                "\"toStartingMs\":%d,\"startingToServingMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
+                "\"toStartingMs\":%d,\"startingToServingMs\":%d,\"startingToDataDirMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
                 starting < 0 ? -1 : starting - spawnedAt, starting < 0 || serving < 0 ? -1 : serving - starting,
+                starting < 0 || dataDir < 0 ? -1 : dataDir - starting,
                 serving < 0 ? -1 : session - serving, started < 0 ? -1 : started - spawnedAt);
     }
 
@@ -777,6 +781,7 @@ public final class SideBySide {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("toStartingMs", "spawn → \"" + STARTING + "\"");
         keys.put("startingToServingMs", "→ \"" + SERVING + "\"");
+        keys.put("startingToDataDirMs", "(of which \"Starting\" → \"" + DATA_DIR + "\", the server's own start begins)");
         keys.put("servingToSessionMs", "→ first served session");
         keys.put("restartMs", "= spawn → first served session");
         keys.put("toStartedMs", "spawn → \"" + STARTED + "\" (load stopped at the read)");
