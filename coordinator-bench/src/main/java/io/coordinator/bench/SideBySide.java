@@ -514,7 +514,9 @@ public final class SideBySide {
      * "Coordinator serving ZooKeeper clients on" (environment, early start: recovery and the client port), of
      * which {@code startingToDataDirMs} until "Opened data directory" (the server's own start begins),
      * {@code servingToSessionMs} from there to the read, and {@code toStartedMs} spawn to "Started
-     * CoordinatorApplication" (the whole context). -1 when a line is missing.
+     * CoordinatorApplication" (the whole context). {@code toRunMs} splits the first phase: spawn to Spring Boot's
+     * {@code run}, from that last line's "Started ... in X seconds (process running for Y)" (Y - X: from the JVM's
+     * start, a few ms after the spawn, to run: JVM, launcher, main). -1 when a line is missing.
      */
     static String phases(Path log, long offset, long spawnedAt, long restartMs) throws IOException {
         String text;
@@ -527,9 +529,15 @@ public final class SideBySide {
         long serving = logTime(text, SERVING);
         long started = logTime(text, STARTED);
         long session = spawnedAt + restartMs;
+        long toRun = -1;
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile(STARTED + " in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)").matcher(text);
+        if (m.find()) {
+            toRun = Math.round((Double.parseDouble(m.group(2)) - Double.parseDouble(m.group(1))) * 1000);
+        }
         return String.format(Locale.ROOT,
-                "\"toStartingMs\":%d,\"startingToServingMs\":%d,\"startingToDataDirMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
-                starting < 0 ? -1 : starting - spawnedAt, starting < 0 || serving < 0 ? -1 : serving - starting,
+                "\"toRunMs\":%d,\"toStartingMs\":%d,\"startingToServingMs\":%d,\"startingToDataDirMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
+                toRun, starting < 0 ? -1 : starting - spawnedAt, starting < 0 || serving < 0 ? -1 : serving - starting,
                 starting < 0 || dataDir < 0 ? -1 : dataDir - starting,
                 serving < 0 ? -1 : session - serving, started < 0 ? -1 : started - spawnedAt);
     }
@@ -780,6 +788,7 @@ public final class SideBySide {
         sb.append("\n| Coordinator phases (medians, ms) | idle | under load |\n|---|---:|---:|\n");
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("toStartingMs", "spawn → \"" + STARTING + "\"");
+        keys.put("toRunMs", "(of which spawn → SpringApplication.run: JVM, launcher; from \"process running for\")");
         keys.put("startingToServingMs", "→ \"" + SERVING + "\"");
         keys.put("startingToDataDirMs", "(of which \"Starting\" → \"" + DATA_DIR + "\", the server's own start begins)");
         keys.put("servingToSessionMs", "→ first served session");
