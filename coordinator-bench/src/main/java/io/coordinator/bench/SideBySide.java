@@ -61,7 +61,7 @@ public final class SideBySide {
         }
         int largeTreeZnodes = Integer.parseInt(o.getOrDefault("large-tree-znodes", "20000"));
         int restartRounds = Integer.parseInt(o.getOrDefault("restart-rounds", "5"));
-        int restartZnodes = Integer.parseInt(o.getOrDefault("restart-znodes", "1000"));
+        int restartZnodes = Math.max(1, Integer.parseInt(o.getOrDefault("restart-znodes", "1000")));
         int restartLoadThreads = Integer.parseInt(o.getOrDefault("restart-load-threads",
                 Integer.toString(Runtime.getRuntime().availableProcessors())));
         int maxMinutes = Integer.parseInt(o.getOrDefault("max-minutes", "60"));
