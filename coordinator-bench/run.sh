@@ -11,7 +11,8 @@ if [ ! -f coordinator-server/target/coordinator-server.jar ] || [ -n "${REBUILD:
 fi
 $MVN -pl coordinator-bench compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # Coordinator runs as production would run it: extracted with an AppCDS archive (coordinator-server/cds.sh,
-# redone when the jar changes). COORDINATOR_LAUNCH=jar runs the fat jar instead.
+# redone when the jar changes). COORDINATOR_LAUNCH=jar runs the fat jar instead. The servers do not inherit
+# COORDINATOR_* variables (Spring Boot would read COORDINATOR_LAUNCH as an unknown setting coordinator.launch).
 CDS_ARGS=()
 if [ "${COORDINATOR_LAUNCH:-cds}" = cds ]; then
   coordinator-server/cds.sh

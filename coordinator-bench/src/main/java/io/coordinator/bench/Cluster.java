@@ -169,10 +169,42 @@ final class Cluster implements AutoCloseable {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.log().toFile()));
+        // Spring Boot reads COORDINATOR_X as the setting coordinator.x: the runner's own variables (run.sh's
+        // COORDINATOR_LAUNCH) would reach the server as unknown settings, which turn its early start off
+        // (issue 18, item 4). The servers get only the settings on their command line.
+        pb.environment().keySet().removeIf(k -> k.toUpperCase(java.util.Locale.ROOT).startsWith("COORDINATOR"));
         Process p = pb.start();
         starts.merge(n.id(), 1, Integer::sum);
         ALL.add(p);
         processes[n.id() - 1] = p;
+    }
+
+    /**
+     * Starts {@link CpuBurn} in a child JVM ({@code threads} spinning threads that stop by themselves after
+     * {@code seconds}) and returns once it reports that every thread spins. Killed by the shutdown hook too.
+     */
+    static Process startCpuBurn(Config cfg, int threads, int seconds) throws IOException {
+        Process p = new ProcessBuilder(Path.of(cfg.javaHome(), "bin", "java").toString(), "-Xmx64m", "-cp",
+                cfg.benchClasspath(), CpuBurn.class.getName(), Integer.toString(threads), Integer.toString(seconds))
+                .redirectErrorStream(true).start();
+        ALL.add(p);
+        // readLine is bounded: the burner prints its line at once and exits by itself after `seconds`
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null || !line.startsWith("burning")) {
+            kill(p);
+            throw new IOException("CPU load did not start: " + line);
+        }
+        return p;
+    }
+
+    static void stopCpuBurn(Process p) throws InterruptedException {
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        ALL.remove(p);
     }
 
     private void writeZooCfg(Node n) throws IOException {

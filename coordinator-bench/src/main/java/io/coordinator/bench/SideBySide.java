@@ -38,7 +38,7 @@ import org.apache.zookeeper.ZooKeeper;
 public final class SideBySide {
 
     static final List<String> ALL_WORKLOADS = List.of("write", "read", "mixed", "create-delete", "watch-fanout",
-            "session-storm", "large-tree", "failover");
+            "session-storm", "large-tree", "failover", "restart");
 
     record Row(String mode, String side, int round, Result result) {
     }
@@ -60,6 +60,10 @@ public final class SideBySide {
             }
         }
         int largeTreeZnodes = Integer.parseInt(o.getOrDefault("large-tree-znodes", "20000"));
+        int restartRounds = Integer.parseInt(o.getOrDefault("restart-rounds", "5"));
+        int restartZnodes = Math.max(1, Integer.parseInt(o.getOrDefault("restart-znodes", "1000")));
+        int restartLoadThreads = Integer.parseInt(o.getOrDefault("restart-load-threads",
+                Integer.toString(Runtime.getRuntime().availableProcessors())));
         int maxMinutes = Integer.parseInt(o.getOrDefault("max-minutes", "60"));
         Path out = Path.of(o.getOrDefault("out", "coordinator-bench/target/bench-results"));
         Path work = Path.of(o.getOrDefault("work-dir", "coordinator-bench/target/bench-work"));
@@ -83,11 +87,18 @@ public final class SideBySide {
                     + " (prepare it with coordinator-server/cds.sh)");
         }
 
-        // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child.
+        String coordinatorLaunch = cfg.coordinatorCds() != null ? "the AppCDS layout (cds.sh)" : "the fat jar (java -jar)";
+        List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child,
+        // after printing the table of the results so far.
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(TimeUnit.MINUTES.toMillis(maxMinutes));
                 System.err.println("bench: --max-minutes " + maxMinutes + " exceeded; stopping");
+                synchronized (rows) {
+                    System.out.println("\n# partial (--max-minutes exceeded)\n" + table(new ArrayList<>(rows), modes, workloads,
+                            coordinatorLaunch));
+                }
                 System.exit(2);
             } catch (InterruptedException e) {
                 // finished in time
@@ -98,7 +109,6 @@ public final class SideBySide {
 
         String stamp = Instant.now().toString().replace(':', '-');
         Path jsonl = out.resolve("results-" + stamp + ".jsonl");
-        List<Row> rows = new ArrayList<>();
         System.out.printf(Locale.ROOT, "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s coordinator=%s results=%s%n",
                 modes, workloads, rounds, p, cfg.heap(),
                 cfg.coordinatorCds() != null ? "AppCDS " + cfg.coordinatorCds() : "fat jar " + cfg.coordinatorJar(), jsonl);
@@ -111,7 +121,7 @@ public final class SideBySide {
                     }
                     // failover kills the leader, so it runs last; 3 nodes only
                     List<String> loadWorkloads = new ArrayList<>(workloads.stream()
-                            .filter(w -> !w.equals("large-tree") && !w.equals("failover")).toList());
+                            .filter(w -> !w.equals("large-tree") && !w.equals("failover") && !w.equals("restart")).toList());
                     if (workloads.contains("failover") && size == 3) {
                         loadWorkloads.add("failover");
                     }
@@ -177,11 +187,24 @@ public final class SideBySide {
                             cleanup(work);
                         }
                     }
+                    if (workloads.contains("restart") && size == 1) {
+                        int thisRound = round;
+                        try {
+                            restart(side, work, cfg, p, restartZnodes, restartRounds, restartLoadThreads,
+                                    r -> record(rows, jsonl, new Row(mode, side.label, thisRound, r)));
+                        } catch (Exception e) {
+                            record(rows, jsonl, new Row(mode, side.label, round, new Result("restart-idle", 1, 0, 0, 1,
+                                    0, 0, 0, 0, "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"")));
+                        }
+                        if (!keep) {
+                            cleanup(work);
+                        }
+                    }
                 }
             }
         }
         watchdog.interrupt();
-        String table = table(rows, modes, workloads);
+        String table = table(rows, modes, workloads, coordinatorLaunch);
         System.out.println();
         System.out.println(table);
         Files.writeString(out.resolve("table-" + stamp + ".md"), table);
@@ -402,6 +425,162 @@ public final class SideBySide {
         }
     }
 
+    // ------------------------------------------------------------------ restart
+
+    /** Where {@link #restart} hands each measurement. */
+    interface ResultSink {
+        void accept(Result r) throws IOException;
+    }
+
+    /**
+     * Standalone only. Writes {@code znodes} znodes on a fresh server (so a restart recovers them from the
+     * log), then {@code restarts} times: SIGKILL, spawn again on the same data dir, and time from the spawn to
+     * the first served session (srvr answers, then a new client reads the last znode, as {@link #largeTree}'s
+     * restartMs), once idle ({@code restart-idle}) and once with {@code loadThreads} threads spinning in a
+     * {@link CpuBurn} child JVM from before the spawn until right after the read ({@code restart-load}).
+     * Between restarts Coordinator is left to finish starting ("Started CoordinatorApplication") unloaded; its
+     * log then gives the phases (see {@link #phases}). One result per restart.
+     */
+    static void restart(Side side, Path work, Cluster.Config cfg, Params p, int znodes, int restarts, int loadThreads,
+                        ResultSink sink) throws Exception {
+        try (Cluster c = new Cluster(side, 1, work, cfg)) {
+            c.start();
+            ZooKeeper zk = LoadGenerator.connect(c.connectString());
+            try {
+                createChildren(zk, "/restart", znodes, p.outstanding());
+            } finally {
+                zk.close(5_000);
+            }
+            String known = "/restart/n" + (znodes - 1);
+            Cluster.Node n = c.nodes.get(0);
+            for (int i = 0; i < restarts; i++) {
+                for (int threads : loadThreads > 0 ? new int[] {0, loadThreads} : new int[] {0}) {
+                    String w = threads == 0 ? "restart-idle" : "restart-load";
+                    Result r;
+                    try {
+                        r = restartOnce(c, n, known, threads, cfg, w);
+                    } catch (Exception e) {
+                        r = new Result(w, 1, 0, 0, 1, 0, 0, 0, 0,
+                                "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                    }
+                    sink.accept(r);
+                }
+            }
+        }
+    }
+
+    static Result restartOnce(Cluster c, Cluster.Node n, String known, int loadThreads, Cluster.Config cfg,
+                              String workload) throws Exception {
+        c.stopNode(n, true); // SIGKILL
+        long logOffset = Files.exists(n.log()) ? Files.size(n.log()) : 0;
+        // the load outlives any restart that can pass (ready timeout + slack), and is killed right after the read
+        Process burn = loadThreads > 0 ? Cluster.startCpuBurn(cfg, loadThreads, cfg.readyTimeoutSeconds() + 60) : null;
+        long spawnedAt;
+        long restartMs;
+        try {
+            spawnedAt = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            c.startNode(n);
+            c.awaitReady();
+            ZooKeeper check = LoadGenerator.connect(c.connectString());
+            try {
+                check.getData(known, false, null);
+                restartMs = (System.nanoTime() - t0) / 1_000_000;
+            } finally {
+                check.close(5_000);
+            }
+        } finally {
+            Cluster.stopCpuBurn(burn);
+        }
+        c.awaitSettled();
+        String extra = String.format(Locale.ROOT, "\"restartMs\":%d,\"loadThreads\":%d", restartMs, loadThreads);
+        if (c.side == Side.COORDINATOR) {
+            extra += "," + phases(n.log(), logOffset, spawnedAt, restartMs);
+        }
+        double ms = Math.max(restartMs, 1);
+        return new Result(workload, 1, 0, 1, 0, 1000.0 / ms, ms, ms, ms, extra);
+    }
+
+    /** Coordinator's start-up log lines that mark the phases of a restart (Spring Boot's console timestamps). */
+    static final String STARTING = "Starting CoordinatorApplication";
+    static final String DATA_DIR = "Opened data directory";
+    static final String SERVING = "Coordinator serving ZooKeeper clients on";
+    static final String STARTED = "Started CoordinatorApplication";
+
+    /**
+     * Where one restart's time went, in ms, from the log this start appended (from {@code offset}), with the
+     * spawn and the first served session on the same wall clock: {@code toStartingMs} spawn to "Starting
+     * CoordinatorApplication" (JVM, launcher, Spring Boot's main), {@code startingToServingMs} from there to
+     * "Coordinator serving ZooKeeper clients on" (environment, early start: recovery and the client port), of
+     * which {@code startingToDataDirMs} until "Opened data directory" (the server's own start begins),
+     * {@code servingToSessionMs} from there to the read, and {@code toStartedMs} spawn to "Started
+     * CoordinatorApplication" (the whole context). {@code toRunMs} splits the first phase: spawn to Spring Boot's
+     * {@code run}, from that last line's "Started ... in X seconds (process running for Y)" (Y - X: from the JVM's
+     * start, a few ms after the spawn, to run: JVM, launcher, main). -1 when a line is missing.
+     */
+    static String phases(Path log, long offset, long spawnedAt, long restartMs) throws IOException {
+        String text;
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(offset);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        long starting = logTime(text, STARTING);
+        long dataDir = logTime(text, DATA_DIR);
+        long serving = logTime(text, SERVING);
+        long started = logTime(text, STARTED);
+        long session = spawnedAt + restartMs;
+        long toRun = -1;
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile(STARTED + " in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)").matcher(text);
+        if (m.find()) {
+            toRun = Math.round((Double.parseDouble(m.group(2)) - Double.parseDouble(m.group(1))) * 1000);
+        }
+        return String.format(Locale.ROOT,
+                "\"toRunMs\":%d,\"toStartingMs\":%d,\"startingToServingMs\":%d,\"startingToDataDirMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
+                toRun, starting < 0 ? -1 : starting - spawnedAt, starting < 0 || serving < 0 ? -1 : serving - starting,
+                starting < 0 || dataDir < 0 ? -1 : dataDir - starting,
+                serving < 0 ? -1 : session - serving, started < 0 ? -1 : started - spawnedAt);
+    }
+
+    /** Epoch ms of the first line containing {@code marker}, from its leading ISO-8601 timestamp; -1 if none. */
+    static long logTime(String log, String marker) {
+        for (String line : log.split("\n")) {
+            if (line.contains(marker)) {
+                try {
+                    return java.time.OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant().toEpochMilli();
+                } catch (RuntimeException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** {@code count} persistent children {@code parent/n<i>} with async creates, at most {@code outstanding} in flight. */
+    static void createChildren(ZooKeeper zk, String parent, int count, int outstanding) throws Exception {
+        zk.create(parent, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Semaphore inFlight = new Semaphore(Math.max(1, outstanding));
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicLong errors = new AtomicLong();
+        byte[] value = new byte[100];
+        for (int i = 0; i < count; i++) {
+            if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("creates under " + parent + " stalled at " + i);
+            }
+            zk.create(parent + "/n" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                    (rc, path, ctx, name) -> {
+                        if (rc != 0) {
+                            errors.incrementAndGet();
+                        }
+                        inFlight.release();
+                        done.countDown();
+                    }, null);
+        }
+        if (!done.await(60, TimeUnit.SECONDS) || errors.get() > 0) {
+            throw new IllegalStateException("creates under " + parent + ": " + errors.get() + " failed or not all done");
+        }
+    }
+
     /**
      * Samples the leader with {@code jcmd Thread.print} every 500 ms (after a 1 s warm-up) for the workload's
      * duration, appending the dumps to {@code file}: a wall-clock view (waiting threads included) that JFR's
@@ -497,6 +676,11 @@ public final class SideBySide {
     }
 
     static double med(List<Row> rows, String mode, String side, String w, ToDoubleFunction<Result> f) {
+        return median(values(rows, mode, side, w, f));
+    }
+
+    /** f of every successful result of one side and workload (all rounds). */
+    static List<Double> values(List<Row> rows, String mode, String side, String w, ToDoubleFunction<Result> f) {
         List<Double> v = new ArrayList<>();
         for (Row r : rows) {
             if (r.mode().equals(mode) && r.side().equals(side) && r.result().workload().equals(w)
@@ -504,7 +688,7 @@ public final class SideBySide {
                 v.add(f.applyAsDouble(r.result()));
             }
         }
-        return median(v);
+        return v;
     }
 
     static double extra(Result r, String key) {
@@ -521,18 +705,19 @@ public final class SideBySide {
         return Double.parseDouble(e.substring(s, end));
     }
 
-    static String table(List<Row> rows, List<String> modes, List<String> workloads) {
+    static String table(List<Row> rows, List<String> modes, List<String> workloads, String coordinatorLaunch) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Medians over rounds; ratio = Coordinator / ZooKeeper (throughput: higher is better; latency: lower is better).\n\n");
-        sb.append("| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | errors ZK/Coord |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        // large-tree and restart have tables of their own
+        List<String> loadWorkloads = workloads.stream().filter(w -> !w.equals("large-tree") && !w.equals("restart")).toList();
+        if (!loadWorkloads.isEmpty()) {
+            sb.append("Medians over rounds; ratio = Coordinator / ZooKeeper (throughput: higher is better; latency: lower is better).\n\n");
+            sb.append("| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | errors ZK/Coord |\n");
+            sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        }
         String zk = Side.ZOOKEEPER.label;
         String co = Side.COORDINATOR.label;
-        for (String mode : modes) {
-            for (String w : workloads) {
-                if (w.equals("large-tree")) {
-                    continue;
-                }
+        for (String mode : loadWorkloads.isEmpty() ? List.<String>of() : modes) {
+            for (String w : loadWorkloads) {
                 double zo = med(rows, mode, zk, w, Result::opsPerSec);
                 double cop = med(rows, mode, co, w, Result::opsPerSec);
                 double z50 = med(rows, mode, zk, w, Result::p50Ms);
@@ -569,6 +754,64 @@ public final class SideBySide {
             double c = med(rows, "standalone", co, "large-tree", Result::opsPerSec);
             sb.append(String.format(Locale.ROOT, "| load rate (creates/s) | %.0f | %.0f | %.2f |%n", z, c, c / z));
         }
-        return sb.toString();
+        return restartTable(rows, modes, workloads, coordinatorLaunch, sb).toString();
+    }
+
+    /**
+     * The restart workload: restart-to-serving per side (median, min, max over every restart of every round)
+     * idle and under load, then Coordinator's phases (medians).
+     */
+    static StringBuilder restartTable(List<Row> rows, List<String> modes, List<String> workloads,
+                                      String coordinatorLaunch, StringBuilder sb) {
+        if (!workloads.contains("restart") || !modes.contains("standalone")) {
+            return sb;
+        }
+        String zk = Side.ZOOKEEPER.label;
+        String co = Side.COORDINATOR.label;
+        sb.append("\nrestart (standalone): spawn to the first served session (srvr answers, a new client reads a znode), ms;"
+                + " Coordinator launched from ").append(coordinatorLaunch).append(".\n\n");
+        sb.append("| restart | n ZK/Coord | ZK median | ZK min | ZK max | Coord median | Coord min | Coord max | ratio (medians) | failed ZK/Coord |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String w : List.of("restart-idle", "restart-load")) {
+            List<Double> z = values(rows, "standalone", zk, w, r -> extra(r, "restartMs"));
+            List<Double> c = values(rows, "standalone", co, w, r -> extra(r, "restartMs"));
+            if (z.isEmpty() && c.isEmpty()) {
+                continue;
+            }
+            double threads = median(values(rows, "standalone", co, w, r -> extra(r, "loadThreads")));
+            String label = w.equals("restart-idle") ? "idle"
+                    : String.format(Locale.ROOT, "under load (%.0f spinning threads)", threads);
+            sb.append(String.format(Locale.ROOT, "| %s | %d/%d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %d/%d |%n",
+                    label, z.size(), c.size(), median(z), min(z), max(z), median(c), min(c), max(c),
+                    median(c) / median(z), failed(rows, zk, w), failed(rows, co, w)));
+        }
+        sb.append("\n| Coordinator phases (medians, ms) | idle | under load |\n|---|---:|---:|\n");
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("toStartingMs", "spawn → \"" + STARTING + "\"");
+        keys.put("toRunMs", "(of which spawn → SpringApplication.run: JVM, launcher; from \"process running for\")");
+        keys.put("startingToServingMs", "→ \"" + SERVING + "\"");
+        keys.put("startingToDataDirMs", "(of which \"Starting\" → \"" + DATA_DIR + "\", the server's own start begins)");
+        keys.put("servingToSessionMs", "→ first served session");
+        keys.put("restartMs", "= spawn → first served session");
+        keys.put("toStartedMs", "spawn → \"" + STARTED + "\" (load stopped at the read)");
+        for (var k : keys.entrySet()) {
+            double idle = med(rows, "standalone", co, "restart-idle", r -> extra(r, k.getKey()));
+            double load = med(rows, "standalone", co, "restart-load", r -> extra(r, k.getKey()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", k.getValue(), idle, load));
+        }
+        return sb;
+    }
+
+    private static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    private static long failed(List<Row> rows, String side, String w) {
+        return rows.stream().filter(r -> r.side().equals(side) && r.result().workload().equals(w)
+                && r.result().ops() == 0).count();
     }
 }
