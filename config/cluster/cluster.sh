@@ -35,7 +35,8 @@ start() {
   mkdir -p "$nodes_dir"
   for n in "$@"; do
     if alive "$n"; then echo "node$n already running (pid $(pid_of "$n"))"; continue; fi
-    nohup java ${JAVA_OPTS:-} -jar "$jar" --spring.config.additional-location="file:$config_dir/node$n.yml" \
+    # env -u: the server reads COORDINATOR_* variables as settings and refuses unknown ones
+    env -u COORDINATOR_CLUSTER_DIR nohup java ${JAVA_OPTS:-} -jar "$jar" --spring.config.additional-location="file:$config_dir/node$n.yml" \
       >"$nodes_dir/node$n.log" 2>&1 &
     echo $! >"$nodes_dir/node$n.pid"
     echo "node$n started (pid $!, client port $((2180 + n)), log $nodes_dir/node$n.log)"
