@@ -5,6 +5,7 @@ import jakarta.validation.ValidatorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
@@ -13,6 +14,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Starts the coordination server (recovery, log, pipeline, ensemble, client port) on a background thread as
@@ -38,15 +40,22 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
     /** True until the context has started (refreshed) or failed; a stop signal meanwhile is ours to handle. */
     private volatile boolean starting = true;
 
+    /** Registered even when not started early: the context's own server is then adopted (stop during startup). */
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        UnknownSettings.check(context.getEnvironment()); // before anything starts: an unknown setting stops startup
-        // Registered even when not starting early: the context's server is then adopted (stop during startup).
         context.getBeanFactory().registerSingleton(BEAN_NAME, this);
+    }
+
+    /**
+     * Starts the server as soon as the environment is prepared (configuration files, zoo.cfg, logging), before
+     * Spring Boot creates the context, so that work overlaps with the server's start.
+     */
+    private void startEarly(ConfigurableEnvironment environment) {
+        UnknownSettings.check(environment); // before anything starts: an unknown setting stops startup
         CoordinatorProperties props;
         try {
             // Unknown settings were dealt with above (refused, or ignored with a WARN): bind what is known.
-            props = Binder.get(context.getEnvironment())
+            props = Binder.get(environment)
                     .bind("coordinator", Bindable.of(CoordinatorProperties.class))
                     .orElseGet(CoordinatorProperties::new);
         } catch (RuntimeException e) {
@@ -82,7 +91,9 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
 
     @Override
     public void onApplicationEvent(SpringApplicationEvent event) {
-        if (event instanceof ApplicationStartedEvent) {
+        if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+            startEarly(prepared.getEnvironment());
+        } else if (event instanceof ApplicationStartedEvent) {
             starting = false; // from now on Spring's shutdown hook closes the context at once, gracefully
         } else if (event instanceof ApplicationFailedEvent) {
             starting = false;

@@ -63,4 +63,35 @@ class CdsLaunchIT {
             server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
+
+    /** The README's first command starts the server through coordinator.sh: prepared once, archive mapped. */
+    @Test
+    void theLauncherPreparesTheLayoutAndStartsFromIt() throws Exception {
+        int port = LoopbackPorts.next();
+        Path log = dir.resolve("launcher.log");
+        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("coordinator.sh").toAbsolutePath().toString(),
+                "--coordinator.client-port=" + port, "--coordinator.data-dir=" + dir.resolve("launcher-data"),
+                "--server.port=0", "--server.address=127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA", CrashRecoveryTest.javaBin());
+        pb.environment().put("JAVA_OPTS", "-Xmx512m -Xlog:cds=info");
+        Process server = pb.start();
+        try {
+            String answer = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240); // includes the one training run
+            while (answer == null && server.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    answer = RawClient.fourLetterWord(port, "ruok");
+                } catch (IOException notYet) {
+                    Thread.sleep(50); // polling another process's port: there is no event to wait on
+                }
+            }
+            assertThat(answer).as(Files.readString(log)).isEqualTo("imok");
+            assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
+            server.destroy(); // SIGTERM reaches the JVM itself (the script execs it)
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        } finally {
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
