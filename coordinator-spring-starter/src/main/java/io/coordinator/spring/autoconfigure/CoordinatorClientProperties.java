@@ -22,8 +22,11 @@ public class CoordinatorClientProperties {
     /** How long to wait for a connection (also at startup before giving up when fail-fast). */
     private Duration connectionTimeout = Duration.ofSeconds(10);
 
-    /** Stop startup with a clear message when no server answers within the connection timeout. */
-    private boolean failFast = true;
+    /**
+     * Stop startup with a clear message when no server answers within the connection timeout. Default: true,
+     * except when spring.config.import uses optional:coordinator:, which asks to start without a server.
+     */
+    private Boolean failFast;
 
     private final Retry retry = new Retry();
 
@@ -45,8 +48,9 @@ public class CoordinatorClientProperties {
     public void setSessionTimeout(Duration sessionTimeout) { this.sessionTimeout = sessionTimeout; }
     public Duration getConnectionTimeout() { return connectionTimeout; }
     public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
-    public boolean isFailFast() { return failFast; }
-    public void setFailFast(boolean failFast) { this.failFast = failFast; }
+    /** As set, or null when not set (see {@link CoordinatorClientAutoConfiguration#failFast}). */
+    public Boolean getFailFast() { return failFast; }
+    public void setFailFast(Boolean failFast) { this.failFast = failFast; }
     public Retry getRetry() { return retry; }
     public Registration getRegistration() { return registration; }
     public Discovery getDiscovery() { return discovery; }
@@ -137,8 +141,13 @@ public class CoordinatorClientProperties {
         private String defaultContext = "application";
         /** Apply changes to the running application (re-inject @Value, re-bind @ConfigurationProperties). */
         private boolean refreshEnabled = true;
-        /** When set, the loaded configuration is written here and read back when the server is unreachable. */
+        /**
+         * Directory of the last known good copies of the imported contexts (one file per context), written on every
+         * change and read at startup when no server answers. Default: ~/.coordinator/config-copies/&lt;spring.application.name&gt;.
+         */
         private String localCopy;
+        /** Keep local copies at all. */
+        private boolean localCopyEnabled = true;
 
         public String getRoot() { return root; }
         public void setRoot(String root) { this.root = root; }
@@ -148,6 +157,8 @@ public class CoordinatorClientProperties {
         public void setRefreshEnabled(boolean refreshEnabled) { this.refreshEnabled = refreshEnabled; }
         public String getLocalCopy() { return localCopy; }
         public void setLocalCopy(String localCopy) { this.localCopy = localCopy; }
+        public boolean isLocalCopyEnabled() { return localCopyEnabled; }
+        public void setLocalCopyEnabled(boolean localCopyEnabled) { this.localCopyEnabled = localCopyEnabled; }
     }
 
     /** {@code @DistributedLock}. */

@@ -8,16 +8,18 @@ import org.springframework.boot.context.config.ConfigDataResource;
 /** One configuration context to load: {@code /config/<name>} on a server. */
 public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final String connectString;
+    private final String connectProperty;
     private final String path;
     private final Duration sessionTimeout;
     private final Duration connectionTimeout;
     private final String localCopy;
     private final boolean optionalLocation;
 
-    public CoordinatorConfigDataResource(String connectString, String path, Duration sessionTimeout,
-            Duration connectionTimeout, String localCopy, boolean optional) {
+    public CoordinatorConfigDataResource(String connectString, String connectProperty, String path,
+            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional) {
         super(optional);
         this.connectString = connectString;
+        this.connectProperty = connectProperty;
         this.path = path;
         this.sessionTimeout = sessionTimeout;
         this.connectionTimeout = connectionTimeout;
@@ -26,9 +28,12 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     }
 
     public String connectString() { return connectString; }
+    /** The property the connect string came from, for messages. */
+    public String connectProperty() { return connectProperty; }
     public String path() { return path; }
     public Duration sessionTimeout() { return sessionTimeout; }
     public Duration connectionTimeout() { return connectionTimeout; }
+    /** Directory of the local copies, or null when they are off. */
     public String localCopy() { return localCopy; }
     public boolean optionalLocation() { return optionalLocation; }
 

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
@@ -109,6 +110,15 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     public void afterSingletonsInstantiated() {
         if (!sources().isEmpty()) {
             warnAboutFrozenBindings();
+        }
+        // a server that answers (first time, or again after an outage): read every context as a live change would
+        client.getConnectionStateListenable().addListener((c, state) -> {
+            if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+                sources().forEach(this::schedule);
+            }
+        });
+        if (client.getZookeeperClient().isConnected()) {
+            sources().stream().filter(s -> !CoordinatorPropertySource.SERVER.equals(s.origin())).forEach(this::schedule);
         }
         for (CoordinatorPropertySource source : sources()) {
             CuratorCache cache = CuratorCache.build(client, source.path());
@@ -213,6 +223,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             m.put("path", s.path());
             m.put("mzxid", s.version());
             m.put("origin", s.origin());
+            m.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
             m.put("keys", new java.util.TreeSet<>(s.values().keySet()));
             out.add(m);
         }

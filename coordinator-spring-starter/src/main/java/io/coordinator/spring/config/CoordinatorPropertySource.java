@@ -1,5 +1,6 @@
 package io.coordinator.spring.config;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,13 +16,23 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     private volatile Map<String, Object> values;
     private volatile long version;
     private volatile String origin;
+    private volatile Instant loadedAt;
+    private final ConfigLocalCopy localCopy;
 
-    public CoordinatorPropertySource(String path, ConfigTree.Snapshot snapshot, String origin) {
+    /** Where the values came from: the server, the local copy (server unreachable at startup), or nowhere yet. */
+    public static final String SERVER = "server";
+    public static final String LOCAL_COPY = "local-copy";
+    public static final String NONE = "none";
+
+    public CoordinatorPropertySource(String path, ConfigTree.Snapshot snapshot, String origin, Instant loadedAt,
+            ConfigLocalCopy localCopy) {
         super("coordinator:" + path, Collections.emptyMap());
         this.path = path;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));
         this.version = snapshot.mzxid();
         this.origin = origin;
+        this.loadedAt = loadedAt;
+        this.localCopy = localCopy;
     }
 
     public String path() {
@@ -33,9 +44,19 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         return version;
     }
 
-    /** "server" or "local copy". */
+    /** {@link #SERVER}, {@link #LOCAL_COPY} or {@link #NONE}. */
     public String origin() {
         return origin;
+    }
+
+    /** When these values were last read from the server (for a local copy: when it was written); null if never. */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    /** This context's local copy, or null when local copies are off. */
+    public ConfigLocalCopy localCopy() {
+        return localCopy;
     }
 
     public Map<String, Object> values() {
@@ -57,9 +78,14 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
                 changed.add(k);
             }
         }
+        boolean wasServer = SERVER.equals(origin);
         values = Collections.unmodifiableMap(new LinkedHashMap<>(now));
         version = snapshot.mzxid();
-        origin = "server";
+        origin = SERVER;
+        loadedAt = Instant.now();
+        if (localCopy != null && (!changed.isEmpty() || !wasServer)) {
+            localCopy.write(snapshot);
+        }
         return changed;
     }
 
