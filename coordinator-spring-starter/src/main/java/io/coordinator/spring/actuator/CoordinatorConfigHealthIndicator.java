@@ -15,8 +15,9 @@ import io.coordinator.spring.config.CoordinatorPropertySource;
 
 /**
  * Health component "coordinatorConfig": where each imported context's values came from (server, local-copy,
- * none) and how old they are. UP while every context is live from the server; {@link #DEGRADED} otherwise
- * (started from a local copy or with nothing during an outage). DEGRADED is not in Spring Boot's default status
+ * none), how old they are, and the document nodes that do not parse. UP while every context is live from the
+ * server and every document parses; {@link #DEGRADED} otherwise (started from a local copy or with nothing during
+ * an outage, or a malformed document keeping its last good values). DEGRADED is not in Spring Boot's default status
  * order, so it shows here without taking the application out of service.
  */
 public class CoordinatorConfigHealthIndicator extends AbstractHealthIndicator {
@@ -41,8 +42,11 @@ public class CoordinatorConfigHealthIndicator extends AbstractHealthIndicator {
             c.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
             c.put("age", s.loadedAt() == null ? null : Duration.between(s.loadedAt(), now).toString());
             c.put("version", s.version());
+            if (!s.broken().isEmpty()) {
+                c.put("broken", s.broken());
+            }
             contexts.put(s.path(), c);
-            live &= CoordinatorPropertySource.SERVER.equals(s.origin());
+            live &= CoordinatorPropertySource.SERVER.equals(s.origin()) && s.broken().isEmpty();
         }
         builder.status(live ? Status.UP : DEGRADED).withDetail("contexts", contexts);
     }

@@ -26,6 +26,8 @@ public final class ConfigLocalCopy {
     private static final Log log = LogFactory.getLog(ConfigLocalCopy.class);
     private static final String VERSION = "__coordinator.mzxid";
     private static final String WRITTEN = "__coordinator.written";
+    /** Each document's own values too, so a document broken at the next startup can fall back to them. */
+    private static final String DOCUMENT = "__coordinator.document:";
 
     /** Values as last read from the server, and when they were read. */
     public record Copy(ConfigTree.Snapshot snapshot, Instant written) {
@@ -56,6 +58,8 @@ public final class ConfigLocalCopy {
             Files.createDirectories(file.getParent());
             Properties p = new Properties();
             new TreeMap<>(snapshot.values()).forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+            snapshot.documents().forEach((doc, values) -> new TreeMap<>(values)
+                    .forEach((k, v) -> p.setProperty(DOCUMENT + doc + "#" + k, String.valueOf(v))));
             p.setProperty(VERSION, Long.toString(snapshot.mzxid()));
             p.setProperty(WRITTEN, Instant.now().toString());
             Path tmp = Files.createTempFile(file.getParent(), "copy", ".tmp");
@@ -95,8 +99,18 @@ public final class ConfigLocalCopy {
             when = Instant.EPOCH;
         }
         Map<String, Object> values = new TreeMap<>();
-        p.forEach((k, v) -> values.put(k.toString(), v));
-        return new Copy(new ConfigTree.Snapshot(Collections.unmodifiableMap(values), mzxid), when);
+        Map<String, Map<String, Object>> documents = new TreeMap<>();
+        p.forEach((k, v) -> {
+            String key = k.toString();
+            int hash = key.indexOf('#');
+            if (key.startsWith(DOCUMENT) && hash > 0) {
+                documents.computeIfAbsent(key.substring(DOCUMENT.length(), hash), d -> new TreeMap<>())
+                        .put(key.substring(hash + 1), v);
+            } else {
+                values.put(key, v);
+            }
+        });
+        return new Copy(new ConfigTree.Snapshot(Collections.unmodifiableMap(values), mzxid, documents, Map.of()), when);
     }
 
     private static long parseLong(Object o) {

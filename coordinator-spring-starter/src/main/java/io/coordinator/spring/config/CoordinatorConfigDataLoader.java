@@ -60,12 +60,21 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
                     : "no server answered at " + resource.connectProperty() + "=" + resource.connectString() + " within "
                             + resource.connectionTimeout());
         }
+        ConfigLocalCopy.Copy last = copy == null ? null : copy.read();
         ConfigTree.Snapshot snapshot;
         try {
-            snapshot = ConfigTree.read(client, resource.path());
+            snapshot = ConfigTree.read(client, resource.path(), last == null ? Map.of() : last.snapshot().documents());
         } catch (Exception e) {
             throw new CoordinatorConfigUnavailableException("Could not read " + resource.path() + " from "
                     + resource.connectString() + ": " + e.getMessage(), e);
+        }
+        if (!snapshot.broken().isEmpty()) {
+            log.warn("Coordinator configuration " + resource.path() + ": starting with its readable nodes; malformed "
+                    + snapshot.broken() + " "
+                    + (snapshot.documents().keySet().containsAll(snapshot.broken().keySet())
+                            ? "replaced by their last good values from the local copy"
+                            : "skipped (no last good values in a local copy for " + snapshot.broken().keySet().stream()
+                                    .filter(d -> !snapshot.documents().containsKey(d)).toList() + ")"));
         }
         if (copy != null) {
             copy.write(snapshot);

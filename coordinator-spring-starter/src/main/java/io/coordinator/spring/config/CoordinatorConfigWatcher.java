@@ -152,7 +152,17 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     /** Re-reads one context and applies the difference; returns the changed keys. */
     public Set<String> reload(CoordinatorPropertySource source) {
         try {
-            ConfigTree.Snapshot snapshot = ConfigTree.read(client, source.path());
+            Map<String, String> brokenBefore = source.broken();
+            ConfigTree.Snapshot snapshot = ConfigTree.read(client, source.path(), source.documents());
+            snapshot.broken().forEach((node, error) -> {
+                if (!error.equals(brokenBefore.get(node))) {
+                    log.warn("Configuration document " + node + " is malformed at " + error + "; keeping its "
+                            + (snapshot.documents().containsKey(node) ? "last good values" : "keys out (none known)")
+                            + " while the rest of " + source.path() + " applies");
+                }
+            });
+            brokenBefore.keySet().stream().filter(n -> !snapshot.broken().containsKey(n))
+                    .forEach(n -> log.info("Configuration document " + n + " parses again"));
             Set<String> changed = source.update(snapshot);
             if (!changed.isEmpty()) {
                 changed = withDependents(changed);
@@ -225,6 +235,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             m.put("origin", s.origin());
             m.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
             m.put("keys", new java.util.TreeSet<>(s.values().keySet()));
+            m.put("broken", s.broken());
             out.add(m);
         }
         return out;

@@ -15,6 +15,8 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     private final String path;
     private volatile Map<String, Object> values;
     private volatile long version;
+    private volatile Map<String, Map<String, Object>> documents;
+    private volatile Map<String, String> broken;
     private volatile String origin;
     private volatile Instant loadedAt;
     private final ConfigLocalCopy localCopy;
@@ -30,6 +32,8 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         this.path = path;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));
         this.version = snapshot.mzxid();
+        this.documents = snapshot.documents();
+        this.broken = snapshot.broken();
         this.origin = origin;
         this.loadedAt = loadedAt;
         this.localCopy = localCopy;
@@ -63,6 +67,16 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         return values;
     }
 
+    /** Values of each document node (the last good ones for a broken node), to keep when a document breaks. */
+    public Map<String, Map<String, Object>> documents() {
+        return documents;
+    }
+
+    /** Document nodes that do not parse now: node path to "line L, column C: problem". */
+    public Map<String, String> broken() {
+        return broken;
+    }
+
     /** Installs a new snapshot; returns the keys whose value changed, appeared or disappeared. */
     public synchronized java.util.Set<String> update(ConfigTree.Snapshot snapshot) {
         Map<String, Object> old = values;
@@ -81,6 +95,8 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         boolean wasServer = SERVER.equals(origin);
         values = Collections.unmodifiableMap(new LinkedHashMap<>(now));
         version = snapshot.mzxid();
+        documents = snapshot.documents();
+        broken = snapshot.broken();
         origin = SERVER;
         loadedAt = Instant.now();
         if (localCopy != null && (!changed.isEmpty() || !wasServer)) {
