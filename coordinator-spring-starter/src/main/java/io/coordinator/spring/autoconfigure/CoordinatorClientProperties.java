@@ -83,7 +83,10 @@ public class CoordinatorClientProperties {
         private String serviceName;
         /** Instance id; defaults to service name + '-' + a random UUID. */
         private String instanceId;
-        /** Address callers use; defaults to the first non-loopback address. */
+        /**
+         * Address callers use; defaults to the first non-loopback address as Spring Cloud Commons' InetUtils
+         * chooses it (spring.cloud.inetutils.* preferences apply).
+         */
         private String host;
         /** Port callers use; defaults to the local web server's port. */
         private Integer port;
