@@ -1,5 +1,6 @@
 package io.coordinator.spring.autoconfigure;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.RetryPolicy;
@@ -40,7 +41,13 @@ public class CoordinatorClientAutoConfiguration {
         boolean failFast = failFast(properties, environment);
         // a typo fails now, naming the property, rather than as a timeout; an unknown host only when it would anyway
         ConnectString.check(properties.getConnectString(), "coordinator.client.connect-string", failFast);
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+        CoordinatorClientSecurity security = CoordinatorClientSecurity.from(Binder.get(environment));
+        CuratorFrameworkFactory.Builder builder = security.apply(CuratorFrameworkFactory.builder());
+        if (aclMode(properties, security) == CoordinatorClientProperties.AclMode.OWNER) {
+            builder.aclProvider(new OwnerAclProvider(List.of(properties.getDiscovery().getRoot(),
+                    properties.getLock().getRoot(), properties.getLeader().getRoot())));
+        }
+        CuratorFramework client = builder
                 .connectString(properties.getConnectString())
                 .zookeeperFactory(new QuickReconnectZookeeperFactory())
                 .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
@@ -56,6 +63,21 @@ public class CoordinatorClientAutoConfiguration {
                     + " (set coordinator.client.fail-fast=false to start anyway, or coordinator.client.enabled=false)");
         }
         return client;
+    }
+
+    /** coordinator.client.acl.mode as set; unset, OWNER when the client has credentials. */
+    static CoordinatorClientProperties.AclMode aclMode(CoordinatorClientProperties properties,
+            CoordinatorClientSecurity security) {
+        CoordinatorClientProperties.AclMode mode = properties.getAcl().getMode();
+        if (mode == null) {
+            return security.hasCredentials() ? CoordinatorClientProperties.AclMode.OWNER
+                    : CoordinatorClientProperties.AclMode.OPEN;
+        }
+        if (mode == CoordinatorClientProperties.AclMode.OWNER && !security.hasCredentials()) {
+            throw new IllegalArgumentException("coordinator.client.acl.mode=OWNER needs an identity: set "
+                    + CoordinatorClientSecurity.USERNAME + " and " + CoordinatorClientSecurity.PASSWORD);
+        }
+        return mode;
     }
 
     /**

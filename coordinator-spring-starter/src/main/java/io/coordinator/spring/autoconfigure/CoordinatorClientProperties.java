@@ -30,6 +30,12 @@ public class CoordinatorClientProperties {
 
     private final Retry retry = new Retry();
 
+    private final Auth auth = new Auth();
+
+    private final Ssl ssl = new Ssl();
+
+    private final Acl acl = new Acl();
+
     private final Registration registration = new Registration();
 
     private final Discovery discovery = new Discovery();
@@ -52,11 +58,50 @@ public class CoordinatorClientProperties {
     public Boolean getFailFast() { return failFast; }
     public void setFailFast(Boolean failFast) { this.failFast = failFast; }
     public Retry getRetry() { return retry; }
+    public Auth getAuth() { return auth; }
+    public Ssl getSsl() { return ssl; }
+    public Acl getAcl() { return acl; }
     public Registration getRegistration() { return registration; }
     public Discovery getDiscovery() { return discovery; }
     public Config getConfig() { return config; }
     public Lock getLock() { return lock; }
     public Leader getLeader() { return leader; }
+
+    /** ZooKeeper digest credentials of every client the starter creates (the startup one included). */
+    public static class Auth {
+        /** Digest user name; set with the password. */
+        private String username;
+        /** Digest password; set with the user name. */
+        private String password;
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+    }
+
+    /** TLS to the servers' secure client port, for every client the starter creates (the startup one included). */
+    public static class Ssl {
+        /** Name of a Spring Boot JKS/PKCS12 SSL bundle (spring.ssl.bundle.jks.&lt;name&gt;) with file: stores. */
+        private String bundle;
+
+        public String getBundle() { return bundle; }
+        public void setBundle(String bundle) { this.bundle = bundle; }
+    }
+
+    /** ACLs of the nodes the starter creates. */
+    public static class Acl {
+        /**
+         * OWNER: the creating identity may do everything, everyone may read (needs credentials); OPEN: anyone may
+         * do anything (ZooKeeper's OPEN_ACL_UNSAFE). Default: OWNER when credentials are set, else OPEN.
+         */
+        private AclMode mode;
+
+        public AclMode getMode() { return mode; }
+        public void setMode(AclMode mode) { this.mode = mode; }
+    }
+
+    public enum AclMode { OPEN, OWNER }
 
     /** Curator's exponential back-off retry policy. */
     public static class Retry {

@@ -119,7 +119,7 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
             if (c != null) {
                 return c;
             }
-            c = CuratorFrameworkFactory.builder().connectString(r.connectString())
+            c = r.security().apply(CuratorFrameworkFactory.builder()).connectString(r.connectString())
                     .zookeeperFactory(new QuickReconnectZookeeperFactory())
                     .sessionTimeoutMs((int) r.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) r.connectionTimeout().toMillis())

@@ -13,6 +13,8 @@ import org.springframework.boot.context.config.Profiles;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.StringUtils;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
+
 /**
  * {@code spring.config.import=coordinator:} (or {@code coordinator:host:port,host:port}): the contexts
  * {@code /config/application}, {@code /config/<spring.application.name>} and, per active profile,
@@ -54,7 +56,8 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
     }
 
     private record Settings(String connectString, String connectProperty, String root, String defaultContext, String app,
-            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional) {
+            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional,
+            CoordinatorClientSecurity security) {
 
         static Settings of(Binder binder, ConfigDataLocation location) {
             String explicit = location.getNonPrefixedValue(PREFIX);
@@ -70,12 +73,13 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
             boolean copies = binder.bind("coordinator.client.config.local-copy-enabled", Boolean.class).orElse(true);
             String localCopy = !copies ? null
                     : binder.bind("coordinator.client.config.local-copy", String.class).orElseGet(() -> defaultLocalCopy(app));
-            return new Settings(connect, connectProperty, root, dflt, app, session, conn, localCopy, location.isOptional());
+            return new Settings(connect, connectProperty, root, dflt, app, session, conn, localCopy, location.isOptional(),
+                    CoordinatorClientSecurity.from(binder));
         }
 
         CoordinatorConfigDataResource resource(String name) {
             return new CoordinatorConfigDataResource(connectString, connectProperty, ZKPaths.makePath(root, name),
-                    sessionTimeout, connectionTimeout, localCopy, optional);
+                    sessionTimeout, connectionTimeout, localCopy, optional, security);
         }
     }
 }

@@ -5,6 +5,8 @@ import java.util.Objects;
 
 import org.springframework.boot.context.config.ConfigDataResource;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
+
 /** One configuration context to load: {@code /config/<name>} on a server. */
 public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final String connectString;
@@ -14,9 +16,11 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final Duration connectionTimeout;
     private final String localCopy;
     private final boolean optionalLocation;
+    private final CoordinatorClientSecurity security;
 
     public CoordinatorConfigDataResource(String connectString, String connectProperty, String path,
-            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional) {
+            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional,
+            CoordinatorClientSecurity security) {
         super(optional);
         this.connectString = connectString;
         this.connectProperty = connectProperty;
@@ -25,6 +29,7 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
         this.connectionTimeout = connectionTimeout;
         this.localCopy = localCopy;
         this.optionalLocation = optional;
+        this.security = security;
     }
 
     public String connectString() { return connectString; }
@@ -36,6 +41,8 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     /** Directory of the local copies, or null when they are off. */
     public String localCopy() { return localCopy; }
     public boolean optionalLocation() { return optionalLocation; }
+    /** Credentials and TLS, as for the application's client. */
+    public CoordinatorClientSecurity security() { return security; }
 
     @Override
     public boolean equals(Object o) {
