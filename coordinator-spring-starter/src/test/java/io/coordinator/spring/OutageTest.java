@@ -33,6 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorHealthIndicator;
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
@@ -131,6 +132,8 @@ class OutageTest {
                 Health none = ctx.getBean(CoordinatorConfigHealthIndicator.class).health(true);
                 assertThat(none.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
                 assertThat(context(none, "/config/fresh-app")).containsEntry("source", "none");
+                // the connection's own health: no session yet
+                assertThat(ctx.getBean(CoordinatorHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.DOWN);
 
                 long healed = System.nanoTime();
                 proxy.heal();
