@@ -1,6 +1,7 @@
 package io.coordinator.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.Inet4Address;
@@ -47,6 +48,8 @@ class RegistrationAddressTest {
     private static String registeredHost(ConfigurableApplicationContext ctx) throws Exception {
         ctx.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], ctx, Duration.ZERO));
         CoordinatorRegistration registration = ctx.getBean(CoordinatorRegistration.class);
+        // the node is created in the background (Curator's PersistentNode): wait for it
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.admin().checkExists().forPath(registration.path()) != null);
         byte[] json = server.admin().getData().forPath(registration.path());
         String host = new JsonInstanceSerializer<>(ZookeeperInstance.class).deserialize(json).getAddress();
         registration.stop();
