@@ -151,6 +151,27 @@ class ConfigDataTest {
     }
 
     @Test
+    void precedenceInsideAContextAndTheDefaultProfileContext() throws Exception {
+        // the context node's own data < child documents in name order (a.yaml < b.properties < c.json) < single nodes
+        server.set("/config/prec-app", "k1: own\nk2: own\nk3: own\nk4: own\n");
+        server.set("/config/prec-app/a.yaml", "k2: a\nk3: a\nk4: a\n");
+        server.set("/config/prec-app/b.properties", "k3=b\nk4=b\n");
+        server.set("/config/prec-app/k4", "single");
+        server.set("/config/prec-app/c.json", "{\"k6\": \"json\", \"k3\": \"c\"}");
+        // with no active profile Spring's "default" profile is active: <app>,default is read too, and wins
+        server.set("/config/prec-app,default/k5", "default-profile");
+        server.set("/config/prec-app/k5", "app");
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .run("--spring.application.name=prec-app", "--coordinator.client.connect-string=" + server.connectString(),
+                        "--coordinator.client.registration.enabled=false", "--spring.config.import=coordinator:",
+                        "--name=n", "--shop.title=t", "--shop.discount=1", "--greeting.prefix=p")) {
+            org.springframework.core.env.Environment env = ctx.getEnvironment();
+            assertThat(List.of("k1", "k2", "k3", "k4", "k5", "k6")).map(env::getProperty)
+                    .containsExactly("own", "a", "c", "single", "default-profile", "json");
+        }
+    }
+
+    @Test
     void failsFastWhenTheServerIsUnreachableUnlessOptional(@TempDir Path dir) throws Exception {
         int dead = io.coordinator.spring.test.CoordinatorServerProcess.freePort();
         List<String> base = List.of("--spring.application.name=cfg-app", "--coordinator.client.connection-timeout=1s",

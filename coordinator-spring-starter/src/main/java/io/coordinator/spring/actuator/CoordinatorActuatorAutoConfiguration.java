@@ -41,6 +41,13 @@ public class CoordinatorActuatorAutoConfiguration {
         CoordinatorHealthIndicator coordinatorHealthIndicator(CoordinatorConnection connection) {
             return new CoordinatorHealthIndicator(connection);
         }
+
+        @Bean
+        @ConditionalOnBean(CoordinatorConfigWatcher.class)
+        @ConditionalOnMissingBean(name = "coordinatorConfigHealthIndicator")
+        CoordinatorConfigHealthIndicator coordinatorConfigHealthIndicator(CoordinatorConfigWatcher watcher) {
+            return new CoordinatorConfigHealthIndicator(watcher);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

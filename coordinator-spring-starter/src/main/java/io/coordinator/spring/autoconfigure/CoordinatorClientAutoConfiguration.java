@@ -1,5 +1,6 @@
 package io.coordinator.spring.autoconfigure;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.RetryPolicy;
@@ -11,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -34,16 +36,26 @@ public class CoordinatorClientAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public CuratorFramework coordinatorCuratorFramework(CoordinatorClientProperties properties, RetryPolicy retryPolicy)
-            throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+    public CuratorFramework coordinatorCuratorFramework(CoordinatorClientProperties properties, RetryPolicy retryPolicy,
+            Environment environment) throws InterruptedException {
+        boolean failFast = failFast(properties, environment);
+        // a typo fails now, naming the property, rather than as a timeout; an unknown host only when it would anyway
+        ConnectString.check(properties.getConnectString(), "coordinator.client.connect-string", failFast);
+        CoordinatorClientSecurity security = CoordinatorClientSecurity.from(Binder.get(environment));
+        CuratorFrameworkFactory.Builder builder = security.apply(CuratorFrameworkFactory.builder());
+        if (aclMode(properties, security) == CoordinatorClientProperties.AclMode.OWNER) {
+            builder.aclProvider(new OwnerAclProvider(List.of(properties.getDiscovery().getRoot(),
+                    properties.getLock().getRoot(), properties.getLeader().getRoot())));
+        }
+        CuratorFramework client = builder
                 .connectString(properties.getConnectString())
+                .zookeeperFactory(new QuickReconnectZookeeperFactory())
                 .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
                 .connectionTimeoutMs((int) properties.getConnectionTimeout().toMillis())
                 .retryPolicy(retryPolicy)
                 .build();
         client.start();
-        if (properties.isFailFast()
+        if (failFast
                 && !client.blockUntilConnected((int) properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             client.close();
             throw new IllegalStateException("Coordinator unreachable: no server answered at coordinator.client.connect-string="
@@ -51,6 +63,38 @@ public class CoordinatorClientAutoConfiguration {
                     + " (set coordinator.client.fail-fast=false to start anyway, or coordinator.client.enabled=false)");
         }
         return client;
+    }
+
+    /** coordinator.client.acl.mode as set; unset, OWNER when the client has credentials. */
+    static CoordinatorClientProperties.AclMode aclMode(CoordinatorClientProperties properties,
+            CoordinatorClientSecurity security) {
+        CoordinatorClientProperties.AclMode mode = properties.getAcl().getMode();
+        if (mode == null) {
+            return security.hasCredentials() ? CoordinatorClientProperties.AclMode.OWNER
+                    : CoordinatorClientProperties.AclMode.OPEN;
+        }
+        if (mode == CoordinatorClientProperties.AclMode.OWNER && !security.hasCredentials()) {
+            throw new IllegalArgumentException("coordinator.client.acl.mode=OWNER needs an identity: set "
+                    + CoordinatorClientSecurity.USERNAME + " and " + CoordinatorClientSecurity.PASSWORD);
+        }
+        return mode;
+    }
+
+    /**
+     * coordinator.client.fail-fast as set; unset, it is true unless the configuration import is optional
+     * ({@code optional:coordinator:}), which means "start without a server".
+     */
+    static boolean failFast(CoordinatorClientProperties properties, Environment environment) {
+        if (properties.getFailFast() != null) {
+            return properties.getFailFast();
+        }
+        String[] imports = Binder.get(environment).bind("spring.config.import", String[].class).orElse(new String[0]);
+        for (String location : imports) {
+            if (location.strip().startsWith("optional:coordinator:")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Bean

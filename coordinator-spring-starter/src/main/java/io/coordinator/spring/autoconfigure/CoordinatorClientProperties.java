@@ -22,10 +22,19 @@ public class CoordinatorClientProperties {
     /** How long to wait for a connection (also at startup before giving up when fail-fast). */
     private Duration connectionTimeout = Duration.ofSeconds(10);
 
-    /** Stop startup with a clear message when no server answers within the connection timeout. */
-    private boolean failFast = true;
+    /**
+     * Stop startup with a clear message when no server answers within the connection timeout. Default: true,
+     * except when spring.config.import uses optional:coordinator:, which asks to start without a server.
+     */
+    private Boolean failFast;
 
     private final Retry retry = new Retry();
+
+    private final Auth auth = new Auth();
+
+    private final Ssl ssl = new Ssl();
+
+    private final Acl acl = new Acl();
 
     private final Registration registration = new Registration();
 
@@ -45,14 +54,54 @@ public class CoordinatorClientProperties {
     public void setSessionTimeout(Duration sessionTimeout) { this.sessionTimeout = sessionTimeout; }
     public Duration getConnectionTimeout() { return connectionTimeout; }
     public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
-    public boolean isFailFast() { return failFast; }
-    public void setFailFast(boolean failFast) { this.failFast = failFast; }
+    /** As set, or null when not set (see {@link CoordinatorClientAutoConfiguration#failFast}). */
+    public Boolean getFailFast() { return failFast; }
+    public void setFailFast(Boolean failFast) { this.failFast = failFast; }
     public Retry getRetry() { return retry; }
+    public Auth getAuth() { return auth; }
+    public Ssl getSsl() { return ssl; }
+    public Acl getAcl() { return acl; }
     public Registration getRegistration() { return registration; }
     public Discovery getDiscovery() { return discovery; }
     public Config getConfig() { return config; }
     public Lock getLock() { return lock; }
     public Leader getLeader() { return leader; }
+
+    /** ZooKeeper digest credentials of every client the starter creates (the startup one included). */
+    public static class Auth {
+        /** Digest user name; set with the password. */
+        private String username;
+        /** Digest password; set with the user name. */
+        private String password;
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+    }
+
+    /** TLS to the servers' secure client port, for every client the starter creates (the startup one included). */
+    public static class Ssl {
+        /** Name of a Spring Boot JKS/PKCS12 SSL bundle (spring.ssl.bundle.jks.&lt;name&gt;) with file: stores. */
+        private String bundle;
+
+        public String getBundle() { return bundle; }
+        public void setBundle(String bundle) { this.bundle = bundle; }
+    }
+
+    /** ACLs of the nodes the starter creates. */
+    public static class Acl {
+        /**
+         * OWNER: the creating identity may do everything, everyone may read (needs credentials); OPEN: anyone may
+         * do anything (ZooKeeper's OPEN_ACL_UNSAFE). Default: OWNER when credentials are set, else OPEN.
+         */
+        private AclMode mode;
+
+        public AclMode getMode() { return mode; }
+        public void setMode(AclMode mode) { this.mode = mode; }
+    }
+
+    public enum AclMode { OPEN, OWNER }
 
     /** Curator's exponential back-off retry policy. */
     public static class Retry {
@@ -79,7 +128,10 @@ public class CoordinatorClientProperties {
         private String serviceName;
         /** Instance id; defaults to service name + '-' + a random UUID. */
         private String instanceId;
-        /** Address callers use; defaults to the first non-loopback address. */
+        /**
+         * Address callers use; defaults to the first non-loopback address as Spring Cloud Commons' InetUtils
+         * chooses it (spring.cloud.inetutils.* preferences apply).
+         */
         private String host;
         /** Port callers use; defaults to the local web server's port. */
         private Integer port;
@@ -137,8 +189,13 @@ public class CoordinatorClientProperties {
         private String defaultContext = "application";
         /** Apply changes to the running application (re-inject @Value, re-bind @ConfigurationProperties). */
         private boolean refreshEnabled = true;
-        /** When set, the loaded configuration is written here and read back when the server is unreachable. */
+        /**
+         * Directory of the last known good copies of the imported contexts (one file per context), written on every
+         * change and read at startup when no server answers. Default: ~/.coordinator/config-copies/&lt;spring.application.name&gt;.
+         */
         private String localCopy;
+        /** Keep local copies at all. */
+        private boolean localCopyEnabled = true;
 
         public String getRoot() { return root; }
         public void setRoot(String root) { this.root = root; }
@@ -148,6 +205,8 @@ public class CoordinatorClientProperties {
         public void setRefreshEnabled(boolean refreshEnabled) { this.refreshEnabled = refreshEnabled; }
         public String getLocalCopy() { return localCopy; }
         public void setLocalCopy(String localCopy) { this.localCopy = localCopy; }
+        public boolean isLocalCopyEnabled() { return localCopyEnabled; }
+        public void setLocalCopyEnabled(boolean localCopyEnabled) { this.localCopyEnabled = localCopyEnabled; }
     }
 
     /** {@code @DistributedLock}. */

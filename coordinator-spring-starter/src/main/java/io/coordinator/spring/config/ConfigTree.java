@@ -19,26 +19,45 @@ import org.springframework.core.io.ByteArrayResource;
 /**
  * Reads one configuration context. Under {@code /config/<name>}:
  * <ul>
- * <li>a child whose name ends in {@code .properties}, {@code .yaml} or {@code .yml} holds a whole document;</li>
+ * <li>a child whose name ends in {@code .properties}, {@code .yaml}, {@code .yml} or {@code .json} holds a whole
+ * document;</li>
  * <li>the context node's own data, if any, is a document too (YAML or .properties, detected);</li>
  * <li>every other child is one property: its name is the key, its data the value; deeper children add
  * dot-separated segments ({@code /config/app/spring/datasource/url} = {@code spring.datasource.url}).</li>
  * </ul>
- * Single-property nodes win over documents.
+ * Single-property nodes win over documents; among documents, a child document wins over the context node's own
+ * data, and children are applied in name order (a later name wins). A document that does not parse is skipped
+ * (keeping its last good values when known) without holding back the rest of the context.
  */
 public final class ConfigTree {
     private ConfigTree() {
     }
 
-    /** Properties read and the version: the largest mzxid or pzxid seen (so a deleted node counts). */
-    public record Snapshot(Map<String, Object> values, long mzxid) {
+    /**
+     * Properties read and the version: the largest mzxid or pzxid seen (so a deleted node counts); the values of
+     * each document node, and the document nodes that could not be parsed (path to error with line and column),
+     * whose last good values are kept in {@code documents} and {@code values}.
+     */
+    public record Snapshot(Map<String, Object> values, long mzxid, Map<String, Map<String, Object>> documents,
+            Map<String, String> broken) {
         public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
+
+        public Snapshot(Map<String, Object> values, long mzxid) {
+            this(values, mzxid, Map.of(), Map.of());
+        }
     }
 
     public static Snapshot read(CuratorFramework client, String path) throws Exception {
-        Map<String, Object> documents = new LinkedHashMap<>();
-        Map<String, Object> singles = new LinkedHashMap<>();
-        long[] mzxid = {0};
+        return read(client, path, Map.of());
+    }
+
+    /**
+     * Reads the context at {@code path}; a document that does not parse keeps the values it had in
+     * {@code lastGood} (document path to values) and is listed in {@link Snapshot#broken()}.
+     */
+    public static Snapshot read(CuratorFramework client, String path, Map<String, Map<String, Object>> lastGood)
+            throws Exception {
+        Reading r = new Reading(lastGood);
         Stat stat = new Stat();
         byte[] own;
         try {
@@ -46,21 +65,50 @@ public final class ConfigTree {
         } catch (KeeperException.NoNodeException e) {
             return Snapshot.EMPTY;
         }
-        mzxid[0] = Math.max(mzxid[0], Math.max(stat.getMzxid(), stat.getPzxid())); // pzxid: a deleted child counts too
+        r.saw(stat);
         if (own != null && own.length > 0) {
             String text = new String(own, StandardCharsets.UTF_8);
             if (!text.isBlank()) {
-                documents.putAll(parse(path, looksLikeYaml(text) ? "yaml" : "properties", own));
+                r.document(path, looksLikeYaml(text) ? "yaml" : "properties", own);
             }
         }
-        walk(client, path, "", documents, singles, mzxid);
-        Map<String, Object> out = new LinkedHashMap<>(documents);
-        out.putAll(singles);
-        return new Snapshot(out, mzxid[0]);
+        walk(client, path, "", r);
+        Map<String, Object> out = new LinkedHashMap<>();
+        r.documents.values().forEach(out::putAll);
+        out.putAll(r.singles); // single-property nodes win over documents
+        return new Snapshot(out, r.mzxid, r.documents, r.broken);
     }
 
-    private static void walk(CuratorFramework client, String path, String prefix, Map<String, Object> documents,
-            Map<String, Object> singles, long[] mzxid) throws Exception {
+    /** What one read has found so far. */
+    private static final class Reading {
+        final Map<String, Map<String, Object>> lastGood;
+        final Map<String, Map<String, Object>> documents = new LinkedHashMap<>();
+        final Map<String, Object> singles = new LinkedHashMap<>();
+        final Map<String, String> broken = new LinkedHashMap<>();
+        long mzxid;
+
+        Reading(Map<String, Map<String, Object>> lastGood) {
+            this.lastGood = lastGood;
+        }
+
+        void saw(Stat stat) {
+            mzxid = Math.max(mzxid, Math.max(stat.getMzxid(), stat.getPzxid())); // pzxid: a deleted child counts too
+        }
+
+        void document(String nodePath, String format, byte[] data) {
+            try {
+                documents.put(nodePath, parse(nodePath, format, data));
+            } catch (IOException | RuntimeException e) {
+                broken.put(nodePath, DocumentError.describe(e, data));
+                Map<String, Object> last = lastGood.get(nodePath);
+                if (last != null) {
+                    documents.put(nodePath, last);
+                }
+            }
+        }
+    }
+
+    private static void walk(CuratorFramework client, String path, String prefix, Reading r) throws Exception {
         List<String> children;
         try {
             children = client.getChildren().forPath(path);
@@ -77,22 +125,31 @@ public final class ConfigTree {
             } catch (KeeperException.NoNodeException gone) {
                 continue;
             }
-            mzxid[0] = Math.max(mzxid[0], Math.max(stat.getMzxid(), stat.getPzxid())); // pzxid: a deleted child counts too
-            String lower = child.toLowerCase();
-            if (prefix.isEmpty() && (lower.endsWith(".properties") || lower.endsWith(".yaml") || lower.endsWith(".yml"))) {
+            r.saw(stat);
+            String format = prefix.isEmpty() ? documentFormat(child) : null;
+            if (format != null) {
                 if (data != null && data.length > 0) {
-                    documents.putAll(parse(childPath, lower.endsWith(".properties") ? "properties" : "yaml", data));
+                    r.document(childPath, format, data);
                 }
                 continue;
             }
             String key = prefix.isEmpty() ? child : prefix + "." + child;
             if (data != null && data.length > 0) {
-                singles.put(key, new String(data, StandardCharsets.UTF_8));
+                r.singles.put(key, new String(data, StandardCharsets.UTF_8));
             }
             if (stat.getNumChildren() > 0) {
-                walk(client, childPath, key, documents, singles, mzxid);
+                walk(client, childPath, key, r);
             }
         }
+    }
+
+    /** "properties" or "yaml" (JSON is read as YAML) for a document node's name, else null (a single property). */
+    static String documentFormat(String name) {
+        String lower = name.toLowerCase();
+        if (lower.endsWith(".properties")) {
+            return "properties";
+        }
+        return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? "yaml" : null;
     }
 
     static boolean looksLikeYaml(String text) {

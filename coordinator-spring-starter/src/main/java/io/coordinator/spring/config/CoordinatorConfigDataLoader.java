@@ -1,20 +1,13 @@
 package io.coordinator.spring.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.util.Collections;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.logging.Log;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -22,14 +15,23 @@ import org.springframework.boot.bootstrap.BootstrapRegistry;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
-import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
+import org.springframework.boot.logging.DeferredLogFactory;
+
+import io.coordinator.spring.autoconfigure.ConnectString;
+import io.coordinator.spring.autoconfigure.QuickReconnectZookeeperFactory;
 
 /**
  * Loads a configuration context at startup with a short-lived client shared by the contexts of one startup
  * (closed with the bootstrap context). The running application then keeps the property sources current
- * ({@link CoordinatorConfigWatcher}).
+ * ({@link CoordinatorConfigWatcher}), including one that started from its local copy or empty because no server
+ * answered: it is filled as soon as one does.
  */
 public class CoordinatorConfigDataLoader implements ConfigDataLoader<CoordinatorConfigDataResource> {
+    private final Log log;
+
+    public CoordinatorConfigDataLoader(DeferredLogFactory logs) {
+        this.log = logs.getLog(CoordinatorConfigDataLoader.class);
+    }
 
     @Override
     public ConfigData load(ConfigDataLoaderContext context, CoordinatorConfigDataResource resource) throws IOException {
@@ -42,76 +44,66 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
                     BootstrapRegistry.InstanceSupplier.of(registered));
             ((BootstrapRegistry) context.getBootstrapContext()).addCloseListener(e -> registered.close());
         }
-        CuratorFramework client = clients.connected(resource);
-        if (client == null) {
-            ConfigTree.Snapshot copy = readLocalCopy(resource);
-            if (copy != null) {
-                return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), copy, "local copy")));
-            }
-            String message = "Coordinator configuration unavailable: no server answered at " + resource.connectString()
-                    + " within " + resource.connectionTimeout() + " while loading " + resource.path()
-                    + " (spring.config.import=coordinator:). Start the server, fix coordinator.client.connect-string, "
-                    + "or use spring.config.import=optional:coordinator: to start without it.";
-            if (resource.optionalLocation()) {
-                throw new ConfigDataResourceNotFoundException(resource, new IllegalStateException(message));
-            }
-            throw new CoordinatorConfigUnavailableException(message, null);
+        List<ConnectString.Server> servers;
+        try {
+            servers = ConnectString.parse(resource.connectString(), resource.connectProperty());
+        } catch (IllegalArgumentException e) {
+            throw new CoordinatorConfigUnavailableException(e.getMessage(), e);
         }
+        List<String> unknownHosts = ConnectString.unresolvable(servers);
+        ConfigLocalCopy copy = ConfigLocalCopy.of(resource.localCopy(), resource.path());
+        CuratorFramework client = unknownHosts.size() == servers.size() ? null : clients.connected(resource);
+        if (client == null) {
+            return withoutServer(resource, copy, unknownHosts.size() == servers.size()
+                    ? "unknown host " + String.join(", ", unknownHosts) + " in " + resource.connectProperty() + "="
+                            + resource.connectString()
+                    : "no server answered at " + resource.connectProperty() + "=" + resource.connectString() + " within "
+                            + resource.connectionTimeout());
+        }
+        ConfigLocalCopy.Copy last = copy == null ? null : copy.read();
         ConfigTree.Snapshot snapshot;
         try {
-            snapshot = ConfigTree.read(client, resource.path());
+            snapshot = ConfigTree.read(client, resource.path(), last == null ? Map.of() : last.snapshot().documents());
         } catch (Exception e) {
             throw new CoordinatorConfigUnavailableException("Could not read " + resource.path() + " from "
                     + resource.connectString() + ": " + e.getMessage(), e);
         }
-        writeLocalCopy(resource, snapshot);
-        return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), snapshot, "server")));
+        if (!snapshot.broken().isEmpty()) {
+            log.warn("Coordinator configuration " + resource.path() + ": starting with its readable nodes; malformed "
+                    + snapshot.broken() + " "
+                    + (snapshot.documents().keySet().containsAll(snapshot.broken().keySet())
+                            ? "replaced by their last good values from the local copy"
+                            : "skipped (no last good values in a local copy for " + snapshot.broken().keySet().stream()
+                                    .filter(d -> !snapshot.documents().containsKey(d)).toList() + ")"));
+        }
+        if (copy != null) {
+            copy.write(snapshot);
+        }
+        return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), snapshot,
+                CoordinatorPropertySource.SERVER, Instant.now(), copy)));
     }
 
-    private static Path copyFile(CoordinatorConfigDataResource resource) {
-        if (resource.localCopy() == null || resource.localCopy().isBlank()) {
-            return null;
+    /** The local copy, else (optional import) an empty source filled when a server answers, else a clear failure. */
+    private ConfigData withoutServer(CoordinatorConfigDataResource resource, ConfigLocalCopy copy, String reason) {
+        ConfigLocalCopy.Copy last = copy == null ? null : copy.read();
+        if (last != null) {
+            log.warn("Coordinator configuration " + resource.path() + ": " + reason + "; starting from the local copy "
+                    + copy + " written " + last.written() + ". The server's values are applied as soon as it answers.");
+            return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), last.snapshot(),
+                    CoordinatorPropertySource.LOCAL_COPY, last.written(), copy)));
         }
-        String file = resource.path().replaceAll("[^A-Za-z0-9,._-]", "_") + ".properties";
-        return Paths.get(resource.localCopy()).resolve(file);
-    }
-
-    private static void writeLocalCopy(CoordinatorConfigDataResource resource, ConfigTree.Snapshot snapshot) {
-        Path file = copyFile(resource);
-        if (file == null) {
-            return;
+        if (resource.optionalLocation()) {
+            log.warn("Coordinator configuration " + resource.path() + ": " + reason + " and no local copy"
+                    + (copy == null ? " (local copies are off)" : " at " + copy)
+                    + "; starting without it (optional:). Its values are applied as soon as a server answers.");
+            return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), ConfigTree.Snapshot.EMPTY,
+                    CoordinatorPropertySource.NONE, null, copy)));
         }
-        try {
-            Files.createDirectories(file.getParent());
-            Properties p = new Properties();
-            new TreeMap<>(snapshot.values()).forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-            p.setProperty("__coordinator.mzxid", Long.toString(snapshot.mzxid()));
-            Path tmp = Files.createTempFile(file.getParent(), "copy", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                p.store(out, "last known good copy of " + resource);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // the copy is a convenience; never fail startup for it
-        }
-    }
-
-    private static ConfigTree.Snapshot readLocalCopy(CoordinatorConfigDataResource resource) {
-        Path file = copyFile(resource);
-        if (file == null || !Files.isRegularFile(file)) {
-            return null;
-        }
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        } catch (IOException e) {
-            return null;
-        }
-        long mzxid = Long.parseLong(p.getProperty("__coordinator.mzxid", "0"));
-        p.remove("__coordinator.mzxid");
-        Map<String, Object> values = new TreeMap<>();
-        p.forEach((k, v) -> values.put(k.toString(), v));
-        return new ConfigTree.Snapshot(Collections.unmodifiableMap(values), mzxid);
+        throw new CoordinatorConfigUnavailableException("Coordinator configuration unavailable: " + reason
+                + " while loading " + resource.path() + " (spring.config.import=coordinator:), and no local copy"
+                + (copy == null ? " (coordinator.client.config.local-copy-enabled=false)" : " at " + copy)
+                + ". Start the server, fix " + resource.connectProperty()
+                + ", or use spring.config.import=optional:coordinator: to start without it.", null);
     }
 
     /** One client per connect string for the duration of startup; an unreachable server is tried once. */
@@ -127,7 +119,8 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
             if (c != null) {
                 return c;
             }
-            c = CuratorFrameworkFactory.builder().connectString(r.connectString())
+            c = r.security().apply(CuratorFrameworkFactory.builder()).connectString(r.connectString())
+                    .zookeeperFactory(new QuickReconnectZookeeperFactory())
                     .sessionTimeoutMs((int) r.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) r.connectionTimeout().toMillis())
                     .retryPolicy(new RetryNTimes(3, 200))

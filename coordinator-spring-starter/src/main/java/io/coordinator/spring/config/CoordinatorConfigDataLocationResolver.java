@@ -1,5 +1,6 @@
 package io.coordinator.spring.config;
 
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import org.springframework.boot.context.config.ConfigDataLocationResolverContext
 import org.springframework.boot.context.config.Profiles;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.StringUtils;
+
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 
 /**
  * {@code spring.config.import=coordinator:} (or {@code coordinator:host:port,host:port}): the contexts
@@ -47,11 +50,19 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
         return out;
     }
 
-    private record Settings(String connectString, String root, String defaultContext, String app, Duration sessionTimeout,
-            Duration connectionTimeout, String localCopy, boolean optional) {
+    /** The local copies' directory unless coordinator.client.config.local-copy says otherwise: per user and app. */
+    static String defaultLocalCopy(String app) {
+        return Paths.get(System.getProperty("user.home"), ".coordinator", "config-copies", app).toString();
+    }
+
+    private record Settings(String connectString, String connectProperty, String root, String defaultContext, String app,
+            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional,
+            CoordinatorClientSecurity security) {
 
         static Settings of(Binder binder, ConfigDataLocation location) {
             String explicit = location.getNonPrefixedValue(PREFIX);
+            String connectProperty = StringUtils.hasText(explicit) ? "spring.config.import"
+                    : "coordinator.client.connect-string";
             String connect = StringUtils.hasText(explicit) ? explicit
                     : binder.bind("coordinator.client.connect-string", String.class).orElse("127.0.0.1:2181");
             String root = binder.bind("coordinator.client.config.root", String.class).orElse("/config");
@@ -59,13 +70,16 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
             String app = binder.bind("spring.application.name", String.class).orElse("application");
             Duration session = binder.bind("coordinator.client.session-timeout", Duration.class).orElse(Duration.ofSeconds(10));
             Duration conn = binder.bind("coordinator.client.connection-timeout", Duration.class).orElse(Duration.ofSeconds(10));
-            String localCopy = binder.bind("coordinator.client.config.local-copy", String.class).orElse(null);
-            return new Settings(connect, root, dflt, app, session, conn, localCopy, location.isOptional());
+            boolean copies = binder.bind("coordinator.client.config.local-copy-enabled", Boolean.class).orElse(true);
+            String localCopy = !copies ? null
+                    : binder.bind("coordinator.client.config.local-copy", String.class).orElseGet(() -> defaultLocalCopy(app));
+            return new Settings(connect, connectProperty, root, dflt, app, session, conn, localCopy, location.isOptional(),
+                    CoordinatorClientSecurity.from(binder));
         }
 
         CoordinatorConfigDataResource resource(String name) {
-            return new CoordinatorConfigDataResource(connectString, ZKPaths.makePath(root, name), sessionTimeout,
-                    connectionTimeout, localCopy, optional);
+            return new CoordinatorConfigDataResource(connectString, connectProperty, ZKPaths.makePath(root, name),
+                    sessionTimeout, connectionTimeout, localCopy, optional, security);
         }
     }
 }

@@ -5,32 +5,44 @@ import java.util.Objects;
 
 import org.springframework.boot.context.config.ConfigDataResource;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
+
 /** One configuration context to load: {@code /config/<name>} on a server. */
 public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final String connectString;
+    private final String connectProperty;
     private final String path;
     private final Duration sessionTimeout;
     private final Duration connectionTimeout;
     private final String localCopy;
     private final boolean optionalLocation;
+    private final CoordinatorClientSecurity security;
 
-    public CoordinatorConfigDataResource(String connectString, String path, Duration sessionTimeout,
-            Duration connectionTimeout, String localCopy, boolean optional) {
+    public CoordinatorConfigDataResource(String connectString, String connectProperty, String path,
+            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional,
+            CoordinatorClientSecurity security) {
         super(optional);
         this.connectString = connectString;
+        this.connectProperty = connectProperty;
         this.path = path;
         this.sessionTimeout = sessionTimeout;
         this.connectionTimeout = connectionTimeout;
         this.localCopy = localCopy;
         this.optionalLocation = optional;
+        this.security = security;
     }
 
     public String connectString() { return connectString; }
+    /** The property the connect string came from, for messages. */
+    public String connectProperty() { return connectProperty; }
     public String path() { return path; }
     public Duration sessionTimeout() { return sessionTimeout; }
     public Duration connectionTimeout() { return connectionTimeout; }
+    /** Directory of the local copies, or null when they are off. */
     public String localCopy() { return localCopy; }
     public boolean optionalLocation() { return optionalLocation; }
+    /** Credentials and TLS, as for the application's client. */
+    public CoordinatorClientSecurity security() { return security; }
 
     @Override
     public boolean equals(Object o) {

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
@@ -110,6 +111,15 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
         if (!sources().isEmpty()) {
             warnAboutFrozenBindings();
         }
+        // a server that answers (first time, or again after an outage): read every context as a live change would
+        client.getConnectionStateListenable().addListener((c, state) -> {
+            if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+                sources().forEach(this::schedule);
+            }
+        });
+        if (client.getZookeeperClient().isConnected()) {
+            sources().stream().filter(s -> !CoordinatorPropertySource.SERVER.equals(s.origin())).forEach(this::schedule);
+        }
         for (CoordinatorPropertySource source : sources()) {
             CuratorCache cache = CuratorCache.build(client, source.path());
             AtomicBoolean initialized = new AtomicBoolean();
@@ -142,7 +152,17 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     /** Re-reads one context and applies the difference; returns the changed keys. */
     public Set<String> reload(CoordinatorPropertySource source) {
         try {
-            ConfigTree.Snapshot snapshot = ConfigTree.read(client, source.path());
+            Map<String, String> brokenBefore = source.broken();
+            ConfigTree.Snapshot snapshot = ConfigTree.read(client, source.path(), source.documents());
+            snapshot.broken().forEach((node, error) -> {
+                if (!error.equals(brokenBefore.get(node))) {
+                    log.warn("Configuration document " + node + " is malformed at " + error + "; keeping its "
+                            + (snapshot.documents().containsKey(node) ? "last good values" : "keys out (none known)")
+                            + " while the rest of " + source.path() + " applies");
+                }
+            });
+            brokenBefore.keySet().stream().filter(n -> !snapshot.broken().containsKey(n))
+                    .forEach(n -> log.info("Configuration document " + n + " parses again"));
             Set<String> changed = source.update(snapshot);
             if (!changed.isEmpty()) {
                 changed = withDependents(changed);
@@ -213,7 +233,9 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             m.put("path", s.path());
             m.put("mzxid", s.version());
             m.put("origin", s.origin());
+            m.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
             m.put("keys", new java.util.TreeSet<>(s.values().keySet()));
+            m.put("broken", s.broken());
             out.add(m);
         }
         return out;

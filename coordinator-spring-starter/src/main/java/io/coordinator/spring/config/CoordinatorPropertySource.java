@@ -1,5 +1,6 @@
 package io.coordinator.spring.config;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,14 +15,28 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     private final String path;
     private volatile Map<String, Object> values;
     private volatile long version;
+    private volatile Map<String, Map<String, Object>> documents;
+    private volatile Map<String, String> broken;
     private volatile String origin;
+    private volatile Instant loadedAt;
+    private final ConfigLocalCopy localCopy;
 
-    public CoordinatorPropertySource(String path, ConfigTree.Snapshot snapshot, String origin) {
+    /** Where the values came from: the server, the local copy (server unreachable at startup), or nowhere yet. */
+    public static final String SERVER = "server";
+    public static final String LOCAL_COPY = "local-copy";
+    public static final String NONE = "none";
+
+    public CoordinatorPropertySource(String path, ConfigTree.Snapshot snapshot, String origin, Instant loadedAt,
+            ConfigLocalCopy localCopy) {
         super("coordinator:" + path, Collections.emptyMap());
         this.path = path;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));
         this.version = snapshot.mzxid();
+        this.documents = snapshot.documents();
+        this.broken = snapshot.broken();
         this.origin = origin;
+        this.loadedAt = loadedAt;
+        this.localCopy = localCopy;
     }
 
     public String path() {
@@ -33,13 +48,33 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         return version;
     }
 
-    /** "server" or "local copy". */
+    /** {@link #SERVER}, {@link #LOCAL_COPY} or {@link #NONE}. */
     public String origin() {
         return origin;
     }
 
+    /** When these values were last read from the server (for a local copy: when it was written); null if never. */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    /** This context's local copy, or null when local copies are off. */
+    public ConfigLocalCopy localCopy() {
+        return localCopy;
+    }
+
     public Map<String, Object> values() {
         return values;
+    }
+
+    /** Values of each document node (the last good ones for a broken node), to keep when a document breaks. */
+    public Map<String, Map<String, Object>> documents() {
+        return documents;
+    }
+
+    /** Document nodes that do not parse now: node path to "line L, column C: problem". */
+    public Map<String, String> broken() {
+        return broken;
     }
 
     /** Installs a new snapshot; returns the keys whose value changed, appeared or disappeared. */
@@ -57,9 +92,16 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
                 changed.add(k);
             }
         }
+        boolean wasServer = SERVER.equals(origin);
         values = Collections.unmodifiableMap(new LinkedHashMap<>(now));
         version = snapshot.mzxid();
-        origin = "server";
+        documents = snapshot.documents();
+        broken = snapshot.broken();
+        origin = SERVER;
+        loadedAt = Instant.now();
+        if (localCopy != null && (!changed.isEmpty() || !wasServer)) {
+            localCopy.write(snapshot);
+        }
         return changed;
     }
 

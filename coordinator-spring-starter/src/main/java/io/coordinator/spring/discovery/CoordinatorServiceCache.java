@@ -55,7 +55,8 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
                 .forInitialized(initialized::countDown)
                 .build());
         cache.start();
-        if (!initialized.await(10, TimeUnit.SECONDS)) {
+        // connected: start with the current instances; not connected (an outage): start now, fill when it answers
+        if (client.getZookeeperClient().isConnected() && !initialized.await(10, TimeUnit.SECONDS)) {
             log.warn("Service cache on " + root + " not initialised yet; it fills when the server answers");
         }
     }

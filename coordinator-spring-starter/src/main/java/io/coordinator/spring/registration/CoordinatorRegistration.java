@@ -1,11 +1,11 @@
 package io.coordinator.spring.registration;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -46,6 +46,7 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
     private final CoordinatorClientProperties properties;
     private final CoordinatorIdentity identity;
     private final Environment environment;
+    private final Supplier<String> defaultHost;
     private final AtomicReference<PersistentNode> node = new AtomicReference<>();
     private volatile boolean running;
     private volatile boolean delayed;
@@ -53,12 +54,17 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
     private volatile int port;
     private ApplicationEventPublisher publisher;
 
+    /**
+     * @param defaultHost the address to publish when coordinator.client.registration.host is not set (asked
+     *        once, when registering)
+     */
     public CoordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
-            CoordinatorIdentity identity, Environment environment) {
+            CoordinatorIdentity identity, Environment environment, Supplier<String> defaultHost) {
         this.client = client;
         this.properties = properties;
         this.identity = identity;
         this.environment = environment;
+        this.defaultHost = defaultHost;
     }
 
     @Override
@@ -100,7 +106,7 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
             log.info("Not registering " + identity + ": no web server port (set coordinator.client.registration.port)");
             return;
         }
-        host = StringUtils.hasText(r.getHost()) ? r.getHost() : defaultHost();
+        host = StringUtils.hasText(r.getHost()) ? r.getHost() : defaultHost.get();
         port = p;
         Map<String, String> metadata = new LinkedHashMap<>(r.getMetadata());
         if (StringUtils.hasText(r.getZone())) {
@@ -171,14 +177,6 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
             m.put("nodePresent", "unknown: " + e.getMessage());
         }
         return m;
-    }
-
-    private String defaultHost() {
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (Exception e) {
-            return "127.0.0.1";
-        }
     }
 
     @Override

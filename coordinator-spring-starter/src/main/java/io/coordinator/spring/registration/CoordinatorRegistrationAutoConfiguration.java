@@ -1,10 +1,14 @@
 package io.coordinator.spring.registration;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.cloud.commons.util.InetUtils;
+import org.springframework.cloud.commons.util.InetUtilsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -21,7 +25,23 @@ public class CoordinatorRegistrationAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public CoordinatorRegistration coordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
-            CoordinatorIdentity identity, Environment environment) {
-        return new CoordinatorRegistration(client, properties, identity, environment);
+            CoordinatorIdentity identity, Environment environment, ObjectProvider<InetUtils> inetUtils) {
+        return new CoordinatorRegistration(client, properties, identity, environment,
+                () -> firstNonLoopbackAddress(inetUtils.getIfAvailable(), environment));
+    }
+
+    /**
+     * The address Spring Cloud Commons' InetUtils chooses (as Spring Cloud Zookeeper and Eureka register), with its
+     * spring.cloud.inetutils.* preferences; the application's InetUtils bean when there is one.
+     */
+    static String firstNonLoopbackAddress(InetUtils shared, Environment environment) {
+        if (shared != null) {
+            return shared.findFirstNonLoopbackHostInfo().getIpAddress();
+        }
+        InetUtilsProperties properties = Binder.get(environment)
+                .bindOrCreate(InetUtilsProperties.PREFIX, InetUtilsProperties.class);
+        try (InetUtils own = new InetUtils(properties)) {
+            return own.findFirstNonLoopbackHostInfo().getIpAddress();
+        }
     }
 }

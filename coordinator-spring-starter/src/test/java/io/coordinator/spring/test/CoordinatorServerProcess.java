@@ -38,6 +38,21 @@ public final class CoordinatorServerProcess implements AutoCloseable {
     }
 
     public static CoordinatorServerProcess start() throws Exception {
+        return start(false, List.of());
+    }
+
+    /**
+     * A server whose only client port is TLS (no plain port), with the key store of an SSL bundle named "server"
+     * (PKCS12, given password): what a team that secures its servers runs.
+     */
+    public static CoordinatorServerProcess startTlsOnly(Path keyStore, String password) throws Exception {
+        return start(true, List.of("--coordinator.ssl.client-bundle=server",
+                "--spring.ssl.bundle.jks.server.keystore.location=file:" + keyStore,
+                "--spring.ssl.bundle.jks.server.keystore.password=" + password,
+                "--spring.ssl.bundle.jks.server.keystore.type=PKCS12"));
+    }
+
+    private static CoordinatorServerProcess start(boolean tlsOnly, List<String> extra) throws Exception {
         String jar = System.getProperty("coordinator.server.jar");
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("coordinator.server.jar not found (" + jar
@@ -47,13 +62,17 @@ public final class CoordinatorServerProcess implements AutoCloseable {
         Path dir = Files.createTempDirectory("coordinator-server");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar,
-                "--coordinator.client-port=" + port,
+                tlsOnly ? "--coordinator.secure-client-port=" + port : "--coordinator.client-port=" + port,
                 "--coordinator.data-dir=" + dir.resolve("data"),
                 "--coordinator.tick-time=" + TICK_MS,
                 "--coordinator.container-check-interval=1s",
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--logging.level.root=warn"));
+        if (tlsOnly) {
+            cmd.add("--coordinator.client-port=-1");
+        }
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server.log").toFile())

@@ -237,6 +237,11 @@ class SampleServicesE2ETest {
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
                     System.getProperty("java.class.path"), InventoryApplication.class.getName()));
             cmd.addAll(common(server.connectString(), "kill-inv"));
+            // like the in-process instances, keep the local copies where the build says (target/), not in ~
+            String copies = System.getProperty("coordinator.client.config.local-copy");
+            if (copies != null) {
+                cmd.add("--coordinator.client.config.local-copy=" + copies);
+            }
             p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             Process proc = p;

@@ -1,0 +1,204 @@
+package io.coordinator.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorHealthIndicator;
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorConnection;
+import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
+import io.coordinator.spring.test.CoordinatorServerExtension;
+import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.spring.test.PartitionProxy;
+
+/** Starting and running without a server: local copies, optional imports, recovery when the server answers. */
+@Timeout(180)
+class OutageTest {
+    @RegisterExtension
+    static final CoordinatorServerExtension server = new CoordinatorServerExtension();
+
+    public static class Greeter {
+        @Value("${greeting:default-greeting}")
+        volatile String greeting;
+
+        @Value("${audience:default-audience}")
+        volatile String audience;
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class App {
+        @Bean
+        Greeter greeter() {
+            return new Greeter();
+        }
+    }
+
+    private static ConfigurableApplicationContext start(String app, String connect, Path copies, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--spring.application.name=" + app,
+                "--coordinator.client.connect-string=" + connect, "--coordinator.client.connection-timeout=1s",
+                "--coordinator.client.session-timeout=4s", "--coordinator.client.config.local-copy=" + copies,
+                "--coordinator.client.registration.host=127.0.0.1", "--coordinator.client.registration.port=9999"));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> context(Health health, String path) {
+        return (Map<String, Object>) ((Map<String, Object>) health.getDetails().get("contexts")).get(path);
+    }
+
+    @Test
+    void startsFromTheLocalCopyAndAppliesTheServerAsSoonAsItAnswers(@TempDir Path copies) throws Exception {
+        server.set("/config/outage-app/greeting", "hello-1");
+        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+            try (ConfigurableApplicationContext ctx = start("outage-app", proxy.connectString(), copies,
+                    "--spring.config.import=optional:coordinator:")) {
+                assertThat(ctx.getBean(Greeter.class).greeting).isEqualTo("hello-1");
+            }
+            proxy.partition();
+            server.set("/config/outage-app/greeting", "hello-2");
+            server.set("/config/outage-app/audience", "everyone");
+            try (ConfigurableApplicationContext ctx = start("outage-app", proxy.connectString(), copies,
+                    "--spring.config.import=optional:coordinator:")) {
+                Greeter g = ctx.getBean(Greeter.class);
+                assertThat(g.greeting).isEqualTo("hello-1"); // the local copy
+                assertThat(g.audience).isEqualTo("default-audience");
+                Health degraded = ctx.getBean(CoordinatorConfigHealthIndicator.class).health(true);
+                assertThat(degraded.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
+                assertThat(context(degraded, "/config/outage-app")).containsEntry("source", "local-copy")
+                        .containsKey("age");
+
+                long healed = System.nanoTime();
+                proxy.heal();
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> "hello-2".equals(g.greeting) && "everyone".equals(g.audience));
+                System.out.printf("outage-app: server available -> config applied in %d ms%n",
+                        (System.nanoTime() - healed) / 1_000_000);
+                CoordinatorConfigHealthIndicator health = ctx.getBean(CoordinatorConfigHealthIndicator.class);
+                await().atMost(Duration.ofSeconds(20)).until(() -> health.health(true).getStatus().equals(Status.UP));
+                Health up = health.health(true);
+                assertThat(context(up, "/config/outage-app")).containsEntry("source", "server");
+                // registration comes back too
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> !server.admin().getChildren().forPath("/services/outage-app").isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void withNoCopyStartsWithDefaultsWhenOptionalAndFailsClearlyOtherwise(@TempDir Path copies) throws Exception {
+        server.set("/config/fresh-app/greeting", "from-server");
+        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+            proxy.partition();
+            assertThatThrownBy(() -> start("fresh-app", proxy.connectString(), copies, "--spring.config.import=coordinator:"))
+                    .hasStackTraceContaining("Coordinator configuration unavailable: no server answered at "
+                            + "coordinator.client.connect-string=" + proxy.connectString())
+                    .hasStackTraceContaining("no local copy at " + copies);
+            try (ConfigurableApplicationContext ctx = start("fresh-app", proxy.connectString(), copies,
+                    "--spring.config.import=optional:coordinator:")) {
+                Greeter g = ctx.getBean(Greeter.class);
+                assertThat(g.greeting).isEqualTo("default-greeting");
+                Health none = ctx.getBean(CoordinatorConfigHealthIndicator.class).health(true);
+                assertThat(none.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
+                assertThat(context(none, "/config/fresh-app")).containsEntry("source", "none");
+                // the connection's own health: no session yet
+                assertThat(ctx.getBean(CoordinatorHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.DOWN);
+
+                long healed = System.nanoTime();
+                proxy.heal();
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> "from-server".equals(g.greeting));
+                System.out.printf("fresh-app: server available -> config applied in %d ms%n",
+                        (System.nanoTime() - healed) / 1_000_000);
+            }
+        }
+    }
+
+    @Test
+    void badConnectStringsAreNamedAtOnce(@TempDir Path copies) throws Exception {
+        assertThatThrownBy(() -> start("bad-app", "127.0.0.1:21x81", copies, "--spring.config.import=optional:coordinator:"))
+                .hasStackTraceContaining("coordinator.client.connect-string=127.0.0.1:21x81: the port of '127.0.0.1:21x81'"
+                        + " is not a number");
+        assertThatThrownBy(() -> start("bad-app", "no-such-host.invalid:2181", copies, "--spring.config.import=coordinator:"))
+                .hasStackTraceContaining("unknown host no-such-host.invalid in coordinator.client.connect-string");
+        int dead = CoordinatorServerProcess.freePort();
+        assertThatThrownBy(() -> start("bad-app", "127.0.0.1:" + dead, copies, "--spring.config.import=coordinator:127.0.0.1:x"))
+                .hasStackTraceContaining("spring.config.import=127.0.0.1:x: the port of '127.0.0.1:x' is not a number");
+        // without config import, the main client checks its own property
+        assertThatThrownBy(() -> start("bad-app", "127.0.0.1:", copies))
+                .hasStackTraceContaining("coordinator.client.connect-string=127.0.0.1:: the port of '127.0.0.1:'");
+    }
+
+    @Test
+    void discoveryKeepsItsLastKnownInstancesThroughA30sOutage() throws Exception {
+        byte[] json = new JsonInstanceSerializer<>(ZookeeperInstance.class).serialize(ServiceInstance
+                .<ZookeeperInstance>builder().name("peer").id("peer-1").address("10.0.0.7").port(8080)
+                .payload(new ZookeeperInstance("peer-1", "peer", Map.of())).build());
+        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/peer/peer-1", json);
+        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
+                            CoordinatorDiscoveryAutoConfiguration.class))
+                    .withPropertyValues("coordinator.client.connect-string=" + proxy.connectString(),
+                            "spring.application.name=watcher-app", "coordinator.client.session-timeout=4s",
+                            "coordinator.client.registration.enabled=false")
+                    .run(ctx -> {
+                        DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
+                        CoordinatorConnection connection = ctx.getBean(CoordinatorConnection.class);
+                        await().atMost(Duration.ofSeconds(20)).until(() -> discovery.getInstances("peer").size() == 1);
+                        proxy.partition();
+                        long start = System.nanoTime();
+                        AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
+                        AtomicInteger polls = new AtomicInteger();
+                        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
+                                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                                    int n = discovery.getInstances("peer").size();
+                                    fewest.accumulateAndGet(n, Math::min);
+                                    polls.incrementAndGet();
+                                    return n == 1;
+                                });
+                        assertThat(connection.sessionsLost()).isPositive(); // the session did expire meanwhile
+                        System.out.printf("discovery during a %d s outage (session lost %d time(s)): %d polls, fewest"
+                                + " instances seen %d of 1%n", (System.nanoTime() - start) / 1_000_000_000,
+                                connection.sessionsLost(), polls.get(), fewest.get());
+                        proxy.heal();
+                        await().atMost(Duration.ofSeconds(20)).until(connection::isConnected);
+                        assertThat(discovery.getInstances("peer")).hasSize(1);
+                        // and the watches work again
+                        server.admin().delete().forPath("/services/peer/peer-1");
+                        await().atMost(Duration.ofSeconds(20)).until(() -> discovery.getInstances("peer").isEmpty());
+                    });
+        }
+    }
+}
