@@ -48,16 +48,7 @@ class CdsLaunchIT {
                 "--coordinator.data-dir=" + dir.resolve("data"), "--server.port=0", "--server.address=127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            String answer = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (answer == null && server.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    answer = RawClient.fourLetterWord(port, "ruok");
-                } catch (IOException notYet) {
-                    Thread.sleep(50); // polling another process's port: there is no event to wait on
-                }
-            }
-            assertThat(answer).as(Files.readString(log)).isEqualTo("imok");
+            awaitImok(server, port, log, 120);
             assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
         } finally {
             server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -77,21 +68,25 @@ class CdsLaunchIT {
         pb.environment().put("JAVA_OPTS", "-Xmx512m -Xlog:cds=info");
         Process server = pb.start();
         try {
-            String answer = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240); // includes the one training run
-            while (answer == null && server.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    answer = RawClient.fourLetterWord(port, "ruok");
-                } catch (IOException notYet) {
-                    Thread.sleep(50); // polling another process's port: there is no event to wait on
-                }
-            }
-            assertThat(answer).as(Files.readString(log)).isEqualTo("imok");
+            awaitImok(server, port, log, 240); // includes the one training run
             assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
             server.destroy(); // SIGTERM reaches the JVM itself (the script execs it)
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
         } finally {
             server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static void awaitImok(Process server, int port, Path log, int seconds) throws Exception {
+        String answer = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (answer == null && server.isAlive() && System.nanoTime() < deadline) {
+            try {
+                answer = RawClient.fourLetterWord(port, "ruok");
+            } catch (IOException notYet) {
+                Thread.sleep(50); // polling another process's port: there is no event to wait on
+            }
+        }
+        assertThat(answer).as(Files.readString(log)).isEqualTo("imok");
     }
 }
