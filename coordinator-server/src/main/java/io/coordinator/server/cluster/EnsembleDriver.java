@@ -16,9 +16,8 @@ import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.zab.Epochs;
-import io.coordinator.server.zab.Outgoing;
 import io.coordinator.server.zab.PeerStatus;
-import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.ReadyExecutor;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.ZabCodec;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the pure ZAB core against the real world: messages over the quorum and election transports, the
  * log with group commit, the epoch file, snapshots from the leader, and the request pipeline, whose thread
- * the core lives on (so txns are proposed, applied and answered without locks). Each {@link Ready} is
- * carried out in the order the core requires: epochs, truncation, snapshot, messages, appends, applies.
+ * the core lives on (so txns are proposed, applied and answered without locks). Each Ready is carried out by
+ * the {@link ReadyExecutor}, in the order the core requires; this class supplies the IO.
  */
 public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private static final Logger log = LoggerFactory.getLogger(EnsembleDriver.class);
@@ -74,6 +73,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final QuorumTransport election;
     private final ScheduledExecutorService ticker;
     private ZabNode node;
+    private final ReadyExecutor executor = newExecutor();
     /**
      * The newest log records in memory, contiguous, so applying a commit or sending a DIFF does not read the
      * log files back (which costs a segment scan per call). Older records come from disk.
@@ -340,15 +340,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         processScheduled = false;
         try {
             proposeQueued();
-            while (node.hasReady()) {
-                Ready ready = node.ready();
-                carryingOut = true;
-                try {
-                    carryOut(ready);
-                } finally {
-                    carryingOut = false;
-                }
-                node.advance(ready);
+            while (carryOutNext() == ReadyExecutor.Outcome.DONE) {
                 proposeQueued(); // writes that applying this Ready prepared
             }
             updateRole();
@@ -358,48 +350,69 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         flushOutbox();
     }
 
-    private void carryOut(Ready r) throws IOException {
-        if (r.epochsToPersist() != null) {
-            Epochs e = r.epochsToPersist();
-            epochStore.store(new EpochStore.Epochs(e.acceptedEpoch(), e.currentEpoch(), e.acceptedFrom()));
+    /** The next Ready, if any, with proposals made meanwhile (applying a txn can prepare another) held back. */
+    private ReadyExecutor.Outcome carryOutNext() throws IOException {
+        carryingOut = true;
+        try {
+            return executor.step(node);
+        } finally {
+            carryingOut = false;
         }
-        if (r.truncateAfter() >= 0) {
-            log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(r.truncateAfter()));
-            groupCommit.truncateAfter(r.truncateAfter());
-            recent.tailMap(r.truncateAfter(), false).clear();
-        }
-        if (r.snapshot() != null) {
-            install(r.snapshot());
-        }
-        for (Outgoing o : r.messages()) {
-            byte[] body = ZabCodec.encode(o.message());
-            byte[] frame = new byte[body.length + 1];
-            frame[0] = ForwardedMessage.TAG_ZAB;
-            System.arraycopy(body, 0, frame, 1, body.length);
-            if (o.message() instanceof ZabMessage.Notification) {
-                election.send(o.to(), frame);
-            } else {
-                enqueue(o.to(), frame);
-            }
-        }
-        if (!r.toAppend().isEmpty()) {
-            List<TxnRecord> batch = r.toAppend();
-            for (int i = 0; i < batch.size(); i++) {
-                TxnRecord rec = batch.get(i);
-                remember(rec);
-                // One durability report per batch is enough: the last record's covers the ones before it.
-                Runnable onDurable = i == batch.size() - 1
-                        ? () -> pipeline.submit(() -> {
-                            node.persisted(rec.zxid());
+    }
+
+    /** The IO of a Ready; the order is {@link ReadyExecutor}'s. */
+    private ReadyExecutor newExecutor() {
+        return new ReadyExecutor(
+                e -> epochStore.store(new EpochStore.Epochs(e.acceptedEpoch(), e.currentEpoch(), e.acceptedFrom())),
+                new ReadyExecutor.LogAppender() {
+                    /** The Ready's last record so far: it is submitted with the durability report in sync. */
+                    private TxnRecord held;
+
+                    @Override
+                    public void truncateAfter(long zxid) throws IOException {
+                        log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(zxid));
+                        groupCommit.truncateAfter(zxid);
+                        recent.tailMap(zxid, false).clear();
+                    }
+
+                    @Override
+                    public void append(TxnRecord rec) {
+                        remember(rec);
+                        if (held != null) {
+                            groupCommit.submit(held, null);
+                        }
+                        held = rec;
+                    }
+
+                    @Override
+                    public void sync(long lastZxid) {
+                        // One durability report per batch is enough: the last record's covers the ones before it.
+                        groupCommit.submit(held, () -> pipeline.submit(() -> {
+                            node.persisted(lastZxid);
                             process(); // acks and commits wait on this: no extra trip through the queue
-                        })
-                        : null;
-                groupCommit.submit(rec, onDurable);
-            }
-        }
-        for (TxnRecord rec : r.toApply()) {
-            pipeline.applyCommitted(rec);
-            reportCommitLatency(rec.zxid());
+                        }));
+                        held = null;
+                    }
+                },
+                this::install,
+                o -> sendZab(o.to(), o.message()),
+                rec -> {
+                    pipeline.applyCommitted(rec);
+                    reportCommitLatency(rec.zxid());
+                },
+                ReadyExecutor.Checkpoint.NONE);
+    }
+
+    /** Votes go over the election transport at once; the rest joins the peer's batch of quorum frames. */
+    private void sendZab(int to, ZabMessage m) {
+        byte[] body = ZabCodec.encode(m);
+        byte[] frame = new byte[body.length + 1];
+        frame[0] = ForwardedMessage.TAG_ZAB;
+        System.arraycopy(body, 0, frame, 1, body.length);
+        if (m instanceof ZabMessage.Notification) {
+            election.send(to, frame);
+        } else {
+            enqueue(to, frame);
         }
     }
 
