@@ -1,7 +1,6 @@
 package io.coordinator.server.cluster;
 
-import io.coordinator.server.net.QuorumTransport;
-import io.coordinator.server.net.TlsContext;
+import io.coordinator.server.net.PeerTransport;
 import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.OpCode;
 import io.coordinator.server.protocol.ProtocolException;
@@ -29,7 +28,6 @@ import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +66,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final Consumer<Throwable> fatal;
     private final boolean readOnlyModeEnabled;
     private long notServingGeneration;
-    private final QuorumTransport quorum;
+    private final PeerTransport quorum;
     private final int maxMessageBytes;
-    private final QuorumTransport election;
+    private final PeerTransport election;
     private final ScheduledExecutorService ticker;
     private ZabNode node;
     private final ReadyExecutor executor = newExecutor();
@@ -91,38 +89,29 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private volatile int leader = -1;
     private volatile long epoch;
 
-    /**
-     * @param quorumPeers   every other member's quorum address
-     * @param electionPeers every other member's election address
-     * @param fatal         called when storage fails: nothing more can be made durable, the server must stop
-     */
-    public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
-                          InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
-                          RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
-                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
-                          Consumer<Throwable> fatal) {
-        this(config, quorumBind, quorumPeers, electionBind, electionPeers, pipeline, groupCommit, txnLog, snapshots,
-                epochStore, tickTimeMs, maxMessageBytes, readOnlyModeEnabled, fatal, null);
+    /** What the driver is configured with. */
+    public record Config(ZabConfig zab, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled) {
     }
 
-    /** @param quorumTls mutual TLS for the quorum and election links, or null for plain TCP */
-    public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
-                          InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
-                          RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
-                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
-                          Consumer<Throwable> fatal, TlsContext quorumTls) {
-        this.readOnlyModeEnabled = readOnlyModeEnabled;
-        this.myId = config.myId();
-        this.config = config;
+    /** The server's storage, shared with the rest of the server (the log is recovered, the epochs loaded at start). */
+    public record Storage(GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots, EpochStore epochs) {
+    }
+
+    /** @param fatal called when storage fails: nothing more can be made durable, the server must stop */
+    public EnsembleDriver(Config config, Storage storage, PeerNetwork network, RequestPipeline pipeline,
+                          Consumer<Throwable> fatal) {
+        this.readOnlyModeEnabled = config.readOnlyModeEnabled();
+        this.myId = config.zab().myId();
+        this.config = config.zab();
         this.pipeline = pipeline;
-        this.groupCommit = groupCommit;
-        this.txnLog = txnLog;
-        this.snapshots = snapshots;
-        this.epochStore = epochStore;
-        this.tickTimeMs = tickTimeMs;
+        this.groupCommit = storage.groupCommit();
+        this.txnLog = storage.txnLog();
+        this.snapshots = storage.snapshots();
+        this.epochStore = storage.epochs();
+        this.tickTimeMs = config.tickTimeMs();
         this.fatal = fatal;
-        this.maxMessageBytes = maxMessageBytes;
-        this.quorum = new QuorumTransport("quorum", myId, quorumBind, quorumPeers, new QuorumTransport.Receiver() {
+        this.maxMessageBytes = config.maxMessageBytes();
+        this.quorum = network.quorum(new PeerTransport.Receiver() {
             @Override
             public void onMessage(int fromId, byte[] payload) {
                 received(fromId, payload);
@@ -135,9 +124,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     scheduleProcess();
                 });
             }
-        }, maxMessageBytes, 64 << 20, quorumTls);
-        this.election = new QuorumTransport("election", myId, electionBind, electionPeers, this::received, 1 << 16,
-                1 << 20, quorumTls);
+        }, maxMessageBytes);
+        this.election = network.election(this::received);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-zab-ticker");
             t.setDaemon(true);
