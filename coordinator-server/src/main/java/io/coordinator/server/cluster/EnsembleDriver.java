@@ -366,20 +366,22 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     @Override
                     public void append(TxnRecord rec) {
                         remember(rec);
-                        if (held != null) {
-                            groupCommit.submit(held, null);
-                        }
+                        TxnRecord previous = held;
                         held = rec;
+                        if (previous != null) {
+                            groupCommit.submit(previous, null);
+                        }
                     }
 
                     @Override
                     public void sync(long lastZxid) {
+                        TxnRecord last = held;
+                        held = null;
                         // One durability report per batch is enough: the last record's covers the ones before it.
-                        groupCommit.submit(held, () -> pipeline.submit(() -> {
+                        groupCommit.submit(last, () -> pipeline.submit(() -> {
                             node.persisted(lastZxid);
                             process(); // acks and commits wait on this: no extra trip through the queue
                         }));
-                        held = null;
                     }
                 },
                 this::install,

@@ -124,7 +124,8 @@ class EnsembleDriverTest {
             pipeline = new RequestPipeline(
                     new PipelineConfig(TICK_MS, 4 * TICK_MS, 40 * TICK_MS, false, true, null, 3_600_000, 1000,
                             1_000_000),
-                    new StateMachine(new DataTree(), new SessionTracker(TICK_MS)), new SessionIds(id, 1_700_000_000_000L),
+                    new StateMachine(new DataTree(), new SessionTracker(TICK_MS)),
+                    new SessionIds(id, 1_700_000_000_000L),
                     new SessionPasswords(new byte[16]), (record, onDurable) -> self[0].propose(record),
                     (zxid, sessions) -> { }, Map.of());
             pipeline.startInEnsemble();

@@ -34,8 +34,8 @@ class ReadyExecutorTest {
     private static Ready ready(Epochs epochs, long truncateAfter, SnapshotToInstall snap, List<Long> append,
                                List<Integer> sendTo, List<Long> apply) {
         return new Ready(epochs, truncateAfter, snap, append.stream().map(ReadyExecutorTest::rec).toList(),
-                sendTo.stream().map(ReadyExecutorTest::msg).toList(), apply.stream().map(ReadyExecutorTest::rec).toList(),
-                false);
+                sendTo.stream().map(ReadyExecutorTest::msg).toList(),
+                apply.stream().map(ReadyExecutorTest::rec).toList(), false);
     }
 
     /** Every call in order; stops at the {@code stopAt}-th checkpoint (0 = never). */

@@ -23,8 +23,9 @@ import java.util.function.Predicate;
 /**
  * A hand-driven ensemble for scripted scenarios: the test decides which messages are delivered, held or dropped,
  * when each disk completes its fsync, and who crashes. Every Ready is carried out by a {@link ReadyExecutor} (the
- * order production runs) and checked with the same invariants as {@link Sim}: no message claims durability the disk lacks, nothing is applied before it
- * is durable, applies are in order without gaps and agree across nodes, committed txns stay durable on a quorum.
+ * order production runs) and checked with the same invariants as {@link Sim}: no message claims durability the
+ * disk lacks, nothing is applied before it is durable, applies are in order without gaps and agree across nodes,
+ * committed txns stay durable on a quorum.
  * A violation throws {@link InvariantViolation}.
  */
 public final class ScriptedCluster {
