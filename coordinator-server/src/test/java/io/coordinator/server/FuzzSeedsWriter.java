@@ -1,5 +1,6 @@
 package io.coordinator.server;
 
+import io.coordinator.server.cluster.ForwardedMessage;
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.Id;
@@ -49,6 +50,7 @@ class FuzzSeedsWriter {
         requests();
         txnRecords();
         zab();
+        quorumPort();
         txnLog();
         snapshots();
         zooCfg();
@@ -217,6 +219,43 @@ class FuzzSeedsWriter {
         for (ZabMessage m : messages) {
             seed(dir, m.getClass().getSimpleName(), ZabCodec.encode(m));
         }
+    }
+
+    /** What the quorum port carries beside ZAB: forwarded messages, and batches of frames. */
+    private void quorumPort() throws IOException {
+        Path dir = inputs("cluster", "ForwardedMessageFuzzTest", "decode");
+        List<ForwardedMessage> messages = List.of(
+                new ForwardedMessage.Request(0x0100000000000001L, 7, OpCode.CREATE,
+                        sampleRequests().get(OpCode.CREATE), List.of(new Id("digest", "u:h"), new Id("ip", "10.0.0.1"))),
+                new ForwardedMessage.Request(0x0100000000000001L, 8, OpCode.MULTI, sampleRequests().get(OpCode.MULTI),
+                        List.of()),
+                new ForwardedMessage.Request(0x0100000000000001L, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE,
+                        List.of()),
+                new ForwardedMessage.CreateSession(0x0200000000000002L, 30000),
+                new ForwardedMessage.Touch(List.of(0x0100000000000001L, 0x0200000000000002L)),
+                new ForwardedMessage.Sync(0x0100000000000001L, 10),
+                new ForwardedMessage.SyncDone(0x0100000000000001L, 10, 0x100000004L));
+        List<byte[]> frames = new ArrayList<>();
+        for (ForwardedMessage m : messages) {
+            byte[] frame = ForwardedMessage.encode(m);
+            frames.add(frame);
+            String kind = m.getClass().getSimpleName();
+            seed(dir, m instanceof ForwardedMessage.Request r ? kind + "-" + OpCode.name(r.type()) : kind, frame);
+        }
+        // FrameBatchFuzzTest takes the batch after its tag: [int length][frame] per frame
+        Path batches = inputs("cluster", "FrameBatchFuzzTest", "decode");
+        byte[] zab = concat(ForwardedMessage.TAG_ZAB, ZabCodec.encode(new ZabMessage.Ack(9, 2, 0x200000001L)));
+        seed(batches, "zab-and-forwarded", lengthPrefixed(List.of(zab, frames.get(0), frames.get(5))));
+        seed(batches, "one-frame", lengthPrefixed(List.of(frames.get(4))));
+        seed(batches, "all-forwarded", lengthPrefixed(frames));
+    }
+
+    private static byte[] lengthPrefixed(List<byte[]> frames) {
+        JuteWriter w = new JuteWriter();
+        for (byte[] f : frames) {
+            w.writeInt(f.length).writeRaw(f, 0, f.length);
+        }
+        return w.toByteArray();
     }
 
     // ------------------------------------------------------------------ storage

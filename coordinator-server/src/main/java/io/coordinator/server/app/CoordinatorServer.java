@@ -1,6 +1,7 @@
 package io.coordinator.server.app;
 
 import io.coordinator.server.cluster.EnsembleDriver;
+import io.coordinator.server.cluster.PeerNetwork;
 import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.net.ServerVersion;
@@ -258,10 +259,13 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
         ZabConfig zab = new ZabConfig(me.id(), peers, props.getInitLimit() * scale, props.getSyncLimit() * scale);
-        return new EnsembleDriver(zab, listenAddress(me.host(), me.quorumPort()), quorumPeers,
-                listenAddress(me.host(), me.electionPort()), electionPeers, pipeline, groupCommit, txnLog,
-                snapshots, new EpochStore(dir), props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
-                props.isReadOnlyModeEnabled(), this::onStorageFailure, tls.quorum());
+        return new EnsembleDriver(
+                new EnsembleDriver.Config(zab, props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
+                        props.isReadOnlyModeEnabled()),
+                new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir)),
+                PeerNetwork.tcp(me.id(), listenAddress(me.host(), me.quorumPort()), quorumPeers,
+                        listenAddress(me.host(), me.electionPort()), electionPeers, tls.quorum()),
+                pipeline, this::onStorageFailure);
     }
 
     /** This member's quorum/election listener: its ensemble address, or every interface (quorumListenOnAllIPs). */

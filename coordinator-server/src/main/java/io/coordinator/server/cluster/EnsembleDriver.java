@@ -1,7 +1,6 @@
 package io.coordinator.server.cluster;
 
-import io.coordinator.server.net.QuorumTransport;
-import io.coordinator.server.net.TlsContext;
+import io.coordinator.server.net.PeerTransport;
 import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.OpCode;
 import io.coordinator.server.protocol.ProtocolException;
@@ -16,9 +15,8 @@ import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.zab.Epochs;
-import io.coordinator.server.zab.Outgoing;
 import io.coordinator.server.zab.PeerStatus;
-import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.ReadyExecutor;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.ZabCodec;
@@ -30,7 +28,6 @@ import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the pure ZAB core against the real world: messages over the quorum and election transports, the
  * log with group commit, the epoch file, snapshots from the leader, and the request pipeline, whose thread
- * the core lives on (so txns are proposed, applied and answered without locks). Each {@link Ready} is
- * carried out in the order the core requires: epochs, truncation, snapshot, messages, appends, applies.
+ * the core lives on (so txns are proposed, applied and answered without locks). Each Ready is carried out by
+ * the {@link ReadyExecutor}, in the order the core requires; this class supplies the IO.
  */
 public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private static final Logger log = LoggerFactory.getLogger(EnsembleDriver.class);
@@ -69,11 +66,12 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final Consumer<Throwable> fatal;
     private final boolean readOnlyModeEnabled;
     private long notServingGeneration;
-    private final QuorumTransport quorum;
+    private final PeerTransport quorum;
     private final int maxMessageBytes;
-    private final QuorumTransport election;
+    private final PeerTransport election;
     private final ScheduledExecutorService ticker;
     private ZabNode node;
+    private final ReadyExecutor executor = newExecutor();
     /**
      * The newest log records in memory, contiguous, so applying a commit or sending a DIFF does not read the
      * log files back (which costs a segment scan per call). Older records come from disk.
@@ -91,38 +89,29 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private volatile int leader = -1;
     private volatile long epoch;
 
-    /**
-     * @param quorumPeers   every other member's quorum address
-     * @param electionPeers every other member's election address
-     * @param fatal         called when storage fails: nothing more can be made durable, the server must stop
-     */
-    public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
-                          InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
-                          RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
-                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
-                          Consumer<Throwable> fatal) {
-        this(config, quorumBind, quorumPeers, electionBind, electionPeers, pipeline, groupCommit, txnLog, snapshots,
-                epochStore, tickTimeMs, maxMessageBytes, readOnlyModeEnabled, fatal, null);
+    /** What the driver is configured with. */
+    public record Config(ZabConfig zab, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled) {
     }
 
-    /** @param quorumTls mutual TLS for the quorum and election links, or null for plain TCP */
-    public EnsembleDriver(ZabConfig config, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
-                          InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
-                          RequestPipeline pipeline, GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots,
-                          EpochStore epochStore, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled,
-                          Consumer<Throwable> fatal, TlsContext quorumTls) {
-        this.readOnlyModeEnabled = readOnlyModeEnabled;
-        this.myId = config.myId();
-        this.config = config;
+    /** The server's storage, shared with the rest of the server (the log is recovered, the epochs loaded at start). */
+    public record Storage(GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots, EpochStore epochs) {
+    }
+
+    /** @param fatal called when storage fails: nothing more can be made durable, the server must stop */
+    public EnsembleDriver(Config config, Storage storage, PeerNetwork network, RequestPipeline pipeline,
+                          Consumer<Throwable> fatal) {
+        this.readOnlyModeEnabled = config.readOnlyModeEnabled();
+        this.myId = config.zab().myId();
+        this.config = config.zab();
         this.pipeline = pipeline;
-        this.groupCommit = groupCommit;
-        this.txnLog = txnLog;
-        this.snapshots = snapshots;
-        this.epochStore = epochStore;
-        this.tickTimeMs = tickTimeMs;
+        this.groupCommit = storage.groupCommit();
+        this.txnLog = storage.txnLog();
+        this.snapshots = storage.snapshots();
+        this.epochStore = storage.epochs();
+        this.tickTimeMs = config.tickTimeMs();
         this.fatal = fatal;
-        this.maxMessageBytes = maxMessageBytes;
-        this.quorum = new QuorumTransport("quorum", myId, quorumBind, quorumPeers, new QuorumTransport.Receiver() {
+        this.maxMessageBytes = config.maxMessageBytes();
+        this.quorum = network.quorum(new PeerTransport.Receiver() {
             @Override
             public void onMessage(int fromId, byte[] payload) {
                 received(fromId, payload);
@@ -135,9 +124,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     scheduleProcess();
                 });
             }
-        }, maxMessageBytes, 64 << 20, quorumTls);
-        this.election = new QuorumTransport("election", myId, electionBind, electionPeers, this::received, 1 << 16,
-                1 << 20, quorumTls);
+        }, maxMessageBytes);
+        this.election = network.election(this::received);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-zab-ticker");
             t.setDaemon(true);
@@ -340,15 +328,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         processScheduled = false;
         try {
             proposeQueued();
-            while (node.hasReady()) {
-                Ready ready = node.ready();
-                carryingOut = true;
-                try {
-                    carryOut(ready);
-                } finally {
-                    carryingOut = false;
-                }
-                node.advance(ready);
+            while (carryOutNext() == ReadyExecutor.Outcome.DONE) {
                 proposeQueued(); // writes that applying this Ready prepared
             }
             updateRole();
@@ -358,48 +338,71 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         flushOutbox();
     }
 
-    private void carryOut(Ready r) throws IOException {
-        if (r.epochsToPersist() != null) {
-            Epochs e = r.epochsToPersist();
-            epochStore.store(new EpochStore.Epochs(e.acceptedEpoch(), e.currentEpoch(), e.acceptedFrom()));
+    /** The next Ready, if any, with proposals made meanwhile (applying a txn can prepare another) held back. */
+    private ReadyExecutor.Outcome carryOutNext() throws IOException {
+        carryingOut = true;
+        try {
+            return executor.step(node);
+        } finally {
+            carryingOut = false;
         }
-        if (r.truncateAfter() >= 0) {
-            log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(r.truncateAfter()));
-            groupCommit.truncateAfter(r.truncateAfter());
-            recent.tailMap(r.truncateAfter(), false).clear();
-        }
-        if (r.snapshot() != null) {
-            install(r.snapshot());
-        }
-        for (Outgoing o : r.messages()) {
-            byte[] body = ZabCodec.encode(o.message());
-            byte[] frame = new byte[body.length + 1];
-            frame[0] = ForwardedMessage.TAG_ZAB;
-            System.arraycopy(body, 0, frame, 1, body.length);
-            if (o.message() instanceof ZabMessage.Notification) {
-                election.send(o.to(), frame);
-            } else {
-                enqueue(o.to(), frame);
-            }
-        }
-        if (!r.toAppend().isEmpty()) {
-            List<TxnRecord> batch = r.toAppend();
-            for (int i = 0; i < batch.size(); i++) {
-                TxnRecord rec = batch.get(i);
-                remember(rec);
-                // One durability report per batch is enough: the last record's covers the ones before it.
-                Runnable onDurable = i == batch.size() - 1
-                        ? () -> pipeline.submit(() -> {
-                            node.persisted(rec.zxid());
+    }
+
+    /** The IO of a Ready; the order is {@link ReadyExecutor}'s. */
+    private ReadyExecutor newExecutor() {
+        return new ReadyExecutor(
+                e -> epochStore.store(new EpochStore.Epochs(e.acceptedEpoch(), e.currentEpoch(), e.acceptedFrom())),
+                new ReadyExecutor.LogAppender() {
+                    /** The Ready's last record so far: it is submitted with the durability report in sync. */
+                    private TxnRecord held;
+
+                    @Override
+                    public void truncateAfter(long zxid) throws IOException {
+                        log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(zxid));
+                        groupCommit.truncateAfter(zxid);
+                        recent.tailMap(zxid, false).clear();
+                    }
+
+                    @Override
+                    public void append(TxnRecord rec) {
+                        remember(rec);
+                        TxnRecord previous = held;
+                        held = rec;
+                        if (previous != null) {
+                            groupCommit.submit(previous, null);
+                        }
+                    }
+
+                    @Override
+                    public void sync(long lastZxid) {
+                        TxnRecord last = held;
+                        held = null;
+                        // One durability report per batch is enough: the last record's covers the ones before it.
+                        groupCommit.submit(last, () -> pipeline.submit(() -> {
+                            node.persisted(lastZxid);
                             process(); // acks and commits wait on this: no extra trip through the queue
-                        })
-                        : null;
-                groupCommit.submit(rec, onDurable);
-            }
-        }
-        for (TxnRecord rec : r.toApply()) {
-            pipeline.applyCommitted(rec);
-            reportCommitLatency(rec.zxid());
+                        }));
+                    }
+                },
+                this::install,
+                o -> sendZab(o.to(), o.message()),
+                rec -> {
+                    pipeline.applyCommitted(rec);
+                    reportCommitLatency(rec.zxid());
+                },
+                ReadyExecutor.Checkpoint.NONE);
+    }
+
+    /** Votes go over the election transport at once; the rest joins the peer's batch of quorum frames. */
+    private void sendZab(int to, ZabMessage m) {
+        byte[] body = ZabCodec.encode(m);
+        byte[] frame = new byte[body.length + 1];
+        frame[0] = ForwardedMessage.TAG_ZAB;
+        System.arraycopy(body, 0, frame, 1, body.length);
+        if (m instanceof ZabMessage.Notification) {
+            election.send(to, frame);
+        } else {
+            enqueue(to, frame);
         }
     }
 

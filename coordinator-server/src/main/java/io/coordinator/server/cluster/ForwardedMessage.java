@@ -5,6 +5,7 @@ import io.coordinator.server.protocol.JuteReader;
 import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.ProtocolException;
 import io.coordinator.server.protocol.Requests;
+import io.coordinator.server.protocol.ZkException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +68,11 @@ public sealed interface ForwardedMessage {
         return w.toByteArray();
     }
 
-    /** Decodes a frame whose first byte is not {@link #TAG_ZAB}. */
+    /**
+     * Decodes a frame whose first byte is not {@link #TAG_ZAB}.
+     *
+     * @throws ProtocolException if the frame is truncated, has an unknown tag or type, or a bad count
+     */
     static ForwardedMessage decode(byte[] frame) {
         JuteReader in = new JuteReader(frame);
         byte tag = in.readByte();
@@ -81,7 +86,14 @@ public sealed interface ForwardedMessage {
                 for (int i = 0; i < n; i++) {
                     ids.add(Id.read(in));
                 }
-                return new Request(sessionId, cxid, type, Requests.decode(type, in), List.copyOf(ids));
+                Requests.Body body;
+                try {
+                    body = Requests.decode(type, in);
+                } catch (ZkException e) {
+                    // an opcode no client request has: a malformed frame, not a client's error to answer
+                    throw new ProtocolException("forwarded request of unknown type " + type);
+                }
+                return new Request(sessionId, cxid, type, body, List.copyOf(ids));
             }
             case TAG_TOUCH: {
                 int n = in.readInt();

@@ -50,20 +50,11 @@ import org.slf4j.helpers.MessageFormatter;
  * counts as up only once its handshake succeeded. A peer with other certificates, or without TLS, cannot
  * exchange a single message; both sides log why.
  */
-public final class QuorumTransport {
+public final class QuorumTransport implements PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(QuorumTransport.class);
     static final int HELLO_MAGIC = 0x434f5152; // "COQR"
     static final int VERSION = 1;
     private static final long MAX_BACKOFF_MS = 2000;
-
-    /** Receives messages (and news of lost connections) on a Netty thread; must not block. */
-    public interface Receiver {
-        void onMessage(int fromId, byte[] payload);
-
-        /** The connection to this peer broke (the peer died, restarted or the network failed). */
-        default void onDisconnected(int peerId) {
-        }
-    }
 
     private final String name;
     private final int myId;
@@ -105,6 +96,7 @@ public final class QuorumTransport {
         this.maxQueuedBytes = maxQueuedBytes;
     }
 
+    @Override
     public synchronized void start() {
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-transport"), NioIoHandler.newFactory());
         channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
@@ -144,6 +136,7 @@ public final class QuorumTransport {
         return (InetSocketAddress) server.localAddress();
     }
 
+    @Override
     public synchronized void stop() {
         running = false;
         if (server != null) {
@@ -157,7 +150,7 @@ public final class QuorumTransport {
         }
     }
 
-    /** Sends a message to a peer, or drops it when that peer is unreachable or too far behind. */
+    @Override
     public void send(int peerId, byte[] payload) {
         Channel ch = outbound.get(peerId);
         // Unwritable = more than maxQueuedBytes wait in the connection's buffer (the high water mark).
@@ -171,6 +164,7 @@ public final class QuorumTransport {
     }
 
     /** Whether an outbound connection to the peer is up. */
+    @Override
     public boolean isConnected(int peerId) {
         Channel ch = outbound.get(peerId);
         return ch != null && ch.isActive();

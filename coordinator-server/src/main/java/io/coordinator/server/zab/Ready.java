@@ -4,8 +4,8 @@ import io.coordinator.server.protocol.TxnRecord;
 import java.util.List;
 
 /**
- * Everything the driver must do since the last {@link ZabNode#ready()}, in this order: persist
- * {@code epochsToPersist} (atomically, fsynced; null = unchanged) → cut the log after {@code truncateAfter}
+ * Everything the driver must do since the last {@link ZabNode#ready()}; {@link ReadyExecutor} does it, in this
+ * order: persist {@code epochsToPersist} (atomically, fsynced; null = unchanged) → cut the log after {@code truncateAfter}
  * (-1 = none; when done the cut and every record that survives it are durable, as {@code TxnLog.truncateAfter}) → install {@code snapshot} (null = none) → send {@code messages} → append
  * {@code toAppend} (durable later: report with {@link ZabNode#persisted}) → apply {@code toApply} (committed and
  * locally durable, in zxid order, no gaps) → {@link ZabNode#advance}.

@@ -39,8 +39,7 @@ public final class ZabNode {
     private final ZabStateMachine state;
     private final Random random;
     // The config's answers, computed once: they are asked on every message and ACK.
-    private final int quorum;
-    private final int voterCount;
+    private final Majority majority;
     private final java.util.Set<Integer> members = new java.util.HashSet<>();
     private final java.util.Set<Integer> voters = new java.util.HashSet<>();
     private final long[] ackScratch;
@@ -93,9 +92,8 @@ public final class ZabNode {
         this.config = config;
         this.myId = config.myId();
         this.observer = !config.isVoter(myId);
-        this.quorum = config.quorum();
-        this.voterCount = config.voterCount();
-        this.ackScratch = new long[voterCount];
+        this.majority = new Majority(config.voterCount());
+        this.ackScratch = new long[config.voterCount()];
         for (Peer p : config.peers()) {
             members.add(p.id());
             if (!p.observer()) {
@@ -516,7 +514,7 @@ public final class ZabNode {
 
     private void lookingTick() {
         if (decideAt >= 0 && now >= decideAt) {
-            if (agreeing() >= quorum) {
+            if (majority.reached(agreeing())) {
                 decide();
                 return;
             }
@@ -572,9 +570,9 @@ public final class ZabNode {
             recvSet.put(from, v);
             recvSet.put(myId, proposal);
             int agree = agreeing();
-            if (agree >= voterCount) {
+            if (majority.unanimous(agree)) {
                 decide(); // unanimous: nothing better can come
-            } else if (agree >= quorum) {
+            } else if (majority.reached(agree)) {
                 if (decideAt < 0) {
                     decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive
                 }
@@ -603,7 +601,7 @@ public final class ZabNode {
                 count++;
             }
         }
-        if (count >= quorum) {
+        if (majority.reached(count)) {
             becomeLearner(x);
         }
     }
@@ -931,7 +929,7 @@ public final class ZabNode {
     }
 
     private void maybeChooseEpoch() {
-        if (ld.epochChosen || ld.infos.size() < quorum) {
+        if (ld.epochChosen || !majority.reached(ld.infos.size())) {
             return;
         }
         long max = Collections.max(ld.infos.values());
@@ -1027,7 +1025,7 @@ public final class ZabNode {
     }
 
     private void maybeQuorumAckEpoch() {
-        if (ld.quorumAckEpoch || ld.ackEpochVoters.size() < quorum) {
+        if (ld.quorumAckEpoch || !majority.reached(ld.ackEpochVoters.size())) {
             return;
         }
         ld.quorumAckEpoch = true;
@@ -1125,7 +1123,7 @@ public final class ZabNode {
                 n++;
             }
         }
-        if (n < quorum) {
+        if (!majority.reached(n)) {
             return;
         }
         ld.established = true;
@@ -1161,11 +1159,11 @@ public final class ZabNode {
                 acks[n++] = h.acked;
             }
         }
-        if (n < quorum) {
+        long durableOnQuorum = majority.committed(acks, n);
+        if (durableOnQuorum < 0) {
             return;
         }
-        java.util.Arrays.sort(acks, 0, n);
-        long c = Math.min(acks[n - quorum], lastZxid); // the highest zxid a quorum has made durable
+        long c = Math.min(durableOnQuorum, lastZxid);
         if (c <= committedZxid) {
             return;
         }
@@ -1234,7 +1232,7 @@ public final class ZabNode {
                     heard++;
                 }
             }
-            if (heard < quorum) {
+            if (!majority.reached(heard)) {
                 becomeLooking(); // lost the quorum: step down, no split brain
                 return;
             }

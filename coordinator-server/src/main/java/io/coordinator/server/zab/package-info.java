@@ -10,8 +10,9 @@
  * <h2>The driver contract</h2>
  * <ol>
  *   <li>Single-threaded: after {@code ready()} do the IO, then {@code advance(ready)} before any other input.</li>
- *   <li>Per Ready, in order: persist {@code epochsToPersist} atomically and fsynced → truncate the log after
- *       {@code truncateAfter} (when done, the cut and every surviving record are durable) → install {@code snapshot} durably (replace the state machine;
+ *   <li>Per Ready, in order ({@link io.coordinator.server.zab.ReadyExecutor} is the one implementation, used by
+ *       production and the simulators alike): persist {@code epochsToPersist} atomically and fsynced → truncate
+ *       the log after {@code truncateAfter} (when done, the cut and every surviving record are durable) → install {@code snapshot} durably (replace the state machine;
  *       if the log ends before its zxid, continue the log from it: {@code TxnLog.advanceTo}) → send
  *       {@code messages} → append {@code toAppend} (buffered; fsync later, group commit) → apply {@code toApply}
  *       → {@code advance}.</li>

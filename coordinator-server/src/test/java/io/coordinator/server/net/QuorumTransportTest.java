@@ -48,7 +48,7 @@ class QuorumTransportTest {
         BlockingQueue<Received> inbox = inboxes.get(id);
         BlockingQueue<Integer> lost = disconnects.computeIfAbsent(id, k -> new LinkedBlockingQueue<>());
         QuorumTransport t = new QuorumTransport("quorum", id, addresses.get(id), peers,
-                new QuorumTransport.Receiver() {
+                new PeerTransport.Receiver() {
                     @Override
                     public void onMessage(int from, byte[] payload) {
                         inbox.add(new Received(from, new String(payload)));

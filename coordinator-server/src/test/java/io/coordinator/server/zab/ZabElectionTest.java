@@ -60,6 +60,7 @@ class ZabElectionTest {
             peers.add(new Peer(i, i > voters));
         }
         ZabNode[] nodes = new ZabNode[n + 1];
+        ReadyExecutor[] executors = new ReadyExecutor[n + 1];
         Deque<Msg> net = new ArrayDeque<>();
         for (int i = 1; i <= n; i++) {
             if (!up[i]) {
@@ -67,6 +68,7 @@ class ZabElectionTest {
             }
             MemLog log = new MemLog(epochs[i], counts[i]);
             nodes[i] = new ZabNode(new ZabConfig(i, peers, 10, 5), new Epochs(epochs[i], epochs[i]), log, log, i);
+            executors[i] = votesOnly(i, net);
         }
         for (int round = 0; round < 20; round++) {
             for (int i = 1; i <= n; i++) {
@@ -74,34 +76,50 @@ class ZabElectionTest {
                     nodes[i].tick(); // re-sends votes; an observer learns the result from established peers
                 }
                 if (nodes[i] != null) {
-                    while (nodes[i].hasReady()) {
-                        Ready r = nodes[i].ready();
-                        for (Outgoing o : r.messages()) {
-                            if (o.message() instanceof ZabMessage.Notification) {
-                                net.add(new Msg(i, o.to(), o.message()));
-                            }
-                        }
-                        nodes[i].advance(r);
-                    }
+                    drain(executors[i], nodes[i]);
                 }
             }
             while (!net.isEmpty()) {
                 Msg m = net.poll();
                 if (nodes[m.to()] != null) {
                     nodes[m.to()].step(m.from(), m.m());
-                    while (nodes[m.to()].hasReady()) {
-                        Ready r = nodes[m.to()].ready();
-                        for (Outgoing o : r.messages()) {
-                            if (o.message() instanceof ZabMessage.Notification) {
-                                net.add(new Msg(m.to(), o.to(), o.message()));
-                            }
-                        }
-                        nodes[m.to()].advance(r);
-                    }
+                    drain(executors[m.to()], nodes[m.to()]);
                 }
             }
         }
         return nodes;
+    }
+
+    /** Election only: votes go on the network; the rest of each Ready (discovery, log, applies) is dropped. */
+    private static ReadyExecutor votesOnly(int id, Deque<Msg> net) {
+        ReadyExecutor.LogAppender noLog = new ReadyExecutor.LogAppender() {
+            @Override
+            public void truncateAfter(long zxid) {
+            }
+
+            @Override
+            public void append(TxnRecord record) {
+            }
+
+            @Override
+            public void sync(long lastZxid) {
+            }
+        };
+        return new ReadyExecutor(e -> { }, noLog, snap -> { }, o -> {
+            if (o.message() instanceof ZabMessage.Notification) {
+                net.add(new Msg(id, o.to(), o.message()));
+            }
+        }, rec -> { }, ReadyExecutor.Checkpoint.NONE);
+    }
+
+    private static void drain(ReadyExecutor executor, ZabNode node) {
+        try {
+            while (executor.step(node) == ReadyExecutor.Outcome.DONE) {
+                // until the node has nothing more to do
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean[] allUp(int n) {

@@ -5,9 +5,9 @@ import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.zab.Epochs;
-import io.coordinator.server.zab.Outgoing;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.ReadyExecutor;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
@@ -22,9 +22,10 @@ import java.util.function.Predicate;
 
 /**
  * A hand-driven ensemble for scripted scenarios: the test decides which messages are delivered, held or dropped,
- * when each disk completes its fsync, and who crashes. Every Ready is done in the driver order and checked with
- * the same invariants as {@link Sim}: no message claims durability the disk lacks, nothing is applied before it
- * is durable, applies are in order without gaps and agree across nodes, committed txns stay durable on a quorum.
+ * when each disk completes its fsync, and who crashes. Every Ready is carried out by a {@link ReadyExecutor} (the
+ * order production runs) and checked with the same invariants as {@link Sim}: no message claims durability the
+ * disk lacks, nothing is applied before it is durable, applies are in order without gaps and agree across nodes,
+ * committed txns stay durable on a quorum.
  * A violation throws {@link InvariantViolation}.
  */
 public final class ScriptedCluster {
@@ -48,6 +49,8 @@ public final class ScriptedCluster {
         public final List<Long> appliedZxids = new ArrayList<>();
         public final List<Ready> readies = new ArrayList<>();
         int incarnation;
+        final ReadyExecutor executor = newExecutor(this);
+        Ready current; // the Ready being carried out
 
         Node(int id) {
             this.id = id;
@@ -269,45 +272,8 @@ public final class ScriptedCluster {
     }
 
     void drain(Node s) {
-        while (s.up && s.zab.hasReady()) {
-            Ready r = s.zab.ready();
-            s.readies.add(r);
-            if (r.epochsToPersist() != null) {
-                Epochs e = r.epochsToPersist();
-                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && s.zab.role() != Role.LEADING) {
-                    boolean acks = r.messages().stream().anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
-                            && a.epoch() == e.currentEpoch());
-                    if (!acks) {
-                        throw new InvariantViolation("server " + s.id + " writes currentEpoch " + e.currentEpoch()
-                                + " without acking NEWLEADER (epoch ahead of the log)");
-                    }
-                }
-                s.disk.epochs = e;
-            }
-            if (r.truncateAfter() >= 0) {
-                s.disk.truncateAfter(r.truncateAfter());
-            }
-            if (r.snapshot() != null) {
-                s.tree = Sim.deserialize(r.snapshot().data());
-                s.applied = r.snapshot().zxid();
-                s.disk.snapshot = r.snapshot().data();
-                s.disk.snapshotZxid = r.snapshot().zxid();
-                s.disk.dropThrough(r.snapshot().zxid());
-            }
-            for (Outgoing o : r.messages()) {
-                checkDurableClaim(s, o.message());
-                Envelope e = new Envelope(s.id, o.to(), o.message());
-                sent.add(e);
-                inflight.add(e);
-            }
-            for (TxnRecord rec : r.toAppend()) {
-                s.disk.append(rec);
-            }
-            for (TxnRecord rec : r.toApply()) {
-                apply(s, rec);
-            }
-            s.zab.advance(r);
-            if (r.truncateAfter() >= 0 || r.snapshot() != null) {
+        while (s.up && Sim.carryOut(s.executor, s.zab) == ReadyExecutor.Outcome.DONE) {
+            if (s.current.truncateAfter() >= 0 || s.current.snapshot() != null) {
                 checkCommittedDurable();
             }
             if (s.autoFsync && s.disk.durableCount < s.disk.log.size()) {
@@ -315,6 +281,59 @@ public final class ScriptedCluster {
                 s.zab.persisted(s.disk.durableZxid());
             }
         }
+    }
+
+    /** The IO of node {@code s} for its executor: its simulated disk, the in-flight list, the invariant checks. */
+    private ReadyExecutor newExecutor(Node s) {
+        return new ReadyExecutor(
+                e -> {
+                    if (e.currentEpoch() > s.disk.epochs.currentEpoch() && s.zab.role() != Role.LEADING) {
+                        boolean acks = s.current.messages().stream().anyMatch(
+                                o -> o.message() instanceof ZabMessage.AckNewLeader a && a.epoch() == e.currentEpoch());
+                        if (!acks) {
+                            throw new InvariantViolation("server " + s.id + " writes currentEpoch " + e.currentEpoch()
+                                    + " without acking NEWLEADER (epoch ahead of the log)");
+                        }
+                    }
+                    s.disk.epochs = e;
+                },
+                new ReadyExecutor.LogAppender() {
+                    @Override
+                    public void truncateAfter(long zxid) {
+                        s.disk.truncateAfter(zxid);
+                    }
+
+                    @Override
+                    public void append(TxnRecord rec) {
+                        s.disk.append(rec);
+                    }
+
+                    @Override
+                    public void sync(long lastZxid) {
+                        // fsyncs are the script's (fsync(id)), or automatic after the Ready (autoFsync)
+                    }
+                },
+                snap -> {
+                    s.tree = Sim.deserialize(snap.data());
+                    s.applied = snap.zxid();
+                    s.disk.snapshot = snap.data();
+                    s.disk.snapshotZxid = snap.zxid();
+                    s.disk.dropThrough(snap.zxid());
+                },
+                o -> {
+                    checkDurableClaim(s, o.message());
+                    Envelope e = new Envelope(s.id, o.to(), o.message());
+                    sent.add(e);
+                    inflight.add(e);
+                },
+                rec -> apply(s, rec),
+                new ReadyExecutor.Checkpoint() {
+                    @Override
+                    public void starting(Ready ready) {
+                        s.readies.add(ready);
+                        s.current = ready;
+                    }
+                });
     }
 
     /** The invariant of ZOOKEEPER-2845/3911/2678: no ACK of any kind for what is not on disk. */

@@ -6,9 +6,10 @@ import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.zab.Epochs;
-import io.coordinator.server.zab.Outgoing;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.Ready;
+import io.coordinator.server.zab.ReadyExecutor;
+import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.ZabCodec;
 import io.coordinator.server.zab.ZabConfig;
@@ -101,6 +102,9 @@ public final class Sim {
         long lastApplied; // for the invariants: what this incarnation's state has applied
         boolean fsyncScheduled;
         long lastProposed;
+        final ReadyExecutor executor = newExecutor(this);
+        Ready current; // the Ready being carried out
+        boolean shrank; // the current Ready cut the log or replaced it with a snapshot
 
         SimServer(int id) {
             this.id = id;
@@ -400,97 +404,20 @@ public final class Sim {
         }
     }
 
-    /** The driver: does each Ready in the required order. */
+    /** The driver: each Ready through the server's {@link ReadyExecutor}, the invariants checked on the way. */
     private void drain(SimServer s) {
         ZabNode node = s.node;
         Role before = node.role();
-        while (s.up && node.hasReady()) {
-            Ready r = node.ready();
-            if (r.epochsToPersist() != null) {
-                Epochs e = r.epochsToPersist();
-                if (e.acceptedEpoch() < e.currentEpoch()) {
-                    fail("server " + s.id + " persists acceptedEpoch < currentEpoch: " + e);
-                }
-                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() == Role.LEADING
-                        && node.lastZxid() > 0 && !s.disk.holdsDurably(node.lastZxid())) {
-                    // a new leader has not proposed yet: its whole history must be durable before its epoch is
-                    fail("leader " + s.id + " writes currentEpoch " + e.currentEpoch() + " before its history up to "
-                            + Zxids.hex(node.lastZxid()) + " is durable");
-                }
-                if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
-                    // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
-                    // NEWLEADER, whose synced history must be durable (checked on the message below)
-                    boolean acks = r.messages().stream().anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
-                            && a.epoch() == e.currentEpoch());
-                    if (!acks) {
-                        fail("server " + s.id + " writes currentEpoch " + e.currentEpoch() + " without acking NEWLEADER");
-                    }
-                }
-                s.disk.epochs = e;
+        while (s.up) {
+            s.shrank = false;
+            ReadyExecutor.Outcome outcome = carryOut(s.executor, node);
+            if (outcome == ReadyExecutor.Outcome.STOPPED) {
+                return; // crashed mid-Ready
             }
-            boolean shrank = false;
-            if (midReadyCrash(s, "after persisting epochs")) {
-                return;
+            if (outcome == ReadyExecutor.Outcome.IDLE) {
+                break;
             }
-            if (r.truncateAfter() >= 0) {
-                if (r.truncateAfter() < s.lastApplied) {
-                    fail("server " + s.id + " truncates below its applied zxid");
-                }
-                s.disk.truncateAfter(r.truncateAfter());
-                stats.truncs++;
-                shrank = true;
-                if (tracing) {
-                    trace("truncate " + s.id + " after " + Zxids.hex(r.truncateAfter()));
-                }
-            }
-            if (r.snapshot() != null) {
-                long z = r.snapshot().zxid();
-                if (z != 0 && !committed.containsKey(z)) {
-                    fail("server " + s.id + " installs a snapshot at " + Zxids.hex(z) + " that is not committed");
-                }
-                if (z < s.lastApplied) {
-                    fail("server " + s.id + " installs a snapshot at " + Zxids.hex(z) + " behind its applied "
-                            + Zxids.hex(s.lastApplied));
-                }
-                s.tree = deserialize(r.snapshot().data());
-                s.applied = z;
-                s.lastApplied = z;
-                s.disk.snapshot = r.snapshot().data();
-                s.disk.snapshotZxid = z;
-                s.disk.dropThrough(z);
-                stats.snaps++;
-                shrank = true;
-                if (tracing) {
-                    trace("install snapshot " + s.id + " at " + Zxids.hex(z));
-                }
-            }
-            if (midReadyCrash(s, "after truncate/snapshot")) {
-                return;
-            }
-            for (Outgoing o : r.messages()) {
-                checkDurableClaim(s, o.message());
-                send(s.id, o.to(), o.message());
-                if (midReadyCrash(s, "while sending")) {
-                    return;
-                }
-            }
-            for (TxnRecord rec : r.toAppend()) {
-                s.disk.append(rec);
-                if (midReadyCrash(s, "while appending")) {
-                    return;
-                }
-            }
-            if (!r.toAppend().isEmpty() && !s.fsyncScheduled) {
-                scheduleFsync(s);
-            }
-            for (TxnRecord rec : r.toApply()) {
-                apply(s, rec);
-                if (midReadyCrash(s, "while applying")) {
-                    return;
-                }
-            }
-            node.advance(r);
-            if (shrank) {
+            if (s.shrank) {
                 checkCommittedDurable();
             }
         }
@@ -507,6 +434,116 @@ public final class Sim {
             if (prev != null && prev != s.id) {
                 fail("two serving leaders in epoch " + epoch + ": " + prev + " and " + s.id);
             }
+        }
+    }
+
+    static ReadyExecutor.Outcome carryOut(ReadyExecutor executor, ZabNode node) {
+        try {
+            return executor.step(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the simulated disk does not throw
+        }
+    }
+
+    /** The IO of server {@code s} for its executor: the simulated disk and network, with the invariant checks. */
+    private ReadyExecutor newExecutor(SimServer s) {
+        return new ReadyExecutor(
+                e -> persistEpochs(s, e),
+                new ReadyExecutor.LogAppender() {
+                    @Override
+                    public void truncateAfter(long zxid) {
+                        if (zxid < s.lastApplied) {
+                            fail("server " + s.id + " truncates below its applied zxid");
+                        }
+                        s.disk.truncateAfter(zxid);
+                        stats.truncs++;
+                        s.shrank = true;
+                        if (tracing) {
+                            trace("truncate " + s.id + " after " + Zxids.hex(zxid));
+                        }
+                    }
+
+                    @Override
+                    public void append(TxnRecord rec) {
+                        s.disk.append(rec);
+                    }
+
+                    @Override
+                    public void sync(long lastZxid) {
+                        if (!s.fsyncScheduled) {
+                            scheduleFsync(s);
+                        }
+                    }
+                },
+                snap -> installSnapshot(s, snap),
+                o -> {
+                    checkDurableClaim(s, o.message());
+                    send(s.id, o.to(), o.message());
+                },
+                rec -> apply(s, rec),
+                new ReadyExecutor.Checkpoint() {
+                    @Override
+                    public void starting(Ready ready) {
+                        s.current = ready;
+                    }
+
+                    @Override
+                    public boolean passed(ReadyExecutor.Step step) {
+                        return switch (step) {
+                            case PERSIST_EPOCHS -> !midReadyCrash(s, "after persisting epochs");
+                            case TRUNCATE -> true;
+                            case INSTALL_SNAPSHOT -> !midReadyCrash(s, "after truncate/snapshot");
+                            case SEND -> !midReadyCrash(s, "while sending");
+                            case APPEND -> !midReadyCrash(s, "while appending");
+                            case APPLY -> !midReadyCrash(s, "while applying");
+                        };
+                    }
+                });
+    }
+
+    private void persistEpochs(SimServer s, Epochs e) {
+        ZabNode node = s.node;
+        Ready r = s.current;
+        if (e.acceptedEpoch() < e.currentEpoch()) {
+            fail("server " + s.id + " persists acceptedEpoch < currentEpoch: " + e);
+        }
+        if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() == Role.LEADING
+                && node.lastZxid() > 0 && !s.disk.holdsDurably(node.lastZxid())) {
+            // a new leader has not proposed yet: its whole history must be durable before its epoch is
+            fail("leader " + s.id + " writes currentEpoch " + e.currentEpoch() + " before its history up to "
+                    + Zxids.hex(node.lastZxid()) + " is durable");
+        }
+        if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
+            // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
+            // NEWLEADER, whose synced history must be durable (checked on the message below)
+            boolean acks = r.messages().stream().anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
+                    && a.epoch() == e.currentEpoch());
+            if (!acks) {
+                fail("server " + s.id + " writes currentEpoch " + e.currentEpoch() + " without acking NEWLEADER");
+            }
+        }
+        s.disk.epochs = e;
+    }
+
+    private void installSnapshot(SimServer s, SnapshotToInstall snap) {
+        long z = snap.zxid();
+        if (z != 0 && !committed.containsKey(z)) {
+            fail("server " + s.id + " installs a snapshot at " + Zxids.hex(z) + " that is not committed");
+        }
+        if (z < s.lastApplied) {
+            fail("server " + s.id + " installs a snapshot at " + Zxids.hex(z) + " behind its applied "
+                    + Zxids.hex(s.lastApplied));
+        }
+        s.tree = deserialize(snap.data());
+        s.applied = z;
+        s.lastApplied = z;
+        s.disk.snapshot = snap.data();
+        s.disk.snapshotZxid = z;
+        s.disk.dropThrough(z);
+        stats.snaps++;
+        s.shrank = true;
+        if (tracing) {
+            trace("install snapshot " + s.id + " at " + Zxids.hex(z));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.coordinator.server.zab.sim;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.DisplayName;
@@ -53,6 +54,15 @@ class ZabSimulationTest {
                         + "%d crashes, %d established leaders, %d DIFF / %d TRUNC / %d SNAP syncs, %d snapshot installs, "
                         + "%d log truncations, %d epoch refusals%n", seeds, ms / 1000, ms / seeds, steps, messages, proposals,
                 crashes, leaderships, diffs, truncMsgs, snapMsgs, snaps, truncs, refused);
+    }
+
+    @Test
+    @DisplayName("every server of a run is driven by its ReadyExecutor, the class production runs Readies with")
+    void readiesGoThroughTheExecutor() {
+        Sim sim = runOne(2, false); // 3 voters and an observer
+        for (int i = 1; i <= sim.n; i++) {
+            assertTrue(sim.servers[i].executor.carriedOut() > 0, "server " + i + " carried out no Ready");
+        }
     }
 
     private static Sim runOne(long seed, boolean trace) {
