@@ -110,11 +110,14 @@ public final class ConfigTree {
 
     private static void walk(CuratorFramework client, String path, String prefix, Reading r) throws Exception {
         List<String> children;
+        Stat listed = new Stat();
         try {
-            children = client.getChildren().forPath(path);
+            // The parent's pzxid as of this listing: a child deleted before it counts in the version.
+            children = client.getChildren().storingStatIn(listed).forPath(path);
         } catch (KeeperException.NoNodeException e) {
             return;
         }
+        r.saw(listed);
         children.sort(null);
         for (String child : children) {
             String childPath = ZKPaths.makePath(path, child);
@@ -123,6 +126,12 @@ public final class ConfigTree {
             try {
                 data = client.getData().storingStatIn(stat).forPath(childPath);
             } catch (KeeperException.NoNodeException gone) {
+                // Deleted since the listing: the snapshot leaves it out, so its version must include the delete
+                // (the parent's pzxid now), or a change event would carry the version from before it.
+                Stat parent = client.checkExists().forPath(path);
+                if (parent != null) {
+                    r.saw(parent);
+                }
                 continue;
             }
             r.saw(stat);
