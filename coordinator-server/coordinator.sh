@@ -6,7 +6,7 @@
 #   coordinator-server/coordinator.sh [--coordinator.* ...]
 #
 # The same server as `java -jar coordinator-server/target/coordinator-server.jar`, which also works: on a
-# 2-core machine this one serves clients several times sooner after a (re)start (docs/benchmarks.md, restart).
+# 2-core machine this one serves clients about twice as soon after a (re)start (docs/benchmarks.md, restart).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 java=${JAVA:-java}
