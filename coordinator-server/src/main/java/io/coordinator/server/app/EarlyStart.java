@@ -5,6 +5,7 @@ import jakarta.validation.ValidatorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -51,13 +52,14 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
      * Spring Boot creates the context, so that work overlaps with the server's start.
      */
     private void startEarly(ConfigurableEnvironment environment) {
-        UnknownSettings.check(environment); // before anything starts: an unknown setting stops startup
+        // Before anything starts: an unknown setting stops startup (or is ignored with a WARN).
+        Optional<CoordinatorProperties> known = UnknownSettings.check(environment);
         CoordinatorProperties props;
         try {
-            // Unknown settings were dealt with above (refused, or ignored with a WARN): bind what is known.
-            props = Binder.get(environment)
+            // Bound already unless something was ignored or does not bind; then bind what is known.
+            props = known.orElseGet(() -> Binder.get(environment)
                     .bind("coordinator", Bindable.of(CoordinatorProperties.class))
-                    .orElseGet(CoordinatorProperties::new);
+                    .orElseGet(CoordinatorProperties::new));
         } catch (RuntimeException e) {
             // The context binds the same properties and fails naming the bad value.
             log.info("Not starting early: coordinator.* does not bind ({})", e.getMessage());

@@ -2,6 +2,7 @@ package io.coordinator.server.app;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +37,17 @@ final class UnknownSettings {
     private UnknownSettings() {
     }
 
-    /** Throws naming every unknown setting; other binding errors are left to the context, which names them. */
-    static void check(Environment environment) {
+    /**
+     * Throws naming every unknown setting; other binding errors are left to the context, which names them.
+     * Returns the properties when they bound with nothing unknown (so the caller need not bind them again).
+     */
+    static Optional<CoordinatorProperties> check(Environment environment) {
         try {
-            Binder.get(environment).bind("coordinator", Bindable.of(CoordinatorProperties.class),
-                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+            return Optional.of(Binder.get(environment).bind("coordinator", Bindable.of(CoordinatorProperties.class),
+                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT)).orElseGet(CoordinatorProperties::new));
         } catch (BindException e) {
             if (!(e.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
-                return;
+                return Optional.empty();
             }
             List<String> refused = new ArrayList<>();
             for (ConfigurationProperty p : unbound.getUnboundProperties()) {
@@ -63,6 +67,7 @@ final class UnknownSettings {
                         + String.join(", ", refused) + ". Remove or rename " + (refused.size() > 1 ? "them" : "it") + ": every coordinator.* setting, from"
                         + " any source, must be one the server knows (see the README's configuration table)");
             }
+            return Optional.empty();
         }
     }
 

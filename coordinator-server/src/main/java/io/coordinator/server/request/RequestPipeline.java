@@ -62,8 +62,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /** The configured (or standalone) password secret; null: the ensemble's replicated one (state's). */
     private final SessionPasswords fixedPasswords;
     private SessionPasswords replicatedPasswords;
-    /** For sessions opened read-only before any secret was replicated: they never leave this server. */
-    private final SessionPasswords localPasswords = new SessionPasswords(SessionPasswords.newSecret());
+    /** For sessions opened read-only before any secret was replicated (they never leave this server); made on first use. */
+    private SessionPasswords localPasswords;
     private final TxnSink txnSink;
     private final Snapshotter snapshotter;
     private final Map<String, String> configuration;
@@ -519,7 +519,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
      */
     private SessionPasswords establishingPasswords() {
         SessionPasswords p = passwords();
-        return p != null ? p : localPasswords;
+        if (p != null) {
+            return p;
+        }
+        if (localPasswords == null) {
+            localPasswords = new SessionPasswords(SessionPasswords.newSecret());
+        }
+        return localPasswords;
     }
 
     private void detach(ClientConnection conn) {

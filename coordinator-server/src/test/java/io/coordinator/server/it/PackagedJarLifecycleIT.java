@@ -59,9 +59,8 @@ class PackagedJarLifecycleIT {
         try {
             awaitPort(p, port);
             // The client port serves before the rest of the context is up: a write now is acknowledged.
-            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> { });
+            ZooKeeper zk = QuorumTlsTest.connect(port);
             try {
-                awaitConnected(zk);
                 zk.create("/before-stop", "kept".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             } finally {
                 zk.close();
@@ -74,9 +73,8 @@ class PackagedJarLifecycleIT {
         Process again = launch(data, port, dir.resolve("b2.log"), Map.of());
         try {
             awaitPort(again, port);
-            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> { });
+            ZooKeeper zk = QuorumTlsTest.connect(port);
             try {
-                awaitConnected(zk);
                 assertThat(new String(zk.getData("/before-stop", false, null), StandardCharsets.UTF_8)).isEqualTo("kept");
             } finally {
                 zk.close();
@@ -171,14 +169,6 @@ class PackagedJarLifecycleIT {
                 assertThat(System.currentTimeMillis()).as("port open within %d ms", DEADLINE_MS).isLessThan(deadline);
                 Thread.sleep(20); // polling a port another process opens
             }
-        }
-    }
-
-    private static void awaitConnected(ZooKeeper zk) throws Exception {
-        long deadline = System.currentTimeMillis() + DEADLINE_MS;
-        while (!zk.getState().isConnected()) {
-            assertThat(System.currentTimeMillis()).isLessThan(deadline);
-            Thread.sleep(20); // polling the client's state
         }
     }
 }
