@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -36,11 +37,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Writes the seed corpus of every fuzz target from the real encoders, into the Jazzer inputs directories
  * under src/test/resources (seed-* files; crash-* files there are findings and are left alone). Run after a
- * format change: {@code mvn -pl coordinator-server test -Dtest=FuzzSeedsWriter -Dfuzz.seeds=write}.
+ * format change: {@code mvn -pl coordinator-server -am test -Dtest=FuzzSeedsWriter
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.seeds=write}.
  */
 @EnabledIfSystemProperty(named = "fuzz.seeds", matches = "write")
 class FuzzSeedsWriter {
     private static final Path RESOURCES = Path.of("src/test/resources/io/coordinator/server");
+    /** The pure packages' fuzz targets live in coordinator-core, a sibling of this module. */
+    private static final Path CORE_RESOURCES = Path.of("../coordinator-core/src/test/resources/io/coordinator/server");
+    private static final Set<String> CORE_PACKAGES = Set.of("protocol", "tree", "session", "zab", "storage", "request");
     private static final byte[] PASSWD = new byte[16];
 
     @Test
@@ -349,7 +354,8 @@ class FuzzSeedsWriter {
     // ------------------------------------------------------------------ helpers
 
     private static Path inputs(String pkg, String testClass, String method) throws IOException {
-        return Files.createDirectories(RESOURCES.resolve(pkg).resolve(testClass + "Inputs").resolve(method));
+        Path root = CORE_PACKAGES.contains(pkg) ? CORE_RESOURCES : RESOURCES;
+        return Files.createDirectories(root.resolve(pkg).resolve(testClass + "Inputs").resolve(method));
     }
 
     private static void seed(Path dir, String name, byte[] content) throws IOException {
