@@ -5,6 +5,7 @@ import io.coordinator.server.cluster.PeerNetwork;
 import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.net.ServerVersion;
+import io.coordinator.server.ops.LeaderMonitorValues;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.request.PipelineConfig;
 import io.coordinator.server.request.RequestPipeline;
@@ -204,6 +205,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             pipeline.startInEnsemble();
             driver[0] = newDriver(dir);
             ensembleDriver = driver[0];
+            EnsembleDriver d = driver[0];
+            pipeline.reportRoleStats(() -> LeaderMonitorValues.of(d), () -> LeaderMonitorValues.proposalSizes(d));
             ensembleDriver.start();
         } else {
             pipeline.start();

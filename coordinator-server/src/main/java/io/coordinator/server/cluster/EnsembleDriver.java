@@ -1,12 +1,7 @@
 package io.coordinator.server.cluster;
 
 import io.coordinator.server.net.PeerTransport;
-import io.coordinator.server.protocol.Id;
-import io.coordinator.server.protocol.OpCode;
-import io.coordinator.server.protocol.ProtocolException;
-import io.coordinator.server.protocol.Requests;
 import io.coordinator.server.protocol.TxnRecord;
-import io.coordinator.server.request.LeaderLink;
 import io.coordinator.server.request.RequestPipeline;
 import io.coordinator.server.request.StateMachine;
 import io.coordinator.server.request.StateSnapshots;
@@ -67,17 +62,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private final boolean readOnlyModeEnabled;
     private long notServingGeneration;
     private final PeerTransport quorum;
-    private final int maxMessageBytes;
     private final PeerTransport election;
     private final ScheduledExecutorService ticker;
     private ZabNode node;
     private final ReadyExecutor executor = newExecutor();
-    /**
-     * The newest log records in memory, contiguous, so applying a commit or sending a DIFF does not read the
-     * log files back (which costs a segment scan per call). Older records come from disk.
-     */
-    private final java.util.TreeMap<Long, TxnRecord> recent = new java.util.TreeMap<>();
-    private static final int RECENT_RECORDS = 50_000;
+    private final RecentRecords recent = new RecentRecords(50_000);
+    private final Outbox outbox;
+    private final ForwardedTraffic forwarded;
+    private final ProposalSizes proposalSizes = new ProposalSizes();
     private Role lastRole;
     /** Proposals waiting for the current Ready to be carried out (see {@link #propose}). */
     private final ArrayDeque<TxnRecord> toPropose = new ArrayDeque<>();
@@ -110,7 +102,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         this.epochStore = storage.epochs();
         this.tickTimeMs = config.tickTimeMs();
         this.fatal = fatal;
-        this.maxMessageBytes = config.maxMessageBytes();
+        int maxMessageBytes = config.maxMessageBytes();
         this.quorum = network.quorum(new PeerTransport.Receiver() {
             @Override
             public void onMessage(int fromId, byte[] payload) {
@@ -126,6 +118,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             }
         }, maxMessageBytes);
         this.election = network.election(this::received);
+        this.outbox = new Outbox(maxMessageBytes, quorum::send);
+        this.forwarded = new ForwardedTraffic(pipeline, this::send, () -> node.role() == Role.LEADING);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-zab-ticker");
             t.setDaemon(true);
@@ -136,44 +130,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     /** Leader only: when each proposal still waiting for its commit was made (zxid order), for commit latency. */
     private final ArrayDeque<long[]> proposedAt = new ArrayDeque<>();
     private volatile LongConsumer commitLatencyListener = nanos -> { };
-    private volatile long lastProposalSize = -1;
-    private volatile long minProposalSize = -1;
-    private volatile long maxProposalSize = -1;
-
-    /** mntr values a ZooKeeper 3.9 leader reports (LeaderZooKeeperServer.dumpMonitorValues). */
-    private Map<String, Object> leaderValues() {
-        if (role != Role.LEADING) {
-            return Map.of();
-        }
-        Map<Integer, PeerStatus> peers = peerView;
-        long learners = peers.values().stream().filter(PeerStatus::connected).count();
-        long syncedFollowers = peers.values().stream().filter(p -> p.synced() && !p.observer()).count();
-        long syncedObservers = peers.values().stream().filter(p -> p.synced() && p.observer()).count();
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("learners", learners);
-        m.put("synced_followers", syncedFollowers);
-        m.put("synced_non_voting_followers", 0);
-        m.put("synced_observers", syncedObservers);
-        m.put("pending_syncs", 0);
-        m.put("last_proposal_size", lastProposalSize);
-        m.put("max_proposal_size", maxProposalSize);
-        m.put("min_proposal_size", minProposalSize);
-        return m;
-    }
-
-    private String proposalSizes() {
-        return role == Role.LEADING ? lastProposalSize + "/" + minProposalSize + "/" + maxProposalSize : null;
-    }
-
-    private void recordProposalSize(TxnRecord record) {
-        long size = record.toBytes().length;
-        lastProposalSize = size;
-        minProposalSize = minProposalSize < 0 ? size : Math.min(minProposalSize, size);
-        maxProposalSize = Math.max(maxProposalSize, size);
-    }
-
     public void start() throws IOException {
-        pipeline.reportRoleStats(this::leaderValues, this::proposalSizes);
         EpochStore.Epochs stored = epochStore.load();
         Epochs epochs = new Epochs(stored.accepted(), stored.current(), stored.acceptedFrom());
         long seed = System.nanoTime() ^ ((long) myId << 48);
@@ -244,7 +201,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 if (m instanceof ZabMessage z) {
                     node.step(from, z);
                 } else {
-                    onForwarded(from, (ForwardedMessage) m);
+                    forwarded.received(from, (ForwardedMessage) m);
                 }
             }
             process(); // a frame is already a batch: answer it now rather than after another trip through the queue
@@ -258,22 +215,6 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     : ForwardedMessage.decode(frame));
         } catch (RuntimeException e) {
             log.warn("Malformed message from server {} dropped: {}", from, e.getMessage());
-        }
-    }
-
-    private void onForwarded(int from, ForwardedMessage m) {
-        if (m instanceof ForwardedMessage.Request r) {
-            pipeline.forwardedRequest(r.sessionId(), r.cxid(), r.type(), r.body(), r.authIds());
-        } else if (m instanceof ForwardedMessage.CreateSession cs) {
-            pipeline.forwardedCreateSession(cs.sessionId(), cs.timeoutMs());
-        } else if (m instanceof ForwardedMessage.Touch t) {
-            pipeline.touchedElsewhere(t.sessionIds());
-        } else if (m instanceof ForwardedMessage.Sync s) {
-            if (node.role() == Role.LEADING) {
-                send(from, new ForwardedMessage.SyncDone(s.sessionId(), s.cxid(), pipeline.lastProposedZxid()));
-            }
-        } else if (m instanceof ForwardedMessage.SyncDone d) {
-            pipeline.syncDone(d.sessionId(), d.cxid(), d.zxid());
         }
     }
 
@@ -295,7 +236,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             try {
                 long zxid = node.propose(record.header().clientId(), record.header().cxid(), record.header().time(),
                         record.txn());
-                recordProposalSize(record);
+                proposalSizes.record(record.toBytes().length);
                 proposedAt.addLast(new long[] {zxid, System.nanoTime()});
                 if (zxid != record.zxid()) {
                     throw new IllegalStateException("pipeline prepared zxid " + Zxids.hex(record.zxid())
@@ -335,7 +276,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         } catch (IOException | UncheckedIOException e) {
             fatal.accept(e);
         }
-        flushOutbox();
+        outbox.flush();
     }
 
     /** The next Ready, if any, with proposals made meanwhile (applying a txn can prepare another) held back. */
@@ -360,12 +301,12 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     public void truncateAfter(long zxid) throws IOException {
                         log.info("Truncating the log after zxid {} to match the leader", Zxids.hex(zxid));
                         groupCommit.truncateAfter(zxid);
-                        recent.tailMap(zxid, false).clear();
+                        recent.truncatedAfter(zxid);
                     }
 
                     @Override
                     public void append(TxnRecord rec) {
-                        remember(rec);
+                        recent.appended(rec);
                         TxnRecord previous = held;
                         held = rec;
                         if (previous != null) {
@@ -402,7 +343,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         if (m instanceof ZabMessage.Notification) {
             election.send(to, frame);
         } else {
-            enqueue(to, frame);
+            outbox.enqueue(to, frame);
         }
     }
 
@@ -423,7 +364,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         StateMachine state = StateSnapshots.fromBytes(snap.data(), tickTimeMs);
         state.tree().setLastProcessedZxid(snap.zxid());
         snapshots.write(snap.zxid(), out -> out.write(snap.data()));
-        recent.headMap(snap.zxid(), true).clear();
+        recent.replacedUpTo(snap.zxid());
         groupCommit.flush();
         if (txnLog.lastZxid() < snap.zxid()) {
             txnLog.advanceTo(snap.zxid());
@@ -469,75 +410,13 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             long epochStart = Zxids.make(node.epochs().currentEpoch(), 0);
             pipeline.serveAsLeader(Math.max(last, epochStart));
         } else {
-            pipeline.serveAsLearner(new Link(node.leaderId()), now == Role.OBSERVING);
+            pipeline.serveAsLearner(forwarded.linkTo(node.leaderId()), now == Role.OBSERVING);
         }
     }
 
     private void send(int to, ForwardedMessage m) {
-        enqueue(to, ForwardedMessage.encode(m));
+        outbox.enqueue(to, ForwardedMessage.encode(m));
         scheduleProcess();
-    }
-
-    // ---------------------------------------------------------------- outbox (pipeline thread)
-
-    /** Quorum frames per peer, in order, until {@link #flushOutbox}: one write (and one flush) per peer per burst. */
-    private final Map<Integer, List<byte[]>> outbox = new java.util.HashMap<>();
-    private final Map<Integer, Integer> outboxBytes = new java.util.HashMap<>();
-
-    private void enqueue(int to, byte[] frame) {
-        List<byte[]> frames = outbox.computeIfAbsent(to, k -> new ArrayList<>());
-        int bytes = outboxBytes.getOrDefault(to, FrameBatch.EMPTY_BYTES);
-        int added = FrameBatch.PER_FRAME_BYTES + frame.length;
-        if (!frames.isEmpty() && bytes + added > maxMessageBytes) {
-            flush(to, frames, bytes); // a batch never exceeds the frame limit
-            bytes = FrameBatch.EMPTY_BYTES;
-        }
-        frames.add(frame);
-        outboxBytes.put(to, bytes + added);
-    }
-
-    private void flushOutbox() {
-        for (Map.Entry<Integer, List<byte[]>> e : outbox.entrySet()) {
-            if (!e.getValue().isEmpty()) {
-                flush(e.getKey(), e.getValue(), outboxBytes.get(e.getKey()));
-            }
-        }
-    }
-
-    private void flush(int to, List<byte[]> frames, int bytes) {
-        quorum.send(to, FrameBatch.encode(frames, bytes));
-        frames.clear();
-        outboxBytes.put(to, FrameBatch.EMPTY_BYTES);
-    }
-
-    /** A learner's way to its leader. */
-    private final class Link implements LeaderLink {
-        private final int leaderId;
-
-        Link(int leaderId) {
-            this.leaderId = leaderId;
-        }
-
-        @Override
-        public void forward(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
-            send(leaderId, new ForwardedMessage.Request(sessionId, cxid, type,
-                    type == OpCode.CLOSE_SESSION ? Requests.Empty.INSTANCE : body, authIds));
-        }
-
-        @Override
-        public void createSession(long sessionId, int timeoutMs) {
-            send(leaderId, new ForwardedMessage.CreateSession(sessionId, timeoutMs));
-        }
-
-        @Override
-        public void sync(long sessionId, int cxid) {
-            send(leaderId, new ForwardedMessage.Sync(sessionId, cxid));
-        }
-
-        @Override
-        public void touch(List<Long> sessionIds) {
-            send(leaderId, new ForwardedMessage.Touch(sessionIds));
-        }
     }
 
     // ---------------------------------------------------------------- ZabLog / ZabStateMachine (pipeline thread)
@@ -553,28 +432,11 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         return segments.isEmpty() ? 0 : segments.get(0);
     }
 
-    private void remember(TxnRecord rec) {
-        if (!recent.isEmpty() && rec.zxid() <= recent.lastKey()) {
-            recent.tailMap(rec.zxid(), true).clear(); // cannot happen after a truncate, but never keep a fork
-        }
-        recent.put(rec.zxid(), rec);
-        while (recent.size() > RECENT_RECORDS) {
-            recent.pollFirstEntry();
-        }
-    }
-
     @Override
     public List<TxnRecord> read(long afterZxid, int max) {
-        // The cache is a contiguous suffix of the log: from its first record on, it has every record there is.
-        if (!recent.isEmpty() && afterZxid >= recent.firstKey()) {
-            List<TxnRecord> out = new ArrayList<>(Math.min(max, 1024));
-            for (TxnRecord rec : recent.tailMap(afterZxid, false).values()) {
-                if (out.size() >= max) {
-                    break;
-                }
-                out.add(rec);
-            }
-            return out;
+        List<TxnRecord> cached = recent.read(afterZxid, max);
+        if (cached != null) {
+            return cached;
         }
         List<TxnRecord> out = new ArrayList<>();
         try (TxnLog.LogIterator it = txnLog.read(afterZxid)) {
@@ -613,6 +475,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     public Map<Integer, PeerStatus> peers() {
         return peerView;
+    }
+
+    public ProposalSizes proposalSizes() {
+        return proposalSizes;
     }
 
     private volatile java.util.function.BiConsumer<Role, Role> roleListener = (from, to) -> { };
