@@ -41,7 +41,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.seeds=write}.
  */
 @EnabledIfSystemProperty(named = "fuzz.seeds", matches = "write")
-class FuzzSeedsWriter {
+public class FuzzSeedsWriter {
     private static final Path RESOURCES = Path.of("src/test/resources/io/coordinator/server");
     /** The pure packages' fuzz targets live in coordinator-core, a sibling of this module. */
     private static final Path CORE_RESOURCES = Path.of("../coordinator-core/src/test/resources/io/coordinator/server");
@@ -118,8 +118,8 @@ class FuzzSeedsWriter {
         }
     }
 
-    /** One valid body per client opcode. */
-    static Map<Integer, Requests.Body> sampleRequests() {
+    /** One valid body per client opcode (also the round-trip cases of other tests). */
+    public static Map<Integer, Requests.Body> sampleRequests() {
         List<Acl> open = Acl.OPEN_ACL_UNSAFE;
         List<Acl> digest = List.of(new Acl(31, new Id("digest", "u:9LqLTRgYnvNnRNFIq1QwsRFPv1U=")),
                 new Acl(1, new Id("ip", "10.0.0.0/8")));

@@ -71,10 +71,20 @@ public sealed interface ForwardedMessage {
     /**
      * Decodes a frame whose first byte is not {@link #TAG_ZAB}.
      *
-     * @throws ProtocolException if the frame is truncated, has an unknown tag or type, or a bad count
+     * @throws ProtocolException if the frame is truncated, has an unknown tag or type, a bad count, or bytes after
+     *     the message
      */
     static ForwardedMessage decode(byte[] frame) {
         JuteReader in = new JuteReader(frame);
+        ForwardedMessage m = decode(in);
+        if (in.remaining() != 0) {
+            // a frame is exactly one message: bytes after it mean sender and receiver disagree on the format
+            throw new ProtocolException(in.remaining() + " trailing bytes after a forwarded message");
+        }
+        return m;
+    }
+
+    private static ForwardedMessage decode(JuteReader in) {
         byte tag = in.readByte();
         switch (tag) {
             case TAG_REQUEST: {

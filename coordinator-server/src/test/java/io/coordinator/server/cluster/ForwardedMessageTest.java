@@ -3,6 +3,7 @@ package io.coordinator.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinator.server.FuzzSeedsWriter;
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.JuteWriter;
@@ -45,6 +46,23 @@ class ForwardedMessageTest {
         }
     }
 
+    static Stream<Arguments> everyRequestType() {
+        return FuzzSeedsWriter.sampleRequests().entrySet().stream()
+                .map(e -> Arguments.of(OpCode.name(e.getKey()), e.getKey(), e.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyRequestType")
+    void everyRequestTypeRoundTripsAndATrailingByteIsRefused(String name, int type, Requests.Body body) {
+        byte[] frame = ForwardedMessage.encode(new ForwardedMessage.Request(9, 1, type, body, List.of()));
+        ForwardedMessage back = ForwardedMessage.decode(frame);
+        assertThat(ForwardedMessage.encode(back)).isEqualTo(frame);
+
+        byte[] longer = Arrays.copyOf(frame, frame.length + 1);
+        assertThatThrownBy(() -> ForwardedMessage.decode(longer)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("trailing");
+    }
+
     private static byte[] frame(int tag, java.util.function.Consumer<JuteWriter> body) {
         JuteWriter w = new JuteWriter().writeByte((byte) tag);
         body.accept(w);
@@ -67,6 +85,9 @@ class ForwardedMessageTest {
                         frame(ForwardedMessage.TAG_TOUCH, w -> w.writeInt(3).writeLong(1))),
                 Arguments.of("huge identity count", frame(ForwardedMessage.TAG_REQUEST,
                         w -> w.writeLong(1).writeInt(1).writeInt(OpCode.SET_DATA).writeInt(Integer.MAX_VALUE))),
+                Arguments.of("a byte after a sync", Arrays.copyOf(sync, sync.length + 1)),
+                Arguments.of("a byte after a touch", Arrays.copyOf(
+                        ForwardedMessage.encode(new ForwardedMessage.Touch(List.of(1L))), 14)),
                 Arguments.of("request of an unknown type", frame(ForwardedMessage.TAG_REQUEST,
                         w -> w.writeLong(1).writeInt(1).writeInt(12345).writeInt(0))));
     }
