@@ -40,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request pipeline of a server that decides txns itself (standalone now; the ZAB leader later):
- * prepare a write into a txn, hand it to the {@link TxnSink}, apply it once durable, reply. Reads run
+ * The request pipeline of every server: a standalone server or an ensemble's leader prepares a write into a
+ * txn and hands it to the {@link TxnSink} (the log, or ZAB), a learner forwards it to the leader ({@link
+ * LeaderLink}); each applies committed txns in zxid order and replies. Reads run
  * against the local tree when they reach the head of their connection's queue, so every connection gets
  * its replies in request order and a read sees its own session's earlier writes.
  *

@@ -54,8 +54,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A standalone server's parts, started in dependency order: the data directory and recovery, the log,
- * the request pipeline, then the client port; stopped in reverse. Recovery runs before the client port
+ * A server's parts, started in dependency order: the data directory and recovery, the log, the request
+ * pipeline, the ensemble driver (when there is an ensemble), then the client port; stopped in reverse. Recovery runs before the client port
  * opens, so clients never see a partly rebuilt tree.
  */
 public class CoordinatorServer implements SmartLifecycle, DisposableBean {
