@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,7 +118,9 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
 
     private void connectionChanged(ConnectionState state) {
         if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
-            protection.disconnected(clock.instant(), serving());
+            if (fromCopy == null) { // a local copy is never held against the server's truth
+                protection.disconnected(clock.instant(), serving());
+            }
         } else if (state.isConnected()) {
             protection.connected(clock.instant());
         }
@@ -176,7 +179,7 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
             log.warn("Discovery keeps serving the last known instances of " + serviceId + " (the live list dropped"
                     + " during or right after an outage) until they re-register or at the latest until " + until);
             long delay = Math.max(0, Duration.between(clock.instant(), until).toMillis()) + 1;
-            background.schedule(() -> changed(serviceId), delay, TimeUnit.MILLISECONDS);
+            run(() -> background.schedule(() -> changed(serviceId), delay, TimeUnit.MILLISECONDS));
         } else if (until == null && before != null) {
             log.info("Discovery serves the live instances of " + serviceId + " again");
         }
@@ -197,10 +200,19 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     /** Writes the local copy soon, once for a burst of changes. */
     private void scheduleWrite() {
         if (localCopy != null && fromCopy == null && initialized.getCount() == 0 && writePending.compareAndSet(false, true)) {
-            background.execute(() -> {
+            run(() -> background.execute(() -> {
                 writePending.set(false);
                 localCopy.write(serving());
-            });
+            }));
+        }
+    }
+
+    /** Hands work to the background thread, unless the cache is closed already. */
+    private static void run(Runnable submit) {
+        try {
+            submit.run();
+        } catch (RejectedExecutionException closed) {
+            // closing: nothing left to release or write
         }
     }
 
