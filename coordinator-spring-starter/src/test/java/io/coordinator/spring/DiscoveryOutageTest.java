@@ -218,12 +218,15 @@ class DiscoveryOutageTest {
                 ServiceInstanceJson.write("snap", "snap-1", "10.0.1.1", 8081, false, Map.of("zone", "a"), 0));
         server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/snap/snap-2",
                 ServiceInstanceJson.write("snap", "snap-2", "10.0.1.2", 8082, false, Map.of("zone", "b"), 0));
+        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/retired/retired-1",
+                ServiceInstanceJson.write("retired", "retired-1", "10.0.2.1", 8083, false, Map.of(), 0));
         String[] withCopy = {"--coordinator.client.discovery.local-copy-enabled=true",
                 "--coordinator.client.discovery.local-copy=" + copies};
         DiscoveryLocalCopy file = DiscoveryLocalCopy.of(copies.toString());
         try (ConfigurableApplicationContext first = watcher(server.connectString(), withCopy)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> file.read() != null
-                    && file.read().services().getOrDefault("snap", List.of()).size() == 2);
+                    && file.read().services().getOrDefault("snap", List.of()).size() == 2
+                    && file.read().services().containsKey("retired"));
         }
         try (PartitionProxy link = new PartitionProxy(server.port())) {
             link.partition();
@@ -235,7 +238,7 @@ class DiscoveryOutageTest {
                         ServiceInstance::getHost, ServiceInstance::getPort, i -> i.getMetadata().get("zone"))
                         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("snap-1", "10.0.1.1", 8081, "a"),
                                 org.assertj.core.groups.Tuple.tuple("snap-2", "10.0.1.2", 8082, "b"));
-                assertThat(discovery.getServices()).contains("snap");
+                assertThat(discovery.getServices()).contains("snap", "retired");
                 Health health = ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true);
                 assertThat(health.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
                 assertThat(health.getDetails()).containsEntry("source", "local-copy").containsKey("localCopyWritten")
@@ -243,8 +246,10 @@ class DiscoveryOutageTest {
                 assertThat(ctx.getBean(MeterRegistry.class).get("coordinator.discovery.local.copy").gauge().value())
                         .isEqualTo(1.0);
 
-                // meanwhile snap-2 went away; when the server answers, its live list replaces the copy
+                // meanwhile snap-2 and the whole of "retired" went away; when the server answers, its live lists
+                // replace the copy, and nothing of the copy is held
                 server.admin().delete().forPath("/services/snap/snap-2");
+                server.admin().delete().forPath("/services/retired/retired-1");
                 long healed = System.nanoTime();
                 link.heal();
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
@@ -254,6 +259,9 @@ class DiscoveryOutageTest {
                 Health live = ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true);
                 assertThat(live.getStatus()).isEqualTo(Status.UP);
                 assertThat(live.getDetails()).containsEntry("source", "server").doesNotContainKey("localCopyWritten");
+                assertThat(discovery.getInstances("retired")).isEmpty();
+                assertThat(discovery.getServices()).doesNotContain("retired");
+                assertThat(ctx.getBean(CoordinatorServiceCache.class).protectionsStarted()).isZero();
                 // and the copy follows the truth
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> file.read().services().getOrDefault("snap", List.of()).size() == 1);
