@@ -37,10 +37,9 @@ public class CoordinatorDiscoveryAutoConfiguration {
     public CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties,
             Environment environment) {
         CoordinatorClientProperties.Discovery d = properties.getDiscovery();
-        String copy = !d.isLocalCopyEnabled() ? null : d.getLocalCopy() != null ? d.getLocalCopy()
-                : DiscoveryLocalCopy.defaultDirectory(environment.getProperty("spring.application.name", "application"));
         return new CoordinatorServiceCache(client, d.getRoot(), d.getProtection().isEnabled(),
-                d.getProtection().getThreshold(), d.getProtection().getMaxDuration(), DiscoveryLocalCopy.of(copy));
+                d.getProtection().getThreshold(), d.getProtection().getMaxDuration(),
+                DiscoveryLocalCopy.of(d, environment.getProperty("spring.application.name", "application")));
     }
 
     @Configuration(proxyBeanMethods = false)

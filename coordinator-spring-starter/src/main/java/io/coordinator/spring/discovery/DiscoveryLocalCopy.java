@@ -22,6 +22,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+
 /**
  * The last known instances of every service, in one JSON file ({@code services.json}) in the
  * {@code coordinator.client.discovery.local-copy} directory: written (temp file + atomic move) after the
@@ -49,9 +51,16 @@ public final class DiscoveryLocalCopy {
         return directory == null || directory.isBlank() ? null : new DiscoveryLocalCopy(Path.of(directory).resolve(FILE));
     }
 
-    /** The directory unless coordinator.client.discovery.local-copy says otherwise: per user and application. */
-    public static String defaultDirectory(String app) {
-        return Paths.get(System.getProperty("user.home"), ".coordinator", "discovery-copies", app).toString();
+    /**
+     * The copy {@code coordinator.client.discovery.local-copy*} asks for: by default per user and application, in
+     * ~/.coordinator/discovery-copies/&lt;app&gt;; null when off.
+     */
+    public static DiscoveryLocalCopy of(CoordinatorClientProperties.Discovery settings, String app) {
+        if (!settings.isLocalCopyEnabled()) {
+            return null;
+        }
+        return of(settings.getLocalCopy() != null ? settings.getLocalCopy()
+                : Paths.get(System.getProperty("user.home"), ".coordinator", "discovery-copies", app).toString());
     }
 
     public Path file() {
