@@ -26,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
 import io.coordinator.spring.actuator.CoordinatorDiscoveryHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorEndpoint;
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.discovery.DiscoveryLocalCopy;
@@ -75,6 +76,14 @@ class DiscoveryOutageTest {
     private static Map<String, Map<String, Object>> held(ConfigurableApplicationContext ctx) {
         return (Map<String, Map<String, Object>>) ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true)
                 .getDetails().get("protected");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> endpointProtected(ConfigurableApplicationContext ctx) {
+        Map<String, Object> discovery = (Map<String, Object>) ctx.getBean(CoordinatorEndpoint.class).coordinator()
+                .get("discovery");
+        assertThat(discovery).containsEntry("source", "server");
+        return (Map<String, Map<String, Object>>) discovery.get("protected");
     }
 
     /** Counts polls that found a service without instances, and for how long. */
@@ -175,7 +184,8 @@ class DiscoveryOutageTest {
                 ServiceInstanceJson.write("scaled", "scaled-1", "10.0.0.2", 8080, false, Map.of(), 0));
         try (PartitionProxy link = new PartitionProxy(server.port());
                 ConfigurableApplicationContext watcher = watcher(link.connectString(),
-                        "--coordinator.client.discovery.protection.max-duration=3s")) {
+                        "--coordinator.client.discovery.protection.max-duration=3s",
+                        "--management.endpoints.web.exposure.include=coordinator")) {
             DiscoveryClient discovery = watcher.getBean(DiscoveryClient.class);
             CoordinatorServiceCache cache = watcher.getBean(CoordinatorServiceCache.class);
             MeterRegistry meters = watcher.getBean(MeterRegistry.class);
@@ -199,6 +209,9 @@ class DiscoveryOutageTest {
             assertThat(discovery.getServices()).contains("gone");
             assertThat(meters.get("coordinator.discovery.protected.services").gauge().value()).isEqualTo(1.0);
             assertThat(meters.get("coordinator.discovery.protections").functionCounter().count()).isEqualTo(1.0);
+            assertThat(endpointProtected(watcher)).containsOnlyKeys("gone");
+            assertThat(endpointProtected(watcher).get("gone")).containsEntry("kept", 1).containsEntry("live", 0)
+                    .containsKeys("since", "until");
 
             // nothing comes back: after the bound (3 s) the truth is served
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
@@ -206,6 +219,7 @@ class DiscoveryOutageTest {
             System.out.printf("held drop of 'gone' released %d ms after it was seen held (bound 3 s)%n",
                     (System.nanoTime() - heldAt) / 1_000_000);
             assertThat(held(watcher)).isEmpty();
+            assertThat(endpointProtected(watcher)).isEmpty();
             assertThat(discovery.getServices()).doesNotContain("gone", "scaled");
             assertThat(meters.get("coordinator.discovery.protections.expired").functionCounter().count()).isEqualTo(1.0);
             assertThat(meters.get("coordinator.discovery.protected.services").gauge().value()).isZero();
