@@ -56,7 +56,8 @@ class CoordinatorClientAutoConfigurationTest {
         runner().run(ctx -> {
             assertThat(ctx).hasSingleBean(CuratorFramework.class).hasSingleBean(CoordinatorConnection.class)
                     .hasSingleBean(CoordinatorRegistration.class).hasSingleBean(CoordinatorServiceCache.class)
-                    .hasSingleBean(CoordinatorDiscoveryClient.class).hasSingleBean(CoordinatorReactiveDiscoveryClient.class);
+                    .hasSingleBean(CoordinatorDiscoveryClient.class).hasSingleBean(CoordinatorReactiveDiscoveryClient.class)
+                    .hasSingleBean(io.coordinator.spring.discovery.CoordinatorDiscoveryMetrics.class);
             seen[0] = ctx.getBean(CuratorFramework.class);
             assertThat(seen[0].getZookeeperClient().isConnected()).isTrue();
             assertThat(ctx.getBean(CoordinatorConnection.class).isConnected()).isTrue();
@@ -82,6 +83,13 @@ class CoordinatorClientAutoConfigurationTest {
                 .doesNotHaveBean(CoordinatorServiceCache.class));
         runner().withPropertyValues("spring.cloud.discovery.enabled=false").run(ctx -> assertThat(ctx)
                 .doesNotHaveBean(CoordinatorDiscoveryClient.class));
+    }
+
+    @Test
+    void discoveryProtectionSettingsOutOfRangeAreNamed() {
+        runner().withPropertyValues("coordinator.client.discovery.protection.threshold=2").run(ctx -> assertThat(ctx)
+                .hasFailed().getFailure().hasStackTraceContaining(
+                        "coordinator.client.discovery.protection.threshold=2.0: must be between 0 and 1"));
     }
 
     @Test

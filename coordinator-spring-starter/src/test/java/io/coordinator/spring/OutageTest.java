@@ -10,10 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.curator.x.discovery.ServiceInstance;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,18 +22,11 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
 import io.coordinator.spring.actuator.CoordinatorHealthIndicator;
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-import io.coordinator.spring.autoconfigure.CoordinatorConnection;
-import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerExtension;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 import io.coordinator.spring.test.PartitionProxy;
@@ -158,47 +148,5 @@ class OutageTest {
         // without config import, the main client checks its own property
         assertThatThrownBy(() -> start("bad-app", "127.0.0.1:", copies))
                 .hasStackTraceContaining("coordinator.client.connect-string=127.0.0.1:: the port of '127.0.0.1:'");
-    }
-
-    @Test
-    void discoveryKeepsItsLastKnownInstancesThroughA30sOutage() throws Exception {
-        byte[] json = new JsonInstanceSerializer<>(ZookeeperInstance.class).serialize(ServiceInstance
-                .<ZookeeperInstance>builder().name("peer").id("peer-1").address("10.0.0.7").port(8080)
-                .payload(new ZookeeperInstance("peer-1", "peer", Map.of())).build());
-        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/peer/peer-1", json);
-        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
-            new ApplicationContextRunner()
-                    .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
-                            CoordinatorDiscoveryAutoConfiguration.class))
-                    .withPropertyValues("coordinator.client.connect-string=" + proxy.connectString(),
-                            "spring.application.name=watcher-app", "coordinator.client.session-timeout=4s",
-                            "coordinator.client.registration.enabled=false")
-                    .run(ctx -> {
-                        DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
-                        CoordinatorConnection connection = ctx.getBean(CoordinatorConnection.class);
-                        await().atMost(Duration.ofSeconds(20)).until(() -> discovery.getInstances("peer").size() == 1);
-                        proxy.partition();
-                        long start = System.nanoTime();
-                        AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
-                        AtomicInteger polls = new AtomicInteger();
-                        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
-                                .pollInterval(Duration.ofMillis(100)).until(() -> {
-                                    int n = discovery.getInstances("peer").size();
-                                    fewest.accumulateAndGet(n, Math::min);
-                                    polls.incrementAndGet();
-                                    return n == 1;
-                                });
-                        assertThat(connection.sessionsLost()).isPositive(); // the session did expire meanwhile
-                        System.out.printf("discovery during a %d s outage (session lost %d time(s)): %d polls, fewest"
-                                + " instances seen %d of 1%n", (System.nanoTime() - start) / 1_000_000_000,
-                                connection.sessionsLost(), polls.get(), fewest.get());
-                        proxy.heal();
-                        await().atMost(Duration.ofSeconds(20)).until(connection::isConnected);
-                        assertThat(discovery.getInstances("peer")).hasSize(1);
-                        // and the watches work again
-                        server.admin().delete().forPath("/services/peer/peer-1");
-                        await().atMost(Duration.ofSeconds(20)).until(() -> discovery.getInstances("peer").isEmpty());
-                    });
-        }
     }
 }

@@ -194,7 +194,8 @@ class SecureConnectionTest {
         assertThatThrownBy(() -> security(java.util.Map.of("coordinator.client.auth.username", "app")))
                 .hasMessage("coordinator.client.auth.username and coordinator.client.auth.password go together: set both or neither");
         assertThatThrownBy(() -> security(java.util.Map.of("coordinator.client.ssl.bundle", "nope")))
-                .hasMessage("coordinator.client.ssl.bundle=nope: no SSL bundle spring.ssl.bundle.jks.nope.* is configured");
+                .hasMessage("coordinator.client.ssl.bundle=nope: no SSL bundle spring.ssl.bundle.jks.nope.* or"
+                        + " spring.ssl.bundle.pem.nope.* is configured");
         assertThatThrownBy(() -> security(java.util.Map.of("coordinator.client.ssl.bundle", "b",
                 "spring.ssl.bundle.jks.b.truststore.location", "classpath:trust.p12")))
                 .hasMessageContaining("spring.ssl.bundle.jks.b.truststore.location=classpath:trust.p12: ZooKeeper's client"

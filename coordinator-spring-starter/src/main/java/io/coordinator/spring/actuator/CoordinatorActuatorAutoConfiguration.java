@@ -48,6 +48,13 @@ public class CoordinatorActuatorAutoConfiguration {
         CoordinatorConfigHealthIndicator coordinatorConfigHealthIndicator(CoordinatorConfigWatcher watcher) {
             return new CoordinatorConfigHealthIndicator(watcher);
         }
+
+        @Bean
+        @ConditionalOnBean(CoordinatorServiceCache.class)
+        @ConditionalOnMissingBean(name = "coordinatorDiscoveryHealthIndicator")
+        CoordinatorDiscoveryHealthIndicator coordinatorDiscoveryHealthIndicator(CoordinatorServiceCache cache) {
+            return new CoordinatorDiscoveryHealthIndicator(cache);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -57,6 +57,16 @@ public class CoordinatorEndpoint {
                 seen.put(s, instances);
             }
             out.put("services", seen);
+            Map<String, Object> discovery = new LinkedHashMap<>();
+            discovery.put("source", cache.source());
+            discovery.put("localCopyWritten", cache.localCopyWritten() == null ? null : cache.localCopyWritten().toString());
+            Map<String, Object> held = new LinkedHashMap<>();
+            for (CoordinatorServiceCache.ProtectedService p : cache.protectedServices()) {
+                held.put(p.service(), Map.of("since", p.since().toString(), "until", p.until().toString(),
+                        "kept", p.kept(), "live", p.live()));
+            }
+            discovery.put("protected", held);
+            out.put("discovery", discovery);
         }
         CoordinatorConfigWatcher watcher = config.getIfAvailable();
         out.put("config", watcher == null ? List.of() : watcher.describe());

@@ -82,7 +82,7 @@ public class CoordinatorClientProperties {
 
     /** TLS to the servers' secure client port, for every client the starter creates (the startup one included). */
     public static class Ssl {
-        /** Name of a Spring Boot JKS/PKCS12 SSL bundle (spring.ssl.bundle.jks.&lt;name&gt;) with file: stores. */
+        /** Name of a Spring Boot SSL bundle, spring.ssl.bundle.jks.&lt;name&gt; or spring.ssl.bundle.pem.&lt;name&gt;, with file: locations. */
         private String bundle;
 
         public String getBundle() { return bundle; }
@@ -174,11 +174,51 @@ public class CoordinatorClientProperties {
         private boolean enabled = true;
         /** Root of the service registry (shared with registration). */
         private String root = "/services";
+        /**
+         * Directory of the local copy of the discovered instances (services.json), written after every change and
+         * served at startup until a server answers. Default: ~/.coordinator/discovery-copies/&lt;spring.application.name&gt;.
+         */
+        private String localCopy;
+        /** Keep a local copy of the discovered instances at all. */
+        private boolean localCopyEnabled = true;
+
+        private final Protection protection = new Protection();
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public String getRoot() { return root; }
         public void setRoot(String root) { this.root = root; }
+        public String getLocalCopy() { return localCopy; }
+        public void setLocalCopy(String localCopy) { this.localCopy = localCopy; }
+        public boolean isLocalCopyEnabled() { return localCopyEnabled; }
+        public void setLocalCopyEnabled(boolean localCopyEnabled) { this.localCopyEnabled = localCopyEnabled; }
+        public Protection getProtection() { return protection; }
+    }
+
+    /**
+     * Holding back a service's instance list that drops during an outage or right after the session is connected
+     * again (until max-duration after it), in the spirit of Nacos's protect threshold.
+     */
+    public static class Protection {
+        /** Hold back such drops at all. */
+        private boolean enabled = true;
+        /**
+         * A drop is held when fewer than this fraction of the instances known before the outage are live (an empty
+         * list always is); 0 holds only empty lists.
+         */
+        private double threshold = 0.5;
+        /**
+         * How long a drop is held at most (then the live list is served as it is), and how long after the session is
+         * connected again a drop is still taken for a consequence of the outage.
+         */
+        private Duration maxDuration = Duration.ofSeconds(60);
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public double getThreshold() { return threshold; }
+        public void setThreshold(double threshold) { this.threshold = threshold; }
+        public Duration getMaxDuration() { return maxDuration; }
+        public void setMaxDuration(Duration maxDuration) { this.maxDuration = maxDuration; }
     }
 
     /** Configuration loaded by spring.config.import=coordinator: and kept live. */

@@ -1,14 +1,13 @@
 package io.coordinator.spring.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
+import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.StringUtils;
 
@@ -18,10 +17,10 @@ import org.springframework.util.StringUtils;
  * before any bean:
  * <ul>
  * <li>{@code coordinator.client.auth.username} / {@code .password}: ZooKeeper digest authentication;</li>
- * <li>{@code coordinator.client.ssl.bundle}: the name of a Spring Boot JKS/PKCS12 SSL bundle
- * ({@code spring.ssl.bundle.jks.<name>.*}) whose trust store verifies the server and whose key store, if any,
- * is the client certificate. ZooKeeper's client reads key material from files, so the bundle's stores must be
- * {@code file:} locations.</li>
+ * <li>{@code coordinator.client.ssl.bundle}: the name of a Spring Boot SSL bundle, JKS/PKCS12
+ * ({@code spring.ssl.bundle.jks.<name>.*}) or PEM ({@code spring.ssl.bundle.pem.<name>.*}), whose trust material
+ * verifies the server and whose key material, if any, is the client certificate. ZooKeeper's client reads key
+ * material from files, so the bundle's locations must be files ({@link SslBundleFiles}).</li>
  * </ul>
  */
 public final class CoordinatorClientSecurity {
@@ -82,41 +81,17 @@ public final class CoordinatorClientSecurity {
     }
 
     private static ZKClientConfig tls(Binder binder, String name) {
-        String prefix = "spring.ssl.bundle.jks." + name;
-        JksSslBundleProperties bundle = binder.bind(prefix, JksSslBundleProperties.class).orElse(null);
-        if (bundle == null) {
-            throw new IllegalArgumentException(BUNDLE + "=" + name + ": no SSL bundle " + prefix + ".* is configured"
-                    + (binder.bind("spring.ssl.bundle.pem." + name, Object.class).isBound()
-                            ? " (PEM bundles are not supported by ZooKeeper's client here: use a JKS or PKCS12 bundle)"
-                            : ""));
+        String jks = "spring.ssl.bundle.jks." + name;
+        String pem = "spring.ssl.bundle.pem." + name;
+        JksSslBundleProperties jksBundle = binder.bind(jks, JksSslBundleProperties.class).orElse(null);
+        if (jksBundle != null) {
+            return SslBundleFiles.jks(jksBundle, jks);
         }
-        ZKClientConfig c = new ZKClientConfig();
-        c.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
-        c.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
-        store(c, "zookeeper.ssl.keyStore.", bundle.getKeystore(), prefix + ".keystore");
-        store(c, "zookeeper.ssl.trustStore.", bundle.getTruststore(), prefix + ".truststore");
-        return c;
-    }
-
-    private static void store(ZKClientConfig c, String zk, JksSslBundleProperties.Store store, String property) {
-        if (store == null || !StringUtils.hasText(store.getLocation())) {
-            return;
+        PemSslBundleProperties pemBundle = binder.bind(pem, PemSslBundleProperties.class).orElse(null);
+        if (pemBundle != null) {
+            return SslBundleFiles.pem(pemBundle, pem);
         }
-        String location = store.getLocation();
-        if (location.contains(":") && !location.startsWith("file:") && !Path.of(location).isAbsolute()) {
-            throw new IllegalArgumentException(property + ".location=" + location + ": ZooKeeper's client reads key "
-                    + "material from files; use a file: location");
-        }
-        Path file = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(property + ".location=" + location + ": no readable file " + file);
-        }
-        c.setProperty(zk + "location", file.toString());
-        if (store.getPassword() != null) {
-            c.setProperty(zk + "password", store.getPassword());
-        }
-        if (StringUtils.hasText(store.getType())) {
-            c.setProperty(zk + "type", store.getType());
-        }
+        throw new IllegalArgumentException(BUNDLE + "=" + name + ": no SSL bundle " + jks + ".* or " + pem
+                + ".* is configured");
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
@@ -33,8 +34,22 @@ public class CoordinatorDiscoveryAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties) {
-        return new CoordinatorServiceCache(client, properties.getDiscovery().getRoot());
+    public CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties,
+            Environment environment) {
+        CoordinatorClientProperties.Discovery d = properties.getDiscovery();
+        return new CoordinatorServiceCache(client, d.getRoot(), d.getProtection().isEnabled(),
+                d.getProtection().getThreshold(), d.getProtection().getMaxDuration(),
+                DiscoveryLocalCopy.of(d, environment.getProperty("spring.application.name", "application")));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+        @Bean
+        @ConditionalOnMissingBean
+        public CoordinatorDiscoveryMetrics coordinatorDiscoveryMetrics(CoordinatorServiceCache cache) {
+            return new CoordinatorDiscoveryMetrics(cache);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,12 +1,20 @@
 package io.coordinator.spring.discovery;
 
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -17,6 +25,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.utils.ZKPaths;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
@@ -27,38 +36,105 @@ import io.coordinator.spring.registration.ServiceInstanceJson;
 /**
  * All instances under {@code /services}, kept by one CuratorCache (a persistent recursive watch): an instance
  * is added when its node's creation event arrives and dropped when its deletion event arrives. Nothing is ever
- * polled. Per-service snapshots are memoised in a Caffeine cache and invalidated by those events.
+ * polled. Per-service lists are memoised in a Caffeine cache and invalidated by those events.
+ * <p>
+ * During an outage it keeps serving what it knew: the watch sends nothing while the session is not connected,
+ * and a drop right after the reconnect is held back for a bounded time ({@link InstanceProtection}). Until the
+ * first server answers, it serves the instances of its {@link DiscoveryLocalCopy}, which it rewrites after every
+ * change.
  */
 public class CoordinatorServiceCache implements InitializingBean, DisposableBean {
     private static final Log log = LogFactory.getLog(CoordinatorServiceCache.class);
 
+    /** Where the served instances come from: the server, the local copy (no server yet), or nothing yet. */
+    public static final String SERVER = "server";
+    public static final String LOCAL_COPY = "local-copy";
+    public static final String NONE = "none";
+
+    /** A service whose live list is being held back: {@code kept} instances served although {@code live} are live. */
+    public record ProtectedService(String service, Instant since, Instant until, int kept, int live) {
+    }
+
     private final CuratorFramework client;
     private final String root;
+    private final InstanceProtection protection;
+    private final DiscoveryLocalCopy localCopy;
+    private final Clock clock;
     private final Map<String, Map<String, ServiceInstance>> instances = new ConcurrentHashMap<>();
-    private final Cache<String, List<ServiceInstance>> snapshots = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, List<ServiceInstance>> liveLists = Caffeine.newBuilder().maximumSize(10_000).build();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch initialized = new CountDownLatch(1);
+    /** Releases holds at their bound and writes the local copy, off the Curator event thread. */
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "coordinator-discovery");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean writePending = new AtomicBoolean();
+    /** The local copy served until the cache is first initialised from a server; null once it is (or without one). */
+    private volatile DiscoveryLocalCopy.Copy fromCopy;
     private CuratorCache cache;
 
+    /** Without protection or local copy. */
     public CoordinatorServiceCache(CuratorFramework client, String root) {
+        this(client, root, new InstanceProtection(false, 0, Duration.ZERO), null, Clock.systemUTC());
+    }
+
+    public CoordinatorServiceCache(CuratorFramework client, String root, boolean protect, double threshold,
+            Duration maxDuration, DiscoveryLocalCopy localCopy) {
+        this(client, root, new InstanceProtection(protect, threshold, maxDuration), localCopy, Clock.systemUTC());
+    }
+
+    CoordinatorServiceCache(CuratorFramework client, String root, InstanceProtection protection,
+            DiscoveryLocalCopy localCopy, Clock clock) {
         this.client = client;
         this.root = root;
+        this.protection = protection;
+        this.localCopy = localCopy;
+        this.clock = clock;
     }
 
     @Override
     public void afterPropertiesSet() throws Exception {
+        fromCopy = localCopy == null ? null : localCopy.read();
+        if (fromCopy != null) {
+            log.info("Discovery serves " + fromCopy.services().size() + " service(s) from its local copy " + localCopy
+                    + " (written " + fromCopy.written() + ") until a server answers");
+        }
+        client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
         cache = CuratorCache.build(client, root);
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreates(this::put)
                 .forChanges((oldNode, node) -> put(node))
                 .forDeletes(this::remove)
-                .forInitialized(initialized::countDown)
+                .forInitialized(this::initialized)
                 .build());
         cache.start();
         // connected: start with the current instances; not connected (an outage): start now, fill when it answers
         if (client.getZookeeperClient().isConnected() && !initialized.await(10, TimeUnit.SECONDS)) {
             log.warn("Service cache on " + root + " not initialised yet; it fills when the server answers");
         }
+    }
+
+    private void connectionChanged(ConnectionState state) {
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+            if (fromCopy == null) { // a local copy is never held against the server's truth
+                protection.disconnected(clock.instant(), serving());
+            }
+        } else if (state.isConnected()) {
+            protection.connected(clock.instant());
+        }
+    }
+
+    private void initialized() {
+        initialized.countDown();
+        DiscoveryLocalCopy.Copy copy = fromCopy;
+        fromCopy = null;
+        if (copy != null) {
+            log.info("Discovery serves the server's instances now, in place of its local copy");
+            copy.services().keySet().forEach(this::notifyListeners);
+        }
+        scheduleWrite();
     }
 
     private String[] split(String path) {
@@ -95,7 +171,23 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     }
 
     private void changed(String serviceId) {
-        snapshots.invalidate(serviceId);
+        liveLists.invalidate(serviceId);
+        Instant before = protection.heldUntil(serviceId);
+        protection.serve(serviceId, live(serviceId), clock.instant()); // starts or ends a hold at the event's time
+        Instant until = protection.heldUntil(serviceId);
+        if (until != null && !until.equals(before)) {
+            log.warn("Discovery keeps serving the last known instances of " + serviceId + " (the live list dropped"
+                    + " during or right after an outage) until they re-register or at the latest until " + until);
+            long delay = Math.max(0, Duration.between(clock.instant(), until).toMillis()) + 1;
+            run(() -> background.schedule(() -> changed(serviceId), delay, TimeUnit.MILLISECONDS));
+        } else if (until == null && before != null) {
+            log.info("Discovery serves the live instances of " + serviceId + " again");
+        }
+        notifyListeners(serviceId);
+        scheduleWrite();
+    }
+
+    private void notifyListeners(String serviceId) {
         for (Consumer<String> l : listeners) {
             try {
                 l.accept(serviceId);
@@ -105,30 +197,107 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         }
     }
 
+    /** Writes the local copy soon, once for a burst of changes. */
+    private void scheduleWrite() {
+        if (localCopy != null && fromCopy == null && initialized.getCount() == 0 && writePending.compareAndSet(false, true)) {
+            run(() -> background.execute(() -> {
+                writePending.set(false);
+                localCopy.write(serving());
+            }));
+        }
+    }
+
+    /** Hands work to the background thread, unless the cache is closed already. */
+    private static void run(Runnable submit) {
+        try {
+            submit.run();
+        } catch (RejectedExecutionException closed) {
+            // closing: nothing left to release or write
+        }
+    }
+
+    /** Called with a service id whenever what discovery serves for it may have changed. */
     public void addListener(Consumer<String> listener) {
         listeners.add(listener);
     }
 
-    public List<ServiceInstance> getInstances(String serviceId) {
-        return snapshots.get(serviceId, id -> {
+    private List<ServiceInstance> live(String serviceId) {
+        return liveLists.get(serviceId, id -> {
             Map<String, ServiceInstance> m = instances.get(id);
             return m == null ? List.of() : List.copyOf(m.values());
         });
     }
 
+    public List<ServiceInstance> getInstances(String serviceId) {
+        DiscoveryLocalCopy.Copy copy = fromCopy;
+        if (copy != null) {
+            return copy.services().getOrDefault(serviceId, List.of());
+        }
+        return protection.serve(serviceId, live(serviceId), clock.instant());
+    }
+
     public List<String> getServices() {
-        List<String> out = new ArrayList<>();
+        DiscoveryLocalCopy.Copy copy = fromCopy;
+        if (copy != null) {
+            return List.copyOf(new TreeSet<>(copy.services().keySet()));
+        }
+        TreeSet<String> out = new TreeSet<>(protection.heldServices());
         instances.forEach((k, v) -> {
             if (!v.isEmpty()) {
                 out.add(k);
             }
         });
-        out.sort(null);
+        return List.copyOf(out);
+    }
+
+    private Map<String, List<ServiceInstance>> serving() {
+        Map<String, List<ServiceInstance>> out = new TreeMap<>();
+        for (String s : getServices()) {
+            out.put(s, getInstances(s));
+        }
         return out;
+    }
+
+    /** {@link #SERVER}, {@link #LOCAL_COPY} (no server has answered yet) or {@link #NONE} (neither yet). */
+    public String source() {
+        if (fromCopy != null) {
+            return LOCAL_COPY;
+        }
+        return initialized.getCount() == 0 ? SERVER : NONE;
+    }
+
+    /** When the local copy being served was written; null when none is served. */
+    public Instant localCopyWritten() {
+        DiscoveryLocalCopy.Copy copy = fromCopy;
+        return copy == null ? null : copy.written();
+    }
+
+    /** The local copy's file, or null when local copies are off. */
+    public String localCopyFile() {
+        return localCopy == null ? null : localCopy.toString();
+    }
+
+    /** The services whose live list is being held back now. */
+    public List<ProtectedService> protectedServices() {
+        return protection.holds(clock.instant()).entrySet().stream()
+                .map(e -> new ProtectedService(e.getKey(), e.getValue().since(), e.getValue().until(),
+                        e.getValue().kept().size(), e.getValue().live()))
+                .toList();
+    }
+
+    /** How many holds have started since this cache was created. */
+    public long protectionsStarted() {
+        return protection.started();
+    }
+
+    /** How many holds ended at their bound (the instances did not come back in time). */
+    public long protectionsExpired() {
+        return protection.expired();
     }
 
     @Override
     public void destroy() {
+        background.shutdownNow();
         if (cache != null) {
             cache.close();
         }

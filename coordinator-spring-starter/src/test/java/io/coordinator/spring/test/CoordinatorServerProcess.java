@@ -52,6 +52,11 @@ public final class CoordinatorServerProcess implements AutoCloseable {
                 "--spring.ssl.bundle.jks.server.keystore.type=PKCS12"));
     }
 
+    /** A server whose only client port is TLS, set up by {@code settings} (its coordinator.ssl.* and SSL bundle). */
+    public static CoordinatorServerProcess startTlsOnly(List<String> settings) throws Exception {
+        return start(true, settings);
+    }
+
     private static CoordinatorServerProcess start(boolean tlsOnly, List<String> extra) throws Exception {
         String jar = System.getProperty("coordinator.server.jar");
         if (jar == null || !new File(jar).isFile()) {

@@ -242,6 +242,10 @@ class SampleServicesE2ETest {
             if (copies != null) {
                 cmd.add("--coordinator.client.config.local-copy=" + copies);
             }
+            String discoveryCopies = System.getProperty("coordinator.client.discovery.local-copy");
+            if (discoveryCopies != null) {
+                cmd.add("--coordinator.client.discovery.local-copy=" + discoveryCopies);
+            }
             p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             Process proc = p;
