@@ -36,7 +36,7 @@ final class YamlDocument {
                 if (document instanceof Map<?, ?> map) {
                     flatten(out, "", map);
                 } else if (document != null && !"".equals(document)) {
-                    out.put("document", text(document)); // a document that is a plain value
+                    add(out, "document", document); // a document that is a plain value or a list
                 }
             }
         } catch (MarkedYAMLException e) {

@@ -28,6 +28,7 @@ class DocumentParsingTest {
                 yaml("base: &b\n  x: 1\nderived:\n  <<: *b\n  y: 2\n",
                         Map.of("base.x", "1", "derived.x", "1", "derived.y", "2")),
                 yaml("just text\n", Map.of("document", "just text")),
+                yaml("- a\n- b\n", Map.of("document[0]", "a", "document[1]", "b")),
                 yaml("", Map.of()),
                 yaml("# nothing\n", Map.of()),
                 yaml("\uFEFFa: b\n", Map.of("a", "b")),
