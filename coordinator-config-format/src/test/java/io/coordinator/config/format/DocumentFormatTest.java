@@ -24,6 +24,12 @@ class DocumentFormatTest {
         assertThat(DocumentFormat.isDocument(name)).isEqualTo(expected != null);
     }
 
+    @ParameterizedTest(name = "context {0} + {1} -> {2}")
+    @CsvSource(nullValues = "none", value = {"shop, none, shop", "shop, prod, 'shop,prod'"})
+    void contextNames(String application, String profile, String expected) {
+        assertThat(ContextName.of(application, profile)).isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "own data {0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         "a: 1                  | YAML",

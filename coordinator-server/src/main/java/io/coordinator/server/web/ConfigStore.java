@@ -23,6 +23,7 @@ import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.coordinator.config.format.ConfigNodes;
+import io.coordinator.config.format.ContextName;
 import io.coordinator.config.format.ContextReader;
 import io.coordinator.config.format.DocumentFormat;
 
@@ -50,7 +51,7 @@ public final class ConfigStore {
             if (name == null) {
                 throw ApiException.badRequest("missing configuration context");
             }
-            String[] parts = name.split(",", -1);
+            String[] parts = name.split(ContextName.SEPARATOR, -1);
             if (parts.length > 2 || !valid(parts[0]) || (parts.length == 2 && !valid(parts[1]))) {
                 throw ApiException.badRequest("a configuration context is <application>[,<profile>] of letters, "
                         + "digits, '.', '_' and '-': '" + name + "'");
@@ -63,7 +64,7 @@ public final class ConfigStore {
         }
 
         public String name() {
-            return profile == null ? application : application + "," + profile;
+            return ContextName.of(application, profile);
         }
     }
 
