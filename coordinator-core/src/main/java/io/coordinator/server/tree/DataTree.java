@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 /**
  * The znode tree: applies txns deterministically, answers reads, keeps watches, quota stats, ephemerals,
@@ -169,14 +170,7 @@ public final class DataTree {
             raiseCversion(parent, c.parentCVersion(), zxid);
             parent.addChild(Paths.name(path));
         }
-        long owner = c.ephemeralOwner();
-        if (Txn.isContainer(owner)) {
-            containers.add(path);
-        } else if (Txn.isTtl(owner)) {
-            ttls.add(path);
-        } else if (owner != 0) {
-            ephemerals.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
-        }
+        indexByOwner(path, c.ephemeralOwner());
         Stat stat = node.stat();
 
         String quotaed = QuotaStats.quotaedPathOf(parentPath);
@@ -533,14 +527,7 @@ public final class DataTree {
     public void setWatches(long relativeZxid, List<String> data, List<String> exist, List<String> child,
                            List<String> persistent, List<String> persistentRecursive, Watcher watcher) {
         for (String path : orEmpty(data)) {
-            DataNode node = getNode(path);
-            if (node == null) {
-                catchUp(watcher, WatcherEvent.NODE_DELETED, path);
-            } else if (node.mzxid() > relativeZxid) {
-                catchUp(watcher, WatcherEvent.NODE_DATA_CHANGED, path);
-            } else {
-                dataWatches.add(path, watcher, WatchTable.STANDARD);
-            }
+            rearm(path, relativeZxid, DataNode::mzxid, WatcherEvent.NODE_DATA_CHANGED, dataWatches, watcher);
         }
         for (String path : orEmpty(exist)) {
             if (getNode(path) != null) {
@@ -550,20 +537,29 @@ public final class DataTree {
             }
         }
         for (String path : orEmpty(child)) {
-            DataNode node = getNode(path);
-            if (node == null) {
-                catchUp(watcher, WatcherEvent.NODE_DELETED, path);
-            } else if (node.pzxid() > relativeZxid) {
-                catchUp(watcher, WatcherEvent.NODE_CHILDREN_CHANGED, path);
-            } else {
-                childWatches.add(path, watcher, WatchTable.STANDARD);
-            }
+            rearm(path, relativeZxid, DataNode::pzxid, WatcherEvent.NODE_CHILDREN_CHANGED, childWatches, watcher);
         }
         for (String path : orEmpty(persistent)) {
             addWatch(path, watcher, false);
         }
         for (String path : orEmpty(persistentRecursive)) {
             addWatch(path, watcher, true);
+        }
+    }
+
+    /**
+     * A data or child watch of a reconnecting client: NodeDeleted if the node is gone, {@code changed} if the
+     * node's {@code zxid} (mzxid or pzxid) is newer than what the client saw, else the watch is armed.
+     */
+    private void rearm(String path, long relativeZxid, ToLongFunction<DataNode> zxid, int changed, WatchTable table,
+                       Watcher watcher) {
+        DataNode node = getNode(path);
+        if (node == null) {
+            catchUp(watcher, WatcherEvent.NODE_DELETED, path);
+        } else if (zxid.applyAsLong(node) > relativeZxid) {
+            catchUp(watcher, changed, path);
+        } else {
+            table.add(path, watcher, WatchTable.STANDARD);
         }
     }
 
@@ -807,7 +803,11 @@ public final class DataTree {
         } else if (nodes.size() != 1) {
             throw new IOException("root must come first");
         }
-        long owner = node.ephemeralOwner();
+        indexByOwner(path, node.ephemeralOwner());
+    }
+
+    /** Lists a container, a TTL node or an ephemeral (by its session) where expiry and cleanup look for it. */
+    private void indexByOwner(String path, long owner) {
         if (Txn.isContainer(owner)) {
             containers.add(path);
         } else if (Txn.isTtl(owner)) {

@@ -5,7 +5,6 @@ import io.coordinator.server.protocol.JuteReader;
 import io.coordinator.server.protocol.ProtocolException;
 import io.coordinator.server.request.RequestSink;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,37 +14,25 @@ import org.slf4j.LoggerFactory;
  * connection without a reply, and frames still buffered behind it are dropped (the first fuzz finding: a
  * second, valid ConnectRequest in the same read used to reach the sink after the close).
  */
-public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
+public final class ConnectRequestHandler extends FrameHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectRequestHandler.class);
 
     private final RequestSink sink;
-    private final NettyClientConnection connection;
-    private boolean failed;
 
     public ConnectRequestHandler(RequestSink sink, NettyClientConnection connection) {
+        super(connection);
         this.sink = sink;
-        this.connection = connection;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof byte[] frame)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (failed) {
-            return; // more frames of the same read, after a bad ConnectRequest closed the connection
-        }
-        long start = System.nanoTime();
-        connection.frameReceived();
+    void frame(ChannelHandlerContext ctx, byte[] frame, long start) {
         ConnectRequest request;
         try {
             request = ConnectRequest.read(new JuteReader(frame));
         } catch (ProtocolException e) {
             LOG.info("Closing connection from {}: bad ConnectRequest ({})", ctx.channel().remoteAddress(),
                     e.getMessage());
-            failed = true;
-            connection.stopReading();
+            stopReading();
             ctx.close();
             return;
         }

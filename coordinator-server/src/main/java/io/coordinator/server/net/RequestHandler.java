@@ -6,7 +6,6 @@ import io.coordinator.server.protocol.Requests;
 import io.coordinator.server.protocol.ZkException;
 import io.coordinator.server.request.RequestSink;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,35 +16,23 @@ import org.slf4j.LoggerFactory;
  * read. A malformed body of a known opcode (MARSHALLINGERROR) is answered and the connection goes on, as
  * with ZooKeeper 3.9. A frame too short for a header closes the connection.
  */
-public final class RequestHandler extends ChannelInboundHandlerAdapter {
+public final class RequestHandler extends FrameHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
     private static final int HEADER_SIZE = 8;
 
     private final RequestSink sink;
-    private final NettyClientConnection connection;
-    private boolean failed;
 
     public RequestHandler(RequestSink sink, NettyClientConnection connection) {
+        super(connection);
         this.sink = sink;
-        this.connection = connection;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof byte[] frame)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (failed) {
-            return;
-        }
-        long start = System.nanoTime();
-        connection.frameReceived();
+    void frame(ChannelHandlerContext ctx, byte[] frame, long start) {
         if (frame.length < HEADER_SIZE) {
-            failed = true;
             LOG.info("Closing connection from {}: {}-byte request is shorter than a request header",
                     ctx.channel().remoteAddress(), frame.length);
-            connection.stopReading();
+            stopReading();
             ctx.close();
             return;
         }
@@ -62,8 +49,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             code = Code.MARSHALLINGERROR;
         }
         if (body == null && code != Code.MARSHALLINGERROR) {
-            failed = true;
-            connection.stopReading();
+            stopReading(); // the pipeline answers this one in order, then closes
             LOG.info("Request xid {} type {} from {} cannot be decoded (error {}); the connection will close",
                     xid, type, ctx.channel().remoteAddress(), code);
         } else if (body == null) {

@@ -1,11 +1,9 @@
 package io.coordinator.server.web;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,13 +19,13 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
-import org.springframework.boot.env.PropertiesPropertySourceLoader;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.coordinator.config.format.ConfigNodes;
+import io.coordinator.config.format.ContextName;
+import io.coordinator.config.format.ContextReader;
+import io.coordinator.config.format.DocumentFormat;
 
 /**
  * Configuration contexts ({@code <config-path>/<application>[,<profile>]}, read as the starter reads them) and
@@ -53,7 +51,7 @@ public final class ConfigStore {
             if (name == null) {
                 throw ApiException.badRequest("missing configuration context");
             }
-            String[] parts = name.split(",", -1);
+            String[] parts = name.split(ContextName.SEPARATOR, -1);
             if (parts.length > 2 || !valid(parts[0]) || (parts.length == 2 && !valid(parts[1]))) {
                 throw ApiException.badRequest("a configuration context is <application>[,<profile>] of letters, "
                         + "digits, '.', '_' and '-': '" + name + "'");
@@ -66,7 +64,7 @@ public final class ConfigStore {
         }
 
         public String name() {
-            return profile == null ? application : application + "," + profile;
+            return ContextName.of(application, profile);
         }
     }
 
@@ -128,104 +126,52 @@ public final class ConfigStore {
 
     public ConfigView read(Context c) throws KeeperException, InterruptedException {
         ZooKeeper z = zk.get();
-        Map<String, String> documents = new LinkedHashMap<>();
-        Map<String, String> singles = new LinkedHashMap<>();
-        long[] mzxid = {0};
-        Stat stat = new Stat();
-        byte[] own;
+        LatestChange nodes = new LatestChange(z);
+        ContextReader.Content content;
         try {
-            own = z.getData(configPath(c), false, stat);
-        } catch (KeeperException.NoNodeException e) {
+            content = ContextReader.read(nodes, configPath(c), Map.of());
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // LatestChange throws nothing else
+        }
+        if (content == null) {
             throw new ApiException(HttpStatus.NOT_FOUND, "no configuration for " + c.name());
         }
-        mzxid[0] = stat.getMzxid();
-        if (own != null && own.length > 0) {
-            String text = new String(own, StandardCharsets.UTF_8);
-            if (!text.isBlank()) {
-                documents.putAll(parse(configPath(c), looksLikeYaml(text) ? "yaml" : "properties", own));
-            }
-        }
-        walk(z, configPath(c), "", documents, singles, mzxid);
-        Map<String, String> all = new TreeMap<>(documents);
-        all.putAll(singles);
-        return new ConfigView(c.name(), c.application(), c.profile(), all, latestVersion(z, c), Znodes.hex(mzxid[0]));
+        // a document that does not parse shows nothing: the starter applies nothing new from it either
+        return new ConfigView(c.name(), c.application(), c.profile(), new TreeMap<>(content.values()),
+                latestVersion(z, c), Znodes.hex(nodes.mzxid));
     }
 
-    private void walk(ZooKeeper z, String path, String prefix, Map<String, String> documents,
-                      Map<String, String> singles, long[] mzxid) throws KeeperException, InterruptedException {
-        List<String> children;
-        try {
-            children = new ArrayList<>(z.getChildren(path, false));
-        } catch (KeeperException.NoNodeException e) {
-            return;
+    /** The context's nodes through the local client, noting the latest mzxid seen (the view's version). */
+    private static final class LatestChange implements ConfigNodes {
+        private final ZooKeeper z;
+        long mzxid;
+
+        LatestChange(ZooKeeper z) {
+            this.z = z;
         }
-        children.sort(null);
-        for (String child : children) {
-            String childPath = path + "/" + child;
+
+        @Override
+        public Node node(String path) throws KeeperException, InterruptedException {
             Stat stat = new Stat();
-            byte[] data;
             try {
-                data = z.getData(childPath, false, stat);
+                byte[] data = z.getData(path, false, stat);
+                mzxid = Math.max(mzxid, stat.getMzxid());
+                return new Node(data, stat.getNumChildren());
             } catch (KeeperException.NoNodeException gone) {
-                continue;
-            }
-            mzxid[0] = Math.max(mzxid[0], stat.getMzxid());
-            String lower = child.toLowerCase(java.util.Locale.ROOT);
-            if (prefix.isEmpty() && isDocument(lower)) {
-                if (data != null && data.length > 0) {
-                    documents.putAll(parse(childPath, lower.endsWith(".properties") ? "properties" : "yaml", data));
-                }
-                continue;
-            }
-            String key = prefix.isEmpty() ? child : prefix + "." + child;
-            if (data != null && data.length > 0) {
-                singles.put(key, new String(data, StandardCharsets.UTF_8));
-            }
-            if (stat.getNumChildren() > 0) {
-                walk(z, childPath, key, documents, singles, mzxid);
+                return null;
             }
         }
-    }
 
-    private static boolean isDocument(String lowerName) {
-        return lowerName.endsWith(".properties") || lowerName.endsWith(".yaml") || lowerName.endsWith(".yml");
-    }
-
-    static boolean looksLikeYaml(String text) {
-        for (String line : text.split("\n")) {
-            String t = line.strip();
-            if (t.isEmpty() || t.startsWith("#") || t.startsWith("!")) {
-                continue;
+        @Override
+        public List<String> children(String path) throws KeeperException, InterruptedException {
+            try {
+                return z.getChildren(path, false);
+            } catch (KeeperException.NoNodeException e) {
+                return null;
             }
-            if (t.equals("---")) {
-                return true;
-            }
-            int colon = t.indexOf(':');
-            int eq = t.indexOf('=');
-            return colon > 0 && (eq < 0 || colon < eq);
         }
-        return false;
-    }
-
-    static Map<String, String> parse(String name, String format, byte[] data) {
-        ByteArrayResource resource = new ByteArrayResource(data, name);
-        Map<String, String> out = new LinkedHashMap<>();
-        try {
-            List<PropertySource<?>> sources = "yaml".equals(format)
-                    ? new YamlPropertySourceLoader().load(name, resource)
-                    : new PropertiesPropertySourceLoader().load(name, resource);
-            for (PropertySource<?> ps : sources) {
-                if (ps instanceof EnumerablePropertySource<?> eps) {
-                    for (String key : eps.getPropertyNames()) {
-                        Object v = eps.getProperty(key);
-                        out.put(key, v == null ? null : v.toString());
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the starter would fail on it too; show nothing rather than fail the whole read
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- publishing
@@ -280,7 +226,7 @@ public final class ConfigStore {
                 continue;
             }
             String wanted = next.get(child);
-            boolean keepAsSingle = wanted != null && s.getNumChildren() == 0 && !isDocument(child.toLowerCase(java.util.Locale.ROOT));
+            boolean keepAsSingle = wanted != null && s.getNumChildren() == 0 && !DocumentFormat.isDocument(child);
             if (keepAsSingle) {
                 String current = data == null ? "" : new String(data, StandardCharsets.UTF_8);
                 if (current.equals(wanted)) {
@@ -343,7 +289,7 @@ public final class ConfigStore {
 
     static String checkKey(String key) {
         if (key == null || key.isEmpty() || key.contains("/") || key.equals(".") || key.equals("..")
-                || isDocument(key.toLowerCase(java.util.Locale.ROOT))) {
+                || DocumentFormat.isDocument(key)) {
             throw ApiException.badRequest("invalid property name '" + key + "'");
         }
         try {

@@ -3,10 +3,11 @@ package io.coordinator.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.coordinator.config.format.DocumentException;
+import io.coordinator.config.format.DocumentFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Fuzzes the REST API's own parsing (what Spring does not parse for it). Byte 0 picks the parser, the rest
@@ -15,7 +16,7 @@ import java.util.Map;
  * modes, and property documents (YAML / .properties) as the config reader parses them.
  *
  * <p>Contract: a bad input is an {@link ApiException} with a 4xx status and a message; nothing else escapes.
- * Property documents never throw at all (an unreadable document shows as empty) and never stall.
+ * Property documents throw nothing but a {@link DocumentException} with a message, and never stall.
  */
 class WebInputsFuzzTest {
     private static final int PARSERS = 9;
@@ -42,9 +43,11 @@ class WebInputsFuzzTest {
                 case 6 -> ZnodeController.ifMatchVersion(text);
                 case 7 -> ZnodeController.mode(text);
                 default -> {
-                    Map<String, String> props = ConfigStore.parse("doc", ConfigStore.looksLikeYaml(text) ? "yaml"
-                            : "properties", raw);
-                    assertThat(props).isNotNull();
+                    try {
+                        assertThat(DocumentFormat.ofContextData(text).parse(raw)).isNotNull();
+                    } catch (DocumentException unreadable) {
+                        assertThat(unreadable.getMessage()).isNotBlank();
+                    }
                     return;
                 }
             }

@@ -13,6 +13,7 @@ import org.springframework.boot.context.config.Profiles;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.StringUtils;
 
+import io.coordinator.config.format.ContextName;
 import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 
 /**
@@ -45,7 +46,7 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
         Settings s = Settings.of(context.getBinder(), location);
         List<CoordinatorConfigDataResource> out = new ArrayList<>();
         for (String profile : profiles.getAccepted()) {
-            out.add(s.resource(s.app + "," + profile));
+            out.add(s.resource(ContextName.of(s.app, profile)));
         }
         return out;
     }

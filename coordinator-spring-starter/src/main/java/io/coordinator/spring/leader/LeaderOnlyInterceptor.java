@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
@@ -20,9 +19,7 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Method method = invocation.getMethod();
-        Object target = invocation.getThis();
-        Method specific = target == null ? method : AopUtils.getMostSpecificMethod(method, target.getClass());
+        Method specific = DistributedLockInterceptorSupport.specificMethod(invocation);
         LeaderOnly ann = AnnotatedElementUtils.findMergedAnnotation(specific, LeaderOnly.class);
         if (ann == null) {
             return invocation.proceed();
@@ -33,6 +30,6 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
         if (ann.whenNotLeader() == LeaderOnly.WhenNotLeader.THROW) {
             throw new NotLeaderException("not the leader of '" + ann.value() + "': " + specific);
         }
-        return DistributedLockInterceptorSupport.skipped(method.getReturnType());
+        return DistributedLockInterceptorSupport.skipped(invocation.getMethod().getReturnType());
     }
 }

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -27,14 +26,12 @@ public class DistributedLockInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Method method = invocation.getMethod();
-        Object target = invocation.getThis();
-        Method specific = target == null ? method : AopUtils.getMostSpecificMethod(method, target.getClass());
+        Method specific = DistributedLockInterceptorSupport.specificMethod(invocation);
         DistributedLock ann = AnnotatedElementUtils.findMergedAnnotation(specific, DistributedLock.class);
         if (ann == null) {
             return invocation.proceed();
         }
-        MethodBasedEvaluationContext ctx = new MethodBasedEvaluationContext(target, specific, invocation.getArguments(), NAMES);
+        MethodBasedEvaluationContext ctx = new MethodBasedEvaluationContext(invocation.getThis(), specific, invocation.getArguments(), NAMES);
         Object keyValue = PARSER.parseExpression(ann.key()).getValue(ctx);
         if (keyValue == null) {
             throw new IllegalArgumentException("@DistributedLock key '" + ann.key() + "' evaluated to null on " + specific);
@@ -45,7 +42,7 @@ public class DistributedLockInterceptor implements MethodInterceptor {
         LockHandle handle = registry.tryAcquire(key, wait);
         if (handle == null) {
             if (ann.onTimeout() == DistributedLock.OnTimeout.SKIP) {
-                return DistributedLockInterceptorSupport.skipped(method.getReturnType());
+                return DistributedLockInterceptorSupport.skipped(invocation.getMethod().getReturnType());
             }
             throw new LockNotAcquiredException("lock '" + key + "' not acquired within " + wait + " for " + specific);
         }

@@ -1,15 +1,25 @@
 package io.coordinator.spring.lock;
 
+import java.lang.reflect.Method;
 import java.util.Optional;
 
-/** What a skipped call returns. */
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.support.AopUtils;
+
+/** What the lock and leader interceptors share: the method whose annotation applies, and what a skipped call returns. */
 public final class DistributedLockInterceptorSupport {
     private DistributedLockInterceptorSupport() {
     }
 
+    /** The method called as the target's class declares it (where its annotations are); without a target, as called. */
+    public static Method specificMethod(MethodInvocation invocation) {
+        Method method = invocation.getMethod();
+        Object target = invocation.getThis();
+        return target == null ? method : AopUtils.getMostSpecificMethod(method, target.getClass());
+    }
+
     /** null, Optional.empty() or the primitive default for the return type. */
     public static Object skipped(Class<?> type) {
-
         if (type == Optional.class) {
             return Optional.empty();
         }
