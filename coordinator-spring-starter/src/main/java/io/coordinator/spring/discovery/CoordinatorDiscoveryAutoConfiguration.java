@@ -29,20 +29,20 @@ import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(prefix = "coordinator.client.discovery", name = "enabled", havingValue = "true", matchIfMissing = true)
-public class CoordinatorDiscoveryAutoConfiguration {
+public final class CoordinatorDiscoveryAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties) {
+    CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties) {
         return new CoordinatorServiceCache(client, properties.getDiscovery().getRoot());
     }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBlockingDiscoveryEnabled
-    static class Blocking {
+    static final class Blocking {
         @Bean
         @ConditionalOnMissingBean
-        public CoordinatorDiscoveryClient coordinatorDiscoveryClient(CoordinatorServiceCache cache) {
+        CoordinatorDiscoveryClient coordinatorDiscoveryClient(CoordinatorServiceCache cache) {
             return new CoordinatorDiscoveryClient(cache);
         }
     }
@@ -50,10 +50,10 @@ public class CoordinatorDiscoveryAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "reactor.core.publisher.Flux")
     @ConditionalOnReactiveDiscoveryEnabled
-    static class Reactive {
+    static final class Reactive {
         @Bean
         @ConditionalOnMissingBean
-        public CoordinatorReactiveDiscoveryClient coordinatorReactiveDiscoveryClient(CoordinatorServiceCache cache) {
+        CoordinatorReactiveDiscoveryClient coordinatorReactiveDiscoveryClient(CoordinatorServiceCache cache) {
             return new CoordinatorReactiveDiscoveryClient(cache);
         }
     }
