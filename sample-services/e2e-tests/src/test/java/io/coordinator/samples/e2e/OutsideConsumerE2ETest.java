@@ -133,7 +133,7 @@ class OutsideConsumerE2ETest {
 
                 p.destroy(); // SIGTERM: graceful shutdown deregisters
                 assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(admin.getChildren().forPath(services)).isEmpty();
+                assertThat(admin.checkExists().forPath(services + "/" + instances.get(0))).as("deregistered").isNull();
             } finally {
                 p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
