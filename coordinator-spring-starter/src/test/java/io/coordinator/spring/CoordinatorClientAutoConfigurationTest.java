@@ -3,15 +3,12 @@ package io.coordinator.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
@@ -23,6 +20,10 @@ import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 
+/**
+ * The starter against a real server: a connected client, closed with the context. Which beans exist under which
+ * conditions, without a server, is {@link AutoConfigurationConditionsTest}.
+ */
 @Timeout(120)
 class CoordinatorClientAutoConfigurationTest {
     static CoordinatorServerProcess server;
@@ -66,69 +67,5 @@ class CoordinatorClientAutoConfigurationTest {
             assertThat(new String(seen[0].getData().forPath("/runner/x"))).isEqualTo("1");
         });
         assertThat(seen[0].getState()).isEqualTo(org.apache.curator.framework.imps.CuratorFrameworkState.STOPPED);
-    }
-
-    @Test
-    void disabledSwitchCreatesNothing() {
-        runner().withPropertyValues("coordinator.client.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CuratorFramework.class).doesNotHaveBean(CoordinatorRegistration.class)
-                .doesNotHaveBean(CoordinatorServiceCache.class).doesNotHaveBean(DiscoveryClient.class));
-    }
-
-    @Test
-    void registrationAndDiscoveryCanBeSwitchedOffSeparately() {
-        runner().withPropertyValues("coordinator.client.registration.enabled=false",
-                "coordinator.client.discovery.enabled=false").run(ctx -> assertThat(ctx)
-                .hasSingleBean(CuratorFramework.class).doesNotHaveBean(CoordinatorRegistration.class)
-                .doesNotHaveBean(CoordinatorServiceCache.class));
-        runner().withPropertyValues("spring.cloud.discovery.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorDiscoveryClient.class));
-    }
-
-    @Test
-    void discoveryProtectionSettingsOutOfRangeAreNamed() {
-        runner().withPropertyValues("coordinator.client.discovery.protection.threshold=2").run(ctx -> assertThat(ctx)
-                .hasFailed().getFailure().hasStackTraceContaining(
-                        "coordinator.client.discovery.protection.threshold=2.0: must be between 0 and 1"));
-    }
-
-    @Test
-    void locksLeadersAndRefreshCanBeSwitchedOffSeparately() {
-        runner().run(ctx -> assertThat(ctx).hasSingleBean(io.coordinator.spring.lock.DistributedLocks.class)
-                .hasSingleBean(io.coordinator.spring.leader.Leadership.class)
-                .hasSingleBean(io.coordinator.spring.config.CoordinatorConfigWatcher.class)
-                .hasSingleBean(io.coordinator.spring.config.ValueRefresher.class));
-        runner().withPropertyValues("coordinator.client.lock.enabled=false", "coordinator.client.leader.enabled=false",
-                "coordinator.client.config.refresh-enabled=false").run(ctx -> assertThat(ctx)
-                .hasSingleBean(CuratorFramework.class)
-                .doesNotHaveBean(io.coordinator.spring.lock.DistributedLocks.class)
-                .doesNotHaveBean(io.coordinator.spring.leader.Leadership.class)
-                .doesNotHaveBean(io.coordinator.spring.config.CoordinatorConfigWatcher.class)
-                .doesNotHaveBean(io.coordinator.spring.config.ValueRefresher.class));
-        runner().withPropertyValues("coordinator.client.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(io.coordinator.spring.lock.DistributedLocks.class)
-                .doesNotHaveBean(io.coordinator.spring.leader.Leadership.class)
-                .doesNotHaveBean(io.coordinator.spring.config.CoordinatorConfigWatcher.class));
-    }
-
-    @Test
-    void userBeansReplaceTheStartersOwn() {
-        CuratorFramework mine = CuratorFrameworkFactory.newClient(server.connectString(), new RetryOneTime(100));
-        runner().withBean("myClient", CuratorFramework.class, () -> mine).run(ctx -> {
-            assertThat(ctx).hasSingleBean(CuratorFramework.class);
-            assertThat(ctx.getBean(CuratorFramework.class)).isSameAs(mine);
-        });
-        mine.close();
-    }
-
-    @Test
-    void failsFastWithAClearMessageWhenNoServerAnswers() throws Exception {
-        int deadPort = CoordinatorServerProcess.freePort();
-        runner().withPropertyValues("coordinator.client.connect-string=127.0.0.1:" + deadPort,
-                "coordinator.client.connection-timeout=1s").run(ctx -> {
-            assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("Coordinator unreachable")
-                    .hasMessageContaining("127.0.0.1:" + deadPort);
-        });
     }
 }

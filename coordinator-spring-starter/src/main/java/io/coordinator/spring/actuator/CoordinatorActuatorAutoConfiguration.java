@@ -30,12 +30,12 @@ import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfigurati
         CoordinatorDiscoveryAutoConfiguration.class, CoordinatorConfigAutoConfiguration.class,
         CoordinatorLockAutoConfiguration.class, CoordinatorLeaderAutoConfiguration.class})
 @ConditionalOnBean(CuratorFramework.class)
-public class CoordinatorActuatorAutoConfiguration {
+public final class CoordinatorActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
     @ConditionalOnEnabledHealthIndicator("coordinator")
-    static class Health {
+    static final class Health {
         @Bean
         @ConditionalOnMissingBean(name = "coordinatorHealthIndicator")
         CoordinatorHealthIndicator coordinatorHealthIndicator(CoordinatorConnection connection) {
@@ -60,7 +60,7 @@ public class CoordinatorActuatorAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
     @ConditionalOnAvailableEndpoint(endpoint = CoordinatorEndpoint.class)
-    static class EndpointConfiguration {
+    static final class EndpointConfiguration {
         @Bean
         @ConditionalOnMissingBean
         CoordinatorEndpoint coordinatorEndpoint(CoordinatorConnection connection,

@@ -24,11 +24,11 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(CuratorFramework.class)
 @ConditionalOnProperty(prefix = "coordinator.client", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(CoordinatorClientProperties.class)
-public class CoordinatorClientAutoConfiguration {
+public final class CoordinatorClientAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public RetryPolicy coordinatorRetryPolicy(CoordinatorClientProperties properties) {
+    RetryPolicy coordinatorRetryPolicy(CoordinatorClientProperties properties) {
         CoordinatorClientProperties.Retry r = properties.getRetry();
         return new ExponentialBackoffRetry((int) r.getBaseSleep().toMillis(), r.getMaxRetries(),
                 (int) r.getMaxSleep().toMillis());
@@ -36,7 +36,7 @@ public class CoordinatorClientAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public CuratorFramework coordinatorCuratorFramework(CoordinatorClientProperties properties, RetryPolicy retryPolicy,
+    CuratorFramework coordinatorCuratorFramework(CoordinatorClientProperties properties, RetryPolicy retryPolicy,
             Environment environment) throws InterruptedException {
         boolean failFast = failFast(properties, environment);
         // a typo fails now, naming the property, rather than as a timeout; an unknown host only when it would anyway
@@ -99,13 +99,13 @@ public class CoordinatorClientAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorConnection coordinatorConnection(CuratorFramework client) {
+    CoordinatorConnection coordinatorConnection(CuratorFramework client) {
         return new CoordinatorConnection(client);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorIdentity coordinatorIdentity(CoordinatorClientProperties properties, Environment environment) {
+    CoordinatorIdentity coordinatorIdentity(CoordinatorClientProperties properties, Environment environment) {
         return CoordinatorIdentity.from(properties, environment);
     }
 }

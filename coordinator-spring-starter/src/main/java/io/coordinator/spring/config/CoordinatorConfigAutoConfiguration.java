@@ -17,24 +17,24 @@ import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnProperty(prefix = "coordinator.client.config", name = "refresh-enabled", havingValue = "true", matchIfMissing = true)
-public class CoordinatorConfigAutoConfiguration {
+public final class CoordinatorConfigAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public static ValueRefresher coordinatorValueRefresher() {
+    static ValueRefresher coordinatorValueRefresher() {
         return new ValueRefresher();
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public ConfigurationPropertiesRebinder coordinatorConfigurationPropertiesRebinder(ApplicationContext context,
+    ConfigurationPropertiesRebinder coordinatorConfigurationPropertiesRebinder(ApplicationContext context,
             ConfigurableEnvironment environment) {
         return new ConfigurationPropertiesRebinder(context, environment);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorConfigWatcher coordinatorConfigWatcher(CuratorFramework client, ConfigurableEnvironment environment,
+    CoordinatorConfigWatcher coordinatorConfigWatcher(CuratorFramework client, ConfigurableEnvironment environment,
             ObjectProvider<ValueRefresher> valueRefresher, ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
             ApplicationEventPublisher publisher) {
         return new CoordinatorConfigWatcher(client, environment, valueRefresher.getIfAvailable(),

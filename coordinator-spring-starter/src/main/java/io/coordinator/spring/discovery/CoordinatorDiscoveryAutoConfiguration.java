@@ -30,11 +30,11 @@ import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(prefix = "coordinator.client.discovery", name = "enabled", havingValue = "true", matchIfMissing = true)
-public class CoordinatorDiscoveryAutoConfiguration {
+public final class CoordinatorDiscoveryAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties,
+    CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties,
             Environment environment) {
         CoordinatorClientProperties.Discovery d = properties.getDiscovery();
         return new CoordinatorServiceCache(client, d.getRoot(), d.getProtection().isEnabled(),
@@ -44,20 +44,20 @@ public class CoordinatorDiscoveryAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-    static class Metrics {
+    static final class Metrics {
         @Bean
         @ConditionalOnMissingBean
-        public CoordinatorDiscoveryMetrics coordinatorDiscoveryMetrics(CoordinatorServiceCache cache) {
+        CoordinatorDiscoveryMetrics coordinatorDiscoveryMetrics(CoordinatorServiceCache cache) {
             return new CoordinatorDiscoveryMetrics(cache);
         }
     }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBlockingDiscoveryEnabled
-    static class Blocking {
+    static final class Blocking {
         @Bean
         @ConditionalOnMissingBean
-        public CoordinatorDiscoveryClient coordinatorDiscoveryClient(CoordinatorServiceCache cache) {
+        CoordinatorDiscoveryClient coordinatorDiscoveryClient(CoordinatorServiceCache cache) {
             return new CoordinatorDiscoveryClient(cache);
         }
     }
@@ -65,10 +65,10 @@ public class CoordinatorDiscoveryAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "reactor.core.publisher.Flux")
     @ConditionalOnReactiveDiscoveryEnabled
-    static class Reactive {
+    static final class Reactive {
         @Bean
         @ConditionalOnMissingBean
-        public CoordinatorReactiveDiscoveryClient coordinatorReactiveDiscoveryClient(CoordinatorServiceCache cache) {
+        CoordinatorReactiveDiscoveryClient coordinatorReactiveDiscoveryClient(CoordinatorServiceCache cache) {
             return new CoordinatorReactiveDiscoveryClient(cache);
         }
     }

@@ -30,11 +30,11 @@ import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnProperty(prefix = "coordinator.client.leader", name = "enabled", havingValue = "true", matchIfMissing = true)
 @Import(CoordinatorProxyRegistrar.class)
-public class CoordinatorLeaderAutoConfiguration {
+public final class CoordinatorLeaderAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public Leadership leadership(CuratorFramework client, CoordinatorClientProperties properties,
+    Leadership leadership(CuratorFramework client, CoordinatorClientProperties properties,
             CoordinatorIdentity identity, ApplicationEventPublisher publisher) {
         return new Leadership(client, properties.getLeader().getRoot(), identity.instanceId(), publisher);
     }
@@ -42,7 +42,7 @@ public class CoordinatorLeaderAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "leaderOnlyAdvisor")
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static Advisor leaderOnlyAdvisor(ObjectProvider<Leadership> leadership) {
+    static Advisor leaderOnlyAdvisor(ObjectProvider<Leadership> leadership) {
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                 new AnnotationMatchingPointcut(null, LeaderOnly.class, true), new LeaderOnlyInterceptor(leadership));
         advisor.setOrder(-1); // outside @DistributedLock: a non-leader does not even try the lock
@@ -51,7 +51,7 @@ public class CoordinatorLeaderAutoConfiguration {
 
     /** Joins every group named by a @LeaderOnly method once the singletons exist, so elections start early. */
     @Bean
-    public static SmartInitializingSingleton leaderGroupsJoiner(ConfigurableListableBeanFactory beanFactory,
+    static SmartInitializingSingleton leaderGroupsJoiner(ConfigurableListableBeanFactory beanFactory,
             ObjectProvider<Leadership> leadership) {
         return () -> {
             for (String name : beanFactory.getBeanDefinitionNames()) {

@@ -23,18 +23,18 @@ import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnProperty(prefix = "coordinator.client.lock", name = "enabled", havingValue = "true", matchIfMissing = true)
 @Import(CoordinatorProxyRegistrar.class)
-public class CoordinatorLockAutoConfiguration {
+public final class CoordinatorLockAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public DistributedLocks distributedLocks(CuratorFramework client, CoordinatorClientProperties properties) {
+    DistributedLocks distributedLocks(CuratorFramework client, CoordinatorClientProperties properties) {
         return new DistributedLocks(client, properties.getLock().getRoot());
     }
 
     @Bean
     @ConditionalOnMissingBean(name = "distributedLockAdvisor")
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static Advisor distributedLockAdvisor(ObjectProvider<DistributedLocks> locks) {
+    static Advisor distributedLockAdvisor(ObjectProvider<DistributedLocks> locks) {
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                 new AnnotationMatchingPointcut(null, DistributedLock.class, true), new DistributedLockInterceptor(locks));
         advisor.setOrder(0);

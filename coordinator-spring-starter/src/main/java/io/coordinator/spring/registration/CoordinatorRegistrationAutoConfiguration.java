@@ -20,11 +20,11 @@ import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnProperty(prefix = "coordinator.client.registration", name = "enabled", havingValue = "true", matchIfMissing = true)
-public class CoordinatorRegistrationAutoConfiguration {
+public final class CoordinatorRegistrationAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CoordinatorRegistration coordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
+    CoordinatorRegistration coordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
             CoordinatorIdentity identity, Environment environment, ObjectProvider<InetUtils> inetUtils) {
         return new CoordinatorRegistration(client, properties, identity, environment,
                 () -> firstNonLoopbackAddress(inetUtils.getIfAvailable(), environment));
