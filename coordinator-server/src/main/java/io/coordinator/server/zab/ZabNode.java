@@ -3,21 +3,31 @@ package io.coordinator.server.zab;
 import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.zab.Election.Vote;
+import io.coordinator.server.zab.LearnerProgress.Sync;
+import io.coordinator.server.zab.LearnerProgress.SyncMode;
 import io.coordinator.server.zab.ZabMessage.*;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * One ZAB peer as a pure, deterministic state machine (in the style of etcd-io/raft): inputs are {@link #tick()},
  * {@link #step}, {@link #propose} and {@link #persisted}; outputs come out as a {@link Ready} batch. No IO, no
  * threads, no clock; randomness only from the seed.
+ *
+ * <p>This class dispatches inputs by role and assembles the Ready; the parts live in their own files, along
+ * etcd's lines: {@link Election} (FLE votes), {@link LearnerProgress} (the leader's view of each learner),
+ * {@link QuorumTracker} (quorums of acks over {@link Majority}), {@link ReorderBuffer} (the learner's stream
+ * order) and {@link History} (the log with its unstable part).
  *
  * <p>Durability rules it keeps (the ZooKeeper data-loss bug classes): every ACK, ACKNEWLEADER, ACKEPOCH, vote and
  * FOLLOWERINFO reports only what {@link #persisted} confirmed; currentEpoch is written only once the synced history
@@ -29,43 +39,27 @@ import java.util.TreeMap;
  * fsync that began before it.
  */
 public final class ZabNode {
-    private static final int READ_CHUNK = 1024;
-
     private final ZabConfig config;
     private final int myId;
     private final boolean observer;
     private final List<Integer> others = new ArrayList<>();
-    private final ZabLog log;
     private final ZabStateMachine state;
     private final Random random;
     // The config's answers, computed once: they are asked on every message and ACK.
     private final Majority majority;
-    private final java.util.Set<Integer> members = new java.util.HashSet<>();
-    private final java.util.Set<Integer> voters = new java.util.HashSet<>();
-    private final long[] ackScratch;
+    private final QuorumTracker quorum;
+    private final Set<Integer> members = new HashSet<>();
+    private final Set<Integer> voters = new HashSet<>();
 
+    private final History history;
+    private final Election election;
     private Epochs epochs;
-    private long lastZxid;
-    private long durableZxid;
-    private final java.util.TreeSet<Long> unsynced = new java.util.TreeSet<>(); // appended, not yet fsynced
-    /**
-     * A cache of the records this node appended and has not applied yet: a contiguous run of its history right
-     * after {@code tailBase}, so {@link #ready()} hands committed records to {@code toApply} without reading the
-     * log back. Cleared whenever that may stop being true (truncation below its base, snapshot, overflow); the
-     * log is then read instead.
-     */
-    private final java.util.ArrayDeque<TxnRecord> tail = new java.util.ArrayDeque<>();
-    private long tailBase;
-    private static final int TAIL_MAX = 1 << 16;
     private long committedZxid;
     private long appliedZxid;
     private long now;
 
-    // Pending parts of the next Ready.
+    // Pending parts of the next Ready (the history holds its own).
     private boolean epochsDirty;
-    private long pendTruncate = -1;
-    private SnapshotToInstall pendSnapshot;
-    private List<TxnRecord> pendAppend = new ArrayList<>();
     private List<Outgoing> pendMsgs = new ArrayList<>();
     private boolean pendRoleChanged;
     private Ready outstanding;
@@ -75,16 +69,6 @@ public final class ZabNode {
     private boolean serving;
     private long roleSince;
 
-    // Election.
-    private record Vote(int leader, long zxid, long peerEpoch) {
-    }
-
-    private long logicalClock;
-    private long decideAt = -1;
-    private Vote proposal;
-    private final Map<Integer, Vote> recvSet = new HashMap<>();
-    private final Map<Integer, Notification> outOfElection = new HashMap<>();
-
     private LearnerState ls;
     private LeaderState ld;
 
@@ -93,7 +77,7 @@ public final class ZabNode {
         this.myId = config.myId();
         this.observer = !config.isVoter(myId);
         this.majority = new Majority(config.voterCount());
-        this.ackScratch = new long[config.voterCount()];
+        this.quorum = new QuorumTracker(majority, config.voterCount());
         for (Peer p : config.peers()) {
             members.add(p.id());
             if (!p.observer()) {
@@ -103,14 +87,14 @@ public final class ZabNode {
                 others.add(p.id());
             }
         }
-        this.log = log;
         this.state = state;
         this.random = new Random(randomSeed);
         this.epochs = persisted == null ? Epochs.INITIAL : persisted;
         this.appliedZxid = state.appliedZxid();
         this.committedZxid = appliedZxid;
-        this.lastZxid = Math.max(log.lastZxid(), appliedZxid);
-        this.durableZxid = lastZxid; // the driver opens the log after recovery: all of it is durable
+        // the driver opens the log after recovery: all of it is durable
+        this.history = new History("server " + myId, log, Math.max(log.lastZxid(), appliedZxid));
+        this.election = new Election(myId, observer, voters, majority);
         becomeLooking();
         pendRoleChanged = false;
     }
@@ -134,11 +118,11 @@ public final class ZabNode {
     }
 
     public long lastZxid() {
-        return lastZxid;
+        return history.lastZxid();
     }
 
     public long durableZxid() {
-        return durableZxid;
+        return history.durableZxid();
     }
 
     public long appliedZxid() {
@@ -157,12 +141,12 @@ public final class ZabNode {
             if (p.id() == myId || ld == null) {
                 continue;
             }
-            LearnerHandle h = ld.learners.get(p.id());
+            LearnerProgress h = ld.learners.get(p.id());
             if (h == null) {
-                out.put(p.id(), new PeerStatus(p.id(), p.observer(), false, false, 0, lastZxid, -1));
+                out.put(p.id(), new PeerStatus(p.id(), p.observer(), false, false, 0, lastZxid(), -1));
             } else {
                 out.put(p.id(), new PeerStatus(p.id(), p.observer(), true, h.newLeaderAcked, h.acked,
-                        Math.max(0, lastZxid - h.acked), now - h.lastHeard));
+                        Math.max(0, lastZxid() - h.acked), now - h.lastHeard));
             }
         }
         return out;
@@ -229,10 +213,10 @@ public final class ZabNode {
         }
         long zxid = Zxids.make(ld.epoch, ++ld.counter);
         TxnRecord record = new TxnRecord(new TxnHeader(clientId, cxid, zxid, time, txn.type()), txn);
-        append(record);
-        for (LearnerHandle h : ld.learners.values()) {
-            if (h.synced && !h.observer) {
-                h.send(new Proposal(h.session, ld.epoch, ++h.seq, record));
+        history.append(record);
+        for (LearnerProgress h : ld.learners.values()) {
+            if (h.synced() && !h.observer) {
+                send(h, new Proposal(h.session, ld.epoch, h.nextSeq(), record));
                 h.sentUpTo = zxid;
             }
         }
@@ -247,11 +231,9 @@ public final class ZabNode {
      */
     public void persisted(long zxid) {
         checkNotOutstanding();
-        if (zxid <= durableZxid || !unsynced.contains(zxid)) {
+        if (!history.persisted(zxid)) {
             return;
         }
-        unsynced.headSet(zxid, true).clear();
-        durableZxid = zxid;
         if (role == Role.LEADING) {
             maybeSelfNewLeader();
             maybeCommit();
@@ -261,67 +243,26 @@ public final class ZabNode {
     }
 
     public boolean hasReady() {
-        return outstanding == null && (epochsDirty || pendTruncate >= 0 || pendSnapshot != null
-                || !pendAppend.isEmpty() || !pendMsgs.isEmpty() || pendRoleChanged
-                || appliedZxid < Math.min(committedZxid, durableZxid));
+        return outstanding == null && (epochsDirty || history.hasPending() || !pendMsgs.isEmpty() || pendRoleChanged
+                || appliedZxid < Math.min(committedZxid, durableZxid()));
     }
 
     public Ready ready() {
         checkNotOutstanding();
-        List<TxnRecord> toApply = List.of();
-        long limit = Math.min(committedZxid, durableZxid);
-        while (appliedZxid < limit) {
-            if (toApply.isEmpty()) {
-                toApply = new ArrayList<>();
-            }
-            if (!tail.isEmpty() && tailBase <= appliedZxid) {
-                // Fast path: the records due are the ones this node appended (contiguous after tailBase).
-                while (!tail.isEmpty() && tail.peekFirst().zxid() <= appliedZxid) {
-                    tailBase = tail.pollFirst().zxid();
-                }
-                if (!tail.isEmpty() && tail.peekFirst().zxid() <= limit) {
-                    TxnRecord r = tail.pollFirst();
-                    tailBase = r.zxid();
-                    toApply.add(r);
-                    appliedZxid = r.zxid();
-                    continue;
-                }
-                if (!tail.isEmpty()) {
-                    break; // the next record of the history is not committed yet
-                }
-            }
-            // Within one epoch zxids are consecutive, so ask for no more records than are due.
-            int due = Zxids.epochOf(limit) == Zxids.epochOf(appliedZxid)
-                    ? (int) Math.min(READ_CHUNK, Zxids.counterOf(limit) - Zxids.counterOf(appliedZxid)) : READ_CHUNK;
-            List<TxnRecord> batch = readHistory(appliedZxid, Math.max(1, due));
-            boolean progressed = false;
-            for (TxnRecord r : batch) {
-                if (r.zxid() > limit) {
-                    break;
-                }
-                toApply.add(r);
-                appliedZxid = r.zxid();
-                progressed = true;
-            }
-            if (!progressed) {
-                throw new IllegalStateException("server " + myId + ": committed zxid " + Zxids.hex(limit)
-                        + " is not in the log after " + Zxids.hex(appliedZxid));
-            }
+        List<TxnRecord> toApply = history.toApply(appliedZxid, Math.min(committedZxid, durableZxid()));
+        if (!toApply.isEmpty()) {
+            appliedZxid = toApply.get(toApply.size() - 1).zxid();
         }
         // The pending lists are handed over (the Ready owns them from now on) and replaced only if used.
-        List<TxnRecord> toAppend = pendAppend.isEmpty() ? List.of() : pendAppend;
         List<Outgoing> messages = pendMsgs.isEmpty() ? List.of() : pendMsgs;
-        Ready r = new Ready(epochsDirty ? epochs : null, pendTruncate, pendSnapshot, toAppend, messages, toApply,
+        long truncate = history.takeTruncate();
+        SnapshotToInstall snapshot = history.takeSnapshot();
+        Ready r = new Ready(epochsDirty ? epochs : null, truncate, snapshot, history.takeAppends(), messages, toApply,
                 pendRoleChanged);
-        if (!pendAppend.isEmpty()) {
-            pendAppend = new ArrayList<>();
-        }
         if (!pendMsgs.isEmpty()) {
             pendMsgs = new ArrayList<>();
         }
         epochsDirty = false;
-        pendTruncate = -1;
-        pendSnapshot = null;
         pendRoleChanged = false;
         outstanding = r;
         return r;
@@ -344,10 +285,14 @@ public final class ZabNode {
         return voters.contains(id);
     }
 
-    // ------------------------------------------------------------------ log helpers
+    // ------------------------------------------------------------------ helpers
 
     private void send(int to, ZabMessage m) {
         pendMsgs.add(new Outgoing(to, m));
+    }
+
+    private void send(LearnerProgress h, ZabMessage m) {
+        send(h.id, m);
     }
 
     private void setEpochs(Epochs e) {
@@ -357,101 +302,22 @@ public final class ZabNode {
         }
     }
 
-    private void append(TxnRecord r) {
-        if (r.zxid() <= lastZxid) {
-            throw new IllegalStateException("append of " + Zxids.hex(r.zxid()) + " after " + Zxids.hex(lastZxid));
-        }
-        pendAppend.add(r);
-        unsynced.add(r.zxid());
-        if (tail.isEmpty()) {
-            tailBase = lastZxid;
-        }
-        if (tail.size() < TAIL_MAX) {
-            tail.addLast(r);
-        } else {
-            tail.clear(); // far ahead of what is applied (a long sync): read those from the log
-        }
-        lastZxid = r.zxid();
-    }
-
-    /** Cuts the log after {@code zxid} (never below what is applied). */
+    /** Cuts the log after {@code zxid} (never below what is committed). */
     private void truncate(long zxid) {
         if (zxid < committedZxid) {
             throw new IllegalStateException("server " + myId + ": truncate after " + Zxids.hex(zxid)
                     + " would cut committed txns up to " + Zxids.hex(committedZxid));
         }
-        if (zxid >= lastZxid) {
-            return;
-        }
-        pendAppend.removeIf(r -> r.zxid() > zxid);
-        while (!tail.isEmpty() && tail.peekLast().zxid() > zxid) {
-            tail.pollLast();
-        }
-        if (tail.isEmpty() || tailBase > zxid) {
-            tail.clear();
-        }
-        long logLast = pendTruncate >= 0 ? Math.min(pendTruncate, log.lastZxid()) : log.lastZxid();
-        lastZxid = zxid;
-        unsynced.tailSet(zxid, false).clear();
-        if (zxid < logLast) {
-            // the driver cuts the log and fsyncs what survives (all of it already written: pending appends are
-            // newer than what the log holds, so they were all dropped above)
-            pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
-            durableZxid = zxid;
-            unsynced.clear();
-        } else {
-            durableZxid = Math.min(durableZxid, zxid);
-        }
-    }
-
-    /** Records with zxid > {@code after}, at most {@code max}, as the log will be once the pending Ready is done. */
-    private List<TxnRecord> readHistory(long after, int max) {
-        List<TxnRecord> out = new ArrayList<>();
-        long floor = pendSnapshot != null ? pendSnapshot.zxid() : Long.MIN_VALUE;
-        boolean logExhausted = true;
-        List<TxnRecord> fromLog = log.read(after, max);
-        for (TxnRecord r : fromLog) {
-            if (pendTruncate >= 0 && r.zxid() > pendTruncate) {
-                break;
-            }
-            if (r.zxid() <= floor) {
-                continue;
-            }
-            out.add(r);
-        }
-        if (fromLog.size() >= max && (pendTruncate < 0 || fromLog.get(fromLog.size() - 1).zxid() <= pendTruncate)) {
-            logExhausted = false;
-        }
-        if (logExhausted) {
-            long last = out.isEmpty() ? after : out.get(out.size() - 1).zxid();
-            for (TxnRecord r : pendAppend) {
-                if (out.size() >= max) {
-                    break;
-                }
-                if (r.zxid() > last) {
-                    out.add(r);
-                    last = r.zxid();
-                }
-            }
-        }
-        return out;
+        history.truncate(zxid);
     }
 
     /** Whether our history provably contains the point {@code zxid}: the empty prefix, our applied state, or a
      * record we hold (same zxid means same txn and same history before it). */
     private boolean hasPoint(long zxid) {
-        return zxid == 0 || zxid == appliedZxid || hasRecord(zxid);
+        return zxid == 0 || zxid == appliedZxid || history.hasRecord(zxid);
     }
 
-    private boolean hasRecord(long zxid) {
-        if (zxid <= 0 || zxid > lastZxid) {
-            return false;
-        }
-        List<TxnRecord> r = readHistory(zxid - 1, 1);
-        return !r.isEmpty() && r.get(0).zxid() == zxid;
-    }
-
-    // ------------------------------------------------------------------ roles
+    // ------------------------------------------------------------------ roles and election
 
     private void changeRole(Role r, int leader) {
         role = r;
@@ -465,70 +331,39 @@ public final class ZabNode {
 
     private void becomeLooking() {
         changeRole(Role.LOOKING, -1);
-        logicalClock++;
-        decideAt = -1;
-        recvSet.clear();
-        outOfElection.clear();
-        proposal = initialVote();
-        if (!observer) {
-            recvSet.put(myId, proposal);
-        }
+        election.restart(initialVote());
         broadcastNotification();
     }
 
     private Vote initialVote() {
-        return observer ? new Vote(-1, durableZxid, epochs.currentEpoch())
-                : new Vote(myId, durableZxid, epochs.currentEpoch());
+        return new Vote(observer ? -1 : myId, durableZxid(), epochs.currentEpoch());
     }
 
-    // ------------------------------------------------------------------ election
-
-    private static boolean better(Vote a, Vote b) {
-        if (a.peerEpoch != b.peerEpoch) {
-            return a.peerEpoch > b.peerEpoch;
-        }
-        if (a.zxid != b.zxid) {
-            return a.zxid > b.zxid;
-        }
-        return a.leader > b.leader;
-    }
-
-    private int agreeing() {
-        int agree = 0;
-        for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
-            if (isVoter(e.getKey()) && e.getValue().equals(proposal)) {
-                agree++;
-            }
-        }
-        return agree;
-    }
-
-    private void decide() {
-        decideAt = -1;
-        if (proposal.leader == myId) {
+    private void decide(int leader) {
+        if (leader == myId) {
             becomeLeader();
         } else {
-            becomeLearner(proposal.leader);
+            becomeLearner(leader);
         }
     }
 
     private void lookingTick() {
-        if (decideAt >= 0 && now >= decideAt) {
-            if (majority.reached(agreeing())) {
-                decide();
-                return;
-            }
-            decideAt = -1;
+        int decided = election.tick(now);
+        if (decided >= 0) {
+            decide(decided);
+        } else {
+            broadcastNotification();
         }
-        broadcastNotification();
     }
 
     private Notification myNotification() {
+        Vote v = election.proposal();
+        long clock = election.logicalClock();
         return switch (role) {
-            case LOOKING -> new Notification(proposal.leader, proposal.zxid, proposal.peerEpoch, logicalClock, role);
-            case LEADING -> new Notification(myId, lastZxid, ld != null && ld.epochChosen ? ld.epoch
-                    : epochs.acceptedEpoch(), logicalClock, role);
-            default -> new Notification(leaderId, proposal.zxid, proposal.peerEpoch, logicalClock, role);
+            case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role);
+            case LEADING -> new Notification(myId, lastZxid(), ld != null && ld.epochChosen ? ld.epoch
+                    : epochs.acceptedEpoch(), clock, role);
+            default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role);
         };
     }
 
@@ -542,67 +377,28 @@ public final class ZabNode {
     }
 
     private void onNotification(int from, Notification n) {
-        boolean fromVoter = isVoter(from);
         if (role != Role.LOOKING) {
             if (n.state() == Role.LOOKING) {
                 send(from, myNotification()); // tell a looking peer who leads
             }
             return;
         }
-        if (n.state() == Role.LOOKING) {
-            if (observer || !fromVoter || !isVoter(n.leader())) {
-                return; // observers learn from established peers only; observers' votes do not count
-            }
-            Vote v = new Vote(n.leader(), n.zxid(), n.peerEpoch());
-            if (n.electionEpoch() > logicalClock) {
-                logicalClock = n.electionEpoch();
-                recvSet.clear();
-                Vote mine = initialVote();
-                proposal = better(v, mine) ? v : mine;
-                broadcastNotification();
-            } else if (n.electionEpoch() < logicalClock) {
-                send(from, myNotification());
-                return;
-            } else if (better(v, proposal)) {
-                proposal = v;
-                broadcastNotification();
-            }
-            recvSet.put(from, v);
-            recvSet.put(myId, proposal);
-            int agree = agreeing();
-            if (majority.unanimous(agree)) {
-                decide(); // unanimous: nothing better can come
-            } else if (majority.reached(agree)) {
-                if (decideAt < 0) {
-                    decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive
-                }
-            } else {
-                decideAt = -1;
+        if (n.state() != Role.LOOKING) {
+            int leader = election.onEstablished(from, n); // the sender is in an established ensemble
+            if (leader >= 0) {
+                becomeLearner(leader);
             }
             return;
         }
-        // The sender is in an established ensemble (following or leading).
-        if (!fromVoter || !isVoter(n.leader()) || n.leader() == myId) {
-            return;
+        Election.Step s = election.onVote(from, n, initialVote(), now);
+        if (s.reply()) {
+            send(from, myNotification());
         }
-        outOfElection.put(from, n);
-        int x = n.leader();
-        Notification fromLeader = outOfElection.get(x);
-        if (fromLeader == null || fromLeader.state() != Role.LEADING || fromLeader.leader() != x) {
-            return;
+        if (s.broadcast()) {
+            broadcastNotification();
         }
-        if (observer) {
-            becomeLearner(x);
-            return;
-        }
-        int count = 1; // myself
-        for (Map.Entry<Integer, Notification> e : outOfElection.entrySet()) {
-            if (e.getValue().leader() == x) {
-                count++;
-            }
-        }
-        if (majority.reached(count)) {
-            becomeLearner(x);
+        if (s.decided() >= 0) {
+            decide(s.decided());
         }
     }
 
@@ -614,10 +410,7 @@ public final class ZabNode {
         final long session = random.nextLong();
         LPhase phase = LPhase.DISCOVERY;
         long epoch = -1;
-        long nextSeq = 1;
-        final TreeMap<Long, Stream> buffer = new TreeMap<>();
-        long leaderSeq; // highest seq the leader says it sent
-        long missingSince = -1;
+        final ReorderBuffer stream = new ReorderBuffer();
         long lastHeard = now;
         final long since = now;
         boolean streamStarted;
@@ -643,8 +436,8 @@ public final class ZabNode {
 
     private void sendInfo() {
         ZabMessage m = observer
-                ? new ObserverInfo(ls.session, epochs.acceptedEpoch(), durableZxid, appliedZxid)
-                : new FollowerInfo(ls.session, epochs.acceptedEpoch(), durableZxid, appliedZxid);
+                ? new ObserverInfo(ls.session, epochs.acceptedEpoch(), durableZxid(), appliedZxid)
+                : new FollowerInfo(ls.session, epochs.acceptedEpoch(), durableZxid(), appliedZxid);
         send(leaderId, m);
     }
 
@@ -660,16 +453,11 @@ public final class ZabNode {
         if (ls.phase == LPhase.DISCOVERY) {
             sendInfo();
         } else if (!ls.streamStarted) {
-            send(leaderId, new AckEpoch(ls.session, ls.epoch, epochs.currentEpoch(), durableZxid));
+            send(leaderId, new AckEpoch(ls.session, ls.epoch, epochs.currentEpoch(), durableZxid()));
         } else if (ls.newLeaderAcked && ls.phase != LPhase.BROADCAST) {
             send(leaderId, new AckNewLeader(ls.session, ls.epoch, ls.newLeaderZxid)); // it may have been lost
         }
-        boolean missing = !ls.buffer.isEmpty() || ls.leaderSeq >= ls.nextSeq;
-        if (!missing) {
-            ls.missingSince = -1;
-        } else if (ls.missingSince < 0) {
-            ls.missingSince = now;
-        } else if (now - ls.missingSince >= 2) {
+        if (ls.stream.lost(now, 2)) {
             newLearnerSession(); // a stream message was lost: sync again with the same leader
             return;
         }
@@ -679,7 +467,7 @@ public final class ZabNode {
     }
 
     private long ackable() {
-        return ls != null && ls.newLeaderAcked ? Math.min(durableZxid, ls.common) : 0;
+        return ls != null && ls.newLeaderAcked ? Math.min(durableZxid(), ls.common) : 0;
     }
 
     private void onLearnerSessionMessage(int from, Session m) {
@@ -695,18 +483,14 @@ public final class ZabNode {
         }
         ls.lastHeard = now;
         if (m instanceof Ping p) {
-            ls.leaderSeq = Math.max(ls.leaderSeq, p.seq());
+            ls.stream.leaderSent(p.seq());
             return;
         }
         if (m instanceof Stream s) {
-            if (s.seq() < ls.nextSeq) {
+            if (!ls.stream.offer(s)) {
                 return; // duplicate
             }
-            ls.leaderSeq = Math.max(ls.leaderSeq, s.seq());
-            ls.buffer.put(s.seq(), s);
-            while (ls != null && !ls.buffer.isEmpty() && ls.buffer.firstKey() == ls.nextSeq) {
-                Stream next = ls.buffer.pollFirstEntry().getValue();
-                ls.nextSeq++;
+            for (Stream next = ls.stream.poll(); next != null; next = ls == null ? null : ls.stream.poll()) {
                 ls.streamStarted = true;
                 LearnerState before = ls;
                 onStream(next);
@@ -735,7 +519,7 @@ public final class ZabNode {
             becomeLooking();
             return;
         }
-        if (Zxids.epochOf(lastZxid) > e) {
+        if (Zxids.epochOf(lastZxid()) > e) {
             becomeLooking();
             return;
         }
@@ -743,7 +527,7 @@ public final class ZabNode {
         ls.epoch = e;
         ls.phase = LPhase.SYNC;
         ls.lastHeard = now;
-        send(leaderId, new AckEpoch(ls.session, e, epochs.currentEpoch(), durableZxid));
+        send(leaderId, new AckEpoch(ls.session, e, epochs.currentEpoch(), durableZxid()));
     }
 
     private void onStream(Stream s) {
@@ -783,7 +567,8 @@ public final class ZabNode {
     }
 
     private void startSync(long zxid, boolean diff) {
-        if (zxid < appliedZxid || zxid > lastZxid || (diff && zxid > durableZxid && zxid != lastZxid)) {
+        long last = lastZxid();
+        if (zxid < appliedZxid || zxid > last || (diff && zxid > durableZxid() && zxid != last)) {
             newLearnerSession(); // not a point our histories can share: start over
             return;
         }
@@ -803,15 +588,12 @@ public final class ZabNode {
         }
         if (!hasPoint(z)) {
             // our log does not reach the snapshot's zxid, so it holds no committed txn after it: reset it
-            if (lastZxid > z) {
+            if (lastZxid() > z) {
                 truncate(z);
             }
-            lastZxid = z;
+            history.continueFrom(z);
         }
-        tail.clear(); // the history may have been reset at z: read it from the log from now on
-        pendSnapshot = new SnapshotToInstall(z, s.snapshot());
-        durableZxid = Math.max(durableZxid, z);
-        unsynced.headSet(z, true).clear();
+        history.installSnapshot(z, s.snapshot());
         appliedZxid = z;
         committedZxid = Math.max(committedZxid, z);
         ls.common = z;
@@ -823,14 +605,14 @@ public final class ZabNode {
         if (z <= ls.common) {
             return;
         }
-        if (lastZxid > ls.common) {
-            if (hasRecord(z)) {
+        if (lastZxid() > ls.common) {
+            if (history.hasRecord(z)) {
                 ls.common = z;
                 return;
             }
             truncate(ls.common);
         }
-        append(r);
+        history.append(r);
         ls.common = z;
     }
 
@@ -839,7 +621,7 @@ public final class ZabNode {
             newLearnerSession();
             return;
         }
-        if (lastZxid > ls.common) {
+        if (lastZxid() > ls.common) {
             truncate(ls.common); // beyond the leader's history
         }
         if (ls.common != n.zxid()) {
@@ -854,7 +636,7 @@ public final class ZabNode {
         if (ls == null) {
             return;
         }
-        if (ls.newLeaderZxid >= 0 && !ls.newLeaderAcked && durableZxid >= ls.newLeaderZxid) {
+        if (ls.newLeaderZxid >= 0 && !ls.newLeaderAcked && durableZxid() >= ls.newLeaderZxid) {
             Epochs e = epochs;
             if (e.currentEpoch() != ls.epoch) {
                 setEpochs(new Epochs(Math.max(e.acceptedEpoch(), ls.epoch), ls.epoch, e.acceptedFrom()));
@@ -880,45 +662,17 @@ public final class ZabNode {
 
     // ------------------------------------------------------------------ leader
 
-    private final class LearnerHandle {
-        final int id;
-        final boolean observer;
-        final long session;
-        long lastHeard = now;
-        long acceptedEpoch;
-        long lastZxid;
-        long appliedZxid;
-        boolean ackedEpoch;
-        long currentEpoch;
-        long ackZxid;
-        boolean synced; // its sync was sent: it gets the new proposals
-        long sentUpTo;
-        boolean newLeaderAcked;
-        long acked;
-        long seq;
-
-        LearnerHandle(int id, boolean observer, long session) {
-            this.id = id;
-            this.observer = observer;
-            this.session = session;
-        }
-
-        void send(ZabMessage m) {
-            ZabNode.this.send(id, m);
-        }
-    }
-
-    private final class LeaderState {
+    private static final class LeaderState {
         final Map<Integer, Long> infos = new HashMap<>(); // voters' accepted epochs (incl. mine)
         boolean epochChosen;
         long epoch;
-        final java.util.Set<Integer> ackEpochVoters = new java.util.HashSet<>();
+        final Set<Integer> ackEpochVoters = new HashSet<>();
         boolean quorumAckEpoch;
         long initialEnd;
         boolean selfNewLeaderAcked;
         boolean established;
         long counter;
-        final Map<Integer, LearnerHandle> learners = new TreeMap<>();
+        final Map<Integer, LearnerProgress> learners = new TreeMap<>();
     }
 
     private void becomeLeader() {
@@ -932,8 +686,7 @@ public final class ZabNode {
         if (ld.epochChosen || !majority.reached(ld.infos.size())) {
             return;
         }
-        long max = Collections.max(ld.infos.values());
-        long e = max + 1;
+        long e = Collections.max(ld.infos.values()) + 1;
         if (e > 0xffffffffL) {
             throw new IllegalStateException("epoch space exhausted");
         }
@@ -941,16 +694,16 @@ public final class ZabNode {
         ld.epochChosen = true;
         setEpochs(new Epochs(e, epochs.currentEpoch(), myId));
         ld.ackEpochVoters.add(myId);
-        for (LearnerHandle h : ld.learners.values()) {
-            h.send(new LeaderInfo(h.session, e));
+        for (LearnerProgress h : ld.learners.values()) {
+            send(h, new LeaderInfo(h.session, e));
         }
         maybeQuorumAckEpoch();
     }
 
     private void onLearnerInfo(int from, long session, long acceptedEpoch, long lastZ, long appliedZ) {
-        LearnerHandle h = ld.learners.get(from);
+        LearnerProgress h = ld.learners.get(from);
         if (h == null || h.session != session) {
-            h = new LearnerHandle(from, !isVoter(from), session);
+            h = new LearnerProgress(from, !isVoter(from), session, now);
             ld.learners.put(from, h);
         }
         h.lastHeard = now;
@@ -963,44 +716,23 @@ public final class ZabNode {
                 maybeChooseEpoch();
             }
         } else {
-            h.send(new LeaderInfo(session, ld.epoch));
+            send(h, new LeaderInfo(session, ld.epoch));
         }
     }
 
     private void onLeaderSessionMessage(int from, Session m) {
-        LearnerHandle h = ld.learners.get(from);
+        LearnerProgress h = ld.learners.get(from);
         if (h == null || h.session != m.session() || !ld.epochChosen || m.epoch() != ld.epoch) {
             return;
         }
         h.lastHeard = now;
         if (m instanceof AckEpoch a) {
-            if (h.ackedEpoch) {
-                return;
-            }
-            h.ackedEpoch = true;
-            h.currentEpoch = a.currentEpoch();
-            h.ackZxid = a.lastZxid();
-            boolean ahead = a.currentEpoch() > epochs.currentEpoch()
-                    || (a.currentEpoch() == epochs.currentEpoch() && a.lastZxid() > lastZxid);
-            if (!ld.quorumAckEpoch) {
-                if (ahead && !h.observer) {
-                    becomeLooking(); // a follower has a newer history: this leader must not lead
-                    return;
-                }
-                if (!h.observer) {
-                    ld.ackEpochVoters.add(from);
-                }
-                maybeQuorumAckEpoch();
-            } else if (ahead && a.currentEpoch() >= ld.epoch) {
-                ld.learners.remove(from); // impossible for a unique leader of this epoch: refuse it
-            } else {
-                syncLearner(h);
-            }
+            onAckEpoch(h, a);
         } else if (m instanceof EpochRefused) {
             // this peer promised the epoch elsewhere and can never join it: make room for a higher epoch
             becomeLooking();
         } else if (m instanceof AckNewLeader a) {
-            if (!h.synced || h.newLeaderAcked) {
+            if (!h.synced() || h.newLeaderAcked) {
                 return;
             }
             h.newLeaderAcked = true;
@@ -1012,15 +744,38 @@ public final class ZabNode {
                 checkEstablished();
             }
         } else if (m instanceof Ack a) {
-            if (h.newLeaderAcked && a.zxid() > h.acked) {
-                h.acked = Math.min(a.zxid(), lastZxid);
+            if (h.ack(a.zxid(), lastZxid())) {
                 maybeCommit();
             }
         } else if (m instanceof Ping p) {
-            if (h.newLeaderAcked && p.zxid() > h.acked) {
-                h.acked = Math.min(p.zxid(), lastZxid);
+            if (h.ack(p.zxid(), lastZxid())) {
                 maybeCommit();
             }
+        }
+    }
+
+    private void onAckEpoch(LearnerProgress h, AckEpoch a) {
+        if (h.ackedEpoch) {
+            return;
+        }
+        h.ackedEpoch = true;
+        h.currentEpoch = a.currentEpoch();
+        h.ackZxid = a.lastZxid();
+        boolean ahead = a.currentEpoch() > epochs.currentEpoch()
+                || (a.currentEpoch() == epochs.currentEpoch() && a.lastZxid() > lastZxid());
+        if (!ld.quorumAckEpoch) {
+            if (ahead && !h.observer) {
+                becomeLooking(); // a follower has a newer history: this leader must not lead
+                return;
+            }
+            if (!h.observer) {
+                ld.ackEpochVoters.add(h.id);
+            }
+            maybeQuorumAckEpoch();
+        } else if (ahead && a.currentEpoch() >= ld.epoch) {
+            ld.learners.remove(h.id); // impossible for a unique leader of this epoch: refuse it
+        } else {
+            syncLearner(h);
         }
     }
 
@@ -1029,9 +784,9 @@ public final class ZabNode {
             return;
         }
         ld.quorumAckEpoch = true;
-        ld.initialEnd = lastZxid;
-        for (LearnerHandle h : ld.learners.values()) {
-            if (h.ackedEpoch && !h.synced) {
+        ld.initialEnd = lastZxid();
+        for (LearnerProgress h : ld.learners.values()) {
+            if (h.ackedEpoch && !h.synced()) {
                 syncLearner(h);
             }
         }
@@ -1039,73 +794,44 @@ public final class ZabNode {
     }
 
     /** Brings a learner to this leader's history: DIFF, TRUNC (lazy) or SNAP, the txns, NEWLEADER. */
-    private void syncLearner(LearnerHandle h) {
-        long z = h.ackZxid;
-        long from;
-        if (z == lastZxid || hasRecord(z)) {
-            h.send(new Diff(h.session, ld.epoch, ++h.seq, z));
-            from = z;
-        } else {
-            long p = -1;
-            if (h.appliedZxid > 0 && hasRecord(h.appliedZxid)) {
-                p = h.appliedZxid;
-            }
-            long sameEpoch = lastRecordOfEpochAtOrBefore(Zxids.epochOf(z), z);
-            if (sameEpoch > p) {
-                p = sameEpoch;
-            }
-            if (p > 0) {
-                h.send(new Trunc(h.session, ld.epoch, ++h.seq, p));
-                from = p;
-            } else {
-                long snapZxid = state.appliedZxid();
-                h.send(new Snap(h.session, ld.epoch, ++h.seq, snapZxid, state.snapshot()));
-                from = snapZxid;
+    private void syncLearner(LearnerProgress h) {
+        long leaderLast = lastZxid();
+        Sync sync = LearnerProgress.planSync(h.ackZxid, h.appliedZxid, leaderLast, history::hasRecord,
+                history::lastOfEpochAtOrBefore);
+        long from = sync.from();
+        switch (sync.mode()) {
+            case DIFF -> send(h, new Diff(h.session, ld.epoch, h.nextSeq(), from));
+            case TRUNC -> send(h, new Trunc(h.session, ld.epoch, h.nextSeq(), from));
+            case SNAP -> {
+                from = state.appliedZxid();
+                send(h, new Snap(h.session, ld.epoch, h.nextSeq(), from, state.snapshot()));
             }
         }
         long last = from;
         while (true) {
-            List<TxnRecord> batch = readHistory(last, READ_CHUNK);
+            List<TxnRecord> batch = history.read(last, History.READ_CHUNK);
             if (batch.isEmpty()) {
                 break;
             }
             for (TxnRecord r : batch) {
-                h.send(new Proposal(h.session, ld.epoch, ++h.seq, r));
+                send(h, new Proposal(h.session, ld.epoch, h.nextSeq(), r));
                 last = r.zxid();
             }
         }
-        if (last != lastZxid) {
+        if (last != leaderLast) {
             throw new IllegalStateException("server " + myId + ": the log ends at " + Zxids.hex(last)
-                    + ", expected " + Zxids.hex(lastZxid));
+                    + ", expected " + Zxids.hex(leaderLast));
         }
         if (committedZxid > from) {
-            h.send(new Commit(h.session, ld.epoch, ++h.seq, committedZxid));
+            send(h, new Commit(h.session, ld.epoch, h.nextSeq(), committedZxid));
         }
-        h.send(new NewLeader(h.session, ld.epoch, ++h.seq, lastZxid));
-        h.synced = true;
-        h.sentUpTo = lastZxid;
-    }
-
-    private long lastRecordOfEpochAtOrBefore(long epoch, long z) {
-        long after = Math.max(Zxids.make(epoch, 0), log.firstZxid() - 1);
-        long found = -1;
-        while (true) {
-            List<TxnRecord> batch = readHistory(after, READ_CHUNK);
-            if (batch.isEmpty()) {
-                return found;
-            }
-            for (TxnRecord r : batch) {
-                if (r.zxid() > z || Zxids.epochOf(r.zxid()) != epoch) {
-                    return found;
-                }
-                found = r.zxid();
-                after = r.zxid();
-            }
-        }
+        send(h, new NewLeader(h.session, ld.epoch, h.nextSeq(), leaderLast));
+        h.syncMode = sync.mode();
+        h.sentUpTo = leaderLast;
     }
 
     private void maybeSelfNewLeader() {
-        if (ld == null || !ld.quorumAckEpoch || ld.selfNewLeaderAcked || durableZxid < ld.initialEnd) {
+        if (ld == null || !ld.quorumAckEpoch || ld.selfNewLeaderAcked || durableZxid() < ld.initialEnd) {
             return;
         }
         setEpochs(new Epochs(Math.max(epochs.acceptedEpoch(), ld.epoch), ld.epoch, epochs.acceptedFrom()));
@@ -1114,16 +840,7 @@ public final class ZabNode {
     }
 
     private void checkEstablished() {
-        if (ld.established || !ld.selfNewLeaderAcked) {
-            return;
-        }
-        int n = 1;
-        for (LearnerHandle h : ld.learners.values()) {
-            if (!h.observer && h.newLeaderAcked) {
-                n++;
-            }
-        }
-        if (!majority.reached(n)) {
+        if (ld.established || !ld.selfNewLeaderAcked || !quorum.newLeaderAcked(ld.learners.values())) {
             return;
         }
         ld.established = true;
@@ -1131,7 +848,7 @@ public final class ZabNode {
         if (ld.initialEnd > committedZxid) {
             committedZxid = ld.initialEnd;
         }
-        for (LearnerHandle h : ld.learners.values()) {
+        for (LearnerProgress h : ld.learners.values()) {
             if (h.newLeaderAcked) {
                 sendUpToDate(h);
             }
@@ -1139,45 +856,37 @@ public final class ZabNode {
         maybeCommit();
     }
 
-    private void sendUpToDate(LearnerHandle h) {
-        h.send(new Commit(h.session, ld.epoch, ++h.seq, Math.min(committedZxid, h.sentUpTo)));
+    private void sendUpToDate(LearnerProgress h) {
+        send(h, new Commit(h.session, ld.epoch, h.nextSeq(), Math.min(committedZxid, h.sentUpTo)));
         if (h.observer && committedZxid > h.sentUpTo) {
             informObserver(h, committedZxid);
         }
-        h.send(new UpToDate(h.session, ld.epoch, ++h.seq));
+        send(h, new UpToDate(h.session, ld.epoch, h.nextSeq()));
     }
 
     private void maybeCommit() {
         if (ld == null || !ld.established) {
             return;
         }
-        long[] acks = ackScratch; // one slot per voter: learners are keyed by server id
-        int n = 0;
-        acks[n++] = durableZxid;
-        for (LearnerHandle h : ld.learners.values()) {
-            if (!h.observer && h.newLeaderAcked) {
-                acks[n++] = h.acked;
-            }
-        }
-        long durableOnQuorum = majority.committed(acks, n);
+        long durableOnQuorum = quorum.durableOnQuorum(durableZxid(), ld.learners.values());
         if (durableOnQuorum < 0) {
             return;
         }
-        long c = Math.min(durableOnQuorum, lastZxid);
+        long c = Math.min(durableOnQuorum, lastZxid());
         if (c <= committedZxid) {
             return;
         }
         long previous = committedZxid;
         committedZxid = c;
-        for (LearnerHandle h : ld.learners.values()) {
-            if (!h.synced || !h.newLeaderAcked) {
+        for (LearnerProgress h : ld.learners.values()) {
+            if (!h.synced() || !h.newLeaderAcked) {
                 continue; // the UPTODATE path sends it the commit point
             }
             if (!h.observer) {
-                h.send(new Commit(h.session, ld.epoch, ++h.seq, c));
+                send(h, new Commit(h.session, ld.epoch, h.nextSeq(), c));
             } else {
                 if (h.sentUpTo > previous) {
-                    h.send(new Commit(h.session, ld.epoch, ++h.seq, Math.min(c, h.sentUpTo)));
+                    send(h, new Commit(h.session, ld.epoch, h.nextSeq(), Math.min(c, h.sentUpTo)));
                 }
                 if (c > h.sentUpTo) {
                     informObserver(h, c);
@@ -1187,36 +896,17 @@ public final class ZabNode {
     }
 
     /** Sends an observer the committed txns after what it was sent, through {@code upTo}. */
-    private void informObserver(LearnerHandle h, long upTo) {
+    private void informObserver(LearnerProgress h, long upTo) {
         long from = h.sentUpTo;
-        if (!hasRecord(from) && from < state.appliedZxid()) {
+        if (!history.hasRecord(from) && from < state.appliedZxid()) {
             // the log no longer reaches back to where this observer is: send it a snapshot first
             from = state.appliedZxid();
-            h.send(new Snap(h.session, ld.epoch, ++h.seq, from, state.snapshot()));
+            send(h, new Snap(h.session, ld.epoch, h.nextSeq(), from, state.snapshot()));
         }
-        for (TxnRecord r : readRange(from, upTo)) {
-            h.send(new Inform(h.session, ld.epoch, ++h.seq, r));
+        for (TxnRecord r : history.readRange(from, upTo)) {
+            send(h, new Inform(h.session, ld.epoch, h.nextSeq(), r));
         }
         h.sentUpTo = upTo;
-    }
-
-    private List<TxnRecord> readRange(long after, long upTo) {
-        List<TxnRecord> out = new ArrayList<>();
-        long last = after;
-        while (last < upTo) {
-            List<TxnRecord> batch = readHistory(last, READ_CHUNK);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (TxnRecord r : batch) {
-                if (r.zxid() > upTo) {
-                    return out;
-                }
-                out.add(r);
-                last = r.zxid();
-            }
-        }
-        return out;
     }
 
     private void leaderTick() {
@@ -1225,23 +915,14 @@ public final class ZabNode {
                 becomeLooking();
                 return;
             }
-        } else {
-            int heard = 1;
-            for (LearnerHandle h : ld.learners.values()) {
-                if (!h.observer && h.newLeaderAcked && now - h.lastHeard <= config.syncLimitTicks()) {
-                    heard++;
-                }
-            }
-            if (!majority.reached(heard)) {
-                becomeLooking(); // lost the quorum: step down, no split brain
-                return;
-            }
+        } else if (!quorum.heardFrom(ld.learners.values(), now, config.syncLimitTicks())) {
+            becomeLooking(); // lost the quorum: step down, no split brain
+            return;
         }
-        ld.learners.values().removeIf(h -> now - h.lastHeard > Math.max(config.syncLimitTicks(),
-                h.synced ? 0 : config.initLimitTicks()));
-        for (LearnerHandle h : ld.learners.values()) {
+        ld.learners.values().removeIf(h -> h.expired(now, config.syncLimitTicks(), config.initLimitTicks()));
+        for (LearnerProgress h : ld.learners.values()) {
             if (ld.epochChosen && h.ackedEpoch) {
-                h.send(new Ping(h.session, ld.epoch, h.seq, committedZxid));
+                send(h, new Ping(h.session, ld.epoch, h.lastSeq(), committedZxid));
             }
         }
     }
