@@ -4,20 +4,15 @@ import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.Election.Vote;
-import io.coordinator.server.zab.LearnerProgress.Sync;
-import io.coordinator.server.zab.LearnerProgress.SyncMode;
 import io.coordinator.server.zab.ZabMessage.*;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One ZAB peer as a pure, deterministic state machine (in the style of etcd-io/raft): inputs are {@link #tick()},
@@ -25,9 +20,9 @@ import java.util.TreeMap;
  * threads, no clock; randomness only from the seed.
  *
  * <p>This class dispatches inputs by role and assembles the Ready; the parts live in their own files, along
- * etcd's lines: {@link Election} (FLE votes), {@link LearnerProgress} (the leader's view of each learner),
- * {@link QuorumTracker} (quorums of acks over {@link Majority}), {@link ReorderBuffer} (the learner's stream
- * order) and {@link History} (the log with its unstable part).
+ * etcd-io/raft's lines: {@link Election} (FLE votes), the roles {@link Leader} and {@link Learner}, the leader's
+ * {@link LearnerProgress} per learner and {@link QuorumTracker} (quorums of acks over {@link Majority}), the
+ * learner's {@link ReorderBuffer} (stream order), and {@link History} (the log with its unstable part).
  *
  * <p>Durability rules it keeps (the ZooKeeper data-loss bug classes): every ACK, ACKNEWLEADER, ACKEPOCH, vote and
  * FOLLOWERINFO reports only what {@link #persisted} confirmed; currentEpoch is written only once the synced history
@@ -39,24 +34,25 @@ import java.util.TreeMap;
  * fsync that began before it.
  */
 public final class ZabNode {
-    private final ZabConfig config;
-    private final int myId;
-    private final boolean observer;
+    // Package-private: the parts (Leader, Learner) read and move the node's shared state.
+    final ZabConfig config;
+    final int myId;
+    final boolean observer;
     private final List<Integer> others = new ArrayList<>();
-    private final ZabStateMachine state;
-    private final Random random;
+    final ZabStateMachine state;
+    final Random random;
     // The config's answers, computed once: they are asked on every message and ACK.
-    private final Majority majority;
-    private final QuorumTracker quorum;
+    final Majority majority;
     private final Set<Integer> members = new HashSet<>();
     private final Set<Integer> voters = new HashSet<>();
 
-    private final History history;
+    final History history;
     private final Election election;
     private Epochs epochs;
-    private long committedZxid;
-    private long appliedZxid;
-    private long now;
+    long committedZxid;
+    long appliedZxid;
+    long now;
+    boolean serving; // leader: a quorum acknowledged NEWLEADER; learner: after UPTODATE
 
     // Pending parts of the next Ready (the history holds its own).
     private boolean epochsDirty;
@@ -66,18 +62,14 @@ public final class ZabNode {
 
     private Role role;
     private int leaderId = -1;
-    private boolean serving;
-    private long roleSince;
-
-    private LearnerState ls;
-    private LeaderState ld;
+    private Leader leader; // while leading
+    private Learner learner; // while following or observing
 
     public ZabNode(ZabConfig config, Epochs persisted, ZabLog log, ZabStateMachine state, long randomSeed) {
         this.config = config;
         this.myId = config.myId();
         this.observer = !config.isVoter(myId);
         this.majority = new Majority(config.voterCount());
-        this.quorum = new QuorumTracker(majority, config.voterCount());
         for (Peer p : config.peers()) {
             members.add(p.id());
             if (!p.observer()) {
@@ -138,10 +130,10 @@ public final class ZabNode {
     public Map<Integer, PeerStatus> peers() {
         Map<Integer, PeerStatus> out = new LinkedHashMap<>();
         for (Peer p : config.peers()) {
-            if (p.id() == myId || ld == null) {
+            if (p.id() == myId || leader == null) {
                 continue;
             }
-            LearnerProgress h = ld.learners.get(p.id());
+            LearnerProgress h = leader.learner(p.id());
             if (h == null) {
                 out.put(p.id(), new PeerStatus(p.id(), p.observer(), false, false, 0, lastZxid(), -1));
             } else {
@@ -159,8 +151,8 @@ public final class ZabNode {
         now++;
         switch (role) {
             case LOOKING -> lookingTick();
-            case LEADING -> leaderTick();
-            case FOLLOWING, OBSERVING -> learnerTick();
+            case LEADING -> leader.tick();
+            case FOLLOWING, OBSERVING -> learner.tick();
         }
     }
 
@@ -173,17 +165,17 @@ public final class ZabNode {
             onNotification(from, n);
         } else if (m instanceof FollowerInfo f) {
             if (role == Role.LEADING && isVoter(from)) {
-                onLearnerInfo(from, f.session(), f.acceptedEpoch(), f.lastZxid(), f.appliedZxid());
+                leader.onLearnerInfo(from, f.session(), f.acceptedEpoch(), f.lastZxid(), f.appliedZxid());
             }
         } else if (m instanceof ObserverInfo o) {
             if (role == Role.LEADING && !isVoter(from)) {
-                onLearnerInfo(from, o.session(), o.acceptedEpoch(), o.lastZxid(), o.appliedZxid());
+                leader.onLearnerInfo(from, o.session(), o.acceptedEpoch(), o.lastZxid(), o.appliedZxid());
             }
         } else if (m instanceof Session s) {
             if (role == Role.LEADING) {
-                onLeaderSessionMessage(from, s);
+                leader.onSessionMessage(from, s);
             } else if (role == Role.FOLLOWING || role == Role.OBSERVING) {
-                onLearnerSessionMessage(from, s);
+                learner.onSessionMessage(from, s);
             }
         }
     }
@@ -206,20 +198,10 @@ public final class ZabNode {
         if (role != Role.LEADING || !serving) {
             throw new NotLeaderException("server " + myId + " is not a serving leader (" + role + ")", leaderId);
         }
-        if (ld.counter >= 0xfffffffeL) {
-            // zxid counter about to roll over: a new epoch is needed (as ZooKeeper does)
-            becomeLooking();
-            throw new NotLeaderException("zxid counter exhausted in epoch " + ld.epoch, -1);
-        }
-        long zxid = Zxids.make(ld.epoch, ++ld.counter);
+        long zxid = leader.nextZxid();
         TxnRecord record = new TxnRecord(new TxnHeader(clientId, cxid, zxid, time, txn.type()), txn);
         history.append(record);
-        for (LearnerProgress h : ld.learners.values()) {
-            if (h.synced() && !h.observer) {
-                send(h, new Proposal(h.session, ld.epoch, h.nextSeq(), record));
-                h.sentUpTo = zxid;
-            }
-        }
+        leader.broadcast(record);
         return zxid;
     }
 
@@ -235,10 +217,9 @@ public final class ZabNode {
             return;
         }
         if (role == Role.LEADING) {
-            maybeSelfNewLeader();
-            maybeCommit();
+            leader.persisted();
         } else if (role == Role.FOLLOWING || role == Role.OBSERVING) {
-            learnerProgress();
+            learner.progress();
         }
     }
 
@@ -281,21 +262,17 @@ public final class ZabNode {
         }
     }
 
-    private boolean isVoter(int id) {
+    boolean isVoter(int id) {
         return voters.contains(id);
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private void send(int to, ZabMessage m) {
+    void send(int to, ZabMessage m) {
         pendMsgs.add(new Outgoing(to, m));
     }
 
-    private void send(LearnerProgress h, ZabMessage m) {
-        send(h.id, m);
-    }
-
-    private void setEpochs(Epochs e) {
+    void setEpochs(Epochs e) {
         if (!e.equals(epochs)) {
             epochs = e;
             epochsDirty = true;
@@ -303,7 +280,7 @@ public final class ZabNode {
     }
 
     /** Cuts the log after {@code zxid} (never below what is committed). */
-    private void truncate(long zxid) {
+    void truncate(long zxid) {
         if (zxid < committedZxid) {
             throw new IllegalStateException("server " + myId + ": truncate after " + Zxids.hex(zxid)
                     + " would cut committed txns up to " + Zxids.hex(committedZxid));
@@ -313,23 +290,22 @@ public final class ZabNode {
 
     /** Whether our history provably contains the point {@code zxid}: the empty prefix, our applied state, or a
      * record we hold (same zxid means same txn and same history before it). */
-    private boolean hasPoint(long zxid) {
+    boolean hasPoint(long zxid) {
         return zxid == 0 || zxid == appliedZxid || history.hasRecord(zxid);
     }
 
     // ------------------------------------------------------------------ roles and election
 
-    private void changeRole(Role r, int leader) {
+    private void changeRole(Role r, int leaderId) {
         role = r;
-        leaderId = leader;
+        this.leaderId = leaderId;
         serving = false;
-        roleSince = now;
-        ls = null;
-        ld = null;
+        leader = null;
+        learner = null;
         pendRoleChanged = true;
     }
 
-    private void becomeLooking() {
+    void becomeLooking() {
         changeRole(Role.LOOKING, -1);
         election.restart(initialVote());
         broadcastNotification();
@@ -339,12 +315,20 @@ public final class ZabNode {
         return new Vote(observer ? -1 : myId, durableZxid(), epochs.currentEpoch());
     }
 
-    private void decide(int leader) {
-        if (leader == myId) {
-            becomeLeader();
+    private void decide(int winner) {
+        if (winner == myId) {
+            changeRole(Role.LEADING, myId);
+            leader = new Leader(this);
+            leader.start();
         } else {
-            becomeLearner(leader);
+            becomeLearner(winner);
         }
+    }
+
+    private void becomeLearner(int leaderId) {
+        changeRole(observer ? Role.OBSERVING : Role.FOLLOWING, leaderId);
+        learner = new Learner(this, leaderId);
+        learner.newSession();
     }
 
     private void lookingTick() {
@@ -361,7 +345,7 @@ public final class ZabNode {
         long clock = election.logicalClock();
         return switch (role) {
             case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role);
-            case LEADING -> new Notification(myId, lastZxid(), ld != null && ld.epochChosen ? ld.epoch
+            case LEADING -> new Notification(myId, lastZxid(), leader != null ? leader.notificationEpoch()
                     : epochs.acceptedEpoch(), clock, role);
             default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role);
         };
@@ -384,9 +368,9 @@ public final class ZabNode {
             return;
         }
         if (n.state() != Role.LOOKING) {
-            int leader = election.onEstablished(from, n); // the sender is in an established ensemble
-            if (leader >= 0) {
-                becomeLearner(leader);
+            int joined = election.onEstablished(from, n); // the sender is in an established ensemble
+            if (joined >= 0) {
+                becomeLearner(joined);
             }
             return;
         }
@@ -399,531 +383,6 @@ public final class ZabNode {
         }
         if (s.decided() >= 0) {
             decide(s.decided());
-        }
-    }
-
-    // ------------------------------------------------------------------ learner
-
-    private enum LPhase { DISCOVERY, SYNC, BROADCAST }
-
-    private final class LearnerState {
-        final long session = random.nextLong();
-        LPhase phase = LPhase.DISCOVERY;
-        long epoch = -1;
-        final ReorderBuffer stream = new ReorderBuffer();
-        long lastHeard = now;
-        final long since = now;
-        boolean streamStarted;
-        long common = -1; // highest zxid known to match the leader's history in this session
-        long leaderCommit;
-        long newLeaderZxid = -1;
-        boolean newLeaderAcked;
-        long lastAckSent;
-    }
-
-    private void becomeLearner(int leader) {
-        changeRole(observer ? Role.OBSERVING : Role.FOLLOWING, leader);
-        newLearnerSession();
-    }
-
-    private void newLearnerSession() {
-        long heard = ls == null ? now : ls.lastHeard;
-        serving = false; // until this session's UPTODATE
-        ls = new LearnerState();
-        ls.lastHeard = heard;
-        sendInfo();
-    }
-
-    private void sendInfo() {
-        ZabMessage m = observer
-                ? new ObserverInfo(ls.session, epochs.acceptedEpoch(), durableZxid(), appliedZxid)
-                : new FollowerInfo(ls.session, epochs.acceptedEpoch(), durableZxid(), appliedZxid);
-        send(leaderId, m);
-    }
-
-    private void learnerTick() {
-        if (!serving && now - ls.since > config.initLimitTicks()) {
-            becomeLooking();
-            return;
-        }
-        if (now - ls.lastHeard > config.syncLimitTicks()) {
-            becomeLooking();
-            return;
-        }
-        if (ls.phase == LPhase.DISCOVERY) {
-            sendInfo();
-        } else if (!ls.streamStarted) {
-            send(leaderId, new AckEpoch(ls.session, ls.epoch, epochs.currentEpoch(), durableZxid()));
-        } else if (ls.newLeaderAcked && ls.phase != LPhase.BROADCAST) {
-            send(leaderId, new AckNewLeader(ls.session, ls.epoch, ls.newLeaderZxid)); // it may have been lost
-        }
-        if (ls.stream.lost(now, 2)) {
-            newLearnerSession(); // a stream message was lost: sync again with the same leader
-            return;
-        }
-        if (ls.phase != LPhase.DISCOVERY) {
-            send(leaderId, new Ping(ls.session, ls.epoch, 0, ackable()));
-        }
-    }
-
-    private long ackable() {
-        return ls != null && ls.newLeaderAcked ? Math.min(durableZxid(), ls.common) : 0;
-    }
-
-    private void onLearnerSessionMessage(int from, Session m) {
-        if (from != leaderId || ls == null || m.session() != ls.session) {
-            return;
-        }
-        if (m instanceof LeaderInfo li) {
-            onLeaderInfo(li);
-            return;
-        }
-        if (ls.epoch < 0 || m.epoch() != ls.epoch) {
-            return;
-        }
-        ls.lastHeard = now;
-        if (m instanceof Ping p) {
-            ls.stream.leaderSent(p.seq());
-            return;
-        }
-        if (m instanceof Stream s) {
-            if (!ls.stream.offer(s)) {
-                return; // duplicate
-            }
-            for (Stream next = ls.stream.poll(); next != null; next = ls == null ? null : ls.stream.poll()) {
-                ls.streamStarted = true;
-                LearnerState before = ls;
-                onStream(next);
-                if (ls != before) {
-                    return; // the session was restarted or the role changed
-                }
-            }
-            if (ls != null) {
-                learnerProgress();
-            }
-        }
-    }
-
-    private void onLeaderInfo(LeaderInfo li) {
-        if (ls.phase != LPhase.DISCOVERY) {
-            return; // duplicate
-        }
-        long e = li.epoch();
-        Epochs cur = epochs;
-        // Never promise one epoch to two leaders: equal is fine only for the leader it was promised to, or if
-        // this peer already synced in that epoch, or if it was its own (abandoned) leadership attempt.
-        boolean refuse = e < cur.acceptedEpoch() || (e == cur.acceptedEpoch() && !(cur.currentEpoch() == e
-                || cur.acceptedFrom() == leaderId || cur.acceptedFrom() == myId));
-        if (refuse) {
-            send(leaderId, new EpochRefused(ls.session, e, cur.acceptedEpoch()));
-            becomeLooking();
-            return;
-        }
-        if (Zxids.epochOf(lastZxid()) > e) {
-            becomeLooking();
-            return;
-        }
-        setEpochs(new Epochs(e, cur.currentEpoch(), leaderId));
-        ls.epoch = e;
-        ls.phase = LPhase.SYNC;
-        ls.lastHeard = now;
-        send(leaderId, new AckEpoch(ls.session, e, epochs.currentEpoch(), durableZxid()));
-    }
-
-    private void onStream(Stream s) {
-        if (s instanceof Diff d) {
-            startSync(d.zxid(), true);
-        } else if (s instanceof Trunc t) {
-            startSync(t.zxid(), false);
-        } else if (s instanceof Snap sn) {
-            onSnap(sn);
-        } else if (s instanceof Proposal p) {
-            if (ls.common < 0) {
-                newLearnerSession();
-                return;
-            }
-            syncRecord(p.record());
-        } else if (s instanceof Inform i) {
-            if (ls.common < 0) {
-                newLearnerSession();
-                return;
-            }
-            syncRecord(i.record());
-            if (ls != null) {
-                ls.leaderCommit = Math.max(ls.leaderCommit, i.record().zxid());
-            }
-        } else if (s instanceof Commit c) {
-            ls.leaderCommit = Math.max(ls.leaderCommit, c.zxid());
-        } else if (s instanceof NewLeader n) {
-            onNewLeader(n);
-        } else if (s instanceof UpToDate) {
-            if (!ls.newLeaderAcked) {
-                newLearnerSession();
-                return;
-            }
-            ls.phase = LPhase.BROADCAST;
-            serving = true;
-        }
-    }
-
-    private void startSync(long zxid, boolean diff) {
-        long last = lastZxid();
-        if (zxid < appliedZxid || zxid > last || (diff && zxid > durableZxid() && zxid != last)) {
-            newLearnerSession(); // not a point our histories can share: start over
-            return;
-        }
-        if (!diff && !hasPoint(zxid)) {
-            newLearnerSession();
-            return;
-        }
-        ls.common = zxid;
-        ls.leaderCommit = Math.max(ls.leaderCommit, 0);
-    }
-
-    private void onSnap(Snap s) {
-        long z = s.zxid();
-        if (z < appliedZxid) {
-            newLearnerSession(); // never move the applied state back
-            return;
-        }
-        if (!hasPoint(z)) {
-            // our log does not reach the snapshot's zxid, so it holds no committed txn after it: reset it
-            if (lastZxid() > z) {
-                truncate(z);
-            }
-            history.continueFrom(z);
-        }
-        history.installSnapshot(z, s.snapshot());
-        appliedZxid = z;
-        committedZxid = Math.max(committedZxid, z);
-        ls.common = z;
-    }
-
-    /** A record of the leader's history: skip it if the log already has it, else cut what does not match. */
-    private void syncRecord(TxnRecord r) {
-        long z = r.zxid();
-        if (z <= ls.common) {
-            return;
-        }
-        if (lastZxid() > ls.common) {
-            if (history.hasRecord(z)) {
-                ls.common = z;
-                return;
-            }
-            truncate(ls.common);
-        }
-        history.append(r);
-        ls.common = z;
-    }
-
-    private void onNewLeader(NewLeader n) {
-        if (ls.common < 0) {
-            newLearnerSession();
-            return;
-        }
-        if (lastZxid() > ls.common) {
-            truncate(ls.common); // beyond the leader's history
-        }
-        if (ls.common != n.zxid()) {
-            newLearnerSession();
-            return;
-        }
-        ls.newLeaderZxid = n.zxid();
-    }
-
-    /** After any change: ack NEWLEADER once the synced history is durable, ack proposals, learn commits. */
-    private void learnerProgress() {
-        if (ls == null) {
-            return;
-        }
-        if (ls.newLeaderZxid >= 0 && !ls.newLeaderAcked && durableZxid() >= ls.newLeaderZxid) {
-            Epochs e = epochs;
-            if (e.currentEpoch() != ls.epoch) {
-                setEpochs(new Epochs(Math.max(e.acceptedEpoch(), ls.epoch), ls.epoch, e.acceptedFrom()));
-            }
-            ls.newLeaderAcked = true;
-            ls.lastAckSent = ls.newLeaderZxid;
-            send(leaderId, new AckNewLeader(ls.session, ls.epoch, ls.newLeaderZxid));
-        }
-        if (ls.common >= 0) {
-            long c = Math.min(ls.leaderCommit, ls.common);
-            if (c > committedZxid) {
-                committedZxid = c;
-            }
-        }
-        if (ls.newLeaderAcked) {
-            long a = ackable();
-            if (a > ls.lastAckSent) {
-                ls.lastAckSent = a;
-                send(leaderId, new Ack(ls.session, ls.epoch, a));
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ leader
-
-    private static final class LeaderState {
-        final Map<Integer, Long> infos = new HashMap<>(); // voters' accepted epochs (incl. mine)
-        boolean epochChosen;
-        long epoch;
-        final Set<Integer> ackEpochVoters = new HashSet<>();
-        boolean quorumAckEpoch;
-        long initialEnd;
-        boolean selfNewLeaderAcked;
-        boolean established;
-        long counter;
-        final Map<Integer, LearnerProgress> learners = new TreeMap<>();
-    }
-
-    private void becomeLeader() {
-        changeRole(Role.LEADING, myId);
-        ld = new LeaderState();
-        ld.infos.put(myId, epochs.acceptedEpoch());
-        maybeChooseEpoch();
-    }
-
-    private void maybeChooseEpoch() {
-        if (ld.epochChosen || !majority.reached(ld.infos.size())) {
-            return;
-        }
-        long e = Collections.max(ld.infos.values()) + 1;
-        if (e > 0xffffffffL) {
-            throw new IllegalStateException("epoch space exhausted");
-        }
-        ld.epoch = e;
-        ld.epochChosen = true;
-        setEpochs(new Epochs(e, epochs.currentEpoch(), myId));
-        ld.ackEpochVoters.add(myId);
-        for (LearnerProgress h : ld.learners.values()) {
-            send(h, new LeaderInfo(h.session, e));
-        }
-        maybeQuorumAckEpoch();
-    }
-
-    private void onLearnerInfo(int from, long session, long acceptedEpoch, long lastZ, long appliedZ) {
-        LearnerProgress h = ld.learners.get(from);
-        if (h == null || h.session != session) {
-            h = new LearnerProgress(from, !isVoter(from), session, now);
-            ld.learners.put(from, h);
-        }
-        h.lastHeard = now;
-        h.acceptedEpoch = acceptedEpoch;
-        h.lastZxid = lastZ;
-        h.appliedZxid = appliedZ;
-        if (!ld.epochChosen) {
-            if (!h.observer) {
-                ld.infos.put(from, acceptedEpoch);
-                maybeChooseEpoch();
-            }
-        } else {
-            send(h, new LeaderInfo(session, ld.epoch));
-        }
-    }
-
-    private void onLeaderSessionMessage(int from, Session m) {
-        LearnerProgress h = ld.learners.get(from);
-        if (h == null || h.session != m.session() || !ld.epochChosen || m.epoch() != ld.epoch) {
-            return;
-        }
-        h.lastHeard = now;
-        if (m instanceof AckEpoch a) {
-            onAckEpoch(h, a);
-        } else if (m instanceof EpochRefused) {
-            // this peer promised the epoch elsewhere and can never join it: make room for a higher epoch
-            becomeLooking();
-        } else if (m instanceof AckNewLeader a) {
-            if (!h.synced() || h.newLeaderAcked) {
-                return;
-            }
-            h.newLeaderAcked = true;
-            h.acked = Math.max(h.acked, a.zxid());
-            if (ld.established) {
-                sendUpToDate(h);
-                maybeCommit();
-            } else {
-                checkEstablished();
-            }
-        } else if (m instanceof Ack a) {
-            if (h.ack(a.zxid(), lastZxid())) {
-                maybeCommit();
-            }
-        } else if (m instanceof Ping p) {
-            if (h.ack(p.zxid(), lastZxid())) {
-                maybeCommit();
-            }
-        }
-    }
-
-    private void onAckEpoch(LearnerProgress h, AckEpoch a) {
-        if (h.ackedEpoch) {
-            return;
-        }
-        h.ackedEpoch = true;
-        h.currentEpoch = a.currentEpoch();
-        h.ackZxid = a.lastZxid();
-        boolean ahead = a.currentEpoch() > epochs.currentEpoch()
-                || (a.currentEpoch() == epochs.currentEpoch() && a.lastZxid() > lastZxid());
-        if (!ld.quorumAckEpoch) {
-            if (ahead && !h.observer) {
-                becomeLooking(); // a follower has a newer history: this leader must not lead
-                return;
-            }
-            if (!h.observer) {
-                ld.ackEpochVoters.add(h.id);
-            }
-            maybeQuorumAckEpoch();
-        } else if (ahead && a.currentEpoch() >= ld.epoch) {
-            ld.learners.remove(h.id); // impossible for a unique leader of this epoch: refuse it
-        } else {
-            syncLearner(h);
-        }
-    }
-
-    private void maybeQuorumAckEpoch() {
-        if (ld.quorumAckEpoch || !majority.reached(ld.ackEpochVoters.size())) {
-            return;
-        }
-        ld.quorumAckEpoch = true;
-        ld.initialEnd = lastZxid();
-        for (LearnerProgress h : ld.learners.values()) {
-            if (h.ackedEpoch && !h.synced()) {
-                syncLearner(h);
-            }
-        }
-        maybeSelfNewLeader();
-    }
-
-    /** Brings a learner to this leader's history: DIFF, TRUNC (lazy) or SNAP, the txns, NEWLEADER. */
-    private void syncLearner(LearnerProgress h) {
-        long leaderLast = lastZxid();
-        Sync sync = LearnerProgress.planSync(h.ackZxid, h.appliedZxid, leaderLast, history::hasRecord,
-                history::lastOfEpochAtOrBefore);
-        long from = sync.from();
-        switch (sync.mode()) {
-            case DIFF -> send(h, new Diff(h.session, ld.epoch, h.nextSeq(), from));
-            case TRUNC -> send(h, new Trunc(h.session, ld.epoch, h.nextSeq(), from));
-            case SNAP -> {
-                from = state.appliedZxid();
-                send(h, new Snap(h.session, ld.epoch, h.nextSeq(), from, state.snapshot()));
-            }
-        }
-        long last = from;
-        while (true) {
-            List<TxnRecord> batch = history.read(last, History.READ_CHUNK);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (TxnRecord r : batch) {
-                send(h, new Proposal(h.session, ld.epoch, h.nextSeq(), r));
-                last = r.zxid();
-            }
-        }
-        if (last != leaderLast) {
-            throw new IllegalStateException("server " + myId + ": the log ends at " + Zxids.hex(last)
-                    + ", expected " + Zxids.hex(leaderLast));
-        }
-        if (committedZxid > from) {
-            send(h, new Commit(h.session, ld.epoch, h.nextSeq(), committedZxid));
-        }
-        send(h, new NewLeader(h.session, ld.epoch, h.nextSeq(), leaderLast));
-        h.syncMode = sync.mode();
-        h.sentUpTo = leaderLast;
-    }
-
-    private void maybeSelfNewLeader() {
-        if (ld == null || !ld.quorumAckEpoch || ld.selfNewLeaderAcked || durableZxid() < ld.initialEnd) {
-            return;
-        }
-        setEpochs(new Epochs(Math.max(epochs.acceptedEpoch(), ld.epoch), ld.epoch, epochs.acceptedFrom()));
-        ld.selfNewLeaderAcked = true;
-        checkEstablished();
-    }
-
-    private void checkEstablished() {
-        if (ld.established || !ld.selfNewLeaderAcked || !quorum.newLeaderAcked(ld.learners.values())) {
-            return;
-        }
-        ld.established = true;
-        serving = true;
-        if (ld.initialEnd > committedZxid) {
-            committedZxid = ld.initialEnd;
-        }
-        for (LearnerProgress h : ld.learners.values()) {
-            if (h.newLeaderAcked) {
-                sendUpToDate(h);
-            }
-        }
-        maybeCommit();
-    }
-
-    private void sendUpToDate(LearnerProgress h) {
-        send(h, new Commit(h.session, ld.epoch, h.nextSeq(), Math.min(committedZxid, h.sentUpTo)));
-        if (h.observer && committedZxid > h.sentUpTo) {
-            informObserver(h, committedZxid);
-        }
-        send(h, new UpToDate(h.session, ld.epoch, h.nextSeq()));
-    }
-
-    private void maybeCommit() {
-        if (ld == null || !ld.established) {
-            return;
-        }
-        long durableOnQuorum = quorum.durableOnQuorum(durableZxid(), ld.learners.values());
-        if (durableOnQuorum < 0) {
-            return;
-        }
-        long c = Math.min(durableOnQuorum, lastZxid());
-        if (c <= committedZxid) {
-            return;
-        }
-        long previous = committedZxid;
-        committedZxid = c;
-        for (LearnerProgress h : ld.learners.values()) {
-            if (!h.synced() || !h.newLeaderAcked) {
-                continue; // the UPTODATE path sends it the commit point
-            }
-            if (!h.observer) {
-                send(h, new Commit(h.session, ld.epoch, h.nextSeq(), c));
-            } else {
-                if (h.sentUpTo > previous) {
-                    send(h, new Commit(h.session, ld.epoch, h.nextSeq(), Math.min(c, h.sentUpTo)));
-                }
-                if (c > h.sentUpTo) {
-                    informObserver(h, c);
-                }
-            }
-        }
-    }
-
-    /** Sends an observer the committed txns after what it was sent, through {@code upTo}. */
-    private void informObserver(LearnerProgress h, long upTo) {
-        long from = h.sentUpTo;
-        if (!history.hasRecord(from) && from < state.appliedZxid()) {
-            // the log no longer reaches back to where this observer is: send it a snapshot first
-            from = state.appliedZxid();
-            send(h, new Snap(h.session, ld.epoch, h.nextSeq(), from, state.snapshot()));
-        }
-        for (TxnRecord r : history.readRange(from, upTo)) {
-            send(h, new Inform(h.session, ld.epoch, h.nextSeq(), r));
-        }
-        h.sentUpTo = upTo;
-    }
-
-    private void leaderTick() {
-        if (!ld.established) {
-            if (now - roleSince > config.initLimitTicks()) {
-                becomeLooking();
-                return;
-            }
-        } else if (!quorum.heardFrom(ld.learners.values(), now, config.syncLimitTicks())) {
-            becomeLooking(); // lost the quorum: step down, no split brain
-            return;
-        }
-        ld.learners.values().removeIf(h -> h.expired(now, config.syncLimitTicks(), config.initLimitTicks()));
-        for (LearnerProgress h : ld.learners.values()) {
-            if (ld.epochChosen && h.ackedEpoch) {
-                send(h, new Ping(h.session, ld.epoch, h.lastSeq(), committedZxid));
-            }
         }
     }
 }
