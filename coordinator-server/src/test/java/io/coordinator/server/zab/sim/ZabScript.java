@@ -61,7 +61,6 @@ final class ZabScript {
                     Integer.parseInt(opts.get("txns")));
             case "start", "restart" -> ids(words).forEach(cluster::start);
             case "crash" -> ids(words).forEach(cluster::crash);
-            case "wipe" -> ids(words).forEach(cluster::wipe);
             case "tick" -> {
                 for (int t = 0; t < (words.isEmpty() ? 1 : Integer.parseInt(words.get(0))); t++) {
                     cluster.tick();
