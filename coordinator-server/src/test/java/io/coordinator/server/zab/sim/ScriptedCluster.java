@@ -383,8 +383,8 @@ public final class ScriptedCluster {
             claimed = f.lastZxid();
         }
         if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
-            throw new InvariantViolation("server " + s.id + " sends " + m + " claiming " + Zxids.hex(claimed)
-                    + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
+            throw new InvariantViolation("server " + s.id + " sends " + ZabText.message(m) + " claiming " + ZabText.zxid(claimed)
+                    + " but its disk is durable only to " + ZabText.zxid(s.disk.durableZxid()));
         }
     }
 
@@ -392,21 +392,21 @@ public final class ScriptedCluster {
     public void apply(Node s, TxnRecord r) {
         long z = r.zxid();
         if (!s.disk.holdsDurably(z)) {
-            throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " before it is durable");
+            throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " before it is durable");
         }
         if (z <= s.applied) {
-            throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " out of order");
+            throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " out of order");
         }
         TxnRecord known = committed.get(z);
         if (known == null) {
             if (!committed.isEmpty() && committed.lastKey() > z) {
-                throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " that diverges");
+                throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " that diverges");
             }
             committed.put(z, r);
         } else {
             Long prev = committed.lowerKey(z);
             if ((prev == null ? 0 : prev) != s.applied) {
-                throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " with a gap");
+                throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " with a gap");
             }
         }
         s.tree.apply(r.header(), r.txn());
@@ -424,7 +424,7 @@ public final class ScriptedCluster {
                 }
             }
             if (holders < voters / 2 + 1) {
-                throw new InvariantViolation("committed txn " + Zxids.hex(z) + " is durable on only " + holders
+                throw new InvariantViolation("committed txn " + ZabText.zxid(z) + " is durable on only " + holders
                         + " voters");
             }
         }
