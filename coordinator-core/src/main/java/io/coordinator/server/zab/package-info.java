@@ -5,7 +5,13 @@
  * {@link io.coordinator.server.zab.ZabNode} takes inputs ({@code tick}, {@code step(from, message)},
  * {@code propose}, {@code persisted(zxid)}) and hands out {@link io.coordinator.server.zab.Ready} batches. It does
  * no IO, starts no threads, reads no clock; its only randomness (learner session ids) comes from the seed. The
- * deterministic simulator in the tests ({@code zab.sim.Sim}) runs whole ensembles of it in one thread.
+ * deterministic simulator in the tests ({@code zab.sim.Sim}) runs whole ensembles of it in one thread; the
+ * scripted scenarios ({@code testdata/*.txt}, run by {@code zab.sim.ZabScriptTest}) drive small ensembles by hand.
+ *
+ * <p>{@code ZabNode} is the dispatcher; the parts, as etcd-io/raft splits them: {@code Election} (fast leader
+ * election), {@code Leader} and {@code Learner} (the roles), {@code LearnerProgress} (the leader's view of one
+ * learner, tracker/progress.go), {@code QuorumTracker} and {@code Majority} (quorum math, quorum/majority.go),
+ * {@code ReorderBuffer} (the learner's stream order), {@code History} (the log and its unstable part, log.go).
  *
  * <h2>The driver contract</h2>
  * <ol>

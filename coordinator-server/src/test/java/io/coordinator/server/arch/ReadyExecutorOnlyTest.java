@@ -41,7 +41,7 @@ class ReadyExecutorOnlyTest {
                 .andShould().callMethod(ZabNode.class, "advance", Ready.class)
                 .check(classes);
         for (String driver : new String[] {EnsembleDriver.class.getName(), "io.coordinator.server.zab.sim.Sim",
-                "io.coordinator.server.zab.sim.ScriptedCluster", "io.coordinator.server.zab.ZabElectionTest"}) {
+                "io.coordinator.server.zab.sim.ScriptedCluster"}) {
             classes().that().haveFullyQualifiedName(driver)
                     .should().callConstructorWhere(DescribedPredicate.describe("new ReadyExecutor(..)",
                             call -> call.getTargetOwner().isEquivalentTo(ReadyExecutor.class)))

@@ -2,6 +2,7 @@ package io.coordinator.server.zab.sim;
 
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Txn;
+import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.zab.Epochs;
@@ -21,8 +22,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * A hand-driven ensemble for scripted scenarios: the test decides which messages are delivered, held or dropped,
- * when each disk completes its fsync, and who crashes. Every Ready is carried out by a {@link ReadyExecutor} (the
+ * The hand-driven ensemble under the ZAB scripts ({@link ZabScript}, {@code testdata/*.txt}): the script decides
+ * which messages are delivered, held or dropped, when each disk completes its fsync, and who crashes. Every Ready is carried out by a {@link ReadyExecutor} (the
  * order production runs) and checked with the same invariants as {@link Sim}: no message claims durability the
  * disk lacks, nothing is applied before it is durable, applies are in order without gaps and agree across nodes,
  * committed txns stay durable on a quorum.
@@ -36,6 +37,14 @@ public final class ScriptedCluster {
     }
 
     public record Envelope(int from, int to, ZabMessage message) {
+    }
+
+    /** What became of a message taken off the network. */
+    public enum Fate { DELIVERED, LOST_CUT, LOST_DOWN }
+
+    /** Told of every message taken off the network by {@link #deliverWhere}, before it is stepped. */
+    public interface DeliveryListener {
+        void taken(Envelope e, Fate fate);
     }
 
     public final class Node implements ZabStateMachine {
@@ -80,6 +89,7 @@ public final class ScriptedCluster {
     final boolean[][] cut;
     public final TreeMap<Long, TxnRecord> committed = new TreeMap<>();
     int writes;
+    public DeliveryListener listener = (e, fate) -> { };
 
     public ScriptedCluster(int voters, int observers) {
         this.voters = voters;
@@ -99,6 +109,24 @@ public final class ScriptedCluster {
 
     public Node node(int id) {
         return nodes[id];
+    }
+
+    public int size() {
+        return n;
+    }
+
+    /**
+     * Before a node's first start: its disk holds {@code count} fsynced records of {@code epoch} and it has
+     * accepted and entered that epoch (a peer that ran in that epoch before).
+     */
+    public void seed(int id, long epoch, int count) {
+        SimDisk d = nodes[id].disk;
+        for (int i = 1; i <= count; i++) {
+            Txn t = new Txn.Create("/seed" + i, new byte[0], Acl.OPEN_ACL_UNSAFE, 0, i);
+            d.append(new TxnRecord(new TxnHeader(1, i, Zxids.make(epoch, i), 0, t.type()), t));
+        }
+        d.fsyncAll();
+        d.epochs = new Epochs(epoch, epoch);
     }
 
     public ScriptedCluster startAll() {
@@ -153,6 +181,21 @@ public final class ScriptedCluster {
         }
     }
 
+    /** Cuts every link between nodes of different groups (links of nodes in no group stay up). */
+    public void partition(List<List<Integer>> groups) {
+        for (List<Integer> a : groups) {
+            for (List<Integer> b : groups) {
+                if (a != b) {
+                    for (int i : a) {
+                        for (int j : b) {
+                            cut[i][j] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public void heal() {
         for (boolean[] row : cut) {
             java.util.Arrays.fill(row, false);
@@ -180,8 +223,10 @@ public final class ScriptedCluster {
             inflight.remove(next);
             Node to = nodes[next.to];
             if (!to.up || cut[next.from][next.to]) {
+                listener.taken(next, to.up ? Fate.LOST_CUT : Fate.LOST_DOWN);
                 continue;
             }
+            listener.taken(next, Fate.DELIVERED);
             to.zab.step(next.from, next.message);
             drain(to);
         }
@@ -212,20 +257,6 @@ public final class ScriptedCluster {
                 }
             }
             tick();
-        }
-        throw new AssertionError("no leader");
-    }
-
-    /** After a leader crash: ticks until the survivors elect a new serving leader. */
-    public int awaitLeaderAmong() {
-        for (int t = 0; t < 60; t++) {
-            tick();
-            deliver();
-            for (int i = 1; i <= n; i++) {
-                if (nodes[i].up && nodes[i].zab.role() == Role.LEADING && nodes[i].zab.isServing()) {
-                    return i;
-                }
-            }
         }
         throw new AssertionError("no leader");
     }
@@ -271,7 +302,7 @@ public final class ScriptedCluster {
         drain(s);
     }
 
-    void drain(Node s) {
+    public void drain(Node s) {
         while (s.up && Sim.carryOut(s.executor, s.zab) == ReadyExecutor.Outcome.DONE) {
             if (s.current.truncateAfter() >= 0 || s.current.snapshot() != null) {
                 checkCommittedDurable();
@@ -352,8 +383,8 @@ public final class ScriptedCluster {
             claimed = f.lastZxid();
         }
         if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
-            throw new InvariantViolation("server " + s.id + " sends " + m + " claiming " + Zxids.hex(claimed)
-                    + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
+            throw new InvariantViolation("server " + s.id + " sends " + ZabText.message(m) + " claiming " + ZabText.zxid(claimed)
+                    + " but its disk is durable only to " + ZabText.zxid(s.disk.durableZxid()));
         }
     }
 
@@ -361,21 +392,21 @@ public final class ScriptedCluster {
     public void apply(Node s, TxnRecord r) {
         long z = r.zxid();
         if (!s.disk.holdsDurably(z)) {
-            throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " before it is durable");
+            throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " before it is durable");
         }
         if (z <= s.applied) {
-            throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " out of order");
+            throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " out of order");
         }
         TxnRecord known = committed.get(z);
         if (known == null) {
             if (!committed.isEmpty() && committed.lastKey() > z) {
-                throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " that diverges");
+                throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " that diverges");
             }
             committed.put(z, r);
         } else {
             Long prev = committed.lowerKey(z);
             if ((prev == null ? 0 : prev) != s.applied) {
-                throw new InvariantViolation("server " + s.id + " applies " + Zxids.hex(z) + " with a gap");
+                throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " with a gap");
             }
         }
         s.tree.apply(r.header(), r.txn());
@@ -393,13 +424,9 @@ public final class ScriptedCluster {
                 }
             }
             if (holders < voters / 2 + 1) {
-                throw new InvariantViolation("committed txn " + Zxids.hex(z) + " is durable on only " + holders
+                throw new InvariantViolation("committed txn " + ZabText.zxid(z) + " is durable on only " + holders
                         + " voters");
             }
         }
-    }
-
-    public List<Envelope> sentBy(int id, Class<? extends ZabMessage> type) {
-        return sent.stream().filter(e -> e.from == id && type.isInstance(e.message)).toList();
     }
 }

@@ -1,0 +1,274 @@
+package io.coordinator.server.zab;
+
+import io.coordinator.server.protocol.TxnRecord;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A peer's history as it will be once its pending Ready is carried out (as etcd-io/raft's {@code raftLog} over
+ * storage plus {@code unstable}): the log on disk, the appends, truncation and snapshot not handed to the driver
+ * yet, which appended records are not fsynced, and a cache of the records appended and not applied yet.
+ */
+final class History {
+    static final int READ_CHUNK = 1024;
+    private static final int TAIL_MAX = 1 << 16;
+
+    private final String name;
+    private final ZabLog log;
+    private long lastZxid;
+    private long durableZxid;
+    private final TreeSet<Long> unsynced = new TreeSet<>(); // appended, not yet fsynced
+    /**
+     * The records this node appended and has not applied yet: a contiguous run of its history right after
+     * {@code tailBase}, so committed records are handed to the applier without reading the log back. Cleared
+     * whenever that may stop being true (truncation below its base, snapshot, overflow); the log is then read.
+     */
+    private final ArrayDeque<TxnRecord> tail = new ArrayDeque<>();
+    private long tailBase;
+
+    // The history's part of the next Ready.
+    private List<TxnRecord> pendAppend = new ArrayList<>();
+    private long pendTruncate = -1;
+    private SnapshotToInstall pendSnapshot;
+
+    /** {@code lastZxid}: where the recovered log (or the applied state, if further) ends; all of it is durable. */
+    History(String name, ZabLog log, long lastZxid) {
+        this.name = name;
+        this.log = log;
+        this.lastZxid = lastZxid;
+        this.durableZxid = lastZxid;
+    }
+
+    long lastZxid() {
+        return lastZxid;
+    }
+
+    long durableZxid() {
+        return durableZxid;
+    }
+
+    /** The oldest record the log on disk still holds. */
+    long firstLogZxid() {
+        return log.firstZxid();
+    }
+
+    boolean hasPending() {
+        return pendTruncate >= 0 || pendSnapshot != null || !pendAppend.isEmpty();
+    }
+
+    /** The appends of the next Ready (handed over: the Ready owns the list from now on). */
+    List<TxnRecord> takeAppends() {
+        if (pendAppend.isEmpty()) {
+            return List.of();
+        }
+        List<TxnRecord> out = pendAppend;
+        pendAppend = new ArrayList<>();
+        return out;
+    }
+
+    long takeTruncate() {
+        long t = pendTruncate;
+        pendTruncate = -1;
+        return t;
+    }
+
+    SnapshotToInstall takeSnapshot() {
+        SnapshotToInstall s = pendSnapshot;
+        pendSnapshot = null;
+        return s;
+    }
+
+    void append(TxnRecord r) {
+        if (r.zxid() <= lastZxid) {
+            throw new IllegalStateException("append of " + Zxids.hex(r.zxid()) + " after " + Zxids.hex(lastZxid));
+        }
+        pendAppend.add(r);
+        unsynced.add(r.zxid());
+        if (tail.isEmpty()) {
+            tailBase = lastZxid;
+        }
+        if (tail.size() < TAIL_MAX) {
+            tail.addLast(r);
+        } else {
+            tail.clear(); // far ahead of what is applied (a long sync): read those from the log
+        }
+        lastZxid = r.zxid();
+    }
+
+    /** Cuts the history after {@code zxid} (the caller made sure nothing committed is cut). */
+    void truncate(long zxid) {
+        if (zxid >= lastZxid) {
+            return;
+        }
+        pendAppend.removeIf(r -> r.zxid() > zxid);
+        while (!tail.isEmpty() && tail.peekLast().zxid() > zxid) {
+            tail.pollLast();
+        }
+        if (tail.isEmpty() || tailBase > zxid) {
+            tail.clear();
+        }
+        long logLast = pendTruncate >= 0 ? Math.min(pendTruncate, log.lastZxid()) : log.lastZxid();
+        lastZxid = zxid;
+        unsynced.tailSet(zxid, false).clear();
+        if (zxid < logLast) {
+            // the driver cuts the log and fsyncs what survives (all of it already written: pending appends are
+            // newer than what the log holds, so they were all dropped above)
+            pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
+            durableZxid = zxid;
+            unsynced.clear();
+        } else {
+            durableZxid = Math.min(durableZxid, zxid);
+        }
+    }
+
+    /** The history continues from {@code zxid} (a snapshot at a point the log does not hold). */
+    void continueFrom(long zxid) {
+        lastZxid = zxid;
+    }
+
+    /** A snapshot at {@code zxid} is to be installed: everything up to it is durable with it. */
+    void installSnapshot(long zxid, byte[] data) {
+        tail.clear(); // the history may have been reset at zxid: read it from the log from now on
+        pendSnapshot = new SnapshotToInstall(zxid, data);
+        durableZxid = Math.max(durableZxid, zxid);
+        unsynced.headSet(zxid, true).clear();
+    }
+
+    /** An fsync through {@code zxid} completed; false if that is no news or the record was cut since. */
+    boolean persisted(long zxid) {
+        if (zxid <= durableZxid || !unsynced.contains(zxid)) {
+            return false;
+        }
+        unsynced.headSet(zxid, true).clear();
+        durableZxid = zxid;
+        return true;
+    }
+
+    /** The records after {@code applied} through {@code limit}, in order (from the cache when it has them). */
+    List<TxnRecord> toApply(long applied, long limit) {
+        List<TxnRecord> toApply = List.of();
+        while (applied < limit) {
+            if (toApply.isEmpty()) {
+                toApply = new ArrayList<>();
+            }
+            if (!tail.isEmpty() && tailBase <= applied) {
+                // Fast path: the records due are the ones this node appended (contiguous after tailBase).
+                while (!tail.isEmpty() && tail.peekFirst().zxid() <= applied) {
+                    tailBase = tail.pollFirst().zxid();
+                }
+                if (!tail.isEmpty() && tail.peekFirst().zxid() <= limit) {
+                    TxnRecord r = tail.pollFirst();
+                    tailBase = r.zxid();
+                    toApply.add(r);
+                    applied = r.zxid();
+                    continue;
+                }
+                if (!tail.isEmpty()) {
+                    break; // the next record of the history is not committed yet
+                }
+            }
+            // Within one epoch zxids are consecutive, so ask for no more records than are due.
+            int due = Zxids.epochOf(limit) == Zxids.epochOf(applied)
+                    ? (int) Math.min(READ_CHUNK, Zxids.counterOf(limit) - Zxids.counterOf(applied)) : READ_CHUNK;
+            List<TxnRecord> batch = read(applied, Math.max(1, due));
+            boolean progressed = false;
+            for (TxnRecord r : batch) {
+                if (r.zxid() > limit) {
+                    break;
+                }
+                toApply.add(r);
+                applied = r.zxid();
+                progressed = true;
+            }
+            if (!progressed) {
+                throw new IllegalStateException(name + ": committed zxid " + Zxids.hex(limit)
+                        + " is not in the log after " + Zxids.hex(applied));
+            }
+        }
+        return toApply;
+    }
+
+    /** Records with zxid > {@code after}, at most {@code max}, as the log will be once the pending Ready is done. */
+    List<TxnRecord> read(long after, int max) {
+        List<TxnRecord> out = new ArrayList<>();
+        long floor = pendSnapshot != null ? pendSnapshot.zxid() : Long.MIN_VALUE;
+        boolean logExhausted = true;
+        List<TxnRecord> fromLog = log.read(after, max);
+        for (TxnRecord r : fromLog) {
+            if (pendTruncate >= 0 && r.zxid() > pendTruncate) {
+                break;
+            }
+            if (r.zxid() <= floor) {
+                continue;
+            }
+            out.add(r);
+        }
+        if (fromLog.size() >= max && (pendTruncate < 0 || fromLog.get(fromLog.size() - 1).zxid() <= pendTruncate)) {
+            logExhausted = false;
+        }
+        if (logExhausted) {
+            long last = out.isEmpty() ? after : out.get(out.size() - 1).zxid();
+            for (TxnRecord r : pendAppend) {
+                if (out.size() >= max) {
+                    break;
+                }
+                if (r.zxid() > last) {
+                    out.add(r);
+                    last = r.zxid();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The records after {@code after} through {@code upTo}. */
+    List<TxnRecord> readRange(long after, long upTo) {
+        List<TxnRecord> out = new ArrayList<>();
+        long last = after;
+        while (last < upTo) {
+            List<TxnRecord> batch = read(last, READ_CHUNK);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (TxnRecord r : batch) {
+                if (r.zxid() > upTo) {
+                    return out;
+                }
+                out.add(r);
+                last = r.zxid();
+            }
+        }
+        return out;
+    }
+
+    /** Whether the history holds a record with this zxid. */
+    boolean hasRecord(long zxid) {
+        if (zxid <= 0 || zxid > lastZxid) {
+            return false;
+        }
+        List<TxnRecord> r = read(zxid - 1, 1);
+        return !r.isEmpty() && r.get(0).zxid() == zxid;
+    }
+
+    /** The last record of {@code epoch} at or before {@code z}, or -1. */
+    long lastOfEpochAtOrBefore(long epoch, long z) {
+        long after = Math.max(Zxids.make(epoch, 0), log.firstZxid() - 1);
+        long found = -1;
+        while (true) {
+            List<TxnRecord> batch = read(after, READ_CHUNK);
+            if (batch.isEmpty()) {
+                return found;
+            }
+            for (TxnRecord r : batch) {
+                if (r.zxid() > z || Zxids.epochOf(r.zxid()) != epoch) {
+                    return found;
+                }
+                found = r.zxid();
+                after = r.zxid();
+            }
+        }
+    }
+}
