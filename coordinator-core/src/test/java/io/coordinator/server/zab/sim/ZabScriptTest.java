@@ -22,7 +22,7 @@ class ZabScriptTest {
 
     @TestFactory
     Stream<DynamicTest> scripts() throws IOException {
-        assertTrue(Files.isDirectory(TESTDATA), "run from the coordinator-server module: " + TESTDATA.toAbsolutePath());
+        assertTrue(Files.isDirectory(TESTDATA), "run from the coordinator-core module: " + TESTDATA.toAbsolutePath());
         boolean rewrite = Boolean.getBoolean("zab.rewrite");
         List<Path> files;
         try (Stream<Path> list = Files.list(TESTDATA)) {
