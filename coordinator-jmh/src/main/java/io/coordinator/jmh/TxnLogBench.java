@@ -15,18 +15,11 @@ import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Txn log append + group-commit fsync (GroupCommitLog on a temp dir, real fsync): one op = submit
@@ -34,13 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * larger batches show what group commit buys. Also the record serialisation alone.
  * The temp dir is under java.io.tmpdir (set -Djava.io.tmpdir to put it on the data disk).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class TxnLogBench {
+public class TxnLogBench extends ShortRun {
 
     @Param({"1", "100"})
     public int batch;

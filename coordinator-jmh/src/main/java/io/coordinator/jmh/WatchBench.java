@@ -9,16 +9,9 @@ import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.tree.Watcher;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -27,13 +20,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code otherWatchedPaths} unrelated watched nodes check that triggering is proportional to the watchers
  * affected, not to all watches.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class WatchBench {
+public class WatchBench extends ShortRun {
 
     @Param({"1", "100", "1000"})
     public int watchers;
