@@ -22,6 +22,7 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.testsupport.LoopbackPorts;
 
 @Timeout(120)
 class CoordinatorClientAutoConfigurationTest {
@@ -115,7 +116,7 @@ class CoordinatorClientAutoConfigurationTest {
 
     @Test
     void failsFastWithAClearMessageWhenNoServerAnswers() throws Exception {
-        int deadPort = CoordinatorServerProcess.freePort();
+        int deadPort = LoopbackPorts.next();
         runner().withPropertyValues("coordinator.client.connect-string=127.0.0.1:" + deadPort,
                 "coordinator.client.connection-timeout=1s").run(ctx -> {
             assertThat(ctx).hasFailed();

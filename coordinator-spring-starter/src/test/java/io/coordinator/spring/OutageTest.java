@@ -39,7 +39,8 @@ import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerExtension;
 import io.coordinator.spring.test.CoordinatorServerProcess;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
+import io.coordinator.testsupport.LoopbackPorts;
 
 /** Starting and running without a server: local copies, optional imports, recovery when the server answers. */
 @Timeout(180)
@@ -81,7 +82,7 @@ class OutageTest {
     @Test
     void startsFromTheLocalCopyAndAppliesTheServerAsSoonAsItAnswers(@TempDir Path copies) throws Exception {
         server.set("/config/outage-app/greeting", "hello-1");
-        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+        try (FaultProxy proxy = new FaultProxy(server.port())) {
             try (ConfigurableApplicationContext ctx = start("outage-app", proxy.connectString(), copies,
                     "--spring.config.import=optional:coordinator:")) {
                 assertThat(ctx.getBean(Greeter.class).greeting).isEqualTo("hello-1");
@@ -119,7 +120,7 @@ class OutageTest {
     @Test
     void withNoCopyStartsWithDefaultsWhenOptionalAndFailsClearlyOtherwise(@TempDir Path copies) throws Exception {
         server.set("/config/fresh-app/greeting", "from-server");
-        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+        try (FaultProxy proxy = new FaultProxy(server.port())) {
             proxy.partition();
             assertThatThrownBy(() -> start("fresh-app", proxy.connectString(), copies, "--spring.config.import=coordinator:"))
                     .hasStackTraceContaining("Coordinator configuration unavailable: no server answered at "
@@ -152,7 +153,7 @@ class OutageTest {
                         + " is not a number");
         assertThatThrownBy(() -> start("bad-app", "no-such-host.invalid:2181", copies, "--spring.config.import=coordinator:"))
                 .hasStackTraceContaining("unknown host no-such-host.invalid in coordinator.client.connect-string");
-        int dead = CoordinatorServerProcess.freePort();
+        int dead = LoopbackPorts.next();
         assertThatThrownBy(() -> start("bad-app", "127.0.0.1:" + dead, copies, "--spring.config.import=coordinator:127.0.0.1:x"))
                 .hasStackTraceContaining("spring.config.import=127.0.0.1:x: the port of '127.0.0.1:x' is not a number");
         // without config import, the main client checks its own property
@@ -166,7 +167,7 @@ class OutageTest {
                 .<ZookeeperInstance>builder().name("peer").id("peer-1").address("10.0.0.7").port(8080)
                 .payload(new ZookeeperInstance("peer-1", "peer", Map.of())).build());
         server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/peer/peer-1", json);
-        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+        try (FaultProxy proxy = new FaultProxy(server.port())) {
             new ApplicationContextRunner()
                     .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
                             CoordinatorDiscoveryAutoConfiguration.class))

@@ -1,5 +1,7 @@
 package io.coordinator.trust.nemesis;
 
+import io.coordinator.testsupport.FaultProxy;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ public final class Ensemble implements AutoCloseable {
                 if (from != to) {
                     String k = from.id + ">" + to.id;
                     links.put(k, new FaultProxy[] {
-                            new FaultProxy("q" + k, Ports.next(), to.quorumPort),
-                            new FaultProxy("e" + k, Ports.next(), to.electionPort)});
+                            new FaultProxy("q" + k, LoopbackPorts.next(), to.quorumPort),
+                            new FaultProxy("e" + k, LoopbackPorts.next(), to.electionPort)});
                 }
             }
         }

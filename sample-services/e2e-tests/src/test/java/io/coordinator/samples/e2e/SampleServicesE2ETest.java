@@ -50,7 +50,7 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.leader.Leadership;
 import io.coordinator.spring.registration.CoordinatorRegistrationEvent;
 import io.coordinator.spring.test.CoordinatorServerProcess;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
 
 /**
  * A real Coordinator server (separate JVM) and several instances of both samples, in-process on random ports
@@ -408,7 +408,7 @@ class SampleServicesE2ETest {
     @Test
     void aSessionExpiryLeadsToReRegistrationAndNoDoubleLeader() throws Exception {
         clearRestockLog();
-        PartitionProxy proxy = new PartitionProxy(server.port());
+        FaultProxy proxy = new FaultProxy(server.port());
         ConfigurableApplicationContext a = inventory("exp-a", proxy.connectString());
         ConfigurableApplicationContext b = null;
         ConfigurableApplicationContext o = order("exp-order");

@@ -52,6 +52,7 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.leader.Leadership;
 import io.coordinator.spring.leader.LeadershipChangedEvent;
 import io.coordinator.spring.test.CoordinatorEnsembleProcess;
+import io.coordinator.testsupport.Member;
 
 /**
  * The samples against a real 3-member ensemble (three server JVMs), every instance given all three addresses.
@@ -357,7 +358,7 @@ class SampleServicesEnsembleE2ETest {
         caller.start();
         long started = System.nanoTime();
         try {
-            for (CoordinatorEnsembleProcess.Member m : ensemble.members()) {
+            for (Member m : ensemble.members()) {
                 boolean wasLeader = ensemble.leaderId() == m.id();
                 long t0 = System.nanoTime();
                 ensemble.stop(m.id());
