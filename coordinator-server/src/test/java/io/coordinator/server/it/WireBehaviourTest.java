@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.FaultProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void officialClientReconnectsThroughCutConnectionKeepingSessionEphemeralsAndWatches() throws Exception {
         String p = unique("reconnect");
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
-        try (TcpProxy proxy = new TcpProxy(port());
+        try (FaultProxy proxy = new FaultProxy(port());
              ZooKeeper other = zk()) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
@@ -185,7 +186,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
         String p = unique("expired-client");
         BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
         CompletableFuture<WatchedEvent> deleted = new CompletableFuture<>();
-        try (TcpProxy proxy = new TcpProxy(port()); ZooKeeper other = zk()) {
+        try (FaultProxy proxy = new FaultProxy(port()); ZooKeeper other = zk()) {
             other.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 4000,
                     e -> states.add(e.getState()));
@@ -194,11 +195,11 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 z.create(p + "/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
                 catchUp(other, p);
                 assertThat(other.exists(p + "/e", deleted::complete)).isNotNull();
-                proxy.refuse(true);
+                proxy.refuseNew(true);
                 proxy.cutAll();
                 assertThat(deleted.get(60, TimeUnit.SECONDS).getType())
                         .isEqualTo(Watcher.Event.EventType.NodeDeleted);
-                proxy.refuse(false);
+                proxy.refuseNew(false);
                 Watcher.Event.KeeperState s;
                 do {
                     s = states.poll(60, TimeUnit.SECONDS);

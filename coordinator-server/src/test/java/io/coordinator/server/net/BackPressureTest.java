@@ -3,7 +3,6 @@ package io.coordinator.server.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.ConnectResponse;
 import io.coordinator.server.protocol.ReplyHeader;
@@ -11,6 +10,7 @@ import io.coordinator.server.protocol.Stat;
 import io.coordinator.server.request.ClientConnection;
 import io.coordinator.server.request.RequestSink;
 import io.coordinator.server.protocol.Requests;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

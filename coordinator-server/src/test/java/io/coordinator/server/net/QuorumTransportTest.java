@@ -2,7 +2,7 @@ package io.coordinator.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coordinator.server.LoopbackPorts;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
