@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +83,7 @@ class EnsembleFailoverIT {
     private Path dir;
     private final int[] client = new int[3];
     private String ensemble;
-    private final Process[] procs = new Process[3];
+    private final ServerProcess[] procs = new ServerProcess[3];
     private final Path[] logs = new Path[3];
     private final int[] runs = new int[3];
 
@@ -89,8 +91,9 @@ class EnsembleFailoverIT {
         runs[i]++;
         logs[i] = dir.resolve("node" + (i + 1) + "-run" + runs[i] + ".log");
         Path yml = Path.of("..", "config", "cluster", "node" + (i + 1) + ".yml").toAbsolutePath().normalize();
-        procs[i] = new ProcessBuilder(CrashRecoveryTest.javaBin(), "-Xmx384m", "-jar",
-                CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(),
+        // one log per run: the checks read what this run wrote
+        procs[i] = new ServerProcess("node" + (i + 1), CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
+                .jvmOptions("-Xmx384m").command(List.of(
                 "--spring.config.additional-location=file:" + yml,
                 "--coordinator.ensemble=" + ensemble,
                 "--coordinator.client-port=" + client[i],
@@ -100,15 +103,13 @@ class EnsembleFailoverIT {
                 "--coordinator.snapshot-retain-count=1",
                 "--coordinator.four-letter-words=*",
                 "--server.port=0",
-                "--server.address=127.0.0.1")
-                .redirectErrorStream(true)
-                .redirectOutput(logs[i].toFile())
-                .start();
+                "--server.address=127.0.0.1")), logs[i]);
+        procs[i].start();
     }
 
     private void sigkill(int i) throws InterruptedException {
-        procs[i].destroyForcibly(); // SIGKILL on Unix
-        assertThat(procs[i].waitFor(30, TimeUnit.SECONDS)).as("node%d died", i + 1).isTrue();
+        procs[i].kill();
+        assertThat(procs[i].isAlive()).as("node%d died", i + 1).isFalse();
     }
 
     private String mode(int i) {
@@ -478,10 +479,9 @@ class EnsembleFailoverIT {
             if (holder != null) {
                 holder.close();
             }
-            for (Process p : procs) {
+            for (ServerProcess p : procs) {
                 if (p != null) {
-                    p.destroyForcibly();
-                    p.waitFor(30, TimeUnit.SECONDS);
+                    p.kill();
                 }
             }
             keepLogs();

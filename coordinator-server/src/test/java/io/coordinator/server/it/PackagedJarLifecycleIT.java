@@ -2,13 +2,14 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,17 +132,16 @@ class PackagedJarLifecycleIT {
     }
 
     private static Process launch(Path data, int port, Path log, Map<String, String> env) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(CrashRecoveryTest.javaBin(), "-Xmx512m", "-jar",
-                CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(),
-                "--coordinator.client-port=" + port,
-                "--coordinator.client-address=127.0.0.1",
-                "--coordinator.data-dir=" + data,
-                "--server.port=0",
-                "--server.address=127.0.0.1"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("COORDINATOR_"));
-        pb.environment().putAll(env);
-        return pb.start();
+        ServerProcess server = new ServerProcess("coordinator",
+                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR).jvmOptions("-Xmx512m").command(List.of(
+                        "--coordinator.client-port=" + port,
+                        "--coordinator.client-address=127.0.0.1",
+                        "--coordinator.data-dir=" + data,
+                        "--server.port=0",
+                        "--server.address=127.0.0.1")), log);
+        env.forEach(server::environment);
+        server.start();
+        return server.process().orElseThrow();
     }
 
     private static String read(Path log) throws IOException {
