@@ -140,12 +140,6 @@ public final class ServerEnsemble implements AutoCloseable {
     /** Kills every member (SIGKILL). */
     @Override
     public void close() {
-        for (ServerProcess p : processes) {
-            try {
-                p.kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.forEach(ServerProcess::close);
     }
 }

@@ -153,6 +153,17 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Starts, and waits (bounded) until it accepts connections on 127.0.0.1:port; kills it if it does not. */
+    public void startListening(int port, Duration max) throws IOException, InterruptedException {
+        start();
+        try {
+            awaitListening(port, max);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            kill();
+            throw e;
+        }
+    }
+
     /**
      * Waits (bounded) until something accepts connections on 127.0.0.1:port; fails at once, with the end of the
      * log, if the process exits first.
@@ -191,9 +202,14 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Kills it (SIGKILL); an interrupt while waiting for the exit is kept for the caller. */
     @Override
-    public void close() throws InterruptedException {
-        kill();
+    public void close() {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void killNow(Process p) {

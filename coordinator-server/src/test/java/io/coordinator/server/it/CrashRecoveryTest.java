@@ -98,13 +98,7 @@ abstract class CrashRecoveryTest {
 
     private ServerProcess start(Path data, int port, Path log) throws Exception {
         ServerProcess p = new ServerProcess("server", command(data, port), log);
-        p.start();
-        try {
-            p.awaitListening(port, Duration.ofSeconds(60));
-        } catch (Exception e) {
-            p.kill();
-            throw new AssertionError("server did not start", e);
-        }
+        p.startListening(port, Duration.ofSeconds(60));
         return p;
     }
 

@@ -3,7 +3,6 @@ package io.coordinator.spring.test;
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.ServerEnsemble;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,23 +13,19 @@ import java.util.regex.Pattern;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
- * A real 3-member (or n-member) Coordinator ensemble: the executable server jar started n times as separate JVMs
- * on 127.0.0.1, with the same session secret (so a session moves between members) and tick time 500 ms. Members
- * can be killed (SIGKILL), stopped (SIGTERM) and started again on the same ports and data directory. The
- * processes are the shared {@link ServerEnsemble}'s; the settings here are the starter's.
+ * A real 3-member (or n-member) Coordinator ensemble with the starter tests' settings: the executable server jar
+ * started n times as separate JVMs on 127.0.0.1 (the shared {@link ServerEnsemble}), with the same session
+ * secret (so a session moves between members) and tick time 500 ms.
  */
-public final class CoordinatorEnsembleProcess implements AutoCloseable {
+public final class CoordinatorEnsembleProcess {
     public static final int TICK_MS = CoordinatorServerProcess.TICK_MS;
     private static final Pattern REMOTE = Pattern.compile("remoteserver:\\S*:(\\d+)");
 
-    private final ServerEnsemble ensemble;
-
-    private CoordinatorEnsembleProcess(ServerEnsemble ensemble) {
-        this.ensemble = ensemble;
+    private CoordinatorEnsembleProcess() {
     }
 
     /** Starts all members and waits until every one serves, with one leader. */
-    public static CoordinatorEnsembleProcess launch(int size) throws Exception {
+    public static ServerEnsemble launch(int size) throws Exception {
         CoordinatorLauncher launcher = CoordinatorLauncher.fromSystemProperty().jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1");
         ServerEnsemble ensemble = new ServerEnsemble(size, Files.createTempDirectory("coordinator-ensemble"),
                 "coordinator", (e, m) -> launcher.command(args(e, m)));
@@ -41,7 +36,7 @@ public final class CoordinatorEnsembleProcess implements AutoCloseable {
             ensemble.close();
             throw e;
         }
-        return new CoordinatorEnsembleProcess(ensemble);
+        return ensemble;
     }
 
     private static List<String> args(ServerEnsemble e, Member m) {
@@ -57,60 +52,8 @@ public final class CoordinatorEnsembleProcess implements AutoCloseable {
         return args;
     }
 
-    public List<Member> members() {
-        return ensemble.members();
-    }
-
-    public Member member(int id) {
-        return ensemble.member(id);
-    }
-
-    /** All members, as a client lists them. */
-    public String connectString() {
-        return ensemble.connectString();
-    }
-
-    /** (Re)starts one member with its original ports and data directory. */
-    public void start(int id) throws IOException {
-        ensemble.start(id);
-    }
-
-    /** SIGKILL: no goodbye to peers or clients. Waits for the process to exit. */
-    public void kill(int id) throws InterruptedException {
-        ensemble.kill(id);
-    }
-
-    /** SIGTERM: the member shuts down gracefully. Waits for the process to exit. */
-    public void stop(int id) throws InterruptedException {
-        ensemble.stop(id);
-    }
-
-    public boolean isRunning(int id) {
-        return ensemble.isRunning(id);
-    }
-
-    /** The member's mode from {@code srvr} ("leader", "follower", ...), or null while it does not serve. */
-    public String mode(int id) {
-        return ensemble.mode(id);
-    }
-
-    /** Id of the member that currently says it leads, or 0. */
-    public int leaderId() {
-        return ensemble.leaderId();
-    }
-
-    /** True when every member runs and serves and exactly one of them leads. */
-    public boolean ready() {
-        return ensemble.ready();
-    }
-
-    /** Waits (bounded) until {@link #ready()}; a member that exits fails fast with its log. */
-    public void awaitReady(Duration max) throws Exception {
-        ensemble.awaitReady(max);
-    }
-
     /** Id of the member a ZooKeeper client is connected to, or 0 when it is not connected. */
-    public int memberOf(ZooKeeper zk) {
+    public static int memberOf(ServerEnsemble ensemble, ZooKeeper zk) {
         if (zk == null || !zk.getState().isConnected()) {
             return 0;
         }
@@ -119,11 +62,6 @@ public final class CoordinatorEnsembleProcess implements AutoCloseable {
             return 0;
         }
         int port = Integer.parseInt(m.group(1));
-        return members().stream().filter(x -> x.clientPort() == port).mapToInt(Member::id).findFirst().orElse(0);
-    }
-
-    @Override
-    public void close() {
-        ensemble.close();
+        return ensemble.members().stream().filter(x -> x.clientPort() == port).mapToInt(Member::id).findFirst().orElse(0);
     }
 }

@@ -61,13 +61,7 @@ public final class CoordinatorServerProcess implements AutoCloseable {
         }
         args.addAll(extra);
         ServerProcess p = new ServerProcess("coordinator", launcher.command(args), dir.resolve("server.log"));
-        p.start();
-        try {
-            p.awaitListening(port, Duration.ofSeconds(60));
-        } catch (Exception e) {
-            p.kill();
-            throw new IllegalStateException("server did not start", e);
-        }
+        p.startListening(port, Duration.ofSeconds(60));
         return new CoordinatorServerProcess(p, port);
     }
 

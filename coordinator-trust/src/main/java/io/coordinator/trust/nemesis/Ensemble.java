@@ -70,11 +70,7 @@ public final class Ensemble implements AutoCloseable {
     }
 
     public void healNetwork() {
-        links.values().forEach(ps -> {
-            for (FaultProxy p : ps) {
-                p.setMode(FaultProxy.Mode.PASS);
-            }
-        });
+        links.values().forEach(ps -> List.of(ps).forEach(FaultProxy::heal));
     }
 
     public Optional<ServerNode> leader() {
@@ -111,17 +107,7 @@ public final class Ensemble implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServerNode n : nodes) {
-            try {
-                n.kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        links.values().forEach(ps -> {
-            for (FaultProxy p : ps) {
-                p.close();
-            }
-        });
+        nodes.forEach(ServerNode::close);
+        links.values().forEach(ps -> List.of(ps).forEach(FaultProxy::close));
     }
 }

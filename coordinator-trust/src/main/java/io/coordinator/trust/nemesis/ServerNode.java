@@ -81,6 +81,11 @@ public final class ServerNode {
         process.kill();
     }
 
+    /** SIGKILL, as {@link #kill()}, for closing the ensemble. */
+    public void close() {
+        process.close();
+    }
+
     public void pause() throws IOException, InterruptedException {
         process.pause();
     }
