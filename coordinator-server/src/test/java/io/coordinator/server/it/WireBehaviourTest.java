@@ -125,8 +125,13 @@ abstract class WireBehaviourTest extends ServerTestBase {
         }
     }
 
-    @Test
-    void wrongPasswordGetsExpiredReplyAndClose() throws Exception {
+    /** What a test checks after a second connection asked to reconnect to a live session with a wrong password. */
+    protected interface WrongPasswordReconnect {
+        void check(RawClient owner, RawClient thief, ConnectResponse reply) throws Exception;
+    }
+
+    /** A live session, and a second connection that reconnects to it with a wrong password: refused. */
+    protected void reconnectWithWrongPassword(WrongPasswordReconnect then) throws Exception {
         try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
              RawClient thief = RawClient.open(port())) {
             byte[] wrong = owner.passwd.clone();
@@ -134,10 +139,17 @@ abstract class WireBehaviourTest extends ServerTestBase {
             ConnectResponse r = thief.connect(0, SESSION_TIMEOUT, owner.sessionId, wrong, true);
             assertThat(r).isNotNull();
             assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+            then.check(owner, thief, r);
+        }
+    }
+
+    @Test
+    void wrongPasswordGetsExpiredReplyAndClose() throws Exception {
+        reconnectWithWrongPassword((owner, thief, r) -> {
             assertThat(r.getSessionId()).isZero();
             assertThat(r.getPasswd()).isEqualTo(new byte[16]);
             assertThat(thief.closedByPeer()).isTrue();
-        }
+        });
     }
 
     @Test
