@@ -198,20 +198,7 @@ class EnsembleFailoverIT {
     }
 
     static ZooKeeper connect(String cs, int timeout, Watcher also) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper z = new ZooKeeper(cs, timeout, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-            also.process(e);
-        });
-        try {
-            connected.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            z.close();
-            throw e;
-        }
-        return z;
+        return OfficialClients.connect(cs, timeout, also);
     }
 
     private void writer(int t) {

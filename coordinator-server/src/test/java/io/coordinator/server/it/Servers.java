@@ -85,22 +85,7 @@ public final class Servers {
             System.clearProperty("znode.container.checkIntervalMs");
         }
         awaitListening(port, Duration.ofSeconds(30));
-        return new ServerUnderTest() {
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public String name() {
-                return "zookeeper";
-            }
-
-            @Override
-            public void close() {
-                zk.close();
-            }
-        };
+        return ServerUnderTest.standalone("zookeeper", port, zk::close);
     }
 
     /** Our server, started in-process as a Spring Boot app; loaded reflectively so this compiles without it. */
@@ -129,22 +114,7 @@ public final class Servers {
             ctx.close();
             throw e;
         }
-        return new ServerUnderTest() {
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public String name() {
-                return "coordinator";
-            }
-
-            @Override
-            public void close() {
-                ctx.close();
-            }
-        };
+        return ServerUnderTest.standalone("coordinator", port, ctx::close);
     }
 
     /**
