@@ -49,6 +49,7 @@ import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.leader.Leadership;
 import io.coordinator.spring.registration.CoordinatorRegistrationEvent;
+import io.coordinator.spring.test.Closing;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 import io.coordinator.testsupport.FaultProxy;
 
@@ -73,12 +74,7 @@ class SampleServicesE2ETest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closing.closeAll(admin, server);
     }
 
     static List<String> common(String connect, String id) {
