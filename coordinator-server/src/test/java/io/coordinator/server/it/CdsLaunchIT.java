@@ -11,24 +11,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
 
 /**
  * {@code coordinator-server/cds.sh} against the packaged jar, as the Kubernetes image and the benchmark use it: it
  * prepares the extracted layout and an AppCDS archive, the server starts from them with the archive mapped
  * (not silently ignored, as the JVM does with an archive that does not match the class path), and serves.
  */
+@ExtendWith(NeedsPackagedJar.class)
 class CdsLaunchIT {
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void needsPackagedJar() throws IOException {
-        CrashRecoveryOnCoordinatorIT.needsPackagedJar();
-    }
 
     @Test
     void theServerStartsFromTheArchiveItPrepared() throws Exception {

@@ -1,8 +1,6 @@
 package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.ServerProcess;
@@ -33,9 +31,9 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and serves DIFFs from them, and rolls 64 MiB log segments, so fewer cannot force a SNAP).
  */
 @Timeout(600)
+@ExtendWith(NeedsPackagedJar.class)
 class EnsembleFailoverIT {
     static final int WRITERS = 6;
     static final int TICK_MS = 500;
@@ -66,16 +65,6 @@ class EnsembleFailoverIT {
 
     static {
         Arrays.fill(PAYLOAD_PAD, (byte) 'p');
-    }
-
-    @BeforeAll
-    static void needsPackagedJar() throws IOException {
-        String why = CrashRecoveryOnCoordinatorIT.usable();
-        if (Boolean.getBoolean("coordinator.crash-test.require-jar")) {
-            assertTrue(why == null, why);
-        } else {
-            assumeTrue(why == null, why);
-        }
     }
 
     // ---------------------------------------------------------------- the ensemble

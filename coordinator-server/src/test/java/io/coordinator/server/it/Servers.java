@@ -88,6 +88,19 @@ public final class Servers {
         return ServerUnderTest.standalone("zookeeper", port, zk::close);
     }
 
+    /** What every in-process Coordinator of these tests runs with: TTL nodes, all four-letter words, loopback. */
+    private static List<String> testSettings(boolean fastReaping) {
+        List<String> args = new ArrayList<>(List.of(
+                "--coordinator.ttl-nodes-enabled=true",
+                "--coordinator.four-letter-words=*",
+                "--server.port=0",
+                "--server.address=127.0.0.1"));
+        if (fastReaping) {
+            args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
+        }
+        return args;
+    }
+
     /** Our server, started in-process as a Spring Boot app; loaded reflectively so this compiles without it. */
     public static ServerUnderTest coordinator(Path dir) throws Exception {
         return coordinator(dir, false);
@@ -99,14 +112,8 @@ public final class Servers {
         List<String> args = new ArrayList<>(List.of(
                 "--coordinator.client-port=" + port,
                 "--coordinator.data-dir=" + dir.resolve("data"),
-                "--coordinator.tick-time=" + TICK_TIME,
-                "--coordinator.ttl-nodes-enabled=true",
-                "--coordinator.four-letter-words=*",
-                "--server.port=0",
-                "--server.address=127.0.0.1"));
-        if (fastReaping) {
-            args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
-        }
+                "--coordinator.tick-time=" + TICK_TIME));
+        args.addAll(testSettings(fastReaping));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).run(args.toArray(new String[0]));
         try {
             awaitListening(port, Duration.ofSeconds(15));
@@ -156,14 +163,8 @@ public final class Servers {
                         "--coordinator.server-id=" + (i + 1),
                         "--coordinator.ensemble=" + ensemble,
                         "--coordinator.client-port=" + client[i],
-                        "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
-                        "--coordinator.ttl-nodes-enabled=true",
-                        "--coordinator.four-letter-words=*",
-                        "--server.port=0",
-                        "--server.address=127.0.0.1"));
-                if (fastReaping) {
-                    args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
-                }
+                        "--coordinator.data-dir=" + dir.resolve("node" + (i + 1))));
+                args.addAll(testSettings(fastReaping));
                 if (extraArgs.stream().noneMatch(a -> a.startsWith("--coordinator.tick-time="))) {
                     args.add("--coordinator.tick-time=" + TICK_TIME);
                 }

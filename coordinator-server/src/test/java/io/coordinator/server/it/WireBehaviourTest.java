@@ -324,37 +324,40 @@ abstract class WireBehaviourTest extends ServerTestBase {
         return b;
     }
 
-    @Test
-    void oversizedFrameClosesOnlyThatConnection() throws Exception {
-        String eph = unique("bystander-big");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
-            c.sendRawQuietly(bytes.toByteArray());
-            c.sendRawQuietly(new byte[4096]);
+    /**
+     * Raw bytes sent on a new connection ({@code withSession}: after a handshake) close that connection and
+     * leave another session (a bystander holding an ephemeral) unaffected.
+     */
+    private void assertRawBytesCloseOnlyTheirConnection(String name, boolean withSession, byte[]... chunks)
+            throws Exception {
+        String eph = unique(name);
+        try (RawClient b = bystander(eph);
+             RawClient c = withSession ? RawClient.session(port(), SESSION_TIMEOUT) : RawClient.open(port())) {
+            for (byte[] chunk : chunks) {
+                c.sendRawQuietly(chunk);
+            }
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
+    }
+
+    @Test
+    void oversizedFrameClosesOnlyThatConnection() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
+        assertRawBytesCloseOnlyTheirConnection("bystander-big", true, bytes.toByteArray(), new byte[4096]);
     }
 
     @Test
     void oversizedFirstFrameIsClosed() throws Exception {
-        String eph = unique("bystander-big1");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
-            c.sendRawQuietly(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
-            assertThat(c.closedByPeer()).isTrue();
-            assertOtherSessionUnaffected(b, eph);
-        }
+        assertRawBytesCloseOnlyTheirConnection("bystander-big1", false,
+                new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
     }
 
     @Test
     void negativeLengthIsClosed() throws Exception {
-        String eph = unique("bystander-neg");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            c.sendRawQuietly(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
-            assertThat(c.closedByPeer()).isTrue();
-            assertOtherSessionUnaffected(b, eph);
-        }
+        assertRawBytesCloseOnlyTheirConnection("bystander-neg", true,
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
     }
 
     @Test
@@ -440,15 +443,15 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void srvrReportsItsMode() throws Exception {
         String s = fourLetter("srvr");
-        assertThat(s).startsWith("Zookeeper version: ");
-        assertThat(s).contains("\nMode: " + server.mode() + "\n");
-        assertThat(s).containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n");
-        assertThat(s).containsPattern("\nReceived: \\d+\n");
-        assertThat(s).containsPattern("\nSent: \\d+\n");
-        assertThat(s).containsPattern("\nConnections: \\d+\n");
-        assertThat(s).containsPattern("\nOutstanding: \\d+\n");
-        assertThat(s).containsPattern("\nZxid: 0x[0-9a-f]+\n");
-        assertThat(s).containsPattern("\nNode count: \\d+\n");
+        assertThat(s).startsWith("Zookeeper version: ")
+                .contains("\nMode: " + server.mode() + "\n")
+                .containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n")
+                .containsPattern("\nReceived: \\d+\n")
+                .containsPattern("\nSent: \\d+\n")
+                .containsPattern("\nConnections: \\d+\n")
+                .containsPattern("\nOutstanding: \\d+\n")
+                .containsPattern("\nZxid: 0x[0-9a-f]+\n")
+                .containsPattern("\nNode count: \\d+\n");
     }
 
     @Test
@@ -460,10 +463,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void statListsClients() throws Exception {
         try (ZooKeeper z = zkHere()) {
             String s = fourLetter("stat");
-            assertThat(s).startsWith("Zookeeper version: ");
-            assertThat(s).contains("Clients:\n");
-            assertThat(s).contains(" /127.0.0.1:");
-            assertThat(s).contains("Mode: " + server.mode());
+            assertThat(s).startsWith("Zookeeper version: ")
+                    .contains("Clients:\n")
+                    .contains(" /127.0.0.1:")
+                    .contains("Mode: " + server.mode());
         }
     }
 
@@ -486,20 +489,20 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void enviStartsWithEnvironmentAndZooKeeperVersion() throws Exception {
         String s = fourLetter("envi");
-        assertThat(s).startsWith("Environment:\nzookeeper.version=3.9.");
-        assertThat(s).contains("\nhost.name=");
-        assertThat(s).contains("\njava.version=");
-        assertThat(s).contains("\nos.name=");
+        assertThat(s).startsWith("Environment:\nzookeeper.version=3.9.")
+                .contains("\nhost.name=")
+                .contains("\njava.version=")
+                .contains("\nos.name=");
     }
 
     @Test
     void confHasClientPortAndTickTime() throws Exception {
         String s = fourLetter("conf");
-        assertThat(s).contains("clientPort=" + port() + "\n");
-        assertThat(s).contains("tickTime=2000\n");
-        assertThat(s).contains("minSessionTimeout=4000\n");
-        assertThat(s).contains("maxSessionTimeout=40000\n");
-        assertThat(s).contains("dataDir=");
+        assertThat(s).contains("clientPort=" + port() + "\n")
+                .contains("tickTime=2000\n")
+                .contains("minSessionTimeout=4000\n")
+                .contains("maxSessionTimeout=40000\n")
+                .contains("dataDir=");
     }
 
     @Test
@@ -509,8 +512,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             z.getData(p, true, null);
             String s = fourLetter("wchs");
-            assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n");
-            assertThat(s).doesNotStartWith("0 connections");
+            assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n")
+                    .doesNotStartWith("0 connections");
         }
     }
 
@@ -524,8 +527,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
                     + sid + ",lop=\\w+,est=\\d+,to=30000,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
                     + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n");
             // the connection asking is listed too, not yet a session
-            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n");
-            assertThat(s).endsWith("\n\n");
+            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n")
+                    .endsWith("\n\n");
         }
     }
 
@@ -548,10 +551,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             String sid = "0x" + Long.toHexString(z.getSessionId());
             String s = fourLetter("dump");
-            assertThat(s).startsWith("SessionTracker dump:\n");
-            assertThat(s).contains("ephemeral nodes dump:\n");
-            assertThat(s).containsPattern("Sessions with Ephemerals \\(\\d+\\):\n");
-            assertThat(s).contains(sid + ":\n\t" + p + "\n");
+            assertThat(s).startsWith("SessionTracker dump:\n")
+                    .contains("ephemeral nodes dump:\n")
+                    .containsPattern("Sessions with Ephemerals \\(\\d+\\):\n")
+                    .contains(sid + ":\n\t" + p + "\n");
         }
     }
 
