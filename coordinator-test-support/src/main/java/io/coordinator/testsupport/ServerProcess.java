@@ -40,6 +40,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
+    /** Whether the last process was ended by {@link #kill()} or {@link #stop()} rather than by itself. */
+    private boolean ended;
     private boolean paused;
     private int starts;
 
@@ -86,6 +88,7 @@ public final class ServerProcess implements AutoCloseable {
         pb.environment().putAll(environment);
         process = pb.start();
         RUNNING.add(process);
+        ended = false;
         paused = false;
     }
 
@@ -128,6 +131,7 @@ public final class ServerProcess implements AutoCloseable {
             process.destroyForcibly().waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS);
         }
         RUNNING.remove(process);
+        ended = true;
         paused = false;
     }
 
@@ -185,9 +189,9 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Throws, with the end of the log, if the process was started and has exited. */
+    /** Throws, with the end of the log, if the process was started and has exited by itself. */
     public synchronized void failIfExited() throws IOException {
-        if (process != null && !process.isAlive() && RUNNING.contains(process)) {
+        if (process != null && !ended && !process.isAlive()) {
             throw new IOException(name + " exited (" + process.exitValue() + "); log:\n" + logTail(40));
         }
     }
