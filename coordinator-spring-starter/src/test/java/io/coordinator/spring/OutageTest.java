@@ -34,7 +34,6 @@ import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.spring.test.CoordinatorServerProcess;
 import io.coordinator.testsupport.FaultProxy;
 import io.coordinator.testsupport.LoopbackPorts;
 

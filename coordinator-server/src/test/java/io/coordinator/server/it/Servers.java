@@ -2,7 +2,6 @@ package io.coordinator.server.it;
 
 import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;

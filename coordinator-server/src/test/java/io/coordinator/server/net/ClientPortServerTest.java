@@ -1,6 +1,5 @@
 package io.coordinator.server.net;
 
-import io.coordinator.server.request.ServerView;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.protocol.Code;
