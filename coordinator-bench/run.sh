@@ -9,7 +9,7 @@ MVN="mvn -q -B ${MVN_OPTS_EXTRA:-}"
 if [ ! -f coordinator-server/target/coordinator-server.jar ] || [ -n "${REBUILD:-}" ]; then
   $MVN -pl coordinator-server -DskipTests package
 fi
-$MVN -pl coordinator-bench compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+$MVN -pl coordinator-bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # Coordinator runs as production would run it: extracted with an AppCDS archive (coordinator-server/cds.sh,
 # redone when the jar changes). COORDINATOR_LAUNCH=jar runs the fat jar instead. The servers do not inherit
 # COORDINATOR_* variables (Spring Boot would read COORDINATOR_LAUNCH as an unknown setting coordinator.launch).

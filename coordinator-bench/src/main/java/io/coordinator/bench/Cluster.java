@@ -1,27 +1,25 @@
 package io.coordinator.bench;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.Member;
+import io.coordinator.testsupport.ServerEnsemble;
+import io.coordinator.testsupport.ServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * One or three server child JVMs of one side (Apache ZooKeeper or Coordinator) with the same settings:
- * 127.0.0.1, random free ports, data dirs under one temp dir, tickTime, fsync on, the same -Xmx. Every child
- * is registered for killing by a shutdown hook, and {@link #close()} kills them.
+ * 127.0.0.1, loopback ports, data dirs under one temp dir, tickTime, fsync on, the same -Xmx. The processes are
+ * the shared {@link ServerEnsemble}'s (killed by its shutdown hook too); the settings here are the benchmark's,
+ * and {@link #close()} stops them.
  */
 final class Cluster implements AutoCloseable {
 
@@ -35,27 +33,10 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    /** Every child process ever started; the shutdown hook kills those still alive. */
-    private static final Set<Process> ALL = Collections.synchronizedSet(new HashSet<>());
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (ALL) {
-                for (Process p : ALL) {
-                    kill(p);
-                }
-            }
-        }, "bench-kill-children"));
-    }
-
-    record Node(int id, int clientPort, int quorumPort, int electionPort, Path dataDir, Path log) {
-    }
-
     final Side side;
     final int size;
-    final List<Node> nodes = new ArrayList<>();
-    final Process[] processes;
-    private final Path dir;
+    final List<Member> nodes;
+    private final ServerEnsemble ensemble;
     private final Config cfg;
 
     /**
@@ -70,33 +51,27 @@ final class Cluster implements AutoCloseable {
         this.side = side;
         this.size = size;
         this.cfg = cfg;
-        this.dir = Files.createTempDirectory(baseDir, side.label + "-" + size + "-");
-        this.processes = new Process[size];
-        Set<Integer> used = new HashSet<>();
-        for (int i = 1; i <= size; i++) {
-            Path data = dir.resolve("node" + i);
-            Files.createDirectories(data);
-            nodes.add(new Node(i, freePort(used), freePort(used), freePort(used), data, dir.resolve("node" + i + ".log")));
-        }
+        Path dir = Files.createTempDirectory(baseDir, side.label + "-" + size + "-");
+        this.ensemble = new ServerEnsemble(size, dir, side.label,
+                side == Side.ZOOKEEPER ? this::zooKeeperCommand : this::coordinatorCommand);
+        this.nodes = ensemble.members();
         if (side == Side.ZOOKEEPER) {
-            for (Node n : nodes) {
+            for (Member n : nodes) {
                 writeZooCfg(n);
             }
         }
     }
 
     String connectString() {
-        return nodes.stream().map(n -> "127.0.0.1:" + n.clientPort()).collect(Collectors.joining(","));
+        return ensemble.connectString();
     }
 
     Path dir() {
-        return dir;
+        return ensemble.dir();
     }
 
     void start() throws IOException, InterruptedException {
-        for (Node n : nodes) {
-            startNode(n);
-        }
+        ensemble.startAll();
         awaitReady();
         awaitSettled();
     }
@@ -112,11 +87,11 @@ final class Cluster implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.readyTimeoutSeconds());
-        for (Node n : nodes) {
+        for (Member n : nodes) {
             while (true) {
                 String log = Files.exists(n.log()) ? Files.readString(n.log()) : "";
                 int started = log.split("Started CoordinatorApplication", -1).length - 1;
-                if (started >= starts.getOrDefault(n.id(), 0)) {
+                if (started >= ensemble.process(n.id()).starts()) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
@@ -127,56 +102,36 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    private final java.util.Map<Integer, Integer> starts = new java.util.HashMap<>();
+    void startNode(Member n) throws IOException {
+        ensemble.start(n.id());
+    }
 
-    void startNode(Node n) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(cfg.javaHome(), "bin", "java").toString());
-        cmd.add("-Xmx" + cfg.heap());
-        cmd.add("-Xms" + cfg.heap());
-        cmd.add("-XX:+UseG1GC");
-        if (side == Side.ZOOKEEPER) {
-            cmd.add("-Dzookeeper.admin.enableServer=false");
-            cmd.add("-Dzookeeper.4lw.commands.whitelist=*");
-            cmd.add("-cp");
-            cmd.add(cfg.benchClasspath());
-            cmd.add(size == 1 ? "org.apache.zookeeper.server.ZooKeeperServerMain"
-                    : "org.apache.zookeeper.server.quorum.QuorumPeerMain");
-            cmd.add(n.dataDir().resolve("zoo.cfg").toString());
+    private List<String> zooKeeperCommand(ServerEnsemble e, Member n) {
+        return List.of(Path.of(cfg.javaHome(), "bin", "java").toString(),
+                "-Xmx" + cfg.heap(), "-Xms" + cfg.heap(), "-XX:+UseG1GC",
+                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*",
+                "-cp", cfg.benchClasspath(),
+                size == 1 ? "org.apache.zookeeper.server.ZooKeeperServerMain" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                n.dataDir().resolve("zoo.cfg").toString());
+    }
+
+    private List<String> coordinatorCommand(ServerEnsemble e, Member n) {
+        CoordinatorLauncher launcher = cfg.coordinatorCds() != null ? CoordinatorLauncher.cds(cfg.coordinatorCds())
+                : CoordinatorLauncher.jar(cfg.coordinatorJar());
+        List<String> args = new ArrayList<>(List.of("--server.port=0",
+                "--coordinator.tick-time=" + cfg.tickTime(),
+                "--coordinator.max-client-connections=0",
+                "--coordinator.session-secret=bench-secret-0123456789abcdef"));
+        if (size > 1) {
+            args.addAll(CoordinatorLauncher.memberArgs(e, n));
+            args.add("--coordinator.init-limit=10");
+            args.add("--coordinator.sync-limit=5");
         } else {
-            if (cfg.coordinatorCds() != null) {
-                cmd.add("-XX:SharedArchiveFile=" + cfg.coordinatorCds().resolve("app.jsa"));
-                cmd.add("-jar");
-                cmd.add(cfg.coordinatorCds().resolve("coordinator-server.jar").toString());
-            } else {
-                cmd.add("-jar");
-                cmd.add(cfg.coordinatorJar().toString());
-            }
-            cmd.add("--server.port=0");
-            cmd.add("--coordinator.client-port=" + n.clientPort());
-            cmd.add("--coordinator.data-dir=" + n.dataDir());
-            cmd.add("--coordinator.tick-time=" + cfg.tickTime());
-            cmd.add("--coordinator.max-client-connections=0");
-            cmd.add("--coordinator.session-secret=bench-secret-0123456789abcdef");
-            if (size > 1) {
-                cmd.add("--coordinator.server-id=" + n.id());
-                cmd.add("--coordinator.ensemble=" + nodes.stream()
-                        .map(m -> m.id() + "=127.0.0.1:" + m.quorumPort() + ":" + m.electionPort() + ";" + m.clientPort())
-                        .collect(Collectors.joining(",")));
-                cmd.add("--coordinator.init-limit=10");
-                cmd.add("--coordinator.sync-limit=5");
-            }
+            args.add("--coordinator.client-port=" + n.clientPort());
+            args.add("--coordinator.data-dir=" + n.dataDir());
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(n.log().toFile()));
-        // Spring Boot reads COORDINATOR_X as the setting coordinator.x: the runner's own variables (run.sh's
-        // COORDINATOR_LAUNCH) would reach the server as unknown settings, which turn its early start off
-        // (issue 18, item 4). The servers get only the settings on their command line.
-        pb.environment().keySet().removeIf(k -> k.toUpperCase(java.util.Locale.ROOT).startsWith("COORDINATOR"));
-        Process p = pb.start();
-        starts.merge(n.id(), 1, Integer::sum);
-        ALL.add(p);
-        processes[n.id() - 1] = p;
+        return launcher.javaHome(Path.of(cfg.javaHome()))
+                .jvmOptions("-Xmx" + cfg.heap(), "-Xms" + cfg.heap(), "-XX:+UseG1GC").command(args);
     }
 
     /**
@@ -187,12 +142,12 @@ final class Cluster implements AutoCloseable {
         Process p = new ProcessBuilder(Path.of(cfg.javaHome(), "bin", "java").toString(), "-Xmx64m", "-cp",
                 cfg.benchClasspath(), CpuBurn.class.getName(), Integer.toString(threads), Integer.toString(seconds))
                 .redirectErrorStream(true).start();
-        ALL.add(p);
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "bench-kill-cpu-burn"));
         // readLine is bounded: the burner prints its line at once and exits by itself after `seconds`
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = r.readLine();
         if (line == null || !line.startsWith("burning")) {
-            kill(p);
+            p.destroyForcibly();
             throw new IOException("CPU load did not start: " + line);
         }
         return p;
@@ -204,10 +159,9 @@ final class Cluster implements AutoCloseable {
         }
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
-        ALL.remove(p);
     }
 
-    private void writeZooCfg(Node n) throws IOException {
+    private void writeZooCfg(Member n) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("tickTime=").append(cfg.tickTime()).append('\n');
         sb.append("initLimit=10\nsyncLimit=5\n");
@@ -220,7 +174,7 @@ final class Cluster implements AutoCloseable {
         sb.append("4lw.commands.whitelist=*\n");
         sb.append("autopurge.purgeInterval=0\n");
         if (size > 1) {
-            for (Node m : nodes) {
+            for (Member m : nodes) {
                 sb.append("server.").append(m.id()).append("=127.0.0.1:").append(m.quorumPort()).append(':')
                         .append(m.electionPort()).append('\n');
             }
@@ -229,115 +183,52 @@ final class Cluster implements AutoCloseable {
         Files.writeString(n.dataDir().resolve("zoo.cfg"), sb.toString());
     }
 
-    /** Polls {@code srvr} on every node (bounded) until each serves: standalone, or one leader and followers. */
+    /** Waits (bounded) until every node serves: standalone, or one leader and followers. */
     void awaitReady() throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.readyTimeoutSeconds());
-        while (true) {
-            int serving = 0;
-            int leaders = 0;
-            for (Node n : nodes) {
-                Process p = processes[n.id() - 1];
-                if (p != null && !p.isAlive()) {
-                    throw new IOException(side.label + " node " + n.id() + " exited (" + p.exitValue() + "); see " + n.log());
-                }
-                String mode = mode(n);
-                if (mode != null) {
-                    serving++;
-                    if (mode.equals("leader")) {
-                        leaders++;
-                    }
-                }
-            }
-            if (serving == size && (size == 1 || leaders == 1)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(side.label + " not ready after " + cfg.readyTimeoutSeconds() + " s; logs in " + dir);
-            }
-            Thread.sleep(50);
-        }
+        ensemble.awaitReady(Duration.ofSeconds(cfg.readyTimeoutSeconds()));
     }
 
-    /** The node's Mode from srvr (standalone, leader, follower), or null when it is not serving. */
-    String mode(Node n) {
-        String out = fourLetterWord(n.clientPort(), "srvr");
-        if (out == null) {
-            return null;
-        }
-        for (String line : out.split("\n")) {
-            if (line.startsWith("Mode: ")) {
-                return line.substring(6).trim();
-            }
-        }
-        return null;
+    /** The leader (or the standalone server); the first node when none says so. */
+    Member leader() {
+        int id = ensemble.leaderId();
+        return nodes.get(id == 0 ? 0 : id - 1);
     }
 
-    /** The leader's (or the standalone server's) process. */
-    Process leader() {
-        for (Node n : nodes) {
-            String m = mode(n);
-            if ("leader".equals(m) || "standalone".equals(m)) {
-                return processes[n.id() - 1];
-            }
-        }
-        return processes[0];
+    /** The node's running process, or null while it is down. */
+    Process process(Member n) {
+        ServerProcess p = ensemble.process(n.id());
+        return p.isAlive() ? p.process().orElse(null) : null;
     }
 
-    static String fourLetterWord(int port, String word) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(2000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            StringBuilder sb = new StringBuilder();
-            BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = r.readLine()) != null) {
-                sb.append(line).append('\n');
-            }
-            return sb.toString();
-        } catch (IOException e) {
-            return null;
-        }
+    /** The running processes of all nodes. */
+    List<Process> processes() {
+        return nodes.stream().map(this::process).filter(java.util.Objects::nonNull).toList();
     }
 
     /** Kills one node (SIGKILL when {@code force}, else SIGTERM) and waits for it to exit (bounded). */
-    void stopNode(Node n, boolean force) throws InterruptedException {
-        Process p = processes[n.id() - 1];
-        if (p == null) {
-            return;
-        }
+    void stopNode(Member n, boolean force) throws InterruptedException {
         if (force) {
-            p.destroyForcibly();
+            ensemble.kill(n.id());
         } else {
-            p.destroy();
+            ensemble.stop(n.id());
         }
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        ALL.remove(p);
-        processes[n.id() - 1] = null;
     }
 
     @Override
     public void close() {
-        for (Node n : nodes) {
+        for (Member n : nodes) {
             try {
                 stopNode(n, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                Process p = processes[n.id() - 1];
-                if (p != null) {
-                    kill(p);
-                }
+                ensemble.close();
+                return;
             }
         }
     }
 
     void deleteData() {
-        try (var s = Files.walk(dir)) {
+        try (var s = Files.walk(dir())) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
@@ -348,33 +239,5 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             // leave it
         }
-    }
-
-    private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-    }
-
-    /**
-     * A loopback port below the OS's ephemeral range (Linux: 32768-60999), so no client's outgoing connection
-     * takes it between this check and the server's bind, as can happen to a released port-0 number.
-     */
-    private static int freePort(Set<Integer> used) throws IOException {
-        int start = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
-        for (int i = 0; i < 22_000; i++) {
-            int port = 10_000 + (start - 10_000 + i) % 22_000;
-            if (used.contains(port)) {
-                continue;
-            }
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(true);
-                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
-                used.add(port);
-                return port;
-            } catch (IOException taken) {
-                // try the next one
-            }
-        }
-        throw new IOException("no free port below the ephemeral range");
     }
 }

@@ -1,6 +1,7 @@
 package io.coordinator.bench;
 
 import io.coordinator.bench.Cluster.Side;
+import io.coordinator.testsupport.Member;
 import io.coordinator.bench.LoadGenerator.Params;
 import io.coordinator.bench.LoadGenerator.Result;
 import java.io.BufferedReader;
@@ -132,12 +133,12 @@ public final class SideBySide {
                             System.out.printf(Locale.ROOT, "# %s %s round %d: ready in %d ms at %s%n", mode, side.label,
                                     round, (System.nanoTime() - t0) / 1_000_000, c.connectString());
                             for (String w : loadWorkloads) {
-                                Process leader = c.leader();
+                                Process leader = c.process(c.leader());
                                 boolean jfr = jfrDir != null && jfrWorkloads.contains(w);
                                 String jfrName = String.format("%s-%s-%s-r%d.jfr", side.label, mode, w, round);
                                 if (jfr) {
                                     Files.createDirectories(jfrDir);
-                                    for (Process np : c.processes) {
+                                    for (Process np : c.processes()) {
                                         // the leader's file is <side>-<mode>-<workload>-r<round>.jfr, others get -pid<N>
                                         String name = np == leader ? jfrName : jfrName.replace(".jfr", "-pid" + np.pid() + ".jfr");
                                         jcmd(javaHome, np.pid(), "JFR.start", "name=bench", "settings=profile",
@@ -160,7 +161,7 @@ public final class SideBySide {
                                 if (jfr) {
                                     dumper.interrupt();
                                     dumper.join(10_000);
-                                    for (Process np : c.processes) {
+                                    for (Process np : c.processes()) {
                                         jcmd(javaHome, np.pid(), "JFR.stop", "name=bench");
                                     }
                                 }
@@ -240,7 +241,7 @@ public final class SideBySide {
      */
     static long[] serverCpuTicks(Cluster c) {
         long[] sum = new long[2];
-        for (Process proc : c.processes) {
+        for (Process proc : c.processes()) {
             if (proc == null) {
                 continue;
             }
@@ -283,11 +284,11 @@ public final class SideBySide {
      * (the follower drops its clients while it elects, the client reconnects to it). Bounded by 60 s.
      */
     static Result failover(Cluster c) throws Exception {
-        Process leaderProcess = c.leader();
-        Cluster.Node leader = null;
-        Cluster.Node follower = null;
-        for (Cluster.Node n : c.nodes) {
-            if (c.processes[n.id() - 1] == leaderProcess) {
+        Member leaderNode = c.leader();
+        Member leader = null;
+        Member follower = null;
+        for (Member n : c.nodes) {
+            if (n == leaderNode) {
                 leader = n;
             } else if (follower == null) {
                 follower = n;
@@ -331,7 +332,7 @@ public final class SideBySide {
             Thread.sleep(2000);
             long before = writes.get();
             killedAt.set(System.nanoTime());
-            leaderProcess.destroyForcibly(); // SIGKILL
+            c.process(leader).destroyForcibly(); // SIGKILL, not waiting: the clock runs from here
             writer.join(TimeUnit.SECONDS.toMillis(75));
             long end = firstWriteAfterKill.get();
             if (end == 0) {
@@ -360,7 +361,7 @@ public final class SideBySide {
                             Path histoPrefix) throws Exception {
         try (Cluster c = new Cluster(side, 1, work, cfg)) {
             c.start();
-            long pid = c.processes[0].pid();
+            long pid = c.process(c.nodes.get(0)).pid();
             long before = liveHeap(javaHome, pid, histoPrefix, "before");
             byte[] value = new byte[p.valueSize()];
             Recorder lat = new Recorder(3);
@@ -401,7 +402,7 @@ public final class SideBySide {
             long after = liveHeap(javaHome, pid, histoPrefix, "loaded");
             double perZnode = (after - before) / (double) znodes;
 
-            Cluster.Node n = c.nodes.get(0);
+            Member n = c.nodes.get(0);
             c.stopNode(n, true);
             long t0 = System.nanoTime();
             c.startNode(n);
@@ -415,7 +416,7 @@ public final class SideBySide {
             }
             long restartMs = (System.nanoTime() - t0) / 1_000_000;
             c.awaitSettled();
-            long afterRestart = liveHeap(javaHome, c.processes[0].pid(), histoPrefix, "restarted");
+            long afterRestart = liveHeap(javaHome, c.process(c.nodes.get(0)).pid(), histoPrefix, "restarted");
             String extra = String.format(Locale.ROOT,
                     "\"znodes\":%d,\"heapPerZnodeBytes\":%.1f,\"heapPerZnodeAfterRestartBytes\":%.1f,\"restartMs\":%d,\"liveHeapBeforeBytes\":%d,\"liveHeapAfterBytes\":%d",
                     znodes, perZnode, (afterRestart - before) / (double) znodes, restartMs, before, after);
@@ -452,7 +453,7 @@ public final class SideBySide {
                 zk.close(5_000);
             }
             String known = "/restart/n" + (znodes - 1);
-            Cluster.Node n = c.nodes.get(0);
+            Member n = c.nodes.get(0);
             for (int i = 0; i < restarts; i++) {
                 for (int threads : loadThreads > 0 ? new int[] {0, loadThreads} : new int[] {0}) {
                     String w = threads == 0 ? "restart-idle" : "restart-load";
@@ -469,7 +470,7 @@ public final class SideBySide {
         }
     }
 
-    static Result restartOnce(Cluster c, Cluster.Node n, String known, int loadThreads, Cluster.Config cfg,
+    static Result restartOnce(Cluster c, Member n, String known, int loadThreads, Cluster.Config cfg,
                               String workload) throws Exception {
         c.stopNode(n, true); // SIGKILL
         long logOffset = Files.exists(n.log()) ? Files.size(n.log()) : 0;

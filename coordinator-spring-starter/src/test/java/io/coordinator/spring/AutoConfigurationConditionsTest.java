@@ -44,7 +44,7 @@ import io.coordinator.spring.lock.CoordinatorLockAutoConfiguration;
 import io.coordinator.spring.lock.DistributedLocks;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
-import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.testsupport.LoopbackPorts;
 
 /**
  * Which beans the starter's auto-configurations create, and when they back off, with no server at all: the client
@@ -58,7 +58,7 @@ class AutoConfigurationConditionsTest {
 
     @BeforeAll
     static void portWithoutServer() throws Exception {
-        nowhere = "127.0.0.1:" + CoordinatorServerProcess.freePort();
+        nowhere = "127.0.0.1:" + LoopbackPorts.next();
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

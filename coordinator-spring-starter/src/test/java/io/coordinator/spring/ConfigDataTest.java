@@ -30,6 +30,7 @@ import org.springframework.stereotype.Component;
 import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
 import io.coordinator.spring.test.CoordinatorServerExtension;
+import io.coordinator.testsupport.LoopbackPorts;
 
 @Timeout(180)
 class ConfigDataTest {
@@ -173,7 +174,7 @@ class ConfigDataTest {
 
     @Test
     void failsFastWhenTheServerIsUnreachableUnlessOptional(@TempDir Path dir) throws Exception {
-        int dead = io.coordinator.spring.test.CoordinatorServerProcess.freePort();
+        int dead = LoopbackPorts.next();
         List<String> base = List.of("--spring.application.name=cfg-app", "--coordinator.client.connection-timeout=1s",
                 "--coordinator.client.enabled=false");
         assertThatThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)

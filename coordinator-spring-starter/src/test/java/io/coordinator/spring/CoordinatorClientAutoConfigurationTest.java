@@ -19,6 +19,7 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.testsupport.LoopbackPorts;
 
 /**
  * The starter against a real server: a connected client, closed with the context. Which beans exist under which

@@ -32,7 +32,7 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.discovery.DiscoveryLocalCopy;
 import io.coordinator.spring.registration.ServiceInstanceJson;
 import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
 
 /**
  * Discovery while the server is unreachable, with real apps registering and discovering through a real server:
@@ -113,8 +113,8 @@ class DiscoveryOutageTest {
 
     @Test
     void discoveryServesItsLastKnownInstancesThroughA30sOutageAndConvergesAfter() throws Exception {
-        try (PartitionProxy watcherLink = new PartitionProxy(server.port());
-                PartitionProxy peerLink = new PartitionProxy(server.port());
+        try (FaultProxy watcherLink = new FaultProxy(server.port());
+                FaultProxy peerLink = new FaultProxy(server.port());
                 ConfigurableApplicationContext peer = app("peer", peerLink.connectString(),
                         "--coordinator.client.registration.instance-id=peer-1");
                 ConfigurableApplicationContext watcher = watcher(watcherLink.connectString())) {
@@ -182,7 +182,7 @@ class DiscoveryOutageTest {
                 ServiceInstanceJson.write("gone", "gone-1", "10.0.0.1", 8080, false, Map.of(), 0));
         server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/scaled/scaled-1",
                 ServiceInstanceJson.write("scaled", "scaled-1", "10.0.0.2", 8080, false, Map.of(), 0));
-        try (PartitionProxy link = new PartitionProxy(server.port());
+        try (FaultProxy link = new FaultProxy(server.port());
                 ConfigurableApplicationContext watcher = watcher(link.connectString(),
                         "--coordinator.client.discovery.protection.max-duration=3s",
                         "--management.endpoints.web.exposure.include=coordinator")) {
@@ -242,7 +242,7 @@ class DiscoveryOutageTest {
                     && file.read().services().getOrDefault("snap", List.of()).size() == 2
                     && file.read().services().containsKey("retired"));
         }
-        try (PartitionProxy link = new PartitionProxy(server.port())) {
+        try (FaultProxy link = new FaultProxy(server.port())) {
             link.partition();
             List<String> args = new ArrayList<>(List.of(withCopy));
             args.add("--coordinator.client.fail-fast=false");

@@ -34,7 +34,7 @@ import io.coordinator.spring.lock.DistributedLocks;
 import io.coordinator.spring.lock.LockHandle;
 import io.coordinator.spring.lock.LockNotAcquiredException;
 import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
 
 @Timeout(180)
 class LockAndLeaderTest {
@@ -206,7 +206,7 @@ class LockAndLeaderTest {
 
     @Test
     void oneLeaderPerGroupMovesOnStopAndSurvivesSessionExpiryWithoutDoubleLeader() throws Exception {
-        PartitionProxy proxy = new PartitionProxy(server.port());
+        FaultProxy proxy = new FaultProxy(server.port());
         ConfigurableApplicationContext a = instance("leader-a", proxy.connectString());
         Leadership la = a.getBean(Leadership.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> la.isLeader("jobs"));

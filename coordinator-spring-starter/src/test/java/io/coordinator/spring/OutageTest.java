@@ -15,21 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 
 import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
 import io.coordinator.spring.actuator.CoordinatorHealthIndicator;
 import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.spring.test.CoordinatorServerProcess;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
+import io.coordinator.testsupport.LoopbackPorts;
 
 /** Starting and running without a server: local copies, optional imports, recovery when the server answers. */
 @Timeout(180)
@@ -37,30 +33,13 @@ class OutageTest {
     @RegisterExtension
     static final CoordinatorServerExtension server = new CoordinatorServerExtension();
 
-    public static class Greeter {
-        @Value("${greeting:default-greeting}")
-        volatile String greeting;
-
-        @Value("${audience:default-audience}")
-        volatile String audience;
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class App {
-        @Bean
-        Greeter greeter() {
-            return new Greeter();
-        }
-    }
-
     private static ConfigurableApplicationContext start(String app, String connect, Path copies, String... extra) {
         List<String> args = new ArrayList<>(List.of("--spring.application.name=" + app,
                 "--coordinator.client.connect-string=" + connect, "--coordinator.client.connection-timeout=1s",
                 "--coordinator.client.session-timeout=4s", "--coordinator.client.config.local-copy=" + copies,
                 "--coordinator.client.registration.host=127.0.0.1", "--coordinator.client.registration.port=9999"));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+        return new SpringApplicationBuilder(GreeterApp.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
     }
 
     @SuppressWarnings("unchecked")
@@ -71,17 +50,17 @@ class OutageTest {
     @Test
     void startsFromTheLocalCopyAndAppliesTheServerAsSoonAsItAnswers(@TempDir Path copies) throws Exception {
         server.set("/config/outage-app/greeting", "hello-1");
-        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+        try (FaultProxy proxy = new FaultProxy(server.port())) {
             try (ConfigurableApplicationContext ctx = start("outage-app", proxy.connectString(), copies,
                     "--spring.config.import=optional:coordinator:")) {
-                assertThat(ctx.getBean(Greeter.class).greeting).isEqualTo("hello-1");
+                assertThat(ctx.getBean(GreeterApp.Greeter.class).greeting).isEqualTo("hello-1");
             }
             proxy.partition();
             server.set("/config/outage-app/greeting", "hello-2");
             server.set("/config/outage-app/audience", "everyone");
             try (ConfigurableApplicationContext ctx = start("outage-app", proxy.connectString(), copies,
                     "--spring.config.import=optional:coordinator:")) {
-                Greeter g = ctx.getBean(Greeter.class);
+                GreeterApp.Greeter g = ctx.getBean(GreeterApp.Greeter.class);
                 assertThat(g.greeting).isEqualTo("hello-1"); // the local copy
                 assertThat(g.audience).isEqualTo("default-audience");
                 Health degraded = ctx.getBean(CoordinatorConfigHealthIndicator.class).health(true);
@@ -109,7 +88,7 @@ class OutageTest {
     @Test
     void withNoCopyStartsWithDefaultsWhenOptionalAndFailsClearlyOtherwise(@TempDir Path copies) throws Exception {
         server.set("/config/fresh-app/greeting", "from-server");
-        try (PartitionProxy proxy = new PartitionProxy(server.port())) {
+        try (FaultProxy proxy = new FaultProxy(server.port())) {
             proxy.partition();
             assertThatThrownBy(() -> start("fresh-app", proxy.connectString(), copies, "--spring.config.import=coordinator:"))
                     .hasStackTraceContaining("Coordinator configuration unavailable: no server answered at "
@@ -117,7 +96,7 @@ class OutageTest {
                     .hasStackTraceContaining("no local copy at " + copies);
             try (ConfigurableApplicationContext ctx = start("fresh-app", proxy.connectString(), copies,
                     "--spring.config.import=optional:coordinator:")) {
-                Greeter g = ctx.getBean(Greeter.class);
+                GreeterApp.Greeter g = ctx.getBean(GreeterApp.Greeter.class);
                 assertThat(g.greeting).isEqualTo("default-greeting");
                 Health none = ctx.getBean(CoordinatorConfigHealthIndicator.class).health(true);
                 assertThat(none.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
@@ -142,7 +121,7 @@ class OutageTest {
                         + " is not a number");
         assertThatThrownBy(() -> start("bad-app", "no-such-host.invalid:2181", copies, "--spring.config.import=coordinator:"))
                 .hasStackTraceContaining("unknown host no-such-host.invalid in coordinator.client.connect-string");
-        int dead = CoordinatorServerProcess.freePort();
+        int dead = LoopbackPorts.next();
         assertThatThrownBy(() -> start("bad-app", "127.0.0.1:" + dead, copies, "--spring.config.import=coordinator:127.0.0.1:x"))
                 .hasStackTraceContaining("spring.config.import=127.0.0.1:x: the port of '127.0.0.1:x' is not a number");
         // without config import, the main client checks its own property

@@ -32,7 +32,7 @@ import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
 
 @Timeout(180)
 class RegistrationDiscoveryTest {
@@ -106,7 +106,7 @@ class RegistrationDiscoveryTest {
 
     @Test
     void reRegistersAfterSessionExpiryAndHealthFollowsTheSession() throws Exception {
-        PartitionProxy proxy = new PartitionProxy(server.port());
+        FaultProxy proxy = new FaultProxy(server.port());
         try {
             runner(proxy.connectString()).withPropertyValues("coordinator.client.registration.instance-id=reg-2").run(ctx -> {
                 ready(ctx);

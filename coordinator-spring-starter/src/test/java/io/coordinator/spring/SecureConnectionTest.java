@@ -27,15 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 
 import io.coordinator.spring.registration.CoordinatorRegistration;
+import io.coordinator.spring.test.Closing;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 
 /**
@@ -52,20 +49,6 @@ class SecureConnectionTest {
     static Path trustStore;
     static CoordinatorServerProcess server;
     static CuratorFramework admin;
-
-    public static class Greeter {
-        @Value("${greeting:none}")
-        volatile String greeting;
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class App {
-        @Bean
-        Greeter greeter() {
-            return new Greeter();
-        }
-    }
 
     static void keytool(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString()));
@@ -125,12 +108,7 @@ class SecureConnectionTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closing.closeAll(admin, server);
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
@@ -143,14 +121,14 @@ class SecureConnectionTest {
                 "--spring.ssl.bundle.jks.coordinator.truststore.password=" + PASSWORD,
                 "--spring.ssl.bundle.jks.coordinator.truststore.type=PKCS12"));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+        return new SpringApplicationBuilder(GreeterApp.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
     }
 
     @Test
     void loadsConfigAndRegistersOverTlsWithDigestAndOwnsItsRegistration() throws Exception {
         try (ConfigurableApplicationContext ctx = run("--coordinator.client.auth.username=app",
                 "--coordinator.client.auth.password=app-pw")) {
-            assertThat(ctx.getBean(Greeter.class).greeting).isEqualTo("hello over TLS");
+            assertThat(ctx.getBean(GreeterApp.Greeter.class).greeting).isEqualTo("hello over TLS");
             String node = ctx.getBean(CoordinatorRegistration.class).path();
             await().atMost(Duration.ofSeconds(20)).until(() -> admin.checkExists().forPath(node) != null);
             List<ACL> acl;

@@ -77,9 +77,7 @@ class SessionTrackerTest {
 
     @Test
     void markClosingExcludesFromExpiry() {
-        SessionTracker t = new SessionTracker(100);
-        t.add(1, 200);
-        t.add(2, 200);
+        SessionTracker t = twoSessionsOfTwoTicks();
         t.markClosing(1);
         assertThat(t.expire(100)).containsExactly(2L);
         assertThat(t.contains(1)).isTrue();
@@ -88,9 +86,7 @@ class SessionTrackerTest {
 
     @Test
     void removeForgetsTheSessionAndItsExpiry() {
-        SessionTracker t = new SessionTracker(100);
-        t.add(1, 200);
-        t.add(2, 200);
+        SessionTracker t = twoSessionsOfTwoTicks();
         t.remove(1);
         assertThat(t.contains(1)).isFalse();
         assertThat(t.get(1)).isNull();
@@ -123,5 +119,13 @@ class SessionTrackerTest {
         assertThat(t.expire(1001)).isEmpty();
         assertThat(t.expire(1003)).isEmpty();
         assertThat(t.expire(1004)).containsExactly(1L);
+    }
+
+    /** A tracker with 100 ms ticks holding sessions 1 and 2, each of 200 ms. */
+    private static SessionTracker twoSessionsOfTwoTicks() {
+        SessionTracker t = new SessionTracker(100);
+        t.add(1, 200);
+        t.add(2, 200);
+        return t;
     }
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Recovery = newest valid snapshot + every later log record, in order. */
 class RecoveryTest {
+    private static final LogOptions FIVE_PER_SEGMENT = SMALL.withMaxSegmentTxns(5);
+
     @TempDir
     Path tmp;
 
@@ -56,6 +58,33 @@ class RecoveryTest {
         }
     }
 
+    private Path root() {
+        return tmp.resolve("data");
+    }
+
+    /** Appends records from..to (applying each to {@code state} unless null) and syncs. */
+    private static void appendSynced(TxnLog log, long from, long to, State state) throws IOException {
+        for (long z = from; z <= to; z++) {
+            log.append(rec(z));
+            if (state != null) {
+                state.apply(rec(z));
+            }
+        }
+        log.sync();
+    }
+
+    /** What recovery of the data directory gives: the result and the state it rebuilt. */
+    private record Recovered(RecoveryResult<State> result, State state) {
+    }
+
+    private Recovered recoverData(LogOptions opts) throws IOException {
+        try (DataDirectory dd = DataDirectory.open(root())) {
+            State[] holder = new State[1];
+            RecoveryResult<State> r = recover(dd, opts, holder);
+            return new Recovered(r, holder[0]);
+        }
+    }
+
     private RecoveryResult<State> recover(DataDirectory dd, LogOptions opts, State[] holder) throws IOException {
         try (TxnLog log = dd.openLog(opts)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
@@ -77,9 +106,8 @@ class RecoveryTest {
 
     @Test
     void snapshotThenReplayInOrder() throws Exception {
-        Path root = tmp.resolve("data");
         LogOptions opts = SMALL.withMaxSegmentTxns(7);
-        try (DataDirectory dd = DataDirectory.open(root)) {
+        try (DataDirectory dd = DataDirectory.open(root())) {
             State state = new State();
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             TxnLog log = dd.openLog(opts);
@@ -111,40 +139,28 @@ class RecoveryTest {
                 assertThat(rest.await(30, TimeUnit.SECONDS)).isTrue();
             }
         }
-        try (DataDirectory dd = DataDirectory.open(root)) {
-            State[] holder = new State[1];
-            RecoveryResult<State> r = recover(dd, opts, holder);
-            assertThat(r.snapshotZxid()).isEqualTo(20);
-            assertThat(r.replayed()).isEqualTo(15);
-            assertThat(r.lastZxid()).isEqualTo(35);
-            assertThat(holder[0].applied).isEqualTo(range(1, 35));
-        }
+        Recovered recovered = recoverData(opts);
+        assertThat(recovered.result().snapshotZxid()).isEqualTo(20);
+        assertThat(recovered.result().replayed()).isEqualTo(15);
+        assertThat(recovered.result().lastZxid()).isEqualTo(35);
+        assertThat(recovered.state().applied).isEqualTo(range(1, 35));
     }
 
     @Test
     void noSnapshotReplaysEverything() throws Exception {
-        Path root = tmp.resolve("data");
-        try (DataDirectory dd = DataDirectory.open(root); TxnLog log = dd.openLog(SMALL)) {
-            for (long z = 1; z <= 12; z++) {
-                log.append(rec(z));
-            }
-            log.sync();
+        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(SMALL)) {
+            appendSynced(log, 1, 12, null);
         }
-        try (DataDirectory dd = DataDirectory.open(root)) {
-            State[] holder = new State[1];
-            RecoveryResult<State> r = recover(dd, SMALL, holder);
-            assertThat(r.snapshot()).isEmpty();
-            assertThat(r.replayed()).isEqualTo(12);
-            assertThat(r.lastZxid()).isEqualTo(12);
-            assertThat(holder[0].applied).isEqualTo(range(1, 12));
-        }
+        Recovered recovered = recoverData(SMALL);
+        assertThat(recovered.result().snapshot()).isEmpty();
+        assertThat(recovered.result().replayed()).isEqualTo(12);
+        assertThat(recovered.result().lastZxid()).isEqualTo(12);
+        assertThat(recovered.state().applied).isEqualTo(range(1, 12));
     }
 
     @Test
     void corruptNewestSnapshotFallsBackAndReplaysMore() throws Exception {
-        Path root = tmp.resolve("data");
-        LogOptions opts = SMALL.withMaxSegmentTxns(5);
-        try (DataDirectory dd = DataDirectory.open(root); TxnLog log = dd.openLog(opts)) {
+        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(FIVE_PER_SEGMENT)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             State s = new State();
             for (long z = 1; z <= 30; z++) {
@@ -162,31 +178,23 @@ class RecoveryTest {
             assertThat(log.baseZxid()).isLessThanOrEqualTo(10);
             flipByte(dd.snapshotDir().resolve(SnapshotStore.fileName(20)), 30);
         }
-        try (DataDirectory dd = DataDirectory.open(root)) {
-            State[] holder = new State[1];
-            RecoveryResult<State> r = recover(dd, opts, holder);
-            assertThat(r.snapshotZxid()).isEqualTo(10);
-            assertThat(r.replayed()).isEqualTo(20);
-            assertThat(holder[0].applied).isEqualTo(range(1, 30));
-        }
+        Recovered recovered = recoverData(FIVE_PER_SEGMENT);
+        assertThat(recovered.result().snapshotZxid()).isEqualTo(10);
+        assertThat(recovered.result().replayed()).isEqualTo(20);
+        assertThat(recovered.state().applied).isEqualTo(range(1, 30));
     }
 
     @Test
     void refusesWhenLogWasPurgedPastTheUsableSnapshot() throws Exception {
-        Path root = tmp.resolve("data");
-        LogOptions opts = SMALL.withMaxSegmentTxns(5);
-        try (DataDirectory dd = DataDirectory.open(root); TxnLog log = dd.openLog(opts)) {
+        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(FIVE_PER_SEGMENT)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
-            for (long z = 1; z <= 30; z++) {
-                log.append(rec(z));
-            }
-            log.sync();
+            appendSynced(log, 1, 30, null);
             snaps.write(22, new State().content());
             log.purgeBefore(22); // base is now 20
             flipByte(dd.snapshotDir().resolve(SnapshotStore.fileName(22)), 5); // the only snapshot is bad
         }
-        try (DataDirectory dd = DataDirectory.open(root)) {
-            assertThatThrownBy(() -> recover(dd, opts, new State[1]))
+        try (DataDirectory dd = DataDirectory.open(root())) {
+            assertThatThrownBy(() -> recover(dd, FIVE_PER_SEGMENT, new State[1]))
                     .isInstanceOf(CorruptStorageException.class)
                     .hasMessageContaining("txns in between are lost");
         }
@@ -194,13 +202,12 @@ class RecoveryTest {
 
     @Test
     void snapshotAheadOfEmptyLog() throws Exception {
-        Path root = tmp.resolve("data");
-        try (DataDirectory dd = DataDirectory.open(root)) {
+        try (DataDirectory dd = DataDirectory.open(root())) {
             State s = new State();
             s.applied.addAll(range(1, 50));
             dd.openSnapshots(StorageFaults.NONE).write(50, s.content());
         }
-        try (DataDirectory dd = DataDirectory.open(root)) {
+        try (DataDirectory dd = DataDirectory.open(root())) {
             State[] holder = new State[1];
             try (TxnLog log = dd.openLog(SMALL)) {
                 RecoveryResult<State> r = Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log,
@@ -221,16 +228,11 @@ class RecoveryTest {
     /** After a full snapshot transfer the snapshot is newer than the whole local log. */
     @Test
     void snapshotAheadOfNonEmptyLogKeepsTheLogGapFree() throws Exception {
-        Path root = tmp.resolve("data");
         LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (DataDirectory dd = DataDirectory.open(root); TxnLog log = dd.openLog(opts)) {
+        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(opts)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             State s = new State();
-            for (long z = 1; z <= 30; z++) {
-                log.append(rec(z));
-                s.apply(rec(z));
-            }
-            log.sync();
+            appendSynced(log, 1, 30, s);
             State early = new State();
             early.applied.addAll(range(1, 10));
             snaps.write(10, early.content());
@@ -238,7 +240,7 @@ class RecoveryTest {
             leader.applied.addAll(range(1, 50));
             snaps.write(50, leader.content());
         }
-        try (DataDirectory dd = DataDirectory.open(root)) {
+        try (DataDirectory dd = DataDirectory.open(root())) {
             State[] holder = new State[1];
             try (TxnLog log = dd.openLog(opts)) {
                 RecoveryResult<State> r = Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log,

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.protocol.TxnRecord;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +27,36 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 class TxnLogTest {
+    private static final LogOptions TEN_PER_SEGMENT = SMALL.withMaxSegmentTxns(10);
+
     @TempDir
     Path dir;
+
+    /** Appends records from..to to a log opened with {@code opts}, syncs and closes it; returns them. */
+    private List<TxnRecord> writeSynced(LogOptions opts, long from, long to) throws IOException {
+        try (TxnLog log = TxnLog.open(dir, opts)) {
+            List<TxnRecord> written = appendRange(log, from, to);
+            log.sync();
+            return written;
+        }
+    }
+
+    /** Opening the log with {@code opts} fails: its storage is corrupt, not just torn at the tail. */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertStartupError(LogOptions opts) {
+        return assertThatThrownBy(() -> TxnLog.open(dir, opts)).isInstanceOf(CorruptStorageException.class);
+    }
+
+    /** The zxids a log opened with {@code opts} recovers, from the first. */
+    private List<Long> recovered(LogOptions opts) throws IOException {
+        try (TxnLog log = TxnLog.open(dir, opts)) {
+            return zxids(log, 0);
+        }
+    }
+
+    private void appendSynced(TxnLog log, long from, long to) throws IOException {
+        appendRange(log, from, to);
+        log.sync();
+    }
 
     private List<TxnRecord> appendRange(TxnLog log, long from, long to) throws IOException {
         List<TxnRecord> out = new ArrayList<>();
@@ -77,16 +106,11 @@ class TxnLogTest {
 
     @Test
     void preallocatedZerosAreNotRecords() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            appendRange(log, 1, 3);
-            log.sync();
-        }
+        writeSynced(SMALL, 1, 3);
         Path seg = segment(dir, 1);
         long used = offsets(List.of(rec(1), rec(2), rec(3)))[3];
         assertThat(Files.size(seg)).isEqualTo(64 * 1024).isGreaterThan(used);
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            assertThat(zxids(log, 0)).containsExactly(1L, 2L, 3L);
-        }
+        assertThat(recovered(SMALL)).containsExactly(1L, 2L, 3L);
         // file stays preallocated (not cut) when the tail is clean zeros
         assertThat(Files.size(seg)).isEqualTo(64 * 1024);
     }
@@ -102,9 +126,7 @@ class TxnLogTest {
         long size = Files.size(segment(dir, 1));
         assertThat(size % (64 * 1024)).isZero();
         assertThat(size).isGreaterThan(64 * 1024);
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            assertThat(zxids(log, 0)).isEqualTo(range(1, 3000));
-        }
+        assertThat(recovered(SMALL)).isEqualTo(range(1, 3000));
     }
 
     @Test
@@ -121,15 +143,14 @@ class TxnLogTest {
 
     @Test
     void manySegmentsAndReadAcrossThem() throws IOException {
-        LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
             for (long i = 1; i <= 95; i++) {
                 log.append(rec(i * 3)); // gaps between zxids
             }
             log.sync();
             assertThat(log.segmentZxids()).hasSize(10);
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
             assertThat(log.segmentZxids()).hasSize(10).startsWith(3L, 33L);
             assertThat(log.lastZxid()).isEqualTo(285);
             List<Long> all = range(1, 95).stream().map(i -> i * 3).collect(Collectors.toList());
@@ -154,9 +175,7 @@ class TxnLogTest {
             log.sync();
             assertThat(log.segmentZxids().size()).isGreaterThan(4);
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            assertThat(zxids(log, 0)).isEqualTo(range(1, 200));
-        }
+        assertThat(recovered(opts)).isEqualTo(range(1, 200));
     }
 
     @Test
@@ -169,11 +188,7 @@ class TxnLogTest {
 
     @Test
     void tornTailMidRecordIsCutAndLogContinues() throws IOException {
-        List<TxnRecord> written;
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            written = appendRange(log, 1, 20);
-            log.sync();
-        }
+        List<TxnRecord> written = writeSynced(SMALL, 1, 20);
         long[] off = offsets(written);
         Path seg = segment(dir, 1);
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
@@ -195,11 +210,7 @@ class TxnLogTest {
 
     @Test
     void flippedByteInLastRecordBodyIsCut() throws IOException {
-        List<TxnRecord> written;
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            written = appendRange(log, 1, 20);
-            log.sync();
-        }
+        List<TxnRecord> written = writeSynced(SMALL, 1, 20);
         long[] off = offsets(written);
         flipByte(segment(dir, 1), off[19] + 8 + 20); // body of record 20
         try (TxnLog log = TxnLog.open(dir, SMALL)) {
@@ -207,23 +218,15 @@ class TxnLogTest {
             log.append(rec(20, "again"));
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            assertThat(zxids(log, 0)).isEqualTo(range(1, 20));
-        }
+        assertThat(recovered(SMALL)).isEqualTo(range(1, 20));
     }
 
     @Test
     void corruptLengthInTailIsCut() throws IOException {
-        List<TxnRecord> written;
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            written = appendRange(log, 1, 10);
-            log.sync();
-        }
+        List<TxnRecord> written = writeSynced(SMALL, 1, 10);
         long[] off = offsets(written);
         StorageTestSupport.overwrite(segment(dir, 1), off[9], new byte[] {0x7f, 0, 0, 0});
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            assertThat(zxids(log, 0)).isEqualTo(range(1, 9));
-        }
+        assertThat(recovered(SMALL)).isEqualTo(range(1, 9));
     }
 
     /**
@@ -232,11 +235,7 @@ class TxnLogTest {
      */
     @Test
     void staleBytesAfterEndMarkerNeverResurrect() throws IOException {
-        List<TxnRecord> written;
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            written = appendRange(log, 1, 10);
-            log.sync();
-        }
+        List<TxnRecord> written = writeSynced(SMALL, 1, 10);
         long[] off = offsets(written);
         Path seg = segment(dir, 1);
         StorageTestSupport.overwrite(seg, off[8], new byte[(int) (off[9] - off[8])]); // zero record 9 only
@@ -248,18 +247,13 @@ class TxnLogTest {
             log.append(other);
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            assertThat(zxids(log, 0)).isEqualTo(range(1, 9));
-        }
+        assertThat(recovered(SMALL)).isEqualTo(range(1, 9));
     }
 
     @Test
     void lastSegmentWithOnlyAHeaderIsDropped() throws IOException {
         LogOptions opts = SMALL.withMaxSegmentTxns(5);
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            appendRange(log, 1, 6);
-            log.sync();
-        }
+        writeSynced(opts, 1, 6);
         try (FileChannel ch = FileChannel.open(segment(dir, 6), StandardOpenOption.WRITE)) {
             ch.truncate(SegmentFormat.HEADER_SIZE);
         }
@@ -269,24 +263,16 @@ class TxnLogTest {
             log.append(rec(7));
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            assertThat(zxids(log, 0)).containsExactly(1L, 2L, 3L, 4L, 5L, 7L);
-        }
+        assertThat(recovered(opts)).containsExactly(1L, 2L, 3L, 4L, 5L, 7L);
     }
 
     @Test
     void corruptionInMiddleSegmentIsAStartupError() throws IOException {
-        LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        List<TxnRecord> written;
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            written = appendRange(log, 1, 30);
-            log.sync();
-        }
+        List<TxnRecord> written = writeSynced(TEN_PER_SEGMENT, 1, 30);
         long[] off = offsets(written.subList(10, 20));
         Path middle = segment(dir, 11);
         flipByte(middle, off[9] + 12); // last record of the middle segment
-        assertThatThrownBy(() -> TxnLog.open(dir, opts))
-                .isInstanceOf(CorruptStorageException.class)
+        assertStartupError(TEN_PER_SEGMENT)
                 .hasMessageContaining(middle.toString())
                 .hasMessageContaining("offset " + off[9])
                 .hasMessageContaining("not the last segment");
@@ -294,10 +280,7 @@ class TxnLogTest {
 
     @Test
     void validCrcButUndecodableRecordInLastSegmentIsNotTreatedAsTorn() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            appendRange(log, 1, 3);
-            log.sync();
-        }
+        writeSynced(SMALL, 1, 3);
         // append a well-framed record (good CRC) whose body is garbage
         byte[] body = new byte[] {1, 2, 3, 4, 5, 6, 7};
         byte[] framed = new byte[8 + body.length];
@@ -306,30 +289,22 @@ class TxnLogTest {
         java.nio.ByteBuffer.wrap(framed).putInt(4, SegmentFormat.recordCrc(framed, 0, body.length));
         long end = offsets(List.of(rec(1), rec(2), rec(3)))[3];
         StorageTestSupport.overwrite(segment(dir, 1), end, framed);
-        assertThatThrownBy(() -> TxnLog.open(dir, SMALL))
-                .isInstanceOf(CorruptStorageException.class)
+        assertStartupError(SMALL)
                 .hasMessageContaining("cannot be decoded");
     }
 
     @Test
     void missingMiddleSegmentIsAStartupError() throws IOException {
-        LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            appendRange(log, 1, 30);
-            log.sync();
-        }
+        writeSynced(TEN_PER_SEGMENT, 1, 30);
         Files.delete(segment(dir, 11));
-        assertThatThrownBy(() -> TxnLog.open(dir, opts))
-                .isInstanceOf(CorruptStorageException.class)
+        assertStartupError(TEN_PER_SEGMENT)
                 .hasMessageContaining("segment is missing");
     }
 
     @Test
     void truncateAfterThenAppend() throws IOException {
-        LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            appendRange(log, 1, 50);
-            log.sync();
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
+            appendSynced(log, 1, 50);
             log.truncateAfter(23);
             assertThat(log.lastZxid()).isEqualTo(23);
             assertThat(log.segmentZxids()).containsExactly(1L, 11L, 21L);
@@ -339,7 +314,7 @@ class TxnLogTest {
             log.append(rec(25, "new25"));
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
             List<TxnRecord> read = records(log, 0);
             assertThat(read.stream().map(TxnRecord::zxid)).isEqualTo(range(1, 25));
             assertThat(read.get(23).toBytes()).isEqualTo(rec(24, "new24").toBytes());
@@ -350,21 +325,16 @@ class TxnLogTest {
     @Test
     void truncateAfterIsDurableWithoutFurtherAppends() throws IOException {
         try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            appendRange(log, 1, 10);
-            log.sync();
+            appendSynced(log, 1, 10);
             log.truncateAfter(4);
         }
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            assertThat(zxids(log, 0)).isEqualTo(range(1, 4));
-        }
+        assertThat(recovered(SMALL)).isEqualTo(range(1, 4));
     }
 
     @Test
     void truncateAfterAtSegmentBoundaryAndBeforeEverything() throws IOException {
-        LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            appendRange(log, 1, 30);
-            log.sync();
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
+            appendSynced(log, 1, 30);
             log.truncateAfter(20);
             assertThat(log.segmentZxids()).containsExactly(1L, 11L);
             assertThat(zxids(log, 15)).isEqualTo(range(16, 20));
@@ -377,17 +347,13 @@ class TxnLogTest {
             log.append(rec(1, "fresh"));
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            assertThat(zxids(log, 0)).containsExactly(1L);
-        }
+        assertThat(recovered(TEN_PER_SEGMENT)).containsExactly(1L);
     }
 
     @Test
     void purgeBeforeKeepsWhatIsNeeded() throws IOException {
-        LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (TxnLog log = TxnLog.open(dir, opts)) {
-            appendRange(log, 1, 45);
-            log.sync();
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
+            appendSynced(log, 1, 45);
             assertThat(log.segmentZxids()).containsExactly(1L, 11L, 21L, 31L, 41L);
             log.purgeBefore(25);
             assertThat(log.segmentZxids()).containsExactly(21L, 31L, 41L);
@@ -400,7 +366,7 @@ class TxnLogTest {
             log.append(rec(46));
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(dir, TEN_PER_SEGMENT)) {
             assertThat(log.baseZxid()).isEqualTo(40);
             assertThat(zxids(log, 0)).isEqualTo(range(41, 46));
         }
@@ -418,8 +384,7 @@ class TxnLogTest {
             }
         };
         TxnLog log = TxnLog.open(dir, SMALL.withFaults(faults));
-        appendRange(log, 1, 3);
-        log.sync();
+        appendSynced(log, 1, 3);
         log.append(rec(4));
         armed.set(true);
         assertThatThrownBy(log::sync).hasMessageContaining("injected");
@@ -434,13 +399,9 @@ class TxnLogTest {
 
     @Test
     void damagedHeaderOfLastSegmentIsAStartupError() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, SMALL)) {
-            appendRange(log, 1, 3);
-            log.sync();
-        }
+        writeSynced(SMALL, 1, 3);
         flipByte(segment(dir, 1), 0); // magic
-        assertThatThrownBy(() -> TxnLog.open(dir, SMALL))
-                .isInstanceOf(CorruptStorageException.class)
+        assertStartupError(SMALL)
                 .hasMessageContaining("bad magic")
                 .hasMessageContaining("offset 0");
     }

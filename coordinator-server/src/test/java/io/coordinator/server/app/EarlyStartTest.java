@@ -3,7 +3,7 @@ package io.coordinator.server.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coordinator.server.LoopbackPorts;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;

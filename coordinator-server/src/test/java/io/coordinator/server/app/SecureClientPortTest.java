@@ -3,10 +3,10 @@ package io.coordinator.server.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
 import io.coordinator.server.it.RawClient;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

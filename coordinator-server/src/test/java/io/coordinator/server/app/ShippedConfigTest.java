@@ -2,7 +2,7 @@ package io.coordinator.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coordinator.server.LoopbackPorts;
+import io.coordinator.testsupport.LoopbackPorts;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.io.IOException;

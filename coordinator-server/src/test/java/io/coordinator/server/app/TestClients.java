@@ -10,6 +10,10 @@ final class TestClients {
     private TestClients() {
     }
 
+    static ZooKeeper connect(int port) throws Exception {
+        return connect("127.0.0.1:" + port);
+    }
+
     static ZooKeeper connect(String connectString) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {

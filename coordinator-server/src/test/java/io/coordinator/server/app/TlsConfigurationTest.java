@@ -2,9 +2,9 @@ package io.coordinator.server.app;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.coordinator.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

@@ -2,30 +2,28 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.LoopbackPorts;
+import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.coordinator.server.LoopbackPorts;
 
 /**
  * {@code coordinator-server/cds.sh} against the packaged jar, as the Kubernetes image and the benchmark use it: it
  * prepares the extracted layout and an AppCDS archive, the server starts from them with the archive mapped
  * (not silently ignored, as the JVM does with an archive that does not match the class path), and serves.
  */
+@ExtendWith(NeedsPackagedJar.class)
 class CdsLaunchIT {
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void needsPackagedJar() throws IOException {
-        CrashRecoveryOnCoordinatorIT.needsPackagedJar();
-    }
 
     @Test
     void theServerStartsFromTheArchiveItPrepared() throws Exception {
@@ -42,16 +40,16 @@ class CdsLaunchIT {
 
         int port = LoopbackPorts.next();
         Path log = dir.resolve("server.log");
-        Process server = new ProcessBuilder(CrashRecoveryTest.javaBin(), "-Xmx512m", "-Xlog:cds=info",
-                "-XX:SharedArchiveFile=" + layout.resolve("app.jsa"), "-jar",
-                layout.resolve("coordinator-server.jar").toString(), "--coordinator.client-port=" + port,
-                "--coordinator.data-dir=" + dir.resolve("data"), "--server.port=0", "--server.address=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServerProcess server = new ServerProcess("coordinator", CoordinatorLauncher.cds(layout)
+                .jvmOptions("-Xmx512m", "-Xlog:cds=info").command(List.of("--coordinator.client-port=" + port,
+                        "--coordinator.data-dir=" + dir.resolve("data"), "--server.port=0", "--server.address=127.0.0.1")),
+                log);
+        server.start();
         try {
-            awaitImok(server, port, log, 120);
+            awaitImok(server.process().orElseThrow(), port, log, 120);
             assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
         } finally {
-            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            server.kill();
         }
     }
 

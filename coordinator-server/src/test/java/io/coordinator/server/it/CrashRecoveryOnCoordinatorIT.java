@@ -3,10 +3,12 @@ package io.coordinator.server.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -52,17 +54,14 @@ class CrashRecoveryOnCoordinatorIT extends CrashRecoveryTest {
     }
 
     @Override
-    protected Process launch(Path dataDir, int port, Path log) throws Exception {
-        return new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(),
+    protected List<String> command(Path dataDir, int port) {
+        return CoordinatorLauncher.jar(JAR).jvmOptions("-Xmx512m").command(List.of(
                 "--coordinator.client-port=" + port,
                 "--coordinator.data-dir=" + dataDir,
                 "--coordinator.tick-time=2000",
                 "--coordinator.ttl-nodes-enabled=true",
                 "--coordinator.four-letter-words=*",
                 "--server.port=0",
-                "--server.address=127.0.0.1")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                "--server.address=127.0.0.1"));
     }
 }

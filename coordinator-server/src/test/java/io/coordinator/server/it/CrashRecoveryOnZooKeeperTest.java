@@ -7,7 +7,7 @@ import java.util.List;
 /** The crash test against Apache ZooKeeper 3.9.5 run as a process: validates the harness itself. */
 class CrashRecoveryOnZooKeeperTest extends CrashRecoveryTest {
     @Override
-    protected Process launch(Path dataDir, int port, Path log) throws Exception {
+    protected List<String> command(Path dataDir, int port) throws Exception {
         Path cfg = dataDir.resolveSibling("zoo-" + port + ".cfg");
         Files.write(cfg, List.of(
                 "dataDir=" + dataDir,
@@ -16,11 +16,8 @@ class CrashRecoveryOnZooKeeperTest extends CrashRecoveryTest {
                 "tickTime=2000",
                 "admin.enableServer=false",
                 "4lw.commands.whitelist=*"));
-        return new ProcessBuilder(javaBin(), "-Xmx256m", "-Dzookeeper.admin.enableServer=false",
+        return List.of(javaBin(), "-Xmx256m", "-Dzookeeper.admin.enableServer=false",
                 "-cp", System.getProperty("java.class.path"),
-                "org.apache.zookeeper.server.ZooKeeperServerMain", cfg.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                "org.apache.zookeeper.server.ZooKeeperServerMain", cfg.toString());
     }
 }

@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.ServerProcess;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ abstract class CrashRecoveryTest {
     static final int WRITERS = 4;
     static final int ACKS_BEFORE_KILL = 150;
 
-    /** Starts the server as a separate process serving 127.0.0.1:port from dataDir. */
-    protected abstract Process launch(Path dataDir, int port, Path log) throws Exception;
+    /** The command line of the server as a separate process serving 127.0.0.1:port from dataDir. */
+    protected abstract List<String> command(Path dataDir, int port) throws Exception;
 
     static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -58,7 +59,7 @@ abstract class CrashRecoveryTest {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         int port = Servers.freePort();
-        Process p = start(data, port, dir.resolve("log-0.txt"));
+        ServerProcess p = start(data, port, dir.resolve("log-0.txt"));
         try (ZooKeeper z = client(port)) {
             z.create("/crash", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             z.create("/crash/c", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -84,36 +85,21 @@ abstract class CrashRecoveryTest {
             }
             pool.shutdown();
             assertThat(acks.await(120, TimeUnit.SECONDS)).as("writes acknowledged in round %d", round).isTrue();
-            p.destroyForcibly();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            p.kill();
+            assertThat(p.isAlive()).isFalse();
             CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
 
             port = Servers.freePort();
             p = start(data, port, dir.resolve("log-" + round + ".txt"));
             verify(port, round, uncertainCreates, uncertainKeys, multis);
         }
-        p.destroy();
-        p.waitFor(60, TimeUnit.SECONDS);
+        p.stop();
     }
 
-    private Process start(Path data, int port, Path log) throws Exception {
-        Process p = launch(data, port, log);
-        try {
-            Servers.awaitListening(port, Duration.ofSeconds(60));
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new AssertionError("server did not start; log: " + log + "\n" + tail(log), e);
-        }
+    private ServerProcess start(Path data, int port, Path log) throws Exception {
+        ServerProcess p = new ServerProcess("server", command(data, port), log);
+        p.startListening(port, Duration.ofSeconds(60));
         return p;
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (Exception e) {
-            return "(no log)";
-        }
     }
 
     static ZooKeeper client(int port) throws Exception {

@@ -1,9 +1,9 @@
 package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,9 +31,9 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and serves DIFFs from them, and rolls 64 MiB log segments, so fewer cannot force a SNAP).
  */
 @Timeout(600)
+@ExtendWith(NeedsPackagedJar.class)
 class EnsembleFailoverIT {
     static final int WRITERS = 6;
     static final int TICK_MS = 500;
@@ -66,22 +67,12 @@ class EnsembleFailoverIT {
         Arrays.fill(PAYLOAD_PAD, (byte) 'p');
     }
 
-    @BeforeAll
-    static void needsPackagedJar() throws IOException {
-        String why = CrashRecoveryOnCoordinatorIT.usable();
-        if (Boolean.getBoolean("coordinator.crash-test.require-jar")) {
-            assertTrue(why == null, why);
-        } else {
-            assumeTrue(why == null, why);
-        }
-    }
-
     // ---------------------------------------------------------------- the ensemble
 
     private Path dir;
     private final int[] client = new int[3];
     private String ensemble;
-    private final Process[] procs = new Process[3];
+    private final ServerProcess[] procs = new ServerProcess[3];
     private final Path[] logs = new Path[3];
     private final int[] runs = new int[3];
 
@@ -89,8 +80,9 @@ class EnsembleFailoverIT {
         runs[i]++;
         logs[i] = dir.resolve("node" + (i + 1) + "-run" + runs[i] + ".log");
         Path yml = Path.of("..", "config", "cluster", "node" + (i + 1) + ".yml").toAbsolutePath().normalize();
-        procs[i] = new ProcessBuilder(CrashRecoveryTest.javaBin(), "-Xmx384m", "-jar",
-                CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(),
+        // one log per run: the checks read what this run wrote
+        procs[i] = new ServerProcess("node" + (i + 1), CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
+                .jvmOptions("-Xmx384m").command(List.of(
                 "--spring.config.additional-location=file:" + yml,
                 "--coordinator.ensemble=" + ensemble,
                 "--coordinator.client-port=" + client[i],
@@ -100,15 +92,13 @@ class EnsembleFailoverIT {
                 "--coordinator.snapshot-retain-count=1",
                 "--coordinator.four-letter-words=*",
                 "--server.port=0",
-                "--server.address=127.0.0.1")
-                .redirectErrorStream(true)
-                .redirectOutput(logs[i].toFile())
-                .start();
+                "--server.address=127.0.0.1")), logs[i]);
+        procs[i].start();
     }
 
     private void sigkill(int i) throws InterruptedException {
-        procs[i].destroyForcibly(); // SIGKILL on Unix
-        assertThat(procs[i].waitFor(30, TimeUnit.SECONDS)).as("node%d died", i + 1).isTrue();
+        procs[i].kill();
+        assertThat(procs[i].isAlive()).as("node%d died", i + 1).isFalse();
     }
 
     private String mode(int i) {
@@ -197,20 +187,7 @@ class EnsembleFailoverIT {
     }
 
     static ZooKeeper connect(String cs, int timeout, Watcher also) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper z = new ZooKeeper(cs, timeout, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-            also.process(e);
-        });
-        try {
-            connected.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            z.close();
-            throw e;
-        }
-        return z;
+        return OfficialClients.connect(cs, timeout, also);
     }
 
     private void writer(int t) {
@@ -478,10 +455,9 @@ class EnsembleFailoverIT {
             if (holder != null) {
                 holder.close();
             }
-            for (Process p : procs) {
+            for (ServerProcess p : procs) {
                 if (p != null) {
-                    p.destroyForcibly();
-                    p.waitFor(30, TimeUnit.SECONDS);
+                    p.kill();
                 }
             }
             keepLogs();

@@ -1,5 +1,6 @@
 package io.coordinator.server.it;
 
+import io.coordinator.testsupport.FaultProxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
@@ -137,7 +137,7 @@ final class GoldenClientScript {
 
     void run() throws Exception {
         CompletableFuture<Void> up = new CompletableFuture<>();
-        try (TcpProxy proxy = new TcpProxy(port); ZooKeeper other = new ZooKeeper("127.0.0.1:" + port, 30_000,
+        try (FaultProxy proxy = new FaultProxy(port); ZooKeeper other = new ZooKeeper("127.0.0.1:" + port, 30_000,
                 e -> { })) {
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 30_000, e -> {
                 if (e.getType() == Watcher.Event.EventType.None) {
@@ -211,7 +211,7 @@ final class GoldenClientScript {
                 call("getData watch " + r + "/w again", () -> z.getData(r + "/w", named("w-data2"), st));
                 call("exists watch " + r + "/later", () -> z.exists(r + "/later", named("later")));
                 call("getChildren watch " + r, () -> z.getChildren(r, named("root-child")).size());
-                proxy.refuse(true);
+                proxy.refuseNew(true);
                 proxy.cutAll();
                 call("other setData " + r + "/w", () -> other.setData(r + "/w", b("while-away"), -1));
                 call("other create " + r + "/later", () -> other.create(r + "/later", null, Ids.OPEN_ACL_UNSAFE,
@@ -229,7 +229,7 @@ final class GoldenClientScript {
                         back.complete(null);
                     }
                 });
-                proxy.refuse(false);
+                proxy.refuseNew(false);
                 back.get(60, TimeUnit.SECONDS);
                 checkpoint("after reconnect", z);
                 call("other create " + r + "/rec/c (recursive watch re-armed)", () -> other.create(r + "/rec/c",

@@ -47,9 +47,7 @@ class GoldenComparisonTest {
     @Test
     void zooKeeperTranscriptIsReproducibleAndCoversTheScript(@TempDir Path d1, @TempDir Path d2) throws Exception {
         List<String> first = zooKeeperTranscript(d1);
-        List<String> second = run(Servers.Kind.ZOOKEEPER, d2);
-        write("zookeeper-2.txt", second);
-        assertSame("zookeeper (run 1)", first, "zookeeper (run 2)", second);
+        assertSameAsZooKeeper(first, "zookeeper (run 2)", Servers.Kind.ZOOKEEPER, d2, "zookeeper-2.txt");
         String last = first.get(first.size() - 1);
         assertTrue(last.startsWith("steps="), last);
         assertTrue(Integer.parseInt(last.substring(6)) >= 150, "golden script should have 150+ steps: " + last);
@@ -57,10 +55,15 @@ class GoldenComparisonTest {
 
     @Test
     void coordinatorTranscriptEqualsZooKeeper(@TempDir Path d1, @TempDir Path d2) throws Exception {
-        List<String> expected = zooKeeperTranscript(d1);
-        List<String> actual = run(Servers.Kind.COORDINATOR, d2);
-        write("coordinator.txt", actual);
-        assertSame("zookeeper", expected, "coordinator", actual);
+        assertSameAsZooKeeper(zooKeeperTranscript(d1), "coordinator", Servers.Kind.COORDINATOR, d2, "coordinator.txt");
+    }
+
+    /** Runs the script on a fresh server of {@code kind}, keeps its transcript in {@code file}, compares. */
+    static void assertSameAsZooKeeper(List<String> zooKeeper, String name, Servers.Kind kind, Path dir, String file)
+            throws Exception {
+        List<String> actual = run(kind, dir);
+        write(file, actual);
+        assertSame(kind == Servers.Kind.ZOOKEEPER ? "zookeeper (run 1)" : "zookeeper", zooKeeper, name, actual);
     }
 
     static void assertSame(String en, List<String> expected, String an, List<String> actual) {

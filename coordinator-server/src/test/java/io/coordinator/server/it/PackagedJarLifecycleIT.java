@@ -2,13 +2,13 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +16,9 @@ import java.util.function.Predicate;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,26 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
  * from the environment stops startup naming it, while Kubernetes' service-link variables are only warned about.
  */
 @Timeout(300)
+@ExtendWith(NeedsPackagedJar.class)
 class PackagedJarLifecycleIT {
-    private static final long DEADLINE_MS = 120_000;
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsPackagedJar() throws IOException {
-        CrashRecoveryOnCoordinatorIT.needsPackagedJar();
-    }
-
     @Test
     void aStopSignalRightAfterLaunchEndsTheProcessWithinFiveSeconds() throws Exception {
         Path log = dir.resolve("a.log");
-        Process p = launch(dir.resolve("data"), Servers.freePort(), log, Map.of());
-        try {
+        try (ServerProcess server = launch(dir.resolve("data"), Servers.freePort(), log, Map.of())) {
+            Process p = server.process().orElseThrow();
             awaitLog(p, log, s -> s.contains("Starting CoordinatorApplication"));
             stopAndExpectExitWithinFiveSeconds(p, log);
-        } finally {
-            p.destroyForcibly();
         }
     }
 
@@ -55,48 +49,33 @@ class PackagedJarLifecycleIT {
         int port = Servers.freePort();
         Path data = dir.resolve("data");
         Path log = dir.resolve("b.log");
-        Process p = launch(data, port, log, Map.of());
-        try {
-            awaitPort(p, port);
+        try (ServerProcess server = launch(data, port, log, Map.of())) {
+            server.awaitListening(port, DEADLINE);
             // The client port serves before the rest of the context is up: a write now is acknowledged.
-            ZooKeeper zk = QuorumTlsTest.connect(port);
-            try {
+            try (ZooKeeper zk = QuorumTlsTest.connect(port)) {
                 zk.create("/before-stop", "kept".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            } finally {
-                zk.close();
             }
-            stopAndExpectExitWithinFiveSeconds(p, log);
-        } finally {
-            p.destroyForcibly();
+            stopAndExpectExitWithinFiveSeconds(server.process().orElseThrow(), log);
         }
 
-        Process again = launch(data, port, dir.resolve("b2.log"), Map.of());
-        try {
-            awaitPort(again, port);
-            ZooKeeper zk = QuorumTlsTest.connect(port);
-            try {
+        try (ServerProcess again = launch(data, port, dir.resolve("b2.log"), Map.of())) {
+            again.awaitListening(port, DEADLINE);
+            try (ZooKeeper zk = QuorumTlsTest.connect(port)) {
                 assertThat(new String(zk.getData("/before-stop", false, null), StandardCharsets.UTF_8)).isEqualTo("kept");
-            } finally {
-                zk.close();
             }
-        } finally {
-            again.destroy();
-            again.waitFor(30, TimeUnit.SECONDS);
-            again.destroyForcibly();
         }
     }
 
     @Test
     void anUnknownSettingFromTheEnvironmentStopsStartupNamingIt() throws Exception {
         Path log = dir.resolve("c.log");
-        Process p = launch(dir.resolve("data"), Servers.freePort(), log, Map.of("COORDINATOR_JAR", "/opt/coordinator.jar"));
-        try {
-            assertThat(p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)).as("startup stopped").isTrue();
+        try (ServerProcess server = launch(dir.resolve("data"), Servers.freePort(), log,
+                Map.of("COORDINATOR_JAR", "/opt/coordinator.jar"))) {
+            Process p = server.process().orElseThrow();
+            assertThat(p.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).as("startup stopped").isTrue();
             assertThat(p.exitValue()).isNotZero();
             assertThat(read(log)).contains("Unknown Coordinator setting: coordinator.jar")
                     .contains("COORDINATOR_JAR");
-        } finally {
-            p.destroyForcibly();
         }
     }
 
@@ -104,18 +83,13 @@ class PackagedJarLifecycleIT {
     void kubernetesServiceLinkVariablesAreIgnoredWithAWarning() throws Exception {
         int port = Servers.freePort();
         Path log = dir.resolve("d.log");
-        Process p = launch(dir.resolve("data"), port, log, Map.of(
+        try (ServerProcess server = launch(dir.resolve("data"), port, log, Map.of(
                 "COORDINATOR_SERVICE_HOST", "10.96.0.10", "COORDINATOR_PORT", "tcp://10.96.0.10:2181",
-                "COORDINATOR_PORT_2181_TCP_ADDR", "10.96.0.10"));
-        try {
-            awaitPort(p, port);
-            awaitLog(p, log, s -> s.contains("Started CoordinatorApplication"));
+                "COORDINATOR_PORT_2181_TCP_ADDR", "10.96.0.10"))) {
+            server.awaitListening(port, DEADLINE);
+            awaitLog(server.process().orElseThrow(), log, s -> s.contains("Started CoordinatorApplication"));
             assertThat(read(log)).contains("WARN").contains("Ignoring environment variable COORDINATOR_SERVICE_HOST")
                     .contains("Ignoring environment variable COORDINATOR_PORT_2181_TCP_ADDR");
-        } finally {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
-            p.destroyForcibly();
         }
     }
 
@@ -130,18 +104,17 @@ class PackagedJarLifecycleIT {
         }
     }
 
-    private static Process launch(Path data, int port, Path log, Map<String, String> env) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(CrashRecoveryTest.javaBin(), "-Xmx512m", "-jar",
-                CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(),
-                "--coordinator.client-port=" + port,
-                "--coordinator.client-address=127.0.0.1",
-                "--coordinator.data-dir=" + data,
-                "--server.port=0",
-                "--server.address=127.0.0.1"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("COORDINATOR_"));
-        pb.environment().putAll(env);
-        return pb.start();
+    private static ServerProcess launch(Path data, int port, Path log, Map<String, String> env) throws IOException {
+        ServerProcess server = new ServerProcess("coordinator",
+                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR).jvmOptions("-Xmx512m").command(List.of(
+                        "--coordinator.client-port=" + port,
+                        "--coordinator.client-address=127.0.0.1",
+                        "--coordinator.data-dir=" + data,
+                        "--server.port=0",
+                        "--server.address=127.0.0.1")), log);
+        env.forEach(server::environment);
+        server.start();
+        return server;
     }
 
     private static String read(Path log) throws IOException {
@@ -150,25 +123,11 @@ class PackagedJarLifecycleIT {
 
     /** Polls the process's log (a file it appends to) until {@code done} holds. */
     private static void awaitLog(Process p, Path log, Predicate<String> done) throws Exception {
-        long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        long deadline = System.currentTimeMillis() + DEADLINE.toMillis();
         while (!done.test(read(log))) {
             assertThat(p.isAlive()).as("process alive; log:%n%s", read(log)).isTrue();
-            assertThat(System.currentTimeMillis()).as("log line within %d ms", DEADLINE_MS).isLessThan(deadline);
+            assertThat(System.currentTimeMillis()).as("log line within %d ms", DEADLINE.toMillis()).isLessThan(deadline);
             Thread.sleep(20); // polling a file another process writes
-        }
-    }
-
-    private static void awaitPort(Process p, int port) throws Exception {
-        long deadline = System.currentTimeMillis() + DEADLINE_MS;
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return;
-            } catch (IOException e) {
-                assertThat(p.isAlive()).as("process alive").isTrue();
-                assertThat(System.currentTimeMillis()).as("port open within %d ms", DEADLINE_MS).isLessThan(deadline);
-                Thread.sleep(20); // polling a port another process opens
-            }
         }
     }
 }

@@ -2,9 +2,9 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

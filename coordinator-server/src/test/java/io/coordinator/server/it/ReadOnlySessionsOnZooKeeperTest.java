@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.FaultProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
      */
     @Test
     void withItsDefaultsAReadOnlyMemberOpensNoSession() throws Exception {
-        try (ZooKeeperProcesses m = startEnsemble(dir, false); TcpProxy proxy = new TcpProxy(m.clientPort(0))) {
+        try (ZooKeeperProcesses m = startEnsemble(dir, false); FaultProxy proxy = new FaultProxy(m.clientPort(0))) {
             m.stop(1);
             m.stop(2);
             awaitMode(m.clientPort(0), "read-only");

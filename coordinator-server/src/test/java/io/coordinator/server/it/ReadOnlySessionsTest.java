@@ -3,6 +3,7 @@ package io.coordinator.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinator.testsupport.FaultProxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +90,7 @@ abstract class ReadOnlySessionsTest {
     }
 
     /** Waits until the client behind the proxy has tried {@code attempts} more connections (each one ended). */
-    static void awaitAttempts(TcpProxy proxy, int attempts) {
+    static void awaitAttempts(FaultProxy proxy, int attempts) {
         int from = proxy.accepted();
         // one more than asked: an attempt starts only once the one before it has failed
         Awaitility.await().atMost(WAIT).until(() -> proxy.accepted() >= from + attempts + 1);
@@ -99,8 +100,8 @@ abstract class ReadOnlySessionsTest {
     void globalSessionsAreRefusedAndLocalOnesLiveOnlyOnTheReadOnlyMember() throws Exception {
         try (Members m = startEnsemble(dir)) {
             int port = m.clientPort(0);
-            try (TcpProxy toGlobal = new TcpProxy(port); TcpProxy toLocal = new TcpProxy(port);
-                 TcpProxy toNotRo = new TcpProxy(port)) {
+            try (FaultProxy toGlobal = new FaultProxy(port); FaultProxy toLocal = new FaultProxy(port);
+                 FaultProxy toNotRo = new FaultProxy(port)) {
                 States globalStates = new States();
                 ZooKeeper global = new ZooKeeper("127.0.0.1:" + toGlobal.port(), SESSION_TIMEOUT_MS, globalStates,
                         true);

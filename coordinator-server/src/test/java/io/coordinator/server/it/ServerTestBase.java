@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
@@ -97,19 +96,6 @@ abstract class ServerTestBase {
     }
 
     protected ZooKeeper zk(String connectString, int timeout, Watcher also) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper z = new ZooKeeper(connectString, timeout, (WatchedEvent e) -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-            also.process(e);
-        });
-        try {
-            connected.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            z.close();
-            throw e;
-        }
-        return z;
+        return OfficialClients.connect(connectString, timeout, also);
     }
 }

@@ -27,4 +27,24 @@ public interface ServerUnderTest extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A single server on {@code port}, named {@code name}, that {@code stop} shuts down. */
+    static ServerUnderTest standalone(String name, int port, Runnable stop) {
+        return new ServerUnderTest() {
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void close() {
+                stop.run();
+            }
+        };
+    }
 }

@@ -1,8 +1,7 @@
 package io.coordinator.server.it;
 
-import io.coordinator.server.LoopbackPorts;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -85,22 +84,20 @@ public final class Servers {
             System.clearProperty("znode.container.checkIntervalMs");
         }
         awaitListening(port, Duration.ofSeconds(30));
-        return new ServerUnderTest() {
-            @Override
-            public int port() {
-                return port;
-            }
+        return ServerUnderTest.standalone("zookeeper", port, zk::close);
+    }
 
-            @Override
-            public String name() {
-                return "zookeeper";
-            }
-
-            @Override
-            public void close() {
-                zk.close();
-            }
-        };
+    /** What every in-process Coordinator of these tests runs with: TTL nodes, all four-letter words, loopback. */
+    private static List<String> testSettings(boolean fastReaping) {
+        List<String> args = new ArrayList<>(List.of(
+                "--coordinator.ttl-nodes-enabled=true",
+                "--coordinator.four-letter-words=*",
+                "--server.port=0",
+                "--server.address=127.0.0.1"));
+        if (fastReaping) {
+            args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
+        }
+        return args;
     }
 
     /** Our server, started in-process as a Spring Boot app; loaded reflectively so this compiles without it. */
@@ -114,14 +111,8 @@ public final class Servers {
         List<String> args = new ArrayList<>(List.of(
                 "--coordinator.client-port=" + port,
                 "--coordinator.data-dir=" + dir.resolve("data"),
-                "--coordinator.tick-time=" + TICK_TIME,
-                "--coordinator.ttl-nodes-enabled=true",
-                "--coordinator.four-letter-words=*",
-                "--server.port=0",
-                "--server.address=127.0.0.1"));
-        if (fastReaping) {
-            args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
-        }
+                "--coordinator.tick-time=" + TICK_TIME));
+        args.addAll(testSettings(fastReaping));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).run(args.toArray(new String[0]));
         try {
             awaitListening(port, Duration.ofSeconds(15));
@@ -129,22 +120,7 @@ public final class Servers {
             ctx.close();
             throw e;
         }
-        return new ServerUnderTest() {
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public String name() {
-                return "coordinator";
-            }
-
-            @Override
-            public void close() {
-                ctx.close();
-            }
-        };
+        return ServerUnderTest.standalone("coordinator", port, ctx::close);
     }
 
     /**
@@ -186,14 +162,8 @@ public final class Servers {
                         "--coordinator.server-id=" + (i + 1),
                         "--coordinator.ensemble=" + ensemble,
                         "--coordinator.client-port=" + client[i],
-                        "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
-                        "--coordinator.ttl-nodes-enabled=true",
-                        "--coordinator.four-letter-words=*",
-                        "--server.port=0",
-                        "--server.address=127.0.0.1"));
-                if (fastReaping) {
-                    args.add("--coordinator.container-check-interval=" + FAST_REAP_INTERVAL_MS + "ms");
-                }
+                        "--coordinator.data-dir=" + dir.resolve("node" + (i + 1))));
+                args.addAll(testSettings(fastReaping));
                 if (extraArgs.stream().noneMatch(a -> a.startsWith("--coordinator.tick-time="))) {
                     args.add("--coordinator.tick-time=" + TICK_TIME);
                 }

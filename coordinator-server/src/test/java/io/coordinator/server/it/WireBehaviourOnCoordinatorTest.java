@@ -2,7 +2,6 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.zookeeper.proto.ConnectResponse;
 import org.apache.zookeeper.proto.ExistsRequest;
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +18,9 @@ class WireBehaviourOnCoordinatorTest extends WireBehaviourTest {
      */
     @Test
     void wrongPasswordDoesNotDisturbTheLiveConnection() throws Exception {
-        try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
-             RawClient thief = RawClient.open(port())) {
-            byte[] wrong = owner.passwd.clone();
-            wrong[0] ^= 1;
-            ConnectResponse r = thief.connect(0, SESSION_TIMEOUT, owner.sessionId, wrong, true);
-            assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+        reconnectWithWrongPassword((owner, thief, r) -> {
             assertThat(thief.closedByPeer()).isTrue();
             assertThat(header(owner.call(3, new ExistsRequest("/", false))).getErr()).isZero();
-        }
+        });
     }
 }

@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.FaultProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void officialClientReconnectsThroughCutConnectionKeepingSessionEphemeralsAndWatches() throws Exception {
         String p = unique("reconnect");
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
-        try (TcpProxy proxy = new TcpProxy(port());
+        try (FaultProxy proxy = new FaultProxy(port());
              ZooKeeper other = zk()) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
@@ -124,8 +125,13 @@ abstract class WireBehaviourTest extends ServerTestBase {
         }
     }
 
-    @Test
-    void wrongPasswordGetsExpiredReplyAndClose() throws Exception {
+    /** What a test checks after a second connection asked to reconnect to a live session with a wrong password. */
+    protected interface WrongPasswordReconnect {
+        void check(RawClient owner, RawClient thief, ConnectResponse reply) throws Exception;
+    }
+
+    /** A live session, and a second connection that reconnects to it with a wrong password: refused. */
+    protected void reconnectWithWrongPassword(WrongPasswordReconnect then) throws Exception {
         try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
              RawClient thief = RawClient.open(port())) {
             byte[] wrong = owner.passwd.clone();
@@ -133,10 +139,17 @@ abstract class WireBehaviourTest extends ServerTestBase {
             ConnectResponse r = thief.connect(0, SESSION_TIMEOUT, owner.sessionId, wrong, true);
             assertThat(r).isNotNull();
             assertThat(r.getTimeOut()).isLessThanOrEqualTo(0);
+            then.check(owner, thief, r);
+        }
+    }
+
+    @Test
+    void wrongPasswordGetsExpiredReplyAndClose() throws Exception {
+        reconnectWithWrongPassword((owner, thief, r) -> {
             assertThat(r.getSessionId()).isZero();
             assertThat(r.getPasswd()).isEqualTo(new byte[16]);
             assertThat(thief.closedByPeer()).isTrue();
-        }
+        });
     }
 
     @Test
@@ -185,7 +198,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
         String p = unique("expired-client");
         BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
         CompletableFuture<WatchedEvent> deleted = new CompletableFuture<>();
-        try (TcpProxy proxy = new TcpProxy(port()); ZooKeeper other = zk()) {
+        try (FaultProxy proxy = new FaultProxy(port()); ZooKeeper other = zk()) {
             other.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 4000,
                     e -> states.add(e.getState()));
@@ -194,11 +207,11 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 z.create(p + "/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
                 catchUp(other, p);
                 assertThat(other.exists(p + "/e", deleted::complete)).isNotNull();
-                proxy.refuse(true);
+                proxy.refuseNew(true);
                 proxy.cutAll();
                 assertThat(deleted.get(60, TimeUnit.SECONDS).getType())
                         .isEqualTo(Watcher.Event.EventType.NodeDeleted);
-                proxy.refuse(false);
+                proxy.refuseNew(false);
                 Watcher.Event.KeeperState s;
                 do {
                     s = states.poll(60, TimeUnit.SECONDS);
@@ -311,37 +324,40 @@ abstract class WireBehaviourTest extends ServerTestBase {
         return b;
     }
 
-    @Test
-    void oversizedFrameClosesOnlyThatConnection() throws Exception {
-        String eph = unique("bystander-big");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
-            c.sendRawQuietly(bytes.toByteArray());
-            c.sendRawQuietly(new byte[4096]);
+    /**
+     * Raw bytes sent on a new connection ({@code withSession}: after a handshake) close that connection and
+     * leave another session (a bystander holding an ephemeral) unaffected.
+     */
+    private void assertRawBytesCloseOnlyTheirConnection(String name, boolean withSession, byte[]... chunks)
+            throws Exception {
+        String eph = unique(name);
+        try (RawClient b = bystander(eph);
+             RawClient c = withSession ? RawClient.session(port(), SESSION_TIMEOUT) : RawClient.open(port())) {
+            for (byte[] chunk : chunks) {
+                c.sendRawQuietly(chunk);
+            }
             assertThat(c.closedByPeer()).isTrue();
             assertOtherSessionUnaffected(b, eph);
         }
+    }
+
+    @Test
+    void oversizedFrameClosesOnlyThatConnection() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new DataOutputStream(bytes).writeInt(2 * 1024 * 1024);
+        assertRawBytesCloseOnlyTheirConnection("bystander-big", true, bytes.toByteArray(), new byte[4096]);
     }
 
     @Test
     void oversizedFirstFrameIsClosed() throws Exception {
-        String eph = unique("bystander-big1");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
-            c.sendRawQuietly(new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
-            assertThat(c.closedByPeer()).isTrue();
-            assertOtherSessionUnaffected(b, eph);
-        }
+        assertRawBytesCloseOnlyTheirConnection("bystander-big1", false,
+                new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
     }
 
     @Test
     void negativeLengthIsClosed() throws Exception {
-        String eph = unique("bystander-neg");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            c.sendRawQuietly(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
-            assertThat(c.closedByPeer()).isTrue();
-            assertOtherSessionUnaffected(b, eph);
-        }
+        assertRawBytesCloseOnlyTheirConnection("bystander-neg", true,
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
     }
 
     @Test
@@ -427,15 +443,15 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void srvrReportsItsMode() throws Exception {
         String s = fourLetter("srvr");
-        assertThat(s).startsWith("Zookeeper version: ");
-        assertThat(s).contains("\nMode: " + server.mode() + "\n");
-        assertThat(s).containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n");
-        assertThat(s).containsPattern("\nReceived: \\d+\n");
-        assertThat(s).containsPattern("\nSent: \\d+\n");
-        assertThat(s).containsPattern("\nConnections: \\d+\n");
-        assertThat(s).containsPattern("\nOutstanding: \\d+\n");
-        assertThat(s).containsPattern("\nZxid: 0x[0-9a-f]+\n");
-        assertThat(s).containsPattern("\nNode count: \\d+\n");
+        assertThat(s).startsWith("Zookeeper version: ")
+                .contains("\nMode: " + server.mode() + "\n")
+                .containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n")
+                .containsPattern("\nReceived: \\d+\n")
+                .containsPattern("\nSent: \\d+\n")
+                .containsPattern("\nConnections: \\d+\n")
+                .containsPattern("\nOutstanding: \\d+\n")
+                .containsPattern("\nZxid: 0x[0-9a-f]+\n")
+                .containsPattern("\nNode count: \\d+\n");
     }
 
     @Test
@@ -447,10 +463,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void statListsClients() throws Exception {
         try (ZooKeeper z = zkHere()) {
             String s = fourLetter("stat");
-            assertThat(s).startsWith("Zookeeper version: ");
-            assertThat(s).contains("Clients:\n");
-            assertThat(s).contains(" /127.0.0.1:");
-            assertThat(s).contains("Mode: " + server.mode());
+            assertThat(s).startsWith("Zookeeper version: ")
+                    .contains("Clients:\n")
+                    .contains(" /127.0.0.1:")
+                    .contains("Mode: " + server.mode());
         }
     }
 
@@ -473,20 +489,20 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void enviStartsWithEnvironmentAndZooKeeperVersion() throws Exception {
         String s = fourLetter("envi");
-        assertThat(s).startsWith("Environment:\nzookeeper.version=3.9.");
-        assertThat(s).contains("\nhost.name=");
-        assertThat(s).contains("\njava.version=");
-        assertThat(s).contains("\nos.name=");
+        assertThat(s).startsWith("Environment:\nzookeeper.version=3.9.")
+                .contains("\nhost.name=")
+                .contains("\njava.version=")
+                .contains("\nos.name=");
     }
 
     @Test
     void confHasClientPortAndTickTime() throws Exception {
         String s = fourLetter("conf");
-        assertThat(s).contains("clientPort=" + port() + "\n");
-        assertThat(s).contains("tickTime=2000\n");
-        assertThat(s).contains("minSessionTimeout=4000\n");
-        assertThat(s).contains("maxSessionTimeout=40000\n");
-        assertThat(s).contains("dataDir=");
+        assertThat(s).contains("clientPort=" + port() + "\n")
+                .contains("tickTime=2000\n")
+                .contains("minSessionTimeout=4000\n")
+                .contains("maxSessionTimeout=40000\n")
+                .contains("dataDir=");
     }
 
     @Test
@@ -496,8 +512,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             z.getData(p, true, null);
             String s = fourLetter("wchs");
-            assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n");
-            assertThat(s).doesNotStartWith("0 connections");
+            assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n")
+                    .doesNotStartWith("0 connections");
         }
     }
 
@@ -511,8 +527,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
                     + sid + ",lop=\\w+,est=\\d+,to=30000,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
                     + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n");
             // the connection asking is listed too, not yet a session
-            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n");
-            assertThat(s).endsWith("\n\n");
+            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n")
+                    .endsWith("\n\n");
         }
     }
 
@@ -535,10 +551,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             String sid = "0x" + Long.toHexString(z.getSessionId());
             String s = fourLetter("dump");
-            assertThat(s).startsWith("SessionTracker dump:\n");
-            assertThat(s).contains("ephemeral nodes dump:\n");
-            assertThat(s).containsPattern("Sessions with Ephemerals \\(\\d+\\):\n");
-            assertThat(s).contains(sid + ":\n\t" + p + "\n");
+            assertThat(s).startsWith("SessionTracker dump:\n")
+                    .contains("ephemeral nodes dump:\n")
+                    .containsPattern("Sessions with Ephemerals \\(\\d+\\):\n")
+                    .contains(sid + ":\n\t" + p + "\n");
         }
     }
 

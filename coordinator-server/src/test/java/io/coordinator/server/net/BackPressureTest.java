@@ -3,14 +3,13 @@ package io.coordinator.server.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.protocol.ConnectRequest;
-import io.coordinator.server.protocol.ConnectResponse;
 import io.coordinator.server.protocol.ReplyHeader;
 import io.coordinator.server.protocol.Stat;
 import io.coordinator.server.request.ClientConnection;
 import io.coordinator.server.request.RequestSink;
 import io.coordinator.server.protocol.Requests;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +52,7 @@ class BackPressureTest {
             pipelineThread.execute(() -> {
                 long sid = nextSession.getAndIncrement();
                 sessions.put(connection, sid);
-                connection.sessionEstablished(sid, request.timeOut());
-                connection.sendConnectResponse(new ConnectResponse(0, request.timeOut(), sid, new byte[16], false,
-                        request.readOnlyPresent()));
-                connection.flush();
+                FakeHandshake.accept(connection, request, sid);
             });
         }
 

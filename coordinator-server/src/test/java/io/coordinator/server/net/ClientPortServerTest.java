@@ -1,11 +1,9 @@
 package io.coordinator.server.net;
 
-import io.coordinator.server.request.ServerView;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.protocol.Code;
 import io.coordinator.server.protocol.ConnectRequest;
-import io.coordinator.server.protocol.ConnectResponse;
 import io.coordinator.server.protocol.JuteReader;
 import io.coordinator.server.protocol.OpCode;
 import io.coordinator.server.protocol.ReplyHeader;
@@ -44,10 +42,7 @@ class ClientPortServerTest {
         public void connect(ClientConnection connection, ConnectRequest request) {
             pipelineThread.execute(() -> {
                 long sid = nextSession.getAndIncrement();
-                connection.sessionEstablished(sid, request.timeOut());
-                connection.sendConnectResponse(new ConnectResponse(0, request.timeOut(), sid, new byte[16], false,
-                        request.readOnlyPresent()));
-                connection.flush();
+                FakeHandshake.accept(connection, request, sid);
             });
         }
 

@@ -2,7 +2,7 @@ package io.coordinator.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coordinator.server.LoopbackPorts;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,17 +64,22 @@ class QuorumTransportTest {
         return t;
     }
 
-    /** Sends until one arrives: connections come up asynchronously, and sends before that are dropped. */
     private Received sendUntilDelivered(int from, int to, String text) throws InterruptedException {
+        return sendUntilDelivered(transports.get(from), to, text, inboxes.get(to));
+    }
+
+    /** Sends until one arrives: connections come up asynchronously, and sends before that are dropped. */
+    static <T> T sendUntilDelivered(QuorumTransport from, int to, String text, BlockingQueue<T> inbox)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            transports.get(from).send(to, text.getBytes());
-            Received r = inboxes.get(to).poll(50, TimeUnit.MILLISECONDS);
+            from.send(to, text.getBytes());
+            T r = inbox.poll(50, TimeUnit.MILLISECONDS);
             if (r != null) {
                 return r;
             }
         }
-        throw new AssertionError("no delivery from " + from + " to " + to);
+        throw new AssertionError("no delivery to " + to);
     }
 
     @Test

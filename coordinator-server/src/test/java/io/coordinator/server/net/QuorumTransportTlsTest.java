@@ -2,9 +2,9 @@ package io.coordinator.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -67,15 +67,7 @@ class QuorumTransportTlsTest {
     }
 
     private String sendUntilDelivered(int from, int to, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            transports.get(from).send(to, text.getBytes());
-            String r = inboxes.get(to).poll(50, TimeUnit.MILLISECONDS);
-            if (r != null) {
-                return r;
-            }
-        }
-        throw new AssertionError("no delivery from " + from + " to " + to);
+        return QuorumTransportTest.sendUntilDelivered(transports.get(from), to, text, inboxes.get(to));
     }
 
     /** Polls observable state (a log line, a connection flag) until it holds. */

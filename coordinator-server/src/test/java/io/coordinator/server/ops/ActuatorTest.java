@@ -2,13 +2,12 @@ package io.coordinator.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -31,10 +30,7 @@ class ActuatorTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
-        Path dir = Files.createTempDirectory("coordinator-ops");
-        r.add("coordinator.data-dir", dir::toString);
-        r.add("coordinator.client-port", () -> "0");
-        r.add("server.address", () -> "127.0.0.1");
+        StandaloneTestProperties.register(r, "coordinator-ops");
     }
 
     @LocalServerPort

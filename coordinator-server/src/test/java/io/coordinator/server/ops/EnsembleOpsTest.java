@@ -3,8 +3,8 @@ package io.coordinator.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.coordinator.server.LoopbackPorts;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

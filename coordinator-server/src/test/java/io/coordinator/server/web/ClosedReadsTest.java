@@ -3,8 +3,8 @@ package io.coordinator.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +20,7 @@ class ClosedReadsTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
-        Path dir = Files.createTempDirectory("coordinator-closed");
-        r.add("coordinator.data-dir", dir::toString);
-        r.add("coordinator.client-port", () -> "0");
-        r.add("server.address", () -> "127.0.0.1");
+        StandaloneTestProperties.register(r, "coordinator-closed");
         r.add("coordinator.web.anonymous-read", () -> "false");
         r.add("coordinator.web.users.viewer.password", () -> "{noop}view");
     }

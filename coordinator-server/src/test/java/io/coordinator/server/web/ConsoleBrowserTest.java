@@ -2,6 +2,7 @@ package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
@@ -55,10 +56,7 @@ class ConsoleBrowserTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
-        Path dir = Files.createTempDirectory("coordinator-console");
-        r.add("coordinator.data-dir", dir::toString);
-        r.add("coordinator.client-port", () -> "0");
-        r.add("server.address", () -> "127.0.0.1");
+        StandaloneTestProperties.register(r, "coordinator-console");
         r.add("coordinator.web.users.admin.password", () -> "{noop}console-pw");
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
     }

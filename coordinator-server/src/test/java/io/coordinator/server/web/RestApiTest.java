@@ -2,9 +2,9 @@ package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -45,10 +45,7 @@ class RestApiTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
-        dataDir = Files.createTempDirectory("coordinator-rest");
-        r.add("coordinator.data-dir", dataDir::toString);
-        r.add("coordinator.client-port", () -> "0");
-        r.add("server.address", () -> "127.0.0.1");
+        dataDir = StandaloneTestProperties.register(r, "coordinator-rest");
         r.add("coordinator.web.users.admin.password", () -> "{bcrypt}" + new BCryptPasswordEncoder().encode(ADMIN_PW));
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
         r.add("coordinator.web.users.viewer.password", () -> "{noop}view");

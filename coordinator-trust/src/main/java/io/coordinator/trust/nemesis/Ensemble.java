@@ -1,5 +1,7 @@
 package io.coordinator.trust.nemesis;
 
+import io.coordinator.testsupport.FaultProxy;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ public final class Ensemble implements AutoCloseable {
                 if (from != to) {
                     String k = from.id + ">" + to.id;
                     links.put(k, new FaultProxy[] {
-                            new FaultProxy("q" + k, Ports.next(), to.quorumPort),
-                            new FaultProxy("e" + k, Ports.next(), to.electionPort)});
+                            new FaultProxy("q" + k, LoopbackPorts.next(), to.quorumPort),
+                            new FaultProxy("e" + k, LoopbackPorts.next(), to.electionPort)});
                 }
             }
         }
@@ -68,11 +70,7 @@ public final class Ensemble implements AutoCloseable {
     }
 
     public void healNetwork() {
-        links.values().forEach(ps -> {
-            for (FaultProxy p : ps) {
-                p.setMode(FaultProxy.Mode.PASS);
-            }
-        });
+        links.values().forEach(ps -> List.of(ps).forEach(FaultProxy::heal));
     }
 
     public Optional<ServerNode> leader() {
@@ -109,17 +107,7 @@ public final class Ensemble implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServerNode n : nodes) {
-            try {
-                n.kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        links.values().forEach(ps -> {
-            for (FaultProxy p : ps) {
-                p.close();
-            }
-        });
+        nodes.forEach(ServerNode::close);
+        links.values().forEach(ps -> List.of(ps).forEach(FaultProxy::close));
     }
 }

@@ -1,5 +1,6 @@
 package io.coordinator.trust.nemesis;
 
+import io.coordinator.testsupport.FaultProxy;
 import java.io.IOException;
 
 /** Injects one fault into the ensemble and heals it. */

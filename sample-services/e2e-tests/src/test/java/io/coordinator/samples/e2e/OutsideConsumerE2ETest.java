@@ -39,6 +39,7 @@ import org.springframework.cloud.client.ServiceInstance;
 
 import io.coordinator.spring.registration.ServiceInstanceJson;
 import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.testsupport.LoopbackPorts;
 
 /**
  * The starter as a user outside this repository gets it (issue 10): the README's install command, run on a copy
@@ -104,7 +105,7 @@ class OutsideConsumerE2ETest {
             admin.start();
             assertThat(admin.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
             admin.create().creatingParentsIfNeeded().forPath("/config/" + APP + "/consumer.greeting", "hello".getBytes(UTF_8));
-            int port = CoordinatorServerProcess.freePort();
+            int port = LoopbackPorts.next();
             Process p = startApplication(jar, tmp, server.connectString(), port);
             try {
                 String services = "/services/" + APP;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +48,9 @@ import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.leader.Leadership;
 import io.coordinator.spring.registration.CoordinatorRegistrationEvent;
+import io.coordinator.spring.test.Closing;
 import io.coordinator.spring.test.CoordinatorServerProcess;
-import io.coordinator.spring.test.PartitionProxy;
+import io.coordinator.testsupport.FaultProxy;
 
 /**
  * A real Coordinator server (separate JVM) and several instances of both samples, in-process on random ports
@@ -73,12 +73,7 @@ class SampleServicesE2ETest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closing.closeAll(admin, server);
     }
 
     static List<String> common(String connect, String id) {
@@ -412,7 +407,7 @@ class SampleServicesE2ETest {
     @Test
     void aSessionExpiryLeadsToReRegistrationAndNoDoubleLeader() throws Exception {
         clearRestockLog();
-        PartitionProxy proxy = new PartitionProxy(server.port());
+        FaultProxy proxy = new FaultProxy(server.port());
         ConfigurableApplicationContext a = inventory("exp-a", proxy.connectString());
         ConfigurableApplicationContext b = null;
         ConfigurableApplicationContext o = order("exp-order");

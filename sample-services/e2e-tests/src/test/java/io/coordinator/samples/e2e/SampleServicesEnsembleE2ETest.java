@@ -52,6 +52,8 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.leader.Leadership;
 import io.coordinator.spring.leader.LeadershipChangedEvent;
 import io.coordinator.spring.test.CoordinatorEnsembleProcess;
+import io.coordinator.testsupport.Member;
+import io.coordinator.testsupport.ServerEnsemble;
 
 /**
  * The samples against a real 3-member ensemble (three server JVMs), every instance given all three addresses.
@@ -65,7 +67,7 @@ class SampleServicesEnsembleE2ETest {
     static final String SESSION_TIMEOUT = "8s";
     static final String INVENTORY = "inventory-service";
 
-    static CoordinatorEnsembleProcess ensemble;
+    static ServerEnsemble ensemble;
     static CuratorFramework admin;
     static final Map<String, ConfigurableApplicationContext> inventories = new LinkedHashMap<>();
     static final Map<String, ConfigurableApplicationContext> orders = new LinkedHashMap<>();
@@ -189,7 +191,7 @@ class SampleServicesEnsembleE2ETest {
                 .until(() -> instancesSeenBy(o1, INVENTORY).containsAll(inventories.keySet()));
         Map<String, Integer> members = new LinkedHashMap<>();
         for (ConfigurableApplicationContext c : all()) {
-            members.put(id(c), ensemble.memberOf(zk(c)));
+            members.put(id(c), CoordinatorEnsembleProcess.memberOf(ensemble, zk(c)));
         }
         System.out.println("MEASURED ensemble: instances connected to members " + members);
 
@@ -226,7 +228,7 @@ class SampleServicesEnsembleE2ETest {
     void killingTheMemberTheLeaderInstanceUsesKeepsSessionsRegistrationsAndOneLeader() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> restockRuns().size() >= 1);
         String leader = orders.get("ens-order-1").getBean(Leadership.class).leaderOf(RestockJob.GROUP);
-        int member = ensemble.memberOf(zk(inventories.get(leader)));
+        int member = CoordinatorEnsembleProcess.memberOf(ensemble, zk(inventories.get(leader)));
         assertThat(member).isPositive();
         failover(member, "member used by the leader instance (" + (member == ensemble.leaderId() ? "the ZAB leader" : "a follower") + ")");
     }
@@ -279,7 +281,7 @@ class SampleServicesEnsembleE2ETest {
             // every instance is connected again, to a surviving member, in the same session
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConfigurableApplicationContext c : all()) {
-                    int now = ensemble.memberOf(zk(c));
+                    int now = CoordinatorEnsembleProcess.memberOf(ensemble, zk(c));
                     if (now == 0 || now == member || zk(c).getSessionId() != sessions.get(id(c))) {
                         return false;
                     }
@@ -357,7 +359,7 @@ class SampleServicesEnsembleE2ETest {
         caller.start();
         long started = System.nanoTime();
         try {
-            for (CoordinatorEnsembleProcess.Member m : ensemble.members()) {
+            for (Member m : ensemble.members()) {
                 boolean wasLeader = ensemble.leaderId() == m.id();
                 long t0 = System.nanoTime();
                 ensemble.stop(m.id());

@@ -1,17 +1,18 @@
-package io.coordinator.server;
+package io.coordinator.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Loopback ports for servers a test configures before it starts them (an ensemble string names every
- * member's ports up front). Asking the OS for port 0 and closing the socket is racy: that number comes from
- * the ephemeral range, where the next outgoing connection of any client in this JVM may take it as its local
- * port before our server binds it. We hand out ports below the ephemeral range instead (Linux default
- * 32768-60999), which the OS never assigns on its own, each checked bindable once and never reused by this JVM.
+ * Loopback ports for servers configured before they start (an ensemble string names every member's ports up
+ * front). Asking the OS for port 0 and closing the socket is racy: that number comes from the ephemeral range,
+ * where the next outgoing connection of any client may take it as its local port before our server binds it.
+ * These ports lie below the ephemeral range instead (Linux default 32768-60999), which the OS never assigns on
+ * its own; each is checked bindable once and never handed out twice by this JVM.
  */
 public final class LoopbackPorts {
     private static final int FIRST = 10_000;
@@ -36,7 +37,7 @@ public final class LoopbackPorts {
     private static boolean bindable(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return true;
         } catch (IOException e) {
             return false;
