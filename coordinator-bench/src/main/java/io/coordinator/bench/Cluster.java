@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Comparator;
+import java.util.Objects;
 
 /**
  * One or three server child JVMs of one side (Apache ZooKeeper or Coordinator) with the same settings:
@@ -202,7 +204,7 @@ final class Cluster implements AutoCloseable {
 
     /** The running processes of all nodes. */
     List<Process> processes() {
-        return nodes.stream().map(this::process).filter(java.util.Objects::nonNull).toList();
+        return nodes.stream().map(this::process).filter(Objects::nonNull).toList();
     }
 
     /** Kills one node (SIGKILL when {@code force}, else SIGTERM) and waits for it to exit (bounded). */
@@ -229,7 +231,7 @@ final class Cluster implements AutoCloseable {
 
     void deleteData() {
         try (var s = Files.walk(dir())) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * for at most {@code SECONDS}, then the JVM exits by itself (the runner kills it earlier, right after the
  * measurement). Prints {@code burning} once every thread is spinning, which the runner waits for.
  *
- * <pre>java -cp BENCH_CLASSPATH io.coordinator.bench.CpuBurn THREADS SECONDS</pre>
+ * <pre>java -cp BENCH_CLASSPATH CpuBurn THREADS SECONDS</pre>
  */
 public final class CpuBurn {
 

@@ -18,6 +18,8 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A bounded load against any ZooKeeper-protocol server, with the official async client: each client keeps
@@ -310,7 +312,7 @@ public final class LoadGenerator {
         long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
         int maxPendingCloses = 64 * p.clients();
         Semaphore pendingCloses = new Semaphore(maxPendingCloses);
-        java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newFixedThreadPool(
+        ExecutorService closers = Executors.newFixedThreadPool(
                 maxPendingCloses, r -> {
                     Thread t = new Thread(r, "storm-closer");
                     t.setDaemon(true);

@@ -28,6 +28,11 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import java.time.OffsetDateTime;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Apache ZooKeeper 3.9.5 and Coordinator side by side on this machine: for each mode (standalone, 3-node
@@ -89,7 +94,7 @@ public final class SideBySide {
         }
 
         String coordinatorLaunch = cfg.coordinatorCds() != null ? "the AppCDS layout (cds.sh)" : "the fat jar (java -jar)";
-        List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Row> rows = Collections.synchronizedList(new ArrayList<>());
         // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child,
         // after printing the table of the results so far.
         Thread watchdog = new Thread(() -> {
@@ -216,7 +221,7 @@ public final class SideBySide {
         try (var s = Files.list(work)) {
             for (Path d : (Iterable<Path>) s::iterator) {
                 try (var w = Files.walk(d)) {
-                    w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    w.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
             }
         } catch (IOException e) {
@@ -531,7 +536,7 @@ public final class SideBySide {
         long started = logTime(text, STARTED);
         long session = spawnedAt + restartMs;
         long toRun = -1;
-        java.util.regex.Matcher m = java.util.regex.Pattern
+        Matcher m = Pattern
                 .compile(STARTED + " in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)").matcher(text);
         if (m.find()) {
             toRun = Math.round((Double.parseDouble(m.group(2)) - Double.parseDouble(m.group(1))) * 1000);
@@ -548,7 +553,7 @@ public final class SideBySide {
         for (String line : log.split("\n")) {
             if (line.contains(marker)) {
                 try {
-                    return java.time.OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant().toEpochMilli();
+                    return OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant().toEpochMilli();
                 } catch (RuntimeException e) {
                     return -1;
                 }

@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
+import io.coordinator.server.protocol.JuteWriter;
 
 /**
  * Txn log append + group-commit fsync (GroupCommitLog on a temp dir, real fsync): one op = submit
@@ -79,7 +80,7 @@ public class TxnLogBench extends ShortRun {
     @Benchmark
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public byte[] encodeRecord() {
-        io.coordinator.server.protocol.JuteWriter w = new io.coordinator.server.protocol.JuteWriter();
+        JuteWriter w = new JuteWriter();
         sample.write(w); // TxnLog.encode (package-private) adds the frame length and a CRC on top
         return w.toByteArray();
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * One server child process that can be started again with the same command: its output is appended to one log
@@ -101,8 +102,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** The running (or last) process, for its pid and exit value; empty before the first start. */
-    public synchronized java.util.Optional<Process> process() {
-        return java.util.Optional.ofNullable(process);
+    public synchronized Optional<Process> process() {
+        return Optional.ofNullable(process);
     }
 
     /** SIGKILL: no goodbye to peers or clients. Waits (bounded) for the process to be gone. */

@@ -20,6 +20,8 @@ import org.apache.zookeeper.proto.SetDataRequest;
 import org.apache.zookeeper.proto.SetDataResponse;
 import org.apache.zookeeper.proto.SyncRequest;
 import org.apache.zookeeper.proto.SyncResponse;
+import java.util.function.LongSupplier;
+import org.apache.zookeeper.proto.ExistsResponse;
 
 /**
  * The official client with one addition the history needs: the zxid of each reply's header. The public API
@@ -43,21 +45,21 @@ public class ZxidClient extends ZooKeeper {
                 return r.getStat();
             } else if (response instanceof GetChildren2Response r) {
                 return r.getStat();
-            } else if (response instanceof org.apache.zookeeper.proto.ExistsResponse r) {
+            } else if (response instanceof ExistsResponse r) {
                 return r.getStat();
             }
             return null;
         }
     }
 
-    private final java.util.function.LongSupplier deliverySeq;
+    private final LongSupplier deliverySeq;
 
     /**
      * @param deliverySeq numbers each delivery; the watcher must draw from the same counter, so replies and
      *                    events of this session are ordered as the event thread delivered them
      */
     public ZxidClient(String connectString, int sessionTimeoutMs, Watcher watcher,
-                      java.util.function.LongSupplier deliverySeq) throws IOException {
+                      LongSupplier deliverySeq) throws IOException {
         super(connectString, sessionTimeoutMs, watcher);
         this.deliverySeq = deliverySeq;
     }
@@ -83,7 +85,7 @@ public class ZxidClient extends ZooKeeper {
     public CompletableFuture<Reply> existsZ(String path, Watcher watcher) {
         WatchRegistration wr = watcher == null ? null : new ExistsWatchRegistration(watcher, path);
         return send(ZooDefs.OpCode.exists, new ExistsRequest(path, watcher != null),
-                new org.apache.zookeeper.proto.ExistsResponse(), wr);
+                new ExistsResponse(), wr);
     }
 
     public CompletableFuture<Reply> getChildrenZ(String path, Watcher watcher) {

@@ -2,6 +2,7 @@ package io.coordinator.server.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 
 /** Client request bodies, one record per shape, and the decoder that picks the shape by opcode. */
 public final class Requests {
@@ -92,7 +93,7 @@ public final class Requests {
             case OpCode.GET_ACL, OpCode.SYNC, OpCode.GET_EPHEMERALS, OpCode.GET_ALL_CHILDREN_NUMBER ->
                     new PathOnly(in.readString());
             case OpCode.DELETE_CONTAINER -> new PathOnly(new String(nonNull(in.readBuffer()),
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
             case OpCode.SET_ACL -> new SetAcl(in.readString(), Acl.readList(in), in.readInt());
             case OpCode.CHECK -> new CheckVersion(in.readString(), in.readInt());
             case OpCode.MULTI, OpCode.MULTI_READ -> decodeMulti(in);
@@ -127,7 +128,7 @@ public final class Requests {
             out.writeString(sd.path()).writeBuffer(sd.data()).writeInt(sd.version());
         } else if (body instanceof PathOnly po) {
             if (type == OpCode.DELETE_CONTAINER) {
-                out.writeBuffer(po.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.writeBuffer(po.path().getBytes(StandardCharsets.UTF_8));
             } else {
                 out.writeString(po.path());
             }

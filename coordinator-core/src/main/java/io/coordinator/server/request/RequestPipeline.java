@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The request pipeline of every server: a standalone server or an ensemble's leader prepares a write into a
@@ -85,14 +90,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile Mode mode = Mode.NOT_SERVING;
     private volatile String modeName = "standalone";
     private LeaderLink leaderLink;
-    private final Set<Long> touchedSinceTick = new java.util.HashSet<>();
+    private final Set<Long> touchedSinceTick = new HashSet<>();
     /** Sessions opened while read-only: local to this server, which expires them (as ZooKeeper's local ones). */
     private SessionTracker readOnlySessions;
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile int maxWatchesPerSession;
-    private final java.util.concurrent.atomic.AtomicLong watchLimitRejections = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong watchLimitRejections = new AtomicLong();
     private volatile boolean serving;
     private final LongSupplier wallClock;
     private volatile int sessionCount;
@@ -112,7 +117,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
                            TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration,
                            LongSupplier wallClock) {
         this.config = config;
-        this.wallClock = java.util.Objects.requireNonNull(wallClock, "wallClock");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
         useState(state);
         this.sessionIds = sessionIds;
         this.fixedPasswords = passwords;
@@ -354,7 +359,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private void execute(Runnable task) {
         try {
             thread.execute(() -> guarded(task));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Shutting down: the connection is about to be closed anyway.
         }
     }
@@ -1031,12 +1036,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
         return configuration;
     }
 
-    private volatile java.util.function.Supplier<Map<String, Object>> roleValues = Map::of;
-    private volatile java.util.function.Supplier<String> proposalSizes = () -> null;
+    private volatile Supplier<Map<String, Object>> roleValues = Map::of;
+    private volatile Supplier<String> proposalSizes = () -> null;
 
     /** Lets the replication driver report role-specific values for mntr and srvr. */
-    public void reportRoleStats(java.util.function.Supplier<Map<String, Object>> values,
-                                java.util.function.Supplier<String> proposals) {
+    public void reportRoleStats(Supplier<Map<String, Object>> values,
+                                Supplier<String> proposals) {
         this.roleValues = values;
         this.proposalSizes = proposals;
     }
@@ -1056,7 +1061,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         try {
             Future<T> f = thread.submit(query);
             return f.get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException | ExecutionException | TimeoutException e) {
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
             return fallback;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

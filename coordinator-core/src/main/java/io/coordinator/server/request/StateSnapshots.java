@@ -7,6 +7,12 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import io.coordinator.server.session.Session;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * What a snapshot holds: the session table (id, timeout), the ensemble's session secret (format 2; empty when
@@ -83,7 +89,7 @@ public final class StateSnapshots {
     /** The session table of a state machine, as a snapshot stores it. */
     public static Map<Long, Integer> sessionTable(SessionTracker tracker) {
         Map<Long, Integer> table = new TreeMap<>();
-        for (io.coordinator.server.session.Session s : tracker.all()) {
+        for (Session s : tracker.all()) {
             table.put(s.id(), s.timeoutMs());
         }
         return table;
@@ -91,21 +97,21 @@ public final class StateSnapshots {
 
     /** The whole state as bytes (for a snapshot sent to a learner). */
     public static byte[] toBytes(StateMachine state) {
-        var bytes = new java.io.ByteArrayOutputStream();
-        try (var out = new java.io.DataOutputStream(bytes)) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new DataOutputStream(bytes)) {
             write(out, sessionTable(state.sessions()), state.sessionSecret(), state.tree());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
     /** Rebuilds a state machine from {@link #toBytes} output. */
     public static StateMachine fromBytes(byte[] data, int tickTimeMs) {
-        try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data))) {
+        try (var in = new DataInputStream(new ByteArrayInputStream(data))) {
             return read(in).toStateMachine(new SessionTracker(tickTimeMs));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("snapshot from the leader cannot be read", e);
+            throw new UncheckedIOException("snapshot from the leader cannot be read", e);
         }
     }
 }

@@ -6,12 +6,13 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Random;
 
 /**
  * Session passwords as an HMAC of the session id under a secret shared by every server of the ensemble (a
  * configured one, or a random one the first leader replicates), so any server can verify a reconnecting
  * client without each password being replicated. (ZooKeeper seeds
- * java.util.Random with the id and a public constant, which lets anyone forge passwords.)
+ * Random with the id and a public constant, which lets anyone forge passwords.)
  */
 public final class SessionPasswords {
     public static final int LENGTH = 16;

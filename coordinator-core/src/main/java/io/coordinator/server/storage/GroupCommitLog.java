@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.io.IOException;
+import java.util.Objects;
 
 /**
  * Group commit over a {@link TxnLog}: one dedicated thread drains everything submitted (up to a bounded
@@ -66,7 +68,7 @@ public final class GroupCommitLog implements AutoCloseable {
         this.log = log;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
-        this.failureHandler = java.util.Objects.requireNonNull(failureHandler, "failureHandler");
+        this.failureHandler = Objects.requireNonNull(failureHandler, "failureHandler");
         this.lastSubmittedZxid = log.lastZxid();
         this.thread = new Thread(this::run, "txnlog-group-commit");
         thread.setDaemon(true);
@@ -175,7 +177,7 @@ public final class GroupCommitLog implements AutoCloseable {
     }
 
     /** Waits (holding the lock) until everything submitted so far is durable and its callbacks have run. */
-    private void awaitIdleLocked() throws java.io.IOException {
+    private void awaitIdleLocked() throws IOException {
         boolean interrupted = false;
         try {
             while ((busy || !queue.isEmpty()) && failure == null && thread.isAlive()) {
@@ -191,12 +193,12 @@ public final class GroupCommitLog implements AutoCloseable {
             }
         }
         if (failure != null) {
-            throw new java.io.IOException("transaction log failed", failure);
+            throw new IOException("transaction log failed", failure);
         }
     }
 
     /** Blocks until every record submitted before this call is durable and its callback has run. */
-    public void flush() throws java.io.IOException {
+    public void flush() throws IOException {
         lock.lock();
         try {
             awaitIdleLocked();
@@ -209,7 +211,7 @@ public final class GroupCommitLog implements AutoCloseable {
      * ZAB's TRUNC: waits until everything submitted is durable, then drops records after {@code zxid}
      * (durable when this returns); submits are held off meanwhile and must continue above {@code zxid}.
      */
-    public void truncateAfter(long zxid) throws java.io.IOException {
+    public void truncateAfter(long zxid) throws IOException {
         lock.lock();
         try {
             if (closing) {
@@ -218,7 +220,7 @@ public final class GroupCommitLog implements AutoCloseable {
             awaitIdleLocked();
             try {
                 log.truncateAfter(zxid);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 fail(e);
                 throw e;
             }
@@ -262,7 +264,7 @@ public final class GroupCommitLog implements AutoCloseable {
 
     /** Drains and syncs everything submitted (running its callbacks), stops the thread, closes the log. */
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
         lock.lock();
         try {
             if (closed) {

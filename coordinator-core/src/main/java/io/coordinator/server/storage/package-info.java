@@ -3,7 +3,7 @@
  *
  * <h2>Guarantees</h2>
  * <ul>
- * <li>Nothing is acknowledged before it is on disk: {@link io.coordinator.server.storage.GroupCommitLog} runs a
+ * <li>Nothing is acknowledged before it is on disk: {@link GroupCommitLog} runs a
  * record's callback only after {@code FileChannel.force} returned for it. One fsync covers every record that
  * arrived while the previous fsync ran.</li>
  * <li>An IOException while writing or syncing is fatal: no retry (after a failed fsync the kernel may have
@@ -11,7 +11,7 @@
  * refused.</li>
  * <li>Every record and every snapshot carries a CRC32C. A torn or corrupt tail of the last log segment is cut
  * at the last good record on open (WARN with the offset) and never applied; damage anywhere else stops the
- * startup with a {@link io.coordinator.server.storage.CorruptStorageException}.</li>
+ * startup with a {@link CorruptStorageException}.</li>
  * <li>New files and renames are made durable by fsyncing the directory.</li>
  * </ul>
  *
@@ -34,7 +34,7 @@
  *   byte[length] body  the TxnRecord in jute encoding (TxnHeader then the Txn)
  * then zeros up to the preallocated file size.
  * </pre>
- * Segments grow in zero-filled steps of {@link io.coordinator.server.storage.LogOptions#preallocateBytes()}
+ * Segments grow in zero-filled steps of {@link LogOptions#preallocateBytes()}
  * (default 64 MiB), so most syncs are data-only ({@code force(false)}); a sync after growth forces metadata.
  * A segment is rolled before an append when it reaches {@code maxSegmentBytes} or {@code maxSegmentTxns};
  * rolling fsyncs the old segment; a new segment's header and first preallocation are fsynced together with
@@ -67,3 +67,4 @@
  * zxid &gt; S; it refuses to start if the log's base is above S (txns would be missing).
  */
 package io.coordinator.server.storage;
+

@@ -1,5 +1,7 @@
 package io.coordinator.server.zab;
 
+import java.util.Arrays;
+
 /**
  * Majority math over the voters, as etcd-io/raft's {@code quorum/majority.go}: a quorum is a strict majority of
  * the voters; observers never count. Election, discovery, establishment, commit and the leader's liveness all ask
@@ -41,7 +43,7 @@ final class Majority {
         if (n < quorum) {
             return -1;
         }
-        java.util.Arrays.sort(zxids, 0, n);
+        Arrays.sort(zxids, 0, n);
         return zxids[n - quorum];
     }
 }

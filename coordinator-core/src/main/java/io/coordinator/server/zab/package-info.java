@@ -2,8 +2,8 @@
  * ZAB (ZooKeeper Atomic Broadcast) as a pure, deterministic state machine, in the style of etcd-io/raft.
  *
  * <h2>Shape</h2>
- * {@link io.coordinator.server.zab.ZabNode} takes inputs ({@code tick}, {@code step(from, message)},
- * {@code propose}, {@code persisted(zxid)}) and hands out {@link io.coordinator.server.zab.Ready} batches. It does
+ * {@link ZabNode} takes inputs ({@code tick}, {@code step(from, message)},
+ * {@code propose}, {@code persisted(zxid)}) and hands out {@link Ready} batches. It does
  * no IO, starts no threads, reads no clock; its only randomness (learner session ids) comes from the seed. The
  * deterministic simulator in the tests ({@code zab.sim.Sim}) runs whole ensembles of it in one thread; the
  * scripted scenarios ({@code testdata/*.txt}, run by {@code zab.sim.ZabScriptTest}) drive small ensembles by hand.
@@ -16,7 +16,7 @@
  * <h2>The driver contract</h2>
  * <ol>
  *   <li>Single-threaded: after {@code ready()} do the IO, then {@code advance(ready)} before any other input.</li>
- *   <li>Per Ready, in order ({@link io.coordinator.server.zab.ReadyExecutor} is the one implementation, used by
+ *   <li>Per Ready, in order ({@link ReadyExecutor} is the one implementation, used by
  *       production and the simulators alike): persist {@code epochsToPersist} atomically and fsynced → truncate
  *       the log after {@code truncateAfter} (when done, the cut and every surviving record are durable) → install {@code snapshot} durably (replace the state machine;
  *       if the log ends before its zxid, continue the log from it: {@code TxnLog.advanceTo}) → send
@@ -25,7 +25,7 @@
  *   <li>Call {@code persisted(z)} when every appended record with zxid {@code <= z} is fsynced; never for an fsync
  *       that began before a truncation or snapshot install of the same log (the core ignores a report for a record
  *       it no longer has, so the per-batch "last zxid of the batch" style is safe).</li>
- *   <li>The {@link io.coordinator.server.zab.ZabLog} reflects appends once done (durable or not) and holds every
+ *   <li>The {@link ZabLog} reflects appends once done (durable or not) and holds every
  *       record after the newest durable snapshot; purge only what a durable snapshot covers.</li>
  *   <li>On start: the log as recovered (all of it durable), the durable epochs, and the state machine from the
  *       newest snapshot only (not the log: records after it are applied by the core once known committed).</li>
@@ -59,3 +59,4 @@
  * </ul>
  */
 package io.coordinator.server.zab;
+

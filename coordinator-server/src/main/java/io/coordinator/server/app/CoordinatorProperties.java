@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
+import io.coordinator.server.web.WebProperties;
 
 /**
  * The server's settings, under {@code coordinator.*}. Unknown keys under the prefix and invalid values stop
@@ -150,9 +151,9 @@ public class CoordinatorProperties {
     /** The parsed ensemble; empty for a standalone server. */
     /** REST API, console users and configuration history ({@code coordinator.web.*}). */
     @org.springframework.boot.context.properties.NestedConfigurationProperty
-    private final io.coordinator.server.web.WebProperties web = new io.coordinator.server.web.WebProperties();
+    private final WebProperties web = new WebProperties();
 
-    public io.coordinator.server.web.WebProperties getWeb() {
+    public WebProperties getWeb() {
         return web;
     }
 
@@ -195,7 +196,7 @@ public class CoordinatorProperties {
         }
     }
 
-    public java.util.List<EnsembleMember> ensembleMembers() {
+    public List<EnsembleMember> ensembleMembers() {
         return EnsembleMember.parseAll(ensemble);
     }
 

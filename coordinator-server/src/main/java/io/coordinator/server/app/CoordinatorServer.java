@@ -52,6 +52,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import io.coordinator.server.net.ServerStats;
+import io.coordinator.server.storage.ControlFileStorageFaults;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.function.LongSupplier;
 
 /**
  * A server's parts, started in dependency order: the data directory and recovery, the log, the request
@@ -216,7 +223,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 props.getMaxPacketSize(), props.getMaxClientConnections(), props.enabledFourLetterWords(),
                 ServerVersion.FULL);
         pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
-        clientPort = new ClientPortServer(portConfig, pipeline, pipeline, new io.coordinator.server.net.ServerStats(),
+        clientPort = new ClientPortServer(portConfig, pipeline, pipeline, new ServerStats(),
                 props.getMaxOutstandingRequestsPerConnection());
         if (tls.clientPort() != null) {
             clientPort.withSecurePort(props.getSecureClientPort(), tls.clientPort());
@@ -234,11 +241,11 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             return StorageFaults.NONE;
         }
         log.warn("Storage fault injection is ON, controlled by {}: for testing only", file);
-        return new io.coordinator.server.storage.ControlFileStorageFaults(Path.of(file));
+        return new ControlFileStorageFaults(Path.of(file));
     }
 
     /** The real wall clock in production; one shifted by a control file only when a test harness asks for it. */
-    private java.util.function.LongSupplier wallClock() {
+    private LongSupplier wallClock() {
         String file = props.getTesting().getClockOffsetFile();
         if (file == null || file.isBlank()) {
             return System::currentTimeMillis;
@@ -280,7 +287,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private String ensembleConfigText() {
         StringBuilder sb = new StringBuilder();
         // By id, as ZooKeeper writes it: members whose files list the servers in other orders agree.
-        props.ensembleMembers().stream().sorted(java.util.Comparator.comparingInt(EnsembleMember::id))
+        props.ensembleMembers().stream().sorted(Comparator.comparingInt(EnsembleMember::id))
                 .forEach(m -> sb.append(m.configLine()).append('\n'));
         return sb.append("version=0").toString();
     }
@@ -346,12 +353,12 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         byte[] secret = SessionPasswords.newSecret();
         Path tmp = dir.resolve("session.secret.tmp");
-        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(secret));
+            ch.write(ByteBuffer.wrap(secret));
             ch.force(true);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         return secret;
     }
 

@@ -20,6 +20,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
+import java.nio.file.InvalidPathException;
+import java.util.ArrayList;
+import java.util.Locale;
 
 /**
  * Lets the server start from a ZooKeeper {@code zoo.cfg}: when {@code coordinator.zoo-cfg} names one, its keys
@@ -122,7 +125,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         }
         var resource = new FileSystemResource(file);
         Map<String, Object> out = new LinkedHashMap<>();
-        List<String> servers = new java.util.ArrayList<>();
+        List<String> servers = new ArrayList<>();
         String dataDir = null;
         Map<String, Line> clientStores = new LinkedHashMap<>();
         Map<String, Line> quorumStores = new LinkedHashMap<>();
@@ -270,13 +273,13 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     private static String storeType(String type, String location) {
         String t = type;
         if (t == null || t.isBlank()) {
-            String name = location.toLowerCase(java.util.Locale.ROOT);
+            String name = location.toLowerCase(Locale.ROOT);
             t = name.endsWith(".jks") ? "JKS" : name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : null;
         }
         if (t == null) {
             return null;
         }
-        t = t.trim().toUpperCase(java.util.Locale.ROOT);
+        t = t.trim().toUpperCase(Locale.ROOT);
         return t.equals("JKS") || t.equals("PKCS12") ? t : null;
     }
 
@@ -288,7 +291,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         Path myid;
         try {
             myid = Path.of(dataDir).resolve("myid");
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             // fuzz finding (ZooCfgFuzzTest): a NUL in dataDir escaped as an unchecked InvalidPathException
             throw new IllegalStateException(cfg + ": dataDir '" + dataDir + "' is not a valid path: " + e.getReason(), e);
         }

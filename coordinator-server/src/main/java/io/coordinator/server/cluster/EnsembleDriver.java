@@ -34,6 +34,9 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * Runs the pure ZAB core against the real world: messages over the quorum and election transports, the
@@ -155,7 +158,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     /** Runs a task on the pipeline thread and waits for it (startup only). */
     private void runOnPipeline(Runnable task) {
-        var done = new java.util.concurrent.CompletableFuture<Void>();
+        var done = new CompletableFuture<Void>();
         pipeline.submit(() -> {
             try {
                 task.run();
@@ -211,7 +214,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private void decodeInto(int from, byte[] frame, List<Object> out) {
         try {
             out.add(frame[0] == ForwardedMessage.TAG_ZAB
-                    ? ZabCodec.decode(java.util.Arrays.copyOfRange(frame, 1, frame.length))
+                    ? ZabCodec.decode(Arrays.copyOfRange(frame, 1, frame.length))
                     : ForwardedMessage.decode(frame));
         } catch (RuntimeException e) {
             log.warn("Malformed message from server {} dropped: {}", from, e.getMessage());
@@ -481,10 +484,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         return proposalSizes;
     }
 
-    private volatile java.util.function.BiConsumer<Role, Role> roleListener = (from, to) -> { };
+    private volatile BiConsumer<Role, Role> roleListener = (from, to) -> { };
 
     /** Told of each role change (from, to) on the pipeline thread; for election metrics. */
-    public void onRoleChange(java.util.function.BiConsumer<Role, Role> listener) {
+    public void onRoleChange(BiConsumer<Role, Role> listener) {
         roleListener = listener;
     }
 

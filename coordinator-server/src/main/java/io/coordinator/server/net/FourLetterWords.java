@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
  * ZooKeeper's four-letter words: which 4-byte prefixes are words, and the text each one answers, in
@@ -270,13 +271,13 @@ public final class FourLetterWords {
 
         static long open() {
             OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof com.sun.management.UnixOperatingSystemMXBean unix
+            return os instanceof UnixOperatingSystemMXBean unix
                     ? unix.getOpenFileDescriptorCount() : -1;
         }
 
         static long max() {
             OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof com.sun.management.UnixOperatingSystemMXBean unix
+            return os instanceof UnixOperatingSystemMXBean unix
                     ? unix.getMaxFileDescriptorCount() : -1;
         }
     }

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.MessageFormatter;
+import io.netty.channel.ChannelDuplexHandler;
 
 /**
  * Carries opaque messages between the servers of an ensemble: one outbound TCP connection to every peer
@@ -274,7 +275,7 @@ public final class QuorumTransport implements PeerTransport {
     }
 
     /** Outbound side: only keep-alives; a peer that stops reading is noticed by the protocol's own pings. */
-    private static final class OutboundHandler extends io.netty.channel.ChannelDuplexHandler {
+    private static final class OutboundHandler extends ChannelDuplexHandler {
         /** Set on the event loop once the hello is written. */
         boolean helloSent;
 

@@ -26,6 +26,8 @@ import io.coordinator.config.format.ConfigNodes;
 import io.coordinator.config.format.ContextName;
 import io.coordinator.config.format.ContextReader;
 import io.coordinator.config.format.DocumentFormat;
+import java.security.NoSuchAlgorithmException;
+import org.apache.zookeeper.common.PathUtils;
 
 /**
  * Configuration contexts ({@code <config-path>/<application>[,<profile>]}, read as the starter reads them) and
@@ -293,7 +295,7 @@ public final class ConfigStore {
             throw ApiException.badRequest("invalid property name '" + key + "'");
         }
         try {
-            org.apache.zookeeper.common.PathUtils.validatePath("/" + key);
+            PathUtils.validatePath("/" + key);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid property name '" + key + "': " + e.getMessage());
         }
@@ -305,7 +307,7 @@ public final class ConfigStore {
         List<ACL> acl = new ArrayList<>();
         try {
             acl.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(identity))));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         acl.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));

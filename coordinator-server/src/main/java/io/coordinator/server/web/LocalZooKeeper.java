@@ -9,6 +9,8 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.springframework.context.SmartLifecycle;
+import java.io.IOException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST layer's session with this server: an official ZooKeeper client on the local client port, so every
@@ -24,7 +26,7 @@ public final class LocalZooKeeper implements SmartLifecycle {
         this.server = server;
         this.props = props;
         if (props.getZkIdentity().endsWith(":change-me")) {
-            org.slf4j.LoggerFactory.getLogger(LocalZooKeeper.class).warn("coordinator.web.zk-identity is the default; "
+            LoggerFactory.getLogger(LocalZooKeeper.class).warn("coordinator.web.zk-identity is the default; "
                     + "set it (the same on every server) so the REST layer's digest identity is not guessable");
         }
     }
@@ -48,7 +50,7 @@ public final class LocalZooKeeper implements SmartLifecycle {
                         connected.countDown();
                     }
                 }, config);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new KeeperException.ConnectionLossException();
             }
             zk.addAuthInfo("digest", props.getZkIdentity().getBytes(StandardCharsets.UTF_8));

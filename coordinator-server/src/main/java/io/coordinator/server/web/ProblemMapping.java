@@ -11,6 +11,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import java.util.Locale;
+import org.springframework.http.MediaType;
 
 /**
  * Every error of the REST API as an RFC 9457 problem ({@code application/problem+json}). ZooKeeper errors keep
@@ -78,14 +80,14 @@ public class ProblemMapping extends ResponseEntityExceptionHandler {
     static ResponseEntity<ProblemDetail> problem(HttpStatus status, String zkError, String detail, String path) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         if (zkError != null) {
-            pd.setType(URI.create(TYPE_BASE + zkError.toLowerCase(java.util.Locale.ROOT)));
+            pd.setType(URI.create(TYPE_BASE + zkError.toLowerCase(Locale.ROOT)));
             pd.setTitle(zkError);
             pd.setProperty("zkError", zkError);
         }
         if (path != null) {
             pd.setProperty("path", path);
         }
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(pd);
     }
 }

@@ -6,6 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
 
 /** The REST API ({@code /api}), its security and problem mapping, and the configuration history. */
 @Configuration(proxyBeanMethods = false)
@@ -24,8 +26,8 @@ public class WebConfiguration {
     }
 
     @Bean
-    io.swagger.v3.oas.models.OpenAPI coordinatorOpenApi() {
-        return new io.swagger.v3.oas.models.OpenAPI().info(new io.swagger.v3.oas.models.info.Info()
+    OpenAPI coordinatorOpenApi() {
+        return new OpenAPI().info(new Info()
                 .title("Coordinator REST API").version("v1")
                 .description("Znodes with ZooKeeper semantics, services, configuration with history, cluster status. "
                         + "Errors are RFC 9457 problem documents; writes need an ADMIN user (HTTP Basic)."));

@@ -14,6 +14,7 @@ import org.apache.zookeeper.client.ZKClientConfig;
 import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.util.StringUtils;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Maps a Spring Boot SSL bundle onto the ZooKeeper client's TLS settings ({@code zookeeper.ssl.keyStore.*},
@@ -114,7 +115,7 @@ final class SslBundleFiles {
                         : Files.createTempDirectory("coordinator-tls");
                 Path out = dir.resolve("client-key-and-certificate.pem");
                 Files.write(out, (Files.readString(privateKey).strip() + "\n" + Files.readString(certificate).strip()
-                        + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        + "\n").getBytes(StandardCharsets.US_ASCII));
                 out.toFile().deleteOnExit();
                 dir.toFile().deleteOnExit(); // registered after the file: deleted after it
                 return out;

@@ -3,32 +3,33 @@ package io.coordinator.spring.config;
 import java.util.Set;
 
 import org.springframework.context.ApplicationEvent;
+import java.util.List;
 
 /** Published after a configuration change was applied to the Environment and to the beans. */
 public class CoordinatorConfigChangedEvent extends ApplicationEvent {
     private final Set<String> keys;
     private final String path;
     private final long version;
-    private final java.util.List<String> notRefreshed;
+    private final List<String> notRefreshed;
 
     public CoordinatorConfigChangedEvent(Object source, String path, long version, Set<String> keys) {
-        this(source, path, version, keys, java.util.List.of());
+        this(source, path, version, keys, List.of());
     }
 
     public CoordinatorConfigChangedEvent(Object source, String path, long version, Set<String> keys,
-            java.util.List<String> notRefreshed) {
+            List<String> notRefreshed) {
         super(source);
         this.path = path;
         this.version = version;
         this.keys = Set.copyOf(keys);
-        this.notRefreshed = java.util.List.copyOf(notRefreshed);
+        this.notRefreshed = List.copyOf(notRefreshed);
     }
 
     /**
      * Bindings that use a changed key but keep their old value: @Value constructor or @Bean method parameters and
      * constructor-bound @ConfigurationProperties ("bean member (source)").
      */
-    public java.util.List<String> notRefreshed() { return notRefreshed; }
+    public List<String> notRefreshed() { return notRefreshed; }
 
     /** Property keys whose value changed, appeared or disappeared. */
     public Set<String> keys() { return keys; }

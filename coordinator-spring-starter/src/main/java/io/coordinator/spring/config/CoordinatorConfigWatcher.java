@@ -21,6 +21,11 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.TreeSet;
+import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * Keeps the {@link CoordinatorPropertySource}s loaded at startup current: one CuratorCache (persistent recursive
@@ -77,13 +82,13 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
 
     /** Keys currently supplied by Coordinator (any context). */
     Set<String> coordinatorKeys() {
-        Set<String> keys = new java.util.TreeSet<>();
+        Set<String> keys = new TreeSet<>();
         sources().forEach(s -> keys.addAll(s.values().keySet()));
         return keys;
     }
 
     private static Set<String> usedBy(FrozenBinding b, Set<String> keys) {
-        Set<String> out = new java.util.TreeSet<>();
+        Set<String> out = new TreeSet<>();
         for (String k : keys) {
             if (b.dependsOn().test(k)) {
                 out.add(k);
@@ -195,11 +200,11 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
      * value changed too, which matters to @ConfigurationProperties and to listeners.
      */
     Set<String> withDependents(Set<String> changed) {
-        Set<String> all = new java.util.TreeSet<>(changed);
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> all = new TreeSet<>(changed);
+        Set<String> names = new LinkedHashSet<>();
         for (PropertySource<?> ps : environment.getPropertySources()) {
-            if (ps instanceof org.springframework.core.env.EnumerablePropertySource<?> e) {
-                names.addAll(java.util.Arrays.asList(e.getPropertyNames()));
+            if (ps instanceof EnumerablePropertySource<?> e) {
+                names.addAll(Arrays.asList(e.getPropertyNames()));
             }
         }
         for (String name : names) {
@@ -227,14 +232,14 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     public List<Map<String, Object>> describe() {
         List<Map<String, Object>> out = new ArrayList<>();
         List<CoordinatorPropertySource> list = sources();
-        java.util.Collections.reverse(list);
+        Collections.reverse(list);
         for (CoordinatorPropertySource s : list) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", s.path());
             m.put("mzxid", s.version());
             m.put("origin", s.origin());
             m.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
-            m.put("keys", new java.util.TreeSet<>(s.values().keySet()));
+            m.put("keys", new TreeSet<>(s.values().keySet()));
             m.put("broken", s.broken());
             out.add(m);
         }

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.core.env.EnumerablePropertySource;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The properties of one configuration context ({@code /config/<name>}), replaced in place when the server
@@ -78,12 +81,12 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     }
 
     /** Installs a new snapshot; returns the keys whose value changed, appeared or disappeared. */
-    public synchronized java.util.Set<String> update(ConfigTree.Snapshot snapshot) {
+    public synchronized Set<String> update(ConfigTree.Snapshot snapshot) {
         Map<String, Object> old = values;
         Map<String, Object> now = snapshot.values();
-        java.util.Set<String> changed = new java.util.TreeSet<>();
+        Set<String> changed = new TreeSet<>();
         for (Map.Entry<String, Object> e : now.entrySet()) {
-            if (!java.util.Objects.equals(old.get(e.getKey()), e.getValue())) {
+            if (!Objects.equals(old.get(e.getKey()), e.getValue())) {
                 changed.add(e.getKey());
             }
         }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.TreeSet;
 
 /**
  * A binding that cannot be refreshed in place: a {@code @Value} constructor or {@code @Bean} method parameter,
@@ -18,7 +19,7 @@ public record FrozenBinding(String bean, String member, String source, Predicate
         m.put("bean", bean);
         m.put("member", member);
         m.put("source", source);
-        m.put("coordinatorKeys", new java.util.TreeSet<>(coordinatorKeys));
+        m.put("coordinatorKeys", new TreeSet<>(coordinatorKeys));
         return m;
     }
 

@@ -28,6 +28,7 @@ import org.springframework.util.StringUtils;
 
 import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
 
 /**
  * Registers this instance when the application is ready for traffic, as an ephemeral node
@@ -130,7 +131,7 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
         if (publisher != null) {
             publisher.publishEvent(new CoordinatorRegistrationEvent(this, identity, true));
             // Spring Cloud's discovery health indicator waits for this one
-            publisher.publishEvent(new org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent<>(this, describe()));
+            publisher.publishEvent(new InstanceRegisteredEvent<>(this, describe()));
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import io.coordinator.trust.history.Result;
 
 /**
  * Rounds of: clients record a history under a fresh root while the nemesis injects one fault (from 25% to
@@ -172,7 +173,7 @@ public final class TrustRunner {
     private static void createForSure(Worker w, String path) throws Exception {
         for (int attempt = 0; attempt < 20; attempt++) {
             Op op = w.perform(Request.create(path, "", false, false), false);
-            if (op.result().outcome() == Outcome.OK || op.result().code() == io.coordinator.trust.history.Result.NODEEXISTS) {
+            if (op.result().outcome() == Outcome.OK || op.result().code() == Result.NODEEXISTS) {
                 return;
             }
         }
@@ -216,7 +217,7 @@ public final class TrustRunner {
         try {
             while (System.nanoTime() < giveUp) {
                 Op op = observer.perform(Request.exists(path, false), false);
-                if (op.result().code() == io.coordinator.trust.history.Result.NONODE) {
+                if (op.result().code() == Result.NONODE) {
                     gone = op.complete();
                     break;
                 }

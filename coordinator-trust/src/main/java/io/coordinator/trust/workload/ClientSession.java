@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZxidClient;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One session of one client: the official client plus the watcher that records every event. Replies and
@@ -19,7 +21,7 @@ final class ClientSession implements Watcher {
     final ZxidClient zk;
     private volatile int connection;
     private volatile boolean expired;
-    private final java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch connected = new CountDownLatch(1);
 
     ClientSession(int client, String connectString, int sessionTimeoutMs, History history) throws IOException {
         this.client = client;
@@ -33,7 +35,7 @@ final class ClientSession implements Watcher {
 
     /** Waits (bounded) for the first connection, so a new session's first op is not lost to the handshake. */
     void awaitConnected(long ms) throws InterruptedException {
-        connected.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        connected.await(ms, TimeUnit.MILLISECONDS);
     }
 
     boolean expired() {
