@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One or three server child JVMs of one side (Apache ZooKeeper or Coordinator) with the same settings:
@@ -26,7 +26,8 @@ import java.util.Objects;
 final class Cluster implements AutoCloseable {
 
     enum Side {
-        ZOOKEEPER("zookeeper"), COORDINATOR("coordinator");
+        ZOOKEEPER("zookeeper"),
+        COORDINATOR("coordinator");
 
         final String label;
 
@@ -45,17 +46,22 @@ final class Cluster implements AutoCloseable {
      * Settings shared by both sides. {@code coordinatorCds}: a directory prepared by coordinator-server/cds.sh
      * (extracted jar + AppCDS archive) to launch Coordinator from, as production would; null: the fat jar.
      */
-    record Config(String javaHome, String heap, int tickTime, Path coordinatorJar, Path coordinatorCds,
-                  String benchClasspath, int readyTimeoutSeconds) {
-    }
+    record Config(
+            String javaHome,
+            String heap,
+            int tickTime,
+            Path coordinatorJar,
+            Path coordinatorCds,
+            String benchClasspath,
+            int readyTimeoutSeconds) {}
 
     Cluster(Side side, int size, Path baseDir, Config cfg) throws IOException {
         this.side = side;
         this.size = size;
         this.cfg = cfg;
         Path dir = Files.createTempDirectory(baseDir, side.label + "-" + size + "-");
-        this.ensemble = new ServerEnsemble(size, dir, side.label,
-                side == Side.ZOOKEEPER ? this::zooKeeperCommand : this::coordinatorCommand);
+        this.ensemble = new ServerEnsemble(
+                size, dir, side.label, side == Side.ZOOKEEPER ? this::zooKeeperCommand : this::coordinatorCommand);
         this.nodes = ensemble.members();
         if (side == Side.ZOOKEEPER) {
             for (Member n : nodes) {
@@ -109,18 +115,27 @@ final class Cluster implements AutoCloseable {
     }
 
     private List<String> zooKeeperCommand(ServerEnsemble e, Member n) {
-        return List.of(Path.of(cfg.javaHome(), "bin", "java").toString(),
-                "-Xmx" + cfg.heap(), "-Xms" + cfg.heap(), "-XX:+UseG1GC",
-                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*",
-                "-cp", cfg.benchClasspath(),
-                size == 1 ? "org.apache.zookeeper.server.ZooKeeperServerMain" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+        return List.of(
+                Path.of(cfg.javaHome(), "bin", "java").toString(),
+                "-Xmx" + cfg.heap(),
+                "-Xms" + cfg.heap(),
+                "-XX:+UseG1GC",
+                "-Dzookeeper.admin.enableServer=false",
+                "-Dzookeeper.4lw.commands.whitelist=*",
+                "-cp",
+                cfg.benchClasspath(),
+                size == 1
+                        ? "org.apache.zookeeper.server.ZooKeeperServerMain"
+                        : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 n.dataDir().resolve("zoo.cfg").toString());
     }
 
     private List<String> coordinatorCommand(ServerEnsemble e, Member n) {
-        CoordinatorLauncher launcher = cfg.coordinatorCds() != null ? CoordinatorLauncher.cds(cfg.coordinatorCds())
+        CoordinatorLauncher launcher = cfg.coordinatorCds() != null
+                ? CoordinatorLauncher.cds(cfg.coordinatorCds())
                 : CoordinatorLauncher.jar(cfg.coordinatorJar());
-        List<String> args = new ArrayList<>(List.of("--server.port=0",
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
                 "--coordinator.tick-time=" + cfg.tickTime(),
                 "--coordinator.max-client-connections=0",
                 "--coordinator.session-secret=bench-secret-0123456789abcdef"));
@@ -133,7 +148,8 @@ final class Cluster implements AutoCloseable {
             args.add("--coordinator.data-dir=" + n.dataDir());
         }
         return launcher.javaHome(Path.of(cfg.javaHome()))
-                .jvmOptions("-Xmx" + cfg.heap(), "-Xms" + cfg.heap(), "-XX:+UseG1GC").command(args);
+                .jvmOptions("-Xmx" + cfg.heap(), "-Xms" + cfg.heap(), "-XX:+UseG1GC")
+                .command(args);
     }
 
     /**
@@ -141,9 +157,16 @@ final class Cluster implements AutoCloseable {
      * {@code seconds}) and returns once it reports that every thread spins. Killed by the shutdown hook too.
      */
     static Process startCpuBurn(Config cfg, int threads, int seconds) throws IOException {
-        Process p = new ProcessBuilder(Path.of(cfg.javaHome(), "bin", "java").toString(), "-Xmx64m", "-cp",
-                cfg.benchClasspath(), CpuBurn.class.getName(), Integer.toString(threads), Integer.toString(seconds))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(cfg.javaHome(), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-cp",
+                        cfg.benchClasspath(),
+                        CpuBurn.class.getName(),
+                        Integer.toString(threads),
+                        Integer.toString(seconds))
+                .redirectErrorStream(true)
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "bench-kill-cpu-burn"));
         // readLine is bounded: the burner prints its line at once and exits by itself after `seconds`
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -177,8 +200,13 @@ final class Cluster implements AutoCloseable {
         sb.append("autopurge.purgeInterval=0\n");
         if (size > 1) {
             for (Member m : nodes) {
-                sb.append("server.").append(m.id()).append("=127.0.0.1:").append(m.quorumPort()).append(':')
-                        .append(m.electionPort()).append('\n');
+                sb.append("server.")
+                        .append(m.id())
+                        .append("=127.0.0.1:")
+                        .append(m.quorumPort())
+                        .append(':')
+                        .append(m.electionPort())
+                        .append('\n');
             }
             Files.writeString(n.dataDir().resolve("myid"), n.id() + "\n");
         }

@@ -21,16 +21,18 @@ public final class CpuBurn {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch spinning = new CountDownLatch(threads);
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
-                spinning.countDown();
-                long x = 0;
-                while (System.nanoTime() < end) {
-                    for (int j = 0; j < 10_000; j++) {
-                        x = x * 6364136223846793005L + 1442695040888963407L;
-                    }
-                }
-                sink = x;
-            }, "burn-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        spinning.countDown();
+                        long x = 0;
+                        while (System.nanoTime() < end) {
+                            for (int j = 0; j < 10_000; j++) {
+                                x = x * 6364136223846793005L + 1442695040888963407L;
+                            }
+                        }
+                        sink = x;
+                    },
+                    "burn-" + i);
             t.start();
         }
         spinning.await();

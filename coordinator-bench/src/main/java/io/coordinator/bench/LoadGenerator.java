@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,6 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A bounded load against any ZooKeeper-protocol server, with the official async client: each client keeps
@@ -65,27 +65,61 @@ public final class LoadGenerator {
      * latencies are per request, per fan-out (setData reply to last notification) or per session (open to
      * closed). {@code extra} holds workload-specific numbers, already JSON-encoded as {@code "k":v,...}.
      */
-    public record Result(String workload, int clients, int seconds, long ops, long errors, double opsPerSec,
-                         double p50Ms, double p99Ms, double p999Ms, String extra) {
+    public record Result(
+            String workload,
+            int clients,
+            int seconds,
+            long ops,
+            long errors,
+            double opsPerSec,
+            double p50Ms,
+            double p99Ms,
+            double p999Ms,
+            String extra) {
         public String human() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "%-13s clients=%d ops=%d errors=%d throughput=%.0f ops/s p50=%.2fms p99=%.2fms p999=%.2fms%s",
-                    workload, clients, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms,
+                    workload,
+                    clients,
+                    ops,
+                    errors,
+                    opsPerSec,
+                    p50Ms,
+                    p99Ms,
+                    p999Ms,
                     extra.isEmpty() ? "" : " " + extra.replace("\"", ""));
         }
 
         public String json() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "\"workload\":\"%s\",\"clients\":%d,\"seconds\":%d,\"ops\":%d,\"errors\":%d,\"opsPerSec\":%.1f,"
                             + "\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f%s",
-                    workload, clients, seconds, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms,
+                    workload,
+                    clients,
+                    seconds,
+                    ops,
+                    errors,
+                    opsPerSec,
+                    p50Ms,
+                    p99Ms,
+                    p999Ms,
                     extra.isEmpty() ? "" : "," + extra);
         }
 
         static Result of(String workload, Params p, long ops, long errors, double elapsed, Histogram h, String extra) {
-            return new Result(workload, p.clients(), p.seconds(), ops, errors, ops / Math.max(elapsed, 1e-9),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getValueAtPercentile(99.9) / 1000.0, extra);
+            return new Result(
+                    workload,
+                    p.clients(),
+                    p.seconds(),
+                    ops,
+                    errors,
+                    ops / Math.max(elapsed, 1e-9),
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0,
+                    extra);
         }
     }
 
@@ -115,7 +149,7 @@ public final class LoadGenerator {
             }
             // Each client reads its node once, so followers have it before reads start.
             for (int i = 0; i < p.clients(); i++) {
-                zks.get(i).sync(root + "/n" + i, (rc, path, ctx) -> { }, null);
+                zks.get(i).sync(root + "/n" + i, (rc, path, ctx) -> {}, null);
                 zks.get(i).getData(root + "/n" + i, false, null);
             }
             Recorder latencies = new Recorder(3);
@@ -128,28 +162,30 @@ public final class LoadGenerator {
             for (int i = 0; i < p.clients(); i++) {
                 ZooKeeper zk = zks.get(i);
                 String node = root + "/n" + i;
-                Thread t = new Thread(() -> {
-                    Semaphore inFlight = new Semaphore(p.outstanding());
-                    try {
-                        while (System.nanoTime() < end) {
-                            if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
-                                continue;
+                Thread t = new Thread(
+                        () -> {
+                            Semaphore inFlight = new Semaphore(p.outstanding());
+                            try {
+                                while (System.nanoTime() < end) {
+                                    if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                                        continue;
+                                    }
+                                    long t0 = System.nanoTime();
+                                    Runnable complete = () -> {
+                                        latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                                        ops.incrementAndGet();
+                                        inFlight.release();
+                                    };
+                                    issue(zk, workload, node, value, complete, errors);
+                                }
+                                inFlight.tryAcquire(p.outstanding(), GRACE_SECONDS, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                done.countDown();
                             }
-                            long t0 = System.nanoTime();
-                            Runnable complete = () -> {
-                                latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                                ops.incrementAndGet();
-                                inFlight.release();
-                            };
-                            issue(zk, workload, node, value, complete, errors);
-                        }
-                        inFlight.tryAcquire(p.outstanding(), GRACE_SECONDS, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        done.countDown();
-                    }
-                }, "load-" + i);
+                        },
+                        "load-" + i);
                 t.setDaemon(true);
                 threads.add(t);
                 t.start();
@@ -170,8 +206,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static void issue(ZooKeeper zk, String workload, String node, byte[] value, Runnable complete,
-                              AtomicLong errors) {
+    private static void issue(
+            ZooKeeper zk, String workload, String node, byte[] value, Runnable complete, AtomicLong errors) {
         AsyncCallback.StatCallback statCb = (rc, path, ctx, stat) -> {
             if (rc != 0) {
                 errors.incrementAndGet();
@@ -194,20 +230,30 @@ public final class LoadGenerator {
                     zk.getData(node, false, dataCb, null);
                 }
             }
-            case "create-delete" -> zk.create(node + "/e-", value, ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.EPHEMERAL_SEQUENTIAL, (rc, path, ctx, name) -> {
-                        if (rc != 0) {
-                            errors.incrementAndGet();
-                            complete.run();
-                            return;
-                        }
-                        zk.delete(name, -1, (rc2, p2, ctx2) -> {
-                            if (rc2 != 0) {
+            case "create-delete" ->
+                zk.create(
+                        node + "/e-",
+                        value,
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.EPHEMERAL_SEQUENTIAL,
+                        (rc, path, ctx, name) -> {
+                            if (rc != 0) {
                                 errors.incrementAndGet();
+                                complete.run();
+                                return;
                             }
-                            complete.run();
-                        }, null);
-                    }, null);
+                            zk.delete(
+                                    name,
+                                    -1,
+                                    (rc2, p2, ctx2) -> {
+                                        if (rc2 != 0) {
+                                            errors.incrementAndGet();
+                                        }
+                                        complete.run();
+                                    },
+                                    null);
+                        },
+                        null);
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         }
     }
@@ -278,9 +324,13 @@ public final class LoadGenerator {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             Histogram fromSend = afterSend.getIntervalHistogram();
-            String extra = String.format(Locale.ROOT,
+            String extra = String.format(
+                    Locale.ROOT,
                     "\"watchers\":%d,\"notificationsPerSec\":%.1f,\"notifyBeforeReply\":%d,\"sendToLastP50Ms\":%.3f,\"sendToLastP99Ms\":%.3f",
-                    n, rounds * (double) n / elapsed, beforeReply, fromSend.getValueAtPercentile(50) / 1000.0,
+                    n,
+                    rounds * (double) n / elapsed,
+                    beforeReply,
+                    fromSend.getValueAtPercentile(50) / 1000.0,
                     fromSend.getValueAtPercentile(99) / 1000.0);
             try {
                 writer.delete(node, -1);
@@ -312,53 +362,55 @@ public final class LoadGenerator {
         long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
         int maxPendingCloses = 64 * p.clients();
         Semaphore pendingCloses = new Semaphore(maxPendingCloses);
-        ExecutorService closers = Executors.newFixedThreadPool(
-                maxPendingCloses, r -> {
-                    Thread t = new Thread(r, "storm-closer");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ExecutorService closers = Executors.newFixedThreadPool(maxPendingCloses, r -> {
+            Thread t = new Thread(r, "storm-closer");
+            t.setDaemon(true);
+            return t;
+        });
         CountDownLatch done = new CountDownLatch(p.clients());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < p.clients(); i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-                        if (!pendingCloses.tryAcquire(1, TimeUnit.SECONDS)) {
-                            continue;
-                        }
-                        long t0 = System.nanoTime();
-                        ZooKeeper zk;
+            Thread t = new Thread(
+                    () -> {
                         try {
-                            zk = connect(connect, 10);
-                        } catch (InterruptedException e) {
-                            throw e;
-                        } catch (Exception e) {
-                            errors.incrementAndGet();
-                            pendingCloses.release();
-                            continue;
-                        }
-                        long t1 = System.nanoTime();
-                        opens.recordValue(Math.max(1, (t1 - t0) / 1000));
-                        closers.execute(() -> {
-                            try {
-                                long c0 = System.nanoTime();
-                                zk.close(); // waits for the closeSession reply, not for the client's threads
-                                closes.recordValue(Math.max(1, (System.nanoTime() - c0) / 1000));
-                                ops.incrementAndGet();
-                            } catch (Exception e) {
-                                errors.incrementAndGet();
-                            } finally {
-                                pendingCloses.release();
+                            while (System.nanoTime() < end
+                                    && !Thread.currentThread().isInterrupted()) {
+                                if (!pendingCloses.tryAcquire(1, TimeUnit.SECONDS)) {
+                                    continue;
+                                }
+                                long t0 = System.nanoTime();
+                                ZooKeeper zk;
+                                try {
+                                    zk = connect(connect, 10);
+                                } catch (InterruptedException e) {
+                                    throw e;
+                                } catch (Exception e) {
+                                    errors.incrementAndGet();
+                                    pendingCloses.release();
+                                    continue;
+                                }
+                                long t1 = System.nanoTime();
+                                opens.recordValue(Math.max(1, (t1 - t0) / 1000));
+                                closers.execute(() -> {
+                                    try {
+                                        long c0 = System.nanoTime();
+                                        zk.close(); // waits for the closeSession reply, not for the client's threads
+                                        closes.recordValue(Math.max(1, (System.nanoTime() - c0) / 1000));
+                                        ops.incrementAndGet();
+                                    } catch (Exception e) {
+                                        errors.incrementAndGet();
+                                    } finally {
+                                        pendingCloses.release();
+                                    }
+                                });
                             }
-                        });
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    done.countDown();
-                }
-            }, "storm-" + i);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "storm-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -370,8 +422,11 @@ public final class LoadGenerator {
         closers.shutdownNow();
         double elapsed = (System.nanoTime() - start) / 1e9;
         Histogram c = closes.getIntervalHistogram();
-        String extra = String.format(Locale.ROOT, "\"closeP50Ms\":%.3f,\"closeP99Ms\":%.3f",
-                c.getValueAtPercentile(50) / 1000.0, c.getValueAtPercentile(99) / 1000.0);
+        String extra = String.format(
+                Locale.ROOT,
+                "\"closeP50Ms\":%.3f,\"closeP99Ms\":%.3f",
+                c.getValueAtPercentile(50) / 1000.0,
+                c.getValueAtPercentile(99) / 1000.0);
         return Result.of("session-storm", p, ops.get(), errors.get(), elapsed, opens.getIntervalHistogram(), extra);
     }
 

@@ -1,9 +1,9 @@
 package io.coordinator.bench;
 
 import io.coordinator.bench.Cluster.Side;
-import io.coordinator.testsupport.Member;
 import io.coordinator.bench.LoadGenerator.Params;
 import io.coordinator.bench.LoadGenerator.Result;
+import io.coordinator.testsupport.Member;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,8 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,16 +26,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import java.time.OffsetDateTime;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Apache ZooKeeper 3.9.5 and Coordinator side by side on this machine: for each mode (standalone, 3-node
@@ -43,11 +43,18 @@ import java.util.regex.Pattern;
  */
 public final class SideBySide {
 
-    static final List<String> ALL_WORKLOADS = List.of("write", "read", "mixed", "create-delete", "watch-fanout",
-            "session-storm", "large-tree", "failover", "restart");
+    static final List<String> ALL_WORKLOADS = List.of(
+            "write",
+            "read",
+            "mixed",
+            "create-delete",
+            "watch-fanout",
+            "session-storm",
+            "large-tree",
+            "failover",
+            "restart");
 
-    record Row(String mode, String side, int round, Result result) {
-    }
+    record Row(String mode, String side, int round, Result result) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = LoadGenerator.parse(args);
@@ -59,7 +66,8 @@ public final class SideBySide {
             case "ensemble", "3-node" -> List.of("ensemble");
             default -> throw new IllegalArgumentException("--mode standalone|ensemble|both");
         };
-        List<String> workloads = Arrays.asList(o.getOrDefault("workloads", String.join(",", ALL_WORKLOADS)).split(","));
+        List<String> workloads = Arrays.asList(
+                o.getOrDefault("workloads", String.join(",", ALL_WORKLOADS)).split(","));
         for (String w : workloads) {
             if (!ALL_WORKLOADS.contains(w)) {
                 throw new IllegalArgumentException("unknown workload " + w + "; known: " + ALL_WORKLOADS);
@@ -68,56 +76,74 @@ public final class SideBySide {
         int largeTreeZnodes = Integer.parseInt(o.getOrDefault("large-tree-znodes", "20000"));
         int restartRounds = Integer.parseInt(o.getOrDefault("restart-rounds", "5"));
         int restartZnodes = Math.max(1, Integer.parseInt(o.getOrDefault("restart-znodes", "1000")));
-        int restartLoadThreads = Integer.parseInt(o.getOrDefault("restart-load-threads",
-                Integer.toString(Runtime.getRuntime().availableProcessors())));
+        int restartLoadThreads = Integer.parseInt(o.getOrDefault(
+                "restart-load-threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         int maxMinutes = Integer.parseInt(o.getOrDefault("max-minutes", "60"));
         Path out = Path.of(o.getOrDefault("out", "coordinator-bench/target/bench-results"));
         Path work = Path.of(o.getOrDefault("work-dir", "coordinator-bench/target/bench-work"));
         Path jfrDir = o.containsKey("jfr") ? Path.of(o.get("jfr")) : null;
-        List<String> jfrWorkloads = Arrays.asList(o.getOrDefault("jfr-workloads", "write").split(","));
-        List<String> sides = Arrays.asList(o.getOrDefault("sides", "zookeeper,coordinator").split(","));
+        List<String> jfrWorkloads =
+                Arrays.asList(o.getOrDefault("jfr-workloads", "write").split(","));
+        List<String> sides =
+                Arrays.asList(o.getOrDefault("sides", "zookeeper,coordinator").split(","));
         boolean keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
         Files.createDirectories(out);
         Files.createDirectories(work);
         String javaHome = System.getProperty("java.home");
-        Cluster.Config cfg = new Cluster.Config(javaHome, o.getOrDefault("heap", "1g"),
+        Cluster.Config cfg = new Cluster.Config(
+                javaHome,
+                o.getOrDefault("heap", "1g"),
                 Integer.parseInt(o.getOrDefault("tick-time", "2000")),
-                Path.of(o.getOrDefault("jar", "coordinator-server/target/coordinator-server.jar")).toAbsolutePath(),
+                Path.of(o.getOrDefault("jar", "coordinator-server/target/coordinator-server.jar"))
+                        .toAbsolutePath(),
                 o.containsKey("cds-dir") ? Path.of(o.get("cds-dir")).toAbsolutePath() : null,
-                System.getProperty("java.class.path"), Integer.parseInt(o.getOrDefault("ready-timeout", "120")));
+                System.getProperty("java.class.path"),
+                Integer.parseInt(o.getOrDefault("ready-timeout", "120")));
         if (!Files.isRegularFile(cfg.coordinatorJar())) {
-            throw new IllegalArgumentException("no server jar at " + cfg.coordinatorJar() + " (build it, or pass --jar)");
+            throw new IllegalArgumentException(
+                    "no server jar at " + cfg.coordinatorJar() + " (build it, or pass --jar)");
         }
-        if (cfg.coordinatorCds() != null && !Files.isRegularFile(cfg.coordinatorCds().resolve("app.jsa"))) {
-            throw new IllegalArgumentException("no AppCDS archive in " + cfg.coordinatorCds()
-                    + " (prepare it with coordinator-server/cds.sh)");
+        if (cfg.coordinatorCds() != null
+                && !Files.isRegularFile(cfg.coordinatorCds().resolve("app.jsa"))) {
+            throw new IllegalArgumentException(
+                    "no AppCDS archive in " + cfg.coordinatorCds() + " (prepare it with coordinator-server/cds.sh)");
         }
 
-        String coordinatorLaunch = cfg.coordinatorCds() != null ? "the AppCDS layout (cds.sh)" : "the fat jar (java -jar)";
+        String coordinatorLaunch =
+                cfg.coordinatorCds() != null ? "the AppCDS layout (cds.sh)" : "the fat jar (java -jar)";
         List<Row> rows = Collections.synchronizedList(new ArrayList<>());
         // The whole run is bounded: past --max-minutes the JVM exits and the shutdown hook kills every child,
         // after printing the table of the results so far.
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.MINUTES.toMillis(maxMinutes));
-                System.err.println("bench: --max-minutes " + maxMinutes + " exceeded; stopping");
-                synchronized (rows) {
-                    System.out.println("\n# partial (--max-minutes exceeded)\n" + table(new ArrayList<>(rows), modes, workloads,
-                            coordinatorLaunch));
-                }
-                System.exit(2);
-            } catch (InterruptedException e) {
-                // finished in time
-            }
-        }, "bench-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(TimeUnit.MINUTES.toMillis(maxMinutes));
+                        System.err.println("bench: --max-minutes " + maxMinutes + " exceeded; stopping");
+                        synchronized (rows) {
+                            System.out.println("\n# partial (--max-minutes exceeded)\n"
+                                    + table(new ArrayList<>(rows), modes, workloads, coordinatorLaunch));
+                        }
+                        System.exit(2);
+                    } catch (InterruptedException e) {
+                        // finished in time
+                    }
+                },
+                "bench-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
 
         String stamp = Instant.now().toString().replace(':', '-');
         Path jsonl = out.resolve("results-" + stamp + ".jsonl");
-        System.out.printf(Locale.ROOT, "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s coordinator=%s results=%s%n",
-                modes, workloads, rounds, p, cfg.heap(),
-                cfg.coordinatorCds() != null ? "AppCDS " + cfg.coordinatorCds() : "fat jar " + cfg.coordinatorJar(), jsonl);
+        System.out.printf(
+                Locale.ROOT,
+                "# side-by-side: modes=%s workloads=%s rounds=%d %s heap=%s coordinator=%s results=%s%n",
+                modes,
+                workloads,
+                rounds,
+                p,
+                cfg.heap(),
+                cfg.coordinatorCds() != null ? "AppCDS " + cfg.coordinatorCds() : "fat jar " + cfg.coordinatorJar(),
+                jsonl);
         for (String mode : modes) {
             int size = mode.equals("standalone") ? 1 : 3;
             for (int round = 1; round <= rounds; round++) {
@@ -127,7 +153,8 @@ public final class SideBySide {
                     }
                     // failover kills the leader, so it runs last; 3 nodes only
                     List<String> loadWorkloads = new ArrayList<>(workloads.stream()
-                            .filter(w -> !w.equals("large-tree") && !w.equals("failover") && !w.equals("restart")).toList());
+                            .filter(w -> !w.equals("large-tree") && !w.equals("failover") && !w.equals("restart"))
+                            .toList());
                     if (workloads.contains("failover") && size == 3) {
                         loadWorkloads.add("failover");
                     }
@@ -135,8 +162,14 @@ public final class SideBySide {
                         try (Cluster c = new Cluster(side, size, work, cfg)) {
                             long t0 = System.nanoTime();
                             c.start();
-                            System.out.printf(Locale.ROOT, "# %s %s round %d: ready in %d ms at %s%n", mode, side.label,
-                                    round, (System.nanoTime() - t0) / 1_000_000, c.connectString());
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "# %s %s round %d: ready in %d ms at %s%n",
+                                    mode,
+                                    side.label,
+                                    round,
+                                    (System.nanoTime() - t0) / 1_000_000,
+                                    c.connectString());
                             for (String w : loadWorkloads) {
                                 Process leader = c.process(c.leader());
                                 boolean jfr = jfrDir != null && jfrWorkloads.contains(w);
@@ -144,20 +177,43 @@ public final class SideBySide {
                                 if (jfr) {
                                     Files.createDirectories(jfrDir);
                                     for (Process np : c.processes()) {
-                                        // the leader's file is <side>-<mode>-<workload>-r<round>.jfr, others get -pid<N>
-                                        String name = np == leader ? jfrName : jfrName.replace(".jfr", "-pid" + np.pid() + ".jfr");
-                                        jcmd(javaHome, np.pid(), "JFR.start", "name=bench", "settings=profile",
-                                                "filename=" + jfrDir.resolve(name).toAbsolutePath());
+                                        // the leader's file is <side>-<mode>-<workload>-r<round>.jfr, others get
+                                        // -pid<N>
+                                        String name = np == leader
+                                                ? jfrName
+                                                : jfrName.replace(".jfr", "-pid" + np.pid() + ".jfr");
+                                        jcmd(
+                                                javaHome,
+                                                np.pid(),
+                                                "JFR.start",
+                                                "name=bench",
+                                                "settings=profile",
+                                                "filename="
+                                                        + jfrDir.resolve(name).toAbsolutePath());
                                     }
                                 }
                                 Result r;
-                                Thread dumper = jfr ? threadDumps(javaHome, leader.pid(),
-                                        jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")), p.seconds()) : null;
+                                Thread dumper = jfr
+                                        ? threadDumps(
+                                                javaHome,
+                                                leader.pid(),
+                                                jfrDir.resolve(jfrName.replace(".jfr", "-threads.txt")),
+                                                p.seconds())
+                                        : null;
                                 long[] cpuBefore = serverCpuTicks(c);
                                 try {
                                     r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
-                                    r = new Result(w, p.clients(), p.seconds(), 0, 1, 0, 0, 0, 0,
+                                    r = new Result(
+                                            w,
+                                            p.clients(),
+                                            p.seconds(),
+                                            0,
+                                            1,
+                                            0,
+                                            0,
+                                            0,
+                                            0,
                                             "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
                                 }
                                 if (!w.equals("failover")) {
@@ -182,10 +238,25 @@ public final class SideBySide {
                     if (workloads.contains("large-tree") && largeTreeZnodes > 0 && size == 1) {
                         Result r;
                         try {
-                            r = largeTree(side, work, cfg, p, largeTreeZnodes, javaHome,
+                            r = largeTree(
+                                    side,
+                                    work,
+                                    cfg,
+                                    p,
+                                    largeTreeZnodes,
+                                    javaHome,
                                     out.resolve("histo-" + side.label + "-r" + round));
                         } catch (Exception e) {
-                            r = new Result("large-tree", p.clients(), 0, 0, 1, 0, 0, 0, 0,
+                            r = new Result(
+                                    "large-tree",
+                                    p.clients(),
+                                    0,
+                                    0,
+                                    1,
+                                    0,
+                                    0,
+                                    0,
+                                    0,
                                     "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
                         }
                         record(rows, jsonl, new Row(mode, side.label, round, r));
@@ -196,11 +267,35 @@ public final class SideBySide {
                     if (workloads.contains("restart") && size == 1) {
                         int thisRound = round;
                         try {
-                            restart(side, work, cfg, p, restartZnodes, restartRounds, restartLoadThreads,
+                            restart(
+                                    side,
+                                    work,
+                                    cfg,
+                                    p,
+                                    restartZnodes,
+                                    restartRounds,
+                                    restartLoadThreads,
                                     r -> record(rows, jsonl, new Row(mode, side.label, thisRound, r)));
                         } catch (Exception e) {
-                            record(rows, jsonl, new Row(mode, side.label, round, new Result("restart-idle", 1, 0, 0, 1,
-                                    0, 0, 0, 0, "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"")));
+                            record(
+                                    rows,
+                                    jsonl,
+                                    new Row(
+                                            mode,
+                                            side.label,
+                                            round,
+                                            new Result(
+                                                    "restart-idle",
+                                                    1,
+                                                    0,
+                                                    0,
+                                                    1,
+                                                    0,
+                                                    0,
+                                                    0,
+                                                    0,
+                                                    "\"failure\":\""
+                                                            + String.valueOf(e).replace('"', '\'') + "\"")));
                         }
                         if (!keep) {
                             cleanup(work);
@@ -231,9 +326,20 @@ public final class SideBySide {
 
     private static void record(List<Row> rows, Path jsonl, Row row) throws IOException {
         rows.add(row);
-        System.out.printf(Locale.ROOT, "%-10s %-11s r%d %s%n", row.mode(), row.side(), row.round(), row.result().human());
-        String json = String.format(Locale.ROOT, "{\"mode\":\"%s\",\"side\":\"%s\",\"round\":%d,%s}", row.mode(),
-                row.side(), row.round(), row.result().json());
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s %-11s r%d %s%n",
+                row.mode(),
+                row.side(),
+                row.round(),
+                row.result().human());
+        String json = String.format(
+                Locale.ROOT,
+                "{\"mode\":\"%s\",\"side\":\"%s\",\"round\":%d,%s}",
+                row.mode(),
+                row.side(),
+                row.round(),
+                row.result().json());
         System.out.println(json);
         Files.writeString(jsonl, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -257,7 +363,10 @@ public final class SideBySide {
                 sum[0] += Long.parseLong(f[11]);
                 sum[1] += Long.parseLong(f[12]);
             } catch (IOException | RuntimeException e) {
-                sum[0] += proc.info().totalCpuDuration().map(d -> d.toMillis() / (1000 / TICKS_PER_SECOND)).orElse(0L);
+                sum[0] += proc.info()
+                        .totalCpuDuration()
+                        .map(d -> d.toMillis() / (1000 / TICKS_PER_SECOND))
+                        .orElse(0L);
             }
         }
         return sum;
@@ -275,10 +384,23 @@ public final class SideBySide {
         double userMs = (after[0] - before[0]) * 1000.0 / TICKS_PER_SECOND;
         double sysMs = (after[1] - before[1]) * 1000.0 / TICKS_PER_SECOND;
         double totalMs = userMs + sysMs;
-        String cpu = String.format(Locale.ROOT, "\"serverCpuMs\":%.0f,\"serverSysCpuMs\":%.0f,\"serverCpuUsPerOp\":%.1f",
-                totalMs, sysMs, r.ops() == 0 ? 0.0 : totalMs * 1000 / r.ops());
-        return new Result(r.workload(), r.clients(), r.seconds(), r.ops(), r.errors(), r.opsPerSec(), r.p50Ms(),
-                r.p99Ms(), r.p999Ms(), r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
+        String cpu = String.format(
+                Locale.ROOT,
+                "\"serverCpuMs\":%.0f,\"serverSysCpuMs\":%.0f,\"serverCpuUsPerOp\":%.1f",
+                totalMs,
+                sysMs,
+                r.ops() == 0 ? 0.0 : totalMs * 1000 / r.ops());
+        return new Result(
+                r.workload(),
+                r.clients(),
+                r.seconds(),
+                r.ops(),
+                r.errors(),
+                r.opsPerSec(),
+                r.p50Ms(),
+                r.p99Ms(),
+                r.p999Ms(),
+                r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
     }
 
     // ------------------------------------------------------------------ failover
@@ -307,30 +429,32 @@ public final class SideBySide {
         AtomicLong firstWriteAfterKill = new AtomicLong();
         AtomicLong writes = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        Thread writer = new Thread(() -> {
-            byte[] v = new byte[100];
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(70);
-            while (firstWriteAfterKill.get() == 0 && System.nanoTime() < deadline) {
-                long sent = System.nanoTime();
-                try {
-                    zk.setData("/failover", v, -1);
-                    writes.incrementAndGet();
-                    long k = killedAt.get();
-                    if (k != 0 && sent >= k) {
-                        firstWriteAfterKill.set(System.nanoTime());
+        Thread writer = new Thread(
+                () -> {
+                    byte[] v = new byte[100];
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(70);
+                    while (firstWriteAfterKill.get() == 0 && System.nanoTime() < deadline) {
+                        long sent = System.nanoTime();
+                        try {
+                            zk.setData("/failover", v, -1);
+                            writes.incrementAndGet();
+                            long k = killedAt.get();
+                            if (k != 0 && sent >= k) {
+                                firstWriteAfterKill.set(System.nanoTime());
+                            }
+                        } catch (KeeperException e) {
+                            failures.incrementAndGet();
+                            try {
+                                Thread.sleep(5);
+                            } catch (InterruptedException ie) {
+                                return;
+                            }
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
-                } catch (KeeperException e) {
-                    failures.incrementAndGet();
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-failover-writer");
+                },
+                "bench-failover-writer");
         try {
             zk.create("/failover", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             writer.start();
@@ -344,8 +468,13 @@ public final class SideBySide {
                 throw new IllegalStateException("no successful write within 60 s of killing the leader");
             }
             double ms = (end - killedAt.get()) / 1e6;
-            String extra = String.format(Locale.ROOT, "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"killedNode\":%d",
-                    ms, before, failures.get(), leader.id());
+            String extra = String.format(
+                    Locale.ROOT,
+                    "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"killedNode\":%d",
+                    ms,
+                    before,
+                    failures.get(),
+                    leader.id());
             return new Result("failover", 1, 0, 1, 0, 1000.0 / Math.max(ms, 0.001), ms, ms, ms, extra);
         } finally {
             writer.interrupt();
@@ -362,8 +491,9 @@ public final class SideBySide {
      * a full GC first; "Total" bytes = live objects), then SIGKILLs the server and times the restart: from
      * spawning the JVM to srvr answering and a client reading the last znode.
      */
-    static Result largeTree(Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome,
-                            Path histoPrefix) throws Exception {
+    static Result largeTree(
+            Side side, Path work, Cluster.Config cfg, Params p, int znodes, String javaHome, Path histoPrefix)
+            throws Exception {
         try (Cluster c = new Cluster(side, 1, work, cfg)) {
             c.start();
             long pid = c.process(c.nodes.get(0)).pid();
@@ -387,15 +517,20 @@ public final class SideBySide {
                         throw new IllegalStateException("large-tree load stalled at " + i);
                     }
                     long t0 = System.nanoTime();
-                    zk.create("/lt/b" + (i % buckets) + "/n" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                            CreateMode.PERSISTENT, (rc, path, ctx, name) -> {
+                    zk.create(
+                            "/lt/b" + (i % buckets) + "/n" + i,
+                            value,
+                            ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                            CreateMode.PERSISTENT,
+                            (rc, path, ctx, name) -> {
                                 if (rc != 0) {
                                     errors.incrementAndGet();
                                 }
                                 lat.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
                                 inFlight.release();
                                 done.countDown();
-                            }, null);
+                            },
+                            null);
                 }
                 if (!done.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("large-tree creates did not complete");
@@ -422,12 +557,27 @@ public final class SideBySide {
             long restartMs = (System.nanoTime() - t0) / 1_000_000;
             c.awaitSettled();
             long afterRestart = liveHeap(javaHome, c.process(c.nodes.get(0)).pid(), histoPrefix, "restarted");
-            String extra = String.format(Locale.ROOT,
+            String extra = String.format(
+                    Locale.ROOT,
                     "\"znodes\":%d,\"heapPerZnodeBytes\":%.1f,\"heapPerZnodeAfterRestartBytes\":%.1f,\"restartMs\":%d,\"liveHeapBeforeBytes\":%d,\"liveHeapAfterBytes\":%d",
-                    znodes, perZnode, (afterRestart - before) / (double) znodes, restartMs, before, after);
+                    znodes,
+                    perZnode,
+                    (afterRestart - before) / (double) znodes,
+                    restartMs,
+                    before,
+                    after);
             Result r = Result.of("large-tree", p, znodes, errors.get(), loadSeconds, lat.getIntervalHistogram(), extra);
-            return new Result(r.workload(), r.clients(), (int) Math.round(loadSeconds), r.ops(), r.errors(),
-                    r.opsPerSec(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.extra());
+            return new Result(
+                    r.workload(),
+                    r.clients(),
+                    (int) Math.round(loadSeconds),
+                    r.ops(),
+                    r.errors(),
+                    r.opsPerSec(),
+                    r.p50Ms(),
+                    r.p99Ms(),
+                    r.p999Ms(),
+                    r.extra());
         }
     }
 
@@ -447,8 +597,16 @@ public final class SideBySide {
      * Between restarts Coordinator is left to finish starting ("Started CoordinatorApplication") unloaded; its
      * log then gives the phases (see {@link #phases}). One result per restart.
      */
-    static void restart(Side side, Path work, Cluster.Config cfg, Params p, int znodes, int restarts, int loadThreads,
-                        ResultSink sink) throws Exception {
+    static void restart(
+            Side side,
+            Path work,
+            Cluster.Config cfg,
+            Params p,
+            int znodes,
+            int restarts,
+            int loadThreads,
+            ResultSink sink)
+            throws Exception {
         try (Cluster c = new Cluster(side, 1, work, cfg)) {
             c.start();
             ZooKeeper zk = LoadGenerator.connect(c.connectString());
@@ -466,7 +624,16 @@ public final class SideBySide {
                     try {
                         r = restartOnce(c, n, known, threads, cfg, w);
                     } catch (Exception e) {
-                        r = new Result(w, 1, 0, 0, 1, 0, 0, 0, 0,
+                        r = new Result(
+                                w,
+                                1,
+                                0,
+                                0,
+                                1,
+                                0,
+                                0,
+                                0,
+                                0,
                                 "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
                     }
                     sink.accept(r);
@@ -475,8 +642,8 @@ public final class SideBySide {
         }
     }
 
-    static Result restartOnce(Cluster c, Member n, String known, int loadThreads, Cluster.Config cfg,
-                              String workload) throws Exception {
+    static Result restartOnce(Cluster c, Member n, String known, int loadThreads, Cluster.Config cfg, String workload)
+            throws Exception {
         c.stopNode(n, true); // SIGKILL
         long logOffset = Files.exists(n.log()) ? Files.size(n.log()) : 0;
         // the load outlives any restart that can pass (ready timeout + slack), and is killed right after the read
@@ -509,6 +676,7 @@ public final class SideBySide {
 
     /** Coordinator's start-up log lines that mark the phases of a restart (Spring Boot's console timestamps). */
     static final String STARTING = "Starting CoordinatorApplication";
+
     static final String DATA_DIR = "Opened data directory";
     static final String SERVING = "Coordinator serving ZooKeeper clients on";
     static final String STARTED = "Started CoordinatorApplication";
@@ -536,16 +704,20 @@ public final class SideBySide {
         long started = logTime(text, STARTED);
         long session = spawnedAt + restartMs;
         long toRun = -1;
-        Matcher m = Pattern
-                .compile(STARTED + " in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)").matcher(text);
+        Matcher m = Pattern.compile(STARTED + " in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)")
+                .matcher(text);
         if (m.find()) {
             toRun = Math.round((Double.parseDouble(m.group(2)) - Double.parseDouble(m.group(1))) * 1000);
         }
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "\"toRunMs\":%d,\"toStartingMs\":%d,\"startingToServingMs\":%d,\"startingToDataDirMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
-                toRun, starting < 0 ? -1 : starting - spawnedAt, starting < 0 || serving < 0 ? -1 : serving - starting,
+                toRun,
+                starting < 0 ? -1 : starting - spawnedAt,
+                starting < 0 || serving < 0 ? -1 : serving - starting,
                 starting < 0 || dataDir < 0 ? -1 : dataDir - starting,
-                serving < 0 ? -1 : session - serving, started < 0 ? -1 : started - spawnedAt);
+                serving < 0 ? -1 : session - serving,
+                started < 0 ? -1 : started - spawnedAt);
     }
 
     /** Epoch ms of the first line containing {@code marker}, from its leading ISO-8601 timestamp; -1 if none. */
@@ -553,7 +725,9 @@ public final class SideBySide {
         for (String line : log.split("\n")) {
             if (line.contains(marker)) {
                 try {
-                    return OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant().toEpochMilli();
+                    return OffsetDateTime.parse(line.substring(0, line.indexOf(' ')))
+                            .toInstant()
+                            .toEpochMilli();
                 } catch (RuntimeException e) {
                     return -1;
                 }
@@ -573,17 +747,23 @@ public final class SideBySide {
             if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("creates under " + parent + " stalled at " + i);
             }
-            zk.create(parent + "/n" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+            zk.create(
+                    parent + "/n" + i,
+                    value,
+                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    CreateMode.PERSISTENT,
                     (rc, path, ctx, name) -> {
                         if (rc != 0) {
                             errors.incrementAndGet();
                         }
                         inFlight.release();
                         done.countDown();
-                    }, null);
+                    },
+                    null);
         }
         if (!done.await(60, TimeUnit.SECONDS) || errors.get() > 0) {
-            throw new IllegalStateException("creates under " + parent + ": " + errors.get() + " failed or not all done");
+            throw new IllegalStateException(
+                    "creates under " + parent + ": " + errors.get() + " failed or not all done");
         }
     }
 
@@ -593,21 +773,23 @@ public final class SideBySide {
      * CPU sampling lacks.
      */
     static Thread threadDumps(String javaHome, long pid, Path file, int seconds) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(1000);
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds - 2));
-                while (System.nanoTime() < end) {
-                    String dump = jcmd(javaHome, pid, "Thread.print");
-                    Files.writeString(file, dump + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    Thread.sleep(500);
-                }
-            } catch (InterruptedException e) {
-                // workload over
-            } catch (IOException e) {
-                System.err.println("thread dumps: " + e);
-            }
-        }, "bench-thread-dumps");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(1000);
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds - 2));
+                        while (System.nanoTime() < end) {
+                            String dump = jcmd(javaHome, pid, "Thread.print");
+                            Files.writeString(file, dump + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                            Thread.sleep(500);
+                        }
+                    } catch (InterruptedException e) {
+                        // workload over
+                    } catch (IOException e) {
+                        System.err.println("thread dumps: " + e);
+                    }
+                },
+                "bench-thread-dumps");
         t.setDaemon(true);
         t.start();
         return t;
@@ -622,7 +804,8 @@ public final class SideBySide {
      * As {@link #liveHeap(String, long)}, also keeping the whole histogram in {@code prefix-stage.txt} (when
      * prefix is not null) so a per-class diff (e.g. loaded minus before) shows where the bytes per znode go.
      */
-    static long liveHeap(String javaHome, long pid, Path prefix, String stage) throws IOException, InterruptedException {
+    static long liveHeap(String javaHome, long pid, Path prefix, String stage)
+            throws IOException, InterruptedException {
         String out = jcmd(javaHome, pid, "GC.class_histogram");
         if (prefix != null) {
             Files.createDirectories(prefix.toAbsolutePath().getParent());
@@ -646,7 +829,8 @@ public final class SideBySide {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuilder sb = new StringBuilder();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     synchronized (sb) {
@@ -689,7 +873,9 @@ public final class SideBySide {
     static List<Double> values(List<Row> rows, String mode, String side, String w, ToDoubleFunction<Result> f) {
         List<Double> v = new ArrayList<>();
         for (Row r : rows) {
-            if (r.mode().equals(mode) && r.side().equals(side) && r.result().workload().equals(w)
+            if (r.mode().equals(mode)
+                    && r.side().equals(side)
+                    && r.result().workload().equals(w)
                     && r.result().ops() > 0) {
                 v.add(f.applyAsDouble(r.result()));
             }
@@ -714,10 +900,14 @@ public final class SideBySide {
     static String table(List<Row> rows, List<String> modes, List<String> workloads, String coordinatorLaunch) {
         StringBuilder sb = new StringBuilder();
         // large-tree and restart have tables of their own
-        List<String> loadWorkloads = workloads.stream().filter(w -> !w.equals("large-tree") && !w.equals("restart")).toList();
+        List<String> loadWorkloads = workloads.stream()
+                .filter(w -> !w.equals("large-tree") && !w.equals("restart"))
+                .toList();
         if (!loadWorkloads.isEmpty()) {
-            sb.append("Medians over rounds; ratio = Coordinator / ZooKeeper (throughput: higher is better; latency: lower is better).\n\n");
-            sb.append("| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | errors ZK/Coord |\n");
+            sb.append(
+                    "Medians over rounds; ratio = Coordinator / ZooKeeper (throughput: higher is better; latency: lower is better).\n\n");
+            sb.append(
+                    "| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | errors ZK/Coord |\n");
             sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         String zk = Side.ZOOKEEPER.label;
@@ -730,19 +920,42 @@ public final class SideBySide {
                 double c50 = med(rows, mode, co, w, Result::p50Ms);
                 double z99 = med(rows, mode, zk, w, Result::p99Ms);
                 double c99 = med(rows, mode, co, w, Result::p99Ms);
-                long ze = rows.stream().filter(r -> r.mode().equals(mode) && r.side().equals(zk)
-                        && r.result().workload().equals(w)).mapToLong(r -> r.result().errors()).sum();
-                long ce = rows.stream().filter(r -> r.mode().equals(mode) && r.side().equals(co)
-                        && r.result().workload().equals(w)).mapToLong(r -> r.result().errors()).sum();
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
-                        mode, w, zo, cop, cop / zo, z50, c50, z99, c99, c99 / z99, ze, ce));
+                long ze = rows.stream()
+                        .filter(r -> r.mode().equals(mode)
+                                && r.side().equals(zk)
+                                && r.result().workload().equals(w))
+                        .mapToLong(r -> r.result().errors())
+                        .sum();
+                long ce = rows.stream()
+                        .filter(r -> r.mode().equals(mode)
+                                && r.side().equals(co)
+                                && r.result().workload().equals(w))
+                        .mapToLong(r -> r.result().errors())
+                        .sum();
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
+                        mode,
+                        w,
+                        zo,
+                        cop,
+                        cop / zo,
+                        z50,
+                        c50,
+                        z99,
+                        c99,
+                        c99 / z99,
+                        ze,
+                        ce));
             }
         }
         if (workloads.contains("watch-fanout")) {
-            sb.append("\nwatch-fanout: ops = fan-out rounds; p50/p99 = setData reply to the last of the --watchers notifications.\n");
+            sb.append(
+                    "\nwatch-fanout: ops = fan-out rounds; p50/p99 = setData reply to the last of the --watchers notifications.\n");
         }
         if (workloads.contains("session-storm")) {
-            sb.append("session-storm: ops = sessions opened and closed; latency = open (connect to SyncConnected); closes run in the background.\n");
+            sb.append(
+                    "session-storm: ops = sessions opened and closed; latency = open (connect to SyncConnected); closes run in the background.\n");
         }
         if (workloads.contains("large-tree") && modes.contains("standalone")) {
             sb.append("\n| large-tree (standalone) | ZK | Coord | ratio |\n|---|---:|---:|---:|\n");
@@ -767,16 +980,20 @@ public final class SideBySide {
      * The restart workload: restart-to-serving per side (median, min, max over every restart of every round)
      * idle and under load, then Coordinator's phases (medians).
      */
-    static StringBuilder restartTable(List<Row> rows, List<String> modes, List<String> workloads,
-                                      String coordinatorLaunch, StringBuilder sb) {
+    static StringBuilder restartTable(
+            List<Row> rows, List<String> modes, List<String> workloads, String coordinatorLaunch, StringBuilder sb) {
         if (!workloads.contains("restart") || !modes.contains("standalone")) {
             return sb;
         }
         String zk = Side.ZOOKEEPER.label;
         String co = Side.COORDINATOR.label;
-        sb.append("\nrestart (standalone): spawn to the first served session (srvr answers, a new client reads a znode), ms;"
-                + " Coordinator launched from ").append(coordinatorLaunch).append(".\n\n");
-        sb.append("| restart | n ZK/Coord | ZK median | ZK min | ZK max | Coord median | Coord min | Coord max | ratio (medians) | failed ZK/Coord |\n");
+        sb.append(
+                        "\nrestart (standalone): spawn to the first served session (srvr answers, a new client reads a znode), ms;"
+                                + " Coordinator launched from ")
+                .append(coordinatorLaunch)
+                .append(".\n\n");
+        sb.append(
+                "| restart | n ZK/Coord | ZK median | ZK min | ZK max | Coord median | Coord min | Coord max | ratio (medians) | failed ZK/Coord |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String w : List.of("restart-idle", "restart-load")) {
             List<Double> z = values(rows, "standalone", zk, w, r -> extra(r, "restartMs"));
@@ -785,18 +1002,32 @@ public final class SideBySide {
                 continue;
             }
             double threads = median(values(rows, "standalone", co, w, r -> extra(r, "loadThreads")));
-            String label = w.equals("restart-idle") ? "idle"
+            String label = w.equals("restart-idle")
+                    ? "idle"
                     : String.format(Locale.ROOT, "under load (%.0f spinning threads)", threads);
-            sb.append(String.format(Locale.ROOT, "| %s | %d/%d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %d/%d |%n",
-                    label, z.size(), c.size(), median(z), min(z), max(z), median(c), min(c), max(c),
-                    median(c) / median(z), failed(rows, zk, w), failed(rows, co, w)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d/%d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %d/%d |%n",
+                    label,
+                    z.size(),
+                    c.size(),
+                    median(z),
+                    min(z),
+                    max(z),
+                    median(c),
+                    min(c),
+                    max(c),
+                    median(c) / median(z),
+                    failed(rows, zk, w),
+                    failed(rows, co, w)));
         }
         sb.append("\n| Coordinator phases (medians, ms) | idle | under load |\n|---|---:|---:|\n");
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("toStartingMs", "spawn → \"" + STARTING + "\"");
         keys.put("toRunMs", "(of which spawn → SpringApplication.run: JVM, launcher; from \"process running for\")");
         keys.put("startingToServingMs", "→ \"" + SERVING + "\"");
-        keys.put("startingToDataDirMs", "(of which \"Starting\" → \"" + DATA_DIR + "\", the server's own start begins)");
+        keys.put(
+                "startingToDataDirMs", "(of which \"Starting\" → \"" + DATA_DIR + "\", the server's own start begins)");
         keys.put("servingToSessionMs", "→ first served session");
         keys.put("restartMs", "= spawn → first served session");
         keys.put("toStartedMs", "spawn → \"" + STARTED + "\" (load stopped at the read)");
@@ -817,7 +1048,10 @@ public final class SideBySide {
     }
 
     private static long failed(List<Row> rows, String side, String w) {
-        return rows.stream().filter(r -> r.side().equals(side) && r.result().workload().equals(w)
-                && r.result().ops() == 0).count();
+        return rows.stream()
+                .filter(r -> r.side().equals(side)
+                        && r.result().workload().equals(w)
+                        && r.result().ops() == 0)
+                .count();
     }
 }

@@ -72,8 +72,17 @@ public class ProtocolBench extends ShortRun {
         JuteWriter w = new JuteWriter(valueSize + 128);
         w.writeInt(0).writeInt(7).writeLong(42L).writeInt(0); // reply header: xid, zxid, err
         w.writeBuffer(setData.data());
-        w.writeLong(1).writeLong(2).writeLong(3).writeLong(4).writeInt(5).writeInt(6).writeInt(7).writeLong(0)
-                .writeInt(valueSize).writeInt(0).writeLong(8);
+        w.writeLong(1)
+                .writeLong(2)
+                .writeLong(3)
+                .writeLong(4)
+                .writeInt(5)
+                .writeInt(6)
+                .writeInt(7)
+                .writeLong(0)
+                .writeInt(valueSize)
+                .writeInt(0)
+                .writeLong(8);
         return w.toByteArray();
     }
 }

@@ -17,5 +17,4 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-public abstract class ShortRun {
-}
+public abstract class ShortRun {}

@@ -33,11 +33,13 @@ public class SnapshotBench extends ShortRun {
         byte[] value = new byte[100];
         int buckets = Math.max(1, nodes / 1000);
         for (int b = 0; b < buckets; b++) {
-            tree.apply(new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE),
+            tree.apply(
+                    new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE),
                     new Txn.Create("/b" + b, new byte[0], Acl.OPEN_ACL_UNSAFE, 0, b + 1));
         }
         for (int i = 0; i < nodes; i++) {
-            tree.apply(new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE),
+            tree.apply(
+                    new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE),
                     new Txn.Create("/b" + (i % buckets) + "/n" + i, value, Acl.OPEN_ACL_UNSAFE, 0, i / buckets + 1));
         }
         snapshot = write();

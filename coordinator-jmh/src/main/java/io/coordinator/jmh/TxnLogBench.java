@@ -1,6 +1,7 @@
 package io.coordinator.jmh;
 
 import io.coordinator.server.protocol.Acl;
+import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.OpCode;
 import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
@@ -20,7 +21,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
-import io.coordinator.server.protocol.JuteWriter;
 
 /**
  * Txn log append + group-commit fsync (GroupCommitLog on a temp dir, real fsync): one op = submit
@@ -47,7 +47,7 @@ public class TxnLogBench extends ShortRun {
     public void open() throws IOException {
         dir = Files.createTempDirectory("jmh-txnlog-");
         log = TxnLog.open(dir, LogOptions.defaults());
-        gcl = new GroupCommitLog(log, t -> { });
+        gcl = new GroupCommitLog(log, t -> {});
         zxid = 0;
         sample = record(1);
     }
@@ -61,7 +61,8 @@ public class TxnLogBench extends ShortRun {
     }
 
     private TxnRecord record(long z) {
-        return new TxnRecord(new TxnHeader(0x1234L, (int) z, z, 1_700_000_000_000L, OpCode.SET_DATA),
+        return new TxnRecord(
+                new TxnHeader(0x1234L, (int) z, z, 1_700_000_000_000L, OpCode.SET_DATA),
                 new Txn.SetData("/bench-1234/n7", new byte[valueSize], (int) z));
     }
 
@@ -69,7 +70,7 @@ public class TxnLogBench extends ShortRun {
     public void appendAndSync() throws InterruptedException {
         CountDownLatch durable = new CountDownLatch(1);
         for (int i = 1; i < batch; i++) {
-            gcl.submit(record(++zxid), () -> { });
+            gcl.submit(record(++zxid), () -> {});
         }
         gcl.submit(record(++zxid), durable::countDown);
         if (!durable.await(30, TimeUnit.SECONDS)) {

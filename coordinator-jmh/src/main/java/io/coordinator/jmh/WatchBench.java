@@ -39,14 +39,16 @@ public class WatchBench extends ShortRun {
     public void setup(Blackhole bh) {
         this.bh = bh;
         tree = new DataTree();
-        tree.apply(new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE), new Txn.Create("/w", value, Acl.OPEN_ACL_UNSAFE, 0, 1));
+        tree.apply(
+                new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE), new Txn.Create("/w", value, Acl.OPEN_ACL_UNSAFE, 0, 1));
         ws = new Watcher[watchers];
         for (int i = 0; i < watchers; i++) {
             ws[i] = (event, z, acl) -> this.bh.consume(event);
         }
-        Watcher other = (event, z, acl) -> { };
+        Watcher other = (event, z, acl) -> {};
         for (int i = 0; i < otherWatchedPaths; i++) {
-            tree.apply(new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE),
+            tree.apply(
+                    new TxnHeader(1, 1, ++zxid, 0, OpCode.CREATE),
                     new Txn.Create("/o" + i, value, Acl.OPEN_ACL_UNSAFE, 0, i + 2));
             tree.getData("/o" + i, other);
         }

@@ -45,6 +45,7 @@ public class FuzzSeedsWriter {
     private static final Path RESOURCES = Path.of("src/test/resources/io/coordinator/server");
     /** The pure packages' fuzz targets live in coordinator-core, a sibling of this module. */
     private static final Path CORE_RESOURCES = Path.of("../coordinator-core/src/test/resources/io/coordinator/server");
+
     private static final Set<String> CORE_PACKAGES = Set.of("protocol", "tree", "session", "zab", "storage", "request");
     private static final byte[] PASSWD = new byte[16];
 
@@ -67,8 +68,8 @@ public class FuzzSeedsWriter {
     private void clientPipeline() throws IOException {
         Path dir = inputs("net", "ClientPipelineFuzzTest", "inbound");
         byte[] connect = frame(new ConnectRequest(0, 0, 30000, 0, PASSWD, false, true).toBytes());
-        byte[] reconnect = frame(new ConnectRequest(0, 0x100000003L, 4000, 0x0100000000000001L, PASSWD, true, true)
-                .toBytes());
+        byte[] reconnect =
+                frame(new ConnectRequest(0, 0x100000003L, 4000, 0x0100000000000001L, PASSWD, true, true).toBytes());
         List<byte[]> requests = new ArrayList<>();
         for (var e : sampleRequests().entrySet()) {
             requests.add(requestFrame(7, e.getKey(), e.getValue()));
@@ -76,22 +77,39 @@ public class FuzzSeedsWriter {
         requests.add(requestFrame(-2, OpCode.PING, Requests.Empty.INSTANCE));
         requests.add(requestFrame(-4, OpCode.AUTH, new Requests.Auth(0, "digest", "u:p".getBytes())));
         seed(dir, "session", concat((byte) 255, connect, concat(requests.toArray(byte[][]::new))));
-        seed(dir, "session-in-small-chunks", concat((byte) 6, reconnect,
-                requestFrame(1, OpCode.GET_DATA, new Requests.PathWatch("/a", true)),
-                requestFrame(2, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE)));
-        seed(dir, "old-client-without-readonly", concat((byte) 40,
-                frame(new ConnectRequest(0, 0, 30000, 0, PASSWD, false, false).toBytes()),
-                requestFrame(1, OpCode.EXISTS, new Requests.PathWatch("/", false))));
+        seed(
+                dir,
+                "session-in-small-chunks",
+                concat(
+                        (byte) 6,
+                        reconnect,
+                        requestFrame(1, OpCode.GET_DATA, new Requests.PathWatch("/a", true)),
+                        requestFrame(2, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE)));
+        seed(
+                dir,
+                "old-client-without-readonly",
+                concat(
+                        (byte) 40,
+                        frame(new ConnectRequest(0, 0, 30000, 0, PASSWD, false, false).toBytes()),
+                        requestFrame(1, OpCode.EXISTS, new Requests.PathWatch("/", false))));
         seed(dir, "four-letter-word", concat((byte) 1, "ruok".getBytes()));
-        seed(dir, "unknown-opcode", concat((byte) 255, connect, requestFrame(3, 999, Requests.Empty.INSTANCE),
-                requestFrame(4, OpCode.PING, Requests.Empty.INSTANCE)));
+        seed(
+                dir,
+                "unknown-opcode",
+                concat(
+                        (byte) 255,
+                        connect,
+                        requestFrame(3, 999, Requests.Empty.INSTANCE),
+                        requestFrame(4, OpCode.PING, Requests.Empty.INSTANCE)));
     }
 
     private void connectRequests() throws IOException {
         Path dir = inputs("protocol", "ConnectRequestFuzzTest", "read");
         seed(dir, "new-session", new ConnectRequest(0, 0, 30000, 0, PASSWD, false, true).toBytes());
-        seed(dir, "reconnect-readonly", new ConnectRequest(0, 0x200000010L, 6000, 0x0200000000000005L, PASSWD, true,
-                true).toBytes());
+        seed(
+                dir,
+                "reconnect-readonly",
+                new ConnectRequest(0, 0x200000010L, 6000, 0x0200000000000005L, PASSWD, true, true).toBytes());
         seed(dir, "no-readonly-byte", new ConnectRequest(0, 0, 30000, 0, PASSWD, false, false).toBytes());
     }
 
@@ -110,7 +128,8 @@ public class FuzzSeedsWriter {
     /** RequestsFuzzTest.OPCODES, read reflectively (it is package-private in another package). */
     private static int[] opcodeTable() {
         try {
-            var f = Class.forName("io.coordinator.server.protocol.RequestsFuzzTest").getDeclaredField("OPCODES");
+            var f = Class.forName("io.coordinator.server.protocol.RequestsFuzzTest")
+                    .getDeclaredField("OPCODES");
             f.setAccessible(true);
             return (int[]) f.get(null);
         } catch (ReflectiveOperationException e) {
@@ -121,7 +140,8 @@ public class FuzzSeedsWriter {
     /** One valid body per client opcode (also the round-trip cases of other tests). */
     public static Map<Integer, Requests.Body> sampleRequests() {
         List<Acl> open = Acl.OPEN_ACL_UNSAFE;
-        List<Acl> digest = List.of(new Acl(31, new Id("digest", "u:9LqLTRgYnvNnRNFIq1QwsRFPv1U=")),
+        List<Acl> digest = List.of(
+                new Acl(31, new Id("digest", "u:9LqLTRgYnvNnRNFIq1QwsRFPv1U=")),
                 new Acl(1, new Id("ip", "10.0.0.0/8")));
         var m = new java.util.LinkedHashMap<Integer, Requests.Body>();
         m.put(OpCode.CREATE, new Requests.Create("/app/node", "data".getBytes(), open, 0, -1));
@@ -139,23 +159,30 @@ public class FuzzSeedsWriter {
         m.put(OpCode.PING, Requests.Empty.INSTANCE);
         m.put(OpCode.GET_CHILDREN2, new Requests.PathWatch("/services", false));
         m.put(OpCode.CHECK, new Requests.CheckVersion("/app", 2));
-        m.put(OpCode.MULTI, new Requests.Multi(List.of(
-                new Requests.Op(OpCode.CREATE, new Requests.Create("/m/a", "1".getBytes(), open, 2, -1)),
-                new Requests.Op(OpCode.SET_DATA, new Requests.SetData("/m", null, -1)),
-                new Requests.Op(OpCode.CHECK, new Requests.CheckVersion("/m", 1)),
-                new Requests.Op(OpCode.DELETE, new Requests.Delete("/m/b", 0)))));
-        m.put(OpCode.MULTI_READ, new Requests.Multi(List.of(
-                new Requests.Op(OpCode.GET_CHILDREN, new Requests.PathWatch("/m", false)),
-                new Requests.Op(OpCode.GET_DATA, new Requests.PathWatch("/m/a", false)))));
+        m.put(
+                OpCode.MULTI,
+                new Requests.Multi(List.of(
+                        new Requests.Op(OpCode.CREATE, new Requests.Create("/m/a", "1".getBytes(), open, 2, -1)),
+                        new Requests.Op(OpCode.SET_DATA, new Requests.SetData("/m", null, -1)),
+                        new Requests.Op(OpCode.CHECK, new Requests.CheckVersion("/m", 1)),
+                        new Requests.Op(OpCode.DELETE, new Requests.Delete("/m/b", 0)))));
+        m.put(
+                OpCode.MULTI_READ,
+                new Requests.Multi(List.of(
+                        new Requests.Op(OpCode.GET_CHILDREN, new Requests.PathWatch("/m", false)),
+                        new Requests.Op(OpCode.GET_DATA, new Requests.PathWatch("/m/a", false)))));
         m.put(OpCode.RECONFIG, new Requests.Reconfig("server.4=127.0.0.1:2888:3888;2181", "2", null, -1));
         m.put(OpCode.CHECK_WATCHES, new Requests.WatchType("/app", 3));
         m.put(OpCode.REMOVE_WATCHES, new Requests.WatchType("/app", 1));
         m.put(OpCode.DELETE_CONTAINER, new Requests.PathOnly("/c"));
         m.put(OpCode.AUTH, new Requests.Auth(0, "digest", "user:secret".getBytes()));
-        m.put(OpCode.SET_WATCHES, new Requests.SetWatches(0x100000007L, List.of("/a", "/b"), List.of("/gone"),
-                List.of("/"), List.of(), List.of()));
-        m.put(OpCode.SET_WATCHES2, new Requests.SetWatches(5, List.of("/a"), List.of(), List.of("/b"),
-                List.of("/p"), List.of("/r")));
+        m.put(
+                OpCode.SET_WATCHES,
+                new Requests.SetWatches(
+                        0x100000007L, List.of("/a", "/b"), List.of("/gone"), List.of("/"), List.of(), List.of()));
+        m.put(
+                OpCode.SET_WATCHES2,
+                new Requests.SetWatches(5, List.of("/a"), List.of(), List.of("/b"), List.of("/p"), List.of("/r")));
         m.put(OpCode.SASL, new Requests.Sasl(new byte[] {1, 2, 3}));
         m.put(OpCode.GET_EPHEMERALS, new Requests.PathOnly("/services"));
         m.put(OpCode.GET_ALL_CHILDREN_NUMBER, new Requests.PathOnly("/"));
@@ -230,12 +257,16 @@ public class FuzzSeedsWriter {
     private void quorumPort() throws IOException {
         Path dir = inputs("cluster", "ForwardedMessageFuzzTest", "decode");
         List<ForwardedMessage> messages = List.of(
-                new ForwardedMessage.Request(0x0100000000000001L, 7, OpCode.CREATE,
-                        sampleRequests().get(OpCode.CREATE), List.of(new Id("digest", "u:h"), new Id("ip", "10.0.0.1"))),
-                new ForwardedMessage.Request(0x0100000000000001L, 8, OpCode.MULTI, sampleRequests().get(OpCode.MULTI),
-                        List.of()),
-                new ForwardedMessage.Request(0x0100000000000001L, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE,
-                        List.of()),
+                new ForwardedMessage.Request(
+                        0x0100000000000001L,
+                        7,
+                        OpCode.CREATE,
+                        sampleRequests().get(OpCode.CREATE),
+                        List.of(new Id("digest", "u:h"), new Id("ip", "10.0.0.1"))),
+                new ForwardedMessage.Request(
+                        0x0100000000000001L, 8, OpCode.MULTI, sampleRequests().get(OpCode.MULTI), List.of()),
+                new ForwardedMessage.Request(
+                        0x0100000000000001L, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, List.of()),
                 new ForwardedMessage.CreateSession(0x0200000000000002L, 30000),
                 new ForwardedMessage.Touch(List.of(0x0100000000000001L, 0x0200000000000002L)),
                 new ForwardedMessage.Sync(0x0100000000000001L, 10),
@@ -326,27 +357,59 @@ public class FuzzSeedsWriter {
 
     private void zooCfg() throws IOException {
         Path dir = inputs("app", "ZooCfgFuzzTest", "parse");
-        seed(dir, "standalone", String.join("\n", "# standalone", "tickTime=2000", "dataDir=/var/lib/zookeeper",
-                "clientPort=2181", "maxClientCnxns=60", "4lw.commands.whitelist=srvr, ruok, mntr",
-                "autopurge.snapRetainCount=3", "autopurge.purgeInterval=1", "jute.maxbuffer=1048575",
-                "znode.container.checkIntervalMs=1000", "").getBytes(StandardCharsets.UTF_8));
-        seed(dir, "ensemble", String.join("\n", "tickTime=2000", "initLimit=10", "syncLimit=5",
-                "dataDir=/nonexistent-fuzz-dir", "clientPort=2181",
-                "server.1=127.0.0.1:2888:3888", "server.2=127.0.0.1:2889:3889:participant",
-                "server.3=127.0.0.1:2890:3890:observer;2183", "").getBytes(StandardCharsets.UTF_8));
+        seed(
+                dir,
+                "standalone",
+                String.join(
+                                "\n",
+                                "# standalone",
+                                "tickTime=2000",
+                                "dataDir=/var/lib/zookeeper",
+                                "clientPort=2181",
+                                "maxClientCnxns=60",
+                                "4lw.commands.whitelist=srvr, ruok, mntr",
+                                "autopurge.snapRetainCount=3",
+                                "autopurge.purgeInterval=1",
+                                "jute.maxbuffer=1048575",
+                                "znode.container.checkIntervalMs=1000",
+                                "")
+                        .getBytes(StandardCharsets.UTF_8));
+        seed(
+                dir,
+                "ensemble",
+                String.join(
+                                "\n",
+                                "tickTime=2000",
+                                "initLimit=10",
+                                "syncLimit=5",
+                                "dataDir=/nonexistent-fuzz-dir",
+                                "clientPort=2181",
+                                "server.1=127.0.0.1:2888:3888",
+                                "server.2=127.0.0.1:2889:3889:participant",
+                                "server.3=127.0.0.1:2890:3890:observer;2183",
+                                "")
+                        .getBytes(StandardCharsets.UTF_8));
         seed(dir, "typo", "tickTim=2000\n".getBytes(StandardCharsets.UTF_8));
     }
 
     private void web() throws Exception {
         Path dir = inputs("web", "WebInputsFuzzTest", "parse");
         String[][] samples = {
-                {"0", "/services/orders/instance-0000000001"}, {"1", "/queue/entry-"}, {"2", "orders,prod"},
-                {"3", "server.port"}, {"4", "aGVsbG8=\0base64"}, {"5", "cdrwa"}, {"6", "W/\"3\""},
-                {"7", "persistent_sequential_with_ttl"},
-                {"8", "server:\n  port: 8080\nlist:\n  - a\n  - b\nanchors: &a {x: 1}\nref: *a\n"},
-                {"8", "a.b=1\nc=two\\\n  continued\n# comment\n"}};
+            {"0", "/services/orders/instance-0000000001"},
+            {"1", "/queue/entry-"},
+            {"2", "orders,prod"},
+            {"3", "server.port"},
+            {"4", "aGVsbG8=\0base64"},
+            {"5", "cdrwa"},
+            {"6", "W/\"3\""},
+            {"7", "persistent_sequential_with_ttl"},
+            {"8", "server:\n  port: 8080\nlist:\n  - a\n  - b\nanchors: &a {x: 1}\nref: *a\n"},
+            {"8", "a.b=1\nc=two\\\n  continued\n# comment\n"}
+        };
         for (String[] s : samples) {
-            seed(dir, "parser" + s[0] + "-" + sha(s[1]).substring(0, 8),
+            seed(
+                    dir,
+                    "parser" + s[0] + "-" + sha(s[1]).substring(0, 8),
                     concat((byte) Integer.parseInt(s[0]), s[1].getBytes(StandardCharsets.UTF_8)));
         }
     }
@@ -355,7 +418,8 @@ public class FuzzSeedsWriter {
 
     private static Path inputs(String pkg, String testClass, String method) throws IOException {
         Path root = CORE_PACKAGES.contains(pkg) ? CORE_RESOURCES : RESOURCES;
-        return Files.createDirectories(root.resolve(pkg).resolve(testClass + "Inputs").resolve(method));
+        return Files.createDirectories(
+                root.resolve(pkg).resolve(testClass + "Inputs").resolve(method));
     }
 
     private static void seed(Path dir, String name, byte[] content) throws IOException {

@@ -7,8 +7,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** The settings of a standalone server for a {@code @SpringBootTest}: a fresh data dir, any client port, loopback. */
 public final class StandaloneTestProperties {
-    private StandaloneTestProperties() {
-    }
+    private StandaloneTestProperties() {}
 
     /** Registers them; returns the data directory (named after {@code prefix}). */
     public static Path register(DynamicPropertyRegistry r, String prefix) throws IOException {

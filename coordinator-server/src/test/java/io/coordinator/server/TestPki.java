@@ -42,8 +42,7 @@ public final class TestPki {
     public static final char[] PASSWORD = "changeit".toCharArray();
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     /** A key and its certificate chain (leaf first; a CA's chain is itself). */
     public record Identity(String cn, KeyPair keys, X509Certificate cert, X509Certificate issuer) {
@@ -78,16 +77,22 @@ public final class TestPki {
     private static Identity issue(Identity ca, String cn, boolean withAddresses) {
         KeyPair keys = keyPair();
         try {
-            X509v3CertificateBuilder b = builder(X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
-                    new X500Name("CN=" + cn + ",O=Coordinator tests"), keys)
+            X509v3CertificateBuilder b = builder(
+                            X500Name.getInstance(
+                                    ca.cert().getSubjectX500Principal().getEncoded()),
+                            new X500Name("CN=" + cn + ",O=Coordinator tests"),
+                            keys)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+                    .addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                        KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                    }));
             if (withAddresses) {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}));
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.dNSName, "localhost")
+                }));
             }
             return new Identity(cn, keys, sign(b, ca.keys()), ca.cert());
         } catch (IOException e) {
@@ -101,7 +106,8 @@ public final class TestPki {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("key", id.keys().getPrivate(), PASSWORD, id.chain());
-            var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            var kmf =
+                    javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, PASSWORD);
             return kmf;
         } catch (GeneralSecurityException | IOException e) {
@@ -117,7 +123,8 @@ public final class TestPki {
             for (int i = 0; i < cas.length; i++) {
                 ks.setCertificateEntry("ca" + i, cas[i].cert());
             }
-            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
             return tmf;
         } catch (GeneralSecurityException | IOException e) {
@@ -165,8 +172,10 @@ public final class TestPki {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             for (Object o : objects) {
-                w.writeObject(o instanceof java.security.PrivateKey k
-                        ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null) : o);
+                w.writeObject(
+                        o instanceof java.security.PrivateKey k
+                                ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null)
+                                : o);
             }
         }
         return out.toString();
@@ -187,15 +196,19 @@ public final class TestPki {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(1, ChronoUnit.DAYS)), Date.from(now.plus(30, ChronoUnit.DAYS)), subject,
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(1, ChronoUnit.DAYS)),
+                Date.from(now.plus(30, ChronoUnit.DAYS)),
+                subject,
                 keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair signer) {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -218,7 +231,8 @@ public final class TestPki {
     public static org.apache.zookeeper.client.ZKClientConfig zkClientConfig(Path trustStore, Path keyStore) {
         var c = new org.apache.zookeeper.client.ZKClientConfig();
         c.setProperty(org.apache.zookeeper.client.ZKClientConfig.SECURE_CLIENT, "true");
-        c.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
+        c.setProperty(
+                org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
                 "org.apache.zookeeper.ClientCnxnSocketNetty");
         c.setProperty("zookeeper.ssl.trustStore.location", trustStore.toString());
         c.setProperty("zookeeper.ssl.trustStore.password", new String(PASSWORD));

@@ -2,24 +2,6 @@ package io.coordinator.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
-import org.apache.curator.RetryPolicy;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.imps.CuratorFrameworkState;
-import org.apache.curator.retry.RetryOneTime;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
-
 import io.coordinator.spring.actuator.CoordinatorActuatorAutoConfiguration;
 import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
 import io.coordinator.spring.actuator.CoordinatorDiscoveryHealthIndicator;
@@ -45,6 +27,22 @@ import io.coordinator.spring.lock.DistributedLocks;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.testsupport.LoopbackPorts;
+import java.time.Duration;
+import org.apache.curator.RetryPolicy;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
  * Which beans the starter's auto-configurations create, and when they back off, with no server at all: the client
@@ -62,24 +60,44 @@ class AutoConfigurationConditionsTest {
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
-                    CoordinatorRegistrationAutoConfiguration.class, CoordinatorDiscoveryAutoConfiguration.class,
-                    CoordinatorLockAutoConfiguration.class, CoordinatorLeaderAutoConfiguration.class,
-                    CoordinatorConfigAutoConfiguration.class, CoordinatorActuatorAutoConfiguration.class))
-            .withPropertyValues("coordinator.client.connect-string=" + nowhere, "coordinator.client.fail-fast=false",
-                    "spring.application.name=conditions-app", "management.endpoints.web.exposure.include=coordinator",
+            .withConfiguration(AutoConfigurations.of(
+                    CoordinatorClientAutoConfiguration.class,
+                    CoordinatorRegistrationAutoConfiguration.class,
+                    CoordinatorDiscoveryAutoConfiguration.class,
+                    CoordinatorLockAutoConfiguration.class,
+                    CoordinatorLeaderAutoConfiguration.class,
+                    CoordinatorConfigAutoConfiguration.class,
+                    CoordinatorActuatorAutoConfiguration.class))
+            .withPropertyValues(
+                    "coordinator.client.connect-string=" + nowhere,
+                    "coordinator.client.fail-fast=false",
+                    "spring.application.name=conditions-app",
+                    "management.endpoints.web.exposure.include=coordinator",
                     // nothing is written to the user's home
                     "coordinator.client.config.local-copy-enabled=false",
                     "coordinator.client.discovery.local-copy-enabled=false");
 
     /** Every bean of every auto-configuration: none may exist when the starter is off. */
-    private static final Class<?>[] ALL = {CuratorFramework.class, RetryPolicy.class, CoordinatorConnection.class,
-            CoordinatorIdentity.class, CoordinatorRegistration.class, CoordinatorServiceCache.class,
-            CoordinatorDiscoveryClient.class, CoordinatorReactiveDiscoveryClient.class, DistributedLocks.class,
-            Leadership.class, CoordinatorConfigWatcher.class, ValueRefresher.class,
-            ConfigurationPropertiesRebinder.class, CoordinatorHealthIndicator.class,
-            CoordinatorConfigHealthIndicator.class, CoordinatorDiscoveryHealthIndicator.class,
-            CoordinatorDiscoveryMetrics.class, CoordinatorEndpoint.class};
+    private static final Class<?>[] ALL = {
+        CuratorFramework.class,
+        RetryPolicy.class,
+        CoordinatorConnection.class,
+        CoordinatorIdentity.class,
+        CoordinatorRegistration.class,
+        CoordinatorServiceCache.class,
+        CoordinatorDiscoveryClient.class,
+        CoordinatorReactiveDiscoveryClient.class,
+        DistributedLocks.class,
+        Leadership.class,
+        CoordinatorConfigWatcher.class,
+        ValueRefresher.class,
+        ConfigurationPropertiesRebinder.class,
+        CoordinatorHealthIndicator.class,
+        CoordinatorConfigHealthIndicator.class,
+        CoordinatorDiscoveryHealthIndicator.class,
+        CoordinatorDiscoveryMetrics.class,
+        CoordinatorEndpoint.class
+    };
 
     private static void hasNone(AssertableApplicationContext ctx) {
         assertThat(ctx).hasNotFailed();
@@ -115,52 +133,82 @@ class AutoConfigurationConditionsTest {
 
     @Test
     void withoutCuratorOnTheClassPathNothingIsCreated() {
-        runner.withClassLoader(new FilteredClassLoader(CuratorFramework.class)).run(AutoConfigurationConditionsTest::hasNone);
+        runner.withClassLoader(new FilteredClassLoader(CuratorFramework.class))
+                .run(AutoConfigurationConditionsTest::hasNone);
     }
 
     @Test
     void eachPartCanBeSwitchedOffAlone() {
-        runner.withPropertyValues("coordinator.client.registration.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorRegistration.class).hasSingleBean(CoordinatorServiceCache.class));
-        runner.withPropertyValues("coordinator.client.discovery.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorServiceCache.class).doesNotHaveBean(DiscoveryClient.class)
-                .hasSingleBean(CoordinatorRegistration.class));
-        runner.withPropertyValues("coordinator.client.lock.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(DistributedLocks.class).doesNotHaveBean("distributedLockAdvisor")
-                .hasSingleBean(Leadership.class));
-        runner.withPropertyValues("coordinator.client.leader.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(Leadership.class).doesNotHaveBean("leaderOnlyAdvisor")
-                .hasSingleBean(DistributedLocks.class));
-        runner.withPropertyValues("coordinator.client.config.refresh-enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorConfigWatcher.class).doesNotHaveBean(ValueRefresher.class)
-                .doesNotHaveBean(CoordinatorConfigHealthIndicator.class).hasSingleBean(CoordinatorHealthIndicator.class));
-        runner.withPropertyValues("management.health.coordinator.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorHealthIndicator.class).hasSingleBean(CoordinatorEndpoint.class));
-        runner.withPropertyValues("management.endpoints.web.exposure.include=health").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorEndpoint.class).hasSingleBean(CoordinatorHealthIndicator.class));
+        runner.withPropertyValues("coordinator.client.registration.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorRegistration.class)
+                        .hasSingleBean(CoordinatorServiceCache.class));
+        runner.withPropertyValues("coordinator.client.discovery.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorServiceCache.class)
+                        .doesNotHaveBean(DiscoveryClient.class)
+                        .hasSingleBean(CoordinatorRegistration.class));
+        runner.withPropertyValues("coordinator.client.lock.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(DistributedLocks.class)
+                        .doesNotHaveBean("distributedLockAdvisor")
+                        .hasSingleBean(Leadership.class));
+        runner.withPropertyValues("coordinator.client.leader.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(Leadership.class)
+                        .doesNotHaveBean("leaderOnlyAdvisor")
+                        .hasSingleBean(DistributedLocks.class));
+        runner.withPropertyValues("coordinator.client.config.refresh-enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorConfigWatcher.class)
+                        .doesNotHaveBean(ValueRefresher.class)
+                        .doesNotHaveBean(CoordinatorConfigHealthIndicator.class)
+                        .hasSingleBean(CoordinatorHealthIndicator.class));
+        runner.withPropertyValues("management.health.coordinator.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorHealthIndicator.class)
+                        .hasSingleBean(CoordinatorEndpoint.class));
+        runner.withPropertyValues("management.endpoints.web.exposure.include=health")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorEndpoint.class)
+                        .hasSingleBean(CoordinatorHealthIndicator.class));
     }
 
     @Test
     void springCloudDiscoverySwitchesApply() {
-        runner.withPropertyValues("spring.cloud.discovery.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorServiceCache.class).doesNotHaveBean(DiscoveryClient.class));
-        runner.withPropertyValues("spring.cloud.discovery.blocking.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorDiscoveryClient.class).hasSingleBean(CoordinatorReactiveDiscoveryClient.class));
-        runner.withPropertyValues("spring.cloud.discovery.reactive.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorReactiveDiscoveryClient.class).hasSingleBean(CoordinatorDiscoveryClient.class));
+        runner.withPropertyValues("spring.cloud.discovery.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorServiceCache.class)
+                        .doesNotHaveBean(DiscoveryClient.class));
+        runner.withPropertyValues("spring.cloud.discovery.blocking.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorDiscoveryClient.class)
+                        .hasSingleBean(CoordinatorReactiveDiscoveryClient.class));
+        runner.withPropertyValues("spring.cloud.discovery.reactive.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorReactiveDiscoveryClient.class)
+                        .hasSingleBean(CoordinatorDiscoveryClient.class));
     }
 
     @Test
     void optionalPartsBackOffWhenTheirClassesAreMissing() {
-        runner.withClassLoader(new FilteredClassLoader(DiscoveryClient.class)).run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorServiceCache.class).hasSingleBean(CuratorFramework.class));
-        runner.withClassLoader(new FilteredClassLoader("reactor.core.publisher")).run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorReactiveDiscoveryClient.class).hasSingleBean(CoordinatorDiscoveryClient.class));
-        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorHealthIndicator.class).doesNotHaveBean(CoordinatorDiscoveryHealthIndicator.class)
-                .hasSingleBean(CoordinatorEndpoint.class));
-        runner.withClassLoader(new FilteredClassLoader("io.micrometer.core")).run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorDiscoveryMetrics.class).hasSingleBean(CoordinatorServiceCache.class));
+        runner.withClassLoader(new FilteredClassLoader(DiscoveryClient.class))
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorServiceCache.class)
+                        .hasSingleBean(CuratorFramework.class));
+        runner.withClassLoader(new FilteredClassLoader("reactor.core.publisher"))
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorReactiveDiscoveryClient.class)
+                        .hasSingleBean(CoordinatorDiscoveryClient.class));
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorHealthIndicator.class)
+                        .doesNotHaveBean(CoordinatorDiscoveryHealthIndicator.class)
+                        .hasSingleBean(CoordinatorEndpoint.class));
+        runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorDiscoveryMetrics.class)
+                        .hasSingleBean(CoordinatorServiceCache.class));
     }
 
     @Test
@@ -171,7 +219,8 @@ class AutoConfigurationConditionsTest {
             runner.withBean("myClient", CuratorFramework.class, () -> mine).run(ctx -> {
                 assertThat(ctx).hasSingleBean(CuratorFramework.class).doesNotHaveBean("coordinatorCuratorFramework");
                 assertThat(ctx.getBean(DistributedLocks.class)).isNotNull();
-                assertThat(ctx.getBean(CoordinatorConnection.class).isConnected()).isFalse();
+                assertThat(ctx.getBean(CoordinatorConnection.class).isConnected())
+                        .isFalse();
             });
         } finally {
             mine.close();
@@ -179,63 +228,85 @@ class AutoConfigurationConditionsTest {
         RetryPolicy retry = new RetryOneTime(1);
         runner.withBean("myRetry", RetryPolicy.class, () -> retry).run(ctx -> {
             assertThat(ctx).hasSingleBean(RetryPolicy.class);
-            assertThat(ctx.getBean(CuratorFramework.class).getZookeeperClient().getRetryPolicy()).isSameAs(retry);
+            assertThat(ctx.getBean(CuratorFramework.class).getZookeeperClient().getRetryPolicy())
+                    .isSameAs(retry);
         });
-        DistributedLocks locks = new DistributedLocks(CuratorFrameworkFactory.newClient(nowhere, new RetryOneTime(1)), "/my-locks");
-        runner.withBean("myLocks", DistributedLocks.class, () -> locks).run(ctx -> assertThat(ctx)
-                .getBean(DistributedLocks.class).isSameAs(locks));
+        DistributedLocks locks =
+                new DistributedLocks(CuratorFrameworkFactory.newClient(nowhere, new RetryOneTime(1)), "/my-locks");
+        runner.withBean("myLocks", DistributedLocks.class, () -> locks)
+                .run(ctx -> assertThat(ctx).getBean(DistributedLocks.class).isSameAs(locks));
         HealthIndicator health = () -> Health.up().build();
-        runner.withBean("coordinatorHealthIndicator", HealthIndicator.class, () -> health).run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(CoordinatorHealthIndicator.class).getBean("coordinatorHealthIndicator").isSameAs(health));
+        runner.withBean("coordinatorHealthIndicator", HealthIndicator.class, () -> health)
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(CoordinatorHealthIndicator.class)
+                        .getBean("coordinatorHealthIndicator")
+                        .isSameAs(health));
     }
 
     @Test
     void propertiesBindIntoTheClient() {
-        runner.withPropertyValues("coordinator.client.session-timeout=4s", "coordinator.client.connection-timeout=1500ms",
-                "coordinator.client.retry.max-retries=7", "coordinator.client.registration.metadata.zone-hint=a",
-                "coordinator.client.lock.root=/my-locks").run(ctx -> {
-            CoordinatorClientProperties properties = ctx.getBean(CoordinatorClientProperties.class);
-            assertThat(properties.getSessionTimeout()).isEqualTo(Duration.ofSeconds(4));
-            assertThat(properties.getConnectionTimeout()).isEqualTo(Duration.ofMillis(1500));
-            assertThat(properties.getRegistration().getMetadata()).containsEntry("zone-hint", "a");
-            CuratorFramework client = ctx.getBean(CuratorFramework.class);
-            assertThat(client.getZookeeperClient().getCurrentConnectionString()).isEqualTo(nowhere);
-            assertThat(client.getZookeeperClient().getConnectionTimeoutMs()).isEqualTo(1500);
-            assertThat(ctx.getBean(DistributedLocks.class).pathOf("k")).startsWith("/my-locks/");
-        });
+        runner.withPropertyValues(
+                        "coordinator.client.session-timeout=4s",
+                        "coordinator.client.connection-timeout=1500ms",
+                        "coordinator.client.retry.max-retries=7",
+                        "coordinator.client.registration.metadata.zone-hint=a",
+                        "coordinator.client.lock.root=/my-locks")
+                .run(ctx -> {
+                    CoordinatorClientProperties properties = ctx.getBean(CoordinatorClientProperties.class);
+                    assertThat(properties.getSessionTimeout()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(properties.getConnectionTimeout()).isEqualTo(Duration.ofMillis(1500));
+                    assertThat(properties.getRegistration().getMetadata()).containsEntry("zone-hint", "a");
+                    CuratorFramework client = ctx.getBean(CuratorFramework.class);
+                    assertThat(client.getZookeeperClient().getCurrentConnectionString())
+                            .isEqualTo(nowhere);
+                    assertThat(client.getZookeeperClient().getConnectionTimeoutMs())
+                            .isEqualTo(1500);
+                    assertThat(ctx.getBean(DistributedLocks.class).pathOf("k")).startsWith("/my-locks/");
+                });
     }
 
     @Test
     void discoveryProtectionSettingsOutOfRangeAreNamed() {
-        runner.withPropertyValues("coordinator.client.discovery.protection.threshold=2").run(ctx -> assertThat(ctx)
-                .hasFailed().getFailure().hasStackTraceContaining(
-                        "coordinator.client.discovery.protection.threshold=2.0: must be between 0 and 1"));
+        runner.withPropertyValues("coordinator.client.discovery.protection.threshold=2")
+                .run(ctx -> assertThat(ctx)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining(
+                                "coordinator.client.discovery.protection.threshold=2.0: must be between 0 and 1"));
     }
 
     @Test
     void aConnectStringWithABadPortFailsAtOnceNamingTheProperty() {
-        runner.withPropertyValues("coordinator.client.connect-string=127.0.0.1:21x81").run(ctx -> {
-            assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("coordinator.client.connect-string")
-                    .hasMessageContaining("21x81");
-        });
+        runner.withPropertyValues("coordinator.client.connect-string=127.0.0.1:21x81")
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("coordinator.client.connect-string")
+                            .hasMessageContaining("21x81");
+                });
     }
 
     @Test
     void failsFastWithAClearMessageWhenNoServerAnswers() {
-        runner.withPropertyValues("coordinator.client.fail-fast=true", "coordinator.client.connection-timeout=1s").run(ctx -> {
-            assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("Coordinator unreachable")
-                    .hasMessageContaining(nowhere);
-        });
+        runner.withPropertyValues("coordinator.client.fail-fast=true", "coordinator.client.connection-timeout=1s")
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("Coordinator unreachable")
+                            .hasMessageContaining(nowhere);
+                });
     }
 
     @Test
     void anOptionalImportMeansStartWithoutAServer() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class))
-                .withPropertyValues("coordinator.client.connect-string=" + nowhere,
-                        "coordinator.client.connection-timeout=1s", "spring.config.import=optional:coordinator:")
+                .withPropertyValues(
+                        "coordinator.client.connect-string=" + nowhere,
+                        "coordinator.client.connection-timeout=1s",
+                        "spring.config.import=optional:coordinator:")
                 .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(CuratorFramework.class));
     }
 }

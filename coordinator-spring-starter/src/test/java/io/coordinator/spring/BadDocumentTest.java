@@ -3,12 +3,14 @@ package io.coordinator.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorEndpoint;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,10 +27,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-
-import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
-import io.coordinator.spring.actuator.CoordinatorEndpoint;
-import io.coordinator.spring.test.CoordinatorServerExtension;
 
 /** A malformed document keeps its last good values; every other node of its context keeps applying. */
 @Timeout(180)
@@ -58,11 +56,16 @@ class BadDocumentTest {
     }
 
     private static ConfigurableApplicationContext start(Path copies) {
-        List<String> args = new ArrayList<>(List.of("--spring.application.name=doc-app",
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.application.name=doc-app",
                 "--coordinator.client.connect-string=" + server.connectString(),
-                "--coordinator.client.registration.enabled=false", "--spring.config.import=coordinator:",
-                "--coordinator.client.config.local-copy=" + copies, "--management.endpoints.web.exposure.include=coordinator"));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+                "--coordinator.client.registration.enabled=false",
+                "--spring.config.import=coordinator:",
+                "--coordinator.client.config.local-copy=" + copies,
+                "--management.endpoints.web.exposure.include=coordinator"));
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(args.toArray(new String[0]));
     }
 
     @SuppressWarnings("unchecked")
@@ -73,8 +76,8 @@ class BadDocumentTest {
     }
 
     @Test
-    void aMalformedDocumentKeepsItsLastGoodValuesAndNothingElseIsHeldBack(@TempDir Path copies, @TempDir Path empty,
-            CapturedOutput output) throws Exception {
+    void aMalformedDocumentKeepsItsLastGoodValuesAndNothingElseIsHeldBack(
+            @TempDir Path copies, @TempDir Path empty, CapturedOutput output) throws Exception {
         server.set("/config/doc-app/a.yaml", "shop:\n  title: good\n");
         server.set("/config/doc-app/b.properties", "color=blue\n");
         server.set("/config/doc-app/size", "1");
@@ -90,19 +93,25 @@ class BadDocumentTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> s.size == 2 && "red".equals(s.color));
             assertThat(s.title).isEqualTo("good"); // last good value
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> output.getOut().contains("Configuration document /config/doc-app/a.yaml is malformed at line 3, column"));
+                    .until(() -> output.getOut()
+                            .contains("Configuration document /config/doc-app/a.yaml is malformed at line 3, column"));
             Health degraded = health.health(true);
             assertThat(degraded.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
             // a custom status: Spring Boot's default aggregation leaves the overall status UP
             assertThat(org.springframework.boot.health.actuate.endpoint.StatusAggregator.getDefault()
-                    .getAggregateStatus(Status.UP, degraded.getStatus())).isEqualTo(Status.UP);
+                            .getAggregateStatus(Status.UP, degraded.getStatus()))
+                    .isEqualTo(Status.UP);
             assertThat(broken(degraded)).containsOnlyKeys("/config/doc-app/a.yaml");
-            assertThat(broken(degraded).get("/config/doc-app/a.yaml").toString()).startsWith("line 3, column");
+            assertThat(broken(degraded).get("/config/doc-app/a.yaml").toString())
+                    .startsWith("line 3, column");
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> config = (List<Map<String, Object>>) ctx.getBean(CoordinatorEndpoint.class)
-                    .coordinator().get("config");
-            assertThat(config).filteredOn(m -> m.get("path").equals("/config/doc-app")).singleElement()
-                    .satisfies(m -> assertThat(String.valueOf(((Map<?, ?>) m.get("broken")).keySet())).isEqualTo("[/config/doc-app/a.yaml]"));
+            List<Map<String, Object>> config = (List<Map<String, Object>>)
+                    ctx.getBean(CoordinatorEndpoint.class).coordinator().get("config");
+            assertThat(config)
+                    .filteredOn(m -> m.get("path").equals("/config/doc-app"))
+                    .singleElement()
+                    .satisfies(m -> assertThat(String.valueOf(((Map<?, ?>) m.get("broken")).keySet()))
+                            .isEqualTo("[/config/doc-app/a.yaml]"));
 
             // new instances while it is broken: the readable nodes, plus the local copy's last good values if any
             try (ConfigurableApplicationContext second = start(copies)) {
@@ -112,15 +121,18 @@ class BadDocumentTest {
             try (ConfigurableApplicationContext fresh = start(empty)) {
                 Settings s3 = fresh.getBean(Settings.class);
                 assertThat(List.of(s3.title, s3.color, s3.size)).containsExactly("no-title", "red", 2);
-                assertThat(broken(fresh.getBean(CoordinatorConfigHealthIndicator.class).health(true)))
+                assertThat(broken(fresh.getBean(CoordinatorConfigHealthIndicator.class)
+                                .health(true)))
                         .containsOnlyKeys("/config/doc-app/a.yaml");
             }
-            assertThat(output.getOut()).contains("starting with its readable nodes; malformed {/config/doc-app/a.yaml=line 3");
+            assertThat(output.getOut())
+                    .contains("starting with its readable nodes; malformed {/config/doc-app/a.yaml=line 3");
 
             // fixed: applies, and health is UP again
             server.set("/config/doc-app/a.yaml", "shop:\n  title: better\n");
             await().atMost(Duration.ofSeconds(20)).until(() -> "better".equals(s.title));
-            await().atMost(Duration.ofSeconds(20)).until(() -> health.health(true).getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> health.health(true).getStatus().equals(Status.UP));
         }
     }
 }

@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.config.CoordinatorConfigWatcher;
+import io.coordinator.spring.test.CoordinatorServerExtension;
+import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -26,11 +29,6 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
-
-import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
-import io.coordinator.spring.config.CoordinatorConfigWatcher;
-import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.testsupport.LoopbackPorts;
 
 @Timeout(180)
 class ConfigDataTest {
@@ -52,10 +50,21 @@ class ConfigDataTest {
         private int discount;
         private String title;
 
-        public int getDiscount() { return discount; }
-        public void setDiscount(int discount) { this.discount = discount; }
-        public String getTitle() { return title; }
-        public void setTitle(String title) { this.title = title; }
+        public int getDiscount() {
+            return discount;
+        }
+
+        public void setDiscount(int discount) {
+            this.discount = discount;
+        }
+
+        public String getTitle() {
+            return title;
+        }
+
+        public void setTitle(String title) {
+            this.title = title;
+        }
     }
 
     @Component
@@ -76,10 +85,21 @@ class ConfigDataTest {
             this.discount = discount;
         }
 
-        String name() { return name; }
-        String loudTitle() { return loudTitle; }
-        String viaDefault() { return viaDefault; }
-        int discount() { return discount; }
+        String name() {
+            return name;
+        }
+
+        String loudTitle() {
+            return loudTitle;
+        }
+
+        String viaDefault() {
+            return viaDefault;
+        }
+
+        int discount() {
+            return discount;
+        }
     }
 
     public static class Events implements ApplicationListener<CoordinatorConfigChangedEvent> {
@@ -90,7 +110,9 @@ class ConfigDataTest {
             seen.add(event);
         }
 
-        List<CoordinatorConfigChangedEvent> seen() { return seen; }
+        List<CoordinatorConfigChangedEvent> seen() {
+            return seen;
+        }
     }
 
     @SpringBootConfiguration
@@ -109,12 +131,15 @@ class ConfigDataTest {
     }
 
     private ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("--spring.application.name=cfg-app",
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--spring.application.name=cfg-app",
                 "--coordinator.client.connect-string=" + server.connectString(),
                 "--coordinator.client.registration.enabled=false",
                 "--spring.config.import=coordinator:"));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(args.toArray(new String[0]));
     }
 
     @Test
@@ -127,13 +152,16 @@ class ConfigDataTest {
             assertThat(g.viaDefault()).isEqualTo("Hello-default");
             assertThat(g.discount()).isEqualTo(5);
             assertThat(shop.getDiscount()).isEqualTo(5);
-            assertThat(ctx.getEnvironment().getProperty("spring.application.admin")).isEqualTo("x");
-            assertThat(ctx.getBean(CoordinatorConfigWatcher.class).describe()).extracting(m -> m.get("path"))
+            assertThat(ctx.getEnvironment().getProperty("spring.application.admin"))
+                    .isEqualTo("x");
+            assertThat(ctx.getBean(CoordinatorConfigWatcher.class).describe())
+                    .extracting(m -> m.get("path"))
                     .containsExactly("/config/application", "/config/cfg-app", "/config/cfg-app,dev");
 
             // a key used only inside another value (shop.title = "${greeting.prefix} shop")
             server.set("/config/application/greeting.prefix", "Hi");
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(g.loudTitle()).isEqualTo("HI SHOP"));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(g.loudTitle()).isEqualTo("HI SHOP"));
             await().atMost(Duration.ofSeconds(20)).until(() -> "Hi shop".equals(shop.getTitle()));
             assertThat(g.viaDefault()).isEqualTo("Hi-default");
             Events events = ctx.getBean(Events.class);
@@ -162,12 +190,20 @@ class ConfigDataTest {
         // with no active profile Spring's "default" profile is active: <app>,default is read too, and wins
         server.set("/config/prec-app,default/k5", "default-profile");
         server.set("/config/prec-app/k5", "app");
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .run("--spring.application.name=prec-app", "--coordinator.client.connect-string=" + server.connectString(),
-                        "--coordinator.client.registration.enabled=false", "--spring.config.import=coordinator:",
-                        "--name=n", "--shop.title=t", "--shop.discount=1", "--greeting.prefix=p")) {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(
+                        "--spring.application.name=prec-app",
+                        "--coordinator.client.connect-string=" + server.connectString(),
+                        "--coordinator.client.registration.enabled=false",
+                        "--spring.config.import=coordinator:",
+                        "--name=n",
+                        "--shop.title=t",
+                        "--shop.discount=1",
+                        "--greeting.prefix=p")) {
             org.springframework.core.env.Environment env = ctx.getEnvironment();
-            assertThat(List.of("k1", "k2", "k3", "k4", "k5", "k6")).map(env::getProperty)
+            assertThat(List.of("k1", "k2", "k3", "k4", "k5", "k6"))
+                    .map(env::getProperty)
                     .containsExactly("own", "a", "c", "single", "default-profile", "json");
         }
     }
@@ -175,24 +211,40 @@ class ConfigDataTest {
     @Test
     void failsFastWhenTheServerIsUnreachableUnlessOptional(@TempDir Path dir) throws Exception {
         int dead = LoopbackPorts.next();
-        List<String> base = List.of("--spring.application.name=cfg-app", "--coordinator.client.connection-timeout=1s",
+        List<String> base = List.of(
+                "--spring.application.name=cfg-app",
+                "--coordinator.client.connection-timeout=1s",
                 "--coordinator.client.enabled=false");
-        assertThatThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .run(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead)))
+        assertThatThrownBy(() -> new SpringApplicationBuilder(App.class)
+                        .web(WebApplicationType.NONE)
+                        .run(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead)))
                 .hasStackTraceContaining("Coordinator configuration unavailable")
                 .hasStackTraceContaining("127.0.0.1:" + dead);
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .run(concat(base, "--spring.config.import=optional:coordinator:127.0.0.1:" + dead, "--greeting.prefix=p", "--name=local", "--shop.title=t", "--shop.discount=1"))) {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(concat(
+                        base,
+                        "--spring.config.import=optional:coordinator:127.0.0.1:" + dead,
+                        "--greeting.prefix=p",
+                        "--name=local",
+                        "--shop.title=t",
+                        "--shop.discount=1"))) {
             assertThat(ctx.getBean(Greeter.class).name()).isEqualTo("local");
         }
         // last-known-good copy: written while the server answers, used when it does not
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .run(concat(base, "--spring.config.import=coordinator:" + server.connectString(),
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(concat(
+                        base,
+                        "--spring.config.import=coordinator:" + server.connectString(),
                         "--coordinator.client.config.local-copy=" + dir))) {
             assertThat(ctx.getEnvironment().getProperty("name")).isEqualTo("world");
         }
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .run(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead,
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(concat(
+                        base,
+                        "--spring.config.import=coordinator:127.0.0.1:" + dead,
                         "--coordinator.client.config.local-copy=" + dir))) {
             assertThat(ctx.getEnvironment().getProperty("name")).isEqualTo("world");
         }

@@ -3,16 +3,19 @@ package io.coordinator.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.spring.actuator.CoordinatorEndpoint;
+import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.config.CoordinatorConfigWatcher;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -26,11 +29,6 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-
-import io.coordinator.spring.actuator.CoordinatorEndpoint;
-import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
-import io.coordinator.spring.config.CoordinatorConfigWatcher;
-import io.coordinator.spring.test.CoordinatorServerExtension;
 
 /**
  * Keys removed from Coordinator fall back to the next source (default properties here, application.yml in an
@@ -49,26 +47,50 @@ class ConfigRemovalAndFrozenBindingsTest {
         private List<String> tags = new ArrayList<>();
         private final Window window = new Window();
 
-        public int getMax() { return max; }
-        public void setMax(int max) { this.max = max; }
-        public String getLabel() { return label; }
-        public void setLabel(String label) { this.label = label; }
-        public List<String> getTags() { return tags; }
-        public void setTags(List<String> tags) { this.tags = tags; }
-        public Window getWindow() { return window; }
+        public int getMax() {
+            return max;
+        }
+
+        public void setMax(int max) {
+            this.max = max;
+        }
+
+        public String getLabel() {
+            return label;
+        }
+
+        public void setLabel(String label) {
+            this.label = label;
+        }
+
+        public List<String> getTags() {
+            return tags;
+        }
+
+        public void setTags(List<String> tags) {
+            this.tags = tags;
+        }
+
+        public Window getWindow() {
+            return window;
+        }
 
         public static class Window {
             private int size = 3;
 
-            public int getSize() { return size; }
-            public void setSize(int size) { this.size = size; }
+            public int getSize() {
+                return size;
+            }
+
+            public void setSize(int size) {
+                this.size = size;
+            }
         }
     }
 
     /** Constructor-bound: cannot be changed in place. */
     @ConfigurationProperties("frozen")
-    public record FrozenProperties(int level) {
-    }
+    public record FrozenProperties(int level) {}
 
     public static class Rates {
         @Value("${del.rate:0.5}")
@@ -107,11 +129,13 @@ class ConfigRemovalAndFrozenBindingsTest {
     }
 
     static String notRefreshed(ConfigurableApplicationContext ctx) {
-        return String.valueOf(ctx.getBean(CoordinatorEndpoint.class).coordinator().get("notRefreshed"));
+        return String.valueOf(
+                ctx.getBean(CoordinatorEndpoint.class).coordinator().get("notRefreshed"));
     }
 
     static CoordinatorConfigChangedEvent awaitEventWith(List<CoordinatorConfigChangedEvent> events, String key) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream().anyMatch(e -> e.keys().contains(key)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> events.stream().anyMatch(e -> e.keys().contains(key)));
         return events.stream().filter(e -> e.keys().contains(key)).findFirst().orElseThrow();
     }
 
@@ -121,11 +145,15 @@ class ConfigRemovalAndFrozenBindingsTest {
         server.set("/config/del-app/del.rate", "0.9");
         server.set("/config/del-app/frozen.level", "3");
         server.set("/config/del-app/limits.yaml", "limits:\n  label: doc\n  window:\n    size: 9\n  tags: [x, y]\n");
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
                 // the next source below Coordinator's, as application.yml would be
                 .properties("limits.max=20")
-                .run("--spring.application.name=del-app", "--coordinator.client.connect-string=" + server.connectString(),
-                        "--coordinator.client.registration.enabled=false", "--spring.config.import=coordinator:",
+                .run(
+                        "--spring.application.name=del-app",
+                        "--coordinator.client.connect-string=" + server.connectString(),
+                        "--coordinator.client.registration.enabled=false",
+                        "--spring.config.import=coordinator:",
                         "--management.endpoints.web.exposure.include=coordinator")) {
             LimitsProperties limits = ctx.getBean(LimitsProperties.class);
             Rates rates = ctx.getBean(Rates.class);
@@ -135,11 +163,17 @@ class ConfigRemovalAndFrozenBindingsTest {
             assertThat(limits.getTags()).containsExactly("x", "y");
             assertThat(rates.rate).isEqualTo(0.9);
             assertThat(rates.rateAtCreation).isEqualTo(0.9);
-            assertThat(notRefreshed(ctx)).contains("rateAtCreation").contains("rateLabel").contains("frozen");
+            assertThat(notRefreshed(ctx))
+                    .contains("rateAtCreation")
+                    .contains("rateLabel")
+                    .contains("frozen");
 
             // one property node deleted: the lower source applies again, to @ConfigurationProperties ...
             long versionBefore = ctx.getBean(CoordinatorConfigWatcher.class).sources().stream()
-                    .filter(src -> src.path().equals("/config/del-app")).findFirst().orElseThrow().version();
+                    .filter(src -> src.path().equals("/config/del-app"))
+                    .findFirst()
+                    .orElseThrow()
+                    .version();
             server.admin().delete().forPath("/config/del-app/limits.max");
             // published after beans were updated; a deletion moves the version forward too
             assertThat(awaitEventWith(events, "limits.max").version()).isGreaterThan(versionBefore);
@@ -163,10 +197,12 @@ class ConfigRemovalAndFrozenBindingsTest {
             assertThat(ctx.getBean(LimitsProperties.class)).isSameAs(limits);
 
             // bindings fixed at creation: named once at startup, in the endpoint and in change events
-            assertThat(output).contains("constructor parameter rateAtCreation @Value(\"${del.rate:0.5}\") uses [del.rate]")
+            assertThat(output)
+                    .contains("constructor parameter rateAtCreation @Value(\"${del.rate:0.5}\") uses [del.rate]")
                     .contains("Bean 'rateLabel' @Bean method rateLabel(..) parameter rate")
                     .contains("@ConfigurationProperties(\"frozen\") uses [frozen.level]");
-            List<Map<String, Object>> frozen = ctx.getBean(CoordinatorConfigWatcher.class).describeFrozen();
+            List<Map<String, Object>> frozen =
+                    ctx.getBean(CoordinatorConfigWatcher.class).describeFrozen();
             assertThat(frozen).anySatisfy(m -> {
                 assertThat(m.get("source")).isEqualTo("@ConfigurationProperties(\"frozen\")");
                 assertThat(m.get("coordinatorKeys")).asString().contains("frozen.level");

@@ -2,14 +2,6 @@ package io.coordinator.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
@@ -19,7 +11,13 @@ import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerProcess;
-import io.coordinator.testsupport.LoopbackPorts;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * The starter against a real server: a connected client, closed with the context. Which beans exist under which
@@ -43,12 +41,15 @@ class CoordinatorClientAutoConfigurationTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
-                        CoordinatorRegistrationAutoConfiguration.class, CoordinatorDiscoveryAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(
+                        CoordinatorClientAutoConfiguration.class,
+                        CoordinatorRegistrationAutoConfiguration.class,
+                        CoordinatorDiscoveryAutoConfiguration.class,
                         io.coordinator.spring.lock.CoordinatorLockAutoConfiguration.class,
                         io.coordinator.spring.leader.CoordinatorLeaderAutoConfiguration.class,
                         io.coordinator.spring.config.CoordinatorConfigAutoConfiguration.class))
-                .withPropertyValues("coordinator.client.connect-string=" + server.connectString(),
+                .withPropertyValues(
+                        "coordinator.client.connect-string=" + server.connectString(),
                         "spring.application.name=runner-app");
     }
 
@@ -56,9 +57,13 @@ class CoordinatorClientAutoConfigurationTest {
     void startsAConnectedClientAndClosesItWithTheContext() {
         CuratorFramework[] seen = new CuratorFramework[1];
         runner().run(ctx -> {
-            assertThat(ctx).hasSingleBean(CuratorFramework.class).hasSingleBean(CoordinatorConnection.class)
-                    .hasSingleBean(CoordinatorRegistration.class).hasSingleBean(CoordinatorServiceCache.class)
-                    .hasSingleBean(CoordinatorDiscoveryClient.class).hasSingleBean(CoordinatorReactiveDiscoveryClient.class)
+            assertThat(ctx)
+                    .hasSingleBean(CuratorFramework.class)
+                    .hasSingleBean(CoordinatorConnection.class)
+                    .hasSingleBean(CoordinatorRegistration.class)
+                    .hasSingleBean(CoordinatorServiceCache.class)
+                    .hasSingleBean(CoordinatorDiscoveryClient.class)
+                    .hasSingleBean(CoordinatorReactiveDiscoveryClient.class)
                     .hasSingleBean(io.coordinator.spring.discovery.CoordinatorDiscoveryMetrics.class);
             seen[0] = ctx.getBean(CuratorFramework.class);
             assertThat(seen[0].getZookeeperClient().isConnected()).isTrue();

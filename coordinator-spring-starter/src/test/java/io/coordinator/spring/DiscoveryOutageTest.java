@@ -3,13 +3,21 @@ package io.coordinator.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorDiscoveryHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorEndpoint;
+import io.coordinator.spring.autoconfigure.CoordinatorConnection;
+import io.coordinator.spring.discovery.CoordinatorServiceCache;
+import io.coordinator.spring.discovery.DiscoveryLocalCopy;
+import io.coordinator.spring.registration.ServiceInstanceJson;
+import io.coordinator.spring.test.CoordinatorServerExtension;
+import io.coordinator.testsupport.FaultProxy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,16 +32,6 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
-import io.coordinator.spring.actuator.CoordinatorDiscoveryHealthIndicator;
-import io.coordinator.spring.actuator.CoordinatorEndpoint;
-import io.coordinator.spring.autoconfigure.CoordinatorConnection;
-import io.coordinator.spring.discovery.CoordinatorServiceCache;
-import io.coordinator.spring.discovery.DiscoveryLocalCopy;
-import io.coordinator.spring.registration.ServiceInstanceJson;
-import io.coordinator.spring.test.CoordinatorServerExtension;
-import io.coordinator.testsupport.FaultProxy;
-
 /**
  * Discovery while the server is unreachable, with real apps registering and discovering through a real server:
  * last known instances served throughout, drops right after the reconnect held back for a bounded time, and the
@@ -46,19 +44,24 @@ class DiscoveryOutageTest {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 
     private static ConfigurableApplicationContext app(String name, String connect, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.application.name=" + name,
-                "--coordinator.client.connect-string=" + connect, "--coordinator.client.connection-timeout=2s",
-                "--coordinator.client.session-timeout=4s", "--coordinator.client.discovery.local-copy-enabled=false",
-                "--coordinator.client.registration.host=127.0.0.1", "--coordinator.client.registration.port=9999"));
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.application.name=" + name,
+                "--coordinator.client.connect-string=" + connect,
+                "--coordinator.client.connection-timeout=2s",
+                "--coordinator.client.session-timeout=4s",
+                "--coordinator.client.discovery.local-copy-enabled=false",
+                "--coordinator.client.registration.host=127.0.0.1",
+                "--coordinator.client.registration.port=9999"));
         for (String e : extra) { // an extra setting replaces the default one
             args.removeIf(a -> a.startsWith(e.substring(0, e.indexOf('=') + 1)));
             args.add(e);
         }
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(args.toArray(new String[0]));
     }
 
     /** An app that only discovers. */
@@ -69,19 +72,24 @@ class DiscoveryOutageTest {
     }
 
     private static List<String> ids(DiscoveryClient discovery, String service) {
-        return discovery.getInstances(service).stream().map(ServiceInstance::getInstanceId).sorted().toList();
+        return discovery.getInstances(service).stream()
+                .map(ServiceInstance::getInstanceId)
+                .sorted()
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> held(ConfigurableApplicationContext ctx) {
-        return (Map<String, Map<String, Object>>) ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true)
-                .getDetails().get("protected");
+        return (Map<String, Map<String, Object>>) ctx.getBean(CoordinatorDiscoveryHealthIndicator.class)
+                .health(true)
+                .getDetails()
+                .get("protected");
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> endpointProtected(ConfigurableApplicationContext ctx) {
-        Map<String, Object> discovery = (Map<String, Object>) ctx.getBean(CoordinatorEndpoint.class).coordinator()
-                .get("discovery");
+        Map<String, Object> discovery = (Map<String, Object>)
+                ctx.getBean(CoordinatorEndpoint.class).coordinator().get("discovery");
         assertThat(discovery).containsEntry("source", "server");
         return (Map<String, Map<String, Object>>) discovery.get("protected");
     }
@@ -115,15 +123,16 @@ class DiscoveryOutageTest {
     void discoveryServesItsLastKnownInstancesThroughA30sOutageAndConvergesAfter() throws Exception {
         try (FaultProxy watcherLink = new FaultProxy(server.port());
                 FaultProxy peerLink = new FaultProxy(server.port());
-                ConfigurableApplicationContext peer = app("peer", peerLink.connectString(),
-                        "--coordinator.client.registration.instance-id=peer-1");
+                ConfigurableApplicationContext peer =
+                        app("peer", peerLink.connectString(), "--coordinator.client.registration.instance-id=peer-1");
                 ConfigurableApplicationContext watcher = watcher(watcherLink.connectString())) {
-            ConfigurableApplicationContext backend1 = app("backend", server.connectString(),
-                    "--coordinator.client.registration.instance-id=backend-1");
+            ConfigurableApplicationContext backend1 =
+                    app("backend", server.connectString(), "--coordinator.client.registration.instance-id=backend-1");
             DiscoveryClient discovery = watcher.getBean(DiscoveryClient.class);
             CoordinatorConnection connection = watcher.getBean(CoordinatorConnection.class);
-            await().atMost(Duration.ofSeconds(20)).until(() -> ids(discovery, "peer").equals(List.of("peer-1"))
-                    && ids(discovery, "backend").equals(List.of("backend-1")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ids(discovery, "peer").equals(List.of("peer-1"))
+                            && ids(discovery, "backend").equals(List.of("backend-1")));
 
             // the outage: the watcher and peer-1 lose the server for 30 s (their sessions expire on it), and meanwhile
             // backend-1 is replaced by backend-2
@@ -131,10 +140,12 @@ class DiscoveryOutageTest {
             peerLink.partition();
             long outage = System.nanoTime();
             backend1.close();
-            try (ConfigurableApplicationContext backend2 = app("backend", server.connectString(),
-                    "--coordinator.client.registration.instance-id=backend-2")) {
+            try (ConfigurableApplicationContext backend2 =
+                    app("backend", server.connectString(), "--coordinator.client.registration.instance-id=backend-2")) {
                 EmptySampler sampler = new EmptySampler();
-                await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20))
+                await().during(Duration.ofSeconds(30))
+                        .atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> sampler.sample(discovery, "peer", "backend")
                                 && ids(discovery, "peer").equals(List.of("peer-1"))
                                 && ids(discovery, "backend").equals(List.of("backend-1")));
@@ -143,34 +154,48 @@ class DiscoveryOutageTest {
                 // the watcher is back first: backend converges to the truth, and peer-1's expired registration is held
                 long watcherBack = System.nanoTime();
                 watcherLink.heal();
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(10))
                         .until(() -> sampler.sample(discovery, "peer", "backend")
                                 && ids(discovery, "backend").equals(List.of("backend-2")));
                 long backendConverged = System.nanoTime();
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> sampler.sample(discovery, "peer", "backend") && held(watcher).containsKey("peer"));
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> sampler.sample(discovery, "peer", "backend")
+                                && held(watcher).containsKey("peer"));
                 assertThat(held(watcher).get("peer")).containsEntry("kept", 1).containsEntry("live", 0);
                 assertThat(ids(discovery, "peer")).containsExactly("peer-1");
-                assertThat(watcher.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true).getStatus())
+                assertThat(watcher.getBean(CoordinatorDiscoveryHealthIndicator.class)
+                                .health(true)
+                                .getStatus())
                         .isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
 
                 // then peer-1 is back: it registers again, which ends the hold
                 long peerBack = System.nanoTime();
                 peerLink.heal();
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> sampler.sample(discovery, "peer", "backend") && held(watcher).isEmpty());
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> sampler.sample(discovery, "peer", "backend")
+                                && held(watcher).isEmpty());
                 long peerConverged = System.nanoTime();
                 assertThat(ids(discovery, "peer")).containsExactly("peer-1");
                 assertThat(ids(discovery, "backend")).containsExactly("backend-2");
-                assertThat(server.admin().getChildren().forPath("/services/peer")).containsExactly("peer-1");
-                assertThat(watcher.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true).getStatus())
+                assertThat(server.admin().getChildren().forPath("/services/peer"))
+                        .containsExactly("peer-1");
+                assertThat(watcher.getBean(CoordinatorDiscoveryHealthIndicator.class)
+                                .health(true)
+                                .getStatus())
                         .isEqualTo(Status.UP);
                 assertThat(sampler.emptyPolls).isZero();
-                System.out.printf("discovery through a %d s outage: %d polls, %d found a service empty (%d ms empty);"
-                        + " watcher back -> backend's live list (backend-2) served in %d ms; peer-1 back -> its"
-                        + " registration live again and the hold ended in %d ms%n",
-                        (watcherBack - outage) / 1_000_000_000, sampler.polls, sampler.emptyPolls,
-                        sampler.emptyNanos / 1_000_000, (backendConverged - watcherBack) / 1_000_000,
+                System.out.printf(
+                        "discovery through a %d s outage: %d polls, %d found a service empty (%d ms empty);"
+                                + " watcher back -> backend's live list (backend-2) served in %d ms; peer-1 back -> its"
+                                + " registration live again and the hold ended in %d ms%n",
+                        (watcherBack - outage) / 1_000_000_000,
+                        sampler.polls,
+                        sampler.emptyPolls,
+                        sampler.emptyNanos / 1_000_000,
+                        (backendConverged - watcherBack) / 1_000_000,
                         (peerConverged - peerBack) / 1_000_000);
             }
         }
@@ -178,69 +203,122 @@ class DiscoveryOutageTest {
 
     @Test
     void aHeldDropIsReleasedAtTheBoundAndAHealthyScaleDownIsNotHeld() throws Exception {
-        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/gone/gone-1",
-                ServiceInstanceJson.write("gone", "gone-1", "10.0.0.1", 8080, false, Map.of(), 0));
-        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/scaled/scaled-1",
-                ServiceInstanceJson.write("scaled", "scaled-1", "10.0.0.2", 8080, false, Map.of(), 0));
+        server.admin()
+                .create()
+                .orSetData()
+                .creatingParentsIfNeeded()
+                .forPath(
+                        "/services/gone/gone-1",
+                        ServiceInstanceJson.write("gone", "gone-1", "10.0.0.1", 8080, false, Map.of(), 0));
+        server.admin()
+                .create()
+                .orSetData()
+                .creatingParentsIfNeeded()
+                .forPath(
+                        "/services/scaled/scaled-1",
+                        ServiceInstanceJson.write("scaled", "scaled-1", "10.0.0.2", 8080, false, Map.of(), 0));
         try (FaultProxy link = new FaultProxy(server.port());
-                ConfigurableApplicationContext watcher = watcher(link.connectString(),
+                ConfigurableApplicationContext watcher = watcher(
+                        link.connectString(),
                         "--coordinator.client.discovery.protection.max-duration=3s",
                         "--management.endpoints.web.exposure.include=coordinator")) {
             DiscoveryClient discovery = watcher.getBean(DiscoveryClient.class);
             CoordinatorServiceCache cache = watcher.getBean(CoordinatorServiceCache.class);
             MeterRegistry meters = watcher.getBean(MeterRegistry.class);
-            await().atMost(Duration.ofSeconds(20)).until(() -> ids(discovery, "gone").size() == 1
-                    && ids(discovery, "scaled").size() == 1);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ids(discovery, "gone").size() == 1
+                            && ids(discovery, "scaled").size() == 1);
 
             // healthy: a deliberate scale-down to zero is served at once, not held
             server.admin().delete().forPath("/services/scaled/scaled-1");
-            await().atMost(Duration.ofSeconds(20)).until(() -> discovery.getInstances("scaled").isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> discovery.getInstances("scaled").isEmpty());
             assertThat(cache.protectionsStarted()).isZero();
 
             // an outage during which the only instance of "gone" really goes away
             link.partition();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !watcher.getBean(CoordinatorConnection.class).isConnected());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !watcher.getBean(CoordinatorConnection.class).isConnected());
             server.admin().delete().forPath("/services/gone/gone-1");
             link.heal();
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> held(watcher).containsKey("gone"));
             long heldAt = System.nanoTime();
             assertThat(ids(discovery, "gone")).containsExactly("gone-1");
             assertThat(discovery.getServices()).contains("gone");
-            assertThat(meters.get("coordinator.discovery.protected.services").gauge().value()).isEqualTo(1.0);
-            assertThat(meters.get("coordinator.discovery.protections").functionCounter().count()).isEqualTo(1.0);
+            assertThat(meters.get("coordinator.discovery.protected.services")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
+            assertThat(meters.get("coordinator.discovery.protections")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
             assertThat(endpointProtected(watcher)).containsOnlyKeys("gone");
-            assertThat(endpointProtected(watcher).get("gone")).containsEntry("kept", 1).containsEntry("live", 0)
+            assertThat(endpointProtected(watcher).get("gone"))
+                    .containsEntry("kept", 1)
+                    .containsEntry("live", 0)
                     .containsKeys("since", "until");
 
             // nothing comes back: after the bound (3 s) the truth is served
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> discovery.getInstances("gone").isEmpty());
-            System.out.printf("held drop of 'gone' released %d ms after it was seen held (bound 3 s)%n",
+            System.out.printf(
+                    "held drop of 'gone' released %d ms after it was seen held (bound 3 s)%n",
                     (System.nanoTime() - heldAt) / 1_000_000);
             assertThat(held(watcher)).isEmpty();
             assertThat(endpointProtected(watcher)).isEmpty();
             assertThat(discovery.getServices()).doesNotContain("gone", "scaled");
-            assertThat(meters.get("coordinator.discovery.protections.expired").functionCounter().count()).isEqualTo(1.0);
-            assertThat(meters.get("coordinator.discovery.protected.services").gauge().value()).isZero();
+            assertThat(meters.get("coordinator.discovery.protections.expired")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(meters.get("coordinator.discovery.protected.services")
+                            .gauge()
+                            .value())
+                    .isZero();
         }
     }
 
     @Test
     void startsWithoutAServerFromTheLocalCopyOfAPreviousRun(@TempDir Path copies) throws Exception {
-        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/snap/snap-1",
-                ServiceInstanceJson.write("snap", "snap-1", "10.0.1.1", 8081, false, Map.of("zone", "a"), 0));
-        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/snap/snap-2",
-                ServiceInstanceJson.write("snap", "snap-2", "10.0.1.2", 8082, false, Map.of("zone", "b"), 0));
-        server.admin().create().orSetData().creatingParentsIfNeeded().forPath("/services/retired/retired-1",
-                ServiceInstanceJson.write("retired", "retired-1", "10.0.2.1", 8083, false, Map.of(), 0));
-        String[] withCopy = {"--coordinator.client.discovery.local-copy-enabled=true",
-                "--coordinator.client.discovery.local-copy=" + copies};
+        server.admin()
+                .create()
+                .orSetData()
+                .creatingParentsIfNeeded()
+                .forPath(
+                        "/services/snap/snap-1",
+                        ServiceInstanceJson.write("snap", "snap-1", "10.0.1.1", 8081, false, Map.of("zone", "a"), 0));
+        server.admin()
+                .create()
+                .orSetData()
+                .creatingParentsIfNeeded()
+                .forPath(
+                        "/services/snap/snap-2",
+                        ServiceInstanceJson.write("snap", "snap-2", "10.0.1.2", 8082, false, Map.of("zone", "b"), 0));
+        server.admin()
+                .create()
+                .orSetData()
+                .creatingParentsIfNeeded()
+                .forPath(
+                        "/services/retired/retired-1",
+                        ServiceInstanceJson.write("retired", "retired-1", "10.0.2.1", 8083, false, Map.of(), 0));
+        String[] withCopy = {
+            "--coordinator.client.discovery.local-copy-enabled=true",
+            "--coordinator.client.discovery.local-copy=" + copies
+        };
         DiscoveryLocalCopy file = DiscoveryLocalCopy.of(copies.toString());
         try (ConfigurableApplicationContext first = watcher(server.connectString(), withCopy)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> file.read() != null
-                    && file.read().services().getOrDefault("snap", List.of()).size() == 2
-                    && file.read().services().containsKey("retired"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> file.read() != null
+                            && file.read()
+                                            .services()
+                                            .getOrDefault("snap", List.of())
+                                            .size()
+                                    == 2
+                            && file.read().services().containsKey("retired"));
         }
         try (FaultProxy link = new FaultProxy(server.port())) {
             link.partition();
@@ -248,16 +326,27 @@ class DiscoveryOutageTest {
             args.add("--coordinator.client.fail-fast=false");
             try (ConfigurableApplicationContext ctx = watcher(link.connectString(), args.toArray(new String[0]))) {
                 DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
-                assertThat(discovery.getInstances("snap")).extracting(ServiceInstance::getInstanceId,
-                        ServiceInstance::getHost, ServiceInstance::getPort, i -> i.getMetadata().get("zone"))
-                        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("snap-1", "10.0.1.1", 8081, "a"),
+                assertThat(discovery.getInstances("snap"))
+                        .extracting(
+                                ServiceInstance::getInstanceId,
+                                ServiceInstance::getHost,
+                                ServiceInstance::getPort,
+                                i -> i.getMetadata().get("zone"))
+                        .containsExactlyInAnyOrder(
+                                org.assertj.core.groups.Tuple.tuple("snap-1", "10.0.1.1", 8081, "a"),
                                 org.assertj.core.groups.Tuple.tuple("snap-2", "10.0.1.2", 8082, "b"));
                 assertThat(discovery.getServices()).contains("snap", "retired");
-                Health health = ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true);
+                Health health =
+                        ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true);
                 assertThat(health.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
-                assertThat(health.getDetails()).containsEntry("source", "local-copy").containsKey("localCopyWritten")
+                assertThat(health.getDetails())
+                        .containsEntry("source", "local-copy")
+                        .containsKey("localCopyWritten")
                         .containsKey("age");
-                assertThat(ctx.getBean(MeterRegistry.class).get("coordinator.discovery.local.copy").gauge().value())
+                assertThat(ctx.getBean(MeterRegistry.class)
+                                .get("coordinator.discovery.local.copy")
+                                .gauge()
+                                .value())
                         .isEqualTo(1.0);
 
                 // meanwhile snap-2 and the whole of "retired" went away; when the server answers, its live lists
@@ -266,19 +355,27 @@ class DiscoveryOutageTest {
                 server.admin().delete().forPath("/services/retired/retired-1");
                 long healed = System.nanoTime();
                 link.heal();
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(10))
                         .until(() -> ids(discovery, "snap").equals(List.of("snap-1")));
-                System.out.printf("started from the discovery local copy; server available -> live list served in %d ms%n",
+                System.out.printf(
+                        "started from the discovery local copy; server available -> live list served in %d ms%n",
                         (System.nanoTime() - healed) / 1_000_000);
-                Health live = ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true);
+                Health live =
+                        ctx.getBean(CoordinatorDiscoveryHealthIndicator.class).health(true);
                 assertThat(live.getStatus()).isEqualTo(Status.UP);
                 assertThat(live.getDetails()).containsEntry("source", "server").doesNotContainKey("localCopyWritten");
                 assertThat(discovery.getInstances("retired")).isEmpty();
                 assertThat(discovery.getServices()).doesNotContain("retired");
-                assertThat(ctx.getBean(CoordinatorServiceCache.class).protectionsStarted()).isZero();
+                assertThat(ctx.getBean(CoordinatorServiceCache.class).protectionsStarted())
+                        .isZero();
                 // and the copy follows the truth
                 await().atMost(Duration.ofSeconds(20))
-                        .until(() -> file.read().services().getOrDefault("snap", List.of()).size() == 1);
+                        .until(() -> file.read()
+                                        .services()
+                                        .getOrDefault("snap", List.of())
+                                        .size()
+                                == 1);
             }
         }
     }

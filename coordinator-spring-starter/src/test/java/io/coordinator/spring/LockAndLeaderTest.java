@@ -4,25 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.Timeout;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.leader.CoordinatorLeaderAutoConfiguration;
 import io.coordinator.spring.leader.LeaderOnly;
@@ -35,6 +16,23 @@ import io.coordinator.spring.lock.LockHandle;
 import io.coordinator.spring.lock.LockNotAcquiredException;
 import io.coordinator.spring.test.CoordinatorServerExtension;
 import io.coordinator.testsupport.FaultProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 
 @Timeout(180)
 class LockAndLeaderTest {
@@ -43,6 +41,7 @@ class LockAndLeaderTest {
 
     /** Shared by the instances of one test: who is inside the critical section right now. */
     static final AtomicInteger inside = new AtomicInteger();
+
     static final AtomicInteger maxInside = new AtomicInteger();
 
     public static class Guarded {
@@ -116,10 +115,16 @@ class LockAndLeaderTest {
         org.springframework.context.annotation.AnnotationConfigApplicationContext ctx =
                 new org.springframework.context.annotation.AnnotationConfigApplicationContext();
         org.springframework.boot.test.util.TestPropertyValues.of(
-                "coordinator.client.connect-string=" + connectString,
-                "coordinator.client.session-timeout=4s", "coordinator.client.registration.instance-id=" + id).applyTo(ctx);
-        ctx.register(CoordinatorClientAutoConfiguration.class, CoordinatorLockAutoConfiguration.class,
-                CoordinatorLeaderAutoConfiguration.class, Guarded.class, Events.class);
+                        "coordinator.client.connect-string=" + connectString,
+                        "coordinator.client.session-timeout=4s",
+                        "coordinator.client.registration.instance-id=" + id)
+                .applyTo(ctx);
+        ctx.register(
+                CoordinatorClientAutoConfiguration.class,
+                CoordinatorLockAutoConfiguration.class,
+                CoordinatorLeaderAutoConfiguration.class,
+                Guarded.class,
+                Events.class);
         ctx.refresh();
         return ctx;
     }
@@ -151,7 +156,8 @@ class LockAndLeaderTest {
 
     @Test
     void reentrantSkipOrThrowAndLostOnSessionExpiry() throws Exception {
-        try (ConfigurableApplicationContext a = instance("a"); ConfigurableApplicationContext b = instance("b")) {
+        try (ConfigurableApplicationContext a = instance("a");
+                ConfigurableApplicationContext b = instance("b")) {
             Guarded ga = a.getBean(Guarded.class);
             assertThat(ga.outer("re")).isPositive();
             DistributedLocks locksA = a.getBean(DistributedLocks.class);
@@ -188,7 +194,8 @@ class LockAndLeaderTest {
             LockHandle h = locksA.tryAcquire("expiring", Duration.ZERO);
             CountDownLatch lost = new CountDownLatch(1);
             h.onLost(lost::countDown);
-            ZooKeeper zk = a.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper();
+            ZooKeeper zk =
+                    a.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper();
             server.expireSession(zk.getSessionId(), zk.getSessionPasswd());
             assertThat(lost.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(h.isHeld()).isFalse();
@@ -224,7 +231,8 @@ class LockAndLeaderTest {
                     .isInstanceOf(io.coordinator.spring.leader.NotLeaderException.class);
             long oldToken = la.fencingToken("jobs");
             assertThat(oldToken).isPositive();
-            assertThat(a.getBean(Events.class).seen()).anyMatch(e -> e.isLeader() && e.group().equals("jobs"));
+            assertThat(a.getBean(Events.class).seen())
+                    .anyMatch(e -> e.isLeader() && e.group().equals("jobs"));
 
             // partition the leader until its session expires: it must step down before anyone else leads
             AtomicInteger doubleLeader = new AtomicInteger();
@@ -244,8 +252,12 @@ class LockAndLeaderTest {
             assertThat(a.getBean(Events.class).seen()).anyMatch(e -> !e.isLeader());
             proxy.heal();
             // a comes back with a new session, rejoins as a follower
-            await().atMost(Duration.ofSeconds(30)).until(() -> lb.isLeader("jobs") && !la.isLeader("jobs")
-                    && a.getBean(CuratorFramework.class).getZookeeperClient().isConnected());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> lb.isLeader("jobs")
+                            && !la.isLeader("jobs")
+                            && a.getBean(CuratorFramework.class)
+                                    .getZookeeperClient()
+                                    .isConnected());
 
             // stopping the leader moves leadership back to a
             long bToken = lb.fencingToken("jobs");

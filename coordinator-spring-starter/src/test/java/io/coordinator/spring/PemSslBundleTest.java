@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
+import io.coordinator.spring.registration.CoordinatorRegistration;
+import io.coordinator.spring.test.CoordinatorServerProcess;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -35,10 +37,6 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
-import io.coordinator.spring.registration.CoordinatorRegistration;
-import io.coordinator.spring.test.CoordinatorServerProcess;
-
 /**
  * PEM SSL bundles ({@code spring.ssl.bundle.pem.<name>}) for the starter's clients, against a server that only
  * speaks TLS and requires a client certificate it trusts: the certificate and private key (separate files, as
@@ -51,6 +49,7 @@ class PemSslBundleTest {
 
     @TempDir
     static Path dir;
+
     static CoordinatorServerProcess server;
     static CuratorFramework admin;
 
@@ -71,20 +70,44 @@ class PemSslBundleTest {
     /** A self-signed EC key pair for 127.0.0.1 as PEM files: {@code <name>.crt} and {@code <name>.key} (PKCS#8). */
     static void keyPair(String name) throws Exception {
         Path p12 = dir.resolve(name + ".p12");
-        SecureConnectionTest.keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + name, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+        SecureConnectionTest.keytool(
+                "-genkeypair",
+                "-alias",
+                name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + name,
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                p12.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             ks.load(in, PASSWORD.toCharArray());
         }
-        Files.writeString(dir.resolve(name + ".crt"), pem("CERTIFICATE", ks.getCertificate(name).getEncoded()));
-        Files.writeString(dir.resolve(name + ".key"), pem("PRIVATE KEY", ks.getKey(name, PASSWORD.toCharArray()).getEncoded()));
+        Files.writeString(
+                dir.resolve(name + ".crt"),
+                pem("CERTIFICATE", ks.getCertificate(name).getEncoded()));
+        Files.writeString(
+                dir.resolve(name + ".key"),
+                pem("PRIVATE KEY", ks.getKey(name, PASSWORD.toCharArray()).getEncoded()));
     }
 
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
@@ -94,25 +117,33 @@ class PemSslBundleTest {
         keyPair("app");
         keyPair("admin");
         // the server: PEM bundle too, trusting the app's and the admin's certificates, and requiring one
-        Files.writeString(dir.resolve("clients.crt"),
+        Files.writeString(
+                dir.resolve("clients.crt"),
                 Files.readString(dir.resolve("app.crt")) + Files.readString(dir.resolve("admin.crt")));
-        server = CoordinatorServerProcess.startTlsOnly(List.of("--coordinator.ssl.client-bundle=server",
+        server = CoordinatorServerProcess.startTlsOnly(List.of(
+                "--coordinator.ssl.client-bundle=server",
                 "--coordinator.ssl.client-auth=NEED",
                 "--spring.ssl.bundle.pem.server.keystore.certificate=file:" + dir.resolve("server.crt"),
                 "--spring.ssl.bundle.pem.server.keystore.private-key=file:" + dir.resolve("server.key"),
                 "--spring.ssl.bundle.pem.server.truststore.certificate=file:" + dir.resolve("clients.crt")));
         // ZooKeeper's own PEM key store: key and certificate in one file
         Path adminPem = dir.resolve("admin.pem");
-        Files.writeString(adminPem, Files.readString(dir.resolve("admin.key")) + Files.readString(dir.resolve("admin.crt")));
+        Files.writeString(
+                adminPem, Files.readString(dir.resolve("admin.key")) + Files.readString(dir.resolve("admin.crt")));
         ZKClientConfig tls = new ZKClientConfig();
         tls.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
         tls.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
         tls.setProperty("zookeeper.ssl.keyStore.location", adminPem.toString());
         tls.setProperty("zookeeper.ssl.keyStore.type", "PEM");
-        tls.setProperty("zookeeper.ssl.trustStore.location", dir.resolve("server.crt").toString());
+        tls.setProperty(
+                "zookeeper.ssl.trustStore.location", dir.resolve("server.crt").toString());
         tls.setProperty("zookeeper.ssl.trustStore.type", "PEM");
-        admin = CuratorFrameworkFactory.builder().connectString(server.connectString()).zkClientConfig(tls)
-                .retryPolicy(new RetryOneTime(100)).connectionTimeoutMs(5000).build();
+        admin = CuratorFrameworkFactory.builder()
+                .connectString(server.connectString())
+                .zkClientConfig(tls)
+                .retryPolicy(new RetryOneTime(100))
+                .connectionTimeoutMs(5000)
+                .build();
         admin.start();
         assertThat(admin.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
         admin.create().creatingParentsIfNeeded().forPath("/config/pem-app/greeting", "hello over PEM".getBytes());
@@ -129,15 +160,21 @@ class PemSslBundleTest {
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.application.name=pem-app",
-                "--coordinator.client.connect-string=" + server.connectString(), "--spring.config.import=coordinator:",
-                "--coordinator.client.connection-timeout=3s", "--coordinator.client.config.local-copy-enabled=false",
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.application.name=pem-app",
+                "--coordinator.client.connect-string=" + server.connectString(),
+                "--spring.config.import=coordinator:",
+                "--coordinator.client.connection-timeout=3s",
+                "--coordinator.client.config.local-copy-enabled=false",
                 "--coordinator.client.discovery.local-copy-enabled=false",
-                "--coordinator.client.registration.host=127.0.0.1", "--coordinator.client.registration.port=9999",
+                "--coordinator.client.registration.host=127.0.0.1",
+                "--coordinator.client.registration.port=9999",
                 "--coordinator.client.ssl.bundle=coordinator",
                 "--spring.ssl.bundle.pem.coordinator.truststore.certificate=file:" + dir.resolve("server.crt")));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(args.toArray(new String[0]));
     }
 
     @Test
@@ -147,7 +184,8 @@ class PemSslBundleTest {
                 "--spring.ssl.bundle.pem.coordinator.keystore.private-key=file:" + dir.resolve("app.key"))) {
             assertThat(ctx.getBean(Greeter.class).greeting).isEqualTo("hello over PEM"); // the startup client
             String node = ctx.getBean(CoordinatorRegistration.class).path(); // the application's client
-            await().atMost(Duration.ofSeconds(20)).until(() -> admin.checkExists().forPath(node) != null);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> admin.checkExists().forPath(node) != null);
         }
     }
 
@@ -158,20 +196,34 @@ class PemSslBundleTest {
 
     @Test
     void whatZooKeepersClientCannotReadIsNamed() {
-        assertThatThrownBy(() -> security(Map.of("coordinator.client.ssl.bundle", "p",
-                "spring.ssl.bundle.pem.p.truststore.certificate", "classpath:ca.crt")))
+        assertThatThrownBy(() -> security(Map.of(
+                        "coordinator.client.ssl.bundle",
+                        "p",
+                        "spring.ssl.bundle.pem.p.truststore.certificate",
+                        "classpath:ca.crt")))
                 .hasMessage("spring.ssl.bundle.pem.p.truststore.certificate=classpath:ca.crt: ZooKeeper's client reads"
                         + " key material from files; use a file: location");
-        assertThatThrownBy(() -> security(Map.of("coordinator.client.ssl.bundle", "p",
-                "spring.ssl.bundle.pem.p.truststore.certificate", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")))
-                .hasMessage("spring.ssl.bundle.pem.p.truststore.certificate holds PEM text: ZooKeeper's client reads key"
-                        + " material from files; put it in a file and use a file: location");
-        assertThatThrownBy(() -> security(Map.of("coordinator.client.ssl.bundle", "p",
-                "spring.ssl.bundle.pem.p.keystore.certificate", "file:" + dir.resolve("app.crt"))))
-                .hasMessage("spring.ssl.bundle.pem.p.keystore.certificate and spring.ssl.bundle.pem.p.keystore.private-key"
-                        + " go together: the client certificate and its private key");
-        assertThatThrownBy(() -> security(Map.of("coordinator.client.ssl.bundle", "p",
-                "spring.ssl.bundle.pem.p.truststore.certificate", "file:" + dir.resolve("missing.crt"))))
+        assertThatThrownBy(() -> security(Map.of(
+                        "coordinator.client.ssl.bundle",
+                        "p",
+                        "spring.ssl.bundle.pem.p.truststore.certificate",
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")))
+                .hasMessage(
+                        "spring.ssl.bundle.pem.p.truststore.certificate holds PEM text: ZooKeeper's client reads key"
+                                + " material from files; put it in a file and use a file: location");
+        assertThatThrownBy(() -> security(Map.of(
+                        "coordinator.client.ssl.bundle",
+                        "p",
+                        "spring.ssl.bundle.pem.p.keystore.certificate",
+                        "file:" + dir.resolve("app.crt"))))
+                .hasMessage(
+                        "spring.ssl.bundle.pem.p.keystore.certificate and spring.ssl.bundle.pem.p.keystore.private-key"
+                                + " go together: the client certificate and its private key");
+        assertThatThrownBy(() -> security(Map.of(
+                        "coordinator.client.ssl.bundle",
+                        "p",
+                        "spring.ssl.bundle.pem.p.truststore.certificate",
+                        "file:" + dir.resolve("missing.crt"))))
                 .hasMessage("spring.ssl.bundle.pem.p.truststore.certificate=file:" + dir.resolve("missing.crt")
                         + ": no readable file " + dir.resolve("missing.crt"));
     }

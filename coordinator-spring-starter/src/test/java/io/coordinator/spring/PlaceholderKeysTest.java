@@ -2,23 +2,24 @@ package io.coordinator.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.spring.config.PlaceholderKeys;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
-
-import io.coordinator.spring.config.PlaceholderKeys;
 
 class PlaceholderKeysTest {
     @Test
     void findsKeysInPlaceholdersDefaultsNestedValuesAndSpel() {
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources().addFirst(new MapPropertySource("t", Map.of(
-                "title", "${greeting} shop",
-                "greeting", "${salutation:Hello}",
-                "which", "b",
-                "key.b", "x")));
+        env.getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "t",
+                        Map.of(
+                                "title", "${greeting} shop",
+                                "greeting", "${salutation:Hello}",
+                                "which", "b",
+                                "key.b", "x")));
         assertThat(PlaceholderKeys.of("${title}", env)).containsExactlyInAnyOrder("title", "greeting", "salutation");
         assertThat(PlaceholderKeys.of("#{'${title}'.toUpperCase()} ${other:${fallback}}", env))
                 .contains("title", "greeting", "salutation", "other", "fallback");

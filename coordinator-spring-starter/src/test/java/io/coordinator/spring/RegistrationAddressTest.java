@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.registration.CoordinatorRegistration;
+import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
+import io.coordinator.spring.test.CoordinatorServerExtension;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -11,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,11 +29,6 @@ import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-import io.coordinator.spring.registration.CoordinatorRegistration;
-import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
-import io.coordinator.spring.test.CoordinatorServerExtension;
-
 /** The address an instance registers when coordinator.client.registration.host is not set. */
 @Timeout(120)
 class RegistrationAddressTest {
@@ -39,19 +37,24 @@ class RegistrationAddressTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(CoordinatorClientAutoConfiguration.class,
-                        CoordinatorRegistrationAutoConfiguration.class))
-                .withPropertyValues("coordinator.client.connect-string=" + server.connectString(),
-                        "spring.application.name=addr-app", "coordinator.client.registration.port=9999");
+                .withConfiguration(AutoConfigurations.of(
+                        CoordinatorClientAutoConfiguration.class, CoordinatorRegistrationAutoConfiguration.class))
+                .withPropertyValues(
+                        "coordinator.client.connect-string=" + server.connectString(),
+                        "spring.application.name=addr-app",
+                        "coordinator.client.registration.port=9999");
     }
 
     private static String registeredHost(ConfigurableApplicationContext ctx) throws Exception {
         ctx.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], ctx, Duration.ZERO));
         CoordinatorRegistration registration = ctx.getBean(CoordinatorRegistration.class);
         // the node is created in the background (Curator's PersistentNode): wait for it
-        await().atMost(Duration.ofSeconds(20)).until(() -> server.admin().checkExists().forPath(registration.path()) != null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> server.admin().checkExists().forPath(registration.path()) != null);
         byte[] json = server.admin().getData().forPath(registration.path());
-        String host = new JsonInstanceSerializer<>(ZookeeperInstance.class).deserialize(json).getAddress();
+        String host = new JsonInstanceSerializer<>(ZookeeperInstance.class)
+                .deserialize(json)
+                .getAddress();
         registration.stop();
         return host;
     }

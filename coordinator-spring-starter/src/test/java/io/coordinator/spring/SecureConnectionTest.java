@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.spring.registration.CoordinatorRegistration;
+import io.coordinator.spring.test.Closing;
+import io.coordinator.spring.test.CoordinatorServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -11,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -31,10 +33,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.coordinator.spring.registration.CoordinatorRegistration;
-import io.coordinator.spring.test.Closing;
-import io.coordinator.spring.test.CoordinatorServerProcess;
-
 /**
  * A server that only speaks TLS, with digest-protected configuration: the starter loads configuration (startup
  * client) and registers (application client) over TLS with digest credentials, and its registration belongs to
@@ -46,12 +44,14 @@ class SecureConnectionTest {
 
     @TempDir
     static Path dir;
+
     static Path trustStore;
     static CoordinatorServerProcess server;
     static CuratorFramework admin;
 
     static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,8 +71,10 @@ class SecureConnectionTest {
     }
 
     static CuratorFramework client(ZKClientConfig config, String digest) throws Exception {
-        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder().connectString(server.connectString())
-                .retryPolicy(new RetryOneTime(100)).connectionTimeoutMs(5000);
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
+                .connectString(server.connectString())
+                .retryPolicy(new RetryOneTime(100))
+                .connectionTimeoutMs(5000);
         if (config != null) {
             b.zkClientConfig(config);
         }
@@ -88,20 +90,62 @@ class SecureConnectionTest {
     static void start() throws Exception {
         Path keyStore = dir.resolve("server.p12");
         trustStore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", keyStore.toString(),
-                "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "server", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-                "-file", dir.resolve("server.crt").toString());
-        keytool("-importcert", "-noprompt", "-alias", "server", "-file", dir.resolve("server.crt").toString(),
-                "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "server",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                dir.resolve("server.crt").toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "server",
+                "-file",
+                dir.resolve("server.crt").toString(),
+                "-keystore",
+                trustStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
         server = CoordinatorServerProcess.startTlsOnly(keyStore, PASSWORD);
         admin = client(tls(), "admin:admin-pw");
         assertThat(admin.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
         // configuration readable by the app's identity only
         List<ACL> appReads = new ArrayList<>(List.of(
-                new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest("admin:admin-pw"))),
-                new ACL(ZooDefs.Perms.READ, new Id("digest", DigestAuthenticationProvider.generateDigest("app:app-pw")))));
+                new ACL(
+                        ZooDefs.Perms.ALL,
+                        new Id("digest", DigestAuthenticationProvider.generateDigest("admin:admin-pw"))),
+                new ACL(
+                        ZooDefs.Perms.READ,
+                        new Id("digest", DigestAuthenticationProvider.generateDigest("app:app-pw")))));
         admin.create().creatingParentsIfNeeded().withACL(appReads).forPath("/config/secure-app", new byte[0]);
         admin.create().withACL(appReads).forPath("/config/secure-app/greeting", "hello over TLS".getBytes());
     }
@@ -112,43 +156,59 @@ class SecureConnectionTest {
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.application.name=secure-app",
-                "--coordinator.client.connect-string=" + server.connectString(), "--spring.config.import=coordinator:",
-                "--coordinator.client.connection-timeout=5s", "--coordinator.client.config.local-copy-enabled=false",
-                "--coordinator.client.registration.host=127.0.0.1", "--coordinator.client.registration.port=9999",
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.application.name=secure-app",
+                "--coordinator.client.connect-string=" + server.connectString(),
+                "--spring.config.import=coordinator:",
+                "--coordinator.client.connection-timeout=5s",
+                "--coordinator.client.config.local-copy-enabled=false",
+                "--coordinator.client.registration.host=127.0.0.1",
+                "--coordinator.client.registration.port=9999",
                 "--coordinator.client.ssl.bundle=coordinator",
                 "--spring.ssl.bundle.jks.coordinator.truststore.location=file:" + trustStore,
                 "--spring.ssl.bundle.jks.coordinator.truststore.password=" + PASSWORD,
                 "--spring.ssl.bundle.jks.coordinator.truststore.type=PKCS12"));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(GreeterApp.class).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+        return new SpringApplicationBuilder(GreeterApp.class)
+                .web(WebApplicationType.NONE)
+                .run(args.toArray(new String[0]));
     }
 
     @Test
     void loadsConfigAndRegistersOverTlsWithDigestAndOwnsItsRegistration() throws Exception {
-        try (ConfigurableApplicationContext ctx = run("--coordinator.client.auth.username=app",
-                "--coordinator.client.auth.password=app-pw")) {
+        try (ConfigurableApplicationContext ctx =
+                run("--coordinator.client.auth.username=app", "--coordinator.client.auth.password=app-pw")) {
             assertThat(ctx.getBean(GreeterApp.Greeter.class).greeting).isEqualTo("hello over TLS");
             String node = ctx.getBean(CoordinatorRegistration.class).path();
-            await().atMost(Duration.ofSeconds(20)).until(() -> admin.checkExists().forPath(node) != null);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> admin.checkExists().forPath(node) != null);
             List<ACL> acl;
             try (CuratorFramework owner = client(tls(), "app:app-pw")) {
                 acl = owner.getACL().forPath(node); // the owner may see the digests (others get them masked)
             }
-            assertThat(acl).extracting(a -> a.getId().getScheme() + ":" + a.getId().getId(), ACL::getPerms)
+            assertThat(acl)
+                    .extracting(a -> a.getId().getScheme() + ":" + a.getId().getId(), ACL::getPerms)
                     .containsExactlyInAnyOrder(
-                            org.assertj.core.groups.Tuple.tuple("digest:" + DigestAuthenticationProvider.generateDigest("app:app-pw"), ZooDefs.Perms.ALL),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "digest:" + DigestAuthenticationProvider.generateDigest("app:app-pw"),
+                                    ZooDefs.Perms.ALL),
                             org.assertj.core.groups.Tuple.tuple("world:anyone", ZooDefs.Perms.READ));
 
             // another identity can read it (discovery) but neither change nor delete it
             try (CuratorFramework mallory = client(tls(), "mallory:guess")) {
                 assertThat(mallory.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(mallory.getData().forPath(node)).isNotEmpty();
-                assertThatThrownBy(() -> mallory.delete().forPath(node)).isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> mallory.delete().forPath(node))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
                 assertThatThrownBy(() -> mallory.setData().forPath(node, "x".getBytes()))
                         .isInstanceOf(KeeperException.NoAuthException.class);
-                assertThatThrownBy(() -> mallory.create().forPath(ctx.getBean(CoordinatorRegistration.class).path()
-                        .replaceAll("/[^/]+$", "/impostor"), "x".getBytes())).isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> mallory.create()
+                                .forPath(
+                                        ctx.getBean(CoordinatorRegistration.class)
+                                                .path()
+                                                .replaceAll("/[^/]+$", "/impostor"),
+                                        "x".getBytes()))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
             }
             assertThat(admin.checkExists().forPath(node)).isNotNull();
         }
@@ -156,7 +216,8 @@ class SecureConnectionTest {
 
     @Test
     void withoutCredentialsTheProtectedConfigurationIsRefused() {
-        assertThatThrownBy(() -> run()).hasStackTraceContaining("Could not read /config/secure-app")
+        assertThatThrownBy(() -> run())
+                .hasStackTraceContaining("Could not read /config/secure-app")
                 .hasStackTraceContaining("NoAuth");
     }
 
@@ -170,18 +231,25 @@ class SecureConnectionTest {
     @Test
     void misconfigurationIsNamedAtOnce() {
         assertThatThrownBy(() -> security(java.util.Map.of("coordinator.client.auth.username", "app")))
-                .hasMessage("coordinator.client.auth.username and coordinator.client.auth.password go together: set both or neither");
+                .hasMessage(
+                        "coordinator.client.auth.username and coordinator.client.auth.password go together: set both or neither");
         assertThatThrownBy(() -> security(java.util.Map.of("coordinator.client.ssl.bundle", "nope")))
                 .hasMessage("coordinator.client.ssl.bundle=nope: no SSL bundle spring.ssl.bundle.jks.nope.* or"
                         + " spring.ssl.bundle.pem.nope.* is configured");
-        assertThatThrownBy(() -> security(java.util.Map.of("coordinator.client.ssl.bundle", "b",
-                "spring.ssl.bundle.jks.b.truststore.location", "classpath:trust.p12")))
-                .hasMessageContaining("spring.ssl.bundle.jks.b.truststore.location=classpath:trust.p12: ZooKeeper's client"
-                        + " reads key material from files");
+        assertThatThrownBy(() -> security(java.util.Map.of(
+                        "coordinator.client.ssl.bundle",
+                        "b",
+                        "spring.ssl.bundle.jks.b.truststore.location",
+                        "classpath:trust.p12")))
+                .hasMessageContaining(
+                        "spring.ssl.bundle.jks.b.truststore.location=classpath:trust.p12: ZooKeeper's client"
+                                + " reads key material from files");
     }
 
-    private static io.coordinator.spring.autoconfigure.CoordinatorClientSecurity security(java.util.Map<String, String> p) {
-        return io.coordinator.spring.autoconfigure.CoordinatorClientSecurity.from(new org.springframework.boot.context
-                .properties.bind.Binder(new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(p)));
+    private static io.coordinator.spring.autoconfigure.CoordinatorClientSecurity security(
+            java.util.Map<String, String> p) {
+        return io.coordinator.spring.autoconfigure.CoordinatorClientSecurity.from(
+                new org.springframework.boot.context.properties.bind.Binder(
+                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(p)));
     }
 }

@@ -36,15 +36,21 @@ public final class CoordinatorLauncher {
 
     /** {@code java -jar <jar>} with this JVM's java. */
     public static CoordinatorLauncher jar(Path jar) {
-        return new CoordinatorLauncher(javaOf(Path.of(System.getProperty("java.home"))), List.of(),
+        return new CoordinatorLauncher(
+                javaOf(Path.of(System.getProperty("java.home"))),
+                List.of(),
                 List.of("-jar", jar.toAbsolutePath().toString()));
     }
 
     /** From a CDS layout: its {@code coordinator-server.jar} with the archive {@code app.jsa}. */
     public static CoordinatorLauncher cds(Path layout) {
-        return new CoordinatorLauncher(javaOf(Path.of(System.getProperty("java.home"))), List.of(),
-                List.of("-XX:SharedArchiveFile=" + layout.resolve("app.jsa"),
-                        "-jar", layout.resolve("coordinator-server.jar").toString()));
+        return new CoordinatorLauncher(
+                javaOf(Path.of(System.getProperty("java.home"))),
+                List.of(),
+                List.of(
+                        "-XX:SharedArchiveFile=" + layout.resolve("app.jsa"),
+                        "-jar",
+                        layout.resolve("coordinator-server.jar").toString()));
     }
 
     /** The same, run by the java of another JDK. */
@@ -76,7 +82,8 @@ public final class CoordinatorLauncher {
 
     /** The same with an ensemble string of the caller's (e.g. peers reached through proxies). */
     public static List<String> memberArgs(Member m, String ensemble) {
-        return List.of("--coordinator.server-id=" + m.id(),
+        return List.of(
+                "--coordinator.server-id=" + m.id(),
                 "--coordinator.ensemble=" + ensemble,
                 "--coordinator.client-port=" + m.clientPort(),
                 "--coordinator.data-dir=" + m.dataDir());

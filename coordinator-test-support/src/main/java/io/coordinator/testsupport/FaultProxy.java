@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One proxy serves one direction of one link: member A's view of B can be cut while B's view of A stays.
  */
 public final class FaultProxy implements AutoCloseable {
-    public enum Mode { PASS, DROP, BLACKHOLE }
+    public enum Mode {
+        PASS,
+        DROP,
+        BLACKHOLE
+    }
 
     private final String name;
     private final int targetPort;
@@ -145,34 +149,36 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, String direction) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16 * 1024];
-            try (InputStream is = from.getInputStream()) {
-                OutputStream os = to == null ? null : to.getOutputStream();
-                int n;
-                while ((n = is.read(buf)) >= 0) {
-                    long delay = delayNanos;
-                    if (delay > 0) {
-                        Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000)); // the slow link itself
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16 * 1024];
+                    try (InputStream is = from.getInputStream()) {
+                        OutputStream os = to == null ? null : to.getOutputStream();
+                        int n;
+                        while ((n = is.read(buf)) >= 0) {
+                            long delay = delayNanos;
+                            if (delay > 0) {
+                                Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000)); // the slow link itself
+                            }
+                            if (mode == Mode.PASS && os != null) {
+                                os.write(buf, 0, n);
+                            }
+                            // otherwise the bytes vanish
+                        }
+                    } catch (IOException e) {
+                        // closed by either side or by a fault
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        open.remove(from);
+                        closeQuietly(from);
+                        if (to != null) {
+                            open.remove(to);
+                            closeQuietly(to);
+                        }
                     }
-                    if (mode == Mode.PASS && os != null) {
-                        os.write(buf, 0, n);
-                    }
-                    // otherwise the bytes vanish
-                }
-            } catch (IOException e) {
-                // closed by either side or by a fault
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                open.remove(from);
-                closeQuietly(from);
-                if (to != null) {
-                    open.remove(to);
-                    closeQuietly(to);
-                }
-            }
-        }, "proxy-" + name + "-" + direction);
+                },
+                "proxy-" + name + "-" + direction);
         t.setDaemon(true);
         t.start();
     }

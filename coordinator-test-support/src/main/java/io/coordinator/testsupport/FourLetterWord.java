@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Asks a server on 127.0.0.1 a four-letter word, the way operators and health checks do. */
 public final class FourLetterWord {
-    private FourLetterWord() {
-    }
+    private FourLetterWord() {}
 
     /** The whole answer, or null when nothing answers (not listening, paused, closed at once). */
     public static String ask(int port, String word) {

@@ -21,8 +21,7 @@ public final class LoopbackPorts {
     private static final AtomicInteger NEXT =
             new AtomicInteger(FIRST + ThreadLocalRandom.current().nextInt(LAST - FIRST));
 
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
     public static int next() throws IOException {
         for (int attempt = 0; attempt < LAST - FIRST; attempt++) {

@@ -17,8 +17,7 @@ import java.util.stream.Collectors;
  */
 public final class ServerEnsemble implements AutoCloseable {
     /** The command line of one member; gets the ensemble, for the other members' ports. */
-    public interface Command extends BiFunction<ServerEnsemble, Member, List<String>> {
-    }
+    public interface Command extends BiFunction<ServerEnsemble, Member, List<String>> {}
 
     private final Path dir;
     private final List<Member> members = new ArrayList<>();

@@ -14,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.Optional;
 
 /**
  * One server child process that can be started again with the same command: its output is appended to one log
@@ -29,11 +29,14 @@ public final class ServerProcess implements AutoCloseable {
     private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (RUNNING) {
-                RUNNING.forEach(ServerProcess::killNow);
-            }
-        }, "kill-server-processes"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            synchronized (RUNNING) {
+                                RUNNING.forEach(ServerProcess::killNow);
+                            }
+                        },
+                        "kill-server-processes"));
     }
 
     private final String name;
@@ -43,6 +46,7 @@ public final class ServerProcess implements AutoCloseable {
     private Process process;
     /** Whether the last process was ended by {@link #kill()} or {@link #stop()} rather than by itself. */
     private boolean ended;
+
     private boolean paused;
     private int starts;
 
@@ -81,9 +85,14 @@ public final class ServerProcess implements AutoCloseable {
         }
         starts++;
         Files.createDirectories(log.toAbsolutePath().getParent());
-        Files.writeString(log, "==== start " + starts + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        Files.writeString(
+                log,
+                "==== start " + starts + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.toUpperCase(Locale.ROOT).startsWith("COORDINATOR"));
         pb.environment().putAll(environment);
@@ -152,7 +161,9 @@ public final class ServerProcess implements AutoCloseable {
         if (!isAlive()) {
             return;
         }
-        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
         if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
             throw new IOException("kill -" + sig + " " + process.pid() + " failed");
         }
@@ -225,7 +236,9 @@ public final class ServerProcess implements AutoCloseable {
 
     private static void signalQuietly(Process p, String sig) {
         try {
-            new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid()))
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
         } catch (IOException e) {
             // best effort
         } catch (InterruptedException e) {

@@ -152,7 +152,8 @@ class FaultProxyTest {
     void aDownTargetClosesTheProxiedConnection() throws Exception {
         int port = target.getLocalPort();
         target.close();
-        try (FaultProxy proxy = new FaultProxy(port); Socket s = connect(proxy)) {
+        try (FaultProxy proxy = new FaultProxy(port);
+                Socket s = connect(proxy)) {
             assertThat(readOrClosed(s)).isEqualTo(-1);
         }
     }

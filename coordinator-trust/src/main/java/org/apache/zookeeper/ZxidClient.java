@@ -3,6 +3,7 @@ package org.apache.zookeeper;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
@@ -10,6 +11,7 @@ import org.apache.zookeeper.proto.Create2Response;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.DeleteRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
+import org.apache.zookeeper.proto.ExistsResponse;
 import org.apache.zookeeper.proto.GetChildren2Request;
 import org.apache.zookeeper.proto.GetChildren2Response;
 import org.apache.zookeeper.proto.GetDataRequest;
@@ -20,8 +22,6 @@ import org.apache.zookeeper.proto.SetDataRequest;
 import org.apache.zookeeper.proto.SetDataResponse;
 import org.apache.zookeeper.proto.SyncRequest;
 import org.apache.zookeeper.proto.SyncResponse;
-import java.util.function.LongSupplier;
-import org.apache.zookeeper.proto.ExistsResponse;
 
 /**
  * The official client with one addition the history needs: the zxid of each reply's header. The public API
@@ -58,8 +58,8 @@ public class ZxidClient extends ZooKeeper {
      * @param deliverySeq numbers each delivery; the watcher must draw from the same counter, so replies and
      *                    events of this session are ordered as the event thread delivered them
      */
-    public ZxidClient(String connectString, int sessionTimeoutMs, Watcher watcher,
-                      LongSupplier deliverySeq) throws IOException {
+    public ZxidClient(String connectString, int sessionTimeoutMs, Watcher watcher, LongSupplier deliverySeq)
+            throws IOException {
         super(connectString, sessionTimeoutMs, watcher);
         this.deliverySeq = deliverySeq;
     }
@@ -84,14 +84,16 @@ public class ZxidClient extends ZooKeeper {
 
     public CompletableFuture<Reply> existsZ(String path, Watcher watcher) {
         WatchRegistration wr = watcher == null ? null : new ExistsWatchRegistration(watcher, path);
-        return send(ZooDefs.OpCode.exists, new ExistsRequest(path, watcher != null),
-                new ExistsResponse(), wr);
+        return send(ZooDefs.OpCode.exists, new ExistsRequest(path, watcher != null), new ExistsResponse(), wr);
     }
 
     public CompletableFuture<Reply> getChildrenZ(String path, Watcher watcher) {
         WatchRegistration wr = watcher == null ? null : new ChildWatchRegistration(watcher, path);
-        return send(ZooDefs.OpCode.getChildren2, new GetChildren2Request(path, watcher != null),
-                new GetChildren2Response(), wr);
+        return send(
+                ZooDefs.OpCode.getChildren2,
+                new GetChildren2Request(path, watcher != null),
+                new GetChildren2Response(),
+                wr);
     }
 
     public CompletableFuture<Reply> syncZ(String path) {
@@ -137,9 +139,14 @@ public class ZxidClient extends ZooKeeper {
      * each kind just signals that the reply (already stored in our ReplyHeader and response record) is in.
      */
     @FunctionalInterface
-    private interface Completion extends AsyncCallback.StatCallback, AsyncCallback.DataCallback,
-            AsyncCallback.Children2Callback, AsyncCallback.Create2Callback, AsyncCallback.StringCallback,
-            AsyncCallback.MultiCallback, AsyncCallback.VoidCallback {
+    private interface Completion
+            extends AsyncCallback.StatCallback,
+                    AsyncCallback.DataCallback,
+                    AsyncCallback.Children2Callback,
+                    AsyncCallback.Create2Callback,
+                    AsyncCallback.StringCallback,
+                    AsyncCallback.MultiCallback,
+                    AsyncCallback.VoidCallback {
         void done();
 
         @Override

@@ -8,8 +8,7 @@ public final class ContextName {
     /** Between application and profile. */
     public static final String SEPARATOR = ",";
 
-    private ContextName() {
-    }
+    private ContextName() {}
 
     /** The node name for {@code application} and {@code profile} (null: the application's own context). */
     public static String of(String application, String profile) {

@@ -19,16 +19,14 @@ import java.util.Map;
  * the values it had when last read (if the caller knows them) and does not hold back the rest of the context.
  */
 public final class ContextReader {
-    private ContextReader() {
-    }
+    private ContextReader() {}
 
     /**
      * What a context holds: the flat properties ({@code values}), each document's own values in the order they
      * apply (the context node first, under its own path), and the documents that did not parse (path to error).
      */
-    public record Content(Map<String, String> values, Map<String, Map<String, String>> documents,
-            Map<String, String> broken) {
-    }
+    public record Content(
+            Map<String, String> values, Map<String, Map<String, String>> documents, Map<String, String> broken) {}
 
     /**
      * Reads the context at {@code path}, or returns null when it does not exist. A document that does not parse

@@ -13,8 +13,7 @@ import java.util.Properties;
  * {@code name[1]=b}. Spring Boot's {@code #---} document separators need nothing: later values win either way.
  */
 final class PropertiesDocument {
-    private PropertiesDocument() {
-    }
+    private PropertiesDocument() {}
 
     static Map<String, String> parse(byte[] data) throws DocumentException {
         Map<String, String> out = new LinkedHashMap<>();

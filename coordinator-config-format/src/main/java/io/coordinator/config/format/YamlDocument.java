@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -26,8 +25,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * is an error.
  */
 final class YamlDocument {
-    private YamlDocument() {
-    }
+    private YamlDocument() {}
 
     static Map<String, String> parse(byte[] data) throws DocumentException {
         Map<String, String> out = new LinkedHashMap<>();

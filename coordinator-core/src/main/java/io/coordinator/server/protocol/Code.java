@@ -35,6 +35,5 @@ public final class Code {
     public static final int QUOTAEXCEEDED = -125;
     public static final int THROTTLEDOP = -127;
 
-    private Code() {
-    }
+    private Code() {}
 }

@@ -1,8 +1,15 @@
 package io.coordinator.server.protocol;
 
 /** The first frame of a connection. {@code readOnlyPresent} says whether the client sent the optional byte. */
-public record ConnectRequest(int protocolVersion, long lastZxidSeen, int timeOut, long sessionId, byte[] passwd,
-                             boolean readOnly, boolean readOnlyPresent) implements JuteRecord {
+public record ConnectRequest(
+        int protocolVersion,
+        long lastZxidSeen,
+        int timeOut,
+        long sessionId,
+        byte[] passwd,
+        boolean readOnly,
+        boolean readOnlyPresent)
+        implements JuteRecord {
 
     public static ConnectRequest read(JuteReader in) {
         int version = in.readInt();
@@ -17,7 +24,11 @@ public record ConnectRequest(int protocolVersion, long lastZxidSeen, int timeOut
 
     @Override
     public void write(JuteWriter out) {
-        out.writeInt(protocolVersion).writeLong(lastZxidSeen).writeInt(timeOut).writeLong(sessionId).writeBuffer(passwd);
+        out.writeInt(protocolVersion)
+                .writeLong(lastZxidSeen)
+                .writeInt(timeOut)
+                .writeLong(sessionId)
+                .writeBuffer(passwd);
         if (readOnlyPresent) {
             out.writeBool(readOnly);
         }

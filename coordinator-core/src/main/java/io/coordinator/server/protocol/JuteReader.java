@@ -36,7 +36,8 @@ public final class JuteReader {
 
     private void need(int n, String what) {
         if (buf.remaining() < n) {
-            throw new ProtocolException("truncated record: need " + n + " bytes for " + what + ", have " + buf.remaining());
+            throw new ProtocolException(
+                    "truncated record: need " + n + " bytes for " + what + ", have " + buf.remaining());
         }
     }
 
@@ -70,7 +71,8 @@ public final class JuteReader {
             throw new ProtocolException("negative length " + len + " for " + what);
         }
         if (len > buf.remaining()) {
-            throw new ProtocolException("length " + len + " for " + what + " exceeds the " + buf.remaining() + " bytes left");
+            throw new ProtocolException(
+                    "length " + len + " for " + what + " exceeds the " + buf.remaining() + " bytes left");
         }
         return len;
     }

@@ -38,8 +38,7 @@ public final class OpCode {
     /** Internal txn (never on the client wire): the ensemble's session-password secret, see Txn.SessionSecret. */
     public static final int SESSION_SECRET = -20;
 
-    private OpCode() {
-    }
+    private OpCode() {}
 
     /** The lower-case name ZooKeeper's tools print for an opcode (used by cons/dump). */
     public static String name(int op) {

@@ -9,6 +9,5 @@ public final class Perms {
     public static final int ADMIN = 16;
     public static final int ALL = READ | WRITE | CREATE | DELETE | ADMIN;
 
-    private Perms() {
-    }
+    private Perms() {}
 }

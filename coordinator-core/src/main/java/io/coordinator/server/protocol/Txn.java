@@ -165,8 +165,8 @@ public sealed interface Txn extends JuteRecord {
 
     static Txn read(int type, JuteReader in) {
         return switch (type) {
-            case OpCode.CREATE -> new Create(in.readString(), in.readBuffer(), Acl.readList(in), in.readLong(),
-                    in.readInt());
+            case OpCode.CREATE ->
+                new Create(in.readString(), in.readBuffer(), Acl.readList(in), in.readLong(), in.readInt());
             case OpCode.DELETE -> new Delete(in.readString());
             case OpCode.SET_DATA -> new SetData(in.readString(), in.readBuffer(), in.readInt());
             case OpCode.SET_ACL -> new SetAcl(in.readString(), Acl.readList(in), in.readInt());

@@ -25,6 +25,7 @@ final class ConnectionState implements Watcher {
      * so whoAmI and "auth" ACL expansion list them in the same order ZooKeeper does.
      */
     private final Set<JuteId> authSet = ConcurrentHashMap.newKeySet();
+
     private List<Id> authIds = List.of();
     final Deque<Pending> queue = new ArrayDeque<>();
     private final DirtyConnections dirty;

@@ -9,6 +9,7 @@ final class Pending {
     final Requests.Body body;
     /** True for writes: answered when their txn is applied. Everything else runs when it reaches the head. */
     final boolean write;
+
     long zxid;
     Reply reply;
     boolean closeAfterReply;

@@ -11,20 +11,43 @@ import java.util.Set;
  * @param extraAuthSchemes ACL schemes beyond ip and digest that are enabled ("x509" with a secure client port,
  *                         as ZooKeeper registers its X509AuthenticationProvider there)
  */
-public record PipelineConfig(int tickTimeMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, boolean ttlNodesEnabled,
-                             boolean enforceQuota, String superDigest, long containerCheckIntervalMs,
-                             int maxContainerDeletesPerMinute, long snapshotEveryTxns,
-                             Set<String> extraAuthSchemes) {
+public record PipelineConfig(
+        int tickTimeMs,
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        boolean ttlNodesEnabled,
+        boolean enforceQuota,
+        String superDigest,
+        long containerCheckIntervalMs,
+        int maxContainerDeletesPerMinute,
+        long snapshotEveryTxns,
+        Set<String> extraAuthSchemes) {
 
     public PipelineConfig {
         extraAuthSchemes = extraAuthSchemes == null ? Set.of() : Set.copyOf(extraAuthSchemes);
     }
 
     /** Without extra auth schemes (ZooKeeper's default: ip and digest). */
-    public PipelineConfig(int tickTimeMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, boolean ttlNodesEnabled,
-                          boolean enforceQuota, String superDigest, long containerCheckIntervalMs,
-                          int maxContainerDeletesPerMinute, long snapshotEveryTxns) {
-        this(tickTimeMs, minSessionTimeoutMs, maxSessionTimeoutMs, ttlNodesEnabled, enforceQuota, superDigest,
-                containerCheckIntervalMs, maxContainerDeletesPerMinute, snapshotEveryTxns, Set.of());
+    public PipelineConfig(
+            int tickTimeMs,
+            int minSessionTimeoutMs,
+            int maxSessionTimeoutMs,
+            boolean ttlNodesEnabled,
+            boolean enforceQuota,
+            String superDigest,
+            long containerCheckIntervalMs,
+            int maxContainerDeletesPerMinute,
+            long snapshotEveryTxns) {
+        this(
+                tickTimeMs,
+                minSessionTimeoutMs,
+                maxSessionTimeoutMs,
+                ttlNodesEnabled,
+                enforceQuota,
+                superDigest,
+                containerCheckIntervalMs,
+                maxContainerDeletesPerMinute,
+                snapshotEveryTxns,
+                Set.of());
     }
 }

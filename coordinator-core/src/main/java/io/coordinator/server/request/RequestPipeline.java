@@ -1,6 +1,5 @@
 package io.coordinator.server.request;
 
-import io.coordinator.server.request.ServerView;
 import io.coordinator.server.protocol.Code;
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.ConnectResponse;
@@ -22,27 +21,27 @@ import io.coordinator.server.tree.Watcher;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.HashSet;
-import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The request pipeline of every server: a standalone server or an ensemble's leader prepares a write into a
@@ -67,9 +66,11 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final SessionIds sessionIds;
     /** The configured (or standalone) password secret; null: the ensemble's replicated one (state's). */
     private final SessionPasswords fixedPasswords;
+
     private SessionPasswords replicatedPasswords;
     /** For sessions opened read-only before any secret was replicated (they never leave this server); made on first use. */
     private SessionPasswords localPasswords;
+
     private final TxnSink txnSink;
     private final Snapshotter snapshotter;
     private final Map<String, String> configuration;
@@ -79,6 +80,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final Map<Long, ConnectionState> bySession = new HashMap<>();
     /** Connections whose new session is not durable yet: their requests wait here, in arrival order. */
     private final Map<ClientConnection, List<Runnable>> connecting = new HashMap<>();
+
     private final Map<Long, NewSession> sessionsBeingCreated = new HashMap<>();
     private final Set<ClientConnection> dirty = new LinkedHashSet<>();
     private final ConnectionState.DirtyConnections dirtyMarker = this::markDirty;
@@ -93,6 +95,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final Set<Long> touchedSinceTick = new HashSet<>();
     /** Sessions opened while read-only: local to this server, which expires them (as ZooKeeper's local ones). */
     private SessionTracker readOnlySessions;
+
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -102,8 +105,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final LongSupplier wallClock;
     private volatile int sessionCount;
 
-    public RequestPipeline(PipelineConfig config, StateMachine state, SessionIds sessionIds, SessionPasswords passwords,
-                           TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration) {
+    public RequestPipeline(
+            PipelineConfig config,
+            StateMachine state,
+            SessionIds sessionIds,
+            SessionPasswords passwords,
+            TxnSink txnSink,
+            Snapshotter snapshotter,
+            Map<String, String> configuration) {
         this(config, state, sessionIds, passwords, txnSink, snapshotter, configuration, System::currentTimeMillis);
     }
 
@@ -113,9 +122,15 @@ public final class RequestPipeline implements RequestSink, ServerView {
      * @param wallClock the wall clock (ms) for txn times (ctime/mtime) and TTL-node expiry:
      *                  {@code System::currentTimeMillis} in production, shifted only by a fault-injection test
      */
-    public RequestPipeline(PipelineConfig config, StateMachine state, SessionIds sessionIds, SessionPasswords passwords,
-                           TxnSink txnSink, Snapshotter snapshotter, Map<String, String> configuration,
-                           LongSupplier wallClock) {
+    public RequestPipeline(
+            PipelineConfig config,
+            StateMachine state,
+            SessionIds sessionIds,
+            SessionPasswords passwords,
+            TxnSink txnSink,
+            Snapshotter snapshotter,
+            Map<String, String> configuration,
+            LongSupplier wallClock) {
         this.config = config;
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
         useState(state);
@@ -142,8 +157,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         this.tree = machine.tree();
         this.sessions = machine.sessions();
         this.pendingChanges = new PendingChanges(tree);
-        this.preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(),
-                config.extraAuthSchemes());
+        this.preparer = new TxnPreparer(
+                tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(), config.extraAuthSchemes());
         this.reads = new ReadExecutor(tree);
     }
 
@@ -161,10 +176,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
     }
 
     private void startTimers() {
-        thread.scheduleAtFixedRate(() -> guarded(this::tick), config.tickTimeMs(), config.tickTimeMs(),
+        thread.scheduleAtFixedRate(
+                () -> guarded(this::tick), config.tickTimeMs(), config.tickTimeMs(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(
+                () -> guarded(this::reapContainersAndTtlNodes),
+                config.containerCheckIntervalMs(),
+                config.containerCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(this::reapContainersAndTtlNodes), config.containerCheckIntervalMs(),
-                config.containerCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs a task on the pipeline thread (the replication driver lives there too). */
@@ -175,7 +193,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
     // ---------------------------------------------------------------- ensemble roles (pipeline thread)
 
     /** What this server does for its clients. */
-    public enum Mode { STANDALONE, LEADER, LEARNER, READ_ONLY, NOT_SERVING }
+    public enum Mode {
+        STANDALONE,
+        LEADER,
+        LEARNER,
+        READ_ONLY,
+        NOT_SERVING
+    }
 
     /**
      * Serve as the leader of a new epoch: decide txns here. {@code lastZxid} is the zxid the next proposal
@@ -274,8 +298,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         readOnlySessions = new SessionTracker(config.tickTimeMs());
         readOnlySessions.advanceTo(tick);
         pendingChanges = new PendingChanges(tree);
-        preparer = new TxnPreparer(tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(),
-                config.extraAuthSchemes());
+        preparer = new TxnPreparer(
+                tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(), config.extraAuthSchemes());
     }
 
     /** Leader: a learner forwarded a client's write; prepare it as if it were ours. */
@@ -400,8 +424,11 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return;
         }
         if (req.lastZxidSeen() > tree.lastProcessedZxid()) {
-            log.info("Refusing client {}: it has seen zxid 0x{}, this server only 0x{}", conn.remoteSocketAddress(),
-                    Long.toHexString(req.lastZxidSeen()), Long.toHexString(tree.lastProcessedZxid()));
+            log.info(
+                    "Refusing client {}: it has seen zxid 0x{}, this server only 0x{}",
+                    conn.remoteSocketAddress(),
+                    Long.toHexString(req.lastZxidSeen()),
+                    Long.toHexString(tree.lastProcessedZxid()));
             conn.close();
             return;
         }
@@ -425,14 +452,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
         SessionPasswords passwords = passwords();
         if (passwords == null) {
             // No secret replicated to this member yet: it cannot tell; the client tries another server.
-            log.info("Client {} asked for session 0x{} before this server has the ensemble's session secret",
-                    conn.remoteSocketAddress(), Long.toHexString(req.sessionId()));
+            log.info(
+                    "Client {} asked for session 0x{} before this server has the ensemble's session secret",
+                    conn.remoteSocketAddress(),
+                    Long.toHexString(req.sessionId()));
             conn.close();
             return;
         }
         Session s = sessions.get(req.sessionId());
         if (s == null || s.isClosing() || !passwords.matches(req.sessionId(), req.passwd())) {
-            log.info("Client {} asked for session 0x{}: expired, unknown or wrong password", conn.remoteSocketAddress(),
+            log.info(
+                    "Client {} asked for session 0x{}: expired, unknown or wrong password",
+                    conn.remoteSocketAddress(),
                     Long.toHexString(req.sessionId()));
             conn.sendConnectResponse(ConnectResponse.expired(req.readOnlyPresent()));
             conn.flush();
@@ -445,7 +476,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private void connectReadOnly(ClientConnection conn, ConnectRequest req, int timeout) {
         if (!req.readOnly()) {
-            log.info("Refusing client {}: this server is read-only and the client did not allow that",
+            log.info(
+                    "Refusing client {}: this server is read-only and the client did not allow that",
                     conn.remoteSocketAddress());
             conn.close();
             return;
@@ -454,8 +486,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (id != 0 && sessions.contains(id)) {
             // The quorum may have expired it (and deleted its ephemeral nodes) since this server left: resumed
             // here, its client would wrongly believe it still holds them. Closed with no answer, as ZooKeeper.
-            log.info("Refusing global session reconnection in RO mode {} (session 0x{})",
-                    conn.remoteSocketAddress(), Long.toHexString(id));
+            log.info(
+                    "Refusing global session reconnection in RO mode {} (session 0x{})",
+                    conn.remoteSocketAddress(),
+                    Long.toHexString(id));
             conn.close();
             return;
         }
@@ -499,8 +533,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
         connections.put(conn, st);
         bySession.put(sessionId, st);
         conn.sessionEstablished(sessionId, timeout);
-        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, establishingPasswords().passwordFor(sessionId),
-                mode == Mode.READ_ONLY, req.readOnlyPresent()));
+        conn.sendConnectResponse(new ConnectResponse(
+                0,
+                timeout,
+                sessionId,
+                establishingPasswords().passwordFor(sessionId),
+                mode == Mode.READ_ONLY,
+                req.readOnlyPresent()));
         markDirty(conn);
     }
 
@@ -543,7 +582,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (bySession.get(st.sessionId) == st) {
             bySession.remove(st.sessionId);
         }
-        outstanding.addAndGet(-(int) st.queue.stream().filter(p -> p.type != OpCode.PING).count());
+        outstanding.addAndGet(
+                -(int) st.queue.stream().filter(p -> p.type != OpCode.PING).count());
         st.queue.clear();
     }
 
@@ -642,9 +682,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private static boolean isWrite(int type) {
         return switch (type) {
-            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                 OpCode.DELETE_CONTAINER, OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CHECK, OpCode.MULTI,
-                 OpCode.RECONFIG, OpCode.CLOSE_SESSION -> true;
+            case OpCode.CREATE,
+                    OpCode.CREATE2,
+                    OpCode.CREATE_CONTAINER,
+                    OpCode.CREATE_TTL,
+                    OpCode.DELETE,
+                    OpCode.DELETE_CONTAINER,
+                    OpCode.SET_DATA,
+                    OpCode.SET_ACL,
+                    OpCode.CHECK,
+                    OpCode.MULTI,
+                    OpCode.RECONFIG,
+                    OpCode.CLOSE_SESSION -> true;
             default -> false;
         };
     }
@@ -690,15 +739,16 @@ public final class RequestPipeline implements RequestSink, ServerView {
     }
 
     /** A connection waiting for its new session's txn to commit. */
-    private record NewSession(ClientConnection connection, ConnectRequest request, int timeout) {
-    }
+    private record NewSession(ClientConnection connection, ConnectRequest request, int timeout) {}
 
     private ApplyResult applyRecord(TxnRecord record) {
         ApplyResult result = state.apply(record);
         pendingChanges.applied(record.zxid());
         if (record.txn() instanceof Txn.CloseSession close) {
             ConnectionState st = bySession.get(close.sessionId());
-            if (st != null && st.connection.isOpen() && st.queue.stream().noneMatch(p -> p.type == OpCode.CLOSE_SESSION)) {
+            if (st != null
+                    && st.connection.isOpen()
+                    && st.queue.stream().noneMatch(p -> p.type == OpCode.CLOSE_SESSION)) {
                 // Expired: the client learns it on its next connect attempt.
                 detach(st.connection);
                 st.connection.close();
@@ -734,10 +784,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 outstanding.decrementAndGet(); // pings are not counted (see request())
             }
             // ZooKeeper answers auth with zxid 0 and an unknown opcode with -1; everything else carries a zxid.
-            long zxid = p.write ? p.zxid : p.type == OpCode.AUTH ? 0
-                    : p.body == null && p.reply.err() == Code.UNIMPLEMENTED ? -1 : tree.lastProcessedZxid();
+            long zxid = p.write
+                    ? p.zxid
+                    : p.type == OpCode.AUTH
+                            ? 0
+                            : p.body == null && p.reply.err() == Code.UNIMPLEMENTED ? -1 : tree.lastProcessedZxid();
             int xid = p.type == OpCode.AUTH ? ReplyHeader.AUTH_XID : p.xid;
-            st.connection.sendReply(new ReplyHeader(xid, zxid, p.reply.err()), p.reply.err() == Code.OK ? p.reply.body() : null);
+            st.connection.sendReply(
+                    new ReplyHeader(xid, zxid, p.reply.err()), p.reply.err() == Code.OK ? p.reply.body() : null);
             markDirty(st.connection);
             if (p.closeAfterReply) {
                 detach(st.connection);
@@ -788,9 +842,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
         watchLimitRejections.incrementAndGet();
         if (!st.watchLimitLogged) {
             st.watchLimitLogged = true;
-            log.warn("Session 0x{} from {} holds {} watches, the limit of coordinator.max-watches-per-session;"
-                    + " refused a watch on {} with BADARGUMENTS (logged once per connection)",
-                    Long.toHexString(st.sessionId), st.connection.remoteSocketAddress(), tree.watchCountOf(st), path);
+            log.warn(
+                    "Session 0x{} from {} holds {} watches, the limit of coordinator.max-watches-per-session;"
+                            + " refused a watch on {} with BADARGUMENTS (logged once per connection)",
+                    Long.toHexString(st.sessionId),
+                    st.connection.remoteSocketAddress(),
+                    tree.watchCountOf(st),
+                    path);
         }
         p.reply = Reply.error(Code.BADARGUMENTS);
         return true;
@@ -814,8 +872,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
             case OpCode.SET_WATCHES, OpCode.SET_WATCHES2 -> {
                 Requests.SetWatches w = (Requests.SetWatches) p.body;
-                tree.setWatches(w.relativeZxid(), w.dataWatches(), w.existWatches(), w.childWatches(),
-                        w.persistentWatches(), w.persistentRecursiveWatches(), st);
+                tree.setWatches(
+                        w.relativeZxid(),
+                        w.dataWatches(),
+                        w.existWatches(),
+                        w.childWatches(),
+                        w.persistentWatches(),
+                        w.persistentRecursiveWatches(),
+                        st);
                 p.reply = Reply.EMPTY;
             }
             case OpCode.ADD_WATCH -> {
@@ -906,8 +970,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         candidates.addAll(tree.expiredTtlNodes(wallClock.getAsLong()));
         for (String path : candidates) {
             long zxid = lastPreparedZxid + 1;
-            Txn txn = preparer.prepare(OpCode.DELETE_CONTAINER, new Requests.PathOnly(path),
-                    new PrepareContext(0, List.of()), zxid);
+            Txn txn = preparer.prepare(
+                    OpCode.DELETE_CONTAINER, new Requests.PathOnly(path), new PrepareContext(0, List.of()), zxid);
             if (txn instanceof Txn.Error) {
                 continue; // it gained a child or vanished meanwhile: nothing to log
             }
@@ -998,32 +1062,39 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     @Override
     public Map<Long, List<String>> watchesBySession() {
-        return onPipeline(() -> {
-            Map<Long, List<String>> out = new TreeMap<>();
-            for (Map.Entry<Watcher, List<String>> e : tree.watchesByWatcher().entrySet()) {
-                if (e.getKey() instanceof ConnectionState st) {
-                    out.computeIfAbsent(st.sessionId, k -> new ArrayList<>()).addAll(e.getValue());
-                }
-            }
-            return out;
-        }, Map.of());
+        return onPipeline(
+                () -> {
+                    Map<Long, List<String>> out = new TreeMap<>();
+                    for (Map.Entry<Watcher, List<String>> e :
+                            tree.watchesByWatcher().entrySet()) {
+                        if (e.getKey() instanceof ConnectionState st) {
+                            out.computeIfAbsent(st.sessionId, k -> new ArrayList<>())
+                                    .addAll(e.getValue());
+                        }
+                    }
+                    return out;
+                },
+                Map.of());
     }
 
     @Override
     public Map<String, List<Long>> watchesByPath() {
-        return onPipeline(() -> {
-            Map<String, List<Long>> out = new TreeMap<>();
-            for (Map.Entry<String, List<Watcher>> e : tree.watchesByPath().entrySet()) {
-                List<Long> ids = new ArrayList<>();
-                for (Watcher w : e.getValue()) {
-                    if (w instanceof ConnectionState st) {
-                        ids.add(st.sessionId);
+        return onPipeline(
+                () -> {
+                    Map<String, List<Long>> out = new TreeMap<>();
+                    for (Map.Entry<String, List<Watcher>> e :
+                            tree.watchesByPath().entrySet()) {
+                        List<Long> ids = new ArrayList<>();
+                        for (Watcher w : e.getValue()) {
+                            if (w instanceof ConnectionState st) {
+                                ids.add(st.sessionId);
+                            }
+                        }
+                        out.put(e.getKey(), ids);
                     }
-                }
-                out.put(e.getKey(), ids);
-            }
-            return out;
-        }, Map.of());
+                    return out;
+                },
+                Map.of());
     }
 
     @Override
@@ -1040,8 +1111,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile Supplier<String> proposalSizes = () -> null;
 
     /** Lets the replication driver report role-specific values for mntr and srvr. */
-    public void reportRoleStats(Supplier<Map<String, Object>> values,
-                                Supplier<String> proposals) {
+    public void reportRoleStats(Supplier<Map<String, Object>> values, Supplier<String> proposals) {
         this.roleValues = values;
         this.proposalSizes = proposals;
     }

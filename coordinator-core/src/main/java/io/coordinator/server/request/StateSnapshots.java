@@ -1,18 +1,18 @@
 package io.coordinator.server.request;
 
+import io.coordinator.server.session.Session;
 import io.coordinator.server.session.SessionTracker;
 import io.coordinator.server.tree.DataTree;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.util.Map;
-import java.util.TreeMap;
-import io.coordinator.server.session.Session;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a snapshot holds: the session table (id, timeout), the ensemble's session secret (format 2; empty when
@@ -22,8 +22,7 @@ public final class StateSnapshots {
     private static final int FORMAT_NO_SECRET = 1;
     private static final int FORMAT = 2;
 
-    private StateSnapshots() {
-    }
+    private StateSnapshots() {}
 
     /** @param secret the session secret, or null when none had been replicated */
     public record Recovered(DataTree tree, Map<Long, Integer> sessions, byte[] secret) {

@@ -34,8 +34,12 @@ final class TxnPreparer {
         this(tree, pending, ttlEnabled, enforceQuota, Set.of());
     }
 
-    TxnPreparer(DataTree tree, PendingChanges pending, boolean ttlEnabled, boolean enforceQuota,
-                Set<String> extraAuthSchemes) {
+    TxnPreparer(
+            DataTree tree,
+            PendingChanges pending,
+            boolean ttlEnabled,
+            boolean enforceQuota,
+            Set<String> extraAuthSchemes) {
         this.extraAuthSchemes = extraAuthSchemes;
         this.tree = tree;
         this.pending = pending;
@@ -90,7 +94,7 @@ final class TxnPreparer {
     private Txn prepareOne(int type, Requests.Body body, PrepareContext ctx, long zxid) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL ->
-                    create(type, (Requests.Create) body, ctx, zxid);
+                create(type, (Requests.Create) body, ctx, zxid);
             case OpCode.DELETE -> delete((Requests.Delete) body, ctx, zxid);
             case OpCode.DELETE_CONTAINER -> deleteContainer(((Requests.PathOnly) body).path(), zxid);
             case OpCode.SET_DATA -> setData((Requests.SetData) body, ctx, zxid);
@@ -141,9 +145,9 @@ final class TxnPreparer {
         if (enforceQuota) {
             tree.checkQuota(path, req.data() == null ? 0 : req.data().length, 1);
         }
-        long owner = container ? Txn.CONTAINER_OWNER
-                : ttl ? Txn.TTL_OWNER_BITS | req.ttl()
-                : ephemeral ? ctx.sessionId() : 0;
+        long owner = container
+                ? Txn.CONTAINER_OWNER
+                : ttl ? Txn.TTL_OWNER_BITS | req.ttl() : ephemeral ? ctx.sessionId() : 0;
         int newCversion = parent.storedCversion() + 1;
         pending.add(parent.withChildAdded(zxid, newCversion));
         pending.add(new NodeState(zxid, path, true, req.data(), acl, 0, 0, 0, owner, 0));

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Builds the reply to a write from its applied txn, in the shape each opcode's response record has. */
 final class WriteReplies {
-    private WriteReplies() {
-    }
+    private WriteReplies() {}
 
     static Reply of(int type, Requests.Body body, Txn txn, ApplyResult result) {
         if (txn instanceof Txn.Error err) {
@@ -25,10 +24,11 @@ final class WriteReplies {
         }
         return switch (type) {
             case OpCode.CREATE -> Reply.ok(out -> out.writeString(result.path()));
-            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL -> Reply.ok(out -> {
-                out.writeString(result.path());
-                result.stat().write(out);
-            });
+            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL ->
+                Reply.ok(out -> {
+                    out.writeString(result.path());
+                    result.stat().write(out);
+                });
             case OpCode.SET_DATA, OpCode.SET_ACL -> Reply.ok(result.stat());
             default -> Reply.EMPTY; // delete, check, deleteContainer, closeSession
         };

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.util.Random;
 
 /**
  * Session passwords as an HMAC of the session id under a secret shared by every server of the ensemble (a

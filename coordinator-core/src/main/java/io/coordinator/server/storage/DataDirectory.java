@@ -1,8 +1,5 @@
 package io.coordinator.server.storage;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A server's data directory: {@code <dataDir>/log} (transaction log segments), {@code <dataDir>/snapshot}
@@ -42,8 +41,8 @@ public final class DataDirectory implements AutoCloseable {
     public static DataDirectory open(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path lockPath = dataDir.resolve(LOCK_FILE);
-        FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(
+                lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -67,7 +66,8 @@ public final class DataDirectory implements AutoCloseable {
         }
         try {
             ch.truncate(0);
-            ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
+            ch.write(
+                    ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
                     0);
             Files.createDirectories(dataDir.resolve(LOG_DIR));
             Files.createDirectories(dataDir.resolve(SNAPSHOT_DIR));

@@ -23,8 +23,7 @@ public final class EpochStore {
     private final Path file;
 
     /** @param acceptedFrom the server the accepted epoch was promised to (-1 unknown) */
-    public record Epochs(long accepted, long current, int acceptedFrom) {
-    }
+    public record Epochs(long accepted, long current, int acceptedFrom) {}
 
     public EpochStore(Path dir) {
         this.dir = dir;
@@ -55,7 +54,8 @@ public final class EpochStore {
 
     public void store(Epochs epochs) throws IOException {
         if (epochs.current() > epochs.accepted()) {
-            throw new IllegalArgumentException("currentEpoch " + epochs.current() + " > acceptedEpoch " + epochs.accepted());
+            throw new IllegalArgumentException(
+                    "currentEpoch " + epochs.current() + " > acceptedEpoch " + epochs.accepted());
         }
         ByteBuffer b = ByteBuffer.allocate(SIZE);
         b.putInt(MAGIC).putLong(epochs.accepted()).putLong(epochs.current()).putInt(epochs.acceptedFrom());
@@ -64,8 +64,8 @@ public final class EpochStore {
         b.putInt((int) c.getValue());
         b.flip();
         Path tmp = dir.resolve(FILE + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (b.hasRemaining()) {
                 ch.write(b);
             }

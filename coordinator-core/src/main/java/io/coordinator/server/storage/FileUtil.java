@@ -7,8 +7,7 @@ import java.nio.file.StandardOpenOption;
 
 /** Small file helpers shared by the log and the snapshot store. */
 final class FileUtil {
-    private FileUtil() {
-    }
+    private FileUtil() {}
 
     /**
      * fsyncs a directory so that file creations, renames and deletions in it survive a crash. On Linux

@@ -1,17 +1,16 @@
 package io.coordinator.server.storage;
 
 import io.coordinator.server.protocol.TxnRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.io.IOException;
-import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit over a {@link TxnLog}: one dedicated thread drains everything submitted (up to a bounded
@@ -32,8 +31,7 @@ public final class GroupCommitLog implements AutoCloseable {
     public static final int DEFAULT_MAX_BATCH_RECORDS = 10_000;
     public static final long DEFAULT_MAX_BATCH_BYTES = 8L * 1024 * 1024;
 
-    private record Entry(long zxid, byte[] framed, Runnable onDurable) {
-    }
+    private record Entry(long zxid, byte[] framed, Runnable onDurable) {}
 
     private final TxnLog log;
     private final int maxBatchRecords;
@@ -124,7 +122,8 @@ public final class GroupCommitLog implements AutoCloseable {
                 }
                 busy = true;
                 long bytes = 0;
-                while (!queue.isEmpty() && batch.size() < maxBatchRecords
+                while (!queue.isEmpty()
+                        && batch.size() < maxBatchRecords
                         && (batch.isEmpty() || bytes + queue.peek().framed.length <= maxBatchBytes)) {
                     Entry e = queue.poll();
                     bytes += e.framed.length;
@@ -248,8 +247,10 @@ public final class GroupCommitLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        LOG.error("Transaction log write or fsync failed; callbacks of the failed batch are not run and the log"
-                + " accepts no more writes", t);
+        LOG.error(
+                "Transaction log write or fsync failed; callbacks of the failed batch are not run and the log"
+                        + " accepts no more writes",
+                t);
         try {
             failureHandler.accept(t);
         } catch (RuntimeException e) {

@@ -10,8 +10,8 @@ package io.coordinator.server.storage;
  * @param maxRecordBytes   bodies larger than this are rejected on append and treated as corruption on read
  * @param faults           fault-injection hook ({@link StorageFaults#NONE} in production)
  */
-public record LogOptions(long preallocateBytes, long maxSegmentBytes, long maxSegmentTxns, int maxRecordBytes,
-        StorageFaults faults) {
+public record LogOptions(
+        long preallocateBytes, long maxSegmentBytes, long maxSegmentTxns, int maxRecordBytes, StorageFaults faults) {
 
     public static final long MIB = 1024 * 1024;
 

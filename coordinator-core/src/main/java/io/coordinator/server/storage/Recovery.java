@@ -1,20 +1,18 @@
 package io.coordinator.server.storage;
 
 import io.coordinator.server.protocol.TxnRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Rebuilds state at startup: the latest valid snapshot, then the log after it. */
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-    private Recovery() {
-    }
+    private Recovery() {}
 
     /**
      * Loads the newest valid snapshot (or none) with {@code loader}, then hands every log record with a zxid
@@ -24,8 +22,9 @@ public final class Recovery {
      * @throws CorruptStorageException if the log no longer holds every txn after the snapshot (it was purged
      *                                 too far, or the snapshots it relied on are gone or invalid)
      */
-    public static <T> RecoveryResult<T> recover(SnapshotStore snapshots, TxnLog log, SnapshotLoader<T> loader,
-            Consumer<TxnRecord> applier) throws IOException {
+    public static <T> RecoveryResult<T> recover(
+            SnapshotStore snapshots, TxnLog log, SnapshotLoader<T> loader, Consumer<TxnRecord> applier)
+            throws IOException {
         Optional<LoadedSnapshot<T>> snap = snapshots.loadLatest(loader);
         long snapZxid = snap.map(LoadedSnapshot::zxid).orElse(0L);
         if (snapZxid < log.baseZxid()) {
@@ -51,8 +50,11 @@ public final class Recovery {
             log.advanceTo(snapZxid);
         }
         long lastZxid = Math.max(last, Math.max(snapZxid, log.lastZxid()));
-        LOG.info("Recovered to zxid 0x{}: snapshot at 0x{}, {} txn(s) replayed", Long.toHexString(lastZxid),
-                Long.toHexString(snapZxid), replayed);
+        LOG.info(
+                "Recovered to zxid 0x{}: snapshot at 0x{}, {} txn(s) replayed",
+                Long.toHexString(lastZxid),
+                Long.toHexString(snapZxid),
+                replayed);
         return new RecoveryResult<>(snap, replayed, lastZxid);
     }
 }

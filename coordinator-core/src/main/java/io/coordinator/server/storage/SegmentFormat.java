@@ -2,7 +2,6 @@ package io.coordinator.server.storage;
 
 import io.coordinator.server.protocol.JuteReader;
 import io.coordinator.server.protocol.TxnRecord;
-
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -22,11 +21,9 @@ final class SegmentFormat {
     static final int RECORD_OVERHEAD = 8;
     static final String PREFIX = "log.";
 
-    private SegmentFormat() {
-    }
+    private SegmentFormat() {}
 
-    record Header(long firstZxid, long prevZxid) {
-    }
+    record Header(long firstZxid, long prevZxid) {}
 
     static ByteBuffer encodeHeader(long firstZxid, long prevZxid) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
@@ -127,8 +124,8 @@ final class SegmentFormat {
                 throw new BadRecord(0, false, "unsupported segment format version " + version);
             }
             if (first != expectedFirstZxid) {
-                throw new BadRecord(0, false, "header first zxid 0x" + Long.toHexString(first)
-                        + " does not match the file name");
+                throw new BadRecord(
+                        0, false, "header first zxid 0x" + Long.toHexString(first) + " does not match the file name");
             }
             header = new Header(first, prev);
             return header;
@@ -177,12 +174,17 @@ final class SegmentFormat {
                 throw new BadRecord(start, false, "record has a valid CRC but cannot be decoded: " + e.getMessage());
             }
             if (count == 0 && header != null && r.zxid() != header.firstZxid()) {
-                throw new BadRecord(start, false, "first record zxid 0x" + Long.toHexString(r.zxid())
-                        + " does not match the segment name");
+                throw new BadRecord(
+                        start,
+                        false,
+                        "first record zxid 0x" + Long.toHexString(r.zxid()) + " does not match the segment name");
             }
             if (count > 0 && r.zxid() <= lastZxid) {
-                throw new BadRecord(start, false, "zxid 0x" + Long.toHexString(r.zxid())
-                        + " is not greater than the previous 0x" + Long.toHexString(lastZxid));
+                throw new BadRecord(
+                        start,
+                        false,
+                        "zxid 0x" + Long.toHexString(r.zxid()) + " is not greater than the previous 0x"
+                                + Long.toHexString(lastZxid));
             }
             lastZxid = r.zxid();
             count++;

@@ -1,8 +1,5 @@
 package io.coordinator.server.storage;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -24,8 +21,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.zip.CRC32C;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A directory of snapshots {@code snapshot.<zxid, 16 hex digits>} (format in package-info). Writes go to a
@@ -78,8 +77,8 @@ public final class SnapshotStore {
     public void write(long zxid, SnapshotContent content) throws IOException {
         Path fin = dir.resolve(fileName(zxid));
         Path tmp = dir.resolve(fileName(zxid) + "." + Thread.currentThread().getId() + TMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             faults.beforeWrite(tmp, 0, 0);
             BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             CrcOutputStream crcOut = new CrcOutputStream(buffered);
@@ -187,7 +186,7 @@ public final class SnapshotStore {
             throw new CorruptStorageException("CRC mismatch");
         }
         try (LimitedInputStream lim = new LimitedInputStream(Files.newInputStream(p), len);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(lim, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(lim, 1 << 16))) {
             int magic = in.readInt();
             int version = in.readInt();
             long z = in.readLong();

@@ -10,14 +10,11 @@ import java.nio.file.Path;
  */
 public interface StorageFaults {
 
-    StorageFaults NONE = new StorageFaults() {
-    };
+    StorageFaults NONE = new StorageFaults() {};
 
     /** Called before {@code length} bytes are written at {@code offset} of {@code file}. */
-    default void beforeWrite(Path file, long offset, int length) throws IOException {
-    }
+    default void beforeWrite(Path file, long offset, int length) throws IOException {}
 
     /** Called before {@code file} (a regular file or a directory) is forced to disk. */
-    default void beforeSync(Path file) throws IOException {
-    }
+    default void beforeSync(Path file) throws IOException {}
 }

@@ -2,9 +2,6 @@ package io.coordinator.server.storage;
 
 import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.TxnRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,6 +18,8 @@ import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transaction log: a directory of segment files {@code log.<first zxid, 16 hex digits>} (format in
@@ -116,8 +115,11 @@ public final class TxnLog implements AutoCloseable {
                     h = r.readHeader(e.getKey());
                 } catch (SegmentFormat.BadRecord b) {
                     if (last && b.torn) {
-                        LOG.warn("Deleting log segment {} with a torn header ({}): it was being created when the"
-                                + " server stopped and holds no synced records", path, b.getMessage());
+                        LOG.warn(
+                                "Deleting log segment {} with a torn header ({}): it was being created when the"
+                                        + " server stopped and holds no synced records",
+                                path,
+                                b.getMessage());
                         Files.delete(path);
                         FileUtil.fsyncDirectory(dir, faults);
                         emptyTailPrev = prev != null ? prev.lastZxid : 0;
@@ -135,8 +137,13 @@ public final class TxnLog implements AutoCloseable {
                     }
                     bad = b;
                 }
-                seg = new Segment(path, h.firstZxid(), h.prevZxid(), r.count() == 0 ? h.prevZxid() : r.lastZxid(),
-                        r.count(), r.validEnd());
+                seg = new Segment(
+                        path,
+                        h.firstZxid(),
+                        h.prevZxid(),
+                        r.count() == 0 ? h.prevZxid() : r.lastZxid(),
+                        r.count(),
+                        r.validEnd());
             }
             if (prev != null && seg.prevZxid != prev.lastZxid) {
                 throw new CorruptStorageException("Transaction log " + dir + " is inconsistent: segment " + path
@@ -147,13 +154,22 @@ public final class TxnLog implements AutoCloseable {
             }
             if (last) {
                 if (bad != null) {
-                    LOG.warn("Log segment {} has a torn or corrupt tail at offset {} ({}); truncating it to the last"
-                            + " good record (zxid 0x{}; file cut from {} to {} bytes, preallocated zeros included)."
-                            + " Unsynced writes are lost, as expected after a crash.", path, bad.offset,
-                            bad.getMessage(), Long.toHexString(seg.lastZxid), size, seg.end);
+                    LOG.warn(
+                            "Log segment {} has a torn or corrupt tail at offset {} ({}); truncating it to the last"
+                                    + " good record (zxid 0x{}; file cut from {} to {} bytes, preallocated zeros included)."
+                                    + " Unsynced writes are lost, as expected after a crash.",
+                            path,
+                            bad.offset,
+                            bad.getMessage(),
+                            Long.toHexString(seg.lastZxid),
+                            size,
+                            seg.end);
                 } else if (SegmentFormat.hasNonZero(path, seg.end)) {
-                    LOG.warn("Log segment {} has non-zero bytes after its end marker at offset {} (an unsynced"
-                            + " partial write); discarding them", path, seg.end);
+                    LOG.warn(
+                            "Log segment {} has non-zero bytes after its end marker at offset {} (an unsynced"
+                                    + " partial write); discarding them",
+                            path,
+                            seg.end);
                     bad = new SegmentFormat.BadRecord(seg.end, true, "stale bytes");
                 }
                 if (seg.count == 0) {
@@ -185,13 +201,18 @@ public final class TxnLog implements AutoCloseable {
             baseZxid = segments.firstEntry().getValue().prevZxid;
         }
         durableZxid = lastZxid;
-        LOG.info("Opened transaction log {}: {} segment(s), zxids (0x{}, 0x{}]", dir, segments.size(),
-                Long.toHexString(baseZxid), Long.toHexString(lastZxid));
+        LOG.info(
+                "Opened transaction log {}: {} segment(s), zxids (0x{}, 0x{}]",
+                dir,
+                segments.size(),
+                Long.toHexString(baseZxid),
+                Long.toHexString(lastZxid));
     }
 
     private CorruptStorageException corrupt(Path path, SegmentFormat.BadRecord b, boolean last) {
-        String why = last ? "this cannot be a torn write (headers are fsynced before any record is written, and a"
-                + " record with a valid CRC was written completely)"
+        String why = last
+                ? "this cannot be a torn write (headers are fsynced before any record is written, and a"
+                        + " record with a valid CRC was written completely)"
                 : "it is not the last segment, so acknowledged transactions follow the damage";
         return new CorruptStorageException("Transaction log segment " + path + " is corrupt at offset " + b.offset
                 + ": " + b.getMessage() + "; " + why + ". Refusing to start: restore the data directory from a"
@@ -268,8 +289,7 @@ public final class TxnLog implements AutoCloseable {
     }
 
     private boolean shouldRoll() {
-        return current.count >= options.maxSegmentTxns()
-                || writePos + pending.position() >= options.maxSegmentBytes();
+        return current.count >= options.maxSegmentTxns() || writePos + pending.position() >= options.maxSegmentBytes();
     }
 
     /** Closes the current segment (after syncing it) if it reached the size or txn-count limit. */
@@ -309,8 +329,8 @@ public final class TxnLog implements AutoCloseable {
 
     private void createSegment(long firstZxid) throws IOException {
         Path p = dir.resolve(SegmentFormat.fileName(firstZxid));
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel ch =
+                FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             Segment seg = new Segment(p, firstZxid, lastZxid, lastZxid, 0, SegmentFormat.HEADER_SIZE);
             channel = ch;
@@ -432,8 +452,8 @@ public final class TxnLog implements AutoCloseable {
                 last = rec.zxid();
             }
         } catch (SegmentFormat.BadRecord b) {
-            throw new CorruptStorageException("segment " + s.path + " became unreadable at offset " + b.offset
-                    + ": " + b.getMessage());
+            throw new CorruptStorageException(
+                    "segment " + s.path + " became unreadable at offset " + b.offset + ": " + b.getMessage());
         }
         if (s != current) {
             if (channel != null) {
@@ -520,7 +540,9 @@ public final class TxnLog implements AutoCloseable {
         } catch (IOException e) {
             throw fail(e);
         }
-        LOG.info("Transaction log {} now continues after zxid 0x{}; older segments were dropped", dir,
+        LOG.info(
+                "Transaction log {} now continues after zxid 0x{}; older segments were dropped",
+                dir,
                 Long.toHexString(zxid));
         lastZxid = zxid;
         baseZxid = zxid;
@@ -579,8 +601,9 @@ public final class TxnLog implements AutoCloseable {
     /** {@link #read} as a stream; close it (try-with-resources) to release the file. */
     public Stream<TxnRecord> stream(long afterZxid) throws IOException {
         LogIterator it = read(afterZxid);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
-                false).onClose(it::close);
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(it::close);
     }
 
     private void checkUsable() throws IOException {
@@ -666,8 +689,8 @@ public final class TxnLog implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (SegmentFormat.BadRecord b) {
-                throw new UncheckedIOException(new CorruptStorageException("log segment " + reader.path()
-                        + " is corrupt at offset " + b.offset + ": " + b.getMessage()));
+                throw new UncheckedIOException(new CorruptStorageException(
+                        "log segment " + reader.path() + " is corrupt at offset " + b.offset + ": " + b.getMessage()));
             }
         }
 

@@ -67,4 +67,3 @@
  * zxid &gt; S; it refuses to start if the log's base is above S (txns would be missing).
  */
 package io.coordinator.server.storage;
-

@@ -5,5 +5,4 @@ import io.coordinator.server.protocol.Stat;
 import java.util.List;
 
 /** getACL's answer. */
-public record AclAndStat(List<Acl> acl, Stat stat) {
-}
+public record AclAndStat(List<Acl> acl, Stat stat) {}

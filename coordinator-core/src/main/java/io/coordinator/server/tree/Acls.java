@@ -16,8 +16,7 @@ import java.util.Set;
 /** ACL checks and the ACL normalisation ZooKeeper applies on create/setACL. */
 public final class Acls {
 
-    private Acls() {
-    }
+    private Acls() {}
 
     /**
      * ZooKeeper's checkACL: true if any entry grants {@code perm} to one of {@code ids}. A null or empty ACL
@@ -46,7 +45,9 @@ public final class Acls {
                 continue;
             }
             for (Id id : ids) {
-                if (id != null && granted.scheme() != null && granted.scheme().equals(id.scheme())
+                if (id != null
+                        && granted.scheme() != null
+                        && granted.scheme().equals(id.scheme())
                         && matches(granted.scheme(), id.id(), granted.id())) {
                     return true;
                 }

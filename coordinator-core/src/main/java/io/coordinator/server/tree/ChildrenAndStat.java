@@ -4,5 +4,4 @@ import io.coordinator.server.protocol.Stat;
 import java.util.List;
 
 /** getChildren's answer (children in no particular order, as in ZooKeeper). */
-public record ChildrenAndStat(List<String> children, Stat stat) {
-}
+public record ChildrenAndStat(List<String> children, Stat stat) {}

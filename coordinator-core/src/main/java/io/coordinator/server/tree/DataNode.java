@@ -32,8 +32,18 @@ public final class DataNode {
     private Set<String> children;
 
     /** acl must be immutable and is kept as given: the tree passes the list its {@link AclCache} shares. */
-    DataNode(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
-             int cversion, int aversion, long ephemeralOwner, long pzxid) {
+    DataNode(
+            byte[] data,
+            List<Acl> acl,
+            long czxid,
+            long mzxid,
+            long ctime,
+            long mtime,
+            int version,
+            int cversion,
+            int aversion,
+            long ephemeralOwner,
+            long pzxid) {
         this.data = data;
         this.acl = acl;
         this.czxid = czxid;
@@ -119,8 +129,18 @@ public final class DataNode {
     /** The Stat as clients see it. */
     public Stat stat() {
         int n = numChildren();
-        return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - n, aversion,
-                Txn.sessionOwner(ephemeralOwner), data == null ? 0 : data.length, n, pzxid);
+        return new Stat(
+                czxid,
+                mzxid,
+                ctime,
+                mtime,
+                version,
+                2 * cversion - n,
+                aversion,
+                Txn.sessionOwner(ephemeralOwner),
+                data == null ? 0 : data.length,
+                n,
+                pzxid);
     }
 
     /** A copy of the child names. */
@@ -179,12 +199,33 @@ public final class DataNode {
 
     /** A consistent copy for the snapshot thread: fields and child names read under the node's monitor. */
     synchronized Snapshot snapshot() {
-        return new Snapshot(data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
-                pzxid, children == null ? new String[0] : children.toArray(new String[0]));
+        return new Snapshot(
+                data,
+                acl,
+                czxid,
+                mzxid,
+                ctime,
+                mtime,
+                version,
+                cversion,
+                aversion,
+                ephemeralOwner,
+                pzxid,
+                children == null ? new String[0] : children.toArray(new String[0]));
     }
 
     /** The persisted form of a node (children are implied by the paths in the stream). */
-    record Snapshot(byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
-                    int cversion, int aversion, long ephemeralOwner, long pzxid, String[] children) {
-    }
+    record Snapshot(
+            byte[] data,
+            List<Acl> acl,
+            long czxid,
+            long mzxid,
+            long ctime,
+            long mtime,
+            int version,
+            int cversion,
+            int aversion,
+            long ephemeralOwner,
+            long pzxid,
+            String[] children) {}
 }

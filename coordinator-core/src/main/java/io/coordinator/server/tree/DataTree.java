@@ -43,10 +43,12 @@ public final class DataTree {
     private final Set<String> ttls = new TreeSet<>();
     /** Paths that have a zookeeper_limits node (ZooKeeper's PathTrie). */
     private final Set<String> quotaPaths = new HashSet<>();
+
     private final WatchTable dataWatches = new WatchTable();
     private final WatchTable childWatches = new WatchTable();
     /** The nodes' ACL lists, shared and reference-counted (writer only). */
     private final AclCache acls = new AclCache();
+
     private volatile long lastProcessedZxid;
 
     /** A fresh tree: "/", "/zookeeper", "/zookeeper/quota" and "/zookeeper/config" as ZooKeeper makes them. */
@@ -62,8 +64,7 @@ public final class DataTree {
     }
 
     /** An empty tree for {@link #deserialize}: every node, the root included, comes from the stream. */
-    private DataTree(Void empty) {
-    }
+    private DataTree(Void empty) {}
 
     private DataNode systemNode(List<Acl> acl, int aversion) {
         return new DataNode(new byte[0], acls.acquire(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0);
@@ -188,8 +189,13 @@ public final class DataTree {
         }
 
         fire(dataWatches.trigger(path), WatcherEvent.NODE_CREATED, path, zxid, node.acl(), null);
-        fire(childWatches.trigger(parentPath), WatcherEvent.NODE_CHILDREN_CHANGED, parentPath, zxid,
-                parent.acl(), null);
+        fire(
+                childWatches.trigger(parentPath),
+                WatcherEvent.NODE_CHILDREN_CHANGED,
+                parentPath,
+                zxid,
+                parent.acl(),
+                null);
         return ApplyResult.ok(path, stat);
     }
 
@@ -269,8 +275,13 @@ public final class DataTree {
         fire(notified, WatcherEvent.NODE_DELETED, path, zxid, node.acl(), null);
         // A watcher with both a data and a child watch gets one NodeDeleted.
         fire(childWatches.trigger(path), WatcherEvent.NODE_DELETED, path, zxid, node.acl(), notified);
-        fire(childWatches.trigger(parentPath), WatcherEvent.NODE_CHILDREN_CHANGED, parentPath, zxid,
-                parent.acl(), null);
+        fire(
+                childWatches.trigger(parentPath),
+                WatcherEvent.NODE_CHILDREN_CHANGED,
+                parentPath,
+                zxid,
+                parent.acl(),
+                null);
         return ApplyResult.ok(path, null);
     }
 
@@ -326,8 +337,8 @@ public final class DataTree {
         return data == null ? 0 : data.length;
     }
 
-    private static void fire(Set<Watcher> watchers, int type, String path, long zxid, List<Acl> acl,
-                             Set<Watcher> suppress) {
+    private static void fire(
+            Set<Watcher> watchers, int type, String path, long zxid, List<Acl> acl, Set<Watcher> suppress) {
         if (watchers.isEmpty()) {
             return;
         }
@@ -505,10 +516,12 @@ public final class DataTree {
         return switch (watcherType) {
             case 1 -> apply(childWatches, path, watcher, WatchTable.STANDARD, checkOnly);
             case 2 -> apply(dataWatches, path, watcher, WatchTable.STANDARD, checkOnly);
-            case 3 -> apply(childWatches, path, watcher, WatchTable.ANY, checkOnly)
-                    | apply(dataWatches, path, watcher, WatchTable.ANY, checkOnly);
-            case 4 -> apply(childWatches, path, watcher, WatchTable.PERSISTENT, checkOnly)
-                    | apply(dataWatches, path, watcher, WatchTable.PERSISTENT, checkOnly);
+            case 3 ->
+                apply(childWatches, path, watcher, WatchTable.ANY, checkOnly)
+                        | apply(dataWatches, path, watcher, WatchTable.ANY, checkOnly);
+            case 4 ->
+                apply(childWatches, path, watcher, WatchTable.PERSISTENT, checkOnly)
+                        | apply(dataWatches, path, watcher, WatchTable.PERSISTENT, checkOnly);
             case 5 -> apply(dataWatches, path, watcher, WatchTable.RECURSIVE, checkOnly);
             default -> throw new ZkException(Code.BADARGUMENTS);
         };
@@ -524,8 +537,14 @@ public final class DataTree {
      * newer: NodeDataChanged; exist watch - present: NodeCreated; child watch - missing: NodeDeleted, pzxid
      * newer: NodeChildrenChanged; otherwise the watch is armed. Persistent ones are armed, no events.
      */
-    public void setWatches(long relativeZxid, List<String> data, List<String> exist, List<String> child,
-                           List<String> persistent, List<String> persistentRecursive, Watcher watcher) {
+    public void setWatches(
+            long relativeZxid,
+            List<String> data,
+            List<String> exist,
+            List<String> child,
+            List<String> persistent,
+            List<String> persistentRecursive,
+            Watcher watcher) {
         for (String path : orEmpty(data)) {
             rearm(path, relativeZxid, DataNode::mzxid, WatcherEvent.NODE_DATA_CHANGED, dataWatches, watcher);
         }
@@ -551,8 +570,13 @@ public final class DataTree {
      * A data or child watch of a reconnecting client: NodeDeleted if the node is gone, {@code changed} if the
      * node's {@code zxid} (mzxid or pzxid) is newer than what the client saw, else the watch is armed.
      */
-    private void rearm(String path, long relativeZxid, ToLongFunction<DataNode> zxid, int changed, WatchTable table,
-                       Watcher watcher) {
+    private void rearm(
+            String path,
+            long relativeZxid,
+            ToLongFunction<DataNode> zxid,
+            int changed,
+            WatchTable table,
+            Watcher watcher) {
         DataNode node = getNode(path);
         if (node == null) {
             catchUp(watcher, WatcherEvent.NODE_DELETED, path);
@@ -708,7 +732,9 @@ public final class DataTree {
             return;
         }
         synchronized (statNode) {
-            statNode.replaceData(QuotaStats.parse(statNode.data()).add(countDelta, bytesDelta).toBytes());
+            statNode.replaceData(QuotaStats.parse(statNode.data())
+                    .add(countDelta, bytesDelta)
+                    .toBytes());
         }
     }
 

@@ -6,8 +6,7 @@ package io.coordinator.server.tree;
  */
 final class IpAddresses {
 
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     /** True if the client address {@code id} lies in {@code aclExpr} ("addr" or "addr/bits"). */
     static boolean matches(String id, String aclExpr) {

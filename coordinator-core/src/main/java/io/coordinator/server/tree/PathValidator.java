@@ -6,8 +6,7 @@ import io.coordinator.server.protocol.ZkException;
 /** ZooKeeper's path rules (PathUtils.validatePath); a bad path is BADARGUMENTS on the wire. */
 public final class PathValidator {
 
-    private PathValidator() {
-    }
+    private PathValidator() {}
 
     public static void validate(String path) {
         String reason = reason(path);
@@ -53,8 +52,10 @@ public final class PathValidator {
                 if (last == '/' && segmentEnds) {
                     return "relative paths not allowed @" + i;
                 }
-            } else if (c <= '\u001f' || (c >= '\u007f' && c <= '\u009f')
-                    || (c >= '\ud800' && c <= '\uf8ff') || c >= '\ufff0') {
+            } else if (c <= '\u001f'
+                    || (c >= '\u007f' && c <= '\u009f')
+                    || (c >= '\ud800' && c <= '\uf8ff')
+                    || c >= '\ufff0') {
                 return "invalid character @" + i;
             }
         }

@@ -3,8 +3,7 @@ package io.coordinator.server.tree;
 /** Path arithmetic on valid absolute paths. */
 final class Paths {
 
-    private Paths() {
-    }
+    private Paths() {}
 
     /** The parent path ("/" for a top-level node), or null for "/" itself. */
     static String parent(String path) {

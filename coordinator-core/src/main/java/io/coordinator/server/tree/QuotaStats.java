@@ -22,8 +22,7 @@ final class QuotaStats {
 
     private final Map<String, Long> values = new HashMap<>();
 
-    private QuotaStats() {
-    }
+    private QuotaStats() {}
 
     /** Parses the node data; unparsable text yields what parsed before it, like a lenient StatsTrack. */
     static QuotaStats parse(byte[] data) {
@@ -81,7 +80,8 @@ final class QuotaStats {
     /** count and bytes first (old parsers read only those), then other keys sorted after a '=' guard. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("count=").append(count()).append(",bytes=").append(bytes());
+        StringBuilder sb =
+                new StringBuilder("count=").append(count()).append(",bytes=").append(bytes());
         List<String> rest = new ArrayList<>(values.keySet());
         rest.remove("count");
         rest.remove("bytes");

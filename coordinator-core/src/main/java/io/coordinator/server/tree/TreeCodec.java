@@ -28,12 +28,11 @@ final class TreeCodec {
     /** Guards against reading garbage as a huge allocation. */
     private static final int MAX_LENGTH = 64 << 20;
 
-    private TreeCodec() {
-    }
+    private TreeCodec() {}
 
     /** A seam for tests: told, on the snapshot thread, just before each node is copied. */
     interface WalkListener {
-        WalkListener NONE = path -> { };
+        WalkListener NONE = path -> {};
 
         void beforeCopy(String path);
     }
@@ -104,8 +103,7 @@ final class TreeCodec {
     }
 
     /** A node the walk has yet to copy, with the path its parent listed it under. */
-    private record Pending(String path, DataNode node) {
-    }
+    private record Pending(String path, DataNode node) {}
 
     /**
      * Rebuilds the tree in one pass. The stream is depth-first, so the reader keeps the chain of ancestors of
@@ -127,8 +125,18 @@ final class TreeCodec {
         for (String path = readString(in); path != null; path = readString(in)) {
             byte[] data = readBytes(in);
             List<Acl> acl = acls.read(in);
-            DataNode node = new DataNode(data, tree.acquireAcl(acl), in.readLong(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readLong());
+            DataNode node = new DataNode(
+                    data,
+                    tree.acquireAcl(acl),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readLong(),
+                    in.readLong());
             DataNode parent = null;
             if (!DataTree.ROOT.equals(path)) {
                 int slash = path.lastIndexOf('/');

@@ -27,6 +27,7 @@ final class WatchTable {
     private final Map<String, Map<Watcher, Integer>> byPath = new LinkedHashMap<>();
     /** The paths each watcher holds a watch on here: exactly the (path, watcher) pairs of byPath. */
     private final Map<Watcher, Set<String>> byWatcher = new HashMap<>();
+
     private int recursiveCount;
 
     void add(String path, Watcher watcher, int mode) {
@@ -173,12 +174,13 @@ final class WatchTable {
 
     void collectByWatcher(Map<Watcher, Set<String>> into) {
         byPath.forEach((path, watchers) -> watchers.keySet()
-                .forEach(w -> into.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(path)));
+                .forEach(
+                        w -> into.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(path)));
     }
 
     void collectByPath(Map<String, Set<Watcher>> into) {
-        byPath.forEach((path, watchers) -> into.computeIfAbsent(path, k -> new LinkedHashSet<>())
-                .addAll(watchers.keySet()));
+        byPath.forEach((path, watchers) ->
+                into.computeIfAbsent(path, k -> new LinkedHashSet<>()).addAll(watchers.keySet()));
     }
 
     static <K, V> Map<K, List<V>> toLists(Map<K, Set<V>> sets) {

@@ -1,7 +1,6 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.zab.ZabMessage.Notification;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

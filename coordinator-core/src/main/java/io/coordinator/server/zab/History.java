@@ -1,7 +1,6 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.protocol.TxnRecord;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,7 @@ final class History {
      * whenever that may stop being true (truncation below its base, snapshot, overflow); the log is then read.
      */
     private final ArrayDeque<TxnRecord> tail = new ArrayDeque<>();
+
     private long tailBase;
 
     // The history's part of the next Ready.
@@ -172,7 +172,8 @@ final class History {
             }
             // Within one epoch zxids are consecutive, so ask for no more records than are due.
             int due = Zxids.epochOf(limit) == Zxids.epochOf(applied)
-                    ? (int) Math.min(READ_CHUNK, Zxids.counterOf(limit) - Zxids.counterOf(applied)) : READ_CHUNK;
+                    ? (int) Math.min(READ_CHUNK, Zxids.counterOf(limit) - Zxids.counterOf(applied))
+                    : READ_CHUNK;
             List<TxnRecord> batch = read(applied, Math.max(1, due));
             boolean progressed = false;
             for (TxnRecord r : batch) {
@@ -206,7 +207,8 @@ final class History {
             }
             out.add(r);
         }
-        if (fromLog.size() >= max && (pendTruncate < 0 || fromLog.get(fromLog.size() - 1).zxid() <= pendTruncate)) {
+        if (fromLog.size() >= max
+                && (pendTruncate < 0 || fromLog.get(fromLog.size() - 1).zxid() <= pendTruncate)) {
             logExhausted = false;
         }
         if (logExhausted) {

@@ -3,7 +3,6 @@ package io.coordinator.server.zab;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.LearnerProgress.Sync;
 import io.coordinator.server.zab.ZabMessage.*;
-
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -200,8 +199,8 @@ final class Leader {
     private void syncLearner(LearnerProgress h) {
         History history = node.history;
         long leaderLast = history.lastZxid();
-        Sync sync = LearnerProgress.planSync(h.ackZxid, h.appliedZxid, leaderLast, history::hasRecord,
-                history::lastOfEpochAtOrBefore);
+        Sync sync = LearnerProgress.planSync(
+                h.ackZxid, h.appliedZxid, leaderLast, history::hasRecord, history::lastOfEpochAtOrBefore);
         long from = sync.from();
         switch (sync.mode()) {
             case DIFF -> send(h, new Diff(h.session, epoch, h.nextSeq(), from));

@@ -10,7 +10,11 @@ import io.coordinator.server.zab.ZabMessage.*;
  * instance per leader followed; the node drops it when it changes role.
  */
 final class Learner {
-    private enum Phase { DISCOVERY, SYNC, BROADCAST }
+    private enum Phase {
+        DISCOVERY,
+        SYNC,
+        BROADCAST
+    }
 
     /** One session with the leader. */
     private final class LearnerSession {
@@ -52,8 +56,10 @@ final class Learner {
 
     private void sendInfo() {
         long accepted = node.epochs().acceptedEpoch();
-        send(node.observer ? new ObserverInfo(ls.id, accepted, node.durableZxid(), node.appliedZxid)
-                : new FollowerInfo(ls.id, accepted, node.durableZxid(), node.appliedZxid));
+        send(
+                node.observer
+                        ? new ObserverInfo(ls.id, accepted, node.durableZxid(), node.appliedZxid)
+                        : new FollowerInfo(ls.id, accepted, node.durableZxid(), node.appliedZxid));
     }
 
     void tick() {
@@ -126,8 +132,11 @@ final class Learner {
         Epochs cur = node.epochs();
         // Never promise one epoch to two leaders: equal is fine only for the leader it was promised to, or if
         // this peer already synced in that epoch, or if it was its own (abandoned) leadership attempt.
-        boolean refuse = e < cur.acceptedEpoch() || (e == cur.acceptedEpoch() && !(cur.currentEpoch() == e
-                || cur.acceptedFrom() == leaderId || cur.acceptedFrom() == node.myId));
+        boolean refuse = e < cur.acceptedEpoch()
+                || (e == cur.acceptedEpoch()
+                        && !(cur.currentEpoch() == e
+                                || cur.acceptedFrom() == leaderId
+                                || cur.acceptedFrom() == node.myId));
         if (refuse) {
             send(new EpochRefused(ls.id, e, cur.acceptedEpoch()));
             node.becomeLooking();

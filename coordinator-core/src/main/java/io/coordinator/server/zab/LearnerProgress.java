@@ -9,11 +9,14 @@ import java.util.function.LongPredicate;
  */
 final class LearnerProgress {
     /** How a learner is brought to the leader's history (ZooKeeper's DIFF, TRUNC and SNAP syncs). */
-    enum SyncMode { DIFF, TRUNC, SNAP }
+    enum SyncMode {
+        DIFF,
+        TRUNC,
+        SNAP
+    }
 
     /** A sync: its mode and the zxid the learner's history continues from (-1 for SNAP: the snapshot's zxid). */
-    record Sync(SyncMode mode, long from) {
-    }
+    record Sync(SyncMode mode, long from) {}
 
     final int id;
     final boolean observer;
@@ -83,7 +86,11 @@ final class LearnerProgress {
      * @param hasRecord whether the leader's history holds a record with this zxid
      * @param lastOfEpochAtOrBefore (epoch, zxid) -> the leader's last record of that epoch at or before zxid, or -1
      */
-    static Sync planSync(long ackZxid, long appliedZxid, long leaderLast, LongPredicate hasRecord,
+    static Sync planSync(
+            long ackZxid,
+            long appliedZxid,
+            long leaderLast,
+            LongPredicate hasRecord,
             LongBinaryOperator lastOfEpochAtOrBefore) {
         if (ackZxid == leaderLast || hasRecord.test(ackZxid)) {
             return new Sync(SyncMode.DIFF, ackZxid);

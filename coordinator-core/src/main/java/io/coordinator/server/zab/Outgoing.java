@@ -1,5 +1,4 @@
 package io.coordinator.server.zab;
 
 /** A message for peer {@code to}. */
-public record Outgoing(int to, ZabMessage message) {
-}
+public record Outgoing(int to, ZabMessage message) {}

@@ -5,6 +5,5 @@ package io.coordinator.server.zab;
  * (synced), the last zxid it acknowledged as durable, its lag behind the leader's last zxid, and how many
  * ticks ago the leader last heard from it.
  */
-public record PeerStatus(int id, boolean observer, boolean connected, boolean synced, long ackedZxid, long lag,
-                         long ticksSinceHeard) {
-}
+public record PeerStatus(
+        int id, boolean observer, boolean connected, boolean synced, long ackedZxid, long lag, long ticksSinceHeard) {}

@@ -13,6 +13,11 @@ import java.util.List;
  * <p>The lists belong to the Ready: the core hands over lists it never touches again (no copies on the hot
  * path), and the driver must not change them.
  */
-public record Ready(Epochs epochsToPersist, long truncateAfter, SnapshotToInstall snapshot, List<TxnRecord> toAppend,
-                    List<Outgoing> messages, List<TxnRecord> toApply, boolean roleChanged) {
-}
+public record Ready(
+        Epochs epochsToPersist,
+        long truncateAfter,
+        SnapshotToInstall snapshot,
+        List<TxnRecord> toAppend,
+        List<Outgoing> messages,
+        List<TxnRecord> toApply,
+        boolean roleChanged) {}

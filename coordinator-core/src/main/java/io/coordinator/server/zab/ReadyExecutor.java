@@ -76,11 +76,10 @@ public final class ReadyExecutor {
      * invariants here and crashes nodes mid-Ready; production has nothing to do.
      */
     public interface Checkpoint {
-        Checkpoint NONE = new Checkpoint() { };
+        Checkpoint NONE = new Checkpoint() {};
 
         /** Before any step of {@code ready}. */
-        default void starting(Ready ready) {
-        }
+        default void starting(Ready ready) {}
 
         /** After {@code step}; false: the process is gone, nothing more of this Ready is done (no advance). */
         default boolean passed(Step step) {
@@ -96,8 +95,13 @@ public final class ReadyExecutor {
     private final Checkpoint checkpoint;
     private long carriedOut;
 
-    public ReadyExecutor(EpochStore epochs, LogAppender log, SnapshotInstaller snapshots, Transport transport,
-                         Applier applier, Checkpoint checkpoint) {
+    public ReadyExecutor(
+            EpochStore epochs,
+            LogAppender log,
+            SnapshotInstaller snapshots,
+            Transport transport,
+            Applier applier,
+            Checkpoint checkpoint) {
         this.epochs = Objects.requireNonNull(epochs, "epochs");
         this.log = Objects.requireNonNull(log, "log");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");

@@ -1,7 +1,6 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.zab.ZabMessage.Stream;
-
 import java.util.TreeMap;
 
 /**

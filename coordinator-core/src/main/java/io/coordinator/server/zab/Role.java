@@ -2,5 +2,8 @@ package io.coordinator.server.zab;
 
 /** What a ZAB peer currently does. */
 public enum Role {
-    LOOKING, FOLLOWING, LEADING, OBSERVING
+    LOOKING,
+    FOLLOWING,
+    LEADING,
+    OBSERVING
 }

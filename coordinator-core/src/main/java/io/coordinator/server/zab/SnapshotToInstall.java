@@ -6,5 +6,4 @@ package io.coordinator.server.zab;
  * {@code zxid} are superseded; if the log ends before {@code zxid} it continues from it (e.g.
  * {@code TxnLog.advanceTo(zxid)}), otherwise its records after {@code zxid} are kept (they are the leader's).
  */
-public record SnapshotToInstall(long zxid, byte[] data) {
-}
+public record SnapshotToInstall(long zxid, byte[] data) {}

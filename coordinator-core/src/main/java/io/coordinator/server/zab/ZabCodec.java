@@ -31,24 +31,36 @@ public final class ZabCodec {
 
     private static final Role[] ROLES = Role.values();
 
-    private ZabCodec() {
-    }
+    private ZabCodec() {}
 
     public static byte[] encode(ZabMessage m) {
         JuteWriter w = new JuteWriter(64);
         if (m instanceof Notification n) {
-            w.writeInt(NOTIFICATION).writeInt(n.leader()).writeLong(n.zxid()).writeLong(n.peerEpoch())
-                    .writeLong(n.electionEpoch()).writeInt(n.state().ordinal());
+            w.writeInt(NOTIFICATION)
+                    .writeInt(n.leader())
+                    .writeLong(n.zxid())
+                    .writeLong(n.peerEpoch())
+                    .writeLong(n.electionEpoch())
+                    .writeInt(n.state().ordinal());
         } else if (m instanceof FollowerInfo f) {
-            w.writeInt(FOLLOWERINFO).writeLong(f.session()).writeLong(f.acceptedEpoch()).writeLong(f.lastZxid())
+            w.writeInt(FOLLOWERINFO)
+                    .writeLong(f.session())
+                    .writeLong(f.acceptedEpoch())
+                    .writeLong(f.lastZxid())
                     .writeLong(f.appliedZxid());
         } else if (m instanceof ObserverInfo f) {
-            w.writeInt(OBSERVERINFO).writeLong(f.session()).writeLong(f.acceptedEpoch()).writeLong(f.lastZxid())
+            w.writeInt(OBSERVERINFO)
+                    .writeLong(f.session())
+                    .writeLong(f.acceptedEpoch())
+                    .writeLong(f.lastZxid())
                     .writeLong(f.appliedZxid());
         } else if (m instanceof LeaderInfo l) {
             w.writeInt(LEADERINFO).writeLong(l.session()).writeLong(l.epoch());
         } else if (m instanceof AckEpoch a) {
-            w.writeInt(ACKEPOCH).writeLong(a.session()).writeLong(a.epoch()).writeLong(a.currentEpoch())
+            w.writeInt(ACKEPOCH)
+                    .writeLong(a.session())
+                    .writeLong(a.epoch())
+                    .writeLong(a.currentEpoch())
                     .writeLong(a.lastZxid());
         } else if (m instanceof EpochRefused r) {
             w.writeInt(EPOCHREFUSED).writeLong(r.session()).writeLong(r.epoch()).writeLong(r.acceptedEpoch());
@@ -73,7 +85,11 @@ public final class ZabCodec {
         } else if (m instanceof Ack a) {
             w.writeInt(ACK).writeLong(a.session()).writeLong(a.epoch()).writeLong(a.zxid());
         } else if (m instanceof Ping p) {
-            w.writeInt(PING).writeLong(p.session()).writeLong(p.epoch()).writeLong(p.seq()).writeLong(p.zxid());
+            w.writeInt(PING)
+                    .writeLong(p.session())
+                    .writeLong(p.epoch())
+                    .writeLong(p.seq())
+                    .writeLong(p.zxid());
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -98,7 +114,8 @@ public final class ZabCodec {
             throw new ProtocolException("malformed quorum message: " + e);
         }
         if (in.hasRemaining()) {
-            throw new ProtocolException(in.remaining() + " trailing bytes after " + m.getClass().getSimpleName());
+            throw new ProtocolException(
+                    in.remaining() + " trailing bytes after " + m.getClass().getSimpleName());
         }
         return m;
     }

@@ -29,75 +29,58 @@ public sealed interface ZabMessage {
     }
 
     /** Fast leader election: the sender's current vote and state, in its logical clock {@code electionEpoch}. */
-    record Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) implements ZabMessage {
-    }
+    record Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) implements ZabMessage {}
 
     /** A follower's discovery request: its accepted epoch, last durable zxid and last applied (committed) zxid. */
-    record FollowerInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements ZabMessage {
-    }
+    record FollowerInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements ZabMessage {}
 
     /** The observer variant of {@link FollowerInfo}. */
-    record ObserverInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements ZabMessage {
-    }
+    record ObserverInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements ZabMessage {}
 
     /** The leader's new epoch. */
-    record LeaderInfo(long session, long epoch) implements Session {
-    }
+    record LeaderInfo(long session, long epoch) implements Session {}
 
     /** The learner promised {@code epoch}; its currentEpoch and last durable zxid at that moment. */
-    record AckEpoch(long session, long epoch, long currentEpoch, long lastZxid) implements Session {
-    }
+    record AckEpoch(long session, long epoch, long currentEpoch, long lastZxid) implements Session {}
 
     /** The learner cannot promise {@code epoch} (it promised it, or a later one, to another leader): the leader
      * steps down so that a new election picks a higher epoch. */
-    record EpochRefused(long session, long epoch, long acceptedEpoch) implements Session {
-    }
+    record EpochRefused(long session, long epoch, long acceptedEpoch) implements Session {}
 
     /** Sync: the learner's log matches the leader's through {@code zxid}; the leader's txns after it follow. */
-    record Diff(long session, long epoch, long seq, long zxid) implements Stream {
-    }
+    record Diff(long session, long epoch, long seq, long zxid) implements Stream {}
 
     /** Sync: histories agree through {@code zxid}; whatever the learner has after it that the following txns do not
      * confirm is cut. */
-    record Trunc(long session, long epoch, long seq, long zxid) implements Stream {
-    }
+    record Trunc(long session, long epoch, long seq, long zxid) implements Stream {}
 
     /** Sync: install this snapshot of the leader's applied state at {@code zxid}; the txns after it follow. */
-    record Snap(long session, long epoch, long seq, long zxid, byte[] snapshot) implements Stream {
-    }
+    record Snap(long session, long epoch, long seq, long zxid, byte[] snapshot) implements Stream {}
 
     /** A txn of the leader's history (during sync) or a new proposal (broadcast). */
-    record Proposal(long session, long epoch, long seq, TxnRecord record) implements Stream {
-    }
+    record Proposal(long session, long epoch, long seq, TxnRecord record) implements Stream {}
 
     /** Everything up to {@code zxid} is committed (cumulative). */
-    record Commit(long session, long epoch, long seq, long zxid) implements Stream {
-    }
+    record Commit(long session, long epoch, long seq, long zxid) implements Stream {}
 
     /** To observers: a committed txn (proposal and commit in one). */
-    record Inform(long session, long epoch, long seq, TxnRecord record) implements Stream {
-    }
+    record Inform(long session, long epoch, long seq, TxnRecord record) implements Stream {}
 
     /** End of sync: the leader's history ends at {@code zxid}; ack once it is durable and the epoch is current. */
-    record NewLeader(long session, long epoch, long seq, long zxid) implements Stream {
-    }
+    record NewLeader(long session, long epoch, long seq, long zxid) implements Stream {}
 
     /** The leader is established and the learner synced: it may serve clients. */
-    record UpToDate(long session, long epoch, long seq) implements Stream {
-    }
+    record UpToDate(long session, long epoch, long seq) implements Stream {}
 
     /** The learner's history through {@code zxid} is durable and its currentEpoch is {@code epoch}. */
-    record AckNewLeader(long session, long epoch, long zxid) implements Session {
-    }
+    record AckNewLeader(long session, long epoch, long zxid) implements Session {}
 
     /** The learner's log is durable through {@code zxid} (cumulative). */
-    record Ack(long session, long epoch, long zxid) implements Session {
-    }
+    record Ack(long session, long epoch, long zxid) implements Session {}
 
     /**
      * Liveness. Leader to learner: {@code seq} = the last stream seq sent (so a lost tail is noticed),
      * {@code zxid} = committed zxid. Learner to leader: {@code seq} = 0, {@code zxid} = its acknowledged zxid.
      */
-    record Ping(long session, long epoch, long seq, long zxid) implements Session {
-    }
+    record Ping(long session, long epoch, long seq, long zxid) implements Session {}
 }

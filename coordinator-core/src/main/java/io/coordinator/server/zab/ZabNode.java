@@ -5,7 +5,6 @@ import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.Election.Vote;
 import io.coordinator.server.zab.ZabMessage.*;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -137,8 +136,16 @@ public final class ZabNode {
             if (h == null) {
                 out.put(p.id(), new PeerStatus(p.id(), p.observer(), false, false, 0, lastZxid(), -1));
             } else {
-                out.put(p.id(), new PeerStatus(p.id(), p.observer(), true, h.newLeaderAcked, h.acked,
-                        Math.max(0, lastZxid() - h.acked), now - h.lastHeard));
+                out.put(
+                        p.id(),
+                        new PeerStatus(
+                                p.id(),
+                                p.observer(),
+                                true,
+                                h.newLeaderAcked,
+                                h.acked,
+                                Math.max(0, lastZxid() - h.acked),
+                                now - h.lastHeard));
             }
         }
         return out;
@@ -224,8 +231,12 @@ public final class ZabNode {
     }
 
     public boolean hasReady() {
-        return outstanding == null && (epochsDirty || history.hasPending() || !pendMsgs.isEmpty() || pendRoleChanged
-                || appliedZxid < Math.min(committedZxid, durableZxid()));
+        return outstanding == null
+                && (epochsDirty
+                        || history.hasPending()
+                        || !pendMsgs.isEmpty()
+                        || pendRoleChanged
+                        || appliedZxid < Math.min(committedZxid, durableZxid()));
     }
 
     public Ready ready() {
@@ -238,7 +249,13 @@ public final class ZabNode {
         List<Outgoing> messages = pendMsgs.isEmpty() ? List.of() : pendMsgs;
         long truncate = history.takeTruncate();
         SnapshotToInstall snapshot = history.takeSnapshot();
-        Ready r = new Ready(epochsDirty ? epochs : null, truncate, snapshot, history.takeAppends(), messages, toApply,
+        Ready r = new Ready(
+                epochsDirty ? epochs : null,
+                truncate,
+                snapshot,
+                history.takeAppends(),
+                messages,
+                toApply,
                 pendRoleChanged);
         if (!pendMsgs.isEmpty()) {
             pendMsgs = new ArrayList<>();
@@ -345,8 +362,13 @@ public final class ZabNode {
         long clock = election.logicalClock();
         return switch (role) {
             case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role);
-            case LEADING -> new Notification(myId, lastZxid(), leader != null ? leader.notificationEpoch()
-                    : epochs.acceptedEpoch(), clock, role);
+            case LEADING ->
+                new Notification(
+                        myId,
+                        lastZxid(),
+                        leader != null ? leader.notificationEpoch() : epochs.acceptedEpoch(),
+                        clock,
+                        role);
             default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role);
         };
     }

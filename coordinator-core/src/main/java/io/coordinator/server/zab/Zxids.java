@@ -2,8 +2,7 @@ package io.coordinator.server.zab;
 
 /** zxid = epoch (high 32 bits) | counter (low 32 bits). */
 public final class Zxids {
-    private Zxids() {
-    }
+    private Zxids() {}
 
     public static long epochOf(long zxid) {
         return zxid >>> 32;

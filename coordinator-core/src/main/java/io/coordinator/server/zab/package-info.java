@@ -59,4 +59,3 @@
  * </ul>
  */
 package io.coordinator.server.zab;
-

@@ -34,20 +34,27 @@ class RequestsCodecTest {
         roundTrip(OpCode.DELETE_CONTAINER, new Requests.PathOnly("/c"));
         roundTrip(OpCode.SET_ACL, new Requests.SetAcl("/a", acl, 2));
         roundTrip(OpCode.CHECK, new Requests.CheckVersion("/a", 1));
-        roundTrip(OpCode.MULTI, new Requests.Multi(List.of(
-                new Requests.Op(OpCode.CREATE, new Requests.Create("/m", null, acl, 0, -1)),
-                new Requests.Op(OpCode.CHECK, new Requests.CheckVersion("/m", 0)),
-                new Requests.Op(OpCode.SET_DATA, new Requests.SetData("/m", new byte[0], -1)),
-                new Requests.Op(OpCode.DELETE, new Requests.Delete("/m", -1)))));
-        roundTrip(OpCode.MULTI_READ, new Requests.Multi(List.of(
-                new Requests.Op(OpCode.GET_DATA, new Requests.PathWatch("/m", false)),
-                new Requests.Op(OpCode.GET_CHILDREN, new Requests.PathWatch("/", true)))));
+        roundTrip(
+                OpCode.MULTI,
+                new Requests.Multi(List.of(
+                        new Requests.Op(OpCode.CREATE, new Requests.Create("/m", null, acl, 0, -1)),
+                        new Requests.Op(OpCode.CHECK, new Requests.CheckVersion("/m", 0)),
+                        new Requests.Op(OpCode.SET_DATA, new Requests.SetData("/m", new byte[0], -1)),
+                        new Requests.Op(OpCode.DELETE, new Requests.Delete("/m", -1)))));
+        roundTrip(
+                OpCode.MULTI_READ,
+                new Requests.Multi(List.of(
+                        new Requests.Op(OpCode.GET_DATA, new Requests.PathWatch("/m", false)),
+                        new Requests.Op(OpCode.GET_CHILDREN, new Requests.PathWatch("/", true)))));
         roundTrip(OpCode.RECONFIG, new Requests.Reconfig("j", null, "n", -1));
         roundTrip(OpCode.REMOVE_WATCHES, new Requests.WatchType("/a", 3));
         roundTrip(OpCode.ADD_WATCH, new Requests.AddWatch("/a", 1));
-        roundTrip(OpCode.SET_WATCHES, new Requests.SetWatches(5, List.of("/d"), List.of("/e"), List.of(), List.of(), List.of()));
-        roundTrip(OpCode.SET_WATCHES2, new Requests.SetWatches(5, List.of("/d"), List.of(), List.of("/c"), List.of("/p"),
-                List.of("/r")));
+        roundTrip(
+                OpCode.SET_WATCHES,
+                new Requests.SetWatches(5, List.of("/d"), List.of("/e"), List.of(), List.of(), List.of()));
+        roundTrip(
+                OpCode.SET_WATCHES2,
+                new Requests.SetWatches(5, List.of("/d"), List.of(), List.of("/c"), List.of("/p"), List.of("/r")));
         roundTrip(OpCode.AUTH, new Requests.Auth(0, "digest", "u:p".getBytes()));
         roundTrip(OpCode.SASL, new Requests.Sasl(new byte[] {1}));
         roundTrip(OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE);

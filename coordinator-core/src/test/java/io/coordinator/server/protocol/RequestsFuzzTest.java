@@ -16,13 +16,42 @@ import java.util.Arrays;
  */
 class RequestsFuzzTest {
     /** Fixed order: seeds in the corpus refer to these indexes. The last three are not client opcodes. */
-    static final int[] OPCODES = {OpCode.CREATE, OpCode.DELETE, OpCode.EXISTS, OpCode.GET_DATA, OpCode.SET_DATA,
-            OpCode.GET_ACL, OpCode.SET_ACL, OpCode.GET_CHILDREN, OpCode.SYNC, OpCode.PING, OpCode.GET_CHILDREN2,
-            OpCode.CHECK, OpCode.MULTI, OpCode.CREATE2, OpCode.RECONFIG, OpCode.CHECK_WATCHES,
-            OpCode.REMOVE_WATCHES, OpCode.CREATE_CONTAINER, OpCode.DELETE_CONTAINER, OpCode.CREATE_TTL,
-            OpCode.MULTI_READ, OpCode.AUTH, OpCode.SET_WATCHES, OpCode.SASL, OpCode.GET_EPHEMERALS,
-            OpCode.GET_ALL_CHILDREN_NUMBER, OpCode.SET_WATCHES2, OpCode.ADD_WATCH, OpCode.WHO_AM_I,
-            OpCode.CLOSE_SESSION, OpCode.CREATE_SESSION, OpCode.NOTIFICATION, 999};
+    static final int[] OPCODES = {
+        OpCode.CREATE,
+        OpCode.DELETE,
+        OpCode.EXISTS,
+        OpCode.GET_DATA,
+        OpCode.SET_DATA,
+        OpCode.GET_ACL,
+        OpCode.SET_ACL,
+        OpCode.GET_CHILDREN,
+        OpCode.SYNC,
+        OpCode.PING,
+        OpCode.GET_CHILDREN2,
+        OpCode.CHECK,
+        OpCode.MULTI,
+        OpCode.CREATE2,
+        OpCode.RECONFIG,
+        OpCode.CHECK_WATCHES,
+        OpCode.REMOVE_WATCHES,
+        OpCode.CREATE_CONTAINER,
+        OpCode.DELETE_CONTAINER,
+        OpCode.CREATE_TTL,
+        OpCode.MULTI_READ,
+        OpCode.AUTH,
+        OpCode.SET_WATCHES,
+        OpCode.SASL,
+        OpCode.GET_EPHEMERALS,
+        OpCode.GET_ALL_CHILDREN_NUMBER,
+        OpCode.SET_WATCHES2,
+        OpCode.ADD_WATCH,
+        OpCode.WHO_AM_I,
+        OpCode.CLOSE_SESSION,
+        OpCode.CREATE_SESSION,
+        OpCode.NOTIFICATION,
+        999
+    };
+
     private static final int FIRST_NON_CLIENT = OPCODES.length - 3;
 
     @FuzzTest
@@ -45,7 +74,9 @@ class RequestsFuzzTest {
         assertThat(index).isLessThan(FIRST_NON_CLIENT);
         byte[] once = encode(type, body);
         byte[] twice = encode(type, Requests.decode(type, new JuteReader(once)));
-        assertThat(Arrays.equals(once, twice)).as("canonical re-encoding of opcode %d", type).isTrue();
+        assertThat(Arrays.equals(once, twice))
+                .as("canonical re-encoding of opcode %d", type)
+                .isTrue();
     }
 
     static byte[] encode(int type, Requests.Body body) {

@@ -19,10 +19,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * order across connections can be checked too.
  */
 final class FakeConnection implements ClientConnection {
-    enum Kind { CONNECT, REPLY, NOTIFY, CLOSE }
+    enum Kind {
+        CONNECT,
+        REPLY,
+        NOTIFY,
+        CLOSE
+    }
 
-    record Out(long seq, Kind kind, ConnectResponse connect, ReplyHeader header, byte[] body, WatcherEvent event,
-               long zxid) {
+    record Out(
+            long seq,
+            Kind kind,
+            ConnectResponse connect,
+            ReplyHeader header,
+            byte[] body,
+            WatcherEvent event,
+            long zxid) {
         JuteReader reader() {
             assertThat(body).as("reply body").isNotNull();
             return new JuteReader(body);

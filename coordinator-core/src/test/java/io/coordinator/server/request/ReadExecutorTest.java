@@ -58,14 +58,17 @@ class ReadExecutorTest {
     @Test
     void existsNeedsReadOnAnExistingNodeAndArmsNoWatchWithoutIt() {
         create("/s", List.of(new Acl(Perms.ALL, ALICE_ID), new Acl(Perms.WRITE, Id.ANYONE)));
-        assertThat(read(OpCode.EXISTS, new Requests.PathWatch("/s", true), ANON).err()).isEqualTo(Code.NOAUTH);
+        assertThat(read(OpCode.EXISTS, new Requests.PathWatch("/s", true), ANON).err())
+                .isEqualTo(Code.NOAUTH);
         apply(0, new Txn.SetData("/s", new byte[0], 1));
         assertThat(events).isEmpty();
 
         Reply ok = read(OpCode.EXISTS, new Requests.PathWatch("/s", true), ALICE);
         Stat stat = Stat.read(body(ok));
         assertThat(stat.version()).isEqualTo(1);
-        assertThat(read(OpCode.EXISTS, new Requests.PathWatch("/s", false), SUPER).err()).isEqualTo(Code.OK);
+        assertThat(read(OpCode.EXISTS, new Requests.PathWatch("/s", false), SUPER)
+                        .err())
+                .isEqualTo(Code.OK);
         apply(0, new Txn.SetData("/s", new byte[1], 2));
         assertThat(events).containsExactly(new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, 3, "/s"));
     }
@@ -82,11 +85,17 @@ class ReadExecutorTest {
     void getDataAndGetChildrenNeedRead() {
         create("/s", List.of(new Acl(Perms.ALL, ALICE_ID)));
         create("/s/c", Acl.OPEN_ACL_UNSAFE);
-        assertThat(read(OpCode.GET_DATA, new Requests.PathWatch("/s", true), ANON).err()).isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_CHILDREN, new Requests.PathWatch("/s", true), ANON).err()).isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_CHILDREN2, new Requests.PathWatch("/s", false), ANON).err())
+        assertThat(read(OpCode.GET_DATA, new Requests.PathWatch("/s", true), ANON)
+                        .err())
                 .isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_DATA, new Requests.PathWatch("/missing", true), ANON).err())
+        assertThat(read(OpCode.GET_CHILDREN, new Requests.PathWatch("/s", true), ANON)
+                        .err())
+                .isEqualTo(Code.NOAUTH);
+        assertThat(read(OpCode.GET_CHILDREN2, new Requests.PathWatch("/s", false), ANON)
+                        .err())
+                .isEqualTo(Code.NOAUTH);
+        assertThat(read(OpCode.GET_DATA, new Requests.PathWatch("/missing", true), ANON)
+                        .err())
                 .isEqualTo(Code.NONODE);
 
         JuteReader in = body(read(OpCode.GET_DATA, new Requests.PathWatch("/s", false), ALICE));
@@ -115,18 +124,22 @@ class ReadExecutorTest {
         create("/w", List.of(new Acl(Perms.ALL, ALICE_ID), new Acl(Perms.WRITE, Id.ANYONE)));
 
         JuteReader in = body(read(OpCode.GET_ACL, new Requests.PathOnly("/r"), ANON));
-        assertThat(Acl.readList(in)).containsExactly(new Acl(Perms.ALL, new Id("digest", "alice:x")),
-                new Acl(Perms.READ, Id.ANYONE));
+        assertThat(Acl.readList(in))
+                .containsExactly(new Acl(Perms.ALL, new Id("digest", "alice:x")), new Acl(Perms.READ, Id.ANYONE));
         Stat.read(in);
         assertThat(in.remaining()).isZero();
 
-        assertThat(Acl.readList(body(read(OpCode.GET_ACL, new Requests.PathOnly("/r"), ALICE)))).isEqualTo(acl);
-        assertThat(Acl.readList(body(read(OpCode.GET_ACL, new Requests.PathOnly("/r"), SUPER)))).isEqualTo(acl);
+        assertThat(Acl.readList(body(read(OpCode.GET_ACL, new Requests.PathOnly("/r"), ALICE))))
+                .isEqualTo(acl);
+        assertThat(Acl.readList(body(read(OpCode.GET_ACL, new Requests.PathOnly("/r"), SUPER))))
+                .isEqualTo(acl);
         // ADMIN alone is enough, and shows the digest.
         assertThat(Acl.readList(body(read(OpCode.GET_ACL, new Requests.PathOnly("/a"), ANON))))
                 .contains(new Acl(Perms.ALL, ALICE_ID));
-        assertThat(read(OpCode.GET_ACL, new Requests.PathOnly("/w"), ANON).err()).isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_ACL, new Requests.PathOnly("/missing"), ANON).err()).isEqualTo(Code.NONODE);
+        assertThat(read(OpCode.GET_ACL, new Requests.PathOnly("/w"), ANON).err())
+                .isEqualTo(Code.NOAUTH);
+        assertThat(read(OpCode.GET_ACL, new Requests.PathOnly("/missing"), ANON).err())
+                .isEqualTo(Code.NONODE);
     }
 
     @Test
@@ -184,10 +197,12 @@ class ReadExecutorTest {
         create("/a", Acl.OPEN_ACL_UNSAFE);
         create("/a/b", Acl.OPEN_ACL_UNSAFE);
         create("/a/b/c", Acl.OPEN_ACL_UNSAFE);
-        assertThat(body(read(OpCode.GET_ALL_CHILDREN_NUMBER, new Requests.PathOnly("/a"), ANON)).readInt())
+        assertThat(body(read(OpCode.GET_ALL_CHILDREN_NUMBER, new Requests.PathOnly("/a"), ANON))
+                        .readInt())
                 .isEqualTo(2);
         // "/" counts /zookeeper, /zookeeper/quota, /zookeeper/config too.
-        assertThat(body(read(OpCode.GET_ALL_CHILDREN_NUMBER, new Requests.PathOnly("/"), ANON)).readInt())
+        assertThat(body(read(OpCode.GET_ALL_CHILDREN_NUMBER, new Requests.PathOnly("/"), ANON))
+                        .readInt())
                 .isEqualTo(6);
     }
 

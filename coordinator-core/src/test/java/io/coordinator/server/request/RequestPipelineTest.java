@@ -56,10 +56,16 @@ class RequestPipelineTest {
     private RequestPipeline start(int tickTimeMs, int minTimeout, int maxTimeout, String superDigest) {
         tree = new DataTree();
         StateMachine state = new StateMachine(tree, new SessionTracker(tickTimeMs));
-        PipelineConfig config = new PipelineConfig(tickTimeMs, minTimeout, maxTimeout, false, true, superDigest,
-                3_600_000, 1000, 1_000_000);
-        pipeline = new RequestPipeline(config, state, new SessionIds(1, 1_700_000_000_000L), passwords, sink,
-                (zxid, sessions) -> { }, Map.of("tickTime", String.valueOf(tickTimeMs)));
+        PipelineConfig config = new PipelineConfig(
+                tickTimeMs, minTimeout, maxTimeout, false, true, superDigest, 3_600_000, 1000, 1_000_000);
+        pipeline = new RequestPipeline(
+                config,
+                state,
+                new SessionIds(1, 1_700_000_000_000L),
+                passwords,
+                sink,
+                (zxid, sessions) -> {},
+                Map.of("tickTime", String.valueOf(tickTimeMs)));
         pipeline.start();
         return pipeline;
     }
@@ -110,8 +116,12 @@ class RequestPipelineTest {
         }
 
         void auth(String scheme, String credentials) {
-            pipeline.request(conn, ReplyHeader.AUTH_XID, OpCode.AUTH,
-                    new Requests.Auth(0, scheme, credentials.getBytes(StandardCharsets.UTF_8)), Code.OK);
+            pipeline.request(
+                    conn,
+                    ReplyHeader.AUTH_XID,
+                    OpCode.AUTH,
+                    new Requests.Auth(0, scheme, credentials.getBytes(StandardCharsets.UTF_8)),
+                    Code.OK);
         }
 
         /** Sends a request and returns its reply, which must be the next output. */
@@ -196,15 +206,17 @@ class RequestPipelineTest {
         assertOk(first.conn.reply(first.create("/eph", 1)));
 
         Client second = new Client("10.0.0.2");
-        pipeline.connect(second.conn, connectRequest(first.sessionId, first.passwd, 30_000,
-                pipeline.lastProcessedZxid()));
+        pipeline.connect(
+                second.conn, connectRequest(first.sessionId, first.passwd, 30_000, pipeline.lastProcessedZxid()));
         ConnectResponse r = second.conn.connectResponse();
         assertThat(r.sessionId()).isEqualTo(first.sessionId);
         assertThat(r.timeOut()).isPositive();
         assertThat(r.passwd()).isEqualTo(first.passwd);
         first.conn.closed();
         // Same session, ephemeral kept, no new session txn.
-        assertThat(sink.appended).extracting(TxnRecord::txn).filteredOn(t -> t instanceof Txn.CreateSession)
+        assertThat(sink.appended)
+                .extracting(TxnRecord::txn)
+                .filteredOn(t -> t instanceof Txn.CreateSession)
                 .hasSize(1);
         Out exists = second.call(OpCode.EXISTS, new Requests.PathWatch("/eph", false));
         assertOk(exists);
@@ -222,7 +234,8 @@ class RequestPipelineTest {
         Client c = connect("10.0.0.1");
         byte[] wrong = c.passwd.clone();
         wrong[0] ^= 1;
-        for (ConnectRequest req : List.of(connectRequest(c.sessionId, wrong, 30_000, 0),
+        for (ConnectRequest req : List.of(
+                connectRequest(c.sessionId, wrong, 30_000, 0),
                 connectRequest(c.sessionId, null, 30_000, 0),
                 connectRequest(c.sessionId + 1, passwords.passwordFor(c.sessionId + 1), 30_000, 0))) {
             FakeConnection other = new FakeConnection("10.0.0.9", sequence);
@@ -275,7 +288,9 @@ class RequestPipelineTest {
         ConnectResponse expired = wrong.connectResponse();
         assertThat(expired.timeOut()).isZero();
         assertThat(expired.sessionId()).isZero();
-        assertThat(expired.readOnly()).as("set by a read-only server, as ZooKeeper's").isTrue();
+        assertThat(expired.readOnly())
+                .as("set by a read-only server, as ZooKeeper's")
+                .isTrue();
         wrong.closed();
         assertThat(sink.appended).hasSize(txns);
     }
@@ -332,8 +347,14 @@ class RequestPipelineTest {
         tree = new DataTree();
         StateMachine state = new StateMachine(tree, new SessionTracker(50));
         PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
-        pipeline = new RequestPipeline(config, state, new SessionIds(1, 1_700_000_000_000L), passwords, sink,
-                (zxid, sessions) -> { }, Map.of());
+        pipeline = new RequestPipeline(
+                config,
+                state,
+                new SessionIds(1, 1_700_000_000_000L),
+                passwords,
+                sink,
+                (zxid, sessions) -> {},
+                Map.of());
         pipeline.startInEnsemble();
         pipeline.submit(() -> pipeline.serveAsLeader(0)); // a leader whose own log is the sink
         Client a = connect("10.0.0.1");
@@ -357,8 +378,15 @@ class RequestPipelineTest {
         StateMachine state = new StateMachine(tree, new SessionTracker(50));
         PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
         java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
-        pipeline = new RequestPipeline(config, state, new SessionIds(1, 1_700_000_000_000L), passwords, sink,
-                (zxid, sessions) -> { }, Map.of(), wall::get);
+        pipeline = new RequestPipeline(
+                config,
+                state,
+                new SessionIds(1, 1_700_000_000_000L),
+                passwords,
+                sink,
+                (zxid, sessions) -> {},
+                Map.of(),
+                wall::get);
         pipeline.start();
         Client c = connect("10.0.0.1");
         sink.hold();
@@ -463,7 +491,8 @@ class RequestPipelineTest {
         HeldSink.Held h2 = sink.next();
         HeldSink.Held h3 = sink.next();
         assertThat(List.of(h1.record().zxid(), h2.record().zxid(), h3.record().zxid()))
-                .containsExactly(h1.record().zxid(), h1.record().zxid() + 1, h1.record().zxid() + 2);
+                .containsExactly(
+                        h1.record().zxid(), h1.record().zxid() + 1, h1.record().zxid() + 2);
         assertThat(h2.record().header().clientId()).isEqualTo(b.sessionId);
         h1.release();
         h2.release();
@@ -496,7 +525,9 @@ class RequestPipelineTest {
         assertThat(read.header().zxid()).isEqualTo(applied);
         held.release();
         assertThat(b.conn.reply(write).header().zxid()).isEqualTo(applied + 1);
-        assertThat(a.call(OpCode.EXISTS, new Requests.PathWatch("/x", false)).header().zxid())
+        assertThat(a.call(OpCode.EXISTS, new Requests.PathWatch("/x", false))
+                        .header()
+                        .zxid())
                 .isEqualTo(applied + 1);
     }
 
@@ -522,7 +553,8 @@ class RequestPipelineTest {
         Client c = connect("10.0.0.1");
         assertOk(c.conn.reply(c.create("/a", 0)));
         Requests.Create createM = new Requests.Create("/m", null, Acl.OPEN_ACL_UNSAFE, 0, -1);
-        Requests.Multi multi = new Requests.Multi(List.of(new Requests.Op(OpCode.CREATE, createM),
+        Requests.Multi multi = new Requests.Multi(List.of(
+                new Requests.Op(OpCode.CREATE, createM),
                 new Requests.Op(OpCode.CREATE, new Requests.Create("/a", null, Acl.OPEN_ACL_UNSAFE, 0, -1)),
                 new Requests.Op(OpCode.SET_DATA, new Requests.SetData("/m", DATA, -1))));
         long before = pipeline.lastProcessedZxid();
@@ -532,7 +564,8 @@ class RequestPipelineTest {
             -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             -1, -1, -1, -1, 0, -1, -1, -1, -110, -1, -1, -1, -110,
             -1, -1, -1, -1, 0, -1, -1, -1, -2, -1, -1, -1, -2,
-            -1, -1, -1, -1, 1, -1, -1, -1, -1};
+            -1, -1, -1, -1, 1, -1, -1, -1, -1
+        };
         assertThat(r.body()).containsExactly(expected);
         // Nothing of the multi was applied; a later create of /m works.
         assertOk(c.call(OpCode.CREATE, createM));
@@ -546,14 +579,18 @@ class RequestPipelineTest {
         long rel = created.header().zxid();
         assertOk(c.conn.reply(c.setData("/changed", "v2".getBytes(StandardCharsets.UTF_8))));
         assertOk(c.conn.reply(c.create("/appeared", 0)));
-        int xid = c.send(OpCode.SET_WATCHES, new Requests.SetWatches(rel, List.of("/changed", "/gone"),
-                List.of("/appeared"), List.of(), List.of(), List.of()));
+        int xid = c.send(
+                OpCode.SET_WATCHES,
+                new Requests.SetWatches(
+                        rel, List.of("/changed", "/gone"), List.of("/appeared"), List.of(), List.of(), List.of()));
         List<Out> outs = List.of(c.conn.next(), c.conn.next(), c.conn.next(), c.conn.next());
         assertThat(outs.subList(0, 3)).allMatch(o -> o.kind() == FakeConnection.Kind.NOTIFY && o.zxid() == -1);
-        assertThat(outs.subList(0, 3)).extracting(Out::event).containsExactlyInAnyOrder(
-                new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, 3, "/changed"),
-                new WatcherEvent(WatcherEvent.NODE_DELETED, 3, "/gone"),
-                new WatcherEvent(WatcherEvent.NODE_CREATED, 3, "/appeared"));
+        assertThat(outs.subList(0, 3))
+                .extracting(Out::event)
+                .containsExactlyInAnyOrder(
+                        new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, 3, "/changed"),
+                        new WatcherEvent(WatcherEvent.NODE_DELETED, 3, "/gone"),
+                        new WatcherEvent(WatcherEvent.NODE_CREATED, 3, "/appeared"));
         assertThat(outs.get(3).header().xid()).isEqualTo(xid);
         assertOk(outs.get(3));
     }
@@ -567,8 +604,14 @@ class RequestPipelineTest {
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
         assertErr(anon.conn.reply(anon.exists("/private", true)), Code.NONODE);
         assertErr(alice.conn.reply(alice.exists("/private", true)), Code.NONODE);
-        int xid = alice.send(OpCode.CREATE, new Requests.Create("/private", DATA,
-                List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1));
+        int xid = alice.send(
+                OpCode.CREATE,
+                new Requests.Create(
+                        "/private",
+                        DATA,
+                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))),
+                        0,
+                        -1));
         // alice hears of it (before her reply); anon, who may not read it, does not.
         alice.conn.notification(WatcherEvent.NODE_CREATED, "/private");
         assertOk(alice.conn.reply(xid));
@@ -612,8 +655,10 @@ class RequestPipelineTest {
         assertThat(List.of(in.readString(), in.readString())).containsExactly("ip", "10.0.0.7");
         assertThat(in.remaining()).isZero();
         // The digest identity is used for ACLs: auth expands to it.
-        Out create = c.call(OpCode.CREATE, new Requests.Create("/mine", DATA,
-                List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1));
+        Out create = c.call(
+                OpCode.CREATE,
+                new Requests.Create(
+                        "/mine", DATA, List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1));
         assertOk(create);
         Client other = connect("10.0.0.8");
         assertErr(other.conn.reply(other.getData("/mine", false)), Code.NOAUTH);
@@ -641,8 +686,14 @@ class RequestPipelineTest {
         Client alice = connect("10.0.0.1");
         alice.auth("digest", "alice:secret");
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
-        assertOk(alice.call(OpCode.CREATE, new Requests.Create("/mine", DATA,
-                List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1)));
+        assertOk(alice.call(
+                OpCode.CREATE,
+                new Requests.Create(
+                        "/mine",
+                        DATA,
+                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))),
+                        0,
+                        -1)));
 
         Client root = connect("10.0.0.2");
         assertErr(root.conn.reply(root.getData("/mine", false)), Code.NOAUTH);
@@ -818,7 +869,8 @@ class RequestPipelineTest {
         assertThat(view.watchesBySession().get(b.sessionId)).containsExactlyInAnyOrder("/x", "/nothing");
         assertThat(view.watchesByPath().get("/x")).containsExactlyInAnyOrder(a.sessionId, b.sessionId);
         assertThat(view.ephemeralsBySession()).isEqualTo(Map.of(a.sessionId, List.of("/e")));
-        assertThat(view.lastProcessedZxid()).isEqualTo(sink.appended.get(sink.appended.size() - 1).zxid());
+        assertThat(view.lastProcessedZxid())
+                .isEqualTo(sink.appended.get(sink.appended.size() - 1).zxid());
 
         sink.hold();
         a.create("/y", 0);

@@ -51,7 +51,8 @@ class StateSnapshotsTest {
     void aSnapshotWithoutASecretReadsAsNone() throws IOException {
         var bytes = new ByteArrayOutputStream();
         StateSnapshots.write(new DataOutputStream(bytes), Map.of(9L, 3000), new DataTree());
-        StateSnapshots.Recovered r = StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StateSnapshots.Recovered r =
+                StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertThat(r.secret()).isNull();
         assertThat(r.sessions()).containsEntry(9L, 3000);
     }
@@ -65,7 +66,8 @@ class StateSnapshotsTest {
         out.writeLong(9L);
         out.writeInt(3000);
         new DataTree().serialize(out);
-        StateSnapshots.Recovered r = StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StateSnapshots.Recovered r =
+                StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertThat(r.secret()).isNull();
         assertThat(r.sessions()).containsEntry(9L, 3000);
     }
@@ -78,7 +80,9 @@ class StateSnapshotsTest {
         out.writeInt(0);
         out.writeInt(3);
         out.write(new byte[3]);
-        assertThatThrownBy(() -> StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
-                .isInstanceOf(IOException.class).hasMessageContaining("session secret of 3 bytes");
+        assertThatThrownBy(
+                        () -> StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("session secret of 3 bytes");
     }
 }

@@ -216,7 +216,8 @@ class TxnPreparerTest {
         commit(create("/q/x"));
         Txn txn = prepare(multi(create("/q/item-", 2), create("/q/item-", 2), create("/q/other-", 2)));
         assertThat(txn).isInstanceOf(Txn.Multi.class);
-        List<String> paths = ((Txn.Multi) txn).txns().stream().map(TxnPreparerTest::createdPath).toList();
+        List<String> paths = ((Txn.Multi) txn)
+                .txns().stream().map(TxnPreparerTest::createdPath).toList();
         assertThat(paths).containsExactly("/q/item-0000000001", "/q/item-0000000002", "/q/other-0000000003");
         // A create in flight after the multi continues the sequence.
         assertThat(createdPath(prepare(create("/q/item-", 2)))).isEqualTo("/q/item-0000000004");
@@ -258,10 +259,14 @@ class TxnPreparerTest {
     void deleteNeedsDeleteOnTheParentBeforeLookingAtTheNode() {
         commit(OpCode.CREATE, create("/s", ALICE_ONLY), ALICE);
         commit(OpCode.CREATE, create("/s/c"), ALICE);
-        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/s/missing", -1), ANON))).isEqualTo(Code.NOAUTH);
-        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/s/c", 7), ANON))).isEqualTo(Code.NOAUTH);
-        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/s/c", 7), ALICE))).isEqualTo(Code.BADVERSION);
-        assertThat(prepare(OpCode.DELETE, new Requests.Delete("/s/c", 0), SUPER)).isInstanceOf(Txn.Delete.class);
+        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/s/missing", -1), ANON)))
+                .isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/s/c", 7), ANON)))
+                .isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/s/c", 7), ALICE)))
+                .isEqualTo(Code.BADVERSION);
+        assertThat(prepare(OpCode.DELETE, new Requests.Delete("/s/c", 0), SUPER))
+                .isInstanceOf(Txn.Delete.class);
     }
 
     // ------------------------------------------------------------------ create checks
@@ -314,7 +319,8 @@ class TxnPreparerTest {
         assertThat(err(prepare(createTtl("/t", 5, -5)))).isEqualTo(Code.BADARGUMENTS);
         assertThat(err(prepare(createTtl("/t", 5, Txn.MAX_TTL + 1)))).isEqualTo(Code.BADARGUMENTS);
         // A ttl for a mode that has none.
-        assertThat(err(prepare(OpCode.CREATE_TTL, createTtl("/t", 0, 1000), ANON))).isEqualTo(Code.BADARGUMENTS);
+        assertThat(err(prepare(OpCode.CREATE_TTL, createTtl("/t", 0, 1000), ANON)))
+                .isEqualTo(Code.BADARGUMENTS);
         // Bad ttl beats a missing parent.
         assertThat(err(prepare(createTtl("/missing/t", 5, 0)))).isEqualTo(Code.BADARGUMENTS);
         Txn ok = prepare(createTtl("/t", 6, Txn.MAX_TTL));
@@ -372,10 +378,12 @@ class TxnPreparerTest {
         assertThat(err(prepare(OpCode.CREATE, create("/sec/n"), ANON))).isEqualTo(Code.NOAUTH);
         // NOAUTH on the parent beats NODEEXISTS.
         assertThat(err(prepare(OpCode.CREATE, create("/sec/c"), ANON))).isEqualTo(Code.NOAUTH);
-        assertThat(err(prepare(OpCode.SET_DATA, new Requests.SetData("/sec", DATA, -1), ANON))).isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(OpCode.SET_DATA, new Requests.SetData("/sec", DATA, -1), ANON)))
+                .isEqualTo(Code.NOAUTH);
         assertThat(err(prepare(OpCode.SET_ACL, new Requests.SetAcl("/sec", Acl.OPEN_ACL_UNSAFE, -1), ANON)))
                 .isEqualTo(Code.NOAUTH);
-        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/sec/c", -1), ANON))).isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/sec/c", -1), ANON)))
+                .isEqualTo(Code.NOAUTH);
         assertThat(multiErrs(prepare(OpCode.MULTI, multi(new Requests.CheckVersion("/sec", -1)), ANON)))
                 .containsExactly(Code.NOAUTH);
 
@@ -385,7 +393,8 @@ class TxnPreparerTest {
         assertThat(prepare(OpCode.CREATE, create("/sec/m"), SUPER)).isInstanceOf(Txn.Create.class);
         assertThat(prepare(OpCode.SET_DATA, new Requests.SetData("/sec", DATA, -1), SUPER))
                 .isInstanceOf(Txn.SetData.class);
-        assertThat(prepare(OpCode.DELETE, new Requests.Delete("/sec/c", -1), SUPER)).isInstanceOf(Txn.Delete.class);
+        assertThat(prepare(OpCode.DELETE, new Requests.Delete("/sec/c", -1), SUPER))
+                .isInstanceOf(Txn.Delete.class);
         assertThat(prepare(OpCode.SET_ACL, new Requests.SetAcl("/sec", Acl.OPEN_ACL_UNSAFE, -1), SUPER))
                 .isInstanceOf(Txn.SetAcl.class);
         // The pending setACL opened the node up for everyone.
@@ -397,19 +406,22 @@ class TxnPreparerTest {
 
     @Test
     void partialPermissionsAreCheckedPerOperation() {
-        List<Acl> readCreate = List.of(new Acl(Perms.READ | Perms.CREATE, Id.ANYONE),
-                new Acl(Perms.ALL, new Id("digest", ALICE_DIGEST)));
+        List<Acl> readCreate = List.of(
+                new Acl(Perms.READ | Perms.CREATE, Id.ANYONE), new Acl(Perms.ALL, new Id("digest", ALICE_DIGEST)));
         commit(OpCode.CREATE, create("/rc", readCreate), ALICE);
         assertThat(prepare(OpCode.CREATE, create("/rc/c"), ANON)).isInstanceOf(Txn.Create.class);
-        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/rc/c", -1), ANON))).isEqualTo(Code.NOAUTH);
-        assertThat(err(prepare(OpCode.SET_DATA, new Requests.SetData("/rc", DATA, -1), ANON))).isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(OpCode.DELETE, new Requests.Delete("/rc/c", -1), ANON)))
+                .isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(OpCode.SET_DATA, new Requests.SetData("/rc", DATA, -1), ANON)))
+                .isEqualTo(Code.NOAUTH);
         assertThat(prepare(OpCode.MULTI, multi(new Requests.CheckVersion("/rc", 0)), ANON))
                 .isEqualTo(new Txn.Multi(List.of(new Txn.Check("/rc", 0))));
     }
 
     @Test
     void systemConfigNodeIsReadOnly() {
-        assertThat(err(prepare(new Requests.SetData("/zookeeper/config", DATA, -1)))).isEqualTo(Code.NOAUTH);
+        assertThat(err(prepare(new Requests.SetData("/zookeeper/config", DATA, -1))))
+                .isEqualTo(Code.NOAUTH);
     }
 
     // ------------------------------------------------------------------ multi
@@ -417,10 +429,11 @@ class TxnPreparerTest {
     @Test
     void failedMultiGivesZeroThenCodeThenRuntimeInconsistency() {
         commit(create("/exists"));
-        Txn txn = prepare(multi(create("/m1"), create("/m2"), create("/exists"), create("/m3"),
-                new Requests.Delete("/m1", -1)));
-        assertThat(multiErrs(txn)).containsExactly(Code.OK, Code.OK, Code.NODEEXISTS, Code.RUNTIMEINCONSISTENCY,
-                Code.RUNTIMEINCONSISTENCY);
+        Txn txn = prepare(
+                multi(create("/m1"), create("/m2"), create("/exists"), create("/m3"), new Requests.Delete("/m1", -1)));
+        assertThat(multiErrs(txn))
+                .containsExactly(
+                        Code.OK, Code.OK, Code.NODEEXISTS, Code.RUNTIMEINCONSISTENCY, Code.RUNTIMEINCONSISTENCY);
         assertThat(multiErrs(prepare(multi(new Requests.SetData("/missing", DATA, -1), create("/m1")))))
                 .containsExactly(Code.NONODE, Code.RUNTIMEINCONSISTENCY);
     }
@@ -428,18 +441,23 @@ class TxnPreparerTest {
     @Test
     void failedMultiLeavesNoPendingChangeBehind() {
         prepare(create("/x")); // in flight before the multi: must survive the rollback
-        Txn failed = prepare(multi(create("/m1"), create("/m1/c"), new Requests.SetData("/x", DATA, 0),
-                new Requests.Delete("/x", 0), create("/x")));
+        Txn failed = prepare(multi(
+                create("/m1"),
+                create("/m1/c"),
+                new Requests.SetData("/x", DATA, 0),
+                new Requests.Delete("/x", 0),
+                create("/x")));
         // setData bumped /x's version to 1, so delete with version 0 fails.
-        assertThat(multiErrs(failed)).containsExactly(Code.OK, Code.OK, Code.OK, Code.BADVERSION,
-                Code.RUNTIMEINCONSISTENCY);
+        assertThat(multiErrs(failed))
+                .containsExactly(Code.OK, Code.OK, Code.OK, Code.BADVERSION, Code.RUNTIMEINCONSISTENCY);
         // Nothing the multi did is visible: /m1 can be created, /x still has version 0 and no pending delete.
         assertThat(createdPath(prepare(create("/m1")))).isEqualTo("/m1");
         assertThat(err(prepare(create("/m1/c/d")))).isEqualTo(Code.NONODE);
         assertThat(prepare(new Requests.SetData("/x", DATA, 0))).isEqualTo(new Txn.SetData("/x", DATA, 1));
         // The root's stored cversion counts /x and /m1 only: 2 creations.
         assertThat(createdPath(prepare(create("/s", 2)))).isEqualTo("/s0000000002");
-        assertThat(applyAll()).extracting(ApplyResult::err)
+        assertThat(applyAll())
+                .extracting(ApplyResult::err)
                 .containsExactly(Code.OK, Code.BADVERSION, Code.OK, Code.NONODE, Code.OK, Code.OK);
         assertThat(tree.getNode("/m1").childNames()).isEmpty();
     }
@@ -454,11 +472,16 @@ class TxnPreparerTest {
 
     @Test
     void successfulMultiSeesItsOwnEarlierOps() {
-        Txn txn = prepare(multi(create("/ma"), create("/ma/b"), new Requests.SetData("/ma", DATA, 0),
-                new Requests.CheckVersion("/ma", 1), new Requests.Delete("/ma/b", 0)));
+        Txn txn = prepare(multi(
+                create("/ma"),
+                create("/ma/b"),
+                new Requests.SetData("/ma", DATA, 0),
+                new Requests.CheckVersion("/ma", 1),
+                new Requests.Delete("/ma/b", 0)));
         assertThat(txn).isInstanceOf(Txn.Multi.class);
-        assertThat(((Txn.Multi) txn).txns()).extracting(Txn::type).containsExactly(OpCode.CREATE, OpCode.CREATE,
-                OpCode.SET_DATA, OpCode.CHECK, OpCode.DELETE);
+        assertThat(((Txn.Multi) txn).txns())
+                .extracting(Txn::type)
+                .containsExactly(OpCode.CREATE, OpCode.CREATE, OpCode.SET_DATA, OpCode.CHECK, OpCode.DELETE);
         // And later requests see the multi's effects.
         assertThat(err(prepare(new Requests.CheckVersion("/ma", 0)))).isEqualTo(Code.BADVERSION);
         assertThat(err(prepare(create("/ma")))).isEqualTo(Code.NODEEXISTS);
@@ -487,14 +510,17 @@ class TxnPreparerTest {
     void setAclChecksTheAclVersion() {
         commit(create("/v"));
         commit(new Requests.SetData("/v", DATA, 0)); // data version 1, acl version still 0
-        assertThat(err(prepare(new Requests.SetAcl("/v", Acl.READ_ACL_UNSAFE, 1)))).isEqualTo(Code.BADVERSION);
+        assertThat(err(prepare(new Requests.SetAcl("/v", Acl.READ_ACL_UNSAFE, 1))))
+                .isEqualTo(Code.BADVERSION);
         assertThat(prepare(new Requests.SetAcl("/v", Acl.OPEN_ACL_UNSAFE, 0)))
                 .isEqualTo(new Txn.SetAcl("/v", Acl.OPEN_ACL_UNSAFE, 1));
-        assertThat(err(prepare(new Requests.SetAcl("/v", Acl.OPEN_ACL_UNSAFE, 0)))).isEqualTo(Code.BADVERSION);
+        assertThat(err(prepare(new Requests.SetAcl("/v", Acl.OPEN_ACL_UNSAFE, 0))))
+                .isEqualTo(Code.BADVERSION);
         assertThat(err(prepare(new Requests.SetAcl("/v", List.of(), 1)))).isEqualTo(Code.INVALIDACL);
         // INVALIDACL comes before NONODE.
         assertThat(err(prepare(new Requests.SetAcl("/missing", List.of(), -1)))).isEqualTo(Code.INVALIDACL);
-        assertThat(err(prepare(new Requests.SetAcl("/missing", Acl.OPEN_ACL_UNSAFE, -1)))).isEqualTo(Code.NONODE);
+        assertThat(err(prepare(new Requests.SetAcl("/missing", Acl.OPEN_ACL_UNSAFE, -1))))
+                .isEqualTo(Code.NONODE);
         applyAll();
         DataNode n = tree.getNode("/v");
         assertThat(n.aversion()).isEqualTo(1);
@@ -505,8 +531,12 @@ class TxnPreparerTest {
 
     private void setUpQuota(String limits) {
         commit(create("/zookeeper/quota/q"));
-        commit(new Requests.Create("/zookeeper/quota/q/zookeeper_limits", limits.getBytes(StandardCharsets.UTF_8),
-                Acl.OPEN_ACL_UNSAFE, 0, -1));
+        commit(new Requests.Create(
+                "/zookeeper/quota/q/zookeeper_limits",
+                limits.getBytes(StandardCharsets.UTF_8),
+                Acl.OPEN_ACL_UNSAFE,
+                0,
+                -1));
         commit(create("/q"));
         commit(new Requests.Create("/zookeeper/quota/q/zookeeper_stats", null, Acl.OPEN_ACL_UNSAFE, 0, -1));
         assertThat(new String(tree.getNode("/zookeeper/quota/q/zookeeper_stats").data(), StandardCharsets.UTF_8))
@@ -571,7 +601,8 @@ class TxnPreparerTest {
         prepare(new Requests.Delete("/p/other", -1));
         prepare(new Requests.Delete("/p/e1", -1));
         assertThat(prepare(new Requests.Delete("/p", -1))).isInstanceOf(Txn.Delete.class);
-        assertThat(applyAll()).extracting(ApplyResult::err)
+        assertThat(applyAll())
+                .extracting(ApplyResult::err)
                 .containsExactly(Code.OK, Code.OK, Code.NODEEXISTS, Code.OK, Code.OK, Code.OK);
         assertThat(tree.getNode("/p")).isNull();
     }

@@ -37,11 +37,12 @@ class WriteRepliesTest {
 
     @Test
     void failedMultiEncodesEveryResultAsAnError() {
-        Requests.Multi req = new Requests.Multi(List.of(new Requests.Op(OpCode.CREATE, createReq("/a")),
+        Requests.Multi req = new Requests.Multi(List.of(
+                new Requests.Op(OpCode.CREATE, createReq("/a")),
                 new Requests.Op(OpCode.CREATE, createReq("/zookeeper")),
                 new Requests.Op(OpCode.DELETE, new Requests.Delete("/a", -1))));
-        Txn.Multi txn = new Txn.Multi(List.of(new Txn.Error(Code.OK), new Txn.Error(Code.NODEEXISTS),
-                new Txn.Error(Code.RUNTIMEINCONSISTENCY)));
+        Txn.Multi txn = new Txn.Multi(List.of(
+                new Txn.Error(Code.OK), new Txn.Error(Code.NODEEXISTS), new Txn.Error(Code.RUNTIMEINCONSISTENCY)));
         ApplyResult result = apply(txn);
         Reply reply = WriteReplies.of(OpCode.MULTI, req, txn, result);
         ByteBuffer expected = ByteBuffer.allocate(64);
@@ -63,9 +64,12 @@ class WriteRepliesTest {
                 new Requests.Op(OpCode.SET_DATA, new Requests.SetData("/a", new byte[] {7}, -1)),
                 new Requests.Op(OpCode.CHECK, new Requests.CheckVersion("/a", 1)),
                 new Requests.Op(OpCode.DELETE, new Requests.Delete("/d", -1))));
-        Txn.Multi txn = new Txn.Multi(List.of(new Txn.Create("/a", null, Acl.OPEN_ACL_UNSAFE, 0, -1),
-                new Txn.Create("/b", null, Acl.OPEN_ACL_UNSAFE, 0, -1), new Txn.SetData("/a", new byte[] {7}, 1),
-                new Txn.Check("/a", 1), new Txn.Delete("/d")));
+        Txn.Multi txn = new Txn.Multi(List.of(
+                new Txn.Create("/a", null, Acl.OPEN_ACL_UNSAFE, 0, -1),
+                new Txn.Create("/b", null, Acl.OPEN_ACL_UNSAFE, 0, -1),
+                new Txn.SetData("/a", new byte[] {7}, 1),
+                new Txn.Check("/a", 1),
+                new Txn.Delete("/d")));
         ApplyResult result = apply(txn);
         JuteReader in = new JuteReader(bytes(WriteReplies.of(OpCode.MULTI, req, txn, result)));
         header(in, OpCode.CREATE, false, 0);

@@ -17,7 +17,9 @@ class SessionIdsTest {
                 SessionIds ids = new SessionIds(serverId, start);
                 for (int i = 0; i < 100; i++) {
                     long id = ids.next();
-                    assertThat(id >>> 56).as("server %d start %d", serverId, start).isEqualTo(serverId);
+                    assertThat(id >>> 56)
+                            .as("server %d start %d", serverId, start)
+                            .isEqualTo(serverId);
                 }
             }
         }

@@ -25,7 +25,8 @@ class SessionPasswordsTest {
 
     @Test
     void differentSecretsGiveDifferentPasswords() {
-        assertThat(new SessionPasswords(OTHER).passwordFor(42)).isNotEqualTo(new SessionPasswords(SECRET).passwordFor(42));
+        assertThat(new SessionPasswords(OTHER).passwordFor(42))
+                .isNotEqualTo(new SessionPasswords(SECRET).passwordFor(42));
     }
 
     @Test

@@ -24,7 +24,9 @@ class ControlFileStorageFaultsTest {
         Path control = dir.resolve("faults");
         StorageFaults faults = new ControlFileStorageFaults(control, 0);
         Files.writeString(control, "fail\n");
-        assertThatThrownBy(() -> faults.beforeSync(dir)).isInstanceOf(IOException.class).hasMessageContaining("injected");
+        assertThatThrownBy(() -> faults.beforeSync(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("injected");
         Files.writeString(control, "");
         assertThatCode(() -> faults.beforeSync(dir)).doesNotThrowAnyException();
     }
@@ -32,8 +34,8 @@ class ControlFileStorageFaultsTest {
     @Test
     void aFailingFsyncFailsTheLogsSync() throws Exception {
         Path control = dir.resolve("faults");
-        try (TxnLog log = TxnLog.open(dir.resolve("log"),
-                LogOptions.defaults().withFaults(new ControlFileStorageFaults(control, 0)))) {
+        try (TxnLog log = TxnLog.open(
+                dir.resolve("log"), LogOptions.defaults().withFaults(new ControlFileStorageFaults(control, 0)))) {
             log.append(StorageTestSupport.rec(1));
             Files.writeString(control, "fail");
             assertThatThrownBy(log::sync).isInstanceOf(IOException.class);

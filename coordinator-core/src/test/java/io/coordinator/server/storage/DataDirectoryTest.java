@@ -3,12 +3,11 @@ package io.coordinator.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DataDirectoryTest {
     @TempDir
@@ -21,7 +20,8 @@ class DataDirectoryTest {
             assertThat(dd.logDir()).isDirectory().isEqualTo(root.resolve("log"));
             assertThat(dd.snapshotDir()).isDirectory().isEqualTo(root.resolve("snapshot"));
             assertThat(root.resolve("lock")).exists();
-            assertThat(Files.readString(root.resolve("lock"))).contains("pid " + ProcessHandle.current().pid());
+            assertThat(Files.readString(root.resolve("lock")))
+                    .contains("pid " + ProcessHandle.current().pid());
         }
     }
 
@@ -44,7 +44,8 @@ class DataDirectoryTest {
         Path root = tmp.resolve("data");
         try (DataDirectory first = DataDirectory.open(root)) {
             // a separate JVM must not get the OS lock either
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Path src = tmp.resolve("TryLock.java");
             Files.writeString(src, """
                     import java.nio.channels.FileChannel;
@@ -57,8 +58,10 @@ class DataDirectoryTest {
                         }
                     }
                     """);
-            Process p = new ProcessBuilder(java, src.toString(), root.resolve("lock").toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            java, src.toString(), root.resolve("lock").toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor()).isZero();
             assertThat(out).isEqualTo("refused");

@@ -35,7 +35,9 @@ class EpochStoreTest {
         byte[] bytes = Files.readAllBytes(dir.resolve("epochs"));
         bytes[10] ^= 1;
         Files.write(dir.resolve("epochs"), bytes);
-        assertThatThrownBy(store::load).isInstanceOf(CorruptStorageException.class).hasMessageContaining("checksum");
+        assertThatThrownBy(store::load)
+                .isInstanceOf(CorruptStorageException.class)
+                .hasMessageContaining("checksum");
         Files.write(dir.resolve("epochs"), new byte[3]);
         assertThatThrownBy(store::load).isInstanceOf(CorruptStorageException.class);
     }

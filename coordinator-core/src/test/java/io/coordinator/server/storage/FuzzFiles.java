@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /** A scratch directory reused by every execution of a storage fuzz target, and quiet storage logging. */
 final class FuzzFiles {
-    private FuzzFiles() {
-    }
+    private FuzzFiles() {}
 
     /** Storage logs a WARN per repaired file: thousands a second while fuzzing. */
     static void quietLogs() {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.coordinator.server.storage")).setLevel(Level.ERROR);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.coordinator.server.storage"))
+                .setLevel(Level.ERROR);
     }
 
     static Path scratch(String name) {
@@ -24,7 +24,8 @@ final class FuzzFiles {
             // tmpfs when there is one: the targets fsync on every execution
             Path shm = Path.of("/dev/shm");
             Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
-                    ? Files.createTempDirectory(shm, name) : Files.createTempDirectory(name);
+                    ? Files.createTempDirectory(shm, name)
+                    : Files.createTempDirectory(name);
             dir.toFile().deleteOnExit();
             return dir;
         } catch (IOException e) {

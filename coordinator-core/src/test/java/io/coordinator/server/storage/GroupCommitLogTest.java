@@ -7,9 +7,6 @@ import static io.coordinator.server.storage.StorageTestSupport.zxids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +20,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GroupCommitLogTest {
     @TempDir
     Path dir;
 
-    private static final Runnable NOOP = () -> {
-    };
+    private static final Runnable NOOP = () -> {};
 
     @Test
     void concurrentSubmittersCallbacksInOrderAndFewerFsyncsThanRecords() throws Exception {
@@ -42,8 +40,7 @@ class GroupCommitLogTest {
         CountDownLatch all = new CountDownLatch(total);
         Object zxidLock = new Object();
         long[] nextZxid = {1};
-        GroupCommitLog gc = new GroupCommitLog(log, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, t -> {});
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> futures = new ArrayList<>();
@@ -89,8 +86,7 @@ class GroupCommitLogTest {
         int threads = 16;
         int perThread = 40;
         TxnLog log = TxnLog.open(dir, SMALL);
-        GroupCommitLog gc = new GroupCommitLog(log, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, t -> {});
         Object zxidLock = new Object();
         long[] nextZxid = {1};
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -119,8 +115,7 @@ class GroupCommitLogTest {
     @Test
     void batchesAreBounded() throws Exception {
         TxnLog log = TxnLog.open(dir, SMALL);
-        GroupCommitLog gc = new GroupCommitLog(log, 4, 1 << 20, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, 4, 1 << 20, t -> {});
         CountDownLatch all = new CountDownLatch(200);
         for (long z = 1; z <= 200; z++) {
             gc.submit(rec(z), all::countDown);
@@ -136,8 +131,7 @@ class GroupCommitLogTest {
     void batchesAreBoundedByBytes() throws Exception {
         TxnLog log = TxnLog.open(dir, SMALL);
         int recordBytes = TxnLog.encode(rec(10)).length;
-        GroupCommitLog gc = new GroupCommitLog(log, 1000, recordBytes * 2L, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, 1000, recordBytes * 2L, t -> {});
         CountDownLatch all = new CountDownLatch(50);
         for (long z = 10; z < 60; z++) {
             gc.submit(rec(z), all::countDown);
@@ -152,8 +146,7 @@ class GroupCommitLogTest {
         TxnLog log = TxnLog.open(dir, SMALL);
         log.append(rec(7));
         log.sync();
-        GroupCommitLog gc = new GroupCommitLog(log, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, t -> {});
         assertThatThrownBy(() -> gc.submit(rec(7), NOOP)).isInstanceOf(IllegalStateException.class);
         gc.submit(rec(8), NOOP);
         assertThatThrownBy(() -> gc.submit(rec(8), NOOP)).isInstanceOf(IllegalStateException.class);
@@ -164,8 +157,7 @@ class GroupCommitLogTest {
     @Test
     void closeDrainsSyncsAndRunsCallbacks() throws Exception {
         TxnLog log = TxnLog.open(dir, SMALL);
-        GroupCommitLog gc = new GroupCommitLog(log, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, t -> {});
         AtomicInteger callbacks = new AtomicInteger();
         for (long z = 1; z <= 300; z++) {
             gc.submit(rec(z), callbacks::incrementAndGet);
@@ -256,8 +248,7 @@ class GroupCommitLogTest {
     @Test
     void flushWaitsForDurabilityAndTruncateAfterRestartsTheSequence() throws Exception {
         TxnLog log = TxnLog.open(dir, SMALL.withMaxSegmentTxns(10));
-        GroupCommitLog gc = new GroupCommitLog(log, t -> {
-        });
+        GroupCommitLog gc = new GroupCommitLog(log, t -> {});
         AtomicInteger callbacks = new AtomicInteger();
         for (long z = 1; z <= 35; z++) {
             gc.submit(rec(z), callbacks::incrementAndGet);

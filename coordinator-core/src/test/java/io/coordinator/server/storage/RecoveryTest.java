@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.protocol.TxnRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Recovery = newest valid snapshot + every later log record, in order. */
 class RecoveryTest {
@@ -74,8 +73,7 @@ class RecoveryTest {
     }
 
     /** What recovery of the data directory gives: the result and the state it rebuilt. */
-    private record Recovered(RecoveryResult<State> result, State state) {
-    }
+    private record Recovered(RecoveryResult<State> result, State state) {}
 
     private Recovered recoverData(LogOptions opts) throws IOException {
         try (DataDirectory dd = DataDirectory.open(root())) {
@@ -89,16 +87,20 @@ class RecoveryTest {
         try (TxnLog log = dd.openLog(opts)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             State[] box = {null};
-            RecoveryResult<State> r = Recovery.recover(snaps, log, in -> {
-                State s = State.loader().readFrom(in);
-                box[0] = s;
-                return s;
-            }, rec -> {
-                if (box[0] == null) {
-                    box[0] = new State();
-                }
-                box[0].apply(rec);
-            });
+            RecoveryResult<State> r = Recovery.recover(
+                    snaps,
+                    log,
+                    in -> {
+                        State s = State.loader().readFrom(in);
+                        box[0] = s;
+                        return s;
+                    },
+                    rec -> {
+                        if (box[0] == null) {
+                            box[0] = new State();
+                        }
+                        box[0].apply(rec);
+                    });
             holder[0] = box[0] == null ? new State() : box[0];
             return r;
         }
@@ -111,8 +113,7 @@ class RecoveryTest {
             State state = new State();
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             TxnLog log = dd.openLog(opts);
-            try (GroupCommitLog gc = new GroupCommitLog(log, t -> {
-            })) {
+            try (GroupCommitLog gc = new GroupCommitLog(log, t -> {})) {
                 CountDownLatch first = new CountDownLatch(20);
                 for (long z = 1; z <= 20; z++) {
                     TxnRecord r = rec(z);
@@ -148,7 +149,8 @@ class RecoveryTest {
 
     @Test
     void noSnapshotReplaysEverything() throws Exception {
-        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(SMALL)) {
+        try (DataDirectory dd = DataDirectory.open(root());
+                TxnLog log = dd.openLog(SMALL)) {
             appendSynced(log, 1, 12, null);
         }
         Recovered recovered = recoverData(SMALL);
@@ -160,7 +162,8 @@ class RecoveryTest {
 
     @Test
     void corruptNewestSnapshotFallsBackAndReplaysMore() throws Exception {
-        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(FIVE_PER_SEGMENT)) {
+        try (DataDirectory dd = DataDirectory.open(root());
+                TxnLog log = dd.openLog(FIVE_PER_SEGMENT)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             State s = new State();
             for (long z = 1; z <= 30; z++) {
@@ -186,7 +189,8 @@ class RecoveryTest {
 
     @Test
     void refusesWhenLogWasPurgedPastTheUsableSnapshot() throws Exception {
-        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(FIVE_PER_SEGMENT)) {
+        try (DataDirectory dd = DataDirectory.open(root());
+                TxnLog log = dd.openLog(FIVE_PER_SEGMENT)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             appendSynced(log, 1, 30, null);
             snaps.write(22, new State().content());
@@ -210,9 +214,8 @@ class RecoveryTest {
         try (DataDirectory dd = DataDirectory.open(root())) {
             State[] holder = new State[1];
             try (TxnLog log = dd.openLog(SMALL)) {
-                RecoveryResult<State> r = Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log,
-                        State.loader(), rec -> {
-                        });
+                RecoveryResult<State> r =
+                        Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log, State.loader(), rec -> {});
                 assertThat(r.lastZxid()).isEqualTo(50);
                 assertThat(log.lastZxid()).isEqualTo(50);
                 assertThatThrownBy(() -> log.append(rec(50))).isInstanceOf(IllegalStateException.class);
@@ -229,7 +232,8 @@ class RecoveryTest {
     @Test
     void snapshotAheadOfNonEmptyLogKeepsTheLogGapFree() throws Exception {
         LogOptions opts = SMALL.withMaxSegmentTxns(10);
-        try (DataDirectory dd = DataDirectory.open(root()); TxnLog log = dd.openLog(opts)) {
+        try (DataDirectory dd = DataDirectory.open(root());
+                TxnLog log = dd.openLog(opts)) {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             State s = new State();
             appendSynced(log, 1, 30, s);
@@ -243,8 +247,8 @@ class RecoveryTest {
         try (DataDirectory dd = DataDirectory.open(root())) {
             State[] holder = new State[1];
             try (TxnLog log = dd.openLog(opts)) {
-                RecoveryResult<State> r = Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log,
-                        State.loader(), rec -> { });
+                RecoveryResult<State> r =
+                        Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log, State.loader(), rec -> {});
                 assertThat(r.lastZxid()).isEqualTo(50);
                 assertThat(log.segmentZxids()).isEmpty();
                 assertThat(log.baseZxid()).isEqualTo(50);
@@ -256,8 +260,7 @@ class RecoveryTest {
             assertThat(r.replayed()).isEqualTo(1);
             // if the newest snapshot is lost, the older one cannot be combined with this log: refuse, loudly
             flipByte(dd.snapshotDir().resolve(SnapshotStore.fileName(50)), 20);
-            assertThatThrownBy(() -> recover(dd, opts, new State[1]))
-                    .isInstanceOf(CorruptStorageException.class);
+            assertThatThrownBy(() -> recover(dd, opts, new State[1])).isInstanceOf(CorruptStorageException.class);
         }
     }
 }

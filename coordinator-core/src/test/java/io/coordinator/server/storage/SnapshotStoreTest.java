@@ -4,9 +4,6 @@ import static io.coordinator.server.storage.StorageTestSupport.flipByte;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.DataInput;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotStoreTest {
     @TempDir
@@ -128,9 +127,10 @@ class SnapshotStoreTest {
         SnapshotStore store = new SnapshotStore(dir);
         store.write(1, content(List.of("ok")));
         assertThatThrownBy(() -> store.write(2, out -> {
-            out.writeInt(1);
-            throw new IOException("tree walk failed");
-        })).hasMessageContaining("tree walk failed");
+                    out.writeInt(1);
+                    throw new IOException("tree walk failed");
+                }))
+                .hasMessageContaining("tree walk failed");
         assertThat(store.snapshotZxids()).containsExactly(1L);
         Files.writeString(dir.resolve("snapshot.0000000000000003.7.tmp"), "partial");
         new SnapshotStore(dir);

@@ -4,7 +4,6 @@ import io.coordinator.server.protocol.OpCode;
 import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,8 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 final class StorageTestSupport {
-    private StorageTestSupport() {
-    }
+    private StorageTestSupport() {}
 
     static final LogOptions SMALL = LogOptions.defaults().withPreallocateBytes(64 * 1024);
 
@@ -26,7 +24,8 @@ final class StorageTestSupport {
     }
 
     static TxnRecord rec(long zxid, String data) {
-        return new TxnRecord(new TxnHeader(0x1234L, (int) zxid, zxid, 1_700_000_000_000L + zxid, OpCode.SET_DATA),
+        return new TxnRecord(
+                new TxnHeader(0x1234L, (int) zxid, zxid, 1_700_000_000_000L + zxid, OpCode.SET_DATA),
                 new Txn.SetData("/node/" + (zxid % 7), data.getBytes(StandardCharsets.UTF_8), (int) zxid));
     }
 

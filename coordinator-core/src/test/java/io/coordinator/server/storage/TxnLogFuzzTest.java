@@ -32,8 +32,8 @@ import java.util.List;
  * that survives a reopen right after the recovered records.
  */
 class TxnLogFuzzTest {
-    private static final LogOptions OPTIONS = LogOptions.defaults().withPreallocateBytes(4096)
-            .withMaxRecordBytes(64 * 1024);
+    private static final LogOptions OPTIONS =
+            LogOptions.defaults().withPreallocateBytes(4096).withMaxRecordBytes(64 * 1024);
     private static final Path DIR = FuzzFiles.scratch("txnlog-fuzz");
 
     static {
@@ -100,10 +100,14 @@ class TxnLogFuzzTest {
         }
         assertThat(recovered.size()).isLessThanOrEqualTo(written.size());
         for (int i = 0; i < recovered.size(); i++) {
-            assertThat(recovered.get(i).toBytes()).as("record %d", i).isEqualTo(written.get(i).toBytes());
+            assertThat(recovered.get(i).toBytes())
+                    .as("record %d", i)
+                    .isEqualTo(written.get(i).toBytes());
         }
         if (damage != 2) {
-            assertThat(recovered.size()).as("segments before the damaged one stay whole").isGreaterThanOrEqualTo(before);
+            assertThat(recovered.size())
+                    .as("segments before the damaged one stay whole")
+                    .isGreaterThanOrEqualTo(before);
         }
         assertAppendSurvivesReopen(recovered);
     }
@@ -163,7 +167,8 @@ class TxnLogFuzzTest {
     static TxnRecord record(long zxid, int size) {
         byte[] data = new byte[size];
         Arrays.fill(data, (byte) zxid);
-        return new TxnRecord(new TxnHeader(0x1234L, (int) zxid, zxid, 1_700_000_000_000L + zxid, OpCode.SET_DATA),
+        return new TxnRecord(
+                new TxnHeader(0x1234L, (int) zxid, zxid, 1_700_000_000_000L + zxid, OpCode.SET_DATA),
                 new Txn.SetData("/n" + zxid % 5, data, (int) zxid));
     }
 

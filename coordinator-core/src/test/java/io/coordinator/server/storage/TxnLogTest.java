@@ -12,10 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.protocol.TxnRecord;
-import org.assertj.core.api.AbstractThrowableAssert;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TxnLogTest {
     private static final LogOptions TEN_PER_SEGMENT = SMALL.withMaxSegmentTxns(10);
@@ -289,16 +288,14 @@ class TxnLogTest {
         java.nio.ByteBuffer.wrap(framed).putInt(4, SegmentFormat.recordCrc(framed, 0, body.length));
         long end = offsets(List.of(rec(1), rec(2), rec(3)))[3];
         StorageTestSupport.overwrite(segment(dir, 1), end, framed);
-        assertStartupError(SMALL)
-                .hasMessageContaining("cannot be decoded");
+        assertStartupError(SMALL).hasMessageContaining("cannot be decoded");
     }
 
     @Test
     void missingMiddleSegmentIsAStartupError() throws IOException {
         writeSynced(TEN_PER_SEGMENT, 1, 30);
         Files.delete(segment(dir, 11));
-        assertStartupError(TEN_PER_SEGMENT)
-                .hasMessageContaining("segment is missing");
+        assertStartupError(TEN_PER_SEGMENT).hasMessageContaining("segment is missing");
     }
 
     @Test
@@ -401,8 +398,6 @@ class TxnLogTest {
     void damagedHeaderOfLastSegmentIsAStartupError() throws IOException {
         writeSynced(SMALL, 1, 3);
         flipByte(segment(dir, 1), 0); // magic
-        assertStartupError(SMALL)
-                .hasMessageContaining("bad magic")
-                .hasMessageContaining("offset 0");
+        assertStartupError(SMALL).hasMessageContaining("bad magic").hasMessageContaining("offset 0");
     }
 }

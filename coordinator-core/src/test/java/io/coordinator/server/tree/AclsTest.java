@@ -29,8 +29,10 @@ class AclsTest {
     @Test
     void worldAnyoneGrantsItsPermsToEveryone() {
         assertThat(Acls.permits(Acl.OPEN_ACL_UNSAFE, Perms.WRITE, List.of())).isTrue();
-        assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.READ, List.of(IP_LOCAL))).isTrue();
-        assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.WRITE, List.of(IP_LOCAL))).isFalse();
+        assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.READ, List.of(IP_LOCAL)))
+                .isTrue();
+        assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.WRITE, List.of(IP_LOCAL)))
+                .isFalse();
         assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.ADMIN, null)).isFalse();
     }
 
@@ -44,33 +46,41 @@ class AclsTest {
     void superBypassesEverything() {
         List<Acl> acl = acl(Perms.READ, "digest", "alice:abc");
         assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL))).isFalse();
-        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL, new Id("super", "")))).isTrue();
+        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL, new Id("super", ""))))
+                .isTrue();
     }
 
     @Test
     void digestMatchesByExactId() {
         String id = Acls.digest("alice:secret");
         List<Acl> acl = acl(Perms.READ | Perms.WRITE, "digest", id);
-        assertThat(Acls.permits(acl, Perms.WRITE, List.of(IP_LOCAL, new Id("digest", id)))).isTrue();
-        assertThat(Acls.permits(acl, Perms.DELETE, List.of(new Id("digest", id)))).isFalse();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("digest", Acls.digest("alice:wrong"))))).isFalse();
+        assertThat(Acls.permits(acl, Perms.WRITE, List.of(IP_LOCAL, new Id("digest", id))))
+                .isTrue();
+        assertThat(Acls.permits(acl, Perms.DELETE, List.of(new Id("digest", id))))
+                .isFalse();
+        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("digest", Acls.digest("alice:wrong")))))
+                .isFalse();
         assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("ip", id)))).isFalse();
     }
 
     @Test
     void otherSchemesMatchByExactId() {
         List<Acl> acl = acl(Perms.READ, "sasl", "zk/host@REALM");
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("sasl", "zk/host@REALM")))).isTrue();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("sasl", "zk/other@REALM")))).isFalse();
+        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("sasl", "zk/host@REALM"))))
+                .isTrue();
+        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("sasl", "zk/other@REALM"))))
+                .isFalse();
     }
 
     @Test
     void anyMatchingEntryIsEnough() {
-        List<Acl> acl = List.of(new Acl(Perms.READ, new Id("ip", "10.1.2.3")),
-                new Acl(Perms.ALL, new Id("digest", "bob:x")));
+        List<Acl> acl =
+                List.of(new Acl(Perms.READ, new Id("ip", "10.1.2.3")), new Acl(Perms.ALL, new Id("digest", "bob:x")));
         assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL, BOB))).isTrue();
-        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(new Id("ip", "10.1.2.3")))).isFalse();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("ip", "10.1.2.3")))).isTrue();
+        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(new Id("ip", "10.1.2.3"))))
+                .isFalse();
+        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("ip", "10.1.2.3"))))
+                .isTrue();
     }
 
     @Test
@@ -87,32 +97,32 @@ class AclsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "10.1.2.3, 10.0.0.0/8, true",
-            "11.1.2.3, 10.0.0.0/8, false",
-            "192.168.1.77, 192.168.1.0/24, true",
-            "192.168.2.77, 192.168.1.0/24, false",
-            "192.168.1.77, 192.168.1.64/26, true",
-            "192.168.1.63, 192.168.1.64/26, false",
-            "127.0.0.1, 127.0.0.1, true",
-            "127.0.0.2, 127.0.0.1, false",
-            "127.0.0.2, 127.0.0.1/32, false",
-            "8.8.8.8, 0.0.0.0/0, true",
-            "1.2.3.4, 1.2.3.4/33, false",
-            "1.2.3.4, 1.2.3.4/-1, false",
-            "1.2.3.4, 1.2.3.4/x, false",
-            "1.2.3.4, 1.2.3, false",
-            "1.2.3.4, 1.2.3.256, false",
-            "1.2.3.4, host.example.com, false",
-            "fe80::1, fe80::/16, true",
-            "fe81::1, fe80::/16, false",
-            "2001:db8::1, 2001:db8:0:0:0:0:0:1, true",
-            "::1, ::1, true",
-            "::1, 127.0.0.1, false",
-            "1:2:3:4:5:6:7:8, 1:2:3:4:5:6:7:0/112, true",
-            "1:2:3:4:5:6:7:8, 1:2:3:4:5:6:7:0/128, false",
-            "1:2:3:4:5:6:7:8, 1::2::3, false",
-            "1:2:3:4:5:6:7:8, 12345::, false",
-            "1:2:3:4:5:6:7:8, g::, false",
+        "10.1.2.3, 10.0.0.0/8, true",
+        "11.1.2.3, 10.0.0.0/8, false",
+        "192.168.1.77, 192.168.1.0/24, true",
+        "192.168.2.77, 192.168.1.0/24, false",
+        "192.168.1.77, 192.168.1.64/26, true",
+        "192.168.1.63, 192.168.1.64/26, false",
+        "127.0.0.1, 127.0.0.1, true",
+        "127.0.0.2, 127.0.0.1, false",
+        "127.0.0.2, 127.0.0.1/32, false",
+        "8.8.8.8, 0.0.0.0/0, true",
+        "1.2.3.4, 1.2.3.4/33, false",
+        "1.2.3.4, 1.2.3.4/-1, false",
+        "1.2.3.4, 1.2.3.4/x, false",
+        "1.2.3.4, 1.2.3, false",
+        "1.2.3.4, 1.2.3.256, false",
+        "1.2.3.4, host.example.com, false",
+        "fe80::1, fe80::/16, true",
+        "fe81::1, fe80::/16, false",
+        "2001:db8::1, 2001:db8:0:0:0:0:0:1, true",
+        "::1, ::1, true",
+        "::1, 127.0.0.1, false",
+        "1:2:3:4:5:6:7:8, 1:2:3:4:5:6:7:0/112, true",
+        "1:2:3:4:5:6:7:8, 1:2:3:4:5:6:7:0/128, false",
+        "1:2:3:4:5:6:7:8, 1::2::3, false",
+        "1:2:3:4:5:6:7:8, 12345::, false",
+        "1:2:3:4:5:6:7:8, g::, false",
     })
     void ipMatchingAgreesWithZooKeeper(String client, String aclExpr, boolean expected) {
         List<Acl> acl = acl(Perms.READ, "ip", aclExpr);
@@ -157,10 +167,16 @@ class AclsTest {
 
     @Test
     void fixupKeepsValidEntriesAndRemovesDuplicates() {
-        List<Acl> in = List.of(new Acl(Perms.ALL, Id.ANYONE), new Acl(Perms.READ, new Id("digest", "u:h")),
-                new Acl(Perms.ALL, Id.ANYONE), new Acl(Perms.READ, new Id("ip", "10.0.0.0/8")));
-        assertThat(Acls.fixup(in, List.of())).containsExactly(new Acl(Perms.ALL, Id.ANYONE),
-                new Acl(Perms.READ, new Id("digest", "u:h")), new Acl(Perms.READ, new Id("ip", "10.0.0.0/8")));
+        List<Acl> in = List.of(
+                new Acl(Perms.ALL, Id.ANYONE),
+                new Acl(Perms.READ, new Id("digest", "u:h")),
+                new Acl(Perms.ALL, Id.ANYONE),
+                new Acl(Perms.READ, new Id("ip", "10.0.0.0/8")));
+        assertThat(Acls.fixup(in, List.of()))
+                .containsExactly(
+                        new Acl(Perms.ALL, Id.ANYONE),
+                        new Acl(Perms.READ, new Id("digest", "u:h")),
+                        new Acl(Perms.READ, new Id("ip", "10.0.0.0/8")));
     }
 
     @Test
@@ -200,7 +216,9 @@ class AclsTest {
     }
 
     private static void assertInvalid(List<Acl> acl, List<Id> ids) {
-        assertThatThrownBy(() -> Acls.fixup(acl, ids)).isInstanceOf(ZkException.class)
-                .extracting(e -> ((ZkException) e).code()).isEqualTo(Code.INVALIDACL);
+        assertThatThrownBy(() -> Acls.fixup(acl, ids))
+                .isInstanceOf(ZkException.class)
+                .extracting(e -> ((ZkException) e).code())
+                .isEqualTo(Code.INVALIDACL);
     }
 }

@@ -98,8 +98,8 @@ class DataTreeApplyTest {
         ApplyResult r = ops.setData("/n", "bcd");
         long z = ops.zxid;
         Stat before = c.stat();
-        assertThat(r.stat()).isEqualTo(new Stat(before.czxid(), z, before.ctime(), ops.time, 1, 0, 0, 0, 3, 0,
-                before.pzxid()));
+        assertThat(r.stat())
+                .isEqualTo(new Stat(before.czxid(), z, before.ctime(), ops.time, 1, 0, 0, 0, 3, 0, before.pzxid()));
         assertThat(r.path()).isEqualTo("/n");
         assertThat(tree.getData("/n", null).data()).isEqualTo(bytes("bcd"));
     }
@@ -110,8 +110,8 @@ class DataTreeApplyTest {
         List<Acl> acl = List.of(new Acl(Perms.READ, new Id("digest", "u:x")));
         ApplyResult r = ops.setAcl("/n", acl);
         Stat s = c.stat();
-        assertThat(r.stat()).isEqualTo(new Stat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), 0, 0, 1, 0, 1, 0,
-                s.pzxid()));
+        assertThat(r.stat())
+                .isEqualTo(new Stat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), 0, 0, 1, 0, 1, 0, s.pzxid()));
         assertThat(tree.getAcl("/n").acl()).isEqualTo(acl);
         assertThat(tree.getAcl("/n").stat()).isEqualTo(r.stat());
     }
@@ -145,15 +145,21 @@ class DataTreeApplyTest {
 
     @Test
     void readsOfMissingNodesThrowNoNode() {
-        assertThatThrownBy(() -> tree.exists("/nope", null)).isInstanceOf(ZkException.class)
-                .extracting(e -> ((ZkException) e).code()).isEqualTo(Code.NONODE);
-        assertThatThrownBy(() -> tree.getData("/nope", null)).extracting(e -> ((ZkException) e).code())
+        assertThatThrownBy(() -> tree.exists("/nope", null))
+                .isInstanceOf(ZkException.class)
+                .extracting(e -> ((ZkException) e).code())
                 .isEqualTo(Code.NONODE);
-        assertThatThrownBy(() -> tree.getChildren("/nope", null)).extracting(e -> ((ZkException) e).code())
+        assertThatThrownBy(() -> tree.getData("/nope", null))
+                .extracting(e -> ((ZkException) e).code())
                 .isEqualTo(Code.NONODE);
-        assertThatThrownBy(() -> tree.getAcl("/nope")).extracting(e -> ((ZkException) e).code())
+        assertThatThrownBy(() -> tree.getChildren("/nope", null))
+                .extracting(e -> ((ZkException) e).code())
                 .isEqualTo(Code.NONODE);
-        assertThatThrownBy(() -> tree.getData("bad path", null)).extracting(e -> ((ZkException) e).code())
+        assertThatThrownBy(() -> tree.getAcl("/nope"))
+                .extracting(e -> ((ZkException) e).code())
+                .isEqualTo(Code.NONODE);
+        assertThatThrownBy(() -> tree.getData("bad path", null))
+                .extracting(e -> ((ZkException) e).code())
                 .isEqualTo(Code.NONODE);
     }
 
@@ -287,17 +293,20 @@ class DataTreeApplyTest {
     void multiAppliesEveryOpWithOneZxid() {
         ops.create("/m", "");
         TxnHeader h = ops.next(OpCode.MULTI);
-        ApplyResult r = tree.apply(h, new Txn.Multi(List.of(
-                new Txn.Create("/m/s0000000000", bytes("a"), Acl.OPEN_ACL_UNSAFE, 0, 1),
-                new Txn.Create("/m/s0000000001", bytes("b"), Acl.OPEN_ACL_UNSAFE, 0, 2),
-                new Txn.SetData("/m", bytes("top"), 1),
-                new Txn.Check("/m", 1),
-                new Txn.Delete("/m/s0000000000"))));
+        ApplyResult r = tree.apply(
+                h,
+                new Txn.Multi(List.of(
+                        new Txn.Create("/m/s0000000000", bytes("a"), Acl.OPEN_ACL_UNSAFE, 0, 1),
+                        new Txn.Create("/m/s0000000001", bytes("b"), Acl.OPEN_ACL_UNSAFE, 0, 2),
+                        new Txn.SetData("/m", bytes("top"), 1),
+                        new Txn.Check("/m", 1),
+                        new Txn.Delete("/m/s0000000000"))));
         assertThat(r.err()).isEqualTo(Code.OK);
         assertThat(r.path()).isNull();
         assertThat(r.multi()).hasSize(5);
         assertThat(r.multi()).extracting(ApplyResult::err).containsOnly(Code.OK);
-        assertThat(r.multi()).extracting(ApplyResult::path)
+        assertThat(r.multi())
+                .extracting(ApplyResult::path)
                 .containsExactly("/m/s0000000000", "/m/s0000000001", "/m", "/m", "/m/s0000000000");
         assertThat(r.multi().get(0).stat().czxid()).isEqualTo(h.zxid());
         assertThat(r.multi().get(2).stat().version()).isEqualTo(1);
@@ -314,10 +323,11 @@ class DataTreeApplyTest {
     void failedMultiIsReportedAsErrorsAndChangesNothing() {
         ops.create("/m", "");
         Stat before = tree.exists("/m", null);
-        ApplyResult r = ops.multi(new Txn.Error(Code.OK), new Txn.Error(Code.NODEEXISTS),
-                new Txn.Error(Code.RUNTIMEINCONSISTENCY));
+        ApplyResult r = ops.multi(
+                new Txn.Error(Code.OK), new Txn.Error(Code.NODEEXISTS), new Txn.Error(Code.RUNTIMEINCONSISTENCY));
         assertThat(r.err()).isEqualTo(Code.NODEEXISTS);
-        assertThat(r.multi()).extracting(ApplyResult::err)
+        assertThat(r.multi())
+                .extracting(ApplyResult::err)
                 .containsExactly(Code.OK, Code.NODEEXISTS, Code.RUNTIMEINCONSISTENCY);
         assertThat(tree.exists("/m", null)).isEqualTo(before);
     }
@@ -325,10 +335,13 @@ class DataTreeApplyTest {
     @Test
     void multiMixingErrorsAndOpsAppliesNoneOfTheOps() {
         ops.create("/m", "");
-        ApplyResult r = ops.multi(new Txn.Create("/m/a", null, Acl.OPEN_ACL_UNSAFE, 0, 1),
-                new Txn.Error(Code.BADVERSION), new Txn.SetData("/m", bytes("x"), 1));
+        ApplyResult r = ops.multi(
+                new Txn.Create("/m/a", null, Acl.OPEN_ACL_UNSAFE, 0, 1),
+                new Txn.Error(Code.BADVERSION),
+                new Txn.SetData("/m", bytes("x"), 1));
         assertThat(r.err()).isEqualTo(Code.BADVERSION);
-        assertThat(r.multi()).extracting(ApplyResult::err)
+        assertThat(r.multi())
+                .extracting(ApplyResult::err)
                 .containsExactly(Code.OK, Code.BADVERSION, Code.RUNTIMEINCONSISTENCY);
         assertThat(tree.getNode("/m/a")).isNull();
         assertThat(tree.getNode("/m").version()).isZero();
@@ -374,8 +387,11 @@ class DataTreeApplyTest {
     @Test
     void approximateDataSizeCountsPathsAndData() {
         long before = tree.approximateDataSize();
-        assertThat(before).isEqualTo("/".length() + "/zookeeper".length() + "/zookeeper/quota".length()
-                + "/zookeeper/config".length());
+        assertThat(before)
+                .isEqualTo("/".length()
+                        + "/zookeeper".length()
+                        + "/zookeeper/quota".length()
+                        + "/zookeeper/config".length());
         ops.create("/abc", "12345");
         assertThat(tree.approximateDataSize()).isEqualTo(before + 4 + 5);
         ops.setData("/abc", "1");

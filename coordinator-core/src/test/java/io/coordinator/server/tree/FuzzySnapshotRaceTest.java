@@ -38,7 +38,9 @@ class FuzzySnapshotRaceTest {
     }
 
     private void setData(String path, String data) {
-        run(OpCode.SET_DATA, new Txn.SetData(path, bytes(data), ops.tree.getNode(path).version() + 1));
+        run(
+                OpCode.SET_DATA,
+                new Txn.SetData(path, bytes(data), ops.tree.getNode(path).version() + 1));
     }
 
     private void delete(String path) {
@@ -180,17 +182,21 @@ class FuzzySnapshotRaceTest {
         String before = TreeAssert.describe(tree).toString();
         TxnHeader old = new TxnHeader(1, 5, 5, 50, OpCode.SET_DATA);
         assertThat(tree.apply(old, new Txn.SetData("/n", bytes("x"), 3)).err()).isEqualTo(Code.NONODE);
-        assertThat(tree.apply(old, new Txn.SetAcl("/n", List.of(new Acl(1, Id.ANYONE)), 3)).err())
+        assertThat(tree.apply(old, new Txn.SetAcl("/n", List.of(new Acl(1, Id.ANYONE)), 3))
+                        .err())
                 .isEqualTo(Code.NONODE);
         assertThat(tree.apply(old, new Txn.Delete("/n/kid")).err()).isEqualTo(Code.NONODE);
-        assertThat(tree.apply(old, new Txn.Create("/n/other", bytes("o"), Acl.OPEN_ACL_UNSAFE, 0, 19)).err())
+        assertThat(tree.apply(old, new Txn.Create("/n/other", bytes("o"), Acl.OPEN_ACL_UNSAFE, 0, 19))
+                        .err())
                 .isEqualTo(Code.NONODE);
-        assertThat(tree.apply(old, new Txn.Create("/n/kid", bytes("o"), Acl.OPEN_ACL_UNSAFE, 0, 19)).err())
+        assertThat(tree.apply(old, new Txn.Create("/n/kid", bytes("o"), Acl.OPEN_ACL_UNSAFE, 0, 19))
+                        .err())
                 .isEqualTo(Code.NONODE);
         assertThat(TreeAssert.describe(tree).toString()).isEqualTo(before);
         // Same zxid (a multi that creates then changes the node) still applies.
         TxnHeader same = new TxnHeader(1, 11, 11, 50, OpCode.SET_DATA);
-        assertThat(tree.apply(same, new Txn.SetData("/n/kid", bytes("x"), 1)).err()).isZero();
+        assertThat(tree.apply(same, new Txn.SetData("/n/kid", bytes("x"), 1)).err())
+                .isZero();
         assertThat(tree.getNode("/n/kid").data()).isEqualTo(bytes("x"));
     }
 
@@ -229,7 +235,8 @@ class FuzzySnapshotRaceTest {
                 final long f = from;
                 final int s = seed;
                 org.assertj.core.api.Assertions.assertThatCode(() -> TreeAssert.assertSameTree(restored, ops.tree))
-                        .as("seed %d, replay from %d", s, f).doesNotThrowAnyException();
+                        .as("seed %d, replay from %d", s, f)
+                        .doesNotThrowAnyException();
             }
         }
     }

@@ -21,10 +21,17 @@ class NodeFootprintTest {
     void equalAclsShareOneList() {
         ops.create("/a", "1");
         // An equal list, not the same instance (as a decoded request gives).
-        tree.apply(ops.next(io.coordinator.server.protocol.OpCode.CREATE),
-                new io.coordinator.server.protocol.Txn.Create("/b", new byte[0],
-                        new ArrayList<>(List.of(new Acl(Perms.ALL, new Id("world", "anyone")))), 0, -1));
-        assertThat(tree.getNode("/a").acl()).isSameAs(tree.getNode("/b").acl()).isSameAs(tree.getNode("/").acl());
+        tree.apply(
+                ops.next(io.coordinator.server.protocol.OpCode.CREATE),
+                new io.coordinator.server.protocol.Txn.Create(
+                        "/b",
+                        new byte[0],
+                        new ArrayList<>(List.of(new Acl(Perms.ALL, new Id("world", "anyone")))),
+                        0,
+                        -1));
+        assertThat(tree.getNode("/a").acl())
+                .isSameAs(tree.getNode("/b").acl())
+                .isSameAs(tree.getNode("/").acl());
         // Two system ACLs (open, read-only) in use.
         assertThat(tree.aclCacheSize()).isEqualTo(2);
     }
@@ -63,7 +70,9 @@ class NodeFootprintTest {
         ops.create("/c", "1");
         ops.setAcl("/c", DIGEST);
         DataTree copy = SnapshotTest.deserialize(SnapshotTest.serialize(tree));
-        assertThat(copy.getNode("/a").acl()).isSameAs(copy.getNode("/b").acl()).isSameAs(copy.getNode("/").acl());
+        assertThat(copy.getNode("/a").acl())
+                .isSameAs(copy.getNode("/b").acl())
+                .isSameAs(copy.getNode("/").acl());
         assertThat(copy.getNode("/c").acl()).isEqualTo(DIGEST);
         assertThat(copy.aclCacheSize()).isEqualTo(3);
     }

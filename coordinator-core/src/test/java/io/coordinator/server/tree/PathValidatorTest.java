@@ -13,8 +13,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PathValidatorTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/a", "/a/b", "/a.b", "/.a", "/a.", "/...", "/a/..b", "/a/b..", "/zookeeper",
-            "/a b", "/é", "/日本", "/a-b_c", "/x/.y", "/\u00a0", "/\ufeff"})
+    @ValueSource(
+            strings = {
+                "/",
+                "/a",
+                "/a/b",
+                "/a.b",
+                "/.a",
+                "/a.",
+                "/...",
+                "/a/..b",
+                "/a/b..",
+                "/zookeeper",
+                "/a b",
+                "/é",
+                "/日本",
+                "/a-b_c",
+                "/x/.y",
+                "/\u00a0",
+                "/\ufeff"
+            })
     void validPaths(String path) {
         assertThatCode(() -> PathValidator.validate(path)).doesNotThrowAnyException();
         assertThat(PathValidator.isValid(path)).isTrue();
@@ -22,12 +40,39 @@ class PathValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "a", "a/b", "/a/", "//", "/a//b", "/.", "/..", "/a/.", "/a/..", "/./a", "/../a",
-            "/a/./b", "/a/../b", "/a\u0000b", "/a\u0001", "/a\u001f", "/a\u007f", "/a\u009f", "/a\ud800",
-            "/a\ue000", "/a\uf8ff", "/a\ufff0", "/a\uffff", "/x/"})
+    @ValueSource(
+            strings = {
+                "",
+                "a",
+                "a/b",
+                "/a/",
+                "//",
+                "/a//b",
+                "/.",
+                "/..",
+                "/a/.",
+                "/a/..",
+                "/./a",
+                "/../a",
+                "/a/./b",
+                "/a/../b",
+                "/a\u0000b",
+                "/a\u0001",
+                "/a\u001f",
+                "/a\u007f",
+                "/a\u009f",
+                "/a\ud800",
+                "/a\ue000",
+                "/a\uf8ff",
+                "/a\ufff0",
+                "/a\uffff",
+                "/x/"
+            })
     void invalidPaths(String path) {
-        assertThatThrownBy(() -> PathValidator.validate(path)).isInstanceOf(ZkException.class)
-                .extracting(e -> ((ZkException) e).code()).isEqualTo(Code.BADARGUMENTS);
+        assertThatThrownBy(() -> PathValidator.validate(path))
+                .isInstanceOf(ZkException.class)
+                .extracting(e -> ((ZkException) e).code())
+                .isEqualTo(Code.BADARGUMENTS);
         assertThat(PathValidator.isValid(path)).isFalse();
         // The reference implementation agrees.
         assertThatThrownBy(() -> PathUtils.validatePath(path)).isInstanceOf(IllegalArgumentException.class);
@@ -57,7 +102,8 @@ class PathValidatorTest {
                 } catch (IllegalArgumentException e) {
                     zk = false;
                 }
-                assertThat(PathValidator.isValid(path)).as("path %s", path.codePoints().boxed().toList())
+                assertThat(PathValidator.isValid(path))
+                        .as("path %s", path.codePoints().boxed().toList())
                         .isEqualTo(zk);
                 checked++;
                 int k = len - 1;

@@ -32,7 +32,9 @@ class QuotaTest {
     }
 
     private String stats(String path) {
-        return new String(tree.getData("/zookeeper/quota" + path + "/zookeeper_stats", null).data(),
+        return new String(
+                tree.getData("/zookeeper/quota" + path + "/zookeeper_stats", null)
+                        .data(),
                 StandardCharsets.UTF_8);
     }
 
@@ -160,13 +162,23 @@ class QuotaTest {
     }
 
     private void assertQuotaExceeded(String path, long bytes, int count) {
-        assertThatThrownBy(() -> tree.checkQuota(path, bytes, count)).isInstanceOf(ZkException.class)
-                .extracting(e -> ((ZkException) e).code()).isEqualTo(Code.QUOTAEXCEEDED);
+        assertThatThrownBy(() -> tree.checkQuota(path, bytes, count))
+                .isInstanceOf(ZkException.class)
+                .extracting(e -> ((ZkException) e).code())
+                .isEqualTo(Code.QUOTAEXCEEDED);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"count=5,bytes=100", "count=-1,bytes=-1=;byteHardLimit=-1;countHardLimit=5",
-            "count=3;bytes=7", "bytes=9", "countHardLimit=2,byteHardLimit=20", "count=1,bytes=2=", ""})
+    @ValueSource(
+            strings = {
+                "count=5,bytes=100",
+                "count=-1,bytes=-1=;byteHardLimit=-1;countHardLimit=5",
+                "count=3;bytes=7",
+                "bytes=9",
+                "countHardLimit=2,byteHardLimit=20",
+                "count=1,bytes=2=",
+                ""
+            })
     void parsesAndPrintsLikeStatsTrack(String text) {
         QuotaStats ours = QuotaStats.parse(bytes(text));
         StatsTrack theirs = new StatsTrack(text);

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** A Watcher that records what it receives. */
 final class RecordingWatcher implements Watcher {
-    record Event(int type, String path, long zxid, List<Acl> acl) {
-    }
+    record Event(int type, String path, long zxid, List<Acl> acl) {}
 
     final String name;
     final List<Event> events = new ArrayList<>();

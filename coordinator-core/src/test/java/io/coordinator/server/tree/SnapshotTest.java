@@ -56,8 +56,9 @@ class SnapshotTest {
         ops.create("/c/x", "");
         ops.delete("/c/x");
         ops.create("/t", null, Txn.TTL_OWNER_BITS | 777);
-        ops.setAcl("/a", List.of(new Acl(Perms.READ, new Id("digest", "u:h")),
-                new Acl(Perms.ALL, new Id("ip", "10.0.0.0/8"))));
+        ops.setAcl(
+                "/a",
+                List.of(new Acl(Perms.READ, new Id("digest", "u:h")), new Acl(Perms.ALL, new Id("ip", "10.0.0.0/8"))));
         ops.setData("/a", "more");
         ops.create("/uni", "ünïcødé 日本");
         ops.create("/uni/ünï", "");
@@ -109,7 +110,8 @@ class SnapshotTest {
 
     @Test
     void garbageIsRejected() {
-        assertThatThrownBy(() -> deserialize(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> deserialize(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+                .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> deserialize(new byte[0])).isInstanceOf(IOException.class);
     }
 

@@ -7,17 +7,29 @@ import java.util.TreeMap;
 
 /** Compares two trees node by node, stored fields included. */
 final class TreeAssert {
-    private TreeAssert() {
-    }
+    private TreeAssert() {}
 
     static Map<String, String> describe(DataTree tree) {
         Map<String, String> out = new TreeMap<>();
-        tree.nodes().forEach((path, n) -> out.put(path, String.join("|",
-                n.data() == null ? "null" : java.util.HexFormat.of().formatHex(n.data()),
-                String.valueOf(n.acl()), String.valueOf(n.czxid()), String.valueOf(n.mzxid()),
-                String.valueOf(n.ctime()), String.valueOf(n.mtime()), String.valueOf(n.version()),
-                String.valueOf(n.storedCversion()), String.valueOf(n.aversion()), String.valueOf(n.ephemeralOwner()),
-                String.valueOf(n.pzxid()), String.valueOf(new java.util.TreeSet<>(n.childNames())))));
+        tree.nodes()
+                .forEach((path, n) -> out.put(
+                        path,
+                        String.join(
+                                "|",
+                                n.data() == null
+                                        ? "null"
+                                        : java.util.HexFormat.of().formatHex(n.data()),
+                                String.valueOf(n.acl()),
+                                String.valueOf(n.czxid()),
+                                String.valueOf(n.mzxid()),
+                                String.valueOf(n.ctime()),
+                                String.valueOf(n.mtime()),
+                                String.valueOf(n.version()),
+                                String.valueOf(n.storedCversion()),
+                                String.valueOf(n.aversion()),
+                                String.valueOf(n.ephemeralOwner()),
+                                String.valueOf(n.pzxid()),
+                                String.valueOf(new java.util.TreeSet<>(n.childNames())))));
         return out;
     }
 

@@ -42,8 +42,8 @@ class WatchIndexTest {
         for (long seed = 1; seed <= 20; seed++) {
             Random r = new Random(seed);
             WatchTable t = new WatchTable();
-            List<RecordingWatcher> ws = List.of(new RecordingWatcher("w0"), new RecordingWatcher("w1"),
-                    new RecordingWatcher("w2"));
+            List<RecordingWatcher> ws =
+                    List.of(new RecordingWatcher("w0"), new RecordingWatcher("w1"), new RecordingWatcher("w2"));
             List<String> paths = List.of("/", "/a", "/a/b", "/a/b/c", "/d");
             int[] modes = {WatchTable.STANDARD, WatchTable.PERSISTENT, WatchTable.RECURSIVE};
             for (int step = 0; step < 300; step++) {
@@ -63,7 +63,8 @@ class WatchIndexTest {
                 Map<Watcher, Set<String>> expected = new LinkedHashMap<>();
                 t.collectByWatcher(expected);
                 for (RecordingWatcher x : ws) {
-                    assertThat(t.pathsOf(x)).as("seed %d step %d", seed, step)
+                    assertThat(t.pathsOf(x))
+                            .as("seed %d step %d", seed, step)
                             .isEqualTo(expected.getOrDefault(x, new HashSet<>()));
                 }
                 assertThat(t.watcherCount()).isEqualTo(expected.size());

@@ -125,8 +125,14 @@ class WatchTest {
         ops.delete("/p/c");
         ops.delete("/p");
         ops.create("/p", "");
-        assertThat(w.seen()).containsExactly("created:/p", "dataChanged:/p", "childrenChanged:/p",
-                "childrenChanged:/p", "deleted:/p", "created:/p");
+        assertThat(w.seen())
+                .containsExactly(
+                        "created:/p",
+                        "dataChanged:/p",
+                        "childrenChanged:/p",
+                        "childrenChanged:/p",
+                        "deleted:/p",
+                        "created:/p");
         assertThat(tree.watchCount()).isEqualTo(2);
     }
 
@@ -140,8 +146,14 @@ class WatchTest {
         ops.create("/rx", ""); // a sibling with a common prefix is not below /r
         ops.delete("/r/a/b");
         ops.setData("/r", "y");
-        assertThat(w.seen()).containsExactly("created:/r", "created:/r/a", "created:/r/a/b", "dataChanged:/r/a/b",
-                "deleted:/r/a/b", "dataChanged:/r");
+        assertThat(w.seen())
+                .containsExactly(
+                        "created:/r",
+                        "created:/r/a",
+                        "created:/r/a/b",
+                        "dataChanged:/r/a/b",
+                        "deleted:/r/a/b",
+                        "dataChanged:/r");
         assertThat(tree.watchCount()).isEqualTo(1);
     }
 
@@ -242,8 +254,10 @@ class WatchTest {
 
     @Test
     void unknownWatcherTypeIsBadArguments() {
-        assertThatThrownBy(() -> tree.removeWatches("/a", 9, w, false)).isInstanceOf(ZkException.class)
-                .extracting(e -> ((ZkException) e).code()).isEqualTo(Code.BADARGUMENTS);
+        assertThatThrownBy(() -> tree.removeWatches("/a", 9, w, false))
+                .isInstanceOf(ZkException.class)
+                .extracting(e -> ((ZkException) e).code())
+                .isEqualTo(Code.BADARGUMENTS);
     }
 
     @Test
@@ -292,10 +306,21 @@ class WatchTest {
         ops.create("/kids/k", "");
         ops.create("/born", "");
         w.clear();
-        tree.setWatches(relative, List.of("/same", "/changed", "/gone"), List.of("/born", "/unborn"),
-                List.of("/kids", "/quiet", "/gone2"), List.of("/p"), List.of("/r"), w);
-        assertThat(w.seen()).containsExactly("dataChanged:/changed", "deleted:/gone", "created:/born",
-                "childrenChanged:/kids", "deleted:/gone2");
+        tree.setWatches(
+                relative,
+                List.of("/same", "/changed", "/gone"),
+                List.of("/born", "/unborn"),
+                List.of("/kids", "/quiet", "/gone2"),
+                List.of("/p"),
+                List.of("/r"),
+                w);
+        assertThat(w.seen())
+                .containsExactly(
+                        "dataChanged:/changed",
+                        "deleted:/gone",
+                        "created:/born",
+                        "childrenChanged:/kids",
+                        "deleted:/gone2");
         assertThat(w.events).allMatch(e -> e.zxid() == -1 && e.acl() == null);
         w.clear();
         ops.setData("/same", "1");
@@ -305,8 +330,14 @@ class WatchTest {
         ops.create("/r", "");
         ops.create("/r/x", "");
         ops.setData("/changed", "again"); // no watch was armed for it
-        assertThat(w.seen()).containsExactly("dataChanged:/same", "created:/unborn", "childrenChanged:/quiet",
-                "created:/p", "created:/r", "created:/r/x");
+        assertThat(w.seen())
+                .containsExactly(
+                        "dataChanged:/same",
+                        "created:/unborn",
+                        "childrenChanged:/quiet",
+                        "created:/p",
+                        "created:/r",
+                        "created:/r/x");
     }
 
     @Test

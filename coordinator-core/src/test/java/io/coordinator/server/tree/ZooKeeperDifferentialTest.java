@@ -96,7 +96,8 @@ class ZooKeeperDifferentialTest {
             return "null";
         }
         List<String> out = new ArrayList<>();
-        acl.forEach(a -> out.add(a.getPerms() + "," + a.getId().getScheme() + "," + a.getId().getId()));
+        acl.forEach(a -> out.add(
+                a.getPerms() + "," + a.getId().getScheme() + "," + a.getId().getId()));
         return out.toString();
     }
 
@@ -163,22 +164,37 @@ class ZooKeeperDifferentialTest {
                 return;
             }
             byte[] data = random.nextInt(4) == 0 ? null : bytes("d" + random.nextInt(100));
-            List<Acl> acl = random.nextInt(4) == 0 ? List.of(new Acl(1 + random.nextInt(31), new Id("digest", "u:h")))
+            List<Acl> acl = random.nextInt(4) == 0
+                    ? List.of(new Acl(1 + random.nextInt(31), new Id("digest", "u:h")))
                     : Acl.OPEN_ACL_UNSAFE;
             int parentCversion = parent.storedCversion() + 1;
             int kind = random.nextInt(5);
             long session = SESSIONS[random.nextInt(SESSIONS.length)];
             switch (kind) {
-                case 0 -> both(session, OpCode.CREATE, new Txn.Create(path, data, acl, session, parentCversion),
-                        new CreateTxn(path, data, theirAcl(acl), true, parentCversion));
-                case 1 -> both(session, OpCode.CREATE_CONTAINER,
-                        new Txn.Create(path, data, acl, Txn.CONTAINER_OWNER, parentCversion),
-                        new CreateContainerTxn(path, data, theirAcl(acl), parentCversion));
-                case 2 -> both(session, OpCode.CREATE_TTL,
-                        new Txn.Create(path, data, acl, Txn.TTL_OWNER_BITS | 5000, parentCversion),
-                        new CreateTTLTxn(path, data, theirAcl(acl), parentCversion, 5000));
-                default -> both(session, OpCode.CREATE, new Txn.Create(path, data, acl, 0, parentCversion),
-                        new CreateTxn(path, data, theirAcl(acl), false, parentCversion));
+                case 0 ->
+                    both(
+                            session,
+                            OpCode.CREATE,
+                            new Txn.Create(path, data, acl, session, parentCversion),
+                            new CreateTxn(path, data, theirAcl(acl), true, parentCversion));
+                case 1 ->
+                    both(
+                            session,
+                            OpCode.CREATE_CONTAINER,
+                            new Txn.Create(path, data, acl, Txn.CONTAINER_OWNER, parentCversion),
+                            new CreateContainerTxn(path, data, theirAcl(acl), parentCversion));
+                case 2 ->
+                    both(
+                            session,
+                            OpCode.CREATE_TTL,
+                            new Txn.Create(path, data, acl, Txn.TTL_OWNER_BITS | 5000, parentCversion),
+                            new CreateTTLTxn(path, data, theirAcl(acl), parentCversion, 5000));
+                default ->
+                    both(
+                            session,
+                            OpCode.CREATE,
+                            new Txn.Create(path, data, acl, 0, parentCversion),
+                            new CreateTxn(path, data, theirAcl(acl), false, parentCversion));
             }
         } else {
             int kind = random.nextInt(4);
@@ -186,11 +202,17 @@ class ZooKeeperDifferentialTest {
                 both(1, OpCode.DELETE, new Txn.Delete(path), new DeleteTxn(path));
             } else if (kind <= 2) {
                 byte[] data = random.nextInt(5) == 0 ? null : bytes("v" + random.nextInt(100000));
-                both(1, OpCode.SET_DATA, new Txn.SetData(path, data, node.version() + 1),
+                both(
+                        1,
+                        OpCode.SET_DATA,
+                        new Txn.SetData(path, data, node.version() + 1),
                         new SetDataTxn(path, data, node.version() + 1));
             } else {
                 List<Acl> acl = List.of(new Acl(random.nextInt(32), Id.ANYONE));
-                both(1, OpCode.SET_ACL, new Txn.SetAcl(path, acl, node.aversion() + 1),
+                both(
+                        1,
+                        OpCode.SET_ACL,
+                        new Txn.SetAcl(path, acl, node.aversion() + 1),
                         new SetACLTxn(path, theirAcl(acl), node.aversion() + 1));
             }
         }
@@ -210,7 +232,10 @@ class ZooKeeperDifferentialTest {
 
     private void createPlain(String path, byte[] data) {
         int parentCversion = ours.getNode(Paths.parent(path)).storedCversion() + 1;
-        both(1, OpCode.CREATE, new Txn.Create(path, data, Acl.OPEN_ACL_UNSAFE, 0, parentCversion),
+        both(
+                1,
+                OpCode.CREATE,
+                new Txn.Create(path, data, Acl.OPEN_ACL_UNSAFE, 0, parentCversion),
                 new CreateTxn(path, data, theirAcl(Acl.OPEN_ACL_UNSAFE), false, parentCversion));
     }
 
@@ -225,8 +250,8 @@ class ZooKeeperDifferentialTest {
             List<Txn> ourOps = List.of(new Txn.Error(0), new Txn.Error(-110), new Txn.Error(-2));
             List<org.apache.zookeeper.txn.Txn> theirOps = new ArrayList<>();
             for (int err : new int[] {0, -110, -2}) {
-                theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.ERROR,
-                        serialize(new org.apache.zookeeper.txn.ErrorTxn(err))));
+                theirOps.add(new org.apache.zookeeper.txn.Txn(
+                        OpCode.ERROR, serialize(new org.apache.zookeeper.txn.ErrorTxn(err))));
             }
             both(1, OpCode.MULTI, new Txn.Multi(ourOps), new org.apache.zookeeper.txn.MultiTxn(theirOps));
             return;
@@ -240,14 +265,15 @@ class ZooKeeperDifferentialTest {
                 cversion++;
                 byte[] data = bytes("multi");
                 ourOps.add(new Txn.Create(child, data, Acl.OPEN_ACL_UNSAFE, 0, cversion));
-                theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.CREATE,
+                theirOps.add(new org.apache.zookeeper.txn.Txn(
+                        OpCode.CREATE,
                         serialize(new CreateTxn(child, data, theirAcl(Acl.OPEN_ACL_UNSAFE), false, cversion))));
             }
         }
         byte[] data = bytes("set-by-multi" + random.nextInt(10));
         ourOps.add(new Txn.SetData(parent, data, p.version() + 1));
-        theirOps.add(new org.apache.zookeeper.txn.Txn(OpCode.SET_DATA,
-                serialize(new SetDataTxn(parent, data, p.version() + 1))));
+        theirOps.add(new org.apache.zookeeper.txn.Txn(
+                OpCode.SET_DATA, serialize(new SetDataTxn(parent, data, p.version() + 1))));
         for (String child : new TreeSet<>(p.childNames())) {
             String path = Paths.child(parent, child);
             DataNode c = ours.getNode(path);
@@ -280,7 +306,8 @@ class ZooKeeperDifferentialTest {
             multis++;
         }
         if (rc.multiResult != null) {
-            assertThat(r.multi()).extracting(ApplyResult::err)
+            assertThat(r.multi())
+                    .extracting(ApplyResult::err)
                     .isEqualTo(rc.multiResult.stream().map(m -> m.err).toList());
         }
         if (rc.stat != null) {
@@ -295,8 +322,18 @@ class ZooKeeperDifferentialTest {
     }
 
     private static Stat ourStat(org.apache.zookeeper.data.Stat s) {
-        return new Stat(s.getCzxid(), s.getMzxid(), s.getCtime(), s.getMtime(), s.getVersion(), s.getCversion(),
-                s.getAversion(), s.getEphemeralOwner(), s.getDataLength(), s.getNumChildren(), s.getPzxid());
+        return new Stat(
+                s.getCzxid(),
+                s.getMzxid(),
+                s.getCtime(),
+                s.getMtime(),
+                s.getVersion(),
+                s.getCversion(),
+                s.getAversion(),
+                s.getEphemeralOwner(),
+                s.getDataLength(),
+                s.getNumChildren(),
+                s.getPzxid());
     }
 
     private void randomRead() throws Exception {
@@ -345,9 +382,11 @@ class ZooKeeperDifferentialTest {
             boolean checkOnly = random.nextBoolean();
             boolean ourAnswer = ours.removeWatches(path, type, ourWatchers.get(w), checkOnly);
             WatcherType wt = WatcherType.fromInt(type);
-            boolean theirAnswer = checkOnly ? theirs.containsWatcher(path, wt, theirWatchers.get(w))
+            boolean theirAnswer = checkOnly
+                    ? theirs.containsWatcher(path, wt, theirWatchers.get(w))
                     : theirs.removeWatch(path, wt, theirWatchers.get(w));
-            assertThat(ourAnswer).as("removeWatches %s type %d check %s", path, type, checkOnly)
+            assertThat(ourAnswer)
+                    .as("removeWatches %s type %d check %s", path, type, checkOnly)
                     .isEqualTo(theirAnswer);
         }
     }
@@ -363,10 +402,10 @@ class ZooKeeperDifferentialTest {
             }
             lists.add(l);
         }
-        ours.setWatches(relative, lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4),
-                ourWatchers.get(w));
-        theirs.setWatches(relative, lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4),
-                theirWatchers.get(w));
+        ours.setWatches(
+                relative, lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4), ourWatchers.get(w));
+        theirs.setWatches(
+                relative, lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4), theirWatchers.get(w));
     }
 
     /** Events per watcher must match; within one step ZooKeeper's order is a HashSet's, so compare sorted. */
@@ -396,7 +435,9 @@ class ZooKeeperDifferentialTest {
         assertThat(ours.approximateDataSize()).isEqualTo(theirs.approximateDataSize());
         assertThat(ours.ephemeralCount()).isEqualTo(theirs.getEphemeralsCount());
         for (String p : List.of("/", "/a", "/b/a", "/zookeeper")) {
-            assertThat(ours.allChildrenNumber(p)).as("allChildrenNumber %s", p).isEqualTo(theirs.getAllChildrenNumber(p));
+            assertThat(ours.allChildrenNumber(p))
+                    .as("allChildrenNumber %s", p)
+                    .isEqualTo(theirs.getAllChildrenNumber(p));
         }
         Map<Long, Set<String>> theirEphemerals = new TreeMap<>();
         theirs.getEphemerals().forEach((k, v) -> {
@@ -410,9 +451,11 @@ class ZooKeeperDifferentialTest {
         for (String prefix : quotaed) {
             // ZooKeeper's quota check agrees on whether one more node fits.
             boolean ourOk = quotaAllows(prefix + "/x");
-            long count = new org.apache.zookeeper.StatsTrack(
-                    theirs.getData("/zookeeper/quota" + prefix + "/zookeeper_stats",
-                            new org.apache.zookeeper.data.Stat(), null)).getCount();
+            long count = new org.apache.zookeeper.StatsTrack(theirs.getData(
+                            "/zookeeper/quota" + prefix + "/zookeeper_stats",
+                            new org.apache.zookeeper.data.Stat(),
+                            null))
+                    .getCount();
             assertThat(ourOk).isEqualTo(count + 1 <= 50);
         }
     }
@@ -428,8 +471,9 @@ class ZooKeeperDifferentialTest {
 
     private String describeOurs(String path) {
         var d = ours.getData(path, null);
-        return d.stat() + " data=" + text(d.data()) + " children=" + new TreeSet<>(ours.getChildren(path, null).children())
-                + " acl=" + ourAclText(ours.getAcl(path).acl());
+        return d.stat() + " data=" + text(d.data()) + " children="
+                + new TreeSet<>(ours.getChildren(path, null).children()) + " acl="
+                + ourAclText(ours.getAcl(path).acl());
     }
 
     private String describeTheirs(String path) throws Exception {

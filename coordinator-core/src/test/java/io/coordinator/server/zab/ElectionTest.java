@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.coordinator.server.zab.Election.Vote;
 import io.coordinator.server.zab.ZabMessage.Notification;
-
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,12 +27,12 @@ class ElectionTest {
 
     @ParameterizedTest(name = "{0} beats {1}: {2}")
     @CsvSource({
-            "1:2:0, 3:1:9, true",  // a newer epoch beats a longer log
-            "3:1:9, 1:2:0, false",
-            "1:1:9, 3:1:5, true",  // same epoch: the longer log
-            "3:1:5, 1:1:9, false",
-            "3:1:5, 2:1:5, true",  // same history: the higher id
-            "2:1:5, 2:1:5, false", // a vote does not beat itself
+        "1:2:0, 3:1:9, true", // a newer epoch beats a longer log
+        "3:1:9, 1:2:0, false",
+        "1:1:9, 3:1:5, true", // same epoch: the longer log
+        "3:1:5, 1:1:9, false",
+        "3:1:5, 2:1:5, true", // same history: the higher id
+        "2:1:5, 2:1:5, false", // a vote does not beat itself
     })
     void votesAreOrderedByEpochThenZxidThenId(String a, String b, boolean beats) {
         assertEquals(beats, vote(a).beats(vote(b)));
@@ -45,22 +44,22 @@ class ElectionTest {
      */
     @ParameterizedTest(name = "{0} voters, mine {1}, got [{2}] -> proposal {3}, steps [{4}]")
     @CsvSource({
-            // a better vote is adopted and re-broadcast; with 2 of 3 agreeing the decision waits a tick
-            "3, 1:1:5, 2>2:1:7@1, 2:1:7, broadcast",
-            // a worse vote changes nothing; 1 of 3 agree with the proposal -> no decision
-            "3, 1:1:9, 2>2:1:7@1, 1:1:9, -",
-            // all agree: decided at once
-            "3, 1:1:5, 2>3:1:9@1 3>3:1:9@1, 3:1:9, broadcast decided=3",
-            // a vote from an older round is answered with our own notification, not counted
-            "3, 1:1:5, 2>2:1:9@0, 1:1:5, reply",
-            // a newer round: restart from my own vote and take the better of the two
-            "3, 1:1:5, 2>2:1:1@7, 1:1:5, broadcast",
-            // a vote for an observer (id 4 is not a voter) is ignored
-            "3, 1:1:5, 2>4:1:9@1, 1:1:5, -",
-            // a vote from a non-voter is ignored
-            "3, 1:1:5, 4>4:1:9@1, 1:1:5, -",
-            // 5 voters: the first agreeing peer makes 2 of 5, not a quorum
-            "5, 1:1:5, 2>1:1:5@1, 1:1:5, -",
+        // a better vote is adopted and re-broadcast; with 2 of 3 agreeing the decision waits a tick
+        "3, 1:1:5, 2>2:1:7@1, 2:1:7, broadcast",
+        // a worse vote changes nothing; 1 of 3 agree with the proposal -> no decision
+        "3, 1:1:9, 2>2:1:7@1, 1:1:9, -",
+        // all agree: decided at once
+        "3, 1:1:5, 2>3:1:9@1 3>3:1:9@1, 3:1:9, broadcast decided=3",
+        // a vote from an older round is answered with our own notification, not counted
+        "3, 1:1:5, 2>2:1:9@0, 1:1:5, reply",
+        // a newer round: restart from my own vote and take the better of the two
+        "3, 1:1:5, 2>2:1:1@7, 1:1:5, broadcast",
+        // a vote for an observer (id 4 is not a voter) is ignored
+        "3, 1:1:5, 2>4:1:9@1, 1:1:5, -",
+        // a vote from a non-voter is ignored
+        "3, 1:1:5, 4>4:1:9@1, 1:1:5, -",
+        // 5 voters: the first agreeing peer makes 2 of 5, not a quorum
+        "5, 1:1:5, 2>1:1:5@1, 1:1:5, -",
     })
     void lookingVotes(int voters, String mine, String got, String proposal, String steps) {
         Election e = election(1, voters, false);
@@ -70,9 +69,10 @@ class ElectionTest {
             int from = Integer.parseInt(g.substring(0, g.indexOf('>')));
             Vote v = vote(g.substring(g.indexOf('>') + 1, g.indexOf('@')));
             long round = Long.parseLong(g.substring(g.indexOf('@') + 1));
-            Election.Step s = e.onVote(from, new Notification(v.leader(), v.zxid(), v.peerEpoch(), round, Role.LOOKING),
-                    vote(mine), 0);
-            seen.append(s.reply() ? " reply" : "").append(s.broadcast() ? " broadcast" : "")
+            Election.Step s = e.onVote(
+                    from, new Notification(v.leader(), v.zxid(), v.peerEpoch(), round, Role.LOOKING), vote(mine), 0);
+            seen.append(s.reply() ? " reply" : "")
+                    .append(s.broadcast() ? " broadcast" : "")
                     .append(s.decided() >= 0 ? " decided=" + s.decided() : "");
         }
         assertEquals(vote(proposal), e.proposal());
@@ -93,13 +93,13 @@ class ElectionTest {
      */
     @ParameterizedTest(name = "observer={0}: [{1}] -> {2}")
     @CsvSource({
-            "false, 2>3:FOLLOWING, -1",                // no word from the leader itself
-            "false, 3>3:LEADING, 3",                   // the leader and I are 2 of 3
-            "false, 2>3:FOLLOWING 3>3:LEADING, 3",
-            "false, 3>2:FOLLOWING, -1",                // 3 says 2 leads, 2 has not said so
-            "false, 2>1:LEADING, -1",                  // a notification naming me as leader is ignored
-            "true, 3>3:LEADING, 3",                    // an observer follows whoever says it leads
-            "true, 2>3:FOLLOWING, -1",
+        "false, 2>3:FOLLOWING, -1", // no word from the leader itself
+        "false, 3>3:LEADING, 3", // the leader and I are 2 of 3
+        "false, 2>3:FOLLOWING 3>3:LEADING, 3",
+        "false, 3>2:FOLLOWING, -1", // 3 says 2 leads, 2 has not said so
+        "false, 2>1:LEADING, -1", // a notification naming me as leader is ignored
+        "true, 3>3:LEADING, 3", // an observer follows whoever says it leads
+        "true, 2>3:FOLLOWING, -1",
     })
     void joiningAnEstablishedEnsemble(boolean observer, String got, int joins) {
         Election e = election(observer ? 4 : 1, 3, observer);

@@ -6,7 +6,6 @@ import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +36,9 @@ class HistoryTest {
     }
 
     private static List<Long> counters(String s) {
-        return s.isBlank() ? List.of() : Arrays.stream(s.trim().split(" ")).map(Long::parseLong).toList();
+        return s.isBlank()
+                ? List.of()
+                : Arrays.stream(s.trim().split(" ")).map(Long::parseLong).toList();
     }
 
     private static String counters(List<TxnRecord> rs) {
@@ -48,17 +49,19 @@ class HistoryTest {
      * A history over a disk log holding {@code disk}, with {@code appended} appended since, cut after counter
      * {@code cut} (-1: no cut); what reads see, what the driver is asked to do, and where durability stands.
      */
-    @ParameterizedTest(name = "disk [{0}] + appended [{1}], cut after {2} -> reads [{3}], truncate {4}, append [{5}], durable {6}")
+    @ParameterizedTest(
+            name = "disk [{0}] + appended [{1}], cut after {2} -> reads [{3}], truncate {4}, append [{5}], durable {6}")
     @CsvSource({
-            "'1 2', '3 4', -1, '1 2 3 4', -1, '3 4', 2",
-            "'1 2', '3 4', 3, '1 2 3', -1, '3', 2",    // a cut among the unwritten appends: nothing to truncate on disk
-            "'1 2 3', '', 1, '1', 1, '', 1",          // a cut into the disk log: truncate, what survives is durable
-            "'1 2 3', '4', 2, '1 2', 2, '', 2",
-            "'', '1 2', 0, '', -1, '', 0",
+        "'1 2', '3 4', -1, '1 2 3 4', -1, '3 4', 2",
+        "'1 2', '3 4', 3, '1 2 3', -1, '3', 2", // a cut among the unwritten appends: nothing to truncate on disk
+        "'1 2 3', '', 1, '1', 1, '', 1", // a cut into the disk log: truncate, what survives is durable
+        "'1 2 3', '4', 2, '1 2', 2, '', 2",
+        "'', '1 2', 0, '', -1, '', 0",
     })
-    void readsSeeTheHistoryAsItWillBe(String disk, String appended, long cut, String reads, long truncate,
-            String toAppend, long durable) {
-        List<TxnRecord> onDisk = new ArrayList<>(counters(disk).stream().map(HistoryTest::record).toList());
+    void readsSeeTheHistoryAsItWillBe(
+            String disk, String appended, long cut, String reads, long truncate, String toAppend, long durable) {
+        List<TxnRecord> onDisk =
+                new ArrayList<>(counters(disk).stream().map(HistoryTest::record).toList());
         DiskLog log = new DiskLog(onDisk);
         History h = new History("test", log, log.lastZxid());
         for (long c : counters(appended)) {
@@ -77,10 +80,10 @@ class HistoryTest {
     /** Appended [1..5] on an empty disk; fsyncs reported for {@code reports}; the durable end after each. */
     @ParameterizedTest(name = "fsyncs reported [{0}] -> durable [{1}]")
     @CsvSource({
-            "'2 5', '2 5'",
-            "'5 2', '5 5'",   // an older report is no news
-            "'9', '0'",       // a zxid never appended (or cut since) is ignored
-            "'3 3', '3 3'",
+        "'2 5', '2 5'",
+        "'5 2', '5 5'", // an older report is no news
+        "'9', '0'", // a zxid never appended (or cut since) is ignored
+        "'3 3', '3 3'",
     })
     void persistedReportsOnlyMoveForward(String reports, String durable) {
         History h = new History("test", new DiskLog(new ArrayList<>()), 0);
@@ -97,13 +100,14 @@ class HistoryTest {
 
     @ParameterizedTest(name = "disk [{0}] + appended [{1}], applied {2}, limit {3} -> apply [{4}]")
     @CsvSource({
-            "'', '1 2 3', 0, 2, '1 2'",     // from the cache of appended records
-            "'1 2 3', '', 0, 3, '1 2 3'",   // from the log (nothing appended since start)
-            "'1 2', '3 4', 1, 4, '2 3 4'",  // log, then the cache
-            "'1 2', '', 2, 2, ''",
+        "'', '1 2 3', 0, 2, '1 2'", // from the cache of appended records
+        "'1 2 3', '', 0, 3, '1 2 3'", // from the log (nothing appended since start)
+        "'1 2', '3 4', 1, 4, '2 3 4'", // log, then the cache
+        "'1 2', '', 2, 2, ''",
     })
     void committedRecordsAreHandedOutInOrder(String disk, String appended, long applied, long limit, String apply) {
-        DiskLog log = new DiskLog(new ArrayList<>(counters(disk).stream().map(HistoryTest::record).toList()));
+        DiskLog log = new DiskLog(
+                new ArrayList<>(counters(disk).stream().map(HistoryTest::record).toList()));
         History h = new History("test", log, log.lastZxid());
         for (long c : counters(appended)) {
             h.append(record(c));

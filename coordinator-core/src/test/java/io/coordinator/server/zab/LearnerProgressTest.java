@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.coordinator.server.zab.LearnerProgress.Sync;
 import io.coordinator.server.zab.LearnerProgress.SyncMode;
-
 import java.util.Arrays;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongPredicate;
@@ -27,30 +26,34 @@ class LearnerProgressTest {
      */
     @ParameterizedTest(name = "leader [{0}], learner at {1} applied {2} -> {3} {4}")
     @CsvSource({
-            "'1.1 1.2 1.3', 1.3, 1.3, DIFF, 1.3",   // up to date: an empty DIFF
-            "'1.1 1.2 1.3', 1.1, 1.1, DIFF, 1.1",   // behind on the same history
-            "'1.1 1.2 1.3', 0, 0, SNAP, -1",        // an empty learner: zxid 0 is no record, so a (durable) SNAP
-            "'1.1 1.2 2.1', 1.4, 1.1, TRUNC, 1.2",  // ahead in an old epoch: cut to the leader's last of epoch 1
-            "'1.1 2.1', 1.3, 1.3, TRUNC, 1.1",      // its applied point is not in our log: last of epoch 1 wins
-            "'2.1 2.2', 1.3, 1.3, SNAP, -1",        // nothing shared: snapshot
-            "'1.1 1.2 2.1', 3.1, 1.2, TRUNC, 1.2",  // a history we never had: back to its applied point
+        "'1.1 1.2 1.3', 1.3, 1.3, DIFF, 1.3", // up to date: an empty DIFF
+        "'1.1 1.2 1.3', 1.1, 1.1, DIFF, 1.1", // behind on the same history
+        "'1.1 1.2 1.3', 0, 0, SNAP, -1", // an empty learner: zxid 0 is no record, so a (durable) SNAP
+        "'1.1 1.2 2.1', 1.4, 1.1, TRUNC, 1.2", // ahead in an old epoch: cut to the leader's last of epoch 1
+        "'1.1 2.1', 1.3, 1.3, TRUNC, 1.1", // its applied point is not in our log: last of epoch 1 wins
+        "'2.1 2.2', 1.3, 1.3, SNAP, -1", // nothing shared: snapshot
+        "'1.1 1.2 2.1', 3.1, 1.2, TRUNC, 1.2", // a history we never had: back to its applied point
     })
     void syncPlan(String leaderLog, String learnerEnd, String applied, SyncMode mode, String from) {
-        long[] log = Arrays.stream(leaderLog.split(" ")).mapToLong(LearnerProgressTest::z).toArray();
+        long[] log = Arrays.stream(leaderLog.split(" "))
+                .mapToLong(LearnerProgressTest::z)
+                .toArray();
         LongPredicate has = x -> Arrays.stream(log).anyMatch(r -> r == x);
         LongBinaryOperator lastOfEpoch = (epoch, at) -> Arrays.stream(log)
-                .filter(r -> Zxids.epochOf(r) == epoch && r <= at).max().orElse(-1);
+                .filter(r -> Zxids.epochOf(r) == epoch && r <= at)
+                .max()
+                .orElse(-1);
         Sync s = LearnerProgress.planSync(z(learnerEnd), z(applied), log[log.length - 1], has, lastOfEpoch);
         assertEquals(new Sync(mode, from.equals("-1") ? -1 : z(from)), s);
     }
 
     @ParameterizedTest(name = "newLeaderAcked={0}, acked {1}, ack {2}, leader last {3} -> acked {4} moved={5}")
     @CsvSource({
-            "false, 0, 5, 9, 0, false", // acks before NEWLEADER was acknowledged do not count
-            "true, 3, 5, 9, 5, true",
-            "true, 5, 5, 9, 5, false",  // no news
-            "true, 5, 4, 9, 5, false",  // never backwards
-            "true, 3, 12, 9, 9, true",  // capped at the leader's own history
+        "false, 0, 5, 9, 0, false", // acks before NEWLEADER was acknowledged do not count
+        "true, 3, 5, 9, 5, true",
+        "true, 5, 5, 9, 5, false", // no news
+        "true, 5, 4, 9, 5, false", // never backwards
+        "true, 3, 12, 9, 9, true", // capped at the leader's own history
     })
     void acks(boolean newLeaderAcked, long acked, long ack, long leaderLast, long after, boolean moved) {
         LearnerProgress p = new LearnerProgress(2, false, 1, 0);
@@ -62,10 +65,10 @@ class LearnerProgressTest {
 
     @ParameterizedTest(name = "heard at {0}, synced={1}, now {2} -> expired={3}")
     @CsvSource({
-            "0, true, 5, false",  // syncLimit 5
-            "0, true, 6, true",
-            "0, false, 10, false", // still syncing: initLimit 10
-            "0, false, 11, true",
+        "0, true, 5, false", // syncLimit 5
+        "0, true, 6, true",
+        "0, false, 10, false", // still syncing: initLimit 10
+        "0, false, 11, true",
     })
     void expiry(long heard, boolean synced, long now, boolean expired) {
         LearnerProgress p = new LearnerProgress(2, false, 1, heard);

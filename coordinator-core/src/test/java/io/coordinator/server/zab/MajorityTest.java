@@ -23,24 +23,27 @@ class MajorityTest {
     /** voters; the zxids the acking voters reached (space separated, in any order); what a quorum reached. */
     @ParameterizedTest(name = "{0} voters, acks [{1}] -> {2}")
     @CsvSource({
-            "1, '7', 7",
-            "3, '', -1",
-            "3, '9', -1",
-            "3, '9 4', 4",
-            "3, '4 9', 4",
-            "3, '9 4 6', 6",
-            "3, '5 5 1', 5",
-            "3, '0 0 0', 0",
-            "5, '9 8 7', 7",
-            "5, '9 8', -1",
-            "5, '1 9 2 8 3', 3",
-            "5, '10 10 10 10 1', 10",
-            "4, '4 3 2', 2",
-            "4, '4 3 2 1', 2",
+        "1, '7', 7",
+        "3, '', -1",
+        "3, '9', -1",
+        "3, '9 4', 4",
+        "3, '4 9', 4",
+        "3, '9 4 6', 6",
+        "3, '5 5 1', 5",
+        "3, '0 0 0', 0",
+        "5, '9 8 7', 7",
+        "5, '9 8', -1",
+        "5, '1 9 2 8 3', 3",
+        "5, '10 10 10 10 1', 10",
+        "4, '4 3 2', 2",
+        "4, '4 3 2 1', 2",
     })
     void committedIsTheHighestZxidAQuorumReached(int voters, String acks, long expected) {
-        long[] zxids = acks.isBlank() ? new long[0] : Arrays.stream(acks.trim().split(" ")).mapToLong(Long::parseLong)
-                .toArray();
+        long[] zxids = acks.isBlank()
+                ? new long[0]
+                : Arrays.stream(acks.trim().split(" "))
+                        .mapToLong(Long::parseLong)
+                        .toArray();
         long[] scratch = Arrays.copyOf(zxids, voters); // as the leader: a slot per voter, only n of them filled
         assertEquals(expected, new Majority(voters).committed(scratch, zxids.length));
         long[] sorted = zxids.clone();

@@ -20,8 +20,7 @@ class QuorumTrackerTest {
         }
         for (String s : spec.trim().split(" ")) {
             String[] p = s.split(":");
-            LearnerProgress l = new LearnerProgress(Integer.parseInt(p[0]), p[1].equals("o"), 1,
-                    Long.parseLong(p[3]));
+            LearnerProgress l = new LearnerProgress(Integer.parseInt(p[0]), p[1].equals("o"), 1, Long.parseLong(p[3]));
             l.newLeaderAcked = !p[1].equals("s");
             l.acked = Long.parseLong(p[2]);
             out.add(l);
@@ -31,15 +30,15 @@ class QuorumTrackerTest {
 
     @ParameterizedTest(name = "{0} voters, leader durable {1}, learners [{2}] -> newLeader={3} durable={4}")
     @CsvSource({
-            "3, 9, '', false, -1",
-            "3, 9, '2:v:4:0', true, 4",
-            "3, 9, '2:s:4:0', false, -1",              // still syncing: does not count
-            "3, 9, '2:v:4:0 3:v:7:0', true, 7",
-            "3, 3, '2:v:4:0 3:v:7:0', true, 4",        // the leader's own durable zxid counts like any voter's
-            "3, 9, '4:o:9:0', false, -1",              // observers never count
-            "5, 9, '2:v:8:0 3:v:1:0', true, 1",
-            "5, 9, '2:v:8:0 3:v:1:0 4:v:6:0', true, 6",
-            "5, 9, '2:v:8:0 6:o:9:0 7:o:9:0', false, -1",
+        "3, 9, '', false, -1",
+        "3, 9, '2:v:4:0', true, 4",
+        "3, 9, '2:s:4:0', false, -1", // still syncing: does not count
+        "3, 9, '2:v:4:0 3:v:7:0', true, 7",
+        "3, 3, '2:v:4:0 3:v:7:0', true, 4", // the leader's own durable zxid counts like any voter's
+        "3, 9, '4:o:9:0', false, -1", // observers never count
+        "5, 9, '2:v:8:0 3:v:1:0', true, 1",
+        "5, 9, '2:v:8:0 3:v:1:0 4:v:6:0', true, 6",
+        "5, 9, '2:v:8:0 6:o:9:0 7:o:9:0', false, -1",
     })
     void quorums(int voters, long leaderDurable, String spec, boolean newLeader, long durable) {
         QuorumTracker q = new QuorumTracker(new Majority(voters), voters);
@@ -49,12 +48,12 @@ class QuorumTrackerTest {
 
     @ParameterizedTest(name = "{0} voters, learners [{1}], now {2} -> heard from a quorum={3}")
     @CsvSource({
-            "3, '2:v:0:0', 5, true",   // syncLimit 5
-            "3, '2:v:0:0', 6, false",
-            "3, '2:v:0:0 3:v:0:4', 6, true",
-            "3, '2:s:0:6 4:o:0:6', 6, false", // a syncing voter or an observer does not keep the leader
-            "5, '2:v:0:6 3:v:0:0 4:v:0:6', 6, true",
-            "5, '2:v:0:6 3:v:0:0 4:v:0:0', 6, false",
+        "3, '2:v:0:0', 5, true", // syncLimit 5
+        "3, '2:v:0:0', 6, false",
+        "3, '2:v:0:0 3:v:0:4', 6, true",
+        "3, '2:s:0:6 4:o:0:6', 6, false", // a syncing voter or an observer does not keep the leader
+        "5, '2:v:0:6 3:v:0:0 4:v:0:6', 6, true",
+        "5, '2:v:0:6 3:v:0:0 4:v:0:0', 6, false",
     })
     void liveness(int voters, String spec, long now, boolean heard) {
         QuorumTracker q = new QuorumTracker(new Majority(voters), voters);

@@ -25,22 +25,34 @@ class ReadyExecutorOnlyTest {
 
     @Test
     void onlyTheExecutorTakesAndAdvancesReadies() {
-        noClasses().that().doNotHaveFullyQualifiedName(ReadyExecutor.class.getName())
-                .should().callMethod(ZabNode.class, "ready")
-                .orShould().callMethod(ZabNode.class, "advance", Ready.class)
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(ReadyExecutor.class.getName())
+                .should()
+                .callMethod(ZabNode.class, "ready")
+                .orShould()
+                .callMethod(ZabNode.class, "advance", Ready.class)
                 .check(classes);
     }
 
     @Test
     void theExecutorDoesAndTheDriversUseIt() {
-        classes().that().haveFullyQualifiedName(ReadyExecutor.class.getName())
-                .should().callMethod(ZabNode.class, "ready")
-                .andShould().callMethod(ZabNode.class, "advance", Ready.class)
+        classes()
+                .that()
+                .haveFullyQualifiedName(ReadyExecutor.class.getName())
+                .should()
+                .callMethod(ZabNode.class, "ready")
+                .andShould()
+                .callMethod(ZabNode.class, "advance", Ready.class)
                 .check(classes);
-        for (String driver : new String[] {"io.coordinator.server.zab.sim.Sim",
-                "io.coordinator.server.zab.sim.ScriptedCluster"}) {
-            classes().that().haveFullyQualifiedName(driver)
-                    .should().callConstructorWhere(DescribedPredicate.describe("new ReadyExecutor(..)",
+        for (String driver :
+                new String[] {"io.coordinator.server.zab.sim.Sim", "io.coordinator.server.zab.sim.ScriptedCluster"}) {
+            classes()
+                    .that()
+                    .haveFullyQualifiedName(driver)
+                    .should()
+                    .callConstructorWhere(DescribedPredicate.describe(
+                            "new ReadyExecutor(..)",
                             call -> call.getTargetOwner().isEquivalentTo(ReadyExecutor.class)))
                     .check(classes);
         }

@@ -31,11 +31,21 @@ class ReadyExecutorTest {
         return new Outgoing(to, new ZabMessage.Ping(1, 0, 0, 0));
     }
 
-    private static Ready ready(Epochs epochs, long truncateAfter, SnapshotToInstall snap, List<Long> append,
-                               List<Integer> sendTo, List<Long> apply) {
-        return new Ready(epochs, truncateAfter, snap, append.stream().map(ReadyExecutorTest::rec).toList(),
+    private static Ready ready(
+            Epochs epochs,
+            long truncateAfter,
+            SnapshotToInstall snap,
+            List<Long> append,
+            List<Integer> sendTo,
+            List<Long> apply) {
+        return new Ready(
+                epochs,
+                truncateAfter,
+                snap,
+                append.stream().map(ReadyExecutorTest::rec).toList(),
                 sendTo.stream().map(ReadyExecutorTest::msg).toList(),
-                apply.stream().map(ReadyExecutorTest::rec).toList(), false);
+                apply.stream().map(ReadyExecutorTest::rec).toList(),
+                false);
     }
 
     /** Every call in order; stops at the {@code stopAt}-th checkpoint (0 = never). */
@@ -83,29 +93,81 @@ class ReadyExecutorTest {
 
     static Stream<Arguments> orders() {
         return Stream.of(
-                Arguments.of("empty Ready: only the checkpoints",
+                Arguments.of(
+                        "empty Ready: only the checkpoints",
                         ready(null, -1, null, List.of(), List.of(), List.of()),
                         List.of("start", "| PERSIST_EPOCHS", "| TRUNCATE", "| INSTALL_SNAPSHOT")),
-                Arguments.of("everything: epochs, truncate, snapshot, send, append + one sync, apply",
-                        ready(new Epochs(3, 2), 5, new SnapshotToInstall(7, new byte[0]), List.of(8L, 9L),
-                                List.of(2, 3), List.of(8L, 9L)),
-                        List.of("start", "epochs 3/2", "| PERSIST_EPOCHS", "truncate 5", "| TRUNCATE", "snapshot 7",
-                                "| INSTALL_SNAPSHOT", "send 2", "| SEND", "send 3", "| SEND", "append 8", "| APPEND",
-                                "append 9", "| APPEND", "sync 9", "apply 8", "| APPLY", "apply 9", "| APPLY")),
-                Arguments.of("the epochs are durable before the ack that promises them is sent",
+                Arguments.of(
+                        "everything: epochs, truncate, snapshot, send, append + one sync, apply",
+                        ready(
+                                new Epochs(3, 2),
+                                5,
+                                new SnapshotToInstall(7, new byte[0]),
+                                List.of(8L, 9L),
+                                List.of(2, 3),
+                                List.of(8L, 9L)),
+                        List.of(
+                                "start",
+                                "epochs 3/2",
+                                "| PERSIST_EPOCHS",
+                                "truncate 5",
+                                "| TRUNCATE",
+                                "snapshot 7",
+                                "| INSTALL_SNAPSHOT",
+                                "send 2",
+                                "| SEND",
+                                "send 3",
+                                "| SEND",
+                                "append 8",
+                                "| APPEND",
+                                "append 9",
+                                "| APPEND",
+                                "sync 9",
+                                "apply 8",
+                                "| APPLY",
+                                "apply 9",
+                                "| APPLY")),
+                Arguments.of(
+                        "the epochs are durable before the ack that promises them is sent",
                         ready(new Epochs(4, 3), -1, null, List.of(), List.of(1), List.of()),
-                        List.of("start", "epochs 4/3", "| PERSIST_EPOCHS", "| TRUNCATE", "| INSTALL_SNAPSHOT",
-                                "send 1", "| SEND")),
-                Arguments.of("truncate 0 cuts everything (0 is a zxid, -1 is none)",
+                        List.of(
+                                "start",
+                                "epochs 4/3",
+                                "| PERSIST_EPOCHS",
+                                "| TRUNCATE",
+                                "| INSTALL_SNAPSHOT",
+                                "send 1",
+                                "| SEND")),
+                Arguments.of(
+                        "truncate 0 cuts everything (0 is a zxid, -1 is none)",
                         ready(null, 0, null, List.of(), List.of(), List.of()),
                         List.of("start", "| PERSIST_EPOCHS", "truncate 0", "| TRUNCATE", "| INSTALL_SNAPSHOT")),
-                Arguments.of("appends after the sends (a proposal goes out while it is written), sync once",
+                Arguments.of(
+                        "appends after the sends (a proposal goes out while it is written), sync once",
                         ready(null, -1, null, List.of(1L, 2L, 3L), List.of(2), List.of()),
-                        List.of("start", "| PERSIST_EPOCHS", "| TRUNCATE", "| INSTALL_SNAPSHOT", "send 2", "| SEND",
-                                "append 1", "| APPEND", "append 2", "| APPEND", "append 3", "| APPEND", "sync 3")),
-                Arguments.of("applies only: no sync asked for",
+                        List.of(
+                                "start",
+                                "| PERSIST_EPOCHS",
+                                "| TRUNCATE",
+                                "| INSTALL_SNAPSHOT",
+                                "send 2",
+                                "| SEND",
+                                "append 1",
+                                "| APPEND",
+                                "append 2",
+                                "| APPEND",
+                                "append 3",
+                                "| APPEND",
+                                "sync 3")),
+                Arguments.of(
+                        "applies only: no sync asked for",
                         ready(null, -1, null, List.of(), List.of(), List.of(5L)),
-                        List.of("start", "| PERSIST_EPOCHS", "| TRUNCATE", "| INSTALL_SNAPSHOT", "apply 5",
+                        List.of(
+                                "start",
+                                "| PERSIST_EPOCHS",
+                                "| TRUNCATE",
+                                "| INSTALL_SNAPSHOT",
+                                "apply 5",
                                 "| APPLY")));
     }
 
@@ -120,7 +182,12 @@ class ReadyExecutorTest {
     @Test
     @DisplayName("a checkpoint that says stop ends the Ready there: nothing after it is done")
     void stopsAtEveryCheckpoint() throws IOException {
-        Ready full = ready(new Epochs(3, 2), 5, new SnapshotToInstall(7, new byte[0]), List.of(8L, 9L), List.of(2, 3),
+        Ready full = ready(
+                new Epochs(3, 2),
+                5,
+                new SnapshotToInstall(7, new byte[0]),
+                List.of(8L, 9L),
+                List.of(2, 3),
                 List.of(8L, 9L));
         Recorder all = new Recorder();
         all.executor().carryOut(full);

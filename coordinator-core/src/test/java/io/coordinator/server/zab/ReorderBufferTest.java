@@ -3,7 +3,6 @@ package io.coordinator.server.zab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.coordinator.server.zab.ZabMessage.Commit;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,13 +13,13 @@ class ReorderBufferTest {
     /** Stream messages arrive with these sequence numbers; after each, everything in order is handed out. */
     @ParameterizedTest(name = "arrive [{0}] -> handed out [{1}], missing={2}")
     @CsvSource({
-            "'1 2 3', '1 2 3', false",
-            "'2 1 3', '1 2 3', false",
-            "'3 2 1', '1 2 3', false",
-            "'1 1 2 2', '1 2', false",  // duplicates are dropped
-            "'2 3', '', true",          // 1 never came: nothing handed out
-            "'1 3', '1', true",
-            "'1 3 2 2', '1 2 3', false",
+        "'1 2 3', '1 2 3', false",
+        "'2 1 3', '1 2 3', false",
+        "'3 2 1', '1 2 3', false",
+        "'1 1 2 2', '1 2', false", // duplicates are dropped
+        "'2 3', '', true", // 1 never came: nothing handed out
+        "'1 3', '1', true",
+        "'1 3 2 2', '1 2 3', false",
     })
     void handsOutInOrder(String arrive, String expected, boolean missing) {
         ReorderBuffer b = new ReorderBuffer();
@@ -38,10 +37,10 @@ class ReorderBufferTest {
     /** A PING says the leader sent up to {@code pinged}; what arrived is handed out; the ticks that report lost. */
     @ParameterizedTest(name = "arrived [{0}], leader sent {1} -> lost at ticks [{2}]")
     @CsvSource({
-            "'1 2', 2, ''",         // nothing missing: never lost
-            "'1', 2, '3 4 5'",      // missing from tick 1: lost two ticks later and on
-            "'', 1, '3 4 5'",
-            "'2', 0, '3 4 5'",      // buffered out of order: 1 is missing even without a PING
+        "'1 2', 2, ''", // nothing missing: never lost
+        "'1', 2, '3 4 5'", // missing from tick 1: lost two ticks later and on
+        "'', 1, '3 4 5'",
+        "'2', 0, '3 4 5'", // buffered out of order: 1 is missing even without a PING
     })
     void aMissingMessageIsLostAfterTwoTicks(String arrived, long pinged, String lostAt) {
         ReorderBuffer b = new ReorderBuffer();

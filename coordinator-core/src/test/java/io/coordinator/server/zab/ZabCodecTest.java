@@ -11,16 +11,17 @@ import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.ZabMessage.*;
-
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ZabCodecTest {
-    private static final TxnRecord RECORD = new TxnRecord(new TxnHeader(7, 3, Zxids.make(2, 5), 1234, 1),
+    private static final TxnRecord RECORD = new TxnRecord(
+            new TxnHeader(7, 3, Zxids.make(2, 5), 1234, 1),
             new Txn.Create("/a", new byte[] {1, 2}, Acl.OPEN_ACL_UNSAFE, 0, 4));
-    private static final TxnRecord MULTI = new TxnRecord(new TxnHeader(7, 4, Zxids.make(2, 6), 1235, 14),
+    private static final TxnRecord MULTI = new TxnRecord(
+            new TxnHeader(7, 4, Zxids.make(2, 6), 1235, 14),
             new Txn.Multi(List.of(new Txn.Delete("/a"), new Txn.SetData("/b", null, 3))));
 
     static List<ZabMessage> all() {
@@ -79,19 +80,48 @@ class ZabCodecTest {
     void malformed() {
         byte[] ping = ZabCodec.encode(new Ping(1, 2, 3, 4));
         assertThrows(ProtocolException.class, () -> ZabCodec.decode(Arrays.copyOf(ping, ping.length + 1)));
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(new JuteWriter().writeInt(99).toByteArray()));
+        assertThrows(
+                ProtocolException.class,
+                () -> ZabCodec.decode(new JuteWriter().writeInt(99).toByteArray()));
         assertThrows(ProtocolException.class, () -> ZabCodec.decode(null));
-        byte[] badState = new JuteWriter().writeInt(ZabCodec.NOTIFICATION).writeInt(1).writeLong(0).writeLong(0)
-                .writeLong(0).writeInt(17).toByteArray();
+        byte[] badState = new JuteWriter()
+                .writeInt(ZabCodec.NOTIFICATION)
+                .writeInt(1)
+                .writeLong(0)
+                .writeLong(0)
+                .writeLong(0)
+                .writeInt(17)
+                .toByteArray();
         assertThrows(ProtocolException.class, () -> ZabCodec.decode(badState));
-        byte[] hugeSnap = new JuteWriter().writeInt(ZabCodec.SNAP).writeLong(1).writeLong(1).writeLong(1)
-                .writeLong(1).writeInt(Integer.MAX_VALUE).toByteArray();
+        byte[] hugeSnap = new JuteWriter()
+                .writeInt(ZabCodec.SNAP)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeInt(Integer.MAX_VALUE)
+                .toByteArray();
         assertThrows(ProtocolException.class, () -> ZabCodec.decode(hugeSnap));
-        byte[] nullSnap = new JuteWriter().writeInt(ZabCodec.SNAP).writeLong(1).writeLong(1).writeLong(1)
-                .writeLong(1).writeInt(-1).toByteArray();
+        byte[] nullSnap = new JuteWriter()
+                .writeInt(ZabCodec.SNAP)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeInt(-1)
+                .toByteArray();
         assertThrows(ProtocolException.class, () -> ZabCodec.decode(nullSnap));
-        byte[] badTxn = new JuteWriter().writeInt(ZabCodec.PROPOSAL).writeLong(1).writeLong(1).writeLong(1)
-                .writeLong(1).writeInt(1).writeLong(1).writeLong(1).writeInt(12345).toByteArray();
+        byte[] badTxn = new JuteWriter()
+                .writeInt(ZabCodec.PROPOSAL)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeInt(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeInt(12345)
+                .toByteArray();
         assertThrows(ProtocolException.class, () -> ZabCodec.decode(badTxn));
     }
 }

@@ -41,8 +41,8 @@ public final class ControlFileWallClock implements LongSupplier {
     public ControlFileWallClock(Path control, long recheckNanos, LongSupplier base, LongSupplier nanos) {
         Path dir = control.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("coordinator.testing.clock-offset-file: the directory of " + control
-                    + " does not exist");
+            throw new IllegalArgumentException(
+                    "coordinator.testing.clock-offset-file: the directory of " + control + " does not exist");
         }
         if (Files.isDirectory(control)) {
             throw new IllegalArgumentException("coordinator.testing.clock-offset-file: " + control + " is a directory");
@@ -102,7 +102,9 @@ public final class ControlFileWallClock implements LongSupplier {
         } catch (NumberFormatException e) {
             if (!text.equals(lastGarbage)) {
                 lastGarbage = text;
-                log.warn("Clock offset file {} does not hold an integer number of ms ({}): using offset 0", control,
+                log.warn(
+                        "Clock offset file {} does not hold an integer number of ms ({}): using offset 0",
+                        control,
                         text.length() > 40 ? text.substring(0, 40) + "..." : text);
             }
             return 0;

@@ -10,13 +10,13 @@ import io.coordinator.server.web.WebConfiguration;
 import io.coordinator.server.web.WebProperties;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.ssl.SslBundles;
-import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /** Wires the server into the Spring context. */
@@ -33,11 +33,14 @@ public class CoordinatorConfiguration {
     /** What ops/ and web/ may see of the server (they sit above the lifecycle bean, below app/). */
     @Bean
     ServerHandle serverHandle(CoordinatorServer server, CoordinatorProperties properties) {
-        List<ServerHandle.Member> members = properties.isStandalone() ? List.of()
-                : properties.ensembleMembers().stream().map(m -> new ServerHandle.Member(m.id(), m.observer())).toList();
+        List<ServerHandle.Member> members = properties.isStandalone()
+                ? List.of()
+                : properties.ensembleMembers().stream()
+                        .map(m -> new ServerHandle.Member(m.id(), m.observer()))
+                        .toList();
         String host = properties.getClientAddress();
-        String clientHost = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")
-                ? "127.0.0.1" : host;
+        String clientHost =
+                host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         return new ServerHandle() {
             @Override
             public int serverId() {
@@ -84,14 +87,18 @@ public class CoordinatorConfiguration {
     /** TLS contexts from the SSL bundles coordinator.ssl.* names; fails startup naming the property when one is unusable. */
     @Bean
     CoordinatorTls coordinatorTls(CoordinatorProperties properties, ObjectProvider<SslBundles> sslBundles) {
-        return CoordinatorTls.isWanted(properties) ? CoordinatorTls.from(properties, sslBundles.getObject())
+        return CoordinatorTls.isWanted(properties)
+                ? CoordinatorTls.from(properties, sslBundles.getObject())
                 : CoordinatorTls.NONE;
     }
 
     /** The server {@link EarlyStart} already started (when the app runs from its main), else a new one. */
     @Bean
-    CoordinatorServer coordinatorServer(CoordinatorProperties properties, CoordinatorTls tls,
-                                        ObjectProvider<EarlyStart> earlyStart, Environment environment) {
+    CoordinatorServer coordinatorServer(
+            CoordinatorProperties properties,
+            CoordinatorTls tls,
+            ObjectProvider<EarlyStart> earlyStart,
+            Environment environment) {
         EarlyStart early = earlyStart.getIfAvailable();
         if (early == null) {
             UnknownSettings.check(environment); // EarlyStart, when there is one, did this first

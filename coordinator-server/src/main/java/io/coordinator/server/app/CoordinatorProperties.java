@@ -1,6 +1,7 @@
 package io.coordinator.server.app;
 
 import io.coordinator.server.net.TlsClientAuth;
+import io.coordinator.server.web.WebProperties;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
-import io.coordinator.server.web.WebProperties;
 
 /**
  * The server's settings, under {@code coordinator.*}. Unknown keys under the prefix and invalid values stop
@@ -22,8 +22,9 @@ import io.coordinator.server.web.WebProperties;
 public class CoordinatorProperties {
 
     /** The four-letter words ZooKeeper knows (FourLetterCommands); all are enabled by default. */
-    public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "isro", "srvr", "stat", "mntr", "conf",
-            "cons", "crst", "dirs", "dump", "envi", "gtmk", "stmk", "srst", "wchs", "wchc", "wchp", "hash");
+    public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of(
+            "ruok", "isro", "srvr", "stat", "mntr", "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "stmk",
+            "srst", "wchs", "wchc", "wchp", "hash");
 
     /** TCP port for ZooKeeper clients; -1 = no plain port (then coordinator.secure-client-port must be set). */
     @Min(-1)
@@ -204,7 +205,9 @@ public class CoordinatorProperties {
         return ensemble == null || ensemble.isBlank();
     }
 
-    @AssertTrue(message = "coordinator.ensemble must look like ID=HOST:QUORUM_PORT:ELECTION_PORT[:participant|:observer][;CLIENT_PORT], comma-separated, with unique ids in 1..254")
+    @AssertTrue(
+            message =
+                    "coordinator.ensemble must look like ID=HOST:QUORUM_PORT:ELECTION_PORT[:participant|:observer][;CLIENT_PORT], comma-separated, with unique ids in 1..254")
     public boolean isEnsembleValid() {
         try {
             ensembleMembers();
@@ -283,14 +286,17 @@ public class CoordinatorProperties {
         this.syncLimit = syncLimit;
     }
 
-    @AssertTrue(message = "coordinator.secure-client-port needs coordinator.ssl.client-bundle: the name of a "
-            + "spring.ssl.bundle.jks.<name> or spring.ssl.bundle.pem.<name> holding the server's key and certificate")
+    @AssertTrue(
+            message =
+                    "coordinator.secure-client-port needs coordinator.ssl.client-bundle: the name of a "
+                            + "spring.ssl.bundle.jks.<name> or spring.ssl.bundle.pem.<name> holding the server's key and certificate")
     public boolean isSecureClientPortHasBundle() {
         return secureClientPort == 0 || !isBlank(ssl.clientBundle);
     }
 
-    @AssertTrue(message = "coordinator.ssl.client-bundle is set but coordinator.secure-client-port is not: "
-            + "set the port to serve TLS clients, or remove the bundle")
+    @AssertTrue(
+            message = "coordinator.ssl.client-bundle is set but coordinator.secure-client-port is not: "
+                    + "set the port to serve TLS clients, or remove the bundle")
     public boolean isClientBundleHasSecurePort() {
         return isBlank(ssl.clientBundle) || secureClientPort > 0;
     }
@@ -300,7 +306,9 @@ public class CoordinatorProperties {
         return secureClientPort == 0 || secureClientPort != clientPort;
     }
 
-    @AssertTrue(message = "coordinator.client-port=-1 turns the plain client port off, so coordinator.secure-client-port must be set")
+    @AssertTrue(
+            message =
+                    "coordinator.client-port=-1 turns the plain client port off, so coordinator.secure-client-port must be set")
     public boolean isSomeClientPortOpen() {
         return clientPort >= 0 || secureClientPort > 0;
     }
@@ -314,9 +322,13 @@ public class CoordinatorProperties {
         return superDigest == null || superDigest.isBlank() || superDigest.matches("[^:]+:[A-Za-z0-9+/=]{27,28}");
     }
 
-    @AssertTrue(message = "coordinator.four-letter-words has an unknown word (known: ruok isro srvr stat mntr conf cons crst dirs dump envi gtmk stmk srst wchs wchc wchp hash, or *)")
+    @AssertTrue(
+            message =
+                    "coordinator.four-letter-words has an unknown word (known: ruok isro srvr stat mntr conf cons crst dirs dump envi gtmk stmk srst wchs wchc wchp hash, or *)")
     public boolean isFourLetterWordsValid() {
-        return fourLetterWords.stream().map(String::trim).allMatch(w -> w.equals("*") || ALL_FOUR_LETTER_WORDS.contains(w));
+        return fourLetterWords.stream()
+                .map(String::trim)
+                .allMatch(w -> w.equals("*") || ALL_FOUR_LETTER_WORDS.contains(w));
     }
 
     @AssertTrue(message = "coordinator.min-session-timeout must not exceed coordinator.max-session-timeout")

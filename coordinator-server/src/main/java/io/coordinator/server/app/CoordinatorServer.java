@@ -4,17 +4,18 @@ import io.coordinator.server.cluster.EnsembleDriver;
 import io.coordinator.server.cluster.PeerNetwork;
 import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
+import io.coordinator.server.net.ServerStats;
 import io.coordinator.server.net.ServerVersion;
 import io.coordinator.server.ops.LeaderMonitorValues;
-import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.request.PipelineConfig;
 import io.coordinator.server.request.RequestPipeline;
 import io.coordinator.server.request.StateMachine;
 import io.coordinator.server.request.StateSnapshots;
+import io.coordinator.server.request.TxnSink;
 import io.coordinator.server.session.SessionIds;
 import io.coordinator.server.session.SessionPasswords;
 import io.coordinator.server.session.SessionTracker;
-import io.coordinator.server.request.TxnSink;
+import io.coordinator.server.storage.ControlFileStorageFaults;
 import io.coordinator.server.storage.DataDirectory;
 import io.coordinator.server.storage.EpochStore;
 import io.coordinator.server.storage.GroupCommitLog;
@@ -27,17 +28,21 @@ import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.ZabConfig;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -47,18 +52,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import io.coordinator.server.net.ServerStats;
-import io.coordinator.server.storage.ControlFileStorageFaults;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.function.LongSupplier;
 
 /**
  * A server's parts, started in dependency order: the data directory and recovery, the log, the request
@@ -83,6 +82,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private volatile CompletableFuture<Boolean> early;
     /** True after stop() until the next start: stopping again (lifecycle stop, then destroy) does nothing. */
     private volatile boolean stopped;
+
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
 
@@ -105,20 +105,22 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     void startEarly(Supplier<Boolean> precondition) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         early = f;
-        Thread t = new Thread(() -> {
-            try {
-                if (!precondition.get()) {
-                    f.complete(false);
-                    return;
-                }
-                startServer();
-                f.complete(true);
-            } catch (Throwable e) {
-                // Said now: the context may take long to reach start(), which fails the application with it.
-                log.error("Coordinator could not start: {}", e.toString());
-                f.completeExceptionally(e);
-            }
-        }, "coordinator-early-start");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        if (!precondition.get()) {
+                            f.complete(false);
+                            return;
+                        }
+                        startServer();
+                        f.complete(true);
+                    } catch (Throwable e) {
+                        // Said now: the context may take long to reach start(), which fails the application with it.
+                        log.error("Coordinator could not start: {}", e.toString());
+                        f.completeExceptionally(e);
+                    }
+                },
+                "coordinator-early-start");
         t.setDaemon(true);
         t.start();
     }
@@ -170,23 +172,31 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         StateMachine[] state = new StateMachine[1];
         // Standalone: everything in the log was acknowledged, so replay it all. In an ensemble the log may end
         // with proposals that never committed: start from the snapshot and let ZAB apply what is committed.
-        RecoveryResult<StateSnapshots.Recovered> recovered = Recovery.recover(snapshots, txnLog, in -> {
-            StateSnapshots.Recovered r = StateSnapshots.read(in);
-            state[0] = r.toStateMachine(sessions);
-            return r;
-        }, record -> {
-            if (!ensemble) {
-                stateFor(state, sessions).replay(record);
-            }
-        });
+        RecoveryResult<StateSnapshots.Recovered> recovered = Recovery.recover(
+                snapshots,
+                txnLog,
+                in -> {
+                    StateSnapshots.Recovered r = StateSnapshots.read(in);
+                    state[0] = r.toStateMachine(sessions);
+                    return r;
+                },
+                record -> {
+                    if (!ensemble) {
+                        stateFor(state, sessions).replay(record);
+                    }
+                });
         StateMachine machine = stateFor(state, sessions);
         if (ensemble) {
             machine.tree().setLastProcessedZxid(recovered.snapshotZxid()); // a fuzzy snapshot may show more
         } else if (recovered.snapshot().isPresent() && recovered.replayed() == 0) {
             machine.tree().setLastProcessedZxid(Math.max(machine.tree().lastProcessedZxid(), recovered.lastZxid()));
         }
-        log.info("Recovered {} znodes and {} sessions at zxid 0x{} from {}", machine.tree().nodeCount(),
-                sessions.size(), Long.toHexString(machine.tree().lastProcessedZxid()), dir);
+        log.info(
+                "Recovered {} znodes and {} sessions at zxid 0x{} from {}",
+                machine.tree().nodeCount(),
+                sessions.size(),
+                Long.toHexString(machine.tree().lastProcessedZxid()),
+                dir);
 
         groupCommit = new GroupCommitLog(txnLog, this::onStorageFailure);
         snapshotThread = Executors.newSingleThreadExecutor(r -> {
@@ -195,17 +205,28 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             return t;
         });
 
-        PipelineConfig config = new PipelineConfig(props.getTickTime(), props.effectiveMinSessionTimeout(),
-                props.effectiveMaxSessionTimeout(), props.isTtlNodesEnabled(), props.isEnforceQuota(),
-                blankToNull(props.getSuperDigest()), props.getContainerCheckInterval().toMillis(),
-                props.getMaxContainerDeletesPerMinute(), props.getSnapshotEveryTxns(),
+        PipelineConfig config = new PipelineConfig(
+                props.getTickTime(),
+                props.effectiveMinSessionTimeout(),
+                props.effectiveMaxSessionTimeout(),
+                props.isTtlNodesEnabled(),
+                props.isEnforceQuota(),
+                blankToNull(props.getSuperDigest()),
+                props.getContainerCheckInterval().toMillis(),
+                props.getMaxContainerDeletesPerMinute(),
+                props.getSnapshotEveryTxns(),
                 // With a secure client port, ZooKeeper enables its X509AuthenticationProvider: x509 ACLs are valid.
                 props.getSecureClientPort() > 0 ? Set.of("x509") : Set.of());
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
-        pipeline = new RequestPipeline(config, machine, new SessionIds(props.getServerId(), System.currentTimeMillis()),
-                sessionPasswords(dir), sink,
-                (zxid, sessionTable) -> snapshot(pipeline.state(), zxid, sessionTable), confLines(dir),
+        pipeline = new RequestPipeline(
+                config,
+                machine,
+                new SessionIds(props.getServerId(), System.currentTimeMillis()),
+                sessionPasswords(dir),
+                sink,
+                (zxid, sessionTable) -> snapshot(pipeline.state(), zxid, sessionTable),
+                confLines(dir),
                 wallClock());
         if (ensemble) {
             machine.tree().setConfigData(ensembleConfigText().getBytes(StandardCharsets.UTF_8));
@@ -219,19 +240,27 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             pipeline.start();
         }
 
-        ClientPortConfig portConfig = new ClientPortConfig(props.getClientAddress(), props.getClientPort(),
-                props.getMaxPacketSize(), props.getMaxClientConnections(), props.enabledFourLetterWords(),
+        ClientPortConfig portConfig = new ClientPortConfig(
+                props.getClientAddress(),
+                props.getClientPort(),
+                props.getMaxPacketSize(),
+                props.getMaxClientConnections(),
+                props.enabledFourLetterWords(),
                 ServerVersion.FULL);
         pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
-        clientPort = new ClientPortServer(portConfig, pipeline, pipeline, new ServerStats(),
-                props.getMaxOutstandingRequestsPerConnection());
+        clientPort = new ClientPortServer(
+                portConfig, pipeline, pipeline, new ServerStats(), props.getMaxOutstandingRequestsPerConnection());
         if (tls.clientPort() != null) {
             clientPort.withSecurePort(props.getSecureClientPort(), tls.clientPort());
         }
         clientPort.start();
-        log.info("Coordinator {} on {}:{}{} (data in {})", ensemble ? "server " + props.getServerId() + " listening"
-                : "serving ZooKeeper clients", props.getClientAddress(), clientPort.port(),
-                clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(), dir);
+        log.info(
+                "Coordinator {} on {}:{}{} (data in {})",
+                ensemble ? "server " + props.getServerId() + " listening" : "serving ZooKeeper clients",
+                props.getClientAddress(),
+                clientPort.port(),
+                clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(),
+                dir);
     }
 
     /** None in production; a control-file driven hook only when a test harness asks for one. */
@@ -256,7 +285,10 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     private EnsembleDriver newDriver(Path dir) {
         List<EnsembleMember> members = props.ensembleMembers();
-        EnsembleMember me = members.stream().filter(m -> m.id() == props.getServerId()).findFirst().orElseThrow();
+        EnsembleMember me = members.stream()
+                .filter(m -> m.id() == props.getServerId())
+                .findFirst()
+                .orElseThrow();
         Map<Integer, InetSocketAddress> quorumPeers = new HashMap<>();
         Map<Integer, InetSocketAddress> electionPeers = new HashMap<>();
         List<Peer> peers = new ArrayList<>();
@@ -270,12 +302,18 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
         ZabConfig zab = new ZabConfig(me.id(), peers, props.getInitLimit() * scale, props.getSyncLimit() * scale);
         return new EnsembleDriver(
-                new EnsembleDriver.Config(zab, props.getTickTime(), props.getMaxPacketSize() + (1 << 20),
-                        props.isReadOnlyModeEnabled()),
+                new EnsembleDriver.Config(
+                        zab, props.getTickTime(), props.getMaxPacketSize() + (1 << 20), props.isReadOnlyModeEnabled()),
                 new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir)),
-                PeerNetwork.tcp(me.id(), listenAddress(me.host(), me.quorumPort()), quorumPeers,
-                        listenAddress(me.host(), me.electionPort()), electionPeers, tls.quorum()),
-                pipeline, this::onStorageFailure);
+                PeerNetwork.tcp(
+                        me.id(),
+                        listenAddress(me.host(), me.quorumPort()),
+                        quorumPeers,
+                        listenAddress(me.host(), me.electionPort()),
+                        electionPeers,
+                        tls.quorum()),
+                pipeline,
+                this::onStorageFailure);
     }
 
     /** This member's quorum/election listener: its ensemble address, or every interface (quorumListenOnAllIPs). */
@@ -287,7 +325,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private String ensembleConfigText() {
         StringBuilder sb = new StringBuilder();
         // By id, as ZooKeeper writes it: members whose files list the servers in other orders agree.
-        props.ensembleMembers().stream().sorted(Comparator.comparingInt(EnsembleMember::id))
+        props.ensembleMembers().stream()
+                .sorted(Comparator.comparingInt(EnsembleMember::id))
                 .forEach(m -> sb.append(m.configLine()).append('\n'));
         return sb.append("version=0").toString();
     }
@@ -314,7 +353,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 if (oldestKept.isPresent()) {
                     txnLog.purgeBefore(oldestKept.getAsLong());
                 }
-                log.info("Snapshot at zxid 0x{} written in {} ms", Long.toHexString(zxid),
+                log.info(
+                        "Snapshot at zxid 0x{} written in {} ms",
+                        Long.toHexString(zxid),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             } catch (IOException | RuntimeException e) {
                 log.error("Snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(zxid), e);
@@ -326,7 +367,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     private void onStorageFailure(Throwable failure) {
         storageFailure = failure;
-        log.error("The transaction log failed; nothing more can be made durable, so this server stops serving", failure);
+        log.error(
+                "The transaction log failed; nothing more can be made durable, so this server stops serving", failure);
         Thread stopper = new Thread(this::stop, "coordinator-storage-failure");
         stopper.start();
     }
@@ -353,8 +395,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         byte[] secret = SessionPasswords.newSecret();
         Path tmp = dir.resolve("session.secret.tmp");
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (var ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap(secret));
             ch.force(true);
         }
@@ -365,7 +407,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private Map<String, String> confLines(Path dir) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("clientPort", String.valueOf(props.getClientPort()));
-        conf.put("secureClientPort", String.valueOf(props.getSecureClientPort() > 0 ? props.getSecureClientPort() : -1));
+        conf.put(
+                "secureClientPort", String.valueOf(props.getSecureClientPort() > 0 ? props.getSecureClientPort() : -1));
         conf.put("dataDir", dir.toString());
         conf.put("dataDirSize", "0");
         conf.put("dataLogDir", dir.resolve(DataDirectory.LOG_DIR).toString());

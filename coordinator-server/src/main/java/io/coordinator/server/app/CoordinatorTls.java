@@ -39,9 +39,16 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
         if (props.getSecureClientPort() > 0) {
             TlsClientAuth auth = ssl.getClientAuth();
             String property = "coordinator.ssl.client-bundle";
-            clientPort = follow(bundles, property, ssl.getClientBundle(),
-                    b -> material(b, ssl.getClientBundle(), auth != TlsClientAuth.NONE,
-                            "coordinator.ssl.client-auth=" + auth.name().toLowerCase() + " verifies client certificates"),
+            clientPort = follow(
+                    bundles,
+                    property,
+                    ssl.getClientBundle(),
+                    b -> material(
+                            b,
+                            ssl.getClientBundle(),
+                            auth != TlsClientAuth.NONE,
+                            "coordinator.ssl.client-auth=" + auth.name().toLowerCase()
+                                    + " verifies client certificates"),
                     m -> TlsContext.forClientPort(m, auth));
         }
         if (ssl.getQuorumBundle() != null && !ssl.getQuorumBundle().isBlank()) {
@@ -49,7 +56,10 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
                 log.warn("coordinator.ssl.quorum-bundle is set but this server is standalone; it has no peer links");
             } else {
                 String property = "coordinator.ssl.quorum-bundle";
-                quorum = follow(bundles, property, ssl.getQuorumBundle(),
+                quorum = follow(
+                        bundles,
+                        property,
+                        ssl.getQuorumBundle(),
                         b -> material(b, ssl.getQuorumBundle(), true, "peers verify each other"),
                         m -> TlsContext.forQuorum(m, ssl.isQuorumHostnameVerification()));
             }
@@ -58,16 +68,22 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
     }
 
     /** Makes the context from the named bundle and reloads it whenever Spring Boot reports the bundle updated. */
-    private static TlsContext follow(SslBundles bundles, String property, String name,
-                                     Function<SslBundle, TlsMaterial> toMaterial,
-                                     Function<TlsMaterial, TlsContext> toContext) {
+    private static TlsContext follow(
+            SslBundles bundles,
+            String property,
+            String name,
+            Function<SslBundle, TlsMaterial> toMaterial,
+            Function<TlsMaterial, TlsContext> toContext) {
         SslBundle bundle;
         try {
             bundle = bundles.getBundle(name);
         } catch (NoSuchSslBundleException e) {
-            throw new IllegalStateException(property + "=" + name + " names no SSL bundle: define spring.ssl.bundle.jks."
-                    + name + ".* or spring.ssl.bundle.pem." + name + ".* (defined bundles: " + bundles.getBundleNames()
-                    + ")", e);
+            throw new IllegalStateException(
+                    property + "=" + name + " names no SSL bundle: define spring.ssl.bundle.jks."
+                            + name + ".* or spring.ssl.bundle.pem." + name + ".* (defined bundles: "
+                            + bundles.getBundleNames()
+                            + ")",
+                    e);
         }
         TlsContext context;
         try {
@@ -79,8 +95,12 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
             try {
                 context.reload(toMaterial.apply(updated));
             } catch (RuntimeException e) {
-                log.error("{}: SSL bundle '{}' changed but cannot be used ({}); new connections keep the previous "
-                        + "key material", property, name, e.getMessage());
+                log.error(
+                        "{}: SSL bundle '{}' changed but cannot be used ({}); new connections keep the previous "
+                                + "key material",
+                        property,
+                        name,
+                        e.getMessage());
             }
         });
         return context;
@@ -90,7 +110,8 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
     static TlsMaterial material(SslBundle bundle, String name, boolean needsTrustStore, String why) {
         try {
             if (bundle.getStores().getKeyStore() == null) {
-                throw new IllegalStateException("SSL bundle '" + name + "' has no key store; the server needs its own key "
+                throw new IllegalStateException("SSL bundle '" + name
+                        + "' has no key store; the server needs its own key "
                         + "and certificate (spring.ssl.bundle.jks." + name + ".keystore.* or spring.ssl.bundle.pem."
                         + name + ".keystore.*)");
             }
@@ -100,13 +121,16 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
                         + name + ".truststore.*)");
             }
             var managers = bundle.getManagers();
-            return new TlsMaterial("SSL bundle '" + name + "'", managers.getKeyManagerFactory(),
-                    managers.getTrustManagerFactory(), list(bundle.getOptions().getEnabledProtocols()),
+            return new TlsMaterial(
+                    "SSL bundle '" + name + "'",
+                    managers.getKeyManagerFactory(),
+                    managers.getTrustManagerFactory(),
+                    list(bundle.getOptions().getEnabledProtocols()),
                     list(bundle.getOptions().getCiphers()));
         } catch (RuntimeException e) {
             String message = rootMessage(e);
-            throw new IllegalArgumentException(message.startsWith("SSL bundle") ? message
-                    : "SSL bundle '" + name + "': " + message, e);
+            throw new IllegalArgumentException(
+                    message.startsWith("SSL bundle") ? message : "SSL bundle '" + name + "': " + message, e);
         }
     }
 

@@ -2,10 +2,10 @@ package io.coordinator.server.app;
 
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -30,8 +30,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * when they do not bind or do not validate, the server is not started early and the context reports the error
  * as usual.
  */
-final class EarlyStart implements ApplicationContextInitializer<ConfigurableApplicationContext>,
-        ApplicationListener<SpringApplicationEvent> {
+final class EarlyStart
+        implements ApplicationContextInitializer<ConfigurableApplicationContext>,
+                ApplicationListener<SpringApplicationEvent> {
     static final String BEAN_NAME = "coordinatorEarlyStart";
     private static final Logger log = LoggerFactory.getLogger(EarlyStart.class);
     /** How long a stop signal during startup waits for the server to close before the process ends anyway. */
@@ -114,27 +115,34 @@ final class EarlyStart implements ApplicationContextInitializer<ConfigurableAppl
      * Installed by {@link CoordinatorApplication#main} only.
      */
     void stopPromptlyOnSignalDuringStartup() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!starting) {
-                return;
-            }
-            // Not through the logger: Spring Boot's own hook may already have shut logging down.
-            System.err.println("Coordinator: Stop requested while starting: stopping the coordination server and"
-                    + " exiting");
-            CoordinatorServer s = server;
-            if (s != null) {
-                Thread stopper = new Thread(s::stop, "coordinator-stop-during-startup");
-                stopper.setDaemon(true);
-                stopper.start();
-                try {
-                    stopper.join(STOP_DURING_STARTUP_WAIT.toMillis()); // recovery may still run: never wait long
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            // Only while starting, so nothing it owes anyone is lost: every acknowledged write is already fsynced.
-            Runtime.getRuntime().halt(STOP_EXIT_CODE);
-        }, "coordinator-startup-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (!starting) {
+                                return;
+                            }
+                            // Not through the logger: Spring Boot's own hook may already have shut logging down.
+                            System.err.println(
+                                    "Coordinator: Stop requested while starting: stopping the coordination server and"
+                                            + " exiting");
+                            CoordinatorServer s = server;
+                            if (s != null) {
+                                Thread stopper = new Thread(s::stop, "coordinator-stop-during-startup");
+                                stopper.setDaemon(true);
+                                stopper.start();
+                                try {
+                                    stopper.join(
+                                            STOP_DURING_STARTUP_WAIT
+                                                    .toMillis()); // recovery may still run: never wait long
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                            // Only while starting, so nothing it owes anyone is lost: every acknowledged write is
+                            // already fsynced.
+                            Runtime.getRuntime().halt(STOP_EXIT_CODE);
+                        },
+                        "coordinator-startup-stop"));
     }
 
     /** What the JVM exits with on SIGTERM (128 + 15), kept for a stop during startup. */

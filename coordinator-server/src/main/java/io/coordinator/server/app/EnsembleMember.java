@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * @param clientPort -1 when the spec names none
  */
-public record EnsembleMember(int id, String host, int quorumPort, int electionPort, boolean observer,
-                             String clientHost, int clientPort) {
+public record EnsembleMember(
+        int id, String host, int quorumPort, int electionPort, boolean observer, String clientHost, int clientPort) {
 
     /** Parses a comma-separated ensemble; every error names the entry it comes from. */
     public static List<EnsembleMember> parseAll(String spec) {
@@ -28,9 +28,11 @@ public record EnsembleMember(int id, String host, int quorumPort, int electionPo
             }
             int eq = e.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("ensemble entry '" + e + "' must look like ID=HOST:QUORUM_PORT:ELECTION_PORT");
+                throw new IllegalArgumentException(
+                        "ensemble entry '" + e + "' must look like ID=HOST:QUORUM_PORT:ELECTION_PORT");
             }
-            EnsembleMember m = parse(parseId(e.substring(0, eq).trim(), e), e.substring(eq + 1).trim());
+            EnsembleMember m = parse(
+                    parseId(e.substring(0, eq).trim(), e), e.substring(eq + 1).trim());
             if (!ids.add(m.id())) {
                 throw new IllegalArgumentException("ensemble names server " + m.id() + " twice");
             }
@@ -66,8 +68,9 @@ public record EnsembleMember(int id, String host, int quorumPort, int electionPo
             switch (parts[3].trim()) {
                 case "participant" -> observer = false;
                 case "observer" -> observer = true;
-                default -> throw new IllegalArgumentException("server " + id + ": role must be participant or observer, was '"
-                        + parts[3] + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "server " + id + ": role must be participant or observer, was '" + parts[3] + "'");
             }
         }
         String host = parts[0].trim();
@@ -77,7 +80,8 @@ public record EnsembleMember(int id, String host, int quorumPort, int electionPo
         int quorumPort = port(parts[1], "quorum port", value);
         int electionPort = port(parts[2], "election port", value);
         if (quorumPort == electionPort) {
-            throw new IllegalArgumentException("server " + id + ": quorum and election ports must differ in '" + value + "'");
+            throw new IllegalArgumentException(
+                    "server " + id + ": quorum and election ports must differ in '" + value + "'");
         }
         return new EnsembleMember(id, host, quorumPort, electionPort, observer, clientHost, clientPort);
     }
@@ -108,11 +112,21 @@ public record EnsembleMember(int id, String host, int quorumPort, int electionPo
 
     /** This member as a line of /zookeeper/config, as ZooKeeper's QuorumServer.toString writes it. */
     public String configLine() {
-        StringBuilder sb = new StringBuilder("server.").append(id).append('=').append(host).append(':')
-                .append(quorumPort).append(':').append(electionPort).append(':')
+        StringBuilder sb = new StringBuilder("server.")
+                .append(id)
+                .append('=')
+                .append(host)
+                .append(':')
+                .append(quorumPort)
+                .append(':')
+                .append(electionPort)
+                .append(':')
                 .append(observer ? "observer" : "participant");
         if (clientPort > 0) {
-            sb.append(';').append(clientHost == null ? "0.0.0.0" : clientHost).append(':').append(clientPort);
+            sb.append(';')
+                    .append(clientHost == null ? "0.0.0.0" : clientHost)
+                    .append(':')
+                    .append(clientPort);
         }
         return sb.toString();
     }

@@ -34,8 +34,7 @@ final class UnknownSettings {
     private static final Pattern SERVICE_LINK = Pattern.compile(
             "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
 
-    private UnknownSettings() {
-    }
+    private UnknownSettings() {}
 
     /**
      * Throws naming every unknown setting; other binding errors are left to the context, which names them.
@@ -43,8 +42,12 @@ final class UnknownSettings {
      */
     static Optional<CoordinatorProperties> check(Environment environment) {
         try {
-            return Optional.of(Binder.get(environment).bind("coordinator", Bindable.of(CoordinatorProperties.class),
-                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT)).orElseGet(CoordinatorProperties::new));
+            return Optional.of(Binder.get(environment)
+                    .bind(
+                            "coordinator",
+                            Bindable.of(CoordinatorProperties.class),
+                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+                    .orElseGet(CoordinatorProperties::new));
         } catch (BindException e) {
             if (!(e.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
                 return Optional.empty();
@@ -55,8 +58,10 @@ final class UnknownSettings {
                 if (isSystemProperty(p.getOrigin())) {
                     log.warn("Ignoring JVM system property {}: not a Coordinator setting", p.getName());
                 } else if (variable != null && SERVICE_LINK.matcher(variable).matches()) {
-                    log.warn("Ignoring environment variable {}: it looks like a Kubernetes service link, not a"
-                            + " Coordinator setting (set enableServiceLinks: false on the pod to drop it)", variable);
+                    log.warn(
+                            "Ignoring environment variable {}: it looks like a Kubernetes service link, not a"
+                                    + " Coordinator setting (set enableServiceLinks: false on the pod to drop it)",
+                            variable);
                 } else {
                     refused.add(p.getName() + " (from " + (p.getOrigin() == null ? "an unknown source" : p.getOrigin())
                             + ")");
@@ -64,7 +69,8 @@ final class UnknownSettings {
             }
             if (!refused.isEmpty()) {
                 throw new IllegalStateException("Unknown Coordinator setting" + (refused.size() > 1 ? "s: " : ": ")
-                        + String.join(", ", refused) + ". Remove or rename " + (refused.size() > 1 ? "them" : "it") + ": every coordinator.* setting, from"
+                        + String.join(", ", refused) + ". Remove or rename " + (refused.size() > 1 ? "them" : "it")
+                        + ": every coordinator.* setting, from"
                         + " any source, must be one the server knows (see the README's configuration table)");
             }
             return Optional.empty();
@@ -73,7 +79,8 @@ final class UnknownSettings {
 
     private static boolean isSystemProperty(Origin origin) {
         return origin instanceof PropertySourceOrigin source
-                && StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getPropertySource().getName());
+                && StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(
+                        source.getPropertySource().getName());
     }
 
     /** The environment variable a setting came from, or null when it came from elsewhere. */
@@ -82,7 +89,9 @@ final class UnknownSettings {
             if (source.getOrigin() instanceof SystemEnvironmentOrigin env) {
                 return env.getProperty();
             }
-            return source.getPropertySource() instanceof SystemEnvironmentPropertySource ? source.getPropertyName() : null;
+            return source.getPropertySource() instanceof SystemEnvironmentPropertySource
+                    ? source.getPropertyName()
+                    : null;
         }
         return origin instanceof SystemEnvironmentOrigin env ? env.getProperty() : null;
     }

@@ -3,15 +3,18 @@ package io.coordinator.server.app;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.boot.EnvironmentPostProcessor;
-import org.springframework.boot.SpringApplication;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.boot.origin.OriginTrackedValue;
@@ -20,9 +23,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
-import java.nio.file.InvalidPathException;
-import java.util.ArrayList;
-import java.util.Locale;
 
 /**
  * Lets the server start from a ZooKeeper {@code zoo.cfg}: when {@code coordinator.zoo-cfg} names one, its keys
@@ -69,6 +69,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
 
     /** The SSL bundles a zoo.cfg's ssl.* (client port) and ssl.quorum.* (peers) keys become. */
     static final String CLIENT_BUNDLE = "zoo-cfg-client";
+
     static final String QUORUM_BUNDLE = "zoo-cfg-quorum";
 
     /** ZooKeeper's key/trust store keys (after ssl. or ssl.quorum.) -> the keys of a Spring Boot JKS bundle. */
@@ -84,15 +85,42 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "ciphersuites", "options.ciphers");
 
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
-    private static final Set<String> IGNORED = Set.of("dataLogDir", "autopurge.purgeInterval",
-            "standaloneEnabled", "reconfigEnabled", "admin.enableServer", "admin.serverPort", "admin.serverAddress",
-            "admin.commandURL", "metricsProvider.className", "metricsProvider.httpPort", "metricsProvider.httpHost",
-            "preAllocSize", "globalOutstandingLimit", "syncEnabled", "electionAlg", "peerType", "leaderServes",
-            "secureClientPortAddress", "dynamicConfigFile",
-            "skipACL", "forceSync", "audit.enable", "localSessionsEnabled", "localSessionsUpgradingEnabled",
-            "clientPortListenBacklog", "connectToLearnerMasterLimit", "maxCnxns", "serverCnxnFactory",
-            "portUnification", "authProvider.1", "authProvider.2",
-            "authProvider.3", "jvm.pause.warn-threshold-ms", "fsync.warningthresholdms", "zookeeper.4lw.commands.whitelist");
+    private static final Set<String> IGNORED = Set.of(
+            "dataLogDir",
+            "autopurge.purgeInterval",
+            "standaloneEnabled",
+            "reconfigEnabled",
+            "admin.enableServer",
+            "admin.serverPort",
+            "admin.serverAddress",
+            "admin.commandURL",
+            "metricsProvider.className",
+            "metricsProvider.httpPort",
+            "metricsProvider.httpHost",
+            "preAllocSize",
+            "globalOutstandingLimit",
+            "syncEnabled",
+            "electionAlg",
+            "peerType",
+            "leaderServes",
+            "secureClientPortAddress",
+            "dynamicConfigFile",
+            "skipACL",
+            "forceSync",
+            "audit.enable",
+            "localSessionsEnabled",
+            "localSessionsUpgradingEnabled",
+            "clientPortListenBacklog",
+            "connectToLearnerMasterLimit",
+            "maxCnxns",
+            "serverCnxnFactory",
+            "portUnification",
+            "authProvider.1",
+            "authProvider.2",
+            "authProvider.3",
+            "jvm.pause.warn-threshold-ms",
+            "fsync.warningthresholdms",
+            "zookeeper.4lw.commands.whitelist");
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -172,8 +200,10 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                             + " it names is not applied");
                     continue;
                 }
-                if (IGNORED.contains(key) || key.startsWith("group.")
-                        || key.startsWith("weight.") || key.startsWith("metricsProvider.")) {
+                if (IGNORED.contains(key)
+                        || key.startsWith("group.")
+                        || key.startsWith("weight.")
+                        || key.startsWith("metricsProvider.")) {
                     log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator; ignored");
                     continue;
                 }
@@ -193,12 +223,12 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     }
 
     /** A zoo.cfg value with where it was written. */
-    private record Line(String value, TextResourceOrigin origin, int number) {
-    }
+    private record Line(String value, TextResourceOrigin origin, int number) {}
 
     /** The Spring bundle key a ZooKeeper ssl.* / ssl.quorum.* store key maps to, or null. */
     private static String storeKey(String key) {
-        String rest = key.startsWith("ssl.quorum.") ? key.substring("ssl.quorum.".length())
+        String rest = key.startsWith("ssl.quorum.")
+                ? key.substring("ssl.quorum.".length())
                 : key.startsWith("ssl.") ? key.substring("ssl.".length()) : null;
         return rest == null ? null : STORE_KEYS.get(rest);
     }
@@ -209,8 +239,13 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
      * ZooKeeper, a store's type comes from its file name when not given (.jks JKS, .p12/.pfx PKCS12), and
      * ssl.clientAuth defaults to need.
      */
-    private static void importTls(Path file, Map<String, Object> out, Map<String, Line> client, Map<String, Line> quorum,
-                                  boolean sslQuorum, Log log) {
+    private static void importTls(
+            Path file,
+            Map<String, Object> out,
+            Map<String, Line> client,
+            Map<String, Line> quorum,
+            boolean sslQuorum,
+            Log log) {
         if (out.containsKey("coordinator.secure-client-port")) {
             if (!client.containsKey("keystore.location")) {
                 throw new IllegalStateException(file + ": secureClientPort needs ssl.keyStore.location (the server's"
@@ -239,15 +274,17 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         }
     }
 
-    private static void putBundle(Path file, Map<String, Object> out, String bundle, Map<String, Line> keys,
-                                  String zkPrefix) {
+    private static void putBundle(
+            Path file, Map<String, Object> out, String bundle, Map<String, Line> keys, String zkPrefix) {
         String prefix = "spring.ssl.bundle.jks." + bundle + ".";
         for (var e : keys.entrySet()) {
             String value = e.getValue().value();
             if (e.getKey().endsWith(".location")) {
                 value = value.startsWith("file:") ? value : "file:" + value; // ZooKeeper takes a path
             }
-            out.put(prefix + e.getKey(), OriginTrackedValue.of(value, e.getValue().origin()));
+            out.put(
+                    prefix + e.getKey(),
+                    OriginTrackedValue.of(value, e.getValue().origin()));
         }
         for (String store : List.of("keystore", "truststore")) {
             Line location = keys.get(store + ".location");
@@ -264,8 +301,9 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                         + " spring.ssl.bundle.pem.<name> (or .jks.<name>) and name it in coordinator.ssl."
                         + (zkPrefix.equals("ssl.") ? "client-bundle" : "quorum-bundle"));
             }
-            out.put(prefix + store + ".type", OriginTrackedValue.of(resolved,
-                    (type != null ? type : location).origin()));
+            out.put(
+                    prefix + store + ".type",
+                    OriginTrackedValue.of(resolved, (type != null ? type : location).origin()));
         }
     }
 
@@ -293,14 +331,16 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             myid = Path.of(dataDir).resolve("myid");
         } catch (InvalidPathException e) {
             // fuzz finding (ZooCfgFuzzTest): a NUL in dataDir escaped as an unchecked InvalidPathException
-            throw new IllegalStateException(cfg + ": dataDir '" + dataDir + "' is not a valid path: " + e.getReason(), e);
+            throw new IllegalStateException(
+                    cfg + ": dataDir '" + dataDir + "' is not a valid path: " + e.getReason(), e);
         }
         try {
             String id = Files.readString(myid, StandardCharsets.UTF_8).trim();
             Integer.parseInt(id);
             return id;
         } catch (IOException e) {
-            throw new IllegalStateException(cfg + ": cannot read " + myid + " (the server's id in the ensemble): " + e, e);
+            throw new IllegalStateException(
+                    cfg + ": cannot read " + myid + " (the server's id in the ensemble): " + e, e);
         } catch (NumberFormatException e) {
             throw new IllegalStateException(myid + " must hold this server's id, a number", e);
         }

@@ -25,18 +25,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 
 /**
  * Runs the pure ZAB core against the real world: messages over the quorum and election transports, the
@@ -76,6 +76,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private Role lastRole;
     /** Proposals waiting for the current Ready to be carried out (see {@link #propose}). */
     private final ArrayDeque<TxnRecord> toPropose = new ArrayDeque<>();
+
     private boolean carryingOut;
     private boolean processScheduled;
     private boolean lastServing;
@@ -85,16 +86,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private volatile long epoch;
 
     /** What the driver is configured with. */
-    public record Config(ZabConfig zab, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled) {
-    }
+    public record Config(ZabConfig zab, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled) {}
 
     /** The server's storage, shared with the rest of the server (the log is recovered, the epochs loaded at start). */
-    public record Storage(GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots, EpochStore epochs) {
-    }
+    public record Storage(GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots, EpochStore epochs) {}
 
     /** @param fatal called when storage fails: nothing more can be made durable, the server must stop */
-    public EnsembleDriver(Config config, Storage storage, PeerNetwork network, RequestPipeline pipeline,
-                          Consumer<Throwable> fatal) {
+    public EnsembleDriver(
+            Config config, Storage storage, PeerNetwork network, RequestPipeline pipeline, Consumer<Throwable> fatal) {
         this.readOnlyModeEnabled = config.readOnlyModeEnabled();
         this.myId = config.zab().myId();
         this.config = config.zab();
@@ -106,20 +105,22 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         this.tickTimeMs = config.tickTimeMs();
         this.fatal = fatal;
         int maxMessageBytes = config.maxMessageBytes();
-        this.quorum = network.quorum(new PeerTransport.Receiver() {
-            @Override
-            public void onMessage(int fromId, byte[] payload) {
-                received(fromId, payload);
-            }
+        this.quorum = network.quorum(
+                new PeerTransport.Receiver() {
+                    @Override
+                    public void onMessage(int fromId, byte[] payload) {
+                        received(fromId, payload);
+                    }
 
-            @Override
-            public void onDisconnected(int peerId) {
-                pipeline.submit(() -> {
-                    node.peerDisconnected(peerId);
-                    scheduleProcess();
-                });
-            }
-        }, maxMessageBytes);
+                    @Override
+                    public void onDisconnected(int peerId) {
+                        pipeline.submit(() -> {
+                            node.peerDisconnected(peerId);
+                            scheduleProcess();
+                        });
+                    }
+                },
+                maxMessageBytes);
         this.election = network.election(this::received);
         this.outbox = new Outbox(maxMessageBytes, quorum::send);
         this.forwarded = new ForwardedTraffic(pipeline, this::send, () -> node.role() == Role.LEADING);
@@ -132,7 +133,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     /** Leader only: when each proposal still waiting for its commit was made (zxid order), for commit latency. */
     private final ArrayDeque<long[]> proposedAt = new ArrayDeque<>();
-    private volatile LongConsumer commitLatencyListener = nanos -> { };
+
+    private volatile LongConsumer commitLatencyListener = nanos -> {};
+
     public void start() throws IOException {
         EpochStore.Epochs stored = epochStore.load();
         Epochs epochs = new Epochs(stored.accepted(), stored.current(), stored.acceptedFrom());
@@ -146,8 +149,12 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         election.start();
         long period = Math.max(1, tickTimeMs / CORE_TICKS_PER_TICK);
         ticker.scheduleAtFixedRate(() -> pipeline.submit(this::tick), period, period, TimeUnit.MILLISECONDS);
-        log.info("Server {} joined the ensemble {} (accepted epoch {}, current epoch {})", myId, config.peers(),
-                epochs.acceptedEpoch(), epochs.currentEpoch());
+        log.info(
+                "Server {} joined the ensemble {} (accepted epoch {}, current epoch {})",
+                myId,
+                config.peers(),
+                epochs.acceptedEpoch(),
+                epochs.currentEpoch());
     }
 
     public void stop() {
@@ -213,9 +220,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     private void decodeInto(int from, byte[] frame, List<Object> out) {
         try {
-            out.add(frame[0] == ForwardedMessage.TAG_ZAB
-                    ? ZabCodec.decode(Arrays.copyOfRange(frame, 1, frame.length))
-                    : ForwardedMessage.decode(frame));
+            out.add(
+                    frame[0] == ForwardedMessage.TAG_ZAB
+                            ? ZabCodec.decode(Arrays.copyOfRange(frame, 1, frame.length))
+                            : ForwardedMessage.decode(frame));
         } catch (RuntimeException e) {
             log.warn("Malformed message from server {} dropped: {}", from, e.getMessage());
         }
@@ -237,7 +245,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         TxnRecord record;
         while ((record = toPropose.pollFirst()) != null) {
             try {
-                long zxid = node.propose(record.header().clientId(), record.header().cxid(), record.header().time(),
+                long zxid = node.propose(
+                        record.header().clientId(),
+                        record.header().cxid(),
+                        record.header().time(),
                         record.txn());
                 proposalSizes.record(record.toBytes().length);
                 proposedAt.addLast(new long[] {zxid, System.nanoTime()});
@@ -322,10 +333,12 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                         TxnRecord last = held;
                         held = null;
                         // One durability report per batch is enough: the last record's covers the ones before it.
-                        groupCommit.submit(last, () -> pipeline.submit(() -> {
-                            node.persisted(lastZxid);
-                            process(); // acks and commits wait on this: no extra trip through the queue
-                        }));
+                        groupCommit.submit(
+                                last,
+                                () -> pipeline.submit(() -> {
+                                    node.persisted(lastZxid);
+                                    process(); // acks and commits wait on this: no extra trip through the queue
+                                }));
                     }
                 },
                 this::install,
@@ -362,7 +375,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
 
     /** SNAP: keep the leader's state durably, then let the log continue from it. */
     private void install(SnapshotToInstall snap) throws IOException {
-        log.info("Installing a snapshot at zxid {} from the leader ({} bytes)", Zxids.hex(snap.zxid()),
+        log.info(
+                "Installing a snapshot at zxid {} from the leader ({} bytes)",
+                Zxids.hex(snap.zxid()),
                 snap.data().length);
         StateMachine state = StateSnapshots.fromBytes(snap.data(), tickTimeMs);
         state.tree().setLastProcessedZxid(snap.zxid());
@@ -390,8 +405,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             proposedAt.clear(); // proposals of an older leadership never report a latency
             roleListener.accept(lastRole, now);
         }
-        log.info("Server {}: {} -> {}{} (leader {}, epoch {})", myId, lastRole, now, serving ? ", serving" : "",
-                node.leaderId(), node.epochs().currentEpoch());
+        log.info(
+                "Server {}: {} -> {}{} (leader {}, epoch {})",
+                myId,
+                lastRole,
+                now,
+                serving ? ", serving" : "",
+                node.leaderId(),
+                node.epochs().currentEpoch());
         lastRole = now;
         lastServing = serving;
         if (serving) {
@@ -402,11 +423,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
             if (readOnlyModeEnabled) {
                 // As ZooKeeper: after max(2 s, tickTime) without a quorum, serve reads to clients that allow it.
                 long generation = ++notServingGeneration;
-                ticker.schedule(() -> pipeline.submit(() -> {
-                    if (generation == notServingGeneration && !node.isServing()) {
-                        pipeline.serveReadOnly();
-                    }
-                }), Math.max(2000, tickTimeMs), TimeUnit.MILLISECONDS);
+                ticker.schedule(
+                        () -> pipeline.submit(() -> {
+                            if (generation == notServingGeneration && !node.isServing()) {
+                                pipeline.serveReadOnly();
+                            }
+                        }),
+                        Math.max(2000, tickTimeMs),
+                        TimeUnit.MILLISECONDS);
             }
         } else if (now == Role.LEADING) {
             long last = node.lastZxid();
@@ -484,7 +508,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         return proposalSizes;
     }
 
-    private volatile BiConsumer<Role, Role> roleListener = (from, to) -> { };
+    private volatile BiConsumer<Role, Role> roleListener = (from, to) -> {};
 
     /** Told of each role change (from, to) on the pipeline thread; for election metrics. */
     public void onRoleChange(BiConsumer<Role, Role> listener) {

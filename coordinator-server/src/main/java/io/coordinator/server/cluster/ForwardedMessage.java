@@ -25,24 +25,20 @@ public sealed interface ForwardedMessage {
     byte TAG_BATCH = 6;
 
     /** A client write (or createSession/closeSession) for the leader to prepare, with the client's identities. */
-    record Request(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) implements ForwardedMessage {
-    }
+    record Request(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds)
+            implements ForwardedMessage {}
 
     /** A client of a learner asked for a new session; the learner chose its id. */
-    record CreateSession(long sessionId, int timeoutMs) implements ForwardedMessage {
-    }
+    record CreateSession(long sessionId, int timeoutMs) implements ForwardedMessage {}
 
     /** Sessions that showed life on a learner since its last touch message. */
-    record Touch(List<Long> sessionIds) implements ForwardedMessage {
-    }
+    record Touch(List<Long> sessionIds) implements ForwardedMessage {}
 
     /** A client's sync: the leader answers with the last zxid it proposed. */
-    record Sync(long sessionId, int cxid) implements ForwardedMessage {
-    }
+    record Sync(long sessionId, int cxid) implements ForwardedMessage {}
 
     /** The sync may be answered once the learner has applied {@code zxid}. */
-    record SyncDone(long sessionId, int cxid, long zxid) implements ForwardedMessage {
-    }
+    record SyncDone(long sessionId, int cxid, long zxid) implements ForwardedMessage {}
 
     static byte[] encode(ForwardedMessage m) {
         JuteWriter w = new JuteWriter();
@@ -63,7 +59,10 @@ public sealed interface ForwardedMessage {
         } else if (m instanceof Sync s) {
             w.writeByte(TAG_SYNC).writeLong(s.sessionId()).writeInt(s.cxid());
         } else if (m instanceof SyncDone d) {
-            w.writeByte(TAG_SYNC_DONE).writeLong(d.sessionId()).writeInt(d.cxid()).writeLong(d.zxid());
+            w.writeByte(TAG_SYNC_DONE)
+                    .writeLong(d.sessionId())
+                    .writeInt(d.cxid())
+                    .writeLong(d.zxid());
         }
         return w.toByteArray();
     }

@@ -46,8 +46,14 @@ final class ForwardedTraffic {
         return new LeaderLink() {
             @Override
             public void forward(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
-                send.accept(leaderId, new ForwardedMessage.Request(sessionId, cxid, type,
-                        type == OpCode.CLOSE_SESSION ? Requests.Empty.INSTANCE : body, authIds));
+                send.accept(
+                        leaderId,
+                        new ForwardedMessage.Request(
+                                sessionId,
+                                cxid,
+                                type,
+                                type == OpCode.CLOSE_SESSION ? Requests.Empty.INSTANCE : body,
+                                authIds));
             }
 
             @Override

@@ -14,8 +14,7 @@ final class FrameBatch {
     /** Bytes a frame adds to a batch besides its own. */
     static final int PER_FRAME_BYTES = 4;
 
-    private FrameBatch() {
-    }
+    private FrameBatch() {}
 
     /** One frame as is; several as a batch of {@code bytes} bytes (as counted with the constants above). */
     static byte[] encode(List<byte[]> frames, int bytes) {

@@ -21,20 +21,24 @@ public interface PeerNetwork {
      * @param electionPeers every other member's election address
      * @param tls           mutual TLS for both links, or null for plain TCP
      */
-    static PeerNetwork tcp(int myId, InetSocketAddress quorumBind, Map<Integer, InetSocketAddress> quorumPeers,
-                           InetSocketAddress electionBind, Map<Integer, InetSocketAddress> electionPeers,
-                           TlsContext tls) {
+    static PeerNetwork tcp(
+            int myId,
+            InetSocketAddress quorumBind,
+            Map<Integer, InetSocketAddress> quorumPeers,
+            InetSocketAddress electionBind,
+            Map<Integer, InetSocketAddress> electionPeers,
+            TlsContext tls) {
         return new PeerNetwork() {
             @Override
             public PeerTransport quorum(PeerTransport.Receiver receiver, int maxMessageBytes) {
-                return new QuorumTransport("quorum", myId, quorumBind, quorumPeers, receiver, maxMessageBytes, 64 << 20,
-                        tls);
+                return new QuorumTransport(
+                        "quorum", myId, quorumBind, quorumPeers, receiver, maxMessageBytes, 64 << 20, tls);
             }
 
             @Override
             public PeerTransport election(PeerTransport.Receiver receiver) {
-                return new QuorumTransport("election", myId, electionBind, electionPeers, receiver, 1 << 16, 1 << 20,
-                        tls);
+                return new QuorumTransport(
+                        "election", myId, electionBind, electionPeers, receiver, 1 << 16, 1 << 20, tls);
             }
         };
     }

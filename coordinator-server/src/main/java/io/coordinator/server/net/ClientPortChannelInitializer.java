@@ -1,7 +1,7 @@
 package io.coordinator.server.net;
 
-import io.coordinator.server.request.ServerView;
 import io.coordinator.server.request.RequestSink;
+import io.coordinator.server.request.ServerView;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -18,8 +18,13 @@ public final class ClientPortChannelInitializer extends ChannelInitializer<Chann
     private final FourLetterWords words;
     private final int maxOutstanding;
 
-    public ClientPortChannelInitializer(ClientPortConfig config, RequestSink sink, ServerView view, ServerStats stats,
-                                        ConnectionRegistry registry, int maxOutstanding) {
+    public ClientPortChannelInitializer(
+            ClientPortConfig config,
+            RequestSink sink,
+            ServerView view,
+            ServerStats stats,
+            ConnectionRegistry registry,
+            int maxOutstanding) {
         this.config = config;
         this.sink = sink;
         this.stats = stats;
@@ -32,7 +37,8 @@ public final class ClientPortChannelInitializer extends ChannelInitializer<Chann
     protected void initChannel(Channel ch) {
         NettyClientConnection connection = new NettyClientConnection(ch, stats, maxOutstanding);
         ChannelPipeline p = ch.pipeline();
-        p.addLast("admission", new ConnectionAdmissionHandler(registry, connection, config.maxClientConnectionsPerIp()));
+        p.addLast(
+                "admission", new ConnectionAdmissionHandler(registry, connection, config.maxClientConnectionsPerIp()));
         p.addLast("fourLetterWords", new FourLetterWordHandler(words, connection));
         p.addLast("frames", new FrameDecoder(config.maxPacketSize(), stats));
         p.addLast("handshake", new ConnectRequestHandler(sink, connection));

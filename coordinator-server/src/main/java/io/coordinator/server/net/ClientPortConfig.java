@@ -16,8 +16,13 @@ import java.util.Set;
  *                                  ZooKeeper, because zkServer.sh status depends on it)
  * @param serverVersion             the full version text shown by srvr/stat/mntr/envi
  */
-public record ClientPortConfig(String host, int port, int maxPacketSize, int maxClientConnectionsPerIp,
-                               Set<String> fourLetterWords, String serverVersion) {
+public record ClientPortConfig(
+        String host,
+        int port,
+        int maxPacketSize,
+        int maxClientConnectionsPerIp,
+        Set<String> fourLetterWords,
+        String serverVersion) {
 
     /** ZooKeeper's jute.maxbuffer default: frames longer than this are refused. */
     public static final int DEFAULT_MAX_PACKET_SIZE = 0xfffff;
@@ -46,8 +51,13 @@ public record ClientPortConfig(String host, int port, int maxPacketSize, int max
 
     /** Defaults for everything but the address. */
     public static ClientPortConfig of(String host, int port) {
-        return new ClientPortConfig(host, port, DEFAULT_MAX_PACKET_SIZE, DEFAULT_MAX_CONNECTIONS_PER_IP,
-                DEFAULT_FOUR_LETTER_WORDS, ServerVersion.FULL);
+        return new ClientPortConfig(
+                host,
+                port,
+                DEFAULT_MAX_PACKET_SIZE,
+                DEFAULT_MAX_CONNECTIONS_PER_IP,
+                DEFAULT_FOUR_LETTER_WORDS,
+                ServerVersion.FULL);
     }
 
     public ClientPortConfig withMaxPacketSize(int size) {

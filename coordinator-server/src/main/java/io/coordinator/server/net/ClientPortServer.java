@@ -1,7 +1,7 @@
 package io.coordinator.server.net;
 
-import io.coordinator.server.request.ServerView;
 import io.coordinator.server.request.RequestSink;
+import io.coordinator.server.request.ServerView;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,8 +59,12 @@ public final class ClientPortServer {
         this(config, sink, view, new ServerStats(), NettyClientConnection.DEFAULT_MAX_OUTSTANDING);
     }
 
-    public ClientPortServer(ClientPortConfig config, RequestSink sink, ServerView view, ServerStats stats,
-                            int maxOutstandingPerConnection) {
+    public ClientPortServer(
+            ClientPortConfig config,
+            RequestSink sink,
+            ServerView view,
+            ServerStats stats,
+            int maxOutstandingPerConnection) {
         this.config = Objects.requireNonNull(config, "config");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.view = Objects.requireNonNull(view, "view");
@@ -101,10 +105,10 @@ public final class ClientPortServer {
         }
         Transport transport = Transport.select();
         int workers = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("client-port-accept"),
-                transport.factory());
-        workerGroup = new MultiThreadIoEventLoopGroup(workers, new DefaultThreadFactory("client-port-io"),
-                transport.factory());
+        bossGroup =
+                new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("client-port-accept"), transport.factory());
+        workerGroup = new MultiThreadIoEventLoopGroup(
+                workers, new DefaultThreadFactory("client-port-io"), transport.factory());
         allChannels = new DefaultChannelGroup("client-port", GlobalEventExecutor.INSTANCE);
         ClientPortChannelInitializer pipeline =
                 new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding);
@@ -115,16 +119,24 @@ public final class ClientPortServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true);
         if (config.port() >= 0) {
-            serverChannel = bind(bootstrap.clone().childHandler(childInitializer(pipeline, null)), config.port(), "client");
+            serverChannel =
+                    bind(bootstrap.clone().childHandler(childInitializer(pipeline, null)), config.port(), "client");
             boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-            LOG.info("Client port listening on {}:{} ({} transport, {} worker threads)", config.host(), boundPort,
-                    transport.name(), workers);
+            LOG.info(
+                    "Client port listening on {}:{} ({} transport, {} worker threads)",
+                    config.host(),
+                    boundPort,
+                    transport.name(),
+                    workers);
         }
         if (secureTls != null) {
-            secureServerChannel = bind(bootstrap.clone().childHandler(childInitializer(pipeline, secureTls)), securePort,
-                    "secure client");
+            secureServerChannel = bind(
+                    bootstrap.clone().childHandler(childInitializer(pipeline, secureTls)), securePort, "secure client");
             boundSecurePort = ((InetSocketAddress) secureServerChannel.localAddress()).getPort();
-            LOG.info("Secure client port listening on {}:{} (TLS from {})", config.host(), boundSecurePort,
+            LOG.info(
+                    "Secure client port listening on {}:{} (TLS from {})",
+                    config.host(),
+                    boundSecurePort,
                     secureTls.source());
         }
     }
@@ -147,14 +159,16 @@ public final class ClientPortServer {
     }
 
     private Channel bind(ServerBootstrap bootstrap, int port, String what) {
-        ChannelFuture bind = bootstrap.bind(new InetSocketAddress(config.host(), port)).awaitUninterruptibly();
+        ChannelFuture bind =
+                bootstrap.bind(new InetSocketAddress(config.host(), port)).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             if (serverChannel != null) {
                 serverChannel.close().awaitUninterruptibly();
                 serverChannel = null;
             }
             shutdownGroups();
-            throw new IllegalStateException("cannot bind " + what + " port " + config.host() + ":" + port, bind.cause());
+            throw new IllegalStateException(
+                    "cannot bind " + what + " port " + config.host() + ":" + port, bind.cause());
         }
         return bind.channel();
     }
@@ -174,7 +188,9 @@ public final class ClientPortServer {
         shutdownGroups();
         serverChannel = null;
         secureServerChannel = null;
-        LOG.info("Client port {} stopped", boundSecurePort < 0 ? boundPort : boundPort + " and secure port " + boundSecurePort);
+        LOG.info(
+                "Client port {} stopped",
+                boundSecurePort < 0 ? boundPort : boundPort + " and secure port " + boundSecurePort);
     }
 
     private void shutdownGroups() {
@@ -215,8 +231,10 @@ public final class ClientPortServer {
                 try {
                     Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
                     if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                        IoHandlerFactory factory = (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
-                                .getMethod("newFactory").invoke(null);
+                        IoHandlerFactory factory =
+                                (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
+                                        .getMethod("newFactory")
+                                        .invoke(null);
                         Class<? extends ServerChannel> channel = (Class<? extends ServerChannel>)
                                 Class.forName("io.netty.channel.epoll.EpollServerSocketChannel");
                         return new Transport("epoll", factory, channel);

@@ -30,7 +30,9 @@ public final class ConnectRequestHandler extends FrameHandler {
         try {
             request = ConnectRequest.read(new JuteReader(frame));
         } catch (ProtocolException e) {
-            LOG.info("Closing connection from {}: bad ConnectRequest ({})", ctx.channel().remoteAddress(),
+            LOG.info(
+                    "Closing connection from {}: bad ConnectRequest ({})",
+                    ctx.channel().remoteAddress(),
                     e.getMessage());
             stopReading();
             ctx.close();

@@ -30,8 +30,11 @@ public final class ConnectionAdmissionHandler extends ChannelInboundHandlerAdapt
         ip = ipOf(ctx.channel().remoteAddress());
         if (!registry.admit(connection, ip, maxPerIp)) {
             connection.serverStats().connectionRejected();
-            LOG.warn("Too many connections from {} - max is {} (coordinator.max-client-connections); closing {}",
-                    ip, maxPerIp, ctx.channel().remoteAddress());
+            LOG.warn(
+                    "Too many connections from {} - max is {} (coordinator.max-client-connections); closing {}",
+                    ip,
+                    maxPerIp,
+                    ctx.channel().remoteAddress());
             connection.stopReading();
             ctx.close();
             return;

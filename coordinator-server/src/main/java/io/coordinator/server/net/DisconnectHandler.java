@@ -35,7 +35,10 @@ public final class DisconnectHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.debug("Connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            LOG.warn("Closing connection {} after an unexpected error", ctx.channel().remoteAddress(), cause);
+            LOG.warn(
+                    "Closing connection {} after an unexpected error",
+                    ctx.channel().remoteAddress(),
+                    cause);
         }
         ctx.close();
     }

@@ -1,5 +1,6 @@
 package io.coordinator.server.net;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.coordinator.server.request.ServerView;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
  * ZooKeeper's four-letter words: which 4-byte prefixes are words, and the text each one answers, in
@@ -24,8 +24,9 @@ public final class FourLetterWords {
     private static final Map<Integer, String> KNOWN = new LinkedHashMap<>();
 
     static {
-        for (String w : List.of("conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk", "srst",
-                "srvr", "stat", "wchc", "wchp", "wchs", "mntr", "isro", "hash")) {
+        for (String w : List.of(
+                "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk", "srst", "srvr", "stat", "wchc",
+                "wchp", "wchs", "mntr", "isro", "hash")) {
             KNOWN.put(code(w), w);
         }
         // the control sequence telnet sends when it closes; known so it is not logged as a bad length
@@ -80,8 +81,9 @@ public final class FourLetterWords {
             case "cons" -> cons();
             case "conf" -> conf();
             case "mntr" -> mntr();
-            case "wchs" -> view.watchingSessionCount() + " connections watching " + view.watchedPathCount()
-                    + " paths\nTotal watches:" + view.watchCount() + "\n";
+            case "wchs" ->
+                view.watchingSessionCount() + " connections watching " + view.watchedPathCount()
+                        + " paths\nTotal watches:" + view.watchCount() + "\n";
             case "wchc" -> wchc();
             case "wchp" -> wchp();
             case "dump" -> dump();
@@ -111,8 +113,13 @@ public final class FourLetterWords {
             }
             sb.append('\n');
         }
-        sb.append("Latency min/avg/max: ").append(stats.minLatency()).append('/').append(stats.avgLatency())
-                .append('/').append(stats.maxLatency()).append('\n');
+        sb.append("Latency min/avg/max: ")
+                .append(stats.minLatency())
+                .append('/')
+                .append(stats.avgLatency())
+                .append('/')
+                .append(stats.maxLatency())
+                .append('\n');
         sb.append("Received: ").append(stats.packetsReceived()).append('\n');
         sb.append("Sent: ").append(stats.packetsSent()).append('\n');
         sb.append("Connections: ").append(registry.size()).append('\n');
@@ -138,7 +145,8 @@ public final class FourLetterWords {
 
     private String conf() {
         StringBuilder sb = new StringBuilder(256);
-        view.configuration().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        view.configuration()
+                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         return sb.toString();
     }
 
@@ -146,7 +154,8 @@ public final class FourLetterWords {
     private String mntr() {
         Map<String, Object> values = monitorValues();
         StringBuilder sb = new StringBuilder(1024);
-        values.forEach((k, v) -> sb.append("zk_").append(k).append('\t').append(v).append('\n'));
+        values.forEach(
+                (k, v) -> sb.append("zk_").append(k).append('\t').append(v).append('\n'));
         return sb.toString();
     }
 
@@ -234,8 +243,19 @@ public final class FourLetterWords {
         sb.append("Environment:\n");
         env(sb, "zookeeper.version", config.serverVersion());
         env(sb, "host.name", HostName.NAME);
-        for (String key : List.of("java.version", "java.vendor", "java.home", "java.class.path", "java.library.path",
-                "java.io.tmpdir", "java.compiler", "os.name", "os.arch", "os.version", "user.name", "user.home",
+        for (String key : List.of(
+                "java.version",
+                "java.vendor",
+                "java.home",
+                "java.class.path",
+                "java.library.path",
+                "java.io.tmpdir",
+                "java.compiler",
+                "os.name",
+                "os.arch",
+                "os.version",
+                "user.name",
+                "user.home",
                 "user.dir")) {
             env(sb, key, System.getProperty(key, "<NA>"));
         }
@@ -266,19 +286,16 @@ public final class FourLetterWords {
 
     /** File descriptor counts from the JVM's Unix MXBean; -1 where unavailable (as ZooKeeper's OSMXBean). */
     static final class FileDescriptors {
-        private FileDescriptors() {
-        }
+        private FileDescriptors() {}
 
         static long open() {
             OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof UnixOperatingSystemMXBean unix
-                    ? unix.getOpenFileDescriptorCount() : -1;
+            return os instanceof UnixOperatingSystemMXBean unix ? unix.getOpenFileDescriptorCount() : -1;
         }
 
         static long max() {
             OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof UnixOperatingSystemMXBean unix
-                    ? unix.getMaxFileDescriptorCount() : -1;
+            return os instanceof UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
         }
     }
 }

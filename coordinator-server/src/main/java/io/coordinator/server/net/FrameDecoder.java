@@ -41,8 +41,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             failed = true;
             in.skipBytes(in.readableBytes());
             stats.oversizedFrame();
-            LOG.warn("Closing connection from {}: packet length {} is out of range (coordinator.max-packet-size"
-                    + " is {})", ctx.channel().remoteAddress(), length, maxPacketSize);
+            LOG.warn(
+                    "Closing connection from {}: packet length {} is out of range (coordinator.max-packet-size"
+                            + " is {})",
+                    ctx.channel().remoteAddress(),
+                    length,
+                    maxPacketSize);
             ctx.close();
             return;
         }

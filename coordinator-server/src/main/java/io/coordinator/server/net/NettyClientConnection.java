@@ -73,8 +73,7 @@ public final class NettyClientConnection implements ClientConnection {
     private long lastCxid;
     private long lastZxid;
 
-    private record InFlight(int xid, int type, long startNanos) {
-    }
+    private record InFlight(int xid, int type, long startNanos) {}
 
     public NettyClientConnection(Channel channel, ServerStats serverStats) {
         this(channel, serverStats, DEFAULT_MAX_OUTSTANDING);
@@ -125,10 +124,13 @@ public final class NettyClientConnection implements ClientConnection {
                 serverStats.readPaused();
                 if (!throttleLogged) {
                     throttleLogged = true;
-                    LOG.info("Pausing reads from {} (session 0x{}): {} requests outstanding, over"
-                            + " coordinator.max-outstanding-requests-per-connection; reading resumes as replies"
-                            + " drain (logged once per connection)", remoteSocketAddress(),
-                            Long.toHexString(sessionId), outstanding.get());
+                    LOG.info(
+                            "Pausing reads from {} (session 0x{}): {} requests outstanding, over"
+                                    + " coordinator.max-outstanding-requests-per-connection; reading resumes as replies"
+                                    + " drain (logged once per connection)",
+                            remoteSocketAddress(),
+                            Long.toHexString(sessionId),
+                            outstanding.get());
                 }
                 if (!readingStopped) {
                     channel.config().setAutoRead(false);
@@ -211,8 +213,7 @@ public final class NettyClientConnection implements ClientConnection {
             // The engine verified the chain against the trust store; ZooKeeper names the client by its leaf's subject.
             Certificate[] chain = tls.engine().getSession().getPeerCertificates();
             if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
-                return List.of(new Id("x509",
-                        leaf.getSubjectX500Principal().getName()));
+                return List.of(new Id("x509", leaf.getSubjectX500Principal().getName()));
             }
         } catch (SSLPeerUnverifiedException e) {
             // no client certificate (client-auth none or want)
@@ -428,24 +429,39 @@ public final class NettyClientConnection implements ClientConnection {
         StringBuilder sb = new StringBuilder(160);
         sb.append(' ').append(channel.remoteAddress());
         int ops = interestOps();
-        sb.append('[').append(ops == 0 ? "0" : Integer.toHexString(ops)).append("](queued=")
-                .append(outstanding.get()).append(",recved=").append(packetsReceived.get())
-                .append(",sent=").append(packetsSent.get());
+        sb.append('[')
+                .append(ops == 0 ? "0" : Integer.toHexString(ops))
+                .append("](queued=")
+                .append(outstanding.get())
+                .append(",recved=")
+                .append(packetsReceived.get())
+                .append(",sent=")
+                .append(packetsSent.get());
         long sid = sessionId;
         if (!brief && sid != 0) {
-            sb.append(",sid=0x").append(Long.toHexString(sid))
-                    .append(",lop=").append(lastOp)
-                    .append(",est=").append(establishedMillis)
-                    .append(",to=").append(sessionTimeout);
+            sb.append(",sid=0x")
+                    .append(Long.toHexString(sid))
+                    .append(",lop=")
+                    .append(lastOp)
+                    .append(",est=")
+                    .append(establishedMillis)
+                    .append(",to=")
+                    .append(sessionTimeout);
             if (lastCxid >= 0) {
                 sb.append(",lcxid=0x").append(Long.toHexString(lastCxid));
             }
-            sb.append(",lzxid=0x").append(Long.toHexString(lastZxid))
-                    .append(",lresp=").append(lastResponseTime)
-                    .append(",llat=").append(lastLatency)
-                    .append(",minlat=").append(minLatency())
-                    .append(",avglat=").append(avgLatency())
-                    .append(",maxlat=").append(maxLatency);
+            sb.append(",lzxid=0x")
+                    .append(Long.toHexString(lastZxid))
+                    .append(",lresp=")
+                    .append(lastResponseTime)
+                    .append(",llat=")
+                    .append(lastLatency)
+                    .append(",minlat=")
+                    .append(minLatency())
+                    .append(",avglat=")
+                    .append(avgLatency())
+                    .append(",maxlat=")
+                    .append(maxLatency);
         }
         sb.append(')');
         return sb.toString();

@@ -11,8 +11,7 @@ public interface PeerTransport {
         void onMessage(int fromId, byte[] payload);
 
         /** The connection to this peer broke (the peer died, restarted or the network failed). */
-        default void onDisconnected(int peerId) {
-        }
+        default void onDisconnected(int peerId) {}
     }
 
     void start();

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,7 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.MessageFormatter;
-import io.netty.channel.ChannelDuplexHandler;
 
 /**
  * Carries opaque messages between the servers of an ensemble: one outbound TCP connection to every peer
@@ -67,6 +67,7 @@ public final class QuorumTransport implements PeerTransport {
     private final TlsContext tls;
     /** The last connection failure logged per peer (outbound) / per kind (inbound): repeats go to debug. */
     private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
+
     private final Map<Integer, Channel> outbound = new ConcurrentHashMap<>();
     private final Map<Integer, Long> backoff = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -79,14 +80,27 @@ public final class QuorumTransport implements PeerTransport {
      * @param name  for logs and thread names ("quorum", "election")
      * @param peers every other server's address for this transport, by server id
      */
-    public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
-                           Receiver receiver, int maxFrameBytes, int maxQueuedBytes) {
+    public QuorumTransport(
+            String name,
+            int myId,
+            InetSocketAddress bindAddress,
+            Map<Integer, InetSocketAddress> peers,
+            Receiver receiver,
+            int maxFrameBytes,
+            int maxQueuedBytes) {
         this(name, myId, bindAddress, peers, receiver, maxFrameBytes, maxQueuedBytes, null);
     }
 
     /** @param tls mutual TLS on every connection, or null for plain TCP */
-    public QuorumTransport(String name, int myId, InetSocketAddress bindAddress, Map<Integer, InetSocketAddress> peers,
-                           Receiver receiver, int maxFrameBytes, int maxQueuedBytes, TlsContext tls) {
+    public QuorumTransport(
+            String name,
+            int myId,
+            InetSocketAddress bindAddress,
+            Map<Integer, InetSocketAddress> peers,
+            Receiver receiver,
+            int maxFrameBytes,
+            int maxQueuedBytes,
+            TlsContext tls) {
         this.tls = tls;
         this.name = name;
         this.myId = myId;
@@ -99,10 +113,13 @@ public final class QuorumTransport implements PeerTransport {
 
     @Override
     public synchronized void start() {
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-transport"), NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory(name + "-transport"), NioIoHandler.newFactory());
         channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         running = true;
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -110,12 +127,14 @@ public final class QuorumTransport implements PeerTransport {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         if (tls != null) {
-                            ch.pipeline().addLast(tls.newServerHandler(ch.alloc()))
+                            ch.pipeline()
+                                    .addLast(tls.newServerHandler(ch.alloc()))
                                     .addLast(new InboundTlsOutcome());
                         } else {
                             ch.pipeline().addLast(new TlsSniffer());
                         }
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
+                        ch.pipeline()
+                                .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
                                 .addLast(new InboundHandler());
                     }
                 });
@@ -128,7 +147,11 @@ public final class QuorumTransport implements PeerTransport {
         for (int peer : peers.keySet()) {
             dial(peer);
         }
-        log.info("{} transport of server {} listening on {}{}", name, myId, bindAddress,
+        log.info(
+                "{} transport of server {} listening on {}{}",
+                name,
+                myId,
+                bindAddress,
                 tls == null ? "" : " (mutual TLS from " + tls.source() + ")");
     }
 
@@ -183,10 +206,14 @@ public final class QuorumTransport implements PeerTransport {
         // pod exists, and its address changes when the pod is replaced.
         InetSocketAddress configured = peers.get(peerId);
         InetSocketAddress address = new InetSocketAddress(configured.getHostString(), configured.getPort());
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxQueuedBytes / 2, maxQueuedBytes))
+                .option(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(maxQueuedBytes / 2, maxQueuedBytes))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -194,7 +221,8 @@ public final class QuorumTransport implements PeerTransport {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newClientHandler(ch.alloc(), address));
                         }
-                        ch.pipeline().addLast(new LengthFieldPrepender(4))
+                        ch.pipeline()
+                                .addLast(new LengthFieldPrepender(4))
                                 .addLast(new IdleStateHandler(0, 1, 0, TimeUnit.SECONDS))
                                 .addLast(new OutboundHandler());
                     }
@@ -215,9 +243,16 @@ public final class QuorumTransport implements PeerTransport {
                     connected(peerId, address, ch);
                 } else {
                     String reason = TlsHandshakeLogger.describe(h.cause());
-                    logFailure(peerId, reason, "{} transport: TLS handshake from server {} to server {} at {} failed: {}"
-                            + " (does that server use this ensemble's certificates and coordinator.ssl.quorum-bundle?)",
-                            name, myId, peerId, address, reason);
+                    logFailure(
+                            peerId,
+                            reason,
+                            "{} transport: TLS handshake from server {} to server {} at {} failed: {}"
+                                    + " (does that server use this ensemble's certificates and coordinator.ssl.quorum-bundle?)",
+                            name,
+                            myId,
+                            peerId,
+                            address,
+                            reason);
                     ch.close();
                     redial(peerId);
                 }
@@ -226,7 +261,8 @@ public final class QuorumTransport implements PeerTransport {
     }
 
     private void connected(int peerId, InetSocketAddress address, Channel ch) {
-        ByteBuf hello = ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
+        ByteBuf hello =
+                ch.alloc().buffer(12).writeInt(HELLO_MAGIC).writeInt(VERSION).writeInt(myId);
         ch.writeAndFlush(hello);
         // Keep-alives only from now: during a slow TLS handshake one could otherwise be queued before the hello.
         OutboundHandler keepAlive = ch.pipeline().get(OutboundHandler.class);
@@ -235,7 +271,12 @@ public final class QuorumTransport implements PeerTransport {
         }
         outbound.put(peerId, ch);
         long connectedAt = System.nanoTime();
-        log.info("{} transport: server {} connected to server {} at {}{}", name, myId, peerId, address,
+        log.info(
+                "{} transport: server {} connected to server {} at {}{}",
+                name,
+                myId,
+                peerId,
+                address,
                 tls == null ? "" : " (TLS)");
         ch.closeFuture().addListener(c -> {
             outbound.remove(peerId, ch);
@@ -303,9 +344,15 @@ public final class QuorumTransport implements PeerTransport {
                 } else {
                     // Keyed by the reason, not the remote port, which changes with every redial.
                     String reason = TlsHandshakeLogger.describe(done.cause());
-                    logFailure("inbound", reason, "{} transport of server {}: TLS handshake with {} failed: {}"
+                    logFailure(
+                            "inbound",
+                            reason,
+                            "{} transport of server {}: TLS handshake with {} failed: {}"
                                     + " (a server without coordinator.ssl.quorum-bundle, or with certificates this"
-                                    + " ensemble does not trust?); closing", name, myId, ctx.channel().remoteAddress(),
+                                    + " ensemble does not trust?); closing",
+                            name,
+                            myId,
+                            ctx.channel().remoteAddress(),
                             reason);
                     ctx.close();
                 }
@@ -337,8 +384,14 @@ public final class QuorumTransport implements PeerTransport {
                 return;
             }
             if (in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD) {
-                logFailure("inbound", "tls", "{} transport of server {}: {} speaks TLS, but this server has no"
-                        + " coordinator.ssl.quorum-bundle; closing", name, myId, ctx.channel().remoteAddress());
+                logFailure(
+                        "inbound",
+                        "tls",
+                        "{} transport of server {}: {} speaks TLS, but this server has no"
+                                + " coordinator.ssl.quorum-bundle; closing",
+                        name,
+                        myId,
+                        ctx.channel().remoteAddress());
                 in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;
@@ -355,7 +408,9 @@ public final class QuorumTransport implements PeerTransport {
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             if (from < 0) {
                 if (frame.readableBytes() != 12 || frame.readInt() != HELLO_MAGIC) {
-                    log.warn("{} transport: connection from {} did not start with a hello; closing", name,
+                    log.warn(
+                            "{} transport: connection from {} did not start with a hello; closing",
+                            name,
                             ctx.channel().remoteAddress());
                     ctx.close();
                     return;
@@ -363,8 +418,12 @@ public final class QuorumTransport implements PeerTransport {
                 int version = frame.readInt();
                 int id = frame.readInt();
                 if (version != VERSION || !peers.containsKey(id)) {
-                    log.warn("{} transport: connection from {} claims server {} (version {}), which is not a peer; closing",
-                            name, ctx.channel().remoteAddress(), id, version);
+                    log.warn(
+                            "{} transport: connection from {} claims server {} (version {}), which is not a peer; closing",
+                            name,
+                            ctx.channel().remoteAddress(),
+                            id,
+                            version);
                     ctx.close();
                     return;
                 }
@@ -385,7 +444,11 @@ public final class QuorumTransport implements PeerTransport {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.info("{} transport: closing connection from {}: {}", name, ctx.channel().remoteAddress(), cause.toString());
+            log.info(
+                    "{} transport: closing connection from {}: {}",
+                    name,
+                    ctx.channel().remoteAddress(),
+                    cause.toString());
             ctx.close();
         }
     }

@@ -30,8 +30,10 @@ public final class RequestHandler extends FrameHandler {
     @Override
     void frame(ChannelHandlerContext ctx, byte[] frame, long start) {
         if (frame.length < HEADER_SIZE) {
-            LOG.info("Closing connection from {}: {}-byte request is shorter than a request header",
-                    ctx.channel().remoteAddress(), frame.length);
+            LOG.info(
+                    "Closing connection from {}: {}-byte request is shorter than a request header",
+                    ctx.channel().remoteAddress(),
+                    frame.length);
             stopReading();
             ctx.close();
             return;
@@ -50,11 +52,18 @@ public final class RequestHandler extends FrameHandler {
         }
         if (body == null && code != Code.MARSHALLINGERROR) {
             stopReading(); // the pipeline answers this one in order, then closes
-            LOG.info("Request xid {} type {} from {} cannot be decoded (error {}); the connection will close",
-                    xid, type, ctx.channel().remoteAddress(), code);
+            LOG.info(
+                    "Request xid {} type {} from {} cannot be decoded (error {}); the connection will close",
+                    xid,
+                    type,
+                    ctx.channel().remoteAddress(),
+                    code);
         } else if (body == null) {
-            LOG.info("Request xid {} type {} from {} is malformed; answered with MARSHALLINGERROR",
-                    xid, type, ctx.channel().remoteAddress());
+            LOG.info(
+                    "Request xid {} type {} from {} is malformed; answered with MARSHALLINGERROR",
+                    xid,
+                    type,
+                    ctx.channel().remoteAddress());
         }
         connection.requestReceived(xid, type, start);
         sink.request(connection, xid, type, body, code);

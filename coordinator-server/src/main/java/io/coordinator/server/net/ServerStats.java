@@ -122,7 +122,9 @@ public final class ServerStats {
         if (latencyCount == 0) {
             return 0;
         }
-        return new BigDecimal(latencyTotal / (double) latencyCount).setScale(4, RoundingMode.HALF_UP).doubleValue();
+        return new BigDecimal(latencyTotal / (double) latencyCount)
+                .setScale(4, RoundingMode.HALF_UP)
+                .doubleValue();
     }
 
     public synchronized long latencyCount() {

@@ -13,6 +13,5 @@ public final class ServerVersion {
     /** ZooKeeper's {@code Version.getFullVersion()} shape: {@code <version>-<revision>, built on <date>}. */
     public static final String FULL = ZOOKEEPER_COMPATIBLE + "-coordinator, built on 2026-11-22 00:00 UTC";
 
-    private ServerVersion() {
-    }
+    private ServerVersion() {}
 }

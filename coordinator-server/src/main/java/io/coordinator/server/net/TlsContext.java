@@ -24,8 +24,7 @@ public final class TlsContext {
     private final boolean verifyHostname;
     private volatile Contexts current;
 
-    private record Contexts(String name, SslContext server, SslContext client) {
-    }
+    private record Contexts(String name, SslContext server, SslContext client) {}
 
     private TlsContext(TlsMaterial material, ClientAuth clientAuth, boolean withClientSide, boolean verifyHostname) {
         this.clientAuth = clientAuth;
@@ -76,13 +75,15 @@ public final class TlsContext {
 
     private Contexts build(TlsMaterial m) {
         try {
-            SslContextBuilder server = SslContextBuilder.forServer(m.keyManagers()).clientAuth(clientAuth);
+            SslContextBuilder server =
+                    SslContextBuilder.forServer(m.keyManagers()).clientAuth(clientAuth);
             if (clientAuth != ClientAuth.NONE) {
                 server.trustManager(m.trustManagers());
             }
             SslContext client = null;
             if (withClientSide) {
-                SslContextBuilder b = SslContextBuilder.forClient().keyManager(m.keyManagers())
+                SslContextBuilder b = SslContextBuilder.forClient()
+                        .keyManager(m.keyManagers())
                         .trustManager(m.trustManagers())
                         // Netty 4.2 checks the host name by default; peers may be configured without it.
                         .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);

@@ -21,8 +21,10 @@ final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
-                LOG.info("TLS handshake with client {} on the secure client port failed: {}",
-                        ctx.channel().remoteAddress(), describe(done.cause()));
+                LOG.info(
+                        "TLS handshake with client {} on the secure client port failed: {}",
+                        ctx.channel().remoteAddress(),
+                        describe(done.cause()));
                 ctx.close();
             } else {
                 ctx.pipeline().remove(this); // from now on, errors are the connection's own business

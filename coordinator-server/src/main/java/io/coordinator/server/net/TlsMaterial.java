@@ -15,8 +15,12 @@ import javax.net.ssl.TrustManagerFactory;
  * @param protocols     enabled protocols, empty = the JDK's defaults
  * @param ciphers       enabled cipher suites, empty = the JDK's defaults
  */
-public record TlsMaterial(String name, KeyManagerFactory keyManagers, TrustManagerFactory trustManagers,
-                          List<String> protocols, List<String> ciphers) {
+public record TlsMaterial(
+        String name,
+        KeyManagerFactory keyManagers,
+        TrustManagerFactory trustManagers,
+        List<String> protocols,
+        List<String> ciphers) {
 
     public TlsMaterial {
         Objects.requireNonNull(name, "name");

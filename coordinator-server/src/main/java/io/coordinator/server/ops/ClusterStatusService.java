@@ -50,12 +50,24 @@ public final class ClusterStatusService {
             epoch = driver.currentEpoch();
         }
         long zxid = view == null ? 0 : view.lastProcessedZxid();
-        return new ClusterStatus(server.serverId(), mode, role, serving, isReady(), leaderId, epoch,
-                "0x" + Long.toHexString(zxid), peers(driver, leaderId),
-                view == null ? 0 : view.sessionCount(), view == null ? 0 : view.nodeCount(),
-                view == null ? 0 : view.watchCount(), view == null ? 0 : view.ephemeralCount(),
-                view == null ? 0 : view.approximateDataSize(), view == null ? 0 : view.outstandingRequests(),
-                fsync(server.commitLog()), traffic(server.clientPort()));
+        return new ClusterStatus(
+                server.serverId(),
+                mode,
+                role,
+                serving,
+                isReady(),
+                leaderId,
+                epoch,
+                "0x" + Long.toHexString(zxid),
+                peers(driver, leaderId),
+                view == null ? 0 : view.sessionCount(),
+                view == null ? 0 : view.nodeCount(),
+                view == null ? 0 : view.watchCount(),
+                view == null ? 0 : view.ephemeralCount(),
+                view == null ? 0 : view.approximateDataSize(),
+                view == null ? 0 : view.outstandingRequests(),
+                fsync(server.commitLog()),
+                traffic(server.clientPort()));
     }
 
     private List<ClusterStatus.PeerInfo> peers(EnsembleDriver driver, Integer leaderId) {
@@ -67,8 +79,8 @@ public final class ClusterStatusService {
         for (ServerHandle.Member m : server.members()) {
             String role = leaderId != null && leaderId == m.id() ? "leader" : m.observer() ? "observer" : "follower";
             if (m.id() == server.serverId()) {
-                out.add(new ClusterStatus.PeerInfo(m.id(), driver == null ? "not-serving" : roleName(driver.role()),
-                        "self", null, null, null));
+                out.add(new ClusterStatus.PeerInfo(
+                        m.id(), driver == null ? "not-serving" : roleName(driver.role()), "self", null, null, null));
                 continue;
             }
             if (leaderId == null && !m.observer()) {
@@ -77,8 +89,13 @@ public final class ClusterStatusService {
             PeerStatus ps = leaderView.get(m.id());
             boolean connected = driver != null && driver.isConnected(m.id());
             if (ps != null) {
-                out.add(new ClusterStatus.PeerInfo(m.id(), role, ps.connected() || connected ? "connected" : "disconnected",
-                        ps.synced(), ps.lag(), "0x" + Long.toHexString(ps.ackedZxid())));
+                out.add(new ClusterStatus.PeerInfo(
+                        m.id(),
+                        role,
+                        ps.connected() || connected ? "connected" : "disconnected",
+                        ps.synced(),
+                        ps.lag(),
+                        "0x" + Long.toHexString(ps.ackedZxid())));
             } else {
                 // Learners connect to their leader only: another learner's state is not known here.
                 boolean knowable = leaderId == null || leaderId == server.serverId() || leaderId == m.id();
@@ -102,8 +119,8 @@ public final class ClusterStatusService {
         if (log == null) {
             return new ClusterStatus.Fsync(0, 0, 0, 0, 0);
         }
-        return new ClusterStatus.Fsync(log.fsyncCount(), log.lastFsyncMicros(), log.avgFsyncMicros(), log.queueDepth(),
-                log.lastBatchSize());
+        return new ClusterStatus.Fsync(
+                log.fsyncCount(), log.lastFsyncMicros(), log.avgFsyncMicros(), log.queueDepth(), log.lastBatchSize());
     }
 
     private static ClusterStatus.Traffic traffic(ClientPortServer port) {
@@ -112,7 +129,12 @@ public final class ClusterStatusService {
         }
         ServerStats s = port.stats();
         long min = s.latencyCount() == 0 ? 0 : s.minLatency();
-        return new ClusterStatus.Traffic(s.packetsReceived(), s.packetsSent(), min, s.avgLatency(), s.latencyCount() == 0 ? 0 : s.maxLatency(),
+        return new ClusterStatus.Traffic(
+                s.packetsReceived(),
+                s.packetsSent(),
+                min,
+                s.avgLatency(),
+                s.latencyCount() == 0 ? 0 : s.maxLatency(),
                 port.connections().size());
     }
 }

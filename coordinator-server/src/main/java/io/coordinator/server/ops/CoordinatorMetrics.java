@@ -3,7 +3,6 @@ package io.coordinator.server.ops;
 import io.coordinator.server.cluster.EnsembleDriver;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
-import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.zab.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -42,74 +41,131 @@ public final class CoordinatorMetrics implements SmartLifecycle {
         gauge("coordinator.watches", "Registered watches", ServerView::watchCount);
         gauge("coordinator.ephemerals", "Ephemeral znodes", ServerView::ephemeralCount);
         gauge("coordinator.data.size", "Approximate size of the tree's data in bytes", ServerView::approximateDataSize);
-        gauge("coordinator.requests.outstanding", "Requests received and not yet answered",
+        gauge(
+                "coordinator.requests.outstanding",
+                "Requests received and not yet answered",
                 ServerView::outstandingRequests);
         gauge("coordinator.last.zxid", "Last applied zxid", ServerView::lastProcessedZxid);
         Gauge.builder("coordinator.serving", server, s -> s.isServing() ? 1 : 0)
-                .description("1 while the server serves clients").register(registry);
+                .description("1 while the server serves clients")
+                .register(registry);
         Gauge.builder("coordinator.ready", server, s -> new ClusterStatusService(s).isReady() ? 1 : 0)
-                .description("1 while the server is in a quorum and synced (or standalone)").register(registry);
+                .description("1 while the server is in a quorum and synced (or standalone)")
+                .register(registry);
         for (Role r : Role.values()) {
-            Gauge.builder("coordinator.role", server, s -> s.ensemble() != null && s.ensemble().role() == r ? 1 : 0)
-                    .tag("role", ClusterStatusService.roleName(r)).description("1 for the server's current role")
+            Gauge.builder(
+                            "coordinator.role",
+                            server,
+                            s -> s.ensemble() != null && s.ensemble().role() == r ? 1 : 0)
+                    .tag("role", ClusterStatusService.roleName(r))
+                    .description("1 for the server's current role")
                     .register(registry);
         }
-        Gauge.builder("coordinator.epoch", server, s -> s.ensemble() == null ? 0 : s.ensemble().currentEpoch())
-                .description("Current ZAB epoch").register(registry);
+        Gauge.builder(
+                        "coordinator.epoch",
+                        server,
+                        s -> s.ensemble() == null ? 0 : s.ensemble().currentEpoch())
+                .description("Current ZAB epoch")
+                .register(registry);
         Gauge.builder("coordinator.peers.max.lag", server, CoordinatorMetrics::maxLag)
-                .description("On the leader: largest lag of a learner, in txns").baseUnit("txns").register(registry);
+                .description("On the leader: largest lag of a learner, in txns")
+                .baseUnit("txns")
+                .register(registry);
 
         FunctionCounter.builder("coordinator.packets.received", server, s -> port(s, true))
-                .description("Client packets received").register(registry);
+                .description("Client packets received")
+                .register(registry);
         FunctionCounter.builder("coordinator.packets.sent", server, s -> port(s, false))
-                .description("Client packets sent").register(registry);
-        Gauge.builder("coordinator.connections", server, s -> s.clientPort() == null ? 0 : s.clientPort().connections().size())
-                .description("Open client connections").register(registry);
+                .description("Client packets sent")
+                .register(registry);
+        Gauge.builder(
+                        "coordinator.connections",
+                        server,
+                        s -> s.clientPort() == null
+                                ? 0
+                                : s.clientPort().connections().size())
+                .description("Open client connections")
+                .register(registry);
 
         // limits: what each refused or held back (README, "Limits")
-        FunctionCounter.builder("coordinator.limit.rejections", server,
+        FunctionCounter.builder(
+                        "coordinator.limit.rejections",
+                        server,
                         s -> s.clientPort() == null ? 0 : s.clientPort().stats().connectionsRejected())
-                .tag("limit", "max-client-connections").description("Connections refused by the per-IP limit")
+                .tag("limit", "max-client-connections")
+                .description("Connections refused by the per-IP limit")
                 .register(registry);
-        FunctionCounter.builder("coordinator.limit.rejections", server,
+        FunctionCounter.builder(
+                        "coordinator.limit.rejections",
+                        server,
                         s -> s.clientPort() == null ? 0 : s.clientPort().stats().oversizedFrames())
-                .tag("limit", "max-packet-size").description("Connections closed for a frame over the size limit")
+                .tag("limit", "max-packet-size")
+                .description("Connections closed for a frame over the size limit")
                 .register(registry);
-        FunctionCounter.builder("coordinator.limit.rejections", server,
+        FunctionCounter.builder(
+                        "coordinator.limit.rejections",
+                        server,
                         s -> s.view() == null ? 0 : s.view().watchLimitRejections())
                 .tag("limit", "max-watches-per-session")
                 .description("Requests refused because their session held the maximum number of watches")
                 .register(registry);
-        FunctionCounter.builder("coordinator.limit.backpressure", server,
+        FunctionCounter.builder(
+                        "coordinator.limit.backpressure",
+                        server,
                         s -> s.clientPort() == null ? 0 : s.clientPort().stats().readPauses())
                 .description("Times a connection stopped reading because it reached"
-                        + " max-outstanding-requests-per-connection").register(registry);
+                        + " max-outstanding-requests-per-connection")
+                .register(registry);
 
-        FunctionTimer.builder("coordinator.fsync", server,
+        FunctionTimer.builder(
+                        "coordinator.fsync",
+                        server,
                         s -> s.commitLog() == null ? 0 : s.commitLog().fsyncCount(),
-                        s -> s.commitLog() == null ? 0 : (double) s.commitLog().avgFsyncMicros() * s.commitLog().fsyncCount(),
+                        s -> s.commitLog() == null
+                                ? 0
+                                : (double) s.commitLog().avgFsyncMicros()
+                                        * s.commitLog().fsyncCount(),
                         TimeUnit.MICROSECONDS)
-                .description("Transaction log fsyncs (group commit)").register(registry);
-        Gauge.builder("coordinator.fsync.last", server, s -> s.commitLog() == null ? 0 : s.commitLog().lastFsyncMicros() / 1e6)
-                .description("Duration of the last fsync").baseUnit("seconds").register(registry);
-        Gauge.builder("coordinator.log.queue.depth", server, s -> s.commitLog() == null ? 0 : s.commitLog().queueDepth())
-                .description("Txns waiting for the next group commit").register(registry);
-        FunctionCounter.builder("coordinator.log.records", server,
+                .description("Transaction log fsyncs (group commit)")
+                .register(registry);
+        Gauge.builder(
+                        "coordinator.fsync.last",
+                        server,
+                        s -> s.commitLog() == null ? 0 : s.commitLog().lastFsyncMicros() / 1e6)
+                .description("Duration of the last fsync")
+                .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder(
+                        "coordinator.log.queue.depth",
+                        server,
+                        s -> s.commitLog() == null ? 0 : s.commitLog().queueDepth())
+                .description("Txns waiting for the next group commit")
+                .register(registry);
+        FunctionCounter.builder(
+                        "coordinator.log.records",
+                        server,
                         s -> s.commitLog() == null ? 0 : s.commitLog().recordsWritten())
-                .description("Txns written to the log (throughput of writes)").register(registry);
+                .description("Txns written to the log (throughput of writes)")
+                .register(registry);
 
-        electionTimer = Timer.builder("coordinator.election").description("Leader elections: time spent looking")
-                .publishPercentileHistogram().register(registry);
+        electionTimer = Timer.builder("coordinator.election")
+                .description("Leader elections: time spent looking")
+                .publishPercentileHistogram()
+                .register(registry);
         proposalCommitTimer = Timer.builder("coordinator.proposal.commit")
                 .description("Leader: time from proposing a txn to applying its commit (quorum ack included)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
-                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
-        elections = Counter.builder("coordinator.elections").description("Leader elections finished")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        elections = Counter.builder("coordinator.elections")
+                .description("Leader elections finished")
                 .register(registry);
     }
 
     private void gauge(String name, String description, ToDoubleFunction<ServerView> f) {
-        Gauge.builder(name, server, s -> s.view() == null ? 0 : f.applyAsDouble(s.view())).description(description)
+        Gauge.builder(name, server, s -> s.view() == null ? 0 : f.applyAsDouble(s.view()))
+                .description(description)
                 .register(registry);
     }
 
@@ -131,10 +187,16 @@ public final class CoordinatorMetrics implements SmartLifecycle {
 
     /** Called for every answered client request. */
     void requestCompleted(String op, long nanos) {
-        requestTimers.computeIfAbsent(op, o -> Timer.builder("coordinator.requests")
-                        .description("Client requests answered, by operation").tag("op", opName(o))
-                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
-                        .maximumExpectedValue(Duration.ofSeconds(30)).register(registry))
+        requestTimers
+                .computeIfAbsent(
+                        op,
+                        o -> Timer.builder("coordinator.requests")
+                                .description("Client requests answered, by operation")
+                                .tag("op", opName(o))
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofNanos(50_000))
+                                .maximumExpectedValue(Duration.ofSeconds(30))
+                                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -10,8 +10,7 @@ import java.util.Map;
 /** The mntr and srvr values a ZooKeeper 3.9 leader reports (LeaderZooKeeperServer.dumpMonitorValues), from the
  * driver's read-only views. Empty on a follower, an observer or a member looking for a leader. */
 public final class LeaderMonitorValues {
-    private LeaderMonitorValues() {
-    }
+    private LeaderMonitorValues() {}
 
     public static Map<String, Object> of(EnsembleDriver driver) {
         if (driver.role() != Role.LEADING) {
@@ -21,9 +20,13 @@ public final class LeaderMonitorValues {
         ProposalSizes sizes = driver.proposalSizes();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("learners", peers.values().stream().filter(PeerStatus::connected).count());
-        m.put("synced_followers", peers.values().stream().filter(p -> p.synced() && !p.observer()).count());
+        m.put(
+                "synced_followers",
+                peers.values().stream().filter(p -> p.synced() && !p.observer()).count());
         m.put("synced_non_voting_followers", 0);
-        m.put("synced_observers", peers.values().stream().filter(p -> p.synced() && p.observer()).count());
+        m.put(
+                "synced_observers",
+                peers.values().stream().filter(p -> p.synced() && p.observer()).count());
         m.put("pending_syncs", 0);
         m.put("last_proposal_size", sizes.last());
         m.put("max_proposal_size", sizes.max());

@@ -40,6 +40,5 @@ public interface ServerHandle {
         return members().isEmpty();
     }
 
-    record Member(int id, boolean observer) {
-    }
+    record Member(int id, boolean observer) {}
 }

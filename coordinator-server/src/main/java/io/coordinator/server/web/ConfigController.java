@@ -30,11 +30,9 @@ public class ConfigController {
     }
 
     /** @param expectedVersion the latest version the publisher saw (optional; 409 if another was published) */
-    public record PublishRequest(Map<String, String> properties, String comment, Integer expectedVersion) {
-    }
+    public record PublishRequest(Map<String, String> properties, String comment, Integer expectedVersion) {}
 
-    public record RollbackRequest(Integer version, String comment) {
-    }
+    public record RollbackRequest(Integer version, String comment) {}
 
     @GetMapping
     @Operation(summary = "Every configuration context with its latest published version")
@@ -50,18 +48,25 @@ public class ConfigController {
 
     @PutMapping("/{context}")
     @Operation(summary = "Publish the whole property set of a context atomically, with a comment")
-    public ConfigStore.Version publish(@PathVariable String context, @RequestBody PublishRequest body,
-                                       Principal principal) throws KeeperException, InterruptedException {
+    public ConfigStore.Version publish(
+            @PathVariable String context, @RequestBody PublishRequest body, Principal principal)
+            throws KeeperException, InterruptedException {
         if (body == null || body.properties() == null) {
             throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
         }
-        return store.publish(ConfigStore.Context.parse(context), body.properties(), body.comment(), name(principal),
-                body.expectedVersion(), null);
+        return store.publish(
+                ConfigStore.Context.parse(context),
+                body.properties(),
+                body.comment(),
+                name(principal),
+                body.expectedVersion(),
+                null);
     }
 
     @GetMapping("/{context}/history")
     @Operation(summary = "Published versions, newest first")
-    public List<ConfigStore.Version> history(@PathVariable String context) throws KeeperException, InterruptedException {
+    public List<ConfigStore.Version> history(@PathVariable String context)
+            throws KeeperException, InterruptedException {
         return store.history(ConfigStore.Context.parse(context));
     }
 
@@ -74,15 +79,17 @@ public class ConfigController {
 
     @GetMapping("/{context}/diff")
     @Operation(summary = "Differences from one version to another (or to the current content when 'to' is absent)")
-    public ConfigStore.Diff diff(@PathVariable String context, @RequestParam int from,
-                                 @RequestParam(required = false) Integer to) throws KeeperException, InterruptedException {
+    public ConfigStore.Diff diff(
+            @PathVariable String context, @RequestParam int from, @RequestParam(required = false) Integer to)
+            throws KeeperException, InterruptedException {
         return store.diff(ConfigStore.Context.parse(context), from, to);
     }
 
     @PostMapping("/{context}/rollback")
     @Operation(summary = "Publish an earlier version's property set again (a new version)")
-    public ConfigStore.Version rollback(@PathVariable String context, @RequestBody RollbackRequest body,
-                                        Principal principal) throws KeeperException, InterruptedException {
+    public ConfigStore.Version rollback(
+            @PathVariable String context, @RequestBody RollbackRequest body, Principal principal)
+            throws KeeperException, InterruptedException {
         if (body == null || body.version() == null) {
             throw ApiException.badRequest("version is required");
         }

@@ -1,6 +1,11 @@
 package io.coordinator.server.web;
 
+import io.coordinator.config.format.ConfigNodes;
+import io.coordinator.config.format.ContextName;
+import io.coordinator.config.format.ContextReader;
+import io.coordinator.config.format.DocumentFormat;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,19 +20,13 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.common.PathUtils;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
-
-import io.coordinator.config.format.ConfigNodes;
-import io.coordinator.config.format.ContextName;
-import io.coordinator.config.format.ContextReader;
-import io.coordinator.config.format.DocumentFormat;
-import java.security.NoSuchAlgorithmException;
-import org.apache.zookeeper.common.PathUtils;
 
 /**
  * Configuration contexts ({@code <config-path>/<application>[,<profile>]}, read as the starter reads them) and
@@ -70,29 +69,46 @@ public final class ConfigStore {
         }
     }
 
-    public record ConfigView(String context, String application, String profile, Map<String, String> properties,
-                             Integer version, String mzxid) {
-    }
+    public record ConfigView(
+            String context,
+            String application,
+            String profile,
+            Map<String, String> properties,
+            Integer version,
+            String mzxid) {}
 
     /** One published version. {@code properties} only when a single version is read. */
-    public record Version(int version, String zxid, String author, String timestamp, String comment,
-                          Integer rollbackOf, Integer propertyCount, Map<String, String> properties) {
-    }
+    public record Version(
+            int version,
+            String zxid,
+            String author,
+            String timestamp,
+            String comment,
+            Integer rollbackOf,
+            Integer propertyCount,
+            Map<String, String> properties) {}
 
     /** What is stored in a history znode. */
-    record Stored(String application, String profile, String author, String timestamp, String comment,
-                  Integer rollbackOf, Map<String, String> properties) {
-    }
+    record Stored(
+            String application,
+            String profile,
+            String author,
+            String timestamp,
+            String comment,
+            Integer rollbackOf,
+            Map<String, String> properties) {}
 
-    public record Change(String from, String to) {
-    }
+    public record Change(String from, String to) {}
 
-    public record Diff(String context, Integer from, Integer to, Map<String, String> added,
-                       Map<String, String> removed, Map<String, Change> changed) {
-    }
+    public record Diff(
+            String context,
+            Integer from,
+            Integer to,
+            Map<String, String> added,
+            Map<String, String> removed,
+            Map<String, Change> changed) {}
 
-    public record ContextSummary(String context, String application, String profile, Integer version) {
-    }
+    public record ContextSummary(String context, String application, String profile, Integer version) {}
 
     private String configPath(Context c) {
         return props.getConfigPath() + "/" + c.name();
@@ -141,8 +157,13 @@ public final class ConfigStore {
             throw new ApiException(HttpStatus.NOT_FOUND, "no configuration for " + c.name());
         }
         // a document that does not parse shows nothing: the starter applies nothing new from it either
-        return new ConfigView(c.name(), c.application(), c.profile(), new TreeMap<>(content.values()),
-                latestVersion(z, c), Znodes.hex(nodes.mzxid));
+        return new ConfigView(
+                c.name(),
+                c.application(),
+                c.profile(),
+                new TreeMap<>(content.values()),
+                latestVersion(z, c),
+                Znodes.hex(nodes.mzxid));
     }
 
     /** The context's nodes through the local client, noting the latest mzxid seen (the view's version). */
@@ -183,8 +204,14 @@ public final class ConfigStore {
      *
      * @param expectedVersion if not null, the latest published version the caller saw (409 if another came since)
      */
-    public Version publish(Context c, Map<String, String> properties, String comment, String author,
-                           Integer expectedVersion, Integer rollbackOf) throws KeeperException, InterruptedException {
+    public Version publish(
+            Context c,
+            Map<String, String> properties,
+            String comment,
+            String author,
+            Integer expectedVersion,
+            Integer rollbackOf)
+            throws KeeperException, InterruptedException {
         Map<String, String> next = new TreeMap<>();
         for (Map.Entry<String, String> e : properties.entrySet()) {
             next.put(checkKey(e.getKey()), e.getValue() == null ? "" : e.getValue());
@@ -203,8 +230,10 @@ public final class ConfigStore {
         }
         Integer latest = latestVersion(z, c);
         if (expectedVersion != null && !Objects.equals(expectedVersion, latest == null ? 0 : latest)) {
-            throw new ApiException(HttpStatus.CONFLICT, "configuration " + c.name() + " is at version " + latest
-                    + ", not " + expectedVersion + ": someone published meanwhile");
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "configuration " + c.name() + " is at version " + latest + ", not " + expectedVersion
+                            + ": someone published meanwhile");
         }
 
         List<Op> ops = new ArrayList<>();
@@ -245,37 +274,52 @@ public final class ConfigStore {
         }
         for (Map.Entry<String, String> e : next.entrySet()) {
             String path = base + "/" + e.getKey();
-            boolean existsAsSingle = ops.stream().anyMatch(o -> o.getPath().equals(path) && o.getType() != ZooDefs.OpCode.delete);
+            boolean existsAsSingle =
+                    ops.stream().anyMatch(o -> o.getPath().equals(path) && o.getType() != ZooDefs.OpCode.delete);
             if (!existsAsSingle) {
-                ops.add(Op.create(path, e.getValue().getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                ops.add(Op.create(
+                        path,
+                        e.getValue().getBytes(StandardCharsets.UTF_8),
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT));
             }
         }
         String when = Instant.now().toString();
-        Stored stored = new Stored(c.application(), c.profile(), author, when, comment == null ? "" : comment,
-                rollbackOf, next);
+        Stored stored = new Stored(
+                c.application(), c.profile(), author, when, comment == null ? "" : comment, rollbackOf, next);
         byte[] entry = JSON.writeValueAsBytes(stored);
         if (entry.length > props.getMaxDataBytes()) {
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "configuration of " + entry.length
-                    + " bytes exceeds the limit of " + props.getMaxDataBytes() + " bytes");
+            throw new ApiException(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
+                    "configuration of " + entry.length + " bytes exceeds the limit of " + props.getMaxDataBytes()
+                            + " bytes");
         }
-        ops.add(Op.setData(hist, author == null ? new byte[0] : author.getBytes(StandardCharsets.UTF_8),
-                histStat.getVersion()));
+        ops.add(Op.setData(
+                hist, author == null ? new byte[0] : author.getBytes(StandardCharsets.UTF_8), histStat.getVersion()));
         ops.add(Op.create(hist + "/v-", entry, historyAcl, CreateMode.PERSISTENT_SEQUENTIAL));
 
         List<OpResult> results;
         try {
             results = z.multi(ops);
         } catch (KeeperException.BadVersionException e) {
-            throw new ApiException(HttpStatus.CONFLICT, "configuration " + c.name()
-                    + " changed while publishing (" + e.getPath() + "); read it again and retry");
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "configuration " + c.name() + " changed while publishing (" + e.getPath()
+                            + "); read it again and retry");
         }
         String created = ((OpResult.CreateResult) results.get(results.size() - 1)).getPath();
         Stat vs = z.exists(created, false);
         int version = sequence(created.substring(created.lastIndexOf('/') + 1));
         retain(z, hist);
-        return new Version(version, vs == null ? null : Znodes.hex(vs.getCzxid()), author, when, stored.comment(),
-                rollbackOf, next.size(), next);
+        return new Version(
+                version,
+                vs == null ? null : Znodes.hex(vs.getCzxid()),
+                author,
+                when,
+                stored.comment(),
+                rollbackOf,
+                next.size(),
+                next);
     }
 
     private static void collectDeletes(ZooKeeper z, String path, int version, List<String[]> out)
@@ -290,7 +334,11 @@ public final class ConfigStore {
     }
 
     static String checkKey(String key) {
-        if (key == null || key.isEmpty() || key.contains("/") || key.equals(".") || key.equals("..")
+        if (key == null
+                || key.isEmpty()
+                || key.contains("/")
+                || key.equals(".")
+                || key.equals("..")
                 || DocumentFormat.isDocument(key)) {
             throw ApiException.badRequest("invalid property name '" + key + "'");
         }
@@ -306,7 +354,8 @@ public final class ConfigStore {
         String identity = props.getZkIdentity();
         List<ACL> acl = new ArrayList<>();
         try {
-            acl.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(identity))));
+            acl.add(new ACL(
+                    ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(identity))));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -384,8 +433,15 @@ public final class ConfigStore {
         for (int i = names.size() - 1; i >= 0; i--) {
             try {
                 Version v = version(z, c, names.get(i));
-                out.add(new Version(v.version(), v.zxid(), v.author(), v.timestamp(), v.comment(), v.rollbackOf(),
-                        v.propertyCount(), null));
+                out.add(new Version(
+                        v.version(),
+                        v.zxid(),
+                        v.author(),
+                        v.timestamp(),
+                        v.comment(),
+                        v.rollbackOf(),
+                        v.propertyCount(),
+                        null));
             } catch (KeeperException.NoNodeException trimmed) {
                 // removed by retention meanwhile
             }
@@ -414,14 +470,22 @@ public final class ConfigStore {
             throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "history entry " + name + " is not readable");
         }
         Map<String, String> p = s.properties() == null ? Map.of() : new TreeMap<>(s.properties());
-        return new Version(sequence(name), Znodes.hex(stat.getCzxid()), s.author(), s.timestamp(), s.comment(),
-                s.rollbackOf(), p.size(), p);
+        return new Version(
+                sequence(name),
+                Znodes.hex(stat.getCzxid()),
+                s.author(),
+                s.timestamp(),
+                s.comment(),
+                s.rollbackOf(),
+                p.size(),
+                p);
     }
 
     /** From one version to another ({@code to} null: to the configuration as it is now). */
     public Diff diff(Context c, int from, Integer to) throws KeeperException, InterruptedException {
         Map<String, String> a = version(c, from).properties();
-        Map<String, String> b = to == null ? read(c).properties() : version(c, to).properties();
+        Map<String, String> b =
+                to == null ? read(c).properties() : version(c, to).properties();
         Map<String, String> added = new TreeMap<>();
         Map<String, String> removed = new TreeMap<>();
         Map<String, Change> changed = new TreeMap<>();

@@ -1,6 +1,7 @@
 package io.coordinator.server.web;
 
 import io.coordinator.server.ops.ServerHandle;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -8,9 +9,8 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
-import org.springframework.context.SmartLifecycle;
-import java.io.IOException;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The REST layer's session with this server: an official ZooKeeper client on the local client port, so every
@@ -26,8 +26,9 @@ public final class LocalZooKeeper implements SmartLifecycle {
         this.server = server;
         this.props = props;
         if (props.getZkIdentity().endsWith(":change-me")) {
-            LoggerFactory.getLogger(LocalZooKeeper.class).warn("coordinator.web.zk-identity is the default; "
-                    + "set it (the same on every server) so the REST layer's digest identity is not guessable");
+            LoggerFactory.getLogger(LocalZooKeeper.class)
+                    .warn("coordinator.web.zk-identity is the default; "
+                            + "set it (the same on every server) so the REST layer's digest identity is not guessable");
         }
     }
 
@@ -45,11 +46,15 @@ public final class LocalZooKeeper implements SmartLifecycle {
             config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
             CountDownLatch connected = new CountDownLatch(1);
             try {
-                zk = new ZooKeeper(server.clientHost() + ":" + server.clientPortNumber(), 30_000, event -> {
-                    if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                        connected.countDown();
-                    }
-                }, config);
+                zk = new ZooKeeper(
+                        server.clientHost() + ":" + server.clientPortNumber(),
+                        30_000,
+                        event -> {
+                            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                                connected.countDown();
+                            }
+                        },
+                        config);
             } catch (IOException e) {
                 throw new KeeperException.ConnectionLossException();
             }

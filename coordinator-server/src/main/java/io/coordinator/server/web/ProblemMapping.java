@@ -1,18 +1,18 @@
 package io.coordinator.server.web;
 
 import java.net.URI;
+import java.util.Locale;
 import org.apache.zookeeper.KeeperException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import java.util.Locale;
-import org.springframework.http.MediaType;
 
 /**
  * Every error of the REST API as an RFC 9457 problem ({@code application/problem+json}). ZooKeeper errors keep
@@ -55,8 +55,8 @@ public class ProblemMapping extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-                                                             HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ResponseEntity<Object> r = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (r != null && r.getBody() instanceof ProblemDetail pd && pd.getType() == null) {
             pd.setType(URI.create("about:blank"));
@@ -71,7 +71,7 @@ public class ProblemMapping extends ResponseEntityExceptionHandler {
             case NOAUTH, AUTHFAILED -> HttpStatus.FORBIDDEN;
             case BADARGUMENTS, INVALIDACL, NOCHILDRENFOREPHEMERALS, UNIMPLEMENTED -> HttpStatus.BAD_REQUEST;
             case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, NOTREADONLY, SESSIONMOVED ->
-                    HttpStatus.SERVICE_UNAVAILABLE;
+                HttpStatus.SERVICE_UNAVAILABLE;
             case QUOTAEXCEEDED -> HttpStatus.INSUFFICIENT_STORAGE;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
@@ -87,7 +87,8 @@ public class ProblemMapping extends ResponseEntityExceptionHandler {
         if (path != null) {
             pd.setProperty("path", path);
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(pd);
     }
 }

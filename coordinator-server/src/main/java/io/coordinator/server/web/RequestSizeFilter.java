@@ -30,9 +30,10 @@ final class RequestSizeFilter extends OncePerRequestFilter {
         if (request.getContentLengthLong() > maxBodyBytes) {
             response.setStatus(413);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                    + "\"detail\":\"request body of " + request.getContentLengthLong() + " bytes exceeds "
-                    + maxBodyBytes + " bytes\"}");
+            response.getWriter()
+                    .write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
+                            + "\"detail\":\"request body of " + request.getContentLengthLong() + " bytes exceeds "
+                            + maxBodyBytes + " bytes\"}");
             return;
         }
         chain.doFilter(request, response);

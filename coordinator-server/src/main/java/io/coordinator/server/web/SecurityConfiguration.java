@@ -44,7 +44,10 @@ public class SecurityConfiguration {
                 throw new IllegalArgumentException("coordinator.web.users." + e.getKey() + ".password must be hashed "
                         + "with its encoder's id in front, e.g. {bcrypt}$2a$10$...");
             }
-            UserDetails u = User.withUsername(e.getKey()).password(pw).roles(e.getValue().getRole().name()).build();
+            UserDetails u = User.withUsername(e.getKey())
+                    .password(pw)
+                    .roles(e.getValue().getRole().name())
+                    .build();
             users.createUser(u);
         }
         if (props.getUsers().isEmpty()) {
@@ -56,8 +59,8 @@ public class SecurityConfiguration {
     /** Requests the firewall refuses (e.g. {@code /a/./b}, {@code //}, encoded slashes): 400 with a problem body. */
     @Bean
     RequestRejectedHandler problemRequestRejectedHandler() {
-        return (request, response, e) -> problem(response, 400, "Bad Request",
-                "The request was rejected: " + e.getMessage());
+        return (request, response, e) ->
+                problem(response, 400, "Bad Request", "The request was rejected: " + e.getMessage());
     }
 
     @Bean
@@ -66,22 +69,32 @@ public class SecurityConfiguration {
             response.setHeader("WWW-Authenticate", "Basic realm=\"coordinator\"");
             problem(response, 401, "Unauthorized", "Authentication is required: " + e.getMessage());
         };
-        AccessDeniedHandler denied = (request, response, e) ->
-                problem(response, 403, "Forbidden", "This needs the ADMIN role");
+        AccessDeniedHandler denied =
+                (request, response, e) -> problem(response, 403, "Forbidden", "This needs the ADMIN role");
         boolean anonymousRead = props.isAnonymousRead();
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.authenticationEntryPoint(unauthorized))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(denied))
                 .authorizeHttpRequests(a -> {
-                    a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
-                            "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/error").permitAll();
-                    a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/favicon.ico").permitAll();
+                    a.requestMatchers(
+                                    "/actuator/health",
+                                    "/actuator/health/**",
+                                    "/actuator/prometheus",
+                                    "/actuator/info",
+                                    "/v3/api-docs",
+                                    "/v3/api-docs/**",
+                                    "/error")
+                            .permitAll();
+                    a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/favicon.ico")
+                            .permitAll();
                     if (anonymousRead) {
-                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").permitAll();
+                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
+                                .permitAll();
                         a.requestMatchers(HttpMethod.HEAD, "/api/**").permitAll();
                     } else {
-                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").hasAnyRole("ADMIN", "READ_ONLY");
+                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
+                                .hasAnyRole("ADMIN", "READ_ONLY");
                         a.requestMatchers(HttpMethod.HEAD, "/api/**").hasAnyRole("ADMIN", "READ_ONLY");
                     }
                     a.anyRequest().hasRole("ADMIN");
@@ -93,7 +106,8 @@ public class SecurityConfiguration {
             throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        response.getWriter()
+                .write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
+                        + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
     }
 }

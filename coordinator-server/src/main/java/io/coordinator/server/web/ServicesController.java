@@ -34,11 +34,9 @@ public class ServicesController {
         this.props = props;
     }
 
-    public record ServiceSummary(String name, int instances) {
-    }
+    public record ServiceSummary(String name, int instances) {}
 
-    public record Service(String name, List<JsonNode> instances) {
-    }
+    public record Service(String name, List<JsonNode> instances) {}
 
     @GetMapping
     @Operation(summary = "Service names with their instance counts")
@@ -64,7 +62,8 @@ public class ServicesController {
     @GetMapping("/{name}")
     @Operation(summary = "One service with every instance (ServiceInstance JSON)")
     public Service service(@PathVariable String name) throws KeeperException, InterruptedException {
-        String base = props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1);
+        String base =
+                props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1);
         ZooKeeper z = zk.get();
         List<String> ids = new ArrayList<>(z.getChildren(base, false));
         ids.sort(null);
@@ -83,7 +82,8 @@ public class ServicesController {
     @Operation(summary = "One instance (ServiceInstance JSON)")
     public JsonNode instance(@PathVariable String name, @PathVariable String id)
             throws KeeperException, InterruptedException {
-        String base = props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1);
+        String base =
+                props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1);
         return instance(zk.get(), base + "/" + Znodes.path("/" + id, false).substring(1), id);
     }
 

@@ -1,18 +1,25 @@
 package io.coordinator.server.web;
 
 import io.coordinator.server.ops.ServerHandle;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.info.Info;
 
 /** The REST API ({@code /api}), its security and problem mapping, and the configuration history. */
 @Configuration(proxyBeanMethods = false)
-@Import({SecurityConfiguration.class, ProblemMapping.class, ZnodeController.class, ServicesController.class,
-        ConfigController.class, ClusterController.class, EventsController.class})
+@Import({
+    SecurityConfiguration.class,
+    ProblemMapping.class,
+    ZnodeController.class,
+    ServicesController.class,
+    ConfigController.class,
+    ClusterController.class,
+    EventsController.class
+})
 public class WebConfiguration {
 
     @Bean
@@ -27,10 +34,14 @@ public class WebConfiguration {
 
     @Bean
     OpenAPI coordinatorOpenApi() {
-        return new OpenAPI().info(new Info()
-                .title("Coordinator REST API").version("v1")
-                .description("Znodes with ZooKeeper semantics, services, configuration with history, cluster status. "
-                        + "Errors are RFC 9457 problem documents; writes need an ADMIN user (HTTP Basic)."));
+        return new OpenAPI()
+                .info(
+                        new Info()
+                                .title("Coordinator REST API")
+                                .version("v1")
+                                .description(
+                                        "Znodes with ZooKeeper semantics, services, configuration with history, cluster status. "
+                                                + "Errors are RFC 9457 problem documents; writes need an ADMIN user (HTTP Basic)."));
     }
 
     @Bean
@@ -40,8 +51,8 @@ public class WebConfiguration {
 
     @Bean
     FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(WebProperties props) {
-        FilterRegistrationBean<RequestSizeFilter> r = new FilterRegistrationBean<>(
-                new RequestSizeFilter(props.getMaxDataBytes()));
+        FilterRegistrationBean<RequestSizeFilter> r =
+                new FilterRegistrationBean<>(new RequestSizeFilter(props.getMaxDataBytes()));
         r.setOrder(Ordered.HIGHEST_PRECEDENCE);
         r.addUrlPatterns("/api/*");
         return r;

@@ -40,7 +40,10 @@ public class WebProperties {
     /** Reserved path of the configuration history. */
     private String historyPath = "/coordinator/history";
 
-    public enum Role { ADMIN, READ_ONLY }
+    public enum Role {
+        ADMIN,
+        READ_ONLY
+    }
 
     public static class User {
         private String password;

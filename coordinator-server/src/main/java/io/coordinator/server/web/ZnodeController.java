@@ -43,9 +43,10 @@ public class ZnodeController {
 
     @GetMapping("/{*path}")
     @Operation(summary = "Read a znode: data, Stat, and on request its children and ACL")
-    public ResponseEntity<Znodes.ZnodeView> read(@PathVariable String path,
-                                                 @RequestParam(defaultValue = "false") boolean children,
-                                                 @RequestParam(defaultValue = "false") boolean acl)
+    public ResponseEntity<Znodes.ZnodeView> read(
+            @PathVariable String path,
+            @RequestParam(defaultValue = "false") boolean children,
+            @RequestParam(defaultValue = "false") boolean acl)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
         ZooKeeper z = zk.get();
@@ -58,20 +59,22 @@ public class ZnodeController {
         }
         List<Znodes.AclView> acls = acl ? Znodes.acls(z.getACL(p, new Stat())) : null;
         String[] enc = Znodes.encode(data);
-        return ResponseEntity.ok().eTag("\"" + stat.getVersion() + "\"")
+        return ResponseEntity.ok()
+                .eTag("\"" + stat.getVersion() + "\"")
                 .body(new Znodes.ZnodeView(p, enc[0], enc[1], Znodes.StatView.of(stat), kids, acls));
     }
 
     @PostMapping("/{*path}")
     @Operation(summary = "Create a znode (persistent, sequential, container or TTL; never ephemeral)")
-    public ResponseEntity<Znodes.ZnodeView> create(@PathVariable String path,
-                                                   @RequestBody(required = false) Znodes.WriteRequest body)
+    public ResponseEntity<Znodes.ZnodeView> create(
+            @PathVariable String path, @RequestBody(required = false) Znodes.WriteRequest body)
             throws KeeperException, InterruptedException {
         Znodes.WriteRequest req = body == null ? new Znodes.WriteRequest(null, null, null, null, null, null) : body;
         CreateMode mode = mode(req.mode());
         String p = Znodes.path(path, mode.isSequential());
         byte[] data = Znodes.decode(req.data(), req.encoding(), props.getMaxDataBytes());
-        List<ACL> acl = req.acl() == null || req.acl().isEmpty() ? ZooDefs.Ids.OPEN_ACL_UNSAFE
+        List<ACL> acl = req.acl() == null || req.acl().isEmpty()
+                ? ZooDefs.Ids.OPEN_ACL_UNSAFE
                 : req.acl().stream().map(Znodes.AclView::toAcl).toList();
         Stat stat = new Stat();
         String created;
@@ -84,15 +87,17 @@ public class ZnodeController {
             created = zk.get().create(p, data, acl, mode, stat);
         }
         String[] enc = Znodes.encode(data);
-        return ResponseEntity.created(URI.create("/api/znodes" + created)).eTag("\"" + stat.getVersion() + "\"")
+        return ResponseEntity.created(URI.create("/api/znodes" + created))
+                .eTag("\"" + stat.getVersion() + "\"")
                 .body(new Znodes.ZnodeView(created, enc[0], enc[1], Znodes.StatView.of(stat), null, null));
     }
 
     @PutMapping("/{*path}")
     @Operation(summary = "Set a znode's data, optionally at an expected version")
-    public ResponseEntity<Znodes.ZnodeView> update(@PathVariable String path,
-                                                   @RequestHeader(name = "If-Match", required = false) String ifMatch,
-                                                   @RequestBody Znodes.WriteRequest body)
+    public ResponseEntity<Znodes.ZnodeView> update(
+            @PathVariable String path,
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestBody Znodes.WriteRequest body)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
         byte[] data = Znodes.decode(body.data(), body.encoding(), props.getMaxDataBytes());
@@ -108,15 +113,17 @@ public class ZnodeController {
             throw e;
         }
         String[] enc = Znodes.encode(data);
-        return ResponseEntity.ok().eTag("\"" + stat.getVersion() + "\"")
+        return ResponseEntity.ok()
+                .eTag("\"" + stat.getVersion() + "\"")
                 .body(new Znodes.ZnodeView(p, enc[0], enc[1], Znodes.StatView.of(stat), null, null));
     }
 
     @DeleteMapping("/{*path}")
     @Operation(summary = "Delete a znode without children, optionally at an expected version")
-    public ResponseEntity<Void> delete(@PathVariable String path,
-                                       @RequestParam(required = false) Integer version,
-                                       @RequestHeader(name = "If-Match", required = false) String ifMatch)
+    public ResponseEntity<Void> delete(
+            @PathVariable String path,
+            @RequestParam(required = false) Integer version,
+            @RequestHeader(name = "If-Match", required = false) String ifMatch)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
         if ("/".equals(p)) {
@@ -136,8 +143,8 @@ public class ZnodeController {
     }
 
     private static ApiException preconditionFailed(String path) {
-        return new ApiException(HttpStatus.PRECONDITION_FAILED,
-                "If-Match does not match the current version of " + path);
+        return new ApiException(
+                HttpStatus.PRECONDITION_FAILED, "If-Match does not match the current version of " + path);
     }
 
     static Integer ifMatchVersion(String ifMatch) {

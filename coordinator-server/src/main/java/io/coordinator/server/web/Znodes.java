@@ -16,15 +16,33 @@ import org.springframework.http.HttpStatus;
 
 /** JSON shapes of the znode API and the conversions between them and ZooKeeper's records. */
 public final class Znodes {
-    private Znodes() {
-    }
+    private Znodes() {}
 
     /** Stat with zxids and the ephemeral owner as hex strings (64-bit values do not survive JavaScript numbers). */
-    public record StatView(String czxid, String mzxid, String pzxid, long ctime, long mtime, int version, int cversion,
-                           int aversion, String ephemeralOwner, int dataLength, int numChildren) {
+    public record StatView(
+            String czxid,
+            String mzxid,
+            String pzxid,
+            long ctime,
+            long mtime,
+            int version,
+            int cversion,
+            int aversion,
+            String ephemeralOwner,
+            int dataLength,
+            int numChildren) {
         static StatView of(Stat s) {
-            return new StatView(hex(s.getCzxid()), hex(s.getMzxid()), hex(s.getPzxid()), s.getCtime(), s.getMtime(),
-                    s.getVersion(), s.getCversion(), s.getAversion(), hex(s.getEphemeralOwner()), s.getDataLength(),
+            return new StatView(
+                    hex(s.getCzxid()),
+                    hex(s.getMzxid()),
+                    hex(s.getPzxid()),
+                    s.getCtime(),
+                    s.getMtime(),
+                    s.getVersion(),
+                    s.getCversion(),
+                    s.getAversion(),
+                    hex(s.getEphemeralOwner()),
+                    s.getDataLength(),
                     s.getNumChildren());
         }
     }
@@ -58,14 +76,13 @@ public final class Znodes {
      * A znode: data as UTF-8 text when it is valid UTF-8 ({@code encoding: "utf8"}), else base64; children and ACL
      * when asked for.
      */
-    public record ZnodeView(String path, String data, String encoding, StatView stat, List<String> children,
-                            List<AclView> acl) {
-    }
+    public record ZnodeView(
+            String path, String data, String encoding, StatView stat, List<String> children, List<AclView> acl) {}
 
     /** Body of create (POST) and update (PUT). {@code mode}: persistent (default), persistent_sequential,
      * container, persistent_with_ttl, persistent_sequential_with_ttl. {@code version}: -1 (default) for any. */
-    public record WriteRequest(String data, String encoding, String mode, Long ttl, List<AclView> acl, Integer version) {
-    }
+    public record WriteRequest(
+            String data, String encoding, String mode, Long ttl, List<AclView> acl, Integer version) {}
 
     static String hex(long v) {
         return "0x" + Long.toHexString(v);
@@ -104,8 +121,12 @@ public final class Znodes {
             return new String[] {null, "utf8"};
         }
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data))
+                    .toString();
             return new String[] {text, "utf8"};
         } catch (CharacterCodingException e) {
             return new String[] {Base64.getEncoder().encodeToString(data), "base64"};
@@ -129,7 +150,8 @@ public final class Znodes {
             throw ApiException.badRequest("encoding must be utf8 or base64");
         }
         if (bytes.length > maxBytes) {
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
+            throw new ApiException(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
                     "data of " + bytes.length + " bytes exceeds the limit of " + maxBytes + " bytes");
         }
         return bytes;

@@ -57,8 +57,10 @@ class EarlyStartTest {
     @Test
     void anUnknownPropertyStillFailsTheContextAndNothingServes() throws Exception {
         int port = LoopbackPorts.next();
-        assertThatThrownBy(() -> run("--coordinator.data-dir=" + dir, "--coordinator.client-port=" + port,
-                "--coordinator.tick-tme=100"))
+        assertThatThrownBy(() -> run(
+                        "--coordinator.data-dir=" + dir,
+                        "--coordinator.client-port=" + port,
+                        "--coordinator.tick-tme=100"))
                 .hasStackTraceContaining("coordinator.tick-tme");
         assertThat(portIsFree(port)).isTrue();
     }
@@ -66,8 +68,10 @@ class EarlyStartTest {
     @Test
     void anInvalidValueStillFailsTheContextAndNothingServes() throws Exception {
         int port = LoopbackPorts.next();
-        assertThatThrownBy(() -> run("--coordinator.data-dir=" + dir, "--coordinator.client-port=" + port,
-                "--coordinator.tick-time=0"))
+        assertThatThrownBy(() -> run(
+                        "--coordinator.data-dir=" + dir,
+                        "--coordinator.client-port=" + port,
+                        "--coordinator.tick-time=0"))
                 .hasStackTraceContaining("tickTime");
         assertThat(portIsFree(port)).isTrue();
     }
@@ -75,8 +79,8 @@ class EarlyStartTest {
     @Test
     void aFailedEarlyStartFailsTheContext() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> run("--coordinator.data-dir=" + dir,
-                    "--coordinator.client-port=" + taken.getLocalPort()))
+            assertThatThrownBy(() ->
+                            run("--coordinator.data-dir=" + dir, "--coordinator.client-port=" + taken.getLocalPort()))
                     .isInstanceOf(Exception.class);
         }
     }

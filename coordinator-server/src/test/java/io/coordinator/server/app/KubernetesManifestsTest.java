@@ -56,7 +56,10 @@ class KubernetesManifestsTest {
     @BeforeAll
     static void load() throws IOException {
         try (Stream<Path> files = Files.list(K8S)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList()) {
+            for (Path f : files.filter(
+                            f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList()) {
                 Object parsed;
                 try (InputStream in = Files.newInputStream(f)) {
                     parsed = Serialization.unmarshal(in);
@@ -86,7 +89,9 @@ class KubernetesManifestsTest {
             return;
         }
         for (Method m : o.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getName().equals("getClass")) {
+            if (m.getParameterCount() != 0
+                    || !m.getName().startsWith("get")
+                    || m.getName().equals("getClass")) {
                 continue;
             }
             Object value;
@@ -96,7 +101,9 @@ class KubernetesManifestsTest {
                 throw new IllegalStateException(e);
             }
             if (m.getName().equals("getAdditionalProperties")) {
-                assertThat((Map<?, ?>) value).as("unknown fields in %s (%s)", where, o.getClass().getSimpleName()).isEmpty();
+                assertThat((Map<?, ?>) value)
+                        .as("unknown fields in %s (%s)", where, o.getClass().getSimpleName())
+                        .isEmpty();
             } else {
                 noUnknownFields(value, where);
             }
@@ -108,13 +115,18 @@ class KubernetesManifestsTest {
     }
 
     static <T extends HasMetadata> T named(Class<T> kind, String name) {
-        return all(kind).stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst()
+        return all(kind).stream()
+                .filter(r -> r.getMetadata().getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind.getSimpleName() + " " + name + " in k8s/"));
     }
 
     static int containerPort(Container c, String name) {
-        return c.getPorts().stream().filter(p -> name.equals(p.getName())).mapToInt(ContainerPort::getContainerPort)
-                .findFirst().orElseThrow(() -> new AssertionError(c.getName() + " has no port named " + name));
+        return c.getPorts().stream()
+                .filter(p -> name.equals(p.getName()))
+                .mapToInt(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(c.getName() + " has no port named " + name));
     }
 
     /** A Service or probe port (by name or number) resolved to the container's port number. */
@@ -132,8 +144,12 @@ class KubernetesManifestsTest {
             if (v.getValue() != null) {
                 env.put(v.getName(), v.getValue());
             } else if (v.getValueFrom().getSecretKeyRef() != null) {
-                env.put(v.getName(), v.getName().endsWith("PASSWORD") ? "{noop}placeholder"
-                        : "placeholder-for-" + v.getValueFrom().getSecretKeyRef().getKey());
+                env.put(
+                        v.getName(),
+                        v.getName().endsWith("PASSWORD")
+                                ? "{noop}placeholder"
+                                : "placeholder-for-"
+                                        + v.getValueFrom().getSecretKeyRef().getKey());
             } else if (v.getValueFrom().getFieldRef() != null) {
                 assertThat(v.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
                 env.put(v.getName(), "192.0.2.10");
@@ -144,8 +160,13 @@ class KubernetesManifestsTest {
 
     /** Runs k8s/entrypoint.sh as the image does, with a command that prints the server id it derived. */
     static String entrypointServerId(String hostname, Map<String, Object> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", K8S.resolve("entrypoint.sh").toString(),
-                "sh", "-c", "printf %s \"$COORDINATOR_SERVER_ID\"").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "sh",
+                        K8S.resolve("entrypoint.sh").toString(),
+                        "sh",
+                        "-c",
+                        "printf %s \"$COORDINATOR_SERVER_ID\"")
+                .redirectErrorStream(true);
         pb.environment().remove("COORDINATOR_SERVER_ID");
         env.forEach((k, v) -> pb.environment().put(k, v.toString()));
         pb.environment().put("HOSTNAME", hostname);
@@ -165,13 +186,17 @@ class KubernetesManifestsTest {
         List<PropertySource<?>> sources = List.of(
                 environment(env),
                 new MapPropertySource("application.properties", new HashMap<String, Object>((Map) serverDefaults)));
-        return new Binder(org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources));
+        return new Binder(
+                org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources));
     }
 
     @Test
     void everyManifestParsesAndTheServerAndSamplesAreThere() {
-        assertThat(all(StatefulSet.class)).extracting(r -> r.getMetadata().getName()).containsExactly("coordinator");
-        assertThat(all(Deployment.class)).extracting(r -> r.getMetadata().getName())
+        assertThat(all(StatefulSet.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("coordinator");
+        assertThat(all(Deployment.class))
+                .extracting(r -> r.getMetadata().getName())
                 .containsExactlyInAnyOrder("inventory-service", "order-service");
         assertThat(all(PodDisruptionBudget.class)).hasSize(1);
     }
@@ -183,14 +208,17 @@ class KubernetesManifestsTest {
         Container c = pod.getContainers().get(0);
         int replicas = sts.getSpec().getReplicas();
         assertThat(replicas).isEqualTo(3);
-        assertThat(sts.getSpec().getPodManagementPolicy()).as("members must start together to form a quorum")
+        assertThat(sts.getSpec().getPodManagementPolicy())
+                .as("members must start together to form a quorum")
                 .isEqualTo("Parallel");
 
         Service headless = named(Service.class, sts.getSpec().getServiceName());
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
-        assertThat(headless.getSpec().getSelector()).isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
-        assertThat(sts.getSpec().getSelector().getMatchLabels()).isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(headless.getSpec().getSelector())
+                .isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(sts.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
 
         Map<String, Object> env = env(c);
         for (int ordinal = 0; ordinal < replicas; ordinal++) {
@@ -199,28 +227,44 @@ class KubernetesManifestsTest {
             podEnv.put("COORDINATOR_SERVER_ID", entrypointServerId(hostname, env));
 
             // bound and validated exactly as the server binds them
-            CoordinatorProperties props = ShippedConfigTest.bind(List.of(
-                    environment(podEnv)));
+            CoordinatorProperties props = ShippedConfigTest.bind(List.of(environment(podEnv)));
             List<EnsembleMember> members = props.ensembleMembers();
             assertThat(members).as("one member per replica").hasSize(replicas);
-            EnsembleMember self = members.stream().filter(m -> m.id() == props.getServerId()).findFirst().orElseThrow();
-            assertThat(self.host()).as("server %d's address", self.id())
+            EnsembleMember self = members.stream()
+                    .filter(m -> m.id() == props.getServerId())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(self.host())
+                    .as("server %d's address", self.id())
                     .isEqualTo(hostname + "." + headless.getMetadata().getName());
             assertThat(self.observer()).isFalse();
 
-            assertThat(containerPort(c, "client")).isEqualTo(props.getClientPort()).isEqualTo(self.clientPort());
+            assertThat(containerPort(c, "client"))
+                    .isEqualTo(props.getClientPort())
+                    .isEqualTo(self.clientPort());
             assertThat(containerPort(c, "quorum")).isEqualTo(self.quorumPort());
             assertThat(containerPort(c, "election")).isEqualTo(self.electionPort());
             assertThat(props.getClientAddress()).isEqualTo("0.0.0.0");
             assertThat(props.isQuorumListenOnAllIps()).isTrue();
-            assertThat(props.getSessionSecret()).as("none: the ensemble replicates a random one").isNull();
+            assertThat(props.getSessionSecret())
+                    .as("none: the ensemble replicates a random one")
+                    .isNull();
             assertThat(sts.getSpec().getTemplate().getSpec().getEnableServiceLinks())
-                    .as("no COORDINATOR_* service-link variables").isFalse();
+                    .as("no COORDINATOR_* service-link variables")
+                    .isFalse();
             assertThat(props.getWeb().getZkIdentity()).isEqualTo("placeholder-for-zk-identity");
             assertThat(props.getWeb().getUsers().get("admin").getRole()).hasToString("ADMIN");
-            assertThat(props.getDataDir()).isEqualTo(c.getVolumeMounts().stream()
-                    .filter(m -> m.getName().equals(sts.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName()))
-                    .findFirst().orElseThrow().getMountPath());
+            assertThat(props.getDataDir())
+                    .isEqualTo(c.getVolumeMounts().stream()
+                            .filter(m -> m.getName()
+                                    .equals(sts.getSpec()
+                                            .getVolumeClaimTemplates()
+                                            .get(0)
+                                            .getMetadata()
+                                            .getName()))
+                            .findFirst()
+                            .orElseThrow()
+                            .getMountPath());
         }
         assertThat(entrypointServerId(sts.getMetadata().getName() + "-0", env)).isEqualTo("1");
 
@@ -232,35 +276,46 @@ class KubernetesManifestsTest {
             assertThat(resolve(c, p.getTargetPort())).isIn(containerPort(c, "quorum"), containerPort(c, "election"));
         }
         Service client = clientService();
-        assertThat(client.getSpec().getSelector()).isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
-        assertThat(client.getSpec().getPorts()).extracting(p -> resolve(c, p.getTargetPort()))
+        assertThat(client.getSpec().getSelector())
+                .isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(client.getSpec().getPorts())
+                .extracting(p -> resolve(c, p.getTargetPort()))
                 .containsExactlyInAnyOrder(containerPort(c, "client"), http);
 
         // probes on the server's own health groups, on its HTTP port
-        String base = server.bind("management.endpoints.web.base-path", String.class).orElse("/actuator");
-        assertThat(server.bind("management.server.port", Integer.class).isBound()).isFalse();
-        assertThat(serverDefaults).containsKeys("management.endpoint.health.group.readiness.include",
-                "management.endpoint.health.group.liveness.include");
+        String base =
+                server.bind("management.endpoints.web.base-path", String.class).orElse("/actuator");
+        assertThat(server.bind("management.server.port", Integer.class).isBound())
+                .isFalse();
+        assertThat(serverDefaults)
+                .containsKeys(
+                        "management.endpoint.health.group.readiness.include",
+                        "management.endpoint.health.group.liveness.include");
         assertProbe(c, c.getReadinessProbe(), base + "/health/readiness", http);
         assertProbe(c, c.getLivenessProbe(), base + "/health/liveness", http);
         assertProbe(c, c.getStartupProbe(), base + "/health/liveness", http);
 
         // graceful termination outlasts the server's graceful shutdown; PDB, anti-affinity, requests, volumes
-        assertThat(server.bind("server.shutdown", String.class).orElse("graceful")).isEqualTo("graceful");
+        assertThat(server.bind("server.shutdown", String.class).orElse("graceful"))
+                .isEqualTo("graceful");
         Duration shutdownPhase = server.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
         assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(shutdownPhase.toSeconds());
         PodDisruptionBudget pdb = all(PodDisruptionBudget.class).get(0);
         assertThat(pdb.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
-        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
         var antiAffinity = pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
         assertThat(antiAffinity).singleElement().satisfies(t -> {
             assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
+            assertThat(t.getLabelSelector().getMatchLabels())
+                    .isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
         });
         assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
-        assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement()
-                .satisfies(t -> assertThat(t.getSpec().getResources().getRequests()).containsKey("storage"));
+        assertThat(sts.getSpec().getVolumeClaimTemplates())
+                .singleElement()
+                .satisfies(t ->
+                        assertThat(t.getSpec().getResources().getRequests()).containsKey("storage"));
     }
 
     static Service clientService() {
@@ -276,44 +331,59 @@ class KubernetesManifestsTest {
     @Test
     void sampleServicesConnectToTheClientServiceAndServeWhereTheirProbesLook() throws Exception {
         Service client = clientService();
-        ServicePort clientPort = client.getSpec().getPorts().stream().filter(p -> p.getName().equals("client"))
-                .findFirst().orElseThrow();
+        ServicePort clientPort = client.getSpec().getPorts().stream()
+                .filter(p -> p.getName().equals("client"))
+                .findFirst()
+                .orElseThrow();
         for (Deployment d : all(Deployment.class)) {
             String name = d.getMetadata().getName();
             Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
             assertThat(d.getSpec().getSelector().getMatchLabels().entrySet())
-                    .isSubsetOf(d.getSpec().getTemplate().getMetadata().getLabels().entrySet());
+                    .isSubsetOf(
+                            d.getSpec().getTemplate().getMetadata().getLabels().entrySet());
 
             // the sample's own properties file, overridden by the container's environment, as Boot would
             Properties own = new Properties();
-            try (InputStream in = Files.newInputStream(ROOT.resolve("sample-services/" + name
-                    + "/src/main/resources/" + name + ".properties"))) {
+            try (InputStream in = Files.newInputStream(
+                    ROOT.resolve("sample-services/" + name + "/src/main/resources/" + name + ".properties"))) {
                 own.load(in);
             }
-            Binder sample = new Binder(org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(
-                    List.of(environment(env(c)),
-                            new MapPropertySource(name, new HashMap<String, Object>((Map) own)))));
+            Binder sample = new Binder(
+                    org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(List.of(
+                            environment(env(c)), new MapPropertySource(name, new HashMap<String, Object>((Map) own)))));
 
-            String connect = sample.bind("coordinator.client.connect-string", String.class).get();
+            String connect = sample.bind("coordinator.client.connect-string", String.class)
+                    .get();
             for (String hostPort : connect.split(",")) {
                 String host = hostPort.substring(0, hostPort.lastIndexOf(':')).trim();
-                int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1).trim());
-                assertThat(host).as(name + " connects to the client service")
+                int port = Integer.parseInt(
+                        hostPort.substring(hostPort.lastIndexOf(':') + 1).trim());
+                assertThat(host)
+                        .as(name + " connects to the client service")
                         .matches(client.getMetadata().getName() + "(\\..*)?");
                 assertThat(port).isEqualTo(clientPort.getPort());
             }
-            assertThat(sample.bind("coordinator.client.registration.host", String.class).get())
-                    .as("registered with the pod IP").isEqualTo("192.0.2.10");
+            assertThat(sample.bind("coordinator.client.registration.host", String.class)
+                            .get())
+                    .as("registered with the pod IP")
+                    .isEqualTo("192.0.2.10");
 
             int http = sample.bind("server.port", Integer.class).orElse(8080);
             assertThat(containerPort(c, "http")).isEqualTo(http);
             assertProbe(c, c.getReadinessProbe(), "/actuator/health/readiness", http);
             assertProbe(c, c.getLivenessProbe(), "/actuator/health/liveness", http);
-            assertThat(sample.bind("management.endpoint.health.probes.enabled", Boolean.class).orElse(false)).isTrue();
+            assertThat(sample.bind("management.endpoint.health.probes.enabled", Boolean.class)
+                            .orElse(false))
+                    .isTrue();
             assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
         }
         Service orders = named(Service.class, "order-service");
-        assertThat(orders.getSpec().getSelector().entrySet()).isSubsetOf(
-                named(Deployment.class, "order-service").getSpec().getTemplate().getMetadata().getLabels().entrySet());
+        assertThat(orders.getSpec().getSelector().entrySet())
+                .isSubsetOf(named(Deployment.class, "order-service")
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getLabels()
+                        .entrySet());
     }
 }

@@ -69,9 +69,13 @@ class SecureClientPortTest {
     }
 
     static ConfigurableApplicationContext start(Path data, int plain, int secure, String clientAuth) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--coordinator.client-port=" + plain, "--coordinator.secure-client-port=" + secure,
-                "--coordinator.data-dir=" + data, "--coordinator.ssl.client-bundle=server",
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--coordinator.client-port=" + plain,
+                "--coordinator.secure-client-port=" + secure,
+                "--coordinator.data-dir=" + data,
+                "--coordinator.ssl.client-bundle=server",
                 "--coordinator.ssl.client-auth=" + clientAuth));
         args.addAll(TestPki.jksBundle("server", serverKeyStore, trustStore));
         return new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(new String[0]));
@@ -86,12 +90,16 @@ class SecureClientPortTest {
 
     static ZooKeeper connect(int port, ZKClientConfig config, Watcher watcher) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-            watcher.process(e);
-        }, config);
+        ZooKeeper zk = new ZooKeeper(
+                "127.0.0.1:" + port,
+                10_000,
+                e -> {
+                    if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                    watcher.process(e);
+                },
+                config);
         if (!connected.await(30, TimeUnit.SECONDS)) {
             zk.close();
             throw new IllegalStateException("could not connect over TLS to " + port);
@@ -100,7 +108,7 @@ class SecureClientPortTest {
     }
 
     static ZooKeeper connect(int port, ZKClientConfig config) throws Exception {
-        return connect(port, config, e -> { });
+        return connect(port, config, e -> {});
     }
 
     @Test
@@ -142,7 +150,9 @@ class SecureClientPortTest {
             curator.start();
             assertThat(curator.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
             curator.create().creatingParentsIfNeeded().forPath("/curator/tls/node", "c".getBytes());
-            assertThat(curator.getData().forPath("/curator/tls/node")).asString().isEqualTo("c");
+            assertThat(curator.getData().forPath("/curator/tls/node"))
+                    .asString()
+                    .isEqualTo("c");
         }
     }
 
@@ -151,11 +161,14 @@ class SecureClientPortTest {
         ZooKeeper withCert = connect(securePort, TestPki.zkClientConfig(trustStore, clientKeyStore));
         ZooKeeper withoutCert = connect(securePort, TestPki.zkClientConfig(trustStore, null));
         try {
-            assertThat(withCert.whoAmI()).extracting(ClientInfo::getAuthScheme, ClientInfo::getUser)
+            assertThat(withCert.whoAmI())
+                    .extracting(ClientInfo::getAuthScheme, ClientInfo::getUser)
                     // ZooKeeper's X509AuthenticationProvider: the leaf's subject in RFC 2253 form
-                    .contains(org.assertj.core.groups.Tuple.tuple("x509",
-                            client.cert().getSubjectX500Principal().getName()));
-            assertThat(withoutCert.whoAmI()).extracting(ClientInfo::getAuthScheme).containsExactly("ip");
+                    .contains(org.assertj.core.groups.Tuple.tuple(
+                            "x509", client.cert().getSubjectX500Principal().getName()));
+            assertThat(withoutCert.whoAmI())
+                    .extracting(ClientInfo::getAuthScheme)
+                    .containsExactly("ip");
         } finally {
             withCert.close();
             withoutCert.close();
@@ -168,15 +181,19 @@ class SecureClientPortTest {
         ZooKeeper withCert = connect(securePort, TestPki.zkClientConfig(trustStore, clientKeyStore));
         ZooKeeper withoutCert = connect(securePort, TestPki.zkClientConfig(trustStore, null));
         try {
-            withCert.create("/x509-acl", "mine".getBytes(),
+            withCert.create(
+                    "/x509-acl",
+                    "mine".getBytes(),
                     // a mutable list: the client's validateACL asks it contains(null)
-                    new ArrayList<>(List.of(new org.apache.zookeeper.data.ACL(ZooDefs.Perms.ALL,
-                            new org.apache.zookeeper.data.Id("x509", subject)))), CreateMode.PERSISTENT);
+                    new ArrayList<>(List.of(new org.apache.zookeeper.data.ACL(
+                            ZooDefs.Perms.ALL, new org.apache.zookeeper.data.Id("x509", subject)))),
+                    CreateMode.PERSISTENT);
             // "auth" expands to the caller's authenticated identities, the certificate's subject among them.
             withCert.create("/x509-auth", new byte[0], ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
 
             assertThat(withCert.getData("/x509-acl", false, null)).asString().isEqualTo("mine");
-            assertThat(withCert.getACL("/x509-auth", new org.apache.zookeeper.data.Stat())).extracting(a -> a.getId().getScheme() + ":" + a.getId().getId())
+            assertThat(withCert.getACL("/x509-auth", new org.apache.zookeeper.data.Stat()))
+                    .extracting(a -> a.getId().getScheme() + ":" + a.getId().getId())
                     .containsExactly("x509:" + subject);
             assertThatThrownBy(() -> withoutCert.getData("/x509-acl", false, null))
                     .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
@@ -189,7 +206,8 @@ class SecureClientPortTest {
     @Test
     void fourLetterWordsAreAnsweredInsideTls() throws Exception {
         ZKClientConfig tls = TestPki.zkClientConfig(trustStore, null);
-        assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", securePort, "ruok", tls, 10_000)).isEqualTo("imok\n");
+        assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", securePort, "ruok", tls, 10_000))
+                .isEqualTo("imok\n");
         assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", securePort, "srvr", tls, 10_000))
                 .contains("Mode: standalone");
         // In plain text the secure port answers nothing: the bytes are not a TLS record.
@@ -205,7 +223,9 @@ class SecureClientPortTest {
         try {
             before.create("/steady", "s".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             try (RawClient raw = RawClient.open(securePort)) {
-                assertThat(raw.connect(0, 10_000, 0, new byte[16], false)).as("ConnectResponse to plain text").isNull();
+                assertThat(raw.connect(0, 10_000, 0, new byte[16], false))
+                        .as("ConnectResponse to plain text")
+                        .isNull();
             }
             assertThat(before.getData("/steady", false, null)).asString().isEqualTo("s");
             ZooKeeper after = connect(securePort, TestPki.zkClientConfig(trustStore, null));
@@ -222,8 +242,8 @@ class SecureClientPortTest {
     @Test
     void theClientRefusesAServerItsTrustStoreDoesNotVouchFor() {
         // FourLetterWordMain builds its TLS socket from the client config exactly as the client does.
-        assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord("127.0.0.1", securePort, "ruok",
-                TestPki.zkClientConfig(strangerTrustStore, null), 10_000))
+        assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
+                        "127.0.0.1", securePort, "ruok", TestPki.zkClientConfig(strangerTrustStore, null), 10_000))
                 .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
     }
 
@@ -232,13 +252,19 @@ class SecureClientPortTest {
         // main's early start cannot see the SSL bundles; with TLS configured the context starts the server.
         int plain = LoopbackPorts.next();
         int secure = LoopbackPorts.next();
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--coordinator.client-port=" + plain, "--coordinator.secure-client-port=" + secure,
-                "--coordinator.data-dir=" + data, "--coordinator.ssl.client-bundle=server"));
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--coordinator.client-port=" + plain,
+                "--coordinator.secure-client-port=" + secure,
+                "--coordinator.data-dir=" + data,
+                "--coordinator.ssl.client-bundle=server"));
         args.addAll(TestPki.jksBundle("server", serverKeyStore, trustStore));
-        try (ConfigurableApplicationContext ctx = CoordinatorApplication.application().run(args.toArray(new String[0]))) {
-            assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
-                    TestPki.zkClientConfig(trustStore, null), 10_000)).isEqualTo("imok\n");
+        try (ConfigurableApplicationContext ctx =
+                CoordinatorApplication.application().run(args.toArray(new String[0]))) {
+            assertThat(FourLetterWordMain.send4LetterWord(
+                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, null), 10_000))
+                    .isEqualTo("imok\n");
             assertThat(RawClient.fourLetterWord(plain, "ruok")).isEqualTo("imok");
         }
     }
@@ -249,19 +275,29 @@ class SecureClientPortTest {
         int plain = LoopbackPorts.next();
         int secure = LoopbackPorts.next();
         Path cfg = data.resolve("zoo.cfg");
-        java.nio.file.Files.writeString(cfg, String.join("\n",
-                "tickTime=2000", "dataDir=" + data.resolve("zk"), "clientPort=" + plain, "clientPortAddress=127.0.0.1",
-                "secureClientPort=" + secure,
-                "ssl.keyStore.location=" + serverKeyStore, "ssl.keyStore.password=" + new String(TestPki.PASSWORD),
-                "ssl.trustStore.location=" + trustStore, "ssl.trustStore.password=" + new String(TestPki.PASSWORD),
-                "") );
-        try (ConfigurableApplicationContext ctx = CoordinatorApplication.application().run("--server.port=0",
-                "--server.address=127.0.0.1", "--coordinator.zoo-cfg=" + cfg)) {
-            assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
-                    TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000)).isEqualTo("imok\n");
+        java.nio.file.Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "tickTime=2000",
+                        "dataDir=" + data.resolve("zk"),
+                        "clientPort=" + plain,
+                        "clientPortAddress=127.0.0.1",
+                        "secureClientPort=" + secure,
+                        "ssl.keyStore.location=" + serverKeyStore,
+                        "ssl.keyStore.password=" + new String(TestPki.PASSWORD),
+                        "ssl.trustStore.location=" + trustStore,
+                        "ssl.trustStore.password=" + new String(TestPki.PASSWORD),
+                        ""));
+        try (ConfigurableApplicationContext ctx = CoordinatorApplication.application()
+                .run("--server.port=0", "--server.address=127.0.0.1", "--coordinator.zoo-cfg=" + cfg)) {
+            assertThat(FourLetterWordMain.send4LetterWord(
+                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000))
+                    .isEqualTo("imok\n");
             // ZooKeeper's default ssl.clientAuth is need: no client certificate, no session.
-            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
-                    TestPki.zkClientConfig(trustStore, null), 10_000)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
+                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, null), 10_000))
+                    .isInstanceOf(IOException.class);
             ZooKeeper zk = connect(secure, TestPki.zkClientConfig(trustStore, clientKeyStore));
             try {
                 assertThat(zk.create("/from-zoo-cfg", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
@@ -278,13 +314,17 @@ class SecureClientPortTest {
         int secure = LoopbackPorts.next();
         // TLS only: client-port -1 opens no plain port.
         try (ConfigurableApplicationContext need = start(data, -1, secure, "need")) {
-            assertThat(need.getBean(CoordinatorServer.class).clientPortServer().port()).isEqualTo(-1);
-            assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
-                    TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000)).isEqualTo("imok\n");
-            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
-                    TestPki.zkClientConfig(trustStore, null), 10_000)).isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord("127.0.0.1", secure, "ruok",
-                    TestPki.zkClientConfig(trustStore, strangerKeyStore), 10_000)).isInstanceOf(IOException.class);
+            assertThat(need.getBean(CoordinatorServer.class).clientPortServer().port())
+                    .isEqualTo(-1);
+            assertThat(FourLetterWordMain.send4LetterWord(
+                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000))
+                    .isEqualTo("imok\n");
+            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
+                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, null), 10_000))
+                    .isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
+                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, strangerKeyStore), 10_000))
+                    .isInstanceOf(IOException.class);
 
             ZooKeeper zk = connect(secure, TestPki.zkClientConfig(trustStore, clientKeyStore));
             try {

@@ -24,9 +24,9 @@ class ServerLifecycleTest {
 
     @Test
     void snapshotsAreTakenRetainedAndRecoveredWithTheLogAfterThem() throws Exception {
-        try (ConfigurableApplicationContext ctx = app.start("--coordinator.snapshot-every-txns=20",
-                "--coordinator.snapshot-retain-count=2");
-             ZooKeeper zk = app.client()) {
+        try (ConfigurableApplicationContext ctx =
+                        app.start("--coordinator.snapshot-every-txns=20", "--coordinator.snapshot-retain-count=2");
+                ZooKeeper zk = app.client()) {
             zk.create("/s", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             for (int i = 0; i < 150; i++) {
                 zk.create("/s/n" + i, ("v" + i).getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -39,11 +39,12 @@ class ServerLifecycleTest {
             }
         }
         try (Stream<Path> snaps = Files.list(app.dataDir().resolve("snapshot"))) {
-            assertThat(snaps.filter(p -> p.getFileName().toString().startsWith("snapshot.")).count())
+            assertThat(snaps.filter(p -> p.getFileName().toString().startsWith("snapshot."))
+                            .count())
                     .isBetween(1L, 2L);
         }
         try (ConfigurableApplicationContext ctx = app.start();
-             ZooKeeper zk = app.client()) {
+                ZooKeeper zk = app.client()) {
             Stat parent = zk.exists("/s", false);
             assertThat(parent.getNumChildren()).isEqualTo(100);
             assertThat(parent.getCversion()).isEqualTo(2 * 150 - 100);
@@ -62,9 +63,9 @@ class ServerLifecycleTest {
 
     @Test
     void emptyContainersAndExpiredTtlNodesAreReaped() throws Exception {
-        try (ConfigurableApplicationContext ctx = app.start("--coordinator.container-check-interval=100ms",
-                "--coordinator.ttl-nodes-enabled=true");
-             ZooKeeper zk = app.client()) {
+        try (ConfigurableApplicationContext ctx = app.start(
+                        "--coordinator.container-check-interval=100ms", "--coordinator.ttl-nodes-enabled=true");
+                ZooKeeper zk = app.client()) {
             zk.create("/c", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
             zk.create("/never-used", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
             zk.create("/c/child", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -84,10 +85,11 @@ class ServerLifecycleTest {
     private static CompletableFuture<WatchedEvent> deleted(ZooKeeper zk, String path) throws Exception {
         CompletableFuture<WatchedEvent> f = new CompletableFuture<>();
         assertThat(zk.exists(path, e -> {
-            if (e.getType() == Watcher.Event.EventType.NodeDeleted) {
-                f.complete(e);
-            }
-        })).isNotNull();
+                    if (e.getType() == Watcher.Event.EventType.NodeDeleted) {
+                        f.complete(e);
+                    }
+                }))
+                .isNotNull();
         return f;
     }
 }

@@ -11,21 +11,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The Spring Boot app as an operator meets it: startup, health, property validation, zoo.cfg import. */
 class ServerStartupTest {
@@ -50,9 +50,11 @@ class ServerStartupTest {
         String[] args = {"--coordinator.client-port=" + port, "--coordinator.data-dir=" + dir};
         try (ConfigurableApplicationContext ctx = start(args)) {
             int http = ((WebServerApplicationContext) ctx).getWebServer().getPort();
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/actuator/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/actuator/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"").contains("standalone");
 
@@ -78,15 +80,17 @@ class ServerStartupTest {
 
     @Test
     void refusesAnUnknownPropertyNamingIt() {
-        assertThatThrownBy(() -> start("--coordinator.data-dir=" + dir, "--coordinator.client-port=0",
-                "--coordinator.tick-tme=100"))
+        assertThatThrownBy(() -> start(
+                        "--coordinator.data-dir=" + dir, "--coordinator.client-port=0", "--coordinator.tick-tme=100"))
                 .hasStackTraceContaining("coordinator.tick-tme");
     }
 
     @Test
     void refusesAnInvalidValueNamingTheProperty() {
-        assertThatThrownBy(() -> start("--coordinator.data-dir=" + dir, "--coordinator.client-port=0",
-                "--coordinator.four-letter-words=ruok,bogus"))
+        assertThatThrownBy(() -> start(
+                        "--coordinator.data-dir=" + dir,
+                        "--coordinator.client-port=0",
+                        "--coordinator.four-letter-words=ruok,bogus"))
                 .hasStackTraceContaining("coordinator.four-letter-words");
         assertThatThrownBy(() -> start("--coordinator.data-dir=" + dir, "--coordinator.client-port=70000"))
                 .hasStackTraceContaining("coordinator.client-port");
@@ -96,15 +100,18 @@ class ServerStartupTest {
     void startsFromAZooCfg() throws Exception {
         int port = freePort();
         Path cfg = dir.resolve("zoo.cfg");
-        Files.writeString(cfg, String.join("\n",
-                "# a ZooKeeper config",
-                "tickTime=500",
-                "dataDir=" + dir.resolve("zkdata"),
-                "clientPort=" + port,
-                "clientPortAddress=127.0.0.1",
-                "initLimit=5",
-                "4lw.commands.whitelist=ruok, srvr",
-                ""));
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "# a ZooKeeper config",
+                        "tickTime=500",
+                        "dataDir=" + dir.resolve("zkdata"),
+                        "clientPort=" + port,
+                        "clientPortAddress=127.0.0.1",
+                        "initLimit=5",
+                        "4lw.commands.whitelist=ruok, srvr",
+                        ""));
         try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
             CoordinatorProperties props = ctx.getBean(CoordinatorProperties.class);
             assertThat(props.getTickTime()).isEqualTo(500);
@@ -125,21 +132,30 @@ class ServerStartupTest {
     @ExtendWith(OutputCaptureExtension.class)
     void warnsAboutEveryZooCfgKeyItDoesNotApplyNamingTheKeyAndTheFile(CapturedOutput output) throws Exception {
         Path cfg = dir.resolve("zoo.cfg");
-        Files.writeString(cfg, String.join("\n",
-                "dataDir=" + dir.resolve("zkdata"),
-                "clientPort=" + freePort(),
-                "clientPortAddress=127.0.0.1",
-                "reconfigEnabled=true",
-                "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
-                "admin.serverPort=8081",
-                "peerType=participant",
-                "ssl.hostnameVerification=false",
-                ""));
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "dataDir=" + dir.resolve("zkdata"),
+                        "clientPort=" + freePort(),
+                        "clientPortAddress=127.0.0.1",
+                        "reconfigEnabled=true",
+                        "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
+                        "admin.serverPort=8081",
+                        "peerType=participant",
+                        "ssl.hostnameVerification=false",
+                        ""));
         try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
-            for (String key : new String[] {"reconfigEnabled", "authProvider.1", "admin.serverPort", "peerType",
-                    "ssl.hostnameVerification"}) {
-                assertThat(output.getAll().lines().filter(l -> l.contains("WARN") && l.contains("'" + key + "'")
-                        && l.contains(cfg.toString()))).as(key).hasSize(1);
+            for (String key : new String[] {
+                "reconfigEnabled", "authProvider.1", "admin.serverPort", "peerType", "ssl.hostnameVerification"
+            }) {
+                assertThat(output.getAll()
+                                .lines()
+                                .filter(l -> l.contains("WARN")
+                                        && l.contains("'" + key + "'")
+                                        && l.contains(cfg.toString())))
+                        .as(key)
+                        .hasSize(1);
             }
         }
     }
@@ -147,12 +163,19 @@ class ServerStartupTest {
     @Test
     void refusesAnUnknownSettingFromTheEnvironmentNamingTheVariable() {
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of("COORDINATOR_JAR", "/opt/coordinator.jar")));
-        assertThatThrownBy(() -> new SpringApplicationBuilder(CoordinatorApplication.class).environment(env)
-                .run("--server.port=0", "--server.address=127.0.0.1", "--coordinator.data-dir=" + dir,
-                        "--coordinator.client-port=0"))
+        env.getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of("COORDINATOR_JAR", "/opt/coordinator.jar")));
+        assertThatThrownBy(() -> new SpringApplicationBuilder(CoordinatorApplication.class)
+                        .environment(env)
+                        .run(
+                                "--server.port=0",
+                                "--server.address=127.0.0.1",
+                                "--coordinator.data-dir=" + dir,
+                                "--coordinator.client-port=0"))
                 .hasStackTraceContaining("Unknown Coordinator setting: coordinator.jar")
                 .hasStackTraceContaining("COORDINATOR_JAR");
     }
@@ -161,15 +184,28 @@ class ServerStartupTest {
     @ExtendWith(OutputCaptureExtension.class)
     void onlyWarnsAboutKubernetesServiceLinkVariables(CapturedOutput output) throws Exception {
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of("COORDINATOR_SERVICE_HOST", "10.96.0.10", "COORDINATOR_PORT", "tcp://10.96.0.10:2181",
-                                "COORDINATOR_PORT_2181_TCP_ADDR", "10.96.0.10")));
+        env.getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of(
+                                        "COORDINATOR_SERVICE_HOST",
+                                        "10.96.0.10",
+                                        "COORDINATOR_PORT",
+                                        "tcp://10.96.0.10:2181",
+                                        "COORDINATOR_PORT_2181_TCP_ADDR",
+                                        "10.96.0.10")));
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class)
-                .environment(env).run("--server.port=0", "--server.address=127.0.0.1", "--coordinator.data-dir=" + dir,
+                .environment(env)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--coordinator.data-dir=" + dir,
                         "--coordinator.client-port=0")) {
             assertThat(ctx.getBean(CoordinatorServer.class).isServing()).isTrue();
-            for (String variable : new String[] {"COORDINATOR_SERVICE_HOST", "COORDINATOR_PORT", "COORDINATOR_PORT_2181_TCP_ADDR"}) {
+            for (String variable :
+                    new String[] {"COORDINATOR_SERVICE_HOST", "COORDINATOR_PORT", "COORDINATOR_PORT_2181_TCP_ADDR"}) {
                 assertThat(output.getAll()).contains("Ignoring environment variable " + variable + ":");
             }
         }

@@ -54,11 +54,14 @@ class ShippedConfigTest {
 
     /** Binds coordinator.* from the given sources the way the app does: unknown keys and invalid values fail. */
     static CoordinatorProperties bind(List<PropertySource<?>> sources) {
-        CoordinatorProperties props = new Binder(ConfigurationPropertySources.from(sources)).bindOrCreate("coordinator",
-                Bindable.of(CoordinatorProperties.class),
-                // as ConfigurationPropertiesBinder does for ignoreUnknownFields = false (environment variables exempt)
-                new NoUnboundElementsBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler(),
-                        new UnboundElementsSourceFilter()));
+        CoordinatorProperties props = new Binder(ConfigurationPropertySources.from(sources))
+                .bindOrCreate(
+                        "coordinator",
+                        Bindable.of(CoordinatorProperties.class),
+                        // as ConfigurationPropertiesBinder does for ignoreUnknownFields = false (environment variables
+                        // exempt)
+                        new NoUnboundElementsBindHandler(
+                                new IgnoreTopLevelConverterNotFoundBindHandler(), new UnboundElementsSourceFilter()));
         try (var factory = Validation.buildDefaultValidatorFactory()) {
             Validator validator = factory.getValidator();
             assertThat(validator.validate(props)).as("constraint violations").isEmpty();
@@ -88,28 +91,35 @@ class ShippedConfigTest {
         assertThat(declared.getClientPort()).isEqualTo(2181);
 
         int clientPort = LoopbackPorts.next();
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class).run(
-                "--spring.config.additional-location=file:" + yml,
-                "--coordinator.client-port=" + clientPort, "--coordinator.data-dir=" + dir.resolve("data"),
-                "--server.port=0")) {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class)
+                .run(
+                        "--spring.config.additional-location=file:" + yml,
+                        "--coordinator.client-port=" + clientPort,
+                        "--coordinator.data-dir=" + dir.resolve("data"),
+                        "--server.port=0")) {
             CoordinatorProperties props = ctx.getBean(CoordinatorProperties.class);
             assertThat(props.getTickTime()).isEqualTo(declared.getTickTime());
             assertThat(props.getWeb().getUsers()).containsKey("admin");
             int http = ((WebServerApplicationContext) ctx).getWebServer().getPort();
 
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + http + "/actuator/health/readiness")).build(),
+            HttpResponse<String> ready = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/actuator/health/readiness"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
 
             // the demo admin of standalone.yml (admin / admin, bcrypt-hashed in the file) may write
-            HttpResponse<String> created = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + http + "/api/znodes/from-standalone-yml"))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            "admin:admin".getBytes(StandardCharsets.UTF_8)))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"ok\"}")).build(),
+            HttpResponse<String> created = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/znodes/from-standalone-yml"))
+                            .header("Content-Type", "application/json")
+                            .header(
+                                    "Authorization",
+                                    "Basic "
+                                            + Base64.getEncoder()
+                                                    .encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"ok\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
@@ -124,13 +134,14 @@ class ShippedConfigTest {
     }
 
     /** One node*.yml, bound. */
-    record Node(int n, CoordinatorProperties props, int httpPort) {
-    }
+    record Node(int n, CoordinatorProperties props, int httpPort) {}
 
     static List<Node> nodes(Path clusterDir) throws IOException {
         List<Node> nodes = new ArrayList<>();
         try (Stream<Path> files = Files.list(clusterDir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().matches("node\\d+\\.yml")).sorted().toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("node\\d+\\.yml"))
+                    .sorted()
+                    .toList()) {
                 String name = f.getFileName().toString();
                 int n = Integer.parseInt(name.substring(4, name.length() - 4));
                 List<PropertySource<?>> sources = yaml(f);
@@ -145,28 +156,39 @@ class ShippedConfigTest {
     void clusterNodeFilesDescribeOneConsistentEnsemble(String cluster) throws Exception {
         List<Node> nodes = nodes(CONFIG.resolve(cluster));
         assertThat(nodes).hasSize(cluster.equals("cluster") ? 3 : 5);
-        List<EnsembleMember> members = EnsembleMember.parseAll(nodes.get(0).props().getEnsemble());
+        List<EnsembleMember> members =
+                EnsembleMember.parseAll(nodes.get(0).props().getEnsemble());
         assertThat(members).hasSize(nodes.size());
 
         Set<Integer> ports = new HashSet<>();
         Set<String> dataDirs = new HashSet<>();
         for (Node node : nodes) {
             CoordinatorProperties p = node.props();
-            assertThat(EnsembleMember.parseAll(p.getEnsemble())).as("node%d's ensemble", node.n()).isEqualTo(members);
+            assertThat(EnsembleMember.parseAll(p.getEnsemble()))
+                    .as("node%d's ensemble", node.n())
+                    .isEqualTo(members);
             assertThat(p.getServerId()).as("node%d.yml's server id", node.n()).isEqualTo(node.n());
-            EnsembleMember self = members.stream().filter(m -> m.id() == node.n()).findFirst().orElseThrow();
-            assertThat(self.clientPort()).as("node%d's client port in the ensemble", node.n()).isEqualTo(p.getClientPort());
+            EnsembleMember self =
+                    members.stream().filter(m -> m.id() == node.n()).findFirst().orElseThrow();
+            assertThat(self.clientPort())
+                    .as("node%d's client port in the ensemble", node.n())
+                    .isEqualTo(p.getClientPort());
             assertThat(self.observer()).isFalse();
             // config/cluster/cluster.sh derives a node's client port as 2180 + N
             assertThat(p.getClientPort()).isEqualTo(2180 + node.n());
             for (int port : new int[] {self.quorumPort(), self.electionPort(), self.clientPort(), node.httpPort()}) {
-                assertThat(ports.add(port)).as("port %d used once in %s", port, cluster).isTrue();
+                assertThat(ports.add(port))
+                        .as("port %d used once in %s", port, cluster)
+                        .isTrue();
             }
-            assertThat(dataDirs.add(p.getDataDir())).as("node%d's data dir is its own", node.n()).isTrue();
+            assertThat(dataDirs.add(p.getDataDir()))
+                    .as("node%d's data dir is its own", node.n())
+                    .isTrue();
             // no well-known session secret: the ensemble replicates a random one (sessions still move)
             assertThat(p.getSessionSecret()).isNull();
             // what must be equal on every member: REST identity (history ACL)
-            assertThat(p.getWeb().getZkIdentity()).isEqualTo(nodes.get(0).props().getWeb().getZkIdentity());
+            assertThat(p.getWeb().getZkIdentity())
+                    .isEqualTo(nodes.get(0).props().getWeb().getZkIdentity());
             assertThat(p.getTickTime()).isEqualTo(nodes.get(0).props().getTickTime());
             assertThat(p.getInitLimit()).isEqualTo(nodes.get(0).props().getInitLimit());
             assertThat(p.getSyncLimit()).isEqualTo(nodes.get(0).props().getSyncLimit());
@@ -179,18 +201,22 @@ class ShippedConfigTest {
         Path data = Files.createDirectories(dir.resolve("zoo-data"));
         Files.copy(CONFIG.resolve("myid"), data.resolve("myid"));
         List<String> lines = Files.readAllLines(CONFIG.resolve("zoo.cfg"), StandardCharsets.UTF_8).stream()
-                .map(l -> l.startsWith("dataDir=") ? "dataDir=" + data : l).toList();
+                .map(l -> l.startsWith("dataDir=") ? "dataDir=" + data : l)
+                .toList();
         assertThat(lines).anyMatch(l -> l.startsWith("dataDir="));
         Path cfg = Files.write(dir.resolve("zoo.cfg"), lines);
 
         Map<String, Object> imported = ZooCfgImport.parse(cfg);
         CoordinatorProperties props = bind(List.of(new MapPropertySource("zooCfg", imported)));
-        assertThat(props.getServerId()).isEqualTo(Integer.parseInt(Files.readString(CONFIG.resolve("myid")).trim()));
+        assertThat(props.getServerId())
+                .isEqualTo(Integer.parseInt(
+                        Files.readString(CONFIG.resolve("myid")).trim()));
         assertThat(props.getClientPort()).isEqualTo(2181);
         assertThat(props.getDataDir()).isEqualTo(data.toString());
         assertThat(props.enabledFourLetterWords()).contains("srvr", "mntr", "ruok");
         // the same ensemble as config/cluster/node*.yml, written the ZooKeeper way
         assertThat(props.ensembleMembers())
-                .isEqualTo(EnsembleMember.parseAll(nodes(CONFIG.resolve("cluster")).get(0).props().getEnsemble()));
+                .isEqualTo(EnsembleMember.parseAll(
+                        nodes(CONFIG.resolve("cluster")).get(0).props().getEnsemble()));
     }
 }

@@ -49,8 +49,12 @@ final class TestApp implements BeforeEachCallback, AfterEachCallback {
     }
 
     ConfigurableApplicationContext start(String... extra) throws Exception {
-        String[] base = {"--server.port=0", "--server.address=127.0.0.1", "--coordinator.client-port=" + port(),
-                "--coordinator.data-dir=" + dataDir};
+        String[] base = {
+            "--server.port=0",
+            "--server.address=127.0.0.1",
+            "--coordinator.client-port=" + port(),
+            "--coordinator.data-dir=" + dataDir
+        };
         String[] all = Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new);
         return new SpringApplicationBuilder(CoordinatorApplication.class).run(all);
     }

@@ -7,8 +7,7 @@ import org.apache.zookeeper.ZooKeeper;
 
 /** Opens an official ZooKeeper client and waits until it is connected. */
 final class TestClients {
-    private TestClients() {
-    }
+    private TestClients() {}
 
     static ZooKeeper connect(int port) throws Exception {
         return connect("127.0.0.1:" + port);

@@ -18,6 +18,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 class TlsConfigurationTest {
     @TempDir
     static Path dir;
+
     static Path keyStore;
     static Path trustStore;
 
@@ -29,13 +30,15 @@ class TlsConfigurationTest {
     }
 
     private static void start(List<String> extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--coordinator.data-dir=" + dir.resolve("data")));
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0", "--server.address=127.0.0.1", "--coordinator.data-dir=" + dir.resolve("data")));
         if (extra.stream().noneMatch(a -> a.startsWith("--coordinator.client-port="))) {
             args.add("--coordinator.client-port=" + LoopbackPorts.next());
         }
         args.addAll(extra);
-        new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(new String[0])).close();
+        new SpringApplicationBuilder(CoordinatorApplication.class)
+                .run(args.toArray(new String[0]))
+                .close();
     }
 
     private static List<String> args(List<String> a, List<String> b) {
@@ -52,52 +55,70 @@ class TlsConfigurationTest {
 
     @Test
     void aBundleNameThatIsNotDefinedIsNamed() {
-        assertThatThrownBy(() -> start(List.of("--coordinator.secure-client-port=" + LoopbackPorts.next(),
-                "--coordinator.ssl.client-bundle=nope")))
+        assertThatThrownBy(() -> start(List.of(
+                        "--coordinator.secure-client-port=" + LoopbackPorts.next(),
+                        "--coordinator.ssl.client-bundle=nope")))
                 .hasStackTraceContaining("coordinator.ssl.client-bundle=nope names no SSL bundle");
     }
 
     @Test
     void anUnreadableKeyStoreIsNamed() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a key store");
-        assertThatThrownBy(() -> start(args(List.of("--coordinator.secure-client-port=" + LoopbackPorts.next(),
-                "--coordinator.ssl.client-bundle=server"), TestPki.jksBundle("server", garbage, null))))
-                .hasStackTraceContaining("coordinator.ssl.client-bundle: SSL bundle 'server': Unable to create key store")
+        assertThatThrownBy(() -> start(args(
+                        List.of(
+                                "--coordinator.secure-client-port=" + LoopbackPorts.next(),
+                                "--coordinator.ssl.client-bundle=server"),
+                        TestPki.jksBundle("server", garbage, null))))
+                .hasStackTraceContaining(
+                        "coordinator.ssl.client-bundle: SSL bundle 'server': Unable to create key store")
                 .hasStackTraceContaining(garbage.toString());
     }
 
     @Test
     void aMissingKeyStoreFileIsNamed() throws Exception {
         Path missing = dir.resolve("missing.p12");
-        assertThatThrownBy(() -> start(args(List.of("--coordinator.secure-client-port=" + LoopbackPorts.next(),
-                "--coordinator.ssl.client-bundle=server"), TestPki.jksBundle("server", missing, null))))
-                .hasStackTraceContaining("coordinator.ssl.client-bundle: SSL bundle 'server': Unable to create key store")
+        assertThatThrownBy(() -> start(args(
+                        List.of(
+                                "--coordinator.secure-client-port=" + LoopbackPorts.next(),
+                                "--coordinator.ssl.client-bundle=server"),
+                        TestPki.jksBundle("server", missing, null))))
+                .hasStackTraceContaining(
+                        "coordinator.ssl.client-bundle: SSL bundle 'server': Unable to create key store")
                 .hasStackTraceContaining(missing.toString());
     }
 
     @Test
     void clientAuthWithoutATrustStoreIsRefused() {
-        assertThatThrownBy(() -> start(args(List.of("--coordinator.secure-client-port=" + LoopbackPorts.next(),
-                "--coordinator.ssl.client-bundle=server", "--coordinator.ssl.client-auth=need"),
-                TestPki.jksBundle("server", keyStore, null))))
+        assertThatThrownBy(() -> start(args(
+                        List.of(
+                                "--coordinator.secure-client-port=" + LoopbackPorts.next(),
+                                "--coordinator.ssl.client-bundle=server",
+                                "--coordinator.ssl.client-auth=need"),
+                        TestPki.jksBundle("server", keyStore, null))))
                 .hasStackTraceContaining("coordinator.ssl.client-bundle: SSL bundle 'server' has no trust store, "
                         + "but coordinator.ssl.client-auth=need verifies client certificates");
     }
 
     @Test
     void aQuorumBundleWithoutATrustStoreIsRefused() throws Exception {
-        String ensemble = "1=127.0.0.1:" + LoopbackPorts.next() + ":" + LoopbackPorts.next()
-                + ",2=127.0.0.1:" + LoopbackPorts.next() + ":" + LoopbackPorts.next();
-        assertThatThrownBy(() -> start(args(List.of("--coordinator.server-id=1", "--coordinator.ensemble=" + ensemble,
-                "--coordinator.ssl.quorum-bundle=peer"), TestPki.jksBundle("peer", keyStore, null))))
+        String ensemble = "1=127.0.0.1:" + LoopbackPorts.next() + ":" + LoopbackPorts.next() + ",2=127.0.0.1:"
+                + LoopbackPorts.next() + ":" + LoopbackPorts.next();
+        assertThatThrownBy(() -> start(args(
+                        List.of(
+                                "--coordinator.server-id=1",
+                                "--coordinator.ensemble=" + ensemble,
+                                "--coordinator.ssl.quorum-bundle=peer"),
+                        TestPki.jksBundle("peer", keyStore, null))))
                 .hasStackTraceContaining("coordinator.ssl.quorum-bundle: SSL bundle 'peer' has no trust store");
     }
 
     @Test
     void aBundleWithoutASecurePortIsRefused() {
-        assertThatThrownBy(() -> start(args(List.of("--coordinator.ssl.client-bundle=server"),
-                TestPki.jksBundle("server", keyStore, trustStore))))
-                .hasStackTraceContaining("coordinator.ssl.client-bundle is set but coordinator.secure-client-port is not");
+        assertThatThrownBy(() -> start(args(
+                        List.of("--coordinator.ssl.client-bundle=server"),
+                        TestPki.jksBundle("server", keyStore, trustStore))))
+                .hasStackTraceContaining(
+                        "coordinator.ssl.client-bundle is set but coordinator.secure-client-port is not");
     }
 
     @Test

@@ -40,17 +40,22 @@ class TlsReloadTest {
         Path cert = TestPki.pemCertificate(dir.resolve("server.crt"), first);
         Path key = TestPki.pemKey(dir.resolve("server.key"), first);
         int securePort = LoopbackPorts.next();
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1",
-                "--coordinator.client-port=" + LoopbackPorts.next(), "--coordinator.secure-client-port=" + securePort,
-                "--coordinator.data-dir=" + dir.resolve("data"), "--coordinator.ssl.client-bundle=server",
-                "--spring.ssl.bundle.pem.server.keystore.certificate=file:" + cert,
-                "--spring.ssl.bundle.pem.server.keystore.private-key=file:" + key,
-                "--spring.ssl.bundle.pem.server.reload-on-update=true",
-                "--spring.ssl.bundle.watch.file.quiet-period=100ms")) {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--coordinator.client-port=" + LoopbackPorts.next(),
+                        "--coordinator.secure-client-port=" + securePort,
+                        "--coordinator.data-dir=" + dir.resolve("data"),
+                        "--coordinator.ssl.client-bundle=server",
+                        "--spring.ssl.bundle.pem.server.keystore.certificate=file:" + cert,
+                        "--spring.ssl.bundle.pem.server.keystore.private-key=file:" + key,
+                        "--spring.ssl.bundle.pem.server.reload-on-update=true",
+                        "--spring.ssl.bundle.watch.file.quiet-period=100ms")) {
             assertThat(servedCommonName(securePort, ca)).isEqualTo("server-1");
             BlockingQueue<WatchedEvent> states = new LinkedBlockingQueue<>();
-            ZooKeeper before = SecureClientPortTest.connect(securePort, TestPki.zkClientConfig(trust, null), states::add);
+            ZooKeeper before =
+                    SecureClientPortTest.connect(securePort, TestPki.zkClientConfig(trust, null), states::add);
             try {
                 before.create("/reload", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
@@ -60,11 +65,14 @@ class TlsReloadTest {
 
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!"server-2".equals(servedCommonName(securePort, ca))) {
-                    assertThat(System.nanoTime()).as("reloaded certificate served").isLessThan(deadline);
+                    assertThat(System.nanoTime())
+                            .as("reloaded certificate served")
+                            .isLessThan(deadline);
                     Thread.sleep(100); // polling what new connections are served, not synchronising
                 }
                 assertThat(before.getData("/reload", false, null)).asString().isEqualTo("x");
-                assertThat(states).extracting(WatchedEvent::getState)
+                assertThat(states)
+                        .extracting(WatchedEvent::getState)
                         .as("the connection made before the reload was never dropped")
                         .containsOnly(Watcher.Event.KeeperState.SyncConnected);
             } finally {
@@ -83,8 +91,11 @@ class TlsReloadTest {
             socket.startHandshake();
             X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             String subject = leaf.getSubjectX500Principal().getName();
-            return List.of(subject.split(",")).stream().filter(p -> p.startsWith("CN=")).findFirst()
-                    .map(p -> p.substring(3)).orElseThrow();
+            return List.of(subject.split(",")).stream()
+                    .filter(p -> p.startsWith("CN="))
+                    .findFirst()
+                    .map(p -> p.substring(3))
+                    .orElseThrow();
         }
     }
 }

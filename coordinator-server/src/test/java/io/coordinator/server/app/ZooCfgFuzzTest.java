@@ -33,12 +33,14 @@ class ZooCfgFuzzTest {
         Files.write(cfg, content);
         try {
             var props = ZooCfgImport.parse(cfg);
-            assertThat(props.keySet()).allMatch(k -> k.startsWith("coordinator.")
-                    || k.startsWith("spring.ssl.bundle.jks.zoo-cfg-"));
+            assertThat(props.keySet())
+                    .allMatch(k -> k.startsWith("coordinator.") || k.startsWith("spring.ssl.bundle.jks.zoo-cfg-"));
         } catch (IllegalStateException e) {
             assertThat(e.getMessage()).isNotBlank();
-            assertThat(e.getMessage()).satisfiesAnyOf(m -> assertThat(m).contains(cfg.toString()),
-                    m -> assertThat(m).contains("myid"));
+            assertThat(e.getMessage())
+                    .satisfiesAnyOf(
+                            m -> assertThat(m).contains(cfg.toString()),
+                            m -> assertThat(m).contains("myid"));
         }
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +26,18 @@ class ZooCfgTlsImportTest {
 
     @Test
     void theSecureClientPortGetsABundleFromTheKeyAndTrustStores() throws Exception {
-        Map<String, String> p = parse("clientPort=2181", "secureClientPort=2281",
-                "ssl.keyStore.location=/etc/zk/server.p12", "ssl.keyStore.password=secret",
-                "ssl.trustStore.location=/etc/zk/ca.jks", "ssl.trustStore.password=changeit",
-                "ssl.clientAuth=want", "ssl.enabledProtocols=TLSv1.3");
+        Map<String, String> p = parse(
+                "clientPort=2181",
+                "secureClientPort=2281",
+                "ssl.keyStore.location=/etc/zk/server.p12",
+                "ssl.keyStore.password=secret",
+                "ssl.trustStore.location=/etc/zk/ca.jks",
+                "ssl.trustStore.password=changeit",
+                "ssl.clientAuth=want",
+                "ssl.enabledProtocols=TLSv1.3");
         String b = "spring.ssl.bundle.jks.zoo-cfg-client.";
-        assertThat(p).containsEntry("coordinator.secure-client-port", "2281")
+        assertThat(p)
+                .containsEntry("coordinator.secure-client-port", "2281")
                 .containsEntry("coordinator.ssl.client-bundle", "zoo-cfg-client")
                 .containsEntry("coordinator.ssl.client-auth", "want")
                 .containsEntry(b + "keystore.location", "file:/etc/zk/server.p12")
@@ -45,15 +50,20 @@ class ZooCfgTlsImportTest {
 
     @Test
     void clientAuthDefaultsToNeedAsInZooKeeper() throws Exception {
-        Map<String, String> p = parse("secureClientPort=2281", "ssl.keyStore.location=/k.jks",
-                "ssl.keyStore.password=x", "ssl.trustStore.location=/t.jks", "ssl.trustStore.password=x");
+        Map<String, String> p = parse(
+                "secureClientPort=2281",
+                "ssl.keyStore.location=/k.jks",
+                "ssl.keyStore.password=x",
+                "ssl.trustStore.location=/t.jks",
+                "ssl.trustStore.password=x");
         assertThat(p).containsEntry("coordinator.ssl.client-auth", "need");
     }
 
     @Test
     void needWithoutATrustStoreIsRefusedWithTheWayOut() {
         assertThatThrownBy(() -> parse("secureClientPort=2281", "ssl.keyStore.location=/k.jks"))
-                .hasMessageContaining("ssl.clientAuth").hasMessageContaining("ssl.trustStore.location")
+                .hasMessageContaining("ssl.clientAuth")
+                .hasMessageContaining("ssl.trustStore.location")
                 .hasMessageContaining("ssl.clientAuth=none");
     }
 
@@ -65,9 +75,13 @@ class ZooCfgTlsImportTest {
 
     @Test
     void pemStoresAreRefusedNamingTheLineAndTheAlternative() {
-        assertThatThrownBy(() -> parse("secureClientPort=2281", "ssl.clientAuth=none",
-                "ssl.keyStore.location=/k.pem", "ssl.keyStore.type=PEM"))
-                .hasMessageContaining("zoo.cfg:5").hasMessageContaining("PEM")
+        assertThatThrownBy(() -> parse(
+                        "secureClientPort=2281",
+                        "ssl.clientAuth=none",
+                        "ssl.keyStore.location=/k.pem",
+                        "ssl.keyStore.type=PEM"))
+                .hasMessageContaining("zoo.cfg:5")
+                .hasMessageContaining("PEM")
                 .hasMessageContaining("spring.ssl.bundle.pem");
         assertThatThrownBy(() -> parse("secureClientPort=2281", "ssl.clientAuth=none", "ssl.keyStore.location=/k.pem"))
                 .hasMessageContaining("only JKS and PKCS12");
@@ -75,10 +89,15 @@ class ZooCfgTlsImportTest {
 
     @Test
     void sslQuorumGivesTheMembersAMutualTlsBundle() throws Exception {
-        Map<String, String> p = parse("sslQuorum=true", "ssl.quorum.keyStore.location=/q.p12",
-                "ssl.quorum.keyStore.password=x", "ssl.quorum.trustStore.location=/ca.p12",
-                "ssl.quorum.trustStore.password=x", "ssl.quorum.hostnameVerification=false");
-        assertThat(p).containsEntry("coordinator.ssl.quorum-bundle", "zoo-cfg-quorum")
+        Map<String, String> p = parse(
+                "sslQuorum=true",
+                "ssl.quorum.keyStore.location=/q.p12",
+                "ssl.quorum.keyStore.password=x",
+                "ssl.quorum.trustStore.location=/ca.p12",
+                "ssl.quorum.trustStore.password=x",
+                "ssl.quorum.hostnameVerification=false");
+        assertThat(p)
+                .containsEntry("coordinator.ssl.quorum-bundle", "zoo-cfg-quorum")
                 .containsEntry("coordinator.ssl.quorum-hostname-verification", "false")
                 .containsEntry("spring.ssl.bundle.jks.zoo-cfg-quorum.keystore.location", "file:/q.p12")
                 .containsEntry("spring.ssl.bundle.jks.zoo-cfg-quorum.truststore.type", "PKCS12")

@@ -23,26 +23,38 @@ class ReadyExecutorOnlyTest {
 
     @BeforeAll
     static void load() {
-        classes = new ClassFileImporter().importPackages("io.coordinator.server"); // the server's main and test classes, the core's main classes
+        classes = new ClassFileImporter()
+                .importPackages("io.coordinator.server"); // the server's main and test classes, the core's main classes
     }
 
     @Test
     void onlyTheExecutorTakesAndAdvancesReadies() {
-        noClasses().that().doNotHaveFullyQualifiedName(ReadyExecutor.class.getName())
-                .should().callMethod(ZabNode.class, "ready")
-                .orShould().callMethod(ZabNode.class, "advance", Ready.class)
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(ReadyExecutor.class.getName())
+                .should()
+                .callMethod(ZabNode.class, "ready")
+                .orShould()
+                .callMethod(ZabNode.class, "advance", Ready.class)
                 .check(classes);
     }
 
     @Test
     void theExecutorDoesAndTheDriversUseIt() {
-        classes().that().haveFullyQualifiedName(ReadyExecutor.class.getName())
-                .should().callMethod(ZabNode.class, "ready")
-                .andShould().callMethod(ZabNode.class, "advance", Ready.class)
+        classes()
+                .that()
+                .haveFullyQualifiedName(ReadyExecutor.class.getName())
+                .should()
+                .callMethod(ZabNode.class, "ready")
+                .andShould()
+                .callMethod(ZabNode.class, "advance", Ready.class)
                 .check(classes);
-        classes().that().haveFullyQualifiedName(EnsembleDriver.class.getName())
-                .should().callConstructorWhere(DescribedPredicate.describe("new ReadyExecutor(..)",
-                        call -> call.getTargetOwner().isEquivalentTo(ReadyExecutor.class)))
+        classes()
+                .that()
+                .haveFullyQualifiedName(EnsembleDriver.class.getName())
+                .should()
+                .callConstructorWhere(DescribedPredicate.describe(
+                        "new ReadyExecutor(..)", call -> call.getTargetOwner().isEquivalentTo(ReadyExecutor.class)))
                 .check(classes);
     }
 }

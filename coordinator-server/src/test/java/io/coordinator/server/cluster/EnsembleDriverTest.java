@@ -122,17 +122,21 @@ class EnsembleDriverTest {
             SnapshotStore snapshots = new SnapshotStore(Files.createDirectories(dir.resolve("snapshots")));
             EnsembleDriver[] self = new EnsembleDriver[1];
             pipeline = new RequestPipeline(
-                    new PipelineConfig(TICK_MS, 4 * TICK_MS, 40 * TICK_MS, false, true, null, 3_600_000, 1000,
-                            1_000_000),
+                    new PipelineConfig(
+                            TICK_MS, 4 * TICK_MS, 40 * TICK_MS, false, true, null, 3_600_000, 1000, 1_000_000),
                     new StateMachine(new DataTree(), new SessionTracker(TICK_MS)),
                     new SessionIds(id, 1_700_000_000_000L),
-                    new SessionPasswords(new byte[16]), (record, onDurable) -> self[0].propose(record),
-                    (zxid, sessions) -> { }, Map.of());
+                    new SessionPasswords(new byte[16]),
+                    (record, onDurable) -> self[0].propose(record),
+                    (zxid, sessions) -> {},
+                    Map.of());
             pipeline.startInEnsemble();
             int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
             driver = new EnsembleDriver(
                     new EnsembleDriver.Config(new ZabConfig(id, peers, 10 * scale, 5 * scale), TICK_MS, 1 << 20, false),
-                    new EnsembleDriver.Storage(groupCommit, log, snapshots, new EpochStore(dir)), net.of(id), pipeline,
+                    new EnsembleDriver.Storage(groupCommit, log, snapshots, new EpochStore(dir)),
+                    net.of(id),
+                    pipeline,
                     failures::add);
             self[0] = driver;
             driver.start();
@@ -170,9 +174,12 @@ class EnsembleDriverTest {
         for (Member m : among) {
             if (m.driver.role() == Role.LEADING) {
                 long epoch = m.driver.currentEpoch();
-                boolean all = epoch > 0 && among.stream().allMatch(o -> o == m
-                        || o.driver.role() == Role.FOLLOWING && o.driver.leaderId() == m.id
-                        && o.driver.currentEpoch() == epoch);
+                boolean all = epoch > 0
+                        && among.stream()
+                                .allMatch(o -> o == m
+                                        || o.driver.role() == Role.FOLLOWING
+                                                && o.driver.leaderId() == m.id
+                                                && o.driver.currentEpoch() == epoch);
                 return all ? m : null;
             }
         }
@@ -195,7 +202,11 @@ class EnsembleDriverTest {
         startEnsemble(3);
         await(() -> established(members) != null, "one leader is established");
         Member leader = established(members);
-        await(() -> leader.driver.peers().values().stream().filter(PeerStatus::synced).count() == 2,
+        await(
+                () -> leader.driver.peers().values().stream()
+                                .filter(PeerStatus::synced)
+                                .count()
+                        == 2,
                 "the leader sees both followers synced");
         assertThat(members).allSatisfy(m -> assertThat(m.driver.leaderId()).isEqualTo(leader.id));
         assertThat(failures).isEmpty();
@@ -210,10 +221,12 @@ class EnsembleDriverTest {
         long oldEpoch = old.driver.currentEpoch();
         net.isolate(old.id);
         List<Member> rest = members.stream().filter(m -> m != old).toList();
-        await(() -> {
-            Member m = established(rest);
-            return m != null && m.driver.currentEpoch() > oldEpoch;
-        }, "the other two establish a new leader in a newer epoch");
+        await(
+                () -> {
+                    Member m = established(rest);
+                    return m != null && m.driver.currentEpoch() > oldEpoch;
+                },
+                "the other two establish a new leader in a newer epoch");
         Member now = established(rest);
         assertThat(now.id).isNotEqualTo(old.id);
         assertThat(now.driver.currentEpoch()).isGreaterThan(oldEpoch);

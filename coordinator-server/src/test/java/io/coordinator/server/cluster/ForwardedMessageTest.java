@@ -21,7 +21,10 @@ class ForwardedMessageTest {
 
     static Stream<ForwardedMessage> messages() {
         return Stream.of(
-                new ForwardedMessage.Request(0x100000001L, 7, OpCode.CREATE,
+                new ForwardedMessage.Request(
+                        0x100000001L,
+                        7,
+                        OpCode.CREATE,
                         new Requests.Create("/a", "x".getBytes(), Acl.OPEN_ACL_UNSAFE, 0, -1),
                         List.of(new Id("digest", "u:h"), new Id("ip", "127.0.0.1"))),
                 new ForwardedMessage.Request(5, 8, OpCode.SET_DATA, new Requests.SetData("/a", null, 3), List.of()),
@@ -59,7 +62,8 @@ class ForwardedMessageTest {
         assertThat(ForwardedMessage.encode(back)).isEqualTo(frame);
 
         byte[] longer = Arrays.copyOf(frame, frame.length + 1);
-        assertThatThrownBy(() -> ForwardedMessage.decode(longer)).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> ForwardedMessage.decode(longer))
+                .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("trailing");
     }
 
@@ -71,8 +75,12 @@ class ForwardedMessageTest {
 
     static Stream<Arguments> malformed() {
         byte[] sync = ForwardedMessage.encode(new ForwardedMessage.Sync(42, 1));
-        byte[] request = ForwardedMessage.encode(new ForwardedMessage.Request(5, 8, OpCode.SET_DATA,
-                new Requests.SetData("/a", "v".getBytes(), 3), List.of(new Id("ip", "127.0.0.1"))));
+        byte[] request = ForwardedMessage.encode(new ForwardedMessage.Request(
+                5,
+                8,
+                OpCode.SET_DATA,
+                new Requests.SetData("/a", "v".getBytes(), 3),
+                List.of(new Id("ip", "127.0.0.1"))));
         return Stream.of(
                 Arguments.of("empty frame", new byte[0]),
                 Arguments.of("unknown tag", new byte[] {99}),
@@ -81,21 +89,33 @@ class ForwardedMessageTest {
                 Arguments.of("truncated sync", Arrays.copyOf(sync, sync.length - 1)),
                 Arguments.of("truncated request", Arrays.copyOf(request, request.length - 2)),
                 Arguments.of("negative session count", frame(ForwardedMessage.TAG_TOUCH, w -> w.writeInt(-1))),
-                Arguments.of("session count beyond the frame",
+                Arguments.of(
+                        "session count beyond the frame",
                         frame(ForwardedMessage.TAG_TOUCH, w -> w.writeInt(3).writeLong(1))),
-                Arguments.of("huge identity count", frame(ForwardedMessage.TAG_REQUEST,
-                        w -> w.writeLong(1).writeInt(1).writeInt(OpCode.SET_DATA).writeInt(Integer.MAX_VALUE))),
+                Arguments.of(
+                        "huge identity count",
+                        frame(
+                                ForwardedMessage.TAG_REQUEST,
+                                w -> w.writeLong(1)
+                                        .writeInt(1)
+                                        .writeInt(OpCode.SET_DATA)
+                                        .writeInt(Integer.MAX_VALUE))),
                 Arguments.of("a byte after a sync", Arrays.copyOf(sync, sync.length + 1)),
-                Arguments.of("a byte after a touch", Arrays.copyOf(
-                        ForwardedMessage.encode(new ForwardedMessage.Touch(List.of(1L))), 14)),
-                Arguments.of("request of an unknown type", frame(ForwardedMessage.TAG_REQUEST,
-                        w -> w.writeLong(1).writeInt(1).writeInt(12345).writeInt(0))));
+                Arguments.of(
+                        "a byte after a touch",
+                        Arrays.copyOf(ForwardedMessage.encode(new ForwardedMessage.Touch(List.of(1L))), 14)),
+                Arguments.of(
+                        "request of an unknown type",
+                        frame(
+                                ForwardedMessage.TAG_REQUEST,
+                                w -> w.writeLong(1).writeInt(1).writeInt(12345).writeInt(0))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedFramesAreProtocolErrors(String what, byte[] frame) {
-        assertThatThrownBy(() -> ForwardedMessage.decode(frame)).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> ForwardedMessage.decode(frame))
+                .isInstanceOf(ProtocolException.class)
                 .satisfies(e -> assertThat(e.getMessage()).isNotBlank());
     }
 }

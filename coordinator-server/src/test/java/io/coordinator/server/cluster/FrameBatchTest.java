@@ -26,8 +26,10 @@ class FrameBatchTest {
 
     @Test
     void framesRoundTripInOrder() {
-        List<byte[]> frames = List.of(new byte[] {ForwardedMessage.TAG_ZAB, 7}, new byte[] {ForwardedMessage.TAG_SYNC},
-                new byte[] {ForwardedMessage.TAG_ZAB, 1, 2, 3});
+        List<byte[]> frames =
+                List.of(new byte[] {ForwardedMessage.TAG_ZAB, 7}, new byte[] {ForwardedMessage.TAG_SYNC}, new byte[] {
+                    ForwardedMessage.TAG_ZAB, 1, 2, 3
+                });
         byte[] batch = FrameBatch.encode(frames, bytes(frames));
         assertEquals(bytes(frames), batch.length);
         AtomicInteger bad = new AtomicInteger();
@@ -42,7 +44,11 @@ class FrameBatchTest {
     @Test
     void badLengthKeepsTheFramesBeforeIt() {
         ByteBuffer b = ByteBuffer.allocate(1 + 4 + 2 + 4 + 1);
-        b.put(ForwardedMessage.TAG_BATCH).putInt(2).put(new byte[] {ForwardedMessage.TAG_ZAB, 9}).putInt(1000).put((byte) 0);
+        b.put(ForwardedMessage.TAG_BATCH)
+                .putInt(2)
+                .put(new byte[] {ForwardedMessage.TAG_ZAB, 9})
+                .putInt(1000)
+                .put((byte) 0);
         AtomicInteger bad = new AtomicInteger();
         List<byte[]> back = FrameBatch.decode(b.array(), bad::incrementAndGet);
         assertEquals(1, back.size());
@@ -52,7 +58,10 @@ class FrameBatchTest {
     @Test
     void truncatedLengthAndNestedBatchesAreDropped() {
         ByteBuffer b = ByteBuffer.allocate(1 + 4 + 1 + 2);
-        b.put(ForwardedMessage.TAG_BATCH).putInt(1).put(ForwardedMessage.TAG_BATCH).put(new byte[] {0, 0});
+        b.put(ForwardedMessage.TAG_BATCH)
+                .putInt(1)
+                .put(ForwardedMessage.TAG_BATCH)
+                .put(new byte[] {0, 0});
         AtomicInteger bad = new AtomicInteger();
         assertEquals(0, FrameBatch.decode(b.array(), bad::incrementAndGet).size());
         assertEquals(2, bad.get());

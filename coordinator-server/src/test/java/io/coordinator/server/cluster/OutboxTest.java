@@ -21,9 +21,11 @@ class OutboxTest {
     }
 
     private static List<byte[]> framesOf(byte[] sentBytes) {
-        return sentBytes[0] == ForwardedMessage.TAG_BATCH ? FrameBatch.decode(sentBytes, () -> {
-            throw new AssertionError("malformed batch");
-        }) : List.of(sentBytes);
+        return sentBytes[0] == ForwardedMessage.TAG_BATCH
+                ? FrameBatch.decode(sentBytes, () -> {
+                    throw new AssertionError("malformed batch");
+                })
+                : List.of(sentBytes);
     }
 
     @Test
@@ -36,9 +38,17 @@ class OutboxTest {
 
         outbox.flush();
         assertThat(sent).extracting(Map.Entry::getKey).containsExactlyInAnyOrder(2, 3);
-        byte[] toTwo = sent.stream().filter(e -> e.getKey() == 2).findFirst().orElseThrow().getValue();
+        byte[] toTwo = sent.stream()
+                .filter(e -> e.getKey() == 2)
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         assertThat(framesOf(toTwo)).extracting(f -> (int) f[0]).containsExactly(1, 3);
-        byte[] toThree = sent.stream().filter(e -> e.getKey() == 3).findFirst().orElseThrow().getValue();
+        byte[] toThree = sent.stream()
+                .filter(e -> e.getKey() == 3)
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         assertThat(toThree).isEqualTo(frame(2, 10)); // a lone frame goes as it is, not as a batch of one
 
         sent.clear();

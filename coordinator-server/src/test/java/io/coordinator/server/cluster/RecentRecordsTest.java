@@ -32,7 +32,9 @@ class RecentRecordsTest {
         assertThat(zxids(recent.read(3, 10))).containsExactly(4L, 5L);
         assertThat(zxids(recent.read(4, 1))).containsExactly(5L);
         assertThat(zxids(recent.read(5, 10))).isEmpty();
-        assertThat(recent.read(2, 10)).as("record 3 was evicted with its predecessors: read the log").isNull();
+        assertThat(recent.read(2, 10))
+                .as("record 3 was evicted with its predecessors: read the log")
+                .isNull();
         assertThat(new RecentRecords(3).read(0, 10)).isNull();
     }
 
@@ -53,6 +55,8 @@ class RecentRecordsTest {
         RecentRecords recent = holding(10, 1, 2, 3, 4);
         recent.replacedUpTo(3);
         assertThat(zxids(recent.read(4, 10))).isEmpty();
-        assertThat(recent.read(3, 10)).as("nothing at or before the snapshot is served from memory").isNull();
+        assertThat(recent.read(3, 10))
+                .as("nothing at or before the snapshot is served from memory")
+                .isNull();
     }
 }

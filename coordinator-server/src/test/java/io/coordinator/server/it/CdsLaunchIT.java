@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,26 +27,40 @@ class CdsLaunchIT {
     @Test
     void theServerStartsFromTheArchiveItPrepared() throws Exception {
         Path layout = dir.resolve("cds");
-        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("cds.sh").toAbsolutePath().toString(),
-                CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(), layout.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        "sh",
+                        Path.of("cds.sh").toAbsolutePath().toString(),
+                        CrashRecoveryOnCoordinatorIT.JAR.toAbsolutePath().toString(),
+                        layout.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prepare.log").toFile());
         pb.environment().put("JAVA", CrashRecoveryTest.javaBin()); // the archive belongs to the JVM that made it
         Process prepare = pb.start();
         prepare.getOutputStream().close();
         assertThat(prepare.waitFor(180, TimeUnit.SECONDS)).as("cds.sh finished").isTrue();
-        assertThat(prepare.exitValue()).as(Files.readString(dir.resolve("prepare.log"))).isZero();
+        assertThat(prepare.exitValue())
+                .as(Files.readString(dir.resolve("prepare.log")))
+                .isZero();
         assertThat(layout.resolve("app.jsa")).isNotEmptyFile();
 
         int port = LoopbackPorts.next();
         Path log = dir.resolve("server.log");
-        ServerProcess server = new ServerProcess("coordinator", CoordinatorLauncher.cds(layout)
-                .jvmOptions("-Xmx512m", "-Xlog:cds=info").command(List.of("--coordinator.client-port=" + port,
-                        "--coordinator.data-dir=" + dir.resolve("data"), "--server.port=0", "--server.address=127.0.0.1")),
+        ServerProcess server = new ServerProcess(
+                "coordinator",
+                CoordinatorLauncher.cds(layout)
+                        .jvmOptions("-Xmx512m", "-Xlog:cds=info")
+                        .command(List.of(
+                                "--coordinator.client-port=" + port,
+                                "--coordinator.data-dir=" + dir.resolve("data"),
+                                "--server.port=0",
+                                "--server.address=127.0.0.1")),
                 log);
         server.start();
         try {
             awaitImok(server.process().orElseThrow(), port, log, 120);
-            assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
+            assertThat(Files.readString(log))
+                    .contains("Mapped dynamic region")
+                    .doesNotContain("shared class paths mismatch");
         } finally {
             server.kill();
         }
@@ -58,18 +71,27 @@ class CdsLaunchIT {
     void theLauncherPreparesTheLayoutAndStartsFromIt() throws Exception {
         int port = LoopbackPorts.next();
         Path log = dir.resolve("launcher.log");
-        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("coordinator.sh").toAbsolutePath().toString(),
-                "--coordinator.client-port=" + port, "--coordinator.data-dir=" + dir.resolve("launcher-data"),
-                "--server.port=0", "--server.address=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        "sh",
+                        Path.of("coordinator.sh").toAbsolutePath().toString(),
+                        "--coordinator.client-port=" + port,
+                        "--coordinator.data-dir=" + dir.resolve("launcher-data"),
+                        "--server.port=0",
+                        "--server.address=127.0.0.1")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("JAVA", CrashRecoveryTest.javaBin());
         pb.environment().put("JAVA_OPTS", "-Xmx512m -Xlog:cds=info");
         Process server = pb.start();
         try {
             awaitImok(server, port, log, 240); // includes the one training run
-            assertThat(Files.readString(log)).contains("Mapped dynamic region").doesNotContain("shared class paths mismatch");
+            assertThat(Files.readString(log))
+                    .contains("Mapped dynamic region")
+                    .doesNotContain("shared class paths mismatch");
             server.destroy(); // SIGTERM reaches the JVM itself (the script execs it)
-            assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS))
+                    .as("stopped on SIGTERM")
+                    .isTrue();
         } finally {
             server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -43,7 +42,9 @@ class CrashRecoveryOnCoordinatorIT extends CrashRecoveryTest {
         Path classes = Paths.get("target", "classes");
         if (Files.isDirectory(classes)) {
             try (Stream<Path> s = Files.walk(classes)) {
-                long newest = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().lastModified()).max()
+                long newest = s.filter(Files::isRegularFile)
+                        .mapToLong(p -> p.toFile().lastModified())
+                        .max()
                         .orElse(0);
                 if (newest > jarTime) {
                     return JAR.toAbsolutePath() + " is older than target/classes (stale; run mvn package)";
@@ -55,13 +56,15 @@ class CrashRecoveryOnCoordinatorIT extends CrashRecoveryTest {
 
     @Override
     protected List<String> command(Path dataDir, int port) {
-        return CoordinatorLauncher.jar(JAR).jvmOptions("-Xmx512m").command(List.of(
-                "--coordinator.client-port=" + port,
-                "--coordinator.data-dir=" + dataDir,
-                "--coordinator.tick-time=2000",
-                "--coordinator.ttl-nodes-enabled=true",
-                "--coordinator.four-letter-words=*",
-                "--server.port=0",
-                "--server.address=127.0.0.1"));
+        return CoordinatorLauncher.jar(JAR)
+                .jvmOptions("-Xmx512m")
+                .command(List.of(
+                        "--coordinator.client-port=" + port,
+                        "--coordinator.data-dir=" + dataDir,
+                        "--coordinator.tick-time=2000",
+                        "--coordinator.ttl-nodes-enabled=true",
+                        "--coordinator.four-letter-words=*",
+                        "--server.port=0",
+                        "--server.address=127.0.0.1"));
     }
 }

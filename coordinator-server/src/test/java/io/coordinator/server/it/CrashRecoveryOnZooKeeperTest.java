@@ -9,15 +9,22 @@ class CrashRecoveryOnZooKeeperTest extends CrashRecoveryTest {
     @Override
     protected List<String> command(Path dataDir, int port) throws Exception {
         Path cfg = dataDir.resolveSibling("zoo-" + port + ".cfg");
-        Files.write(cfg, List.of(
-                "dataDir=" + dataDir,
-                "clientPort=" + port,
-                "clientPortAddress=127.0.0.1",
-                "tickTime=2000",
-                "admin.enableServer=false",
-                "4lw.commands.whitelist=*"));
-        return List.of(javaBin(), "-Xmx256m", "-Dzookeeper.admin.enableServer=false",
-                "-cp", System.getProperty("java.class.path"),
-                "org.apache.zookeeper.server.ZooKeeperServerMain", cfg.toString());
+        Files.write(
+                cfg,
+                List.of(
+                        "dataDir=" + dataDir,
+                        "clientPort=" + port,
+                        "clientPortAddress=127.0.0.1",
+                        "tickTime=2000",
+                        "admin.enableServer=false",
+                        "4lw.commands.whitelist=*"));
+        return List.of(
+                javaBin(),
+                "-Xmx256m",
+                "-Dzookeeper.admin.enableServer=false",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.apache.zookeeper.server.ZooKeeperServerMain",
+                cfg.toString());
     }
 }

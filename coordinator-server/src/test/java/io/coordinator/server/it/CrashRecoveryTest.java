@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -80,11 +79,13 @@ abstract class CrashRecoveryTest {
                 int thread = t;
                 int r = round;
                 int writePort = port;
-                writers.add(CompletableFuture.runAsync(() -> write(writePort, r, thread, acks, uncertainCreates,
-                        uncertainKeys, multis), pool));
+                writers.add(CompletableFuture.runAsync(
+                        () -> write(writePort, r, thread, acks, uncertainCreates, uncertainKeys, multis), pool));
             }
             pool.shutdown();
-            assertThat(acks.await(120, TimeUnit.SECONDS)).as("writes acknowledged in round %d", round).isTrue();
+            assertThat(acks.await(120, TimeUnit.SECONDS))
+                    .as("writes acknowledged in round %d", round)
+                    .isTrue();
             p.kill();
             assertThat(p.isAlive()).isFalse();
             CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
@@ -113,8 +114,14 @@ abstract class CrashRecoveryTest {
         return z;
     }
 
-    private void write(int port, int round, int thread, CountDownLatch acks, Map<String, String> uncertainCreates,
-            Map<String, String> uncertainKeys, Map<String, Boolean> multis) {
+    private void write(
+            int port,
+            int round,
+            int thread,
+            CountDownLatch acks,
+            Map<String, String> uncertainCreates,
+            Map<String, String> uncertainKeys,
+            Map<String, Boolean> multis) {
         ZooKeeper z;
         try {
             z = client(port);
@@ -129,7 +136,10 @@ abstract class CrashRecoveryTest {
                         String path = "/crash/c/" + id;
                         String value = "create-" + id;
                         uncertainCreates.put(path, value);
-                        z.create(path, value.getBytes(StandardCharsets.UTF_8), Ids.OPEN_ACL_UNSAFE,
+                        z.create(
+                                path,
+                                value.getBytes(StandardCharsets.UTF_8),
+                                Ids.OPEN_ACL_UNSAFE,
                                 CreateMode.PERSISTENT);
                         ackedCreates.put(path, value);
                         uncertainCreates.remove(path);
@@ -166,8 +176,13 @@ abstract class CrashRecoveryTest {
         }
     }
 
-    private void verify(int port, int round, Map<String, String> uncertainCreates, Map<String, String> uncertainKeys,
-            Map<String, Boolean> multis) throws Exception {
+    private void verify(
+            int port,
+            int round,
+            Map<String, String> uncertainCreates,
+            Map<String, String> uncertainKeys,
+            Map<String, Boolean> multis)
+            throws Exception {
         try (ZooKeeper z = client(port)) {
             // creates
             Map<String, String> present = new HashMap<>();
@@ -176,12 +191,14 @@ abstract class CrashRecoveryTest {
                 present.put(path, new String(z.getData(path, false, null), StandardCharsets.UTF_8));
             }
             for (Map.Entry<String, String> e : ackedCreates.entrySet()) {
-                assertThat(present.get(e.getKey())).as("round %d: acknowledged create %s", round, e.getKey())
+                assertThat(present.get(e.getKey()))
+                        .as("round %d: acknowledged create %s", round, e.getKey())
                         .isEqualTo(e.getValue());
             }
             for (Map.Entry<String, String> e : present.entrySet()) {
                 if (!ackedCreates.containsKey(e.getKey())) {
-                    assertThat(uncertainCreates).as("round %d: unexpected node %s", round, e.getKey())
+                    assertThat(uncertainCreates)
+                            .as("round %d: unexpected node %s", round, e.getKey())
                             .containsEntry(e.getKey(), e.getValue());
                     ackedCreates.put(e.getKey(), e.getValue()); // it is durable now
                 }
@@ -193,7 +210,8 @@ abstract class CrashRecoveryTest {
                 String actual = new String(z.getData(key, false, st), StandardCharsets.UTF_8);
                 String acked = keyValues.get(key);
                 String inFlight = uncertainKeys.get(key);
-                assertThat(actual).as("round %d: %s (acked %s, in flight %s)", round, key, acked, inFlight)
+                assertThat(actual)
+                        .as("round %d: %s (acked %s, in flight %s)", round, key, acked, inFlight)
                         .isIn(inFlight == null ? List.of(acked) : List.of(acked, inFlight));
                 keyValues.put(key, actual);
             }
@@ -205,14 +223,18 @@ abstract class CrashRecoveryTest {
                 boolean b = m.contains(name + "-b");
                 assertThat(a).as("round %d: multi %s half applied", round, name).isEqualTo(b);
                 if (e.getValue()) {
-                    assertThat(a).as("round %d: acknowledged multi %s", round, name).isTrue();
+                    assertThat(a)
+                            .as("round %d: acknowledged multi %s", round, name)
+                            .isTrue();
                 }
             }
             for (String child : m) {
                 String base = "/crash/m/" + child.substring(0, child.length() - 2);
-                assertThat(multis.containsKey(base) || child.startsWith("r") && Integer.parseInt(
-                        child.substring(1, child.indexOf('-'))) < round)
-                        .as("round %d: unexpected multi node %s", round, child).isTrue();
+                assertThat(multis.containsKey(base)
+                                || child.startsWith("r")
+                                        && Integer.parseInt(child.substring(1, child.indexOf('-'))) < round)
+                        .as("round %d: unexpected multi node %s", round, child)
+                        .isTrue();
             }
             assertThat(ackedCreates.size()).isGreaterThan(0);
         }

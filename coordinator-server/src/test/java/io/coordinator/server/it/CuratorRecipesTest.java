@@ -15,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
@@ -65,7 +64,8 @@ abstract class CuratorRecipesTest extends ServerTestBase {
         AtomicInteger maxHolders = new AtomicInteger();
         AtomicInteger acquisitions = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (CuratorFramework c1 = curator(); CuratorFramework c2 = curator()) {
+        try (CuratorFramework c1 = curator();
+                CuratorFramework c2 = curator()) {
             List<Future<?>> futures = new ArrayList<>();
             for (CuratorFramework c : List.of(c1, c2)) {
                 futures.add(pool.submit(() -> {
@@ -107,7 +107,8 @@ abstract class CuratorRecipesTest extends ServerTestBase {
     @Test
     void leaderLatchElectsOneLeaderAndLeadershipMovesWhenItCloses() throws Exception {
         String path = unique("latch");
-        try (CuratorFramework c1 = curator(); CuratorFramework c2 = curator()) {
+        try (CuratorFramework c1 = curator();
+                CuratorFramework c2 = curator()) {
             LeaderLatch l1 = new LeaderLatch(c1, path, "one");
             LeaderLatch l2 = new LeaderLatch(c2, path, "two");
             CompletableFuture<LeaderLatch> firstLeader = new CompletableFuture<>();
@@ -143,8 +144,11 @@ abstract class CuratorRecipesTest extends ServerTestBase {
     private static void awaitChildren(CuratorFramework c, String path, int count) throws Exception {
         while (true) {
             CompletableFuture<Void> changed = new CompletableFuture<>();
-            if (c.getChildren().usingWatcher((Watcher) e -> changed.complete(null))
-                    .forPath(path).size() >= count) {
+            if (c.getChildren()
+                            .usingWatcher((Watcher) e -> changed.complete(null))
+                            .forPath(path)
+                            .size()
+                    >= count) {
                 return;
             }
             changed.get(30, TimeUnit.SECONDS);
@@ -170,16 +174,19 @@ abstract class CuratorRecipesTest extends ServerTestBase {
         String root = unique("cache");
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         CompletableFuture<Void> initialized = new CompletableFuture<>();
-        try (CuratorFramework c = curator(); CuratorFramework writer = curator()) {
+        try (CuratorFramework c = curator();
+                CuratorFramework writer = curator()) {
             c.create().forPath(root, b("r"));
             c.create().forPath(root + "/pre", b("p"));
             try (CuratorCache cache = CuratorCache.build(c, root)) {
-                cache.listenable().addListener(CuratorCacheListener.builder()
-                        .forCreates(n -> events.add("create " + n.getPath() + " " + new String(n.getData())))
-                        .forChanges((o, n) -> events.add("change " + n.getPath() + " " + new String(n.getData())))
-                        .forDeletes(o -> events.add("delete " + o.getPath()))
-                        .forInitialized(() -> initialized.complete(null))
-                        .build());
+                cache.listenable()
+                        .addListener(CuratorCacheListener.builder()
+                                .forCreates(n -> events.add("create " + n.getPath() + " " + new String(n.getData())))
+                                .forChanges(
+                                        (o, n) -> events.add("change " + n.getPath() + " " + new String(n.getData())))
+                                .forDeletes(o -> events.add("delete " + o.getPath()))
+                                .forInitialized(() -> initialized.complete(null))
+                                .build());
                 cache.start();
                 initialized.get(30, TimeUnit.SECONDS);
                 List<String> initial = new ArrayList<>();
@@ -207,17 +214,29 @@ abstract class CuratorRecipesTest extends ServerTestBase {
     @Test
     void serviceDiscoveryRegistersQueriesAndUnregisters() throws Exception {
         String base = unique("services");
-        try (CuratorFramework c1 = curator(); CuratorFramework c2 = curator()) {
+        try (CuratorFramework c1 = curator();
+                CuratorFramework c2 = curator()) {
             ServiceDiscovery<Void> registrar = ServiceDiscoveryBuilder.builder(Void.class)
-                    .client(c1).basePath(base).build();
+                    .client(c1)
+                    .basePath(base)
+                    .build();
             ServiceDiscovery<Void> reader = ServiceDiscoveryBuilder.builder(Void.class)
-                    .client(c2).basePath(base).watchInstances(false).build();
+                    .client(c2)
+                    .basePath(base)
+                    .watchInstances(false)
+                    .build();
             registrar.start();
             reader.start();
-            ServiceInstance<Void> one = ServiceInstance.<Void>builder().name("orders").address("127.0.0.1")
-                    .port(8081).build();
-            ServiceInstance<Void> two = ServiceInstance.<Void>builder().name("orders").address("127.0.0.1")
-                    .port(8082).build();
+            ServiceInstance<Void> one = ServiceInstance.<Void>builder()
+                    .name("orders")
+                    .address("127.0.0.1")
+                    .port(8081)
+                    .build();
+            ServiceInstance<Void> two = ServiceInstance.<Void>builder()
+                    .name("orders")
+                    .address("127.0.0.1")
+                    .port(8082)
+                    .build();
             registrar.registerService(one);
             registrar.registerService(two);
             catchUp(c2.getZookeeperClient().getZooKeeper(), base);
@@ -229,10 +248,12 @@ abstract class CuratorRecipesTest extends ServerTestBase {
             assertThat(byId.getPort()).isEqualTo(8081);
             // instances are ephemeral znodes of the registrar's session
             Stat st = c2.checkExists().forPath(base + "/orders/" + one.getId());
-            assertThat(st.getEphemeralOwner()).isEqualTo(c1.getZookeeperClient().getZooKeeper().getSessionId());
+            assertThat(st.getEphemeralOwner())
+                    .isEqualTo(c1.getZookeeperClient().getZooKeeper().getSessionId());
             registrar.unregisterService(one);
             catchUp(c2.getZookeeperClient().getZooKeeper(), base);
-            assertThat(reader.queryForInstances("orders")).extracting(ServiceInstance::getPort)
+            assertThat(reader.queryForInstances("orders"))
+                    .extracting(ServiceInstance::getPort)
                     .containsExactly(8082);
             registrar.close();
             catchUp(c2.getZookeeperClient().getZooKeeper(), base);
@@ -246,22 +267,29 @@ abstract class CuratorRecipesTest extends ServerTestBase {
         String p = unique("tx");
         try (CuratorFramework c = curator()) {
             c.create().forPath(p, b("0"));
-            Collection<CuratorTransactionResult> results = c.transaction().forOperations(
-                    c.transactionOp().create().forPath(p + "/a", b("a")),
-                    c.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(p + "/s-", b("s")),
-                    c.transactionOp().setData().forPath(p, b("1")),
-                    c.transactionOp().check().withVersion(1).forPath(p));
-            assertThat(results).extracting(CuratorTransactionResult::getType).containsExactly(OperationType.CREATE,
-                    OperationType.CREATE, OperationType.SET_DATA, OperationType.CHECK);
+            Collection<CuratorTransactionResult> results = c.transaction()
+                    .forOperations(
+                            c.transactionOp().create().forPath(p + "/a", b("a")),
+                            c.transactionOp()
+                                    .create()
+                                    .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                                    .forPath(p + "/s-", b("s")),
+                            c.transactionOp().setData().forPath(p, b("1")),
+                            c.transactionOp().check().withVersion(1).forPath(p));
+            assertThat(results)
+                    .extracting(CuratorTransactionResult::getType)
+                    .containsExactly(
+                            OperationType.CREATE, OperationType.CREATE, OperationType.SET_DATA, OperationType.CHECK);
             List<CuratorTransactionResult> list = new ArrayList<>(results);
             assertThat(list.get(0).getResultPath()).isEqualTo(p + "/a");
             assertThat(list.get(1).getResultPath()).matches(java.util.regex.Pattern.quote(p) + "/s-\\d{10}");
             assertThat(list.get(2).getResultStat().getVersion()).isEqualTo(1);
             assertThat(list.get(0).getError()).isZero();
 
-            assertThatThrownBy(() -> c.transaction().forOperations(
-                    c.transactionOp().create().forPath(p + "/b", b("b")),
-                    c.transactionOp().delete().withVersion(7).forPath(p + "/a")))
+            assertThatThrownBy(() -> c.transaction()
+                            .forOperations(
+                                    c.transactionOp().create().forPath(p + "/b", b("b")),
+                                    c.transactionOp().delete().withVersion(7).forPath(p + "/a")))
                     .isInstanceOf(KeeperException.BadVersionException.class);
             assertThat(c.checkExists().forPath(p + "/b")).isNull();
             assertThat(c.checkExists().forPath(p + "/a")).isNotNull();
@@ -281,10 +309,14 @@ abstract class CuratorRecipesTest extends ServerTestBase {
             assertThat(parent.getEphemeralOwner()).isZero();
             assertThat(parent.getNumChildren()).isEqualTo(1);
             // again: parents exist, leaf exists
-            assertThatThrownBy(() -> c.create().creatingParentContainersIfNeeded().forPath(p + "/x/y/leaf"))
+            assertThatThrownBy(
+                            () -> c.create().creatingParentContainersIfNeeded().forPath(p + "/x/y/leaf"))
                     .isInstanceOf(KeeperException.NodeExistsException.class);
-            String ephemeral = c.create().creatingParentsIfNeeded().withProtection()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(p + "/q/item-", b("e"));
+            String ephemeral = c.create()
+                    .creatingParentsIfNeeded()
+                    .withProtection()
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                    .forPath(p + "/q/item-", b("e"));
             assertThat(ephemeral).matches(".*/q/_c_[0-9a-f-]{36}-item-\\d{10}");
             assertThat(c.getChildren().forPath(p + "/q")).hasSize(1);
         }

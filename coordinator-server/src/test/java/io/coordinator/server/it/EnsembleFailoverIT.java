@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -79,20 +78,26 @@ class EnsembleFailoverIT {
     private void launch(int i) throws IOException {
         runs[i]++;
         logs[i] = dir.resolve("node" + (i + 1) + "-run" + runs[i] + ".log");
-        Path yml = Path.of("..", "config", "cluster", "node" + (i + 1) + ".yml").toAbsolutePath().normalize();
+        Path yml = Path.of("..", "config", "cluster", "node" + (i + 1) + ".yml")
+                .toAbsolutePath()
+                .normalize();
         // one log per run: the checks read what this run wrote
-        procs[i] = new ServerProcess("node" + (i + 1), CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
-                .jvmOptions("-Xmx384m").command(List.of(
-                "--spring.config.additional-location=file:" + yml,
-                "--coordinator.ensemble=" + ensemble,
-                "--coordinator.client-port=" + client[i],
-                "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
-                "--coordinator.tick-time=" + TICK_MS,
-                "--coordinator.snapshot-every-txns=" + SNAPSHOT_EVERY,
-                "--coordinator.snapshot-retain-count=1",
-                "--coordinator.four-letter-words=*",
-                "--server.port=0",
-                "--server.address=127.0.0.1")), logs[i]);
+        procs[i] = new ServerProcess(
+                "node" + (i + 1),
+                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
+                        .jvmOptions("-Xmx384m")
+                        .command(List.of(
+                                "--spring.config.additional-location=file:" + yml,
+                                "--coordinator.ensemble=" + ensemble,
+                                "--coordinator.client-port=" + client[i],
+                                "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
+                                "--coordinator.tick-time=" + TICK_MS,
+                                "--coordinator.snapshot-every-txns=" + SNAPSHOT_EVERY,
+                                "--coordinator.snapshot-retain-count=1",
+                                "--coordinator.four-letter-words=*",
+                                "--server.port=0",
+                                "--server.address=127.0.0.1")),
+                logs[i]);
         procs[i].start();
     }
 
@@ -168,8 +173,7 @@ class EnsembleFailoverIT {
     /** key path -> the values written to it, in order, each acknowledged or not. */
     private final Map<String, List<Write>> keyWrites = new ConcurrentHashMap<>();
 
-    record Write(String value, boolean acked) {
-    }
+    record Write(String value, boolean acked) {}
 
     private final AtomicLong acks = new AtomicLong();
     private final List<Throwable> writerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -200,7 +204,7 @@ class EnsembleFailoverIT {
                         z.close();
                     }
                     try {
-                        z = connect(allServers(), SESSION_TIMEOUT, e -> { });
+                        z = connect(allServers(), SESSION_TIMEOUT, e -> {});
                     } catch (Exception e) {
                         z = null;
                         failures.incrementAndGet();
@@ -236,8 +240,9 @@ class EnsembleFailoverIT {
                         long end = System.nanoTime();
                         firstAckAfterKill.accumulateAndGet(end, Math::min);
                     }
-                } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
-                         | KeeperException.SessionMovedException e) {
+                } catch (KeeperException.ConnectionLossException
+                        | KeeperException.SessionExpiredException
+                        | KeeperException.SessionMovedException e) {
                     failures.incrementAndGet(); // outcome unknown: the model keeps it as uncertain
                     awaitConnectedOrDead(z);
                 }
@@ -258,7 +263,10 @@ class EnsembleFailoverIT {
     /** After a connection loss, wait (bounded) until the client reconnects or its session is gone. */
     private void awaitConnectedOrDead(ZooKeeper z) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!stop.get() && System.nanoTime() < deadline && z.getState().isAlive() && !z.getState().isConnected()) {
+        while (!stop.get()
+                && System.nanoTime() < deadline
+                && z.getState().isAlive()
+                && !z.getState().isConnected()) {
             Thread.sleep(20); // polling the client's state
         }
     }
@@ -286,8 +294,14 @@ class EnsembleFailoverIT {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             client[i] = Servers.freePort();
-            sb.append(i == 0 ? "" : ",").append(i + 1).append("=127.0.0.1:").append(Servers.freePort()).append(':')
-                    .append(Servers.freePort()).append(';').append(client[i]);
+            sb.append(i == 0 ? "" : ",")
+                    .append(i + 1)
+                    .append("=127.0.0.1:")
+                    .append(Servers.freePort())
+                    .append(':')
+                    .append(Servers.freePort())
+                    .append(';')
+                    .append(client[i]);
         }
         ensemble = sb.toString();
         List<Thread> writers = new ArrayList<>();
@@ -300,7 +314,7 @@ class EnsembleFailoverIT {
             awaitAllServing(Duration.ofSeconds(180));
 
             // setup, and the client that holds an ephemeral and a watch throughout
-            try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> { })) {
+            try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> {})) {
                 z.create("/fo", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 for (int t = 0; t < WRITERS; t++) {
                     z.create("/fo/w" + t, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -327,9 +341,11 @@ class EnsembleFailoverIT {
             // Run for more than a session timeout before the first kill: a new leader must not judge the sessions
             // by a clock it never ran as a follower (it once expired every session on its first tick).
             long upSince = System.nanoTime();
-            await("500 acknowledged writes and two session timeouts of writing", Duration.ofSeconds(90),
-                    () -> acks.get() >= 500 && System.nanoTime() - upSince > TimeUnit.MILLISECONDS.toNanos(
-                            2L * SESSION_TIMEOUT));
+            await(
+                    "500 acknowledged writes and two session timeouts of writing",
+                    Duration.ofSeconds(90),
+                    () -> acks.get() >= 500
+                            && System.nanoTime() - upSince > TimeUnit.MILLISECONDS.toNanos(2L * SESSION_TIMEOUT));
 
             // 1. SIGKILL the leader; measure until the first write that started after the kill succeeds
             int firstVictim = leader();
@@ -337,9 +353,12 @@ class EnsembleFailoverIT {
             long acksBeforeKill = acks.get();
             killedAt = System.nanoTime();
             sigkill(firstVictim);
-            progress("SIGKILLed leader node%d after %d acks, holder session 0x%x", firstVictim + 1, acksBeforeKill,
-                    holderSession);
-            await("a write acknowledged after the leader was killed", Duration.ofSeconds(60),
+            progress(
+                    "SIGKILLed leader node%d after %d acks, holder session 0x%x",
+                    firstVictim + 1, acksBeforeKill, holderSession);
+            await(
+                    "a write acknowledged after the leader was killed",
+                    Duration.ofSeconds(60),
                     () -> firstAckAfterKill.get() != Long.MAX_VALUE);
             long failoverMs = TimeUnit.NANOSECONDS.toMillis(firstAckAfterKill.get() - killedAt);
             long acksAtFailover = acks.get();
@@ -369,8 +388,9 @@ class EnsembleFailoverIT {
             assertThat(secondVictim).as("a follower").isGreaterThanOrEqualTo(0);
             long zxidAtSecondKill = zxidOf(secondVictim);
             sigkill(secondVictim);
-            progress("SIGKILLed follower node%d at zxid 0x%x (leader node%d)", secondVictim + 1, zxidAtSecondKill,
-                    lead + 1);
+            progress(
+                    "SIGKILLed follower node%d at zxid 0x%x (leader node%d)",
+                    secondVictim + 1, zxidAtSecondKill, lead + 1);
             long snapPhaseStart = System.nanoTime();
             int leaderNow = lead;
             long[] leaderZxid = {0};
@@ -378,20 +398,25 @@ class EnsembleFailoverIT {
             boolean purged = false;
             while (System.nanoTime() < deadline) {
                 leaderZxid[0] = zxidOf(leaderNow);
-                purged = Files.readString(logs[leaderNow], StandardCharsets.UTF_8).contains("Purged ");
-                if (purged && (leaderZxid[0] & 0xffffffffL) - (zxidAtSecondKill & 0xffffffffL) >= SNAP_TXNS
+                purged = Files.readString(logs[leaderNow], StandardCharsets.UTF_8)
+                        .contains("Purged ");
+                if (purged
+                        && (leaderZxid[0] & 0xffffffffL) - (zxidAtSecondKill & 0xffffffffL) >= SNAP_TXNS
                         && (leaderZxid[0] >>> 32) == (zxidAtSecondKill >>> 32)) {
                     break;
                 }
                 Thread.sleep(200); // polling the leader's zxid and log
             }
             long snapPhaseMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - snapPhaseStart);
-            progress("restarting node%d after %d ms: leader zxid 0x%x, purged %s, %d acks", secondVictim + 1,
-                    snapPhaseMs, leaderZxid[0], purged, acks.get());
+            progress(
+                    "restarting node%d after %d ms: leader zxid 0x%x, purged %s, %d acks",
+                    secondVictim + 1, snapPhaseMs, leaderZxid[0], purged, acks.get());
             launch(secondVictim);
             awaitAllServing(Duration.ofSeconds(180));
             long acksAtSecondRejoin = acks.get();
-            await("300 more writes after both restarts", Duration.ofSeconds(60),
+            await(
+                    "300 more writes after both restarts",
+                    Duration.ofSeconds(60),
                     () -> acks.get() >= acksAtSecondRejoin + 300);
 
             stop.set(true);
@@ -401,26 +426,43 @@ class EnsembleFailoverIT {
             }
 
             assertThat(writerErrors).as("writers failed unexpectedly").isEmpty();
-            System.out.printf("EnsembleFailoverIT: failover (leader node%d SIGKILL -> first write started after it"
-                    + " acknowledged) = %d ms%n", firstVictim + 1, failoverMs);
-            System.out.printf("EnsembleFailoverIT: node%d restarted soon: %s; node%d down %d ms while the leader went"
-                    + " from zxid 0x%x to 0x%x (purged: %s): %s%n", firstVictim + 1, syncPath(firstVictim),
-                    secondVictim + 1, snapPhaseMs, zxidAtSecondKill, leaderZxid[0], purged, syncPath(secondVictim));
-            System.out.printf("EnsembleFailoverIT: %d acknowledged writes (%d before the kill), %d failed or"
-                    + " uncertain, %d creates acknowledged, %d uncertain; holder session 0x%x%n", acks.get(),
-                    acksBeforeKill, failures.get(), ackedCreates.size(), uncertainCreates.size(), holderSession);
+            System.out.printf(
+                    "EnsembleFailoverIT: failover (leader node%d SIGKILL -> first write started after it"
+                            + " acknowledged) = %d ms%n",
+                    firstVictim + 1, failoverMs);
+            System.out.printf(
+                    "EnsembleFailoverIT: node%d restarted soon: %s; node%d down %d ms while the leader went"
+                            + " from zxid 0x%x to 0x%x (purged: %s): %s%n",
+                    firstVictim + 1,
+                    syncPath(firstVictim),
+                    secondVictim + 1,
+                    snapPhaseMs,
+                    zxidAtSecondKill,
+                    leaderZxid[0],
+                    purged,
+                    syncPath(secondVictim));
+            System.out.printf(
+                    "EnsembleFailoverIT: %d acknowledged writes (%d before the kill), %d failed or"
+                            + " uncertain, %d creates acknowledged, %d uncertain; holder session 0x%x%n",
+                    acks.get(),
+                    acksBeforeKill,
+                    failures.get(),
+                    ackedCreates.size(),
+                    uncertainCreates.size(),
+                    holderSession);
 
             // 4. verify every server alone
             List<Map<String, String>> trees = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                try (ZooKeeper z = connect("127.0.0.1:" + client[i], SESSION_TIMEOUT, e -> { })) {
+                try (ZooKeeper z = connect("127.0.0.1:" + client[i], SESSION_TIMEOUT, e -> {})) {
                     sync(z, "/");
                     verifyModel(z, i, holderSession);
                     trees.add(walk(z));
                 }
             }
             for (int i = 1; i < 3; i++) {
-                assertThat(trees.get(i)).as("tree of node%d equals node1's", i + 1)
+                assertThat(trees.get(i))
+                        .as("tree of node%d equals node1's", i + 1)
                         .isEqualTo(trees.get(0));
             }
 
@@ -433,7 +475,7 @@ class EnsembleFailoverIT {
             List<Watcher.Event.KeeperState> states = new ArrayList<>();
             holderEvents.stream().map(WatchedEvent::getState).forEach(states::add);
             assertThat(states).doesNotContain(Watcher.Event.KeeperState.Expired);
-            try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> { })) {
+            try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> {})) {
                 z.create("/fo/watched", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
             WatchedEvent created = null;
@@ -444,7 +486,9 @@ class EnsembleFailoverIT {
                     created = e;
                 }
             }
-            assertThat(created).as("the holder's watch fired after all the failovers").isNotNull();
+            assertThat(created)
+                    .as("the holder's watch fired after all the failovers")
+                    .isNotNull();
             assertThat(created.getPath()).isEqualTo("/fo/watched");
 
         } finally {
@@ -474,7 +518,8 @@ class EnsembleFailoverIT {
             }
         }
         try (var s = Files.list(dir)) {
-            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+            for (Path p :
+                    s.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
                 Files.copy(p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -500,13 +545,16 @@ class EnsembleFailoverIT {
             } catch (KeeperException.NoNodeException missing) {
                 throw new AssertionError(who + " lost the acknowledged create " + e.getKey());
             }
-            assertThat(new String(data, StandardCharsets.UTF_8)).as("%s %s", who, e.getKey()).isEqualTo(e.getValue());
+            assertThat(new String(data, StandardCharsets.UTF_8))
+                    .as("%s %s", who, e.getKey())
+                    .isEqualTo(e.getValue());
         }
         for (int t = 0; t < WRITERS; t++) {
             for (String child : z.getChildren("/fo/w" + t, false)) {
                 String path = "/fo/w" + t + "/" + child;
                 assertThat(ackedCreates.containsKey(path) || uncertainCreates.contains(path))
-                        .as("%s has %s, which no writer created", who, path).isTrue();
+                        .as("%s has %s, which no writer created", who, path)
+                        .isTrue();
             }
         }
         for (Map.Entry<String, List<Write>> e : keyWrites.entrySet()) {
@@ -525,8 +573,9 @@ class EnsembleFailoverIT {
             for (int w = Math.max(lastAcked, 0); w < writes.size(); w++) {
                 allowed.add(writes.get(w).value());
             }
-            assertThat(actual).as("%s %s: the last acknowledged value or a later unacknowledged one", who,
-                    e.getKey()).isIn(allowed);
+            assertThat(actual)
+                    .as("%s %s: the last acknowledged value or a later unacknowledged one", who, e.getKey())
+                    .isIn(allowed);
         }
         Stat eph = z.exists("/fo/eph", false);
         assertThat(eph).as("%s has the holder's ephemeral", who).isNotNull();
@@ -541,10 +590,13 @@ class EnsembleFailoverIT {
             String path = todo.remove(todo.size() - 1);
             Stat st = new Stat();
             byte[] data = z.getData(path, false, st);
-            out.put(path, (data == null ? "null" : Arrays.hashCode(data) + ":" + data.length)
-                    + " czxid=" + Long.toHexString(st.getCzxid()) + " mzxid=" + Long.toHexString(st.getMzxid())
-                    + " version=" + st.getVersion() + " cversion=" + st.getCversion()
-                    + " numChildren=" + st.getNumChildren() + " ephemeralOwner=" + Long.toHexString(st.getEphemeralOwner()));
+            out.put(
+                    path,
+                    (data == null ? "null" : Arrays.hashCode(data) + ":" + data.length)
+                            + " czxid=" + Long.toHexString(st.getCzxid()) + " mzxid=" + Long.toHexString(st.getMzxid())
+                            + " version=" + st.getVersion() + " cversion=" + st.getCversion()
+                            + " numChildren=" + st.getNumChildren() + " ephemeralOwner="
+                            + Long.toHexString(st.getEphemeralOwner()));
             for (String c : z.getChildren(path, false)) {
                 todo.add(path.equals("/") ? "/" + c : path + "/" + c);
             }

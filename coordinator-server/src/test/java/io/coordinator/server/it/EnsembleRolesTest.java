@@ -26,11 +26,15 @@ class EnsembleRolesTest {
     private static ZooKeeper connect(String cs, boolean canBeReadOnly, Watcher.Event.KeeperState wanted)
             throws Exception {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        ZooKeeper zk = new ZooKeeper(cs, 30_000, e -> {
-            if (e.getState() == wanted) {
-                ready.complete(null);
-            }
-        }, canBeReadOnly);
+        ZooKeeper zk = new ZooKeeper(
+                cs,
+                30_000,
+                e -> {
+                    if (e.getState() == wanted) {
+                        ready.complete(null);
+                    }
+                },
+                canBeReadOnly);
         ready.get(60, TimeUnit.SECONDS);
         return zk;
     }
@@ -50,7 +54,11 @@ class EnsembleRolesTest {
 
     @Test
     void anObserverServesReadsAndForwardsWritesAndAQuorumLossMakesMembersReadOnly() throws Exception {
-        try (Servers.EnsembleUnderTest e = Servers.coordinatorEnsemble(dir, false, 3, 1,
+        try (Servers.EnsembleUnderTest e = Servers.coordinatorEnsemble(
+                dir,
+                false,
+                3,
+                1,
                 List.of("--coordinator.read-only-mode-enabled=true", "--coordinator.tick-time=500"))) {
             int[] ports = e.clientPorts();
             assertThat(Servers.modeOf(ports[3])).isEqualTo("observer");
@@ -60,16 +68,21 @@ class EnsembleRolesTest {
                     leader = i;
                 }
             }
-            // A learner reports its mode once it is UPTODATE; the leader counts it when its ack arrives, a moment later.
+            // A learner reports its mode once it is UPTODATE; the leader counts it when its ack arrives, a moment
+            // later.
             int leaderPort = ports[leader];
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(RawClient.fourLetterWord(leaderPort, "mntr")).contains("zk_learners\t3")
-                            .contains("zk_synced_followers\t2").contains("zk_synced_observers\t1"));
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(RawClient.fourLetterWord(leaderPort, "mntr"))
+                            .contains("zk_learners\t3")
+                            .contains("zk_synced_followers\t2")
+                            .contains("zk_synced_observers\t1"));
 
             // Writes through the observer are decided by the leader and seen everywhere.
             ZooKeeper viaObserver = connect("127.0.0.1:" + ports[3], false, Watcher.Event.KeeperState.SyncConnected);
             viaObserver.create("/from-observer", "o".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            assertThat(new String(viaObserver.getData("/from-observer", false, null))).isEqualTo("o");
+            assertThat(new String(viaObserver.getData("/from-observer", false, null)))
+                    .isEqualTo("o");
             byte[] config = viaObserver.getData("/zookeeper/config", false, null);
             assertThat(new String(config)).contains("server.4=127.0.0.1:").contains(":observer;127.0.0.1:" + ports[3]);
             viaObserver.close();
@@ -86,7 +99,8 @@ class EnsembleRolesTest {
             assertThat(RawClient.fourLetterWord(ports[survivor], "isro")).isEqualTo("ro");
             ZooKeeper ro = connect("127.0.0.1:" + ports[survivor], true, Watcher.Event.KeeperState.ConnectedReadOnly);
             try {
-                assertThat(new String(ro.getData("/from-observer", false, null))).isEqualTo("o");
+                assertThat(new String(ro.getData("/from-observer", false, null)))
+                        .isEqualTo("o");
                 assertThatThrownBy(() -> ro.create("/nope", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
                         .isInstanceOf(KeeperException.NotReadOnlyException.class);
             } finally {

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -70,7 +69,8 @@ final class GoldenClientScript {
                     out.add(opResult(r));
                 } else if (x instanceof ACL a) {
                     sort = false;
-                    out.add(a.getPerms() + ":" + a.getId().getScheme() + ":" + a.getId().getId());
+                    out.add(a.getPerms() + ":" + a.getId().getScheme() + ":"
+                            + a.getId().getId());
                 } else if (x instanceof ClientInfo ci) {
                     out.add(ci.getAuthScheme() + ":" + ci.getUser());
                 } else {
@@ -137,8 +137,8 @@ final class GoldenClientScript {
 
     void run() throws Exception {
         CompletableFuture<Void> up = new CompletableFuture<>();
-        try (FaultProxy proxy = new FaultProxy(port); ZooKeeper other = new ZooKeeper("127.0.0.1:" + port, 30_000,
-                e -> { })) {
+        try (FaultProxy proxy = new FaultProxy(port);
+                ZooKeeper other = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {})) {
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 30_000, e -> {
                 if (e.getType() == Watcher.Event.EventType.None) {
                     events.add("default None " + e.getState() + " " + e.getPath());
@@ -158,8 +158,9 @@ final class GoldenClientScript {
                 for (CreateMode m : CreateMode.values()) {
                     String path = r + "/" + m.name().toLowerCase();
                     long ttl = m.isTTL() ? 3_600_000L : -1;
-                    call("create2 " + m, () -> z.create(path, b(m.name()), Ids.OPEN_ACL_UNSAFE, m, st, ttl) + " "
-                            + render(st));
+                    call(
+                            "create2 " + m,
+                            () -> z.create(path, b(m.name()), Ids.OPEN_ACL_UNSAFE, m, st, ttl) + " " + render(st));
                 }
                 call("getChildren2 " + r, () -> render(z.getChildren(r, false, st)) + " " + render(st));
                 call("getEphemerals", () -> z.getEphemerals());
@@ -183,41 +184,52 @@ final class GoldenClientScript {
                     z.addWatch(r + "/per", perW, AddWatchMode.PERSISTENT);
                     return "ok";
                 });
-                call("create " + r + "/rec", () -> z.create(r + "/rec", null, Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
-                call("create " + r + "/per", () -> z.create(r + "/per", null, Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
-                call("other create " + r + "/rec/a", () -> other.create(r + "/rec/a", null, Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
+                call(
+                        "create " + r + "/rec",
+                        () -> z.create(r + "/rec", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                call(
+                        "create " + r + "/per",
+                        () -> z.create(r + "/per", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                call(
+                        "other create " + r + "/rec/a",
+                        () -> other.create(r + "/rec/a", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
                 checkpoint("after recursive create", z);
-                call("multi ok", () -> z.multi(List.of(
-                        Op.create(r + "/m1", b("1"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
-                        Op.create(r + "/m2", b("2"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL),
-                        Op.setData(r + "/m1", b("11"), 0),
-                        Op.check(r + "/m1", 1),
-                        Op.delete(r + "/m1", 1),
-                        Op.create(r + "/per/c", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))));
-                call("multi fails", () -> z.multi(List.of(
-                        Op.create(r + "/m3", b("3"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
-                        Op.check(r + "/w", 0),
-                        Op.delete(r + "/w", -1))));
-                call("multiRead", () -> z.multi(List.of(
-                        Op.getChildren(r + "/per"),
-                        Op.getData(r + "/w"),
-                        Op.getData(r + "/nope"))));
+                call(
+                        "multi ok",
+                        () -> z.multi(List.of(
+                                Op.create(r + "/m1", b("1"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                                Op.create(r + "/m2", b("2"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL),
+                                Op.setData(r + "/m1", b("11"), 0),
+                                Op.check(r + "/m1", 1),
+                                Op.delete(r + "/m1", 1),
+                                Op.create(r + "/per/c", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))));
+                call(
+                        "multi fails",
+                        () -> z.multi(List.of(
+                                Op.create(r + "/m3", b("3"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                                Op.check(r + "/w", 0),
+                                Op.delete(r + "/w", -1))));
+                call(
+                        "multiRead",
+                        () -> z.multi(
+                                List.of(Op.getChildren(r + "/per"), Op.getData(r + "/w"), Op.getData(r + "/nope"))));
                 checkpoint("after multi", z);
 
                 // the client loses its connection while changes happen; it reconnects with setWatches2
                 call("getData watch " + r + "/w again", () -> z.getData(r + "/w", named("w-data2"), st));
                 call("exists watch " + r + "/later", () -> z.exists(r + "/later", named("later")));
-                call("getChildren watch " + r, () -> z.getChildren(r, named("root-child")).size());
+                call(
+                        "getChildren watch " + r,
+                        () -> z.getChildren(r, named("root-child")).size());
                 proxy.refuseNew(true);
                 proxy.cutAll();
                 call("other setData " + r + "/w", () -> other.setData(r + "/w", b("while-away"), -1));
-                call("other create " + r + "/later", () -> other.create(r + "/later", null, Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
-                call("other create " + r + "/rec/b", () -> other.create(r + "/rec/b", null, Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
+                call(
+                        "other create " + r + "/later",
+                        () -> other.create(r + "/later", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                call(
+                        "other create " + r + "/rec/b",
+                        () -> other.create(r + "/rec/b", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
                 call("other delete " + r + "/per/c", () -> {
                     other.delete(r + "/per/c", -1);
                     return "ok";
@@ -232,10 +244,12 @@ final class GoldenClientScript {
                 proxy.refuseNew(false);
                 back.get(60, TimeUnit.SECONDS);
                 checkpoint("after reconnect", z);
-                call("other create " + r + "/rec/c (recursive watch re-armed)", () -> other.create(r + "/rec/c",
-                        null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
-                call("other create " + r + "/per/d (persistent watch re-armed)", () -> other.create(r + "/per/d",
-                        null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                call(
+                        "other create " + r + "/rec/c (recursive watch re-armed)",
+                        () -> other.create(r + "/rec/c", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                call(
+                        "other create " + r + "/per/d (persistent watch re-armed)",
+                        () -> other.create(r + "/per/d", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
                 checkpoint("after re-armed watches", z);
                 call("removeWatches recursive", () -> {
                     z.removeWatches(r + "/rec", recW, Watcher.WatcherType.Any, false);
@@ -253,16 +267,18 @@ final class GoldenClientScript {
                     z.removeAllWatches(r + "/nope", Watcher.WatcherType.Any, false);
                     return "ok";
                 });
-                call("other create " + r + "/rec/d (unwatched)", () -> other.create(r + "/rec/d", null,
-                        Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                call(
+                        "other create " + r + "/rec/d (unwatched)",
+                        () -> other.create(r + "/rec/d", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
                 checkpoint("after remove", z);
                 call("addAuthInfo digest", () -> {
                     z.addAuthInfo("digest", b("carol:pw"));
                     return "ok";
                 });
                 call("whoAmI", () -> z.whoAmI());
-                call("create with CREATOR_ALL_ACL", () -> z.create(r + "/carol", b("c"), Ids.CREATOR_ALL_ACL,
-                        CreateMode.PERSISTENT));
+                call(
+                        "create with CREATOR_ALL_ACL",
+                        () -> z.create(r + "/carol", b("c"), Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT));
                 call("getACL", () -> render(z.getACL(r + "/carol", st)) + " " + render(st));
                 call("other getData (no auth)", () -> other.getData(r + "/carol", false, null));
                 call("setACL", () -> z.setACL(r + "/carol", Ids.READ_ACL_UNSAFE, 0));
@@ -272,10 +288,13 @@ final class GoldenClientScript {
                     z.sync(r, (rc, path, ctx) -> f.complete(rc + " " + path), null);
                     return f.get(30, TimeUnit.SECONDS);
                 });
-                try (ZooKeeper chroot = new ZooKeeper("127.0.0.1:" + port + r, 30_000, e -> { })) {
-                    call("chroot create /x", () -> chroot.create("/x", b("x"), Ids.OPEN_ACL_UNSAFE,
-                            CreateMode.PERSISTENT_SEQUENTIAL));
-                    call("chroot getChildren /", () -> chroot.getChildren("/", false).size());
+                try (ZooKeeper chroot = new ZooKeeper("127.0.0.1:" + port + r, 30_000, e -> {})) {
+                    call(
+                            "chroot create /x",
+                            () -> chroot.create("/x", b("x"), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL));
+                    call(
+                            "chroot getChildren /",
+                            () -> chroot.getChildren("/", false).size());
                     call("chroot getData watch /w", () -> chroot.getData("/w", named("chroot-w"), null));
                     call("setData " + r + "/w", () -> z.setData(r + "/w", b("y"), -1));
                     checkpoint("chroot event", chroot);

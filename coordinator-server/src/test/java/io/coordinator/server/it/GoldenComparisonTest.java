@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,16 +69,25 @@ class GoldenComparisonTest {
         if (expected.equals(actual)) {
             return;
         }
-        StringBuilder sb = new StringBuilder("transcripts differ (" + en + " vs " + an
-                + "; full text in target/golden/):\n");
+        StringBuilder sb =
+                new StringBuilder("transcripts differ (" + en + " vs " + an + "; full text in target/golden/):\n");
         int shown = 0;
         int n = Math.max(expected.size(), actual.size());
         for (int i = 0; i < n && shown < 40; i++) {
             String e = i < expected.size() ? expected.get(i) : "<missing>";
             String a = i < actual.size() ? actual.get(i) : "<missing>";
             if (!e.equals(a)) {
-                sb.append("line ").append(i + 1).append(":\n  ").append(en).append(": ").append(e)
-                        .append("\n  ").append(an).append(": ").append(a).append('\n');
+                sb.append("line ")
+                        .append(i + 1)
+                        .append(":\n  ")
+                        .append(en)
+                        .append(": ")
+                        .append(e)
+                        .append("\n  ")
+                        .append(an)
+                        .append(": ")
+                        .append(a)
+                        .append('\n');
                 shown++;
             }
         }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.jute.Record;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooDefs.Perms;
@@ -42,11 +41,33 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  * against Coordinator; the canonical transcripts must be equal.
  */
 final class GoldenScript {
-    static final int CREATE = 1, DELETE = 2, EXISTS = 3, GET_DATA = 4, SET_DATA = 5, GET_ACL = 6, SET_ACL = 7,
-            GET_CHILDREN = 8, SYNC = 9, GET_CHILDREN2 = 12, CHECK = 13, MULTI = 14, CREATE2 = 15, RECONFIG = 16,
-            CHECK_WATCHES = 17, REMOVE_WATCHES = 18, CREATE_CONTAINER = 19, CREATE_TTL = 21, MULTI_READ = 22,
-            AUTH = 100, SET_WATCHES = 101, GET_EPHEMERALS = 103, GET_ALL_CHILDREN_NUMBER = 104,
-            SET_WATCHES2 = 105, ADD_WATCH = 106, WHO_AM_I = 107, CLOSE = -11;
+    static final int CREATE = 1,
+            DELETE = 2,
+            EXISTS = 3,
+            GET_DATA = 4,
+            SET_DATA = 5,
+            GET_ACL = 6,
+            SET_ACL = 7,
+            GET_CHILDREN = 8,
+            SYNC = 9,
+            GET_CHILDREN2 = 12,
+            CHECK = 13,
+            MULTI = 14,
+            CREATE2 = 15,
+            RECONFIG = 16,
+            CHECK_WATCHES = 17,
+            REMOVE_WATCHES = 18,
+            CREATE_CONTAINER = 19,
+            CREATE_TTL = 21,
+            MULTI_READ = 22,
+            AUTH = 100,
+            SET_WATCHES = 101,
+            GET_EPHEMERALS = 103,
+            GET_ALL_CHILDREN_NUMBER = 104,
+            SET_WATCHES2 = 105,
+            ADD_WATCH = 106,
+            WHO_AM_I = 107,
+            CLOSE = -11;
 
     static final List<ACL> OPEN = Ids.OPEN_ACL_UNSAFE;
     static final long HOUR = 3_600_000L;
@@ -94,7 +115,8 @@ final class GoldenScript {
     }
 
     /** Clients that timed out once: later steps on them are not waited for (keeps a failing run short). */
-    private final java.util.Set<RawClient> dead = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<RawClient> dead =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     void op(String label, RawClient c, int type, Record r) throws IOException {
         opBytes(label, c, type, r == null ? new byte[0] : RawClient.serialize(r));
@@ -172,7 +194,10 @@ final class GoldenScript {
         }
         op("A getChildren /", a, GET_CHILDREN, new GetChildrenRequest("/", false));
         op("A getAllChildrenNumber /", a, GET_ALL_CHILDREN_NUMBER, new GetAllChildrenNumberRequest("/"));
-        op("A getAllChildrenNumber /zookeeper", a, GET_ALL_CHILDREN_NUMBER,
+        op(
+                "A getAllChildrenNumber /zookeeper",
+                a,
+                GET_ALL_CHILDREN_NUMBER,
                 new GetAllChildrenNumberRequest("/zookeeper"));
         op("A setData /zookeeper/config", a, SET_DATA, new SetDataRequest("/zookeeper/config", b("x"), -1));
         for (String p : new String[] {"/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"}) {
@@ -221,17 +246,36 @@ final class GoldenScript {
         op("A create acl scheme foo", a, CREATE, new CreateRequest("/g/a2", b(""), acl(31, "foo", "bar"), 0));
         op("A create acl auth no auth", a, CREATE, new CreateRequest("/g/a3", b(""), acl(31, "auth", ""), 0));
         op("A create acl ip bad", a, CREATE, new CreateRequest("/g/a4", b(""), acl(31, "ip", "notanip"), 0));
-        op("A create acl digest no colon", a, CREATE,
+        op(
+                "A create acl digest no colon",
+                a,
+                CREATE,
                 new CreateRequest("/g/a5", b(""), acl(31, "digest", "nocolon"), 0));
         op("A create acl world bad id", a, CREATE, new CreateRequest("/g/a6", b(""), acl(31, "world", "x"), 0));
         op("A create acl perms 0", a, CREATE, new CreateRequest("/g/a7", b(""), acl(0, "world", "anyone"), 0));
-        op("A create acl duplicates", a, CREATE2,
+        op(
+                "A create acl duplicates",
+                a,
+                CREATE2,
                 new CreateRequest("/g/a8", b(""), acl(31, "world", "anyone", 31, "world", "anyone"), 0));
         op("A getACL /g/a8", a, GET_ACL, new GetACLRequest("/g/a8"));
         op("A create acl ip ok", a, CREATE2, new CreateRequest("/g/a9", b(""), acl(31, "ip", "127.0.0.1"), 0));
         op("A getACL /g/a9", a, GET_ACL, new GetACLRequest("/g/a9"));
-        String[] bad = {"", "noslash", "/g/", "/g//x", "/g/.", "/g/..", "/g/./x", "/g/x\u0001", "/g/x\u0000y",
-            "/g/\uE000", "/g/\u007f", "//", "/g/x/"};
+        String[] bad = {
+            "",
+            "noslash",
+            "/g/",
+            "/g//x",
+            "/g/.",
+            "/g/..",
+            "/g/./x",
+            "/g/x\u0001",
+            "/g/x\u0000y",
+            "/g/\uE000",
+            "/g/\u007f",
+            "//",
+            "/g/x/"
+        };
         for (String p : bad) {
             op("A create bad path '" + escape(p) + "'", a, CREATE, cr(p, "", 0));
         }
@@ -278,8 +322,11 @@ final class GoldenScript {
         // --- ACLs and auth
         String alice = digest("alice:secret");
         String bob = digest("bob:pw");
-        op("A create /g/acl", a, CREATE2, new CreateRequest("/g/acl", b("s"),
-                acl(Perms.ALL, "digest", alice, Perms.READ, "world", "anyone"), 0));
+        op(
+                "A create /g/acl",
+                a,
+                CREATE2,
+                new CreateRequest("/g/acl", b("s"), acl(Perms.ALL, "digest", alice, Perms.READ, "world", "anyone"), 0));
         op("B getData /g/acl", bc, GET_DATA, new GetDataRequest("/g/acl", false));
         op("B getACL /g/acl", bc, GET_ACL, new GetACLRequest("/g/acl"));
         op("B setData /g/acl", bc, SET_DATA, new SetDataRequest("/g/acl", b("x"), -1));
@@ -289,8 +336,12 @@ final class GoldenScript {
         t.reply("B addauth digest alice", AUTH, bc.callXid(-4, AUTH, new AuthPacket(0, "digest", b("alice:secret"))));
         op("B whoAmI", bc, WHO_AM_I, null);
         op("B setData /g/acl", bc, SET_DATA, new SetDataRequest("/g/acl", b("x"), -1));
-        op("B setACL /g/acl v0", bc, SET_ACL, new SetACLRequest("/g/acl",
-                acl(Perms.ALL, "digest", alice, Perms.READ | Perms.CREATE, "world", "anyone"), 0));
+        op(
+                "B setACL /g/acl v0",
+                bc,
+                SET_ACL,
+                new SetACLRequest(
+                        "/g/acl", acl(Perms.ALL, "digest", alice, Perms.READ | Perms.CREATE, "world", "anyone"), 0));
         op("B setACL /g/acl v0 again", bc, SET_ACL, new SetACLRequest("/g/acl", OPEN, 0));
         op("B setACL /g/acl empty", bc, SET_ACL, new SetACLRequest("/g/acl", new ArrayList<>(), -1));
         op("B setACL /g/acl bad scheme", bc, SET_ACL, new SetACLRequest("/g/acl", acl(31, "foo", "x"), -1));
@@ -304,8 +355,15 @@ final class GoldenScript {
         op("A getData /g/au", a, GET_DATA, new GetDataRequest("/g/au", false));
         op("A exists /g/au (no read)", a, EXISTS, new ExistsRequest("/g/au", false));
         op("A getChildren /g/au", a, GET_CHILDREN, new GetChildrenRequest("/g/au", false));
-        op("B create /g/bob", bc, CREATE2, new CreateRequest("/g/bob", b("b"),
-                acl(Perms.READ | Perms.ADMIN, "digest", bob, Perms.CREATE | Perms.DELETE, "world", "anyone"), 0));
+        op(
+                "B create /g/bob",
+                bc,
+                CREATE2,
+                new CreateRequest(
+                        "/g/bob",
+                        b("b"),
+                        acl(Perms.READ | Perms.ADMIN, "digest", bob, Perms.CREATE | Perms.DELETE, "world", "anyone"),
+                        0));
         op("A create /g/bob/k (world create)", a, CREATE2, cr("/g/bob/k", "", 0));
         op("A delete /g/bob/k (world delete)", a, DELETE, new DeleteRequest("/g/bob/k", -1));
         op("A getData /g/bob", a, GET_DATA, new GetDataRequest("/g/bob", false));
@@ -411,75 +469,123 @@ final class GoldenScript {
         drain("W", w);
 
         // --- multi
-        opBytes("A multi ok", a, MULTI, new M()
-                .op(CREATE, cr("/g/m1", "a", 0))
-                .op(CREATE2, cr("/g/m2", "b", 0))
-                .op(SET_DATA, new SetDataRequest("/g/m1", b("a2"), 0))
-                .op(CHECK, new CheckVersionRequest("/g/m1", 1))
-                .op(DELETE, new DeleteRequest("/g/m2", 0))
-                .op(CREATE_TTL, new CreateTTLRequest("/g/mt", b(""), OPEN, 5, HOUR))
-                .op(CREATE_CONTAINER, cr("/g/mc", "", 4))
-                .op(CREATE, cr("/g/ms-", "", 2))
-                .op(CREATE, cr("/g/ms-", "", 2))
-                .op(CREATE2, cr("/g/me-", "", 3))
-                .bytes());
-        opBytes("A multi fail middle", a, MULTI, new M()
-                .op(CREATE, cr("/g/m3", "", 0))
-                .op(CREATE, cr("/g/m1", "", 0))
-                .op(SET_DATA, new SetDataRequest("/g/m1", b("zz"), -1))
-                .bytes());
+        opBytes(
+                "A multi ok",
+                a,
+                MULTI,
+                new M()
+                        .op(CREATE, cr("/g/m1", "a", 0))
+                        .op(CREATE2, cr("/g/m2", "b", 0))
+                        .op(SET_DATA, new SetDataRequest("/g/m1", b("a2"), 0))
+                        .op(CHECK, new CheckVersionRequest("/g/m1", 1))
+                        .op(DELETE, new DeleteRequest("/g/m2", 0))
+                        .op(CREATE_TTL, new CreateTTLRequest("/g/mt", b(""), OPEN, 5, HOUR))
+                        .op(CREATE_CONTAINER, cr("/g/mc", "", 4))
+                        .op(CREATE, cr("/g/ms-", "", 2))
+                        .op(CREATE, cr("/g/ms-", "", 2))
+                        .op(CREATE2, cr("/g/me-", "", 3))
+                        .bytes());
+        opBytes(
+                "A multi fail middle",
+                a,
+                MULTI,
+                new M()
+                        .op(CREATE, cr("/g/m3", "", 0))
+                        .op(CREATE, cr("/g/m1", "", 0))
+                        .op(SET_DATA, new SetDataRequest("/g/m1", b("zz"), -1))
+                        .bytes());
         op("A exists /g/m3 (rolled back)", a, EXISTS, new ExistsRequest("/g/m3", false));
-        opBytes("A multi fail check", a, MULTI, new M()
-                .op(SET_DATA, new SetDataRequest("/g/m1", b("zz"), -1))
-                .op(CHECK, new CheckVersionRequest("/g/m1", 1))
-                .bytes());
-        opBytes("A multi fail first", a, MULTI, new M()
-                .op(DELETE, new DeleteRequest("/g/nope", -1))
-                .op(CREATE, cr("/g/m4", "", 0))
-                .op(CREATE, cr("/g/m5", "", 0))
-                .bytes());
-        opBytes("A multi fail last", a, MULTI, new M()
-                .op(CREATE, cr("/g/m4", "", 0))
-                .op(CHECK, new CheckVersionRequest("/g/nope", -1))
-                .bytes());
-        opBytes("A multi bad path", a, MULTI, new M()
-                .op(CREATE, cr("/g/m6", "", 0))
-                .op(CREATE, cr("/g//m7", "", 0))
-                .bytes());
-        opBytes("A multi bad acl", a, MULTI, new M()
-                .op(CREATE, new CreateRequest("/g/m8", b(""), new ArrayList<>(), 0))
-                .bytes());
-        opBytes("A multi bad flag", a, MULTI, new M()
-                .op(CREATE, cr("/g/m9", "", 9))
-                .bytes());
-        opBytes("A multi noauth", a, MULTI, new M()
-                .op(SET_DATA, new SetDataRequest("/g/acl", b("x"), -1))
-                .bytes());
-        opBytes("A multi delete+recreate", a, MULTI, new M()
-                .op(DELETE, new DeleteRequest("/g/m1", -1))
-                .op(CREATE2, cr("/g/m1", "again", 0))
-                .bytes());
-        opBytes("A multi create parent+child", a, MULTI, new M()
-                .op(CREATE, cr("/g/mp", "", 0))
-                .op(CREATE, cr("/g/mp/c", "", 0))
-                .op(CHECK, new CheckVersionRequest("/g/mp", 0))
-                .bytes());
+        opBytes(
+                "A multi fail check",
+                a,
+                MULTI,
+                new M()
+                        .op(SET_DATA, new SetDataRequest("/g/m1", b("zz"), -1))
+                        .op(CHECK, new CheckVersionRequest("/g/m1", 1))
+                        .bytes());
+        opBytes(
+                "A multi fail first",
+                a,
+                MULTI,
+                new M()
+                        .op(DELETE, new DeleteRequest("/g/nope", -1))
+                        .op(CREATE, cr("/g/m4", "", 0))
+                        .op(CREATE, cr("/g/m5", "", 0))
+                        .bytes());
+        opBytes(
+                "A multi fail last",
+                a,
+                MULTI,
+                new M()
+                        .op(CREATE, cr("/g/m4", "", 0))
+                        .op(CHECK, new CheckVersionRequest("/g/nope", -1))
+                        .bytes());
+        opBytes(
+                "A multi bad path",
+                a,
+                MULTI,
+                new M()
+                        .op(CREATE, cr("/g/m6", "", 0))
+                        .op(CREATE, cr("/g//m7", "", 0))
+                        .bytes());
+        opBytes(
+                "A multi bad acl",
+                a,
+                MULTI,
+                new M()
+                        .op(CREATE, new CreateRequest("/g/m8", b(""), new ArrayList<>(), 0))
+                        .bytes());
+        opBytes(
+                "A multi bad flag",
+                a,
+                MULTI,
+                new M().op(CREATE, cr("/g/m9", "", 9)).bytes());
+        opBytes(
+                "A multi noauth",
+                a,
+                MULTI,
+                new M().op(SET_DATA, new SetDataRequest("/g/acl", b("x"), -1)).bytes());
+        opBytes(
+                "A multi delete+recreate",
+                a,
+                MULTI,
+                new M()
+                        .op(DELETE, new DeleteRequest("/g/m1", -1))
+                        .op(CREATE2, cr("/g/m1", "again", 0))
+                        .bytes());
+        opBytes(
+                "A multi create parent+child",
+                a,
+                MULTI,
+                new M()
+                        .op(CREATE, cr("/g/mp", "", 0))
+                        .op(CREATE, cr("/g/mp/c", "", 0))
+                        .op(CHECK, new CheckVersionRequest("/g/mp", 0))
+                        .bytes());
         opBytes("A multi empty", a, MULTI, new M().bytes());
-        opBytes("A multiRead", a, MULTI_READ, new M()
-                .op(GET_CHILDREN, new GetChildrenRequest("/g/mp", false))
-                .op(GET_DATA, new GetDataRequest("/g/m1", false))
-                .op(GET_DATA, new GetDataRequest("/g/missing", false))
-                .op(GET_CHILDREN, new GetChildrenRequest("/g/missing", false))
-                .op(GET_DATA, new GetDataRequest("/g/au", false))
-                .bytes());
+        opBytes(
+                "A multiRead",
+                a,
+                MULTI_READ,
+                new M()
+                        .op(GET_CHILDREN, new GetChildrenRequest("/g/mp", false))
+                        .op(GET_DATA, new GetDataRequest("/g/m1", false))
+                        .op(GET_DATA, new GetDataRequest("/g/missing", false))
+                        .op(GET_CHILDREN, new GetChildrenRequest("/g/missing", false))
+                        .op(GET_DATA, new GetDataRequest("/g/au", false))
+                        .bytes());
         opBytes("A multiRead empty", a, MULTI_READ, new M().bytes());
         op("A getChildren2 /g", a, GET_CHILDREN2, new GetChildren2Request("/g", false));
         op("W getChildren /g watch", w, GET_CHILDREN, new GetChildrenRequest("/g", true));
         op("W getData /g/m1 watch", w, GET_DATA, new GetDataRequest("/g/m1", true));
-        opBytes("W multi (own change fires own watches)", w, MULTI, new M()
-                .op(SET_DATA, new SetDataRequest("/g/m1", b("w"), -1))
-                .op(CREATE, cr("/g/mw", "", 0))
-                .bytes());
+        opBytes(
+                "W multi (own change fires own watches)",
+                w,
+                MULTI,
+                new M()
+                        .op(SET_DATA, new SetDataRequest("/g/m1", b("w"), -1))
+                        .op(CREATE, cr("/g/mw", "", 0))
+                        .bytes());
 
         // --- misc reads
         op("A sync /g", a, SYNC, new SyncRequest("/g"));
@@ -490,8 +596,7 @@ final class GoldenScript {
         op("B getEphemerals /", bc, GET_EPHEMERALS, new GetEphemeralsRequest("/"));
         op("A getAllChildrenNumber /g", a, GET_ALL_CHILDREN_NUMBER, new GetAllChildrenNumberRequest("/g"));
         op("A getAllChildrenNumber /g/q", a, GET_ALL_CHILDREN_NUMBER, new GetAllChildrenNumberRequest("/g/q"));
-        op("A getAllChildrenNumber missing", a, GET_ALL_CHILDREN_NUMBER,
-                new GetAllChildrenNumberRequest("/g/missing"));
+        op("A getAllChildrenNumber missing", a, GET_ALL_CHILDREN_NUMBER, new GetAllChildrenNumberRequest("/g/missing"));
         op("A getAllChildrenNumber /", a, GET_ALL_CHILDREN_NUMBER, new GetAllChildrenNumberRequest("/"));
         op("A reconfig", a, RECONFIG, new ReconfigRequest(null, null, "server.1=127.0.0.1:2888:3888", -1));
         op("A getData /zookeeper/config", a, GET_DATA, new GetDataRequest("/zookeeper/config", false));
@@ -499,15 +604,12 @@ final class GoldenScript {
         // --- quota nodes, as zkCli setquota creates them
         op("A create /qt", a, CREATE, cr("/qt", "", 0));
         op("A create /zookeeper/quota/qt", a, CREATE2, cr("/zookeeper/quota/qt", null, 0));
-        op("A create zookeeper_limits", a, CREATE2,
-                cr("/zookeeper/quota/qt/zookeeper_limits", "count=2,bytes=-1", 0));
-        op("A create zookeeper_stats", a, CREATE2,
-                cr("/zookeeper/quota/qt/zookeeper_stats", "count=1,bytes=0", 0));
+        op("A create zookeeper_limits", a, CREATE2, cr("/zookeeper/quota/qt/zookeeper_limits", "count=2,bytes=-1", 0));
+        op("A create zookeeper_stats", a, CREATE2, cr("/zookeeper/quota/qt/zookeeper_stats", "count=1,bytes=0", 0));
         op("A create /qt/a", a, CREATE, cr("/qt/a", "12345", 0));
         op("A create /qt/b", a, CREATE, cr("/qt/b", "x", 0));
         op("A create /qt/c (over count quota)", a, CREATE, cr("/qt/c", "x", 0));
-        op("A getData zookeeper_stats", a, GET_DATA,
-                new GetDataRequest("/zookeeper/quota/qt/zookeeper_stats", false));
+        op("A getData zookeeper_stats", a, GET_DATA, new GetDataRequest("/zookeeper/quota/qt/zookeeper_stats", false));
         op("A getChildren2 /zookeeper/quota", a, GET_CHILDREN2, new GetChildren2Request("/zookeeper/quota", false));
 
         // --- setWatches on reconnection (catch-up events with zxid -1)
@@ -527,15 +629,24 @@ final class GoldenScript {
         op("A create /sw/kids/k", a, CREATE, cr("/sw/kids/k", "", 0));
         RawClient w2 = RawClient.open(port);
         t.add("W reconnect " + t.connect(w2.connect(a.lastZxidSeen, 30_000, wsid, wpw, true), w2.lastConnectFrame));
-        op("W setWatches", w2, SET_WATCHES, new SetWatches(rel,
-                List.of("/sw/changed", "/sw/gone", "/sw/same"),
-                List.of("/sw/new", "/sw/none", "/sw/same"),
-                List.of("/sw", "/sw/kids", "/sw/gone", "/sw/same")));
+        op(
+                "W setWatches",
+                w2,
+                SET_WATCHES,
+                new SetWatches(
+                        rel,
+                        List.of("/sw/changed", "/sw/gone", "/sw/same"),
+                        List.of("/sw/new", "/sw/none", "/sw/same"),
+                        List.of("/sw", "/sw/kids", "/sw/gone", "/sw/same")));
         op("A setData /sw/same", a, SET_DATA, new SetDataRequest("/sw/same", b("s"), -1));
         op("A create /sw/none", a, CREATE, cr("/sw/none", "", 0));
         drain("W", w2);
-        op("W setWatches2", w2, SET_WATCHES2, new SetWatches2(rel,
-                List.of("/sw/changed"), List.of(), List.of("/sw"), List.of("/sw/p"), List.of("/sw/r")));
+        op(
+                "W setWatches2",
+                w2,
+                SET_WATCHES2,
+                new SetWatches2(
+                        rel, List.of("/sw/changed"), List.of(), List.of("/sw"), List.of("/sw/p"), List.of("/sw/r")));
         op("A create /sw/p", a, CREATE, cr("/sw/p", "", 0));
         op("A create /sw/r", a, CREATE, cr("/sw/r", "", 0));
         op("A create /sw/r/x", a, CREATE, cr("/sw/r/x", "", 0));
@@ -553,14 +664,15 @@ final class GoldenScript {
         drain("W", w2);
         op("A exists /g/be", a, EXISTS, new ExistsRequest("/g/be", false));
         try (RawClient b2 = RawClient.open(port)) {
-            t.add("B reconnect closed session " + t.connect(b2.connect(0, 30_000, bsid, bpw, true),
-                    b2.lastConnectFrame) + " then closed: " + b2.closedByPeer());
+            t.add("B reconnect closed session " + t.connect(b2.connect(0, 30_000, bsid, bpw, true), b2.lastConnectFrame)
+                    + " then closed: " + b2.closedByPeer());
         }
         byte[] wrong = a.passwd.clone();
         wrong[0] ^= 1;
         try (RawClient a2 = RawClient.open(port)) {
-            t.add("A reconnect wrong password " + t.connect(a2.connect(0, 30_000, a.sessionId, wrong, true),
-                    a2.lastConnectFrame) + " then closed: " + a2.closedByPeer());
+            t.add("A reconnect wrong password "
+                    + t.connect(a2.connect(0, 30_000, a.sessionId, wrong, true), a2.lastConnectFrame) + " then closed: "
+                    + a2.closedByPeer());
         }
         // Deliberate difference: ZooKeeper drops the session's live connection before it checks the password,
         // so anyone who knows a session id can cut its client off. Coordinator checks first and keeps it
@@ -568,8 +680,8 @@ final class GoldenScript {
         a.closedByPeer();
         a.close();
         RawClient a3 = RawClient.open(port);
-        t.add("A reconnect right password " + t.connect(a3.connect(a.lastZxidSeen, 30_000, a.sessionId, a.passwd,
-                true), a3.lastConnectFrame));
+        t.add("A reconnect right password "
+                + t.connect(a3.connect(a.lastZxidSeen, 30_000, a.sessionId, a.passwd, true), a3.lastConnectFrame));
         a = a3;
         op("A still alive", a, EXISTS, new ExistsRequest("/g", false));
         op("A getEphemerals / after reconnect", a, GET_EPHEMERALS, new GetEphemeralsRequest("/"));
@@ -579,14 +691,13 @@ final class GoldenScript {
         }
         for (int to : new int[] {1000, 4000, 10_000, 40_000, 100_000, 0}) {
             try (RawClient c = RawClient.open(port)) {
-                t.add("N timeout " + to + " " + t.connect(c.connect(0, to, 0, new byte[16], true),
-                        c.lastConnectFrame));
+                t.add("N timeout " + to + " " + t.connect(c.connect(0, to, 0, new byte[16], true), c.lastConnectFrame));
                 op("N close", c, CLOSE, null);
             }
         }
         try (RawClient c = RawClient.open(port)) {
-            t.add("N unknown session " + t.connect(c.connect(0, 30_000, 0x12345678L, new byte[16], true),
-                    c.lastConnectFrame));
+            t.add("N unknown session "
+                    + t.connect(c.connect(0, 30_000, 0x12345678L, new byte[16], true), c.lastConnectFrame));
         }
         RawClient u = session("U", 30_000);
         opBytes("U unknown opcode 999", u, 999, new byte[0]);

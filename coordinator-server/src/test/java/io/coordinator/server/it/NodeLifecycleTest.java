@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -50,7 +49,9 @@ abstract class NodeLifecycleTest extends ServerTestBase {
             // that sweep saw the others too
             assertThat(z.exists(p + "/never-used", false)).isNotNull();
             assertThat(z.exists(p + "/kept", false)).isNotNull();
-            assertThat(z.exists(p, false)).as("a persistent parent is never reaped").isNotNull();
+            assertThat(z.exists(p, false))
+                    .as("a persistent parent is never reaped")
+                    .isNotNull();
         }
     }
 
@@ -78,20 +79,18 @@ abstract class NodeLifecycleTest extends ServerTestBase {
             z.create(p + "/parent", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, st, 300);
             assertThat(st.getEphemeralOwner()).isZero();
             z.create(p + "/parent/child", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            String seq = z.create(p + "/seq-", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL,
-                    st, 300);
+            String seq = z.create(
+                    p + "/seq-", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL, st, 300);
             CompletableFuture<WatchedEvent> seqGone = watchExists(z, seq);
             z.create(p + "/lonely", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, st, 300);
             CompletableFuture<WatchedEvent> lonelyGone = watchExists(z, p + "/lonely");
-            assertThat(lonelyGone.get(60, TimeUnit.SECONDS).getType())
-                    .isEqualTo(Watcher.Event.EventType.NodeDeleted);
+            assertThat(lonelyGone.get(60, TimeUnit.SECONDS).getType()).isEqualTo(Watcher.Event.EventType.NodeDeleted);
             assertThat(seqGone.get(60, TimeUnit.SECONDS).getType()).isEqualTo(Watcher.Event.EventType.NodeDeleted);
             // created before /lonely, idle just as long, but it has a child
             assertThat(z.exists(p + "/parent", false)).isNotNull();
             CompletableFuture<WatchedEvent> parentGone = watchExists(z, p + "/parent");
             z.delete(p + "/parent/child", -1);
-            assertThat(parentGone.get(60, TimeUnit.SECONDS).getType())
-                    .isEqualTo(Watcher.Event.EventType.NodeDeleted);
+            assertThat(parentGone.get(60, TimeUnit.SECONDS).getType()).isEqualTo(Watcher.Event.EventType.NodeDeleted);
         }
     }
 

@@ -7,8 +7,7 @@ import org.apache.zookeeper.ZooKeeper;
 
 /** The official ZooKeeper client, connected before it is handed out. */
 final class OfficialClients {
-    private OfficialClients() {
-    }
+    private OfficialClients() {}
 
     /** Waits (bounded) for SyncConnected; {@code also} sees every event too. */
     static ZooKeeper connect(String connectString, int sessionTimeout, Watcher also) throws Exception {

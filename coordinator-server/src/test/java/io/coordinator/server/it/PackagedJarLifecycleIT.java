@@ -61,7 +61,8 @@ class PackagedJarLifecycleIT {
         try (ServerProcess again = launch(data, port, dir.resolve("b2.log"), Map.of())) {
             again.awaitListening(port, DEADLINE);
             try (ZooKeeper zk = QuorumTlsTest.connect(port)) {
-                assertThat(new String(zk.getData("/before-stop", false, null), StandardCharsets.UTF_8)).isEqualTo("kept");
+                assertThat(new String(zk.getData("/before-stop", false, null), StandardCharsets.UTF_8))
+                        .isEqualTo("kept");
             }
         }
     }
@@ -69,12 +70,15 @@ class PackagedJarLifecycleIT {
     @Test
     void anUnknownSettingFromTheEnvironmentStopsStartupNamingIt() throws Exception {
         Path log = dir.resolve("c.log");
-        try (ServerProcess server = launch(dir.resolve("data"), Servers.freePort(), log,
-                Map.of("COORDINATOR_JAR", "/opt/coordinator.jar"))) {
+        try (ServerProcess server = launch(
+                dir.resolve("data"), Servers.freePort(), log, Map.of("COORDINATOR_JAR", "/opt/coordinator.jar"))) {
             Process p = server.process().orElseThrow();
-            assertThat(p.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).as("startup stopped").isTrue();
+            assertThat(p.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("startup stopped")
+                    .isTrue();
             assertThat(p.exitValue()).isNotZero();
-            assertThat(read(log)).contains("Unknown Coordinator setting: coordinator.jar")
+            assertThat(read(log))
+                    .contains("Unknown Coordinator setting: coordinator.jar")
                     .contains("COORDINATOR_JAR");
         }
     }
@@ -83,12 +87,22 @@ class PackagedJarLifecycleIT {
     void kubernetesServiceLinkVariablesAreIgnoredWithAWarning() throws Exception {
         int port = Servers.freePort();
         Path log = dir.resolve("d.log");
-        try (ServerProcess server = launch(dir.resolve("data"), port, log, Map.of(
-                "COORDINATOR_SERVICE_HOST", "10.96.0.10", "COORDINATOR_PORT", "tcp://10.96.0.10:2181",
-                "COORDINATOR_PORT_2181_TCP_ADDR", "10.96.0.10"))) {
+        try (ServerProcess server = launch(
+                dir.resolve("data"),
+                port,
+                log,
+                Map.of(
+                        "COORDINATOR_SERVICE_HOST",
+                        "10.96.0.10",
+                        "COORDINATOR_PORT",
+                        "tcp://10.96.0.10:2181",
+                        "COORDINATOR_PORT_2181_TCP_ADDR",
+                        "10.96.0.10"))) {
             server.awaitListening(port, DEADLINE);
             awaitLog(server.process().orElseThrow(), log, s -> s.contains("Started CoordinatorApplication"));
-            assertThat(read(log)).contains("WARN").contains("Ignoring environment variable COORDINATOR_SERVICE_HOST")
+            assertThat(read(log))
+                    .contains("WARN")
+                    .contains("Ignoring environment variable COORDINATOR_SERVICE_HOST")
                     .contains("Ignoring environment variable COORDINATOR_PORT_2181_TCP_ADDR");
         }
     }
@@ -97,7 +111,9 @@ class PackagedJarLifecycleIT {
     private static void stopAndExpectExitWithinFiveSeconds(Process p, Path log) throws Exception {
         boolean startedBefore = read(log).contains("Started CoordinatorApplication");
         p.destroy(); // SIGTERM
-        assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("exited within 5 s of SIGTERM").isTrue();
+        assertThat(p.waitFor(5, TimeUnit.SECONDS))
+                .as("exited within 5 s of SIGTERM")
+                .isTrue();
         assertThat(p.exitValue()).isEqualTo(143);
         if (!startedBefore) {
             assertThat(read(log)).contains("Stop requested while starting");
@@ -105,13 +121,17 @@ class PackagedJarLifecycleIT {
     }
 
     private static ServerProcess launch(Path data, int port, Path log, Map<String, String> env) throws IOException {
-        ServerProcess server = new ServerProcess("coordinator",
-                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR).jvmOptions("-Xmx512m").command(List.of(
-                        "--coordinator.client-port=" + port,
-                        "--coordinator.client-address=127.0.0.1",
-                        "--coordinator.data-dir=" + data,
-                        "--server.port=0",
-                        "--server.address=127.0.0.1")), log);
+        ServerProcess server = new ServerProcess(
+                "coordinator",
+                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
+                        .jvmOptions("-Xmx512m")
+                        .command(List.of(
+                                "--coordinator.client-port=" + port,
+                                "--coordinator.client-address=127.0.0.1",
+                                "--coordinator.data-dir=" + data,
+                                "--server.port=0",
+                                "--server.address=127.0.0.1")),
+                log);
         env.forEach(server::environment);
         server.start();
         return server;
@@ -126,7 +146,9 @@ class PackagedJarLifecycleIT {
         long deadline = System.currentTimeMillis() + DEADLINE.toMillis();
         while (!done.test(read(log))) {
             assertThat(p.isAlive()).as("process alive; log:%n%s", read(log)).isTrue();
-            assertThat(System.currentTimeMillis()).as("log line within %d ms", DEADLINE.toMillis()).isLessThan(deadline);
+            assertThat(System.currentTimeMillis())
+                    .as("log line within %d ms", DEADLINE.toMillis())
+                    .isLessThan(deadline);
             Thread.sleep(20); // polling a file another process writes
         }
     }

@@ -30,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class QuorumTlsTest {
     @TempDir
     static Path certs;
+
     static Path trustStore;
     static Path peerKeyStore;
     static Path strangerKeyStore;
@@ -39,7 +40,8 @@ class QuorumTlsTest {
         Identity ca = TestPki.ca("ensemble-ca");
         trustStore = TestPki.trustStore(certs.resolve("trust.p12"), ca);
         peerKeyStore = TestPki.keyStore(certs.resolve("peer.p12"), TestPki.issue(ca, "peer"));
-        strangerKeyStore = TestPki.keyStore(certs.resolve("stranger.p12"), TestPki.issue(TestPki.ca("stranger-ca"), "peer"));
+        strangerKeyStore =
+                TestPki.keyStore(certs.resolve("stranger.p12"), TestPki.issue(TestPki.ca("stranger-ca"), "peer"));
     }
 
     static List<String> quorumTls(Path keyStore) {
@@ -55,7 +57,9 @@ class QuorumTlsTest {
                 connected.countDown();
             }
         });
-        assertThat(connected.await(30, TimeUnit.SECONDS)).as("connected to " + port).isTrue();
+        assertThat(connected.await(30, TimeUnit.SECONDS))
+                .as("connected to " + port)
+                .isTrue();
         return zk;
     }
 
@@ -77,15 +81,17 @@ class QuorumTlsTest {
 
     @Test
     void anEnsembleWithQuorumTlsElectsALeaderAndReplicates(@TempDir Path dir, CapturedOutput output) throws Exception {
-        try (Servers.EnsembleUnderTest ensemble = Servers.coordinatorEnsemble(dir, false, 3, 0,
-                quorumTls(peerKeyStore))) {
+        try (Servers.EnsembleUnderTest ensemble =
+                Servers.coordinatorEnsemble(dir, false, 3, 0, quorumTls(peerKeyStore))) {
             int[] ports = ensemble.clientPorts();
             assertReplicates(ports[0], ports[2], "/over-tls");
             assertReplicates(ports[2], ports[1], "/over-tls-too");
-            assertThat(output.getOut()).contains("quorum transport of server 1 listening on")
+            assertThat(output.getOut())
+                    .contains("quorum transport of server 1 listening on")
                     .contains("(mutual TLS from SSL bundle 'peer')")
                     .contains("election transport: server 2 connected to server 1 at /127.0.0.1:")
-                    .containsPattern("quorum transport: server [23] connected to server 1 at /127\\.0\\.0\\.1:\\d+ \\(TLS\\)");
+                    .containsPattern(
+                            "quorum transport: server [23] connected to server 1 at /127\\.0\\.0\\.1:\\d+ \\(TLS\\)");
         }
     }
 
@@ -96,16 +102,26 @@ class QuorumTlsTest {
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             client[i] = LoopbackPorts.next();
-            members.append(i == 0 ? "" : ",").append(i + 1).append("=127.0.0.1:").append(LoopbackPorts.next())
-                    .append(':').append(LoopbackPorts.next()).append(";127.0.0.1:").append(client[i]);
+            members.append(i == 0 ? "" : ",")
+                    .append(i + 1)
+                    .append("=127.0.0.1:")
+                    .append(LoopbackPorts.next())
+                    .append(':')
+                    .append(LoopbackPorts.next())
+                    .append(";127.0.0.1:")
+                    .append(client[i]);
         }
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                        "--coordinator.server-id=" + (i + 1), "--coordinator.ensemble=" + members,
+                List<String> args = new ArrayList<>(List.of(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--coordinator.server-id=" + (i + 1),
+                        "--coordinator.ensemble=" + members,
                         "--coordinator.session-secret=" + Servers.ENSEMBLE_SECRET,
-                        "--coordinator.client-port=" + client[i], "--coordinator.data-dir=" + dir.resolve("node" + i),
+                        "--coordinator.client-port=" + client[i],
+                        "--coordinator.data-dir=" + dir.resolve("node" + i),
                         "--coordinator.tick-time=" + Servers.TICK_TIME));
                 // Member 3 trusts the ensemble's CA but presents a certificate from another one.
                 args.addAll(quorumTls(i == 2 ? strangerKeyStore : peerKeyStore));
@@ -117,10 +133,14 @@ class QuorumTlsTest {
                 String m2 = Servers.modeOf(client[1]);
                 return m1 != null && m2 != null && (m1 + m2).contains("leader") && (m1 + m2).contains("follower");
             });
-            await("a member to refuse server 3's certificate", Duration.ofSeconds(60),
+            await(
+                    "a member to refuse server 3's certificate",
+                    Duration.ofSeconds(60),
                     () -> output.getOut().contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")
                             || output.getOut().contains("TLS handshake from server 1 to server 3"));
-            assertThat(Servers.modeOf(client[2])).as("member 3 serves no clients: it never joined").isNull();
+            assertThat(Servers.modeOf(client[2]))
+                    .as("member 3 serves no clients: it never joined")
+                    .isNull();
             assertReplicates(client[0], client[1], "/without-3");
         } finally {
             contexts.forEach(ConfigurableApplicationContext::close);

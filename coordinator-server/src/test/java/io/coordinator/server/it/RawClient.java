@@ -15,7 +15,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
@@ -78,8 +77,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static <T extends Record> T deserialize(T r, byte[] bytes, int offset) throws IOException {
-        BinaryInputArchive ia = BinaryInputArchive.getArchive(
-                new ByteArrayInputStream(bytes, offset, bytes.length - offset));
+        BinaryInputArchive ia =
+                BinaryInputArchive.getArchive(new ByteArrayInputStream(bytes, offset, bytes.length - offset));
         r.deserialize(ia, "");
         return r;
     }
@@ -91,8 +90,9 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** As above; {@code canBeReadOnly} is the request's readOnly flag (the client accepts a read-only server). */
-    public ConnectResponse connect(long lastZxid, int timeoutMs, long sid, byte[] pw, boolean sendReadOnly,
-                                   boolean canBeReadOnly) throws IOException {
+    public ConnectResponse connect(
+            long lastZxid, int timeoutMs, long sid, byte[] pw, boolean sendReadOnly, boolean canBeReadOnly)
+            throws IOException {
         byte[] body = serialize(new ConnectRequest(0, lastZxid, timeoutMs, sid, pw, canBeReadOnly));
         if (!sendReadOnly) {
             byte[] shorter = new byte[body.length - 1];

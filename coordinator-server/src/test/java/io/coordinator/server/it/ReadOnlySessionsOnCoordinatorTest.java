@@ -13,8 +13,8 @@ class ReadOnlySessionsOnCoordinatorTest extends ReadOnlySessionsTest {
 
     @Override
     protected Members startEnsemble(Path dir) throws Exception {
-        Servers.EnsembleUnderTest e = Servers.coordinatorEnsemble(dir, false, 3, 0,
-                List.of("--coordinator.read-only-mode-enabled=true", "--coordinator.tick-time=500"));
+        Servers.EnsembleUnderTest e = Servers.coordinatorEnsemble(
+                dir, false, 3, 0, List.of("--coordinator.read-only-mode-enabled=true", "--coordinator.tick-time=500"));
         // attached after the members start: Spring Boot resets logback (and drops appenders) as each one starts
         Logger logger = (Logger) LoggerFactory.getLogger("io.coordinator.server.request.RequestPipeline");
         pipelineLog.start();
@@ -49,7 +49,8 @@ class ReadOnlySessionsOnCoordinatorTest extends ReadOnlySessionsTest {
     @Override
     protected boolean logged(Members m, String text) {
         synchronized (pipelineLog) { // AppenderBase.doAppend holds this lock
-            return pipelineLog.list.stream().anyMatch(ev -> ev.getFormattedMessage().contains(text));
+            return pipelineLog.list.stream()
+                    .anyMatch(ev -> ev.getFormattedMessage().contains(text));
         }
     }
 }

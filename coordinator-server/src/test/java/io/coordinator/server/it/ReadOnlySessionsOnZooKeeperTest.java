@@ -47,13 +47,13 @@ class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
      */
     @Test
     void withItsDefaultsAReadOnlyMemberOpensNoSession() throws Exception {
-        try (ZooKeeperProcesses m = startEnsemble(dir, false); FaultProxy proxy = new FaultProxy(m.clientPort(0))) {
+        try (ZooKeeperProcesses m = startEnsemble(dir, false);
+                FaultProxy proxy = new FaultProxy(m.clientPort(0))) {
             m.stop(1);
             m.stop(2);
             awaitMode(m.clientPort(0), "read-only");
             try (RawClient raw = RawClient.open(m.clientPort(0))) {
-                raw.sendFrame(RawClient.serialize(new ConnectRequest(0, 0, SESSION_TIMEOUT_MS, 0, new byte[16],
-                        true)));
+                raw.sendFrame(RawClient.serialize(new ConnectRequest(0, 0, SESSION_TIMEOUT_MS, 0, new byte[16], true)));
                 byte[] frame = raw.readFrame();
                 assertThat(frame).hasSize(16);
                 ReplyHeader h = RawClient.deserialize(new ReplyHeader(), frame, 0);
@@ -122,12 +122,18 @@ class ReadOnlySessionsOnZooKeeperTest extends ReadOnlySessionsTest {
         @Override
         public void start(int index) throws Exception {
             Path data = dir.resolve("zk" + (index + 1));
-            processes[index] = new ProcessBuilder(CrashRecoveryTest.javaBin(), "-Xmx128m",
-                    "-Dreadonlymode.enabled=true", "-Dzookeeper.admin.enableServer=false",
-                    "-cp", System.getProperty("java.class.path"),
-                    "org.apache.zookeeper.server.quorum.QuorumPeerMain", data.resolve("zoo.cfg").toString())
+            processes[index] = new ProcessBuilder(
+                            CrashRecoveryTest.javaBin(),
+                            "-Xmx128m",
+                            "-Dreadonlymode.enabled=true",
+                            "-Dzookeeper.admin.enableServer=false",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                            data.resolve("zoo.cfg").toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("zk.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            data.resolve("zk.log").toFile()))
                     .start();
         }
 

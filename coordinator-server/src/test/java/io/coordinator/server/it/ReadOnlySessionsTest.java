@@ -85,7 +85,9 @@ abstract class ReadOnlySessionsTest {
     }
 
     static void awaitMode(int port, String wanted) {
-        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> wanted.equals(Servers.modeOf(port)));
     }
 
@@ -100,16 +102,20 @@ abstract class ReadOnlySessionsTest {
     void globalSessionsAreRefusedAndLocalOnesLiveOnlyOnTheReadOnlyMember() throws Exception {
         try (Members m = startEnsemble(dir)) {
             int port = m.clientPort(0);
-            try (FaultProxy toGlobal = new FaultProxy(port); FaultProxy toLocal = new FaultProxy(port);
-                 FaultProxy toNotRo = new FaultProxy(port)) {
+            try (FaultProxy toGlobal = new FaultProxy(port);
+                    FaultProxy toLocal = new FaultProxy(port);
+                    FaultProxy toNotRo = new FaultProxy(port)) {
                 States globalStates = new States();
-                ZooKeeper global = new ZooKeeper("127.0.0.1:" + toGlobal.port(), SESSION_TIMEOUT_MS, globalStates,
-                        true);
+                ZooKeeper global =
+                        new ZooKeeper("127.0.0.1:" + toGlobal.port(), SESSION_TIMEOUT_MS, globalStates, true);
                 ZooKeeper local = null;
                 ZooKeeper notRo = null;
                 try {
                     globalStates.await(1, KeeperState.SyncConnected);
-                    global.create("/data", "d".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    global.create(
+                            "/data",
+                            "d".getBytes(StandardCharsets.UTF_8),
+                            ZooDefs.Ids.OPEN_ACL_UNSAFE,
                             CreateMode.PERSISTENT);
                     // an ephemeral "lock": the session is global (ZooKeeper upgrades a local session here)
                     global.create("/lock", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
@@ -122,7 +128,8 @@ abstract class ReadOnlySessionsTest {
 
                     // (d) a client that does not accept a read-only server: closed, no answer
                     try (RawClient raw = RawClient.open(port)) {
-                        assertThat(raw.connect(0, SESSION_TIMEOUT_MS, 0, new byte[16], true, false)).isNull();
+                        assertThat(raw.connect(0, SESSION_TIMEOUT_MS, 0, new byte[16], true, false))
+                                .isNull();
                     }
                     States notRoStates = new States();
                     notRo = new ZooKeeper("127.0.0.1:" + toNotRo.port(), SESSION_TIMEOUT_MS, notRoStates, false);
@@ -132,16 +139,19 @@ abstract class ReadOnlySessionsTest {
 
                     // (a) the global session: closed with no answer, whatever the password
                     try (RawClient raw = RawClient.open(port)) {
-                        assertThat(raw.connect(0, SESSION_TIMEOUT_MS, globalId, globalPw, true, true)).isNull();
+                        assertThat(raw.connect(0, SESSION_TIMEOUT_MS, globalId, globalPw, true, true))
+                                .isNull();
                     }
                     try (RawClient raw = RawClient.open(port)) {
-                        assertThat(raw.connect(0, SESSION_TIMEOUT_MS, globalId, new byte[16], true, true)).isNull();
+                        assertThat(raw.connect(0, SESSION_TIMEOUT_MS, globalId, new byte[16], true, true))
+                                .isNull();
                     }
-                    Awaitility.await().atMost(WAIT).until(() ->
-                            logged(m, "Refusing global session reconnection in RO mode"));
+                    Awaitility.await()
+                            .atMost(WAIT)
+                            .until(() -> logged(m, "Refusing global session reconnection in RO mode"));
                     awaitAttempts(toGlobal, 3);
-                    assertThat(globalStates.seen()).containsExactly(KeeperState.SyncConnected,
-                            KeeperState.Disconnected);
+                    assertThat(globalStates.seen())
+                            .containsExactly(KeeperState.SyncConnected, KeeperState.Disconnected);
                     assertThat(global.getState()).isEqualTo(ZooKeeper.States.CONNECTING);
 
                     // (b) a new session on the read-only member: reads its last state, writes refused. The client
@@ -155,8 +165,8 @@ abstract class ReadOnlySessionsTest {
                             .isEqualTo("d");
                     assertThat(local.exists("/lock", false)).isNotNull();
                     ZooKeeper ro = local;
-                    assertThatThrownBy(() -> ro.create("/w", null, ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                            CreateMode.PERSISTENT)).isInstanceOf(KeeperException.NotReadOnlyException.class);
+                    assertThatThrownBy(() -> ro.create("/w", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
+                            .isInstanceOf(KeeperException.NotReadOnlyException.class);
                     toLocal.cutAll();
                     localStates.await(3, KeeperState.ConnectedReadOnly);
                     long localId2 = local.getSessionId();
@@ -170,8 +180,8 @@ abstract class ReadOnlySessionsTest {
                         assertThat(opened.getReadOnly()).isTrue();
                     }
                     try (RawClient raw = RawClient.open(port)) {
-                        ConnectResponse again = raw.connect(0, SESSION_TIMEOUT_MS, opened.getSessionId(),
-                                opened.getPasswd(), true, true);
+                        ConnectResponse again = raw.connect(
+                                0, SESSION_TIMEOUT_MS, opened.getSessionId(), opened.getPasswd(), true, true);
                         assertThat(again.getTimeOut()).isPositive();
                         assertThat(again.getSessionId()).isEqualTo(opened.getSessionId());
                         assertThat(again.getReadOnly()).isTrue();
@@ -198,19 +208,25 @@ abstract class ReadOnlySessionsTest {
                     m.start(1);
                     m.start(2);
                     localStates.await(5, KeeperState.SyncConnected);
-                    assertThat(localStates.seen()).containsExactly(KeeperState.ConnectedReadOnly,
-                            KeeperState.Disconnected, KeeperState.ConnectedReadOnly, KeeperState.Disconnected,
-                            KeeperState.SyncConnected);
+                    assertThat(localStates.seen())
+                            .containsExactly(
+                                    KeeperState.ConnectedReadOnly,
+                                    KeeperState.Disconnected,
+                                    KeeperState.ConnectedReadOnly,
+                                    KeeperState.Disconnected,
+                                    KeeperState.SyncConnected);
                     assertThat(local.getSessionId()).isNotZero().isNotIn(localId, localId2);
                     try (RawClient raw = RawClient.open(port)) {
                         raw.connect(0, SESSION_TIMEOUT_MS, opened.getSessionId(), opened.getPasswd(), true, true);
                         assertThat(raw.lastConnectFrame).isEqualTo(expiredFrame(false));
                     }
                     globalStates.await(3, KeeperState.SyncConnected);
-                    assertThat(globalStates.seen()).containsExactly(KeeperState.SyncConnected,
-                            KeeperState.Disconnected, KeeperState.SyncConnected);
+                    assertThat(globalStates.seen())
+                            .containsExactly(
+                                    KeeperState.SyncConnected, KeeperState.Disconnected, KeeperState.SyncConnected);
                     assertThat(global.getSessionId()).isEqualTo(globalId);
-                    assertThat(global.exists("/lock", false).getEphemeralOwner()).isEqualTo(globalId);
+                    assertThat(global.exists("/lock", false).getEphemeralOwner())
+                            .isEqualTo(globalId);
                     // (d) again: a read-write member serves the client that refused read-only servers
                     notRoStates.await(1, KeeperState.SyncConnected);
                 } finally {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +78,7 @@ abstract class ServerTestBase {
 
     /** An official client, connected (waits for SyncConnected). */
     protected ZooKeeper zk() throws Exception {
-        return zk(SESSION_TIMEOUT, e -> { });
+        return zk(SESSION_TIMEOUT, e -> {});
     }
 
     /**
@@ -88,7 +87,7 @@ abstract class ServerTestBase {
      * The same as {@link #zk()} for a single server.
      */
     protected ZooKeeper zkHere() throws Exception {
-        return zk("127.0.0.1:" + port(), SESSION_TIMEOUT, e -> { });
+        return zk("127.0.0.1:" + port(), SESSION_TIMEOUT, e -> {});
     }
 
     protected ZooKeeper zk(int timeout, Watcher also) throws Exception {

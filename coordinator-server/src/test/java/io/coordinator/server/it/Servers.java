@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -20,11 +19,11 @@ public final class Servers {
     public static final String COORDINATOR_APP = "io.coordinator.server.app.CoordinatorApplication";
     public static final int TICK_TIME = 2000;
 
-    private Servers() {
-    }
+    private Servers() {}
 
     public enum Kind {
-        ZOOKEEPER, COORDINATOR,
+        ZOOKEEPER,
+        COORDINATOR,
         /** Three Coordinator servers in this JVM forming a ZAB ensemble (see {@link #coordinatorEnsemble}). */
         COORDINATOR_ENSEMBLE
     }
@@ -140,8 +139,8 @@ public final class Servers {
     }
 
     /** {@code voters} participants and {@code observers} observers (the last ids), with extra arguments for all. */
-    public static EnsembleUnderTest coordinatorEnsemble(Path dir, boolean fastReaping, int voters, int observers,
-                                                        List<String> extraArgs) throws Exception {
+    public static EnsembleUnderTest coordinatorEnsemble(
+            Path dir, boolean fastReaping, int voters, int observers, List<String> extraArgs) throws Exception {
         Class<?> app = Class.forName(COORDINATOR_APP);
         int n = voters + observers;
         int[] client = new int[n];
@@ -151,8 +150,14 @@ public final class Servers {
             if (i > 0) {
                 ensemble.append(',');
             }
-            ensemble.append(i + 1).append("=127.0.0.1:").append(freePort()).append(':').append(freePort())
-                    .append(i >= voters ? ":observer" : "").append(";127.0.0.1:").append(client[i]);
+            ensemble.append(i + 1)
+                    .append("=127.0.0.1:")
+                    .append(freePort())
+                    .append(':')
+                    .append(freePort())
+                    .append(i >= voters ? ":observer" : "")
+                    .append(";127.0.0.1:")
+                    .append(client[i]);
         }
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         List<String[]> memberArgs = new ArrayList<>();
@@ -202,8 +207,8 @@ public final class Servers {
                 return modes;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ensemble not serving after " + max + ": modes "
-                        + java.util.Arrays.toString(modes));
+                throw new IllegalStateException(
+                        "ensemble not serving after " + max + ": modes " + java.util.Arrays.toString(modes));
             }
             Thread.sleep(100); // polling observable state (srvr), not waiting for an event
         }
@@ -233,8 +238,13 @@ public final class Servers {
         private final String[] modesAtStart;
         private final int chosen;
 
-        EnsembleUnderTest(Class<?> app, List<String[]> memberArgs, List<ConfigurableApplicationContext> contexts,
-                          int[] clientPorts, String[] modesAtStart, int chosen) {
+        EnsembleUnderTest(
+                Class<?> app,
+                List<String[]> memberArgs,
+                List<ConfigurableApplicationContext> contexts,
+                int[] clientPorts,
+                String[] modesAtStart,
+                int chosen) {
             this.app = app;
             this.memberArgs = memberArgs;
             this.contexts = contexts;
@@ -314,5 +324,4 @@ public final class Servers {
         }
         throw new IllegalStateException("nothing listening on 127.0.0.1:" + port + " after " + max, last);
     }
-
 }

@@ -65,7 +65,9 @@ class SessionSecretEnsembleTest {
                 try (RawClient raw = RawClient.open(client[i])) {
                     ConnectResponse r = raw.connect(0, 30_000, sid, pw, true);
                     assertThat(r).as("member %d answers", i + 1).isNotNull();
-                    assertThat(r.getTimeOut()).as("member %d accepts the session", i + 1).isPositive();
+                    assertThat(r.getTimeOut())
+                            .as("member %d accepts the session", i + 1)
+                            .isPositive();
                     assertThat(r.getSessionId()).isEqualTo(sid);
                 }
             }
@@ -91,7 +93,9 @@ class SessionSecretEnsembleTest {
             try (RawClient raw = RawClient.open(client[1])) {
                 ConnectResponse r = raw.connect(0, 30_000, sid, pw, true);
                 assertThat(r).isNotNull();
-                assertThat(r.getTimeOut()).as("the restarted member accepts the session").isPositive();
+                assertThat(r.getTimeOut())
+                        .as("the restarted member accepts the session")
+                        .isPositive();
             }
             // /zookeeper/config reads the same on every member, whatever the order of their server lines.
             byte[] config0 = moved.getConfig(false, null);
@@ -124,8 +128,12 @@ class SessionSecretEnsembleTest {
         StringBuilder cfg = new StringBuilder()
                 .append("tickTime=500\n")
                 .append("initLimit=10\nsyncLimit=5\n")
-                .append("dataDir=").append(data).append('\n')
-                .append("clientPort=").append(client[i]).append('\n')
+                .append("dataDir=")
+                .append(data)
+                .append('\n')
+                .append("clientPort=")
+                .append(client[i])
+                .append('\n')
                 .append("clientPortAddress=127.0.0.1\n")
                 .append("4lw.commands.whitelist=*\n");
         for (int id : ORDERS[i]) {
@@ -133,8 +141,8 @@ class SessionSecretEnsembleTest {
         }
         Path file = dir.resolve("zoo" + (i + 1) + ".cfg");
         Files.writeString(file, cfg);
-        return new SpringApplicationBuilder(Class.forName(Servers.COORDINATOR_APP)).run(
-                "--coordinator.zoo-cfg=" + file, "--server.port=0", "--server.address=127.0.0.1");
+        return new SpringApplicationBuilder(Class.forName(Servers.COORDINATOR_APP))
+                .run("--coordinator.zoo-cfg=" + file, "--server.port=0", "--server.address=127.0.0.1");
     }
 
     private String serverLine(int id) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.jute.BinaryInputArchive;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.ClientInfo;
@@ -134,8 +133,13 @@ final class Transcript {
         BinaryInputArchive ia = archive(f, 0);
         ReplyHeader h = new ReplyHeader();
         h.deserialize(ia, "");
-        StringBuilder sb = new StringBuilder(label).append(" => xid=").append(h.getXid())
-                .append(" err=").append(h.getErr()).append(" len=").append(f.length);
+        StringBuilder sb = new StringBuilder(label)
+                .append(" => xid=")
+                .append(h.getXid())
+                .append(" err=")
+                .append(h.getErr())
+                .append(" len=")
+                .append(f.length);
         if (h.getZxid() == 0 || h.getZxid() == -1) {
             sb.append(" hzxid=").append(h.getZxid());
         }

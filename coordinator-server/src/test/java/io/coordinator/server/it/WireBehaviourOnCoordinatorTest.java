@@ -20,7 +20,8 @@ class WireBehaviourOnCoordinatorTest extends WireBehaviourTest {
     void wrongPasswordDoesNotDisturbTheLiveConnection() throws Exception {
         reconnectWithWrongPassword((owner, thief, r) -> {
             assertThat(thief.closedByPeer()).isTrue();
-            assertThat(header(owner.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+            assertThat(header(owner.call(3, new ExistsRequest("/", false))).getErr())
+                    .isZero();
         });
     }
 }

@@ -23,8 +23,8 @@ class WireBehaviourOnZooKeeperTest extends WireBehaviourTest {
             assertThat(owner.closedByPeer()).isTrue();
             // the session itself survives: the owner can come back with the right password
             try (RawClient back = RawClient.open(port())) {
-                ConnectResponse ok = back.connect(owner.lastZxidSeen, SESSION_TIMEOUT, owner.sessionId, owner.passwd,
-                        true);
+                ConnectResponse ok =
+                        back.connect(owner.lastZxidSeen, SESSION_TIMEOUT, owner.sessionId, owner.passwd, true);
                 assertThat(ok.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
                 assertThat(ok.getSessionId()).isEqualTo(owner.sessionId);
             }

@@ -12,7 +12,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -46,7 +45,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
         String p = unique("reconnect");
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
         try (FaultProxy proxy = new FaultProxy(port());
-             ZooKeeper other = zk()) {
+                ZooKeeper other = zk()) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), SESSION_TIMEOUT, e -> {
                 // queue first: the test clears the queue once `first` completes
@@ -96,12 +95,15 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void rawReconnectWithSessionIdAndPasswordKeepsEphemeralAndResumesWatchViaSetWatches() throws Exception {
         String p = unique("rawreconnect");
         try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
-             RawClient other = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(owner.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0))).getErr())
+                RawClient other = RawClient.session(port(), SESSION_TIMEOUT)) {
+            assertThat(header(owner.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0)))
+                            .getErr())
                     .isZero();
             assertThat(header(owner.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                    .getErr()).isZero();
-            assertThat(header(owner.call(4, new GetDataRequest(p, true))).getErr()).isZero();
+                            .getErr())
+                    .isZero();
+            assertThat(header(owner.call(4, new GetDataRequest(p, true))).getErr())
+                    .isZero();
             long rel = owner.lastZxidSeen;
             owner.closeAbruptly();
             try (RawClient again = RawClient.open(port())) {
@@ -113,9 +115,12 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 assertThat(header(ex).getErr()).isZero();
                 Stat st = RawClient.deserialize(new Stat(), ex.reply(), 16);
                 assertThat(st.getEphemeralOwner()).isEqualTo(owner.sessionId);
-                assertThat(header(again.call(101, new SetWatches(rel, List.of(p), List.of(), List.of()))).getErr())
+                assertThat(header(again.call(101, new SetWatches(rel, List.of(p), List.of(), List.of())))
+                                .getErr())
                         .isZero();
-                assertThat(header(other.call(5, new SetDataRequest(p, "x".getBytes(), -1))).getErr()).isZero();
+                assertThat(header(other.call(5, new SetDataRequest(p, "x".getBytes(), -1)))
+                                .getErr())
+                        .isZero();
                 RawClient.Exchange ping = again.ping();
                 assertThat(ping.before()).hasSize(1);
                 WatcherEvent ev = event(ping.before().get(0));
@@ -133,7 +138,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     /** A live session, and a second connection that reconnects to it with a wrong password: refused. */
     protected void reconnectWithWrongPassword(WrongPasswordReconnect then) throws Exception {
         try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
-             RawClient thief = RawClient.open(port())) {
+                RawClient thief = RawClient.open(port())) {
             byte[] wrong = owner.passwd.clone();
             wrong[3] ^= 0x55;
             ConnectResponse r = thief.connect(0, SESSION_TIMEOUT, owner.sessionId, wrong, true);
@@ -172,7 +177,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             RawClient dying = RawClient.session(port(), 4000);
             assertThat(dying.negotiatedTimeout).isEqualTo(4000);
             assertThat(header(dying.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                    .getErr()).isZero();
+                            .getErr())
+                    .isZero();
             catchUp(watcher, p);
             assertThat(watcher.exists(p + "/e", deleted::complete)).isNotNull();
             watcher.getChildren(p, children::complete);
@@ -198,10 +204,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
         String p = unique("expired-client");
         BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
         CompletableFuture<WatchedEvent> deleted = new CompletableFuture<>();
-        try (FaultProxy proxy = new FaultProxy(port()); ZooKeeper other = zk()) {
+        try (FaultProxy proxy = new FaultProxy(port());
+                ZooKeeper other = zk()) {
             other.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 4000,
-                    e -> states.add(e.getState()));
+            ZooKeeper z = new ZooKeeper("127.0.0.1:" + proxy.port(), 4000, e -> states.add(e.getState()));
             try {
                 assertThat(states.poll(30, TimeUnit.SECONDS)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
                 z.create(p + "/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
@@ -209,13 +215,14 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 assertThat(other.exists(p + "/e", deleted::complete)).isNotNull();
                 proxy.refuseNew(true);
                 proxy.cutAll();
-                assertThat(deleted.get(60, TimeUnit.SECONDS).getType())
-                        .isEqualTo(Watcher.Event.EventType.NodeDeleted);
+                assertThat(deleted.get(60, TimeUnit.SECONDS).getType()).isEqualTo(Watcher.Event.EventType.NodeDeleted);
                 proxy.refuseNew(false);
                 Watcher.Event.KeeperState s;
                 do {
                     s = states.poll(60, TimeUnit.SECONDS);
-                    assertThat(s).as("state events until Expired").isNotNull()
+                    assertThat(s)
+                            .as("state events until Expired")
+                            .isNotNull()
                             .isNotEqualTo(Watcher.Event.KeeperState.SyncConnected);
                 } while (s != Watcher.Event.KeeperState.Expired);
                 assertThat(z.getState()).isEqualTo(ZooKeeper.States.CLOSED);
@@ -233,14 +240,16 @@ abstract class WireBehaviourTest extends ServerTestBase {
         }
         // the server keeps serving
         try (RawClient ok = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(ok.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+            assertThat(header(ok.call(3, new ExistsRequest("/", false))).getErr())
+                    .isZero();
         }
     }
 
     @Test
     void sessionTimeoutIsClampedToTwoAndTwentyTicks() throws Exception {
-        int[][] cases = {{1000, 4000}, {3999, 4000}, {4000, 4000}, {12345, 12345}, {40000, 40000},
-            {40001, 40000}, {100000, 40000}};
+        int[][] cases = {
+            {1000, 4000}, {3999, 4000}, {4000, 4000}, {12345, 12345}, {40000, 40000}, {40001, 40000}, {100000, 40000}
+        };
         for (int[] c : cases) {
             try (RawClient r = RawClient.session(port(), c[0])) {
                 assertThat(r.negotiatedTimeout).as("requested %d", c[0]).isEqualTo(c[1]);
@@ -262,7 +271,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             assertThat(r.getPasswd()).hasSize(16);
             assertThat(r.getSessionId()).isNotZero();
             // and the session works
-            assertThat(header(without.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+            assertThat(header(without.call(3, new ExistsRequest("/", false))).getErr())
+                    .isZero();
         }
     }
 
@@ -270,7 +280,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void pipelinedRequestsAreAnsweredInOrderAndPingsNeverWait() throws Exception {
         String p = unique("pipeline");
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0))).getErr())
+            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0)))
+                            .getErr())
                     .isZero();
             List<Integer> sent = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -285,7 +296,9 @@ abstract class WireBehaviourTest extends ServerTestBase {
             List<Integer> got = new ArrayList<>();
             while (got.size() < sent.size()) {
                 byte[] f = c.readFrame();
-                assertThat(f).as("connection closed after %d replies", got.size()).isNotNull();
+                assertThat(f)
+                        .as("connection closed after %d replies", got.size())
+                        .isNotNull();
                 ReplyHeader h = RawClient.deserialize(new ReplyHeader(), f, 0);
                 assertThat(h.getErr()).isZero();
                 got.add(h.getXid());
@@ -295,7 +308,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             // so compare the order of everything else and count the pings.
             assertThat(got.stream().filter(x -> x != -2).toList())
                     .isEqualTo(sent.stream().filter(x -> x != -2).toList());
-            assertThat(got.stream().filter(x -> x == -2).count()).isEqualTo(sent.stream().filter(x -> x == -2).count());
+            assertThat(got.stream().filter(x -> x == -2).count())
+                    .isEqualTo(sent.stream().filter(x -> x == -2).count());
         }
     }
 
@@ -319,7 +333,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     private RawClient bystander(String eph) throws Exception {
         RawClient b = RawClient.session(port(), SESSION_TIMEOUT);
-        assertThat(header(b.call(1, new CreateRequest(eph, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+        assertThat(header(b.call(1, new CreateRequest(eph, new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
+                        .getErr())
                 .isZero();
         return b;
     }
@@ -332,7 +347,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
             throws Exception {
         String eph = unique(name);
         try (RawClient b = bystander(eph);
-             RawClient c = withSession ? RawClient.session(port(), SESSION_TIMEOUT) : RawClient.open(port())) {
+                RawClient c = withSession ? RawClient.session(port(), SESSION_TIMEOUT) : RawClient.open(port())) {
             for (byte[] chunk : chunks) {
                 c.sendRawQuietly(chunk);
             }
@@ -350,20 +365,21 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     @Test
     void oversizedFirstFrameIsClosed() throws Exception {
-        assertRawBytesCloseOnlyTheirConnection("bystander-big1", false,
-                new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
+        assertRawBytesCloseOnlyTheirConnection(
+                "bystander-big1", false, new byte[] {0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4});
     }
 
     @Test
     void negativeLengthIsClosed() throws Exception {
-        assertRawBytesCloseOnlyTheirConnection("bystander-neg", true,
-                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
+        assertRawBytesCloseOnlyTheirConnection(
+                "bystander-neg", true, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 0, 0, 0, 0});
     }
 
     @Test
     void garbageConnectRequestIsClosedWithoutReply() throws Exception {
         String eph = unique("bystander-garbage");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.open(port())) {
+        try (RawClient b = bystander(eph);
+                RawClient c = RawClient.open(port())) {
             c.sendFrame("hello".getBytes(StandardCharsets.US_ASCII));
             assertThat(c.readFrame()).isNull();
             assertOtherSessionUnaffected(b, eph);
@@ -373,14 +389,16 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void truncatedRequestBodyGetsMarshallingErrorAndTheConnectionSurvives() throws Exception {
         String eph = unique("bystander-trunc");
-        try (RawClient b = bystander(eph); RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
+        try (RawClient b = bystander(eph);
+                RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
             // a create whose path claims 1000 bytes but the frame ends after 3
             int x = c.nextXid();
             c.sendBytes(x, 1, new byte[] {0, 0, 3, (byte) 0xe8, '/', 'a', 'b'});
             RawClient.Exchange ex = c.awaitXid(x);
             // ZooKeeper 3.9.5 answers -5 (MARSHALLINGERROR) and keeps the connection open
             assertThat(header(ex).getErr()).isEqualTo(-5);
-            assertThat(header(c.call(3, new ExistsRequest("/", false))).getErr()).isZero();
+            assertThat(header(c.call(3, new ExistsRequest("/", false))).getErr())
+                    .isZero();
             assertOtherSessionUnaffected(b, eph);
         }
     }
@@ -408,8 +426,10 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void closeSessionRepliesThenClosesAndDeletesEphemerals() throws Exception {
         String p = unique("close");
-        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT); ZooKeeper z = zk()) {
-            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+        try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT);
+                ZooKeeper z = zk()) {
+            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
+                            .getErr())
                     .isZero();
             CompletableFuture<WatchedEvent> gone = new CompletableFuture<>();
             catchUp(z, p);
@@ -443,7 +463,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void srvrReportsItsMode() throws Exception {
         String s = fourLetter("srvr");
-        assertThat(s).startsWith("Zookeeper version: ")
+        assertThat(s)
+                .startsWith("Zookeeper version: ")
                 .contains("\nMode: " + server.mode() + "\n")
                 .containsPattern("Latency min/avg/max: \\d+/[0-9.]+/\\d+\n")
                 .containsPattern("\nReceived: \\d+\n")
@@ -463,7 +484,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void statListsClients() throws Exception {
         try (ZooKeeper z = zkHere()) {
             String s = fourLetter("stat");
-            assertThat(s).startsWith("Zookeeper version: ")
+            assertThat(s)
+                    .startsWith("Zookeeper version: ")
                     .contains("Clients:\n")
                     .contains(" /127.0.0.1:")
                     .contains("Mode: " + server.mode());
@@ -473,11 +495,24 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void mntrHasTheStandardKeys() throws Exception {
         String s = fourLetter("mntr");
-        for (String key : new String[] {"zk_version", "zk_server_state", "zk_avg_latency", "zk_max_latency",
-            "zk_min_latency", "zk_packets_received", "zk_packets_sent", "zk_num_alive_connections",
-            "zk_outstanding_requests", "zk_znode_count", "zk_watch_count", "zk_ephemerals_count",
-            "zk_approximate_data_size", "zk_open_file_descriptor_count", "zk_max_file_descriptor_count",
-            "zk_uptime"}) {
+        for (String key : new String[] {
+            "zk_version",
+            "zk_server_state",
+            "zk_avg_latency",
+            "zk_max_latency",
+            "zk_min_latency",
+            "zk_packets_received",
+            "zk_packets_sent",
+            "zk_num_alive_connections",
+            "zk_outstanding_requests",
+            "zk_znode_count",
+            "zk_watch_count",
+            "zk_ephemerals_count",
+            "zk_approximate_data_size",
+            "zk_open_file_descriptor_count",
+            "zk_max_file_descriptor_count",
+            "zk_uptime"
+        }) {
             assertThat(s).containsPattern("(^|\n)" + key + "\t[^\n]+\n");
         }
         assertThat(s).contains("zk_server_state\t" + server.mode() + "\n");
@@ -489,7 +524,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void enviStartsWithEnvironmentAndZooKeeperVersion() throws Exception {
         String s = fourLetter("envi");
-        assertThat(s).startsWith("Environment:\nzookeeper.version=3.9.")
+        assertThat(s)
+                .startsWith("Environment:\nzookeeper.version=3.9.")
                 .contains("\nhost.name=")
                 .contains("\njava.version=")
                 .contains("\nos.name=");
@@ -498,7 +534,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void confHasClientPortAndTickTime() throws Exception {
         String s = fourLetter("conf");
-        assertThat(s).contains("clientPort=" + port() + "\n")
+        assertThat(s)
+                .contains("clientPort=" + port() + "\n")
                 .contains("tickTime=2000\n")
                 .contains("minSessionTimeout=4000\n")
                 .contains("maxSessionTimeout=40000\n")
@@ -512,7 +549,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             z.getData(p, true, null);
             String s = fourLetter("wchs");
-            assertThat(s).matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n")
+            assertThat(s)
+                    .matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n")
                     .doesNotStartWith("0 connections");
         }
     }
@@ -523,11 +561,14 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.exists("/", false);
             String s = fourLetter("cons");
             String sid = "0x" + Long.toHexString(z.getSessionId());
-            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[1\\]\\(queued=\\d+,recved=\\d+,sent=\\d+,sid="
-                    + sid + ",lop=\\w+,est=\\d+,to=30000,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
-                    + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n");
+            assertThat(s)
+                    .containsPattern(" /127\\.0\\.0\\.1:\\d+\\[1\\]\\(queued=\\d+,recved=\\d+,sent=\\d+,sid="
+                            + sid
+                            + ",lop=\\w+,est=\\d+,to=30000,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
+                            + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n");
             // the connection asking is listed too, not yet a session
-            assertThat(s).containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n")
+            assertThat(s)
+                    .containsPattern(" /127\\.0\\.0\\.1:\\d+\\[0\\]\\(queued=0,recved=1,sent=0\\)\n")
                     .endsWith("\n\n");
         }
     }
@@ -551,7 +592,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
             z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             String sid = "0x" + Long.toHexString(z.getSessionId());
             String s = fourLetter("dump");
-            assertThat(s).startsWith("SessionTracker dump:\n")
+            assertThat(s)
+                    .startsWith("SessionTracker dump:\n")
                     .contains("ephemeral nodes dump:\n")
                     .containsPattern("Sessions with Ephemerals \\(\\d+\\):\n")
                     .contains(sid + ":\n\t" + p + "\n");
@@ -571,11 +613,13 @@ abstract class WireBehaviourTest extends ServerTestBase {
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
             byte[] big = new byte[1_048_576 - 100];
             java.util.Arrays.fill(big, (byte) 7);
-            assertThat(header(c.call(1, new CreateRequest(p, big, Ids.OPEN_ACL_UNSAFE, 0))).getErr()).isZero();
+            assertThat(header(c.call(1, new CreateRequest(p, big, Ids.OPEN_ACL_UNSAFE, 0)))
+                            .getErr())
+                    .isZero();
             RawClient.Exchange ex = c.call(4, new GetDataRequest(p, false));
             assertThat(header(ex).getErr()).isZero();
-            org.apache.zookeeper.proto.GetDataResponse r = RawClient.deserialize(
-                    new org.apache.zookeeper.proto.GetDataResponse(), ex.reply(), 16);
+            org.apache.zookeeper.proto.GetDataResponse r =
+                    RawClient.deserialize(new org.apache.zookeeper.proto.GetDataResponse(), ex.reply(), 16);
             assertThat(r.getData()).isEqualTo(big);
             // a frame over jute.maxbuffer (0xfffff): the connection is closed, the node is not changed
             try {
@@ -595,11 +639,12 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void reconnectingFromASecondSocketTakesTheSessionOver() throws Exception {
         String p = unique("takeover");
         try (RawClient first = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(first.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1))).getErr())
+            assertThat(header(first.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
+                            .getErr())
                     .isZero();
             try (RawClient second = RawClient.open(port())) {
-                ConnectResponse r = second.connect(first.lastZxidSeen, SESSION_TIMEOUT, first.sessionId,
-                        first.passwd, true);
+                ConnectResponse r =
+                        second.connect(first.lastZxidSeen, SESSION_TIMEOUT, first.sessionId, first.passwd, true);
                 assertThat(r.getTimeOut()).isEqualTo(SESSION_TIMEOUT);
                 assertThat(r.getSessionId()).isEqualTo(first.sessionId);
                 assertThat(r.getPasswd()).isEqualTo(first.passwd);

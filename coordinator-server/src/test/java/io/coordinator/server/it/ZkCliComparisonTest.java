@@ -148,8 +148,8 @@ class ZkCliComparisonTest {
 
     /** Times become T; each zxid becomes Z1, Z2... by first appearance; the session id becomes S. */
     static String mask(String text, long sessionId) {
-        String s = text.replace("0x" + Long.toHexString(sessionId), "S")
-                .replaceAll("(?m)^(ctime|mtime) = .*$", "$1 = T");
+        String s =
+                text.replace("0x" + Long.toHexString(sessionId), "S").replaceAll("(?m)^(ctime|mtime) = .*$", "$1 = T");
         Map<String, String> zxids = new LinkedHashMap<>();
         Matcher m = Pattern.compile("(?m)^(cZxid|mZxid|pZxid) = (0x[0-9a-f]+)$").matcher(s);
         StringBuilder sb = new StringBuilder();

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.ReplyHeader;
+import io.coordinator.server.protocol.Requests;
 import io.coordinator.server.protocol.Stat;
 import io.coordinator.server.request.ClientConnection;
 import io.coordinator.server.request.RequestSink;
-import io.coordinator.server.protocol.Requests;
 import io.coordinator.testsupport.LoopbackPorts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,8 +80,7 @@ class BackPressureTest {
         }
 
         @Override
-        public void disconnected(ClientConnection connection) {
-        }
+        public void disconnected(ClientConnection connection) {}
     }
 
     @AfterEach
@@ -101,8 +100,12 @@ class BackPressureTest {
 
     @Test
     void aConnectionOverItsLimitStopsBeingReadLosesNothingAndOthersAreServed() throws Exception {
-        server = new ClientPortServer(ClientPortConfig.of("127.0.0.1", LoopbackPorts.next()), sink,
-                new FakeServerView(), stats, MAX_OUTSTANDING);
+        server = new ClientPortServer(
+                ClientPortConfig.of("127.0.0.1", LoopbackPorts.next()),
+                sink,
+                new FakeServerView(),
+                stats,
+                MAX_OUTSTANDING);
         server.start();
         ZooKeeper busy = connect();
         ZooKeeper other = connect();
@@ -113,18 +116,24 @@ class BackPressureTest {
         List<Integer> codes = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
-            busy.exists("/n" + i, false, (rc, path, ctx, stat) -> {
-                codes.add(rc);
-                answered.add(path);
-                all.countDown();
-            }, null);
+            busy.exists(
+                    "/n" + i,
+                    false,
+                    (rc, path, ctx, stat) -> {
+                        codes.add(rc);
+                        answered.add(path);
+                        all.countDown();
+                    },
+                    null);
         }
 
         NettyClientConnection busyConnection = connectionOf(busy.getSessionId());
         await().atMost(Duration.ofSeconds(30)).until(busyConnection::isThrottled);
         assertThat(busyConnection.channel().config().isAutoRead()).isFalse();
         assertThat(stats.readPauses()).isEqualTo(1);
-        assertThat(other.exists("/other", false)).as("another connection is served meanwhile").isNotNull();
+        assertThat(other.exists("/other", false))
+                .as("another connection is served meanwhile")
+                .isNotNull();
         assertThat(answered).isEmpty();
 
         sink.release(busy.getSessionId());
@@ -140,7 +149,9 @@ class BackPressureTest {
     }
 
     private NettyClientConnection connectionOf(long sessionId) {
-        return server.connections().connections().stream().filter(c -> c.sessionId() == sessionId).findFirst()
+        return server.connections().connections().stream()
+                .filter(c -> c.sessionId() == sessionId)
+                .findFirst()
                 .orElseThrow();
     }
 }

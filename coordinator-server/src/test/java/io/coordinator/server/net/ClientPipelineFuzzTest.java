@@ -35,8 +35,8 @@ class ClientPipelineFuzzTest {
         int chunk = 1 + (input[0] & 0xff);
         RecordingSink sink = new RecordingSink();
         ClientPortConfig config = ClientPortConfig.of("127.0.0.1", 0).withMaxPacketSize(MAX_PACKET);
-        EmbeddedChannel ch = new EmbeddedChannel(new ClientPortChannelInitializer(config, sink, new FakeServerView(),
-                new ServerStats(), new ConnectionRegistry(), 1000));
+        EmbeddedChannel ch = new EmbeddedChannel(new ClientPortChannelInitializer(
+                config, sink, new FakeServerView(), new ServerStats(), new ConnectionRegistry(), 1000));
         for (int off = 1; off < input.length && ch.isOpen(); off += chunk) {
             int n = Math.min(chunk, input.length - off);
             ch.writeInbound(Unpooled.wrappedBuffer(input, off, n)); // rethrows anything the pipeline threw
@@ -47,7 +47,8 @@ class ClientPipelineFuzzTest {
             // replies of four-letter words
         }
 
-        if (input.length >= 5 && FourLetterWords.knownWord(ByteBuffer.wrap(input, 1, 4).getInt()) != null) {
+        if (input.length >= 5
+                && FourLetterWords.knownWord(ByteBuffer.wrap(input, 1, 4).getInt()) != null) {
             assertThat(sink.connects).isEmpty();
             assertThat(ch.isOpen()).isFalse();
             return;

@@ -1,6 +1,5 @@
 package io.coordinator.server.net;
 
-import io.coordinator.server.request.ServerView;
 import static io.coordinator.server.net.Wire.buf;
 import static io.coordinator.server.net.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +27,8 @@ class ClientPortPipelineTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
 
     private EmbeddedChannel channel(ClientPortConfig config, int maxOutstanding) {
-        return new EmbeddedChannel(new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding));
+        return new EmbeddedChannel(
+                new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding));
     }
 
     private EmbeddedChannel channel() {
@@ -102,8 +102,11 @@ class ClientPortPipelineTest {
     @Test
     void severalFramesInOneReadArriveInOrder() {
         EmbeddedChannel ch = channel();
-        ch.writeInbound(buf(Wire.concat(Wire.connectFrame(), getDataRequest(1, "/a"), getDataRequest(2, "/b"),
-                Wire.request(-2, OpCode.PING, w -> { }))));
+        ch.writeInbound(buf(Wire.concat(
+                Wire.connectFrame(),
+                getDataRequest(1, "/a"),
+                getDataRequest(2, "/b"),
+                Wire.request(-2, OpCode.PING, w -> {}))));
         assertThat(sink.connects).hasSize(1);
         assertThat(sink.requests).extracting(RecordingSink.Request::xid).containsExactly(1, 2, -2);
         assertThat(sink.requests.get(2).body()).isEqualTo(Requests.Empty.INSTANCE);
@@ -204,8 +207,8 @@ class ClientPortPipelineTest {
     void malformedBodyGoesToTheSinkAsMarshallingError() {
         EmbeddedChannel ch = handshaken();
         // getData whose path claims 50 bytes but carries 2
-        ch.writeInbound(buf(Wire.request(3, OpCode.GET_DATA, w -> w.writeInt(50).writeByte((byte) '/')
-                .writeByte((byte) 'a'))));
+        ch.writeInbound(buf(Wire.request(
+                3, OpCode.GET_DATA, w -> w.writeInt(50).writeByte((byte) '/').writeByte((byte) 'a'))));
         assertThat(sink.requests).hasSize(1);
         assertThat(sink.requests.get(0).body()).isNull();
         assertThat(sink.requests.get(0).errorCode()).isEqualTo(Code.MARSHALLINGERROR);
@@ -216,7 +219,8 @@ class ClientPortPipelineTest {
         assertThat(new JuteReader(reply, 4, reply.length - 4).readInt()).isEqualTo(3);
         assertThat(ch.isOpen()).isTrue();
         assertThat(ch.config().isAutoRead()).isTrue();
-        ch.writeInbound(buf(Wire.request(4, OpCode.EXISTS, w -> w.writeString("/").writeBool(false))));
+        ch.writeInbound(
+                buf(Wire.request(4, OpCode.EXISTS, w -> w.writeString("/").writeBool(false))));
         assertThat(sink.requests).hasSize(2);
         assertThat(sink.requests.get(1).body()).isNotNull();
     }
@@ -251,7 +255,8 @@ class ClientPortPipelineTest {
         NettyClientConnection conn = (NettyClientConnection) sink.connections.get(0);
         conn.sendConnectResponse(new ConnectResponse(0, 30000, 0x1234L, new byte[16], false, true));
         ch.writeInbound(buf(getDataRequest(1, "/a")));
-        conn.sendNotification(new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, WatcherEvent.STATE_SYNC_CONNECTED, "/a"), 9);
+        conn.sendNotification(
+                new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, WatcherEvent.STATE_SYNC_CONNECTED, "/a"), 9);
         conn.sendReply(new ReplyHeader(1, 9, Code.NONODE), null);
         ch.runPendingTasks();
         assertThat((Object) ch.readOutbound()).isNull();
@@ -286,7 +291,7 @@ class ClientPortPipelineTest {
         NettyClientConnection conn = (NettyClientConnection) sink.connections.get(0);
         assertThat(ch.config().isAutoRead()).isTrue();
 
-        ch.writeInbound(buf(Wire.concat(Wire.request(-2, OpCode.PING, w -> { }), getDataRequest(3, "/a"))));
+        ch.writeInbound(buf(Wire.concat(Wire.request(-2, OpCode.PING, w -> {}), getDataRequest(3, "/a"))));
         assertThat(conn.outstandingRequests()).isEqualTo(3);
         assertThat(conn.isThrottled()).isTrue();
         assertThat(ch.config().isAutoRead()).isFalse();
@@ -305,7 +310,7 @@ class ClientPortPipelineTest {
         NettyClientConnection conn = (NettyClientConnection) sink.connections.get(0);
         conn.sendConnectResponse(new ConnectResponse(0, 30000, 0xabcL, new byte[16], false, true));
         conn.sessionEstablished(0xabcL, 30000);
-        ch.writeInbound(buf(Wire.concat(getDataRequest(5, "/a"), Wire.request(-2, OpCode.PING, w -> { }))));
+        ch.writeInbound(buf(Wire.concat(getDataRequest(5, "/a"), Wire.request(-2, OpCode.PING, w -> {}))));
         conn.sendReply(new ReplyHeader(5, 0x77, 0), new Stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         assertThat(conn.lastOperation()).isEqualTo("GETD");
         assertThat(conn.lastCxid()).isEqualTo(5);
@@ -316,7 +321,9 @@ class ClientPortPipelineTest {
 
         String line = conn.describe(false);
         assertThat(line).startsWith(" embedded[1](queued=0,recved=3,sent=3,sid=0xabc,lop=PING,est=");
-        assertThat(line).contains(",to=30000,lcxid=0x5,lzxid=0x78,lresp=").contains(",minlat=")
+        assertThat(line)
+                .contains(",to=30000,lcxid=0x5,lzxid=0x78,lresp=")
+                .contains(",minlat=")
                 .endsWith(")");
         assertThat(conn.describe(true)).isEqualTo(" embedded[1](queued=0,recved=3,sent=3)");
         assertThat(stats.latencyCount()).isEqualTo(3); // session, getData, ping

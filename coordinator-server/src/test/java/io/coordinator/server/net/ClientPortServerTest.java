@@ -76,8 +76,7 @@ class ClientPortServerTest {
         }
 
         @Override
-        public void disconnected(ClientConnection connection) {
-        }
+        public void disconnected(ClientConnection connection) {}
     }
 
     private ClientPortServer start(ClientPortConfig config) {
@@ -136,7 +135,7 @@ class ClientPortServerTest {
     }
 
     private static ReplyHeader ping(Socket s) throws IOException {
-        send(s, Wire.request(-2, OpCode.PING, w -> { }));
+        send(s, Wire.request(-2, OpCode.PING, w -> {}));
         return ReplyHeader.read(new JuteReader(readFrame(s.getInputStream())));
     }
 
@@ -178,10 +177,11 @@ class ClientPortServerTest {
         Socket s = session();
         assertThat(ping(s)).isEqualTo(new ReplyHeader(-2, view.zxid, 0));
         String mntr = fourLetterWord("mntr");
-        assertThat(mntr).contains("zk_version\t" + ServerVersion.FULL + "\n")
+        assertThat(mntr)
+                .contains("zk_version\t" + ServerVersion.FULL + "\n")
                 .contains("zk_server_state\tstandalone\n")
                 .contains("zk_num_alive_connections\t2\n")
-                .contains("zk_packets_received\t3\n")   // connect, ping, mntr
+                .contains("zk_packets_received\t3\n") // connect, ping, mntr
                 .contains("zk_packets_sent\t2\n")
                 .contains("zk_znode_count\t5\n")
                 .contains("zk_max_file_descriptor_count\t");
@@ -191,10 +191,13 @@ class ClientPortServerTest {
     void requestsAreAnsweredInOrderThroughThePipelineThread() throws IOException {
         start(ClientPortConfig.of("127.0.0.1", 0));
         Socket s = session();
-        send(s, Wire.concat(
-                Wire.request(1, OpCode.EXISTS, w -> w.writeString("/missing").writeBool(false)),
-                Wire.request(2, OpCode.EXISTS, w -> w.writeString("/a").writeBool(false)),
-                Wire.request(-2, OpCode.PING, w -> { })));
+        send(
+                s,
+                Wire.concat(
+                        Wire.request(
+                                1, OpCode.EXISTS, w -> w.writeString("/missing").writeBool(false)),
+                        Wire.request(2, OpCode.EXISTS, w -> w.writeString("/a").writeBool(false)),
+                        Wire.request(-2, OpCode.PING, w -> {})));
         byte[] first = readFrame(s.getInputStream());
         byte[] second = readFrame(s.getInputStream());
         byte[] third = readFrame(s.getInputStream());
@@ -205,7 +208,8 @@ class ClientPortServerTest {
         assertThat(ReplyHeader.read(new JuteReader(third)).xid()).isEqualTo(-2);
 
         String cons = fourLetterWord("cons");
-        assertThat(cons).contains("(queued=0,recved=4,sent=4,sid=0x100,lop=PING,est=")
+        assertThat(cons)
+                .contains("(queued=0,recved=4,sent=4,sid=0x100,lop=PING,est=")
                 .contains(",to=30000,lcxid=0x2,");
     }
 
@@ -283,7 +287,7 @@ class ClientPortServerTest {
     @Test
     void officialZooKeeperClientConnectsPingsAndCloses() throws Exception {
         start(ClientPortConfig.of("127.0.0.1", 0));
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 30000, event -> { });
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 30000, event -> {});
         try {
             assertThat(zk.exists("/missing", false)).isNull();
             assertThat(zk.exists("/a", false)).isNotNull();

@@ -1,6 +1,5 @@
 package io.coordinator.server.net;
 
-import io.coordinator.server.request.ServerView;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -71,7 +70,8 @@ class FourLetterWordsTest {
         conn.sessionEstablished(0x1f, 4000);
         registry.admit(conn, "embedded", 0);
         String out = words.execute("cons");
-        assertThat(out).startsWith(" embedded[1](queued=0,recved=0,sent=0,sid=0x1f,lop=NA,est=")
+        assertThat(out)
+                .startsWith(" embedded[1](queued=0,recved=0,sent=0,sid=0x1f,lop=NA,est=")
                 .contains(",to=4000,lzxid=0xffffffffffffffff,lresp=0,llat=0,minlat=0,avglat=0,maxlat=0)\n")
                 .endsWith(")\n\n");
     }
@@ -85,10 +85,24 @@ class FourLetterWordsTest {
             assertThat(kv).hasSize(2);
             values.put(kv[0], kv[1]);
         }
-        assertThat(values).containsKeys("zk_version", "zk_server_state", "zk_avg_latency", "zk_max_latency",
-                "zk_min_latency", "zk_packets_received", "zk_packets_sent", "zk_num_alive_connections",
-                "zk_outstanding_requests", "zk_uptime", "zk_znode_count", "zk_watch_count", "zk_ephemerals_count",
-                "zk_approximate_data_size", "zk_open_file_descriptor_count", "zk_max_file_descriptor_count");
+        assertThat(values)
+                .containsKeys(
+                        "zk_version",
+                        "zk_server_state",
+                        "zk_avg_latency",
+                        "zk_max_latency",
+                        "zk_min_latency",
+                        "zk_packets_received",
+                        "zk_packets_sent",
+                        "zk_num_alive_connections",
+                        "zk_outstanding_requests",
+                        "zk_uptime",
+                        "zk_znode_count",
+                        "zk_watch_count",
+                        "zk_ephemerals_count",
+                        "zk_approximate_data_size",
+                        "zk_open_file_descriptor_count",
+                        "zk_max_file_descriptor_count");
         assertThat(values.get("zk_version")).isEqualTo(ServerVersion.FULL);
         assertThat(values.get("zk_server_state")).isEqualTo("standalone");
         assertThat(values.get("zk_avg_latency")).isEqualTo("0.0");
@@ -103,10 +117,29 @@ class FourLetterWordsTest {
         assertThat(lines[0]).isEqualTo("Environment:");
         assertThat(lines[1]).isEqualTo("zookeeper.version=" + ServerVersion.FULL);
         assertThat(lines[1]).matches("zookeeper\\.version=3\\.9\\.5-.*"); // what Kazoo's server_version() parses
-        assertThat(Arrays.stream(lines).skip(1).map(l -> l.substring(0, l.indexOf('='))).toList()).containsExactly(
-                "zookeeper.version", "host.name", "java.version", "java.vendor", "java.home", "java.class.path",
-                "java.library.path", "java.io.tmpdir", "java.compiler", "os.name", "os.arch", "os.version",
-                "user.name", "user.home", "user.dir", "os.memory.free", "os.memory.max", "os.memory.total");
+        assertThat(Arrays.stream(lines)
+                        .skip(1)
+                        .map(l -> l.substring(0, l.indexOf('=')))
+                        .toList())
+                .containsExactly(
+                        "zookeeper.version",
+                        "host.name",
+                        "java.version",
+                        "java.vendor",
+                        "java.home",
+                        "java.class.path",
+                        "java.library.path",
+                        "java.io.tmpdir",
+                        "java.compiler",
+                        "os.name",
+                        "os.arch",
+                        "os.version",
+                        "user.name",
+                        "user.home",
+                        "user.dir",
+                        "os.memory.free",
+                        "os.memory.max",
+                        "os.memory.total");
         assertThat(lines[lines.length - 1]).matches("os\\.memory\\.total=\\d+MB");
     }
 
@@ -150,8 +183,8 @@ class FourLetterWordsTest {
         assertThat(words.execute("srst")).isEqualTo("srst is not executed because it is not in the whitelist.\n");
         stats.packetReceived();
         stats.recordLatency(5);
-        FourLetterWords all = new FourLetterWords(ClientPortConfig.of("127.0.0.1", 0)
-                .withFourLetterWords(java.util.Set.of("*")), view, stats, registry);
+        FourLetterWords all = new FourLetterWords(
+                ClientPortConfig.of("127.0.0.1", 0).withFourLetterWords(java.util.Set.of("*")), view, stats, registry);
         assertThat(all.execute("srst")).isEqualTo("Server stats reset.\n");
         assertThat(stats.packetsReceived()).isZero();
         assertThat(stats.maxLatency()).isZero();

@@ -24,8 +24,8 @@ class FrameEncodingTest {
         assertThat(f).hasSize(41);
         JuteReader r = new JuteReader(f);
         assertThat(r.readInt()).isEqualTo(37);
-        assertThat(r.readInt()).isZero();                      // protocolVersion
-        assertThat(r.readInt()).isEqualTo(4000);               // timeOut
+        assertThat(r.readInt()).isZero(); // protocolVersion
+        assertThat(r.readInt()).isEqualTo(4000); // timeOut
         assertThat(r.readLong()).isEqualTo(0x0102030405060708L);
         assertThat(r.readBuffer()).isEqualTo(passwd);
         assertThat(r.readByte()).isEqualTo((byte) 1);
@@ -43,11 +43,10 @@ class FrameEncodingTest {
     @Test
     void replyWithoutBodyIsAHeaderOnly() {
         byte[] f = bytes(NettyClientConnection.encodeReply(new ReplyHeader(12, 0x500000001L, Code.NONODE), null));
-        assertThat(f).containsExactly(
-                0, 0, 0, 16,
-                0, 0, 0, 12,
-                0, 0, 0, 5, 0, 0, 0, 1,
-                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x9b);
+        assertThat(f)
+                .containsExactly(
+                        0, 0, 0, 16, 0, 0, 0, 12, 0, 0, 0, 5, 0, 0, 0, 1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte)
+                                0x9b);
     }
 
     @Test

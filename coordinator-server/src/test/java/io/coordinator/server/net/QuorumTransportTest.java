@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Real sockets on loopback between three transports. */
 class QuorumTransportTest {
-    record Received(int from, String text) {
-    }
+    record Received(int from, String text) {}
 
     private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
     private final Map<Integer, BlockingQueue<Received>> inboxes = new HashMap<>();
@@ -47,7 +46,11 @@ class QuorumTransportTest {
         peers.remove(id);
         BlockingQueue<Received> inbox = inboxes.get(id);
         BlockingQueue<Integer> lost = disconnects.computeIfAbsent(id, k -> new LinkedBlockingQueue<>());
-        QuorumTransport t = new QuorumTransport("quorum", id, addresses.get(id), peers,
+        QuorumTransport t = new QuorumTransport(
+                "quorum",
+                id,
+                addresses.get(id),
+                peers,
                 new PeerTransport.Receiver() {
                     @Override
                     public void onMessage(int from, byte[] payload) {
@@ -58,7 +61,9 @@ class QuorumTransportTest {
                     public void onDisconnected(int peerId) {
                         lost.add(peerId);
                     }
-                }, 1 << 20, 1 << 20);
+                },
+                1 << 20,
+                1 << 20);
         t.start();
         transports.put(id, t);
         return t;
@@ -114,8 +119,10 @@ class QuorumTransportTest {
         // "localhost" was resolved to 127.0.0.2 when configured, and the peer listens on 127.0.0.1
         plan(1, 2);
         InetSocketAddress two = addresses.get(2);
-        addresses.put(2, new InetSocketAddress(
-                java.net.InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 2}), two.getPort()));
+        addresses.put(
+                2,
+                new InetSocketAddress(
+                        java.net.InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 2}), two.getPort()));
         start(1);
         addresses.put(2, two);
         start(2);

@@ -51,16 +51,23 @@ class QuorumTransportTlsTest {
 
     /** Material with {@code key}'s certificate, trusting {@code trusted}. */
     private static TlsMaterial material(Identity key, Identity... trusted) {
-        return new TlsMaterial("test " + key.cn(), TestPki.keyManagers(key), TestPki.trustManagers(trusted), List.of(),
-                List.of());
+        return new TlsMaterial(
+                "test " + key.cn(), TestPki.keyManagers(key), TestPki.trustManagers(trusted), List.of(), List.of());
     }
 
     private QuorumTransport start(int id, TlsContext tls) {
         Map<Integer, InetSocketAddress> peers = new HashMap<>(addresses);
         peers.remove(id);
         BlockingQueue<String> inbox = inboxes.get(id);
-        QuorumTransport t = new QuorumTransport("quorum", id, addresses.get(id), peers,
-                (from, payload) -> inbox.add(from + ":" + new String(payload)), 1 << 20, 1 << 20, tls);
+        QuorumTransport t = new QuorumTransport(
+                "quorum",
+                id,
+                addresses.get(id),
+                peers,
+                (from, payload) -> inbox.add(from + ":" + new String(payload)),
+                1 << 20,
+                1 << 20,
+                tls);
         t.start();
         transports.put(id, t);
         return t;
@@ -96,12 +103,15 @@ class QuorumTransportTlsTest {
         start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
         start(2, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-2"), ca), true));
         // 3 trusts the ensemble's CA but presents a certificate from another one.
-        QuorumTransport intruder = start(3, TlsContext.forQuorum(material(TestPki.issue(strangerCa, "peer-3"), ca), true));
+        QuorumTransport intruder =
+                start(3, TlsContext.forQuorum(material(TestPki.issue(strangerCa, "peer-3"), ca), true));
         assertThat(sendUntilDelivered(1, 2, "members")).isEqualTo("1:members");
 
         // With TLS 1.3 the dialler finishes its side of the handshake before the listener has checked its
         // certificate, so it is the listener that reports the refusal; a dial to 3 fails on the dialler's side.
-        await("1 to refuse 3's certificate", () -> output.getOut().contains("quorum transport of server 1: TLS handshake with"));
+        await(
+                "1 to refuse 3's certificate",
+                () -> output.getOut().contains("quorum transport of server 1: TLS handshake with"));
         await("1's dial to 3 to fail", () -> output.getOut().contains("TLS handshake from server 1 to server 3"));
         intruder.send(1, "let me in".getBytes());
         assertThat(transports.get(1).isConnected(3)).isFalse();
@@ -114,11 +124,13 @@ class QuorumTransportTlsTest {
         start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
         QuorumTransport plain = start(2, null);
 
-        await("the TLS side to report plain text", () -> output.getOut()
-                .contains("quorum transport of server 1: TLS handshake with")
-                && output.getOut().contains("a server without coordinator.ssl.quorum-bundle"));
-        await("the plain side to report TLS", () -> output.getOut()
-                .contains("speaks TLS, but this server has no coordinator.ssl.quorum-bundle"));
+        await(
+                "the TLS side to report plain text",
+                () -> output.getOut().contains("quorum transport of server 1: TLS handshake with")
+                        && output.getOut().contains("a server without coordinator.ssl.quorum-bundle"));
+        await(
+                "the plain side to report TLS",
+                () -> output.getOut().contains("speaks TLS, but this server has no coordinator.ssl.quorum-bundle"));
         plain.send(1, "plain".getBytes());
         transports.get(1).send(2, "tls".getBytes());
         assertThat(transports.get(1).isConnected(2)).isFalse();
@@ -133,9 +145,11 @@ class QuorumTransportTlsTest {
         Identity noSan = TestPki.issueWithoutAddresses(ca, "peer-2");
         start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
         start(2, TlsContext.forQuorum(material(noSan, ca), true));
-        await("1's dial to 2 to fail hostname verification",
+        await(
+                "1's dial to 2 to fail hostname verification",
                 () -> output.getOut().contains("TLS handshake from server 1 to server 2"));
         assertThat(transports.get(1).isConnected(2)).isFalse();
-        assertThat(sendUntilDelivered(2, 1, "1 has an address in its certificate")).startsWith("2:");
+        assertThat(sendUntilDelivered(2, 1, "1 has an address in its certificate"))
+                .startsWith("2:");
     }
 }

@@ -9,8 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what the network layer hands to the pipeline. */
 final class RecordingSink implements RequestSink {
-    record Request(ClientConnection connection, int xid, int type, Requests.Body body, int errorCode) {
-    }
+    record Request(ClientConnection connection, int xid, int type, Requests.Body body, int errorCode) {}
 
     final List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
     final List<ClientConnection> connections = new CopyOnWriteArrayList<>();

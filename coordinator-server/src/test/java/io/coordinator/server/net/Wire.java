@@ -8,8 +8,7 @@ import java.util.function.Consumer;
 
 /** Builds client-side frames for tests. */
 final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
     static ConnectRequest connectRequest(boolean withReadOnlyByte) {
         return new ConnectRequest(0, 0, 30000, 0, new byte[16], false, withReadOnlyByte);

@@ -40,8 +40,11 @@ class ActuatorTest {
     ServerHandle server;
 
     HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -53,9 +56,14 @@ class ActuatorTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonNode r = JSON.readTree(ready.body());
         assertThat(r.path("status").asString()).isEqualTo("UP");
-        assertThat(r.path("components").path("coordinatorReadiness").path("details").path("role").asString())
+        assertThat(r.path("components")
+                        .path("coordinatorReadiness")
+                        .path("details")
+                        .path("role")
+                        .asString())
                 .isEqualTo("standalone");
-        assertThat(JSON.readTree(get("/actuator/health").body()).path("status").asString()).isEqualTo("UP");
+        assertThat(JSON.readTree(get("/actuator/health").body()).path("status").asString())
+                .isEqualTo("UP");
     }
 
     @Test
@@ -96,7 +104,8 @@ class ActuatorTest {
             HttpResponse<String> r = get("/actuator/prometheus");
             assertThat(r.statusCode()).isEqualTo(200);
             String text = r.body();
-            assertThat(text).contains("coordinator_requests_seconds_bucket{op=\"create\"")
+            assertThat(text)
+                    .contains("coordinator_requests_seconds_bucket{op=\"create\"")
                     .contains("coordinator_requests_seconds_bucket{op=\"getData\"")
                     .contains("coordinator_requests_seconds_count{op=\"setData\"")
                     .contains("coordinator_requests_seconds_count{op=\"getChildren\"")

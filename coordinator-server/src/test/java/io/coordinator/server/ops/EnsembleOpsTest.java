@@ -53,15 +53,21 @@ class EnsembleOpsTest {
     }
 
     ConfigurableApplicationContext start(int id) {
-        return new SpringApplicationBuilder(CoordinatorApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1",
-                "--coordinator.server-id=" + id, "--coordinator.ensemble=" + ensemble,
-                "--coordinator.client-port=" + clientPorts[id - 1],
-                "--coordinator.data-dir=" + dir.resolve("node" + id),
-                "--coordinator.session-secret=ensemble-ops-test-secret",
-                "--coordinator.tick-time=200", "--coordinator.init-limit=20", "--coordinator.sync-limit=10",
-                "--coordinator.web.users.admin.password={noop}pw", "--coordinator.web.users.admin.role=ADMIN",
-                "--coordinator.web.request-timeout=2s");
+        return new SpringApplicationBuilder(CoordinatorApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--coordinator.server-id=" + id,
+                        "--coordinator.ensemble=" + ensemble,
+                        "--coordinator.client-port=" + clientPorts[id - 1],
+                        "--coordinator.data-dir=" + dir.resolve("node" + id),
+                        "--coordinator.session-secret=ensemble-ops-test-secret",
+                        "--coordinator.tick-time=200",
+                        "--coordinator.init-limit=20",
+                        "--coordinator.sync-limit=10",
+                        "--coordinator.web.users.admin.password={noop}pw",
+                        "--coordinator.web.users.admin.role=ADMIN",
+                        "--coordinator.web.request-timeout=2s");
     }
 
     static int http(ConfigurableApplicationContext c) {
@@ -71,11 +77,18 @@ class EnsembleOpsTest {
     static HttpResponse<String> send(ConfigurableApplicationContext c, String method, String path, String body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http(c) + path))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
             if (body != null) {
-                b.header("Content-Type", "application/json").header("Authorization",
-                        "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)));
+                b.header("Content-Type", "application/json")
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)));
             }
             return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -108,14 +121,21 @@ class EnsembleOpsTest {
         clientPorts = new int[] {freePort(), freePort(), freePort()};
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
-            sb.append(i > 1 ? "," : "").append(i).append("=127.0.0.1:").append(freePort()).append(':')
-                    .append(freePort()).append(";").append(clientPorts[i - 1]);
+            sb.append(i > 1 ? "," : "")
+                    .append(i)
+                    .append("=127.0.0.1:")
+                    .append(freePort())
+                    .append(':')
+                    .append(freePort())
+                    .append(";")
+                    .append(clientPorts[i - 1]);
         }
         ensemble = sb.toString();
 
         // alone: alive, but not ready, looking, both peers disconnected; the REST API answers 503
         nodes[0] = start(1);
-        assertThat(send(nodes[0], "GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(send(nodes[0], "GET", "/actuator/health/liveness", null).statusCode())
+                .isEqualTo(200);
         HttpResponse<String> notReady = send(nodes[0], "GET", "/actuator/health/readiness", null);
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(notReady.body()).path("status").asString()).isEqualTo("OUT_OF_SERVICE");
@@ -133,8 +153,8 @@ class EnsembleOpsTest {
 
         nodes[1] = start(2);
         nodes[2] = start(3);
-        await().atMost(PATIENCE).until(() -> readiness(nodes[0]) == 200 && readiness(nodes[1]) == 200
-                && readiness(nodes[2]) == 200);
+        await().atMost(PATIENCE)
+                .until(() -> readiness(nodes[0]) == 200 && readiness(nodes[1]) == 200 && readiness(nodes[2]) == 200);
 
         int leader = status(nodes[0]).path("leaderId").asInt();
         assertThat(leader).isBetween(1, 3);
@@ -168,32 +188,43 @@ class EnsembleOpsTest {
         assertThat(followerView.path("role").asString()).isEqualTo("follower");
         assertThat(peer(followerView, leader).path("role").asString()).isEqualTo("leader");
         assertThat(peer(followerView, leader).path("connection").asString()).isEqualTo("connected");
-        assertThat(peer(followerView, otherFollower).path("connection").asString()).isIn("unknown", "connected");
+        assertThat(peer(followerView, otherFollower).path("connection").asString())
+                .isIn("unknown", "connected");
         assertThat(peer(followerView, otherFollower).path("lagTxns").isNull()).isTrue();
 
         // a write through one member's REST API is seen through the leader's (once that member's REST layer has
         // its own session: readiness is about the server, the REST client connects on first use)
         ConfigurableApplicationContext other = nodes[follower - 1];
-        await().atMost(PATIENCE).until(() -> send(other, "GET", "/api/znodes/", null).statusCode() == 200);
+        await().atMost(PATIENCE)
+                .until(() -> send(other, "GET", "/api/znodes/", null).statusCode() == 200);
         HttpResponse<String> created = send(other, "POST", "/api/znodes/ops-ensemble", "{\"data\":\"v\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        await().atMost(PATIENCE).until(() -> send(leaderNode, "GET", "/api/znodes/ops-ensemble", null).statusCode() == 200);
+        await().atMost(PATIENCE)
+                .until(() -> send(leaderNode, "GET", "/api/znodes/ops-ensemble", null)
+                                .statusCode()
+                        == 200);
         HttpResponse<String> published = send(other, "PUT", "/api/config/ens", "{\"properties\":{\"a\":\"1\"}}");
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
 
         // the first member waited for a quorum: one election, counted and timed
         String scrape = send(nodes[0], "GET", "/actuator/prometheus", null).body();
         assertThat(ActuatorTest.gauge(scrape, "coordinator_elections_total")).isGreaterThanOrEqualTo(1);
-        assertThat(ActuatorTest.gauge(scrape, "coordinator_election_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(ActuatorTest.gauge(scrape, "coordinator_election_seconds_count"))
+                .isGreaterThanOrEqualTo(1);
         // the leader timed the commit of the writes it proposed (the create, the publish's multi, sessions)
-        String leaderScrape = send(leaderNode, "GET", "/actuator/prometheus", null).body();
-        assertThat(ActuatorTest.gauge(leaderScrape, "coordinator_proposal_commit_seconds_count")).isGreaterThanOrEqualTo(2);
+        String leaderScrape =
+                send(leaderNode, "GET", "/actuator/prometheus", null).body();
+        assertThat(ActuatorTest.gauge(leaderScrape, "coordinator_proposal_commit_seconds_count"))
+                .isGreaterThanOrEqualTo(2);
 
         // stop a follower: the others stay ready; the leader sees it disconnected
         nodes[follower - 1].close();
         nodes[follower - 1] = null;
-        await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(peer(status(leaderNode), follower).path("connection").asString()).isEqualTo("disconnected"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(peer(status(leaderNode), follower)
+                                .path("connection")
+                                .asString())
+                        .isEqualTo("disconnected"));
         assertThat(readiness(leaderNode)).isEqualTo(200);
 
         // restart it: ready again, connected and synced, with the data written meanwhile
@@ -206,8 +237,15 @@ class EnsembleOpsTest {
             assertThat(p.path("connection").asString()).isEqualTo("connected");
             assertThat(p.path("synced").asBoolean()).isTrue();
         });
-        await().atMost(PATIENCE).until(() -> JSON.readTree(send(back, "GET", "/api/znodes/ops-ensemble", null).body())
-                .path("data").asString().equals("while-away"));
-        assertThat(JSON.readTree(send(back, "GET", "/api/config/ens/history", null).body()).size()).isEqualTo(1);
+        await().atMost(PATIENCE)
+                .until(() -> JSON.readTree(send(back, "GET", "/api/znodes/ops-ensemble", null)
+                                .body())
+                        .path("data")
+                        .asString()
+                        .equals("while-away"));
+        assertThat(JSON.readTree(send(back, "GET", "/api/config/ens/history", null)
+                                .body())
+                        .size())
+                .isEqualTo(1);
     }
 }

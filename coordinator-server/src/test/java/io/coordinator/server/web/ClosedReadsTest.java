@@ -48,9 +48,13 @@ class ClosedReadsTest {
 
     @Test
     void aPlainTextPasswordStopsStartupNamingTheProperty() {
-        assertThatThrownBy(() -> new SpringApplicationBuilder(CoordinatorApplication.class).run("--server.port=0",
-                "--server.address=127.0.0.1", "--coordinator.client-port=0", "--coordinator.data-dir=" + other,
-                "--coordinator.web.users.admin.password=plain"))
+        assertThatThrownBy(() -> new SpringApplicationBuilder(CoordinatorApplication.class)
+                        .run(
+                                "--server.port=0",
+                                "--server.address=127.0.0.1",
+                                "--coordinator.client-port=0",
+                                "--coordinator.data-dir=" + other,
+                                "--coordinator.web.users.admin.password=plain"))
                 .hasStackTraceContaining("coordinator.web.users.admin.password must be hashed");
     }
 }

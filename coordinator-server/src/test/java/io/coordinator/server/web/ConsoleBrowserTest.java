@@ -80,14 +80,18 @@ class ConsoleBrowserTest {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        wait.ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class)
-                .ignoring(ElementClickInterceptedException.class).ignoring(ElementNotInteractableException.class);
+        wait.ignoring(StaleElementReferenceException.class)
+                .ignoring(NoSuchElementException.class)
+                .ignoring(ElementClickInterceptedException.class)
+                .ignoring(ElementNotInteractableException.class);
         Files.createDirectories(SHOTS);
         zk = connect();
     }
@@ -181,7 +185,8 @@ class ConsoleBrowserTest {
         type("#create-data", "{\"color\": \"blue\", \"size\": 3}");
         click("#create-form button");
         textIn("#children", "console-node");
-        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8)).contains("blue");
+        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8))
+                .contains("blue");
         click(By.linkText("console-node"));
         textIn("#crumbs", "console-node");
         textIn("#data", "\"color\"");
@@ -192,7 +197,8 @@ class ConsoleBrowserTest {
         click("#save");
         textIn("#data", "green");
         textIn("#stat", "version 1");
-        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8)).contains("green");
+        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8))
+                .contains("green");
         screenshot("2-znode");
 
         // an edit based on a version someone else has since replaced is refused, not applied
@@ -202,7 +208,8 @@ class ConsoleBrowserTest {
         type("#edit-data", "{\"color\": \"stale\"}");
         click("#save");
         textIn("#message", "changed /console-node meanwhile");
-        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8)).contains("red");
+        assertThat(new String(zk.getData("/console-node", false, null), StandardCharsets.UTF_8))
+                .contains("red");
         driver.navigate().refresh();
         settled();
         textIn("#data", "red");
@@ -234,7 +241,8 @@ class ConsoleBrowserTest {
         click(By.cssSelector("#history [data-rollback='1']"));
         acceptConfirm();
         wait.until(d -> historyRows() == 3);
-        wait.until(d -> d.findElement(By.id("config-text")).getDomProperty("value").contains("greeting=hello"));
+        wait.until(
+                d -> d.findElement(By.id("config-text")).getDomProperty("value").contains("greeting=hello"));
         textIn("#history", "rollback of v1");
         assertThat(new String(zk.getData("/config/shop,prod/greeting", false, null), StandardCharsets.UTF_8))
                 .isEqualTo("hello");
@@ -250,10 +258,14 @@ class ConsoleBrowserTest {
         zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create("/services/orders", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         ZooKeeper instance = connect();
-        instance.create("/services/orders/i-42", ("{\"name\":\"orders\",\"id\":\"i-42\",\"address\":\"10.1.2.3\","
-                + "\"port\":8081,\"payload\":{\"metadata\":{\"zone\":\"eu-1\",\"weight\":\"3\"}},"
-                + "\"registrationTimeUTC\":1700000000000}").getBytes(StandardCharsets.UTF_8),
-                ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        instance.create(
+                "/services/orders/i-42",
+                ("{\"name\":\"orders\",\"id\":\"i-42\",\"address\":\"10.1.2.3\","
+                                + "\"port\":8081,\"payload\":{\"metadata\":{\"zone\":\"eu-1\",\"weight\":\"3\"}},"
+                                + "\"registrationTimeUTC\":1700000000000}")
+                        .getBytes(StandardCharsets.UTF_8),
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.EPHEMERAL);
         textIn("main", "i-42");
         textIn("main", "10.1.2.3:8081");
         textIn("main", "eu-1");
@@ -262,7 +274,8 @@ class ConsoleBrowserTest {
         instance.close(); // the session ends, its ephemeral goes
         wait.until(d -> !d.findElement(By.tagName("main")).getText().contains("i-42"));
         assertThat(((JavascriptExecutor) driver).executeScript("return window.sameDocument === true;"))
-                .as("no page load in between").isEqualTo(true);
+                .as("no page load in between")
+                .isEqualTo(true);
     }
 
     ZooKeeper connect() throws Exception {

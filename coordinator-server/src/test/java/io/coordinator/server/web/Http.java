@@ -18,8 +18,10 @@ final class Http {
 
     Http(int port, String user, String password) {
         this.base = "http://127.0.0.1:" + port;
-        this.auth = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.auth = user == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     Http as(String user, String password) {
@@ -60,8 +62,9 @@ final class Http {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
             String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-            b.method(method, text == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(text));
+            b.method(
+                    method,
+                    text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
             if (text != null) {
                 b.header("Content-Type", "application/json");
             }

@@ -116,7 +116,8 @@ class RestApiTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.header("Location")).isEqualTo("/api/znodes/crud");
         assertThat(created.json().path("stat").path("version").asInt()).isZero();
-        assertThat(new String(zk.getData("/crud", false, null), StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(new String(zk.getData("/crud", false, null), StandardCharsets.UTF_8))
+                .isEqualTo("hello");
 
         assertThat(admin.post("/api/znodes/crud/a", body("data", "1")).status()).isEqualTo(201);
         assertThat(admin.post("/api/znodes/crud/b", null).status()).isEqualTo(201);
@@ -142,7 +143,8 @@ class RestApiTest {
 
         assertThat(admin.delete("/api/znodes/crud/a?version=0").status()).isEqualTo(204);
         assertThat(admin.delete("/api/znodes/crud/b").status()).isEqualTo(204);
-        assertThat(admin.delete("/api/znodes/crud", "If-Match", "\"2\"").status()).isEqualTo(204);
+        assertThat(admin.delete("/api/znodes/crud", "If-Match", "\"2\"").status())
+                .isEqualTo(204);
         assertThat(zk.exists("/crud", false)).isNull();
     }
 
@@ -155,7 +157,9 @@ class RestApiTest {
 
         byte[] bin = {(byte) 0xff, 0, (byte) 0xfe};
         String b64 = Base64.getEncoder().encodeToString(bin);
-        assertThat(admin.post("/api/znodes/bin", body("data", b64, "encoding", "base64")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/znodes/bin", body("data", b64, "encoding", "base64"))
+                        .status())
+                .isEqualTo(201);
         assertThat(zk.getData("/bin", false, null)).isEqualTo(bin);
         JsonNode j = anon.get("/api/znodes/bin").json();
         assertThat(j.path("encoding").asString()).isEqualTo("base64");
@@ -170,8 +174,11 @@ class RestApiTest {
         Http.Response seq = admin.post("/api/znodes/modes/item-", body("mode", "persistent_sequential"));
         assertThat(seq.status()).isEqualTo(201);
         assertThat(seq.json().path("path").asString()).matches("/modes/item-\\d{10}");
-        assertThat(seq.header("Location")).isEqualTo("/api/znodes" + seq.json().path("path").asString());
-        assertThat(admin.post("/api/znodes/modes/box", body("mode", "container")).status()).isEqualTo(201);
+        assertThat(seq.header("Location"))
+                .isEqualTo("/api/znodes" + seq.json().path("path").asString());
+        assertThat(admin.post("/api/znodes/modes/box", body("mode", "container"))
+                        .status())
+                .isEqualTo(201);
         assertThat(zk.exists("/modes/box", false)).isNotNull();
         assertProblem(admin.post("/api/znodes/modes/eph", body("mode", "ephemeral")), 400, null);
         assertProblem(admin.post("/api/znodes/modes/x", body("mode", "sideways")), 400, null);
@@ -181,7 +188,8 @@ class RestApiTest {
     @Test
     void zooKeeperErrorsMapToHttpStatuses() throws Exception {
         assertProblem(anon.get("/api/znodes/missing/node"), 404, "NONODE");
-        assertThat(anon.get("/api/znodes/missing/node").json().path("path").asString()).isEqualTo("/missing/node");
+        assertThat(anon.get("/api/znodes/missing/node").json().path("path").asString())
+                .isEqualTo("/missing/node");
         assertProblem(admin.put("/api/znodes/missing", body("data", "x")), 404, "NONODE");
         assertProblem(admin.delete("/api/znodes/missing"), 404, "NONODE");
         assertProblem(admin.post("/api/znodes/no/parent", null), 404, "NONODE");
@@ -202,24 +210,42 @@ class RestApiTest {
     @Test
     void aclsStillApplyUnderneath() throws Exception {
         // a znode only "someone-else" may touch: the REST identity gets NOAUTH -> 403
-        List<ACL> acl = new java.util.ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL,
-                new Id("digest", DigestAuthenticationProvider.generateDigest("someone-else:pw")))));
+        List<ACL> acl = new java.util.ArrayList<>(List.of(new ACL(
+                ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest("someone-else:pw")))));
         zk.create("/locked", "secret".getBytes(), acl, CreateMode.PERSISTENT);
         assertProblem(anon.get("/api/znodes/locked"), 403, "NOAUTH");
         assertProblem(admin.put("/api/znodes/locked", body("data", "x")), 403, "NOAUTH");
 
         // created through REST with an ACL for the REST identity: readable through REST, not by others
-        Http.Response r = admin.post("/api/znodes/mine", body("data", "m", "acl",
-                List.of(Map.of("scheme", "digest", "id", DigestAuthenticationProvider.generateDigest("rest:rest-pw"),
-                        "perms", "cdrwa"))));
+        Http.Response r = admin.post(
+                "/api/znodes/mine",
+                body(
+                        "data",
+                        "m",
+                        "acl",
+                        List.of(Map.of(
+                                "scheme",
+                                "digest",
+                                "id",
+                                DigestAuthenticationProvider.generateDigest("rest:rest-pw"),
+                                "perms",
+                                "cdrwa"))));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(anon.get("/api/znodes/mine").json().path("data").asString()).isEqualTo("m");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> zk.getData("/mine", false, null))
                 .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
-        assertProblem(admin.post("/api/znodes/badacl", body("acl", List.of(Map.of("scheme", "world",
-                "id", "anyone", "perms", "xyz")))), 400, null);
-        assertProblem(admin.post("/api/znodes/badacl2", body("acl", List.of(Map.of("scheme", "nosuch",
-                "id", "x", "perms", "r")))), 400, "INVALIDACL");
+        assertProblem(
+                admin.post(
+                        "/api/znodes/badacl",
+                        body("acl", List.of(Map.of("scheme", "world", "id", "anyone", "perms", "xyz")))),
+                400,
+                null);
+        assertProblem(
+                admin.post(
+                        "/api/znodes/badacl2",
+                        body("acl", List.of(Map.of("scheme", "nosuch", "id", "x", "perms", "r")))),
+                400,
+                "INVALIDACL");
     }
 
     @Test
@@ -251,7 +277,8 @@ class RestApiTest {
         assertThat(noAuth.status()).isEqualTo(401);
         assertThat(noAuth.header("WWW-Authenticate")).startsWith("Basic");
         assertThat(noAuth.contentType()).startsWith("application/problem+json");
-        assertThat(anon.put("/api/config/app", body("properties", Map.of())).status()).isEqualTo(401);
+        assertThat(anon.put("/api/config/app", body("properties", Map.of())).status())
+                .isEqualTo(401);
         assertThat(anon.delete("/api/znodes/zookeeper").status()).isEqualTo(401);
 
         Http.Response wrong = anon.as("admin", "wrong").post("/api/znodes/anon", null);
@@ -286,9 +313,11 @@ class RestApiTest {
         JsonNode first = svc.path("instances").get(0);
         assertThat(first.path("address").asString()).isEqualTo("10.0.0.5");
         assertThat(first.path("port").asInt()).isEqualTo(8081);
-        assertThat(first.path("payload").path("metadata").path("zone").asString()).isEqualTo("a");
+        assertThat(first.path("payload").path("metadata").path("zone").asString())
+                .isEqualTo("a");
         assertThat(svc.path("instances").get(1).path("raw").asString()).isEqualTo("not json");
-        assertThat(anon.get("/api/services/orders/i-1").json().path("id").asString()).isEqualTo("i-1");
+        assertThat(anon.get("/api/services/orders/i-1").json().path("id").asString())
+                .isEqualTo("i-1");
         assertProblem(anon.get("/api/services/nosuch"), 404, "NONODE");
         assertProblem(anon.get("/api/services/orders/nosuch"), 404, "NONODE");
     }
@@ -297,15 +326,17 @@ class RestApiTest {
 
     @Test
     void publishReadHistoryDiffRollback() throws Exception {
-        Http.Response v1 = admin.put("/api/config/shop,prod", body("properties",
-                Map.of("greeting", "hello", "pool.size", "5"), "comment", "first"));
+        Http.Response v1 = admin.put(
+                "/api/config/shop,prod",
+                body("properties", Map.of("greeting", "hello", "pool.size", "5"), "comment", "first"));
         assertThat(v1.status()).as(v1.body()).isEqualTo(200);
         int first = v1.json().path("version").asInt();
         assertThat(first).isEqualTo(1);
         assertThat(v1.json().path("author").asString()).isEqualTo("admin");
         assertThat(v1.json().path("zxid").asString()).startsWith("0x");
         // one child znode per property, as the starter reads them
-        assertThat(new String(zk.getData("/config/shop,prod/pool.size", false, null))).isEqualTo("5");
+        assertThat(new String(zk.getData("/config/shop,prod/pool.size", false, null)))
+                .isEqualTo("5");
 
         JsonNode cfg = anon.get("/api/config/shop,prod").json();
         assertThat(cfg.path("application").asString()).isEqualTo("shop");
@@ -313,15 +344,24 @@ class RestApiTest {
         assertThat(cfg.path("properties").toString()).isEqualTo("{\"greeting\":\"hello\",\"pool.size\":\"5\"}");
         assertThat(cfg.path("version").asInt()).isEqualTo(first);
 
-        Http.Response v2 = admin.put("/api/config/shop,prod", body("properties",
-                Map.of("greeting", "hi", "timeout", "3s"), "comment", "second", "expectedVersion", first));
+        Http.Response v2 = admin.put(
+                "/api/config/shop,prod",
+                body(
+                        "properties",
+                        Map.of("greeting", "hi", "timeout", "3s"),
+                        "comment",
+                        "second",
+                        "expectedVersion",
+                        first));
         assertThat(v2.status()).as(v2.body()).isEqualTo(200);
         int second = v2.json().path("version").asInt();
         assertThat(second).isGreaterThan(first);
         assertThat(zk.exists("/config/shop,prod/pool.size", false)).isNull();
         // a publisher that saw an older version loses
-        assertProblem(admin.put("/api/config/shop,prod", body("properties", Map.of("x", "y"), "expectedVersion", first)),
-                409, null);
+        assertProblem(
+                admin.put("/api/config/shop,prod", body("properties", Map.of("x", "y"), "expectedVersion", first)),
+                409,
+                null);
 
         JsonNode history = anon.get("/api/config/shop,prod/history").json();
         assertThat(history.size()).isEqualTo(2);
@@ -332,14 +372,19 @@ class RestApiTest {
         JsonNode one = anon.get("/api/config/shop,prod/history/" + first).json();
         assertThat(one.path("properties").path("pool.size").asString()).isEqualTo("5");
 
-        JsonNode diff = anon.get("/api/config/shop,prod/diff?from=" + first + "&to=" + second).json();
+        JsonNode diff = anon.get("/api/config/shop,prod/diff?from=" + first + "&to=" + second)
+                .json();
         assertThat(diff.path("added").toString()).isEqualTo("{\"timeout\":\"3s\"}");
         assertThat(diff.path("removed").toString()).isEqualTo("{\"pool.size\":\"5\"}");
-        assertThat(diff.path("changed").path("greeting").path("from").asString()).isEqualTo("hello");
+        assertThat(diff.path("changed").path("greeting").path("from").asString())
+                .isEqualTo("hello");
         assertThat(diff.path("changed").path("greeting").path("to").asString()).isEqualTo("hi");
-        JsonNode toCurrent = anon.get("/api/config/shop,prod/diff?from=" + second).json();
-        assertThat(toCurrent.path("added").size() + toCurrent.path("removed").size()
-                + toCurrent.path("changed").size()).isZero();
+        JsonNode toCurrent =
+                anon.get("/api/config/shop,prod/diff?from=" + second).json();
+        assertThat(toCurrent.path("added").size()
+                        + toCurrent.path("removed").size()
+                        + toCurrent.path("changed").size())
+                .isZero();
 
         Http.Response rb = admin.post("/api/config/shop,prod/rollback", body("version", first));
         assertThat(rb.status()).as(rb.body()).isEqualTo(200);
@@ -360,13 +405,17 @@ class RestApiTest {
     void publishReplacesDocumentsAndNestedNodesAndIsOneTransaction() throws Exception {
         zk.create("/config", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create("/config/legacy", "a: 1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        zk.create("/config/legacy/app.properties", "b=2\nc=3".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+        zk.create(
+                "/config/legacy/app.properties",
+                "b=2\nc=3".getBytes(),
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
                 CreateMode.PERSISTENT);
         zk.create("/config/legacy/spring", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create("/config/legacy/spring/name", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         assertThat(anon.get("/api/config/legacy").json().path("properties").toString())
                 .isEqualTo("{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"spring.name\":\"x\"}");
-        assertThat(anon.get("/api/config/legacy").json().path("version").isNull()).isTrue();
+        assertThat(anon.get("/api/config/legacy").json().path("version").isNull())
+                .isTrue();
 
         Http.Response r = admin.put("/api/config/legacy", body("properties", Map.of("b", "20", "spring.name", "y")));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -382,7 +431,9 @@ class RestApiTest {
     @Test
     void historyRetentionAndConfigErrors() throws Exception {
         for (int i = 0; i < 5; i++) {
-            assertThat(admin.put("/api/config/ret", body("properties", Map.of("n", "" + i))).status()).isEqualTo(200);
+            assertThat(admin.put("/api/config/ret", body("properties", Map.of("n", "" + i)))
+                            .status())
+                    .isEqualTo(200);
         }
         JsonNode h = anon.get("/api/config/ret/history").json();
         assertThat(h.size()).isEqualTo(3); // coordinator.web.history-retention=3
@@ -399,7 +450,8 @@ class RestApiTest {
         assertProblem(admin.put("/api/config/ok", body("properties", Map.of("x.yaml", "x"))), 400, null);
         assertProblem(admin.put("/api/config/ok", body("comment", "no properties")), 400, null);
         assertProblem(admin.put("/api/config/ok", body("properties", Map.of("big", "v".repeat(5000)))), 413, null);
-        assertThat(viewer.put("/api/config/ok", body("properties", Map.of())).status()).isEqualTo(403);
+        assertThat(viewer.put("/api/config/ok", body("properties", Map.of())).status())
+                .isEqualTo(403);
     }
 
     // ---------------------------------------------------------------- cluster, OpenAPI
@@ -440,9 +492,10 @@ class RestApiTest {
     void serverSentEventsReportZnodeChanges() throws Exception {
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        var future = client.sendAsync(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/api/events"))
-                        .header("Accept", "text/event-stream").build(),
+        var future = client.sendAsync(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/events"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines());
         var response = future.get(30, TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);

@@ -44,7 +44,8 @@ class WebInputsFuzzTest {
                 case 7 -> ZnodeController.mode(text);
                 default -> {
                     try {
-                        assertThat(DocumentFormat.ofContextData(text).parse(raw)).isNotNull();
+                        assertThat(DocumentFormat.ofContextData(text).parse(raw))
+                                .isNotNull();
                     } catch (DocumentException unreadable) {
                         assertThat(unreadable.getMessage()).isNotBlank();
                     }
@@ -57,6 +58,14 @@ class WebInputsFuzzTest {
         }
     }
 
-    static final List<String> PARSER_NAMES = List.of("path", "sequentialPath", "context", "propertyName",
-            "dataAndEncoding", "aclPerms", "ifMatch", "createMode", "propertyDocument");
+    static final List<String> PARSER_NAMES = List.of(
+            "path",
+            "sequentialPath",
+            "context",
+            "propertyName",
+            "dataAndEncoding",
+            "aclPerms",
+            "ifMatch",
+            "createMode",
+            "propertyDocument");
 }

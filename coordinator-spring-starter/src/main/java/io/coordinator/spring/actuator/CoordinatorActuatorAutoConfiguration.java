@@ -1,17 +1,5 @@
 package io.coordinator.spring.actuator;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.config.CoordinatorConfigAutoConfiguration;
@@ -24,11 +12,28 @@ import io.coordinator.spring.lock.CoordinatorLockAutoConfiguration;
 import io.coordinator.spring.lock.DistributedLocks;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** Health indicator "coordinator" and endpoint "coordinator". */
-@AutoConfiguration(after = {CoordinatorClientAutoConfiguration.class, CoordinatorRegistrationAutoConfiguration.class,
-        CoordinatorDiscoveryAutoConfiguration.class, CoordinatorConfigAutoConfiguration.class,
-        CoordinatorLockAutoConfiguration.class, CoordinatorLeaderAutoConfiguration.class})
+@AutoConfiguration(
+        after = {
+            CoordinatorClientAutoConfiguration.class,
+            CoordinatorRegistrationAutoConfiguration.class,
+            CoordinatorDiscoveryAutoConfiguration.class,
+            CoordinatorConfigAutoConfiguration.class,
+            CoordinatorLockAutoConfiguration.class,
+            CoordinatorLeaderAutoConfiguration.class
+        })
 @ConditionalOnBean(CuratorFramework.class)
 public final class CoordinatorActuatorAutoConfiguration {
 
@@ -63,9 +68,12 @@ public final class CoordinatorActuatorAutoConfiguration {
     static final class EndpointConfiguration {
         @Bean
         @ConditionalOnMissingBean
-        CoordinatorEndpoint coordinatorEndpoint(CoordinatorConnection connection,
-                ObjectProvider<CoordinatorRegistration> registration, ObjectProvider<CoordinatorServiceCache> services,
-                ObjectProvider<CoordinatorConfigWatcher> config, ObjectProvider<DistributedLocks> locks,
+        CoordinatorEndpoint coordinatorEndpoint(
+                CoordinatorConnection connection,
+                ObjectProvider<CoordinatorRegistration> registration,
+                ObjectProvider<CoordinatorServiceCache> services,
+                ObjectProvider<CoordinatorConfigWatcher> config,
+                ObjectProvider<DistributedLocks> locks,
                 ObjectProvider<Leadership> leadership) {
             return new CoordinatorEndpoint(connection, registration, services, config, locks, leadership);
         }

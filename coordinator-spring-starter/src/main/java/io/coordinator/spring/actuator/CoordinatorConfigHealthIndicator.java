@@ -1,17 +1,15 @@
 package io.coordinator.spring.actuator;
 
+import io.coordinator.spring.config.CoordinatorConfigWatcher;
+import io.coordinator.spring.config.CoordinatorPropertySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-
-import io.coordinator.spring.config.CoordinatorConfigWatcher;
-import io.coordinator.spring.config.CoordinatorPropertySource;
 
 /**
  * Health component "coordinatorConfig": where each imported context's values came from (server, local-copy,
@@ -40,13 +38,18 @@ public class CoordinatorConfigHealthIndicator extends AbstractHealthIndicator {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("source", s.origin());
             c.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
-            c.put("age", s.loadedAt() == null ? null : Duration.between(s.loadedAt(), now).toString());
+            c.put(
+                    "age",
+                    s.loadedAt() == null
+                            ? null
+                            : Duration.between(s.loadedAt(), now).toString());
             c.put("version", s.version());
             if (!s.broken().isEmpty()) {
                 c.put("broken", s.broken());
             }
             contexts.put(s.path(), c);
-            live &= CoordinatorPropertySource.SERVER.equals(s.origin()) && s.broken().isEmpty();
+            live &= CoordinatorPropertySource.SERVER.equals(s.origin())
+                    && s.broken().isEmpty();
         }
         builder.status(live ? Status.UP : DEGRADED).withDetail("contexts", contexts);
     }

@@ -1,15 +1,13 @@
 package io.coordinator.spring.actuator;
 
+import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-
-import io.coordinator.spring.discovery.CoordinatorServiceCache;
 
 /**
  * Health component "coordinatorDiscovery": where the discovered instances come from (server, local-copy with its
@@ -31,7 +29,8 @@ public class CoordinatorDiscoveryHealthIndicator extends AbstractHealthIndicator
         builder.withDetail("source", source);
         Instant written = cache.localCopyWritten();
         if (written != null) {
-            builder.withDetail("localCopy", cache.localCopyFile()).withDetail("localCopyWritten", written.toString())
+            builder.withDetail("localCopy", cache.localCopyFile())
+                    .withDetail("localCopyWritten", written.toString())
                     .withDetail("age", Duration.between(written, Instant.now()).toString());
         }
         Map<String, Object> held = new LinkedHashMap<>();

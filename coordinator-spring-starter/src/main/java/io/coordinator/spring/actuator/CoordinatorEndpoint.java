@@ -1,20 +1,18 @@
 package io.coordinator.spring.actuator;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.cloud.client.ServiceInstance;
-
 import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
 import io.coordinator.spring.discovery.CoordinatorServiceCache;
 import io.coordinator.spring.leader.Leadership;
 import io.coordinator.spring.lock.DistributedLocks;
 import io.coordinator.spring.registration.CoordinatorRegistration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.cloud.client.ServiceInstance;
 
 /** {@code /actuator/coordinator}: this instance as the coordination layer sees it. */
 @Endpoint(id = "coordinator")
@@ -26,9 +24,13 @@ public class CoordinatorEndpoint {
     private final ObjectProvider<DistributedLocks> locks;
     private final ObjectProvider<Leadership> leadership;
 
-    public CoordinatorEndpoint(CoordinatorConnection connection, ObjectProvider<CoordinatorRegistration> registration,
-            ObjectProvider<CoordinatorServiceCache> services, ObjectProvider<CoordinatorConfigWatcher> config,
-            ObjectProvider<DistributedLocks> locks, ObjectProvider<Leadership> leadership) {
+    public CoordinatorEndpoint(
+            CoordinatorConnection connection,
+            ObjectProvider<CoordinatorRegistration> registration,
+            ObjectProvider<CoordinatorServiceCache> services,
+            ObjectProvider<CoordinatorConfigWatcher> config,
+            ObjectProvider<DistributedLocks> locks,
+            ObjectProvider<Leadership> leadership) {
         this.connection = connection;
         this.registration = registration;
         this.services = services;
@@ -53,17 +55,32 @@ public class CoordinatorEndpoint {
             Map<String, Object> seen = new LinkedHashMap<>();
             for (String s : cache.getServices()) {
                 List<String> instances = cache.getInstances(s).stream()
-                        .map(ServiceInstance::getInstanceId).sorted().toList();
+                        .map(ServiceInstance::getInstanceId)
+                        .sorted()
+                        .toList();
                 seen.put(s, instances);
             }
             out.put("services", seen);
             Map<String, Object> discovery = new LinkedHashMap<>();
             discovery.put("source", cache.source());
-            discovery.put("localCopyWritten", cache.localCopyWritten() == null ? null : cache.localCopyWritten().toString());
+            discovery.put(
+                    "localCopyWritten",
+                    cache.localCopyWritten() == null
+                            ? null
+                            : cache.localCopyWritten().toString());
             Map<String, Object> held = new LinkedHashMap<>();
             for (CoordinatorServiceCache.ProtectedService p : cache.protectedServices()) {
-                held.put(p.service(), Map.of("since", p.since().toString(), "until", p.until().toString(),
-                        "kept", p.kept(), "live", p.live()));
+                held.put(
+                        p.service(),
+                        Map.of(
+                                "since",
+                                p.since().toString(),
+                                "until",
+                                p.until().toString(),
+                                "kept",
+                                p.kept(),
+                                "live",
+                                p.live()));
             }
             discovery.put("protected", held);
             out.put("discovery", discovery);

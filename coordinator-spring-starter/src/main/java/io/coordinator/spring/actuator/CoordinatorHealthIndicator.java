@@ -1,10 +1,9 @@
 package io.coordinator.spring.actuator;
 
+import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 import org.apache.curator.framework.state.ConnectionState;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
-
-import io.coordinator.spring.autoconfigure.CoordinatorConnection;
 
 /** UP while connected; DOWN when the session is lost (or never established); OUT_OF_SERVICE while suspended. */
 public class CoordinatorHealthIndicator extends AbstractHealthIndicator {

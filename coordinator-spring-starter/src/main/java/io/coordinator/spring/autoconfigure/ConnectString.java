@@ -10,12 +10,10 @@ import java.util.List;
  * typo is reported at once, naming the property it came from, instead of as a connection timeout later.
  */
 public final class ConnectString {
-    private ConnectString() {
-    }
+    private ConnectString() {}
 
     /** One server of the string. */
-    public record Server(String host, int port) {
-    }
+    public record Server(String host, int port) {}
 
     /** The servers; throws IllegalArgumentException naming {@code property} when the syntax is wrong. */
     public static List<Server> parse(String value, String property) {
@@ -38,7 +36,8 @@ public final class ConnectString {
             if (item.startsWith("[")) {
                 int end = item.indexOf(']');
                 if (end < 0) {
-                    throw new IllegalArgumentException(property + "=" + value + ": '" + item + "' lacks the closing ']'");
+                    throw new IllegalArgumentException(
+                            property + "=" + value + ": '" + item + "' lacks the closing ']'");
                 }
                 host = item.substring(1, end);
                 String rest = item.substring(end + 1);
@@ -64,8 +63,8 @@ public final class ConnectString {
             p = -1;
         }
         if (p < 1 || p > 65535) {
-            throw new IllegalArgumentException(property + "=" + value + ": the port of '" + item
-                    + "' is not a number from 1 to 65535");
+            throw new IllegalArgumentException(
+                    property + "=" + value + ": the port of '" + item + "' is not a number from 1 to 65535");
         }
         return p;
     }
@@ -91,8 +90,9 @@ public final class ConnectString {
         List<Server> servers = parse(value, property);
         List<String> unresolvable = unresolvable(servers);
         if (hostsMustResolve && unresolvable.size() == servers.size()) {
-            throw new IllegalArgumentException(property + "=" + value + ": unknown host" + (unresolvable.size() > 1 ? "s " : " ")
-                    + String.join(", ", unresolvable) + " (not resolvable by DNS or the hosts file)");
+            throw new IllegalArgumentException(
+                    property + "=" + value + ": unknown host" + (unresolvable.size() > 1 ? "s " : " ")
+                            + String.join(", ", unresolvable) + " (not resolvable by DNS or the hosts file)");
         }
         return unresolvable;
     }

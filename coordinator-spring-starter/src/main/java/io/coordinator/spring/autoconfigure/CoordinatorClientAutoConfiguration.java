@@ -2,7 +2,6 @@ package io.coordinator.spring.autoconfigure;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -30,25 +29,27 @@ public final class CoordinatorClientAutoConfiguration {
     @ConditionalOnMissingBean
     RetryPolicy coordinatorRetryPolicy(CoordinatorClientProperties properties) {
         CoordinatorClientProperties.Retry r = properties.getRetry();
-        return new ExponentialBackoffRetry((int) r.getBaseSleep().toMillis(), r.getMaxRetries(),
-                (int) r.getMaxSleep().toMillis());
+        return new ExponentialBackoffRetry((int) r.getBaseSleep().toMillis(), r.getMaxRetries(), (int)
+                r.getMaxSleep().toMillis());
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    CuratorFramework coordinatorCuratorFramework(CoordinatorClientProperties properties, RetryPolicy retryPolicy,
-            Environment environment) throws InterruptedException {
+    CuratorFramework coordinatorCuratorFramework(
+            CoordinatorClientProperties properties, RetryPolicy retryPolicy, Environment environment)
+            throws InterruptedException {
         boolean failFast = failFast(properties, environment);
         // a typo fails now, naming the property, rather than as a timeout; an unknown host only when it would anyway
         ConnectString.check(properties.getConnectString(), "coordinator.client.connect-string", failFast);
         CoordinatorClientSecurity security = CoordinatorClientSecurity.from(Binder.get(environment));
         CuratorFrameworkFactory.Builder builder = security.apply(CuratorFrameworkFactory.builder());
         if (aclMode(properties, security) == CoordinatorClientProperties.AclMode.OWNER) {
-            builder.aclProvider(new OwnerAclProvider(List.of(properties.getDiscovery().getRoot(),
-                    properties.getLock().getRoot(), properties.getLeader().getRoot())));
+            builder.aclProvider(new OwnerAclProvider(List.of(
+                    properties.getDiscovery().getRoot(),
+                    properties.getLock().getRoot(),
+                    properties.getLeader().getRoot())));
         }
-        CuratorFramework client = builder
-                .connectString(properties.getConnectString())
+        CuratorFramework client = builder.connectString(properties.getConnectString())
                 .zookeeperFactory(new QuickReconnectZookeeperFactory())
                 .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
                 .connectionTimeoutMs((int) properties.getConnectionTimeout().toMillis())
@@ -56,21 +57,24 @@ public final class CoordinatorClientAutoConfiguration {
                 .build();
         client.start();
         if (failFast
-                && !client.blockUntilConnected((int) properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                && !client.blockUntilConnected(
+                        (int) properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             client.close();
-            throw new IllegalStateException("Coordinator unreachable: no server answered at coordinator.client.connect-string="
-                    + properties.getConnectString() + " within " + properties.getConnectionTimeout()
-                    + " (set coordinator.client.fail-fast=false to start anyway, or coordinator.client.enabled=false)");
+            throw new IllegalStateException(
+                    "Coordinator unreachable: no server answered at coordinator.client.connect-string="
+                            + properties.getConnectString() + " within " + properties.getConnectionTimeout()
+                            + " (set coordinator.client.fail-fast=false to start anyway, or coordinator.client.enabled=false)");
         }
         return client;
     }
 
     /** coordinator.client.acl.mode as set; unset, OWNER when the client has credentials. */
-    static CoordinatorClientProperties.AclMode aclMode(CoordinatorClientProperties properties,
-            CoordinatorClientSecurity security) {
+    static CoordinatorClientProperties.AclMode aclMode(
+            CoordinatorClientProperties properties, CoordinatorClientSecurity security) {
         CoordinatorClientProperties.AclMode mode = properties.getAcl().getMode();
         if (mode == null) {
-            return security.hasCredentials() ? CoordinatorClientProperties.AclMode.OWNER
+            return security.hasCredentials()
+                    ? CoordinatorClientProperties.AclMode.OWNER
                     : CoordinatorClientProperties.AclMode.OPEN;
         }
         if (mode == CoordinatorClientProperties.AclMode.OWNER && !security.hasCredentials()) {
@@ -88,7 +92,9 @@ public final class CoordinatorClientAutoConfiguration {
         if (properties.getFailFast() != null) {
             return properties.getFailFast();
         }
-        String[] imports = Binder.get(environment).bind("spring.config.import", String[].class).orElse(new String[0]);
+        String[] imports = Binder.get(environment)
+                .bind("spring.config.import", String[].class)
+                .orElse(new String[0]);
         for (String location : imports) {
             if (location.strip().startsWith("optional:coordinator:")) {
                 return false;

@@ -3,7 +3,6 @@ package io.coordinator.spring.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Everything the starter reads, under {@code coordinator.client.*}. */
@@ -46,26 +45,81 @@ public class CoordinatorClientProperties {
 
     private final Leader leader = new Leader();
 
-    public boolean isEnabled() { return enabled; }
-    public void setEnabled(boolean enabled) { this.enabled = enabled; }
-    public String getConnectString() { return connectString; }
-    public void setConnectString(String connectString) { this.connectString = connectString; }
-    public Duration getSessionTimeout() { return sessionTimeout; }
-    public void setSessionTimeout(Duration sessionTimeout) { this.sessionTimeout = sessionTimeout; }
-    public Duration getConnectionTimeout() { return connectionTimeout; }
-    public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getConnectString() {
+        return connectString;
+    }
+
+    public void setConnectString(String connectString) {
+        this.connectString = connectString;
+    }
+
+    public Duration getSessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public void setSessionTimeout(Duration sessionTimeout) {
+        this.sessionTimeout = sessionTimeout;
+    }
+
+    public Duration getConnectionTimeout() {
+        return connectionTimeout;
+    }
+
+    public void setConnectionTimeout(Duration connectionTimeout) {
+        this.connectionTimeout = connectionTimeout;
+    }
     /** As set, or null when not set (see {@link CoordinatorClientAutoConfiguration#failFast}). */
-    public Boolean getFailFast() { return failFast; }
-    public void setFailFast(Boolean failFast) { this.failFast = failFast; }
-    public Retry getRetry() { return retry; }
-    public Auth getAuth() { return auth; }
-    public Ssl getSsl() { return ssl; }
-    public Acl getAcl() { return acl; }
-    public Registration getRegistration() { return registration; }
-    public Discovery getDiscovery() { return discovery; }
-    public Config getConfig() { return config; }
-    public Lock getLock() { return lock; }
-    public Leader getLeader() { return leader; }
+    public Boolean getFailFast() {
+        return failFast;
+    }
+
+    public void setFailFast(Boolean failFast) {
+        this.failFast = failFast;
+    }
+
+    public Retry getRetry() {
+        return retry;
+    }
+
+    public Auth getAuth() {
+        return auth;
+    }
+
+    public Ssl getSsl() {
+        return ssl;
+    }
+
+    public Acl getAcl() {
+        return acl;
+    }
+
+    public Registration getRegistration() {
+        return registration;
+    }
+
+    public Discovery getDiscovery() {
+        return discovery;
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    public Lock getLock() {
+        return lock;
+    }
+
+    public Leader getLeader() {
+        return leader;
+    }
 
     /** ZooKeeper digest credentials of every client the starter creates (the startup one included). */
     public static class Auth {
@@ -74,10 +128,21 @@ public class CoordinatorClientProperties {
         /** Digest password; set with the user name. */
         private String password;
 
-        public String getUsername() { return username; }
-        public void setUsername(String username) { this.username = username; }
-        public String getPassword() { return password; }
-        public void setPassword(String password) { this.password = password; }
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
     }
 
     /** TLS to the servers' secure client port, for every client the starter creates (the startup one included). */
@@ -85,8 +150,13 @@ public class CoordinatorClientProperties {
         /** Name of a Spring Boot SSL bundle, spring.ssl.bundle.jks.&lt;name&gt; or spring.ssl.bundle.pem.&lt;name&gt;, with file: locations. */
         private String bundle;
 
-        public String getBundle() { return bundle; }
-        public void setBundle(String bundle) { this.bundle = bundle; }
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
     }
 
     /** ACLs of the nodes the starter creates. */
@@ -97,11 +167,19 @@ public class CoordinatorClientProperties {
          */
         private AclMode mode;
 
-        public AclMode getMode() { return mode; }
-        public void setMode(AclMode mode) { this.mode = mode; }
+        public AclMode getMode() {
+            return mode;
+        }
+
+        public void setMode(AclMode mode) {
+            this.mode = mode;
+        }
     }
 
-    public enum AclMode { OPEN, OWNER }
+    public enum AclMode {
+        OPEN,
+        OWNER
+    }
 
     /** Curator's exponential back-off retry policy. */
     public static class Retry {
@@ -112,12 +190,29 @@ public class CoordinatorClientProperties {
         /** Retries of one operation before it fails. */
         private int maxRetries = 5;
 
-        public Duration getBaseSleep() { return baseSleep; }
-        public void setBaseSleep(Duration baseSleep) { this.baseSleep = baseSleep; }
-        public Duration getMaxSleep() { return maxSleep; }
-        public void setMaxSleep(Duration maxSleep) { this.maxSleep = maxSleep; }
-        public int getMaxRetries() { return maxRetries; }
-        public void setMaxRetries(int maxRetries) { this.maxRetries = maxRetries; }
+        public Duration getBaseSleep() {
+            return baseSleep;
+        }
+
+        public void setBaseSleep(Duration baseSleep) {
+            this.baseSleep = baseSleep;
+        }
+
+        public Duration getMaxSleep() {
+            return maxSleep;
+        }
+
+        public void setMaxSleep(Duration maxSleep) {
+            this.maxSleep = maxSleep;
+        }
+
+        public int getMaxRetries() {
+            return maxRetries;
+        }
+
+        public void setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+        }
     }
 
     /** This instance's entry under {@code /services}. */
@@ -146,26 +241,85 @@ public class CoordinatorClientProperties {
         /** Time to wait after deregistering, before the web server starts draining, so callers notice. */
         private Duration deregisterDelay = Duration.ZERO;
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getServiceName() { return serviceName; }
-        public void setServiceName(String serviceName) { this.serviceName = serviceName; }
-        public String getInstanceId() { return instanceId; }
-        public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
-        public String getHost() { return host; }
-        public void setHost(String host) { this.host = host; }
-        public Integer getPort() { return port; }
-        public void setPort(Integer port) { this.port = port; }
-        public boolean isSecure() { return secure; }
-        public void setSecure(boolean secure) { this.secure = secure; }
-        public Map<String, String> getMetadata() { return metadata; }
-        public void setMetadata(Map<String, String> metadata) { this.metadata = metadata; }
-        public String getZone() { return zone; }
-        public void setZone(String zone) { this.zone = zone; }
-        public int getWeight() { return weight; }
-        public void setWeight(int weight) { this.weight = weight; }
-        public Duration getDeregisterDelay() { return deregisterDelay; }
-        public void setDeregisterDelay(Duration deregisterDelay) { this.deregisterDelay = deregisterDelay; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getServiceName() {
+            return serviceName;
+        }
+
+        public void setServiceName(String serviceName) {
+            this.serviceName = serviceName;
+        }
+
+        public String getInstanceId() {
+            return instanceId;
+        }
+
+        public void setInstanceId(String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public boolean isSecure() {
+            return secure;
+        }
+
+        public void setSecure(boolean secure) {
+            this.secure = secure;
+        }
+
+        public Map<String, String> getMetadata() {
+            return metadata;
+        }
+
+        public void setMetadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
+        }
+
+        public int getWeight() {
+            return weight;
+        }
+
+        public void setWeight(int weight) {
+            this.weight = weight;
+        }
+
+        public Duration getDeregisterDelay() {
+            return deregisterDelay;
+        }
+
+        public void setDeregisterDelay(Duration deregisterDelay) {
+            this.deregisterDelay = deregisterDelay;
+        }
     }
 
     /** The watch-driven instance cache behind DiscoveryClient. */
@@ -184,15 +338,41 @@ public class CoordinatorClientProperties {
 
         private final Protection protection = new Protection();
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getRoot() { return root; }
-        public void setRoot(String root) { this.root = root; }
-        public String getLocalCopy() { return localCopy; }
-        public void setLocalCopy(String localCopy) { this.localCopy = localCopy; }
-        public boolean isLocalCopyEnabled() { return localCopyEnabled; }
-        public void setLocalCopyEnabled(boolean localCopyEnabled) { this.localCopyEnabled = localCopyEnabled; }
-        public Protection getProtection() { return protection; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getRoot() {
+            return root;
+        }
+
+        public void setRoot(String root) {
+            this.root = root;
+        }
+
+        public String getLocalCopy() {
+            return localCopy;
+        }
+
+        public void setLocalCopy(String localCopy) {
+            this.localCopy = localCopy;
+        }
+
+        public boolean isLocalCopyEnabled() {
+            return localCopyEnabled;
+        }
+
+        public void setLocalCopyEnabled(boolean localCopyEnabled) {
+            this.localCopyEnabled = localCopyEnabled;
+        }
+
+        public Protection getProtection() {
+            return protection;
+        }
     }
 
     /**
@@ -213,12 +393,29 @@ public class CoordinatorClientProperties {
          */
         private Duration maxDuration = Duration.ofSeconds(60);
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public double getThreshold() { return threshold; }
-        public void setThreshold(double threshold) { this.threshold = threshold; }
-        public Duration getMaxDuration() { return maxDuration; }
-        public void setMaxDuration(Duration maxDuration) { this.maxDuration = maxDuration; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getThreshold() {
+            return threshold;
+        }
+
+        public void setThreshold(double threshold) {
+            this.threshold = threshold;
+        }
+
+        public Duration getMaxDuration() {
+            return maxDuration;
+        }
+
+        public void setMaxDuration(Duration maxDuration) {
+            this.maxDuration = maxDuration;
+        }
     }
 
     /** Configuration loaded by spring.config.import=coordinator: and kept live. */
@@ -237,16 +434,45 @@ public class CoordinatorClientProperties {
         /** Keep local copies at all. */
         private boolean localCopyEnabled = true;
 
-        public String getRoot() { return root; }
-        public void setRoot(String root) { this.root = root; }
-        public String getDefaultContext() { return defaultContext; }
-        public void setDefaultContext(String defaultContext) { this.defaultContext = defaultContext; }
-        public boolean isRefreshEnabled() { return refreshEnabled; }
-        public void setRefreshEnabled(boolean refreshEnabled) { this.refreshEnabled = refreshEnabled; }
-        public String getLocalCopy() { return localCopy; }
-        public void setLocalCopy(String localCopy) { this.localCopy = localCopy; }
-        public boolean isLocalCopyEnabled() { return localCopyEnabled; }
-        public void setLocalCopyEnabled(boolean localCopyEnabled) { this.localCopyEnabled = localCopyEnabled; }
+        public String getRoot() {
+            return root;
+        }
+
+        public void setRoot(String root) {
+            this.root = root;
+        }
+
+        public String getDefaultContext() {
+            return defaultContext;
+        }
+
+        public void setDefaultContext(String defaultContext) {
+            this.defaultContext = defaultContext;
+        }
+
+        public boolean isRefreshEnabled() {
+            return refreshEnabled;
+        }
+
+        public void setRefreshEnabled(boolean refreshEnabled) {
+            this.refreshEnabled = refreshEnabled;
+        }
+
+        public String getLocalCopy() {
+            return localCopy;
+        }
+
+        public void setLocalCopy(String localCopy) {
+            this.localCopy = localCopy;
+        }
+
+        public boolean isLocalCopyEnabled() {
+            return localCopyEnabled;
+        }
+
+        public void setLocalCopyEnabled(boolean localCopyEnabled) {
+            this.localCopyEnabled = localCopyEnabled;
+        }
     }
 
     /** {@code @DistributedLock}. */
@@ -256,10 +482,21 @@ public class CoordinatorClientProperties {
         /** Parent of the lock nodes. */
         private String root = "/locks";
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getRoot() { return root; }
-        public void setRoot(String root) { this.root = root; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getRoot() {
+            return root;
+        }
+
+        public void setRoot(String root) {
+            this.root = root;
+        }
     }
 
     /** {@code @LeaderOnly}. */
@@ -269,9 +506,20 @@ public class CoordinatorClientProperties {
         /** Parent of the leader latch nodes. */
         private String root = "/leaders";
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getRoot() { return root; }
-        public void setRoot(String root) { this.root = root; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getRoot() {
+            return root;
+        }
+
+        public void setRoot(String root) {
+            this.root = root;
+        }
     }
 }

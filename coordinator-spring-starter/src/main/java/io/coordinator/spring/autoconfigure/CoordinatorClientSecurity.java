@@ -2,7 +2,6 @@ package io.coordinator.spring.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -44,10 +43,12 @@ public final class CoordinatorClientSecurity {
             throw new IllegalArgumentException(USERNAME + " and " + PASSWORD + " go together: set both or neither");
         }
         if (StringUtils.hasText(user) && user.contains(":")) {
-            throw new IllegalArgumentException(USERNAME + " must not contain ':' (digest credentials are user:password)");
+            throw new IllegalArgumentException(
+                    USERNAME + " must not contain ':' (digest credentials are user:password)");
         }
         String bundle = binder.bind(BUNDLE, String.class).orElse(null);
-        return new CoordinatorClientSecurity(StringUtils.hasText(user) ? user + ":" + password : null,
+        return new CoordinatorClientSecurity(
+                StringUtils.hasText(user) ? user + ":" + password : null,
                 StringUtils.hasText(bundle) ? tls(binder, bundle) : null);
     }
 
@@ -69,9 +70,15 @@ public final class CoordinatorClientSecurity {
 
     private static ZKClientConfig copy(ZKClientConfig source) {
         ZKClientConfig c = new ZKClientConfig();
-        for (String key : List.of(ZKClientConfig.SECURE_CLIENT, ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
-                "zookeeper.ssl.keyStore.location", "zookeeper.ssl.keyStore.password", "zookeeper.ssl.keyStore.type",
-                "zookeeper.ssl.trustStore.location", "zookeeper.ssl.trustStore.password", "zookeeper.ssl.trustStore.type")) {
+        for (String key : List.of(
+                ZKClientConfig.SECURE_CLIENT,
+                ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
+                "zookeeper.ssl.keyStore.location",
+                "zookeeper.ssl.keyStore.password",
+                "zookeeper.ssl.keyStore.type",
+                "zookeeper.ssl.trustStore.location",
+                "zookeeper.ssl.trustStore.password",
+                "zookeeper.ssl.trustStore.type")) {
             String v = source.getProperty(key);
             if (v != null) {
                 c.setProperty(key, v);
@@ -83,15 +90,17 @@ public final class CoordinatorClientSecurity {
     private static ZKClientConfig tls(Binder binder, String name) {
         String jks = "spring.ssl.bundle.jks." + name;
         String pem = "spring.ssl.bundle.pem." + name;
-        JksSslBundleProperties jksBundle = binder.bind(jks, JksSslBundleProperties.class).orElse(null);
+        JksSslBundleProperties jksBundle =
+                binder.bind(jks, JksSslBundleProperties.class).orElse(null);
         if (jksBundle != null) {
             return SslBundleFiles.jks(jksBundle, jks);
         }
-        PemSslBundleProperties pemBundle = binder.bind(pem, PemSslBundleProperties.class).orElse(null);
+        PemSslBundleProperties pemBundle =
+                binder.bind(pem, PemSslBundleProperties.class).orElse(null);
         if (pemBundle != null) {
             return SslBundleFiles.pem(pemBundle, pem);
         }
-        throw new IllegalArgumentException(BUNDLE + "=" + name + ": no SSL bundle " + jks + ".* or " + pem
-                + ".* is configured");
+        throw new IllegalArgumentException(
+                BUNDLE + "=" + name + ": no SSL bundle " + jks + ".* or " + pem + ".* is configured");
     }
 }

@@ -1,7 +1,6 @@
 package io.coordinator.spring.autoconfigure;
 
 import java.util.Map;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -18,8 +17,9 @@ public class CoordinatorDefaultsEnvironmentPostProcessor implements EnvironmentP
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         if (!environment.getPropertySources().contains(NAME)) {
-            environment.getPropertySources().addLast(new MapPropertySource(NAME,
-                    Map.of("spring.cloud.loadbalancer.cache.enabled", "false")));
+            environment
+                    .getPropertySources()
+                    .addLast(new MapPropertySource(NAME, Map.of("spring.cloud.loadbalancer.cache.enabled", "false")));
         }
     }
 }

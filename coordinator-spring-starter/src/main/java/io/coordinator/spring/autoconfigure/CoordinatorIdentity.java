@@ -1,7 +1,6 @@
 package io.coordinator.spring.autoconfigure;
 
 import java.util.UUID;
-
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -27,8 +26,13 @@ public final class CoordinatorIdentity {
         return new CoordinatorIdentity(name, id);
     }
 
-    public String serviceName() { return serviceName; }
-    public String instanceId() { return instanceId; }
+    public String serviceName() {
+        return serviceName;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
 
     @Override
     public String toString() {

@@ -2,7 +2,6 @@ package io.coordinator.spring.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
@@ -19,8 +18,8 @@ public class OwnerAclProvider implements ACLProvider {
     static final List<ACL> OWNER_WRITES_ALL_READ = List.of(
             new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
             new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
-    static final List<ACL> SHARED_ROOT = List.of(
-            new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    static final List<ACL> SHARED_ROOT =
+            List.of(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE, ZooDefs.Ids.ANYONE_ID_UNSAFE));
 
     private final List<String> roots;
 

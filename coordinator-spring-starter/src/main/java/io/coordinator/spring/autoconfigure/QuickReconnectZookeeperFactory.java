@@ -2,7 +2,6 @@ package io.coordinator.spring.autoconfigure;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
-
 import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -27,10 +26,13 @@ public class QuickReconnectZookeeperFactory implements ZookeeperFactory {
     }
 
     @Override
-    public ZooKeeper newZooKeeper(String connectString, int sessionTimeout, Watcher watcher, boolean canBeReadOnly,
-            ZKClientConfig config) throws Exception {
-        HostProvider hosts = new ShortSpin(new StaticHostProvider(new ConnectStringParser(connectString).getServerAddresses()));
-        return config == null ? new ZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly, hosts)
+    public ZooKeeper newZooKeeper(
+            String connectString, int sessionTimeout, Watcher watcher, boolean canBeReadOnly, ZKClientConfig config)
+            throws Exception {
+        HostProvider hosts =
+                new ShortSpin(new StaticHostProvider(new ConnectStringParser(connectString).getServerAddresses()));
+        return config == null
+                ? new ZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly, hosts)
                 : new ZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly, hosts, config);
     }
 

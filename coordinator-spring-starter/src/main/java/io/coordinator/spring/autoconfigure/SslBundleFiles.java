@@ -2,6 +2,7 @@ package io.coordinator.spring.autoconfigure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.util.StringUtils;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Maps a Spring Boot SSL bundle onto the ZooKeeper client's TLS settings ({@code zookeeper.ssl.keyStore.*},
@@ -33,8 +32,7 @@ final class SslBundleFiles {
     private static final String TRUST_STORE = "zookeeper.ssl.trustStore.";
     private static final Map<List<Path>, Path> JOINED = new ConcurrentHashMap<>();
 
-    private SslBundleFiles() {
-    }
+    private SslBundleFiles() {}
 
     static ZKClientConfig jks(JksSslBundleProperties bundle, String prefix) {
         ZKClientConfig c = secure();
@@ -62,7 +60,10 @@ final class SslBundleFiles {
         }
         PemSslBundleProperties.Store trust = bundle.getTruststore();
         if (StringUtils.hasText(trust.getCertificate())) {
-            c.setProperty(TRUST_STORE + "location", file(trust.getCertificate(), prefix + ".truststore.certificate").toString());
+            c.setProperty(
+                    TRUST_STORE + "location",
+                    file(trust.getCertificate(), prefix + ".truststore.certificate")
+                            .toString());
             c.setProperty(TRUST_STORE + "type", "PEM");
         }
         return c;
@@ -79,7 +80,9 @@ final class SslBundleFiles {
         if (store == null || !StringUtils.hasText(store.getLocation())) {
             return;
         }
-        c.setProperty(zk + "location", file(store.getLocation(), property + ".location").toString());
+        c.setProperty(
+                zk + "location",
+                file(store.getLocation(), property + ".location").toString());
         if (store.getPassword() != null) {
             c.setProperty(zk + "password", store.getPassword());
         }
@@ -94,7 +97,9 @@ final class SslBundleFiles {
             throw new IllegalArgumentException(property + " holds PEM text: ZooKeeper's client reads key material from"
                     + " files; put it in a file and use a file: location");
         }
-        if (location.contains(":") && !location.startsWith("file:") && !Path.of(location).isAbsolute()) {
+        if (location.contains(":")
+                && !location.startsWith("file:")
+                && !Path.of(location).isAbsolute()) {
             throw new IllegalArgumentException(property + "=" + location + ": ZooKeeper's client reads key "
                     + "material from files; use a file: location");
         }
@@ -109,19 +114,27 @@ final class SslBundleFiles {
     private static Path joined(Path privateKey, Path certificate) {
         return JOINED.computeIfAbsent(List.of(privateKey, certificate), k -> {
             try {
-                boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-                Path dir = posix ? Files.createTempDirectory("coordinator-tls",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                boolean posix =
+                        FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+                Path dir = posix
+                        ? Files.createTempDirectory(
+                                "coordinator-tls",
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
                         : Files.createTempDirectory("coordinator-tls");
                 Path out = dir.resolve("client-key-and-certificate.pem");
-                Files.write(out, (Files.readString(privateKey).strip() + "\n" + Files.readString(certificate).strip()
-                        + "\n").getBytes(StandardCharsets.US_ASCII));
+                Files.write(
+                        out,
+                        (Files.readString(privateKey).strip() + "\n"
+                                        + Files.readString(certificate).strip() + "\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 out.toFile().deleteOnExit();
                 dir.toFile().deleteOnExit(); // registered after the file: deleted after it
                 return out;
             } catch (IOException e) {
-                throw new UncheckedIOException("Could not join " + privateKey + " and " + certificate
-                        + " into one PEM file for ZooKeeper's client", e);
+                throw new UncheckedIOException(
+                        "Could not join " + privateKey + " and " + certificate
+                                + " into one PEM file for ZooKeeper's client",
+                        e);
             }
         });
     }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -30,8 +29,7 @@ public final class ConfigLocalCopy {
     private static final String DOCUMENT = "__coordinator.document:";
 
     /** Values as last read from the server, and when they were read. */
-    public record Copy(ConfigTree.Snapshot snapshot, Instant written) {
-    }
+    public record Copy(ConfigTree.Snapshot snapshot, Instant written) {}
 
     private final Path file;
     private final AtomicBoolean writeFailureReported = new AtomicBoolean();
@@ -58,8 +56,9 @@ public final class ConfigLocalCopy {
             Files.createDirectories(file.getParent());
             Properties p = new Properties();
             new TreeMap<>(snapshot.values()).forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-            snapshot.documents().forEach((doc, values) -> new TreeMap<>(values)
-                    .forEach((k, v) -> p.setProperty(DOCUMENT + doc + "#" + k, String.valueOf(v))));
+            snapshot.documents()
+                    .forEach((doc, values) -> new TreeMap<>(values)
+                            .forEach((k, v) -> p.setProperty(DOCUMENT + doc + "#" + k, String.valueOf(v))));
             p.setProperty(VERSION, Long.toString(snapshot.mzxid()));
             p.setProperty(WRITTEN, Instant.now().toString());
             Path tmp = Files.createTempFile(file.getParent(), "copy", ".tmp");
@@ -104,7 +103,8 @@ public final class ConfigLocalCopy {
             String key = k.toString();
             int hash = key.indexOf('#');
             if (key.startsWith(DOCUMENT) && hash > 0) {
-                documents.computeIfAbsent(key.substring(DOCUMENT.length(), hash), d -> new TreeMap<>())
+                documents
+                        .computeIfAbsent(key.substring(DOCUMENT.length(), hash), d -> new TreeMap<>())
                         .put(key.substring(hash + 1), v);
             } else {
                 values.put(key, v);

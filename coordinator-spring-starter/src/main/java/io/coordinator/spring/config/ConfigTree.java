@@ -1,16 +1,14 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.ConfigNodes;
+import io.coordinator.config.format.ContextReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
-
-import io.coordinator.config.format.ConfigNodes;
-import io.coordinator.config.format.ContextReader;
 
 /**
  * Reads one configuration context with Curator. The layout, the parsing of documents and which value wins are
@@ -18,15 +16,17 @@ import io.coordinator.config.format.ContextReader;
  * or pzxid seen, so that a deleted node counts too.
  */
 public final class ConfigTree {
-    private ConfigTree() {
-    }
+    private ConfigTree() {}
 
     /**
      * Properties read and the version: the largest mzxid or pzxid seen (so a deleted node counts); the values of
      * each document node, and the document nodes that could not be parsed (path to error with line and column),
      * whose last good values are kept in {@code documents} and {@code values}.
      */
-    public record Snapshot(Map<String, Object> values, long mzxid, Map<String, Map<String, Object>> documents,
+    public record Snapshot(
+            Map<String, Object> values,
+            long mzxid,
+            Map<String, Map<String, Object>> documents,
             Map<String, String> broken) {
         public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
 
@@ -88,7 +88,8 @@ public final class ConfigTree {
             } catch (KeeperException.NoNodeException gone) {
                 // Deleted since the listing: the snapshot leaves it out, so its version must include the delete
                 // (the parent's pzxid now), or a change event would carry the version from before it.
-                Stat parent = client.checkExists().forPath(ZKPaths.getPathAndNode(path).getPath());
+                Stat parent = client.checkExists()
+                        .forPath(ZKPaths.getPathAndNode(path).getPath());
                 if (parent != null) {
                     saw(parent);
                 }
@@ -103,7 +104,8 @@ public final class ConfigTree {
             Stat listed = new Stat();
             try {
                 // The parent's pzxid as of this listing: a child deleted before it counts in the version.
-                List<String> children = client.getChildren().storingStatIn(listed).forPath(path);
+                List<String> children =
+                        client.getChildren().storingStatIn(listed).forPath(path);
                 saw(listed);
                 return children;
             } catch (KeeperException.NoNodeException e) {

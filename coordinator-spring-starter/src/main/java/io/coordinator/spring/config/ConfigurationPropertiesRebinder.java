@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.framework.Advised;
@@ -57,11 +56,15 @@ public class ConfigurationPropertiesRebinder {
     /** The constructor-bound beans: they keep the values they were created with. */
     public List<FrozenBinding> frozen() {
         List<FrozenBinding> out = new ArrayList<>();
-        for (ConfigurationPropertiesBean bean : ConfigurationPropertiesBean.getAll(context).values()) {
+        for (ConfigurationPropertiesBean bean :
+                ConfigurationPropertiesBean.getAll(context).values()) {
             if (bean.asBindTarget().getValue() == null) {
                 String prefix = prefix(bean);
-                out.add(new FrozenBinding(bean.getName(), "constructor binding",
-                        "@ConfigurationProperties(\"" + prefix + "\")", key -> covers(prefix, key)));
+                out.add(new FrozenBinding(
+                        bean.getName(),
+                        "constructor binding",
+                        "@ConfigurationProperties(\"" + prefix + "\")",
+                        key -> covers(prefix, key)));
             }
         }
         return out;
@@ -85,7 +88,8 @@ public class ConfigurationPropertiesRebinder {
                 if (AopUtils.isAopProxy(instance) && instance instanceof Advised advised) {
                     instance = advised.getTargetSource().getTarget();
                 }
-                Object fresh = madeByFactoryMethod(bean.getName()) ? null : newInstance(ClassUtils.getUserClass(instance));
+                Object fresh =
+                        madeByFactoryMethod(bean.getName()) ? null : newInstance(ClassUtils.getUserClass(instance));
                 if (fresh == null) {
                     // made by a @Bean method or no default constructor: its defaults are unknown, so bind in
                     // place (a removed key keeps its last value)
@@ -103,7 +107,8 @@ public class ConfigurationPropertiesRebinder {
     }
 
     private boolean madeByFactoryMethod(String name) {
-        if (context instanceof ConfigurableApplicationContext c && c.getBeanFactory().containsBeanDefinition(name)) {
+        if (context instanceof ConfigurableApplicationContext c
+                && c.getBeanFactory().containsBeanDefinition(name)) {
             return c.getBeanFactory().getMergedBeanDefinition(name).getFactoryMethodName() != null;
         }
         return false;
@@ -148,7 +153,9 @@ public class ConfigurationPropertiesRebinder {
                 } else if (current instanceof Map cur && value instanceof Map v && cur != v) {
                     cur.clear();
                     cur.putAll(v);
-                } else if (current != null && value != null && current != value
+                } else if (current != null
+                        && value != null
+                        && current != value
                         && !BeanUtils.isSimpleValueType(current.getClass())) {
                     copyProperties(value, current, depth + 1);
                 }

@@ -1,5 +1,6 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,12 +12,14 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-
 /** Live configuration: keeps spring.config.import=coordinator: sources current and applies changes to beans. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(prefix = "coordinator.client.config", name = "refresh-enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "coordinator.client.config",
+        name = "refresh-enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 public final class CoordinatorConfigAutoConfiguration {
 
     @Bean
@@ -27,17 +30,20 @@ public final class CoordinatorConfigAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ConfigurationPropertiesRebinder coordinatorConfigurationPropertiesRebinder(ApplicationContext context,
-            ConfigurableEnvironment environment) {
+    ConfigurationPropertiesRebinder coordinatorConfigurationPropertiesRebinder(
+            ApplicationContext context, ConfigurableEnvironment environment) {
         return new ConfigurationPropertiesRebinder(context, environment);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    CoordinatorConfigWatcher coordinatorConfigWatcher(CuratorFramework client, ConfigurableEnvironment environment,
-            ObjectProvider<ValueRefresher> valueRefresher, ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
+    CoordinatorConfigWatcher coordinatorConfigWatcher(
+            CuratorFramework client,
+            ConfigurableEnvironment environment,
+            ObjectProvider<ValueRefresher> valueRefresher,
+            ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
             ApplicationEventPublisher publisher) {
-        return new CoordinatorConfigWatcher(client, environment, valueRefresher.getIfAvailable(),
-                rebinder.getIfAvailable(), publisher);
+        return new CoordinatorConfigWatcher(
+                client, environment, valueRefresher.getIfAvailable(), rebinder.getIfAvailable(), publisher);
     }
 }

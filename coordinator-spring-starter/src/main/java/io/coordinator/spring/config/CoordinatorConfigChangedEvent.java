@@ -1,9 +1,8 @@
 package io.coordinator.spring.config;
 
-import java.util.Set;
-
-import org.springframework.context.ApplicationEvent;
 import java.util.List;
+import java.util.Set;
+import org.springframework.context.ApplicationEvent;
 
 /** Published after a configuration change was applied to the Environment and to the beans. */
 public class CoordinatorConfigChangedEvent extends ApplicationEvent {
@@ -16,8 +15,8 @@ public class CoordinatorConfigChangedEvent extends ApplicationEvent {
         this(source, path, version, keys, List.of());
     }
 
-    public CoordinatorConfigChangedEvent(Object source, String path, long version, Set<String> keys,
-            List<String> notRefreshed) {
+    public CoordinatorConfigChangedEvent(
+            Object source, String path, long version, Set<String> keys, List<String> notRefreshed) {
         super(source);
         this.path = path;
         this.version = version;
@@ -29,14 +28,22 @@ public class CoordinatorConfigChangedEvent extends ApplicationEvent {
      * Bindings that use a changed key but keep their old value: @Value constructor or @Bean method parameters and
      * constructor-bound @ConfigurationProperties ("bean member (source)").
      */
-    public List<String> notRefreshed() { return notRefreshed; }
+    public List<String> notRefreshed() {
+        return notRefreshed;
+    }
 
     /** Property keys whose value changed, appeared or disappeared. */
-    public Set<String> keys() { return keys; }
+    public Set<String> keys() {
+        return keys;
+    }
     /** The configuration context that changed, e.g. /config/order-service. */
-    public String path() { return path; }
+    public String path() {
+        return path;
+    }
     /** Its new version (largest mzxid or pzxid in the context: deletions move it too). */
-    public long version() { return version; }
+    public long version() {
+        return version;
+    }
 
     @Override
     public String toString() {

@@ -1,12 +1,13 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.spring.autoconfigure.ConnectString;
+import io.coordinator.spring.autoconfigure.QuickReconnectZookeeperFactory;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.commons.logging.Log;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -16,9 +17,6 @@ import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
 import org.springframework.boot.logging.DeferredLogFactory;
-
-import io.coordinator.spring.autoconfigure.ConnectString;
-import io.coordinator.spring.autoconfigure.QuickReconnectZookeeperFactory;
 
 /**
  * Loads a configuration context at startup with a short-lived client shared by the contexts of one startup
@@ -36,12 +34,13 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
     @Override
     public ConfigData load(ConfigDataLoaderContext context, CoordinatorConfigDataResource resource) throws IOException {
         Clients clients = context.getBootstrapContext().isRegistered(Clients.class)
-                ? context.getBootstrapContext().get(Clients.class) : null;
+                ? context.getBootstrapContext().get(Clients.class)
+                : null;
         if (clients == null) {
             clients = new Clients();
             Clients registered = clients;
-            ((BootstrapRegistry) context.getBootstrapContext()).register(Clients.class,
-                    BootstrapRegistry.InstanceSupplier.of(registered));
+            ((BootstrapRegistry) context.getBootstrapContext())
+                    .register(Clients.class, BootstrapRegistry.InstanceSupplier.of(registered));
             ((BootstrapRegistry) context.getBootstrapContext()).addCloseListener(e -> registered.close());
         }
         List<ConnectString.Server> servers;
@@ -54,33 +53,45 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
         ConfigLocalCopy copy = ConfigLocalCopy.of(resource.localCopy(), resource.path());
         CuratorFramework client = unknownHosts.size() == servers.size() ? null : clients.connected(resource);
         if (client == null) {
-            return withoutServer(resource, copy, unknownHosts.size() == servers.size()
-                    ? "unknown host " + String.join(", ", unknownHosts) + " in " + resource.connectProperty() + "="
-                            + resource.connectString()
-                    : "no server answered at " + resource.connectProperty() + "=" + resource.connectString() + " within "
-                            + resource.connectionTimeout());
+            return withoutServer(
+                    resource,
+                    copy,
+                    unknownHosts.size() == servers.size()
+                            ? "unknown host " + String.join(", ", unknownHosts) + " in " + resource.connectProperty()
+                                    + "=" + resource.connectString()
+                            : "no server answered at " + resource.connectProperty() + "=" + resource.connectString()
+                                    + " within " + resource.connectionTimeout());
         }
         ConfigLocalCopy.Copy last = copy == null ? null : copy.read();
         ConfigTree.Snapshot snapshot;
         try {
-            snapshot = ConfigTree.read(client, resource.path(), last == null ? Map.of() : last.snapshot().documents());
+            snapshot = ConfigTree.read(
+                    client,
+                    resource.path(),
+                    last == null ? Map.of() : last.snapshot().documents());
         } catch (Exception e) {
-            throw new CoordinatorConfigUnavailableException("Could not read " + resource.path() + " from "
-                    + resource.connectString() + ": " + e.getMessage(), e);
+            throw new CoordinatorConfigUnavailableException(
+                    "Could not read " + resource.path() + " from " + resource.connectString() + ": " + e.getMessage(),
+                    e);
         }
         if (!snapshot.broken().isEmpty()) {
             log.warn("Coordinator configuration " + resource.path() + ": starting with its readable nodes; malformed "
                     + snapshot.broken() + " "
-                    + (snapshot.documents().keySet().containsAll(snapshot.broken().keySet())
+                    + (snapshot.documents()
+                                    .keySet()
+                                    .containsAll(snapshot.broken().keySet())
                             ? "replaced by their last good values from the local copy"
-                            : "skipped (no last good values in a local copy for " + snapshot.broken().keySet().stream()
-                                    .filter(d -> !snapshot.documents().containsKey(d)).toList() + ")"));
+                            : "skipped (no last good values in a local copy for "
+                                    + snapshot.broken().keySet().stream()
+                                            .filter(d -> !snapshot.documents().containsKey(d))
+                                            .toList()
+                                    + ")"));
         }
         if (copy != null) {
             copy.write(snapshot);
         }
-        return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), snapshot,
-                CoordinatorPropertySource.SERVER, Instant.now(), copy)));
+        return new ConfigData(List.of(new CoordinatorPropertySource(
+                resource.path(), snapshot, CoordinatorPropertySource.SERVER, Instant.now(), copy)));
     }
 
     /** The local copy, else (optional import) an empty source filled when a server answers, else a clear failure. */
@@ -89,21 +100,24 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
         if (last != null) {
             log.warn("Coordinator configuration " + resource.path() + ": " + reason + "; starting from the local copy "
                     + copy + " written " + last.written() + ". The server's values are applied as soon as it answers.");
-            return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), last.snapshot(),
-                    CoordinatorPropertySource.LOCAL_COPY, last.written(), copy)));
+            return new ConfigData(List.of(new CoordinatorPropertySource(
+                    resource.path(), last.snapshot(), CoordinatorPropertySource.LOCAL_COPY, last.written(), copy)));
         }
         if (resource.optionalLocation()) {
             log.warn("Coordinator configuration " + resource.path() + ": " + reason + " and no local copy"
                     + (copy == null ? " (local copies are off)" : " at " + copy)
                     + "; starting without it (optional:). Its values are applied as soon as a server answers.");
-            return new ConfigData(List.of(new CoordinatorPropertySource(resource.path(), ConfigTree.Snapshot.EMPTY,
-                    CoordinatorPropertySource.NONE, null, copy)));
+            return new ConfigData(List.of(new CoordinatorPropertySource(
+                    resource.path(), ConfigTree.Snapshot.EMPTY, CoordinatorPropertySource.NONE, null, copy)));
         }
-        throw new CoordinatorConfigUnavailableException("Coordinator configuration unavailable: " + reason
-                + " while loading " + resource.path() + " (spring.config.import=coordinator:), and no local copy"
-                + (copy == null ? " (coordinator.client.config.local-copy-enabled=false)" : " at " + copy)
-                + ". Start the server, fix " + resource.connectProperty()
-                + ", or use spring.config.import=optional:coordinator: to start without it.", null);
+        throw new CoordinatorConfigUnavailableException(
+                "Coordinator configuration unavailable: " + reason
+                        + " while loading " + resource.path()
+                        + " (spring.config.import=coordinator:), and no local copy"
+                        + (copy == null ? " (coordinator.client.config.local-copy-enabled=false)" : " at " + copy)
+                        + ". Start the server, fix " + resource.connectProperty()
+                        + ", or use spring.config.import=optional:coordinator: to start without it.",
+                null);
     }
 
     /** One client per connect string for the duration of startup; an unreachable server is tried once. */
@@ -119,7 +133,9 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
             if (c != null) {
                 return c;
             }
-            c = r.security().apply(CuratorFrameworkFactory.builder()).connectString(r.connectString())
+            c = r.security()
+                    .apply(CuratorFrameworkFactory.builder())
+                    .connectString(r.connectString())
                     .zookeeperFactory(new QuickReconnectZookeeperFactory())
                     .sessionTimeoutMs((int) r.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) r.connectionTimeout().toMillis())

@@ -1,10 +1,11 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.ContextName;
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.curator.utils.ZKPaths;
 import org.springframework.boot.context.config.ConfigDataLocation;
 import org.springframework.boot.context.config.ConfigDataLocationResolver;
@@ -13,15 +14,13 @@ import org.springframework.boot.context.config.Profiles;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.StringUtils;
 
-import io.coordinator.config.format.ContextName;
-import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
-
 /**
  * {@code spring.config.import=coordinator:} (or {@code coordinator:host:port,host:port}): the contexts
  * {@code /config/application}, {@code /config/<spring.application.name>} and, per active profile,
  * {@code /config/<app>,<profile>}; each later one wins over the earlier ones.
  */
-public class CoordinatorConfigDataLocationResolver implements ConfigDataLocationResolver<CoordinatorConfigDataResource> {
+public class CoordinatorConfigDataLocationResolver
+        implements ConfigDataLocationResolver<CoordinatorConfigDataResource> {
     public static final String PREFIX = "coordinator:";
 
     @Override
@@ -30,7 +29,8 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
     }
 
     @Override
-    public List<CoordinatorConfigDataResource> resolve(ConfigDataLocationResolverContext context, ConfigDataLocation location) {
+    public List<CoordinatorConfigDataResource> resolve(
+            ConfigDataLocationResolverContext context, ConfigDataLocation location) {
         Settings s = Settings.of(context.getBinder(), location);
         List<CoordinatorConfigDataResource> out = new ArrayList<>();
         out.add(s.resource(s.defaultContext));
@@ -41,8 +41,8 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
     }
 
     @Override
-    public List<CoordinatorConfigDataResource> resolveProfileSpecific(ConfigDataLocationResolverContext context,
-            ConfigDataLocation location, Profiles profiles) {
+    public List<CoordinatorConfigDataResource> resolveProfileSpecific(
+            ConfigDataLocationResolverContext context, ConfigDataLocation location, Profiles profiles) {
         Settings s = Settings.of(context.getBinder(), location);
         List<CoordinatorConfigDataResource> out = new ArrayList<>();
         for (String profile : profiles.getAccepted()) {
@@ -53,34 +53,68 @@ public class CoordinatorConfigDataLocationResolver implements ConfigDataLocation
 
     /** The local copies' directory unless coordinator.client.config.local-copy says otherwise: per user and app. */
     static String defaultLocalCopy(String app) {
-        return Paths.get(System.getProperty("user.home"), ".coordinator", "config-copies", app).toString();
+        return Paths.get(System.getProperty("user.home"), ".coordinator", "config-copies", app)
+                .toString();
     }
 
-    private record Settings(String connectString, String connectProperty, String root, String defaultContext, String app,
-            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional,
+    private record Settings(
+            String connectString,
+            String connectProperty,
+            String root,
+            String defaultContext,
+            String app,
+            Duration sessionTimeout,
+            Duration connectionTimeout,
+            String localCopy,
+            boolean optional,
             CoordinatorClientSecurity security) {
 
         static Settings of(Binder binder, ConfigDataLocation location) {
             String explicit = location.getNonPrefixedValue(PREFIX);
-            String connectProperty = StringUtils.hasText(explicit) ? "spring.config.import"
-                    : "coordinator.client.connect-string";
-            String connect = StringUtils.hasText(explicit) ? explicit
-                    : binder.bind("coordinator.client.connect-string", String.class).orElse("127.0.0.1:2181");
-            String root = binder.bind("coordinator.client.config.root", String.class).orElse("/config");
-            String dflt = binder.bind("coordinator.client.config.default-context", String.class).orElse("application");
+            String connectProperty =
+                    StringUtils.hasText(explicit) ? "spring.config.import" : "coordinator.client.connect-string";
+            String connect = StringUtils.hasText(explicit)
+                    ? explicit
+                    : binder.bind("coordinator.client.connect-string", String.class)
+                            .orElse("127.0.0.1:2181");
+            String root =
+                    binder.bind("coordinator.client.config.root", String.class).orElse("/config");
+            String dflt = binder.bind("coordinator.client.config.default-context", String.class)
+                    .orElse("application");
             String app = binder.bind("spring.application.name", String.class).orElse("application");
-            Duration session = binder.bind("coordinator.client.session-timeout", Duration.class).orElse(Duration.ofSeconds(10));
-            Duration conn = binder.bind("coordinator.client.connection-timeout", Duration.class).orElse(Duration.ofSeconds(10));
-            boolean copies = binder.bind("coordinator.client.config.local-copy-enabled", Boolean.class).orElse(true);
-            String localCopy = !copies ? null
-                    : binder.bind("coordinator.client.config.local-copy", String.class).orElseGet(() -> defaultLocalCopy(app));
-            return new Settings(connect, connectProperty, root, dflt, app, session, conn, localCopy, location.isOptional(),
+            Duration session = binder.bind("coordinator.client.session-timeout", Duration.class)
+                    .orElse(Duration.ofSeconds(10));
+            Duration conn = binder.bind("coordinator.client.connection-timeout", Duration.class)
+                    .orElse(Duration.ofSeconds(10));
+            boolean copies = binder.bind("coordinator.client.config.local-copy-enabled", Boolean.class)
+                    .orElse(true);
+            String localCopy = !copies
+                    ? null
+                    : binder.bind("coordinator.client.config.local-copy", String.class)
+                            .orElseGet(() -> defaultLocalCopy(app));
+            return new Settings(
+                    connect,
+                    connectProperty,
+                    root,
+                    dflt,
+                    app,
+                    session,
+                    conn,
+                    localCopy,
+                    location.isOptional(),
                     CoordinatorClientSecurity.from(binder));
         }
 
         CoordinatorConfigDataResource resource(String name) {
-            return new CoordinatorConfigDataResource(connectString, connectProperty, ZKPaths.makePath(root, name),
-                    sessionTimeout, connectionTimeout, localCopy, optional, security);
+            return new CoordinatorConfigDataResource(
+                    connectString,
+                    connectProperty,
+                    ZKPaths.makePath(root, name),
+                    sessionTimeout,
+                    connectionTimeout,
+                    localCopy,
+                    optional,
+                    security);
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 import java.time.Duration;
 import java.util.Objects;
-
 import org.springframework.boot.context.config.ConfigDataResource;
-
-import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 
 /** One configuration context to load: {@code /config/<name>} on a server. */
 public class CoordinatorConfigDataResource extends ConfigDataResource {
@@ -18,8 +16,14 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final boolean optionalLocation;
     private final CoordinatorClientSecurity security;
 
-    public CoordinatorConfigDataResource(String connectString, String connectProperty, String path,
-            Duration sessionTimeout, Duration connectionTimeout, String localCopy, boolean optional,
+    public CoordinatorConfigDataResource(
+            String connectString,
+            String connectProperty,
+            String path,
+            Duration sessionTimeout,
+            Duration connectionTimeout,
+            String localCopy,
+            boolean optional,
             CoordinatorClientSecurity security) {
         super(optional);
         this.connectString = connectString;
@@ -32,21 +36,43 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
         this.security = security;
     }
 
-    public String connectString() { return connectString; }
+    public String connectString() {
+        return connectString;
+    }
     /** The property the connect string came from, for messages. */
-    public String connectProperty() { return connectProperty; }
-    public String path() { return path; }
-    public Duration sessionTimeout() { return sessionTimeout; }
-    public Duration connectionTimeout() { return connectionTimeout; }
+    public String connectProperty() {
+        return connectProperty;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
     /** Directory of the local copies, or null when they are off. */
-    public String localCopy() { return localCopy; }
-    public boolean optionalLocation() { return optionalLocation; }
+    public String localCopy() {
+        return localCopy;
+    }
+
+    public boolean optionalLocation() {
+        return optionalLocation;
+    }
     /** Credentials and TLS, as for the application's client. */
-    public CoordinatorClientSecurity security() { return security; }
+    public CoordinatorClientSecurity security() {
+        return security;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CoordinatorConfigDataResource r && r.connectString.equals(connectString) && r.path.equals(path);
+        return o instanceof CoordinatorConfigDataResource r
+                && r.connectString.equals(connectString)
+                && r.path.equals(path);
     }
 
     @Override

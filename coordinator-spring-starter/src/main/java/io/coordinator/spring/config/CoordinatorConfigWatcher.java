@@ -1,15 +1,18 @@
 package io.coordinator.spring.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
@@ -20,12 +23,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.PropertySource;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.TreeSet;
 import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Keeps the {@link CoordinatorPropertySource}s loaded at startup current: one CuratorCache (persistent recursive
@@ -49,8 +48,12 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
         return t;
     });
 
-    public CoordinatorConfigWatcher(CuratorFramework client, ConfigurableEnvironment environment,
-            ValueRefresher valueRefresher, ConfigurationPropertiesRebinder rebinder, ApplicationEventPublisher publisher) {
+    public CoordinatorConfigWatcher(
+            CuratorFramework client,
+            ConfigurableEnvironment environment,
+            ValueRefresher valueRefresher,
+            ConfigurationPropertiesRebinder rebinder,
+            ApplicationEventPublisher publisher) {
         this.client = client;
         this.environment = environment;
         this.valueRefresher = valueRefresher;
@@ -123,22 +126,25 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             }
         });
         if (client.getZookeeperClient().isConnected()) {
-            sources().stream().filter(s -> !CoordinatorPropertySource.SERVER.equals(s.origin())).forEach(this::schedule);
+            sources().stream()
+                    .filter(s -> !CoordinatorPropertySource.SERVER.equals(s.origin()))
+                    .forEach(this::schedule);
         }
         for (CoordinatorPropertySource source : sources()) {
             CuratorCache cache = CuratorCache.build(client, source.path());
             AtomicBoolean initialized = new AtomicBoolean();
-            cache.listenable().addListener(CuratorCacheListener.builder()
-                    .forAll((type, oldData, data) -> {
-                        if (initialized.get()) {
-                            schedule(source);
-                        }
-                    })
-                    .forInitialized(() -> {
-                        initialized.set(true);
-                        schedule(source); // catches changes made between loading and watching
-                    })
-                    .build());
+            cache.listenable()
+                    .addListener(CuratorCacheListener.builder()
+                            .forAll((type, oldData, data) -> {
+                                if (initialized.get()) {
+                                    schedule(source);
+                                }
+                            })
+                            .forInitialized(() -> {
+                                initialized.set(true);
+                                schedule(source); // catches changes made between loading and watching
+                            })
+                            .build());
             cache.start();
             caches.add(cache);
         }
@@ -166,7 +172,8 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
                             + " while the rest of " + source.path() + " applies");
                 }
             });
-            brokenBefore.keySet().stream().filter(n -> !snapshot.broken().containsKey(n))
+            brokenBefore.keySet().stream()
+                    .filter(n -> !snapshot.broken().containsKey(n))
                     .forEach(n -> log.info("Configuration document " + n + " parses again"));
             Set<String> changed = source.update(snapshot);
             if (!changed.isEmpty()) {
@@ -182,11 +189,12 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
                 log.info("Configuration " + source.path() + "@" + snapshot.mzxid() + " changed " + changed
                         + "; re-injected " + values + ", re-bound " + beans);
                 if (!notRefreshed.isEmpty()) {
-                    log.warn("Configuration change of " + changed + " NOT applied to " + notRefreshed
-                            + ": bound once at creation (constructor or @Bean parameter, constructor-bound properties)");
+                    log.warn(
+                            "Configuration change of " + changed + " NOT applied to " + notRefreshed
+                                    + ": bound once at creation (constructor or @Bean parameter, constructor-bound properties)");
                 }
-                publisher.publishEvent(new CoordinatorConfigChangedEvent(this, source.path(), snapshot.mzxid(), changed,
-                        notRefreshed));
+                publisher.publishEvent(new CoordinatorConfigChangedEvent(
+                        this, source.path(), snapshot.mzxid(), changed, notRefreshed));
             }
             return changed;
         } catch (Exception e) {

@@ -4,11 +4,10 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import org.springframework.core.env.EnumerablePropertySource;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * The properties of one configuration context ({@code /config/<name>}), replaced in place when the server
@@ -26,11 +25,12 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
 
     /** Where the values came from: the server, the local copy (server unreachable at startup), or nowhere yet. */
     public static final String SERVER = "server";
+
     public static final String LOCAL_COPY = "local-copy";
     public static final String NONE = "none";
 
-    public CoordinatorPropertySource(String path, ConfigTree.Snapshot snapshot, String origin, Instant loadedAt,
-            ConfigLocalCopy localCopy) {
+    public CoordinatorPropertySource(
+            String path, ConfigTree.Snapshot snapshot, String origin, Instant loadedAt, ConfigLocalCopy localCopy) {
         super("coordinator:" + path, Collections.emptyMap());
         this.path = path;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));

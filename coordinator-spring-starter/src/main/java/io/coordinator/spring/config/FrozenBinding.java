@@ -3,8 +3,8 @@ package io.coordinator.spring.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * A binding that cannot be refreshed in place: a {@code @Value} constructor or {@code @Bean} method parameter,

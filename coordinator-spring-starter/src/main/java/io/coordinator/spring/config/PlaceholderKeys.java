@@ -2,7 +2,6 @@ package io.coordinator.spring.config;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 
@@ -12,8 +11,7 @@ import org.springframework.core.env.PropertySource;
  * uses (a placeholder nested in another property's value).
  */
 public final class PlaceholderKeys {
-    private PlaceholderKeys() {
-    }
+    private PlaceholderKeys() {}
 
     public static Set<String> of(String expression, ConfigurableEnvironment env) {
         Set<String> out = new LinkedHashSet<>();

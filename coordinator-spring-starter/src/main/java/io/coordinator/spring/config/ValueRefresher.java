@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.BeansException;
@@ -62,7 +61,8 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
 
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
-        if (beanFactory == null || !beanFactory.containsBeanDefinition(beanName)
+        if (beanFactory == null
+                || !beanFactory.containsBeanDefinition(beanName)
                 || !beanFactory.getBeanDefinition(beanName).isSingleton()) {
             return bean;
         }
@@ -72,14 +72,16 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
             Value v = AnnotatedElementUtils.findMergedAnnotation(field, Value.class);
             if (v != null && !Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())) {
                 ReflectionUtils.makeAccessible(field);
-                targets.add(new Target(bean, beanName, field, null, v.value(), PlaceholderKeys.of(v.value(), environment)));
+                targets.add(
+                        new Target(bean, beanName, field, null, v.value(), PlaceholderKeys.of(v.value(), environment)));
             }
         });
         ReflectionUtils.doWithMethods(type, method -> {
             Value v = AnnotatedElementUtils.findMergedAnnotation(method, Value.class);
             if (v != null && method.getParameterCount() == 1 && !Modifier.isStatic(method.getModifiers())) {
                 ReflectionUtils.makeAccessible(method);
-                targets.add(new Target(bean, beanName, null, method, v.value(), PlaceholderKeys.of(v.value(), environment)));
+                targets.add(new Target(
+                        bean, beanName, null, method, v.value(), PlaceholderKeys.of(v.value(), environment)));
             }
         });
         return bean;
@@ -92,8 +94,7 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
     private void recordFrozenParameters(String beanName, Class<?> type) {
         Executable creator = null;
         BeanDefinition bd = beanFactory.getMergedBeanDefinition(beanName);
-        if (bd instanceof RootBeanDefinition rbd
-                && rbd.getResolvedFactoryMethod() != null) {
+        if (bd instanceof RootBeanDefinition rbd && rbd.getResolvedFactoryMethod() != null) {
             creator = rbd.getResolvedFactoryMethod();
         } else if (bd.getFactoryMethodName() == null) {
             Constructor<?>[] ctors = type.getDeclaredConstructors();
@@ -117,7 +118,10 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
                 String expression = v.value();
                 String member = (creator instanceof Method m ? "@Bean method " + m.getName() + "(..) " : "constructor ")
                         + "parameter " + (params[i].isNamePresent() ? params[i].getName() : "#" + i);
-                frozen.add(new FrozenBinding(beanName, member, "@Value(\"" + expression + "\")",
+                frozen.add(new FrozenBinding(
+                        beanName,
+                        member,
+                        "@Value(\"" + expression + "\")",
                         key -> PlaceholderKeys.of(expression, environment).contains(key)));
             }
         }
@@ -143,7 +147,8 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
                     updated.add(t.beanName + "." + (t.field != null ? t.field.getName() : t.method.getName() + "()"));
                 }
             } catch (RuntimeException e) {
-                log.warn("Could not re-inject @Value(\"" + t.expression + "\") into " + t.beanName + ": " + e.getMessage());
+                log.warn("Could not re-inject @Value(\"" + t.expression + "\") into " + t.beanName + ": "
+                        + e.getMessage());
             }
         }
         return updated;
@@ -188,8 +193,8 @@ public class ValueRefresher implements BeanPostProcessor, BeanFactoryAware, Envi
                 }
                 ReflectionUtils.setField(field, bean, converted);
             } else {
-                Object converted = bf.getTypeConverter().convertIfNecessary(value, method.getParameterTypes()[0],
-                        new MethodParameter(method, 0));
+                Object converted = bf.getTypeConverter()
+                        .convertIfNecessary(value, method.getParameterTypes()[0], new MethodParameter(method, 0));
                 ReflectionUtils.invokeMethod(method, bean, converted);
             }
             return true;

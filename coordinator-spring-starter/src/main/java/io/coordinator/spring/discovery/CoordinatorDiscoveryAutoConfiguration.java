@@ -1,5 +1,7 @@
 package io.coordinator.spring.discovery;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,31 +16,39 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
-
 /**
  * DiscoveryClient and ReactiveDiscoveryClient over the watch-driven service cache. Runs before Spring Cloud's
  * simple discovery client so @LoadBalanced clients use it.
  */
-@AutoConfiguration(after = CoordinatorClientAutoConfiguration.class,
-        beforeName = {"org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",
-                "org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration",
-                "org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration",
-                "org.springframework.cloud.client.discovery.composite.reactive.ReactiveCompositeDiscoveryClientAutoConfiguration"})
+@AutoConfiguration(
+        after = CoordinatorClientAutoConfiguration.class,
+        beforeName = {
+            "org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",
+            "org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration",
+            "org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration",
+            "org.springframework.cloud.client.discovery.composite.reactive.ReactiveCompositeDiscoveryClientAutoConfiguration"
+        })
 @ConditionalOnClass(DiscoveryClient.class)
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnDiscoveryEnabled
-@ConditionalOnProperty(prefix = "coordinator.client.discovery", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "coordinator.client.discovery",
+        name = "enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 public final class CoordinatorDiscoveryAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CoordinatorServiceCache coordinatorServiceCache(CuratorFramework client, CoordinatorClientProperties properties,
-            Environment environment) {
+    CoordinatorServiceCache coordinatorServiceCache(
+            CuratorFramework client, CoordinatorClientProperties properties, Environment environment) {
         CoordinatorClientProperties.Discovery d = properties.getDiscovery();
-        return new CoordinatorServiceCache(client, d.getRoot(), d.getProtection().isEnabled(),
-                d.getProtection().getThreshold(), d.getProtection().getMaxDuration(),
+        return new CoordinatorServiceCache(
+                client,
+                d.getRoot(),
+                d.getProtection().isEnabled(),
+                d.getProtection().getThreshold(),
+                d.getProtection().getMaxDuration(),
                 DiscoveryLocalCopy.of(d, environment.getProperty("spring.application.name", "application")));
     }
 

@@ -1,7 +1,6 @@
 package io.coordinator.spring.discovery;
 
 import java.util.List;
-
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 

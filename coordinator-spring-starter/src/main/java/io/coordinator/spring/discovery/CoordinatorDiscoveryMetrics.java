@@ -22,14 +22,22 @@ public class CoordinatorDiscoveryMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("coordinator.discovery.protected.services", cache, c -> c.protectedServices().size())
-                .description("Services whose live instance list is held back after an outage").register(registry);
+        Gauge.builder(
+                        "coordinator.discovery.protected.services",
+                        cache,
+                        c -> c.protectedServices().size())
+                .description("Services whose live instance list is held back after an outage")
+                .register(registry);
         FunctionCounter.builder("coordinator.discovery.protections", cache, CoordinatorServiceCache::protectionsStarted)
-                .description("Instance lists held back after an outage").register(registry);
-        FunctionCounter.builder("coordinator.discovery.protections.expired", cache,
-                        CoordinatorServiceCache::protectionsExpired)
-                .description("Held instance lists released at the bound, the instances not back").register(registry);
-        Gauge.builder("coordinator.discovery.local.copy", cache,
+                .description("Instance lists held back after an outage")
+                .register(registry);
+        FunctionCounter.builder(
+                        "coordinator.discovery.protections.expired", cache, CoordinatorServiceCache::protectionsExpired)
+                .description("Held instance lists released at the bound, the instances not back")
+                .register(registry);
+        Gauge.builder(
+                        "coordinator.discovery.local.copy",
+                        cache,
                         c -> CoordinatorServiceCache.LOCAL_COPY.equals(c.source()) ? 1 : 0)
                 .description("1 while discovery serves its local copy because no server has answered yet")
                 .register(registry);

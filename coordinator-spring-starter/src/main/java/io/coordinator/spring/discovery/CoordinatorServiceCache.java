@@ -1,5 +1,8 @@
 package io.coordinator.spring.discovery;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.coordinator.spring.registration.ServiceInstanceJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
@@ -30,8 +30,6 @@ import org.apache.curator.utils.ZKPaths;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.cloud.client.ServiceInstance;
-
-import io.coordinator.spring.registration.ServiceInstanceJson;
 
 /**
  * All instances under {@code /services}, kept by one CuratorCache (a persistent recursive watch): an instance
@@ -48,12 +46,12 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
 
     /** Where the served instances come from: the server, the local copy (no server yet), or nothing yet. */
     public static final String SERVER = "server";
+
     public static final String LOCAL_COPY = "local-copy";
     public static final String NONE = "none";
 
     /** A service whose live list is being held back: {@code kept} instances served although {@code live} are live. */
-    public record ProtectedService(String service, Instant since, Instant until, int kept, int live) {
-    }
+    public record ProtectedService(String service, Instant since, Instant until, int kept, int live) {}
 
     private final CuratorFramework client;
     private final String root;
@@ -61,7 +59,8 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     private final DiscoveryLocalCopy localCopy;
     private final Clock clock;
     private final Map<String, Map<String, ServiceInstance>> instances = new ConcurrentHashMap<>();
-    private final Cache<String, List<ServiceInstance>> liveLists = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, List<ServiceInstance>> liveLists =
+            Caffeine.newBuilder().maximumSize(10_000).build();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch initialized = new CountDownLatch(1);
     /** Releases holds at their bound and writes the local copy, off the Curator event thread. */
@@ -70,9 +69,11 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         t.setDaemon(true);
         return t;
     });
+
     private final AtomicBoolean writePending = new AtomicBoolean();
     /** The local copy served until the cache is first initialised from a server; null once it is (or without one). */
     private volatile DiscoveryLocalCopy.Copy fromCopy;
+
     private CuratorCache cache;
 
     /** Without protection or local copy. */
@@ -80,13 +81,22 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         this(client, root, new InstanceProtection(false, 0, Duration.ZERO), null, Clock.systemUTC());
     }
 
-    public CoordinatorServiceCache(CuratorFramework client, String root, boolean protect, double threshold,
-            Duration maxDuration, DiscoveryLocalCopy localCopy) {
+    public CoordinatorServiceCache(
+            CuratorFramework client,
+            String root,
+            boolean protect,
+            double threshold,
+            Duration maxDuration,
+            DiscoveryLocalCopy localCopy) {
         this(client, root, new InstanceProtection(protect, threshold, maxDuration), localCopy, Clock.systemUTC());
     }
 
-    CoordinatorServiceCache(CuratorFramework client, String root, InstanceProtection protection,
-            DiscoveryLocalCopy localCopy, Clock clock) {
+    CoordinatorServiceCache(
+            CuratorFramework client,
+            String root,
+            InstanceProtection protection,
+            DiscoveryLocalCopy localCopy,
+            Clock clock) {
         this.client = client;
         this.root = root;
         this.protection = protection;
@@ -103,12 +113,13 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         }
         client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
         cache = CuratorCache.build(client, root);
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forCreates(this::put)
-                .forChanges((oldNode, node) -> put(node))
-                .forDeletes(this::remove)
-                .forInitialized(this::initialized)
-                .build());
+        cache.listenable()
+                .addListener(CuratorCacheListener.builder()
+                        .forCreates(this::put)
+                        .forChanges((oldNode, node) -> put(node))
+                        .forDeletes(this::remove)
+                        .forInitialized(this::initialized)
+                        .build());
         cache.start();
         // connected: start with the current instances; not connected (an outage): start now, fill when it answers
         if (client.getZookeeperClient().isConnected() && !initialized.await(10, TimeUnit.SECONDS)) {
@@ -199,7 +210,10 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
 
     /** Writes the local copy soon, once for a burst of changes. */
     private void scheduleWrite() {
-        if (localCopy != null && fromCopy == null && initialized.getCount() == 0 && writePending.compareAndSet(false, true)) {
+        if (localCopy != null
+                && fromCopy == null
+                && initialized.getCount() == 0
+                && writePending.compareAndSet(false, true)) {
             run(() -> background.execute(() -> {
                 writePending.set(false);
                 localCopy.write(serving());
@@ -280,8 +294,12 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     /** The services whose live list is being held back now. */
     public List<ProtectedService> protectedServices() {
         return protection.holds(clock.instant()).entrySet().stream()
-                .map(e -> new ProtectedService(e.getKey(), e.getValue().since(), e.getValue().until(),
-                        e.getValue().kept().size(), e.getValue().live()))
+                .map(e -> new ProtectedService(
+                        e.getKey(),
+                        e.getValue().since(),
+                        e.getValue().until(),
+                        e.getValue().kept().size(),
+                        e.getValue().live()))
                 .toList();
     }
 

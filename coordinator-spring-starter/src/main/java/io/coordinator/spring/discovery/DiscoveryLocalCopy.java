@@ -1,5 +1,10 @@
 package io.coordinator.spring.discovery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,17 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
-
-import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 
 /**
  * The last known instances of every service, in one JSON file ({@code services.json}) in the
@@ -36,8 +34,7 @@ public final class DiscoveryLocalCopy {
     static final String FILE = "services.json";
 
     /** Instances per service, and when they were written. */
-    public record Copy(Map<String, List<ServiceInstance>> services, Instant written) {
-    }
+    public record Copy(Map<String, List<ServiceInstance>> services, Instant written) {}
 
     private final Path file;
     private final AtomicBoolean writeFailureReported = new AtomicBoolean();
@@ -48,7 +45,9 @@ public final class DiscoveryLocalCopy {
 
     /** The copy in {@code directory}, or null when the local copy is off (no directory). */
     public static DiscoveryLocalCopy of(String directory) {
-        return directory == null || directory.isBlank() ? null : new DiscoveryLocalCopy(Path.of(directory).resolve(FILE));
+        return directory == null || directory.isBlank()
+                ? null
+                : new DiscoveryLocalCopy(Path.of(directory).resolve(FILE));
     }
 
     /**
@@ -59,8 +58,11 @@ public final class DiscoveryLocalCopy {
         if (!settings.isLocalCopyEnabled()) {
             return null;
         }
-        return of(settings.getLocalCopy() != null ? settings.getLocalCopy()
-                : Paths.get(System.getProperty("user.home"), ".coordinator", "discovery-copies", app).toString());
+        return of(
+                settings.getLocalCopy() != null
+                        ? settings.getLocalCopy()
+                        : Paths.get(System.getProperty("user.home"), ".coordinator", "discovery-copies", app)
+                                .toString());
     }
 
     public Path file() {
@@ -118,13 +120,22 @@ public final class DiscoveryLocalCopy {
                 List<ServiceInstance> list = new ArrayList<>();
                 for (JsonNode n : e.getValue()) {
                     Map<String, String> metadata = new LinkedHashMap<>();
-                    n.path("metadata").fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
-                    list.add(new DefaultServiceInstance(n.path("instanceId").asText(), e.getKey(), n.path("host").asText(),
-                            n.path("port").asInt(), n.path("secure").asBoolean(), metadata));
+                    n.path("metadata")
+                            .fields()
+                            .forEachRemaining(
+                                    m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    list.add(new DefaultServiceInstance(
+                            n.path("instanceId").asText(),
+                            e.getKey(),
+                            n.path("host").asText(),
+                            n.path("port").asInt(),
+                            n.path("secure").asBoolean(),
+                            metadata));
                 }
                 services.put(e.getKey(), List.copyOf(list));
             });
-            Instant written = root.hasNonNull("written") ? Instant.parse(root.get("written").asText())
+            Instant written = root.hasNonNull("written")
+                    ? Instant.parse(root.get("written").asText())
                     : Files.getLastModifiedTime(file).toInstant();
             return new Copy(services, written);
         } catch (IOException | RuntimeException e) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -29,8 +28,7 @@ import org.springframework.cloud.client.ServiceInstance;
 final class InstanceProtection {
 
     /** A held service: the reference's instances kept beside the live ones, from {@code since} until {@code until}. */
-    record Hold(List<ServiceInstance> kept, Instant since, Instant until, int live) {
-    }
+    record Hold(List<ServiceInstance> kept, Instant since, Instant until, int live) {}
 
     private final boolean enabled;
     private final double threshold;
@@ -39,6 +37,7 @@ final class InstanceProtection {
     private Instant riskSince;
     /** When the session was connected again in this episode; null while it is not. */
     private Instant connectedAt;
+
     private final Map<String, List<ServiceInstance>> reference = new HashMap<>();
     private final Map<String, Hold> holds = new HashMap<>();
     private long started;
@@ -46,12 +45,12 @@ final class InstanceProtection {
 
     InstanceProtection(boolean enabled, double threshold, Duration maxDuration) {
         if (threshold < 0 || threshold > 1) {
-            throw new IllegalArgumentException("coordinator.client.discovery.protection.threshold=" + threshold
-                    + ": must be between 0 and 1");
+            throw new IllegalArgumentException(
+                    "coordinator.client.discovery.protection.threshold=" + threshold + ": must be between 0 and 1");
         }
         if (maxDuration.isNegative()) {
-            throw new IllegalArgumentException("coordinator.client.discovery.protection.max-duration=" + maxDuration
-                    + ": must not be negative");
+            throw new IllegalArgumentException(
+                    "coordinator.client.discovery.protection.max-duration=" + maxDuration + ": must not be negative");
         }
         this.enabled = enabled;
         this.threshold = threshold;

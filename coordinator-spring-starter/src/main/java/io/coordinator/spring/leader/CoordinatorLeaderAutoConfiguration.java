@@ -1,5 +1,9 @@
 package io.coordinator.spring.leader;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -20,22 +24,24 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
-import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
-import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
-
 /** {@code @LeaderOnly} and the {@link Leadership} API. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(prefix = "coordinator.client.leader", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "coordinator.client.leader",
+        name = "enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 @Import(CoordinatorProxyRegistrar.class)
 public final class CoordinatorLeaderAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Leadership leadership(CuratorFramework client, CoordinatorClientProperties properties,
-            CoordinatorIdentity identity, ApplicationEventPublisher publisher) {
+    Leadership leadership(
+            CuratorFramework client,
+            CoordinatorClientProperties properties,
+            CoordinatorIdentity identity,
+            ApplicationEventPublisher publisher) {
         return new Leadership(client, properties.getLeader().getRoot(), identity.instanceId(), publisher);
     }
 
@@ -51,8 +57,8 @@ public final class CoordinatorLeaderAutoConfiguration {
 
     /** Joins every group named by a @LeaderOnly method once the singletons exist, so elections start early. */
     @Bean
-    static SmartInitializingSingleton leaderGroupsJoiner(ConfigurableListableBeanFactory beanFactory,
-            ObjectProvider<Leadership> leadership) {
+    static SmartInitializingSingleton leaderGroupsJoiner(
+            ConfigurableListableBeanFactory beanFactory, ObjectProvider<Leadership> leadership) {
         return () -> {
             for (String name : beanFactory.getBeanDefinitionNames()) {
                 Class<?> type;

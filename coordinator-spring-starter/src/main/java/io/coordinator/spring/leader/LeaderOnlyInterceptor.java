@@ -1,13 +1,11 @@
 package io.coordinator.spring.leader;
 
+import io.coordinator.spring.lock.DistributedLockInterceptorSupport;
 import java.lang.reflect.Method;
-
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-
-import io.coordinator.spring.lock.DistributedLockInterceptorSupport;
 
 /** Applies {@link LeaderOnly}. */
 public class LeaderOnlyInterceptor implements MethodInterceptor {

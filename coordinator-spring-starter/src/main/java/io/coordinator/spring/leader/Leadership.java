@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
@@ -199,7 +198,8 @@ public class Leadership implements DisposableBean {
         private void publish(boolean isLeader, long tokenValue, String reason) {
             if (!closing && publisher != null) {
                 try {
-                    publisher.publishEvent(new LeadershipChangedEvent(Leadership.this, name, isLeader, tokenValue, reason));
+                    publisher.publishEvent(
+                            new LeadershipChangedEvent(Leadership.this, name, isLeader, tokenValue, reason));
                 } catch (RuntimeException e) {
                     log.debug("leadership event not published", e);
                 }

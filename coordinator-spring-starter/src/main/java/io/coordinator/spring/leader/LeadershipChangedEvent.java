@@ -17,14 +17,25 @@ public class LeadershipChangedEvent extends ApplicationEvent {
         this.reason = reason;
     }
 
-    public String group() { return group; }
-    public boolean isLeader() { return leader; }
+    public String group() {
+        return group;
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
     /** Creation zxid of the leader's latch node when gained; 0 when lost. */
-    public long fencingToken() { return fencingToken; }
-    public String reason() { return reason; }
+    public long fencingToken() {
+        return fencingToken;
+    }
+
+    public String reason() {
+        return reason;
+    }
 
     @Override
     public String toString() {
-        return "LeadershipChangedEvent[" + group + " leader=" + leader + " token=" + fencingToken + " (" + reason + ")]";
+        return "LeadershipChangedEvent[" + group + " leader=" + leader + " token=" + fencingToken + " (" + reason
+                + ")]";
     }
 }

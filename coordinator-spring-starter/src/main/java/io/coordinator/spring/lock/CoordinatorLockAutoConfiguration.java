@@ -1,5 +1,8 @@
 package io.coordinator.spring.lock;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -14,14 +17,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
-import io.coordinator.spring.autoconfigure.CoordinatorProxyRegistrar;
-
 /** {@code @DistributedLock} and the {@link DistributedLocks} API. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(prefix = "coordinator.client.lock", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "coordinator.client.lock",
+        name = "enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 @Import(CoordinatorProxyRegistrar.class)
 public final class CoordinatorLockAutoConfiguration {
 
@@ -36,7 +39,8 @@ public final class CoordinatorLockAutoConfiguration {
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static Advisor distributedLockAdvisor(ObjectProvider<DistributedLocks> locks) {
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
-                new AnnotationMatchingPointcut(null, DistributedLock.class, true), new DistributedLockInterceptor(locks));
+                new AnnotationMatchingPointcut(null, DistributedLock.class, true),
+                new DistributedLockInterceptor(locks));
         advisor.setOrder(0);
         return advisor;
     }

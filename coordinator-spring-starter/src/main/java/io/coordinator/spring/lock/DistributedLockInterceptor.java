@@ -2,8 +2,6 @@ package io.coordinator.spring.lock;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.Optional;
-
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,10 +29,12 @@ public class DistributedLockInterceptor implements MethodInterceptor {
         if (ann == null) {
             return invocation.proceed();
         }
-        MethodBasedEvaluationContext ctx = new MethodBasedEvaluationContext(invocation.getThis(), specific, invocation.getArguments(), NAMES);
+        MethodBasedEvaluationContext ctx =
+                new MethodBasedEvaluationContext(invocation.getThis(), specific, invocation.getArguments(), NAMES);
         Object keyValue = PARSER.parseExpression(ann.key()).getValue(ctx);
         if (keyValue == null) {
-            throw new IllegalArgumentException("@DistributedLock key '" + ann.key() + "' evaluated to null on " + specific);
+            throw new IllegalArgumentException(
+                    "@DistributedLock key '" + ann.key() + "' evaluated to null on " + specific);
         }
         String key = keyValue.toString();
         Duration wait = Duration.ofMillis(ann.timeUnit().toMillis(ann.waitTime()));
@@ -42,7 +42,8 @@ public class DistributedLockInterceptor implements MethodInterceptor {
         LockHandle handle = registry.tryAcquire(key, wait);
         if (handle == null) {
             if (ann.onTimeout() == DistributedLock.OnTimeout.SKIP) {
-                return DistributedLockInterceptorSupport.skipped(invocation.getMethod().getReturnType());
+                return DistributedLockInterceptorSupport.skipped(
+                        invocation.getMethod().getReturnType());
             }
             throw new LockNotAcquiredException("lock '" + key + "' not acquired within " + wait + " for " + specific);
         }

@@ -2,14 +2,12 @@ package io.coordinator.spring.lock;
 
 import java.lang.reflect.Method;
 import java.util.Optional;
-
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
 
 /** What the lock and leader interceptors share: the method whose annotation applies, and what a skipped call returns. */
 public final class DistributedLockInterceptorSupport {
-    private DistributedLockInterceptorSupport() {
-    }
+    private DistributedLockInterceptorSupport() {}
 
     /** The method called as the target's class declares it (where its annotations are); without a target, as called. */
     public static Method specificMethod(MethodInvocation invocation) {

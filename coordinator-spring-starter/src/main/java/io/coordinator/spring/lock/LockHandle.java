@@ -20,13 +20,25 @@ public final class LockHandle {
         this.fencingToken = fencingToken;
     }
 
-    public String key() { return key; }
+    public String key() {
+        return key;
+    }
     /** The lock node's path. */
-    public String path() { return path; }
+    public String path() {
+        return path;
+    }
     /** The lock node's creation zxid: larger for every later holder of any lock; pass it to the protected resource. */
-    public long fencingToken() { return fencingToken; }
-    public long acquiredAt() { return acquiredAt; }
-    public String ownerThread() { return owner.getName(); }
+    public long fencingToken() {
+        return fencingToken;
+    }
+
+    public long acquiredAt() {
+        return acquiredAt;
+    }
+
+    public String ownerThread() {
+        return owner.getName();
+    }
 
     /** True while the lock is held and the connection has not been suspended or lost since it was taken. */
     public boolean isHeld() {

@@ -1,12 +1,13 @@
 package io.coordinator.spring.registration;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
@@ -17,6 +18,7 @@ import org.apache.zookeeper.data.Stat;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
@@ -26,10 +28,6 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
-import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
-import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
-
 /**
  * Registers this instance when the application is ready for traffic, as an ephemeral node
  * {@code /services/<type>/<instance-id>} kept by Curator's {@link PersistentNode} (so it is re-created after a
@@ -37,7 +35,8 @@ import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
  * REFUSING_TRAFFIC readiness event, or at the latest in {@link #stop()}, whose phase runs before the web
  * server's graceful shutdown. The optional deregister delay is spent there, while the server still accepts.
  */
-public class CoordinatorRegistration implements SmartLifecycle, GenericApplicationListener, ApplicationEventPublisherAware {
+public class CoordinatorRegistration
+        implements SmartLifecycle, GenericApplicationListener, ApplicationEventPublisherAware {
     /** Stops before {@code WebServerGracefulShutdownLifecycle} (DEFAULT_PHASE - 1024) starts draining. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
@@ -59,8 +58,12 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
      * @param defaultHost the address to publish when coordinator.client.registration.host is not set (asked
      *        once, when registering)
      */
-    public CoordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
-            CoordinatorIdentity identity, Environment environment, Supplier<String> defaultHost) {
+    public CoordinatorRegistration(
+            CuratorFramework client,
+            CoordinatorClientProperties properties,
+            CoordinatorIdentity identity,
+            Environment environment,
+            Supplier<String> defaultHost) {
         this.client = client;
         this.properties = properties;
         this.identity = identity;
@@ -76,8 +79,9 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
     @Override
     public boolean supportsEventType(ResolvableType eventType) {
         Class<?> raw = eventType.getRawClass();
-        return raw != null && (ApplicationReadyEvent.class.isAssignableFrom(raw)
-                || AvailabilityChangeEvent.class.isAssignableFrom(raw));
+        return raw != null
+                && (ApplicationReadyEvent.class.isAssignableFrom(raw)
+                        || AvailabilityChangeEvent.class.isAssignableFrom(raw));
     }
 
     @Override
@@ -114,8 +118,14 @@ public class CoordinatorRegistration implements SmartLifecycle, GenericApplicati
             metadata.put("zone", r.getZone());
         }
         metadata.put("weight", Integer.toString(r.getWeight()));
-        byte[] data = ServiceInstanceJson.write(identity.serviceName(), identity.instanceId(), host, port,
-                r.isSecure(), metadata, System.currentTimeMillis());
+        byte[] data = ServiceInstanceJson.write(
+                identity.serviceName(),
+                identity.instanceId(),
+                host,
+                port,
+                r.isSecure(),
+                metadata,
+                System.currentTimeMillis());
         PersistentNode n = new PersistentNode(client, CreateMode.EPHEMERAL, false, path(), data);
         n.start();
         node.set(n);

@@ -1,5 +1,8 @@
 package io.coordinator.spring.registration;
 
+import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,21 +15,29 @@ import org.springframework.cloud.commons.util.InetUtilsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
-import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
-import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
-import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
-
 /** Registers this instance under /services while it takes traffic. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(prefix = "coordinator.client.registration", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "coordinator.client.registration",
+        name = "enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 public final class CoordinatorRegistrationAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CoordinatorRegistration coordinatorRegistration(CuratorFramework client, CoordinatorClientProperties properties,
-            CoordinatorIdentity identity, Environment environment, ObjectProvider<InetUtils> inetUtils) {
-        return new CoordinatorRegistration(client, properties, identity, environment,
+    CoordinatorRegistration coordinatorRegistration(
+            CuratorFramework client,
+            CoordinatorClientProperties properties,
+            CoordinatorIdentity identity,
+            Environment environment,
+            ObjectProvider<InetUtils> inetUtils) {
+        return new CoordinatorRegistration(
+                client,
+                properties,
+                identity,
+                environment,
                 () -> firstNonLoopbackAddress(inetUtils.getIfAvailable(), environment));
     }
 
@@ -38,8 +49,8 @@ public final class CoordinatorRegistrationAutoConfiguration {
         if (shared != null) {
             return shared.findFirstNonLoopbackHostInfo().getIpAddress();
         }
-        InetUtilsProperties properties = Binder.get(environment)
-                .bindOrCreate(InetUtilsProperties.PREFIX, InetUtilsProperties.class);
+        InetUtilsProperties properties =
+                Binder.get(environment).bindOrCreate(InetUtilsProperties.PREFIX, InetUtilsProperties.class);
         try (InetUtils own = new InetUtils(properties)) {
             return own.findFirstNonLoopbackHostInfo().getIpAddress();
         }

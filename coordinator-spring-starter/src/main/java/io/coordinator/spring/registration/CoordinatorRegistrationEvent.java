@@ -1,8 +1,7 @@
 package io.coordinator.spring.registration;
 
-import org.springframework.context.ApplicationEvent;
-
 import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import org.springframework.context.ApplicationEvent;
 
 /** Published right after this instance was registered or deregistered (synchronously, on the thread that did it). */
 public class CoordinatorRegistrationEvent extends ApplicationEvent {
@@ -15,6 +14,11 @@ public class CoordinatorRegistrationEvent extends ApplicationEvent {
         this.registered = registered;
     }
 
-    public CoordinatorIdentity identity() { return identity; }
-    public boolean registered() { return registered; }
+    public CoordinatorIdentity identity() {
+        return identity;
+    }
+
+    public boolean registered() {
+        return registered;
+    }
 }

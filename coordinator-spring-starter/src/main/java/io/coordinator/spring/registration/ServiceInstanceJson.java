@@ -1,13 +1,12 @@
 package io.coordinator.spring.registration;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -17,15 +16,21 @@ import org.springframework.cloud.client.ServiceInstance;
  */
 public final class ServiceInstanceJson {
     /** The payload class Spring Cloud Zookeeper registers; written so its clients can read our entries. */
-    public static final String SPRING_CLOUD_ZOOKEEPER_PAYLOAD = "org.springframework.cloud.zookeeper.discovery.ZookeeperInstance";
+    public static final String SPRING_CLOUD_ZOOKEEPER_PAYLOAD =
+            "org.springframework.cloud.zookeeper.discovery.ZookeeperInstance";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ServiceInstanceJson() {
-    }
+    private ServiceInstanceJson() {}
 
-    public static byte[] write(String serviceName, String instanceId, String host, int port, boolean secure,
-            Map<String, String> metadata, long registrationTimeUtc) {
+    public static byte[] write(
+            String serviceName,
+            String instanceId,
+            String host,
+            int port,
+            boolean secure,
+            Map<String, String> metadata,
+            long registrationTimeUtc) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("name", serviceName);
         root.put("id", instanceId);
@@ -83,7 +88,9 @@ public final class ServiceInstanceJson {
             Map<String, String> metadata = new LinkedHashMap<>();
             JsonNode md = root.path("payload").path("metadata");
             if (md.isObject()) {
-                md.fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+                md.fields()
+                        .forEachRemaining(
+                                e -> metadata.put(e.getKey(), e.getValue().asText()));
             }
             if (root.has("enabled") && !root.get("enabled").asBoolean(true)) {
                 return null;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -42,7 +41,8 @@ class DiscoveryLocalCopyTest {
     @Test
     void anUnwritableDirectoryOrAnUnreadableFileIsNotFatal(@TempDir Path dir) throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
-        DiscoveryLocalCopy blocked = DiscoveryLocalCopy.of(notADirectory.resolve("app").toString());
+        DiscoveryLocalCopy blocked =
+                DiscoveryLocalCopy.of(notADirectory.resolve("app").toString());
         blocked.write(Map.of("a", List.of(new DefaultServiceInstance("a-1", "a", "h", 1, false, Map.of()))));
         assertThat(blocked.read()).isNull();
 

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +25,9 @@ class InstanceProtectionTest {
 
     /** Instances svc-0 .. svc-(n-1). */
     static List<ServiceInstance> instances(int n) {
-        return IntStream.range(0, n).mapToObj(i -> instance("svc-" + i, "10.0.0." + i)).toList();
+        return IntStream.range(0, n)
+                .mapToObj(i -> instance("svc-" + i, "10.0.0." + i))
+                .toList();
     }
 
     static List<ServiceInstance> live(List<ServiceInstance> all, int n) {
@@ -40,26 +41,26 @@ class InstanceProtectionTest {
      */
     @ParameterizedTest(name = "threshold {0}, {1} known, {2} live, {3}: serve {4}, held {5}")
     @CsvSource({
-            // the drop to empty is held during and right after an outage ...
-            "0.5, 3, 0, DOWN,          3, true",
-            "0.5, 3, 0, BACK_SOON,     3, true",
-            // ... but not while healthy: a deregistration or a server-decided expiry is served at once
-            "0.5, 3, 0, HEALTHY,       0, false",
-            "0.5, 3, 0, BACK_LONG_AGO, 0, false",
-            // below the threshold: held (live plus the rest of the known ones)
-            "0.5, 4, 1, BACK_SOON,     4, true",
-            "0.5, 5, 2, BACK_SOON,     5, true",
-            // at or above the threshold: served as it is
-            "0.5, 4, 2, BACK_SOON,     2, false",
-            "0.5, 3, 2, BACK_SOON,     2, false",
-            // threshold 0: only an empty list is held
-            "0.0, 4, 1, BACK_SOON,     1, false",
-            "0.0, 4, 0, BACK_SOON,     4, true",
-            // threshold 1: any drop is held
-            "1.0, 4, 3, BACK_SOON,     4, true",
-            "1.0, 4, 4, BACK_SOON,     4, false",
-            // a service nobody knew before the outage has nothing to keep
-            "0.5, 0, 0, BACK_SOON,     0, false",
+        // the drop to empty is held during and right after an outage ...
+        "0.5, 3, 0, DOWN,          3, true",
+        "0.5, 3, 0, BACK_SOON,     3, true",
+        // ... but not while healthy: a deregistration or a server-decided expiry is served at once
+        "0.5, 3, 0, HEALTHY,       0, false",
+        "0.5, 3, 0, BACK_LONG_AGO, 0, false",
+        // below the threshold: held (live plus the rest of the known ones)
+        "0.5, 4, 1, BACK_SOON,     4, true",
+        "0.5, 5, 2, BACK_SOON,     5, true",
+        // at or above the threshold: served as it is
+        "0.5, 4, 2, BACK_SOON,     2, false",
+        "0.5, 3, 2, BACK_SOON,     2, false",
+        // threshold 0: only an empty list is held
+        "0.0, 4, 1, BACK_SOON,     1, false",
+        "0.0, 4, 0, BACK_SOON,     4, true",
+        // threshold 1: any drop is held
+        "1.0, 4, 3, BACK_SOON,     4, true",
+        "1.0, 4, 4, BACK_SOON,     4, false",
+        // a service nobody knew before the outage has nothing to keep
+        "0.5, 0, 0, BACK_SOON,     0, false",
     })
     void oneDrop(double threshold, int known, int alive, String phase, int served, boolean held) {
         InstanceProtection p = new InstanceProtection(true, threshold, BOUND);
@@ -95,7 +96,8 @@ class InstanceProtectionTest {
                 .containsExactly(moved, all.get(0), all.get(1), all.get(3));
         assertThat(p.holds(T0.plusSeconds(32)).get("svc").live()).isEqualTo(1);
         // two of four are live again: the hold ends, the live list is the truth
-        assertThat(p.serve("svc", List.of(moved, all.get(0)), T0.plusSeconds(33))).containsExactly(moved, all.get(0));
+        assertThat(p.serve("svc", List.of(moved, all.get(0)), T0.plusSeconds(33)))
+                .containsExactly(moved, all.get(0));
         assertThat(p.heldServices()).isEmpty();
         assertThat(p.expired()).isZero();
         // and a later drop in the same outage episode is served as it is
@@ -111,12 +113,14 @@ class InstanceProtectionTest {
         Instant dropped = T0.plusSeconds(6);
         assertThat(p.serve("svc", List.of(), dropped)).hasSize(2);
         assertThat(p.heldUntil("svc")).isEqualTo(dropped.plus(BOUND));
-        assertThat(p.serve("svc", List.of(), dropped.plus(BOUND).minusMillis(1))).hasSize(2);
+        assertThat(p.serve("svc", List.of(), dropped.plus(BOUND).minusMillis(1)))
+                .hasSize(2);
         assertThat(p.serve("svc", List.of(), dropped.plus(BOUND))).isEmpty();
         assertThat(p.expired()).isEqualTo(1);
         assertThat(p.heldServices()).isEmpty();
         // still within the window after the reconnect, but the service is not held a second time
-        assertThat(p.serve("svc", List.of(), dropped.plus(BOUND).plusSeconds(1))).isEmpty();
+        assertThat(p.serve("svc", List.of(), dropped.plus(BOUND).plusSeconds(1)))
+                .isEmpty();
     }
 
     @Test

@@ -2,8 +2,7 @@ package io.coordinator.spring.test;
 
 /** Closes what a test class opened, in order, skipping what it never made. */
 public final class Closing {
-    private Closing() {
-    }
+    private Closing() {}
 
     /** Closes every non-null resource; the first failure is thrown once all were tried. */
     public static void closeAll(AutoCloseable... resources) throws Exception {

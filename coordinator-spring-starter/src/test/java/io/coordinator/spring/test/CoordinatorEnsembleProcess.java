@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -21,14 +20,17 @@ public final class CoordinatorEnsembleProcess {
     public static final int TICK_MS = CoordinatorServerProcess.TICK_MS;
     private static final Pattern REMOTE = Pattern.compile("remoteserver:\\S*:(\\d+)");
 
-    private CoordinatorEnsembleProcess() {
-    }
+    private CoordinatorEnsembleProcess() {}
 
     /** Starts all members and waits until every one serves, with one leader. */
     public static ServerEnsemble launch(int size) throws Exception {
-        CoordinatorLauncher launcher = CoordinatorLauncher.fromSystemProperty().jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1");
-        ServerEnsemble ensemble = new ServerEnsemble(size, Files.createTempDirectory("coordinator-ensemble"),
-                "coordinator", (e, m) -> launcher.command(args(e, m)));
+        CoordinatorLauncher launcher =
+                CoordinatorLauncher.fromSystemProperty().jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1");
+        ServerEnsemble ensemble = new ServerEnsemble(
+                size,
+                Files.createTempDirectory("coordinator-ensemble"),
+                "coordinator",
+                (e, m) -> launcher.command(args(e, m)));
         try {
             ensemble.startAll();
             ensemble.awaitReady(Duration.ofSeconds(90));
@@ -41,7 +43,8 @@ public final class CoordinatorEnsembleProcess {
 
     private static List<String> args(ServerEnsemble e, Member m) {
         List<String> args = new ArrayList<>(CoordinatorLauncher.memberArgs(e, m));
-        args.addAll(List.of("--coordinator.session-secret=ensemble-test-secret-0123456789abcdef",
+        args.addAll(List.of(
+                "--coordinator.session-secret=ensemble-test-secret-0123456789abcdef",
                 "--coordinator.tick-time=" + TICK_MS,
                 "--coordinator.init-limit=10",
                 "--coordinator.sync-limit=5",
@@ -62,6 +65,10 @@ public final class CoordinatorEnsembleProcess {
             return 0;
         }
         int port = Integer.parseInt(m.group(1));
-        return ensemble.members().stream().filter(x -> x.clientPort() == port).mapToInt(Member::id).findFirst().orElse(0);
+        return ensemble.members().stream()
+                .filter(x -> x.clientPort() == port)
+                .mapToInt(Member::id)
+                .findFirst()
+                .orElse(0);
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -38,10 +37,13 @@ public final class CoordinatorServerProcess implements AutoCloseable {
      * (PKCS12, given password): what a team that secures its servers runs.
      */
     public static CoordinatorServerProcess startTlsOnly(Path keyStore, String password) throws Exception {
-        return start(true, List.of("--coordinator.ssl.client-bundle=server",
-                "--spring.ssl.bundle.jks.server.keystore.location=file:" + keyStore,
-                "--spring.ssl.bundle.jks.server.keystore.password=" + password,
-                "--spring.ssl.bundle.jks.server.keystore.type=PKCS12"));
+        return start(
+                true,
+                List.of(
+                        "--coordinator.ssl.client-bundle=server",
+                        "--spring.ssl.bundle.jks.server.keystore.location=file:" + keyStore,
+                        "--spring.ssl.bundle.jks.server.keystore.password=" + password,
+                        "--spring.ssl.bundle.jks.server.keystore.type=PKCS12"));
     }
 
     /** A server whose only client port is TLS, set up by {@code settings} (its coordinator.ssl.* and SSL bundle). */
@@ -50,7 +52,8 @@ public final class CoordinatorServerProcess implements AutoCloseable {
     }
 
     private static CoordinatorServerProcess start(boolean tlsOnly, List<String> extra) throws Exception {
-        CoordinatorLauncher launcher = CoordinatorLauncher.fromSystemProperty().jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1");
+        CoordinatorLauncher launcher =
+                CoordinatorLauncher.fromSystemProperty().jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1");
         int port = LoopbackPorts.next();
         Path dir = Files.createTempDirectory("coordinator-server");
         List<String> args = new ArrayList<>(List.of(
@@ -84,11 +87,16 @@ public final class CoordinatorServerProcess implements AutoCloseable {
      */
     public void expireSession(long sessionId, byte[] password) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> {
-            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, sessionId, password);
+        ZooKeeper zk = new ZooKeeper(
+                connectString(),
+                10_000,
+                e -> {
+                    if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                },
+                sessionId,
+                password);
         try {
             if (!connected.await(20, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("could not attach to session 0x" + Long.toHexString(sessionId));

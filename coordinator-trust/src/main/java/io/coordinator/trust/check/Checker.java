@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Runs every check over one history and writes a readable report when something fails. */
 public final class Checker {
-    private Checker() {
-    }
+    private Checker() {}
 
     /** All violations, by category. */
     public record Report(List<Violation> violations, List<String> placedUnknowns, long searchSteps) {
@@ -37,8 +36,8 @@ public final class Checker {
     /**
      * @param existingPaths nodes that existed before the history began (their stats are not checked)
      */
-    public static Report check(List<Op> ops, List<WatchEvent> events, List<EphemeralProbe> probes,
-                               List<String> existingPaths) {
+    public static Report check(
+            List<Op> ops, List<WatchEvent> events, List<EphemeralProbe> probes, List<String> existingPaths) {
         List<Violation> all = new ArrayList<>(OrderChecker.check(ops));
         LinearizabilityChecker.Outcome lin = new LinearizabilityChecker(ops, existingPaths).check();
         all.addAll(lin.violations());

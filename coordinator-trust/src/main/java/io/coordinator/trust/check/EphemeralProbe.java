@@ -19,10 +19,13 @@ public record EphemeralProbe(String path, long ownerSession, long deathNanos, lo
         List<Violation> out = new ArrayList<>();
         for (EphemeralProbe p : probes) {
             if (p.goneNanos() < 0 || p.latencyNanos() > p.allowedNanos()) {
-                out.add(new Violation(Violation.Category.EPHEMERAL,
+                out.add(new Violation(
+                        Violation.Category.EPHEMERAL,
                         "ephemeral " + p.path() + " of dead session 0x" + Long.toHexString(p.ownerSession())
-                                + (p.goneNanos() < 0 ? " was never removed" : " was removed only after "
-                                + p.latencyNanos() / 1_000_000 + " ms") + "; allowed " + p.allowedNanos() / 1_000_000 + " ms",
+                                + (p.goneNanos() < 0
+                                        ? " was never removed"
+                                        : " was removed only after " + p.latencyNanos() / 1_000_000 + " ms")
+                                + "; allowed " + p.allowedNanos() / 1_000_000 + " ms",
                         List.of(p.toString())));
             }
         }

@@ -29,14 +29,14 @@ public final class LinearizabilityChecker {
         }
 
         String describe() {
-            return isSessionEnd() ? "end of session 0x" + Long.toHexString(session) + " (its ephemerals go)"
+            return isSessionEnd()
+                    ? "end of session 0x" + Long.toHexString(session) + " (its ephemerals go)"
                     : "unknown " + op;
         }
     }
 
     /** The outcome: violations (empty if linearizable) and the unknown ops the accepted order placed. */
-    public record Outcome(List<Violation> violations, List<String> placed, long steps) {
-    }
+    public record Outcome(List<Violation> violations, List<String> placed, long steps) {}
 
     private final List<Op> events = new ArrayList<>();
     private final List<Candidate> candidates = new ArrayList<>();
@@ -63,7 +63,8 @@ public final class LinearizabilityChecker {
             }
         }
         // Writes before reads at one zxid: a read at z sees the state after txn z.
-        events.sort(Comparator.comparingLong(Op::zxid).thenComparing(o -> o.isWrite() ? 0 : 1)
+        events.sort(Comparator.comparingLong(Op::zxid)
+                .thenComparing(o -> o.isWrite() ? 0 : 1)
                 .thenComparingInt(Op::id));
         buildCandidates(ops);
     }
@@ -81,7 +82,12 @@ public final class LinearizabilityChecker {
                     lower = Math.max(lower, w.zxid());
                 }
             }
-            candidates.add(new Candidate(candidates.size(), op, op.session(), lower, new HashSet<>(op.req().touchedPaths())));
+            candidates.add(new Candidate(
+                    candidates.size(),
+                    op,
+                    op.session(),
+                    lower,
+                    new HashSet<>(op.req().touchedPaths())));
         }
         // Sessions that created ephemerals may end (close or expiry) at an unseen zxid, after all their own ops.
         Set<Long> owners = new HashSet<>();
@@ -91,13 +97,18 @@ public final class LinearizabilityChecker {
             }
         }
         for (long s : owners) {
-            long lower = ops.stream().filter(o -> o.session() == s && o.zxid() > 0).mapToLong(Op::zxid).max().orElse(0);
+            long lower = ops.stream()
+                    .filter(o -> o.session() == s && o.zxid() > 0)
+                    .mapToLong(Op::zxid)
+                    .max()
+                    .orElse(0);
             candidates.add(new Candidate(candidates.size(), null, s, lower, null));
         }
     }
 
     private static boolean makesEphemeral(Request r) {
-        return r.kind() == Kind.MULTI ? r.subs().stream().anyMatch(LinearizabilityChecker::makesEphemeral)
+        return r.kind() == Kind.MULTI
+                ? r.subs().stream().anyMatch(LinearizabilityChecker::makesEphemeral)
                 : r.kind() == Kind.CREATE && r.ephemeral();
     }
 
@@ -222,16 +233,20 @@ public final class LinearizabilityChecker {
         window.add("FAILS: 0x" + Long.toHexString(bad.zxid()) + "  " + bad);
         for (Candidate c : candidates) {
             if (c.lowerBound() < bad.zxid()) {
-                window.add("could have been placed: " + c.describe() + " (after 0x" + Long.toHexString(c.lowerBound()) + ")");
+                window.add("could have been placed: " + c.describe() + " (after 0x" + Long.toHexString(c.lowerBound())
+                        + ")");
             }
         }
         if (!furthestPlaced.isEmpty()) {
             window.add("placed on the furthest path: " + furthestPlaced);
         }
-        Violation.Category cat = exhausted ? Violation.Category.INCONCLUSIVE
-                : bad.finalRead() ? Violation.Category.LOST_WRITE
-                : furthestMessage.contains("an ephemeral of") ? Violation.Category.EPHEMERAL
-                : Violation.Category.LINEARIZABILITY;
+        Violation.Category cat = exhausted
+                ? Violation.Category.INCONCLUSIVE
+                : bad.finalRead()
+                        ? Violation.Category.LOST_WRITE
+                        : furthestMessage.contains("an ephemeral of")
+                                ? Violation.Category.EPHEMERAL
+                                : Violation.Category.LINEARIZABILITY;
         return new Violation(cat, bad + ": " + furthestMessage, window);
     }
 }

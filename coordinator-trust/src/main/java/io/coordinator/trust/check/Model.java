@@ -84,7 +84,12 @@ final class Model {
         StringBuilder sb = new StringBuilder();
         nodes.keySet().stream().sorted().forEach(p -> {
             ZNode n = nodes.get(p);
-            sb.append("  ").append(p).append(" = ").append(n.data()).append(" v").append(n.version());
+            sb.append("  ")
+                    .append(p)
+                    .append(" = ")
+                    .append(n.data())
+                    .append(" v")
+                    .append(n.version());
             if (n.owner() != 0) {
                 sb.append(" ephemeral of 0x").append(Long.toHexString(n.owner()));
             }

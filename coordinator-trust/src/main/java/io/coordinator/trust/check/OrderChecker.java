@@ -14,8 +14,7 @@ import java.util.Map;
  * never go back (a session's reads follow its writes, even across reconnects).
  */
 public final class OrderChecker {
-    private OrderChecker() {
-    }
+    private OrderChecker() {}
 
     public static List<Violation> check(List<Op> ops) {
         List<Violation> out = new ArrayList<>();
@@ -31,7 +30,8 @@ public final class OrderChecker {
             if (op.isKnownWrite()) {
                 Op other = byZxid.putIfAbsent(op.zxid(), op);
                 if (other != null) {
-                    out.add(new Violation(Violation.Category.LINEARIZABILITY,
+                    out.add(new Violation(
+                            Violation.Category.LINEARIZABILITY,
                             "two writes acknowledged with zxid 0x" + Long.toHexString(op.zxid()),
                             List.of(other.toString(), op.toString())));
                 }
@@ -40,10 +40,14 @@ public final class OrderChecker {
     }
 
     private static void realTime(List<Op> ops, List<Violation> out) {
-        List<Op> writes = ops.stream().filter(Op::isKnownWrite).sorted(Comparator.comparingLong(Op::complete)).toList();
+        List<Op> writes = ops.stream()
+                .filter(Op::isKnownWrite)
+                .sorted(Comparator.comparingLong(Op::complete))
+                .toList();
         List<Op> targets = ops.stream()
                 .filter(o -> o.isKnownWrite() || (o.req().kind() == Kind.SYNC_GET && o.isAnsweredRead()))
-                .sorted(Comparator.comparingLong(Op::invoke)).toList();
+                .sorted(Comparator.comparingLong(Op::invoke))
+                .toList();
         int w = 0;
         Op latest = null;
         for (Op t : targets) {
@@ -58,9 +62,10 @@ public final class OrderChecker {
             }
             boolean bad = t.isWrite() ? t.zxid() <= latest.zxid() : t.zxid() < latest.zxid();
             if (bad) {
-                out.add(new Violation(Violation.Category.LINEARIZABILITY,
-                        "real-time order: " + (t.isWrite() ? "a write" : "a sync+read") + " invoked after another write "
-                                + "completed has an older zxid",
+                out.add(new Violation(
+                        Violation.Category.LINEARIZABILITY,
+                        "real-time order: " + (t.isWrite() ? "a write" : "a sync+read")
+                                + " invoked after another write " + "completed has an older zxid",
                         List.of("completed first: " + latest, "invoked later:   " + t)));
             }
         }
@@ -78,7 +83,8 @@ public final class OrderChecker {
             if (prev != null) {
                 boolean bad = op.isWrite() && prev.isWrite() ? op.zxid() <= prev.zxid() : op.zxid() < prev.zxid();
                 if (bad) {
-                    out.add(new Violation(Violation.Category.LINEARIZABILITY,
+                    out.add(new Violation(
+                            Violation.Category.LINEARIZABILITY,
                             "session 0x" + Long.toHexString(op.session()) + " saw its zxid go back",
                             List.of("earlier: " + prev, "later:   " + op)));
                 }

@@ -14,8 +14,7 @@ import java.util.Objects;
 
 /** ZooKeeper's rules for each op, on the model: what a write does and answers, what a read must see. */
 final class Semantics {
-    private Semantics() {
-    }
+    private Semantics() {}
 
     /** The model's answer to a write; for a failed multi, {@code failedIndex} is the op that failed. */
     record Effect(int code, int failedIndex, String createdPath, NodeStat stat, List<SubResult> subs) {
@@ -114,8 +113,10 @@ final class Semantics {
                 }
                 return null;
             }
-            return compareSub(new SubResult(0, e.createdPath(), e.stat()),
-                    new SubResult(0, r.createdPath(), r.stat()), op.zxid());
+            return compareSub(
+                    new SubResult(0, e.createdPath(), e.stat()),
+                    new SubResult(0, r.createdPath(), r.stat()),
+                    op.zxid());
         }
         // A decided failure: the model must fail the same way (a multi: the same op with the same code).
         if (e.code() != r.code()) {
@@ -143,7 +144,8 @@ final class Semantics {
         }
         if (model.stat() != null && seen.stat() != null) {
             if (model.stat().version() != seen.stat().version()) {
-                return "version " + seen.stat().version() + " after the write, the model says " + model.stat().version();
+                return "version " + seen.stat().version() + " after the write, the model says "
+                        + model.stat().version();
             }
             if (seen.stat().mzxid() != zxid) {
                 return "mzxid 0x" + Long.toHexString(seen.stat().mzxid()) + " differs from the reply zxid";
@@ -163,12 +165,13 @@ final class Semantics {
         }
         if (sawAbsent) {
             return "saw " + q.path() + " absent, the model has it: " + n.data() + " v" + n.version()
-                    + (n.owner() != 0 ? " (an ephemeral of 0x" + Long.toHexString(n.owner()) + ", still alive then)" : "");
+                    + (n.owner() != 0
+                            ? " (an ephemeral of 0x" + Long.toHexString(n.owner()) + ", still alive then)"
+                            : "");
         }
         if (q.kind() == Kind.CHILDREN) {
             List<String> expected = m.children(q.path());
-            return expected.equals(r.children()) ? null
-                    : "children " + r.children() + ", the model says " + expected;
+            return expected.equals(r.children()) ? null : "children " + r.children() + ", the model says " + expected;
         }
         NodeStat s = r.stat();
         if (s == null) {

@@ -41,7 +41,11 @@ import java.util.TreeMap;
  * Data and child watches fire a catch-up for any change after R, so for them nothing is forgiven.
  */
 public final class WatchChecker {
-    private enum Armed { DATA, EXIST, CHILD }
+    private enum Armed {
+        DATA,
+        EXIST,
+        CHILD
+    }
 
     private static final Map<Armed, Set<String>> FIRES_ON = Map.of(
             Armed.DATA, Set.of("NodeDataChanged", "NodeDeleted"),
@@ -55,6 +59,7 @@ public final class WatchChecker {
     private final Set<Long> knownWriteZxids = new HashSet<>();
     /** Paths an unknown-outcome write may have changed: a catch-up event there may be theirs. */
     private final Set<String> unknownWritePaths = new HashSet<>();
+
     private final List<Violation> violations = new ArrayList<>();
 
     private WatchChecker(List<Op> ops) {
@@ -62,7 +67,8 @@ public final class WatchChecker {
             if (op.isKnownWrite()) {
                 knownWriteZxids.add(op.zxid());
                 if (op.result().outcome() == Outcome.OK) {
-                    recordChanges(op.req(), op.result().createdPath(), op.result().subs(), op.zxid());
+                    recordChanges(
+                            op.req(), op.result().createdPath(), op.result().subs(), op.zxid());
                 }
             } else if (op.isUnknownWrite()) {
                 recordUnknown(op.req());
@@ -108,8 +114,7 @@ public final class WatchChecker {
                     recordChanges(r.subs().get(i), created, List.of(), zxid);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -124,7 +129,9 @@ public final class WatchChecker {
     }
 
     private void add(String path, long zxid, String type) {
-        changes.computeIfAbsent(path, p -> new TreeMap<>()).computeIfAbsent(zxid, z -> new HashSet<>()).add(type);
+        changes.computeIfAbsent(path, p -> new TreeMap<>())
+                .computeIfAbsent(zxid, z -> new HashSet<>())
+                .add(type);
     }
 
     /**
@@ -147,6 +154,7 @@ public final class WatchChecker {
 
     /** The session being walked and how far: for the trace a report shows. */
     private List<Object> current = List.of();
+
     private int position;
 
     private void walk(List<Object> deliveries) {
@@ -168,7 +176,9 @@ public final class WatchChecker {
                     continue;
                 }
                 if (e.zxid() > 0 && e.zxid() < lastEventZxid) {
-                    violations.add(new Violation(Violation.Category.WATCH, "events out of zxid order",
+                    violations.add(new Violation(
+                            Violation.Category.WATCH,
+                            "events out of zxid order",
                             List.of("after an event at 0x" + Long.toHexString(lastEventZxid), e.toString())));
                 }
                 lastEventZxid = Math.max(lastEventZxid, e.zxid());
@@ -197,7 +207,8 @@ public final class WatchChecker {
             }
         }
         if (hit.isEmpty()) {
-            violations.add(new Violation(Violation.Category.WATCH,
+            violations.add(new Violation(
+                    Violation.Category.WATCH,
                     "an event with no watch armed for it (duplicate, or for an unregistered watch)",
                     withTrace(List.of(e.toString()), e.path(), 0)));
             return;
@@ -209,31 +220,51 @@ public final class WatchChecker {
             if (e.zxid() <= 0) {
                 // A setWatches catch-up carries no zxid; it must at least follow a change that fires the watch.
                 if (w.reconnectR() < 0) {
-                    violations.add(new Violation(Violation.Category.WATCH, "an event without a zxid outside a reconnect",
+                    violations.add(new Violation(
+                            Violation.Category.WATCH,
+                            "an event without a zxid outside a reconnect",
                             List.of("armed by " + w.registeredBy(), e.toString())));
                 } else if (firstChange(w, w.since(), Long.MAX_VALUE) == null && !unknownWritePaths.contains(w.path())) {
-                    violations.add(new Violation(Violation.Category.WATCH, "a setWatches catch-up event for no change",
+                    violations.add(new Violation(
+                            Violation.Category.WATCH,
+                            "a setWatches catch-up event for no change",
                             List.of("armed by " + w.registeredBy(), e.toString())));
                 }
                 continue;
             }
             if (e.zxid() <= w.since()) {
-                violations.add(new Violation(Violation.Category.WATCH, "an event for a change the watch's read had already seen",
-                        withTrace(List.of("armed by " + w.registeredBy(), e.toString()), w.path(), w.registeredBy().seq())));
+                violations.add(new Violation(
+                        Violation.Category.WATCH,
+                        "an event for a change the watch's read had already seen",
+                        withTrace(
+                                List.of("armed by " + w.registeredBy(), e.toString()),
+                                w.path(),
+                                w.registeredBy().seq())));
                 continue;
             }
             Long first = firstChange(w, w.since(), e.zxid() - 1);
             if (first != null) {
-                violations.add(new Violation(Violation.Category.WATCH, "the event came for a later change than the first one after the watch was set",
-                        withTrace(List.of("armed by " + w.registeredBy(), "first change at 0x" + Long.toHexString(first),
-                                e.toString()), w.path(), w.registeredBy().seq())));
+                violations.add(new Violation(
+                        Violation.Category.WATCH,
+                        "the event came for a later change than the first one after the watch was set",
+                        withTrace(
+                                List.of(
+                                        "armed by " + w.registeredBy(),
+                                        "first change at 0x" + Long.toHexString(first),
+                                        e.toString()),
+                                w.path(),
+                                w.registeredBy().seq())));
             }
         }
         if (e.zxid() > 0 && knownWriteZxids.contains(e.zxid())) {
             Set<String> made = changes.getOrDefault(e.path(), new TreeMap<>()).getOrDefault(e.zxid(), Set.of());
             if (!made.contains(e.type())) {
-                violations.add(new Violation(Violation.Category.WATCH, "the event's txn made no such change",
-                        List.of(e.toString(), "txn 0x" + Long.toHexString(e.zxid()) + " made " + made + " on " + e.path())));
+                violations.add(new Violation(
+                        Violation.Category.WATCH,
+                        "the event's txn made no such change",
+                        List.of(
+                                e.toString(),
+                                "txn 0x" + Long.toHexString(e.zxid()) + " made " + made + " on " + e.path())));
             }
         }
     }
@@ -266,7 +297,8 @@ public final class WatchChecker {
         TreeMap<Long, Set<String>> byZxid = changes.getOrDefault(w.path(), new TreeMap<>());
         boolean absent = true;
         Long latest = null;
-        for (Map.Entry<Long, Set<String>> c : byZxid.subMap(w.since(), false, to, true).entrySet()) {
+        for (Map.Entry<Long, Set<String>> c :
+                byZxid.subMap(w.since(), false, to, true).entrySet()) {
             if (absent && c.getKey() - 1 >= from) {
                 latest = c.getKey() - 1; // absent up to just before this change
             }
@@ -283,11 +315,17 @@ public final class WatchChecker {
         for (Watch w : List.copyOf(armed.values())) {
             Long first = firstChange(w, w.since(), reply.zxid());
             if (first != null) {
-                violations.add(new Violation(Violation.Category.WATCH,
+                violations.add(new Violation(
+                        Violation.Category.WATCH,
                         "a reply showing newer state came before the watch event (event lost or late)",
-                        withTrace(List.of("armed by " + w.registeredBy(), "change at 0x" + Long.toHexString(first)
-                                + " " + changes.get(w.path()).get(first) + " on " + w.path(), "reply: " + reply),
-                                w.path(), w.registeredBy().seq())));
+                        withTrace(
+                                List.of(
+                                        "armed by " + w.registeredBy(),
+                                        "change at 0x" + Long.toHexString(first) + " "
+                                                + changes.get(w.path()).get(first) + " on " + w.path(),
+                                        "reply: " + reply),
+                                w.path(),
+                                w.registeredBy().seq())));
                 armed.remove(w.path() + "|" + w.kind()); // report it once
             }
         }
@@ -318,9 +356,15 @@ public final class WatchChecker {
                 firstZxid = Math.min(firstZxid, op.zxid());
             }
         }
-        out.add("known changes of " + path + " from the trace's first reply on: " + changes.getOrDefault(path, new TreeMap<>())
-                .tailMap(firstZxid == Long.MAX_VALUE ? 0 : firstZxid, true).entrySet().stream().limit(TRACE_LINES)
-                .map(c -> "0x" + Long.toHexString(c.getKey()) + " " + c.getValue()).toList());
+        out.add("known changes of " + path + " from the trace's first reply on: "
+                + changes
+                        .getOrDefault(path, new TreeMap<>())
+                        .tailMap(firstZxid == Long.MAX_VALUE ? 0 : firstZxid, true)
+                        .entrySet()
+                        .stream()
+                        .limit(TRACE_LINES)
+                        .map(c -> "0x" + Long.toHexString(c.getKey()) + " " + c.getValue())
+                        .toList());
         return out;
     }
 
@@ -330,7 +374,8 @@ public final class WatchChecker {
         if (byZxid == null || to <= from) {
             return null;
         }
-        for (Map.Entry<Long, Set<String>> c : byZxid.subMap(from, false, to, true).entrySet()) {
+        for (Map.Entry<Long, Set<String>> c :
+                byZxid.subMap(from, false, to, true).entrySet()) {
             for (String t : c.getValue()) {
                 if (FIRES_ON.get(w.kind()).contains(t)) {
                     return c.getKey();

@@ -2,8 +2,7 @@ package io.coordinator.trust.history;
 
 /** Path helpers. */
 public final class Paths {
-    private Paths() {
-    }
+    private Paths() {}
 
     public static String parent(String path) {
         int i = path.lastIndexOf('/');

@@ -6,8 +6,15 @@ import java.util.List;
  * An operation as the client asked for it. {@code version} -1 means "any version"; {@code data} values are
  * unique per write so a read names the write it saw.
  */
-public record Request(Kind kind, String path, String data, int version, boolean ephemeral, boolean sequential,
-                      boolean watch, List<Request> subs) {
+public record Request(
+        Kind kind,
+        String path,
+        String data,
+        int version,
+        boolean ephemeral,
+        boolean sequential,
+        boolean watch,
+        List<Request> subs) {
 
     public static Request create(String path, String data, boolean ephemeral, boolean sequential) {
         return new Request(Kind.CREATE, path, data, -1, ephemeral, sequential, false, List.of());
@@ -52,7 +59,10 @@ public record Request(Kind kind, String path, String data, int version, boolean 
     /** Every path this op reads or changes, with the parents whose children it changes. */
     public List<String> touchedPaths() {
         if (kind == Kind.MULTI) {
-            return subs.stream().flatMap(s -> s.touchedPaths().stream()).distinct().toList();
+            return subs.stream()
+                    .flatMap(s -> s.touchedPaths().stream())
+                    .distinct()
+                    .toList();
         }
         if (kind == Kind.CREATE || kind == Kind.DELETE) {
             return List.of(path, Paths.parent(path));
@@ -63,7 +73,8 @@ public record Request(Kind kind, String path, String data, int version, boolean 
     @Override
     public String toString() {
         return switch (kind) {
-            case CREATE -> "create(" + path + (sequential ? "<seq>" : "") + (ephemeral ? ", ephemeral" : "") + ", " + data + ")";
+            case CREATE ->
+                "create(" + path + (sequential ? "<seq>" : "") + (ephemeral ? ", ephemeral" : "") + ", " + data + ")";
             case SET -> "setData(" + path + ", " + data + ", v" + version + ")";
             case DELETE -> "delete(" + path + ", v" + version + ")";
             case CHECK -> "check(" + path + ", v" + version + ")";

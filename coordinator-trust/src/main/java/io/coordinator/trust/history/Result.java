@@ -6,8 +6,15 @@ import java.util.List;
  * What came back. {@code zxid} is the reply header's zxid (0 when unknown). For reads: {@code stat} and
  * {@code data} (getData, exists: a null stat with code NONODE means absent), {@code children} sorted.
  */
-public record Result(Outcome outcome, int code, long zxid, String createdPath, NodeStat stat, String data,
-                     List<String> children, List<SubResult> subs) {
+public record Result(
+        Outcome outcome,
+        int code,
+        long zxid,
+        String createdPath,
+        NodeStat stat,
+        String data,
+        List<String> children,
+        List<SubResult> subs) {
 
     public static final int OK = 0;
     public static final int NONODE = -101;
@@ -42,7 +49,15 @@ public record Result(Outcome outcome, int code, long zxid, String createdPath, N
     }
 
     public Result withChildren(List<String> c) {
-        return new Result(outcome, code, zxid, createdPath, stat, data, c.stream().sorted().toList(), subs);
+        return new Result(
+                outcome,
+                code,
+                zxid,
+                createdPath,
+                stat,
+                data,
+                c.stream().sorted().toList(),
+                subs);
     }
 
     public Result withSubs(List<SubResult> s) {
@@ -51,8 +66,12 @@ public record Result(Outcome outcome, int code, long zxid, String createdPath, N
 
     /** Codes the server decides while preparing a write: it logged an error txn, so the zxid is real. */
     public static boolean isDecided(int code) {
-        return code == NONODE || code == BADVERSION || code == NOCHILDRENFOREPHEMERALS || code == NODEEXISTS
-                || code == NOTEMPTY || code == -8 /* BADARGUMENTS */;
+        return code == NONODE
+                || code == BADVERSION
+                || code == NOCHILDRENFOREPHEMERALS
+                || code == NODEEXISTS
+                || code == NOTEMPTY
+                || code == -8 /* BADARGUMENTS */;
     }
 
     @Override

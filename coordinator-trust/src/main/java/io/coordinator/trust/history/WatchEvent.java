@@ -6,8 +6,16 @@ package io.coordinator.trust.history;
  * {@code state} SyncConnected, Disconnected, Expired...). {@code connection} counts SyncConnected events of
  * the session; {@code seq} orders it among the session's deliveries.
  */
-public record WatchEvent(int client, long session, int connection, long seq, long nanos, String type, String state,
-                         String path, long zxid) {
+public record WatchEvent(
+        int client,
+        long session,
+        int connection,
+        long seq,
+        long nanos,
+        String type,
+        String state,
+        String path,
+        long zxid) {
 
     public boolean isNodeEvent() {
         return !"None".equals(type);
@@ -16,7 +24,8 @@ public record WatchEvent(int client, long session, int connection, long seq, lon
     @Override
     public String toString() {
         return isNodeEvent()
-                ? String.format("event c%d s0x%x conn%d seq%d %s %s @0x%x", client, session, connection, seq, type, path, zxid)
+                ? String.format(
+                        "event c%d s0x%x conn%d seq%d %s %s @0x%x", client, session, connection, seq, type, path, zxid)
                 : String.format("state c%d s0x%x conn%d seq%d %s", client, session, connection, seq, state);
     }
 }

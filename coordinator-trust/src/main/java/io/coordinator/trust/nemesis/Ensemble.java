@@ -31,19 +31,22 @@ public final class Ensemble implements AutoCloseable {
                 if (from != to) {
                     String k = from.id + ">" + to.id;
                     links.put(k, new FaultProxy[] {
-                            new FaultProxy("q" + k, LoopbackPorts.next(), to.quorumPort),
-                            new FaultProxy("e" + k, LoopbackPorts.next(), to.electionPort)});
+                        new FaultProxy("q" + k, LoopbackPorts.next(), to.quorumPort),
+                        new FaultProxy("e" + k, LoopbackPorts.next(), to.electionPort)
+                    });
                 }
             }
         }
         for (ServerNode n : nodes) {
-            n.setEnsemble(nodes.stream().map(m -> {
-                if (m == n) {
-                    return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + ";" + m.clientPort;
-                }
-                FaultProxy[] p = links.get(n.id + ">" + m.id);
-                return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + ";" + m.clientPort;
-            }).collect(Collectors.joining(",")));
+            n.setEnsemble(nodes.stream()
+                    .map(m -> {
+                        if (m == n) {
+                            return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + ";" + m.clientPort;
+                        }
+                        FaultProxy[] p = links.get(n.id + ">" + m.id);
+                        return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + ";" + m.clientPort;
+                    })
+                    .collect(Collectors.joining(",")));
         }
     }
 

@@ -51,16 +51,21 @@ public final class ServerNode {
 
     void setEnsemble(String ensemble) {
         List<String> args = new ArrayList<>(CoordinatorLauncher.memberArgs(member, ensemble));
-        args.addAll(List.of("--server.port=0", "--server.address=127.0.0.1",
+        args.addAll(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
                 // no session secret: the ensemble's replicated one, the default users get, moves sessions under faults
                 "--coordinator.tick-time=" + settings.tickMs(),
-                "--coordinator.init-limit=20", "--coordinator.sync-limit=5",
+                "--coordinator.init-limit=20",
+                "--coordinator.sync-limit=5",
                 "--coordinator.max-client-connections=0",
                 "--coordinator.testing.storage-faults-file=" + faultsFile(),
                 "--coordinator.testing.clock-offset-file=" + clockOffsetFile(),
-                "--logging.level.root=warn", "--logging.level.io.coordinator=info"));
+                "--logging.level.root=warn",
+                "--logging.level.io.coordinator=info"));
         List<String> cmd = CoordinatorLauncher.jar(settings.jar())
-                .jvmOptions("-Xmx200m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k").command(args);
+                .jvmOptions("-Xmx200m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k")
+                .command(args);
         this.process = new ServerProcess("node" + id, cmd, logFile());
     }
 

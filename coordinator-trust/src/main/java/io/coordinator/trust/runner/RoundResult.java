@@ -5,9 +5,18 @@ import io.coordinator.trust.check.Violation;
 import io.coordinator.trust.nemesis.FaultKind;
 
 /** One round's figures. */
-public record RoundResult(int round, FaultKind fault, String injected, long ops, long acknowledgedWrites,
-                          long unknownWrites, long watchEvents, long unavailableMs, long ephemeralGoneMs,
-                          boolean recovered, Checker.Report report) {
+public record RoundResult(
+        int round,
+        FaultKind fault,
+        String injected,
+        long ops,
+        long acknowledgedWrites,
+        long unknownWrites,
+        long watchEvents,
+        long unavailableMs,
+        long ephemeralGoneMs,
+        boolean recovered,
+        Checker.Report report) {
 
     public long lost() {
         return report.count(Violation.Category.LOST_WRITE);
@@ -36,8 +45,20 @@ public record RoundResult(int round, FaultKind fault, String injected, long ops,
     }
 
     String row() {
-        return String.format("| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s |%n", round, fault, ops,
-                acknowledgedWrites, unknownWrites, watchEvents, lost(), linearizability(), watch(), ephemeral(),
-                unavailableMs, ephemeralGoneMs < 0 ? "-" : Long.toString(ephemeralGoneMs), recovered ? "yes" : "NO");
+        return String.format(
+                "| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s |%n",
+                round,
+                fault,
+                ops,
+                acknowledgedWrites,
+                unknownWrites,
+                watchEvents,
+                lost(),
+                linearizability(),
+                watch(),
+                ephemeral(),
+                unavailableMs,
+                ephemeralGoneMs < 0 ? "-" : Long.toString(ephemeralGoneMs),
+                recovered ? "yes" : "NO");
     }
 }

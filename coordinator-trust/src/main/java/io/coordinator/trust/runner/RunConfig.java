@@ -6,18 +6,38 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The run's shape, from system properties (see the module README). */
-public record RunConfig(int rounds, int roundSeconds, int nodes, int clients, long seed, List<FaultKind> faults,
-                        Path jar, Path out, int tickMs, int sessionTimeoutMs) {
+public record RunConfig(
+        int rounds,
+        int roundSeconds,
+        int nodes,
+        int clients,
+        long seed,
+        List<FaultKind> faults,
+        Path jar,
+        Path out,
+        int tickMs,
+        int sessionTimeoutMs) {
 
     public static RunConfig fromSystemProperties() {
         String faults = System.getProperty("trust.faults", "all");
-        List<FaultKind> kinds = faults.equals("all") ? List.of(FaultKind.values())
-                : Arrays.stream(faults.split(",")).map(String::trim).map(FaultKind::valueOf).toList();
+        List<FaultKind> kinds = faults.equals("all")
+                ? List.of(FaultKind.values())
+                : Arrays.stream(faults.split(","))
+                        .map(String::trim)
+                        .map(FaultKind::valueOf)
+                        .toList();
         long seed = Long.getLong("trust.seed", 0L);
-        return new RunConfig(Integer.getInteger("trust.rounds", 10), Integer.getInteger("trust.round-seconds", 20),
-                Integer.getInteger("trust.nodes", 3), Integer.getInteger("trust.clients", 5),
-                seed == 0 ? System.nanoTime() : seed, kinds,
-                Path.of(System.getProperty("coordinator.server.jar", "coordinator-server/target/coordinator-server.jar")),
-                Path.of(System.getProperty("trust.out", "target/trust")), 500, 6000);
+        return new RunConfig(
+                Integer.getInteger("trust.rounds", 10),
+                Integer.getInteger("trust.round-seconds", 20),
+                Integer.getInteger("trust.nodes", 3),
+                Integer.getInteger("trust.clients", 5),
+                seed == 0 ? System.nanoTime() : seed,
+                kinds,
+                Path.of(System.getProperty(
+                        "coordinator.server.jar", "coordinator-server/target/coordinator-server.jar")),
+                Path.of(System.getProperty("trust.out", "target/trust")),
+                500,
+                6000);
     }
 }

@@ -7,6 +7,7 @@ import io.coordinator.trust.history.History;
 import io.coordinator.trust.history.Op;
 import io.coordinator.trust.history.Outcome;
 import io.coordinator.trust.history.Request;
+import io.coordinator.trust.history.Result;
 import io.coordinator.trust.history.WatchEvent;
 import io.coordinator.trust.nemesis.Ensemble;
 import io.coordinator.trust.nemesis.FaultKind;
@@ -25,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import io.coordinator.trust.history.Result;
 
 /**
  * Rounds of: clients record a history under a fresh root while the nemesis injects one fault (from 25% to
@@ -51,7 +51,8 @@ public final class TrustRunner {
         Files.createDirectories(cfg.out());
         Path dir = Files.createTempDirectory(cfg.out(), "cluster-");
         List<RoundResult> results = new ArrayList<>();
-        System.out.printf("trust: %d rounds x %d s, %d nodes, %d clients, seed %d, faults %s, servers in %s%n",
+        System.out.printf(
+                "trust: %d rounds x %d s, %d nodes, %d clients, seed %d, faults %s, servers in %s%n",
                 cfg.rounds(), cfg.roundSeconds(), cfg.nodes(), cfg.clients(), cfg.seed(), cfg.faults(), dir);
         try (Ensemble ensemble = new Ensemble(cfg.nodes(), dir, new ServerSettings(cfg.jar(), cfg.tickMs()))) {
             ensemble.start();
@@ -68,10 +69,20 @@ public final class TrustRunner {
                     nemesis.healQuietly();
                 }
                 results.add(r);
-                System.out.printf("round %2d %-18s ops %5d acked writes %4d unknown %3d lost %d linearizability %d "
-                                + "watch %d ephemeral %d longest unavailability %5d ms%s%n", r.round(), r.fault(), r.ops(),
-                        r.acknowledgedWrites(), r.unknownWrites(), r.lost(), r.linearizability(), r.watch(),
-                        r.ephemeral(), r.unavailableMs(), r.recovered() ? "" : "  NOT RECOVERED");
+                System.out.printf(
+                        "round %2d %-18s ops %5d acked writes %4d unknown %3d lost %d linearizability %d "
+                                + "watch %d ephemeral %d longest unavailability %5d ms%s%n",
+                        r.round(),
+                        r.fault(),
+                        r.ops(),
+                        r.acknowledgedWrites(),
+                        r.unknownWrites(),
+                        r.lost(),
+                        r.linearizability(),
+                        r.watch(),
+                        r.ephemeral(),
+                        r.unavailableMs(),
+                        r.recovered() ? "" : "  NOT RECOVERED");
                 if (!r.ok()) {
                     Path report = cfg.out().resolve("round-" + round + "-violations.md");
                     Checker.writeReport(r.report(), "Round " + round + ": " + r.injected(), report);
@@ -97,7 +108,8 @@ public final class TrustRunner {
         for (String p : List.of(root, root + "/q", root + "/e")) {
             createForSure(setup, p);
         }
-        Worker owner = new Worker(1000 + round, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
+        Worker owner =
+                new Worker(1000 + round, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
         String probePath = root + "/e/probe";
         Op probeCreated = owner.perform(Request.create(probePath, "probe", true, false), false);
         boolean probeReady = probeCreated.result().outcome() == Outcome.OK;
@@ -107,7 +119,14 @@ public final class TrustRunner {
         List<Future<?>> running = new ArrayList<>();
         long stopAt = start + roundNanos;
         for (int c = 1; c <= cfg.clients(); c++) {
-            Worker w = new Worker(c, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed() * 31 + round * 101L + c, history);
+            Worker w = new Worker(
+                    c,
+                    connect,
+                    cfg.sessionTimeoutMs(),
+                    OP_TIMEOUT_MS,
+                    root,
+                    cfg.seed() * 31 + round * 101L + c,
+                    history);
             workers.add(w);
             running.add(pool.submit(() -> {
                 w.runUntil(stopAt);
@@ -135,8 +154,8 @@ public final class TrustRunner {
             nemesis.heal();
             recovered = ensemble.awaitHealthy(HEALTHY_WITHIN_SECONDS);
             if (recovered && probeReady) {
-                Optional<EphemeralProbe> p = probeEphemeral(ensemble, owner, probeCreated, history, connect,
-                        ownerViolations);
+                Optional<EphemeralProbe> p =
+                        probeEphemeral(ensemble, owner, probeCreated, history, connect, ownerViolations);
                 p.ifPresent(probes::add);
                 ephemeralGoneMs = p.map(x -> x.latencyNanos() / 1_000_000).orElse(-1L);
             }
@@ -163,10 +182,21 @@ public final class TrustRunner {
         List<Op> ops = history.ops();
         List<WatchEvent> events = history.events();
         Checker.Report report = Checker.check(ops, events, probes, List.of()).with(ownerViolations);
-        return new RoundResult(round, kind, injected, ops.size(), ops.stream().filter(o -> o.isWrite() && o.isKnownWrite()
-                && o.result().outcome() == Outcome.OK).count(), ops.stream().filter(Op::isUnknownWrite).count(),
-                events.stream().filter(WatchEvent::isNodeEvent).count(), longestUnavailability(ops, start, stopAt),
-                ephemeralGoneMs, recovered, report);
+        return new RoundResult(
+                round,
+                kind,
+                injected,
+                ops.size(),
+                ops.stream()
+                        .filter(o ->
+                                o.isWrite() && o.isKnownWrite() && o.result().outcome() == Outcome.OK)
+                        .count(),
+                ops.stream().filter(Op::isUnknownWrite).count(),
+                events.stream().filter(WatchEvent::isNodeEvent).count(),
+                longestUnavailability(ops, start, stopAt),
+                ephemeralGoneMs,
+                recovered,
+                report);
     }
 
     /** Creates a node, retrying an unknown outcome (a retry that finds it made is fine: both are in the history). */
@@ -184,8 +214,9 @@ public final class TrustRunner {
      * The owner vanishes without closing its session; a fresh client polls until the ephemeral is gone. Not
      * measured if the leader changed meanwhile (a new leader gives every session a fresh timeout).
      */
-    private Optional<EphemeralProbe> probeEphemeral(Ensemble ensemble, Worker owner, Op created, History history,
-                                                    String connect, List<Violation> violations) throws Exception {
+    private Optional<EphemeralProbe> probeEphemeral(
+            Ensemble ensemble, Worker owner, Op created, History history, String connect, List<Violation> violations)
+            throws Exception {
         Optional<ServerNode> leaderBefore = ensemble.leader();
         String path = created.req().path();
         // The owner may have lost its session during the fault (its server paused for longer than the session
@@ -193,18 +224,24 @@ public final class TrustRunner {
         // session, the ephemeral is rightly gone and there is no death to time. The same session answering
         // that its own ephemeral is gone is a server fault.
         Op alive = owner.perform(Request.exists(path, false), false);
-        boolean held = alive.result().outcome() == Outcome.OK && alive.result().stat() != null
+        boolean held = alive.result().outcome() == Outcome.OK
+                && alive.result().stat() != null
                 && alive.result().stat().ephemeralOwner() == created.session();
         if (!held) {
             List<String> timeline = new ArrayList<>(List.of(created.toString()));
-            history.events().stream().filter(e -> e.session() == created.session()).map(WatchEvent::toString)
+            history.events().stream()
+                    .filter(e -> e.session() == created.session())
+                    .map(WatchEvent::toString)
                     .forEach(timeline::add);
             timeline.add(alive.toString());
             if (alive.session() == created.session() && alive.result().zxid() > 0) {
-                violations.add(new Violation(Violation.Category.EPHEMERAL,
-                        "the owner's live session no longer holds its ephemeral " + path, timeline));
+                violations.add(new Violation(
+                        Violation.Category.EPHEMERAL,
+                        "the owner's live session no longer holds its ephemeral " + path,
+                        timeline));
             } else {
-                System.out.println("  ephemeral probe skipped: the owner's session ended during the fault: " + timeline);
+                System.out.println(
+                        "  ephemeral probe skipped: the owner's session ended during the fault: " + timeline);
             }
             return Optional.empty();
         }
@@ -234,8 +271,11 @@ public final class TrustRunner {
 
     /** The longest time no write succeeded, from the round's start to its end. */
     private static long longestUnavailability(List<Op> ops, long start, long end) {
-        List<Long> done = ops.stream().filter(o -> o.isWrite() && o.result().outcome() == Outcome.OK)
-                .map(Op::complete).sorted(Comparator.naturalOrder()).toList();
+        List<Long> done = ops.stream()
+                .filter(o -> o.isWrite() && o.result().outcome() == Outcome.OK)
+                .map(Op::complete)
+                .sorted(Comparator.naturalOrder())
+                .toList();
         long longest = 0;
         long prev = start;
         for (long t : done) {
@@ -258,14 +298,24 @@ public final class TrustRunner {
 
     private void writeSummary(List<RoundResult> results) throws IOException {
         StringBuilder sb = new StringBuilder("# Trust run\n\n");
-        sb.append(String.format("%d rounds x %d s, %d nodes, %d clients, tick %d ms, session timeout %d ms, seed %d%n%n",
-                results.size(), cfg.roundSeconds(), cfg.nodes(), cfg.clients(), cfg.tickMs(), cfg.sessionTimeoutMs(), cfg.seed()));
+        sb.append(String.format(
+                "%d rounds x %d s, %d nodes, %d clients, tick %d ms, session timeout %d ms, seed %d%n%n",
+                results.size(),
+                cfg.roundSeconds(),
+                cfg.nodes(),
+                cfg.clients(),
+                cfg.tickMs(),
+                cfg.sessionTimeoutMs(),
+                cfg.seed()));
         sb.append(RoundResult.header());
         results.forEach(r -> sb.append(r.row()));
         long ops = results.stream().mapToLong(RoundResult::ops).sum();
         long acked = results.stream().mapToLong(RoundResult::acknowledgedWrites).sum();
-        sb.append(String.format("%nTotal: %d ops, %d acknowledged writes, %d lost, %d linearizability, %d watch, "
-                        + "%d ephemeral violations; longest unavailability %d ms%n", ops, acked,
+        sb.append(String.format(
+                "%nTotal: %d ops, %d acknowledged writes, %d lost, %d linearizability, %d watch, "
+                        + "%d ephemeral violations; longest unavailability %d ms%n",
+                ops,
+                acked,
                 results.stream().mapToLong(RoundResult::lost).sum(),
                 results.stream().mapToLong(RoundResult::linearizability).sum(),
                 results.stream().mapToLong(RoundResult::watch).sum(),

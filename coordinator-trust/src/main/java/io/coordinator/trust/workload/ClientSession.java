@@ -3,12 +3,12 @@ package io.coordinator.trust.workload;
 import io.coordinator.trust.history.History;
 import io.coordinator.trust.history.WatchEvent;
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZxidClient;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One session of one client: the official client plus the watcher that records every event. Replies and
@@ -54,26 +54,44 @@ final class ClientSession implements Watcher {
             }
         }
         ZxidClient z = zk;
-        history.add(new WatchEvent(client, z == null ? 0 : z.getSessionId(), connection, s, System.nanoTime(),
-                e.getType().name(), e.getState().name(), e.getPath(), e.getZxid()));
+        history.add(new WatchEvent(
+                client,
+                z == null ? 0 : z.getSessionId(),
+                connection,
+                s,
+                System.nanoTime(),
+                e.getType().name(),
+                e.getState().name(),
+                e.getPath(),
+                e.getZxid()));
     }
 
     /** Gives up on the session (a request never came back): its later events are not checked. */
     void abandon() {
-        history.add(new WatchEvent(client, sessionId(), connection, seq.incrementAndGet(), System.nanoTime(), "None",
-                "Abandoned", null, 0));
+        history.add(new WatchEvent(
+                client,
+                sessionId(),
+                connection,
+                seq.incrementAndGet(),
+                System.nanoTime(),
+                "None",
+                "Abandoned",
+                null,
+                0));
         closeInBackground();
     }
 
     /** Closes without waiting: closing can block for a request timeout while the ensemble is down. */
     void closeInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                zk.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "close-session-c" + client);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        zk.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "close-session-c" + client);
         t.setDaemon(true);
         t.start();
     }

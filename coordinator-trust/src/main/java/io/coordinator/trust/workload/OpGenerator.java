@@ -70,8 +70,11 @@ final class OpGenerator {
         return switch (random.nextInt(3)) {
             case 0 -> Request.multi(Request.check(key, version(key)), Request.set(other, value(), -1));
             case 1 -> Request.multi(Request.create(key, value(), false, false), Request.delete(other, -1));
-            default -> Request.multi(Request.delete(key, -1), Request.create(key, value(), random.nextBoolean(), false),
-                    Request.create(root + "/q/m-", value(), false, true));
+            default ->
+                Request.multi(
+                        Request.delete(key, -1),
+                        Request.create(key, value(), random.nextBoolean(), false),
+                        Request.create(root + "/q/m-", value(), false, true));
         };
     }
 

@@ -40,8 +40,14 @@ public final class Worker {
     private final OpGenerator ops;
     private ClientSession session;
 
-    public Worker(int client, String connectString, int sessionTimeoutMs, long opTimeoutMs, String root, long seed,
-                  History history) {
+    public Worker(
+            int client,
+            String connectString,
+            int sessionTimeoutMs,
+            long opTimeoutMs,
+            String root,
+            long seed,
+            History history) {
         this.client = client;
         this.connectString = connectString;
         this.sessionTimeoutMs = sessionTimeoutMs;
@@ -71,16 +77,32 @@ public final class Worker {
         try {
             reply = send(req);
         } catch (TimeoutException e) {
-            Op op = new Op(history.nextId(), client, session.sessionId(), req, invoke, System.nanoTime(),
-                    Result.unknown(), Long.MAX_VALUE, finalRead);
+            Op op = new Op(
+                    history.nextId(),
+                    client,
+                    session.sessionId(),
+                    req,
+                    invoke,
+                    System.nanoTime(),
+                    Result.unknown(),
+                    Long.MAX_VALUE,
+                    finalRead);
             history.add(op);
             session.abandon();
             session = null;
             return op;
         }
         Result result = toResult(req, reply);
-        Op op = new Op(history.nextId(), client, session.sessionId(), req, invoke, System.nanoTime(), result,
-                reply.seq(), finalRead);
+        Op op = new Op(
+                history.nextId(),
+                client,
+                session.sessionId(),
+                req,
+                invoke,
+                System.nanoTime(),
+                result,
+                reply.seq(),
+                finalRead);
         history.add(op);
         learn(req, result);
         return op;
@@ -129,7 +151,8 @@ public final class Worker {
 
     private static org.apache.zookeeper.Op toOp(Request r) {
         return switch (r.kind()) {
-            case CREATE -> org.apache.zookeeper.Op.create(r.path(), bytes(r.data()), ZooDefs.Ids.OPEN_ACL_UNSAFE, mode(r));
+            case CREATE ->
+                org.apache.zookeeper.Op.create(r.path(), bytes(r.data()), ZooDefs.Ids.OPEN_ACL_UNSAFE, mode(r));
             case SET -> org.apache.zookeeper.Op.setData(r.path(), bytes(r.data()), r.version());
             case DELETE -> org.apache.zookeeper.Op.delete(r.path(), r.version());
             case CHECK -> org.apache.zookeeper.Op.check(r.path(), r.version());
@@ -138,7 +161,8 @@ public final class Worker {
     }
 
     private static CreateMode mode(Request r) {
-        return r.ephemeral() ? (r.sequential() ? CreateMode.EPHEMERAL_SEQUENTIAL : CreateMode.EPHEMERAL)
+        return r.ephemeral()
+                ? (r.sequential() ? CreateMode.EPHEMERAL_SEQUENTIAL : CreateMode.EPHEMERAL)
                 : (r.sequential() ? CreateMode.PERSISTENT_SEQUENTIAL : CreateMode.PERSISTENT);
     }
 
@@ -147,7 +171,9 @@ public final class Worker {
     }
 
     static Result toResult(Request req, Reply r) {
-        if (req.kind() == Kind.MULTI && r.response() instanceof MultiResponse mr && !mr.getResultList().isEmpty()
+        if (req.kind() == Kind.MULTI
+                && r.response() instanceof MultiResponse mr
+                && !mr.getResultList().isEmpty()
                 && (r.err() == 0 || Result.isDecided(r.err()))) {
             return multiResult(r, mr);
         }
@@ -156,7 +182,9 @@ public final class Worker {
             if (answered) {
                 return Result.fail(r.err(), r.zxid());
             }
-            return req.isWrite() ? Result.unknown() : new Result(Outcome.FAIL, r.err(), 0, null, null, null, null, List.of());
+            return req.isWrite()
+                    ? Result.unknown()
+                    : new Result(Outcome.FAIL, r.err(), 0, null, null, null, null, List.of());
         }
         Result ok = Result.ok(r.zxid());
         return switch (req.kind()) {
@@ -167,7 +195,9 @@ public final class Worker {
             case SET -> ok.withStat(stat(r.stat()));
             case GET, SYNC_GET -> {
                 GetDataResponse g = (GetDataResponse) r.response();
-                yield ok.withData(g.getData() == null ? null : new String(g.getData(), StandardCharsets.UTF_8), stat(g.getStat()));
+                yield ok.withData(
+                        g.getData() == null ? null : new String(g.getData(), StandardCharsets.UTF_8),
+                        stat(g.getStat()));
             }
             case EXISTS -> ok.withStat(stat(r.stat()));
             case CHILDREN -> ok.withChildren(((GetChildren2Response) r.response()).getChildren());
@@ -193,7 +223,9 @@ public final class Worker {
             }
         }
         if (firstError != 0) {
-            return Result.isDecided(firstError) ? Result.fail(firstError, r.zxid()).withSubs(subs) : Result.unknown();
+            return Result.isDecided(firstError)
+                    ? Result.fail(firstError, r.zxid()).withSubs(subs)
+                    : Result.unknown();
         }
         return Result.ok(r.zxid()).withSubs(subs);
     }
@@ -206,7 +238,9 @@ public final class Worker {
         if (r.outcome() == Outcome.OK && r.stat() != null) {
             ops.saw(req.path(), r.stat().version());
         }
-        if (req.kind() == Kind.CHILDREN && r.outcome() == Outcome.OK && req.path().endsWith("/q")) {
+        if (req.kind() == Kind.CHILDREN
+                && r.outcome() == Outcome.OK
+                && req.path().endsWith("/q")) {
             ops.sawQueue(r.children());
         }
     }

@@ -31,9 +31,13 @@ class CheckerTest {
         h.op(B, Request.set("/r/k", "b1", 0), Result.fail(Result.BADVERSION, 7));
         h.op(B, Request.create("/r/q-", "s", false, true), created(8, "/r/q-0000000001"));
         h.op(A, Request.children("/r", false), children(8, "k", "q-0000000001"));
-        h.op(B, Request.multi(Request.check("/r/k", 1), Request.set("/r/k", "b2", -1)),
+        h.op(
+                B,
+                Request.multi(Request.check("/r/k", 1), Request.set("/r/k", "b2", -1)),
                 multiOk(9, new SubResult(0, null, null), new SubResult(0, null, new NodeStat(5, 9, 2, 0))));
-        h.op(A, Request.multi(Request.delete("/r/k", 0), Request.create("/r/x", "x", false, false)),
+        h.op(
+                A,
+                Request.multi(Request.delete("/r/k", 0), Request.create("/r/x", "x", false, false)),
                 multiFailed(10, Result.BADVERSION, Result.ROLLED_BACK));
         h.op(A, Request.syncGet("/r/k"), data(10, "b2", 5, 9, 2));
         h.finalRead(B, Request.exists("/r/x", false), Result.fail(Result.NONODE, 10));

@@ -37,8 +37,8 @@ final class HistoryBuilder {
     }
 
     void event(long session, String type, String path, long zxid) {
-        events.add(new WatchEvent((int) session, session, connectionOf(session), ++seq, time++, type, "SyncConnected",
-                path, zxid));
+        events.add(new WatchEvent(
+                (int) session, session, connectionOf(session), ++seq, time++, type, "SyncConnected", path, zxid));
     }
 
     /** A state change; each SyncConnected is a new connection (the first, number 1, is implied). */
@@ -46,7 +46,8 @@ final class HistoryBuilder {
         if ("SyncConnected".equals(state)) {
             connection.put(session, connectionOf(session) + 1);
         }
-        events.add(new WatchEvent((int) session, session, connectionOf(session), ++seq, time++, "None", state, null, 0));
+        events.add(
+                new WatchEvent((int) session, session, connectionOf(session), ++seq, time++, "None", state, null, 0));
     }
 
     private int connectionOf(long session) {

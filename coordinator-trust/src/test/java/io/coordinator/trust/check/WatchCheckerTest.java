@@ -88,7 +88,10 @@ class WatchCheckerTest {
         HistoryBuilder h = watchedKey();
         h.state(B, "Disconnected");
         h.state(B, "SyncConnected");
-        h.op(B, Request.exists("/r/k", false), Result.ok(6).withStat(new io.coordinator.trust.history.NodeStat(5, 6, 1, 0)));
+        h.op(
+                B,
+                Request.exists("/r/k", false),
+                Result.ok(6).withStat(new io.coordinator.trust.history.NodeStat(5, 6, 1, 0)));
         assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
     }
 

@@ -16,8 +16,12 @@ class TrustIT {
         List<RoundResult> results = new TrustRunner(RunConfig.fromSystemProperties()).run();
         assertThat(results).isNotEmpty();
         for (RoundResult r : results) {
-            assertThat(r.recovered()).as("round %d (%s): the ensemble recovered", r.round(), r.injected()).isTrue();
-            assertThat(r.report().violations()).as("round %d (%s) violations", r.round(), r.injected()).isEmpty();
+            assertThat(r.recovered())
+                    .as("round %d (%s): the ensemble recovered", r.round(), r.injected())
+                    .isTrue();
+            assertThat(r.report().violations())
+                    .as("round %d (%s) violations", r.round(), r.injected())
+                    .isEmpty();
         }
     }
 }

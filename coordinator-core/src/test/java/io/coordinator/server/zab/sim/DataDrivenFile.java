@@ -12,8 +12,7 @@ import java.util.function.Function;
  */
 final class DataDrivenFile {
     /** One command: the text before it (comments, blank lines), its line number, the line, the expected output. */
-    record Case(String preamble, int line, String command, String expected) {
-    }
+    record Case(String preamble, int line, String command, String expected) {}
 
     private final List<Case> cases;
     private final String trailer;
@@ -69,7 +68,12 @@ final class DataDrivenFile {
             if (actual.lines().anyMatch(String::isBlank)) {
                 throw new IllegalStateException("line " + c.line() + ": output with a blank line: " + actual);
             }
-            out.append(c.preamble()).append(c.command()).append('\n').append("----\n").append(actual).append('\n');
+            out.append(c.preamble())
+                    .append(c.command())
+                    .append('\n')
+                    .append("----\n")
+                    .append(actual)
+                    .append('\n');
         }
         return out.append(trailer).toString();
     }

@@ -15,7 +15,6 @@ import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabNode;
 import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -36,11 +35,14 @@ public final class ScriptedCluster {
         }
     }
 
-    public record Envelope(int from, int to, ZabMessage message) {
-    }
+    public record Envelope(int from, int to, ZabMessage message) {}
 
     /** What became of a message taken off the network. */
-    public enum Fate { DELIVERED, LOST_CUT, LOST_DOWN }
+    public enum Fate {
+        DELIVERED,
+        LOST_CUT,
+        LOST_DOWN
+    }
 
     /** Told of every message taken off the network by {@link #deliverWhere}, before it is stepped. */
     public interface DeliveryListener {
@@ -89,7 +91,7 @@ public final class ScriptedCluster {
     final boolean[][] cut;
     public final TreeMap<Long, TxnRecord> committed = new TreeMap<>();
     int writes;
-    public DeliveryListener listener = (e, fate) -> { };
+    public DeliveryListener listener = (e, fate) -> {};
 
     public ScriptedCluster(int voters, int observers) {
         this.voters = voters;
@@ -319,8 +321,9 @@ public final class ScriptedCluster {
         return new ReadyExecutor(
                 e -> {
                     if (e.currentEpoch() > s.disk.epochs.currentEpoch() && s.zab.role() != Role.LEADING) {
-                        boolean acks = s.current.messages().stream().anyMatch(
-                                o -> o.message() instanceof ZabMessage.AckNewLeader a && a.epoch() == e.currentEpoch());
+                        boolean acks = s.current.messages().stream()
+                                .anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
+                                        && a.epoch() == e.currentEpoch());
                         if (!acks) {
                             throw new InvariantViolation("server " + s.id + " writes currentEpoch " + e.currentEpoch()
                                     + " without acking NEWLEADER (epoch ahead of the log)");
@@ -383,8 +386,8 @@ public final class ScriptedCluster {
             claimed = f.lastZxid();
         }
         if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
-            throw new InvariantViolation("server " + s.id + " sends " + ZabText.message(m) + " claiming " + ZabText.zxid(claimed)
-                    + " but its disk is durable only to " + ZabText.zxid(s.disk.durableZxid()));
+            throw new InvariantViolation("server " + s.id + " sends " + ZabText.message(m) + " claiming "
+                    + ZabText.zxid(claimed) + " but its disk is durable only to " + ZabText.zxid(s.disk.durableZxid()));
         }
     }
 
@@ -424,8 +427,8 @@ public final class ScriptedCluster {
                 }
             }
             if (holders < voters / 2 + 1) {
-                throw new InvariantViolation("committed txn " + ZabText.zxid(z) + " is durable on only " + holders
-                        + " voters");
+                throw new InvariantViolation(
+                        "committed txn " + ZabText.zxid(z) + " is durable on only " + holders + " voters");
             }
         }
     }

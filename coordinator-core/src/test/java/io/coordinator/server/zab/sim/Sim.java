@@ -9,15 +9,14 @@ import io.coordinator.server.zab.Epochs;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.Ready;
 import io.coordinator.server.zab.ReadyExecutor;
-import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.Role;
+import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.ZabCodec;
 import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabNode;
 import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -247,7 +246,8 @@ public final class Sim {
                 stats.proposals++;
                 checkProposal(s, zxid, new TxnRecord(new TxnHeader(1000 + s.id, k, zxid, time, txn.type()), txn));
                 if (tracing) {
-                    trace("propose " + s.id + " " + Zxids.hex(zxid) + " " + txn.getClass().getSimpleName());
+                    trace("propose " + s.id + " " + Zxids.hex(zxid) + " "
+                            + txn.getClass().getSimpleName());
                 }
                 drain(s);
             }
@@ -399,8 +399,8 @@ public final class Sim {
             s.disk.dropThrough(s.applied); // purge the log the snapshot covers
         }
         if (tracing) {
-            trace("snapshot " + s.id + " at " + Zxids.hex(s.applied) + " log now ("
-                    + Zxids.hex(s.disk.firstZxid()) + ".." + Zxids.hex(s.disk.lastZxid()) + "]");
+            trace("snapshot " + s.id + " at " + Zxids.hex(s.applied) + " log now (" + Zxids.hex(s.disk.firstZxid())
+                    + ".." + Zxids.hex(s.disk.lastZxid()) + "]");
         }
     }
 
@@ -422,8 +422,8 @@ public final class Sim {
             }
         }
         if (s.up && node.role() != before && tracing) {
-            trace("server " + s.id + " " + before + " -> " + node.role() + " leader=" + node.leaderId()
-                    + " epochs=" + node.epochs());
+            trace("server " + s.id + " " + before + " -> " + node.role() + " leader=" + node.leaderId() + " epochs="
+                    + node.epochs());
         }
         if (s.up && node.role() == Role.LEADING && node.isServing()) {
             long epoch = node.epochs().currentEpoch();
@@ -507,8 +507,10 @@ public final class Sim {
         if (e.acceptedEpoch() < e.currentEpoch()) {
             fail("server " + s.id + " persists acceptedEpoch < currentEpoch: " + e);
         }
-        if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() == Role.LEADING
-                && node.lastZxid() > 0 && !s.disk.holdsDurably(node.lastZxid())) {
+        if (e.currentEpoch() > s.disk.epochs.currentEpoch()
+                && node.role() == Role.LEADING
+                && node.lastZxid() > 0
+                && !s.disk.holdsDurably(node.lastZxid())) {
             // a new leader has not proposed yet: its whole history must be durable before its epoch is
             fail("leader " + s.id + " writes currentEpoch " + e.currentEpoch() + " before its history up to "
                     + Zxids.hex(node.lastZxid()) + " is durable");
@@ -516,8 +518,8 @@ public final class Sim {
         if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
             // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
             // NEWLEADER, whose synced history must be durable (checked on the message below)
-            boolean acks = r.messages().stream().anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a
-                    && a.epoch() == e.currentEpoch());
+            boolean acks = r.messages().stream()
+                    .anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a && a.epoch() == e.currentEpoch());
             if (!acks) {
                 fail("server " + s.id + " writes currentEpoch " + e.currentEpoch() + " without acking NEWLEADER");
             }
@@ -806,13 +808,27 @@ public final class Sim {
             SimServer s = servers[i];
             b.append("\n  server ").append(i).append(s.up ? "" : " DOWN");
             if (s.up) {
-                b.append(' ').append(s.node.role()).append(" leader=").append(s.node.leaderId()).append(" serving=")
-                        .append(s.node.isServing()).append(" epochs=").append(s.node.epochs()).append(" last=")
-                        .append(Zxids.hex(s.node.lastZxid())).append(" durable=")
-                        .append(Zxids.hex(s.node.durableZxid())).append(" committed=")
-                        .append(Zxids.hex(s.node.committedZxid())).append(" applied=").append(Zxids.hex(s.applied))
-                        .append(" disk=(durable ").append(Zxids.hex(s.disk.durableZxid())).append(", last ")
-                        .append(Zxids.hex(s.disk.lastZxid())).append(s.fsyncScheduled ? ", fsync pending)" : ")");
+                b.append(' ')
+                        .append(s.node.role())
+                        .append(" leader=")
+                        .append(s.node.leaderId())
+                        .append(" serving=")
+                        .append(s.node.isServing())
+                        .append(" epochs=")
+                        .append(s.node.epochs())
+                        .append(" last=")
+                        .append(Zxids.hex(s.node.lastZxid()))
+                        .append(" durable=")
+                        .append(Zxids.hex(s.node.durableZxid()))
+                        .append(" committed=")
+                        .append(Zxids.hex(s.node.committedZxid()))
+                        .append(" applied=")
+                        .append(Zxids.hex(s.applied))
+                        .append(" disk=(durable ")
+                        .append(Zxids.hex(s.disk.durableZxid()))
+                        .append(", last ")
+                        .append(Zxids.hex(s.disk.lastZxid()))
+                        .append(s.fsyncScheduled ? ", fsync pending)" : ")");
             }
         }
         return b.toString();

@@ -3,7 +3,6 @@ package io.coordinator.server.zab.sim;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.Epochs;
 import io.coordinator.server.zab.ZabLog;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -113,7 +112,9 @@ final class SimDisk implements ZabLog {
         if (snapshot != null && snapshotZxid >= zxid) {
             return true;
         }
-        int i = Collections.binarySearch(log.subList(0, durableCount), null,
+        int i = Collections.binarySearch(
+                log.subList(0, durableCount),
+                null,
                 (a, b) -> Long.compare(a == null ? zxid : a.zxid(), b == null ? zxid : b.zxid()));
         return i >= 0;
     }

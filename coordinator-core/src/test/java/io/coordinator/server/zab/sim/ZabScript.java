@@ -13,7 +13,6 @@ import io.coordinator.server.zab.sim.ScriptedCluster.Envelope;
 import io.coordinator.server.zab.sim.ScriptedCluster.Fate;
 import io.coordinator.server.zab.sim.ScriptedCluster.InvariantViolation;
 import io.coordinator.server.zab.sim.ScriptedCluster.Node;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,12 +52,12 @@ final class ZabScript {
         }
         switch (command) {
             case "add-nodes" -> {
-                cluster = new ScriptedCluster(Integer.parseInt(words.get(0)),
-                        Integer.parseInt(opts.getOrDefault("observers", "0")));
+                cluster = new ScriptedCluster(
+                        Integer.parseInt(words.get(0)), Integer.parseInt(opts.getOrDefault("observers", "0")));
                 cluster.listener = this::taken;
             }
-            case "seed" -> cluster.seed(id(words.get(0)), Long.parseLong(opts.get("epoch")),
-                    Integer.parseInt(opts.get("txns")));
+            case "seed" ->
+                cluster.seed(id(words.get(0)), Long.parseLong(opts.get("epoch")), Integer.parseInt(opts.get("txns")));
             case "start", "restart" -> ids(words).forEach(cluster::start);
             case "crash" -> ids(words).forEach(cluster::crash);
             case "tick" -> {
@@ -73,7 +72,8 @@ final class ZabScript {
             case "isolate" -> cluster.isolate(id(words.get(0)));
             case "heal" -> cluster.heal();
             case "fsync" -> ids(words).forEach(cluster::fsync);
-            case "auto-fsync" -> cluster.node(id(words.get(0))).autoFsync = words.get(1).equals("on");
+            case "auto-fsync" ->
+                cluster.node(id(words.get(0))).autoFsync = words.get(1).equals("on");
             case "write" -> write(words.get(0), words.get(1));
             case "await-leader" -> out.add("leader " + quietly(cluster::awaitLeader));
             case "stabilize" -> stabilize();
@@ -96,14 +96,14 @@ final class ZabScript {
 
     private void taken(Envelope e, Fate fate) {
         if (!quiet) {
-            out.add(ZabText.envelope(e) + switch (fate) {
-                case DELIVERED -> "";
-                case LOST_CUT -> "  (lost: partitioned)";
-                case LOST_DOWN -> "  (lost: " + e.to() + " is down)";
-            });
+            out.add(ZabText.envelope(e)
+                    + switch (fate) {
+                        case DELIVERED -> "";
+                        case LOST_CUT -> "  (lost: partitioned)";
+                        case LOST_DOWN -> "  (lost: " + e.to() + " is down)";
+                    });
         }
     }
-
 
     private int quietly(IntSupplier action) {
         quiet = true;
@@ -131,8 +131,8 @@ final class ZabScript {
             return rounds;
         });
         String after = roles();
-        out.add((before.equals(after) ? "roles unchanged: " + after : "roles: " + before + " -> " + after)
-                + " (" + done + " rounds)");
+        out.add((before.equals(after) ? "roles unchanged: " + after : "roles: " + before + " -> " + after) + " (" + done
+                + " rounds)");
     }
 
     private boolean holds(String condition) {
@@ -156,10 +156,12 @@ final class ZabScript {
     }
 
     private String roles() {
-        return all().stream().map(i -> {
-            Node n = cluster.node(i);
-            return i + "=" + (n.up ? n.zab.role().name() : "down");
-        }).collect(Collectors.joining(" "));
+        return all().stream()
+                .map(i -> {
+                    Node n = cluster.node(i);
+                    return i + "=" + (n.up ? n.zab.role().name() : "down");
+                })
+                .collect(Collectors.joining(" "));
     }
 
     private void drop(Predicate<Envelope> which) {
@@ -196,24 +198,34 @@ final class ZabScript {
 
     private void history(Node n) {
         SimDisk d = n.disk;
-        out.add("log: " + (d.log.isEmpty() ? "empty" : d.log.stream().map(r -> ZabText.zxid(r.zxid()))
-                .collect(Collectors.joining(" "))) + ", durable through " + ZabText.zxid(d.durableZxid()));
+        out.add("log: "
+                + (d.log.isEmpty()
+                        ? "empty"
+                        : d.log.stream().map(r -> ZabText.zxid(r.zxid())).collect(Collectors.joining(" ")))
+                + ", durable through " + ZabText.zxid(d.durableZxid()));
         out.add(ZabText.epochs(d.epochs) + " promised to " + d.epochs.acceptedFrom() + ", snapshot at "
                 + ZabText.zxid(d.snapshot == null ? 0 : d.snapshotZxid));
-        List<String> cuts = n.readies.stream().filter(r -> r.truncateAfter() >= 0)
-                .map(r -> ZabText.zxid(r.truncateAfter())).toList();
+        List<String> cuts = n.readies.stream()
+                .filter(r -> r.truncateAfter() >= 0)
+                .map(r -> ZabText.zxid(r.truncateAfter()))
+                .toList();
         out.add("truncated after: " + (cuts.isEmpty() ? "never" : String.join(" ", cuts)));
         if (n.up) {
-            out.add("applied: " + (n.appliedZxids.isEmpty() ? "none"
-                    : n.appliedZxids.stream().map(ZabText::zxid).collect(Collectors.joining(" "))));
+            out.add("applied: "
+                    + (n.appliedZxids.isEmpty()
+                            ? "none"
+                            : n.appliedZxids.stream().map(ZabText::zxid).collect(Collectors.joining(" "))));
         }
     }
 
     private void sent(int id, String type) {
-        List<String> seen = cluster.sent.stream().filter(e -> e.from() == id
-                && e.message().getClass().getSimpleName().equals(type)).map(ZabText::envelope).toList();
-        out.add(seen.size() + " " + type + " sent by " + id + (seen.isEmpty() ? "" : ", the last: " + seen.get(
-                seen.size() - 1)));
+        List<String> seen = cluster.sent.stream()
+                .filter(e ->
+                        e.from() == id && e.message().getClass().getSimpleName().equals(type))
+                .map(ZabText::envelope)
+                .toList();
+        out.add(seen.size() + " " + type + " sent by " + id
+                + (seen.isEmpty() ? "" : ", the last: " + seen.get(seen.size() - 1)));
     }
 
     private void get(Node n, String path) {
@@ -228,11 +240,15 @@ final class ZabScript {
         long epoch = Long.parseLong(o.getOrDefault("epoch", "0"));
         long zxid = ZabText.parseZxid(o.getOrDefault("zxid", "0"));
         ZabMessage m = switch (type) {
-            case "Notification" -> new Notification(id(o.get("vote")), zxid, epoch,
-                    Long.parseLong(o.getOrDefault("round", "1")), Role.valueOf(o.get("state")));
+            case "Notification" ->
+                new Notification(
+                        id(o.get("vote")),
+                        zxid,
+                        epoch,
+                        Long.parseLong(o.getOrDefault("round", "1")),
+                        Role.valueOf(o.get("state")));
             case "LeaderInfo" -> new LeaderInfo(session(to, o), epoch);
-            case "Proposal" -> new Proposal(session(to, o), epoch, Long.parseLong(o.get("seq")),
-                    fake(zxid));
+            case "Proposal" -> new Proposal(session(to, o), epoch, Long.parseLong(o.get("seq")), fake(zxid));
             case "Commit" -> new Commit(session(to, o), epoch, Long.parseLong(o.get("seq")), zxid);
             default -> throw new IllegalArgumentException("cannot inject " + type);
         };
@@ -294,7 +310,9 @@ final class ZabScript {
         int to = o.containsKey("to") ? Integer.parseInt(o.get("to")) : -1;
         return e -> {
             String t = e.message().getClass().getSimpleName();
-            return (types.isEmpty() || types.contains(t)) && !except.contains(t) && (from < 0 || e.from() == from)
+            return (types.isEmpty() || types.contains(t))
+                    && !except.contains(t)
+                    && (from < 0 || e.from() == from)
                     && (to < 0 || e.to() == to);
         };
     }
@@ -308,7 +326,9 @@ final class ZabScript {
     }
 
     private List<Integer> ids(List<String> words) {
-        return words.size() == 1 && words.get(0).equals("all") ? all() : words.stream().map(ZabScript::id).toList();
+        return words.size() == 1 && words.get(0).equals("all")
+                ? all()
+                : words.stream().map(ZabScript::id).toList();
     }
 
     private static int id(String s) {

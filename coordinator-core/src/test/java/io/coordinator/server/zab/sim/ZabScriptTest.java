@@ -29,26 +29,27 @@ class ZabScriptTest {
             files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
         }
         assertTrue(!files.isEmpty(), "no scripts");
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-            String text = Files.readString(f);
-            DataDrivenFile file = DataDrivenFile.parse(f.toString(), text);
-            ZabScript script = new ZabScript();
-            String actual = file.run(c -> {
-                try {
-                    return script.run(c.command());
-                } catch (RuntimeException | AssertionError e) {
-                    throw new AssertionError(f + ":" + c.line() + ": " + c.command() + ": " + e, e);
-                }
-            });
-            if (rewrite) {
-                try {
-                    Files.writeString(f, actual);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            } else {
-                assertEquals(text, actual, f + " (run with -Dzab.rewrite=true to accept the new output)");
-            }
-        }));
+        return files.stream()
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+                    String text = Files.readString(f);
+                    DataDrivenFile file = DataDrivenFile.parse(f.toString(), text);
+                    ZabScript script = new ZabScript();
+                    String actual = file.run(c -> {
+                        try {
+                            return script.run(c.command());
+                        } catch (RuntimeException | AssertionError e) {
+                            throw new AssertionError(f + ":" + c.line() + ": " + c.command() + ": " + e, e);
+                        }
+                    });
+                    if (rewrite) {
+                        try {
+                            Files.writeString(f, actual);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    } else {
+                        assertEquals(text, actual, f + " (run with -Dzab.rewrite=true to accept the new output)");
+                    }
+                }));
     }
 }

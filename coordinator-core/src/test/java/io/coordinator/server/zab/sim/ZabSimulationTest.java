@@ -50,10 +50,24 @@ class ZabSimulationTest {
             refused += sim.stats.epochRefused;
         }
         double ms = (System.nanoTime() - t0) / 1e6;
-        System.out.printf("zab sim: %d seeds in %.1f s (%.2f ms/seed), %d steps, %d messages, %d proposals, "
+        System.out.printf(
+                "zab sim: %d seeds in %.1f s (%.2f ms/seed), %d steps, %d messages, %d proposals, "
                         + "%d crashes, %d established leaders, %d DIFF / %d TRUNC / %d SNAP syncs, %d snapshot installs, "
-                        + "%d log truncations, %d epoch refusals%n", seeds, ms / 1000, ms / seeds, steps, messages, proposals,
-                crashes, leaderships, diffs, truncMsgs, snapMsgs, snaps, truncs, refused);
+                        + "%d log truncations, %d epoch refusals%n",
+                seeds,
+                ms / 1000,
+                ms / seeds,
+                steps,
+                messages,
+                proposals,
+                crashes,
+                leaderships,
+                diffs,
+                truncMsgs,
+                snapMsgs,
+                snaps,
+                truncs,
+                refused);
     }
 
     @Test

@@ -13,8 +13,7 @@ import io.coordinator.server.zab.Zxids;
  * sequence number as {@code #n}.
  */
 final class ZabText {
-    private ZabText() {
-    }
+    private ZabText() {}
 
     static String zxid(long z) {
         return z <= 0 ? Long.toString(z) : Zxids.epochOf(z) + "." + Zxids.counterOf(z);
@@ -23,7 +22,8 @@ final class ZabText {
     /** Parses {@code epoch.counter} or a plain number. */
     static long parseZxid(String s) {
         int dot = s.indexOf('.');
-        return dot < 0 ? Long.parseLong(s)
+        return dot < 0
+                ? Long.parseLong(s)
                 : Zxids.make(Long.parseLong(s.substring(0, dot)), Long.parseLong(s.substring(dot + 1)));
     }
 
@@ -33,25 +33,25 @@ final class ZabText {
 
     static String record(TxnRecord r) {
         Txn t = r.txn();
-        String what = t instanceof Txn.Create c ? "create " + c.path() : t.getClass().getSimpleName();
+        String what =
+                t instanceof Txn.Create c ? "create " + c.path() : t.getClass().getSimpleName();
         return zxid(r.zxid()) + " " + what;
     }
 
     static String message(ZabMessage m) {
         if (m instanceof Notification n) {
-            return "Notification " + n.state() + " vote=" + n.leader() + " zxid=" + zxid(n.zxid())
-                    + " epoch=" + n.peerEpoch() + " round=" + n.electionEpoch();
+            return "Notification " + n.state() + " vote=" + n.leader() + " zxid=" + zxid(n.zxid()) + " epoch="
+                    + n.peerEpoch() + " round=" + n.electionEpoch();
         } else if (m instanceof FollowerInfo f) {
-            return "FollowerInfo accepted=" + f.acceptedEpoch() + " last=" + zxid(f.lastZxid())
-                    + " applied=" + zxid(f.appliedZxid());
+            return "FollowerInfo accepted=" + f.acceptedEpoch() + " last=" + zxid(f.lastZxid()) + " applied="
+                    + zxid(f.appliedZxid());
         } else if (m instanceof ObserverInfo o) {
-            return "ObserverInfo accepted=" + o.acceptedEpoch() + " last=" + zxid(o.lastZxid())
-                    + " applied=" + zxid(o.appliedZxid());
+            return "ObserverInfo accepted=" + o.acceptedEpoch() + " last=" + zxid(o.lastZxid()) + " applied="
+                    + zxid(o.appliedZxid());
         } else if (m instanceof LeaderInfo l) {
             return "LeaderInfo epoch=" + l.epoch();
         } else if (m instanceof AckEpoch a) {
-            return "AckEpoch epoch=" + a.epoch() + " current=" + a.currentEpoch() + " last="
-                    + zxid(a.lastZxid());
+            return "AckEpoch epoch=" + a.epoch() + " current=" + a.currentEpoch() + " last=" + zxid(a.lastZxid());
         } else if (m instanceof EpochRefused r) {
             return "EpochRefused epoch=" + r.epoch() + " accepted=" + r.acceptedEpoch();
         } else if (m instanceof Diff d) {

@@ -9,8 +9,7 @@ public class ZookeeperInstance {
     private String name;
     private Map<String, String> metadata = new HashMap<>();
 
-    public ZookeeperInstance() {
-    }
+    public ZookeeperInstance() {}
 
     public ZookeeperInstance(String id, String name, Map<String, String> metadata) {
         this.id = id;
@@ -18,10 +17,27 @@ public class ZookeeperInstance {
         this.metadata = metadata;
     }
 
-    public String getId() { return id; }
-    public void setId(String id) { this.id = id; }
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public Map<String, String> getMetadata() { return metadata; }
-    public void setMetadata(Map<String, String> metadata) { this.metadata = metadata; }
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public Map<String, String> getMetadata() {
+        return metadata;
+    }
+
+    public void setMetadata(Map<String, String> metadata) {
+        this.metadata = metadata;
+    }
 }

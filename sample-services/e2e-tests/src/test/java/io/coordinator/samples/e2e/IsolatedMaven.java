@@ -59,16 +59,19 @@ final class IsolatedMaven {
     void run(Path dir, Path log, Duration max, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(executable.toString(), "-s", settings.toString()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(max.toSeconds(), TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             throw new AssertionError(String.join(" ", cmd) + " took longer than " + max + "\n" + tail(log));
         }
         if (p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", cmd) + " in " + dir + " exited with " + p.exitValue() + "\n"
-                    + tail(log));
+            throw new AssertionError(
+                    String.join(" ", cmd) + " in " + dir + " exited with " + p.exitValue() + "\n" + tail(log));
         }
     }
 

@@ -24,11 +24,12 @@ final class ReadmeBlocks {
 
     /** The content of the block marked {@code name}; fails when there is none or more than one. */
     String block(String name) {
-        Pattern marked = Pattern.compile("<!-- outside-consumer: " + Pattern.quote(name)
-                + " -->\\R```[\\w.-]*\\R(.*?)\\R```", Pattern.DOTALL);
+        Pattern marked = Pattern.compile(
+                "<!-- outside-consumer: " + Pattern.quote(name) + " -->\\R```[\\w.-]*\\R(.*?)\\R```", Pattern.DOTALL);
         Matcher m = marked.matcher(text);
         if (!m.find()) {
-            throw new IllegalStateException("README.md has no fenced block marked <!-- outside-consumer: " + name + " -->");
+            throw new IllegalStateException(
+                    "README.md has no fenced block marked <!-- outside-consumer: " + name + " -->");
         }
         String content = m.group(1);
         if (m.find()) {

@@ -4,6 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.samples.inventory.InventoryApplication;
+import io.coordinator.samples.inventory.RestockJob;
+import io.coordinator.samples.inventory.StockService;
+import io.coordinator.samples.order.OrderApplication;
+import io.coordinator.samples.order.OrderProperties;
+import io.coordinator.samples.order.Pricing;
+import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.discovery.CoordinatorServiceCache;
+import io.coordinator.spring.leader.Leadership;
+import io.coordinator.spring.registration.CoordinatorRegistrationEvent;
+import io.coordinator.spring.test.Closing;
+import io.coordinator.spring.test.CoordinatorServerProcess;
+import io.coordinator.testsupport.FaultProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -38,20 +50,6 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.coordinator.samples.inventory.InventoryApplication;
-import io.coordinator.samples.inventory.RestockJob;
-import io.coordinator.samples.inventory.StockService;
-import io.coordinator.samples.order.OrderApplication;
-import io.coordinator.samples.order.OrderProperties;
-import io.coordinator.samples.order.Pricing;
-import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
-import io.coordinator.spring.discovery.CoordinatorServiceCache;
-import io.coordinator.spring.leader.Leadership;
-import io.coordinator.spring.registration.CoordinatorRegistrationEvent;
-import io.coordinator.spring.test.Closing;
-import io.coordinator.spring.test.CoordinatorServerProcess;
-import io.coordinator.testsupport.FaultProxy;
-
 /**
  * A real Coordinator server (separate JVM) and several instances of both samples, in-process on random ports
  * (one instance as a separate process, to be killed). Measured latencies are printed with the prefix MEASURED.
@@ -61,7 +59,8 @@ class SampleServicesE2ETest {
     static final String SESSION_TIMEOUT = "4s";
     static CoordinatorServerProcess server;
     static CuratorFramework admin;
-    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -81,12 +80,15 @@ class SampleServicesE2ETest {
     }
 
     static List<String> common(String connect, String id, String sessionTimeout) {
-        return new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+        return new ArrayList<>(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
                 "--coordinator.client.connect-string=" + connect,
                 "--coordinator.client.session-timeout=" + sessionTimeout,
                 "--coordinator.client.registration.instance-id=" + id,
                 "--coordinator.client.registration.deregister-delay=0s",
-                "--logging.level.root=warn", "--logging.level.io.coordinator=info",
+                "--logging.level.root=warn",
+                "--logging.level.io.coordinator=info",
                 "--spring.main.banner-mode=off"));
     }
 
@@ -118,13 +120,20 @@ class SampleServicesE2ETest {
     }
 
     static HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -154,11 +163,16 @@ class SampleServicesE2ETest {
             HttpResponse<String> order = post(port(o), "/orders?sku=lb-sku&quantity=3");
             assertThat(order.statusCode()).isEqualTo(200);
             assertThat(order.body()).contains("\"accepted\":true").contains("\"remaining\":97");
-            assertThat(get(port(o), "/actuator/coordinator").body()).contains("lb-inv-a").contains("lb-inv-b");
-            assertThat(get(port(o), "/actuator/health").body()).contains("\"coordinator\"").contains("UP")
+            assertThat(get(port(o), "/actuator/coordinator").body())
+                    .contains("lb-inv-a")
+                    .contains("lb-inv-b");
+            assertThat(get(port(o), "/actuator/health").body())
+                    .contains("\"coordinator\"")
+                    .contains("UP")
                     .doesNotContain("Discovery Client not initialized");
             // LoadBalancer's own TTL cache is off: our DiscoveryClient is the (watch-driven) cache
-            assertThat(o.getEnvironment().getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("false");
+            assertThat(o.getEnvironment().getProperty("spring.cloud.loadbalancer.cache.enabled"))
+                    .isEqualTo("false");
         } finally {
             closeAll(o, a, b);
         }
@@ -179,7 +193,8 @@ class SampleServicesE2ETest {
             CountDownLatch callerNoticed = new CountDownLatch(1);
             CountDownLatch proceed = new CountDownLatch(1);
             o.getBean(CoordinatorServiceCache.class).addListener(service -> {
-                if (service.equals("inventory-service") && !instancesSeenBy(o, service).contains("gs-inv-b")
+                if (service.equals("inventory-service")
+                        && !instancesSeenBy(o, service).contains("gs-inv-b")
                         && goneAt.compareAndSet(0, System.nanoTime())) {
                     callerNoticed.countDown();
                 }
@@ -207,9 +222,11 @@ class SampleServicesE2ETest {
             HttpResponse<String> stillServing = get(bPort, "/whoami");
             assertThat(stillServing.statusCode()).isEqualTo(200);
             assertThat(stillServing.body()).isEqualTo("gs-inv-b");
-            System.out.printf("MEASURED close() called -> gone from caller's cache: %.1f ms"
-                    + " (node delete confirmed to b %.1f ms after close(); caller's event %.1f ms after that)%n",
-                    (goneAt.get() - closeCalledAt) / 1e6, (deregisteredAt.get() - closeCalledAt) / 1e6,
+            System.out.printf(
+                    "MEASURED close() called -> gone from caller's cache: %.1f ms"
+                            + " (node delete confirmed to b %.1f ms after close(); caller's event %.1f ms after that)%n",
+                    (goneAt.get() - closeCalledAt) / 1e6,
+                    (deregisteredAt.get() - closeCalledAt) / 1e6,
                     (goneAt.get() - deregisteredAt.get()) / 1e6);
             proceed.countDown();
             closer.join(60_000);
@@ -228,9 +245,15 @@ class SampleServicesE2ETest {
         ConfigurableApplicationContext o = order("kill-order");
         Process p = null;
         try {
-            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("java.class.path"), InventoryApplication.class.getName()));
+            String java =
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx256m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    InventoryApplication.class.getName()));
             cmd.addAll(common(server.connectString(), "kill-inv"));
             // like the in-process instances, keep the local copies where the build says (target/), not in ~
             String copies = System.getProperty("coordinator.client.config.local-copy");
@@ -241,8 +264,10 @@ class SampleServicesE2ETest {
             if (discoveryCopies != null) {
                 cmd.add("--coordinator.client.discovery.local-copy=" + discoveryCopies);
             }
-            p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             Process proc = p;
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 assertThat(proc.isAlive()).isTrue();
@@ -251,14 +276,16 @@ class SampleServicesE2ETest {
             AtomicLong goneAt = new AtomicLong();
             CountDownLatch gone = new CountDownLatch(1);
             o.getBean(CoordinatorServiceCache.class).addListener(service -> {
-                if (!instancesSeenBy(o, "inventory-service").contains("kill-inv") && goneAt.compareAndSet(0, System.nanoTime())) {
+                if (!instancesSeenBy(o, "inventory-service").contains("kill-inv")
+                        && goneAt.compareAndSet(0, System.nanoTime())) {
                     gone.countDown();
                 }
             });
             long killedAt = System.nanoTime();
             p.destroyForcibly(); // SIGKILL: no deregistration, no session close
             assertThat(gone.await(60, TimeUnit.SECONDS)).isTrue();
-            System.out.printf("MEASURED kill -9 -> gone from caller's cache: %.1f ms (session timeout %s)%n",
+            System.out.printf(
+                    "MEASURED kill -9 -> gone from caller's cache: %.1f ms (session timeout %s)%n",
                     (goneAt.get() - killedAt) / 1e6, SESSION_TIMEOUT);
         } finally {
             if (p != null) {
@@ -278,14 +305,17 @@ class SampleServicesE2ETest {
             for (ConfigurableApplicationContext o : List.of(o1, o2)) {
                 String id = o.getEnvironment().getProperty("coordinator.client.registration.instance-id");
                 o.addApplicationListener((ApplicationListener<CoordinatorConfigChangedEvent>) e -> {
-                    if (e.keys().contains("orders.discount-rate") && seenAt.putIfAbsent(id, System.nanoTime()) == null) {
+                    if (e.keys().contains("orders.discount-rate")
+                            && seenAt.putIfAbsent(id, System.nanoTime()) == null) {
                         both.countDown();
                     }
                 });
                 assertThat(o.getBean(Pricing.class).discountRate()).isEqualTo(0.0);
             }
             long writtenAt = System.nanoTime();
-            admin.create().orSetData().creatingParentsIfNeeded()
+            admin.create()
+                    .orSetData()
+                    .creatingParentsIfNeeded()
                     .forPath("/config/order-service/orders.discount-rate", "0.25".getBytes(StandardCharsets.UTF_8));
             assertThat(both.await(30, TimeUnit.SECONDS)).isTrue();
             for (ConfigurableApplicationContext o : List.of(o1, o2)) {
@@ -293,17 +323,24 @@ class SampleServicesE2ETest {
                 assertThat(o.getBean(OrderProperties.class).getDiscountRate()).isEqualTo(0.25);
                 assertThat(get(port(o), "/orders/settings").body()).contains("\"discountRate\":0.25");
             }
-            long slowest = seenAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            System.out.printf("MEASURED config write -> applied in all %d instances: %.1f ms%n", seenAt.size(),
-                    (slowest - writtenAt) / 1e6);
+            long slowest =
+                    seenAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            System.out.printf(
+                    "MEASURED config write -> applied in all %d instances: %.1f ms%n",
+                    seenAt.size(), (slowest - writtenAt) / 1e6);
 
             // a feature flag in the shared context, as a whole .properties document
-            admin.create().orSetData().creatingParentsIfNeeded().forPath("/config/application/flags.properties",
-                    "orders.express-enabled=true\n".getBytes(StandardCharsets.UTF_8));
-            await().atMost(Duration.ofSeconds(30)).until(() -> o1.getBean(Pricing.class).expressEnabled()
-                    && o2.getBean(Pricing.class).expressEnabled()
-                    && o1.getBean(OrderProperties.class).isExpressEnabled()
-                    && o2.getBean(OrderProperties.class).isExpressEnabled());
+            admin.create()
+                    .orSetData()
+                    .creatingParentsIfNeeded()
+                    .forPath(
+                            "/config/application/flags.properties",
+                            "orders.express-enabled=true\n".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> o1.getBean(Pricing.class).expressEnabled()
+                            && o2.getBean(Pricing.class).expressEnabled()
+                            && o1.getBean(OrderProperties.class).isExpressEnabled()
+                            && o2.getBean(OrderProperties.class).isExpressEnabled());
         } finally {
             admin.delete().quietly().forPath("/config/order-service/orders.discount-rate");
             admin.delete().quietly().forPath("/config/application/flags.properties");
@@ -313,7 +350,8 @@ class SampleServicesE2ETest {
 
     @Test
     void theLockIsNeverHeldByTwoInstancesUnderContention() throws Exception {
-        List<ConfigurableApplicationContext> inv = List.of(inventory("lock-a"), inventory("lock-b"), inventory("lock-c"));
+        List<ConfigurableApplicationContext> inv =
+                List.of(inventory("lock-a"), inventory("lock-b"), inventory("lock-c"));
         try {
             assertReservationsAreExclusive(inv, "contended", 90, 12, 10);
         } finally {
@@ -326,8 +364,8 @@ class SampleServicesE2ETest {
      * instances, and asserts the lock held: every call accepted with a fencing token of its own, no instance saw a
      * conflicting or stale write, and {@code left} units remain.
      */
-    static void assertReservationsAreExclusive(List<ConfigurableApplicationContext> inv, String sku, int calls,
-                                               int threads, int left) throws Exception {
+    static void assertReservationsAreExclusive(
+            List<ConfigurableApplicationContext> inv, String sku, int calls, int threads, int left) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<HttpResponse<String>>> replies = new ArrayList<>();
@@ -362,7 +400,8 @@ class SampleServicesE2ETest {
         children.sort(null);
         List<String> out = new ArrayList<>();
         for (String c : children) {
-            out.add(new String(admin.getData().forPath(RestockJob.LOG + "/" + c), StandardCharsets.UTF_8).split(";")[0]);
+            out.add(new String(admin.getData().forPath(RestockJob.LOG + "/" + c), StandardCharsets.UTF_8)
+                    .split(";")[0]);
         }
         return out;
     }
@@ -384,7 +423,8 @@ class SampleServicesE2ETest {
             assertThat(leader).isIn(inv.keySet());
             assertThat(restockLog()).containsOnly(leader);
             for (Map.Entry<String, ConfigurableApplicationContext> e : inv.entrySet()) {
-                assertThat(e.getValue().getBean(Leadership.class).leaderOf(RestockJob.GROUP)).isEqualTo(leader);
+                assertThat(e.getValue().getBean(Leadership.class).leaderOf(RestockJob.GROUP))
+                        .isEqualTo(leader);
                 if (!e.getKey().equals(leader)) {
                     assertThat(e.getValue().getBean(RestockJob.class).runs()).isZero();
                 }
@@ -397,7 +437,10 @@ class SampleServicesE2ETest {
             String next = after.get(0);
             assertThat(next).isNotEqualTo(leader).isIn(inv.keySet());
             assertThat(after).containsOnly(next);
-            String remaining = inv.keySet().stream().filter(k -> !k.equals(next)).findFirst().orElseThrow();
+            String remaining = inv.keySet().stream()
+                    .filter(k -> !k.equals(next))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(inv.get(remaining).getBean(RestockJob.class).runs()).isZero();
         } finally {
             closeAll(inv.values().toArray(new ConfigurableApplicationContext[0]));
@@ -412,22 +455,31 @@ class SampleServicesE2ETest {
         ConfigurableApplicationContext b = null;
         ConfigurableApplicationContext o = order("exp-order");
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> a.getBean(Leadership.class).isLeader(RestockJob.GROUP));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> a.getBean(Leadership.class).isLeader(RestockJob.GROUP));
             b = inventory("exp-b");
             ConfigurableApplicationContext bb = b;
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> instancesSeenBy(o, "inventory-service").containsAll(Set.of("exp-a", "exp-b")));
-            long oldSession = a.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper().getSessionId();
+            long oldSession = a.getBean(CuratorFramework.class)
+                    .getZookeeperClient()
+                    .getZooKeeper()
+                    .getSessionId();
 
             proxy.partition(); // a is cut off until the server expires its session
-            await().atMost(Duration.ofSeconds(60)).until(() -> !instancesSeenBy(o, "inventory-service").contains("exp-a")
-                    && bb.getBean(Leadership.class).isLeader(RestockJob.GROUP));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !instancesSeenBy(o, "inventory-service").contains("exp-a")
+                            && bb.getBean(Leadership.class).isLeader(RestockJob.GROUP));
             await().atMost(Duration.ofSeconds(30)).until(() -> restockLog().contains("exp-b"));
             proxy.heal();
 
             // a comes back with a new session, registered again, and as a follower
-            await().atMost(Duration.ofSeconds(60)).until(() -> instancesSeenBy(o, "inventory-service").contains("exp-a"));
-            long newSession = a.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper().getSessionId();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> instancesSeenBy(o, "inventory-service").contains("exp-a"));
+            long newSession = a.getBean(CuratorFramework.class)
+                    .getZookeeperClient()
+                    .getZooKeeper()
+                    .getSessionId();
             assertThat(newSession).isNotEqualTo(oldSession);
             Stat stat = admin.checkExists().forPath("/services/inventory-service/exp-a");
             assertThat(stat).isNotNull();
@@ -441,7 +493,8 @@ class SampleServicesE2ETest {
             int firstB = runs.indexOf("exp-b");
             assertThat(runs.subList(0, firstB)).containsOnly("exp-a");
             assertThat(runs.subList(firstB, runs.size())).containsOnly("exp-b");
-            System.out.printf("MEASURED session expiry: runs of the old leader fenced out after it lost leadership: %d%n",
+            System.out.printf(
+                    "MEASURED session expiry: runs of the old leader fenced out after it lost leadership: %d%n",
                     a.getBean(RestockJob.class).fencedOut());
         } finally {
             closeAll(o, a, b);

@@ -10,6 +10,18 @@ import static io.coordinator.samples.e2e.SampleServicesE2ETest.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.samples.inventory.InventoryApplication;
+import io.coordinator.samples.inventory.RestockJob;
+import io.coordinator.samples.order.OrderApplication;
+import io.coordinator.samples.order.OrderProperties;
+import io.coordinator.samples.order.Pricing;
+import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.discovery.CoordinatorServiceCache;
+import io.coordinator.spring.leader.Leadership;
+import io.coordinator.spring.leader.LeadershipChangedEvent;
+import io.coordinator.spring.test.CoordinatorEnsembleProcess;
+import io.coordinator.testsupport.Member;
+import io.coordinator.testsupport.ServerEnsemble;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -42,19 +53,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.coordinator.samples.inventory.InventoryApplication;
-import io.coordinator.samples.inventory.RestockJob;
-import io.coordinator.samples.order.OrderApplication;
-import io.coordinator.samples.order.OrderProperties;
-import io.coordinator.samples.order.Pricing;
-import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
-import io.coordinator.spring.discovery.CoordinatorServiceCache;
-import io.coordinator.spring.leader.Leadership;
-import io.coordinator.spring.leader.LeadershipChangedEvent;
-import io.coordinator.spring.test.CoordinatorEnsembleProcess;
-import io.coordinator.testsupport.Member;
-import io.coordinator.testsupport.ServerEnsemble;
-
 /**
  * The samples against a real 3-member ensemble (three server JVMs), every instance given all three addresses.
  * One ensemble and one set of instances (2 inventory, 2 order) for the class; the tests run in order and each
@@ -65,6 +63,7 @@ import io.coordinator.testsupport.ServerEnsemble;
 class SampleServicesEnsembleE2ETest {
     /** Longer than a leader election plus a reconnection, so sessions survive the failure of any one member. */
     static final String SESSION_TIMEOUT = "8s";
+
     static final String INVENTORY = "inventory-service";
 
     static ServerEnsemble ensemble;
@@ -85,8 +84,11 @@ class SampleServicesEnsembleE2ETest {
             inventories.put(id, InventoryApplication.builder().run(args.toArray(new String[0])));
         }
         for (String id : List.of("ens-order-1", "ens-order-2")) {
-            orders.put(id, OrderApplication.builder().run(common(ensemble.connectString(), id, SESSION_TIMEOUT)
-                    .toArray(new String[0])));
+            orders.put(
+                    id,
+                    OrderApplication.builder()
+                            .run(common(ensemble.connectString(), id, SESSION_TIMEOUT)
+                                    .toArray(new String[0])));
         }
     }
 
@@ -147,14 +149,18 @@ class SampleServicesEnsembleE2ETest {
         long last = 0;
         for (String[] run : runs) {
             long token = Long.parseLong(run[1]);
-            assertThat(token).as("run of %s after a run with token %d", run[0], last).isGreaterThanOrEqualTo(last);
+            assertThat(token)
+                    .as("run of %s after a run with token %d", run[0], last)
+                    .isGreaterThanOrEqualTo(last);
             assertThat(owner.computeIfAbsent(token, t -> run[0])).isEqualTo(run[0]);
             last = token;
         }
     }
 
     static void setDiscountRate(String value) throws Exception {
-        admin.create().orSetData().creatingParentsIfNeeded()
+        admin.create()
+                .orSetData()
+                .creatingParentsIfNeeded()
                 .forPath("/config/order-service/orders.discount-rate", value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -165,7 +171,8 @@ class SampleServicesEnsembleE2ETest {
         for (ConfigurableApplicationContext o : orders.values()) {
             String id = id(o);
             ApplicationListener<CoordinatorConfigChangedEvent> l = e -> {
-                if (e.keys().contains("orders.discount-rate") && o.getBean(Pricing.class).discountRate() == rate) {
+                if (e.keys().contains("orders.discount-rate")
+                        && o.getBean(Pricing.class).discountRate() == rate) {
                     seenAt.putIfAbsent(id, System.nanoTime());
                 }
             };
@@ -205,7 +212,8 @@ class SampleServicesEnsembleE2ETest {
         assertThat(answered).containsExactlyInAnyOrderElementsOf(inventories.keySet());
 
         // a config change reaches @Value fields and @ConfigurationProperties in every instance
-        System.out.printf("MEASURED ensemble config write -> applied in all %d order instances: %.1f ms%n",
+        System.out.printf(
+                "MEASURED ensemble config write -> applied in all %d order instances: %.1f ms%n",
                 orders.size(), configRoundTrip(0.25));
 
         // the lock is never held twice: concurrent reservations from both inventory instances
@@ -217,8 +225,10 @@ class SampleServicesEnsembleE2ETest {
         assertThat(leader).isIn(inventories.keySet());
         assertThat(restockRuns()).extracting(r -> r[0]).containsOnly(leader);
         for (Map.Entry<String, ConfigurableApplicationContext> e : inventories.entrySet()) {
-            assertThat(e.getValue().getBean(Leadership.class).leaderOf(RestockJob.GROUP)).isEqualTo(leader);
-            assertThat(e.getValue().getBean(RestockJob.class).runs() > 0).isEqualTo(e.getKey().equals(leader));
+            assertThat(e.getValue().getBean(Leadership.class).leaderOf(RestockJob.GROUP))
+                    .isEqualTo(leader);
+            assertThat(e.getValue().getBean(RestockJob.class).runs() > 0)
+                    .isEqualTo(e.getKey().equals(leader));
         }
         assertRunsNeverOverlap();
     }
@@ -230,7 +240,10 @@ class SampleServicesEnsembleE2ETest {
         String leader = orders.get("ens-order-1").getBean(Leadership.class).leaderOf(RestockJob.GROUP);
         int member = CoordinatorEnsembleProcess.memberOf(ensemble, zk(inventories.get(leader)));
         assertThat(member).isPositive();
-        failover(member, "member used by the leader instance (" + (member == ensemble.leaderId() ? "the ZAB leader" : "a follower") + ")");
+        failover(
+                member,
+                "member used by the leader instance ("
+                        + (member == ensemble.leaderId() ? "the ZAB leader" : "a follower") + ")");
     }
 
     @Test
@@ -289,7 +302,8 @@ class SampleServicesEnsembleE2ETest {
                 return true;
             });
             double reconnectedMs = (System.nanoTime() - killedAt) / 1e6;
-            // the leader instance was disconnected, so it gave up leadership; one instance has it again and runs the job
+            // the leader instance was disconnected, so it gave up leadership; one instance has it again and runs the
+            // job
             await().atMost(Duration.ofSeconds(60)).until(() -> electedAt.get() != 0);
             double reelectedMs = (electedAt.get() - killedAt) / 1e6;
             await().atMost(Duration.ofSeconds(30)).until(() -> restockRuns().size() >= runsAtKill + 5);
@@ -298,30 +312,38 @@ class SampleServicesEnsembleE2ETest {
                 assertThat(zk(c).getSessionId()).as("session of %s", id(c)).isEqualTo(sessions.get(id(c)));
                 Stat now = admin.checkExists().forPath(registrationPath(c));
                 assertThat(now).as("registration of %s", id(c)).isNotNull();
-                assertThat(now.getCzxid()).as("same registration node of %s", id(c))
+                assertThat(now.getCzxid())
+                        .as("same registration node of %s", id(c))
                         .isEqualTo(registrations.get(id(c)).getCzxid());
                 assertThat(now.getEphemeralOwner()).isEqualTo(sessions.get(id(c)));
             }
-            assertThat(inventoryMissing).as("an inventory instance went missing from a caller").isFalse();
+            assertThat(inventoryMissing)
+                    .as("an inventory instance went missing from a caller")
+                    .isFalse();
             assertThat(instancesSeenBy(o1, INVENTORY)).containsAll(inventories.keySet());
             assertRunsNeverOverlap();
             List<String[]> runs = restockRuns();
-            assertThat(runs.subList(runs.size() - 3, runs.size())).extracting(r -> r[0]).containsOnly(newLeaders.get(0));
+            assertThat(runs.subList(runs.size() - 3, runs.size()))
+                    .extracting(r -> r[0])
+                    .containsOnly(newLeaders.get(0));
             long leaders = inventories.values().stream()
-                    .filter(c -> c.getBean(Leadership.class).isLeader(RestockJob.GROUP)).count();
+                    .filter(c -> c.getBean(Leadership.class).isLeader(RestockJob.GROUP))
+                    .count();
             assertThat(leaders).isEqualTo(1);
 
             double configMs = configRoundTrip(0.1 + member / 100.0 + (System.nanoTime() % 50) / 1000.0);
-            System.out.printf("MEASURED ensemble kill -9 of %s: all instances reconnected in the same session after"
-                    + " %.1f ms; leadership of the job re-confirmed after %.1f ms (%s, was %s); config write -> applied"
-                    + " in all order instances afterwards %.1f ms; registration nodes unchanged%n",
+            System.out.printf(
+                    "MEASURED ensemble kill -9 of %s: all instances reconnected in the same session after"
+                            + " %.1f ms; leadership of the job re-confirmed after %.1f ms (%s, was %s); config write -> applied"
+                            + " in all order instances afterwards %.1f ms; registration nodes unchanged%n",
                     what, reconnectedMs, reelectedMs, newLeaders.get(0), leaderBefore, configMs);
         } finally {
             long restartAt = System.nanoTime();
             ensemble.start(member);
             ensemble.awaitReady(Duration.ofSeconds(90));
-            System.out.printf("MEASURED ensemble member %d restarted and serving again in %.1f ms%n", member,
-                    (System.nanoTime() - restartAt) / 1e6);
+            System.out.printf(
+                    "MEASURED ensemble member %d restarted and serving again in %.1f ms%n",
+                    member, (System.nanoTime() - restartAt) / 1e6);
         }
     }
 
@@ -338,24 +360,26 @@ class SampleServicesEnsembleE2ETest {
         List<String> failures = new CopyOnWriteArrayList<>();
         Set<String> answeredBy = ConcurrentHashMap.newKeySet();
         // a steady caller: order-1 -> inventory by name, through the whole restart
-        Thread caller = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    HttpResponse<String> r = get(port(o1), "/orders/route");
-                    calls.incrementAndGet();
-                    if (r.statusCode() != 200) {
-                        failures.add(r.statusCode() + " " + r.body());
-                    } else {
-                        answeredBy.add(r.body());
+        Thread caller = new Thread(
+                () -> {
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> r = get(port(o1), "/orders/route");
+                            calls.incrementAndGet();
+                            if (r.statusCode() != 200) {
+                                failures.add(r.statusCode() + " " + r.body());
+                            } else {
+                                answeredBy.add(r.body());
+                            }
+                            Thread.sleep(20); // pacing the load, not synchronising
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
                     }
-                    Thread.sleep(20); // pacing the load, not synchronising
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    failures.add(e.toString());
-                }
-            }
-        }, "rolling-restart-caller");
+                },
+                "rolling-restart-caller");
         caller.start();
         long started = System.nanoTime();
         try {
@@ -365,8 +389,9 @@ class SampleServicesEnsembleE2ETest {
                 ensemble.stop(m.id());
                 ensemble.start(m.id());
                 ensemble.awaitReady(Duration.ofSeconds(90));
-                System.out.printf("MEASURED rolling restart: member %d%s back in the ensemble after %.1f ms%n", m.id(),
-                        wasLeader ? " (was leader)" : "", (System.nanoTime() - t0) / 1e6);
+                System.out.printf(
+                        "MEASURED rolling restart: member %d%s back in the ensemble after %.1f ms%n",
+                        m.id(), wasLeader ? " (was leader)" : "", (System.nanoTime() - t0) / 1e6);
                 // writes under the lock work again, and callers and inventory see each other
                 HttpResponse<String> order = post(port(o1), "/orders?sku=ens-rolling&quantity=1");
                 assertThat(order.statusCode()).isEqualTo(200);
@@ -383,7 +408,8 @@ class SampleServicesEnsembleE2ETest {
             caller.interrupt();
             caller.join(30_000);
         }
-        System.out.printf("MEASURED rolling restart of 3 members: %.1f s, %d calls by name, %d failed%n",
+        System.out.printf(
+                "MEASURED rolling restart of 3 members: %.1f s, %d calls by name, %d failed%n",
                 (System.nanoTime() - started) / 1e9, calls.get(), failures.size());
         assertThat(failures).isEmpty();
         assertThat(answeredBy).containsExactlyInAnyOrderElementsOf(inventories.keySet());
@@ -393,7 +419,8 @@ class SampleServicesEnsembleE2ETest {
         }
         assertRunsNeverOverlap();
         double configMs = configRoundTrip(0.05);
-        System.out.printf("MEASURED config write after the rolling restart -> applied in all order instances: %.1f ms%n",
+        System.out.printf(
+                "MEASURED config write after the rolling restart -> applied in all order instances: %.1f ms%n",
                 configMs);
     }
 }

@@ -13,7 +13,8 @@ public class InventoryApplication {
 
     /** Its own config file name, so the two samples can share a classpath (the end-to-end tests do). */
     public static SpringApplicationBuilder builder() {
-        return new SpringApplicationBuilder(InventoryApplication.class).properties("spring.config.name=inventory-service");
+        return new SpringApplicationBuilder(InventoryApplication.class)
+                .properties("spring.config.name=inventory-service");
     }
 
     public static void main(String[] args) {

@@ -1,15 +1,13 @@
 package io.coordinator.samples.inventory;
 
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.leader.Leadership;
 import java.util.Map;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
-import io.coordinator.spring.leader.Leadership;
 
 @RestController
 public class InventoryController {
@@ -18,7 +16,8 @@ public class InventoryController {
     private final Leadership leadership;
     private final RestockJob job;
 
-    public InventoryController(StockService stock, CoordinatorIdentity identity, Leadership leadership, RestockJob job) {
+    public InventoryController(
+            StockService stock, CoordinatorIdentity identity, Leadership leadership, RestockJob job) {
         this.stock = stock;
         this.identity = identity;
         this.leadership = leadership;
@@ -42,7 +41,14 @@ public class InventoryController {
 
     @GetMapping("/restock")
     public Map<String, Object> restock() {
-        return Map.of("instance", identity.instanceId(), "leader", leadership.isLeader(RestockJob.GROUP),
-                "currentLeader", String.valueOf(leadership.leaderOf(RestockJob.GROUP)), "runs", job.runs());
+        return Map.of(
+                "instance",
+                identity.instanceId(),
+                "leader",
+                leadership.isLeader(RestockJob.GROUP),
+                "currentLeader",
+                String.valueOf(leadership.leaderOf(RestockJob.GROUP)),
+                "runs",
+                job.runs());
     }
 }

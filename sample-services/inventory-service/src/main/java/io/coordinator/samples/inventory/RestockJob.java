@@ -1,8 +1,10 @@
 package io.coordinator.samples.inventory;
 
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.leader.LeaderOnly;
+import io.coordinator.spring.leader.Leadership;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
@@ -10,10 +12,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-
-import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
-import io.coordinator.spring.leader.LeaderOnly;
-import io.coordinator.spring.leader.Leadership;
 
 /** Tops up low stock; runs on every instance's scheduler, executes on the group's leader only. */
 @Component
@@ -30,7 +28,11 @@ public class RestockJob {
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger fencedOut = new AtomicInteger();
 
-    public RestockJob(StockService stock, InventoryProperties properties, CuratorFramework client, Leadership leadership,
+    public RestockJob(
+            StockService stock,
+            InventoryProperties properties,
+            CuratorFramework client,
+            Leadership leadership,
             CoordinatorIdentity identity) {
         this.stock = stock;
         this.properties = properties;
@@ -40,7 +42,9 @@ public class RestockJob {
     }
 
     @LeaderOnly(GROUP)
-    @Scheduled(fixedDelayString = "${inventory.restock.interval:5s}", initialDelayString = "${inventory.restock.interval:5s}")
+    @Scheduled(
+            fixedDelayString = "${inventory.restock.interval:5s}",
+            initialDelayString = "${inventory.restock.interval:5s}")
     public void restock() throws Exception {
         runs.incrementAndGet();
         long token = leadership.fencingToken(GROUP);
@@ -49,7 +53,8 @@ public class RestockJob {
         }
         for (String sku : properties.getSkus()) {
             if (stock.quantity(sku) < properties.getRestock().getThreshold()) {
-                StockService.Reservation r = stock.restock(sku, properties.getRestock().getAmount());
+                StockService.Reservation r =
+                        stock.restock(sku, properties.getRestock().getAmount());
                 log.info("Restocked " + sku + " to " + r.remaining() + " (leader token " + token + ")");
             }
         }
@@ -72,10 +77,15 @@ public class RestockJob {
             // usual case
         }
         try {
-            client.transaction().forOperations(
-                    client.transactionOp().check().forPath(fence),
-                    client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                            .forPath(LOG + "/run-", (identity.instanceId() + ";" + token).getBytes(StandardCharsets.UTF_8)));
+            client.transaction()
+                    .forOperations(
+                            client.transactionOp().check().forPath(fence),
+                            client.transactionOp()
+                                    .create()
+                                    .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                                    .forPath(
+                                            LOG + "/run-",
+                                            (identity.instanceId() + ";" + token).getBytes(StandardCharsets.UTF_8)));
             return true;
         } catch (KeeperException.NoNodeException | KeeperException.BadVersionException lost) {
             fencedOut.incrementAndGet();

@@ -1,17 +1,15 @@
 package io.coordinator.samples.inventory;
 
+import io.coordinator.spring.lock.DistributedLock;
+import io.coordinator.spring.lock.DistributedLocks;
+import io.coordinator.spring.lock.LockHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.springframework.stereotype.Service;
-
-import io.coordinator.spring.lock.DistributedLock;
-import io.coordinator.spring.lock.DistributedLocks;
-import io.coordinator.spring.lock.LockHandle;
 
 /**
  * Stock per SKU, kept in Coordinator at /samples/inventory/stock/&lt;sku&gt; as "quantity;fencing-token".
@@ -44,8 +42,7 @@ public class StockService {
         }
     }
 
-    public record Reservation(String sku, int requested, boolean accepted, int remaining, long fencingToken) {
-    }
+    public record Reservation(String sku, int requested, boolean accepted, int remaining, long fencingToken) {}
 
     public int quantity(String sku) throws Exception {
         return read(sku, new Stat()).quantity();
@@ -57,7 +54,9 @@ public class StockService {
             return Stock.parse(client.getData().storingStatIn(stat).forPath(path));
         } catch (KeeperException.NoNodeException e) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(path, new Stock(properties.getInitialStock(), 0).bytes());
+                client.create()
+                        .creatingParentsIfNeeded()
+                        .forPath(path, new Stock(properties.getInitialStock(), 0).bytes());
             } catch (KeeperException.NodeExistsException raced) {
                 // created by another instance
             }

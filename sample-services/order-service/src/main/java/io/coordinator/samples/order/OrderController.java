@@ -2,7 +2,6 @@ package io.coordinator.samples.order;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,9 +29,13 @@ public class OrderController {
 
     @PostMapping("/orders")
     public Map<String, Object> order(@RequestParam String sku, @RequestParam int quantity) {
-        Map<String, Object> reservation = inventory.post()
-                .uri(u -> u.path("/stock/{sku}/reserve").queryParam("quantity", quantity).build(sku))
-                .retrieve().body(new ParameterizedTypeReference<Map<String, Object>>() { });
+        Map<String, Object> reservation = inventory
+                .post()
+                .uri(u -> u.path("/stock/{sku}/reserve")
+                        .queryParam("quantity", quantity)
+                        .build(sku))
+                .retrieve()
+                .body(new ParameterizedTypeReference<Map<String, Object>>() {});
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reservation", reservation);
         out.put("price", pricing.price(quantity, properties.getUnitPrice()));
@@ -42,8 +45,14 @@ public class OrderController {
 
     @GetMapping("/orders/settings")
     public Map<String, Object> settings() {
-        return Map.of("discountRate", pricing.discountRate(), "expressEnabled", pricing.expressEnabled(),
-                "properties.discountRate", properties.getDiscountRate(),
-                "properties.expressEnabled", properties.isExpressEnabled());
+        return Map.of(
+                "discountRate",
+                pricing.discountRate(),
+                "expressEnabled",
+                pricing.expressEnabled(),
+                "properties.discountRate",
+                properties.getDiscountRate(),
+                "properties.expressEnabled",
+                properties.isExpressEnabled());
     }
 }

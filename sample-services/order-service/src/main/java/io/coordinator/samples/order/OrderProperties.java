@@ -12,10 +12,27 @@ public class OrderProperties {
     /** Price of one unit. */
     private double unitPrice = 10.0;
 
-    public double getDiscountRate() { return discountRate; }
-    public void setDiscountRate(double discountRate) { this.discountRate = discountRate; }
-    public boolean isExpressEnabled() { return expressEnabled; }
-    public void setExpressEnabled(boolean expressEnabled) { this.expressEnabled = expressEnabled; }
-    public double getUnitPrice() { return unitPrice; }
-    public void setUnitPrice(double unitPrice) { this.unitPrice = unitPrice; }
+    public double getDiscountRate() {
+        return discountRate;
+    }
+
+    public void setDiscountRate(double discountRate) {
+        this.discountRate = discountRate;
+    }
+
+    public boolean isExpressEnabled() {
+        return expressEnabled;
+    }
+
+    public void setExpressEnabled(boolean expressEnabled) {
+        this.expressEnabled = expressEnabled;
+    }
+
+    public double getUnitPrice() {
+        return unitPrice;
+    }
+
+    public void setUnitPrice(double unitPrice) {
+        this.unitPrice = unitPrice;
+    }
 }
