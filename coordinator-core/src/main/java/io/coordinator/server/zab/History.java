@@ -1,7 +1,6 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.protocol.TxnRecord;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -9,26 +8,18 @@ import java.util.TreeSet;
 /**
  * A peer's history as it will be once its pending Ready is carried out (as etcd-io/raft's {@code raftLog} over
  * storage plus {@code unstable}): the log on disk, the appends, truncation and snapshot not handed to the driver
- * yet, which appended records are not fsynced, and a cache of the records appended and not applied yet.
+ * yet, and which appended records are not fsynced. Records are read back through {@link ZabLog}, which the
+ * drivers serve from memory for the recent part (production's {@code RecentRecords}, the simulator's disk): one
+ * cache of recent records, on the driver's side.
  */
 final class History {
     static final int READ_CHUNK = 1024;
-    private static final int TAIL_MAX = 1 << 16;
 
     private final String name;
     private final ZabLog log;
     private long lastZxid;
     private long durableZxid;
     private final TreeSet<Long> unsynced = new TreeSet<>(); // appended, not yet fsynced
-    /**
-     * The records this node appended and has not applied yet: a contiguous run of its history right after
-     * {@code tailBase}, so committed records are handed to the applier without reading the log back. Cleared
-     * whenever that may stop being true (truncation below its base, snapshot, overflow); the log is then read.
-     */
-    private final ArrayDeque<TxnRecord> tail = new ArrayDeque<>();
-
-    private long tailBase;
-
     // The history's part of the next Ready.
     private List<TxnRecord> pendAppend = new ArrayList<>();
     private long pendTruncate = -1;
@@ -87,14 +78,6 @@ final class History {
         }
         pendAppend.add(r);
         unsynced.add(r.zxid());
-        if (tail.isEmpty()) {
-            tailBase = lastZxid;
-        }
-        if (tail.size() < TAIL_MAX) {
-            tail.addLast(r);
-        } else {
-            tail.clear(); // far ahead of what is applied (a long sync): read those from the log
-        }
         lastZxid = r.zxid();
     }
 
@@ -104,12 +87,6 @@ final class History {
             return;
         }
         pendAppend.removeIf(r -> r.zxid() > zxid);
-        while (!tail.isEmpty() && tail.peekLast().zxid() > zxid) {
-            tail.pollLast();
-        }
-        if (tail.isEmpty() || tailBase > zxid) {
-            tail.clear();
-        }
         long logLast = pendTruncate >= 0 ? Math.min(pendTruncate, log.lastZxid()) : log.lastZxid();
         lastZxid = zxid;
         unsynced.tailSet(zxid, false).clear();
@@ -131,7 +108,6 @@ final class History {
 
     /** A snapshot at {@code zxid} is to be installed: everything up to it is durable with it. */
     void installSnapshot(long zxid, byte[] data) {
-        tail.clear(); // the history may have been reset at zxid: read it from the log from now on
         pendSnapshot = new SnapshotToInstall(zxid, data);
         durableZxid = Math.max(durableZxid, zxid);
         unsynced.headSet(zxid, true).clear();
@@ -147,28 +123,12 @@ final class History {
         return true;
     }
 
-    /** The records after {@code applied} through {@code limit}, in order (from the cache when it has them). */
+    /** The records after {@code applied} through {@code limit}, in order. */
     List<TxnRecord> toApply(long applied, long limit) {
         List<TxnRecord> toApply = List.of();
         while (applied < limit) {
             if (toApply.isEmpty()) {
                 toApply = new ArrayList<>();
-            }
-            if (!tail.isEmpty() && tailBase <= applied) {
-                // Fast path: the records due are the ones this node appended (contiguous after tailBase).
-                while (!tail.isEmpty() && tail.peekFirst().zxid() <= applied) {
-                    tailBase = tail.pollFirst().zxid();
-                }
-                if (!tail.isEmpty() && tail.peekFirst().zxid() <= limit) {
-                    TxnRecord r = tail.pollFirst();
-                    tailBase = r.zxid();
-                    toApply.add(r);
-                    applied = r.zxid();
-                    continue;
-                }
-                if (!tail.isEmpty()) {
-                    break; // the next record of the history is not committed yet
-                }
             }
             // Within one epoch zxids are consecutive, so ask for no more records than are due.
             int due = Zxids.epochOf(limit) == Zxids.epochOf(applied)

@@ -100,9 +100,9 @@ class HistoryTest {
 
     @ParameterizedTest(name = "disk [{0}] + appended [{1}], applied {2}, limit {3} -> apply [{4}]")
     @CsvSource({
-        "'', '1 2 3', 0, 2, '1 2'", // from the cache of appended records
+        "'', '1 2 3', 0, 2, '1 2'", // appended, not yet in the log
         "'1 2 3', '', 0, 3, '1 2 3'", // from the log (nothing appended since start)
-        "'1 2', '3 4', 1, 4, '2 3 4'", // log, then the cache
+        "'1 2', '3 4', 1, 4, '2 3 4'", // the log, then what is appended
         "'1 2', '', 2, 2, ''",
     })
     void committedRecordsAreHandedOutInOrder(String disk, String appended, long applied, long limit, String apply) {
