@@ -204,17 +204,7 @@ public final class SideBySide {
                                 try {
                                     r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
-                                    r = new Result(
-                                            w,
-                                            p.clients(),
-                                            p.seconds(),
-                                            0,
-                                            1,
-                                            0,
-                                            0,
-                                            0,
-                                            0,
-                                            "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                                    r = Result.failure(w, p.clients(), p.seconds(), e);
                                 }
                                 if (!w.equals("failover")) {
                                     r = withServerCpu(r, cpuBefore, serverCpuTicks(c));
@@ -247,17 +237,7 @@ public final class SideBySide {
                                     javaHome,
                                     out.resolve("histo-" + side.label + "-r" + round));
                         } catch (Exception e) {
-                            r = new Result(
-                                    "large-tree",
-                                    p.clients(),
-                                    0,
-                                    0,
-                                    1,
-                                    0,
-                                    0,
-                                    0,
-                                    0,
-                                    "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                            r = Result.failure("large-tree", p.clients(), 0, e);
                         }
                         record(rows, jsonl, new Row(mode, side.label, round, r));
                         if (!keep) {
@@ -280,22 +260,7 @@ public final class SideBySide {
                             record(
                                     rows,
                                     jsonl,
-                                    new Row(
-                                            mode,
-                                            side.label,
-                                            round,
-                                            new Result(
-                                                    "restart-idle",
-                                                    1,
-                                                    0,
-                                                    0,
-                                                    1,
-                                                    0,
-                                                    0,
-                                                    0,
-                                                    0,
-                                                    "\"failure\":\""
-                                                            + String.valueOf(e).replace('"', '\'') + "\"")));
+                                    new Row(mode, side.label, round, Result.failure("restart-idle", 1, 0, e)));
                         }
                         if (!keep) {
                             cleanup(work);
@@ -390,17 +355,7 @@ public final class SideBySide {
                 totalMs,
                 sysMs,
                 r.ops() == 0 ? 0.0 : totalMs * 1000 / r.ops());
-        return new Result(
-                r.workload(),
-                r.clients(),
-                r.seconds(),
-                r.ops(),
-                r.errors(),
-                r.opsPerSec(),
-                r.p50Ms(),
-                r.p99Ms(),
-                r.p999Ms(),
-                r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
+        return r.withExtra(r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
     }
 
     // ------------------------------------------------------------------ failover
@@ -567,17 +522,7 @@ public final class SideBySide {
                     before,
                     after);
             Result r = Result.of("large-tree", p, znodes, errors.get(), loadSeconds, lat.getIntervalHistogram(), extra);
-            return new Result(
-                    r.workload(),
-                    r.clients(),
-                    (int) Math.round(loadSeconds),
-                    r.ops(),
-                    r.errors(),
-                    r.opsPerSec(),
-                    r.p50Ms(),
-                    r.p99Ms(),
-                    r.p999Ms(),
-                    r.extra());
+            return r.withSeconds((int) Math.round(loadSeconds));
         }
     }
 
@@ -624,17 +569,7 @@ public final class SideBySide {
                     try {
                         r = restartOnce(c, n, known, threads, cfg, w);
                     } catch (Exception e) {
-                        r = new Result(
-                                w,
-                                1,
-                                0,
-                                0,
-                                1,
-                                0,
-                                0,
-                                0,
-                                0,
-                                "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                        r = Result.failure(w, 1, 0, e);
                     }
                     sink.accept(r);
                 }
