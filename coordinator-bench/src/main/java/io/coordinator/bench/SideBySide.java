@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -455,39 +453,22 @@ public final class SideBySide {
             long before = liveHeap(javaHome, pid, histoPrefix, "before");
             byte[] value = new byte[p.valueSize()];
             Recorder lat = new Recorder(3);
-            AtomicLong errors = new AtomicLong();
             long start = System.nanoTime();
             ZooKeeper zk = LoadGenerator.connect(c.connectString());
+            AsyncCreates creates = new AsyncCreates(zk, znodes, p.outstanding() * p.clients(), lat);
             try {
                 zk.create("/lt", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 int buckets = Math.max(1, znodes / 1000);
                 for (int b = 0; b < buckets; b++) {
                     zk.create("/lt/b" + b, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 }
-                Semaphore inFlight = new Semaphore(Math.max(1, p.outstanding() * p.clients()));
-                CountDownLatch done = new CountDownLatch(znodes);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
                 for (int i = 0; i < znodes; i++) {
-                    if (!inFlight.tryAcquire(30, TimeUnit.SECONDS) || System.nanoTime() > deadline) {
+                    if (!creates.create("/lt/b" + (i % buckets) + "/n" + i, value) || System.nanoTime() > deadline) {
                         throw new IllegalStateException("large-tree load stalled at " + i);
                     }
-                    long t0 = System.nanoTime();
-                    zk.create(
-                            "/lt/b" + (i % buckets) + "/n" + i,
-                            value,
-                            ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                            CreateMode.PERSISTENT,
-                            (rc, path, ctx, name) -> {
-                                if (rc != 0) {
-                                    errors.incrementAndGet();
-                                }
-                                lat.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                                inFlight.release();
-                                done.countDown();
-                            },
-                            null);
                 }
-                if (!done.await(60, TimeUnit.SECONDS)) {
+                if (!creates.awaitAll(60)) {
                     throw new IllegalStateException("large-tree creates did not complete");
                 }
             } finally {
@@ -521,7 +502,8 @@ public final class SideBySide {
                     restartMs,
                     before,
                     after);
-            Result r = Result.of("large-tree", p, znodes, errors.get(), loadSeconds, lat.getIntervalHistogram(), extra);
+            Result r = Result.of(
+                    "large-tree", p, znodes, creates.errors(), loadSeconds, lat.getIntervalHistogram(), extra);
             return r.withSeconds((int) Math.round(loadSeconds));
         }
     }
@@ -674,31 +656,16 @@ public final class SideBySide {
     /** {@code count} persistent children {@code parent/n<i>} with async creates, at most {@code outstanding} in flight. */
     static void createChildren(ZooKeeper zk, String parent, int count, int outstanding) throws Exception {
         zk.create(parent, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        Semaphore inFlight = new Semaphore(Math.max(1, outstanding));
-        CountDownLatch done = new CountDownLatch(count);
-        AtomicLong errors = new AtomicLong();
+        AsyncCreates creates = new AsyncCreates(zk, count, outstanding, null);
         byte[] value = new byte[100];
         for (int i = 0; i < count; i++) {
-            if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
+            if (!creates.create(parent + "/n" + i, value)) {
                 throw new IllegalStateException("creates under " + parent + " stalled at " + i);
             }
-            zk.create(
-                    parent + "/n" + i,
-                    value,
-                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT,
-                    (rc, path, ctx, name) -> {
-                        if (rc != 0) {
-                            errors.incrementAndGet();
-                        }
-                        inFlight.release();
-                        done.countDown();
-                    },
-                    null);
         }
-        if (!done.await(60, TimeUnit.SECONDS) || errors.get() > 0) {
+        if (!creates.awaitAll(60) || creates.errors() > 0) {
             throw new IllegalStateException(
-                    "creates under " + parent + ": " + errors.get() + " failed or not all done");
+                    "creates under " + parent + ": " + creates.errors() + " failed or not all done");
         }
     }
 
