@@ -52,7 +52,13 @@ public final class SideBySide {
             "failover",
             "restart");
 
-    record Row(String mode, String side, int round, Result result) {}
+    record Row(String mode, String side, int round, Result result) {
+        boolean isOf(String mode, String side, String workload) {
+            return this.mode.equals(mode)
+                    && this.side.equals(side)
+                    && result.workload().equals(workload);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = LoadGenerator.parse(args);
@@ -771,14 +777,19 @@ public final class SideBySide {
         return median(values(rows, mode, side, w, f));
     }
 
+    /** Errors of one side and workload, summed over all rounds (failed runs included). */
+    static long errors(List<Row> rows, String mode, String side, String w) {
+        return rows.stream()
+                .filter(r -> r.isOf(mode, side, w))
+                .mapToLong(r -> r.result().errors())
+                .sum();
+    }
+
     /** f of every successful result of one side and workload (all rounds). */
     static List<Double> values(List<Row> rows, String mode, String side, String w, ToDoubleFunction<Result> f) {
         List<Double> v = new ArrayList<>();
         for (Row r : rows) {
-            if (r.mode().equals(mode)
-                    && r.side().equals(side)
-                    && r.result().workload().equals(w)
-                    && r.result().ops() > 0) {
+            if (r.isOf(mode, side, w) && r.result().ops() > 0) {
                 v.add(f.applyAsDouble(r.result()));
             }
         }
@@ -822,18 +833,8 @@ public final class SideBySide {
                 double c50 = med(rows, mode, co, w, Result::p50Ms);
                 double z99 = med(rows, mode, zk, w, Result::p99Ms);
                 double c99 = med(rows, mode, co, w, Result::p99Ms);
-                long ze = rows.stream()
-                        .filter(r -> r.mode().equals(mode)
-                                && r.side().equals(zk)
-                                && r.result().workload().equals(w))
-                        .mapToLong(r -> r.result().errors())
-                        .sum();
-                long ce = rows.stream()
-                        .filter(r -> r.mode().equals(mode)
-                                && r.side().equals(co)
-                                && r.result().workload().equals(w))
-                        .mapToLong(r -> r.result().errors())
-                        .sum();
+                long ze = errors(rows, mode, zk, w);
+                long ce = errors(rows, mode, co, w);
                 sb.append(String.format(
                         Locale.ROOT,
                         "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
