@@ -108,6 +108,20 @@ public final class LoadGenerator {
                     extra.isEmpty() ? "" : "," + extra);
         }
 
+        /** A run that failed before it measured anything: one error, and the exception in {@code extra}. */
+        static Result failure(String workload, int clients, int seconds, Exception e) {
+            String extra = "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"";
+            return new Result(workload, clients, seconds, 0, 1, 0, 0, 0, 0, extra);
+        }
+
+        Result withSeconds(int seconds) {
+            return new Result(workload, clients, seconds, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms, extra);
+        }
+
+        Result withExtra(String extra) {
+            return new Result(workload, clients, seconds, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms, extra);
+        }
+
         static Result of(String workload, Params p, long ops, long errors, double elapsed, Histogram h, String extra) {
             return new Result(
                     workload,
@@ -120,6 +134,40 @@ public final class LoadGenerator {
                     h.getValueAtPercentile(99) / 1000.0,
                     h.getValueAtPercentile(99.9) / 1000.0,
                     extra);
+        }
+    }
+
+    /** What one client thread does; an interrupt ends it. */
+    private interface ClientLoop {
+        void run(int client) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code p.clients()} daemon threads named {@code name-<client>} and waits for them, interrupting those
+     * still running {@link #GRACE_SECONDS} after the run should have ended.
+     */
+    private static void runClients(String name, Params p, ClientLoop loop) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(p.clients());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < p.clients(); i++) {
+            int client = i;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            loop.run(client);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    name + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        if (!done.await(p.seconds() + GRACE_SECONDS, TimeUnit.SECONDS)) {
+            threads.forEach(Thread::interrupt);
         }
     }
 
@@ -157,42 +205,24 @@ public final class LoadGenerator {
             AtomicLong errors = new AtomicLong();
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
-            CountDownLatch done = new CountDownLatch(p.clients());
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < p.clients(); i++) {
-                ZooKeeper zk = zks.get(i);
-                String node = root + "/n" + i;
-                Thread t = new Thread(
-                        () -> {
-                            Semaphore inFlight = new Semaphore(p.outstanding());
-                            try {
-                                while (System.nanoTime() < end) {
-                                    if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
-                                        continue;
-                                    }
-                                    long t0 = System.nanoTime();
-                                    Runnable complete = () -> {
-                                        latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                                        ops.incrementAndGet();
-                                        inFlight.release();
-                                    };
-                                    issue(zk, workload, node, value, complete, errors);
-                                }
-                                inFlight.tryAcquire(p.outstanding(), GRACE_SECONDS, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            } finally {
-                                done.countDown();
-                            }
-                        },
-                        "load-" + i);
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
-            if (!done.await(p.seconds() + GRACE_SECONDS, TimeUnit.SECONDS)) {
-                threads.forEach(Thread::interrupt);
-            }
+            runClients("load", p, client -> {
+                ZooKeeper zk = zks.get(client);
+                String node = root + "/n" + client;
+                Semaphore inFlight = new Semaphore(p.outstanding());
+                while (System.nanoTime() < end) {
+                    if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    Runnable complete = () -> {
+                        latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                        ops.incrementAndGet();
+                        inFlight.release();
+                    };
+                    issue(zk, workload, node, value, complete, errors);
+                }
+                inFlight.tryAcquire(p.outstanding(), GRACE_SECONDS, TimeUnit.SECONDS);
+            });
             double elapsed = (System.nanoTime() - start) / 1e9;
             Histogram h = latencies.getIntervalHistogram();
             try {
@@ -367,57 +397,38 @@ public final class LoadGenerator {
             t.setDaemon(true);
             return t;
         });
-        CountDownLatch done = new CountDownLatch(p.clients());
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < p.clients(); i++) {
-            Thread t = new Thread(
-                    () -> {
-                        try {
-                            while (System.nanoTime() < end
-                                    && !Thread.currentThread().isInterrupted()) {
-                                if (!pendingCloses.tryAcquire(1, TimeUnit.SECONDS)) {
-                                    continue;
-                                }
-                                long t0 = System.nanoTime();
-                                ZooKeeper zk;
-                                try {
-                                    zk = connect(connect, 10);
-                                } catch (InterruptedException e) {
-                                    throw e;
-                                } catch (Exception e) {
-                                    errors.incrementAndGet();
-                                    pendingCloses.release();
-                                    continue;
-                                }
-                                long t1 = System.nanoTime();
-                                opens.recordValue(Math.max(1, (t1 - t0) / 1000));
-                                closers.execute(() -> {
-                                    try {
-                                        long c0 = System.nanoTime();
-                                        zk.close(); // waits for the closeSession reply, not for the client's threads
-                                        closes.recordValue(Math.max(1, (System.nanoTime() - c0) / 1000));
-                                        ops.incrementAndGet();
-                                    } catch (Exception e) {
-                                        errors.incrementAndGet();
-                                    } finally {
-                                        pendingCloses.release();
-                                    }
-                                });
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } finally {
-                            done.countDown();
-                        }
-                    },
-                    "storm-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
-        if (!done.await(p.seconds() + GRACE_SECONDS, TimeUnit.SECONDS)) {
-            threads.forEach(Thread::interrupt);
-        }
+        runClients("storm", p, client -> {
+            while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                if (!pendingCloses.tryAcquire(1, TimeUnit.SECONDS)) {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                ZooKeeper zk;
+                try {
+                    zk = connect(connect, 10);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    pendingCloses.release();
+                    continue;
+                }
+                long t1 = System.nanoTime();
+                opens.recordValue(Math.max(1, (t1 - t0) / 1000));
+                closers.execute(() -> {
+                    try {
+                        long c0 = System.nanoTime();
+                        zk.close(); // waits for the closeSession reply, not for the client's threads
+                        closes.recordValue(Math.max(1, (System.nanoTime() - c0) / 1000));
+                        ops.incrementAndGet();
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    } finally {
+                        pendingCloses.release();
+                    }
+                });
+            }
+        });
         pendingCloses.tryAcquire(maxPendingCloses, GRACE_SECONDS, TimeUnit.SECONDS);
         closers.shutdownNow();
         double elapsed = (System.nanoTime() - start) / 1e9;

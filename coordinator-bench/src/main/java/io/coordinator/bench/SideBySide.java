@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -54,7 +52,13 @@ public final class SideBySide {
             "failover",
             "restart");
 
-    record Row(String mode, String side, int round, Result result) {}
+    record Row(String mode, String side, int round, Result result) {
+        boolean isOf(String mode, String side, String workload) {
+            return this.mode.equals(mode)
+                    && this.side.equals(side)
+                    && result.workload().equals(workload);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = LoadGenerator.parse(args);
@@ -204,17 +208,7 @@ public final class SideBySide {
                                 try {
                                     r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
-                                    r = new Result(
-                                            w,
-                                            p.clients(),
-                                            p.seconds(),
-                                            0,
-                                            1,
-                                            0,
-                                            0,
-                                            0,
-                                            0,
-                                            "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                                    r = Result.failure(w, p.clients(), p.seconds(), e);
                                 }
                                 if (!w.equals("failover")) {
                                     r = withServerCpu(r, cpuBefore, serverCpuTicks(c));
@@ -247,17 +241,7 @@ public final class SideBySide {
                                     javaHome,
                                     out.resolve("histo-" + side.label + "-r" + round));
                         } catch (Exception e) {
-                            r = new Result(
-                                    "large-tree",
-                                    p.clients(),
-                                    0,
-                                    0,
-                                    1,
-                                    0,
-                                    0,
-                                    0,
-                                    0,
-                                    "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                            r = Result.failure("large-tree", p.clients(), 0, e);
                         }
                         record(rows, jsonl, new Row(mode, side.label, round, r));
                         if (!keep) {
@@ -280,22 +264,7 @@ public final class SideBySide {
                             record(
                                     rows,
                                     jsonl,
-                                    new Row(
-                                            mode,
-                                            side.label,
-                                            round,
-                                            new Result(
-                                                    "restart-idle",
-                                                    1,
-                                                    0,
-                                                    0,
-                                                    1,
-                                                    0,
-                                                    0,
-                                                    0,
-                                                    0,
-                                                    "\"failure\":\""
-                                                            + String.valueOf(e).replace('"', '\'') + "\"")));
+                                    new Row(mode, side.label, round, Result.failure("restart-idle", 1, 0, e)));
                         }
                         if (!keep) {
                             cleanup(work);
@@ -390,17 +359,7 @@ public final class SideBySide {
                 totalMs,
                 sysMs,
                 r.ops() == 0 ? 0.0 : totalMs * 1000 / r.ops());
-        return new Result(
-                r.workload(),
-                r.clients(),
-                r.seconds(),
-                r.ops(),
-                r.errors(),
-                r.opsPerSec(),
-                r.p50Ms(),
-                r.p99Ms(),
-                r.p999Ms(),
-                r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
+        return r.withExtra(r.extra().isEmpty() ? cpu : r.extra() + "," + cpu);
     }
 
     // ------------------------------------------------------------------ failover
@@ -500,39 +459,22 @@ public final class SideBySide {
             long before = liveHeap(javaHome, pid, histoPrefix, "before");
             byte[] value = new byte[p.valueSize()];
             Recorder lat = new Recorder(3);
-            AtomicLong errors = new AtomicLong();
             long start = System.nanoTime();
             ZooKeeper zk = LoadGenerator.connect(c.connectString());
+            AsyncCreates creates = new AsyncCreates(zk, znodes, p.outstanding() * p.clients(), lat);
             try {
                 zk.create("/lt", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 int buckets = Math.max(1, znodes / 1000);
                 for (int b = 0; b < buckets; b++) {
                     zk.create("/lt/b" + b, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 }
-                Semaphore inFlight = new Semaphore(Math.max(1, p.outstanding() * p.clients()));
-                CountDownLatch done = new CountDownLatch(znodes);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
                 for (int i = 0; i < znodes; i++) {
-                    if (!inFlight.tryAcquire(30, TimeUnit.SECONDS) || System.nanoTime() > deadline) {
+                    if (!creates.create("/lt/b" + (i % buckets) + "/n" + i, value) || System.nanoTime() > deadline) {
                         throw new IllegalStateException("large-tree load stalled at " + i);
                     }
-                    long t0 = System.nanoTime();
-                    zk.create(
-                            "/lt/b" + (i % buckets) + "/n" + i,
-                            value,
-                            ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                            CreateMode.PERSISTENT,
-                            (rc, path, ctx, name) -> {
-                                if (rc != 0) {
-                                    errors.incrementAndGet();
-                                }
-                                lat.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                                inFlight.release();
-                                done.countDown();
-                            },
-                            null);
                 }
-                if (!done.await(60, TimeUnit.SECONDS)) {
+                if (!creates.awaitAll(60)) {
                     throw new IllegalStateException("large-tree creates did not complete");
                 }
             } finally {
@@ -566,18 +508,9 @@ public final class SideBySide {
                     restartMs,
                     before,
                     after);
-            Result r = Result.of("large-tree", p, znodes, errors.get(), loadSeconds, lat.getIntervalHistogram(), extra);
-            return new Result(
-                    r.workload(),
-                    r.clients(),
-                    (int) Math.round(loadSeconds),
-                    r.ops(),
-                    r.errors(),
-                    r.opsPerSec(),
-                    r.p50Ms(),
-                    r.p99Ms(),
-                    r.p999Ms(),
-                    r.extra());
+            Result r = Result.of(
+                    "large-tree", p, znodes, creates.errors(), loadSeconds, lat.getIntervalHistogram(), extra);
+            return r.withSeconds((int) Math.round(loadSeconds));
         }
     }
 
@@ -624,17 +557,7 @@ public final class SideBySide {
                     try {
                         r = restartOnce(c, n, known, threads, cfg, w);
                     } catch (Exception e) {
-                        r = new Result(
-                                w,
-                                1,
-                                0,
-                                0,
-                                1,
-                                0,
-                                0,
-                                0,
-                                0,
-                                "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"");
+                        r = Result.failure(w, 1, 0, e);
                     }
                     sink.accept(r);
                 }
@@ -739,31 +662,16 @@ public final class SideBySide {
     /** {@code count} persistent children {@code parent/n<i>} with async creates, at most {@code outstanding} in flight. */
     static void createChildren(ZooKeeper zk, String parent, int count, int outstanding) throws Exception {
         zk.create(parent, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        Semaphore inFlight = new Semaphore(Math.max(1, outstanding));
-        CountDownLatch done = new CountDownLatch(count);
-        AtomicLong errors = new AtomicLong();
+        AsyncCreates creates = new AsyncCreates(zk, count, outstanding, null);
         byte[] value = new byte[100];
         for (int i = 0; i < count; i++) {
-            if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
+            if (!creates.create(parent + "/n" + i, value)) {
                 throw new IllegalStateException("creates under " + parent + " stalled at " + i);
             }
-            zk.create(
-                    parent + "/n" + i,
-                    value,
-                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT,
-                    (rc, path, ctx, name) -> {
-                        if (rc != 0) {
-                            errors.incrementAndGet();
-                        }
-                        inFlight.release();
-                        done.countDown();
-                    },
-                    null);
         }
-        if (!done.await(60, TimeUnit.SECONDS) || errors.get() > 0) {
+        if (!creates.awaitAll(60) || creates.errors() > 0) {
             throw new IllegalStateException(
-                    "creates under " + parent + ": " + errors.get() + " failed or not all done");
+                    "creates under " + parent + ": " + creates.errors() + " failed or not all done");
         }
     }
 
@@ -869,14 +777,19 @@ public final class SideBySide {
         return median(values(rows, mode, side, w, f));
     }
 
+    /** Errors of one side and workload, summed over all rounds (failed runs included). */
+    static long errors(List<Row> rows, String mode, String side, String w) {
+        return rows.stream()
+                .filter(r -> r.isOf(mode, side, w))
+                .mapToLong(r -> r.result().errors())
+                .sum();
+    }
+
     /** f of every successful result of one side and workload (all rounds). */
     static List<Double> values(List<Row> rows, String mode, String side, String w, ToDoubleFunction<Result> f) {
         List<Double> v = new ArrayList<>();
         for (Row r : rows) {
-            if (r.mode().equals(mode)
-                    && r.side().equals(side)
-                    && r.result().workload().equals(w)
-                    && r.result().ops() > 0) {
+            if (r.isOf(mode, side, w) && r.result().ops() > 0) {
                 v.add(f.applyAsDouble(r.result()));
             }
         }
@@ -920,18 +833,8 @@ public final class SideBySide {
                 double c50 = med(rows, mode, co, w, Result::p50Ms);
                 double z99 = med(rows, mode, zk, w, Result::p99Ms);
                 double c99 = med(rows, mode, co, w, Result::p99Ms);
-                long ze = rows.stream()
-                        .filter(r -> r.mode().equals(mode)
-                                && r.side().equals(zk)
-                                && r.result().workload().equals(w))
-                        .mapToLong(r -> r.result().errors())
-                        .sum();
-                long ce = rows.stream()
-                        .filter(r -> r.mode().equals(mode)
-                                && r.side().equals(co)
-                                && r.result().workload().equals(w))
-                        .mapToLong(r -> r.result().errors())
-                        .sum();
+                long ze = errors(rows, mode, zk, w);
+                long ce = errors(rows, mode, co, w);
                 sb.append(String.format(
                         Locale.ROOT,
                         "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",

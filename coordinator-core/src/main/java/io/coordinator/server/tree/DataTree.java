@@ -189,13 +189,7 @@ public final class DataTree {
         }
 
         fire(dataWatches.trigger(path), WatcherEvent.NODE_CREATED, path, zxid, node.acl(), null);
-        fire(
-                childWatches.trigger(parentPath),
-                WatcherEvent.NODE_CHILDREN_CHANGED,
-                parentPath,
-                zxid,
-                parent.acl(),
-                null);
+        fireChildrenChanged(parentPath, parent, zxid);
         return ApplyResult.ok(path, stat);
     }
 
@@ -275,13 +269,7 @@ public final class DataTree {
         fire(notified, WatcherEvent.NODE_DELETED, path, zxid, node.acl(), null);
         // A watcher with both a data and a child watch gets one NodeDeleted.
         fire(childWatches.trigger(path), WatcherEvent.NODE_DELETED, path, zxid, node.acl(), notified);
-        fire(
-                childWatches.trigger(parentPath),
-                WatcherEvent.NODE_CHILDREN_CHANGED,
-                parentPath,
-                zxid,
-                parent.acl(),
-                null);
+        fireChildrenChanged(parentPath, parent, zxid);
         return ApplyResult.ok(path, null);
     }
 
@@ -335,6 +323,17 @@ public final class DataTree {
 
     private static long length(byte[] data) {
         return data == null ? 0 : data.length;
+    }
+
+    /** A child was added to or removed from the node at parentPath. */
+    private void fireChildrenChanged(String parentPath, DataNode parent, long zxid) {
+        fire(
+                childWatches.trigger(parentPath),
+                WatcherEvent.NODE_CHILDREN_CHANGED,
+                parentPath,
+                zxid,
+                parent.acl(),
+                null);
     }
 
     private static void fire(

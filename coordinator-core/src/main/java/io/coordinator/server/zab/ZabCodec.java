@@ -42,18 +42,12 @@ public final class ZabCodec {
                     .writeLong(n.peerEpoch())
                     .writeLong(n.electionEpoch())
                     .writeInt(n.state().ordinal());
-        } else if (m instanceof FollowerInfo f) {
-            w.writeInt(FOLLOWERINFO)
-                    .writeLong(f.session())
-                    .writeLong(f.acceptedEpoch())
-                    .writeLong(f.lastZxid())
-                    .writeLong(f.appliedZxid());
-        } else if (m instanceof ObserverInfo f) {
-            w.writeInt(OBSERVERINFO)
-                    .writeLong(f.session())
-                    .writeLong(f.acceptedEpoch())
-                    .writeLong(f.lastZxid())
-                    .writeLong(f.appliedZxid());
+        } else if (m instanceof LearnerInfo l) {
+            w.writeInt(l instanceof ObserverInfo ? OBSERVERINFO : FOLLOWERINFO)
+                    .writeLong(l.session())
+                    .writeLong(l.acceptedEpoch())
+                    .writeLong(l.lastZxid())
+                    .writeLong(l.appliedZxid());
         } else if (m instanceof LeaderInfo l) {
             w.writeInt(LEADERINFO).writeLong(l.session()).writeLong(l.epoch());
         } else if (m instanceof AckEpoch a) {

@@ -31,11 +31,22 @@ public sealed interface ZabMessage {
     /** Fast leader election: the sender's current vote and state, in its logical clock {@code electionEpoch}. */
     record Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) implements ZabMessage {}
 
-    /** A follower's discovery request: its accepted epoch, last durable zxid and last applied (committed) zxid. */
-    record FollowerInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements ZabMessage {}
+    /** A learner's discovery request: its accepted epoch, last durable zxid and last applied (committed) zxid. */
+    sealed interface LearnerInfo extends ZabMessage {
+        long session();
 
-    /** The observer variant of {@link FollowerInfo}. */
-    record ObserverInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements ZabMessage {}
+        long acceptedEpoch();
+
+        long lastZxid();
+
+        long appliedZxid();
+    }
+
+    /** The follower's {@link LearnerInfo}. */
+    record FollowerInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements LearnerInfo {}
+
+    /** The observer's {@link LearnerInfo}. */
+    record ObserverInfo(long session, long acceptedEpoch, long lastZxid, long appliedZxid) implements LearnerInfo {}
 
     /** The leader's new epoch. */
     record LeaderInfo(long session, long epoch) implements Session {}

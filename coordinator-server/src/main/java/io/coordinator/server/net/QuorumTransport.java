@@ -79,19 +79,8 @@ public final class QuorumTransport implements PeerTransport {
     /**
      * @param name  for logs and thread names ("quorum", "election")
      * @param peers every other server's address for this transport, by server id
+     * @param tls   mutual TLS on every connection, or null for plain TCP
      */
-    public QuorumTransport(
-            String name,
-            int myId,
-            InetSocketAddress bindAddress,
-            Map<Integer, InetSocketAddress> peers,
-            Receiver receiver,
-            int maxFrameBytes,
-            int maxQueuedBytes) {
-        this(name, myId, bindAddress, peers, receiver, maxFrameBytes, maxQueuedBytes, null);
-    }
-
-    /** @param tls mutual TLS on every connection, or null for plain TCP */
     public QuorumTransport(
             String name,
             int myId,

@@ -58,10 +58,7 @@ public class ZnodeController {
             kids.sort(null);
         }
         List<Znodes.AclView> acls = acl ? Znodes.acls(z.getACL(p, new Stat())) : null;
-        String[] enc = Znodes.encode(data);
-        return ResponseEntity.ok()
-                .eTag("\"" + stat.getVersion() + "\"")
-                .body(new Znodes.ZnodeView(p, enc[0], enc[1], Znodes.StatView.of(stat), kids, acls));
+        return znodeResponse(ResponseEntity.ok(), p, data, stat, kids, acls);
     }
 
     @PostMapping("/{*path}")
@@ -86,10 +83,8 @@ public class ZnodeController {
         } else {
             created = zk.get().create(p, data, acl, mode, stat);
         }
-        String[] enc = Znodes.encode(data);
-        return ResponseEntity.created(URI.create("/api/znodes" + created))
-                .eTag("\"" + stat.getVersion() + "\"")
-                .body(new Znodes.ZnodeView(created, enc[0], enc[1], Znodes.StatView.of(stat), null, null));
+        return znodeResponse(
+                ResponseEntity.created(URI.create("/api/znodes" + created)), created, data, stat, null, null);
     }
 
     @PutMapping("/{*path}")
@@ -112,10 +107,7 @@ public class ZnodeController {
             }
             throw e;
         }
-        String[] enc = Znodes.encode(data);
-        return ResponseEntity.ok()
-                .eTag("\"" + stat.getVersion() + "\"")
-                .body(new Znodes.ZnodeView(p, enc[0], enc[1], Znodes.StatView.of(stat), null, null));
+        return znodeResponse(ResponseEntity.ok(), p, data, stat, null, null);
     }
 
     @DeleteMapping("/{*path}")
@@ -140,6 +132,19 @@ public class ZnodeController {
             throw e;
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** The znode as the API shows it, tagged with its data version (what a later If-Match names). */
+    private static ResponseEntity<Znodes.ZnodeView> znodeResponse(
+            ResponseEntity.BodyBuilder response,
+            String path,
+            byte[] data,
+            Stat stat,
+            List<String> children,
+            List<Znodes.AclView> acl) {
+        String[] enc = Znodes.encode(data);
+        return response.eTag("\"" + stat.getVersion() + "\"")
+                .body(new Znodes.ZnodeView(path, enc[0], enc[1], Znodes.StatView.of(stat), children, acl));
     }
 
     private static ApiException preconditionFailed(String path) {

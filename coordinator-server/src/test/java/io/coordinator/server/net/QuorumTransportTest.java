@@ -63,7 +63,8 @@ class QuorumTransportTest {
                     }
                 },
                 1 << 20,
-                1 << 20);
+                1 << 20,
+                null);
         t.start();
         transports.put(id, t);
         return t;

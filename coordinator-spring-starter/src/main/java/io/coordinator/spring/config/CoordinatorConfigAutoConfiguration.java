@@ -5,8 +5,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -15,11 +15,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /** Live configuration: keeps spring.config.import=coordinator: sources current and applies changes to beans. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(
-        prefix = "coordinator.client.config",
-        name = "refresh-enabled",
-        havingValue = "true",
-        matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = "coordinator.client.config", name = "refresh-enabled", matchIfMissing = true)
 public final class CoordinatorConfigAutoConfiguration {
 
     @Bean

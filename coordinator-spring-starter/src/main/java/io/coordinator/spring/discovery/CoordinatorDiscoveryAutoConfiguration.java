@@ -5,9 +5,9 @@ import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
@@ -31,11 +31,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(DiscoveryClient.class)
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnDiscoveryEnabled
-@ConditionalOnProperty(
-        prefix = "coordinator.client.discovery",
-        name = "enabled",
-        havingValue = "true",
-        matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = "coordinator.client.discovery", name = "enabled", matchIfMissing = true)
 public final class CoordinatorDiscoveryAutoConfiguration {
 
     @Bean

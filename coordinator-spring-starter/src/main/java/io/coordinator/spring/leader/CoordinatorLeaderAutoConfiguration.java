@@ -14,8 +14,8 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -27,11 +27,7 @@ import org.springframework.util.ReflectionUtils;
 /** {@code @LeaderOnly} and the {@link Leadership} API. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(
-        prefix = "coordinator.client.leader",
-        name = "enabled",
-        havingValue = "true",
-        matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = "coordinator.client.leader", name = "enabled", matchIfMissing = true)
 @Import(CoordinatorProxyRegistrar.class)
 public final class CoordinatorLeaderAutoConfiguration {
 

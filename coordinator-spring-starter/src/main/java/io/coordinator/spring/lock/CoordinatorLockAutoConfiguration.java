@@ -11,8 +11,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
@@ -20,11 +20,7 @@ import org.springframework.context.annotation.Role;
 /** {@code @DistributedLock} and the {@link DistributedLocks} API. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(
-        prefix = "coordinator.client.lock",
-        name = "enabled",
-        havingValue = "true",
-        matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = "coordinator.client.lock", name = "enabled", matchIfMissing = true)
 @Import(CoordinatorProxyRegistrar.class)
 public final class CoordinatorLockAutoConfiguration {
 

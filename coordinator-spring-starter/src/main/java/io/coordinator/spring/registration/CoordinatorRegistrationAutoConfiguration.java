@@ -7,8 +7,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.InetUtilsProperties;
@@ -18,11 +18,7 @@ import org.springframework.core.env.Environment;
 /** Registers this instance under /services while it takes traffic. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
 @ConditionalOnBean(CuratorFramework.class)
-@ConditionalOnProperty(
-        prefix = "coordinator.client.registration",
-        name = "enabled",
-        havingValue = "true",
-        matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = "coordinator.client.registration", name = "enabled", matchIfMissing = true)
 public final class CoordinatorRegistrationAutoConfiguration {
 
     @Bean

@@ -14,6 +14,7 @@ import io.coordinator.trust.nemesis.FaultKind;
 import io.coordinator.trust.nemesis.Nemesis;
 import io.coordinator.trust.nemesis.ServerNode;
 import io.coordinator.trust.nemesis.ServerSettings;
+import io.coordinator.trust.workload.ClientSettings;
 import io.coordinator.trust.workload.Worker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,14 +103,13 @@ public final class TrustRunner {
         History history = new History();
         long start = System.nanoTime();
         long roundNanos = TimeUnit.SECONDS.toNanos(cfg.roundSeconds());
-        String connect = ensemble.connectString();
+        ClientSettings server = new ClientSettings(ensemble.connectString(), cfg.sessionTimeoutMs(), OP_TIMEOUT_MS);
 
-        Worker setup = new Worker(0, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
+        Worker setup = new Worker(0, server, root, cfg.seed(), history);
         for (String p : List.of(root, root + "/q", root + "/e")) {
             createForSure(setup, p);
         }
-        Worker owner =
-                new Worker(1000 + round, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, cfg.seed(), history);
+        Worker owner = new Worker(1000 + round, server, root, cfg.seed(), history);
         String probePath = root + "/e/probe";
         Op probeCreated = owner.perform(Request.create(probePath, "probe", true, false), false);
         boolean probeReady = probeCreated.result().outcome() == Outcome.OK;
@@ -119,14 +119,7 @@ public final class TrustRunner {
         List<Future<?>> running = new ArrayList<>();
         long stopAt = start + roundNanos;
         for (int c = 1; c <= cfg.clients(); c++) {
-            Worker w = new Worker(
-                    c,
-                    connect,
-                    cfg.sessionTimeoutMs(),
-                    OP_TIMEOUT_MS,
-                    root,
-                    cfg.seed() * 31 + round * 101L + c,
-                    history);
+            Worker w = new Worker(c, server, root, cfg.seed() * 31 + round * 101L + c, history);
             workers.add(w);
             running.add(pool.submit(() -> {
                 w.runUntil(stopAt);
@@ -155,7 +148,7 @@ public final class TrustRunner {
             recovered = ensemble.awaitHealthy(HEALTHY_WITHIN_SECONDS);
             if (recovered && probeReady) {
                 Optional<EphemeralProbe> p =
-                        probeEphemeral(ensemble, owner, probeCreated, history, connect, ownerViolations);
+                        probeEphemeral(ensemble, owner, probeCreated, history, server, ownerViolations);
                 p.ifPresent(probes::add);
                 ephemeralGoneMs = p.map(x -> x.latencyNanos() / 1_000_000).orElse(-1L);
             }
@@ -166,7 +159,7 @@ public final class TrustRunner {
             for (Worker w : workers) {
                 w.perform(Request.syncGet(root), true);
             }
-            Worker reader = new Worker(2000 + round, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, root, 0, history);
+            Worker reader = new Worker(2000 + round, server, root, 0, history);
             for (int k = 0; k < 5; k++) {
                 reader.perform(Request.syncGet(root + "/k" + k), true);
             }
@@ -215,7 +208,12 @@ public final class TrustRunner {
      * measured if the leader changed meanwhile (a new leader gives every session a fresh timeout).
      */
     private Optional<EphemeralProbe> probeEphemeral(
-            Ensemble ensemble, Worker owner, Op created, History history, String connect, List<Violation> violations)
+            Ensemble ensemble,
+            Worker owner,
+            Op created,
+            History history,
+            ClientSettings server,
+            List<Violation> violations)
             throws Exception {
         Optional<ServerNode> leaderBefore = ensemble.leader();
         String path = created.req().path();
@@ -249,7 +247,7 @@ public final class TrustRunner {
         long death = System.nanoTime();
         long allowed = TimeUnit.MILLISECONDS.toNanos(cfg.sessionTimeoutMs() + cfg.tickMs() + 3000);
         long giveUp = death + allowed + TimeUnit.SECONDS.toNanos(10);
-        Worker observer = new Worker(3000, connect, cfg.sessionTimeoutMs(), OP_TIMEOUT_MS, "/", 0, new History());
+        Worker observer = new Worker(3000, server, "/", 0, new History());
         long gone = -1;
         try {
             while (System.nanoTime() < giveUp) {

@@ -33,25 +33,14 @@ import org.apache.zookeeper.proto.GetDataResponse;
  */
 public final class Worker {
     private final int client;
-    private final String connectString;
-    private final int sessionTimeoutMs;
-    private final long opTimeoutMs;
+    private final ClientSettings settings;
     private final History history;
     private final OpGenerator ops;
     private ClientSession session;
 
-    public Worker(
-            int client,
-            String connectString,
-            int sessionTimeoutMs,
-            long opTimeoutMs,
-            String root,
-            long seed,
-            History history) {
+    public Worker(int client, ClientSettings settings, String root, long seed, History history) {
         this.client = client;
-        this.connectString = connectString;
-        this.sessionTimeoutMs = sessionTimeoutMs;
-        this.opTimeoutMs = opTimeoutMs;
+        this.settings = settings;
         this.history = history;
         this.ops = new OpGenerator(root, client, seed);
     }
@@ -69,42 +58,30 @@ public final class Worker {
             if (session != null) {
                 session.closeInBackground();
             }
-            session = new ClientSession(client, connectString, sessionTimeoutMs, history);
-            session.awaitConnected(opTimeoutMs);
+            session = new ClientSession(client, settings.connectString(), settings.sessionTimeoutMs(), history);
+            session.awaitConnected(settings.opTimeoutMs());
         }
         long invoke = System.nanoTime();
         Reply reply;
         try {
             reply = send(req);
         } catch (TimeoutException e) {
-            Op op = new Op(
-                    history.nextId(),
-                    client,
-                    session.sessionId(),
-                    req,
-                    invoke,
-                    System.nanoTime(),
-                    Result.unknown(),
-                    Long.MAX_VALUE,
-                    finalRead);
-            history.add(op);
+            Op op = record(req, invoke, Result.unknown(), Long.MAX_VALUE, finalRead);
             session.abandon();
             session = null;
             return op;
         }
         Result result = toResult(req, reply);
-        Op op = new Op(
-                history.nextId(),
-                client,
-                session.sessionId(),
-                req,
-                invoke,
-                System.nanoTime(),
-                result,
-                reply.seq(),
-                finalRead);
-        history.add(op);
+        Op op = record(req, invoke, result, reply.seq(), finalRead);
         learn(req, result);
+        return op;
+    }
+
+    /** Adds the op, completed now on the current session, to the history. */
+    private Op record(Request req, long invoke, Result result, long seq, boolean finalRead) {
+        Op op = new Op(
+                history.nextId(), client, session.sessionId(), req, invoke, System.nanoTime(), result, seq, finalRead);
+        history.add(op);
         return op;
     }
 
@@ -143,7 +120,7 @@ public final class Worker {
 
     private Reply await(CompletableFuture<Reply> f) throws InterruptedException, TimeoutException {
         try {
-            return f.get(opTimeoutMs, TimeUnit.MILLISECONDS);
+            return f.get(settings.opTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
