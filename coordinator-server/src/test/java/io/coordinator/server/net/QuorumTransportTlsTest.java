@@ -74,7 +74,8 @@ class QuorumTransportTlsTest {
     }
 
     private String sendUntilDelivered(int from, int to, String text) throws InterruptedException {
-        return QuorumTransportTest.sendUntilDelivered(transports.get(from), to, text, inboxes.get(to));
+        return QuorumTransportTest.sendUntilDelivered(
+                transports.get(from), to, text, inboxes.get(to), r -> r.endsWith(":" + text));
     }
 
     /** Polls observable state (a log line, a connection flag) until it holds. */
