@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,13 @@ class RequestPipelineTest {
     }
 
     private RequestPipeline start(int tickTimeMs, int minTimeout, int maxTimeout, String superDigest) {
+        create(tickTimeMs, minTimeout, maxTimeout, superDigest, System::currentTimeMillis);
+        pipeline.start();
+        return pipeline;
+    }
+
+    /** A pipeline (not started) on a fresh tree, writing to the sink, with {@code wallClock} as its txn time. */
+    private void create(int tickTimeMs, int minTimeout, int maxTimeout, String superDigest, LongSupplier wallClock) {
         tree = new DataTree();
         StateMachine state = new StateMachine(tree, new SessionTracker(tickTimeMs));
         PipelineConfig config = new PipelineConfig(
@@ -65,13 +73,35 @@ class RequestPipelineTest {
                 passwords,
                 sink,
                 (zxid, sessions) -> {},
-                Map.of("tickTime", String.valueOf(tickTimeMs)));
-        pipeline.start();
-        return pipeline;
+                Map.of("tickTime", String.valueOf(tickTimeMs)),
+                wallClock);
     }
 
     private RequestPipeline start() {
         return start(50, 100, 60_000);
+    }
+
+    /** A create of {@code path} that only its creator's identities may use (the "auth" ACL). */
+    private static Requests.Create creatorOnly(String path) {
+        return new Requests.Create(
+                path, DATA, List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1);
+    }
+
+    /** Starts, connects a client and makes the sink hold the txns from here on until released. */
+    private Client startHoldingWrites() {
+        start();
+        Client c = connect("10.0.0.1");
+        sink.hold();
+        return c;
+    }
+
+    /** Takes the next txn the sink holds, checks that {@code c} was sent nothing meanwhile, then releases it. */
+    private HeldSink.Held releaseOnceNothingWasSent(Client c) {
+        HeldSink.Held held = sink.next();
+        barrier();
+        c.conn.assertNothingSent();
+        held.release();
+        return held;
     }
 
     /** Waits until everything handed to the pipeline thread so far has run. */
@@ -344,17 +374,7 @@ class RequestPipelineTest {
      */
     @Test
     void syncOnTheLeaderWaitsForEveryEarlierProposalToApply() {
-        tree = new DataTree();
-        StateMachine state = new StateMachine(tree, new SessionTracker(50));
-        PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
-        pipeline = new RequestPipeline(
-                config,
-                state,
-                new SessionIds(1, 1_700_000_000_000L),
-                passwords,
-                sink,
-                (zxid, sessions) -> {},
-                Map.of());
+        create(50, 100, 60_000, null, System::currentTimeMillis);
         pipeline.startInEnsemble();
         pipeline.submit(() -> pipeline.serveAsLeader(0)); // a leader whose own log is the sink
         Client a = connect("10.0.0.1");
@@ -374,19 +394,8 @@ class RequestPipelineTest {
     /** The txn time (ctime/mtime) comes from the wall clock the pipeline was given (shifted by the clock-jump hook). */
     @Test
     void txnTimeComesFromTheGivenWallClock() {
-        tree = new DataTree();
-        StateMachine state = new StateMachine(tree, new SessionTracker(50));
-        PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
-        java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
-        pipeline = new RequestPipeline(
-                config,
-                state,
-                new SessionIds(1, 1_700_000_000_000L),
-                passwords,
-                sink,
-                (zxid, sessions) -> {},
-                Map.of(),
-                wall::get);
+        AtomicLong wall = new AtomicLong(1_700_000_000_000L);
+        create(50, 100, 60_000, null, wall::get);
         pipeline.start();
         Client c = connect("10.0.0.1");
         sink.hold();
@@ -404,15 +413,10 @@ class RequestPipelineTest {
 
     @Test
     void readAfterWriteIsAnsweredAfterTheWriteAndSeesIt() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int create = c.create("/a", 0);
         int read = c.getData("/a", false);
-        HeldSink.Held held = sink.next();
-        barrier();
-        c.conn.assertNothingSent();
-        held.release();
+        HeldSink.Held held = releaseOnceNothingWasSent(c);
         Out w = c.conn.reply(create);
         assertOk(w);
         assertThat(string(w)).isEqualTo("/a");
@@ -425,9 +429,7 @@ class RequestPipelineTest {
 
     @Test
     void pingIsAnsweredWhileAWriteWaitsForTheDisk() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int create = c.create("/a", 0);
         HeldSink.Held held = sink.next();
         c.ping();
@@ -604,14 +606,7 @@ class RequestPipelineTest {
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
         assertErr(anon.conn.reply(anon.exists("/private", true)), Code.NONODE);
         assertErr(alice.conn.reply(alice.exists("/private", true)), Code.NONODE);
-        int xid = alice.send(
-                OpCode.CREATE,
-                new Requests.Create(
-                        "/private",
-                        DATA,
-                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))),
-                        0,
-                        -1));
+        int xid = alice.send(OpCode.CREATE, creatorOnly("/private"));
         // alice hears of it (before her reply); anon, who may not read it, does not.
         alice.conn.notification(WatcherEvent.NODE_CREATED, "/private");
         assertOk(alice.conn.reply(xid));
@@ -623,15 +618,10 @@ class RequestPipelineTest {
 
     @Test
     void undecodableRequestGetsItsErrorInOrderThenClose() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int write = c.create("/a", 0);
         pipeline.request(c.conn, 7, 999, null, Code.UNIMPLEMENTED);
-        HeldSink.Held held = sink.next();
-        barrier();
-        c.conn.assertNothingSent();
-        held.release();
+        releaseOnceNothingWasSent(c);
         assertOk(c.conn.reply(write));
         Out err = c.conn.reply(7);
         assertThat(err.header()).isEqualTo(new ReplyHeader(7, -1, Code.UNIMPLEMENTED));
@@ -655,10 +645,7 @@ class RequestPipelineTest {
         assertThat(List.of(in.readString(), in.readString())).containsExactly("ip", "10.0.0.7");
         assertThat(in.remaining()).isZero();
         // The digest identity is used for ACLs: auth expands to it.
-        Out create = c.call(
-                OpCode.CREATE,
-                new Requests.Create(
-                        "/mine", DATA, List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1));
+        Out create = c.call(OpCode.CREATE, creatorOnly("/mine"));
         assertOk(create);
         Client other = connect("10.0.0.8");
         assertErr(other.conn.reply(other.getData("/mine", false)), Code.NOAUTH);
@@ -667,15 +654,10 @@ class RequestPipelineTest {
 
     @Test
     void authIsAnsweredInOrderWithTheSessionsOtherRequests() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int write = c.create("/a", 0);
         c.auth("digest", "alice:secret");
-        HeldSink.Held held = sink.next();
-        barrier();
-        c.conn.assertNothingSent();
-        held.release();
+        releaseOnceNothingWasSent(c);
         assertOk(c.conn.reply(write));
         assertOk(c.conn.reply(ReplyHeader.AUTH_XID));
     }
@@ -686,14 +668,7 @@ class RequestPipelineTest {
         Client alice = connect("10.0.0.1");
         alice.auth("digest", "alice:secret");
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
-        assertOk(alice.call(
-                OpCode.CREATE,
-                new Requests.Create(
-                        "/mine",
-                        DATA,
-                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))),
-                        0,
-                        -1)));
+        assertOk(alice.call(OpCode.CREATE, creatorOnly("/mine")));
 
         Client root = connect("10.0.0.2");
         assertErr(root.conn.reply(root.getData("/mine", false)), Code.NOAUTH);
@@ -819,9 +794,7 @@ class RequestPipelineTest {
 
     @Test
     void disconnectedSessionKeepsItsEphemeralsUntilItReconnects() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int write = c.create("/eph", 1);
         HeldSink.Held held = sink.next();
         pipeline.disconnected(c.conn);
