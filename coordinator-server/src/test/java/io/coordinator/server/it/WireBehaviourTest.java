@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.net.MntrKeys;
 import io.coordinator.testsupport.FaultProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -495,24 +496,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void mntrHasTheStandardKeys() throws Exception {
         String s = fourLetter("mntr");
-        for (String key : new String[] {
-            "zk_version",
-            "zk_server_state",
-            "zk_avg_latency",
-            "zk_max_latency",
-            "zk_min_latency",
-            "zk_packets_received",
-            "zk_packets_sent",
-            "zk_num_alive_connections",
-            "zk_outstanding_requests",
-            "zk_znode_count",
-            "zk_watch_count",
-            "zk_ephemerals_count",
-            "zk_approximate_data_size",
-            "zk_open_file_descriptor_count",
-            "zk_max_file_descriptor_count",
-            "zk_uptime"
-        }) {
+        for (String key : MntrKeys.STANDARD) {
             assertThat(s).containsPattern("(^|\n)" + key + "\t[^\n]+\n");
         }
         assertThat(s).contains("zk_server_state\t" + server.mode() + "\n");
