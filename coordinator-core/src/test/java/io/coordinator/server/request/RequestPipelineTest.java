@@ -87,6 +87,19 @@ class RequestPipelineTest {
                 path, DATA, List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1);
     }
 
+    /** The session's close is the last txn written. */
+    private void assertLastTxnClosed(Client c) {
+        assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(c.sessionId));
+    }
+
+    /** A reconnect to the session with its password is answered timeout 0 (expired), then closed. */
+    private void assertIsToldItExpired(Client c, int timeout) {
+        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
+        pipeline.connect(again, connectRequest(c.sessionId, c.passwd, timeout, 0));
+        assertThat(again.connectResponse().timeOut()).isZero();
+        again.closed();
+    }
+
     /** Starts, connects a client and makes the sink hold the txns from here on until released. */
     private Client startHoldingWrites() {
         start();
@@ -729,7 +742,7 @@ class RequestPipelineTest {
         assertThat(deleted.zxid()).isEqualTo(reply.header().zxid());
         assertThat(children.seq()).isLessThan(reply.seq());
         assertThat(reply.seq()).isLessThan(closed.seq());
-        assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(owner.sessionId));
+        assertLastTxnClosed(owner);
 
         Out exists = watcher.call(OpCode.EXISTS, new Requests.PathWatch("/e2", false));
         assertErr(exists, Code.NONODE);
@@ -737,10 +750,7 @@ class RequestPipelineTest {
         assertThat(pipeline.ephemeralCount()).isZero();
         assertThat(pipeline.sessionCount()).isEqualTo(1);
         // The closed session cannot come back.
-        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
-        pipeline.connect(again, connectRequest(owner.sessionId, owner.passwd, 30_000, 0));
-        assertThat(again.connectResponse().timeOut()).isZero();
-        again.closed();
+        assertIsToldItExpired(owner, 30_000);
     }
 
     @Test
@@ -755,12 +765,9 @@ class RequestPipelineTest {
         assertThat(pipeline.ephemeralsBySession()).isEmpty();
         assertThat(pipeline.ephemeralCount()).isZero();
         assertThat(pipeline.sessionCount()).isZero();
-        assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(c.sessionId));
+        assertLastTxnClosed(c);
 
-        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
-        pipeline.connect(again, connectRequest(c.sessionId, c.passwd, 300, 0));
-        assertThat(again.connectResponse().timeOut()).isZero();
-        again.closed();
+        assertIsToldItExpired(c, 300);
     }
 
     @Test

@@ -51,9 +51,7 @@ class StateSnapshotsTest {
     void aSnapshotWithoutASecretReadsAsNone() throws IOException {
         var bytes = new ByteArrayOutputStream();
         StateSnapshots.write(new DataOutputStream(bytes), Map.of(9L, 3000), new DataTree());
-        StateSnapshots.Recovered r = read(bytes);
-        assertThat(r.secret()).isNull();
-        assertThat(r.sessions()).containsEntry(9L, 3000);
+        assertSessionNineWithoutASecret(bytes);
     }
 
     @Test
@@ -65,9 +63,7 @@ class StateSnapshotsTest {
         out.writeLong(9L);
         out.writeInt(3000);
         new DataTree().serialize(out);
-        StateSnapshots.Recovered r = read(bytes);
-        assertThat(r.secret()).isNull();
-        assertThat(r.sessions()).containsEntry(9L, 3000);
+        assertSessionNineWithoutASecret(bytes);
     }
 
     @Test
@@ -81,6 +77,12 @@ class StateSnapshotsTest {
         assertThatThrownBy(() -> read(bytes))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("session secret of 3 bytes");
+    }
+
+    private static void assertSessionNineWithoutASecret(ByteArrayOutputStream bytes) throws IOException {
+        StateSnapshots.Recovered r = read(bytes);
+        assertThat(r.secret()).isNull();
+        assertThat(r.sessions()).containsEntry(9L, 3000);
     }
 
     private static StateSnapshots.Recovered read(ByteArrayOutputStream bytes) throws IOException {
