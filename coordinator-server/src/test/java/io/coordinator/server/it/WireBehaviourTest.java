@@ -526,12 +526,18 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 .contains("dataDir=");
     }
 
+    /** A new node (named after {@code prefix}) that {@code z} watches with a data watch. */
+    private String watchedNode(ZooKeeper z, String prefix) throws Exception {
+        String p = unique(prefix);
+        z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        z.getData(p, true, null);
+        return p;
+    }
+
     @Test
     void wchsSummarisesWatches() throws Exception {
-        String p = unique("wchs");
         try (ZooKeeper z = zkHere()) {
-            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            z.getData(p, true, null);
+            String p = watchedNode(z, "wchs");
             String s = fourLetter("wchs");
             assertThat(s)
                     .matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n")
@@ -559,10 +565,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     @Test
     void wchcAndWchpListWatchesBySessionAndByPath() throws Exception {
-        String p = unique("wchx");
         try (ZooKeeper z = zkHere()) {
-            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            z.getData(p, true, null);
+            String p = watchedNode(z, "wchx");
             String sid = "0x" + Long.toHexString(z.getSessionId());
             assertThat(fourLetter("wchc")).contains(sid + "\n\t" + p + "\n");
             assertThat(fourLetter("wchp")).contains(p + "\n\t" + sid + "\n");
