@@ -100,10 +100,15 @@ class RequestPipelineTest {
         again.closed();
     }
 
+    /** Starts with the default settings and connects a client from {@code address}. */
+    private Client startAndConnect(String address) {
+        start();
+        return connect(address);
+    }
+
     /** Starts, connects a client and makes the sink hold the txns from here on until released. */
     private Client startHoldingWrites() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         sink.hold();
         return c;
     }
@@ -244,8 +249,7 @@ class RequestPipelineTest {
 
     @Test
     void reconnectWithThePasswordKeepsTheSessionAndClosesTheOldConnection() {
-        start();
-        Client first = connect("10.0.0.1");
+        Client first = startAndConnect("10.0.0.1");
         assertOk(first.conn.reply(first.create("/eph", 1)));
 
         Client second = new Client("10.0.0.2");
@@ -273,8 +277,7 @@ class RequestPipelineTest {
 
     @Test
     void reconnectWithAWrongPasswordOrUnknownSessionIsToldItExpired() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         byte[] wrong = c.passwd.clone();
         wrong[0] ^= 1;
         for (ConnectRequest req : List.of(
@@ -295,8 +298,7 @@ class RequestPipelineTest {
 
     @Test
     void readOnlyRefusesGlobalSessionsWithoutAnAnswerAndResumesItsOwn() {
-        start();
-        Client global = connect("10.0.0.1");
+        Client global = startAndConnect("10.0.0.1");
         assertOk(global.conn.reply(global.create("/lock", 1)));
         int txns = sink.appended.size();
         pipeline.submit(() -> {
@@ -456,8 +458,7 @@ class RequestPipelineTest {
 
     @Test
     void watchEventPrecedesTheWritesReplyAndLaterReadsOnTheWatchingConnection() {
-        start();
-        Client writer = connect("10.0.0.1");
+        Client writer = startAndConnect("10.0.0.1");
         Client watcher = connect("10.0.0.2");
         assertOk(writer.conn.reply(writer.create("/w", 0)));
         assertOk(watcher.conn.reply(watcher.getData("/w", true)));
@@ -494,8 +495,7 @@ class RequestPipelineTest {
 
     @Test
     void writesOfTwoSessionsApplyInZxidOrder() {
-        start();
-        Client a = connect("10.0.0.1");
+        Client a = startAndConnect("10.0.0.1");
         Client b = connect("10.0.0.2");
         assertOk(a.conn.reply(a.create("/q", 0)));
         sink.hold();
@@ -528,8 +528,7 @@ class RequestPipelineTest {
 
     @Test
     void readZxidIsTheLastAppliedNotTheLastPrepared() {
-        start();
-        Client a = connect("10.0.0.1");
+        Client a = startAndConnect("10.0.0.1");
         Client b = connect("10.0.0.2");
         long applied = pipeline.lastProcessedZxid();
         sink.hold();
@@ -548,8 +547,7 @@ class RequestPipelineTest {
 
     @Test
     void failedWriteStillConsumesAZxid() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         Out first = c.conn.reply(c.create("/a", 0));
         Out dup = c.conn.reply(c.create("/a", 0));
         Out next = c.conn.reply(c.create("/b", 0));
@@ -564,8 +562,7 @@ class RequestPipelineTest {
 
     @Test
     void failedMultiReplyEncodingAndItsZxid() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         assertOk(c.conn.reply(c.create("/a", 0)));
         Requests.Create createM = new Requests.Create("/m", null, Acl.OPEN_ACL_UNSAFE, 0, -1);
         Requests.Multi multi = new Requests.Multi(List.of(
@@ -588,8 +585,7 @@ class RequestPipelineTest {
 
     @Test
     void setWatchesCatchUpEventsPrecedeItsReply() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         Out created = c.conn.reply(c.create("/changed", 0));
         long rel = created.header().zxid();
         assertOk(c.conn.reply(c.setData("/changed", "v2".getBytes(StandardCharsets.UTF_8))));
@@ -612,8 +608,7 @@ class RequestPipelineTest {
 
     @Test
     void eventsAreOnlySentToConnectionsThatMayReadTheNode() {
-        start();
-        Client alice = connect("10.0.0.1");
+        Client alice = startAndConnect("10.0.0.1");
         Client anon = connect("10.0.0.2");
         alice.auth("digest", "alice:secret");
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
@@ -646,8 +641,7 @@ class RequestPipelineTest {
 
     @Test
     void digestAuthThenWhoAmI() {
-        start();
-        Client c = connect("10.0.0.7");
+        Client c = startAndConnect("10.0.0.7");
         c.auth("digest", "alice:secret");
         Out auth = c.conn.reply(ReplyHeader.AUTH_XID);
         assertThat(auth.header()).isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, Code.OK));
@@ -697,8 +691,7 @@ class RequestPipelineTest {
 
     @Test
     void saslIsAuthFailedThenClose() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         int xid = c.send(OpCode.SASL, new Requests.Sasl(new byte[] {1}));
         assertErr(c.conn.reply(xid), Code.AUTHFAILED);
         c.conn.closed();
@@ -706,8 +699,7 @@ class RequestPipelineTest {
 
     @Test
     void badAuthSchemeIsAuthFailedThenClose() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         c.auth("kerberos", "whatever");
         Out r = c.conn.reply(ReplyHeader.AUTH_XID);
         assertThat(r.header()).isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, Code.AUTHFAILED));
@@ -721,8 +713,7 @@ class RequestPipelineTest {
 
     @Test
     void closeSessionDeletesEphemeralsFiresWatchesRepliesThenCloses() {
-        start();
-        Client owner = connect("10.0.0.1");
+        Client owner = startAndConnect("10.0.0.1");
         Client watcher = connect("10.0.0.2");
         assertOk(owner.conn.reply(owner.create("/e1", 1)));
         assertOk(owner.conn.reply(owner.create("/e2", 1)));
