@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -138,13 +137,9 @@ class PemSslBundleTest {
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--coordinator.client.connection-timeout=3s",
-                "--coordinator.client.config.local-copy-enabled=false",
+        List<String> args = SecureConnectionTest.tlsAppArgs("3s");
+        args.addAll(List.of(
                 "--coordinator.client.discovery.local-copy-enabled=false",
-                "--coordinator.client.registration.host=127.0.0.1",
-                "--coordinator.client.registration.port=9999",
-                "--coordinator.client.ssl.bundle=coordinator",
                 "--spring.ssl.bundle.pem.coordinator.truststore.certificate=file:" + dir.resolve("server.crt")));
         args.addAll(List.of(extra));
         return ConfigClientApp.run(App.class, "pem-app", server.connectString(), args.toArray(new String[0]));

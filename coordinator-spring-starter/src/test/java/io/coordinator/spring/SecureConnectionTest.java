@@ -159,13 +159,22 @@ class SecureConnectionTest {
         Closing.closeAll(admin, server);
     }
 
-    private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--coordinator.client.connection-timeout=5s",
+    /**
+     * What a test app on the TLS server needs besides the trust material of its SSL bundle "coordinator": that
+     * bundle for its client, a fixed registration and no local copy of its configuration.
+     */
+    static List<String> tlsAppArgs(String connectionTimeout) {
+        return new ArrayList<>(List.of(
+                "--coordinator.client.connection-timeout=" + connectionTimeout,
                 "--coordinator.client.config.local-copy-enabled=false",
                 "--coordinator.client.registration.host=127.0.0.1",
                 "--coordinator.client.registration.port=9999",
-                "--coordinator.client.ssl.bundle=coordinator",
+                "--coordinator.client.ssl.bundle=coordinator"));
+    }
+
+    private static ConfigurableApplicationContext run(String... extra) {
+        List<String> args = tlsAppArgs("5s");
+        args.addAll(List.of(
                 "--spring.ssl.bundle.jks.coordinator.truststore.location=file:" + trustStore,
                 "--spring.ssl.bundle.jks.coordinator.truststore.password=" + PASSWORD,
                 "--spring.ssl.bundle.jks.coordinator.truststore.type=PKCS12"));
