@@ -37,17 +37,16 @@ class ServerStartupTest {
     }
 
     private ConfigurableApplicationContext start(String... args) {
-        return start(new StandardEnvironment(), args);
+        return new SpringApplicationBuilder(CoordinatorApplication.class).run(onLoopback(args));
     }
 
-    private static ConfigurableApplicationContext start(StandardEnvironment env, String... args) {
+    /** The arguments, after those that put the web server on an ephemeral loopback port. */
+    private static String[] onLoopback(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--server.port=0";
         all[1] = "--server.address=127.0.0.1";
         System.arraycopy(args, 0, all, 2, args.length);
-        return new SpringApplicationBuilder(CoordinatorApplication.class)
-                .environment(env)
-                .run(all);
+        return all;
     }
 
     /** Starts on this test's data dir with these variables as the whole system environment. */
@@ -58,7 +57,9 @@ class ServerStartupTest {
                         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                         new SystemEnvironmentPropertySource(
                                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.copyOf(variables)));
-        return start(env, "--coordinator.data-dir=" + dir, "--coordinator.client-port=0");
+        return new SpringApplicationBuilder(CoordinatorApplication.class)
+                .environment(env)
+                .run(onLoopback("--coordinator.data-dir=" + dir, "--coordinator.client-port=0"));
     }
 
     @Test
