@@ -28,6 +28,8 @@ import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.testsupport.LoopbackPorts;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -36,6 +38,9 @@ import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -137,78 +142,102 @@ class AutoConfigurationConditionsTest {
                 .run(AutoConfigurationConditionsTest::hasNone);
     }
 
-    @Test
-    void eachPartCanBeSwitchedOffAlone() {
-        runner.withPropertyValues("coordinator.client.registration.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorRegistration.class)
-                        .hasSingleBean(CoordinatorServiceCache.class));
-        runner.withPropertyValues("coordinator.client.discovery.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorServiceCache.class)
-                        .doesNotHaveBean(DiscoveryClient.class)
-                        .hasSingleBean(CoordinatorRegistration.class));
-        runner.withPropertyValues("coordinator.client.lock.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(DistributedLocks.class)
-                        .doesNotHaveBean("distributedLockAdvisor")
-                        .hasSingleBean(Leadership.class));
-        runner.withPropertyValues("coordinator.client.leader.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(Leadership.class)
-                        .doesNotHaveBean("leaderOnlyAdvisor")
-                        .hasSingleBean(DistributedLocks.class));
-        runner.withPropertyValues("coordinator.client.config.refresh-enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorConfigWatcher.class)
-                        .doesNotHaveBean(ValueRefresher.class)
-                        .doesNotHaveBean(CoordinatorConfigHealthIndicator.class)
-                        .hasSingleBean(CoordinatorHealthIndicator.class));
-        runner.withPropertyValues("management.health.coordinator.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorHealthIndicator.class)
-                        .hasSingleBean(CoordinatorEndpoint.class));
-        runner.withPropertyValues("management.endpoints.web.exposure.include=health")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorEndpoint.class)
-                        .hasSingleBean(CoordinatorHealthIndicator.class));
+    /** A row: with {@code condition} applied, {@code stillThere} is there and none of {@code gone} (types or names). */
+    private static Arguments row(Object condition, Class<?> stillThere, Object... gone) {
+        return Arguments.of(condition, stillThere, List.of(gone));
     }
 
-    @Test
-    void springCloudDiscoverySwitchesApply() {
-        runner.withPropertyValues("spring.cloud.discovery.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorServiceCache.class)
-                        .doesNotHaveBean(DiscoveryClient.class));
-        runner.withPropertyValues("spring.cloud.discovery.blocking.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorDiscoveryClient.class)
-                        .hasSingleBean(CoordinatorReactiveDiscoveryClient.class));
-        runner.withPropertyValues("spring.cloud.discovery.reactive.enabled=false")
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorReactiveDiscoveryClient.class)
-                        .hasSingleBean(CoordinatorDiscoveryClient.class));
+    private static void assertParts(AssertableApplicationContext ctx, Class<?> stillThere, List<Object> gone) {
+        for (Object part : gone) {
+            if (part instanceof Class<?> type) {
+                assertThat(ctx).doesNotHaveBean(type);
+            } else {
+                assertThat(ctx).doesNotHaveBean((String) part);
+            }
+        }
+        assertThat(ctx).hasSingleBean(stillThere);
     }
 
-    @Test
-    void optionalPartsBackOffWhenTheirClassesAreMissing() {
-        runner.withClassLoader(new FilteredClassLoader(DiscoveryClient.class))
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorServiceCache.class)
-                        .hasSingleBean(CuratorFramework.class));
-        runner.withClassLoader(new FilteredClassLoader("reactor.core.publisher"))
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorReactiveDiscoveryClient.class)
-                        .hasSingleBean(CoordinatorDiscoveryClient.class));
-        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorHealthIndicator.class)
-                        .doesNotHaveBean(CoordinatorDiscoveryHealthIndicator.class)
-                        .hasSingleBean(CoordinatorEndpoint.class));
-        runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
-                .run(ctx -> assertThat(ctx)
-                        .doesNotHaveBean(CoordinatorDiscoveryMetrics.class)
-                        .hasSingleBean(CoordinatorServiceCache.class));
+    static Stream<Arguments> switches() {
+        return Stream.of(
+                row(
+                        "coordinator.client.registration.enabled=false",
+                        CoordinatorServiceCache.class,
+                        CoordinatorRegistration.class),
+                row(
+                        "coordinator.client.discovery.enabled=false",
+                        CoordinatorRegistration.class,
+                        CoordinatorServiceCache.class,
+                        DiscoveryClient.class),
+                row(
+                        "coordinator.client.lock.enabled=false",
+                        Leadership.class,
+                        DistributedLocks.class,
+                        "distributedLockAdvisor"),
+                row(
+                        "coordinator.client.leader.enabled=false",
+                        DistributedLocks.class,
+                        Leadership.class,
+                        "leaderOnlyAdvisor"),
+                row(
+                        "coordinator.client.config.refresh-enabled=false",
+                        CoordinatorHealthIndicator.class,
+                        CoordinatorConfigWatcher.class,
+                        ValueRefresher.class,
+                        CoordinatorConfigHealthIndicator.class),
+                row(
+                        "management.health.coordinator.enabled=false",
+                        CoordinatorEndpoint.class,
+                        CoordinatorHealthIndicator.class),
+                row(
+                        "management.endpoints.web.exposure.include=health",
+                        CoordinatorHealthIndicator.class,
+                        CoordinatorEndpoint.class),
+                // Spring Cloud's own discovery switches
+                row(
+                        "spring.cloud.discovery.enabled=false",
+                        CuratorFramework.class,
+                        CoordinatorServiceCache.class,
+                        DiscoveryClient.class),
+                row(
+                        "spring.cloud.discovery.blocking.enabled=false",
+                        CoordinatorReactiveDiscoveryClient.class,
+                        CoordinatorDiscoveryClient.class),
+                row(
+                        "spring.cloud.discovery.reactive.enabled=false",
+                        CoordinatorDiscoveryClient.class,
+                        CoordinatorReactiveDiscoveryClient.class));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("switches")
+    void eachPartCanBeSwitchedOffAlone(String property, Class<?> stillThere, List<Object> gone) {
+        runner.withPropertyValues(property).run(ctx -> assertParts(ctx, stillThere, gone));
+    }
+
+    static Stream<Arguments> missingClasses() {
+        return Stream.of(
+                row(DiscoveryClient.class, CuratorFramework.class, CoordinatorServiceCache.class),
+                row(
+                        "reactor.core.publisher",
+                        CoordinatorDiscoveryClient.class,
+                        CoordinatorReactiveDiscoveryClient.class),
+                row(
+                        HealthIndicator.class,
+                        CoordinatorEndpoint.class,
+                        CoordinatorHealthIndicator.class,
+                        CoordinatorDiscoveryHealthIndicator.class),
+                row("io.micrometer.core", CoordinatorServiceCache.class, CoordinatorDiscoveryMetrics.class));
+    }
+
+    /** {@code missing}: a class, or a package, hidden from the class loader. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("missingClasses")
+    void optionalPartsBackOffWhenTheirClassesAreMissing(Object missing, Class<?> stillThere, List<Object> gone) {
+        FilteredClassLoader loader = missing instanceof Class<?> type
+                ? new FilteredClassLoader(type)
+                : new FilteredClassLoader((String) missing);
+        runner.withClassLoader(loader).run(ctx -> assertParts(ctx, stillThere, gone));
     }
 
     @Test

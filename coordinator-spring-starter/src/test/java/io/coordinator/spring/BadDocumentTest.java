@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
 import io.coordinator.spring.actuator.CoordinatorEndpoint;
+import io.coordinator.spring.test.ConfigClientApp;
 import io.coordinator.spring.test.CoordinatorServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,9 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -56,16 +54,13 @@ class BadDocumentTest {
     }
 
     private static ConfigurableApplicationContext start(Path copies) {
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.application.name=doc-app",
-                "--coordinator.client.connect-string=" + server.connectString(),
+        return ConfigClientApp.run(
+                App.class,
+                "doc-app",
+                server.connectString(),
                 "--coordinator.client.registration.enabled=false",
-                "--spring.config.import=coordinator:",
                 "--coordinator.client.config.local-copy=" + copies,
-                "--management.endpoints.web.exposure.include=coordinator"));
-        return new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(args.toArray(new String[0]));
+                "--management.endpoints.web.exposure.include=coordinator");
     }
 
     @SuppressWarnings("unchecked")

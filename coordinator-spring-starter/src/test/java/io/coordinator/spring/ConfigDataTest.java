@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
+import io.coordinator.spring.test.ConfigClientApp;
 import io.coordinator.spring.test.CoordinatorServerExtension;
 import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.file.Files;
@@ -20,9 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
@@ -130,16 +129,11 @@ class ConfigDataTest {
         }
     }
 
+    private static final String NO_REGISTRATION = "--coordinator.client.registration.enabled=false";
+
     private ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "--spring.application.name=cfg-app",
-                "--coordinator.client.connect-string=" + server.connectString(),
-                "--coordinator.client.registration.enabled=false",
-                "--spring.config.import=coordinator:"));
-        args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(args.toArray(new String[0]));
+        return ConfigClientApp.run(
+                App.class, "cfg-app", server.connectString(), concat(List.of(NO_REGISTRATION), extra));
     }
 
     @Test
@@ -190,17 +184,15 @@ class ConfigDataTest {
         // with no active profile Spring's "default" profile is active: <app>,default is read too, and wins
         server.set("/config/prec-app,default/k5", "default-profile");
         server.set("/config/prec-app/k5", "app");
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(
-                        "--spring.application.name=prec-app",
-                        "--coordinator.client.connect-string=" + server.connectString(),
-                        "--coordinator.client.registration.enabled=false",
-                        "--spring.config.import=coordinator:",
-                        "--name=n",
-                        "--shop.title=t",
-                        "--shop.discount=1",
-                        "--greeting.prefix=p")) {
+        try (ConfigurableApplicationContext ctx = ConfigClientApp.run(
+                App.class,
+                "prec-app",
+                server.connectString(),
+                NO_REGISTRATION,
+                "--name=n",
+                "--shop.title=t",
+                "--shop.discount=1",
+                "--greeting.prefix=p")) {
             org.springframework.core.env.Environment env = ctx.getEnvironment();
             assertThat(List.of("k1", "k2", "k3", "k4", "k5", "k6"))
                     .map(env::getProperty)
@@ -215,40 +207,36 @@ class ConfigDataTest {
                 "--spring.application.name=cfg-app",
                 "--coordinator.client.connection-timeout=1s",
                 "--coordinator.client.enabled=false");
-        assertThatThrownBy(() -> new SpringApplicationBuilder(App.class)
-                        .web(WebApplicationType.NONE)
-                        .run(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead)))
+        assertThatThrownBy(() -> runApp(concat(base, "--spring.config.import=coordinator:127.0.0.1:" + dead)))
                 .hasStackTraceContaining("Coordinator configuration unavailable")
                 .hasStackTraceContaining("127.0.0.1:" + dead);
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(concat(
-                        base,
-                        "--spring.config.import=optional:coordinator:127.0.0.1:" + dead,
-                        "--greeting.prefix=p",
-                        "--name=local",
-                        "--shop.title=t",
-                        "--shop.discount=1"))) {
+        try (ConfigurableApplicationContext ctx = runApp(concat(
+                base,
+                "--spring.config.import=optional:coordinator:127.0.0.1:" + dead,
+                "--greeting.prefix=p",
+                "--name=local",
+                "--shop.title=t",
+                "--shop.discount=1"))) {
             assertThat(ctx.getBean(Greeter.class).name()).isEqualTo("local");
         }
         // last-known-good copy: written while the server answers, used when it does not
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(concat(
-                        base,
-                        "--spring.config.import=coordinator:" + server.connectString(),
-                        "--coordinator.client.config.local-copy=" + dir))) {
+        try (ConfigurableApplicationContext ctx = runApp(concat(
+                base,
+                "--spring.config.import=coordinator:" + server.connectString(),
+                "--coordinator.client.config.local-copy=" + dir))) {
             assertThat(ctx.getEnvironment().getProperty("name")).isEqualTo("world");
         }
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(concat(
-                        base,
-                        "--spring.config.import=coordinator:127.0.0.1:" + dead,
-                        "--coordinator.client.config.local-copy=" + dir))) {
+        try (ConfigurableApplicationContext ctx = runApp(concat(
+                base,
+                "--spring.config.import=coordinator:127.0.0.1:" + dead,
+                "--coordinator.client.config.local-copy=" + dir))) {
             assertThat(ctx.getEnvironment().getProperty("name")).isEqualTo("world");
         }
         assertThat(Files.list(dir)).isNotEmpty();
+    }
+
+    private static ConfigurableApplicationContext runApp(String... args) {
+        return ConfigClientApp.builder(App.class).run(args);
     }
 
     private static String[] concat(List<String> base, String... more) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.coordinator.spring.actuator.CoordinatorEndpoint;
 import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
+import io.coordinator.spring.test.ConfigClientApp;
 import io.coordinator.spring.test.CoordinatorServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -145,16 +144,14 @@ class ConfigRemovalAndFrozenBindingsTest {
         server.set("/config/del-app/del.rate", "0.9");
         server.set("/config/del-app/frozen.level", "3");
         server.set("/config/del-app/limits.yaml", "limits:\n  label: doc\n  window:\n    size: 9\n  tags: [x, y]\n");
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
+        try (ConfigurableApplicationContext ctx = ConfigClientApp.builder(App.class)
                 // the next source below Coordinator's, as application.yml would be
                 .properties("limits.max=20")
-                .run(
-                        "--spring.application.name=del-app",
-                        "--coordinator.client.connect-string=" + server.connectString(),
+                .run(ConfigClientApp.args(
+                        "del-app",
+                        server.connectString(),
                         "--coordinator.client.registration.enabled=false",
-                        "--spring.config.import=coordinator:",
-                        "--management.endpoints.web.exposure.include=coordinator")) {
+                        "--management.endpoints.web.exposure.include=coordinator"))) {
             LimitsProperties limits = ctx.getBean(LimitsProperties.class);
             Rates rates = ctx.getBean(Rates.class);
             List<CoordinatorConfigChangedEvent> events = ctx.getBean(Events.class).seen;

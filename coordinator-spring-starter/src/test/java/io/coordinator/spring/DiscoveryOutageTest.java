@@ -247,14 +247,9 @@ class DiscoveryOutageTest {
             long heldAt = System.nanoTime();
             assertThat(ids(discovery, "gone")).containsExactly("gone-1");
             assertThat(discovery.getServices()).contains("gone");
-            assertThat(meters.get("coordinator.discovery.protected.services")
-                            .gauge()
-                            .value())
+            assertThat(gauge(meters, "coordinator.discovery.protected.services"))
                     .isEqualTo(1.0);
-            assertThat(meters.get("coordinator.discovery.protections")
-                            .functionCounter()
-                            .count())
-                    .isEqualTo(1.0);
+            assertThat(count(meters, "coordinator.discovery.protections")).isEqualTo(1.0);
             assertThat(endpointProtected(watcher)).containsOnlyKeys("gone");
             assertThat(endpointProtected(watcher).get("gone"))
                     .containsEntry("kept", 1)
@@ -271,13 +266,9 @@ class DiscoveryOutageTest {
             assertThat(held(watcher)).isEmpty();
             assertThat(endpointProtected(watcher)).isEmpty();
             assertThat(discovery.getServices()).doesNotContain("gone", "scaled");
-            assertThat(meters.get("coordinator.discovery.protections.expired")
-                            .functionCounter()
-                            .count())
+            assertThat(count(meters, "coordinator.discovery.protections.expired"))
                     .isEqualTo(1.0);
-            assertThat(meters.get("coordinator.discovery.protected.services")
-                            .gauge()
-                            .value())
+            assertThat(gauge(meters, "coordinator.discovery.protected.services"))
                     .isZero();
         }
     }
@@ -378,5 +369,13 @@ class DiscoveryOutageTest {
                                 == 1);
             }
         }
+    }
+
+    private static double gauge(MeterRegistry meters, String name) {
+        return meters.get(name).gauge().value();
+    }
+
+    private static double count(MeterRegistry meters, String name) {
+        return meters.get(name).functionCounter().count();
     }
 }

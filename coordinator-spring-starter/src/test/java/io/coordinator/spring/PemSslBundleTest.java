@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 import io.coordinator.spring.registration.CoordinatorRegistration;
+import io.coordinator.spring.test.ConfigClientApp;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,7 +43,7 @@ import org.springframework.context.annotation.Bean;
  */
 @Timeout(180)
 class PemSslBundleTest {
-    static final String PASSWORD = "changeit";
+    static final String PASSWORD = SecureConnectionTest.PASSWORD;
 
     @TempDir
     static Path dir;
@@ -70,28 +68,7 @@ class PemSslBundleTest {
     /** A self-signed EC key pair for 127.0.0.1 as PEM files: {@code <name>.crt} and {@code <name>.key} (PKCS#8). */
     static void keyPair(String name) throws Exception {
         Path p12 = dir.resolve(name + ".p12");
-        SecureConnectionTest.keytool(
-                "-genkeypair",
-                "-alias",
-                name,
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=" + name,
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-keystore",
-                p12.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD,
-                "-keypass",
-                PASSWORD);
+        SecureConnectionTest.generateKeyPair(p12, name, name);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             ks.load(in, PASSWORD.toCharArray());
@@ -160,21 +137,12 @@ class PemSslBundleTest {
     }
 
     private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.application.name=pem-app",
-                "--coordinator.client.connect-string=" + server.connectString(),
-                "--spring.config.import=coordinator:",
-                "--coordinator.client.connection-timeout=3s",
-                "--coordinator.client.config.local-copy-enabled=false",
+        List<String> args = SecureConnectionTest.tlsAppArgs("3s");
+        args.addAll(List.of(
                 "--coordinator.client.discovery.local-copy-enabled=false",
-                "--coordinator.client.registration.host=127.0.0.1",
-                "--coordinator.client.registration.port=9999",
-                "--coordinator.client.ssl.bundle=coordinator",
                 "--spring.ssl.bundle.pem.coordinator.truststore.certificate=file:" + dir.resolve("server.crt")));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class)
-                .web(WebApplicationType.NONE)
-                .run(args.toArray(new String[0]));
+        return ConfigClientApp.run(App.class, "pem-app", server.connectString(), args.toArray(new String[0]));
     }
 
     @Test
@@ -196,36 +164,29 @@ class PemSslBundleTest {
 
     @Test
     void whatZooKeepersClientCannotReadIsNamed() {
-        assertThatThrownBy(() -> security(Map.of(
-                        "coordinator.client.ssl.bundle",
-                        "p",
-                        "spring.ssl.bundle.pem.p.truststore.certificate",
-                        "classpath:ca.crt")))
+        assertThatThrownBy(() -> bundleP("spring.ssl.bundle.pem.p.truststore.certificate", "classpath:ca.crt"))
                 .hasMessage("spring.ssl.bundle.pem.p.truststore.certificate=classpath:ca.crt: ZooKeeper's client reads"
                         + " key material from files; use a file: location");
-        assertThatThrownBy(() -> security(Map.of(
-                        "coordinator.client.ssl.bundle",
-                        "p",
+        assertThatThrownBy(() -> bundleP(
                         "spring.ssl.bundle.pem.p.truststore.certificate",
-                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")))
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"))
                 .hasMessage(
                         "spring.ssl.bundle.pem.p.truststore.certificate holds PEM text: ZooKeeper's client reads key"
                                 + " material from files; put it in a file and use a file: location");
-        assertThatThrownBy(() -> security(Map.of(
-                        "coordinator.client.ssl.bundle",
-                        "p",
-                        "spring.ssl.bundle.pem.p.keystore.certificate",
-                        "file:" + dir.resolve("app.crt"))))
+        assertThatThrownBy(
+                        () -> bundleP("spring.ssl.bundle.pem.p.keystore.certificate", "file:" + dir.resolve("app.crt")))
                 .hasMessage(
                         "spring.ssl.bundle.pem.p.keystore.certificate and spring.ssl.bundle.pem.p.keystore.private-key"
                                 + " go together: the client certificate and its private key");
-        assertThatThrownBy(() -> security(Map.of(
-                        "coordinator.client.ssl.bundle",
-                        "p",
-                        "spring.ssl.bundle.pem.p.truststore.certificate",
-                        "file:" + dir.resolve("missing.crt"))))
+        assertThatThrownBy(() ->
+                        bundleP("spring.ssl.bundle.pem.p.truststore.certificate", "file:" + dir.resolve("missing.crt")))
                 .hasMessage("spring.ssl.bundle.pem.p.truststore.certificate=file:" + dir.resolve("missing.crt")
                         + ": no readable file " + dir.resolve("missing.crt"));
+    }
+
+    /** The client security of bundle "p" with one more property: {@code key} = {@code value}. */
+    private static CoordinatorClientSecurity bundleP(String key, String value) {
+        return security(Map.of("coordinator.client.ssl.bundle", "p", key, value));
     }
 
     private static CoordinatorClientSecurity security(Map<String, String> p) {

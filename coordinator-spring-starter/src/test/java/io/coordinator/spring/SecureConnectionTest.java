@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.test.Closing;
+import io.coordinator.spring.test.ConfigClientApp;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,8 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -48,6 +47,32 @@ class SecureConnectionTest {
     static Path trustStore;
     static CoordinatorServerProcess server;
     static CuratorFramework admin;
+
+    /** A new PKCS#12 store (password {@link #PASSWORD}) with a self-signed EC key pair for 127.0.0.1 and localhost. */
+    static void generateKeyPair(Path keyStore, String alias, String commonName) throws Exception {
+        keytool(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + commonName,
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
+    }
 
     static void keytool(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
@@ -90,28 +115,7 @@ class SecureConnectionTest {
     static void start() throws Exception {
         Path keyStore = dir.resolve("server.p12");
         trustStore = dir.resolve("trust.p12");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-keystore",
-                keyStore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD,
-                "-keypass",
-                PASSWORD);
+        generateKeyPair(keyStore, "server", "localhost");
         keytool(
                 "-exportcert",
                 "-alias",
@@ -155,23 +159,27 @@ class SecureConnectionTest {
         Closing.closeAll(admin, server);
     }
 
-    private static ConfigurableApplicationContext run(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.application.name=secure-app",
-                "--coordinator.client.connect-string=" + server.connectString(),
-                "--spring.config.import=coordinator:",
-                "--coordinator.client.connection-timeout=5s",
+    /**
+     * What a test app on the TLS server needs besides the trust material of its SSL bundle "coordinator": that
+     * bundle for its client, a fixed registration and no local copy of its configuration.
+     */
+    static List<String> tlsAppArgs(String connectionTimeout) {
+        return new ArrayList<>(List.of(
+                "--coordinator.client.connection-timeout=" + connectionTimeout,
                 "--coordinator.client.config.local-copy-enabled=false",
                 "--coordinator.client.registration.host=127.0.0.1",
                 "--coordinator.client.registration.port=9999",
-                "--coordinator.client.ssl.bundle=coordinator",
+                "--coordinator.client.ssl.bundle=coordinator"));
+    }
+
+    private static ConfigurableApplicationContext run(String... extra) {
+        List<String> args = tlsAppArgs("5s");
+        args.addAll(List.of(
                 "--spring.ssl.bundle.jks.coordinator.truststore.location=file:" + trustStore,
                 "--spring.ssl.bundle.jks.coordinator.truststore.password=" + PASSWORD,
                 "--spring.ssl.bundle.jks.coordinator.truststore.type=PKCS12"));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(GreeterApp.class)
-                .web(WebApplicationType.NONE)
-                .run(args.toArray(new String[0]));
+        return ConfigClientApp.run(GreeterApp.class, "secure-app", server.connectString(), args.toArray(new String[0]));
     }
 
     @Test

@@ -50,6 +50,11 @@ class ReadExecutorTest {
         return reads.execute(type, body, ctx, watcher);
     }
 
+    /** The error code of a read of {@code path} (leaving a watch or not) by {@code ctx}. */
+    private int err(int type, String path, boolean watch, PrepareContext ctx) {
+        return read(type, new Requests.PathWatch(path, watch), ctx).err();
+    }
+
     private static JuteReader body(Reply r) {
         assertThat(r.err()).isEqualTo(Code.OK);
         return new JuteReader(new JuteWriter().write(r.body()).toByteArray());
@@ -58,17 +63,14 @@ class ReadExecutorTest {
     @Test
     void existsNeedsReadOnAnExistingNodeAndArmsNoWatchWithoutIt() {
         create("/s", List.of(new Acl(Perms.ALL, ALICE_ID), new Acl(Perms.WRITE, Id.ANYONE)));
-        assertThat(read(OpCode.EXISTS, new Requests.PathWatch("/s", true), ANON).err())
-                .isEqualTo(Code.NOAUTH);
+        assertThat(err(OpCode.EXISTS, "/s", true, ANON)).isEqualTo(Code.NOAUTH);
         apply(0, new Txn.SetData("/s", new byte[0], 1));
         assertThat(events).isEmpty();
 
         Reply ok = read(OpCode.EXISTS, new Requests.PathWatch("/s", true), ALICE);
         Stat stat = Stat.read(body(ok));
         assertThat(stat.version()).isEqualTo(1);
-        assertThat(read(OpCode.EXISTS, new Requests.PathWatch("/s", false), SUPER)
-                        .err())
-                .isEqualTo(Code.OK);
+        assertThat(err(OpCode.EXISTS, "/s", false, SUPER)).isEqualTo(Code.OK);
         apply(0, new Txn.SetData("/s", new byte[1], 2));
         assertThat(events).containsExactly(new WatcherEvent(WatcherEvent.NODE_DATA_CHANGED, 3, "/s"));
     }
@@ -85,18 +87,10 @@ class ReadExecutorTest {
     void getDataAndGetChildrenNeedRead() {
         create("/s", List.of(new Acl(Perms.ALL, ALICE_ID)));
         create("/s/c", Acl.OPEN_ACL_UNSAFE);
-        assertThat(read(OpCode.GET_DATA, new Requests.PathWatch("/s", true), ANON)
-                        .err())
-                .isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_CHILDREN, new Requests.PathWatch("/s", true), ANON)
-                        .err())
-                .isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_CHILDREN2, new Requests.PathWatch("/s", false), ANON)
-                        .err())
-                .isEqualTo(Code.NOAUTH);
-        assertThat(read(OpCode.GET_DATA, new Requests.PathWatch("/missing", true), ANON)
-                        .err())
-                .isEqualTo(Code.NONODE);
+        assertThat(err(OpCode.GET_DATA, "/s", true, ANON)).isEqualTo(Code.NOAUTH);
+        assertThat(err(OpCode.GET_CHILDREN, "/s", true, ANON)).isEqualTo(Code.NOAUTH);
+        assertThat(err(OpCode.GET_CHILDREN2, "/s", false, ANON)).isEqualTo(Code.NOAUTH);
+        assertThat(err(OpCode.GET_DATA, "/missing", true, ANON)).isEqualTo(Code.NONODE);
 
         JuteReader in = body(read(OpCode.GET_DATA, new Requests.PathWatch("/s", false), ALICE));
         assertThat(new String(in.readBuffer(), StandardCharsets.UTF_8)).isEqualTo("/s");

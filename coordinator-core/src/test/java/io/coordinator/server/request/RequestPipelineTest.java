@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,13 @@ class RequestPipelineTest {
     }
 
     private RequestPipeline start(int tickTimeMs, int minTimeout, int maxTimeout, String superDigest) {
+        create(tickTimeMs, minTimeout, maxTimeout, superDigest, System::currentTimeMillis);
+        pipeline.start();
+        return pipeline;
+    }
+
+    /** A pipeline (not started) on a fresh tree, writing to the sink, with {@code wallClock} as its txn time. */
+    private void create(int tickTimeMs, int minTimeout, int maxTimeout, String superDigest, LongSupplier wallClock) {
         tree = new DataTree();
         StateMachine state = new StateMachine(tree, new SessionTracker(tickTimeMs));
         PipelineConfig config = new PipelineConfig(
@@ -65,13 +73,53 @@ class RequestPipelineTest {
                 passwords,
                 sink,
                 (zxid, sessions) -> {},
-                Map.of("tickTime", String.valueOf(tickTimeMs)));
-        pipeline.start();
-        return pipeline;
+                Map.of("tickTime", String.valueOf(tickTimeMs)),
+                wallClock);
     }
 
     private RequestPipeline start() {
         return start(50, 100, 60_000);
+    }
+
+    /** A create of {@code path} that only its creator's identities may use (the "auth" ACL). */
+    private static Requests.Create creatorOnly(String path) {
+        return new Requests.Create(
+                path, DATA, List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1);
+    }
+
+    /** The session's close is the last txn written. */
+    private void assertLastTxnClosed(Client c) {
+        assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(c.sessionId));
+    }
+
+    /** A reconnect to the session with its password is answered timeout 0 (expired), then closed. */
+    private void assertIsToldItExpired(Client c, int timeout) {
+        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
+        pipeline.connect(again, connectRequest(c.sessionId, c.passwd, timeout, 0));
+        assertThat(again.connectResponse().timeOut()).isZero();
+        again.closed();
+    }
+
+    /** Starts with the default settings and connects a client from {@code address}. */
+    private Client startAndConnect(String address) {
+        start();
+        return connect(address);
+    }
+
+    /** Starts, connects a client and makes the sink hold the txns from here on until released. */
+    private Client startHoldingWrites() {
+        Client c = startAndConnect("10.0.0.1");
+        sink.hold();
+        return c;
+    }
+
+    /** Takes the next txn the sink holds, checks that {@code c} was sent nothing meanwhile, then releases it. */
+    private HeldSink.Held releaseOnceNothingWasSent(Client c) {
+        HeldSink.Held held = sink.next();
+        barrier();
+        c.conn.assertNothingSent();
+        held.release();
+        return held;
     }
 
     /** Waits until everything handed to the pipeline thread so far has run. */
@@ -201,8 +249,7 @@ class RequestPipelineTest {
 
     @Test
     void reconnectWithThePasswordKeepsTheSessionAndClosesTheOldConnection() {
-        start();
-        Client first = connect("10.0.0.1");
+        Client first = startAndConnect("10.0.0.1");
         assertOk(first.conn.reply(first.create("/eph", 1)));
 
         Client second = new Client("10.0.0.2");
@@ -230,8 +277,7 @@ class RequestPipelineTest {
 
     @Test
     void reconnectWithAWrongPasswordOrUnknownSessionIsToldItExpired() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         byte[] wrong = c.passwd.clone();
         wrong[0] ^= 1;
         for (ConnectRequest req : List.of(
@@ -252,8 +298,7 @@ class RequestPipelineTest {
 
     @Test
     void readOnlyRefusesGlobalSessionsWithoutAnAnswerAndResumesItsOwn() {
-        start();
-        Client global = connect("10.0.0.1");
+        Client global = startAndConnect("10.0.0.1");
         assertOk(global.conn.reply(global.create("/lock", 1)));
         int txns = sink.appended.size();
         pipeline.submit(() -> {
@@ -344,17 +389,7 @@ class RequestPipelineTest {
      */
     @Test
     void syncOnTheLeaderWaitsForEveryEarlierProposalToApply() {
-        tree = new DataTree();
-        StateMachine state = new StateMachine(tree, new SessionTracker(50));
-        PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
-        pipeline = new RequestPipeline(
-                config,
-                state,
-                new SessionIds(1, 1_700_000_000_000L),
-                passwords,
-                sink,
-                (zxid, sessions) -> {},
-                Map.of());
+        create(50, 100, 60_000, null, System::currentTimeMillis);
         pipeline.startInEnsemble();
         pipeline.submit(() -> pipeline.serveAsLeader(0)); // a leader whose own log is the sink
         Client a = connect("10.0.0.1");
@@ -374,19 +409,8 @@ class RequestPipelineTest {
     /** The txn time (ctime/mtime) comes from the wall clock the pipeline was given (shifted by the clock-jump hook). */
     @Test
     void txnTimeComesFromTheGivenWallClock() {
-        tree = new DataTree();
-        StateMachine state = new StateMachine(tree, new SessionTracker(50));
-        PipelineConfig config = new PipelineConfig(50, 100, 60_000, false, true, null, 3_600_000, 1000, 1_000_000);
-        java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
-        pipeline = new RequestPipeline(
-                config,
-                state,
-                new SessionIds(1, 1_700_000_000_000L),
-                passwords,
-                sink,
-                (zxid, sessions) -> {},
-                Map.of(),
-                wall::get);
+        AtomicLong wall = new AtomicLong(1_700_000_000_000L);
+        create(50, 100, 60_000, null, wall::get);
         pipeline.start();
         Client c = connect("10.0.0.1");
         sink.hold();
@@ -404,15 +428,10 @@ class RequestPipelineTest {
 
     @Test
     void readAfterWriteIsAnsweredAfterTheWriteAndSeesIt() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int create = c.create("/a", 0);
         int read = c.getData("/a", false);
-        HeldSink.Held held = sink.next();
-        barrier();
-        c.conn.assertNothingSent();
-        held.release();
+        HeldSink.Held held = releaseOnceNothingWasSent(c);
         Out w = c.conn.reply(create);
         assertOk(w);
         assertThat(string(w)).isEqualTo("/a");
@@ -425,9 +444,7 @@ class RequestPipelineTest {
 
     @Test
     void pingIsAnsweredWhileAWriteWaitsForTheDisk() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int create = c.create("/a", 0);
         HeldSink.Held held = sink.next();
         c.ping();
@@ -441,8 +458,7 @@ class RequestPipelineTest {
 
     @Test
     void watchEventPrecedesTheWritesReplyAndLaterReadsOnTheWatchingConnection() {
-        start();
-        Client writer = connect("10.0.0.1");
+        Client writer = startAndConnect("10.0.0.1");
         Client watcher = connect("10.0.0.2");
         assertOk(writer.conn.reply(writer.create("/w", 0)));
         assertOk(watcher.conn.reply(watcher.getData("/w", true)));
@@ -479,8 +495,7 @@ class RequestPipelineTest {
 
     @Test
     void writesOfTwoSessionsApplyInZxidOrder() {
-        start();
-        Client a = connect("10.0.0.1");
+        Client a = startAndConnect("10.0.0.1");
         Client b = connect("10.0.0.2");
         assertOk(a.conn.reply(a.create("/q", 0)));
         sink.hold();
@@ -513,8 +528,7 @@ class RequestPipelineTest {
 
     @Test
     void readZxidIsTheLastAppliedNotTheLastPrepared() {
-        start();
-        Client a = connect("10.0.0.1");
+        Client a = startAndConnect("10.0.0.1");
         Client b = connect("10.0.0.2");
         long applied = pipeline.lastProcessedZxid();
         sink.hold();
@@ -533,8 +547,7 @@ class RequestPipelineTest {
 
     @Test
     void failedWriteStillConsumesAZxid() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         Out first = c.conn.reply(c.create("/a", 0));
         Out dup = c.conn.reply(c.create("/a", 0));
         Out next = c.conn.reply(c.create("/b", 0));
@@ -549,8 +562,7 @@ class RequestPipelineTest {
 
     @Test
     void failedMultiReplyEncodingAndItsZxid() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         assertOk(c.conn.reply(c.create("/a", 0)));
         Requests.Create createM = new Requests.Create("/m", null, Acl.OPEN_ACL_UNSAFE, 0, -1);
         Requests.Multi multi = new Requests.Multi(List.of(
@@ -573,8 +585,7 @@ class RequestPipelineTest {
 
     @Test
     void setWatchesCatchUpEventsPrecedeItsReply() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         Out created = c.conn.reply(c.create("/changed", 0));
         long rel = created.header().zxid();
         assertOk(c.conn.reply(c.setData("/changed", "v2".getBytes(StandardCharsets.UTF_8))));
@@ -597,21 +608,13 @@ class RequestPipelineTest {
 
     @Test
     void eventsAreOnlySentToConnectionsThatMayReadTheNode() {
-        start();
-        Client alice = connect("10.0.0.1");
+        Client alice = startAndConnect("10.0.0.1");
         Client anon = connect("10.0.0.2");
         alice.auth("digest", "alice:secret");
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
         assertErr(anon.conn.reply(anon.exists("/private", true)), Code.NONODE);
         assertErr(alice.conn.reply(alice.exists("/private", true)), Code.NONODE);
-        int xid = alice.send(
-                OpCode.CREATE,
-                new Requests.Create(
-                        "/private",
-                        DATA,
-                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))),
-                        0,
-                        -1));
+        int xid = alice.send(OpCode.CREATE, creatorOnly("/private"));
         // alice hears of it (before her reply); anon, who may not read it, does not.
         alice.conn.notification(WatcherEvent.NODE_CREATED, "/private");
         assertOk(alice.conn.reply(xid));
@@ -623,15 +626,10 @@ class RequestPipelineTest {
 
     @Test
     void undecodableRequestGetsItsErrorInOrderThenClose() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int write = c.create("/a", 0);
         pipeline.request(c.conn, 7, 999, null, Code.UNIMPLEMENTED);
-        HeldSink.Held held = sink.next();
-        barrier();
-        c.conn.assertNothingSent();
-        held.release();
+        releaseOnceNothingWasSent(c);
         assertOk(c.conn.reply(write));
         Out err = c.conn.reply(7);
         assertThat(err.header()).isEqualTo(new ReplyHeader(7, -1, Code.UNIMPLEMENTED));
@@ -643,8 +641,7 @@ class RequestPipelineTest {
 
     @Test
     void digestAuthThenWhoAmI() {
-        start();
-        Client c = connect("10.0.0.7");
+        Client c = startAndConnect("10.0.0.7");
         c.auth("digest", "alice:secret");
         Out auth = c.conn.reply(ReplyHeader.AUTH_XID);
         assertThat(auth.header()).isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, Code.OK));
@@ -655,10 +652,7 @@ class RequestPipelineTest {
         assertThat(List.of(in.readString(), in.readString())).containsExactly("ip", "10.0.0.7");
         assertThat(in.remaining()).isZero();
         // The digest identity is used for ACLs: auth expands to it.
-        Out create = c.call(
-                OpCode.CREATE,
-                new Requests.Create(
-                        "/mine", DATA, List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))), 0, -1));
+        Out create = c.call(OpCode.CREATE, creatorOnly("/mine"));
         assertOk(create);
         Client other = connect("10.0.0.8");
         assertErr(other.conn.reply(other.getData("/mine", false)), Code.NOAUTH);
@@ -667,15 +661,10 @@ class RequestPipelineTest {
 
     @Test
     void authIsAnsweredInOrderWithTheSessionsOtherRequests() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int write = c.create("/a", 0);
         c.auth("digest", "alice:secret");
-        HeldSink.Held held = sink.next();
-        barrier();
-        c.conn.assertNothingSent();
-        held.release();
+        releaseOnceNothingWasSent(c);
         assertOk(c.conn.reply(write));
         assertOk(c.conn.reply(ReplyHeader.AUTH_XID));
     }
@@ -686,14 +675,7 @@ class RequestPipelineTest {
         Client alice = connect("10.0.0.1");
         alice.auth("digest", "alice:secret");
         assertOk(alice.conn.reply(ReplyHeader.AUTH_XID));
-        assertOk(alice.call(
-                OpCode.CREATE,
-                new Requests.Create(
-                        "/mine",
-                        DATA,
-                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("auth", ""))),
-                        0,
-                        -1)));
+        assertOk(alice.call(OpCode.CREATE, creatorOnly("/mine")));
 
         Client root = connect("10.0.0.2");
         assertErr(root.conn.reply(root.getData("/mine", false)), Code.NOAUTH);
@@ -709,8 +691,7 @@ class RequestPipelineTest {
 
     @Test
     void saslIsAuthFailedThenClose() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         int xid = c.send(OpCode.SASL, new Requests.Sasl(new byte[] {1}));
         assertErr(c.conn.reply(xid), Code.AUTHFAILED);
         c.conn.closed();
@@ -718,8 +699,7 @@ class RequestPipelineTest {
 
     @Test
     void badAuthSchemeIsAuthFailedThenClose() {
-        start();
-        Client c = connect("10.0.0.1");
+        Client c = startAndConnect("10.0.0.1");
         c.auth("kerberos", "whatever");
         Out r = c.conn.reply(ReplyHeader.AUTH_XID);
         assertThat(r.header()).isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, Code.AUTHFAILED));
@@ -733,8 +713,7 @@ class RequestPipelineTest {
 
     @Test
     void closeSessionDeletesEphemeralsFiresWatchesRepliesThenCloses() {
-        start();
-        Client owner = connect("10.0.0.1");
+        Client owner = startAndConnect("10.0.0.1");
         Client watcher = connect("10.0.0.2");
         assertOk(owner.conn.reply(owner.create("/e1", 1)));
         assertOk(owner.conn.reply(owner.create("/e2", 1)));
@@ -754,7 +733,7 @@ class RequestPipelineTest {
         assertThat(deleted.zxid()).isEqualTo(reply.header().zxid());
         assertThat(children.seq()).isLessThan(reply.seq());
         assertThat(reply.seq()).isLessThan(closed.seq());
-        assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(owner.sessionId));
+        assertLastTxnClosed(owner);
 
         Out exists = watcher.call(OpCode.EXISTS, new Requests.PathWatch("/e2", false));
         assertErr(exists, Code.NONODE);
@@ -762,10 +741,7 @@ class RequestPipelineTest {
         assertThat(pipeline.ephemeralCount()).isZero();
         assertThat(pipeline.sessionCount()).isEqualTo(1);
         // The closed session cannot come back.
-        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
-        pipeline.connect(again, connectRequest(owner.sessionId, owner.passwd, 30_000, 0));
-        assertThat(again.connectResponse().timeOut()).isZero();
-        again.closed();
+        assertIsToldItExpired(owner, 30_000);
     }
 
     @Test
@@ -780,12 +756,9 @@ class RequestPipelineTest {
         assertThat(pipeline.ephemeralsBySession()).isEmpty();
         assertThat(pipeline.ephemeralCount()).isZero();
         assertThat(pipeline.sessionCount()).isZero();
-        assertThat(sink.appended.get(sink.appended.size() - 1).txn()).isEqualTo(new Txn.CloseSession(c.sessionId));
+        assertLastTxnClosed(c);
 
-        FakeConnection again = new FakeConnection("10.0.0.1", sequence);
-        pipeline.connect(again, connectRequest(c.sessionId, c.passwd, 300, 0));
-        assertThat(again.connectResponse().timeOut()).isZero();
-        again.closed();
+        assertIsToldItExpired(c, 300);
     }
 
     @Test
@@ -819,9 +792,7 @@ class RequestPipelineTest {
 
     @Test
     void disconnectedSessionKeepsItsEphemeralsUntilItReconnects() {
-        start();
-        Client c = connect("10.0.0.1");
-        sink.hold();
+        Client c = startHoldingWrites();
         int write = c.create("/eph", 1);
         HeldSink.Held held = sink.next();
         pipeline.disconnected(c.conn);

@@ -51,10 +51,7 @@ class StateSnapshotsTest {
     void aSnapshotWithoutASecretReadsAsNone() throws IOException {
         var bytes = new ByteArrayOutputStream();
         StateSnapshots.write(new DataOutputStream(bytes), Map.of(9L, 3000), new DataTree());
-        StateSnapshots.Recovered r =
-                StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        assertThat(r.secret()).isNull();
-        assertThat(r.sessions()).containsEntry(9L, 3000);
+        assertSessionNineWithoutASecret(bytes);
     }
 
     @Test
@@ -66,10 +63,7 @@ class StateSnapshotsTest {
         out.writeLong(9L);
         out.writeInt(3000);
         new DataTree().serialize(out);
-        StateSnapshots.Recovered r =
-                StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        assertThat(r.secret()).isNull();
-        assertThat(r.sessions()).containsEntry(9L, 3000);
+        assertSessionNineWithoutASecret(bytes);
     }
 
     @Test
@@ -80,9 +74,18 @@ class StateSnapshotsTest {
         out.writeInt(0);
         out.writeInt(3);
         out.write(new byte[3]);
-        assertThatThrownBy(
-                        () -> StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
+        assertThatThrownBy(() -> read(bytes))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("session secret of 3 bytes");
+    }
+
+    private static void assertSessionNineWithoutASecret(ByteArrayOutputStream bytes) throws IOException {
+        StateSnapshots.Recovered r = read(bytes);
+        assertThat(r.secret()).isNull();
+        assertThat(r.sessions()).containsEntry(9L, 3000);
+    }
+
+    private static StateSnapshots.Recovered read(ByteArrayOutputStream bytes) throws IOException {
+        return StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     }
 }

@@ -154,14 +154,20 @@ class GroupCommitLogTest {
         assertThat(gc.failure()).isNull();
     }
 
+    /** Submits zxids 1 to {@code last}; the counter counts their callbacks. */
+    private static AtomicInteger submitCounted(GroupCommitLog gc, long last) {
+        AtomicInteger callbacks = new AtomicInteger();
+        for (long z = 1; z <= last; z++) {
+            gc.submit(rec(z), callbacks::incrementAndGet);
+        }
+        return callbacks;
+    }
+
     @Test
     void closeDrainsSyncsAndRunsCallbacks() throws Exception {
         TxnLog log = TxnLog.open(dir, SMALL);
         GroupCommitLog gc = new GroupCommitLog(log, t -> {});
-        AtomicInteger callbacks = new AtomicInteger();
-        for (long z = 1; z <= 300; z++) {
-            gc.submit(rec(z), callbacks::incrementAndGet);
-        }
+        AtomicInteger callbacks = submitCounted(gc, 300);
         gc.close();
         assertThat(callbacks.get()).isEqualTo(300);
         assertThatThrownBy(() -> gc.submit(rec(301), NOOP)).isInstanceOf(IllegalStateException.class);
@@ -249,10 +255,7 @@ class GroupCommitLogTest {
     void flushWaitsForDurabilityAndTruncateAfterRestartsTheSequence() throws Exception {
         TxnLog log = TxnLog.open(dir, SMALL.withMaxSegmentTxns(10));
         GroupCommitLog gc = new GroupCommitLog(log, t -> {});
-        AtomicInteger callbacks = new AtomicInteger();
-        for (long z = 1; z <= 35; z++) {
-            gc.submit(rec(z), callbacks::incrementAndGet);
-        }
+        AtomicInteger callbacks = submitCounted(gc, 35);
         gc.flush();
         assertThat(callbacks.get()).isEqualTo(35);
         assertThat(gc.log().durableZxid()).isEqualTo(35);

@@ -106,6 +106,35 @@ class RecoveryTest {
         }
     }
 
+    private static final long NO_SNAPSHOT = -1;
+
+    /**
+     * Recovery of the data directory starts from the snapshot at {@code snapshotZxid} (or none), replays
+     * {@code replayed} txns and ends at {@code last}, having applied every zxid from 1 to it.
+     */
+    private void assertRecovers(LogOptions opts, long snapshotZxid, long replayed, long last) throws IOException {
+        Recovered recovered = recoverData(opts);
+        if (snapshotZxid == NO_SNAPSHOT) {
+            assertThat(recovered.result().snapshot()).isEmpty();
+        } else {
+            assertThat(recovered.result().snapshotZxid()).isEqualTo(snapshotZxid);
+        }
+        assertThat(recovered.result().replayed()).isEqualTo(replayed);
+        assertThat(recovered.result().lastZxid()).isEqualTo(last);
+        assertThat(recovered.state().applied).isEqualTo(range(1, last));
+    }
+
+    /** A state that has applied zxids 1 to {@code last}. */
+    private static State stateUpTo(long last) {
+        State s = new State();
+        s.applied.addAll(range(1, last));
+        return s;
+    }
+
+    private static RecoveryResult<State> recoverIgnoringTheReplay(DataDirectory dd, TxnLog log) throws IOException {
+        return Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log, State.loader(), rec -> {});
+    }
+
     @Test
     void snapshotThenReplayInOrder() throws Exception {
         LogOptions opts = SMALL.withMaxSegmentTxns(7);
@@ -140,11 +169,7 @@ class RecoveryTest {
                 assertThat(rest.await(30, TimeUnit.SECONDS)).isTrue();
             }
         }
-        Recovered recovered = recoverData(opts);
-        assertThat(recovered.result().snapshotZxid()).isEqualTo(20);
-        assertThat(recovered.result().replayed()).isEqualTo(15);
-        assertThat(recovered.result().lastZxid()).isEqualTo(35);
-        assertThat(recovered.state().applied).isEqualTo(range(1, 35));
+        assertRecovers(opts, 20, 15, 35);
     }
 
     @Test
@@ -153,11 +178,7 @@ class RecoveryTest {
                 TxnLog log = dd.openLog(SMALL)) {
             appendSynced(log, 1, 12, null);
         }
-        Recovered recovered = recoverData(SMALL);
-        assertThat(recovered.result().snapshot()).isEmpty();
-        assertThat(recovered.result().replayed()).isEqualTo(12);
-        assertThat(recovered.result().lastZxid()).isEqualTo(12);
-        assertThat(recovered.state().applied).isEqualTo(range(1, 12));
+        assertRecovers(SMALL, NO_SNAPSHOT, 12, 12);
     }
 
     @Test
@@ -181,10 +202,7 @@ class RecoveryTest {
             assertThat(log.baseZxid()).isLessThanOrEqualTo(10);
             flipByte(dd.snapshotDir().resolve(SnapshotStore.fileName(20)), 30);
         }
-        Recovered recovered = recoverData(FIVE_PER_SEGMENT);
-        assertThat(recovered.result().snapshotZxid()).isEqualTo(10);
-        assertThat(recovered.result().replayed()).isEqualTo(20);
-        assertThat(recovered.state().applied).isEqualTo(range(1, 30));
+        assertRecovers(FIVE_PER_SEGMENT, 10, 20, 30);
     }
 
     @Test
@@ -207,15 +225,13 @@ class RecoveryTest {
     @Test
     void snapshotAheadOfEmptyLog() throws Exception {
         try (DataDirectory dd = DataDirectory.open(root())) {
-            State s = new State();
-            s.applied.addAll(range(1, 50));
+            State s = stateUpTo(50);
             dd.openSnapshots(StorageFaults.NONE).write(50, s.content());
         }
         try (DataDirectory dd = DataDirectory.open(root())) {
             State[] holder = new State[1];
             try (TxnLog log = dd.openLog(SMALL)) {
-                RecoveryResult<State> r =
-                        Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log, State.loader(), rec -> {});
+                RecoveryResult<State> r = recoverIgnoringTheReplay(dd, log);
                 assertThat(r.lastZxid()).isEqualTo(50);
                 assertThat(log.lastZxid()).isEqualTo(50);
                 assertThatThrownBy(() -> log.append(rec(50))).isInstanceOf(IllegalStateException.class);
@@ -237,18 +253,15 @@ class RecoveryTest {
             SnapshotStore snaps = dd.openSnapshots(StorageFaults.NONE);
             State s = new State();
             appendSynced(log, 1, 30, s);
-            State early = new State();
-            early.applied.addAll(range(1, 10));
+            State early = stateUpTo(10);
             snaps.write(10, early.content());
-            State leader = new State();
-            leader.applied.addAll(range(1, 50));
+            State leader = stateUpTo(50);
             snaps.write(50, leader.content());
         }
         try (DataDirectory dd = DataDirectory.open(root())) {
             State[] holder = new State[1];
             try (TxnLog log = dd.openLog(opts)) {
-                RecoveryResult<State> r =
-                        Recovery.recover(dd.openSnapshots(StorageFaults.NONE), log, State.loader(), rec -> {});
+                RecoveryResult<State> r = recoverIgnoringTheReplay(dd, log);
                 assertThat(r.lastZxid()).isEqualTo(50);
                 assertThat(log.segmentZxids()).isEmpty();
                 assertThat(log.baseZxid()).isEqualTo(50);

@@ -22,6 +22,10 @@ class AclsTest {
     private static final Id IP_LOCAL = new Id("ip", "127.0.0.1");
     private static final Id BOB = new Id("digest", "bob:" + "x");
 
+    private static boolean permits(List<Acl> acl, int perm, Id... ids) {
+        return Acls.permits(acl, perm, List.of(ids));
+    }
+
     private static List<Acl> acl(int perms, String scheme, String id) {
         return List.of(new Acl(perms, new Id(scheme, id)));
     }
@@ -29,10 +33,8 @@ class AclsTest {
     @Test
     void worldAnyoneGrantsItsPermsToEveryone() {
         assertThat(Acls.permits(Acl.OPEN_ACL_UNSAFE, Perms.WRITE, List.of())).isTrue();
-        assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.READ, List.of(IP_LOCAL)))
-                .isTrue();
-        assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.WRITE, List.of(IP_LOCAL)))
-                .isFalse();
+        assertThat(permits(Acl.READ_ACL_UNSAFE, Perms.READ, IP_LOCAL)).isTrue();
+        assertThat(permits(Acl.READ_ACL_UNSAFE, Perms.WRITE, IP_LOCAL)).isFalse();
         assertThat(Acls.permits(Acl.READ_ACL_UNSAFE, Perms.ADMIN, null)).isFalse();
     }
 
@@ -45,42 +47,35 @@ class AclsTest {
     @Test
     void superBypassesEverything() {
         List<Acl> acl = acl(Perms.READ, "digest", "alice:abc");
-        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL))).isFalse();
-        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL, new Id("super", ""))))
-                .isTrue();
+        assertThat(permits(acl, Perms.ADMIN, IP_LOCAL)).isFalse();
+        assertThat(permits(acl, Perms.ADMIN, IP_LOCAL, new Id("super", ""))).isTrue();
     }
 
     @Test
     void digestMatchesByExactId() {
         String id = Acls.digest("alice:secret");
         List<Acl> acl = acl(Perms.READ | Perms.WRITE, "digest", id);
-        assertThat(Acls.permits(acl, Perms.WRITE, List.of(IP_LOCAL, new Id("digest", id))))
-                .isTrue();
-        assertThat(Acls.permits(acl, Perms.DELETE, List.of(new Id("digest", id))))
+        assertThat(permits(acl, Perms.WRITE, IP_LOCAL, new Id("digest", id))).isTrue();
+        assertThat(permits(acl, Perms.DELETE, new Id("digest", id))).isFalse();
+        assertThat(permits(acl, Perms.READ, new Id("digest", Acls.digest("alice:wrong"))))
                 .isFalse();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("digest", Acls.digest("alice:wrong")))))
-                .isFalse();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("ip", id)))).isFalse();
+        assertThat(permits(acl, Perms.READ, new Id("ip", id))).isFalse();
     }
 
     @Test
     void otherSchemesMatchByExactId() {
         List<Acl> acl = acl(Perms.READ, "sasl", "zk/host@REALM");
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("sasl", "zk/host@REALM"))))
-                .isTrue();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("sasl", "zk/other@REALM"))))
-                .isFalse();
+        assertThat(permits(acl, Perms.READ, new Id("sasl", "zk/host@REALM"))).isTrue();
+        assertThat(permits(acl, Perms.READ, new Id("sasl", "zk/other@REALM"))).isFalse();
     }
 
     @Test
     void anyMatchingEntryIsEnough() {
         List<Acl> acl =
                 List.of(new Acl(Perms.READ, new Id("ip", "10.1.2.3")), new Acl(Perms.ALL, new Id("digest", "bob:x")));
-        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(IP_LOCAL, BOB))).isTrue();
-        assertThat(Acls.permits(acl, Perms.ADMIN, List.of(new Id("ip", "10.1.2.3"))))
-                .isFalse();
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("ip", "10.1.2.3"))))
-                .isTrue();
+        assertThat(permits(acl, Perms.ADMIN, IP_LOCAL, BOB)).isTrue();
+        assertThat(permits(acl, Perms.ADMIN, new Id("ip", "10.1.2.3"))).isFalse();
+        assertThat(permits(acl, Perms.READ, new Id("ip", "10.1.2.3"))).isTrue();
     }
 
     @Test
@@ -126,7 +121,7 @@ class AclsTest {
     })
     void ipMatchingAgreesWithZooKeeper(String client, String aclExpr, boolean expected) {
         List<Acl> acl = acl(Perms.READ, "ip", aclExpr);
-        assertThat(Acls.permits(acl, Perms.READ, List.of(new Id("ip", client)))).isEqualTo(expected);
+        assertThat(permits(acl, Perms.READ, new Id("ip", client))).isEqualTo(expected);
         assertThat(new IPAuthenticationProvider().matches(client, aclExpr)).isEqualTo(expected);
     }
 

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The interleavings of a fuzzy snapshot walk and the writer, driven step by step through the walk's
@@ -88,24 +90,13 @@ class FuzzySnapshotRaceTest {
      * (czxid 5); the replay then put txn 3's data onto it (czxid 5, mzxid 3) and txn 4 could not delete it
      * (the restored tree did not know it as session 2's ephemeral), so it stayed.
      */
-    @Test
-    void childReplacedBetweenParentCopyAndChildCopy() throws IOException {
+    // Paused at "/", the walk reaches /a after the replacement: the snapshot holds a node newer than its zxid.
+    @ParameterizedTest(name = "walk paused at {0}")
+    @ValueSource(strings = {"/a/c", "/"})
+    void childReplacedBetweenParentCopyAndChildCopy(String walkPausedAt) throws IOException {
         create("/a", "a", 0);
         create("/a/c", "old", 2);
-        byte[] snapshot = snapshotWith("/a/c", () -> {
-            setData("/a/c", "set-on-old");
-            closeSession(2);
-            create("/a/c", "new", 0);
-        });
-        assertRestoresTheLiveTree(snapshot);
-    }
-
-    /** As above, but the walk reaches /a after the replacement: the snapshot holds a node newer than its zxid. */
-    @Test
-    void nodeNewerThanTheSnapshotZxid() throws IOException {
-        create("/a", "a", 0);
-        create("/a/c", "old", 2);
-        byte[] snapshot = snapshotWith("/", () -> {
+        byte[] snapshot = snapshotWith(walkPausedAt, () -> {
             setData("/a/c", "set-on-old");
             closeSession(2);
             create("/a/c", "new", 0);

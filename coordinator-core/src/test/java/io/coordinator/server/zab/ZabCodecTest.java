@@ -13,8 +13,12 @@ import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.ZabMessage.*;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ZabCodecTest {
     private static final TxnRecord RECORD = new TxnRecord(
@@ -75,15 +79,18 @@ class ZabCodecTest {
         }
     }
 
-    @Test
-    @DisplayName("trailing bytes, unknown types, bad states and bad lengths are ProtocolExceptions")
-    void malformed() {
+    /** {@code type} then four longs of 1: the start of a SNAP or PROPOSAL frame. */
+    private static JuteWriter header(int type) {
+        return new JuteWriter()
+                .writeInt(type)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1)
+                .writeLong(1);
+    }
+
+    static Stream<Arguments> malformedFrames() {
         byte[] ping = ZabCodec.encode(new Ping(1, 2, 3, 4));
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(Arrays.copyOf(ping, ping.length + 1)));
-        assertThrows(
-                ProtocolException.class,
-                () -> ZabCodec.decode(new JuteWriter().writeInt(99).toByteArray()));
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(null));
         byte[] badState = new JuteWriter()
                 .writeInt(ZabCodec.NOTIFICATION)
                 .writeInt(1)
@@ -92,36 +99,28 @@ class ZabCodecTest {
                 .writeLong(0)
                 .writeInt(17)
                 .toByteArray();
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(badState));
-        byte[] hugeSnap = new JuteWriter()
-                .writeInt(ZabCodec.SNAP)
-                .writeLong(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeInt(Integer.MAX_VALUE)
-                .toByteArray();
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(hugeSnap));
-        byte[] nullSnap = new JuteWriter()
-                .writeInt(ZabCodec.SNAP)
-                .writeLong(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeInt(-1)
-                .toByteArray();
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(nullSnap));
-        byte[] badTxn = new JuteWriter()
-                .writeInt(ZabCodec.PROPOSAL)
-                .writeLong(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeInt(1)
-                .writeLong(1)
-                .writeLong(1)
-                .writeInt(12345)
-                .toByteArray();
-        assertThrows(ProtocolException.class, () -> ZabCodec.decode(badTxn));
+        return Stream.of(
+                Arguments.of("a ping with a byte too many", Arrays.copyOf(ping, ping.length + 1)),
+                Arguments.of("an unknown type", new JuteWriter().writeInt(99).toByteArray()),
+                Arguments.of("no frame", null),
+                Arguments.of("a notification with an unknown state", badState),
+                Arguments.of(
+                        "a snap longer than any frame",
+                        header(ZabCodec.SNAP).writeInt(Integer.MAX_VALUE).toByteArray()),
+                Arguments.of("a null snap", header(ZabCodec.SNAP).writeInt(-1).toByteArray()),
+                Arguments.of(
+                        "a proposal of an unknown txn type",
+                        header(ZabCodec.PROPOSAL)
+                                .writeInt(1)
+                                .writeLong(1)
+                                .writeLong(1)
+                                .writeInt(12345)
+                                .toByteArray()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedFrames")
+    void malformed(String what, byte[] frame) {
+        assertThrows(ProtocolException.class, () -> ZabCodec.decode(frame));
     }
 }

@@ -69,16 +69,22 @@ class SecureClientPortTest {
     }
 
     static ConfigurableApplicationContext start(Path data, int plain, int secure, String clientAuth) {
+        List<String> args = serverArgs(data, plain, secure);
+        args.add("--coordinator.ssl.client-auth=" + clientAuth);
+        return new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(new String[0]));
+    }
+
+    /** A server on these ports and data dir whose secure port uses the bundle "server" (its key and trust store). */
+    static List<String> serverArgs(Path data, int plain, int secure) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--coordinator.client-port=" + plain,
                 "--coordinator.secure-client-port=" + secure,
                 "--coordinator.data-dir=" + data,
-                "--coordinator.ssl.client-bundle=server",
-                "--coordinator.ssl.client-auth=" + clientAuth));
+                "--coordinator.ssl.client-bundle=server"));
         args.addAll(TestPki.jksBundle("server", serverKeyStore, trustStore));
-        return new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(new String[0]));
+        return args;
     }
 
     @AfterAll
@@ -109,6 +115,23 @@ class SecureClientPortTest {
 
     static ZooKeeper connect(int port, ZKClientConfig config) throws Exception {
         return connect(port, config, e -> {});
+    }
+
+    /** ruok over TLS, presenting the certificate in {@code keyStore} (null: none). */
+    private static String ruokOverTls(int port, Path keyStore) throws Exception {
+        return FourLetterWordMain.send4LetterWord(
+                "127.0.0.1", port, "ruok", TestPki.zkClientConfig(trustStore, keyStore), 10_000);
+    }
+
+    /** A client with the trusted client certificate creates {@code path} over TLS. */
+    private static void createsWithTheClientCertificate(int port, String path) throws Exception {
+        ZooKeeper zk = connect(port, TestPki.zkClientConfig(trustStore, clientKeyStore));
+        try {
+            assertThat(zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
+                    .isEqualTo(path);
+        } finally {
+            zk.close();
+        }
     }
 
     @Test
@@ -252,19 +275,9 @@ class SecureClientPortTest {
         // main's early start cannot see the SSL bundles; with TLS configured the context starts the server.
         int plain = LoopbackPorts.next();
         int secure = LoopbackPorts.next();
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--coordinator.client-port=" + plain,
-                "--coordinator.secure-client-port=" + secure,
-                "--coordinator.data-dir=" + data,
-                "--coordinator.ssl.client-bundle=server"));
-        args.addAll(TestPki.jksBundle("server", serverKeyStore, trustStore));
-        try (ConfigurableApplicationContext ctx =
-                CoordinatorApplication.application().run(args.toArray(new String[0]))) {
-            assertThat(FourLetterWordMain.send4LetterWord(
-                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, null), 10_000))
-                    .isEqualTo("imok\n");
+        try (ConfigurableApplicationContext ctx = CoordinatorApplication.application()
+                .run(serverArgs(data, plain, secure).toArray(new String[0]))) {
+            assertThat(ruokOverTls(secure, null)).isEqualTo("imok\n");
             assertThat(RawClient.fourLetterWord(plain, "ruok")).isEqualTo("imok");
         }
     }
@@ -291,20 +304,10 @@ class SecureClientPortTest {
                         ""));
         try (ConfigurableApplicationContext ctx = CoordinatorApplication.application()
                 .run("--server.port=0", "--server.address=127.0.0.1", "--coordinator.zoo-cfg=" + cfg)) {
-            assertThat(FourLetterWordMain.send4LetterWord(
-                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000))
-                    .isEqualTo("imok\n");
+            assertThat(ruokOverTls(secure, clientKeyStore)).isEqualTo("imok\n");
             // ZooKeeper's default ssl.clientAuth is need: no client certificate, no session.
-            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
-                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, null), 10_000))
-                    .isInstanceOf(IOException.class);
-            ZooKeeper zk = connect(secure, TestPki.zkClientConfig(trustStore, clientKeyStore));
-            try {
-                assertThat(zk.create("/from-zoo-cfg", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
-                        .isEqualTo("/from-zoo-cfg");
-            } finally {
-                zk.close();
-            }
+            assertThatThrownBy(() -> ruokOverTls(secure, null)).isInstanceOf(IOException.class);
+            createsWithTheClientCertificate(secure, "/from-zoo-cfg");
             assertThat(RawClient.fourLetterWord(plain, "ruok")).isEqualTo("imok");
         }
     }
@@ -316,23 +319,11 @@ class SecureClientPortTest {
         try (ConfigurableApplicationContext need = start(data, -1, secure, "need")) {
             assertThat(need.getBean(CoordinatorServer.class).clientPortServer().port())
                     .isEqualTo(-1);
-            assertThat(FourLetterWordMain.send4LetterWord(
-                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, clientKeyStore), 10_000))
-                    .isEqualTo("imok\n");
-            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
-                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, null), 10_000))
-                    .isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> FourLetterWordMain.send4LetterWord(
-                            "127.0.0.1", secure, "ruok", TestPki.zkClientConfig(trustStore, strangerKeyStore), 10_000))
-                    .isInstanceOf(IOException.class);
+            assertThat(ruokOverTls(secure, clientKeyStore)).isEqualTo("imok\n");
+            assertThatThrownBy(() -> ruokOverTls(secure, null)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> ruokOverTls(secure, strangerKeyStore)).isInstanceOf(IOException.class);
 
-            ZooKeeper zk = connect(secure, TestPki.zkClientConfig(trustStore, clientKeyStore));
-            try {
-                assertThat(zk.create("/need", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
-                        .isEqualTo("/need");
-            } finally {
-                zk.close();
-            }
+            createsWithTheClientCertificate(secure, "/need");
         }
     }
 }

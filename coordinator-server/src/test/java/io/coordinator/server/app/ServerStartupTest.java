@@ -37,11 +37,29 @@ class ServerStartupTest {
     }
 
     private ConfigurableApplicationContext start(String... args) {
+        return new SpringApplicationBuilder(CoordinatorApplication.class).run(onLoopback(args));
+    }
+
+    /** The arguments, after those that put the web server on an ephemeral loopback port. */
+    private static String[] onLoopback(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--server.port=0";
         all[1] = "--server.address=127.0.0.1";
         System.arraycopy(args, 0, all, 2, args.length);
-        return new SpringApplicationBuilder(CoordinatorApplication.class).run(all);
+        return all;
+    }
+
+    /** Starts on this test's data dir with these variables as the whole system environment. */
+    private ConfigurableApplicationContext startWithEnvironment(Map<String, ?> variables) {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.copyOf(variables)));
+        return new SpringApplicationBuilder(CoordinatorApplication.class)
+                .environment(env)
+                .run(onLoopback("--coordinator.data-dir=" + dir, "--coordinator.client-port=0"));
     }
 
     @Test
@@ -162,20 +180,7 @@ class ServerStartupTest {
 
     @Test
     void refusesAnUnknownSettingFromTheEnvironmentNamingTheVariable() {
-        StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources()
-                .replace(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                                Map.of("COORDINATOR_JAR", "/opt/coordinator.jar")));
-        assertThatThrownBy(() -> new SpringApplicationBuilder(CoordinatorApplication.class)
-                        .environment(env)
-                        .run(
-                                "--server.port=0",
-                                "--server.address=127.0.0.1",
-                                "--coordinator.data-dir=" + dir,
-                                "--coordinator.client-port=0"))
+        assertThatThrownBy(() -> startWithEnvironment(Map.of("COORDINATOR_JAR", "/opt/coordinator.jar")))
                 .hasStackTraceContaining("Unknown Coordinator setting: coordinator.jar")
                 .hasStackTraceContaining("COORDINATOR_JAR");
     }
@@ -183,29 +188,9 @@ class ServerStartupTest {
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void onlyWarnsAboutKubernetesServiceLinkVariables(CapturedOutput output) throws Exception {
-        StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources()
-                .replace(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                                Map.of(
-                                        "COORDINATOR_SERVICE_HOST",
-                                        "10.96.0.10",
-                                        "COORDINATOR_PORT",
-                                        "tcp://10.96.0.10:2181",
-                                        "COORDINATOR_PORT_2181_TCP_ADDR",
-                                        "10.96.0.10")));
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class)
-                .environment(env)
-                .run(
-                        "--server.port=0",
-                        "--server.address=127.0.0.1",
-                        "--coordinator.data-dir=" + dir,
-                        "--coordinator.client-port=0")) {
+        try (ConfigurableApplicationContext ctx = startWithEnvironment(KubernetesServiceLinks.VARIABLES)) {
             assertThat(ctx.getBean(CoordinatorServer.class).isServing()).isTrue();
-            for (String variable :
-                    new String[] {"COORDINATOR_SERVICE_HOST", "COORDINATOR_PORT", "COORDINATOR_PORT_2181_TCP_ADDR"}) {
+            for (String variable : KubernetesServiceLinks.VARIABLES.keySet()) {
                 assertThat(output.getAll()).contains("Ignoring environment variable " + variable + ":");
             }
         }

@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** A server whose TLS settings cannot work refuses to start, and says which property to fix. */
@@ -61,30 +63,22 @@ class TlsConfigurationTest {
                 .hasStackTraceContaining("coordinator.ssl.client-bundle=nope names no SSL bundle");
     }
 
-    @Test
-    void anUnreadableKeyStoreIsNamed() throws Exception {
-        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a key store");
+    /** A key store that is not one, and one that is not there: both named with the bundle that points at them. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"unreadable", "missing"})
+    void aKeyStoreThatCannotBeLoadedIsNamed(String problem) throws Exception {
+        Path file = dir.resolve(problem + ".p12");
+        if (problem.equals("unreadable")) {
+            Files.writeString(file, "not a key store");
+        }
         assertThatThrownBy(() -> start(args(
                         List.of(
                                 "--coordinator.secure-client-port=" + LoopbackPorts.next(),
                                 "--coordinator.ssl.client-bundle=server"),
-                        TestPki.jksBundle("server", garbage, null))))
+                        TestPki.jksBundle("server", file, null))))
                 .hasStackTraceContaining(
                         "coordinator.ssl.client-bundle: SSL bundle 'server': Unable to create key store")
-                .hasStackTraceContaining(garbage.toString());
-    }
-
-    @Test
-    void aMissingKeyStoreFileIsNamed() throws Exception {
-        Path missing = dir.resolve("missing.p12");
-        assertThatThrownBy(() -> start(args(
-                        List.of(
-                                "--coordinator.secure-client-port=" + LoopbackPorts.next(),
-                                "--coordinator.ssl.client-bundle=server"),
-                        TestPki.jksBundle("server", missing, null))))
-                .hasStackTraceContaining(
-                        "coordinator.ssl.client-bundle: SSL bundle 'server': Unable to create key store")
-                .hasStackTraceContaining(missing.toString());
+                .hasStackTraceContaining(file.toString());
     }
 
     @Test

@@ -196,12 +196,17 @@ class EnsembleDriverTest {
         }
     }
 
+    /** Starts a three-member ensemble and waits until one leader is established: that one. */
+    private Member startThreeAndAwaitALeader() throws IOException {
+        startEnsemble(3);
+        await(() -> established(members) != null, "one leader is established");
+        return established(members);
+    }
+
     @Test
     @DisplayName("three members elect one leader and sync to its epoch through the driver")
     void electsAndSyncs() throws IOException {
-        startEnsemble(3);
-        await(() -> established(members) != null, "one leader is established");
-        Member leader = established(members);
+        Member leader = startThreeAndAwaitALeader();
         await(
                 () -> leader.driver.peers().values().stream()
                                 .filter(PeerStatus::synced)
@@ -215,9 +220,7 @@ class EnsembleDriverTest {
     @Test
     @DisplayName("a cut-off leader is replaced: the other two establish a new one in a newer epoch")
     void reelectsWhenTheLeaderIsCutOff() throws IOException {
-        startEnsemble(3);
-        await(() -> established(members) != null, "one leader is established");
-        Member old = established(members);
+        Member old = startThreeAndAwaitALeader();
         long oldEpoch = old.driver.currentEpoch();
         net.isolate(old.id);
         List<Member> rest = members.stream().filter(m -> m != old).toList();

@@ -122,6 +122,11 @@ final class GoldenClientScript {
         }
     }
 
+    /** {@link #call} of a create of {@code path}, persistent and without data, by {@code client}. */
+    void callCreate(String label, ZooKeeper client, String path) {
+        call(label, () -> client.create(path, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+    }
+
     /** Renders every event delivered before the reply to an async exists on the given client. */
     void checkpoint(String label, ZooKeeper z) throws Exception {
         CompletableFuture<Integer> done = new CompletableFuture<>();
@@ -169,7 +174,7 @@ final class GoldenClientScript {
                 call("whoAmI", () -> z.whoAmI());
                 call("getConfig", () -> render(z.getConfig(false, st)) + " " + render(st));
                 call("exists watch " + r + "/w", () -> z.exists(r + "/w", named("w-exists")));
-                call("create " + r + "/w", () -> z.create(r + "/w", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                callCreate("create " + r + "/w", z, r + "/w");
                 call("getData watch " + r + "/w", () -> z.getData(r + "/w", named("w-data"), st));
                 call("getChildren watch " + r + "/w", () -> z.getChildren(r + "/w", named("w-child")));
                 call("setData " + r + "/w", () -> z.setData(r + "/w", b("x"), 0));
@@ -184,15 +189,9 @@ final class GoldenClientScript {
                     z.addWatch(r + "/per", perW, AddWatchMode.PERSISTENT);
                     return "ok";
                 });
-                call(
-                        "create " + r + "/rec",
-                        () -> z.create(r + "/rec", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
-                call(
-                        "create " + r + "/per",
-                        () -> z.create(r + "/per", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
-                call(
-                        "other create " + r + "/rec/a",
-                        () -> other.create(r + "/rec/a", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                callCreate("create " + r + "/rec", z, r + "/rec");
+                callCreate("create " + r + "/per", z, r + "/per");
+                callCreate("other create " + r + "/rec/a", other, r + "/rec/a");
                 checkpoint("after recursive create", z);
                 call(
                         "multi ok",
@@ -224,12 +223,8 @@ final class GoldenClientScript {
                 proxy.refuseNew(true);
                 proxy.cutAll();
                 call("other setData " + r + "/w", () -> other.setData(r + "/w", b("while-away"), -1));
-                call(
-                        "other create " + r + "/later",
-                        () -> other.create(r + "/later", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
-                call(
-                        "other create " + r + "/rec/b",
-                        () -> other.create(r + "/rec/b", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                callCreate("other create " + r + "/later", other, r + "/later");
+                callCreate("other create " + r + "/rec/b", other, r + "/rec/b");
                 call("other delete " + r + "/per/c", () -> {
                     other.delete(r + "/per/c", -1);
                     return "ok";
@@ -244,12 +239,8 @@ final class GoldenClientScript {
                 proxy.refuseNew(false);
                 back.get(60, TimeUnit.SECONDS);
                 checkpoint("after reconnect", z);
-                call(
-                        "other create " + r + "/rec/c (recursive watch re-armed)",
-                        () -> other.create(r + "/rec/c", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
-                call(
-                        "other create " + r + "/per/d (persistent watch re-armed)",
-                        () -> other.create(r + "/per/d", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                callCreate("other create " + r + "/rec/c (recursive watch re-armed)", other, r + "/rec/c");
+                callCreate("other create " + r + "/per/d (persistent watch re-armed)", other, r + "/per/d");
                 checkpoint("after re-armed watches", z);
                 call("removeWatches recursive", () -> {
                     z.removeWatches(r + "/rec", recW, Watcher.WatcherType.Any, false);
@@ -267,9 +258,7 @@ final class GoldenClientScript {
                     z.removeAllWatches(r + "/nope", Watcher.WatcherType.Any, false);
                     return "ok";
                 });
-                call(
-                        "other create " + r + "/rec/d (unwatched)",
-                        () -> other.create(r + "/rec/d", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                callCreate("other create " + r + "/rec/d (unwatched)", other, r + "/rec/d");
                 checkpoint("after remove", z);
                 call("addAuthInfo digest", () -> {
                     z.addAuthInfo("digest", b("carol:pw"));

@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.app.KubernetesServiceLinks;
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
@@ -87,17 +88,7 @@ class PackagedJarLifecycleIT {
     void kubernetesServiceLinkVariablesAreIgnoredWithAWarning() throws Exception {
         int port = Servers.freePort();
         Path log = dir.resolve("d.log");
-        try (ServerProcess server = launch(
-                dir.resolve("data"),
-                port,
-                log,
-                Map.of(
-                        "COORDINATOR_SERVICE_HOST",
-                        "10.96.0.10",
-                        "COORDINATOR_PORT",
-                        "tcp://10.96.0.10:2181",
-                        "COORDINATOR_PORT_2181_TCP_ADDR",
-                        "10.96.0.10"))) {
+        try (ServerProcess server = launch(dir.resolve("data"), port, log, KubernetesServiceLinks.VARIABLES)) {
             server.awaitListening(port, DEADLINE);
             awaitLog(server.process().orElseThrow(), log, s -> s.contains("Started CoordinatorApplication"));
             assertThat(read(log))

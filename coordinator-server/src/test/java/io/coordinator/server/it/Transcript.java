@@ -267,27 +267,31 @@ final class Transcript {
     }
 
     static List<String> readStrings(BinaryInputArchive ia) throws IOException {
-        int n = ia.readInt("n");
-        if (n < 0) {
-            return null;
-        }
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            l.add(ia.readString("s"));
-        }
-        return l;
+        return readList(ia, in -> in.readString("s"));
     }
 
     static List<ACL> readAcls(BinaryInputArchive ia) throws IOException {
+        return readList(ia, in -> {
+            ACL a = new ACL();
+            a.deserialize(in, "");
+            return a;
+        });
+    }
+
+    /** Reads one element of a jute vector. */
+    interface ElementReader<T> {
+        T read(BinaryInputArchive ia) throws IOException;
+    }
+
+    /** A jute vector: its length, then each element; a negative length is null. */
+    static <T> List<T> readList(BinaryInputArchive ia, ElementReader<T> element) throws IOException {
         int n = ia.readInt("n");
         if (n < 0) {
             return null;
         }
-        List<ACL> l = new ArrayList<>();
+        List<T> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ACL a = new ACL();
-            a.deserialize(ia, "");
-            l.add(a);
+            l.add(element.read(ia));
         }
         return l;
     }

@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.net.MntrKeys;
 import io.coordinator.testsupport.FaultProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -495,24 +496,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     @Test
     void mntrHasTheStandardKeys() throws Exception {
         String s = fourLetter("mntr");
-        for (String key : new String[] {
-            "zk_version",
-            "zk_server_state",
-            "zk_avg_latency",
-            "zk_max_latency",
-            "zk_min_latency",
-            "zk_packets_received",
-            "zk_packets_sent",
-            "zk_num_alive_connections",
-            "zk_outstanding_requests",
-            "zk_znode_count",
-            "zk_watch_count",
-            "zk_ephemerals_count",
-            "zk_approximate_data_size",
-            "zk_open_file_descriptor_count",
-            "zk_max_file_descriptor_count",
-            "zk_uptime"
-        }) {
+        for (String key : MntrKeys.STANDARD) {
             assertThat(s).containsPattern("(^|\n)" + key + "\t[^\n]+\n");
         }
         assertThat(s).contains("zk_server_state\t" + server.mode() + "\n");
@@ -542,12 +526,18 @@ abstract class WireBehaviourTest extends ServerTestBase {
                 .contains("dataDir=");
     }
 
+    /** A new node (named after {@code prefix}) that {@code z} watches with a data watch. */
+    private String watchedNode(ZooKeeper z, String prefix) throws Exception {
+        String p = unique(prefix);
+        z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        z.getData(p, true, null);
+        return p;
+    }
+
     @Test
     void wchsSummarisesWatches() throws Exception {
-        String p = unique("wchs");
         try (ZooKeeper z = zkHere()) {
-            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            z.getData(p, true, null);
+            String p = watchedNode(z, "wchs");
             String s = fourLetter("wchs");
             assertThat(s)
                     .matches("(?s)\\d+ connections watching \\d+ paths\nTotal watches:\\d+\n")
@@ -575,10 +565,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     @Test
     void wchcAndWchpListWatchesBySessionAndByPath() throws Exception {
-        String p = unique("wchx");
         try (ZooKeeper z = zkHere()) {
-            z.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            z.getData(p, true, null);
+            String p = watchedNode(z, "wchx");
             String sid = "0x" + Long.toHexString(z.getSessionId());
             assertThat(fourLetter("wchc")).contains(sid + "\n\t" + p + "\n");
             assertThat(fourLetter("wchp")).contains(p + "\n\t" + sid + "\n");

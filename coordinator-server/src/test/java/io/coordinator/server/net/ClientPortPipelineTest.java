@@ -35,6 +35,17 @@ class ClientPortPipelineTest {
         return channel(ClientPortConfig.of("127.0.0.1", 0), 1000);
     }
 
+    /** A fresh channel that has received {@code text} in ASCII (a four-letter word, say). */
+    private EmbeddedChannel received(String text) {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(ascii(text));
+        return ch;
+    }
+
+    private static ByteBuf ascii(String text) {
+        return buf(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
     private EmbeddedChannel handshaken() {
         EmbeddedChannel ch = channel();
         ch.writeInbound(buf(Wire.connectFrame()));
@@ -162,8 +173,7 @@ class ClientPortPipelineTest {
 
     @Test
     void garbageIsAnOversizedLengthAndClosesSilently() {
-        EmbeddedChannel ch = channel();
-        ch.writeInbound(buf("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel ch = received("GET / HTTP/1.1\r\n");
         assertThat(ch.isOpen()).isFalse();
         assertThat(outbound(ch)).isNull();
         assertThat(sink.connects).isEmpty();
@@ -172,8 +182,7 @@ class ClientPortPipelineTest {
 
     @Test
     void unknownFourLetterWordClosesWithoutOutput() {
-        EmbeddedChannel ch = channel();
-        ch.writeInbound(buf("abcd".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel ch = received("abcd");
         assertThat(ch.isOpen()).isFalse();
         assertThat(outbound(ch)).isNull();
     }
@@ -333,8 +342,7 @@ class ClientPortPipelineTest {
 
     @Test
     void ruokAnswersImokAndCloses() {
-        EmbeddedChannel ch = channel();
-        ch.writeInbound(buf("ruok\n".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel ch = received("ruok\n");
         assertThat(text(ch)).isEqualTo("imok");
         assertThat(ch.isOpen()).isFalse();
         assertThat(sink.connects).isEmpty();
@@ -342,17 +350,16 @@ class ClientPortPipelineTest {
 
     @Test
     void wordSplitAcrossReadsIsRecognised() {
-        EmbeddedChannel ch = channel();
-        ch.writeInbound(buf("ru".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel ch = received("ru");
         assertThat(ch.isOpen()).isTrue();
-        ch.writeInbound(buf("ok".getBytes(StandardCharsets.US_ASCII)));
+        ch.writeInbound(ascii("ok"));
         assertThat(text(ch)).isEqualTo("imok");
     }
 
     @Test
     void wordOutsideTheWhitelistIsRefused() {
         EmbeddedChannel ch = channel(ClientPortConfig.of("127.0.0.1", 0).withFourLetterWords(Set.of("ruok")), 1000);
-        ch.writeInbound(buf("stat".getBytes(StandardCharsets.US_ASCII)));
+        ch.writeInbound(ascii("stat"));
         assertThat(text(ch)).isEqualTo("stat is not executed because it is not in the whitelist.\n");
         assertThat(ch.isOpen()).isFalse();
     }
@@ -360,30 +367,26 @@ class ClientPortPipelineTest {
     @Test
     void srvrIsAlwaysEnabledAsInZooKeeper() {
         EmbeddedChannel ch = channel(ClientPortConfig.of("127.0.0.1", 0).withFourLetterWords(Set.of()), 1000);
-        ch.writeInbound(buf("srvr".getBytes(StandardCharsets.US_ASCII)));
+        ch.writeInbound(ascii("srvr"));
         assertThat(text(ch)).startsWith("Zookeeper version: " + ServerVersion.FULL + "\n");
     }
 
     @Test
     void notServingAnswersTheNotServingLineButRuokStillAnswers() {
         view.serving = false;
-        EmbeddedChannel srvr = channel();
-        srvr.writeInbound(buf("srvr".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel srvr = received("srvr");
         assertThat(text(srvr)).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
 
-        EmbeddedChannel ruok = channel();
-        ruok.writeInbound(buf("ruok".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel ruok = received("ruok");
         assertThat(text(ruok)).isEqualTo("imok");
 
-        EmbeddedChannel isro = channel();
-        isro.writeInbound(buf("isro".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel isro = received("isro");
         assertThat(text(isro)).isEqualTo("null");
     }
 
     @Test
     void fourLetterWordCountsAsAReceivedPacket() {
-        EmbeddedChannel ch = channel();
-        ch.writeInbound(buf("srvr".getBytes(StandardCharsets.US_ASCII)));
+        EmbeddedChannel ch = received("srvr");
         String out = text(ch);
         assertThat(out).contains("\nReceived: 1\n").contains("\nConnections: 1\n");
     }

@@ -126,6 +126,12 @@ class ClientPortServerTest {
     }
 
     /** Opens a connection and completes the handshake. */
+    /** Starts on an ephemeral loopback port and opens one connected session. */
+    private Socket startWithASession() throws IOException {
+        start(ClientPortConfig.of("127.0.0.1", 0));
+        return session();
+    }
+
     private Socket session() throws IOException {
         Socket s = open();
         send(s, Wire.connectFrame());
@@ -173,8 +179,7 @@ class ClientPortServerTest {
 
     @Test
     void mntrReportsTrafficOfLiveSessions() throws IOException {
-        start(ClientPortConfig.of("127.0.0.1", 0));
-        Socket s = session();
+        Socket s = startWithASession();
         assertThat(ping(s)).isEqualTo(new ReplyHeader(-2, view.zxid, 0));
         String mntr = fourLetterWord("mntr");
         assertThat(mntr)
@@ -189,8 +194,7 @@ class ClientPortServerTest {
 
     @Test
     void requestsAreAnsweredInOrderThroughThePipelineThread() throws IOException {
-        start(ClientPortConfig.of("127.0.0.1", 0));
-        Socket s = session();
+        Socket s = startWithASession();
         send(
                 s,
                 Wire.concat(
@@ -215,8 +219,7 @@ class ClientPortServerTest {
 
     @Test
     void unknownOpcodeIsAnsweredWithUnimplementedThenClosed() throws IOException {
-        start(ClientPortConfig.of("127.0.0.1", 0));
-        Socket s = session();
+        Socket s = startWithASession();
         send(s, Wire.request(5, 77, w -> w.writeInt(0)));
         assertThat(ReplyHeader.read(new JuteReader(readFrame(s.getInputStream()))))
                 .isEqualTo(new ReplyHeader(5, view.zxid, Code.UNIMPLEMENTED));
@@ -247,8 +250,7 @@ class ClientPortServerTest {
 
     @Test
     void stopClosesConnectionsAndTheListenSocket() throws IOException {
-        start(ClientPortConfig.of("127.0.0.1", 0));
-        Socket s = session();
+        Socket s = startWithASession();
         int port = server.port();
         server.stop();
         assertThat(closedWithoutOutput(s)).isTrue();

@@ -85,24 +85,7 @@ class FourLetterWordsTest {
             assertThat(kv).hasSize(2);
             values.put(kv[0], kv[1]);
         }
-        assertThat(values)
-                .containsKeys(
-                        "zk_version",
-                        "zk_server_state",
-                        "zk_avg_latency",
-                        "zk_max_latency",
-                        "zk_min_latency",
-                        "zk_packets_received",
-                        "zk_packets_sent",
-                        "zk_num_alive_connections",
-                        "zk_outstanding_requests",
-                        "zk_uptime",
-                        "zk_znode_count",
-                        "zk_watch_count",
-                        "zk_ephemerals_count",
-                        "zk_approximate_data_size",
-                        "zk_open_file_descriptor_count",
-                        "zk_max_file_descriptor_count");
+        assertThat(values).containsKeys(MntrKeys.STANDARD.toArray(String[]::new));
         assertThat(values.get("zk_version")).isEqualTo(ServerVersion.FULL);
         assertThat(values.get("zk_server_state")).isEqualTo("standalone");
         assertThat(values.get("zk_avg_latency")).isEqualTo("0.0");
@@ -122,24 +105,11 @@ class FourLetterWordsTest {
                         .map(l -> l.substring(0, l.indexOf('=')))
                         .toList())
                 .containsExactly(
-                        "zookeeper.version",
-                        "host.name",
-                        "java.version",
-                        "java.vendor",
-                        "java.home",
-                        "java.class.path",
-                        "java.library.path",
-                        "java.io.tmpdir",
-                        "java.compiler",
-                        "os.name",
-                        "os.arch",
-                        "os.version",
-                        "user.name",
-                        "user.home",
-                        "user.dir",
-                        "os.memory.free",
-                        "os.memory.max",
-                        "os.memory.total");
+                        // ZooKeeper's Environment.list(), in its order
+                        ("zookeeper.version host.name java.version java.vendor java.home java.class.path"
+                                        + " java.library.path java.io.tmpdir java.compiler os.name os.arch os.version"
+                                        + " user.name user.home user.dir os.memory.free os.memory.max os.memory.total")
+                                .split(" "));
         assertThat(lines[lines.length - 1]).matches("os\\.memory\\.total=\\d+MB");
     }
 

@@ -79,12 +79,18 @@ class InstanceProtectionTest {
         assertThat(p.started()).isEqualTo(held ? 1 : 0);
     }
 
+    /** Protection that served {@code known} as svc when the session dropped at T0, reconnected {@code at}. */
+    private static InstanceProtection reconnected(List<ServiceInstance> known, Instant at) {
+        InstanceProtection p = new InstanceProtection(true, 0.5, BOUND);
+        p.disconnected(T0, Map.of("svc", known));
+        p.connected(at);
+        return p;
+    }
+
     @Test
     void reRegistrationsReplaceTheKeptEntriesAndEndTheHold() {
-        InstanceProtection p = new InstanceProtection(true, 0.5, BOUND);
         List<ServiceInstance> all = instances(4);
-        p.disconnected(T0, Map.of("svc", all));
-        p.connected(T0.plusSeconds(30));
+        InstanceProtection p = reconnected(all, T0.plusSeconds(30));
         // the session was lost: the old ephemerals are deleted one by one
         assertThat(p.serve("svc", live(all, 3), T0.plusSeconds(31))).hasSize(3);
         assertThat(p.serve("svc", live(all, 2), T0.plusSeconds(31))).hasSize(2);
@@ -106,10 +112,8 @@ class InstanceProtectionTest {
 
     @Test
     void aHoldEndsAtItsBoundEvenIfNothingComesBack() {
-        InstanceProtection p = new InstanceProtection(true, 0.5, BOUND);
         List<ServiceInstance> all = instances(2);
-        p.disconnected(T0, Map.of("svc", all));
-        p.connected(T0.plusSeconds(5));
+        InstanceProtection p = reconnected(all, T0.plusSeconds(5));
         Instant dropped = T0.plusSeconds(6);
         assertThat(p.serve("svc", List.of(), dropped)).hasSize(2);
         assertThat(p.heldUntil("svc")).isEqualTo(dropped.plus(BOUND));
@@ -135,10 +139,8 @@ class InstanceProtectionTest {
 
     @Test
     void aNewOutageAfterTheSessionSettledTakesANewReference() {
-        InstanceProtection p = new InstanceProtection(true, 0.5, BOUND);
         List<ServiceInstance> all = instances(2);
-        p.disconnected(T0, Map.of("svc", live(all, 1)));
-        p.connected(T0.plusSeconds(1));
+        InstanceProtection p = reconnected(live(all, 1), T0.plusSeconds(1));
         Instant later = T0.plus(BOUND).plusSeconds(10);
         assertThat(p.serve("svc", all, later)).hasSize(2); // healthy: the episode is over
         p.disconnected(later, Map.of("svc", all));
@@ -147,10 +149,8 @@ class InstanceProtectionTest {
 
     @Test
     void aSecondSuspensionInTheSameEpisodeKeepsTheFirstReference() {
-        InstanceProtection p = new InstanceProtection(true, 0.5, BOUND);
         List<ServiceInstance> all = instances(4);
-        p.disconnected(T0, Map.of("svc", all));
-        p.connected(T0.plusSeconds(1));
+        InstanceProtection p = reconnected(all, T0.plusSeconds(1));
         p.disconnected(T0.plusSeconds(2), Map.of("svc", live(all, 1))); // what was served then, mid-rebuild
         assertThat(p.serve("svc", live(all, 1), T0.plusSeconds(3))).containsExactlyElementsOf(all);
     }
