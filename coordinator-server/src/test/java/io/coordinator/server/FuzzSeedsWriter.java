@@ -21,6 +21,8 @@ import io.coordinator.server.zab.ZabMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,15 +127,21 @@ public class FuzzSeedsWriter {
         }
     }
 
-    /** RequestsFuzzTest.OPCODES, read reflectively (it is package-private in another package). */
-    private static int[] opcodeTable() {
-        try {
-            var f = Class.forName("io.coordinator.server.protocol.RequestsFuzzTest")
+    /**
+     * RequestsFuzzTest.OPCODES (the corpus's seeds refer to its indexes). That test lives in coordinator-core's tests,
+     * which are not on this module's classpath (no test-jar between the modules), so it is loaded from the core's
+     * compiled tests, beside whose corpus the seeds are written; run with {@code -am} so they are compiled.
+     */
+    private static int[] opcodeTable() throws IOException {
+        Path coreTests = Path.of("../coordinator-core/target/test-classes");
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {coreTests.toUri().toURL()}, FuzzSeedsWriter.class.getClassLoader())) {
+            var f = loader.loadClass("io.coordinator.server.protocol.RequestsFuzzTest")
                     .getDeclaredField("OPCODES");
             f.setAccessible(true);
             return (int[]) f.get(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("RequestsFuzzTest not found under " + coreTests.toAbsolutePath(), e);
         }
     }
 
