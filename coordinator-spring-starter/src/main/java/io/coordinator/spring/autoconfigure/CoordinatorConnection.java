@@ -11,17 +11,26 @@ public class CoordinatorConnection implements ConnectionStateListener {
     private final CuratorFramework client;
     private final AtomicReference<ConnectionState> state = new AtomicReference<>();
     private final AtomicLong sessionsLost = new AtomicLong();
+    private volatile boolean everConnected;
 
     public CoordinatorConnection(CuratorFramework client) {
         this.client = client;
         client.getConnectionStateListenable().addListener(this);
         if (client.getZookeeperClient().isConnected()) {
+            everConnected = true;
             state.compareAndSet(null, ConnectionState.CONNECTED);
         }
     }
 
     @Override
     public void stateChanged(CuratorFramework c, ConnectionState newState) {
+        if (newState.isConnected()) {
+            everConnected = true;
+        } else if (!everConnected) {
+            // Curator reports a failed first connection attempt as SUSPENDED (and later LOST): no session
+            // existed, so nothing was suspended or lost; the state stays "never connected".
+            return;
+        }
         state.set(newState);
         if (newState == ConnectionState.LOST) {
             sessionsLost.incrementAndGet();
@@ -32,6 +41,7 @@ public class CoordinatorConnection implements ConnectionStateListener {
     public ConnectionState state() {
         ConnectionState s = state.get();
         if (s == null && client.getZookeeperClient().isConnected()) {
+            everConnected = true;
             return ConnectionState.CONNECTED;
         }
         return s;
