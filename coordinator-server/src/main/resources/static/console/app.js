@@ -43,7 +43,7 @@
   function encodePath(p) { return p.split('/').map(encodeURIComponent).join('/'); }
 
   async function api(method, path, body, headers) {
-    const opts = { method: method, headers: Object.assign({ 'Accept': 'application/json' }, headers || {}) };
+    const opts = { method: method, headers: Object.assign({ 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, headers || {}) };
     if (creds()) { opts.headers['Authorization'] = 'Basic ' + creds(); }
     if (body !== undefined) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
     const r = await fetch(path, opts);
@@ -59,7 +59,10 @@
     return json;
   }
   function fail(e) {
-    if (e.status === 401) { show('Sign in with an ADMIN user to change anything (' + e.message + ')'); }
+    if (e.status === 401 && !creds()) {
+      show('Sign in to see and change anything here: this server does not serve its data anonymously');
+      document.getElementById('login-user').focus();
+    } else if (e.status === 401) { show('Your user or password is no longer accepted: sign in again (' + e.message + ')'); }
     else { show(e.message); }
   }
 
@@ -80,7 +83,7 @@
   // ------------------------------------------------------------------ login
   function renderLogin() {
     const user = sessionStorage.getItem('coordinator.user');
-    document.getElementById('who').textContent = user ? 'signed in as ' + user : 'read-only (anonymous)';
+    document.getElementById('who').textContent = user ? 'signed in as ' + user : 'not signed in';
     document.getElementById('login-form').hidden = !!user;
     document.getElementById('logout').hidden = !user;
   }
@@ -89,15 +92,18 @@
     const u = document.getElementById('login-user').value;
     const p = document.getElementById('login-password').value;
     const token = btoa(unescape(encodeURIComponent(u + ':' + p)));
-    const r = await fetch('/api/cluster', { headers: { 'Authorization': 'Basic ' + token } });
+    const r = await fetch('/api/cluster', { headers: { 'Authorization': 'Basic ' + token, 'X-Requested-With': 'XMLHttpRequest' } });
     if (r.status === 401) { show('Wrong user or password'); return; }
     sessionStorage.setItem('coordinator.auth', token);
     sessionStorage.setItem('coordinator.user', u);
-    show('Signed in as ' + u, 'info');
     renderLogin();
+    route(true);
+    live();
+    show('Signed in as ' + u, 'info');
   });
   document.getElementById('logout').addEventListener('click', () => {
     sessionStorage.removeItem('coordinator.auth'); sessionStorage.removeItem('coordinator.user'); renderLogin();
+    route(); live();
   });
 
   // ------------------------------------------------------------------ cluster
@@ -351,14 +357,53 @@
       markBusy();
     }
   }
-  if (window.EventSource) {
-    const source = new EventSource('/api/events');
-    source.addEventListener('znode', onZnodeEvent);
-    source.addEventListener('ready', () => { document.body.dataset.live = 'on'; });
-    source.onerror = () => { document.body.dataset.live = 'off'; };
+  // The event stream is read with fetch, not EventSource, because it needs the Authorization header.
+  let liveStream = null;
+  function dispatchEvent(block) {
+    let type = 'message'; const data = [];
+    block.split(/\r?\n/).forEach(line => {
+      if (line.startsWith('event:')) { type = line.substring(6).trim(); }
+      else if (line.startsWith('data:')) { data.push(line.substring(5).replace(/^ /, '')); }
+    });
+    if (type === 'ready') { document.body.dataset.live = 'on'; }
+    else if (type === 'znode') { onZnodeEvent({ data: data.join('\n') }); }
+  }
+  async function live() {
+    if (liveStream) { liveStream.abort(); }
+    const stream = new AbortController();
+    liveStream = stream;
+    document.body.dataset.live = 'off';
+    while (!stream.signal.aborted) {
+      try {
+        const headers = { 'Accept': 'text/event-stream', 'X-Requested-With': 'XMLHttpRequest' };
+        if (creds()) { headers['Authorization'] = 'Basic ' + creds(); }
+        const r = await fetch('/api/events', { headers: headers, signal: stream.signal });
+        if (r.status === 401 || r.status === 403) { return; } // until someone signs in
+        if (!r.ok || !r.body) { throw new Error('HTTP ' + r.status); }
+        const reader = r.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const chunk = await reader.read();
+          if (chunk.done) { break; }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          let end;
+          while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+            const block = buffer.substring(0, end);
+            buffer = buffer.substring(end).replace(/^\r?\n\r?\n/, '');
+            dispatchEvent(block);
+          }
+        }
+      } catch (e) {
+        if (stream.signal.aborted) { return; }
+      }
+      document.body.dataset.live = 'off';
+      await new Promise(resolve => setTimeout(resolve, 2000));
+    }
   }
 
   window.addEventListener('hashchange', () => route());
   renderLogin();
   route();
+  live();
 })();

@@ -543,6 +543,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
         markDirty(conn);
     }
 
+    /**
+     * A key for {@code purpose} derived from the secret every member shares (configured, or replicated), so all
+     * members derive the same one; null while there is none. Safe to call from any thread.
+     */
+    public byte[] derivedKey(String purpose) {
+        if (fixedPasswords != null) {
+            return fixedPasswords.derive(purpose);
+        }
+        byte[] secret = state.sessionSecret();
+        return secret == null ? null : new SessionPasswords(secret).derive(purpose);
+    }
+
     /** The passwords sessions are checked against: configured, or replicated (null while none is). */
     private SessionPasswords passwords() {
         if (fixedPasswords != null) {

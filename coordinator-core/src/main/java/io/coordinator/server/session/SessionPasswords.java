@@ -1,5 +1,6 @@
 package io.coordinator.server.session;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -37,14 +38,26 @@ public final class SessionPasswords {
     }
 
     public byte[] passwordFor(long sessionId) {
+        byte[] id = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            id[i] = (byte) (sessionId >>> (56 - 8 * i));
+        }
+        return Arrays.copyOf(hmac(id), LENGTH);
+    }
+
+    /**
+     * A 32-byte key for {@code purpose}, the same on every member that shares the secret, unrelated to any session
+     * password (those are HMACs of 8 bytes; this one of a longer, prefixed message).
+     */
+    public byte[] derive(String purpose) {
+        return hmac(("coordinator-derived-key:" + purpose).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte[] hmac(byte[] message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] id = new byte[8];
-            for (int i = 0; i < 8; i++) {
-                id[i] = (byte) (sessionId >>> (56 - 8 * i));
-            }
-            return Arrays.copyOf(mac.doFinal(id), LENGTH);
+            return mac.doFinal(message);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -59,4 +59,14 @@ class SessionPasswordsTest {
         assertThatThrownBy(() -> new SessionPasswords(new byte[15])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SessionPasswords(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void derivedKeysDependOnSecretAndPurposeOnly() {
+        byte[] secret = SessionPasswords.newSecret();
+        SessionPasswords a = new SessionPasswords(secret);
+        SessionPasswords b = new SessionPasswords(secret.clone());
+        assertThat(a.derive("web")).hasSize(32).isEqualTo(b.derive("web"));
+        assertThat(a.derive("web")).isNotEqualTo(a.derive("other"));
+        assertThat(a.derive("web")).isNotEqualTo(new SessionPasswords(SessionPasswords.newSecret()).derive("web"));
+    }
 }

@@ -1,12 +1,16 @@
 package io.coordinator.server.app;
 
+import java.io.IOException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** The Coordinator server: a ZooKeeper-wire-compatible coordination service as a Spring Boot app. */
 @SpringBootApplication
 public class CoordinatorApplication {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        if (HashPassword.isCommand(args)) {
+            System.exit(HashPassword.run(System.console(), System.in, System.out, System.err));
+        }
         EarlyStart early = new EarlyStart();
         early.stopPromptlyOnSignalDuringStartup();
         application(early).run(args);

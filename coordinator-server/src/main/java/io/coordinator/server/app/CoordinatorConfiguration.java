@@ -81,6 +81,12 @@ public class CoordinatorConfiguration {
             public String clientHost() {
                 return clientHost;
             }
+
+            @Override
+            public byte[] derivedKey(String purpose) {
+                var pipeline = server.pipeline();
+                return pipeline == null ? null : pipeline.derivedKey(purpose);
+            }
         };
     }
 

@@ -30,6 +30,13 @@ public interface ServerHandle {
     /** Host a local client should connect to (the client address, or loopback when it is a wildcard). */
     String clientHost();
 
+    /**
+     * A key for {@code purpose} derived from the secret all members share (see {@code RequestPipeline.derivedKey}),
+     * the same on every member; null while the server has none (not started, or an ensemble before its first
+     * leader replicated one).
+     */
+    byte[] derivedKey(String purpose);
+
     /** The client port's number, -1 while it is not open. */
     default int clientPortNumber() {
         ClientPortServer p = clientPort();

@@ -350,8 +350,8 @@ public final class ConfigStore {
         return key;
     }
 
-    private List<ACL> historyAcl() {
-        String identity = props.getZkIdentity();
+    private List<ACL> historyAcl() throws KeeperException.ConnectionLossException {
+        String identity = zk.identity();
         List<ACL> acl = new ArrayList<>();
         try {
             acl.add(new ACL(

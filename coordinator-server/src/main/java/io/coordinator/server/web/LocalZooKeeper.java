@@ -3,19 +3,19 @@ package io.coordinator.server.web;
 import io.coordinator.server.ops.ServerHandle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * The REST layer's session with this server: an official ZooKeeper client on the local client port, so every
  * REST operation goes through the same pipeline, ACL checks, versions and replication as any other client.
- * Authenticated with the digest identity {@code coordinator.web.zk-identity}. Reconnects after expiry.
+ * Authenticated with the digest identity {@link #identity()}. Reconnects after expiry.
  */
 public final class LocalZooKeeper implements SmartLifecycle {
     private final ServerHandle server;
@@ -25,12 +25,28 @@ public final class LocalZooKeeper implements SmartLifecycle {
     public LocalZooKeeper(ServerHandle server, WebProperties props) {
         this.server = server;
         this.props = props;
-        if (props.getZkIdentity().endsWith(":change-me")) {
-            LoggerFactory.getLogger(LocalZooKeeper.class)
-                    .warn("coordinator.web.zk-identity is the default; "
-                            + "set it (the same on every server) so the REST layer's digest identity is not guessable");
-        }
     }
+
+    /**
+     * The digest identity ({@code user:password}) of the REST layer: {@code coordinator.web.zk-identity} when set,
+     * else {@code coordinator-web:<key>} with a key derived from the secret every member shares (generated per
+     * data directory standalone, replicated in an ensemble), so it is the same on every member and guessable by
+     * nobody. CONNECTIONLOSS while the server has no secret yet (an ensemble before its first leader).
+     */
+    public String identity() throws KeeperException.ConnectionLossException {
+        String configured = props.getZkIdentity();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        byte[] key = server.derivedKey(IDENTITY_PURPOSE);
+        if (key == null) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        return GENERATED_USER + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    static final String GENERATED_USER = "coordinator-web";
+    private static final String IDENTITY_PURPOSE = "coordinator.web.zk-identity";
 
     /** The connected client; CONNECTIONLOSS (503) if the local server does not answer in time. */
     public synchronized ZooKeeper get() throws KeeperException, InterruptedException {
@@ -42,6 +58,7 @@ public final class LocalZooKeeper implements SmartLifecycle {
             if (server.clientPortNumber() < 0 || !server.isServing()) {
                 throw new KeeperException.ConnectionLossException();
             }
+            String identity = identity();
             ZKClientConfig config = new ZKClientConfig();
             config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
             CountDownLatch connected = new CountDownLatch(1);
@@ -58,7 +75,7 @@ public final class LocalZooKeeper implements SmartLifecycle {
             } catch (IOException e) {
                 throw new KeeperException.ConnectionLossException();
             }
-            zk.addAuthInfo("digest", props.getZkIdentity().getBytes(StandardCharsets.UTF_8));
+            zk.addAuthInfo("digest", identity.getBytes(StandardCharsets.UTF_8));
             connected.await(props.getRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } else {
             long deadline = System.nanoTime() + props.getRequestTimeout().toNanos();

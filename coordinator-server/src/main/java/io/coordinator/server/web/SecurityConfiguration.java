@@ -23,8 +23,9 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * HTTP Basic against the users of {@code coordinator.web.users} (hashed passwords), roles ADMIN and READ_ONLY.
- * Writes need ADMIN; reads need nothing when {@code coordinator.web.anonymous-read} (the default), else a user.
- * Health, Prometheus and the OpenAPI document stay open for probes and scrapers.
+ * Closed by default: reads need a user (writes an ADMIN) unless {@code coordinator.web.anonymous-read} is set, so a
+ * server with no users answers 401 to everything but the probes. Health, info, Prometheus, the OpenAPI document
+ * and the console's static page stay open for probes, scrapers and the sign-in form.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -51,7 +52,14 @@ public class SecurityConfiguration {
             users.createUser(u);
         }
         if (props.getUsers().isEmpty()) {
-            log.warn("No coordinator.web.users configured: the REST API and console are read-only for everyone");
+            log.warn("No users are configured, so the REST API and console refuse every read and write (401); health"
+                    + " and metrics stay open. Add one: coordinator.web.users.<name>.password={bcrypt}<hash> and"
+                    + " coordinator.web.users.<name>.role=ADMIN (or READ_ONLY); print a hash with"
+                    + " 'java -jar coordinator-server.jar hash-password'.");
+        }
+        if (props.isAnonymousRead()) {
+            log.warn("coordinator.web.anonymous-read=true: anyone who reaches the HTTP port reads every znode and"
+                    + " configuration value");
         }
         return users;
     }
@@ -66,7 +74,10 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain coordinatorSecurity(HttpSecurity http, WebProperties props) throws Exception {
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
-            response.setHeader("WWW-Authenticate", "Basic realm=\"coordinator\"");
+            // Not for the console's own requests: the challenge would make the browser open its login dialog
+            if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"coordinator\"");
+            }
             problem(response, 401, "Unauthorized", "Authentication is required: " + e.getMessage());
         };
         AccessDeniedHandler denied =

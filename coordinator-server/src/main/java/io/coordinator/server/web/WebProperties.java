@@ -7,8 +7,11 @@ import java.util.Map;
 /** {@code coordinator.web.*}: the REST API, its users and the configuration history. */
 public class WebProperties {
 
-    /** Whether GET requests of the REST API and the coordinator endpoint need no login. Writes always do. */
-    private boolean anonymousRead = true;
+    /**
+     * Whether GET requests of the REST API and the actuator endpoints other than health need no login. Off by
+     * default: configuration holds secrets. Writes always need an ADMIN user.
+     */
+    private boolean anonymousRead = false;
 
     /**
      * Users of the REST API and console by name. Passwords are stored hashed in Spring Security's delegating
@@ -18,9 +21,11 @@ public class WebProperties {
 
     /**
      * The ZooKeeper digest identity ({@code user:password}) the REST layer authenticates as; znode ACLs apply to
-     * it like to any client. Set the same value on every server of an ensemble.
+     * it like to any client. Unset (the default), it is generated: {@code coordinator-web:<key>}, the key derived
+     * from the secret all members share, so every member has the same one and nobody can guess it. Set it (the
+     * same on every member) when wire clients must know it, e.g. to grant it access to their own nodes.
      */
-    private String zkIdentity = "coordinator-web:change-me";
+    private String zkIdentity;
 
     /** Largest znode data the API accepts (larger bodies get 413). ZooKeeper's default limit is just under 1 MiB. */
     private int maxDataBytes = 1_000_000;

@@ -70,7 +70,8 @@ class ServerStartupTest {
             int http = ((WebServerApplicationContext) ctx).getWebServer().getPort();
             HttpResponse<String> health = HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/actuator/health"))
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + http + "/actuator/health/readiness"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);

@@ -108,6 +108,12 @@ class ShippedConfigTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
+            // even the demo file serves no data to strangers
+            HttpResponse<String> anonymous = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/znodes/"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
 
             // the demo admin of standalone.yml (admin / admin, bcrypt-hashed in the file) may write
             HttpResponse<String> created = client.send(
@@ -186,9 +192,9 @@ class ShippedConfigTest {
                     .isTrue();
             // no well-known session secret: the ensemble replicates a random one (sessions still move)
             assertThat(p.getSessionSecret()).isNull();
-            // what must be equal on every member: REST identity (history ACL)
-            assertThat(p.getWeb().getZkIdentity())
-                    .isEqualTo(nodes.get(0).props().getWeb().getZkIdentity());
+            // no well-known REST identity: it is derived from the replicated secret
+            assertThat(p.getWeb().getZkIdentity()).isNull();
+            // what must be equal on every member
             assertThat(p.getTickTime()).isEqualTo(nodes.get(0).props().getTickTime());
             assertThat(p.getInitLimit()).isEqualTo(nodes.get(0).props().getInitLimit());
             assertThat(p.getSyncLimit()).isEqualTo(nodes.get(0).props().getSyncLimit());

@@ -164,19 +164,28 @@ class ConsoleBrowserTest {
 
     @Test
     void operatorJourney() throws Exception {
-        // cluster overview
+        // closed by default: nothing is shown before signing in, and the console says so
         open("#/cluster");
-        textIn("#c-role", "standalone");
-        textIn("#c-health", "ready");
-        textIn("#c-server", "0");
-        screenshot("1-cluster");
+        textIn("#message", "Sign in to see and change anything here");
+        textIn("#who", "not signed in");
+        assertThat(driver.findElements(By.id("c-role"))).isEmpty();
+        type("#login-user", "admin");
+        type("#login-password", "wrong-pw");
+        click("#login-form button");
+        textIn("#message", "Wrong user or password");
 
-        // sign in (writes need an ADMIN user)
+        // sign in, and the view that was refused renders
         type("#login-user", "admin");
         type("#login-password", "console-pw");
         click("#login-form button");
         textIn("#who", "signed in as admin");
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("login-form")));
+
+        // cluster overview
+        textIn("#c-role", "standalone");
+        textIn("#c-health", "ready");
+        textIn("#c-server", "0");
+        screenshot("1-cluster");
 
         // znodes: browse, create, JSON view, edit with the version check, delete with confirmation
         open("#/znodes/");

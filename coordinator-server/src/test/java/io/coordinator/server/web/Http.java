@@ -24,6 +24,11 @@ final class Http {
                         + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The Authorization header these requests carry (null when anonymous). */
+    String authorization() {
+        return auth;
+    }
+
     Http as(String user, String password) {
         return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), user, password);
     }

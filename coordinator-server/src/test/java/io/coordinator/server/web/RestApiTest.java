@@ -122,7 +122,7 @@ class RestApiTest {
         assertThat(admin.post("/api/znodes/crud/a", body("data", "1")).status()).isEqualTo(201);
         assertThat(admin.post("/api/znodes/crud/b", null).status()).isEqualTo(201);
 
-        Http.Response read = anon.get("/api/znodes/crud?children=true&acl=true");
+        Http.Response read = viewer.get("/api/znodes/crud?children=true&acl=true");
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.header("ETag")).isEqualTo("\"0\"");
         JsonNode j = read.json();
@@ -150,7 +150,7 @@ class RestApiTest {
 
     @Test
     void rootAndBinaryData() throws Exception {
-        Http.Response root = anon.get("/api/znodes?children=true");
+        Http.Response root = viewer.get("/api/znodes?children=true");
         assertThat(root.status()).isEqualTo(200);
         assertThat(root.json().path("path").asString()).isEqualTo("/");
         assertThat(root.json().path("children").toString()).contains("zookeeper");
@@ -161,7 +161,7 @@ class RestApiTest {
                         .status())
                 .isEqualTo(201);
         assertThat(zk.getData("/bin", false, null)).isEqualTo(bin);
-        JsonNode j = anon.get("/api/znodes/bin").json();
+        JsonNode j = viewer.get("/api/znodes/bin").json();
         assertThat(j.path("encoding").asString()).isEqualTo("base64");
         assertThat(j.path("data").asString()).isEqualTo(b64);
         assertProblem(admin.post("/api/znodes/bin2", body("data", "%%%", "encoding", "base64")), 400, null);
@@ -187,8 +187,8 @@ class RestApiTest {
 
     @Test
     void zooKeeperErrorsMapToHttpStatuses() throws Exception {
-        assertProblem(anon.get("/api/znodes/missing/node"), 404, "NONODE");
-        assertThat(anon.get("/api/znodes/missing/node").json().path("path").asString())
+        assertProblem(viewer.get("/api/znodes/missing/node"), 404, "NONODE");
+        assertThat(viewer.get("/api/znodes/missing/node").json().path("path").asString())
                 .isEqualTo("/missing/node");
         assertProblem(admin.put("/api/znodes/missing", body("data", "x")), 404, "NONODE");
         assertProblem(admin.delete("/api/znodes/missing"), 404, "NONODE");
@@ -213,7 +213,7 @@ class RestApiTest {
         List<ACL> acl = new java.util.ArrayList<>(List.of(new ACL(
                 ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest("someone-else:pw")))));
         zk.create("/locked", "secret".getBytes(), acl, CreateMode.PERSISTENT);
-        assertProblem(anon.get("/api/znodes/locked"), 403, "NOAUTH");
+        assertProblem(viewer.get("/api/znodes/locked"), 403, "NOAUTH");
         assertProblem(admin.put("/api/znodes/locked", body("data", "x")), 403, "NOAUTH");
 
         // created through REST with an ACL for the REST identity: readable through REST, not by others
@@ -231,7 +231,8 @@ class RestApiTest {
                                 "perms",
                                 "cdrwa"))));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
-        assertThat(anon.get("/api/znodes/mine").json().path("data").asString()).isEqualTo("m");
+        assertThat(viewer.get("/api/znodes/mine").json().path("data").asString())
+                .isEqualTo("m");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> zk.getData("/mine", false, null))
                 .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
         assertProblem(
@@ -250,7 +251,7 @@ class RestApiTest {
 
     @Test
     void badInputIsRefusedWithProblems() {
-        assertProblem(anon.get("/api/znodes/trailing/"), 400, null);
+        assertProblem(viewer.get("/api/znodes/trailing/"), 400, null);
         assertProblem(admin.post("/api/znodes/dot/./x", null), 400, null);
         assertProblem(admin.post("/api/znodes/a/../b", null), 400, null);
         assertProblem(admin.post("/api/znodes/a//b", null), 400, null);
@@ -272,7 +273,7 @@ class RestApiTest {
     // ---------------------------------------------------------------- auth
 
     @Test
-    void writesNeedAnAdminReadsAreOpenByDefault() {
+    void writesNeedAnAdminReadsAUser() {
         Http.Response noAuth = anon.post("/api/znodes/anon", null);
         assertThat(noAuth.status()).isEqualTo(401);
         assertThat(noAuth.header("WWW-Authenticate")).startsWith("Basic");
@@ -289,14 +290,16 @@ class RestApiTest {
         assertThat(readOnly.status()).isEqualTo(403);
         assertThat(readOnly.contentType()).startsWith("application/problem+json");
         assertThat(viewer.get("/api/znodes/").status()).isEqualTo(200);
-        assertThat(anon.get("/api/znodes/").status()).isEqualTo(200);
+        // closed by default: reads need a user too
+        assertThat(anon.get("/api/znodes/").status()).isEqualTo(401);
+        assertThat(anon.get("/api/config").status()).isEqualTo(401);
     }
 
     // ---------------------------------------------------------------- services
 
     @Test
     void servicesWithTheirInstancesInCuratorFormat() throws Exception {
-        assertThat(anon.get("/api/services").status()).isEqualTo(200);
+        assertThat(viewer.get("/api/services").status()).isEqualTo(200);
         zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create("/services/orders", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         String instance = "{\"name\":\"orders\",\"id\":\"i-1\",\"address\":\"10.0.0.5\",\"port\":8081,"
@@ -306,9 +309,9 @@ class RestApiTest {
         zk.create("/services/orders/i-1", instance.getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         zk.create("/services/orders/i-2", "not json".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
 
-        JsonNode list = anon.get("/api/services").json();
+        JsonNode list = viewer.get("/api/services").json();
         assertThat(list.toString()).contains("{\"name\":\"orders\",\"instances\":2}");
-        JsonNode svc = anon.get("/api/services/orders").json();
+        JsonNode svc = viewer.get("/api/services/orders").json();
         assertThat(svc.path("instances").size()).isEqualTo(2);
         JsonNode first = svc.path("instances").get(0);
         assertThat(first.path("address").asString()).isEqualTo("10.0.0.5");
@@ -316,10 +319,10 @@ class RestApiTest {
         assertThat(first.path("payload").path("metadata").path("zone").asString())
                 .isEqualTo("a");
         assertThat(svc.path("instances").get(1).path("raw").asString()).isEqualTo("not json");
-        assertThat(anon.get("/api/services/orders/i-1").json().path("id").asString())
+        assertThat(viewer.get("/api/services/orders/i-1").json().path("id").asString())
                 .isEqualTo("i-1");
-        assertProblem(anon.get("/api/services/nosuch"), 404, "NONODE");
-        assertProblem(anon.get("/api/services/orders/nosuch"), 404, "NONODE");
+        assertProblem(viewer.get("/api/services/nosuch"), 404, "NONODE");
+        assertProblem(viewer.get("/api/services/orders/nosuch"), 404, "NONODE");
     }
 
     // ---------------------------------------------------------------- configuration and history
@@ -338,7 +341,7 @@ class RestApiTest {
         assertThat(new String(zk.getData("/config/shop,prod/pool.size", false, null)))
                 .isEqualTo("5");
 
-        JsonNode cfg = anon.get("/api/config/shop,prod").json();
+        JsonNode cfg = viewer.get("/api/config/shop,prod").json();
         assertThat(cfg.path("application").asString()).isEqualTo("shop");
         assertThat(cfg.path("profile").asString()).isEqualTo("prod");
         assertThat(cfg.path("properties").toString()).isEqualTo("{\"greeting\":\"hello\",\"pool.size\":\"5\"}");
@@ -363,16 +366,16 @@ class RestApiTest {
                 409,
                 null);
 
-        JsonNode history = anon.get("/api/config/shop,prod/history").json();
+        JsonNode history = viewer.get("/api/config/shop,prod/history").json();
         assertThat(history.size()).isEqualTo(2);
         assertThat(history.get(0).path("version").asInt()).isEqualTo(second);
         assertThat(history.get(0).path("comment").asString()).isEqualTo("second");
         assertThat(history.get(1).path("comment").asString()).isEqualTo("first");
         assertThat(history.get(1).path("timestamp").asString()).isNotBlank();
-        JsonNode one = anon.get("/api/config/shop,prod/history/" + first).json();
+        JsonNode one = viewer.get("/api/config/shop,prod/history/" + first).json();
         assertThat(one.path("properties").path("pool.size").asString()).isEqualTo("5");
 
-        JsonNode diff = anon.get("/api/config/shop,prod/diff?from=" + first + "&to=" + second)
+        JsonNode diff = viewer.get("/api/config/shop,prod/diff?from=" + first + "&to=" + second)
                 .json();
         assertThat(diff.path("added").toString()).isEqualTo("{\"timeout\":\"3s\"}");
         assertThat(diff.path("removed").toString()).isEqualTo("{\"pool.size\":\"5\"}");
@@ -380,7 +383,7 @@ class RestApiTest {
                 .isEqualTo("hello");
         assertThat(diff.path("changed").path("greeting").path("to").asString()).isEqualTo("hi");
         JsonNode toCurrent =
-                anon.get("/api/config/shop,prod/diff?from=" + second).json();
+                viewer.get("/api/config/shop,prod/diff?from=" + second).json();
         assertThat(toCurrent.path("added").size()
                         + toCurrent.path("removed").size()
                         + toCurrent.path("changed").size())
@@ -390,9 +393,9 @@ class RestApiTest {
         assertThat(rb.status()).as(rb.body()).isEqualTo(200);
         assertThat(rb.json().path("rollbackOf").asInt()).isEqualTo(first);
         assertThat(rb.json().path("comment").asString()).isEqualTo("rollback to version " + first);
-        assertThat(anon.get("/api/config/shop,prod").json().path("properties").toString())
+        assertThat(viewer.get("/api/config/shop,prod").json().path("properties").toString())
                 .isEqualTo("{\"greeting\":\"hello\",\"pool.size\":\"5\"}");
-        assertThat(anon.get("/api/config").json().toString()).contains("\"context\":\"shop,prod\"");
+        assertThat(viewer.get("/api/config").json().toString()).contains("\"context\":\"shop,prod\"");
 
         // history is protected by its ACL: only the REST identity writes it
         String entry = zk.getChildren("/coordinator/history/shop,prod", false).get(0);
@@ -412,14 +415,14 @@ class RestApiTest {
                 CreateMode.PERSISTENT);
         zk.create("/config/legacy/spring", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create("/config/legacy/spring/name", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        assertThat(anon.get("/api/config/legacy").json().path("properties").toString())
+        assertThat(viewer.get("/api/config/legacy").json().path("properties").toString())
                 .isEqualTo("{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"spring.name\":\"x\"}");
-        assertThat(anon.get("/api/config/legacy").json().path("version").isNull())
+        assertThat(viewer.get("/api/config/legacy").json().path("version").isNull())
                 .isTrue();
 
         Http.Response r = admin.put("/api/config/legacy", body("properties", Map.of("b", "20", "spring.name", "y")));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(anon.get("/api/config/legacy").json().path("properties").toString())
+        assertThat(viewer.get("/api/config/legacy").json().path("properties").toString())
                 .isEqualTo("{\"b\":\"20\",\"spring.name\":\"y\"}");
         assertThat(zk.getChildren("/config/legacy", false)).containsExactlyInAnyOrder("b", "spring.name");
         // all property znodes and the history entry share one zxid: one multi
@@ -435,17 +438,17 @@ class RestApiTest {
                             .status())
                     .isEqualTo(200);
         }
-        JsonNode h = anon.get("/api/config/ret/history").json();
+        JsonNode h = viewer.get("/api/config/ret/history").json();
         assertThat(h.size()).isEqualTo(3); // coordinator.web.history-retention=3
         int oldest = h.get(2).path("version").asInt();
-        assertProblem(anon.get("/api/config/ret/history/" + (oldest - 1)), 404, null);
-        assertProblem(anon.get("/api/config/ret/diff?from=" + (oldest - 1)), 404, null);
+        assertProblem(viewer.get("/api/config/ret/history/" + (oldest - 1)), 404, null);
+        assertProblem(viewer.get("/api/config/ret/diff?from=" + (oldest - 1)), 404, null);
         assertProblem(admin.post("/api/config/ret/rollback", body("version", 9999)), 404, null);
         assertProblem(admin.post("/api/config/ret/rollback", body()), 400, null);
 
-        assertProblem(anon.get("/api/config/nosuchapp"), 404, null);
-        assertProblem(anon.get("/api/config/a,b,c"), 400, null);
-        assertProblem(anon.get("/api/config/bad%20name"), 400, null);
+        assertProblem(viewer.get("/api/config/nosuchapp"), 404, null);
+        assertProblem(viewer.get("/api/config/a,b,c"), 400, null);
+        assertProblem(viewer.get("/api/config/bad%20name"), 400, null);
         assertProblem(admin.put("/api/config/ok", body("properties", Map.of("a/b", "x"))), 400, null);
         assertProblem(admin.put("/api/config/ok", body("properties", Map.of("x.yaml", "x"))), 400, null);
         assertProblem(admin.put("/api/config/ok", body("comment", "no properties")), 400, null);
@@ -458,13 +461,13 @@ class RestApiTest {
 
     @Test
     void clusterStatusAndOpenApi() {
-        JsonNode c = anon.get("/api/cluster").json();
+        JsonNode c = viewer.get("/api/cluster").json();
         assertThat(c.path("role").asString()).isEqualTo("standalone");
         assertThat(c.path("ready").asBoolean()).isTrue();
         assertThat(c.path("lastZxid").asString()).startsWith("0x");
         assertThat(c.path("znodes").asInt()).isPositive();
 
-        Http.Response api = anon.get("/v3/api-docs");
+        Http.Response api = viewer.get("/v3/api-docs");
         assertThat(api.status()).as(api.body()).isEqualTo(200);
         JsonNode doc = api.json();
         assertThat(doc.path("openapi").asString()).startsWith("3.");
@@ -478,14 +481,14 @@ class RestApiTest {
 
     @Test
     void consoleIsServedAtTheRootWithoutLogin() {
-        Http.Response index = anon.get("/");
+        Http.Response index = viewer.get("/");
         assertThat(index.status()).isEqualTo(200);
         assertThat(index.body()).contains("<title>Coordinator console</title>").contains("console/app.js");
-        Http.Response js = anon.get("/console/app.js");
+        Http.Response js = viewer.get("/console/app.js");
         assertThat(js.status()).isEqualTo(200);
         assertThat(js.contentType()).contains("javascript");
         assertThat(js.body()).contains("/api/cluster").contains("/api/znodes");
-        assertThat(anon.get("/console/style.css").status()).isEqualTo(200);
+        assertThat(viewer.get("/console/style.css").status()).isEqualTo(200);
     }
 
     @Test
@@ -495,6 +498,7 @@ class RestApiTest {
         var future = client.sendAsync(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/events"))
                         .header("Accept", "text/event-stream")
+                        .header("Authorization", viewer.authorization())
                         .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines());
         var response = future.get(30, TimeUnit.SECONDS);

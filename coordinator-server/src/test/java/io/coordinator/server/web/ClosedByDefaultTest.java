@@ -1,0 +1,176 @@
+package io.coordinator.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.ops.ServerHandle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Out of the box nobody reads anything over HTTP: with no users, or with users but no login, the REST API, the
+ * event stream and the actuator endpoints other than the probes answer 401; the log says how to add a user. The
+ * REST layer's ZooKeeper identity is generated, not a well-known default.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ClosedByDefaultTest {
+    static final List<String> CLOSED = List.of(
+            "/api/znodes/",
+            "/api/znodes/zookeeper",
+            "/api/config",
+            "/api/services",
+            "/api/cluster",
+            "/api/events",
+            "/actuator/coordinator",
+            "/actuator/metrics",
+            "/actuator/env");
+
+    @TempDir
+    Path dir;
+
+    private ConfigurableApplicationContext start(Path dataDir, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--coordinator.client-port=0",
+                "--coordinator.data-dir=" + dataDir));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private static Http anonymous(ConfigurableApplicationContext ctx) {
+        return new Http(Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port")), null, null);
+    }
+
+    @Test
+    void withNoUsersEverythingButTheProbesIsRefusedAndTheLogSaysWhatToDo(CapturedOutput output) {
+        try (ConfigurableApplicationContext ctx = start(dir)) {
+            Http anon = anonymous(ctx);
+            for (String path : CLOSED) {
+                assertThat(anon.get(path).status()).as(path).isEqualTo(401);
+            }
+            assertThat(anon.post("/api/znodes/x", null).status()).isEqualTo(401);
+            assertThat(anon.get("/api/znodes/").header("WWW-Authenticate")).isEqualTo("Basic realm=\"coordinator\"");
+            // the console's requests get no challenge, which would open the browser's own login dialog
+            Http.Response console = anon.send("GET", "/api/znodes/", null, "X-Requested-With", "XMLHttpRequest");
+            assertThat(console.status()).isEqualTo(401);
+            assertThat(console.header("WWW-Authenticate")).isNull();
+            assertProbesOpenWithoutDetails(anon);
+            assertThat(output.getOut())
+                    .contains("No users are configured, so the REST API and console refuse every read and write (401)")
+                    .contains("coordinator.web.users.<name>.password={bcrypt}<hash>")
+                    .contains("java -jar coordinator-server.jar hash-password");
+        }
+    }
+
+    @Test
+    void readsNeedAUserWritesAnAdmin() {
+        try (ConfigurableApplicationContext ctx = start(dir, "--coordinator.web.users.viewer.password={noop}view")) {
+            Http anon = anonymous(ctx);
+            for (String path : CLOSED) {
+                assertThat(anon.get(path).status()).as(path).isEqualTo(401);
+            }
+            assertProbesOpenWithoutDetails(anon);
+            Http viewer = anon.as("viewer", "view"); // role defaults to READ_ONLY
+            assertThat(viewer.get("/api/znodes/").status()).isEqualTo(200);
+            assertThat(viewer.get("/actuator/coordinator").status()).isEqualTo(200);
+            assertThat(viewer.get("/actuator/health").json().has("components")).isTrue();
+            assertThat(viewer.post("/api/znodes/x", null).status()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void anonymousReadsAreAnExplicitChoiceThatIsLogged(CapturedOutput output) {
+        try (ConfigurableApplicationContext ctx = start(dir, "--coordinator.web.anonymous-read=true")) {
+            Http anon = anonymous(ctx);
+            assertThat(anon.get("/api/znodes/").status()).isEqualTo(200);
+            assertThat(anon.post("/api/znodes/x", null).status()).isEqualTo(401);
+            assertThat(output.getOut())
+                    .contains(
+                            "coordinator.web.anonymous-read=true: anyone who reaches the HTTP port reads every znode");
+        }
+    }
+
+    /**
+     * The REST layer's digest identity is derived from this data directory's secret: not the old well-known
+     * default, the same after a restart (so it still owns what it wrote), and never logged.
+     */
+    @Test
+    void theRestIdentityIsGeneratedPerDataDirectoryAndKept(CapturedOutput output) throws Exception {
+        Path data = dir.resolve("data");
+        List<ACL> first;
+        try (ConfigurableApplicationContext ctx = start(
+                data,
+                "--coordinator.web.users.admin.password={noop}admin-pw",
+                "--coordinator.web.users.admin.role=ADMIN")) {
+            Http admin = anonymous(ctx).as("admin", "admin-pw");
+            assertThat(admin.put("/api/config/idapp", Map.of("properties", Map.of("a", "1")))
+                            .status())
+                    .isEqualTo(200);
+            first = historyAcl(ctx);
+        }
+        ACL owner = first.stream()
+                .filter(a -> a.getId().getScheme().equals("digest"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(owner.getPerms()).isEqualTo(ZooDefs.Perms.ALL);
+        assertThat(owner.getId().getId())
+                .startsWith(LocalZooKeeper.GENERATED_USER + ":")
+                .isNotEqualTo(DigestAuthenticationProvider.generateDigest("coordinator-web:change-me"));
+        try (ConfigurableApplicationContext ctx = start(
+                data,
+                "--coordinator.web.users.admin.password={noop}admin-pw",
+                "--coordinator.web.users.admin.role=ADMIN")) {
+            Http admin = anonymous(ctx).as("admin", "admin-pw");
+            // the history node's ACL names the identity of the first run: publishing again needs the same one
+            assertThat(admin.put("/api/config/idapp", Map.of("properties", Map.of("a", "2")))
+                            .status())
+                    .isEqualTo(200);
+            assertThat(historyAcl(ctx)).isEqualTo(first);
+            String identity = ctx.getBean(LocalZooKeeper.class).identity();
+            assertThat(output.getOut()).doesNotContain(identity.substring(identity.indexOf(':') + 1));
+        }
+    }
+
+    private static List<ACL> historyAcl(ConfigurableApplicationContext ctx) throws Exception {
+        int port = ctx.getBean(ServerHandle.class).clientPortNumber();
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {});
+        try {
+            return zk.getACL("/coordinator/history/idapp", null);
+        } finally {
+            zk.close();
+        }
+    }
+
+    private static void assertProbesOpenWithoutDetails(Http anon) {
+        assertThat(anon.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(anon.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(anon.get("/actuator/prometheus").status()).isEqualTo(200);
+        assertThat(anon.get("/v3/api-docs").status()).isEqualTo(200);
+        Http.Response health = anon.get("/actuator/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").asString()).isEqualTo("UP");
+        assertThat(health.json().has("components")).as(health.body()).isFalse(); // no disk paths for strangers
+        assertThat(anon.get("/").body()).contains("login-form");
+    }
+
+    @Test
+    void aPlainTextPasswordStopsStartupNamingTheProperty() {
+        assertThatThrownBy(() -> start(dir, "--coordinator.web.users.admin.password=plain"))
+                .hasStackTraceContaining("coordinator.web.users.admin.password must be hashed");
+    }
+}
