@@ -5,7 +5,6 @@ import io.coordinator.config.format.ContextName;
 import io.coordinator.config.format.ContextReader;
 import io.coordinator.config.format.DocumentFormat;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,9 +21,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.common.PathUtils;
 import org.apache.zookeeper.data.ACL;
-import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -351,16 +348,10 @@ public final class ConfigStore {
     }
 
     private List<ACL> historyAcl() throws KeeperException.ConnectionLossException {
-        String identity = zk.identity();
-        List<ACL> acl = new ArrayList<>();
-        try {
-            acl.add(new ACL(
-                    ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(identity))));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        acl.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
-        return acl;
+        // a mutable list: the ZooKeeper client asks it whether it contains null, which List.of refuses
+        return new ArrayList<>(List.of(
+                new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(zk.identity())),
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
     }
 
     private static void ensure(ZooKeeper z, String path, List<ACL> acl) throws KeeperException, InterruptedException {

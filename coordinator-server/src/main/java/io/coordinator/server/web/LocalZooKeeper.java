@@ -21,6 +21,7 @@ public final class LocalZooKeeper implements SmartLifecycle {
     private final ServerHandle server;
     private final WebProperties props;
     private ZooKeeper zk;
+    private boolean adopted; // whether history ACLed to the former default identity was taken over
 
     public LocalZooKeeper(ServerHandle server, WebProperties props) {
         this.server = server;
@@ -34,15 +35,18 @@ public final class LocalZooKeeper implements SmartLifecycle {
      * nobody. CONNECTIONLOSS while the server has no secret yet (an ensemble before its first leader).
      */
     public String identity() throws KeeperException.ConnectionLossException {
-        String configured = props.getZkIdentity();
-        if (configured != null && !configured.isBlank()) {
-            return configured;
+        if (configuredIdentity()) {
+            return props.getZkIdentity();
         }
         byte[] key = server.derivedKey(IDENTITY_PURPOSE);
         if (key == null) {
             throw new KeeperException.ConnectionLossException();
         }
         return GENERATED_USER + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    private boolean configuredIdentity() {
+        return props.getZkIdentity() != null && !props.getZkIdentity().isBlank();
     }
 
     static final String GENERATED_USER = "coordinator-web";
@@ -85,6 +89,10 @@ public final class LocalZooKeeper implements SmartLifecycle {
         }
         if (!zk.getState().isConnected()) {
             throw new KeeperException.ConnectionLossException();
+        }
+        if (!adopted && !configuredIdentity()) { // until it succeeds once
+            LegacyRestIdentity.adopt(zk, props.getHistoryPath(), identity());
+            adopted = true;
         }
         return zk;
     }

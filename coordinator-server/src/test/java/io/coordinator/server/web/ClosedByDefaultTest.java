@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.ops.ServerHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +116,7 @@ class ClosedByDefaultTest {
     void theRestIdentityIsGeneratedPerDataDirectoryAndKept(CapturedOutput output) throws Exception {
         Path data = dir.resolve("data");
         List<ACL> first;
+        String identity;
         try (ConfigurableApplicationContext ctx = start(
                 data,
                 "--coordinator.web.users.admin.password={noop}admin-pw",
@@ -121,16 +125,15 @@ class ClosedByDefaultTest {
             assertThat(admin.put("/api/config/idapp", Map.of("properties", Map.of("a", "1")))
                             .status())
                     .isEqualTo(200);
-            first = historyAcl(ctx);
+            identity = ctx.getBean(LocalZooKeeper.class).identity();
+            first = historyAcl(ctx, identity);
         }
-        ACL owner = first.stream()
-                .filter(a -> a.getId().getScheme().equals("digest"))
-                .findFirst()
-                .orElseThrow();
-        assertThat(owner.getPerms()).isEqualTo(ZooDefs.Perms.ALL);
-        assertThat(owner.getId().getId())
-                .startsWith(LocalZooKeeper.GENERATED_USER + ":")
-                .isNotEqualTo(DigestAuthenticationProvider.generateDigest("coordinator-web:change-me"));
+        assertThat(identity).startsWith(LocalZooKeeper.GENERATED_USER + ":").isNotEqualTo("coordinator-web:change-me");
+        assertThat(identity.length()).isGreaterThan(40); // 32 random-derived bytes, base64
+        assertThat(first)
+                .containsExactly(
+                        new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(identity)),
+                        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
         try (ConfigurableApplicationContext ctx = start(
                 data,
                 "--coordinator.web.users.admin.password={noop}admin-pw",
@@ -140,17 +143,75 @@ class ClosedByDefaultTest {
             assertThat(admin.put("/api/config/idapp", Map.of("properties", Map.of("a", "2")))
                             .status())
                     .isEqualTo(200);
-            assertThat(historyAcl(ctx)).isEqualTo(first);
-            String identity = ctx.getBean(LocalZooKeeper.class).identity();
+            assertThat(ctx.getBean(LocalZooKeeper.class).identity()).isEqualTo(identity);
+            assertThat(historyAcl(ctx, identity)).isEqualTo(first);
             assertThat(output.getOut()).doesNotContain(identity.substring(identity.indexOf(':') + 1));
         }
     }
 
-    private static List<ACL> historyAcl(ConfigurableApplicationContext ctx) throws Exception {
+    /**
+     * History written under the former well-known default identity (before it was generated) is taken over: the
+     * REST layer can publish to it again, and no ACL names the old identity any more.
+     */
+    @Test
+    void historyOfTheFormerDefaultIdentityIsTakenOver() throws Exception {
+        Path data = dir.resolve("data");
+        List<ACL> legacy = new ArrayList<>(List.of(
+                new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest("coordinator-web:change-me")),
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+        List<String> written =
+                List.of("/coordinator/history", "/coordinator/history/old", "/coordinator/history/old/v-0000000000");
+        // what an earlier version's REST layer wrote
+        try (ConfigurableApplicationContext ctx = start(data)) {
+            ZooKeeper zk = connect(ctx);
+            try {
+                zk.addAuthInfo("digest", "coordinator-web:change-me".getBytes(StandardCharsets.UTF_8));
+                zk.create("/coordinator", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                for (String path : written) {
+                    zk.create(path, "{}".getBytes(StandardCharsets.UTF_8), legacy, CreateMode.PERSISTENT);
+                }
+            } finally {
+                zk.close();
+            }
+        }
+        try (ConfigurableApplicationContext ctx = start(
+                data,
+                "--coordinator.web.users.admin.password={noop}admin-pw",
+                "--coordinator.web.users.admin.role=ADMIN")) {
+            Http admin = anonymous(ctx).as("admin", "admin-pw");
+            Http.Response published = admin.put("/api/config/old", Map.of("properties", Map.of("a", "1")));
+            assertThat(published.status()).as(published.body()).isEqualTo(200);
+            String identity = ctx.getBean(LocalZooKeeper.class).identity();
+            Id generated = LegacyRestIdentity.digest(identity);
+            ZooKeeper zk = connect(ctx);
+            try {
+                // as the generated identity, which holds ADMIN now (to others, digests show redacted)
+                zk.addAuthInfo("digest", identity.getBytes(StandardCharsets.UTF_8));
+                for (String path : written) {
+                    assertThat(zk.getACL(path, new Stat()))
+                            .as(path)
+                            .containsExactly(
+                                    new ACL(ZooDefs.Perms.ALL, generated),
+                                    new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+                }
+                assertThat(zk.getChildren("/coordinator/history/old", false)).hasSize(2);
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    private static ZooKeeper connect(ConfigurableApplicationContext ctx) throws Exception {
         int port = ctx.getBean(ServerHandle.class).clientPortNumber();
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {});
+        return new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {});
+    }
+
+    /** The history node's ACL as its owner sees it (without ADMIN, digests show as "user:x"). */
+    private static List<ACL> historyAcl(ConfigurableApplicationContext ctx, String identity) throws Exception {
+        ZooKeeper zk = connect(ctx);
         try {
-            return zk.getACL("/coordinator/history/idapp", null);
+            zk.addAuthInfo("digest", identity.getBytes(StandardCharsets.UTF_8));
+            return zk.getACL("/coordinator/history/idapp", new Stat());
         } finally {
             zk.close();
         }
