@@ -24,9 +24,18 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "configuration", description = "Configuration contexts, publish, history, diff, rollback")
 public class ConfigController {
     private final ConfigStore store;
+    private final Access access;
 
-    public ConfigController(ConfigStore store) {
+    public ConfigController(ConfigStore store, Access access) {
         this.store = store;
+        this.access = access;
+    }
+
+    /** The context named in the path, once the current user may do {@code action} on it. */
+    private ConfigStore.Context context(String name, AccessPolicy.Action action) {
+        ConfigStore.Context c = ConfigStore.Context.parse(name);
+        access.requireContext(action, c);
+        return c;
     }
 
     /** @param expectedVersion the latest version the publisher saw (optional; 409 if another was published) */
@@ -35,15 +44,17 @@ public class ConfigController {
     public record RollbackRequest(Integer version, String comment) {}
 
     @GetMapping
-    @Operation(summary = "Every configuration context with its latest published version")
+    @Operation(summary = "Every configuration context the user may read, with its latest published version")
     public List<ConfigStore.ContextSummary> contexts() throws KeeperException, InterruptedException {
-        return store.contexts();
+        return store.contexts().stream()
+                .filter(c -> access.mayReadContext(new ConfigStore.Context(c.application(), c.profile())))
+                .toList();
     }
 
     @GetMapping("/{context}")
     @Operation(summary = "The properties of a context, as a client app using the starter sees them")
     public ConfigStore.ConfigView read(@PathVariable String context) throws KeeperException, InterruptedException {
-        return store.read(ConfigStore.Context.parse(context));
+        return store.read(context(context, AccessPolicy.Action.READ));
     }
 
     @PutMapping("/{context}")
@@ -55,7 +66,7 @@ public class ConfigController {
             throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
         }
         return store.publish(
-                ConfigStore.Context.parse(context),
+                context(context, AccessPolicy.Action.PUBLISH),
                 body.properties(),
                 body.comment(),
                 name(principal),
@@ -67,14 +78,14 @@ public class ConfigController {
     @Operation(summary = "Published versions, newest first")
     public List<ConfigStore.Version> history(@PathVariable String context)
             throws KeeperException, InterruptedException {
-        return store.history(ConfigStore.Context.parse(context));
+        return store.history(context(context, AccessPolicy.Action.READ));
     }
 
     @GetMapping("/{context}/history/{version}")
     @Operation(summary = "One published version with its full property set")
     public ConfigStore.Version version(@PathVariable String context, @PathVariable int version)
             throws KeeperException, InterruptedException {
-        return store.version(ConfigStore.Context.parse(context), version);
+        return store.version(context(context, AccessPolicy.Action.READ), version);
     }
 
     @GetMapping("/{context}/diff")
@@ -82,7 +93,7 @@ public class ConfigController {
     public ConfigStore.Diff diff(
             @PathVariable String context, @RequestParam int from, @RequestParam(required = false) Integer to)
             throws KeeperException, InterruptedException {
-        return store.diff(ConfigStore.Context.parse(context), from, to);
+        return store.diff(context(context, AccessPolicy.Action.READ), from, to);
     }
 
     @PostMapping("/{context}/rollback")
@@ -93,7 +104,8 @@ public class ConfigController {
         if (body == null || body.version() == null) {
             throw ApiException.badRequest("version is required");
         }
-        return store.rollback(ConfigStore.Context.parse(context), body.version(), body.comment(), name(principal));
+        return store.rollback(
+                context(context, AccessPolicy.Action.ROLLBACK), body.version(), body.comment(), name(principal));
     }
 
     private static String name(Principal p) {

@@ -13,14 +13,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Tag(name = "events", description = "Live znode changes (server-sent events)")
 public class EventsController {
     private final ZnodeEvents events;
+    private final Access access;
 
-    public EventsController(ZnodeEvents events) {
+    public EventsController(ZnodeEvents events, Access access) {
         this.events = events;
+        this.access = access;
     }
 
     @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "A 'ready' event, then one 'znode' event {type, path} per created, deleted or changed znode")
+    @Operation(
+            summary = "A 'ready' event, then one 'znode' event {type, path} per created, deleted or changed znode"
+                    + " the user may read")
     public SseEmitter events() throws KeeperException, InterruptedException {
-        return events.subscribe();
+        return events.subscribe(access.readablePaths());
     }
 }

@@ -2,6 +2,9 @@ package io.coordinator.server.web;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +48,10 @@ public class SecurityConfiguration {
                 throw new IllegalArgumentException("coordinator.web.users." + e.getKey() + ".password must be hashed "
                         + "with its encoder's id in front, e.g. {bcrypt}$2a$10$...");
             }
+            WebProperties.Role role = e.getValue().effectiveRole();
             UserDetails u = User.withUsername(e.getKey())
                     .password(pw)
-                    .roles(e.getValue().getRole().name())
+                    .roles(role == null ? new String[0] : new String[] {role.name()})
                     .build();
             users.createUser(u);
         }
@@ -62,6 +66,31 @@ public class SecurityConfiguration {
                     + " configuration value");
         }
         return users;
+    }
+
+    /** The users' roles and grants; a malformed grant stops startup naming it. */
+    @Bean
+    AccessPolicy accessPolicy(WebProperties props) {
+        Map<String, List<AccessPolicy.Grant>> grantsByUser = new LinkedHashMap<>();
+        props.getUsers().forEach((name, user) -> {
+            List<AccessPolicy.Grant> grants = new ArrayList<>();
+            for (int i = 0; i < user.getGrants().size(); i++) {
+                String property = "coordinator.web.users." + name + ".grants[" + i + "]";
+                AccessPolicy.Grant g = user.getGrants().get(i).toGrant();
+                if (g.actions().isEmpty() || g.contexts().size() + g.znodes().size() != 1) {
+                    throw new IllegalArgumentException(property + " needs actions and either a context or a znode"
+                            + " pattern, e.g. context: \"shop,*\" with actions: [read, publish]");
+                }
+                try {
+                    AccessPolicy.validate(g);
+                } catch (IllegalArgumentException bad) {
+                    throw new IllegalArgumentException(property + ": " + bad.getMessage(), bad);
+                }
+                grants.add(g);
+            }
+            grantsByUser.put(name, AccessPolicy.grantsOf(user.effectiveRole(), grants));
+        });
+        return new AccessPolicy(grantsByUser);
     }
 
     /** Requests the firewall refuses (e.g. {@code /a/./b}, {@code //}, encoded slashes): 400 with a problem body. */
@@ -82,6 +111,7 @@ public class SecurityConfiguration {
         };
         AccessDeniedHandler denied =
                 (request, response, e) -> problem(response, 403, "Forbidden", "This needs the ADMIN role");
+        // /api: any user gets past here; the controllers check the user's grants for each context and znode
         boolean anonymousRead = props.isAnonymousRead();
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -104,10 +134,9 @@ public class SecurityConfiguration {
                                 .permitAll();
                         a.requestMatchers(HttpMethod.HEAD, "/api/**").permitAll();
                     } else {
-                        a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
-                                .hasAnyRole("ADMIN", "READ_ONLY");
-                        a.requestMatchers(HttpMethod.HEAD, "/api/**").hasAnyRole("ADMIN", "READ_ONLY");
+                        a.requestMatchers(HttpMethod.GET, "/actuator/**").authenticated();
                     }
+                    a.requestMatchers("/api/**").authenticated();
                     a.anyRequest().hasRole("ADMIN");
                 });
         return http.build();

@@ -28,8 +28,10 @@ public class ServicesController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final LocalZooKeeper zk;
     private final WebProperties props;
+    private final Access access;
 
-    public ServicesController(LocalZooKeeper zk, WebProperties props) {
+    public ServicesController(LocalZooKeeper zk, WebProperties props, Access access) {
+        this.access = access;
         this.zk = zk;
         this.props = props;
     }
@@ -51,6 +53,9 @@ public class ServicesController {
         }
         names.sort(null);
         for (String name : names) {
+            if (!access.mayReadZnode(props.getServicesPath() + "/" + name)) {
+                continue;
+            }
             Stat stat = z.exists(props.getServicesPath() + "/" + name, false);
             if (stat != null) {
                 out.add(new ServiceSummary(name, stat.getNumChildren()));
@@ -64,6 +69,7 @@ public class ServicesController {
     public Service service(@PathVariable String name) throws KeeperException, InterruptedException {
         String base =
                 props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1);
+        access.requireZnode(AccessPolicy.Action.READ, base);
         ZooKeeper z = zk.get();
         List<String> ids = new ArrayList<>(z.getChildren(base, false));
         ids.sort(null);
@@ -82,9 +88,11 @@ public class ServicesController {
     @Operation(summary = "One instance (ServiceInstance JSON)")
     public JsonNode instance(@PathVariable String name, @PathVariable String id)
             throws KeeperException, InterruptedException {
-        String base =
-                props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1);
-        return instance(zk.get(), base + "/" + Znodes.path("/" + id, false).substring(1), id);
+        String path =
+                props.getServicesPath() + "/" + Znodes.path("/" + name, false).substring(1) + "/"
+                        + Znodes.path("/" + id, false).substring(1);
+        access.requireZnode(AccessPolicy.Action.READ, path);
+        return instance(zk.get(), path, id);
     }
 
     private static JsonNode instance(ZooKeeper z, String path, String id) throws KeeperException, InterruptedException {

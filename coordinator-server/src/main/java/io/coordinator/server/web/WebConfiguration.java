@@ -28,6 +28,11 @@ public class WebConfiguration {
     }
 
     @Bean
+    Access access(AccessPolicy policy, WebProperties props) {
+        return new Access(policy, props);
+    }
+
+    @Bean
     ConfigStore configStore(LocalZooKeeper zk, WebProperties props) {
         return new ConfigStore(zk, props);
     }
@@ -41,7 +46,7 @@ public class WebConfiguration {
                                 .version("v1")
                                 .description(
                                         "Znodes with ZooKeeper semantics, services, configuration with history, cluster status. "
-                                                + "Errors are RFC 9457 problem documents; writes need an ADMIN user (HTTP Basic)."));
+                                                + "Errors are RFC 9457 problem documents; every request needs a user (HTTP Basic), whose role and grants decide what it may read and change."));
     }
 
     @Bean

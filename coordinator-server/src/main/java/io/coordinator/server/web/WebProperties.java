@@ -1,8 +1,12 @@
 package io.coordinator.server.web;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code coordinator.web.*}: the REST API, its users and the configuration history. */
 public class WebProperties {
@@ -50,9 +54,74 @@ public class WebProperties {
         READ_ONLY
     }
 
+    /**
+     * {@code coordinator.web.users.<name>.grants[i]}: actions on the contexts matching {@code context}, or on the
+     * znodes matching {@code znode}. One pattern per grant: a context name holds a comma, which a list property
+     * given on the command line or in the environment would split.
+     */
+    public static class Grant {
+        /** A configuration context pattern: {@code shop,*}, {@code *,prod}, {@code shop} (no profile), {@code *}. */
+        private String context;
+
+        /** A znode pattern for the raw API: {@code /apps/shop/**} (the node and below), {@code /a/*} (one level). */
+        private String znode;
+
+        /** {@code read}, {@code publish}, {@code rollback} (contexts); {@code read}, {@code write} (znodes). */
+        private List<AccessPolicy.Action> actions = new ArrayList<>();
+
+        public String getContext() {
+            return context;
+        }
+
+        public void setContext(String context) {
+            this.context = context;
+        }
+
+        public String getZnode() {
+            return znode;
+        }
+
+        public void setZnode(String znode) {
+            this.znode = znode;
+        }
+
+        public List<AccessPolicy.Action> getActions() {
+            return actions;
+        }
+
+        public void setActions(List<AccessPolicy.Action> actions) {
+            this.actions = actions;
+        }
+
+        AccessPolicy.Grant toGrant() {
+            return new AccessPolicy.Grant(
+                    context == null ? List.of() : List.of(context),
+                    znode == null ? List.of() : List.of(znode),
+                    actions.isEmpty() ? Set.of() : EnumSet.copyOf(actions));
+        }
+    }
+
     public static class User {
         private String password;
-        private Role role = Role.READ_ONLY;
+
+        /** ADMIN (everything) or READ_ONLY (read everything). Unset: READ_ONLY, or nothing beyond the grants. */
+        private Role role;
+
+        /** Actions on configuration contexts and znode subtrees, beyond the role. */
+        private List<Grant> grants = new ArrayList<>();
+
+        public List<Grant> getGrants() {
+            return grants;
+        }
+
+        public void setGrants(List<Grant> grants) {
+            this.grants = grants;
+        }
+
+        /** The role in effect: the one set, else READ_ONLY for a user without grants, else none. */
+        public Role effectiveRole() {
+            return role != null ? role : grants.isEmpty() ? Role.READ_ONLY : null;
+        }
 
         public String getPassword() {
             return password;

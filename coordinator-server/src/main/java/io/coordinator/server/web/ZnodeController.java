@@ -35,10 +35,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class ZnodeController {
     private final LocalZooKeeper zk;
     private final WebProperties props;
+    private final Access access;
 
-    public ZnodeController(LocalZooKeeper zk, WebProperties props) {
+    public ZnodeController(LocalZooKeeper zk, WebProperties props, Access access) {
         this.zk = zk;
         this.props = props;
+        this.access = access;
     }
 
     @GetMapping("/{*path}")
@@ -49,6 +51,7 @@ public class ZnodeController {
             @RequestParam(defaultValue = "false") boolean acl)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
+        access.requireZnode(AccessPolicy.Action.READ, p);
         ZooKeeper z = zk.get();
         Stat stat = new Stat();
         byte[] data = z.getData(p, false, stat);
@@ -69,6 +72,7 @@ public class ZnodeController {
         Znodes.WriteRequest req = body == null ? new Znodes.WriteRequest(null, null, null, null, null, null) : body;
         CreateMode mode = mode(req.mode());
         String p = Znodes.path(path, mode.isSequential());
+        access.requireZnode(AccessPolicy.Action.WRITE, p);
         byte[] data = Znodes.decode(req.data(), req.encoding(), props.getMaxDataBytes());
         List<ACL> acl = req.acl() == null || req.acl().isEmpty()
                 ? ZooDefs.Ids.OPEN_ACL_UNSAFE
@@ -95,6 +99,7 @@ public class ZnodeController {
             @RequestBody Znodes.WriteRequest body)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
+        access.requireZnode(AccessPolicy.Action.WRITE, p);
         byte[] data = Znodes.decode(body.data(), body.encoding(), props.getMaxDataBytes());
         Integer headerVersion = ifMatchVersion(ifMatch);
         int version = headerVersion != null ? headerVersion : body.version() == null ? -1 : body.version();
@@ -118,6 +123,7 @@ public class ZnodeController {
             @RequestHeader(name = "If-Match", required = false) String ifMatch)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
+        access.requireZnode(AccessPolicy.Action.WRITE, p);
         if ("/".equals(p)) {
             throw ApiException.badRequest("the root cannot be deleted");
         }

@@ -3,6 +3,7 @@ package io.coordinator.server.web;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -25,7 +26,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public final class ZnodeEvents implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ZnodeEvents.class);
     private final LocalZooKeeper zk;
-    private final CopyOnWriteArrayList<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Subscriber> emitters = new CopyOnWriteArrayList<>();
+
+    /** An event stream and the paths its user may be told of. */
+    private record Subscriber(SseEmitter emitter, Predicate<String> readable) {}
+
     private ZooKeeper watchedOn;
     private volatile boolean running;
 
@@ -33,17 +38,19 @@ public final class ZnodeEvents implements SmartLifecycle {
         this.zk = zk;
     }
 
-    public SseEmitter subscribe() throws KeeperException, InterruptedException {
+    /** A stream of the changes to the paths {@code readable} accepts. */
+    public SseEmitter subscribe(Predicate<String> readable) throws KeeperException, InterruptedException {
         ensureWatch();
         SseEmitter emitter = new SseEmitter(30L * 60 * 1000);
-        emitters.add(emitter);
-        emitter.onCompletion(() -> emitters.remove(emitter));
-        emitter.onTimeout(() -> emitters.remove(emitter));
-        emitter.onError(e -> emitters.remove(emitter));
+        Subscriber subscriber = new Subscriber(emitter, readable);
+        emitters.add(subscriber);
+        emitter.onCompletion(() -> emitters.remove(subscriber));
+        emitter.onTimeout(() -> emitters.remove(subscriber));
+        emitter.onError(e -> emitters.remove(subscriber));
         try {
             emitter.send(SseEmitter.event().name("ready").data(Map.of("watching", "/")));
         } catch (IOException e) {
-            emitters.remove(emitter);
+            emitters.remove(subscriber);
         }
         return emitter;
     }
@@ -68,11 +75,14 @@ public final class ZnodeEvents implements SmartLifecycle {
             return;
         }
         Map<String, String> data = Map.of("type", event.getType().name(), "path", event.getPath());
-        for (SseEmitter e : emitters) {
+        for (Subscriber s : emitters) {
+            if (!s.readable().test(event.getPath())) {
+                continue;
+            }
             try {
-                e.send(SseEmitter.event().name("znode").data(data));
+                s.emitter().send(SseEmitter.event().name("znode").data(data));
             } catch (IOException | IllegalStateException gone) {
-                emitters.remove(e);
+                emitters.remove(s);
             }
         }
         log.trace("event {}", data);
@@ -91,8 +101,8 @@ public final class ZnodeEvents implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        for (SseEmitter e : emitters) {
-            e.complete();
+        for (Subscriber s : emitters) {
+            s.emitter().complete();
         }
         emitters.clear();
     }
