@@ -253,8 +253,16 @@
       + (c.version ? 'v' + c.version : '') + '</span></li>').join('');
     let right = '<p class="muted">Pick a context, or publish a new one: <input id="new-context" placeholder="app[,profile]"> <button id="new-go">Open</button></p>';
     let current = null, history = [];
+    let refused = null;
     if (context) {
-      try { current = await api('GET', '/api/config/' + encodeURIComponent(context)); } catch (e) { if (e.status !== 404) { fail(e); } }
+      try { current = await api('GET', '/api/config/' + encodeURIComponent(context)); } catch (e) {
+        if (e.status === 403) { refused = e; } else if (e.status !== 404) { fail(e); }
+      }
+    }
+    if (refused) {
+      right = '<h3>' + esc(context) + '</h3><p class="muted" id="config-refused">' + esc(refused.problem.detail || refused.message) + '</p>';
+      context = null; // nothing to edit
+    } else if (context) {
       try { history = await api('GET', '/api/config/' + encodeURIComponent(context) + '/history'); } catch (e) { history = []; }
       const props = current ? current.properties : {};
       const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + esc(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -59,6 +60,9 @@ class ConsoleBrowserTest {
         StandaloneTestProperties.register(r, "coordinator-console");
         r.add("coordinator.web.users.admin.password", () -> "{noop}console-pw");
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
+        r.add("coordinator.web.users.alice.password", () -> "{noop}alice-pw");
+        r.add("coordinator.web.users.alice.grants[0].context", () -> "shop,*");
+        r.add("coordinator.web.users.alice.grants[0].actions", () -> "read,publish");
     }
 
     @LocalServerPort
@@ -285,6 +289,40 @@ class ConsoleBrowserTest {
         assertThat(((JavascriptExecutor) driver).executeScript("return window.sameDocument === true;"))
                 .as("no page load in between")
                 .isEqualTo(true);
+    }
+
+    /** A user granted {@code shop,*}: sees and publishes shop's contexts only; billing's is refused by name. */
+    @Test
+    void aUserSeesAndChangesOnlyTheContextsGrantedToThem() throws Exception {
+        for (String path : List.of("/config", "/config/shop,qa", "/config/billing,qa")) {
+            if (zk.exists(path, false) == null) {
+                zk.create(path, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+        }
+        zk.create("/config/billing,qa/rate", "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        open("#/config");
+        type("#login-user", "alice");
+        type("#login-password", "alice-pw");
+        click("#login-form button");
+        textIn("#who", "signed in as alice");
+        textIn("main", "shop,qa");
+        settled();
+        assertThat(driver.findElement(By.tagName("main")).getText()).doesNotContain("billing,qa");
+
+        open("#/config/shop,qa");
+        type("#config-text", "greeting=hello");
+        click("#preview");
+        textIn("#config-diff", "+ greeting=hello");
+        click("#publish");
+        wait.until(d -> historyRows() == 1);
+        assertThat(new String(zk.getData("/config/shop,qa/greeting", false, null), StandardCharsets.UTF_8))
+                .isEqualTo("hello");
+        textIn("#history", "alice");
+
+        open("#/config/billing,qa");
+        textIn("#config-refused", "User 'alice' may not read configuration context billing,qa");
+        assertThat(driver.findElements(By.id("config-text"))).isEmpty();
+        screenshot("5-config-refused");
     }
 
     ZooKeeper connect() throws Exception {
