@@ -1,11 +1,15 @@
 package io.coordinator.server.web;
 
 import io.coordinator.server.web.AccessPolicy.Action;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
@@ -23,47 +27,47 @@ public final class Access {
 
     /** Refuses unless the current user may do {@code action} on the context. */
     public void requireContext(Action action, ConfigStore.Context context) {
-        if (!mayOnContext(user(), action, context)) {
+        if (!mayOnContext(grants(), action, context)) {
             throw forbidden(action, "configuration context " + context.name());
         }
     }
 
     public boolean mayReadContext(ConfigStore.Context context) {
-        return mayOnContext(user(), Action.READ, context);
+        return mayOnContext(grants(), Action.READ, context);
     }
 
     /** Refuses unless the current user may do {@code action} (READ or WRITE) on the znode. */
     public void requireZnode(Action action, String path) {
-        if (!mayOnZnode(user(), action, path)) {
+        if (!mayOnZnode(grants(), action, path)) {
             throw forbidden(action, "znode " + path);
         }
     }
 
     public boolean mayReadZnode(String path) {
-        return mayOnZnode(user(), Action.READ, path);
+        return mayOnZnode(grants(), Action.READ, path);
     }
 
     /** Which changed paths the current user may be told of (for the event stream, evaluated per event later). */
     public Predicate<String> readablePaths() {
-        String user = user();
-        return path -> mayOnZnode(user, Action.READ, path);
+        AccessPolicy.Grants grants = grants();
+        return path -> mayOnZnode(grants, Action.READ, path);
     }
 
-    private boolean mayOnContext(String user, Action action, ConfigStore.Context c) {
-        if (user == null) {
+    private boolean mayOnContext(AccessPolicy.Grants grants, Action action, ConfigStore.Context c) {
+        if (grants == null) {
             return action == Action.READ && props.isAnonymousRead();
         }
-        return policy.mayOnContext(user, action, c.application(), c.profile());
+        return grants.mayOnContext(action, c.application(), c.profile());
     }
 
     /**
      * Raw znodes: a znode grant, or for reads, a context's own znodes and history to whoever may read the context.
      */
-    private boolean mayOnZnode(String user, Action action, String path) {
-        if (user == null) {
+    private boolean mayOnZnode(AccessPolicy.Grants grants, Action action, String path) {
+        if (grants == null) {
             return action == Action.READ && props.isAnonymousRead();
         }
-        if (policy.mayOnZnode(user, action, path)) {
+        if (grants.mayOnZnode(action, path)) {
             return true;
         }
         if (action != Action.READ) {
@@ -73,7 +77,7 @@ public final class Access {
         if (context == null) {
             context = contextOf(path, props.getHistoryPath());
         }
-        return context != null && policy.mayOnContext(user, action, context.application(), context.profile());
+        return context != null && grants.mayOnContext(action, context.application(), context.profile());
     }
 
     /** The context a path under {@code base} belongs to ({@code base/<context>[/...]}), or null. */
@@ -90,9 +94,36 @@ public final class Access {
         }
     }
 
-    private static String user() {
+    /**
+     * The current subject's grants, or null when anonymous: a configured user's (HTTP Basic), else those of the
+     * roles its authorities name (a bearer token's claim).
+     */
+    private AccessPolicy.Grants grants() {
+        Authentication a = authentication();
+        if (a == null) {
+            return null;
+        }
+        if (a instanceof UsernamePasswordAuthenticationToken) {
+            return policy.forUser(a.getName());
+        }
+        List<String> roles = new ArrayList<>();
+        for (GrantedAuthority authority : a.getAuthorities()) {
+            String name = authority.getAuthority();
+            if (name != null && name.startsWith("ROLE_")) {
+                roles.add(name.substring("ROLE_".length()));
+            }
+        }
+        return policy.forRoles(roles);
+    }
+
+    private static Authentication authentication() {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
-        return a == null || a instanceof AnonymousAuthenticationToken || !a.isAuthenticated() ? null : a.getName();
+        return a == null || a instanceof AnonymousAuthenticationToken || !a.isAuthenticated() ? null : a;
+    }
+
+    private static String user() {
+        Authentication a = authentication();
+        return a == null ? null : a.getName();
     }
 
     private static ApiException forbidden(Action action, String target) {

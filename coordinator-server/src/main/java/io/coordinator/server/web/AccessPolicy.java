@@ -9,9 +9,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Who may do what, from {@code coordinator.web.users}: role {@code ADMIN} may do everything, {@code READ_ONLY} may
- * read everything, and {@code grants} add actions on configuration contexts matching a pattern ({@code shop,*},
- * {@code *,prod}) and on znode subtrees ({@code /apps/shop/**}). A user with grants and no role has only the grants.
+ * Who may do what. Role {@code ADMIN} may do everything, {@code READ_ONLY} may read everything, and grants add
+ * actions on configuration contexts matching a pattern ({@code shop,*}, {@code *,prod}) and on znode subtrees
+ * ({@code /apps/shop/**}). Users of {@code coordinator.web.users} hold a role and grants; a bearer token's subject
+ * holds the roles its claim names: the built-in two, or named sets of grants from {@code coordinator.web.roles}.
  */
 public final class AccessPolicy {
 
@@ -35,12 +36,84 @@ public final class AccessPolicy {
     private record Compiled(List<Pattern[]> contexts, List<Pattern> znodes, Set<Action> actions) {}
 
     private final Map<String, List<Compiled>> grantsByUser;
+    private final Map<String, List<Compiled>> grantsByRole;
 
     /** @param grantsByUser each user's grants (the role folded in, see {@link #grantsOf}) */
     public AccessPolicy(Map<String, List<Grant>> grantsByUser) {
-        this.grantsByUser = new HashMap<>();
-        grantsByUser.forEach((user, grants) -> this.grantsByUser.put(
-                user, grants.stream().map(AccessPolicy::compile).toList()));
+        this(grantsByUser, Map.of());
+    }
+
+    /**
+     * @param grantsByUser each user's grants (the role folded in, see {@link #grantsOf})
+     * @param grantsByRole the grants of each named role, besides the built-in ADMIN and READ_ONLY
+     */
+    public AccessPolicy(Map<String, List<Grant>> grantsByUser, Map<String, List<Grant>> grantsByRole) {
+        this.grantsByUser = compileAll(grantsByUser);
+        Map<String, List<Grant>> roles = new HashMap<>(grantsByRole);
+        for (WebProperties.Role builtIn : WebProperties.Role.values()) {
+            roles.put(builtIn.name(), grantsOf(builtIn, List.of()));
+        }
+        this.grantsByRole = compileAll(roles);
+    }
+
+    private static Map<String, List<Compiled>> compileAll(Map<String, List<Grant>> grants) {
+        Map<String, List<Compiled>> out = new HashMap<>();
+        grants.forEach((name, list) ->
+                out.put(name, list.stream().map(AccessPolicy::compile).toList()));
+        return out;
+    }
+
+    /** What a configured user may do. */
+    public Grants forUser(String user) {
+        return new Grants(grantsByUser.getOrDefault(user, List.of()));
+    }
+
+    /** What the holder of these roles may do (unknown names grant nothing). */
+    public Grants forRoles(Iterable<String> roles) {
+        List<Compiled> all = new ArrayList<>();
+        for (String role : roles) {
+            all.addAll(grantsByRole.getOrDefault(role, List.of()));
+        }
+        return new Grants(all);
+    }
+
+    /** One subject's grants, ready to be asked. */
+    public static final class Grants {
+        private final List<Compiled> grants;
+
+        private Grants(List<Compiled> grants) {
+            this.grants = grants;
+        }
+
+        /** Whether the subject may do {@code action} on configuration context {@code application[,profile]}. */
+        public boolean mayOnContext(Action action, String application, String profile) {
+            String p = profile == null ? "" : profile;
+            for (Compiled g : grants) {
+                if (g.actions().contains(action)) {
+                    for (Pattern[] c : g.contexts()) {
+                        if (c[0].matcher(application).matches()
+                                && c[1].matcher(p).matches()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether the subject may do {@code action} (READ or WRITE) on the znode at {@code path}. */
+        public boolean mayOnZnode(Action action, String path) {
+            for (Compiled g : grants) {
+                if (g.actions().contains(action)) {
+                    for (Pattern z : g.znodes()) {
+                        if (z.matcher(path).matches()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     /** A user's role as grants, followed by the user's own grants. */
@@ -53,35 +126,6 @@ public final class AccessPolicy {
         }
         all.addAll(grants);
         return all;
-    }
-
-    /** Whether {@code user} may do {@code action} on configuration context {@code application[,profile]}. */
-    public boolean mayOnContext(String user, Action action, String application, String profile) {
-        String p = profile == null ? "" : profile;
-        for (Compiled g : grantsByUser.getOrDefault(user, List.of())) {
-            if (g.actions().contains(action)) {
-                for (Pattern[] c : g.contexts()) {
-                    if (c[0].matcher(application).matches() && c[1].matcher(p).matches()) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code user} may do {@code action} (READ or WRITE) on the znode at {@code path}. */
-    public boolean mayOnZnode(String user, Action action, String path) {
-        for (Compiled g : grantsByUser.getOrDefault(user, List.of())) {
-            if (g.actions().contains(action)) {
-                for (Pattern z : g.znodes()) {
-                    if (z.matcher(path).matches()) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     /** Throws IllegalArgumentException naming the first malformed pattern or misplaced action of {@code g}. */

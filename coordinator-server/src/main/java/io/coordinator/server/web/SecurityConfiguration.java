@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -18,6 +19,9 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -40,7 +44,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    InMemoryUserDetailsManager coordinatorUsers(WebProperties props) {
+    InMemoryUserDetailsManager coordinatorUsers(WebProperties props, ObjectProvider<JwtDecoder> jwtDecoder) {
         InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
         for (Map.Entry<String, WebProperties.User> e : props.getUsers().entrySet()) {
             String pw = e.getValue().getPassword();
@@ -55,7 +59,7 @@ public class SecurityConfiguration {
                     .build();
             users.createUser(u);
         }
-        if (props.getUsers().isEmpty()) {
+        if (props.getUsers().isEmpty() && jwtDecoder.getIfAvailable() == null) {
             log.warn("No users are configured, so the REST API and console refuse every read and write (401); health"
                     + " and metrics stay open. Add one: coordinator.web.users.<name>.password={bcrypt}<hash> and"
                     + " coordinator.web.users.<name>.role=ADMIN (or READ_ONLY); print a hash with"
@@ -68,29 +72,56 @@ public class SecurityConfiguration {
         return users;
     }
 
-    /** The users' roles and grants; a malformed grant stops startup naming it. */
+    /** The users' roles and grants, and the named roles; a malformed grant stops startup naming it. */
     @Bean
     AccessPolicy accessPolicy(WebProperties props) {
         Map<String, List<AccessPolicy.Grant>> grantsByUser = new LinkedHashMap<>();
-        props.getUsers().forEach((name, user) -> {
-            List<AccessPolicy.Grant> grants = new ArrayList<>();
-            for (int i = 0; i < user.getGrants().size(); i++) {
-                String property = "coordinator.web.users." + name + ".grants[" + i + "]";
-                AccessPolicy.Grant g = user.getGrants().get(i).toGrant();
-                if (g.actions().isEmpty() || g.contexts().size() + g.znodes().size() != 1) {
-                    throw new IllegalArgumentException(property + " needs actions and either a context or a znode"
-                            + " pattern, e.g. context: \"shop,*\" with actions: [read, publish]");
+        props.getUsers()
+                .forEach((name, user) -> grantsByUser.put(
+                        name,
+                        AccessPolicy.grantsOf(
+                                user.effectiveRole(), grants("coordinator.web.users." + name, user.getGrants()))));
+        Map<String, List<AccessPolicy.Grant>> grantsByRole = new LinkedHashMap<>();
+        props.getRoles().forEach((name, role) -> {
+            for (WebProperties.Role builtIn : WebProperties.Role.values()) {
+                if (builtIn.name().equals(name)) {
+                    throw new IllegalArgumentException(
+                            "coordinator.web.roles." + name + " redefines a built-in role; choose another name");
                 }
-                try {
-                    AccessPolicy.validate(g);
-                } catch (IllegalArgumentException bad) {
-                    throw new IllegalArgumentException(property + ": " + bad.getMessage(), bad);
-                }
-                grants.add(g);
             }
-            grantsByUser.put(name, AccessPolicy.grantsOf(user.effectiveRole(), grants));
+            grantsByRole.put(name, grants("coordinator.web.roles." + name, role.getGrants()));
         });
-        return new AccessPolicy(grantsByUser);
+        return new AccessPolicy(grantsByUser, grantsByRole);
+    }
+
+    private static List<AccessPolicy.Grant> grants(String prefix, List<WebProperties.Grant> configured) {
+        List<AccessPolicy.Grant> grants = new ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) {
+            String property = prefix + ".grants[" + i + "]";
+            AccessPolicy.Grant g = configured.get(i).toGrant();
+            if (g.actions().isEmpty() || g.contexts().size() + g.znodes().size() != 1) {
+                throw new IllegalArgumentException(property + " needs actions and either a context or a znode"
+                        + " pattern, e.g. context: \"shop,*\" with actions: [read, publish]");
+            }
+            try {
+                AccessPolicy.validate(g);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException(property + ": " + bad.getMessage(), bad);
+            }
+            grants.add(g);
+        }
+        return grants;
+    }
+
+    /** Bearer tokens: the roles claim becomes ROLE_ authorities, the principal claim the name. */
+    static JwtAuthenticationConverter jwtConverter(WebProperties.Jwt jwt) {
+        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+        roles.setAuthoritiesClaimName(jwt.getRolesClaim());
+        roles.setAuthorityPrefix("ROLE_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(roles);
+        converter.setPrincipalClaimName(jwt.getPrincipalClaim());
+        return converter;
     }
 
     /** Requests the firewall refuses (e.g. {@code /a/./b}, {@code //}, encoded slashes): 400 with a problem body. */
@@ -101,7 +132,8 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain coordinatorSecurity(HttpSecurity http, WebProperties props) throws Exception {
+    SecurityFilterChain coordinatorSecurity(
+            HttpSecurity http, WebProperties props, ObjectProvider<JwtDecoder> jwtDecoder) throws Exception {
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
             // Not for the console's own requests: the challenge would make the browser open its login dialog
             if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
@@ -113,6 +145,11 @@ public class SecurityConfiguration {
                 (request, response, e) -> problem(response, 403, "Forbidden", "This needs the ADMIN role");
         // /api: any user gets past here; the controllers check the user's grants for each context and znode
         boolean anonymousRead = props.isAnonymousRead();
+        if (jwtDecoder.getIfAvailable() != null) {
+            http.oauth2ResourceServer(o -> o.authenticationEntryPoint(unauthorized)
+                    .jwt(j -> j.decoder(jwtDecoder.getObject())
+                            .jwtAuthenticationConverter(jwtConverter(props.getJwt()))));
+        }
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.authenticationEntryPoint(unauthorized))

@@ -24,6 +24,63 @@ public class WebProperties {
     private Map<String, User> users = new LinkedHashMap<>();
 
     /**
+     * Named roles: sets of grants a bearer token's roles claim can name (besides the built-in ADMIN and
+     * READ_ONLY).
+     */
+    private Map<String, NamedRole> roles = new LinkedHashMap<>();
+
+    /** Bearer tokens (JWT) from an identity provider; active when spring.security.oauth2.resourceserver.jwt.* is set. */
+    private final Jwt jwt = new Jwt();
+
+    public static class NamedRole {
+        private List<Grant> grants = new ArrayList<>();
+
+        public List<Grant> getGrants() {
+            return grants;
+        }
+
+        public void setGrants(List<Grant> grants) {
+            this.grants = grants;
+        }
+    }
+
+    public static class Jwt {
+        /** The claim holding the subject's roles: ADMIN, READ_ONLY or names of coordinator.web.roles. */
+        private String rolesClaim = "roles";
+
+        /** The claim naming the subject (history's author, the audit log's user). */
+        private String principalClaim = "sub";
+
+        public String getRolesClaim() {
+            return rolesClaim;
+        }
+
+        public void setRolesClaim(String rolesClaim) {
+            this.rolesClaim = rolesClaim;
+        }
+
+        public String getPrincipalClaim() {
+            return principalClaim;
+        }
+
+        public void setPrincipalClaim(String principalClaim) {
+            this.principalClaim = principalClaim;
+        }
+    }
+
+    public Map<String, NamedRole> getRoles() {
+        return roles;
+    }
+
+    public void setRoles(Map<String, NamedRole> roles) {
+        this.roles = roles;
+    }
+
+    public Jwt getJwt() {
+        return jwt;
+    }
+
+    /**
      * The ZooKeeper digest identity ({@code user:password}) the REST layer authenticates as; znode ACLs apply to
      * it like to any client. Unset (the default), it is generated: {@code coordinator-web:<key>}, the key derived
      * from the secret all members share, so every member has the same one and nobody can guess it. Set it (the

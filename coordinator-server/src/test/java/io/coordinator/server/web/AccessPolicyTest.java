@@ -53,7 +53,7 @@ class AccessPolicyTest {
                 "nobody,  READ,     shop,     prod,  false",
             })
     void contexts(String user, Action action, String app, String profile, boolean allowed) {
-        assertThat(POLICY.mayOnContext(user, action, app, profile)).isEqualTo(allowed);
+        assertThat(POLICY.forUser(user).mayOnContext(action, app, profile)).isEqualTo(allowed);
     }
 
     @ParameterizedTest(name = "{0} {1} {2} -> {3}")
@@ -72,7 +72,7 @@ class AccessPolicyTest {
         "shop,   READ,  '/config/shop,prod', false", // context grants say nothing of raw znodes (Access maps those)
     })
     void znodes(String user, Action action, String path, boolean allowed) {
-        assertThat(POLICY.mayOnZnode(user, action, path)).isEqualTo(allowed);
+        assertThat(POLICY.forUser(user).mayOnZnode(action, path)).isEqualTo(allowed);
     }
 
     @ParameterizedTest(name = "{0}")
