@@ -1,7 +1,9 @@
 package io.coordinator.server.web;
 
+import io.coordinator.server.ops.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "configuration", description = "Configuration contexts, publish, history, diff, rollback")
 public class ConfigController {
     private final ConfigStore store;
+    private final AuditLog audit;
 
-    public ConfigController(ConfigStore store) {
+    public ConfigController(ConfigStore store, AuditLog audit) {
         this.store = store;
+        this.audit = audit;
     }
 
     /** @param expectedVersion the latest version the publisher saw (optional; 409 if another was published) */
@@ -49,18 +53,22 @@ public class ConfigController {
     @PutMapping("/{context}")
     @Operation(summary = "Publish the whole property set of a context atomically, with a comment")
     public ConfigStore.Version publish(
-            @PathVariable String context, @RequestBody PublishRequest body, Principal principal)
+            @PathVariable String context,
+            @RequestBody PublishRequest body,
+            Principal principal,
+            HttpServletRequest http)
             throws KeeperException, InterruptedException {
         if (body == null || body.properties() == null) {
             throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
         }
-        return store.publish(
-                ConfigStore.Context.parse(context),
-                body.properties(),
-                body.comment(),
-                name(principal),
-                body.expectedVersion(),
-                null);
+        ConfigStore.Context c = ConfigStore.Context.parse(context);
+        return audited(
+                "publish",
+                c,
+                principal,
+                http,
+                () -> store.publish(
+                        c, body.properties(), body.comment(), name(principal), body.expectedVersion(), null));
     }
 
     @GetMapping("/{context}/history")
@@ -88,12 +96,69 @@ public class ConfigController {
     @PostMapping("/{context}/rollback")
     @Operation(summary = "Publish an earlier version's property set again (a new version)")
     public ConfigStore.Version rollback(
-            @PathVariable String context, @RequestBody RollbackRequest body, Principal principal)
+            @PathVariable String context,
+            @RequestBody RollbackRequest body,
+            Principal principal,
+            HttpServletRequest http)
             throws KeeperException, InterruptedException {
         if (body == null || body.version() == null) {
             throw ApiException.badRequest("version is required");
         }
-        return store.rollback(ConfigStore.Context.parse(context), body.version(), body.comment(), name(principal));
+        ConfigStore.Context c = ConfigStore.Context.parse(context);
+        return audited(
+                "rollback",
+                c,
+                principal,
+                http,
+                () -> store.rollback(c, body.version(), body.comment(), name(principal)));
+    }
+
+    private interface Change {
+        ConfigStore.Version run() throws KeeperException, InterruptedException;
+    }
+
+    /** Runs a change of configuration and writes its audit line, success or failure. */
+    private ConfigStore.Version audited(
+            String operation, ConfigStore.Context c, Principal principal, HttpServletRequest http, Change change)
+            throws KeeperException, InterruptedException {
+        String address = http.getRemoteAddr() + ":" + http.getRemotePort();
+        try {
+            ConfigStore.Version v = change.run();
+            audit.configChange(new AuditLog.ConfigChange(
+                    name(principal),
+                    store.sessionId(),
+                    address,
+                    operation,
+                    c.name(),
+                    store.configPath(c),
+                    v.version(),
+                    v.zxid(),
+                    null));
+            return v;
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            audit.configChange(new AuditLog.ConfigChange(
+                    name(principal),
+                    store.sessionId(),
+                    address,
+                    operation,
+                    c.name(),
+                    store.configPath(c),
+                    null,
+                    null,
+                    error(e)));
+            throw e;
+        }
+    }
+
+    /** The ZooKeeper code name, or the HTTP status the client gets. */
+    private static String error(Exception e) {
+        if (e instanceof KeeperException k) {
+            return k.code().name();
+        }
+        if (e instanceof ApiException a) {
+            return "HTTP_" + a.status().value();
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static String name(Principal p) {
