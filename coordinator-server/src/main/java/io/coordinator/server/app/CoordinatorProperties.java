@@ -173,7 +173,10 @@ public class CoordinatorProperties {
          */
         private boolean enabled = false;
 
-        /** Audit every configuration publish and rollback made through the REST API or the console. */
+        /**
+         * Audit every change made through the REST API or the console: configuration publish and rollback, znode
+         * create, update and delete.
+         */
         private boolean rest = true;
 
         public boolean isEnabled() {

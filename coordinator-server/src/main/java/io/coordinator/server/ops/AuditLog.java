@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The audit log: one JSON object per line to the logger {@value #LOGGER}, so logging configuration can send it to
  * its own file or a collector. Wire writes come from the request pipeline (when {@code coordinator.audit.enabled});
- * REST configuration changes from the web layer (when {@code coordinator.audit.rest}). Secrets never reach a line:
+ * REST changes from the web layer (when {@code coordinator.audit.rest}). Secrets never reach a line:
  * a digest identity or ACL id is logged by its user name only, never with its password hash.
  */
 public final class AuditLog implements AuditSink {
@@ -29,24 +29,24 @@ public final class AuditLog implements AuditSink {
 
     private final boolean restEnabled;
 
-    /** @param restEnabled whether {@link #configChange} writes (coordinator.audit.rest) */
+    /** @param restEnabled whether {@link #restChange} writes (coordinator.audit.rest) */
     public AuditLog(boolean restEnabled) {
         this.restEnabled = restEnabled;
     }
 
     /**
-     * A REST change of configuration.
+     * A change made through the REST API (or the console, which uses it).
      *
      * @param user      the authenticated REST user
      * @param sessionId the REST layer's session with the local server (0 when it had none)
      * @param address   the HTTP client's ip:port
-     * @param operation publish or rollback
-     * @param context   the configuration context (app or app,profile)
-     * @param version   the version published, when it succeeded
-     * @param zxid      the version's zxid, when known
+     * @param operation publish or rollback (configuration); create, setData or delete (znodes)
+     * @param context   the configuration context (app or app,profile); null for a znode
+     * @param version   the version published, or the znode's data version after the change, when known
+     * @param zxid      the change's zxid (0x hex), when known
      * @param error     null on success, else the ZooKeeper error code name or the HTTP status
      */
-    public record ConfigChange(
+    public record RestChange(
             String user,
             long sessionId,
             String address,
@@ -83,8 +83,8 @@ public final class AuditLog implements AuditSink {
         log.info(JSON.writeValueAsString(line));
     }
 
-    /** Writes a REST configuration change, unless coordinator.audit.rest is off. */
-    public void configChange(ConfigChange c) {
+    /** Writes a REST change, unless coordinator.audit.rest is off. */
+    public void restChange(RestChange c) {
         if (!restEnabled || !log.isInfoEnabled()) {
             return;
         }

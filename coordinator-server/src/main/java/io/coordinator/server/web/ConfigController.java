@@ -26,11 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "configuration", description = "Configuration contexts, publish, history, diff, rollback")
 public class ConfigController {
     private final ConfigStore store;
-    private final AuditLog audit;
+    private final RestAudit audit;
 
     public ConfigController(ConfigStore store, AuditLog audit) {
         this.store = store;
-        this.audit = audit;
+        this.audit = new RestAudit(audit);
     }
 
     /** @param expectedVersion the latest version the publisher saw (optional; 409 if another was published) */
@@ -113,55 +113,29 @@ public class ConfigController {
                 () -> store.rollback(c, body.version(), body.comment(), name(principal)));
     }
 
-    private interface Change {
-        ConfigStore.Version run() throws KeeperException, InterruptedException;
-    }
-
     /** Runs a change of configuration and writes its audit line, success or failure. */
     private ConfigStore.Version audited(
-            String operation, ConfigStore.Context c, Principal principal, HttpServletRequest http, Change change)
+            String operation,
+            ConfigStore.Context c,
+            Principal principal,
+            HttpServletRequest http,
+            RestAudit.Change<ConfigStore.Version> change)
             throws KeeperException, InterruptedException {
-        String address = http.getRemoteAddr() + ":" + http.getRemotePort();
+        RestAudit.Write write = new RestAudit.Write(operation, c.name(), store.configPath(c), principal, http);
         try {
             ConfigStore.Version v = change.run();
-            audit.configChange(new AuditLog.ConfigChange(
-                    name(principal),
+            audit.succeeded(
+                    write,
                     store.sessionId(),
-                    address,
-                    operation,
-                    c.name(),
-                    store.configPath(c),
-                    v.version(),
-                    v.zxid(),
-                    null));
+                    new RestAudit.Outcome(v.version(), v.zxid() == null ? null : Long.decode(v.zxid())));
             return v;
         } catch (KeeperException | InterruptedException | RuntimeException e) {
-            audit.configChange(new AuditLog.ConfigChange(
-                    name(principal),
-                    store.sessionId(),
-                    address,
-                    operation,
-                    c.name(),
-                    store.configPath(c),
-                    null,
-                    null,
-                    error(e)));
+            audit.failed(write, store.sessionId(), e);
             throw e;
         }
     }
 
-    /** The ZooKeeper code name, or the HTTP status the client gets. */
-    private static String error(Exception e) {
-        if (e instanceof KeeperException k) {
-            return k.code().name();
-        }
-        if (e instanceof ApiException a) {
-            return "HTTP_" + a.status().value();
-        }
-        return e.getClass().getSimpleName();
-    }
-
     private static String name(Principal p) {
-        return p == null ? "anonymous" : p.getName();
+        return RestAudit.user(p);
     }
 }

@@ -90,11 +90,11 @@ class AuditLogFormatTest {
 
     @Test
     void restChangesAreWrittenOnlyWhenSwitchedOn() {
-        AuditLog.ConfigChange change = new AuditLog.ConfigChange(
+        AuditLog.RestChange change = new AuditLog.RestChange(
                 "admin", 0x42, "127.0.0.1:5000", "publish", "shop,prod", "/config/shop,prod", 3, "0x1f", null);
-        new AuditLog(false).configChange(change);
+        new AuditLog(false).restChange(change);
         assertThat(lines.list).isEmpty();
-        new AuditLog(true).configChange(change);
+        new AuditLog(true).restChange(change);
         JsonNode j = only();
         assertThat(j.path("user").toString()).isEqualTo("[\"rest:admin\"]");
         assertThat(j.path("session").asString()).isEqualTo("0x42");

@@ -326,6 +326,48 @@ class AuditTrailTest {
 
     // ---------------------------------------------------------------- REST
 
+    /** The REST lines written since {@code from} for {@code operation}. */
+    private List<JsonNode> restLines(int from, String operation) {
+        List<String> all = raw();
+        return all.subList(from, all.size()).stream()
+                .map(Http.JSON::readTree)
+                .filter(j -> j.path("user").toString().contains("rest:"))
+                .filter(j -> j.path("operation").asString().equals(operation))
+                .toList();
+    }
+
+    @Test
+    void restZnodeWritesAreAuditedWithTheRestUser() throws Exception {
+        Http admin = new Http(httpPort, "admin", ADMIN_PW);
+        int before = raw().size();
+        Http.Response created = admin.post("/api/znodes/audit-rest", Map.of("data", "a"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Http.Response updated = admin.put("/api/znodes/audit-rest", Map.of("data", "b", "version", 0));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(admin.delete("/api/znodes/audit-rest").status()).isEqualTo(204);
+        assertThat(admin.delete("/api/znodes/audit-rest").status()).isEqualTo(404);
+
+        JsonNode create = restLines(before, "create").get(0);
+        assertThat(users(create)).containsExactly("rest:admin");
+        assertThat(create.path("path").asString()).isEqualTo("/audit-rest");
+        assertThat(create.path("zxid").asString())
+                .isEqualTo(created.json().path("stat").path("czxid").asString());
+        assertThat(create.path("address").asString()).startsWith("127.0.0.1:");
+        assertThat(create.path("session").asString()).isNotEqualTo("0x0");
+
+        JsonNode setData = restLines(before, "setData").get(0);
+        assertThat(setData.path("zxid").asString())
+                .isEqualTo(updated.json().path("stat").path("mzxid").asString());
+        assertThat(setData.path("version").asInt()).isEqualTo(1);
+
+        List<JsonNode> deletes = restLines(before, "delete");
+        assertThat(deletes).hasSize(2);
+        assertThat(deletes.get(0).path("result").asString()).isEqualTo("success");
+        assertThat(deletes.get(1).path("result").asString()).isEqualTo("failure");
+        assertThat(deletes.get(1).path("error").asString()).isEqualTo("NONODE");
+        assertNoSecret(raw());
+    }
+
     @Test
     void aRestPublishIsAuditedWithTheRestUserAndTheVersionsZxid() throws Exception {
         Http admin = new Http(httpPort, "admin", ADMIN_PW);
