@@ -8,6 +8,8 @@ import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.tree.ApplyResult;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an answered write into audit events the way ZooKeeper 3.9's AuditHelper does: one event per create,
@@ -16,6 +18,7 @@ import java.util.List;
  * failed multi gives only the {@code multiOperation} failure. Reads, sync and a lone check give none.
  */
 final class AuditEvents {
+    private static final Logger log = LoggerFactory.getLogger(AuditEvents.class);
     static final String CREATE = "create";
     static final String DELETE = "delete";
     static final String SET_DATA = "setData";
@@ -37,8 +40,20 @@ final class AuditEvents {
 
     private AuditEvents() {}
 
-    /** The client's write {@code type} was answered from {@code record} applied with {@code result}. */
+    /**
+     * The client's write {@code type} was answered from {@code record} applied with {@code result}. A failure to
+     * audit is logged and never keeps the reply from the client.
+     */
     static void write(
+            AuditSink sink, ConnectionState st, int type, Requests.Body body, TxnRecord record, ApplyResult result) {
+        try {
+            report(sink, st, type, body, record, result);
+        } catch (RuntimeException e) {
+            log.error("Could not audit opcode {} of {} at zxid 0x{}", type, st, Long.toHexString(record.zxid()), e);
+        }
+    }
+
+    private static void report(
             AuditSink sink, ConnectionState st, int type, Requests.Body body, TxnRecord record, ApplyResult result) {
         Txn txn = record.txn();
         int err = txn instanceof Txn.Error e ? e.err() : result.err();
@@ -67,7 +82,11 @@ final class AuditEvents {
 
     /** The session {@code st} was created by {@code record}. */
     static void sessionCreated(AuditSink sink, ConnectionState st, TxnRecord record) {
-        sink.write(event(st, record, CREATE_SESSION, null, null, null, Code.OK));
+        try {
+            sink.write(event(st, record, CREATE_SESSION, null, null, null, Code.OK));
+        } catch (RuntimeException e) {
+            log.error("Could not audit the new session of {}", st, e);
+        }
     }
 
     private static void multi(

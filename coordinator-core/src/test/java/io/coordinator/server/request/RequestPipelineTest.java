@@ -252,6 +252,19 @@ class RequestPipelineTest {
     }
 
     @Test
+    void aFailingAuditSinkDoesNotKeepTheReplyFromTheClient() {
+        start();
+        pipeline.setAuditSink(e -> {
+            throw new IllegalStateException("disk full");
+        });
+        Client c = connect("10.0.0.7");
+        assertOk(c.call(OpCode.CREATE, new Requests.Create("/still", DATA, Acl.OPEN_ACL_UNSAFE, 0, -1)));
+        assertOk(c.call(
+                OpCode.MULTI,
+                new Requests.Multi(List.of(new Requests.Op(OpCode.DELETE, new Requests.Delete("/still", -1))))));
+    }
+
+    @Test
     void withoutAnAuditSinkNothingIsReported() {
         List<AuditEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         start();

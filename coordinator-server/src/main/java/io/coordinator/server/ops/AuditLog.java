@@ -80,7 +80,7 @@ public final class AuditLog implements AuditSink {
             line.put("result", "failure");
             line.put("error", Code.name(e.err()));
         }
-        log.info(JSON.writeValueAsString(line));
+        emit(line);
     }
 
     /** Writes a REST change, unless coordinator.audit.rest is off. */
@@ -100,7 +100,17 @@ public final class AuditLog implements AuditSink {
         putIfSet(line, "zxid", c.zxid());
         line.put("result", c.error() == null ? "success" : "failure");
         putIfSet(line, "error", c.error());
-        log.info(JSON.writeValueAsString(line));
+        emit(line);
+    }
+
+    /** One line; a failure to write it is reported, never thrown at the request it describes. */
+    private static void emit(Map<String, Object> line) {
+        try {
+            log.info(JSON.writeValueAsString(line));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(AuditLog.class)
+                    .error("Could not write an audit line for {}", line.get("operation"), e);
+        }
     }
 
     /** The identities as scheme:id; a digest one as digest:user (its hash is a password equivalent). */
