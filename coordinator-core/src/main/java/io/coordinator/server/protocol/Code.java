@@ -1,5 +1,10 @@
 package io.coordinator.server.protocol;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+
 /** ZooKeeper error codes (KeeperException.Code), as sent in ReplyHeader.err. */
 public final class Code {
     public static final int OK = 0;
@@ -35,5 +40,26 @@ public final class Code {
     public static final int QUOTAEXCEEDED = -125;
     public static final int THROTTLEDOP = -127;
 
+    private static final Map<Integer, String> NAMES = names();
+
     private Code() {}
+
+    /** The constant's name (as KeeperException.Code names it, e.g. NONODE), or the number for an unknown code. */
+    public static String name(int code) {
+        return NAMES.getOrDefault(code, Integer.toString(code));
+    }
+
+    private static Map<Integer, String> names() {
+        Map<Integer, String> names = new HashMap<>();
+        for (Field f : Code.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
+                try {
+                    names.putIfAbsent(f.getInt(null), f.getName());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Map.copyOf(names);
+    }
 }

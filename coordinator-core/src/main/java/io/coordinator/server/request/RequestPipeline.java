@@ -100,6 +100,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile int maxWatchesPerSession;
+    private volatile AuditSink audit;
     private final AtomicLong watchLimitRejections = new AtomicLong();
     private volatile boolean serving;
     private final LongSupplier wallClock;
@@ -727,6 +728,11 @@ public final class RequestPipeline implements RequestSink, ServerView {
             if (waiting != null) {
                 List<Runnable> queued = connecting.remove(waiting.connection());
                 establish(waiting.connection(), waiting.request(), cs.sessionId(), waiting.timeout());
+                AuditSink sink = audit;
+                ConnectionState st = sink == null ? null : bySession.get(cs.sessionId());
+                if (st != null) {
+                    AuditEvents.sessionCreated(sink, st, record);
+                }
                 if (queued != null) {
                     queued.forEach(Runnable::run);
                 }
@@ -743,6 +749,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 if (p.xid == record.header().cxid() && closeMatches) {
                     p.zxid = record.zxid(); // a learner's forwarded write learns its zxid only now
                     p.reply = WriteReplies.of(p.type, p.body, txn, result);
+                    AuditSink sink = audit; // null (off): nothing is allocated
+                    if (sink != null) {
+                        AuditEvents.write(sink, st, p.type, p.body, record, result);
+                    }
                     drain(st);
                 }
                 return;
@@ -811,6 +821,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 return;
             }
         }
+    }
+
+    /**
+     * Reports every write answered here (the server holding the client's session) to {@code sink}; null turns
+     * auditing off, and then the pipeline allocates nothing for it.
+     */
+    public void setAuditSink(AuditSink sink) {
+        this.audit = sink;
     }
 
     /**

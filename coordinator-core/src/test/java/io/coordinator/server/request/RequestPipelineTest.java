@@ -215,6 +215,66 @@ class RequestPipelineTest {
         assertThat(reply.body()).as("an error reply has no body").isNull();
     }
 
+    // ------------------------------------------------------------------ audit
+
+    @Test
+    void theAuditSinkHearsEveryAnsweredWriteOnceAndNothingElse() {
+        List<AuditEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start();
+        pipeline.setAuditSink(events::add);
+        Client c = connect("10.0.0.7");
+        c.auth("digest", "carol:pw");
+        assertOk(c.conn.reply(ReplyHeader.AUTH_XID));
+        assertOk(c.call(OpCode.CREATE, new Requests.Create("/a", DATA, Acl.OPEN_ACL_UNSAFE, 2, -1)));
+        assertOk(c.call(OpCode.CHECK, new Requests.CheckVersion("/a0000000000", 0))); // a lone check: no event
+        c.call(OpCode.GET_DATA, new Requests.PathWatch("/a0000000000", false));
+        assertErr(
+                c.call(OpCode.CREATE, new Requests.Create("/no/parent", DATA, Acl.OPEN_ACL_UNSAFE, 0, -1)),
+                Code.NONODE);
+        assertOk(c.call(OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE));
+
+        assertThat(events)
+                .extracting(e -> e.operation() + " " + e.path() + " " + e.znodeType() + " " + Code.name(e.err()))
+                .containsExactly(
+                        "createSession null null OK",
+                        "create /a0000000000 persistent_sequential OK",
+                        "create /no/parent persistent NONODE",
+                        "closeSession null null OK");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.sessionId()).isEqualTo(c.sessionId);
+            assertThat(e.address()).isEqualTo(c.conn.remoteSocketAddress());
+        });
+        assertThat(events.get(1).users())
+                .extracting(io.coordinator.server.protocol.Id::scheme)
+                .contains("digest", "ip");
+        assertThat(events.get(1).zxid()).isEqualTo(tree.getNode("/a0000000000").czxid());
+        assertThat(events.get(1).acl()).isEqualTo(Acl.OPEN_ACL_UNSAFE);
+    }
+
+    @Test
+    void aFailingAuditSinkDoesNotKeepTheReplyFromTheClient() {
+        start();
+        pipeline.setAuditSink(e -> {
+            throw new IllegalStateException("disk full");
+        });
+        Client c = connect("10.0.0.7");
+        assertOk(c.call(OpCode.CREATE, new Requests.Create("/still", DATA, Acl.OPEN_ACL_UNSAFE, 0, -1)));
+        assertOk(c.call(
+                OpCode.MULTI,
+                new Requests.Multi(List.of(new Requests.Op(OpCode.DELETE, new Requests.Delete("/still", -1))))));
+    }
+
+    @Test
+    void withoutAnAuditSinkNothingIsReported() {
+        List<AuditEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start();
+        pipeline.setAuditSink(events::add);
+        pipeline.setAuditSink(null);
+        Client c = connect("10.0.0.7");
+        assertOk(c.call(OpCode.CREATE, new Requests.Create("/quiet", DATA, Acl.OPEN_ACL_UNSAFE, 0, -1)));
+        assertThat(events).isEmpty();
+    }
+
     // ------------------------------------------------------------------ handshake
 
     @Test

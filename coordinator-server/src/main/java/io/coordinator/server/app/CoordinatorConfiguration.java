@@ -2,6 +2,7 @@ package io.coordinator.server.app;
 
 import io.coordinator.server.cluster.EnsembleDriver;
 import io.coordinator.server.net.ClientPortServer;
+import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.OpsConfiguration;
 import io.coordinator.server.ops.ServerHandle;
 import io.coordinator.server.request.ServerView;
@@ -28,6 +29,12 @@ public class CoordinatorConfiguration {
     @Bean
     WebProperties webProperties(CoordinatorProperties properties) {
         return properties.getWeb();
+    }
+
+    /** The audit log the REST layer writes configuration changes to (coordinator.audit.rest switches it). */
+    @Bean
+    AuditLog auditLog(CoordinatorProperties properties) {
+        return new AuditLog(properties.getAudit().isRest());
     }
 
     /** What ops/ and web/ may see of the server (they sit above the lifecycle bean, below app/). */

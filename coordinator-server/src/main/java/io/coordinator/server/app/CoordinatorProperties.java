@@ -158,6 +158,44 @@ public class CoordinatorProperties {
         return web;
     }
 
+    /** The audit log ({@code coordinator.audit.*}): JSON lines to the logger {@code coordinator.audit}. */
+    @org.springframework.boot.context.properties.NestedConfigurationProperty
+    private final Audit audit = new Audit();
+
+    public Audit getAudit() {
+        return audit;
+    }
+
+    public static class Audit {
+        /**
+         * Audit every write of the client port (create, delete, setData, setAcl, multi, reconfig, createSession,
+         * closeSession) on the server that answers it. Off by default, like ZooKeeper's {@code audit.enable}.
+         */
+        private boolean enabled = false;
+
+        /**
+         * Audit every change made through the REST API or the console: configuration publish and rollback, znode
+         * create, update and delete.
+         */
+        private boolean rest = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isRest() {
+            return rest;
+        }
+
+        public void setRest(boolean rest) {
+            this.rest = rest;
+        }
+    }
+
     /** Fault injection for the trust harness ({@code coordinator.testing.*}); all off unless set. */
     @org.springframework.boot.context.properties.NestedConfigurationProperty
     private final Testing testing = new Testing();

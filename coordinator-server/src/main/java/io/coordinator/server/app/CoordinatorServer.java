@@ -6,6 +6,7 @@ import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.net.ServerStats;
 import io.coordinator.server.net.ServerVersion;
+import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.LeaderMonitorValues;
 import io.coordinator.server.request.PipelineConfig;
 import io.coordinator.server.request.RequestPipeline;
@@ -248,6 +249,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 props.enabledFourLetterWords(),
                 ServerVersion.FULL);
         pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
+        if (props.getAudit().isEnabled()) {
+            pipeline.setAuditSink(new AuditLog(props.getAudit().isRest()));
+        }
         clientPort = new ClientPortServer(
                 portConfig, pipeline, pipeline, new ServerStats(), props.getMaxOutstandingRequestsPerConnection());
         if (tls.clientPort() != null) {

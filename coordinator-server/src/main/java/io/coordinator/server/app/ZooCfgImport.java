@@ -65,7 +65,8 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("quorumListenOnAllIPs", "coordinator.quorum-listen-on-all-ips"),
             Map.entry("secureClientPort", "coordinator.secure-client-port"),
             Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
-            Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"));
+            Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"),
+            Map.entry("audit.enable", "coordinator.audit.enabled"));
 
     /** The SSL bundles a zoo.cfg's ssl.* (client port) and ssl.quorum.* (peers) keys become. */
     static final String CLIENT_BUNDLE = "zoo-cfg-client";
@@ -107,7 +108,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "dynamicConfigFile",
             "skipACL",
             "forceSync",
-            "audit.enable",
             "localSessionsEnabled",
             "localSessionsUpgradingEnabled",
             "clientPortListenBacklog",

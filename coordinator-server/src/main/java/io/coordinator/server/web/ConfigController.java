@@ -1,7 +1,9 @@
 package io.coordinator.server.web;
 
+import io.coordinator.server.ops.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class ConfigController {
     private final ConfigStore store;
     private final Access access;
+    private final RestAudit audit;
 
-    public ConfigController(ConfigStore store, Access access) {
+    public ConfigController(ConfigStore store, Access access, AuditLog audit) {
         this.store = store;
         this.access = access;
+        this.audit = new RestAudit(audit);
     }
 
     /** The context named in the path, once the current user may do {@code action} on it. */
@@ -60,18 +64,19 @@ public class ConfigController {
     @PutMapping("/{context}")
     @Operation(summary = "Publish the whole property set of a context atomically, with a comment")
     public ConfigStore.Version publish(
-            @PathVariable String context, @RequestBody PublishRequest body, Principal principal)
+            @PathVariable String context,
+            @RequestBody PublishRequest body,
+            Principal principal,
+            HttpServletRequest http)
             throws KeeperException, InterruptedException {
         if (body == null || body.properties() == null) {
             throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
         }
-        return store.publish(
-                context(context, AccessPolicy.Action.PUBLISH),
-                body.properties(),
-                body.comment(),
-                name(principal),
-                body.expectedVersion(),
-                null);
+        ConfigStore.Context c = ConfigStore.Context.parse(context);
+        return audited("publish", c, principal, http, () -> {
+            access.requireContext(AccessPolicy.Action.PUBLISH, c); // a refusal is audited too
+            return store.publish(c, body.properties(), body.comment(), name(principal), body.expectedVersion(), null);
+        });
     }
 
     @GetMapping("/{context}/history")
@@ -99,16 +104,44 @@ public class ConfigController {
     @PostMapping("/{context}/rollback")
     @Operation(summary = "Publish an earlier version's property set again (a new version)")
     public ConfigStore.Version rollback(
-            @PathVariable String context, @RequestBody RollbackRequest body, Principal principal)
+            @PathVariable String context,
+            @RequestBody RollbackRequest body,
+            Principal principal,
+            HttpServletRequest http)
             throws KeeperException, InterruptedException {
         if (body == null || body.version() == null) {
             throw ApiException.badRequest("version is required");
         }
-        return store.rollback(
-                context(context, AccessPolicy.Action.ROLLBACK), body.version(), body.comment(), name(principal));
+        ConfigStore.Context c = ConfigStore.Context.parse(context);
+        return audited("rollback", c, principal, http, () -> {
+            access.requireContext(AccessPolicy.Action.ROLLBACK, c);
+            return store.rollback(c, body.version(), body.comment(), name(principal));
+        });
+    }
+
+    /** Runs a change of configuration and writes its audit line, success or failure. */
+    private ConfigStore.Version audited(
+            String operation,
+            ConfigStore.Context c,
+            Principal principal,
+            HttpServletRequest http,
+            RestAudit.Change<ConfigStore.Version> change)
+            throws KeeperException, InterruptedException {
+        RestAudit.Write write = new RestAudit.Write(operation, c.name(), store.configPath(c), principal, http);
+        try {
+            ConfigStore.Version v = change.run();
+            audit.succeeded(
+                    write,
+                    store.sessionId(),
+                    new RestAudit.Outcome(v.version(), v.zxid() == null ? null : Long.decode(v.zxid())));
+            return v;
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            audit.failed(write, store.sessionId(), e);
+            throw e;
+        }
     }
 
     private static String name(Principal p) {
-        return p == null ? "anonymous" : p.getName();
+        return RestAudit.user(p);
     }
 }

@@ -38,6 +38,8 @@ public final class ConfigStore {
     private final LocalZooKeeper zk;
     private final WebProperties props;
 
+    private volatile long sessionId;
+
     public ConfigStore(LocalZooKeeper zk, WebProperties props) {
         this.zk = zk;
         this.props = props;
@@ -107,7 +109,12 @@ public final class ConfigStore {
 
     public record ContextSummary(String context, String application, String profile, Integer version) {}
 
-    private String configPath(Context c) {
+    /** The session publishes last used (the REST layer shares one), for the audit log; 0 before the first. */
+    long sessionId() {
+        return sessionId;
+    }
+
+    String configPath(Context c) {
         return props.getConfigPath() + "/" + c.name();
     }
 
@@ -214,6 +221,7 @@ public final class ConfigStore {
             next.put(checkKey(e.getKey()), e.getValue() == null ? "" : e.getValue());
         }
         ZooKeeper z = zk.get();
+        sessionId = z.getSessionId();
         ensure(z, props.getConfigPath(), ZooDefs.Ids.OPEN_ACL_UNSAFE);
         ensure(z, configPath(c), ZooDefs.Ids.OPEN_ACL_UNSAFE);
         List<ACL> historyAcl = historyAcl();

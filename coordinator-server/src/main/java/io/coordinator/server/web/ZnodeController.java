@@ -1,8 +1,11 @@
 package io.coordinator.server.web;
 
+import io.coordinator.server.ops.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,11 +39,13 @@ public class ZnodeController {
     private final LocalZooKeeper zk;
     private final WebProperties props;
     private final Access access;
+    private final RestAudit audit;
 
-    public ZnodeController(LocalZooKeeper zk, WebProperties props, Access access) {
+    public ZnodeController(LocalZooKeeper zk, WebProperties props, Access access, AuditLog audit) {
         this.zk = zk;
         this.props = props;
         this.access = access;
+        this.audit = new RestAudit(audit);
     }
 
     @GetMapping("/{*path}")
@@ -67,7 +72,28 @@ public class ZnodeController {
     @PostMapping("/{*path}")
     @Operation(summary = "Create a znode (persistent, sequential, container or TTL; never ephemeral)")
     public ResponseEntity<Znodes.ZnodeView> create(
-            @PathVariable String path, @RequestBody(required = false) Znodes.WriteRequest body)
+            @PathVariable String path,
+            @RequestBody(required = false) Znodes.WriteRequest body,
+            Principal principal,
+            HttpServletRequest http)
+            throws KeeperException, InterruptedException {
+        RestAudit.Write write = new RestAudit.Write("create", null, path, principal, http);
+        long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
+        try {
+            ResponseEntity<Znodes.ZnodeView> created = create(path, body, session);
+            Znodes.ZnodeView view = created.getBody();
+            audit.succeeded(
+                    new RestAudit.Write("create", null, view.path(), principal, http),
+                    session[0],
+                    new RestAudit.Outcome(0, Long.decode(view.stat().czxid())));
+            return created;
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            audit.failed(write, session[0], e);
+            throw e;
+        }
+    }
+
+    private ResponseEntity<Znodes.ZnodeView> create(String path, Znodes.WriteRequest body, long[] session)
             throws KeeperException, InterruptedException {
         Znodes.WriteRequest req = body == null ? new Znodes.WriteRequest(null, null, null, null, null, null) : body;
         CreateMode mode = mode(req.mode());
@@ -83,9 +109,9 @@ public class ZnodeController {
             if (req.ttl() == null || req.ttl() <= 0) {
                 throw ApiException.badRequest("mode " + req.mode() + " needs a positive ttl (ms)");
             }
-            created = zk.get().create(p, data, acl, mode, stat, req.ttl());
+            created = client(session).create(p, data, acl, mode, stat, req.ttl());
         } else {
-            created = zk.get().create(p, data, acl, mode, stat);
+            created = client(session).create(p, data, acl, mode, stat);
         }
         return znodeResponse(
                 ResponseEntity.created(URI.create("/api/znodes" + created)), created, data, stat, null, null);
@@ -96,7 +122,29 @@ public class ZnodeController {
     public ResponseEntity<Znodes.ZnodeView> update(
             @PathVariable String path,
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestBody Znodes.WriteRequest body)
+            @RequestBody Znodes.WriteRequest body,
+            Principal principal,
+            HttpServletRequest http)
+            throws KeeperException, InterruptedException {
+        RestAudit.Write write = new RestAudit.Write("setData", null, path, principal, http);
+        long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
+        try {
+            ResponseEntity<Znodes.ZnodeView> updated = update(path, ifMatch, body, session);
+            Znodes.ZnodeView view = updated.getBody();
+            audit.succeeded(
+                    write,
+                    session[0],
+                    new RestAudit.Outcome(
+                            view.stat().version(), Long.decode(view.stat().mzxid())));
+            return updated;
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            audit.failed(write, session[0], e);
+            throw e;
+        }
+    }
+
+    private ResponseEntity<Znodes.ZnodeView> update(
+            String path, String ifMatch, Znodes.WriteRequest body, long[] session)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
         access.requireZnode(AccessPolicy.Action.WRITE, p);
@@ -105,7 +153,7 @@ public class ZnodeController {
         int version = headerVersion != null ? headerVersion : body.version() == null ? -1 : body.version();
         Stat stat;
         try {
-            stat = zk.get().setData(p, data, version);
+            stat = client(session).setData(p, data, version);
         } catch (KeeperException.BadVersionException e) {
             if (headerVersion != null) {
                 throw preconditionFailed(p);
@@ -120,7 +168,23 @@ public class ZnodeController {
     public ResponseEntity<Void> delete(
             @PathVariable String path,
             @RequestParam(required = false) Integer version,
-            @RequestHeader(name = "If-Match", required = false) String ifMatch)
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            Principal principal,
+            HttpServletRequest http)
+            throws KeeperException, InterruptedException {
+        RestAudit.Write write = new RestAudit.Write("delete", null, path, principal, http);
+        long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
+        try {
+            delete(path, version, ifMatch, session);
+            audit.succeeded(write, session[0], new RestAudit.Outcome(null, null)); // the client learns no zxid
+            return ResponseEntity.noContent().build();
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            audit.failed(write, session[0], e);
+            throw e;
+        }
+    }
+
+    private void delete(String path, Integer version, String ifMatch, long[] session)
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
         access.requireZnode(AccessPolicy.Action.WRITE, p);
@@ -130,14 +194,20 @@ public class ZnodeController {
         Integer headerVersion = ifMatchVersion(ifMatch);
         int v = headerVersion != null ? headerVersion : version == null ? -1 : version;
         try {
-            zk.get().delete(p, v);
+            client(session).delete(p, v);
         } catch (KeeperException.BadVersionException e) {
             if (headerVersion != null) {
                 throw preconditionFailed(p);
             }
             throw e;
         }
-        return ResponseEntity.noContent().build();
+    }
+
+    /** The local client, noting its session for the audit line. */
+    private ZooKeeper client(long[] session) throws KeeperException, InterruptedException {
+        ZooKeeper z = zk.get();
+        session[0] = z.getSessionId();
+        return z;
     }
 
     /** The znode as the API shows it, tagged with its data version (what a later If-Match names). */

@@ -1,0 +1,55 @@
+package io.coordinator.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** zoo.cfg's {@code audit.enable} switches the wire protocol's audit log (coordinator.audit.enabled). */
+class ZooCfgAuditImportTest {
+    @TempDir
+    Path dir;
+
+    private CoordinatorProperties bind(String... lines) throws IOException {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "dataDir=" + dir.resolve("data") + "\n" + String.join("\n", lines) + "\n");
+        Map<String, Object> mapped = ZooCfgImport.parse(cfg);
+        return new Binder(new MapConfigurationPropertySource(mapped))
+                .bind("coordinator", CoordinatorProperties.class)
+                .orElseGet(CoordinatorProperties::new);
+    }
+
+    @Test
+    void auditEnableTrueTurnsTheWireAuditLogOn() throws Exception {
+        CoordinatorProperties p = bind("clientPort=2181", "audit.enable=true");
+        assertThat(p.getAudit().isEnabled()).isTrue();
+        assertThat(p.getAudit().isRest()).isTrue();
+    }
+
+    @Test
+    void auditEnableFalseOrAbsentLeavesItOff() throws Exception {
+        assertThat(bind("clientPort=2181", "audit.enable=false").getAudit().isEnabled())
+                .isFalse();
+        assertThat(bind("clientPort=2181").getAudit().isEnabled()).isFalse();
+    }
+
+    @Test
+    void theKeyKeepsItsFileAndLineAsOrigin() throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "clientPort=2181\naudit.enable=true\n");
+        Object value = ZooCfgImport.parse(cfg).get("coordinator.audit.enabled");
+        assertThat(value.toString()).isEqualTo("true");
+        assertThat(value).isInstanceOf(org.springframework.boot.origin.OriginTrackedValue.class);
+        assertThat(((org.springframework.boot.origin.OriginTrackedValue) value)
+                        .getOrigin()
+                        .toString())
+                .contains("zoo.cfg")
+                .contains("2");
+    }
+}
