@@ -102,8 +102,11 @@ public class CoordinatorProperties {
     /** Allow TTL nodes (ZooKeeper's zookeeper.extendedTypesEnabled). */
     private boolean ttlNodesEnabled = false;
 
-    /** Enforce hard quota limits (QUOTAEXCEEDED). */
-    private boolean enforceQuota = true;
+    /**
+     * Refuse writes over a hard quota with QUOTAEXCEEDED. Off by default, as in ZooKeeper (zookeeper.enforceQuota),
+     * where quotas are only logged: a migrated ensemble keeps accepting what ZooKeeper accepted.
+     */
+    private boolean enforceQuota = false;
 
     /** How often empty containers and expired TTL nodes are looked for. */
     private Duration containerCheckInterval = Duration.ofSeconds(60);

@@ -66,7 +66,10 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("secureClientPort", "coordinator.secure-client-port"),
             Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
             Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"),
-            Map.entry("audit.enable", "coordinator.audit.enabled"));
+            Map.entry("audit.enable", "coordinator.audit.enabled"),
+            // ZooKeeper reads unknown zoo.cfg keys as zookeeper.* system properties: both spellings work there
+            Map.entry("enforceQuota", "coordinator.enforce-quota"),
+            Map.entry("zookeeper.enforceQuota", "coordinator.enforce-quota"));
 
     /** The SSL bundles a zoo.cfg's ssl.* (client port) and ssl.quorum.* (peers) keys become. */
     static final String CLIENT_BUNDLE = "zoo-cfg-client";

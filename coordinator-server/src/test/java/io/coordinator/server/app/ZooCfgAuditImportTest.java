@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-/** zoo.cfg's {@code audit.enable} switches the wire protocol's audit log (coordinator.audit.enabled). */
+/** zoo.cfg keys with a switch of their own: {@code audit.enable} (the wire audit log), {@code enforceQuota}. */
 class ZooCfgAuditImportTest {
     @TempDir
     Path dir;
@@ -37,6 +37,16 @@ class ZooCfgAuditImportTest {
         assertThat(bind("clientPort=2181", "audit.enable=false").getAudit().isEnabled())
                 .isFalse();
         assertThat(bind("clientPort=2181").getAudit().isEnabled()).isFalse();
+    }
+
+    /** Quota enforcement is off unless asked for, as in ZooKeeper, where zoo.cfg's enforceQuota switches it. */
+    @Test
+    void quotaEnforcementFollowsZooKeepersDefaultAndKey() throws Exception {
+        assertThat(bind("clientPort=2181").isEnforceQuota()).isFalse();
+        assertThat(bind("clientPort=2181", "enforceQuota=true").isEnforceQuota())
+                .isTrue();
+        assertThat(bind("clientPort=2181", "zookeeper.enforceQuota=true").isEnforceQuota())
+                .isTrue();
     }
 
     @Test
