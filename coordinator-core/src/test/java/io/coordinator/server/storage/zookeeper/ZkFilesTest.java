@@ -222,4 +222,22 @@ class ZkFilesTest {
         byte[] digestOnly = new ZkBytes.Out().i(2).l(5).toBytes();
         assertThat(ZkTxns.decode(entry(9, -11, digestOnly)).txn()).isEqualTo(new Txn.CloseSession(0x100L));
     }
+
+    @Test
+    void theFuzzSeedsAreDataZooKeeperCouldHaveWritten() throws Exception {
+        Path seeds =
+                Path.of(getClass().getResource("ZkDataDirFuzzTestInputs/load").toURI());
+        byte[] log = Files.readAllBytes(seeds.resolve("log-after-snapshot"));
+        byte[] snap = Files.readAllBytes(seeds.resolve("snapshot-before-log"));
+        put("snapshot.5", java.util.Arrays.copyOfRange(snap, 1, snap.length));
+        put("log.6", java.util.Arrays.copyOfRange(log, 1, log.length));
+        ZkDataDir.State s = load();
+        assertThat(s.lastZxid()).isEqualTo(12);
+        assertThat(s.replayed()).isEqualTo(7);
+        assertThat(s.tree().getNode("/a").acl()).containsExactly(new Acl(31, new Id("ip", "127.0.0.1")));
+        assertThat(s.tree().getNode("/c").isContainer()).isTrue();
+        assertThat(s.tree().getNode("/e")).isNull(); // its session closed
+        assertThat(s.tree().getNode("/t")).isNull();
+        assertThat(s.sessions()).isEqualTo(Map.of());
+    }
 }
