@@ -105,7 +105,8 @@ final class ZkSnapshotFile {
             Counting counting = new Counting(
                     mode.equals("gz") ? new GZIPInputStream(raw, 1 << 16) : new BufferedInputStream(raw, 1 << 16));
             CheckedInputStream checked = new CheckedInputStream(counting, new Adler32());
-            DataInputStream in = new DataInputStream(checked);
+            // A plain file cannot hold a value longer than itself: damage never becomes a huge allocation.
+            In in = new In(checked, mode.isEmpty() ? Files.size(file) : MAX_LENGTH);
             try {
                 return parse(file, zxid, in, checked);
             } catch (EOFException e) {
@@ -124,8 +125,7 @@ final class ZkSnapshotFile {
         return mode.isEmpty() ? "" : " of the uncompressed stream";
     }
 
-    private static Content parse(Path file, long zxid, DataInputStream in, CheckedInputStream checked)
-            throws IOException {
+    private static Content parse(Path file, long zxid, In in, CheckedInputStream checked) throws IOException {
         int magic = in.readInt();
         int version = in.readInt();
         in.readLong(); // dbid
@@ -178,7 +178,7 @@ final class ZkSnapshotFile {
         return new Content(file, zxid, tree.finish(zxid), sessions);
     }
 
-    private static Map<Long, List<Acl>> readAcls(Path file, DataInputStream in) throws IOException {
+    private static Map<Long, List<Acl>> readAcls(Path file, In in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             throw new CorruptStorageException(file + ": negative ACL table size " + n);
@@ -187,7 +187,7 @@ final class ZkSnapshotFile {
         for (int i = 0; i < n; i++) {
             long ref = in.readLong();
             int size = in.readInt();
-            if (size < -1 || size > MAX_LENGTH) {
+            if (size < -1 || size > in.limit / 12) { // an ACL takes at least 12 bytes
                 throw new CorruptStorageException(file + ": ACL " + ref + " has " + size + " entries");
             }
             List<Acl> list = new ArrayList<>(Math.max(size, 0));
@@ -200,7 +200,7 @@ final class ZkSnapshotFile {
         return acls;
     }
 
-    private static void checkSeal(Path file, long expected, DataInputStream in) throws IOException {
+    private static void checkSeal(Path file, long expected, In in) throws IOException {
         long val = in.readLong();
         String slash = readString(in);
         if (val != expected || !"/".equals(slash)) {
@@ -253,17 +253,27 @@ final class ZkSnapshotFile {
         return Adler.update(expected, rest, at, SEAL_BYTES);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    /** The stream, and the longest value it can hold. */
+    private static final class In extends DataInputStream {
+        final long limit;
+
+        In(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+    }
+
+    private static String readString(In in) throws IOException {
         byte[] b = readBuffer(in);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
-    private static byte[] readBuffer(DataInputStream in) throws IOException {
+    private static byte[] readBuffer(In in) throws IOException {
         int n = in.readInt();
         if (n == -1) {
             return null;
         }
-        if (n < 0 || n > MAX_LENGTH) {
+        if (n < 0 || n > in.limit) {
             throw new IOException("bad length " + n);
         }
         byte[] b = new byte[n];
