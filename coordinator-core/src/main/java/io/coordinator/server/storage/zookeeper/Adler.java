@@ -18,8 +18,4 @@ final class Adler {
         }
         return (s << 16) | a;
     }
-
-    static long of(byte[] b, int off, int len) {
-        return update(1, b, off, len);
-    }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.Adler32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,9 @@ final class ZkLogFile {
                 torn(file, bytes, at, "its end-of-record byte is missing", end);
                 return count;
             }
-            long actual = Adler.of(bytes, body, len);
+            Adler32 adler = new Adler32();
+            adler.update(bytes, body, len);
+            long actual = adler.getValue();
             if (actual != crc) {
                 torn(
                         file,

@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.Adler32;
@@ -63,7 +64,7 @@ final class ZkSnapshotFile {
         if (parts.length > 2
                 && (parts[parts.length - 1].equalsIgnoreCase("gz")
                         || parts[parts.length - 1].equalsIgnoreCase("snappy"))) {
-            return parts[parts.length - 1].toLowerCase(java.util.Locale.ROOT);
+            return parts[parts.length - 1].toLowerCase(Locale.ROOT);
         }
         return "";
     }
