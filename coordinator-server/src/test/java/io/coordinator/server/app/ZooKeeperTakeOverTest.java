@@ -88,7 +88,10 @@ class ZooKeeperTakeOverTest {
                 }
                 assertThat(output.getAll())
                         .contains("Took over " + served.size() + " znodes from Apache ZooKeeper data in "
-                                + dir.resolve("zk-data"));
+                                + dir.resolve("zk-data"))
+                        // a snapshot, then txns replayed from the logs after it
+                        .containsPattern(
+                                "at zxid 0x[0-9a-f]+ \\(snapshot snapshot\\.[0-9a-f]+ \\+ [1-9][0-9]* txns from logs");
 
                 long lastImported = served.values().stream()
                         .mapToLong(n -> Math.max(n.stat().getMzxid(), n.stat().getPzxid()))
