@@ -155,6 +155,10 @@ public final class ZkDataDir {
         List<String> problems = new ArrayList<>();
         for (int i = snaps.size() - 1; i >= 0; i--) {
             Named s = snaps.get(i);
+            if (ZkSnapshotFile.compression(s.path().getFileName().toString()).equals("snappy")) {
+                // Not damage but a format we do not read: an older snapshot would hide that silently.
+                throw ZkSnapshotFile.snappyRefused(s.path());
+            }
             try {
                 String bad = ZkSnapshotFile.quickCheck(s.path());
                 if (bad != null) {
@@ -164,9 +168,6 @@ public final class ZkDataDir {
                 LOG.info("Read ZooKeeper snapshot {}", s.path());
                 return c;
             } catch (CorruptStorageException e) {
-                if (e.getMessage().contains("snappy")) {
-                    throw e; // not damage: a format we do not read; an older snapshot would lose txns silently
-                }
                 LOG.warn("Skipping ZooKeeper snapshot {}: {}; trying an older one", s.path(), e.getMessage());
                 problems.add(e.getMessage());
             }

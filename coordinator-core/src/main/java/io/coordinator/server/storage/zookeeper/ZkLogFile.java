@@ -102,7 +102,9 @@ final class ZkLogFile {
             count++;
             b.position((int) end);
         }
-        if (!zerosFrom(bytes, b.position())) {
+        if (b.remaining() < 12 && !zerosFrom(bytes, b.position())) {
+            torn(file, bytes, b.position(), "only " + b.remaining() + " bytes of its header", bytes.length);
+        } else if (!zerosFrom(bytes, b.position())) {
             throw new CorruptStorageException(
                     file + ": unexpected bytes at offset " + b.position() + " after the last record");
         }

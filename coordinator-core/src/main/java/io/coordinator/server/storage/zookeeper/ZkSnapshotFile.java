@@ -96,11 +96,15 @@ final class ZkSnapshotFile {
         }
     }
 
+    static CorruptStorageException snappyRefused(Path file) {
+        return new CorruptStorageException(file + ": snappy-compressed ZooKeeper snapshots"
+                + " (zookeeper.snapshot.compression.method=snappy) are not supported; only uncompressed and gz");
+    }
+
     static Content read(Path file, long zxid) throws IOException {
         String mode = compression(file.getFileName().toString());
         if (mode.equals("snappy")) {
-            throw new CorruptStorageException(file + ": snappy-compressed ZooKeeper snapshots"
-                    + " (zookeeper.snapshot.compression.method=snappy) are not supported; only uncompressed and gz");
+            throw snappyRefused(file);
         }
         try (InputStream raw = Files.newInputStream(file)) {
             Counting counting = new Counting(

@@ -89,6 +89,15 @@ class ZkFilesTest {
     }
 
     @Test
+    void aTornRecordHeaderAtTheVeryEndOfAnUnpaddedLogEndsIt() throws Exception {
+        put("snapshot.5", snapshot(5));
+        byte[] whole = log(0, setData(6, "/a", "B", 1), setData(7, "/a", "C", 2));
+        int cut = whole.length - setData(7, "/a", "C", 2).length - 13 + 7; // 7 bytes of the second record's header
+        put("log.6", java.util.Arrays.copyOf(whole, cut));
+        assertThat(load().lastZxid()).isEqualTo(6);
+    }
+
+    @Test
     void missingTxnsBetweenTheSnapshotAndTheLogsAreARefusal() throws Exception {
         put("snapshot.5", snapshot(5));
         Path log = put("log.7", log(0, setData(7, "/a", "C", 2)));

@@ -126,6 +126,13 @@ class ZkDataDirTest {
                 .hasMessageContaining("snapshot.4.snappy")
                 .hasMessageContaining("snappy-compressed ZooKeeper snapshots")
                 .hasMessageContaining("not supported");
+        // Newest in the data dir: refused by name, not skipped for an older snapshot as damage would be.
+        Path snappy = dir.resolve("zk-data/version-2/snapshot.ffffff.snappy");
+        Files.copy(out.resolve("snapshot.4.snappy"), snappy);
+        assertThatThrownBy(this::load)
+                .isInstanceOf(CorruptStorageException.class)
+                .hasMessageContaining(snappy.toString())
+                .hasMessageContaining("not supported");
     }
 
     @Test
