@@ -63,8 +63,8 @@ public final class DataTree {
         nodes.get(ZOOKEEPER).addChild("config");
     }
 
-    /** An empty tree for {@link #deserialize}: every node, the root included, comes from the stream. */
-    private DataTree(Void empty) {}
+    /** An empty tree for {@link #deserialize} and {@link TreeBuilder}: every node, the root included, is loaded. */
+    DataTree(Void empty) {}
 
     private DataNode systemNode(List<Acl> acl, int aversion) {
         return new DataNode(new byte[0], acls.acquire(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0);

@@ -121,6 +121,12 @@ public class CoordinatorProperties {
     /** Start from a ZooKeeper zoo.cfg (and the myid beside its dataDir) instead of these properties. */
     private String zooCfg;
 
+    /**
+     * Where Apache ZooKeeper kept its transaction logs (zoo.cfg dataLogDir) when not in the data dir: read once,
+     * when the data dir's ZooKeeper state is taken over.
+     */
+    private String zookeeperDataLogDir;
+
     /** This server's id in the ensemble (1..254); required with an ensemble. */
     @Min(0)
     @Max(254)
@@ -559,6 +565,14 @@ public class CoordinatorProperties {
 
     public void setSessionSecret(String sessionSecret) {
         this.sessionSecret = sessionSecret;
+    }
+
+    public String getZookeeperDataLogDir() {
+        return zookeeperDataLogDir;
+    }
+
+    public void setZookeeperDataLogDir(String zookeeperDataLogDir) {
+        this.zookeeperDataLogDir = zookeeperDataLogDir;
     }
 
     public String getZooCfg() {

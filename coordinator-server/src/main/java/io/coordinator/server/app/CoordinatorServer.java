@@ -168,6 +168,13 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         StorageFaults faults = storageFaults();
         txnLog = dataDirectory.openLog(LogOptions.defaults().withFaults(faults));
         snapshots = dataDirectory.openSnapshots(faults);
+        String zkLogDir = blankToNull(props.getZookeeperDataLogDir());
+        ZooKeeperTakeOver.run(
+                dir,
+                zkLogDir == null ? null : Path.of(zkLogDir).toAbsolutePath().normalize(),
+                ensemble,
+                snapshots,
+                txnLog);
 
         SessionTracker sessions = new SessionTracker(props.getTickTime());
         StateMachine[] state = new StateMachine[1];

@@ -45,6 +45,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("clientPort", "coordinator.client-port"),
             Map.entry("clientPortAddress", "coordinator.client-address"),
             Map.entry("dataDir", "coordinator.data-dir"),
+            Map.entry("dataLogDir", "coordinator.zookeeper-data-log-dir"),
             Map.entry("tickTime", "coordinator.tick-time"),
             Map.entry("minSessionTimeout", "coordinator.min-session-timeout"),
             Map.entry("maxSessionTimeout", "coordinator.max-session-timeout"),
@@ -90,7 +91,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
 
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
     private static final Set<String> IGNORED = Set.of(
-            "dataLogDir",
             "autopurge.purgeInterval",
             "standaloneEnabled",
             "reconfigEnabled",

@@ -1,0 +1,79 @@
+package io.coordinator.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coordinator.server.storage.DataDirectory;
+import io.coordinator.server.storage.LogOptions;
+import io.coordinator.server.storage.SnapshotStore;
+import io.coordinator.server.storage.TxnLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import org.apache.zookeeper.server.DataTree;
+import org.apache.zookeeper.server.persistence.FileSnap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When the take-over happens, and when it does not. */
+class ZooKeeperTakeOverRulesTest {
+    @TempDir
+    Path dir;
+
+    /** An empty ZooKeeper data dir as ZooKeeper 3.9.5 leaves it after its first start: snapshot.0. */
+    private void zooKeeperSnapshot(Path dataDir) throws Exception {
+        Path v2 = Files.createDirectories(dataDir.resolve("version-2"));
+        new FileSnap(v2.toFile())
+                .serialize(
+                        new DataTree(),
+                        new HashMap<>(),
+                        v2.resolve("snapshot.0").toFile(),
+                        false);
+    }
+
+    private interface Body {
+        void run(SnapshotStore snapshots, TxnLog log) throws Exception;
+    }
+
+    private void withStorage(Body body) throws Exception {
+        try (DataDirectory data = DataDirectory.open(dir);
+                TxnLog log = data.openLog(LogOptions.defaults())) {
+            body.run(data.openSnapshots(null), log);
+        }
+    }
+
+    @Test
+    void takesOverOnceIntoAHigherEpochAndNotWithoutZooKeeperData() throws Exception {
+        withStorage((snapshots, log) -> {
+            assertThat(ZooKeeperTakeOver.run(dir, null, false, snapshots, log)).isEmpty();
+            assertThat(snapshots.snapshotZxids()).isEmpty();
+        });
+        zooKeeperSnapshot(dir);
+        withStorage((snapshots, log) -> {
+            assertThat(ZooKeeperTakeOver.run(dir, null, false, snapshots, log)).contains(0x100000000L);
+            assertThat(snapshots.snapshotZxids()).containsExactly(0x100000000L);
+        });
+        withStorage((snapshots, log) -> {
+            assertThat(ZooKeeperTakeOver.run(dir, null, false, snapshots, log)).isEmpty(); // its own state now
+        });
+    }
+
+    @Test
+    void findsTheLogsInDataLogDir() throws Exception {
+        zooKeeperSnapshot(dir);
+        Path logDir = Files.createDirectories(dir.resolve("zk-log/version-2"));
+        Files.write(logDir.resolve("log.1"), new byte[] {1, 2, 3}); // damaged: proves it is read
+        withStorage((snapshots, log) -> assertThatThrownBy(
+                        () -> ZooKeeperTakeOver.run(dir, dir.resolve("zk-log"), false, snapshots, log))
+                .hasMessageContaining(logDir.resolve("log.1").toString()));
+    }
+
+    @Test
+    void anEnsembleMemberRefusesZooKeeperDataInsteadOfStartingEmpty() throws Exception {
+        zooKeeperSnapshot(dir);
+        withStorage((snapshots, log) -> assertThatThrownBy(() -> ZooKeeperTakeOver.run(dir, null, true, snapshots, log))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(dir.resolve("version-2").toString())
+                .hasMessageContaining("not supported yet"));
+    }
+}
