@@ -127,18 +127,11 @@ public class ConfigController {
             HttpServletRequest http,
             RestAudit.Change<ConfigStore.Version> change)
             throws KeeperException, InterruptedException {
-        RestAudit.Write write = new RestAudit.Write(operation, c.name(), store.configPath(c), principal, http);
-        try {
-            ConfigStore.Version v = change.run();
-            audit.succeeded(
-                    write,
-                    store.sessionId(),
-                    new RestAudit.Outcome(v.version(), v.zxid() == null ? null : Long.decode(v.zxid())));
-            return v;
-        } catch (KeeperException | InterruptedException | RuntimeException e) {
-            audit.failed(write, store.sessionId(), e);
-            throw e;
-        }
+        return audit.audited(
+                new RestAudit.Write(operation, c.name(), store.configPath(c), principal, http),
+                store::sessionId,
+                change,
+                v -> new RestAudit.Outcome(null, v.version(), v.zxid() == null ? null : Long.decode(v.zxid())));
     }
 
     private static String name(Principal p) {

@@ -3,6 +3,8 @@ package io.coordinator.server.web;
 import io.coordinator.server.ops.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -21,36 +23,40 @@ final class RestAudit {
         T run() throws KeeperException, InterruptedException;
     }
 
-    /** What the audit line says about a change that succeeded. */
-    record Outcome(Integer version, Long zxid) {}
+    /** What the audit line says about a change that succeeded ({@code path} null: the write's own path). */
+    record Outcome(String path, Integer version, Long zxid) {}
 
     /** One write of the REST layer: what it is, who asked, from where. */
     record Write(String operation, String context, String path, Principal principal, HttpServletRequest http) {}
 
-    void succeeded(Write w, long sessionId, Outcome outcome) {
-        log.restChange(new AuditLog.RestChange(
-                user(w.principal()),
-                sessionId,
-                address(w.http()),
-                w.operation(),
-                w.context(),
-                w.path(),
-                outcome.version(),
-                outcome.zxid() == null ? null : Znodes.hex(outcome.zxid()),
-                null));
+    /**
+     * Runs {@code change} and writes its audit line, success (as {@code outcome} describes the result) or failure,
+     * with the REST layer's session as {@code session} reports it afterwards.
+     */
+    <T> T audited(Write w, LongSupplier session, Change<T> change, Function<T, Outcome> outcome)
+            throws KeeperException, InterruptedException {
+        T result;
+        try {
+            result = change.run();
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            line(w, session.getAsLong(), null, error(e));
+            throw e;
+        }
+        line(w, session.getAsLong(), outcome.apply(result), null);
+        return result;
     }
 
-    void failed(Write w, long sessionId, Exception e) {
+    private void line(Write w, long sessionId, Outcome outcome, String error) {
         log.restChange(new AuditLog.RestChange(
                 user(w.principal()),
                 sessionId,
                 address(w.http()),
                 w.operation(),
                 w.context(),
-                w.path(),
-                null,
-                null,
-                error(e)));
+                outcome == null || outcome.path() == null ? w.path() : outcome.path(),
+                outcome == null ? null : outcome.version(),
+                outcome == null || outcome.zxid() == null ? null : Znodes.hex(outcome.zxid()),
+                error));
     }
 
     static String user(Principal p) {

@@ -77,20 +77,15 @@ public class ZnodeController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        RestAudit.Write write = new RestAudit.Write("create", null, path, principal, http);
         long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
-        try {
-            ResponseEntity<Znodes.ZnodeView> created = create(path, body, session);
-            Znodes.ZnodeView view = created.getBody();
-            audit.succeeded(
-                    new RestAudit.Write("create", null, view.path(), principal, http),
-                    session[0],
-                    new RestAudit.Outcome(0, Long.decode(view.stat().czxid())));
-            return created;
-        } catch (KeeperException | InterruptedException | RuntimeException e) {
-            audit.failed(write, session[0], e);
-            throw e;
-        }
+        return audit.audited(
+                new RestAudit.Write("create", null, path, principal, http),
+                () -> session[0],
+                () -> create(path, body, session),
+                created -> new RestAudit.Outcome( // the created path: a sequential create named it
+                        created.getBody().path(),
+                        0,
+                        Long.decode(created.getBody().stat().czxid())));
     }
 
     private ResponseEntity<Znodes.ZnodeView> create(String path, Znodes.WriteRequest body, long[] session)
@@ -126,21 +121,15 @@ public class ZnodeController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        RestAudit.Write write = new RestAudit.Write("setData", null, path, principal, http);
-        long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
-        try {
-            ResponseEntity<Znodes.ZnodeView> updated = update(path, ifMatch, body, session);
-            Znodes.ZnodeView view = updated.getBody();
-            audit.succeeded(
-                    write,
-                    session[0],
-                    new RestAudit.Outcome(
-                            view.stat().version(), Long.decode(view.stat().mzxid())));
-            return updated;
-        } catch (KeeperException | InterruptedException | RuntimeException e) {
-            audit.failed(write, session[0], e);
-            throw e;
-        }
+        long[] session = {0};
+        return audit.audited(
+                new RestAudit.Write("setData", null, path, principal, http),
+                () -> session[0],
+                () -> update(path, ifMatch, body, session),
+                updated -> new RestAudit.Outcome(
+                        null,
+                        updated.getBody().stat().version(),
+                        Long.decode(updated.getBody().stat().mzxid())));
     }
 
     private ResponseEntity<Znodes.ZnodeView> update(
@@ -172,16 +161,15 @@ public class ZnodeController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        RestAudit.Write write = new RestAudit.Write("delete", null, path, principal, http);
-        long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
-        try {
-            delete(path, version, ifMatch, session);
-            audit.succeeded(write, session[0], new RestAudit.Outcome(null, null)); // the client learns no zxid
-            return ResponseEntity.noContent().build();
-        } catch (KeeperException | InterruptedException | RuntimeException e) {
-            audit.failed(write, session[0], e);
-            throw e;
-        }
+        long[] session = {0};
+        return audit.audited(
+                new RestAudit.Write("delete", null, path, principal, http),
+                () -> session[0],
+                () -> {
+                    delete(path, version, ifMatch, session);
+                    return ResponseEntity.noContent().<Void>build();
+                },
+                deleted -> new RestAudit.Outcome(null, null, null)); // the client learns no zxid
     }
 
     private void delete(String path, Integer version, String ifMatch, long[] session)

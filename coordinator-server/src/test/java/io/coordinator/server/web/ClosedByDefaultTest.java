@@ -42,6 +42,11 @@ class ClosedByDefaultTest {
             "/actuator/metrics",
             "/actuator/env");
 
+    /** An ADMIN user for the tests that publish. */
+    static final String[] ADMIN = {
+        "--coordinator.web.users.admin.password={noop}admin-pw", "--coordinator.web.users.admin.role=ADMIN"
+    };
+
     @TempDir
     Path dir;
 
@@ -117,10 +122,7 @@ class ClosedByDefaultTest {
         Path data = dir.resolve("data");
         List<ACL> first;
         String identity;
-        try (ConfigurableApplicationContext ctx = start(
-                data,
-                "--coordinator.web.users.admin.password={noop}admin-pw",
-                "--coordinator.web.users.admin.role=ADMIN")) {
+        try (ConfigurableApplicationContext ctx = start(data, ADMIN)) {
             Http admin = anonymous(ctx).as("admin", "admin-pw");
             assertThat(admin.put("/api/config/idapp", Map.of("properties", Map.of("a", "1")))
                             .status())
@@ -134,10 +136,7 @@ class ClosedByDefaultTest {
                 .containsExactly(
                         new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(identity)),
                         new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
-        try (ConfigurableApplicationContext ctx = start(
-                data,
-                "--coordinator.web.users.admin.password={noop}admin-pw",
-                "--coordinator.web.users.admin.role=ADMIN")) {
+        try (ConfigurableApplicationContext ctx = start(data, ADMIN)) {
             Http admin = anonymous(ctx).as("admin", "admin-pw");
             // the history node's ACL names the identity of the first run: publishing again needs the same one
             assertThat(admin.put("/api/config/idapp", Map.of("properties", Map.of("a", "2")))
@@ -174,10 +173,7 @@ class ClosedByDefaultTest {
                 zk.close();
             }
         }
-        try (ConfigurableApplicationContext ctx = start(
-                data,
-                "--coordinator.web.users.admin.password={noop}admin-pw",
-                "--coordinator.web.users.admin.role=ADMIN")) {
+        try (ConfigurableApplicationContext ctx = start(data, ADMIN)) {
             Http admin = anonymous(ctx).as("admin", "admin-pw");
             Http.Response published = admin.put("/api/config/old", Map.of("properties", Map.of("a", "1")));
             assertThat(published.status()).as(published.body()).isEqualTo(200);
