@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.config.format.crypto.ConfigKeys;
 import io.coordinator.config.format.crypto.EncryptedValue;
+import io.coordinator.spring.actuator.CoordinatorConfigHealthIndicator;
+import io.coordinator.spring.actuator.CoordinatorEndpoint;
 import io.coordinator.spring.config.CoordinatorConfigWatcher;
 import io.coordinator.spring.config.CoordinatorPropertySource;
 import io.coordinator.spring.test.ConfigClientApp;
@@ -18,16 +20,23 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /** {@code {cipher}} values: plain text in the application, ciphertext on the server and in the local copy. */
 @Timeout(180)
+@ExtendWith(OutputCaptureExtension.class)
 class EncryptedValuesTest {
     @RegisterExtension
     static final CoordinatorServerExtension server = new CoordinatorServerExtension();
@@ -45,8 +54,22 @@ class EncryptedValuesTest {
         volatile String token;
     }
 
+    @ConfigurationProperties("db")
+    public static class DbProperties {
+        private String password;
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
+    @EnableConfigurationProperties(DbProperties.class)
     static class App {
         @Bean
         Db db() {
@@ -55,7 +78,8 @@ class EncryptedValuesTest {
     }
 
     @Test
-    void decryptsWithRotatedKeysWhileServerAndLocalCopyHoldCiphertext(@TempDir Path dir) throws Exception {
+    void decryptsWithRotatedKeysWhileServerAndLocalCopyHoldCiphertext(@TempDir Path dir, CapturedOutput output)
+            throws Exception {
         String oldValue = EncryptedValue.encrypt("hunter2", OLD_PUBLIC);
         String newValue = EncryptedValue.encrypt("tok-2027", NEW_PUBLIC);
         server.set("/config/enc-app/db.password", oldValue);
@@ -70,6 +94,7 @@ class EncryptedValuesTest {
                 server.connectString(),
                 "--coordinator.client.registration.enabled=false",
                 "--coordinator.client.config.local-copy=" + copies,
+                "--management.endpoints.web.exposure.include=coordinator",
                 // the map key is only a label: the key id comes from the key text
                 "--coordinator.client.encryption.keys.shop2026="
                         + ConfigKeys.privateKey("shop-2026", OLD).text(),
@@ -77,6 +102,11 @@ class EncryptedValuesTest {
             Db db = ctx.getBean(Db.class);
             assertThat(db.password).isEqualTo("hunter2");
             assertThat(db.token).isEqualTo("tok-2027");
+            DbProperties props = ctx.getBean(DbProperties.class);
+            assertThat(props.getPassword()).isEqualTo("hunter2");
+            assertThat(ctx.getBean(CoordinatorEndpoint.class).coordinator().toString())
+                    .doesNotContain("hunter2")
+                    .doesNotContain("tok-2027");
 
             String znode =
                     new String(server.admin().getData().forPath("/config/enc-app/db.password"), StandardCharsets.UTF_8);
@@ -98,11 +128,23 @@ class EncryptedValuesTest {
                     .until(() -> !source.undecryptable().isEmpty());
             assertThat(source.undecryptable().get("db.password")).contains("no private key for key id 'shop-2099'");
             assertThat(ctx.getEnvironment().getProperty("db.password")).isEqualTo("hunter2");
+            Health degraded =
+                    ctx.getBean(CoordinatorConfigHealthIndicator.class).health(true);
+            assertThat(degraded.getStatus()).isEqualTo(CoordinatorConfigHealthIndicator.DEGRADED);
+            assertThat(degraded.getDetails().toString())
+                    .contains("undecryptable")
+                    .contains("'shop-2099'");
+            assertThat(output).contains("property db.password: no private key for key id 'shop-2099'");
 
             // re-encrypted under the new key: refreshed live
             server.set("/config/enc-app/db.password", EncryptedValue.encrypt("hunter3", NEW_PUBLIC));
             await().atMost(Duration.ofSeconds(20)).until(() -> "hunter3".equals(db.password));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "hunter3".equals(props.getPassword()));
             assertThat(source.undecryptable()).isEmpty();
+            assertThat(output)
+                    .doesNotContain("hunter2")
+                    .doesNotContain("hunter3")
+                    .doesNotContain("tok-2027");
         }
     }
 

@@ -144,6 +144,14 @@ class EncryptedConfigTest {
                 .isEqualTo("app2");
         assertThat(diff.body()).doesNotContain(cipher).doesNotContain(cipher2);
 
+        // a rollback republishes the stored ciphertext (not the mask) and answers the mask
+        Http.Response rollback = admin.post("/api/config/shop/rollback", Map.of("version", 1));
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        assertThat(rollback.json().path("properties").path("db.password").asString())
+                .isEqualTo(mask);
+        assertThat(new String(zk.getData("/config/shop/db.password", false, null), StandardCharsets.UTF_8))
+                .isEqualTo(cipher);
+
         // history znodes (read with the ZooKeeper client) hold ciphertext only
         StringBuilder history = new StringBuilder();
         for (String v : zk.getChildren("/coordinator/history/shop", false)) {
