@@ -53,7 +53,7 @@ public final class ConfigKeys {
         }
     }
 
-    /** A fresh key pair for {@code keyId}. */
+    /** A fresh X25519 key pair; name it with {@link #publicKey} and {@link #privateKey}. */
     public static KeyPair generate() {
         try {
             return KeyPairGenerator.getInstance("X25519").generateKeyPair();
