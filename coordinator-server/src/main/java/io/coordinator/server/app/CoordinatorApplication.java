@@ -11,6 +11,9 @@ public class CoordinatorApplication {
         if (HashPassword.isCommand(args)) {
             System.exit(HashPassword.run(System.console(), System.in, System.out, System.err));
         }
+        if (GenerateKey.isCommand(args)) {
+            System.exit(GenerateKey.run(args, System.out, System.err));
+        }
         EarlyStart early = new EarlyStart();
         early.stopPromptlyOnSignalDuringStartup();
         application(early).run(args);

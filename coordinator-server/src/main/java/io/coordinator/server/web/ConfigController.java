@@ -28,11 +28,13 @@ public class ConfigController {
     private final ConfigStore store;
     private final Access access;
     private final RestAudit audit;
+    private final ConfigEncryption encryption;
 
-    public ConfigController(ConfigStore store, Access access, AuditLog audit) {
+    public ConfigController(ConfigStore store, Access access, AuditLog audit, ConfigEncryption encryption) {
         this.store = store;
         this.access = access;
         this.audit = new RestAudit(audit);
+        this.encryption = encryption;
     }
 
     /** The context named in the path, once the current user may do {@code action} on it. */
@@ -47,6 +49,10 @@ public class ConfigController {
 
     public record RollbackRequest(Integer version, String comment) {}
 
+    public record EncryptRequest(String value, String keyId) {}
+
+    public record EncryptResponse(String value) {}
+
     @GetMapping
     @Operation(summary = "Every configuration context the user may read, with its latest published version")
     public List<ConfigStore.ContextSummary> contexts() throws KeeperException, InterruptedException {
@@ -58,7 +64,14 @@ public class ConfigController {
     @GetMapping("/{context}")
     @Operation(summary = "The properties of a context, as a client app using the starter sees them")
     public ConfigStore.ConfigView read(@PathVariable String context) throws KeeperException, InterruptedException {
-        return store.read(context(context, AccessPolicy.Action.READ));
+        ConfigStore.ConfigView v = store.read(context(context, AccessPolicy.Action.READ));
+        return new ConfigStore.ConfigView(
+                v.context(),
+                v.application(),
+                v.profile(),
+                ConfigEncryption.mask(v.properties()),
+                v.version(),
+                v.mzxid());
     }
 
     @PutMapping("/{context}")
@@ -73,10 +86,30 @@ public class ConfigController {
             throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
         }
         ConfigStore.Context c = ConfigStore.Context.parse(context);
-        return audited("publish", c, principal, http, () -> {
+        return masked(audited("publish", c, principal, http, () -> {
             access.requireContext(AccessPolicy.Action.PUBLISH, c); // a refusal is audited too
-            return store.publish(c, body.properties(), body.comment(), name(principal), body.expectedVersion(), null);
-        });
+            Map<String, String> properties = body.properties();
+            if (properties.values().stream()
+                    .anyMatch(io.coordinator.config.format.crypto.EncryptedValue::isEncrypted)) {
+                properties = ConfigEncryption.unmask(properties, current(c));
+            }
+            return store.publish(c, properties, body.comment(), name(principal), body.expectedVersion(), null);
+        }));
+    }
+
+    @PostMapping("/{context}/encrypt")
+    @Operation(
+            summary = "Encrypt a value for the applications holding a key id's private key; stores nothing. Publish"
+                    + " the answer as the property's value: only those applications can read it")
+    public EncryptResponse encrypt(@PathVariable String context, @RequestBody EncryptRequest body) {
+        context(context, AccessPolicy.Action.PUBLISH);
+        if (body == null || body.value() == null) {
+            throw ApiException.badRequest("value is required");
+        }
+        if (body.keyId() == null) {
+            throw ApiException.badRequest("keyId is required");
+        }
+        return new EncryptResponse(encryption.encrypt(body.value(), body.keyId()));
     }
 
     @GetMapping("/{context}/history")
@@ -90,7 +123,7 @@ public class ConfigController {
     @Operation(summary = "One published version with its full property set")
     public ConfigStore.Version version(@PathVariable String context, @PathVariable int version)
             throws KeeperException, InterruptedException {
-        return store.version(context(context, AccessPolicy.Action.READ), version);
+        return masked(store.version(context(context, AccessPolicy.Action.READ), version));
     }
 
     @GetMapping("/{context}/diff")
@@ -98,7 +131,19 @@ public class ConfigController {
     public ConfigStore.Diff diff(
             @PathVariable String context, @RequestParam int from, @RequestParam(required = false) Integer to)
             throws KeeperException, InterruptedException {
-        return store.diff(context(context, AccessPolicy.Action.READ), from, to);
+        ConfigStore.Diff d = store.diff(context(context, AccessPolicy.Action.READ), from, to);
+        // An encrypted side shows as its mask: the entry says the value changed, not what it was or became.
+        Map<String, ConfigStore.Change> changed = new java.util.TreeMap<>();
+        d.changed()
+                .forEach((k, ch) -> changed.put(
+                        k, new ConfigStore.Change(ConfigEncryption.mask(ch.from()), ConfigEncryption.mask(ch.to()))));
+        return new ConfigStore.Diff(
+                d.context(),
+                d.from(),
+                d.to(),
+                ConfigEncryption.mask(d.added()),
+                ConfigEncryption.mask(d.removed()),
+                changed);
     }
 
     @PostMapping("/{context}/rollback")
@@ -113,10 +158,32 @@ public class ConfigController {
             throw ApiException.badRequest("version is required");
         }
         ConfigStore.Context c = ConfigStore.Context.parse(context);
-        return audited("rollback", c, principal, http, () -> {
+        return masked(audited("rollback", c, principal, http, () -> {
             access.requireContext(AccessPolicy.Action.ROLLBACK, c);
             return store.rollback(c, body.version(), body.comment(), name(principal));
-        });
+        }));
+    }
+
+    /** The context's stored properties (ciphertext, unmasked), or none when it does not exist. */
+    private Map<String, String> current(ConfigStore.Context c) throws KeeperException, InterruptedException {
+        try {
+            return store.read(c).properties();
+        } catch (ApiException notFound) {
+            return Map.of();
+        }
+    }
+
+    /** A version as answered: {@code {cipher}} values masked (history keeps the ciphertext). */
+    private static ConfigStore.Version masked(ConfigStore.Version v) {
+        return new ConfigStore.Version(
+                v.version(),
+                v.zxid(),
+                v.author(),
+                v.timestamp(),
+                v.comment(),
+                v.rollbackOf(),
+                v.propertyCount(),
+                ConfigEncryption.mask(v.properties()));
     }
 
     /** Runs a change of configuration and writes its audit line, success or failure. */

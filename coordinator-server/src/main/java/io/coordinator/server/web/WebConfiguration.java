@@ -38,6 +38,11 @@ public class WebConfiguration {
     }
 
     @Bean
+    ConfigEncryption configEncryption(WebProperties props) {
+        return new ConfigEncryption(props);
+    }
+
+    @Bean
     OpenAPI coordinatorOpenApi() {
         return new OpenAPI()
                 .info(

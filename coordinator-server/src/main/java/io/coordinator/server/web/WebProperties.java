@@ -32,6 +32,29 @@ public class WebProperties {
     /** Bearer tokens (JWT) from an identity provider; active when spring.security.oauth2.resourceserver.jwt.* is set. */
     private final Jwt jwt = new Jwt();
 
+    /** Public keys the REST API encrypts configuration values with; the private keys stay with the applications. */
+    private final Encryption encryption = new Encryption();
+
+    public static class Encryption {
+        /**
+         * Public key texts ({@code coordinator-pub-v1:<keyId>:...}, from {@code generate-key}) by any name: values
+         * are encrypted for the key id inside the text.
+         */
+        private Map<String, String> publicKeys = new LinkedHashMap<>();
+
+        public Map<String, String> getPublicKeys() {
+            return publicKeys;
+        }
+
+        public void setPublicKeys(Map<String, String> publicKeys) {
+            this.publicKeys = publicKeys;
+        }
+    }
+
+    public Encryption getEncryption() {
+        return encryption;
+    }
+
     public static class NamedRole {
         private List<Grant> grants = new ArrayList<>();
 

@@ -214,6 +214,7 @@ class PermissionsTest {
         assertThat(writes)
                 .containsExactly(
                         "[DELETE] /api/znodes/{*path} delete",
+                        "[POST] /api/config/{context}/encrypt encrypt",
                         "[POST] /api/config/{context}/rollback rollback",
                         "[POST] /api/znodes/{*path} create",
                         "[PUT] /api/config/{context} publish",

@@ -47,9 +47,13 @@ public class CoordinatorConfigHealthIndicator extends AbstractHealthIndicator {
             if (!s.broken().isEmpty()) {
                 c.put("broken", s.broken());
             }
+            if (!s.undecryptable().isEmpty()) {
+                c.put("undecryptable", s.undecryptable());
+            }
             contexts.put(s.path(), c);
             live &= CoordinatorPropertySource.SERVER.equals(s.origin())
-                    && s.broken().isEmpty();
+                    && s.broken().isEmpty()
+                    && s.undecryptable().isEmpty();
         }
         builder.status(live ? Status.UP : DEGRADED).withDetail("contexts", contexts);
     }

@@ -91,7 +91,7 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
             copy.write(snapshot);
         }
         return new ConfigData(List.of(new CoordinatorPropertySource(
-                resource.path(), snapshot, CoordinatorPropertySource.SERVER, Instant.now(), copy)));
+                resource.path(), snapshot, CoordinatorPropertySource.SERVER, Instant.now(), copy, resource.keys())));
     }
 
     /** The local copy, else (optional import) an empty source filled when a server answers, else a clear failure. */
@@ -101,14 +101,24 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
             log.warn("Coordinator configuration " + resource.path() + ": " + reason + "; starting from the local copy "
                     + copy + " written " + last.written() + ". The server's values are applied as soon as it answers.");
             return new ConfigData(List.of(new CoordinatorPropertySource(
-                    resource.path(), last.snapshot(), CoordinatorPropertySource.LOCAL_COPY, last.written(), copy)));
+                    resource.path(),
+                    last.snapshot(),
+                    CoordinatorPropertySource.LOCAL_COPY,
+                    last.written(),
+                    copy,
+                    resource.keys())));
         }
         if (resource.optionalLocation()) {
             log.warn("Coordinator configuration " + resource.path() + ": " + reason + " and no local copy"
                     + (copy == null ? " (local copies are off)" : " at " + copy)
                     + "; starting without it (optional:). Its values are applied as soon as a server answers.");
             return new ConfigData(List.of(new CoordinatorPropertySource(
-                    resource.path(), ConfigTree.Snapshot.EMPTY, CoordinatorPropertySource.NONE, null, copy)));
+                    resource.path(),
+                    ConfigTree.Snapshot.EMPTY,
+                    CoordinatorPropertySource.NONE,
+                    null,
+                    copy,
+                    resource.keys())));
         }
         throw new CoordinatorConfigUnavailableException(
                 "Coordinator configuration unavailable: " + reason

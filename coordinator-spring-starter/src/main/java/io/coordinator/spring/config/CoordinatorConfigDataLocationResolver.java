@@ -67,7 +67,8 @@ public class CoordinatorConfigDataLocationResolver
             Duration connectionTimeout,
             String localCopy,
             boolean optional,
-            CoordinatorClientSecurity security) {
+            CoordinatorClientSecurity security,
+            ConfigKeyRing keys) {
 
         static Settings of(Binder binder, ConfigDataLocation location) {
             String explicit = location.getNonPrefixedValue(PREFIX);
@@ -102,7 +103,8 @@ public class CoordinatorConfigDataLocationResolver
                     conn,
                     localCopy,
                     location.isOptional(),
-                    CoordinatorClientSecurity.from(binder));
+                    CoordinatorClientSecurity.from(binder),
+                    ConfigKeyRing.from(binder));
         }
 
         CoordinatorConfigDataResource resource(String name) {
@@ -114,7 +116,8 @@ public class CoordinatorConfigDataLocationResolver
                     connectionTimeout,
                     localCopy,
                     optional,
-                    security);
+                    security,
+                    keys);
         }
     }
 }

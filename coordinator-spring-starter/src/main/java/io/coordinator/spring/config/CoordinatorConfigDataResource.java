@@ -15,6 +15,7 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final String localCopy;
     private final boolean optionalLocation;
     private final CoordinatorClientSecurity security;
+    private final ConfigKeyRing keys;
 
     public CoordinatorConfigDataResource(
             String connectString,
@@ -24,7 +25,8 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
             Duration connectionTimeout,
             String localCopy,
             boolean optional,
-            CoordinatorClientSecurity security) {
+            CoordinatorClientSecurity security,
+            ConfigKeyRing keys) {
         super(optional);
         this.connectString = connectString;
         this.connectProperty = connectProperty;
@@ -34,6 +36,7 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
         this.localCopy = localCopy;
         this.optionalLocation = optional;
         this.security = security;
+        this.keys = keys;
     }
 
     public String connectString() {
@@ -66,6 +69,11 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     /** Credentials and TLS, as for the application's client. */
     public CoordinatorClientSecurity security() {
         return security;
+    }
+
+    /** The private keys that decrypt this context's {@code {cipher}} values. */
+    public ConfigKeyRing keys() {
+        return keys;
     }
 
     @Override

@@ -1,19 +1,30 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.crypto.CryptoException;
+import io.coordinator.config.format.crypto.EncryptedValue;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * The properties of one configuration context ({@code /config/<name>}), replaced in place when the server
  * reports a change. {@link #version()} is the largest mzxid or pzxid among the nodes read.
+ *
+ * <p>{@code {cipher}} values stay ciphertext in {@link #values()} (and so in the local copy); {@link
+ * #getProperty} answers their plain text, decrypted when a snapshot is installed so that a missing or wrong key
+ * shows at once: at startup it fails the start, on a live change the key keeps its last good value and is listed in
+ * {@link #undecryptable()}.
  */
 public class CoordinatorPropertySource extends EnumerablePropertySource<Map<String, Object>> {
+    private static final Log log = LogFactory.getLog(CoordinatorPropertySource.class);
     private final String path;
     private volatile Map<String, Object> values;
     private volatile long version;
@@ -22,6 +33,9 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     private volatile String origin;
     private volatile Instant loadedAt;
     private final ConfigLocalCopy localCopy;
+    private final ConfigKeyRing keys;
+    private volatile Map<String, String> plain;
+    private volatile Map<String, String> undecryptable = Map.of();
 
     /** Where the values came from: the server, the local copy (server unreachable at startup), or nowhere yet. */
     public static final String SERVER = "server";
@@ -30,10 +44,28 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     public static final String NONE = "none";
 
     public CoordinatorPropertySource(
-            String path, ConfigTree.Snapshot snapshot, String origin, Instant loadedAt, ConfigLocalCopy localCopy) {
+            String path,
+            ConfigTree.Snapshot snapshot,
+            String origin,
+            Instant loadedAt,
+            ConfigLocalCopy localCopy,
+            ConfigKeyRing keys) {
         super("coordinator:" + path, Collections.emptyMap());
         this.path = path;
+        this.keys = keys;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));
+        Map<String, String> decrypted = new LinkedHashMap<>();
+        this.values.forEach((k, v) -> {
+            if (v instanceof String s && EncryptedValue.isEncrypted(s)) {
+                try {
+                    decrypted.put(k, keys.decrypt(s));
+                } catch (CryptoException e) {
+                    throw new CryptoException(
+                            e.keyId(), "Configuration " + path + " property " + k + ": " + e.getMessage(), e);
+                }
+            }
+        });
+        this.plain = decrypted;
         this.version = snapshot.mzxid();
         this.documents = snapshot.documents();
         this.broken = snapshot.broken();
@@ -80,10 +112,41 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         return broken;
     }
 
+    /**
+     * Encrypted properties of the last snapshot that could not be decrypted (property to the reason, which names the
+     * key id): they keep their last good value.
+     */
+    public Map<String, String> undecryptable() {
+        return undecryptable;
+    }
+
     /** Installs a new snapshot; returns the keys whose value changed, appeared or disappeared. */
     public synchronized Set<String> update(ConfigTree.Snapshot snapshot) {
         Map<String, Object> old = values;
-        Map<String, Object> now = snapshot.values();
+        Map<String, Object> now = new LinkedHashMap<>(snapshot.values());
+        Map<String, String> decrypted = new LinkedHashMap<>();
+        Map<String, String> failed = new TreeMap<>();
+        for (Map.Entry<String, Object> e : now.entrySet()) {
+            if (e.getValue() instanceof String s && EncryptedValue.isEncrypted(s)) {
+                try {
+                    decrypted.put(e.getKey(), keys.decrypt(s));
+                } catch (CryptoException ex) {
+                    failed.put(e.getKey(), ex.getMessage());
+                    if (!ex.getMessage().equals(undecryptable.get(e.getKey()))) {
+                        log.warn("Configuration " + path + " property " + e.getKey() + ": " + ex.getMessage()
+                                + "; keeping its last good value");
+                    }
+                    // Keep the last good value: the old ciphertext and its plain text (or none if there was none).
+                    if (old.containsKey(e.getKey()) && plain.containsKey(e.getKey())) {
+                        e.setValue(old.get(e.getKey()));
+                        decrypted.put(e.getKey(), plain.get(e.getKey()));
+                    } else {
+                        e.setValue(null);
+                    }
+                }
+            }
+        }
+        now.values().removeIf(Objects::isNull);
         Set<String> changed = new TreeSet<>();
         for (Map.Entry<String, Object> e : now.entrySet()) {
             if (!Objects.equals(old.get(e.getKey()), e.getValue())) {
@@ -97,6 +160,8 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         }
         boolean wasServer = SERVER.equals(origin);
         values = Collections.unmodifiableMap(new LinkedHashMap<>(now));
+        plain = decrypted;
+        undecryptable = Collections.unmodifiableMap(failed);
         version = snapshot.mzxid();
         documents = snapshot.documents();
         broken = snapshot.broken();
@@ -110,7 +175,8 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
 
     @Override
     public Object getProperty(String name) {
-        return values.get(name);
+        String p = plain.get(name);
+        return p != null ? p : values.get(name);
     }
 
     @Override
