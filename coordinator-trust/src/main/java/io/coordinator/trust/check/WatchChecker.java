@@ -57,6 +57,13 @@ public final class WatchChecker {
 
     private final Map<String, TreeMap<Long, Set<String>>> changes = new HashMap<>();
     private final Set<Long> knownWriteZxids = new HashSet<>();
+    /**
+     * path -> zxid -> whether the node exists after that zxid's txn, for the txns that created or deleted it. Not
+     * derivable from the event types: a multi may create and delete the same node (absent after) or delete and
+     * create it (present after).
+     */
+    private final Map<String, TreeMap<Long, Boolean>> existsAfter = new HashMap<>();
+
     /** Paths an unknown-outcome write may have changed: a catch-up event there may be theirs. */
     private final Set<String> unknownWritePaths = new HashSet<>();
 
@@ -102,10 +109,12 @@ public final class WatchChecker {
                 String path = createdPath != null ? createdPath : r.path();
                 add(path, zxid, "NodeCreated");
                 add(Paths.parent(path), zxid, "NodeChildrenChanged");
+                existsAfter.computeIfAbsent(path, p -> new TreeMap<>()).put(zxid, true); // a multi's later op wins
             }
             case DELETE -> {
                 add(r.path(), zxid, "NodeDeleted");
                 add(Paths.parent(r.path()), zxid, "NodeChildrenChanged");
+                existsAfter.computeIfAbsent(r.path(), p -> new TreeMap<>()).put(zxid, false);
             }
             case SET -> add(r.path(), zxid, "NodeDataChanged");
             case MULTI -> {
@@ -294,19 +303,15 @@ public final class WatchChecker {
 
     /** The latest zxid in [from, to] at which the exist watch's node was absent (it was at the watch's read). */
     private Long latestAbsence(Watch w, long from, long to) {
-        TreeMap<Long, Set<String>> byZxid = changes.getOrDefault(w.path(), new TreeMap<>());
+        TreeMap<Long, Boolean> byZxid = existsAfter.getOrDefault(w.path(), new TreeMap<>());
         boolean absent = true;
         Long latest = null;
-        for (Map.Entry<Long, Set<String>> c :
+        for (Map.Entry<Long, Boolean> c :
                 byZxid.subMap(w.since(), false, to, true).entrySet()) {
             if (absent && c.getKey() - 1 >= from) {
                 latest = c.getKey() - 1; // absent up to just before this change
             }
-            if (c.getValue().contains("NodeCreated")) {
-                absent = false;
-            } else if (c.getValue().contains("NodeDeleted")) {
-                absent = true;
-            }
+            absent = !c.getValue();
         }
         return absent && to >= from ? Long.valueOf(to) : latest;
     }

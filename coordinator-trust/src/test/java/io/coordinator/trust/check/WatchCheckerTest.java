@@ -128,6 +128,32 @@ class WatchCheckerTest {
         assertThat(h.check().count(Category.WATCH)).isZero();
     }
 
+    /**
+     * A multi that creates and deletes the node leaves it absent: the new server may re-arm the watch after it.
+     * (Found by TrustIT, seed 25422067083385, round 5: the checker took such a txn for a create that left the node
+     * present, and reported a lost event the server did not owe.)
+     */
+    @Test
+    void anExistWatchMayMissAMultiThatCreatesAndDeletesWhileTheClientReconnects() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.op(B, Request.exists("/r/k", true), Result.fail(Result.NONODE, 5));
+        reconnect(h, B);
+        h.op(A, Request.multi(Request.create("/r/k", "a1", false, false), Request.delete("/r/k", -1)), Result.ok(6));
+        h.op(B, Request.get("/r/x", false), Result.fail(Result.NONODE, 7));
+        h.op(B, Request.get("/r/x", false), Result.fail(Result.NONODE, 7));
+        assertThat(h.check().count(Category.WATCH)).isZero();
+    }
+
+    /** The other order, delete then create, leaves the node present: the create is owed, as a catch-up. */
+    @Test
+    void aMultiThatDeletesAndCreatesLeavesTheNodePresentAndOwesItsEvent() {
+        HistoryBuilder h = existWatchThenCreate(); // created at 6
+        reconnect(h, B);
+        h.op(A, Request.multi(Request.delete("/r/k", -1), Request.create("/r/k", "a2", false, false)), Result.ok(7));
+        h.op(B, Request.get("/r/k", false), data(7, "a2", 7, 7, 0));
+        assertThat(h.check().count(Category.WATCH)).isEqualTo(1);
+    }
+
     @Test
     void anExistWatchWhoseNodeStillExistsAfterAReconnectOwesACatchUp() {
         HistoryBuilder h = existWatchThenCreate();
