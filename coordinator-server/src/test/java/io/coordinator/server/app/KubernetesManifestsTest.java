@@ -252,7 +252,9 @@ class KubernetesManifestsTest {
             assertThat(sts.getSpec().getTemplate().getSpec().getEnableServiceLinks())
                     .as("no COORDINATOR_* service-link variables")
                     .isFalse();
-            assertThat(props.getWeb().getZkIdentity()).isEqualTo("placeholder-for-zk-identity");
+            assertThat(props.getWeb().getZkIdentity())
+                    .as("none: the REST identity derives from the replicated secret")
+                    .isNull();
             assertThat(props.getWeb().getUsers().get("admin").getRole()).hasToString("ADMIN");
             assertThat(props.getDataDir())
                     .isEqualTo(c.getVolumeMounts().stream()
