@@ -175,15 +175,7 @@ public class ConfigController {
 
     /** A version as answered: {@code {cipher}} values masked (history keeps the ciphertext). */
     private static ConfigStore.Version masked(ConfigStore.Version v) {
-        return new ConfigStore.Version(
-                v.version(),
-                v.zxid(),
-                v.author(),
-                v.timestamp(),
-                v.comment(),
-                v.rollbackOf(),
-                v.propertyCount(),
-                ConfigEncryption.mask(v.properties()));
+        return v.withProperties(ConfigEncryption.mask(v.properties()));
     }
 
     /** Runs a change of configuration and writes its audit line, success or failure. */

@@ -85,7 +85,13 @@ public final class ConfigStore {
             String comment,
             Integer rollbackOf,
             Integer propertyCount,
-            Map<String, String> properties) {}
+            Map<String, String> properties) {
+
+        /** This version with other properties (null: listed without them). */
+        public Version withProperties(Map<String, String> other) {
+            return new Version(version, zxid, author, timestamp, comment, rollbackOf, propertyCount, other);
+        }
+    }
 
     /** What is stored in a history znode. */
     record Stored(
@@ -431,16 +437,7 @@ public final class ConfigStore {
         List<Version> out = new ArrayList<>();
         for (int i = names.size() - 1; i >= 0; i--) {
             try {
-                Version v = version(z, c, names.get(i));
-                out.add(new Version(
-                        v.version(),
-                        v.zxid(),
-                        v.author(),
-                        v.timestamp(),
-                        v.comment(),
-                        v.rollbackOf(),
-                        v.propertyCount(),
-                        null));
+                out.add(version(z, c, names.get(i)).withProperties(null));
             } catch (KeeperException.NoNodeException trimmed) {
                 // removed by retention meanwhile
             }
