@@ -6,14 +6,14 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /** Opens an official ZooKeeper client and waits until it is connected. */
-final class TestClients {
+public final class TestClients {
     private TestClients() {}
 
-    static ZooKeeper connect(int port) throws Exception {
+    public static ZooKeeper connect(int port) throws Exception {
         return connect("127.0.0.1:" + port);
     }
 
-    static ZooKeeper connect(String connectString) throws Exception {
+    public static ZooKeeper connect(String connectString) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {

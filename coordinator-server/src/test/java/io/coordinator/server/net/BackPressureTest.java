@@ -93,7 +93,7 @@ class BackPressureTest {
     }
 
     private ZooKeeper connect() throws Exception {
-        ZooKeeper zk = io.coordinator.server.app.TestClientsAccess.connect("127.0.0.1:" + server.port());
+        ZooKeeper zk = io.coordinator.server.app.TestClients.connect("127.0.0.1:" + server.port());
         clients.add(zk);
         return zk;
     }

@@ -7,15 +7,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.ServerHandle;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
@@ -76,13 +74,7 @@ class AuditDefaultsTest {
 
     @Test
     void wireWritesAreNotAuditedByDefault() throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        try (ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.clientPortNumber(), 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        })) {
-            assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+        try (ZooKeeper zk = TestClients.connect(server.clientPortNumber())) {
             zk.create("/defaults", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             zk.setData("/defaults", "x".getBytes(), 0);
             zk.multi(List.of(Op.create("/defaults/a", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)));

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +17,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -94,14 +92,7 @@ class AuditTrailTest {
     // ---------------------------------------------------------------- helpers
 
     ZooKeeper connect() throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.clientPortNumber(), 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
-        return zk;
+        return TestClients.connect(server.clientPortNumber());
     }
 
     ZooKeeper alice() throws Exception {

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
@@ -326,13 +324,6 @@ class ConsoleBrowserTest {
     }
 
     ZooKeeper connect() throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper z = new ZooKeeper("127.0.0.1:" + server.clientPortNumber(), 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
-        return z;
+        return TestClients.connect(server.clientPortNumber());
     }
 }

@@ -7,6 +7,7 @@ import io.coordinator.config.format.crypto.ConfigKeys;
 import io.coordinator.config.format.crypto.EncryptedValue;
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,13 +66,7 @@ class EncryptedConfigTest {
     void connect() throws Exception {
         admin = new Http(port, "admin", "admin-pw");
         viewer = new Http(port, "viewer", "view");
-        CountDownLatch connected = new CountDownLatch(1);
-        zk = new ZooKeeper("127.0.0.1:" + server.clientPortNumber(), 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+        zk = TestClients.connect(server.clientPortNumber());
     }
 
     @AfterAll

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -68,13 +67,7 @@ class RestApiTest {
 
     @BeforeAll
     void connect() throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        zk = new ZooKeeper("127.0.0.1:" + server.clientPortNumber(), 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+        zk = TestClients.connect(server.clientPortNumber());
     }
 
     @AfterAll
