@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -198,8 +199,7 @@ class ClosedByDefaultTest {
     }
 
     private static ZooKeeper connect(ConfigurableApplicationContext ctx) throws Exception {
-        int port = ctx.getBean(ServerHandle.class).clientPortNumber();
-        return new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {});
+        return TestClients.connect(ctx.getBean(ServerHandle.class).clientPortNumber());
     }
 
     /** The history node's ACL as its owner sees it (without ADMIN, digests show as "user:x"). */
