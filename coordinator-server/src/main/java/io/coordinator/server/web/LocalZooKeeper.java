@@ -38,12 +38,20 @@ public final class LocalZooKeeper implements SmartLifecycle {
         if (configuredIdentity()) {
             return props.getZkIdentity();
         }
-        byte[] key = server.derivedKey(IDENTITY_PURPOSE);
-        if (key == null) {
-            throw new KeeperException.ConnectionLossException();
+        String generated = generatedIdentity;
+        if (generated == null) { // the shared secret is set once and never changes: derive once
+            byte[] key = server.derivedKey(IDENTITY_PURPOSE);
+            if (key == null) {
+                throw new KeeperException.ConnectionLossException();
+            }
+            generated = GENERATED_USER + ":"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+            generatedIdentity = generated;
         }
-        return GENERATED_USER + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        return generated;
     }
+
+    private volatile String generatedIdentity;
 
     private boolean configuredIdentity() {
         return props.getZkIdentity() != null && !props.getZkIdentity().isBlank();
