@@ -252,7 +252,7 @@
     const list = contexts.map(c => '<li><a href="#/config/' + encodeURIComponent(c.context) + '">' + esc(c.context) + '</a> <span class="muted">'
       + (c.version ? 'v' + c.version : '') + '</span></li>').join('');
     let right = '<p class="muted">Pick a context, or publish a new one: <input id="new-context" placeholder="app[,profile]"> <button id="new-go">Open</button></p>';
-    let current = null, history = [];
+    let current = null, history = [], audit = [], keyIds = [];
     let refused = null;
     if (context) {
       try { current = await api('GET', '/api/config/' + encodeURIComponent(context)); } catch (e) {
@@ -264,6 +264,8 @@
       context = null; // nothing to edit
     } else if (context) {
       try { history = await api('GET', '/api/config/' + encodeURIComponent(context) + '/history'); } catch (e) { history = []; }
+      try { audit = await api('GET', '/api/config/' + encodeURIComponent(context) + '/audit?limit=50'); } catch (e) { audit = []; }
+      try { keyIds = (await api('GET', '/api/config/' + encodeURIComponent(context) + '/encrypt')).keyIds; } catch (e) { keyIds = []; }
       const props = current ? current.properties : {};
       const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + esc(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
         + (v.rollbackOf !== null && v.rollbackOf !== undefined ? ' <span class="muted">(rollback of v' + v.rollbackOf + ')</span>' : '') + '</td><td>' + esc(v.zxid) + '</td><td>'
@@ -272,8 +274,16 @@
         + '<textarea id="config-text">' + esc(toProperties(props)) + '</textarea>'
         + '<div class="actions"><input id="config-comment" placeholder="comment" size="40"><button id="preview">Preview diff</button>'
         + '<button class="primary" id="publish" disabled>Publish</button></div><div class="panel" id="config-diff" hidden></div>'
+        + (keyIds.length ? '<div class="actions" id="encrypt-form"><input id="encrypt-name" placeholder="property" size="20">'
+          + '<input id="encrypt-value" type="password" placeholder="secret value" size="24" autocomplete="off">'
+          + '<select id="encrypt-key">' + keyIds.map(k => '<option>' + esc(k) + '</option>').join('') + '</select>'
+          + '<button id="encrypt">Encrypt into the text</button> <span class="muted">only applications holding the key can read it</span></div>' : '')
         + '<h3>History</h3><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>Comment</th><th>zxid</th><th></th></tr></thead><tbody>'
-        + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>';
+        + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>'
+        + '<h3>Audit <span class="muted">(this member, latest first)</span></h3><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Operation</th><th>Path</th><th>zxid</th><th>Result</th></tr></thead><tbody>'
+        + audit.map(a => '<tr><td>' + esc(a.time) + '</td><td>' + esc((a.user || []).join(', ')) + '</td><td>' + esc(a.operation) + '</td><td>' + esc(a.path || '')
+          + '</td><td>' + esc(a.zxid || '') + '</td><td>' + esc(a.result + (a.error ? ' (' + a.error + ')' : '')) + '</td></tr>').join('')
+        + '</tbody></table>';
     }
     if (!h('<h2>Configuration</h2><div class="split"><div class="panel"><strong>Contexts</strong><ul class="children">' + list + '</ul></div><div>' + right + '</div></div>', seq)) { return; }
     const go = document.getElementById('new-go');
@@ -287,6 +297,24 @@
       d.innerHTML = diffHtml(base, pending); d.hidden = false;
       document.getElementById('publish').disabled = false;
     };
+    const encrypt = document.getElementById('encrypt');
+    if (encrypt) {
+      encrypt.onclick = async () => {
+        const name = document.getElementById('encrypt-name').value.trim();
+        const secret = document.getElementById('encrypt-value');
+        if (!name || !secret.value) { show('Name the property and type its value'); return; }
+        try {
+          const r = await api('POST', '/api/config/' + encodeURIComponent(context) + '/encrypt', { value: secret.value, keyId: document.getElementById('encrypt-key').value });
+          const text = document.getElementById('config-text');
+          const lines = text.value.split('\n').filter(l => !l.trim().startsWith(name + '='));
+          while (lines.length && lines[lines.length - 1].trim() === '') { lines.pop(); }
+          lines.push(name + '=' + r.value);
+          text.value = lines.join('\n');
+          secret.value = '';
+          show('Encrypted ' + name + ' into the text: preview and publish', 'info');
+        } catch (e) { fail(e); }
+      };
+    }
     document.getElementById('publish').onclick = async () => {
       try {
         const v = await api('PUT', '/api/config/' + encodeURIComponent(context), { properties: pending, comment: document.getElementById('config-comment').value, expectedVersion: current && current.version ? current.version : 0 });

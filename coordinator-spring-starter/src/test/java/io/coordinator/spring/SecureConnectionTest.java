@@ -225,8 +225,8 @@ class SecureConnectionTest {
     @Test
     void withoutCredentialsTheProtectedConfigurationIsRefused() {
         assertThatThrownBy(() -> run())
-                .hasStackTraceContaining("Could not read /config/secure-app")
-                .hasStackTraceContaining("NoAuth");
+                .hasStackTraceContaining("Not allowed to read /config/secure-app")
+                .hasStackTraceContaining("set coordinator.client.auth.username and password");
     }
 
     @Test

@@ -9,7 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class CoordinatorApplication {
     public static void main(String[] args) throws IOException {
         if (HashPassword.isCommand(args)) {
-            System.exit(HashPassword.run(System.console(), System.in, System.out, System.err));
+            System.exit(HashPassword.run(args, System.console(), System.in, System.out, System.err));
         }
         if (GenerateKey.isCommand(args)) {
             System.exit(GenerateKey.run(args, System.out, System.err));

@@ -31,10 +31,13 @@ public class CoordinatorConfiguration {
         return properties.getWeb();
     }
 
-    /** The audit log the REST layer writes configuration changes to (coordinator.audit.rest switches it). */
+    /**
+     * The audit log the REST layer writes its changes to (coordinator.audit.rest switches it): the server's own, so
+     * the console's audit view sees wire writes and REST changes alike.
+     */
     @Bean
-    AuditLog auditLog(CoordinatorProperties properties) {
-        return new AuditLog(properties.getAudit().isRest());
+    AuditLog auditLog(CoordinatorServer server) {
+        return server.auditLog();
     }
 
     /** What ops/ and web/ may see of the server (they sit above the lifecycle bean, below app/). */

@@ -88,6 +88,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private volatile Throwable storageFailure;
 
     private final CoordinatorTls tls;
+    private final AuditLog auditLog;
 
     public CoordinatorServer(CoordinatorProperties props) {
         this(props, CoordinatorTls.NONE);
@@ -96,6 +97,12 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     public CoordinatorServer(CoordinatorProperties props, CoordinatorTls tls) {
         this.props = props;
         this.tls = tls;
+        this.auditLog = new AuditLog(props.getAudit().isRest());
+    }
+
+    /** The audit log of this server: wire writes (when enabled) and the REST layer's changes. */
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     /**
@@ -257,7 +264,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 ServerVersion.FULL);
         pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
         if (props.getAudit().isEnabled()) {
-            pipeline.setAuditSink(new AuditLog(props.getAudit().isRest()));
+            pipeline.setAuditSink(auditLog);
         }
         clientPort = new ClientPortServer(
                 portConfig, pipeline, pipeline, new ServerStats(), props.getMaxOutstandingRequestsPerConnection());

@@ -7,10 +7,14 @@ import io.coordinator.server.protocol.Perms;
 import io.coordinator.server.request.AuditEvent;
 import io.coordinator.server.request.AuditSink;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +31,11 @@ public final class AuditLog implements AuditSink {
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** How many of the latest lines a server keeps in memory for {@link #recent} (the console's audit view). */
+    static final int RECENT_LINES = 10_000;
+
     private final boolean restEnabled;
+    private final ArrayDeque<Map<String, Object>> recent = new ArrayDeque<>();
 
     /** @param restEnabled whether {@link #restChange} writes (coordinator.audit.rest) */
     public AuditLog(boolean restEnabled) {
@@ -59,9 +67,6 @@ public final class AuditLog implements AuditSink {
 
     @Override
     public void write(AuditEvent e) {
-        if (!log.isInfoEnabled()) {
-            return;
-        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.ofEpochMilli(e.timeMs()).toString());
         line.put("session", hex(e.sessionId()));
@@ -85,7 +90,7 @@ public final class AuditLog implements AuditSink {
 
     /** Writes a REST change, unless coordinator.audit.rest is off. */
     public void restChange(RestChange c) {
-        if (!restEnabled || !log.isInfoEnabled()) {
+        if (!restEnabled) {
             return;
         }
         Map<String, Object> line = new LinkedHashMap<>();
@@ -103,8 +108,35 @@ public final class AuditLog implements AuditSink {
         emit(line);
     }
 
+    /**
+     * The lines this server wrote since it started (the latest {@value #RECENT_LINES}), newest first, that
+     * {@code filter} accepts, at most {@code limit}. Each member keeps its own: a wire write is audited on the
+     * member its client is connected to.
+     */
+    public synchronized List<Map<String, Object>> recent(Predicate<Map<String, Object>> filter, int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Iterator<Map<String, Object>> it = recent.descendingIterator(); it.hasNext() && out.size() < limit; ) {
+            Map<String, Object> line = it.next();
+            if (filter.test(line)) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    private synchronized void remember(Map<String, Object> line) {
+        if (recent.size() == RECENT_LINES) {
+            recent.removeFirst();
+        }
+        recent.addLast(Collections.unmodifiableMap(line));
+    }
+
     /** One line; a failure to write it is reported, never thrown at the request it describes. */
-    private static void emit(Map<String, Object> line) {
+    private void emit(Map<String, Object> line) {
+        remember(line);
+        if (!log.isInfoEnabled()) {
+            return;
+        }
         try {
             log.info(JSON.writeValueAsString(line));
         } catch (RuntimeException e) {

@@ -43,6 +43,10 @@ public final class Access {
         }
     }
 
+    public boolean mayWriteZnode(String path) {
+        return mayOnZnode(grants(), Action.WRITE, path);
+    }
+
     public boolean mayReadZnode(String path) {
         return mayOnZnode(grants(), Action.READ, path);
     }

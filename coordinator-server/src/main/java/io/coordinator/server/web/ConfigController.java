@@ -28,12 +28,14 @@ public class ConfigController {
     private final ConfigStore store;
     private final Access access;
     private final RestAudit audit;
+    private final AuditLog auditLog;
     private final ConfigEncryption encryption;
 
     public ConfigController(ConfigStore store, Access access, AuditLog audit, ConfigEncryption encryption) {
         this.store = store;
         this.access = access;
         this.audit = new RestAudit(audit);
+        this.auditLog = audit;
         this.encryption = encryption;
     }
 
@@ -52,6 +54,8 @@ public class ConfigController {
     public record EncryptRequest(String value, String keyId) {}
 
     public record EncryptResponse(String value) {}
+
+    public record EncryptionKeys(List<String> keyIds) {}
 
     @GetMapping
     @Operation(summary = "Every configuration context the user may read, with its latest published version")
@@ -97,6 +101,13 @@ public class ConfigController {
         }));
     }
 
+    @GetMapping("/{context}/encrypt")
+    @Operation(summary = "The key ids a value of this context can be encrypted for")
+    public EncryptionKeys encryptionKeys(@PathVariable String context) {
+        context(context, AccessPolicy.Action.PUBLISH);
+        return new EncryptionKeys(encryption.keyIds());
+    }
+
     @PostMapping("/{context}/encrypt")
     @Operation(
             summary = "Encrypt a value for the applications holding a key id's private key; stores nothing. Publish"
@@ -110,6 +121,21 @@ public class ConfigController {
             throw ApiException.badRequest("keyId is required");
         }
         return new EncryptResponse(encryption.encrypt(body.value(), body.keyId()));
+    }
+
+    @GetMapping("/{context}/audit")
+    @Operation(
+            summary = "This member's latest audit lines of the context: REST publishes and rollbacks, and wire writes"
+                    + " to its znodes (with coordinator.audit.enabled), newest first")
+    public List<Map<String, Object>> audit(
+            @PathVariable String context, @RequestParam(defaultValue = "100") int limit) {
+        ConfigStore.Context c = context(context, AccessPolicy.Action.READ);
+        String name = c.name();
+        String znodes = store.configPath(c);
+        return auditLog.recent(
+                line -> name.equals(line.get("context"))
+                        || line.get("path") instanceof String p && (p.equals(znodes) || p.startsWith(znodes + "/")),
+                Math.max(1, Math.min(limit, 1000)));
     }
 
     @GetMapping("/{context}/history")

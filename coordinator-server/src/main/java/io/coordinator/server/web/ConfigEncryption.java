@@ -5,6 +5,7 @@ import io.coordinator.config.format.crypto.CryptoException;
 import io.coordinator.config.format.crypto.EncryptedValue;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,6 +31,11 @@ public final class ConfigEncryption {
             }
         });
         this.byKeyId = Collections.unmodifiableMap(keys);
+    }
+
+    /** The key ids values can be encrypted for, sorted. */
+    public List<String> keyIds() {
+        return List.copyOf(new TreeSet<>(byKeyId.keySet()));
     }
 
     /** {@code value} sealed for {@code keyId}; 400 naming the known key ids when there is no such public key. */

@@ -21,6 +21,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.common.PathUtils;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,7 +41,10 @@ public final class ConfigStore {
 
     private volatile long sessionId;
 
-    public ConfigStore(LocalZooKeeper zk, WebProperties props) {
+    private final WireAcls wireAcls;
+
+    public ConfigStore(LocalZooKeeper zk, WebProperties props, WireAcls wireAcls) {
+        this.wireAcls = wireAcls;
         this.zk = zk;
         this.props = props;
     }
@@ -228,10 +232,12 @@ public final class ConfigStore {
         }
         ZooKeeper z = zk.get();
         sessionId = z.getSessionId();
-        ensure(z, props.getConfigPath(), ZooDefs.Ids.OPEN_ACL_UNSAFE);
-        ensure(z, configPath(c), ZooDefs.Ids.OPEN_ACL_UNSAFE);
-        List<ACL> historyAcl = historyAcl();
-        ensure(z, props.getHistoryPath(), historyAcl);
+        Id rest = zk.identityId();
+        List<ACL> contextAcl = wireAcls.forContext(c, rest);
+        List<ACL> historyAcl = wireAcls.forHistory(c, rest);
+        ensure(z, props.getConfigPath(), wireAcls.forRoot(rest));
+        ensure(z, configPath(c), contextAcl);
+        ensure(z, props.getHistoryPath(), wireAcls.forRoot(rest));
         String hist = historyPath(c);
         ensure(z, hist, historyAcl);
 
@@ -289,10 +295,7 @@ public final class ConfigStore {
                     ops.stream().anyMatch(o -> o.getPath().equals(path) && o.getType() != ZooDefs.OpCode.delete);
             if (!existsAsSingle) {
                 ops.add(Op.create(
-                        path,
-                        e.getValue().getBytes(StandardCharsets.UTF_8),
-                        ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
+                        path, e.getValue().getBytes(StandardCharsets.UTF_8), contextAcl, CreateMode.PERSISTENT));
             }
         }
         String when = Instant.now().toString();
@@ -322,6 +325,7 @@ public final class ConfigStore {
         Stat vs = z.exists(created, false);
         int version = sequence(created.substring(created.lastIndexOf('/') + 1));
         retain(z, hist);
+        wireAcls.reconcileContext(z, c, rest); // nodes kept from before, or a context node created by a wire client
         return new Version(
                 version,
                 vs == null ? null : Znodes.hex(vs.getCzxid()),
@@ -359,13 +363,6 @@ public final class ConfigStore {
             throw ApiException.badRequest("invalid property name '" + key + "': " + e.getMessage());
         }
         return key;
-    }
-
-    private List<ACL> historyAcl() throws KeeperException.ConnectionLossException {
-        // a mutable list: the ZooKeeper client asks it whether it contains null, which List.of refuses
-        return new ArrayList<>(List.of(
-                new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(zk.identity())),
-                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
     }
 
     private static void ensure(ZooKeeper z, String path, List<ACL> acl) throws KeeperException, InterruptedException {

@@ -10,6 +10,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.Id;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -21,11 +22,19 @@ public final class LocalZooKeeper implements SmartLifecycle {
     private final ServerHandle server;
     private final WebProperties props;
     private ZooKeeper zk;
+    private final WireAcls wireAcls;
     private boolean adopted; // whether history ACLed to the former default identity was taken over
+    private boolean reconciled; // whether the contexts' ACLs were brought to the current grants
 
-    public LocalZooKeeper(ServerHandle server, WebProperties props) {
+    public LocalZooKeeper(ServerHandle server, WebProperties props, WireAcls wireAcls) {
         this.server = server;
         this.props = props;
+        this.wireAcls = wireAcls;
+    }
+
+    /** The digest ACL id of {@link #identity()}. */
+    public Id identityId() throws KeeperException.ConnectionLossException {
+        return LegacyRestIdentity.digest(identity());
     }
 
     /**
@@ -101,6 +110,10 @@ public final class LocalZooKeeper implements SmartLifecycle {
         if (!adopted && !configuredIdentity()) { // until it succeeds once
             LegacyRestIdentity.adopt(zk, props.getHistoryPath(), identity());
             adopted = true;
+        }
+        if (!reconciled) { // until it succeeds once; grants change only with a restart
+            wireAcls.reconcile(zk, identityId());
+            reconciled = true;
         }
         return zk;
     }

@@ -23,8 +23,13 @@ import org.springframework.core.Ordered;
 public class WebConfiguration {
 
     @Bean
-    LocalZooKeeper localZooKeeper(ServerHandle server, WebProperties props) {
-        return new LocalZooKeeper(server, props);
+    LocalZooKeeper localZooKeeper(ServerHandle server, WebProperties props, WireAcls wireAcls) {
+        return new LocalZooKeeper(server, props, wireAcls);
+    }
+
+    @Bean
+    WireAcls wireAcls(WebProperties props, AccessPolicy policy) {
+        return new WireAcls(props, policy);
     }
 
     @Bean
@@ -33,8 +38,8 @@ public class WebConfiguration {
     }
 
     @Bean
-    ConfigStore configStore(LocalZooKeeper zk, WebProperties props) {
-        return new ConfigStore(zk, props);
+    ConfigStore configStore(LocalZooKeeper zk, WebProperties props, WireAcls wireAcls) {
+        return new ConfigStore(zk, props, wireAcls);
     }
 
     @Bean

@@ -2,11 +2,13 @@ package io.coordinator.server.web;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.zookeeper.data.Id;
 
 /** {@code coordinator.web.*}: the REST API, its users and the configuration history. */
 public class WebProperties {
@@ -183,6 +185,52 @@ public class WebProperties {
 
     public static class User {
         private String password;
+
+        /**
+         * The user's identity on the wire protocol: ZooKeeper's digest of {@code <name>:<password>} as
+         * {@code <name>:<base64 SHA-1>} (printed by {@code hash-password <name>}). With it, the ACLs the REST
+         * layer writes grant this user what its grants allow, to a client that runs
+         * {@code addauth digest <name>:<password>}. Unset: the user exists for REST and the console only.
+         */
+        private String wireDigest;
+
+        public String getWireDigest() {
+            return wireDigest;
+        }
+
+        public void setWireDigest(String wireDigest) {
+            this.wireDigest = wireDigest;
+        }
+
+        /** The digest ACL id of user {@code name}, or null without a wire digest; a malformed one is named. */
+        Id wireId(String name) {
+            if (wireDigest == null || wireDigest.isBlank()) {
+                return null;
+            }
+            String property = "coordinator.web.users." + name + ".wire-digest";
+            if (name.contains(":")) {
+                throw new IllegalArgumentException(property + ": a user name with ':' cannot have a digest identity");
+            }
+            String hash = wireDigest.trim();
+            if (hash.contains(":")) {
+                if (!hash.startsWith(name + ":")) {
+                    throw new IllegalArgumentException(property + " is the digest of user '"
+                            + hash.substring(0, hash.indexOf(':')) + "', not of '" + name + "'");
+                }
+                hash = hash.substring(name.length() + 1);
+            }
+            byte[] sha1;
+            try {
+                sha1 = Base64.getDecoder().decode(hash);
+            } catch (IllegalArgumentException e) {
+                sha1 = new byte[0];
+            }
+            if (sha1.length != 20) {
+                throw new IllegalArgumentException(property + " is not a ZooKeeper digest (<name>:<base64 of 20"
+                        + " bytes>); print one with 'java -jar coordinator-server.jar hash-password " + name + "'");
+            }
+            return new Id("digest", name + ":" + hash);
+        }
 
         /** ADMIN (everything) or READ_ONLY (read everything). Unset: READ_ONLY, or nothing beyond the grants. */
         private Role role;

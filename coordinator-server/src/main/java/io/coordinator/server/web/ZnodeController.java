@@ -1,17 +1,18 @@
 package io.coordinator.server.web;
 
+import io.coordinator.config.format.crypto.EncryptedValue;
 import io.coordinator.server.ops.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
@@ -40,9 +41,11 @@ public class ZnodeController {
     private final WebProperties props;
     private final Access access;
     private final RestAudit audit;
+    private final WireAcls wireAcls;
 
-    public ZnodeController(LocalZooKeeper zk, WebProperties props, Access access, AuditLog audit) {
+    public ZnodeController(LocalZooKeeper zk, WebProperties props, Access access, AuditLog audit, WireAcls wireAcls) {
         this.zk = zk;
+        this.wireAcls = wireAcls;
         this.props = props;
         this.access = access;
         this.audit = new RestAudit(audit);
@@ -65,8 +68,8 @@ public class ZnodeController {
             kids = new ArrayList<>(z.getChildren(p, false));
             kids.sort(null);
         }
-        List<Znodes.AclView> acls = acl ? Znodes.acls(z.getACL(p, new Stat())) : null;
-        return znodeResponse(ResponseEntity.ok(), p, data, stat, kids, acls);
+        List<Znodes.AclView> acls = acl ? Znodes.acls(z.getACL(p, new Stat()), access.mayWriteZnode(p)) : null;
+        return znodeResponse(ResponseEntity.ok(), p, masked(data), stat, kids, acls);
     }
 
     @PostMapping("/{*path}")
@@ -94,9 +97,9 @@ public class ZnodeController {
         CreateMode mode = mode(req.mode());
         String p = Znodes.path(path, mode.isSequential());
         access.requireZnode(AccessPolicy.Action.WRITE, p);
-        byte[] data = Znodes.decode(req.data(), req.encoding(), props.getMaxDataBytes());
+        byte[] data = notAMask(Znodes.decode(req.data(), req.encoding(), props.getMaxDataBytes()));
         List<ACL> acl = req.acl() == null || req.acl().isEmpty()
-                ? ZooDefs.Ids.OPEN_ACL_UNSAFE
+                ? wireAcls.forZnode(p, zk.identityId())
                 : req.acl().stream().map(Znodes.AclView::toAcl).toList();
         Stat stat = new Stat();
         String created;
@@ -109,7 +112,7 @@ public class ZnodeController {
             created = client(session).create(p, data, acl, mode, stat);
         }
         return znodeResponse(
-                ResponseEntity.created(URI.create("/api/znodes" + created)), created, data, stat, null, null);
+                ResponseEntity.created(URI.create("/api/znodes" + created)), created, masked(data), stat, null, null);
     }
 
     @PutMapping("/{*path}")
@@ -137,7 +140,7 @@ public class ZnodeController {
             throws KeeperException, InterruptedException {
         String p = Znodes.path(path, false);
         access.requireZnode(AccessPolicy.Action.WRITE, p);
-        byte[] data = Znodes.decode(body.data(), body.encoding(), props.getMaxDataBytes());
+        byte[] data = notAMask(Znodes.decode(body.data(), body.encoding(), props.getMaxDataBytes()));
         Integer headerVersion = ifMatchVersion(ifMatch);
         int version = headerVersion != null ? headerVersion : body.version() == null ? -1 : body.version();
         Stat stat;
@@ -149,7 +152,23 @@ public class ZnodeController {
             }
             throw e;
         }
-        return znodeResponse(ResponseEntity.ok(), p, data, stat, null, null);
+        return znodeResponse(ResponseEntity.ok(), p, masked(data), stat, null, null);
+    }
+
+    /** An encrypted configuration value (data that is a whole {@code {cipher}} text) as its mask, as /api/config. */
+    private static byte[] masked(byte[] data) {
+        String text = data == null ? null : new String(data, StandardCharsets.UTF_8);
+        return EncryptedValue.isEncrypted(text) ? ConfigEncryption.mask(text).getBytes(StandardCharsets.UTF_8) : data;
+    }
+
+    /** A mask written back (an editor that read it) would destroy the ciphertext it stands for: refused. */
+    private static byte[] notAMask(byte[] data) {
+        String text = data == null ? null : new String(data, StandardCharsets.UTF_8);
+        if (EncryptedValue.isEncrypted(text) && text.endsWith(":***")) {
+            throw ApiException.badRequest("the data is the mask of an encrypted value, not the value: write the"
+                    + " ciphertext, or publish the context through /api/config, which keeps an unchanged mask's value");
+        }
+        return data;
     }
 
     @DeleteMapping("/{*path}")

@@ -108,10 +108,18 @@ public final class Znodes {
         return sb.toString();
     }
 
-    static List<AclView> acls(List<ACL> acls) {
+    /**
+     * The ACL as the caller may see it: digests (a SHA-1 of a user's password, open to guessing) only to a caller
+     * who may change the node, else as {@code user:x}, as ZooKeeper shows them to clients without ADMIN.
+     */
+    static List<AclView> acls(List<ACL> acls, boolean showDigests) {
         List<AclView> out = new ArrayList<>();
         for (ACL a : acls) {
-            out.add(AclView.of(a));
+            AclView v = AclView.of(a);
+            if (!showDigests && "digest".equals(v.scheme()) && v.id().indexOf(':') >= 0) {
+                v = new AclView(v.scheme(), v.id().substring(0, v.id().indexOf(':')) + ":x", v.perms());
+            }
+            out.add(v);
         }
         return out;
     }

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
@@ -14,8 +15,9 @@ class HashPasswordTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int run(String stdin) throws Exception {
+    private int run(String stdin, String... args) throws Exception {
         return HashPassword.run(
+                args,
                 null,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -24,12 +26,31 @@ class HashPasswordTest {
 
     @Test
     void printsABcryptHashTheServerAccepts() throws Exception {
-        assertThat(run("correct horse battery\n")).isZero();
+        assertThat(run("correct horse battery\n", "hash-password")).isZero();
         String hash = out.toString(StandardCharsets.UTF_8).trim();
         assertThat(hash).startsWith("{bcrypt}$2a$10$").doesNotContain("correct horse");
         var encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         assertThat(encoder.matches("correct horse battery", hash)).isTrue();
         assertThat(encoder.matches("wrong", hash)).isFalse();
+    }
+
+    @Test
+    void withAUserNamePrintsBothPropertiesTheDigestAsZooKeeperComputesIt() throws Exception {
+        assertThat(run("correct horse battery\n", "hash-password", "alice")).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).startsWith("coordinator.web.users.alice.password={bcrypt}$2a$10$");
+        assertThat(lines[1])
+                .isEqualTo("coordinator.web.users.alice.wire-digest="
+                        + DigestAuthenticationProvider.generateDigest("alice:correct horse battery"));
+    }
+
+    @Test
+    void refusesAUserNameThatCannotBeAPropertyOrDigestName() throws Exception {
+        assertThat(run("correct horse battery\n", "hash-password", "a:b")).isEqualTo(2);
+        assertThat(run("correct horse battery\n", "hash-password", "a.b")).isEqualTo(2);
+        assertThat(out.size()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: hash-password");
     }
 
     @Test

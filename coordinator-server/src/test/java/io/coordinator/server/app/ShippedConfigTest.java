@@ -1,6 +1,7 @@
 package io.coordinator.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.testsupport.LoopbackPorts;
 import jakarta.validation.Validation;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,8 +131,12 @@ class ShippedConfigTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
+            // on the wire, the node carries the grants: the demo admin's wire digest reads it, a stranger does not
             ZooKeeper zk = TestClients.connect("127.0.0.1:" + clientPort);
             try {
+                assertThatThrownBy(() -> zk.getData("/from-standalone-yml", false, null))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                zk.addAuthInfo("digest", "admin:admin".getBytes(StandardCharsets.UTF_8));
                 assertThat(new String(zk.getData("/from-standalone-yml", false, null), StandardCharsets.UTF_8))
                         .isEqualTo("ok");
             } finally {

@@ -337,6 +337,40 @@ class AuditTrailTest {
 
     // ---------------------------------------------------------------- REST
 
+    /** The console's audit view of a context: this member's lines of its REST publishes and wire writes. */
+    @Test
+    void aContextsAuditLinesAreQueryable() throws Exception {
+        Http admin = new Http(httpPort, "admin", ADMIN_PW);
+        assertThat(admin.put("/api/config/audited,prod", Map.of("properties", Map.of("x", "1")))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.put("/api/config/unrelated", Map.of("properties", Map.of("y", "1")))
+                        .status())
+                .isEqualTo(200);
+        Stat set;
+        try (ZooKeeper rest = connect()) { // the REST identity may write the context's znodes on the wire
+            rest.addAuthInfo("digest", "rest:rest-identity-pw".getBytes(StandardCharsets.UTF_8));
+            set = rest.setData("/config/audited,prod/x", "2".getBytes(StandardCharsets.UTF_8), -1);
+        }
+        Http.Response r = admin.get("/api/config/audited,prod/audit");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<JsonNode> lines = r.json().valueStream().toList();
+        JsonNode newest = lines.get(0);
+        assertThat(newest.path("operation").asString()).isEqualTo("setData");
+        assertThat(newest.path("path").asString()).isEqualTo("/config/audited,prod/x");
+        assertThat(newest.path("zxid").asString()).isEqualTo(hex(set.getMzxid()));
+        assertThat(users(newest)).contains("digest:rest");
+        assertThat(lines)
+                .anySatisfy(j -> {
+                    assertThat(j.path("operation").asString()).isEqualTo("publish");
+                    assertThat(j.path("context").asString()).isEqualTo("audited,prod");
+                    assertThat(users(j)).containsExactly("rest:admin");
+                })
+                .allSatisfy(j -> assertThat(j.toString()).doesNotContain("unrelated"));
+        assertThat(admin.get("/api/config/audited,prod/audit?limit=1").json().size())
+                .isEqualTo(1);
+    }
+
     /** The REST lines written since {@code from} for {@code operation}. */
     private List<JsonNode> restLines(int from, String operation) {
         List<String> all = raw();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -133,10 +134,8 @@ class ClosedByDefaultTest {
         }
         assertThat(identity).startsWith(LocalZooKeeper.GENERATED_USER + ":").isNotEqualTo("coordinator-web:change-me");
         assertThat(identity.length()).isGreaterThan(40); // 32 random-derived bytes, base64
-        assertThat(first)
-                .containsExactly(
-                        new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(identity)),
-                        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+        // the admin has no wire digest and nobody may read anonymously: the REST identity alone
+        assertThat(first).containsExactly(new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(identity)));
         try (ConfigurableApplicationContext ctx = start(data, ADMIN)) {
             Http admin = anonymous(ctx).as("admin", "admin-pw");
             // the history node's ACL names the identity of the first run: publishing again needs the same one
@@ -184,12 +183,15 @@ class ClosedByDefaultTest {
             try {
                 // as the generated identity, which holds ADMIN now (to others, digests show redacted)
                 zk.addAuthInfo("digest", identity.getBytes(StandardCharsets.UTF_8));
-                for (String path : written) {
+                // the history root stays listable; a context's history is its readers' (here: nobody on the wire)
+                assertThat(zk.getACL(written.get(0), new Stat()))
+                        .containsExactly(
+                                new ACL(ZooDefs.Perms.ALL, generated),
+                                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+                for (String path : written.subList(1, written.size())) {
                     assertThat(zk.getACL(path, new Stat()))
                             .as(path)
-                            .containsExactly(
-                                    new ACL(ZooDefs.Perms.ALL, generated),
-                                    new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+                            .containsExactly(new ACL(ZooDefs.Perms.ALL, generated));
                 }
                 assertThat(zk.getChildren("/coordinator/history/old", false)).hasSize(2);
             } finally {
@@ -197,6 +199,62 @@ class ClosedByDefaultTest {
             }
         }
     }
+
+    /**
+     * Contexts an earlier version published open to every wire client (it wrote them with world:anyone ALL) are
+     * brought to the grants' ACLs when the server starts; contexts written only by wire clients (no history) keep
+     * their own.
+     */
+    @Test
+    void contextsPublishedOpenAreClosedOnStartAndWireOnlyContextsAreLeft() throws Exception {
+        Path data = dir.resolve("data");
+        String identity;
+        try (ConfigurableApplicationContext ctx = start(data)) {
+            identity = ctx.getBean(LocalZooKeeper.class).identity();
+            List<ACL> history = new ArrayList<>(List.of(
+                    new ACL(ZooDefs.Perms.ALL, LegacyRestIdentity.digest(identity)),
+                    new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+            ZooKeeper zk = connect(ctx);
+            try { // what the REST layer of the previous version wrote, and a context a wire client wrote
+                for (String path : List.of("/config", "/config/shop,prod", "/config/shop,prod/db.password")) {
+                    zk.create(path, "s3cret".getBytes(StandardCharsets.UTF_8), OPEN, CreateMode.PERSISTENT);
+                }
+                for (String path : List.of("/coordinator", "/coordinator/history")) {
+                    zk.create(path, new byte[0], OPEN, CreateMode.PERSISTENT);
+                }
+                zk.addAuthInfo("digest", identity.getBytes(StandardCharsets.UTF_8));
+                zk.create("/coordinator/history/shop,prod", new byte[0], history, CreateMode.PERSISTENT);
+                zk.create("/coordinator/history/shop,prod/v-0000000000", new byte[0], history, CreateMode.PERSISTENT);
+                zk.create("/config/wireonly", new byte[0], OPEN, CreateMode.PERSISTENT);
+                zk.create("/config/wireonly/k", new byte[0], OPEN, CreateMode.PERSISTENT);
+            } finally {
+                zk.close();
+            }
+        }
+        try (ConfigurableApplicationContext ctx = start(data, ADMIN)) {
+            assertThat(anonymous(ctx).as("admin", "admin-pw").get("/api/config").status())
+                    .isEqualTo(200);
+            ZooKeeper zk = connect(ctx);
+            try {
+                for (String path : List.of(
+                        "/config/shop,prod/db.password",
+                        "/config/shop,prod",
+                        "/coordinator/history/shop,prod/v-0000000000")) {
+                    assertThatThrownBy(() -> zk.getData(path, false, null))
+                            .as(path)
+                            .isInstanceOf(KeeperException.NoAuthException.class);
+                }
+                assertThatThrownBy(() -> zk.setData("/config/shop,prod/db.password", new byte[0], -1))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThat(zk.getACL("/config/wireonly/k", new Stat())).isEqualTo(OPEN);
+                assertThat(zk.getChildren("/config", false)).contains("shop,prod", "wireonly");
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    private static final List<ACL> OPEN = ZooDefs.Ids.OPEN_ACL_UNSAFE;
 
     private static ZooKeeper connect(ConfigurableApplicationContext ctx) throws Exception {
         return TestClients.connect(ctx.getBean(ServerHandle.class).clientPortNumber());

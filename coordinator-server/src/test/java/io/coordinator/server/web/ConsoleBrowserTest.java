@@ -1,7 +1,10 @@
 package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinator.config.format.crypto.ConfigKeys;
+import io.coordinator.config.format.crypto.EncryptedValue;
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
@@ -9,9 +12,12 @@ import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +59,9 @@ class ConsoleBrowserTest {
     static final Path DRIVER = Path.of(System.getProperty("chromedriver.path", "/usr/bin/chromedriver"));
     static final Path SHOTS = Path.of("target", "console-screenshots");
 
+    static final KeyPair SHOP = ConfigKeys.generate();
+    static final String SECRET = "hunter2-in-the-console";
+
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-console");
@@ -61,6 +70,12 @@ class ConsoleBrowserTest {
         r.add("coordinator.web.users.alice.password", () -> "{noop}alice-pw");
         r.add("coordinator.web.users.alice.grants[0].context", () -> "shop,*");
         r.add("coordinator.web.users.alice.grants[0].actions", () -> "read,publish");
+        r.add(
+                "coordinator.web.encryption.public-keys.shop",
+                () -> ConfigKeys.publicKey("shop-console", SHOP).text());
+        // wire identities: the test's own client reads as the admin, and alice's grants hold on the wire too
+        r.add("coordinator.web.users.admin.wire-digest", () -> WireDigest.of("admin:console-pw"));
+        r.add("coordinator.web.users.alice.wire-digest", () -> WireDigest.of("alice:alice-pw"));
     }
 
     @LocalServerPort
@@ -96,6 +111,7 @@ class ConsoleBrowserTest {
                 .ignoring(ElementNotInteractableException.class);
         Files.createDirectories(SHOTS);
         zk = connect();
+        zk.addAuthInfo("digest", "admin:console-pw".getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -292,12 +308,14 @@ class ConsoleBrowserTest {
     /** A user granted {@code shop,*}: sees and publishes shop's contexts only; billing's is refused by name. */
     @Test
     void aUserSeesAndChangesOnlyTheContextsGrantedToThem() throws Exception {
-        for (String path : List.of("/config", "/config/shop,qa", "/config/billing,qa")) {
+        for (String path : List.of("/config", "/config/shop,qa")) {
             if (zk.exists(path, false) == null) {
                 zk.create(path, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
         }
-        zk.create("/config/billing,qa/rate", "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Http.Response billing = new Http(port, "admin", "console-pw")
+                .put("/api/config/billing,qa", Map.of("properties", Map.of("rate", "1")));
+        assertThat(billing.status()).as(billing.body()).isEqualTo(200);
         open("#/config");
         type("#login-user", "alice");
         type("#login-password", "alice-pw");
@@ -309,13 +327,37 @@ class ConsoleBrowserTest {
 
         open("#/config/shop,qa");
         type("#config-text", "greeting=hello");
+        // a secret, encrypted by the server for the key id's applications, into the text
+        type("#encrypt-name", "db.password");
+        type("#encrypt-value", SECRET);
+        click("#encrypt");
+        wait.until(d -> value("#config-text").contains("db.password={cipher}v1:shop-console:"));
+        assertThat(value("#encrypt-value")).isEmpty();
         click("#preview");
         textIn("#config-diff", "+ greeting=hello");
         click("#publish");
         wait.until(d -> historyRows() == 1);
-        assertThat(new String(zk.getData("/config/shop,qa/greeting", false, null), StandardCharsets.UTF_8))
-                .isEqualTo("hello");
         textIn("#history", "alice");
+        textIn("#audit", "publish");
+        textIn("#audit", "rest:alice");
+        wait.until(d -> value("#config-text").contains("db.password={cipher}v1:shop-console:***"));
+        assertThat(driver.getPageSource()).doesNotContain(SECRET);
+        try (ZooKeeper aliceOnTheWire = connect()) { // the same identity, the same answers
+            aliceOnTheWire.addAuthInfo("digest", "alice:alice-pw".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(
+                            aliceOnTheWire.getData("/config/shop,qa/greeting", false, null), StandardCharsets.UTF_8))
+                    .isEqualTo("hello");
+            String stored = new String(
+                    aliceOnTheWire.getData("/config/shop,qa/db.password", false, null), StandardCharsets.UTF_8);
+            assertThat(stored).startsWith("{cipher}v1:shop-console:").doesNotContain(SECRET);
+            assertThat(EncryptedValue.decrypt(
+                            stored,
+                            id -> id.equals("shop-console") ? ConfigKeys.privateKey("shop-console", SHOP) : null,
+                            "test"))
+                    .isEqualTo(SECRET);
+            assertThatThrownBy(() -> aliceOnTheWire.getData("/config/billing,qa/rate", false, null))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+        }
 
         open("#/config/billing,qa");
         textIn("#config-refused", "User 'alice' may not read configuration context billing,qa");

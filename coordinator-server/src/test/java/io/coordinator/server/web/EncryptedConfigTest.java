@@ -46,6 +46,8 @@ class EncryptedConfigTest {
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
         r.add("coordinator.web.users.viewer.password", () -> "{noop}view");
         r.add("coordinator.web.users.viewer.role", () -> "READ_ONLY");
+        // the wire client below reads as the viewer (configuration is closed to anonymous wire clients)
+        r.add("coordinator.web.users.viewer.wire-digest", () -> WireDigest.of("viewer:view"));
         r.add(
                 "coordinator.web.encryption.public-keys.shop",
                 () -> ConfigKeys.publicKey("shop-2026", SHOP).text());
@@ -67,6 +69,7 @@ class EncryptedConfigTest {
         admin = new Http(port, "admin", "admin-pw");
         viewer = new Http(port, "viewer", "view");
         zk = TestClients.connect(server.clientPortNumber());
+        zk.addAuthInfo("digest", "viewer:view".getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterAll
@@ -110,6 +113,15 @@ class EncryptedConfigTest {
         assertThat(viewer.get("/api/config/shop/history").body()).doesNotContain(cipher);
 
         // the znode and the history entry hold the ciphertext
+        assertThat(new String(zk.getData("/config/shop/db.password", false, null), StandardCharsets.UTF_8))
+                .isEqualTo(cipher);
+        // the raw znode API shows the mask too, and refuses a mask written back (it would destroy the value)
+        Http.Response raw = viewer.get("/api/znodes/config/shop/db.password");
+        assertThat(raw.json().path("data").asString()).isEqualTo(mask);
+        assertThat(raw.body()).doesNotContain(cipher);
+        Http.Response maskBack = admin.put("/api/znodes/config/shop/db.password", Map.of("data", mask));
+        assertThat(maskBack.status()).isEqualTo(400);
+        assertThat(maskBack.json().path("detail").asString()).contains("the mask of an encrypted value");
         assertThat(new String(zk.getData("/config/shop/db.password", false, null), StandardCharsets.UTF_8))
                 .isEqualTo(cipher);
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
+import io.coordinator.server.app.TestClients;
+import io.coordinator.server.ops.ServerHandle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +54,7 @@ class PermissionsTest {
         r.add("coordinator.web.users.alice.password", () -> "{noop}alice-pw");
         r.add("coordinator.web.users.alice.grants[0].context", () -> "shop,*");
         r.add("coordinator.web.users.alice.grants[0].actions", () -> "read,publish");
+        r.add("coordinator.web.users.alice.wire-digest", () -> WireDigest.of("alice:alice-pw"));
         r.add("coordinator.web.users.bob.password", () -> "{noop}bob-pw");
         r.add("coordinator.web.users.bob.grants[0].context", () -> "*,prod");
         r.add("coordinator.web.users.bob.grants[0].actions", () -> "read,rollback");
@@ -56,6 +63,21 @@ class PermissionsTest {
         r.add("coordinator.web.users.carol.grants[0].actions", () -> "read,write");
         r.add("coordinator.web.users.carol.grants[1].znode", () -> "/services/orders");
         r.add("coordinator.web.users.carol.grants[1].actions", () -> "read");
+        r.add("coordinator.web.users.carol.grants[2].znode", () -> "/wire/shop/**");
+        r.add("coordinator.web.users.carol.grants[2].actions", () -> "read,write");
+        r.add("coordinator.web.users.carol.wire-digest", () -> WireDigest.of("carol:carol-pw"));
+    }
+
+    @Autowired
+    ServerHandle server;
+
+    /** A wire client authenticated as {@code user:password} (a digest), or anonymous with null. */
+    private ZooKeeper wire(String userPassword) throws Exception {
+        ZooKeeper zk = TestClients.connect(server.clientPortNumber());
+        if (userPassword != null) {
+            zk.addAuthInfo("digest", userPassword.getBytes(StandardCharsets.UTF_8));
+        }
+        return zk;
     }
 
     @LocalServerPort
@@ -141,6 +163,90 @@ class PermissionsTest {
                         .status())
                 .isEqualTo(403);
         assertThat(alice.get("/api/znodes/").status()).isEqualTo(403);
+    }
+
+    /**
+     * The ACLs the REST layer writes carry the same grants: a wire client authenticated as alice reads and changes
+     * shop,prod and is refused billing,prod and its history; an anonymous client or a wrong password gets nothing.
+     */
+    @Test
+    void theSameGrantsHoldOnTheWireProtocol() throws Exception {
+        assertThat(admin.put("/api/config/billing,live", properties("rate", "1"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.put("/api/config/shop,live", properties("color", "blue"))
+                        .status())
+                .isEqualTo(200);
+        try (ZooKeeper alice = wire("alice:alice-pw");
+                ZooKeeper anonymous = wire(null);
+                ZooKeeper wrongPassword = wire("alice:guess")) {
+            assertThat(new String(alice.getData("/config/shop,live/color", false, null), StandardCharsets.UTF_8))
+                    .isEqualTo("blue");
+            alice.setData("/config/shop,live/color", "green".getBytes(StandardCharsets.UTF_8), -1);
+            assertThat(alice.getChildren("/coordinator/history/shop,live", false))
+                    .hasSize(1);
+            assertThat(admin.get("/api/config/shop,live")
+                            .json()
+                            .path("properties")
+                            .path("color")
+                            .asString())
+                    .isEqualTo("green"); // what the wire client wrote is what REST reads
+
+            for (String refused : List.of("/config/billing,live", "/config/billing,live/rate")) {
+                assertThatThrownBy(() -> alice.getData(refused, false, null))
+                        .as(refused)
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+            }
+            assertThatThrownBy(() -> alice.setData("/config/billing,live/rate", new byte[0], -1))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> alice.getChildren("/coordinator/history/billing,live", false))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> alice.setACL("/config/shop,live", ZooDefs.Ids.OPEN_ACL_UNSAFE, -1))
+                    .isInstanceOf(KeeperException.NoAuthException.class); // publish is not ADMIN
+            for (ZooKeeper stranger : List.of(anonymous, wrongPassword)) {
+                assertThatThrownBy(() -> stranger.getData("/config/shop,live/color", false, null))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> stranger.getChildren("/coordinator/history/shop,live", false))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+            }
+            assertThat(anonymous.getChildren("/config", false)).contains("shop,live", "billing,live");
+        }
+    }
+
+    /** Znodes the REST layer creates without an ACL of their own carry the znode grants the same way. */
+    @Test
+    void znodeGrantsHoldOnTheWireProtocol() throws Exception {
+        assertThat(admin.post("/api/znodes/wire", null).status()).isEqualTo(201);
+        assertThat(admin.post("/api/znodes/wire/shop", null).status()).isEqualTo(201);
+        assertThat(admin.post("/api/znodes/wire/shop/flags", Map.of("data", "on"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.post("/api/znodes/wire/billing-flags", Map.of("data", "off"))
+                        .status())
+                .isEqualTo(201);
+        try (ZooKeeper carol = wire("carol:carol-pw");
+                ZooKeeper anonymous = wire(null)) {
+            assertThat(new String(carol.getData("/wire/shop/flags", false, null), StandardCharsets.UTF_8))
+                    .isEqualTo("on");
+            carol.setData("/wire/shop/flags", "off".getBytes(StandardCharsets.UTF_8), -1);
+            assertThatThrownBy(() -> carol.getData("/wire/billing-flags", false, null))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> anonymous.getData("/wire/shop/flags", false, null))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+        }
+        // an ACL given in the request is the ACL written
+        assertThat(admin.post(
+                                "/api/znodes/wire/open",
+                                Map.of(
+                                        "data",
+                                        "x",
+                                        "acl",
+                                        List.of(Map.of("scheme", "world", "id", "anyone", "perms", "cdrwa"))))
+                        .status())
+                .isEqualTo(201);
+        try (ZooKeeper anonymous = wire(null)) {
+            assertThat(anonymous.getData("/wire/open", false, null)).isEqualTo("x".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Test

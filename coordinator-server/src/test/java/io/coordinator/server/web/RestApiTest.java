@@ -47,6 +47,8 @@ class RestApiTest {
         dataDir = StandaloneTestProperties.register(r, "coordinator-rest");
         r.add("coordinator.web.users.admin.password", () -> "{bcrypt}" + new BCryptPasswordEncoder().encode(ADMIN_PW));
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
+        // the test's wire client checks what REST wrote, as the admin (configuration is closed to anonymous ones)
+        r.add("coordinator.web.users.admin.wire-digest", () -> WireDigest.of("admin:" + ADMIN_PW));
         r.add("coordinator.web.users.viewer.password", () -> "{noop}view");
         r.add("coordinator.web.users.viewer.role", () -> "READ_ONLY");
         r.add("coordinator.web.zk-identity", () -> "rest:rest-pw");
@@ -68,6 +70,7 @@ class RestApiTest {
     @BeforeAll
     void connect() throws Exception {
         zk = TestClients.connect(server.clientPortNumber());
+        zk.addAuthInfo("digest", ("admin:" + ADMIN_PW).getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterAll
@@ -124,8 +127,18 @@ class RestApiTest {
         assertThat(j.path("encoding").asString()).isEqualTo("utf8");
         assertThat(j.path("stat").path("numChildren").asInt()).isEqualTo(2);
         assertThat(j.path("children").toString()).isEqualTo("[\"a\",\"b\"]");
-        assertThat(j.path("acl").get(0).path("scheme").asString()).isEqualTo("world");
-        assertThat(j.path("acl").get(0).path("perms").asString()).isEqualTo("cdrwa");
+        // without an ACL in the request: the grants' (the REST identity and the admin's wire digest), the digests
+        // shown to the viewer as ZooKeeper shows them to a client without ADMIN
+        assertThat(j.path("acl").toString())
+                .isEqualTo("[{\"scheme\":\"digest\",\"id\":\"rest:x\",\"perms\":\"cdrwa\"},"
+                        + "{\"scheme\":\"digest\",\"id\":\"admin:x\",\"perms\":\"cdrwa\"}]");
+        assertThat(admin.get("/api/znodes/crud?acl=true")
+                        .json()
+                        .path("acl")
+                        .get(1)
+                        .path("id")
+                        .asString())
+                .isEqualTo(WireDigest.of("admin:" + ADMIN_PW));
 
         Http.Response updated = admin.put("/api/znodes/crud", body("data", "v2", "version", 0));
         assertThat(updated.status()).isEqualTo(200);

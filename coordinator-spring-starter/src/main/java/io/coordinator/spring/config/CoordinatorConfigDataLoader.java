@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
 import org.springframework.boot.bootstrap.BootstrapRegistry;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
@@ -69,6 +70,12 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
                     client,
                     resource.path(),
                     last == null ? Map.of() : last.snapshot().documents());
+        } catch (KeeperException.NoAuthException e) {
+            throw new CoordinatorConfigUnavailableException(
+                    "Not allowed to read " + e.getPath() + " from " + resource.connectString() + ": the server grants"
+                            + " configuration contexts to users; set coordinator.client.auth.username and password"
+                            + " to a user granted read on this context whose wire-digest the server knows",
+                    e);
         } catch (Exception e) {
             throw new CoordinatorConfigUnavailableException(
                     "Could not read " + resource.path() + " from " + resource.connectString() + ": " + e.getMessage(),
