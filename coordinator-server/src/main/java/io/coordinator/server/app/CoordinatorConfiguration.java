@@ -28,13 +28,13 @@ public class CoordinatorConfiguration {
 
     @Bean
     WebProperties webProperties(CoordinatorProperties properties) {
-        return properties.getWeb();
+        return properties.web();
     }
 
     /** The audit log the REST layer writes configuration changes to (coordinator.audit.rest switches it). */
     @Bean
     AuditLog auditLog(CoordinatorProperties properties) {
-        return new AuditLog(properties.getAudit().isRest());
+        return new AuditLog(properties.audit().rest());
     }
 
     /** What ops/ and web/ may see of the server (they sit above the lifecycle bean, below app/). */
@@ -45,13 +45,13 @@ public class CoordinatorConfiguration {
                 : properties.ensembleMembers().stream()
                         .map(m -> new ServerHandle.Member(m.id(), m.observer()))
                         .toList();
-        String host = properties.getClientAddress();
+        String host = properties.clientAddress();
         String clientHost =
                 host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         return new ServerHandle() {
             @Override
             public int serverId() {
-                return properties.isStandalone() ? 0 : properties.getServerId();
+                return properties.isStandalone() ? 0 : properties.serverId();
             }
 
             @Override

@@ -1,0 +1,155 @@
+package io.coordinator.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * Every {@code coordinator.client.*} name and default, bound the way Spring Boot binds them: renaming a record
+ * component (which renames the property users have in their files) or changing a default fails here.
+ */
+class CoordinatorClientPropertiesBindingTest {
+
+    private static CoordinatorClientProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("coordinator.client", CoordinatorClientProperties.class);
+    }
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        CoordinatorClientProperties p = bind(Map.of());
+        assertThat(p.enabled()).isTrue();
+        assertThat(p.connectString()).isEqualTo("127.0.0.1:2181");
+        assertThat(p.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(p.connectionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(p.failFast()).isNull();
+        assertThat(p.retry())
+                .isEqualTo(new CoordinatorClientProperties.Retry(Duration.ofMillis(100), Duration.ofSeconds(2), 5));
+        assertThat(p.auth()).isEqualTo(new CoordinatorClientProperties.Auth(null, null));
+        assertThat(p.ssl().bundle()).isNull();
+        assertThat(p.acl().mode()).isNull();
+        assertThat(p.registration())
+                .isEqualTo(new CoordinatorClientProperties.Registration(
+                        true, null, null, null, null, false, Map.of(), null, 1, Duration.ZERO));
+        assertThat(p.discovery())
+                .isEqualTo(new CoordinatorClientProperties.Discovery(
+                        true,
+                        "/services",
+                        null,
+                        true,
+                        new CoordinatorClientProperties.Protection(true, 0.5, Duration.ofSeconds(60))));
+        assertThat(p.config())
+                .isEqualTo(new CoordinatorClientProperties.Config("/config", "application", true, null, true));
+        assertThat(p.lock()).isEqualTo(new CoordinatorClientProperties.Lock(true, "/locks"));
+        assertThat(p.leader()).isEqualTo(new CoordinatorClientProperties.Leader(true, "/leaders"));
+    }
+
+    @Test
+    void everyPropertyBindsByItsName() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("coordinator.client.enabled", "false");
+        m.put("coordinator.client.connect-string", "a:1,b:2");
+        m.put("coordinator.client.session-timeout", "4s");
+        m.put("coordinator.client.connection-timeout", "1500ms");
+        m.put("coordinator.client.fail-fast", "false");
+        m.put("coordinator.client.retry.base-sleep", "7ms");
+        m.put("coordinator.client.retry.max-sleep", "3s");
+        m.put("coordinator.client.retry.max-retries", "9");
+        m.put("coordinator.client.auth.username", "svc");
+        m.put("coordinator.client.auth.password", "pw");
+        m.put("coordinator.client.ssl.bundle", "client");
+        m.put("coordinator.client.acl.mode", "owner");
+        m.put("coordinator.client.registration.enabled", "false");
+        m.put("coordinator.client.registration.service-name", "orders");
+        m.put("coordinator.client.registration.instance-id", "orders-1");
+        m.put("coordinator.client.registration.host", "10.0.0.5");
+        m.put("coordinator.client.registration.port", "8443");
+        m.put("coordinator.client.registration.secure", "true");
+        m.put("coordinator.client.registration.metadata.version", "2");
+        m.put("coordinator.client.registration.zone", "eu-1");
+        m.put("coordinator.client.registration.weight", "3");
+        m.put("coordinator.client.registration.deregister-delay", "5s");
+        m.put("coordinator.client.discovery.enabled", "false");
+        m.put("coordinator.client.discovery.root", "/svc");
+        m.put("coordinator.client.discovery.local-copy", "/tmp/d");
+        m.put("coordinator.client.discovery.local-copy-enabled", "false");
+        m.put("coordinator.client.discovery.protection.enabled", "false");
+        m.put("coordinator.client.discovery.protection.threshold", "0.25");
+        m.put("coordinator.client.discovery.protection.max-duration", "2m");
+        m.put("coordinator.client.config.root", "/cfg");
+        m.put("coordinator.client.config.default-context", "shared");
+        m.put("coordinator.client.config.refresh-enabled", "false");
+        m.put("coordinator.client.config.local-copy", "/tmp/c");
+        m.put("coordinator.client.config.local-copy-enabled", "false");
+        m.put("coordinator.client.lock.enabled", "false");
+        m.put("coordinator.client.lock.root", "/l");
+        m.put("coordinator.client.leader.enabled", "false");
+        m.put("coordinator.client.leader.root", "/ld");
+
+        CoordinatorClientProperties p = bind(m);
+
+        assertThat(p)
+                .isEqualTo(new CoordinatorClientProperties(
+                        false,
+                        "a:1,b:2",
+                        Duration.ofSeconds(4),
+                        Duration.ofMillis(1500),
+                        false,
+                        new CoordinatorClientProperties.Retry(Duration.ofMillis(7), Duration.ofSeconds(3), 9),
+                        new CoordinatorClientProperties.Auth("svc", "pw"),
+                        new CoordinatorClientProperties.Ssl("client"),
+                        new CoordinatorClientProperties.Acl(CoordinatorClientProperties.AclMode.OWNER),
+                        new CoordinatorClientProperties.Registration(
+                                false,
+                                "orders",
+                                "orders-1",
+                                "10.0.0.5",
+                                8443,
+                                true,
+                                Map.of("version", "2"),
+                                "eu-1",
+                                3,
+                                Duration.ofSeconds(5)),
+                        new CoordinatorClientProperties.Discovery(
+                                false,
+                                "/svc",
+                                "/tmp/d",
+                                false,
+                                new CoordinatorClientProperties.Protection(false, 0.25, Duration.ofMinutes(2))),
+                        new CoordinatorClientProperties.Config("/cfg", "shared", false, "/tmp/c", false),
+                        new CoordinatorClientProperties.Lock(false, "/l"),
+                        new CoordinatorClientProperties.Leader(false, "/ld")));
+    }
+
+    @Test
+    void relaxedNamesBindAsBefore() {
+        // camelCase, as some write it in application.properties; environment variables map to the same names
+        CoordinatorClientProperties p = bind(Map.of(
+                "coordinator.client.connectString", "h:1",
+                "coordinator.client.registration.deregisterDelay", "250ms",
+                "coordinator.client.discovery.protection.maxDuration", "1s"));
+        assertThat(p.connectString()).isEqualTo("h:1");
+        assertThat(p.registration().deregisterDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(p.discovery().protection().maxDuration()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aBadValueNamesTheProperty() {
+        assertThatThrownBy(() -> bind(Map.of("coordinator.client.retry.max-retries", "many")))
+                .isInstanceOf(BindException.class)
+                .hasMessageContaining("coordinator.client.retry.max-retries");
+    }
+
+    @Test
+    void thePasswordStaysOutOfToString() {
+        assertThat(bind(Map.of("coordinator.client.auth.password", "s3cret")).toString())
+                .doesNotContain("s3cret");
+    }
+}
