@@ -20,16 +20,9 @@ class LeaderTest {
         return new OneNode(1, log, last, epoch + "/" + epoch).lead();
     }
 
-    private static void check(String log, String given, String when, String sent, String state) {
-        OneNode n = leader(log);
-        n.run(given == null ? "" : given);
-        assertEquals(sent == null ? "" : sent, String.join("; ", n.run(when)), "sent");
-        assertEquals(state, n.state(), "state");
-    }
-
-    /** Discovery: the new epoch once a quorum of voters told their accepted epochs. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
+        // Discovery: the new epoch once a quorum of voters told their accepted epochs.
         "a voter's info makes a quorum with mine: the new epoch goes out, '1.1 1.2 1.3', , info 2 1 1.3 1.3,"
                 + " 2 LeaderInfo epoch=2, LEADING serving=false epochs=2/1 log=1.3 committed=1.3 applied=1.3",
         "the epoch is one past the highest accepted one, '1.1', , info 2 4 1.1 1.1,"
@@ -41,18 +34,9 @@ class LeaderTest {
                 + " LEADING serving=false epochs=2/1 log=1.3 committed=1.3 applied=1.3",
         "a message of another session is dropped, '1.1 1.2 1.3', info 2 1 1.3 1.3, ackepoch 2 1 1.3 @99, ,"
                 + " LEADING serving=false epochs=2/1 log=1.3 committed=1.3 applied=1.3",
-    })
-    void discovery(String name, String log, String given, String when, String sent, String state) {
-        check(log, given, when, sent, state);
-    }
-
-    /**
-     * Sync: a quorum of ACKEPOCHs; each follower gets the plan {@link LearnerProgress#planSync} makes from its
-     * last zxid (DIFF, TRUNC or SNAP), the leader's txns after that point, the commit point, NEWLEADER. The leader
-     * takes the new epoch as current once its own history is durable.
-     */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({
+        // Sync, after a quorum of ACKEPOCHs: each follower gets the plan LearnerProgress.planSync makes from its
+        // last zxid (DIFF, TRUNC or SNAP), the leader's txns after that point, the commit point, NEWLEADER. The
+        // leader takes the new epoch as current once its own history is durable.
         "up to date: an empty DIFF, '1.1 1.2 1.3', info 2 1 1.3 1.3, ackepoch 2 1 1.3,"
                 + " 2 Diff #1 1.3; 2 NewLeader #2 1.3,"
                 + " LEADING serving=false epochs=2/2 log=1.3 committed=1.3 applied=1.3",
@@ -73,14 +57,7 @@ class LeaderTest {
         "after the quorum: a late (empty) follower is synced at once: SNAP, '1.1', info 2 1 1.1 1.1; ackepoch 2 1 1.1,"
                 + " info 3 1 0 0; ackepoch 3 1 0, 3 LeaderInfo epoch=2; 3 Snap #1 1.1; 3 NewLeader #2 1.1,"
                 + " LEADING serving=false epochs=2/2 log=1.1 committed=1.1 applied=1.1",
-    })
-    void sync(String name, String log, String given, String when, String sent, String state) {
-        check(log, given, when, sent, state);
-    }
-
-    /** Established once a quorum (itself included) acknowledged NEWLEADER; then UPTODATE and serving. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({
+        // Established once a quorum (itself included) acknowledged NEWLEADER; then UPTODATE, and serving.
         "a follower's NEWLEADER ack makes the quorum: commit point and UPTODATE, '1.1 1.2 1.3',"
                 + " info 2 1 1.3 1.3; ackepoch 2 1 1.3, acknl 2 1.3, 2 Commit #3 1.3; 2 UpToDate #4,"
                 + " LEADING serving=true epochs=2/2 log=1.3 committed=1.3 applied=1.3",
@@ -93,14 +70,7 @@ class LeaderTest {
                 + " info 2 1 1.1 1.1; ackepoch 2 1 1.1; acknl 2 1.1; info 3 1 1.1 1.1; ackepoch 3 1 1.1,"
                 + " acknl 3 1.1, 3 Commit #3 1.1; 3 UpToDate #4,"
                 + " LEADING serving=true epochs=2/2 log=1.1 committed=1.1 applied=1.1",
-    })
-    void establishment(String name, String log, String given, String when, String sent, String state) {
-        check(log, given, when, sent, state);
-    }
-
-    /** Broadcast: a proposal commits once a quorum, the leader's own fsync included, holds it durably. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({
+        // Broadcast: a proposal commits once a quorum, the leader's own fsync included, holds it durably.
         "a proposal goes to the synced followers only, , info 2 0 0 0; ackepoch 2 0 0; acknl 2 0;"
                 + " info 3 0 0 0, propose, 2 Proposal #5 1.1 create /w,"
                 + " LEADING serving=true epochs=1/1 log=1.1 committed=0 applied=0",
@@ -121,14 +91,7 @@ class LeaderTest {
                 + " info 2 0 0 0; ackepoch 2 0 0; acknl 2 0; info 4 0 0 0; ackepoch 4 0 0; acknl 4 0; propose;"
                 + " fsync, ack 2 1.1, 2 Commit #6 1.1; 4 Inform #5 1.1 create /w,"
                 + " LEADING serving=true epochs=1/1 log=1.1 committed=1.1 applied=1.1",
-    })
-    void broadcast(String name, String log, String given, String when, String sent, String state) {
-        check(log, given, when, sent, state);
-    }
-
-    /** Stepping down (then looking, voting for itself): never two leaders, never a leader without a quorum. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({
+        // Stepping down (then looking, voting for itself): never two leaders, never a leader without a quorum.
         "no quorum heard from within syncLimit (5 ticks), , info 2 0 0 0; ackepoch 2 0 0; acknl 2 0; tick 5,"
                 + " tick, 2 Notification LOOKING vote=1 zxid=0 epoch=1 round=2;"
                 + " 3 Notification LOOKING vote=1 zxid=0 epoch=1 round=2,"
@@ -149,7 +112,10 @@ class LeaderTest {
                 + " 3 Notification LOOKING vote=1 zxid=1.1 epoch=1 round=2,"
                 + " LOOKING serving=false epochs=2/1 log=1.1 committed=1.1 applied=1.1",
     })
-    void stepDown(String name, String log, String given, String when, String sent, String state) {
-        check(log, given, when, sent, state);
+    void leader(String name, String log, String given, String when, String sent, String state) {
+        OneNode n = leader(log);
+        n.run(given == null ? "" : given);
+        assertEquals(sent == null ? "" : sent, String.join("; ", n.run(when)), "sent");
+        assertEquals(state, n.state(), "state");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coordinator.server.net.TlsClientAuth;
 import io.coordinator.server.web.WebProperties;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +18,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
 
 /**
  * Every {@code coordinator.*} name and default (coordinator.web.* aside: WebProperties has its own), bound the
@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
 class CoordinatorPropertiesBindingTest {
 
     /** Binds as {@link UnknownSettings} does: an unknown key under coordinator.* fails. */
-    static CoordinatorProperties bind(Map<String, String> values) {
+    static CoordinatorProperties bind(Map<?, ?> values) {
         return new Binder(new MapConfigurationPropertySource(values))
                 .bindOrCreate(
                         "coordinator",
@@ -150,44 +150,46 @@ class CoordinatorPropertiesBindingTest {
 
     @Test
     void everyPropertyBindsByItsName() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("coordinator.client-port", "2182");
-        m.put("coordinator.secure-client-port", "2281");
-        m.put("coordinator.ssl.client-bundle", "clients");
-        m.put("coordinator.ssl.client-auth", "need");
-        m.put("coordinator.ssl.quorum-bundle", "peers");
-        m.put("coordinator.ssl.quorum-hostname-verification", "false");
-        m.put("coordinator.client-address", "0.0.0.0");
-        m.put("coordinator.data-dir", "/var/lib/c");
-        m.put("coordinator.tick-time", "500");
-        m.put("coordinator.min-session-timeout", "1000");
-        m.put("coordinator.max-session-timeout", "9000");
-        m.put("coordinator.max-client-connections", "7");
-        m.put("coordinator.max-packet-size", "4096");
-        m.put("coordinator.max-outstanding-requests-per-connection", "11");
-        m.put("coordinator.max-watches-per-session", "12");
-        m.put("coordinator.snapshot-retain-count", "4");
-        m.put("coordinator.snapshot-every-txns", "5000000000");
-        m.put("coordinator.four-letter-words", "ruok, srvr");
-        m.put("coordinator.super-digest", "super:D/InIHSb7yEEbrWz8b9l71RjZJU=");
-        m.put("coordinator.ttl-nodes-enabled", "true");
-        m.put("coordinator.enforce-quota", "true");
-        m.put("coordinator.container-check-interval", "5s");
-        m.put("coordinator.max-container-deletes-per-minute", "13");
-        m.put("coordinator.session-secret", "0123456789abcdef");
-        m.put("coordinator.zoo-cfg", "/etc/zoo.cfg");
-        m.put("coordinator.zookeeper-data-log-dir", "/var/zk/log");
-        m.put("coordinator.server-id", "2");
-        m.put("coordinator.ensemble", "1=h1:2888:3888,2=h2:2888:3888");
-        m.put("coordinator.read-only-mode-enabled", "true");
-        m.put("coordinator.quorum-listen-on-all-ips", "true");
-        m.put("coordinator.init-limit", "20");
-        m.put("coordinator.sync-limit", "6");
-        m.put("coordinator.web.anonymous-read", "true");
-        m.put("coordinator.audit.enabled", "true");
-        m.put("coordinator.audit.rest", "false");
-        m.put("coordinator.testing.storage-faults-file", "/tmp/faults");
-        m.put("coordinator.testing.clock-offset-file", "/tmp/clock");
+        // as in application.properties
+        Map<?, ?> m = StringUtils.splitArrayElementsIntoProperties("""
+                coordinator.client-port=2182
+                coordinator.secure-client-port=2281
+                coordinator.ssl.client-bundle=clients
+                coordinator.ssl.client-auth=need
+                coordinator.ssl.quorum-bundle=peers
+                coordinator.ssl.quorum-hostname-verification=false
+                coordinator.client-address=0.0.0.0
+                coordinator.data-dir=/var/lib/c
+                coordinator.tick-time=500
+                coordinator.min-session-timeout=1000
+                coordinator.max-session-timeout=9000
+                coordinator.max-client-connections=7
+                coordinator.max-packet-size=4096
+                coordinator.max-outstanding-requests-per-connection=11
+                coordinator.max-watches-per-session=12
+                coordinator.snapshot-retain-count=4
+                coordinator.snapshot-every-txns=5000000000
+                coordinator.four-letter-words=ruok, srvr
+                coordinator.super-digest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=
+                coordinator.ttl-nodes-enabled=true
+                coordinator.enforce-quota=true
+                coordinator.container-check-interval=5s
+                coordinator.max-container-deletes-per-minute=13
+                coordinator.session-secret=0123456789abcdef
+                coordinator.zoo-cfg=/etc/zoo.cfg
+                coordinator.zookeeper-data-log-dir=/var/zk/log
+                coordinator.server-id=2
+                coordinator.ensemble=1=h1:2888:3888,2=h2:2888:3888
+                coordinator.read-only-mode-enabled=true
+                coordinator.quorum-listen-on-all-ips=true
+                coordinator.init-limit=20
+                coordinator.sync-limit=6
+                coordinator.web.anonymous-read=true
+                coordinator.audit.enabled=true
+                coordinator.audit.rest=false
+                coordinator.testing.storage-faults-file=/tmp/faults
+                coordinator.testing.clock-offset-file=/tmp/clock
+                """.lines().toArray(String[]::new), "=");
 
         CoordinatorProperties p = bind(m);
 

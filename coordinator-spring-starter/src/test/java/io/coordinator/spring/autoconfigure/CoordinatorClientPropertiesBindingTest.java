@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.StringUtils;
 
 /**
  * Every {@code coordinator.client.*} name and default, bound the way Spring Boot binds them: renaming a record
@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  */
 class CoordinatorClientPropertiesBindingTest {
 
-    private static CoordinatorClientProperties bind(Map<String, String> values) {
+    private static CoordinatorClientProperties bind(Map<?, ?> values) {
         return new Binder(new MapConfigurationPropertySource(values))
                 .bindOrCreate("coordinator.client", CoordinatorClientProperties.class);
     }
@@ -53,45 +53,47 @@ class CoordinatorClientPropertiesBindingTest {
 
     @Test
     void everyPropertyBindsByItsName() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("coordinator.client.enabled", "false");
-        m.put("coordinator.client.connect-string", "a:1,b:2");
-        m.put("coordinator.client.session-timeout", "4s");
-        m.put("coordinator.client.connection-timeout", "1500ms");
-        m.put("coordinator.client.fail-fast", "false");
-        m.put("coordinator.client.retry.base-sleep", "7ms");
-        m.put("coordinator.client.retry.max-sleep", "3s");
-        m.put("coordinator.client.retry.max-retries", "9");
-        m.put("coordinator.client.auth.username", "svc");
-        m.put("coordinator.client.auth.password", "pw");
-        m.put("coordinator.client.ssl.bundle", "client");
-        m.put("coordinator.client.acl.mode", "owner");
-        m.put("coordinator.client.registration.enabled", "false");
-        m.put("coordinator.client.registration.service-name", "orders");
-        m.put("coordinator.client.registration.instance-id", "orders-1");
-        m.put("coordinator.client.registration.host", "10.0.0.5");
-        m.put("coordinator.client.registration.port", "8443");
-        m.put("coordinator.client.registration.secure", "true");
-        m.put("coordinator.client.registration.metadata.version", "2");
-        m.put("coordinator.client.registration.zone", "eu-1");
-        m.put("coordinator.client.registration.weight", "3");
-        m.put("coordinator.client.registration.deregister-delay", "5s");
-        m.put("coordinator.client.discovery.enabled", "false");
-        m.put("coordinator.client.discovery.root", "/svc");
-        m.put("coordinator.client.discovery.local-copy", "/tmp/d");
-        m.put("coordinator.client.discovery.local-copy-enabled", "false");
-        m.put("coordinator.client.discovery.protection.enabled", "false");
-        m.put("coordinator.client.discovery.protection.threshold", "0.25");
-        m.put("coordinator.client.discovery.protection.max-duration", "2m");
-        m.put("coordinator.client.config.root", "/cfg");
-        m.put("coordinator.client.config.default-context", "shared");
-        m.put("coordinator.client.config.refresh-enabled", "false");
-        m.put("coordinator.client.config.local-copy", "/tmp/c");
-        m.put("coordinator.client.config.local-copy-enabled", "false");
-        m.put("coordinator.client.lock.enabled", "false");
-        m.put("coordinator.client.lock.root", "/l");
-        m.put("coordinator.client.leader.enabled", "false");
-        m.put("coordinator.client.leader.root", "/ld");
+        // as in application.properties
+        Map<?, ?> m = StringUtils.splitArrayElementsIntoProperties("""
+                coordinator.client.enabled=false
+                coordinator.client.connect-string=a:1,b:2
+                coordinator.client.session-timeout=4s
+                coordinator.client.connection-timeout=1500ms
+                coordinator.client.fail-fast=false
+                coordinator.client.retry.base-sleep=7ms
+                coordinator.client.retry.max-sleep=3s
+                coordinator.client.retry.max-retries=9
+                coordinator.client.auth.username=svc
+                coordinator.client.auth.password=pw
+                coordinator.client.ssl.bundle=client
+                coordinator.client.acl.mode=owner
+                coordinator.client.registration.enabled=false
+                coordinator.client.registration.service-name=orders
+                coordinator.client.registration.instance-id=orders-1
+                coordinator.client.registration.host=10.0.0.5
+                coordinator.client.registration.port=8443
+                coordinator.client.registration.secure=true
+                coordinator.client.registration.metadata.version=2
+                coordinator.client.registration.zone=eu-1
+                coordinator.client.registration.weight=3
+                coordinator.client.registration.deregister-delay=5s
+                coordinator.client.discovery.enabled=false
+                coordinator.client.discovery.root=/svc
+                coordinator.client.discovery.local-copy=/tmp/d
+                coordinator.client.discovery.local-copy-enabled=false
+                coordinator.client.discovery.protection.enabled=false
+                coordinator.client.discovery.protection.threshold=0.25
+                coordinator.client.discovery.protection.max-duration=2m
+                coordinator.client.config.root=/cfg
+                coordinator.client.config.default-context=shared
+                coordinator.client.config.refresh-enabled=false
+                coordinator.client.config.local-copy=/tmp/c
+                coordinator.client.config.local-copy-enabled=false
+                coordinator.client.lock.enabled=false
+                coordinator.client.lock.root=/l
+                coordinator.client.leader.enabled=false
+                coordinator.client.leader.root=/ld
+                """.lines().toArray(String[]::new), "=");
 
         CoordinatorClientProperties p = bind(m);
 
