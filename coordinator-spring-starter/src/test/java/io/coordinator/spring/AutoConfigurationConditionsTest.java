@@ -282,9 +282,9 @@ class AutoConfigurationConditionsTest {
                         "coordinator.client.lock.root=/my-locks")
                 .run(ctx -> {
                     CoordinatorClientProperties properties = ctx.getBean(CoordinatorClientProperties.class);
-                    assertThat(properties.getSessionTimeout()).isEqualTo(Duration.ofSeconds(4));
-                    assertThat(properties.getConnectionTimeout()).isEqualTo(Duration.ofMillis(1500));
-                    assertThat(properties.getRegistration().getMetadata()).containsEntry("zone-hint", "a");
+                    assertThat(properties.sessionTimeout()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(properties.connectionTimeout()).isEqualTo(Duration.ofMillis(1500));
+                    assertThat(properties.registration().metadata()).containsEntry("zone-hint", "a");
                     CuratorFramework client = ctx.getBean(CuratorFramework.class);
                     assertThat(client.getZookeeperClient().getCurrentConnectionString())
                             .isEqualTo(nowhere);

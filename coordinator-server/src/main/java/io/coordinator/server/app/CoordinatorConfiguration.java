@@ -28,7 +28,7 @@ public class CoordinatorConfiguration {
 
     @Bean
     WebProperties webProperties(CoordinatorProperties properties) {
-        return properties.getWeb();
+        return properties.web();
     }
 
     /**
@@ -48,13 +48,13 @@ public class CoordinatorConfiguration {
                 : properties.ensembleMembers().stream()
                         .map(m -> new ServerHandle.Member(m.id(), m.observer()))
                         .toList();
-        String host = properties.getClientAddress();
+        String host = properties.clientAddress();
         String clientHost =
                 host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         return new ServerHandle() {
             @Override
             public int serverId() {
-                return properties.isStandalone() ? 0 : properties.getServerId();
+                return properties.isStandalone() ? 0 : properties.serverId();
             }
 
             @Override

@@ -97,7 +97,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     public CoordinatorServer(CoordinatorProperties props, CoordinatorTls tls) {
         this.props = props;
         this.tls = tls;
-        this.auditLog = new AuditLog(props.getAudit().isRest());
+        this.auditLog = new AuditLog(props.audit().rest());
     }
 
     /** The audit log of this server: wire writes (when enabled) and the REST layer's changes. */
@@ -170,12 +170,12 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private void startServer() throws IOException {
         stopped = false;
         boolean ensemble = !props.isStandalone();
-        Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
+        Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize();
         dataDirectory = DataDirectory.open(dir);
         StorageFaults faults = storageFaults();
         txnLog = dataDirectory.openLog(LogOptions.defaults().withFaults(faults));
         snapshots = dataDirectory.openSnapshots(faults);
-        String zkLogDir = blankToNull(props.getZookeeperDataLogDir());
+        String zkLogDir = blankToNull(props.zookeeperDataLogDir());
         ZooKeeperTakeOver.run(
                 dir,
                 zkLogDir == null ? null : Path.of(zkLogDir).toAbsolutePath().normalize(),
@@ -183,7 +183,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 snapshots,
                 txnLog);
 
-        SessionTracker sessions = new SessionTracker(props.getTickTime());
+        SessionTracker sessions = new SessionTracker(props.tickTime());
         StateMachine[] state = new StateMachine[1];
         // Standalone: everything in the log was acknowledged, so replay it all. In an ensemble the log may end
         // with proposals that never committed: start from the snapshot and let ZAB apply what is committed.
@@ -221,23 +221,23 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         });
 
         PipelineConfig config = new PipelineConfig(
-                props.getTickTime(),
+                props.tickTime(),
                 props.effectiveMinSessionTimeout(),
                 props.effectiveMaxSessionTimeout(),
-                props.isTtlNodesEnabled(),
-                props.isEnforceQuota(),
-                blankToNull(props.getSuperDigest()),
-                props.getContainerCheckInterval().toMillis(),
-                props.getMaxContainerDeletesPerMinute(),
-                props.getSnapshotEveryTxns(),
+                props.ttlNodesEnabled(),
+                props.enforceQuota(),
+                blankToNull(props.superDigest()),
+                props.containerCheckInterval().toMillis(),
+                props.maxContainerDeletesPerMinute(),
+                props.snapshotEveryTxns(),
                 // With a secure client port, ZooKeeper enables its X509AuthenticationProvider: x509 ACLs are valid.
-                props.getSecureClientPort() > 0 ? Set.of("x509") : Set.of());
+                props.secureClientPort() > 0 ? Set.of("x509") : Set.of());
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(
                 config,
                 machine,
-                new SessionIds(props.getServerId(), System.currentTimeMillis()),
+                new SessionIds(props.serverId(), System.currentTimeMillis()),
                 sessionPasswords(dir),
                 sink,
                 (zxid, sessionTable) -> snapshot(pipeline.state(), zxid, sessionTable),
@@ -256,26 +256,26 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
 
         ClientPortConfig portConfig = new ClientPortConfig(
-                props.getClientAddress(),
-                props.getClientPort(),
-                props.getMaxPacketSize(),
-                props.getMaxClientConnections(),
+                props.clientAddress(),
+                props.clientPort(),
+                props.maxPacketSize(),
+                props.maxClientConnections(),
                 props.enabledFourLetterWords(),
                 ServerVersion.FULL);
-        pipeline.setMaxWatchesPerSession(props.getMaxWatchesPerSession());
-        if (props.getAudit().isEnabled()) {
+        pipeline.setMaxWatchesPerSession(props.maxWatchesPerSession());
+        if (props.audit().enabled()) {
             pipeline.setAuditSink(auditLog);
         }
         clientPort = new ClientPortServer(
-                portConfig, pipeline, pipeline, new ServerStats(), props.getMaxOutstandingRequestsPerConnection());
+                portConfig, pipeline, pipeline, new ServerStats(), props.maxOutstandingRequestsPerConnection());
         if (tls.clientPort() != null) {
-            clientPort.withSecurePort(props.getSecureClientPort(), tls.clientPort());
+            clientPort.withSecurePort(props.secureClientPort(), tls.clientPort());
         }
         clientPort.start();
         log.info(
                 "Coordinator {} on {}:{}{} (data in {})",
-                ensemble ? "server " + props.getServerId() + " listening" : "serving ZooKeeper clients",
-                props.getClientAddress(),
+                ensemble ? "server " + props.serverId() + " listening" : "serving ZooKeeper clients",
+                props.clientAddress(),
                 clientPort.port(),
                 clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(),
                 dir);
@@ -283,7 +283,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     /** None in production; a control-file driven hook only when a test harness asks for one. */
     private StorageFaults storageFaults() {
-        String file = props.getTesting().getStorageFaultsFile();
+        String file = props.testing().storageFaultsFile();
         if (file == null || file.isBlank()) {
             return StorageFaults.NONE;
         }
@@ -293,7 +293,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     /** The real wall clock in production; one shifted by a control file only when a test harness asks for it. */
     private LongSupplier wallClock() {
-        String file = props.getTesting().getClockOffsetFile();
+        String file = props.testing().clockOffsetFile();
         if (file == null || file.isBlank()) {
             return System::currentTimeMillis;
         }
@@ -304,7 +304,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private EnsembleDriver newDriver(Path dir) {
         List<EnsembleMember> members = props.ensembleMembers();
         EnsembleMember me = members.stream()
-                .filter(m -> m.id() == props.getServerId())
+                .filter(m -> m.id() == props.serverId())
                 .findFirst()
                 .orElseThrow();
         Map<Integer, InetSocketAddress> quorumPeers = new HashMap<>();
@@ -318,10 +318,10 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             }
         }
         int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
-        ZabConfig zab = new ZabConfig(me.id(), peers, props.getInitLimit() * scale, props.getSyncLimit() * scale);
+        ZabConfig zab = new ZabConfig(me.id(), peers, props.initLimit() * scale, props.syncLimit() * scale);
         return new EnsembleDriver(
                 new EnsembleDriver.Config(
-                        zab, props.getTickTime(), props.getMaxPacketSize() + (1 << 20), props.isReadOnlyModeEnabled()),
+                        zab, props.tickTime(), props.maxPacketSize() + (1 << 20), props.readOnlyModeEnabled()),
                 new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir)),
                 PeerNetwork.tcp(
                         me.id(),
@@ -336,7 +336,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     /** This member's quorum/election listener: its ensemble address, or every interface (quorumListenOnAllIPs). */
     private InetSocketAddress listenAddress(String host, int port) {
-        return props.isQuorumListenOnAllIps() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        return props.quorumListenOnAllIps() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
     /** /zookeeper/config as ZooKeeper writes a static ensemble (QuorumMaj.toString). */
@@ -367,7 +367,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             try {
                 long start = System.nanoTime();
                 snapshots.write(zxid, out -> StateSnapshots.write(out, sessionTable, secret, tree));
-                OptionalLong oldestKept = snapshots.retain(props.getSnapshotRetainCount());
+                OptionalLong oldestKept = snapshots.retain(props.snapshotRetainCount());
                 if (oldestKept.isPresent()) {
                     txnLog.purgeBefore(oldestKept.getAsLong());
                 }
@@ -396,8 +396,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
      * leader replicates a random one (the same on every member whatever their configuration files say).
      */
     private SessionPasswords sessionPasswords(Path dir) throws IOException {
-        if (props.getSessionSecret() != null) {
-            return new SessionPasswords(props.getSessionSecret().getBytes(StandardCharsets.UTF_8));
+        if (props.sessionSecret() != null) {
+            return new SessionPasswords(props.sessionSecret().getBytes(StandardCharsets.UTF_8));
         }
         return props.isStandalone() ? new SessionPasswords(standaloneSecret(dir)) : null;
     }
@@ -424,15 +424,14 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     private Map<String, String> confLines(Path dir) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("clientPort", String.valueOf(props.getClientPort()));
-        conf.put(
-                "secureClientPort", String.valueOf(props.getSecureClientPort() > 0 ? props.getSecureClientPort() : -1));
+        conf.put("clientPort", String.valueOf(props.clientPort()));
+        conf.put("secureClientPort", String.valueOf(props.secureClientPort() > 0 ? props.secureClientPort() : -1));
         conf.put("dataDir", dir.toString());
         conf.put("dataDirSize", "0");
         conf.put("dataLogDir", dir.resolve(DataDirectory.LOG_DIR).toString());
         conf.put("dataLogSize", "0");
-        conf.put("tickTime", String.valueOf(props.getTickTime()));
-        conf.put("maxClientCnxns", String.valueOf(props.getMaxClientConnections()));
+        conf.put("tickTime", String.valueOf(props.tickTime()));
+        conf.put("maxClientCnxns", String.valueOf(props.maxClientConnections()));
         conf.put("minSessionTimeout", String.valueOf(props.effectiveMinSessionTimeout()));
         conf.put("maxSessionTimeout", String.valueOf(props.effectiveMaxSessionTimeout()));
         conf.put("clientPortListenBacklog", "-1");

@@ -28,30 +28,30 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
 
     /** Whether the properties ask for any TLS (a secure client port, or TLS between members). */
     static boolean isWanted(CoordinatorProperties props) {
-        String quorum = props.getSsl().getQuorumBundle();
-        return props.getSecureClientPort() > 0 || (quorum != null && !quorum.isBlank());
+        String quorum = props.ssl().quorumBundle();
+        return props.secureClientPort() > 0 || (quorum != null && !quorum.isBlank());
     }
 
     static CoordinatorTls from(CoordinatorProperties props, SslBundles bundles) {
-        CoordinatorProperties.Ssl ssl = props.getSsl();
+        CoordinatorProperties.Ssl ssl = props.ssl();
         TlsContext clientPort = null;
         TlsContext quorum = null;
-        if (props.getSecureClientPort() > 0) {
-            TlsClientAuth auth = ssl.getClientAuth();
+        if (props.secureClientPort() > 0) {
+            TlsClientAuth auth = ssl.clientAuth();
             String property = "coordinator.ssl.client-bundle";
             clientPort = follow(
                     bundles,
                     property,
-                    ssl.getClientBundle(),
+                    ssl.clientBundle(),
                     b -> material(
                             b,
-                            ssl.getClientBundle(),
+                            ssl.clientBundle(),
                             auth != TlsClientAuth.NONE,
                             "coordinator.ssl.client-auth=" + auth.name().toLowerCase()
                                     + " verifies client certificates"),
                     m -> TlsContext.forClientPort(m, auth));
         }
-        if (ssl.getQuorumBundle() != null && !ssl.getQuorumBundle().isBlank()) {
+        if (ssl.quorumBundle() != null && !ssl.quorumBundle().isBlank()) {
             if (props.isStandalone()) {
                 log.warn("coordinator.ssl.quorum-bundle is set but this server is standalone; it has no peer links");
             } else {
@@ -59,9 +59,9 @@ public record CoordinatorTls(TlsContext clientPort, TlsContext quorum) {
                 quorum = follow(
                         bundles,
                         property,
-                        ssl.getQuorumBundle(),
-                        b -> material(b, ssl.getQuorumBundle(), true, "peers verify each other"),
-                        m -> TlsContext.forQuorum(m, ssl.isQuorumHostnameVerification()));
+                        ssl.quorumBundle(),
+                        b -> material(b, ssl.quorumBundle(), true, "peers verify each other"),
+                        m -> TlsContext.forQuorum(m, ssl.quorumHostnameVerification()));
             }
         }
         return new CoordinatorTls(clientPort, quorum);

@@ -10,7 +10,6 @@ import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEven
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
-import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
@@ -58,9 +57,8 @@ final class EarlyStart
         CoordinatorProperties props;
         try {
             // Bound already unless something was ignored or does not bind; then bind what is known.
-            props = known.orElseGet(() -> Binder.get(environment)
-                    .bind("coordinator", Bindable.of(CoordinatorProperties.class))
-                    .orElseGet(CoordinatorProperties::new));
+            props = known.orElseGet(
+                    () -> Binder.get(environment).bindOrCreate("coordinator", CoordinatorProperties.class));
         } catch (RuntimeException e) {
             // The context binds the same properties and fails naming the bad value.
             log.info("Not starting early: coordinator.* does not bind ({})", e.getMessage());

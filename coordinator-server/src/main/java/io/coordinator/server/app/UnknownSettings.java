@@ -43,11 +43,10 @@ final class UnknownSettings {
     static Optional<CoordinatorProperties> check(Environment environment) {
         try {
             return Optional.of(Binder.get(environment)
-                    .bind(
+                    .bindOrCreate(
                             "coordinator",
                             Bindable.of(CoordinatorProperties.class),
-                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
-                    .orElseGet(CoordinatorProperties::new));
+                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT)));
         } catch (BindException e) {
             if (!(e.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
                 return Optional.empty();

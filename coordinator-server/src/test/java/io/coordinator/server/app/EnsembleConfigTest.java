@@ -44,18 +44,19 @@ class EnsembleConfigTest {
 
     @Test
     void propertiesValidateServerIdAgainstEnsemble() {
-        CoordinatorProperties p = new CoordinatorProperties();
-        assertThat(p.isStandalone()).isTrue();
-        p.setEnsemble("1=127.0.0.1:2888:3888,2=127.0.0.1:2889:3889");
-        p.setServerId(3);
-        assertThat(p.isServerIdInEnsemble()).isFalse();
-        p.setServerId(2);
-        assertThat(p.isServerIdInEnsemble()).isTrue();
-        p.setEnsemble("1=127.0.0.1:2888:3888:observer");
-        p.setServerId(1);
-        assertThat(p.isEnsembleHasVoters()).isFalse();
-        p.setEnsemble("1=127.0.0.1:2888");
-        assertThat(p.isEnsembleValid()).isFalse();
+        assertThat(CoordinatorPropertiesBindingTest.bind(Map.of()).isStandalone())
+                .isTrue();
+        String two = "1=127.0.0.1:2888:3888,2=127.0.0.1:2889:3889";
+        assertThat(ensemble(two, 3).isServerIdInEnsemble()).isFalse();
+        assertThat(ensemble(two, 2).isServerIdInEnsemble()).isTrue();
+        assertThat(ensemble("1=127.0.0.1:2888:3888:observer", 1).isEnsembleHasVoters())
+                .isFalse();
+        assertThat(ensemble("1=127.0.0.1:2888", 1).isEnsembleValid()).isFalse();
+    }
+
+    private static CoordinatorProperties ensemble(String ensemble, int serverId) {
+        return CoordinatorPropertiesBindingTest.bind(
+                Map.of("coordinator.ensemble", ensemble, "coordinator.server-id", String.valueOf(serverId)));
     }
 
     @Test

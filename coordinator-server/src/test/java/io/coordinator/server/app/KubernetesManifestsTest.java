@@ -231,7 +231,7 @@ class KubernetesManifestsTest {
             List<EnsembleMember> members = props.ensembleMembers();
             assertThat(members).as("one member per replica").hasSize(replicas);
             EnsembleMember self = members.stream()
-                    .filter(m -> m.id() == props.getServerId())
+                    .filter(m -> m.id() == props.serverId())
                     .findFirst()
                     .orElseThrow();
             assertThat(self.host())
@@ -239,24 +239,22 @@ class KubernetesManifestsTest {
                     .isEqualTo(hostname + "." + headless.getMetadata().getName());
             assertThat(self.observer()).isFalse();
 
-            assertThat(containerPort(c, "client"))
-                    .isEqualTo(props.getClientPort())
-                    .isEqualTo(self.clientPort());
+            assertThat(containerPort(c, "client")).isEqualTo(props.clientPort()).isEqualTo(self.clientPort());
             assertThat(containerPort(c, "quorum")).isEqualTo(self.quorumPort());
             assertThat(containerPort(c, "election")).isEqualTo(self.electionPort());
-            assertThat(props.getClientAddress()).isEqualTo("0.0.0.0");
-            assertThat(props.isQuorumListenOnAllIps()).isTrue();
-            assertThat(props.getSessionSecret())
+            assertThat(props.clientAddress()).isEqualTo("0.0.0.0");
+            assertThat(props.quorumListenOnAllIps()).isTrue();
+            assertThat(props.sessionSecret())
                     .as("none: the ensemble replicates a random one")
                     .isNull();
             assertThat(sts.getSpec().getTemplate().getSpec().getEnableServiceLinks())
                     .as("no COORDINATOR_* service-link variables")
                     .isFalse();
-            assertThat(props.getWeb().getZkIdentity())
+            assertThat(props.web().getZkIdentity())
                     .as("none: the REST identity derives from the replicated secret")
                     .isNull();
-            assertThat(props.getWeb().getUsers().get("admin").getRole()).hasToString("ADMIN");
-            assertThat(props.getDataDir())
+            assertThat(props.web().getUsers().get("admin").getRole()).hasToString("ADMIN");
+            assertThat(props.dataDir())
                     .isEqualTo(c.getVolumeMounts().stream()
                             .filter(m -> m.getName()
                                     .equals(sts.getSpec()

@@ -133,10 +133,11 @@ class ServerStartupTest {
                         ""));
         try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
             CoordinatorProperties props = ctx.getBean(CoordinatorProperties.class);
-            assertThat(props.getTickTime()).isEqualTo(500);
-            assertThat(props.getClientPort()).isEqualTo(port);
+            assertThat(props.tickTime()).isEqualTo(500);
+            assertThat(props.clientPort()).isEqualTo(port);
             assertThat(props.enabledFourLetterWords()).containsExactlyInAnyOrder("ruok", "srvr");
-            assertThat(new CoordinatorProperties().enabledFourLetterWords()).containsExactly("*");
+            assertThat(CoordinatorPropertiesBindingTest.bind(Map.of()).enabledFourLetterWords())
+                    .containsExactly("*");
             assertThat(Files.isDirectory(dir.resolve("zkdata"))).isTrue();
             ZooKeeper zk = TestClients.connect("127.0.0.1:" + port);
             try {

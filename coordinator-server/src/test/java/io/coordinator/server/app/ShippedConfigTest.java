@@ -90,7 +90,7 @@ class ShippedConfigTest {
         Path yml = CONFIG.resolve("standalone.yml");
         CoordinatorProperties declared = bind(yaml(yml));
         assertThat(declared.isStandalone()).isTrue();
-        assertThat(declared.getClientPort()).isEqualTo(2181);
+        assertThat(declared.clientPort()).isEqualTo(2181);
 
         int clientPort = LoopbackPorts.next();
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(CoordinatorApplication.class)
@@ -100,8 +100,8 @@ class ShippedConfigTest {
                         "--coordinator.data-dir=" + dir.resolve("data"),
                         "--server.port=0")) {
             CoordinatorProperties props = ctx.getBean(CoordinatorProperties.class);
-            assertThat(props.getTickTime()).isEqualTo(declared.getTickTime());
-            assertThat(props.getWeb().getUsers()).containsKey("admin");
+            assertThat(props.tickTime()).isEqualTo(declared.tickTime());
+            assertThat(props.web().getUsers()).containsKey("admin");
             int http = ((WebServerApplicationContext) ctx).getWebServer().getPort();
 
             HttpClient client = HttpClient.newHttpClient();
@@ -169,41 +169,41 @@ class ShippedConfigTest {
         List<Node> nodes = nodes(CONFIG.resolve(cluster));
         assertThat(nodes).hasSize(cluster.equals("cluster") ? 3 : 5);
         List<EnsembleMember> members =
-                EnsembleMember.parseAll(nodes.get(0).props().getEnsemble());
+                EnsembleMember.parseAll(nodes.get(0).props().ensemble());
         assertThat(members).hasSize(nodes.size());
 
         Set<Integer> ports = new HashSet<>();
         Set<String> dataDirs = new HashSet<>();
         for (Node node : nodes) {
             CoordinatorProperties p = node.props();
-            assertThat(EnsembleMember.parseAll(p.getEnsemble()))
+            assertThat(EnsembleMember.parseAll(p.ensemble()))
                     .as("node%d's ensemble", node.n())
                     .isEqualTo(members);
-            assertThat(p.getServerId()).as("node%d.yml's server id", node.n()).isEqualTo(node.n());
+            assertThat(p.serverId()).as("node%d.yml's server id", node.n()).isEqualTo(node.n());
             EnsembleMember self =
                     members.stream().filter(m -> m.id() == node.n()).findFirst().orElseThrow();
             assertThat(self.clientPort())
                     .as("node%d's client port in the ensemble", node.n())
-                    .isEqualTo(p.getClientPort());
+                    .isEqualTo(p.clientPort());
             assertThat(self.observer()).isFalse();
             // config/cluster/cluster.sh derives a node's client port as 2180 + N
-            assertThat(p.getClientPort()).isEqualTo(2180 + node.n());
+            assertThat(p.clientPort()).isEqualTo(2180 + node.n());
             for (int port : new int[] {self.quorumPort(), self.electionPort(), self.clientPort(), node.httpPort()}) {
                 assertThat(ports.add(port))
                         .as("port %d used once in %s", port, cluster)
                         .isTrue();
             }
-            assertThat(dataDirs.add(p.getDataDir()))
+            assertThat(dataDirs.add(p.dataDir()))
                     .as("node%d's data dir is its own", node.n())
                     .isTrue();
             // no well-known session secret: the ensemble replicates a random one (sessions still move)
-            assertThat(p.getSessionSecret()).isNull();
+            assertThat(p.sessionSecret()).isNull();
             // no well-known REST identity: it is derived from the replicated secret
-            assertThat(p.getWeb().getZkIdentity()).isNull();
+            assertThat(p.web().getZkIdentity()).isNull();
             // what must be equal on every member
-            assertThat(p.getTickTime()).isEqualTo(nodes.get(0).props().getTickTime());
-            assertThat(p.getInitLimit()).isEqualTo(nodes.get(0).props().getInitLimit());
-            assertThat(p.getSyncLimit()).isEqualTo(nodes.get(0).props().getSyncLimit());
+            assertThat(p.tickTime()).isEqualTo(nodes.get(0).props().tickTime());
+            assertThat(p.initLimit()).isEqualTo(nodes.get(0).props().initLimit());
+            assertThat(p.syncLimit()).isEqualTo(nodes.get(0).props().syncLimit());
         }
     }
 
@@ -220,15 +220,15 @@ class ShippedConfigTest {
 
         Map<String, Object> imported = ZooCfgImport.parse(cfg);
         CoordinatorProperties props = bind(List.of(new MapPropertySource("zooCfg", imported)));
-        assertThat(props.getServerId())
+        assertThat(props.serverId())
                 .isEqualTo(Integer.parseInt(
                         Files.readString(CONFIG.resolve("myid")).trim()));
-        assertThat(props.getClientPort()).isEqualTo(2181);
-        assertThat(props.getDataDir()).isEqualTo(data.toString());
+        assertThat(props.clientPort()).isEqualTo(2181);
+        assertThat(props.dataDir()).isEqualTo(data.toString());
         assertThat(props.enabledFourLetterWords()).contains("srvr", "mntr", "ruok");
         // the same ensemble as config/cluster/node*.yml, written the ZooKeeper way
         assertThat(props.ensembleMembers())
                 .isEqualTo(EnsembleMember.parseAll(
-                        nodes(CONFIG.resolve("cluster")).get(0).props().getEnsemble()));
+                        nodes(CONFIG.resolve("cluster")).get(0).props().ensemble()));
     }
 }

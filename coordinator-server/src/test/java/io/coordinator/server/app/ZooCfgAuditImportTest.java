@@ -21,31 +21,29 @@ class ZooCfgAuditImportTest {
         Files.writeString(cfg, "dataDir=" + dir.resolve("data") + "\n" + String.join("\n", lines) + "\n");
         Map<String, Object> mapped = ZooCfgImport.parse(cfg);
         return new Binder(new MapConfigurationPropertySource(mapped))
-                .bind("coordinator", CoordinatorProperties.class)
-                .orElseGet(CoordinatorProperties::new);
+                .bindOrCreate("coordinator", CoordinatorProperties.class);
     }
 
     @Test
     void auditEnableTrueTurnsTheWireAuditLogOn() throws Exception {
         CoordinatorProperties p = bind("clientPort=2181", "audit.enable=true");
-        assertThat(p.getAudit().isEnabled()).isTrue();
-        assertThat(p.getAudit().isRest()).isTrue();
+        assertThat(p.audit().enabled()).isTrue();
+        assertThat(p.audit().rest()).isTrue();
     }
 
     @Test
     void auditEnableFalseOrAbsentLeavesItOff() throws Exception {
-        assertThat(bind("clientPort=2181", "audit.enable=false").getAudit().isEnabled())
+        assertThat(bind("clientPort=2181", "audit.enable=false").audit().enabled())
                 .isFalse();
-        assertThat(bind("clientPort=2181").getAudit().isEnabled()).isFalse();
+        assertThat(bind("clientPort=2181").audit().enabled()).isFalse();
     }
 
     /** Quota enforcement is off unless asked for, as in ZooKeeper, where zoo.cfg's enforceQuota switches it. */
     @Test
     void quotaEnforcementFollowsZooKeepersDefaultAndKey() throws Exception {
-        assertThat(bind("clientPort=2181").isEnforceQuota()).isFalse();
-        assertThat(bind("clientPort=2181", "enforceQuota=true").isEnforceQuota())
-                .isTrue();
-        assertThat(bind("clientPort=2181", "zookeeper.enforceQuota=true").isEnforceQuota())
+        assertThat(bind("clientPort=2181").enforceQuota()).isFalse();
+        assertThat(bind("clientPort=2181", "enforceQuota=true").enforceQuota()).isTrue();
+        assertThat(bind("clientPort=2181", "zookeeper.enforceQuota=true").enforceQuota())
                 .isTrue();
     }
 

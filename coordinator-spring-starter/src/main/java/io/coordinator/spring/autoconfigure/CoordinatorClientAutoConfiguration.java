@@ -28,9 +28,9 @@ public final class CoordinatorClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RetryPolicy coordinatorRetryPolicy(CoordinatorClientProperties properties) {
-        CoordinatorClientProperties.Retry r = properties.getRetry();
-        return new ExponentialBackoffRetry((int) r.getBaseSleep().toMillis(), r.getMaxRetries(), (int)
-                r.getMaxSleep().toMillis());
+        CoordinatorClientProperties.Retry r = properties.retry();
+        return new ExponentialBackoffRetry((int) r.baseSleep().toMillis(), r.maxRetries(), (int)
+                r.maxSleep().toMillis());
     }
 
     @Bean(destroyMethod = "close")
@@ -40,29 +40,29 @@ public final class CoordinatorClientAutoConfiguration {
             throws InterruptedException {
         boolean failFast = failFast(properties, environment);
         // a typo fails now, naming the property, rather than as a timeout; an unknown host only when it would anyway
-        ConnectString.check(properties.getConnectString(), "coordinator.client.connect-string", failFast);
+        ConnectString.check(properties.connectString(), "coordinator.client.connect-string", failFast);
         CoordinatorClientSecurity security = CoordinatorClientSecurity.from(Binder.get(environment));
         CuratorFrameworkFactory.Builder builder = security.apply(CuratorFrameworkFactory.builder());
         if (aclMode(properties, security) == CoordinatorClientProperties.AclMode.OWNER) {
             builder.aclProvider(new OwnerAclProvider(List.of(
-                    properties.getDiscovery().getRoot(),
-                    properties.getLock().getRoot(),
-                    properties.getLeader().getRoot())));
+                    properties.discovery().root(),
+                    properties.lock().root(),
+                    properties.leader().root())));
         }
-        CuratorFramework client = builder.connectString(properties.getConnectString())
+        CuratorFramework client = builder.connectString(properties.connectString())
                 .zookeeperFactory(new QuickReconnectZookeeperFactory())
-                .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
-                .connectionTimeoutMs((int) properties.getConnectionTimeout().toMillis())
+                .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) properties.connectionTimeout().toMillis())
                 .retryPolicy(retryPolicy)
                 .build();
         client.start();
         if (failFast
                 && !client.blockUntilConnected(
-                        (int) properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                        (int) properties.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             client.close();
             throw new IllegalStateException(
                     "Coordinator unreachable: no server answered at coordinator.client.connect-string="
-                            + properties.getConnectString() + " within " + properties.getConnectionTimeout()
+                            + properties.connectString() + " within " + properties.connectionTimeout()
                             + " (set coordinator.client.fail-fast=false to start anyway, or coordinator.client.enabled=false)");
         }
         return client;
@@ -71,7 +71,7 @@ public final class CoordinatorClientAutoConfiguration {
     /** coordinator.client.acl.mode as set; unset, OWNER when the client has credentials. */
     static CoordinatorClientProperties.AclMode aclMode(
             CoordinatorClientProperties properties, CoordinatorClientSecurity security) {
-        CoordinatorClientProperties.AclMode mode = properties.getAcl().getMode();
+        CoordinatorClientProperties.AclMode mode = properties.acl().mode();
         if (mode == null) {
             return security.hasCredentials()
                     ? CoordinatorClientProperties.AclMode.OWNER
@@ -89,8 +89,8 @@ public final class CoordinatorClientAutoConfiguration {
      * ({@code optional:coordinator:}), which means "start without a server".
      */
     static boolean failFast(CoordinatorClientProperties properties, Environment environment) {
-        if (properties.getFailFast() != null) {
-            return properties.getFailFast();
+        if (properties.failFast() != null) {
+            return properties.failFast();
         }
         String[] imports = Binder.get(environment)
                 .bind("spring.config.import", String[].class)

@@ -15,11 +15,11 @@ public final class CoordinatorIdentity {
     }
 
     public static CoordinatorIdentity from(CoordinatorClientProperties properties, Environment env) {
-        String name = properties.getRegistration().getServiceName();
+        String name = properties.registration().serviceName();
         if (!StringUtils.hasText(name)) {
             name = env.getProperty("spring.application.name", "application");
         }
-        String id = properties.getRegistration().getInstanceId();
+        String id = properties.registration().instanceId();
         if (!StringUtils.hasText(id)) {
             id = name + "-" + UUID.randomUUID();
         }

@@ -38,13 +38,13 @@ public final class CoordinatorDiscoveryAutoConfiguration {
     @ConditionalOnMissingBean
     CoordinatorServiceCache coordinatorServiceCache(
             CuratorFramework client, CoordinatorClientProperties properties, Environment environment) {
-        CoordinatorClientProperties.Discovery d = properties.getDiscovery();
+        CoordinatorClientProperties.Discovery d = properties.discovery();
         return new CoordinatorServiceCache(
                 client,
-                d.getRoot(),
-                d.getProtection().isEnabled(),
-                d.getProtection().getThreshold(),
-                d.getProtection().getMaxDuration(),
+                d.root(),
+                d.protection().enabled(),
+                d.protection().threshold(),
+                d.protection().maxDuration(),
                 DiscoveryLocalCopy.of(d, environment.getProperty("spring.application.name", "application")));
     }
 

@@ -55,12 +55,12 @@ public final class DiscoveryLocalCopy {
      * ~/.coordinator/discovery-copies/&lt;app&gt;; null when off.
      */
     public static DiscoveryLocalCopy of(CoordinatorClientProperties.Discovery settings, String app) {
-        if (!settings.isLocalCopyEnabled()) {
+        if (!settings.localCopyEnabled()) {
             return null;
         }
         return of(
-                settings.getLocalCopy() != null
-                        ? settings.getLocalCopy()
+                settings.localCopy() != null
+                        ? settings.localCopy()
                         : Paths.get(System.getProperty("user.home"), ".coordinator", "discovery-copies", app)
                                 .toString());
     }

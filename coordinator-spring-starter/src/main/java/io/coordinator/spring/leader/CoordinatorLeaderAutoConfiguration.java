@@ -38,7 +38,7 @@ public final class CoordinatorLeaderAutoConfiguration {
             CoordinatorClientProperties properties,
             CoordinatorIdentity identity,
             ApplicationEventPublisher publisher) {
-        return new Leadership(client, properties.getLeader().getRoot(), identity.instanceId(), publisher);
+        return new Leadership(client, properties.leader().root(), identity.instanceId(), publisher);
     }
 
     @Bean

@@ -27,7 +27,7 @@ public final class CoordinatorLockAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DistributedLocks distributedLocks(CuratorFramework client, CoordinatorClientProperties properties) {
-        return new DistributedLocks(client, properties.getLock().getRoot());
+        return new DistributedLocks(client, properties.lock().root());
     }
 
     @Bean

@@ -97,7 +97,7 @@ public class CoordinatorRegistration
     }
 
     public String path() {
-        return ZKPaths.makePath(properties.getDiscovery().getRoot(), identity.serviceName(), identity.instanceId());
+        return ZKPaths.makePath(properties.discovery().root(), identity.serviceName(), identity.instanceId());
     }
 
     /** Creates the node (idempotent). */
@@ -105,32 +105,32 @@ public class CoordinatorRegistration
         if (node.get() != null) {
             return;
         }
-        CoordinatorClientProperties.Registration r = properties.getRegistration();
-        Integer p = r.getPort() != null ? r.getPort() : environment.getProperty("local.server.port", Integer.class);
+        CoordinatorClientProperties.Registration r = properties.registration();
+        Integer p = r.port() != null ? r.port() : environment.getProperty("local.server.port", Integer.class);
         if (p == null) {
             log.info("Not registering " + identity + ": no web server port (set coordinator.client.registration.port)");
             return;
         }
-        host = StringUtils.hasText(r.getHost()) ? r.getHost() : defaultHost.get();
+        host = StringUtils.hasText(r.host()) ? r.host() : defaultHost.get();
         port = p;
-        Map<String, String> metadata = new LinkedHashMap<>(r.getMetadata());
-        if (StringUtils.hasText(r.getZone())) {
-            metadata.put("zone", r.getZone());
+        Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
+        if (StringUtils.hasText(r.zone())) {
+            metadata.put("zone", r.zone());
         }
-        metadata.put("weight", Integer.toString(r.getWeight()));
+        metadata.put("weight", Integer.toString(r.weight()));
         byte[] data = ServiceInstanceJson.write(
                 identity.serviceName(),
                 identity.instanceId(),
                 host,
                 port,
-                r.isSecure(),
+                r.secure(),
                 metadata,
                 System.currentTimeMillis());
         PersistentNode n = new PersistentNode(client, CreateMode.EPHEMERAL, false, path(), data);
         n.start();
         node.set(n);
         try {
-            if (!n.waitForInitialCreate(properties.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!n.waitForInitialCreate(properties.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Registration of " + path() + " not confirmed yet; it will be created when connected");
             } else {
                 log.info("Registered " + identity + " at " + host + ":" + port + " (" + path() + ")");
@@ -200,7 +200,7 @@ public class CoordinatorRegistration
         boolean wasRegistered = isRegistered();
         deregister();
         running = false;
-        Duration delay = properties.getRegistration().getDeregisterDelay();
+        Duration delay = properties.registration().deregisterDelay();
         if ((wasRegistered || !delayed) && !delay.isZero() && !delay.isNegative()) {
             delayed = true;
             try {

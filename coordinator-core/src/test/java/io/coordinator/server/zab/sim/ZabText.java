@@ -12,22 +12,22 @@ import io.coordinator.server.zab.Zxids;
  * that matter to a reader (learner sessions are left out: they are random ids), stream messages with their
  * sequence number as {@code #n}.
  */
-final class ZabText {
+public final class ZabText {
     private ZabText() {}
 
-    static String zxid(long z) {
+    public static String zxid(long z) {
         return z <= 0 ? Long.toString(z) : Zxids.epochOf(z) + "." + Zxids.counterOf(z);
     }
 
     /** Parses {@code epoch.counter} or a plain number. */
-    static long parseZxid(String s) {
+    public static long parseZxid(String s) {
         int dot = s.indexOf('.');
         return dot < 0
                 ? Long.parseLong(s)
                 : Zxids.make(Long.parseLong(s.substring(0, dot)), Long.parseLong(s.substring(dot + 1)));
     }
 
-    static String epochs(Epochs e) {
+    public static String epochs(Epochs e) {
         return "epochs=" + e.acceptedEpoch() + "/" + e.currentEpoch();
     }
 
@@ -38,7 +38,7 @@ final class ZabText {
         return zxid(r.zxid()) + " " + what;
     }
 
-    static String message(ZabMessage m) {
+    public static String message(ZabMessage m) {
         if (m instanceof Notification n) {
             return "Notification " + n.state() + " vote=" + n.leader() + " zxid=" + zxid(n.zxid()) + " epoch="
                     + n.peerEpoch() + " round=" + n.electionEpoch();
