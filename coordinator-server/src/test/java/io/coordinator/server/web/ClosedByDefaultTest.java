@@ -254,6 +254,34 @@ class ClosedByDefaultTest {
         }
     }
 
+    /**
+     * An operator who exposes /actuator/env and /actuator/configprops sees the keys, never a password, a wire
+     * digest, the session secret or a public key's neighbour secrets: Spring Boot shows no values unless told to.
+     */
+    @Test
+    void exposedEnvAndConfigpropsShowNoSecrets() {
+        String digest = WireDigest.of("admin:admin-pw");
+        try (ConfigurableApplicationContext ctx = start(
+                dir,
+                ADMIN[0],
+                ADMIN[1],
+                "--coordinator.web.users.admin.wire-digest=" + digest,
+                "--coordinator.session-secret=0123456789abcdef-secret",
+                "--management.endpoints.web.exposure.include=env,configprops")) {
+            Http admin = anonymous(ctx).as("admin", "admin-pw");
+            for (String endpoint : List.of("/actuator/env", "/actuator/configprops")) {
+                Http.Response r = admin.get(endpoint);
+                assertThat(r.status()).as(endpoint).isEqualTo(200);
+                assertThat(r.body())
+                        .as(endpoint)
+                        .contains("coordinator")
+                        .doesNotContain("admin-pw")
+                        .doesNotContain(digest.substring(digest.indexOf(':') + 1))
+                        .doesNotContain("0123456789abcdef-secret");
+            }
+        }
+    }
+
     private static final List<ACL> OPEN = ZooDefs.Ids.OPEN_ACL_UNSAFE;
 
     private static ZooKeeper connect(ConfigurableApplicationContext ctx) throws Exception {
