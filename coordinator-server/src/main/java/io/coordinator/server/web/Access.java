@@ -32,6 +32,10 @@ public final class Access {
         }
     }
 
+    public boolean mayOnContext(Action action, ConfigStore.Context context) {
+        return mayOnContext(grants(), action, context);
+    }
+
     public boolean mayReadContext(ConfigStore.Context context) {
         return mayOnContext(grants(), Action.READ, context);
     }

@@ -47,7 +47,14 @@ public class ConfigController {
     }
 
     /** @param expectedVersion the latest version the publisher saw (optional; 409 if another was published) */
-    public record PublishRequest(Map<String, String> properties, String comment, Integer expectedVersion) {}
+    /**
+     * The new property set: {@code properties}, or one {@code document} (properties, yaml or json text) that is
+     * parsed as applications parse it and refused with its line and column if it does not.
+     */
+    public record PublishRequest(
+            Map<String, String> properties, Document document, String comment, Integer expectedVersion) {}
+
+    public record Document(String format, String text) {}
 
     public record RollbackRequest(Integer version, String comment) {}
 
@@ -86,19 +93,38 @@ public class ConfigController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        if (body == null || body.properties() == null) {
-            throw ApiException.badRequest("properties are required (an empty object publishes an empty set)");
-        }
         ConfigStore.Context c = ConfigStore.Context.parse(context);
         return masked(audited("publish", c, principal, http, () -> {
             access.requireContext(AccessPolicy.Action.PUBLISH, c); // a refusal is audited too
-            Map<String, String> properties = body.properties();
-            if (properties.values().stream()
-                    .anyMatch(io.coordinator.config.format.crypto.EncryptedValue::isEncrypted)) {
-                properties = ConfigEncryption.unmask(properties, current(c));
-            }
+            Map<String, String> properties = properties(c, body);
             return store.publish(c, properties, body.comment(), name(principal), body.expectedVersion(), null);
         }));
+    }
+
+    @PostMapping("/{context}/preview")
+    @Operation(summary = "What publishing this body would change (a dry run): the diff, encrypted values masked")
+    public ConfigStore.Diff preview(@PathVariable String context, @RequestBody PublishRequest body)
+            throws KeeperException, InterruptedException {
+        ConfigStore.Context c = context(context, AccessPolicy.Action.PUBLISH);
+        Map<String, String> current = current(c);
+        return ConfigEncryption.mask(ConfigStore.diffOf(c.name(), current, properties(c, body)));
+    }
+
+    /** The property set a publish body stands for: validated, masks of unchanged encrypted values resolved. */
+    private Map<String, String> properties(ConfigStore.Context c, PublishRequest body)
+            throws KeeperException, InterruptedException {
+        if (body == null || (body.properties() == null) == (body.document() == null)) {
+            throw ApiException.badRequest("either properties (an empty object publishes an empty set) or a document"
+                    + " {format: properties|yaml|json, text} is required");
+        }
+        Map<String, String> properties = body.properties() != null
+                ? body.properties()
+                : ConfigDocuments.parse(
+                        body.document().format(), body.document().text());
+        if (properties.values().stream().anyMatch(io.coordinator.config.format.crypto.EncryptedValue::isEncrypted)) {
+            properties = ConfigEncryption.unmask(properties, current(c));
+        }
+        return properties;
     }
 
     @GetMapping("/{context}/encrypt")
@@ -157,19 +183,7 @@ public class ConfigController {
     public ConfigStore.Diff diff(
             @PathVariable String context, @RequestParam int from, @RequestParam(required = false) Integer to)
             throws KeeperException, InterruptedException {
-        ConfigStore.Diff d = store.diff(context(context, AccessPolicy.Action.READ), from, to);
-        // An encrypted side shows as its mask: the entry says the value changed, not what it was or became.
-        Map<String, ConfigStore.Change> changed = new java.util.TreeMap<>();
-        d.changed()
-                .forEach((k, ch) -> changed.put(
-                        k, new ConfigStore.Change(ConfigEncryption.mask(ch.from()), ConfigEncryption.mask(ch.to()))));
-        return new ConfigStore.Diff(
-                d.context(),
-                d.from(),
-                d.to(),
-                ConfigEncryption.mask(d.added()),
-                ConfigEncryption.mask(d.removed()),
-                changed);
+        return ConfigEncryption.mask(store.diff(context(context, AccessPolicy.Action.READ), from, to));
     }
 
     @PostMapping("/{context}/rollback")

@@ -84,6 +84,13 @@ public final class ConfigEncryption {
         return out;
     }
 
+    /** A diff as answered: an encrypted side shows as its mask (the entry says it changed, not from what to what). */
+    public static ConfigStore.Diff mask(ConfigStore.Diff d) {
+        Map<String, ConfigStore.Change> changed = new TreeMap<>();
+        d.changed().forEach((k, ch) -> changed.put(k, new ConfigStore.Change(mask(ch.from()), mask(ch.to()))));
+        return new ConfigStore.Diff(d.context(), d.from(), d.to(), mask(d.added()), mask(d.removed()), changed);
+    }
+
     public static String mask(String value) {
         return EncryptedValue.isEncrypted(value) ? EncryptedValue.mask(value) : value;
     }

@@ -479,6 +479,15 @@ public final class ConfigStore {
         Map<String, String> a = version(c, from).properties();
         Map<String, String> b =
                 to == null ? read(c).properties() : version(c, to).properties();
+        Diff d = diffOf(c.name(), a, b);
+        return new Diff(d.context(), from, to, d.added(), d.removed(), d.changed());
+    }
+
+    /** What changes from property set {@code a} (null: none) to {@code b}. */
+    public static Diff diffOf(String context, Map<String, String> a, Map<String, String> b) {
+        if (a == null) {
+            a = Map.of();
+        }
         Map<String, String> added = new TreeMap<>();
         Map<String, String> removed = new TreeMap<>();
         Map<String, Change> changed = new TreeMap<>();
@@ -494,7 +503,7 @@ public final class ConfigStore {
                 removed.put(e.getKey(), e.getValue());
             }
         }
-        return new Diff(c.name(), from, to, added, removed, changed);
+        return new Diff(context, null, null, added, removed, changed);
     }
 
     public Version rollback(Context c, int version, String comment, String author)

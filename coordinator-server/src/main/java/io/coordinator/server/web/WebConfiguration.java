@@ -17,6 +17,7 @@ import org.springframework.core.Ordered;
     ZnodeController.class,
     ServicesController.class,
     ConfigController.class,
+    ConfigTransferController.class,
     ClusterController.class,
     EventsController.class
 })

@@ -320,7 +320,10 @@ class PermissionsTest {
         assertThat(writes)
                 .containsExactly(
                         "[DELETE] /api/znodes/{*path} delete",
+                        "[POST] /api/config/import importAll", // publish on every context (ConfigTransferTest)
+                        "[POST] /api/config/{context}/copy copy", // read, publish on the target (ConfigTransferTest)
                         "[POST] /api/config/{context}/encrypt encrypt",
+                        "[POST] /api/config/{context}/preview preview", // publish; changes nothing
                         "[POST] /api/config/{context}/rollback rollback",
                         "[POST] /api/znodes/{*path} create",
                         "[PUT] /api/config/{context} publish",
