@@ -211,16 +211,62 @@
     for (const svc of list) {
       let detail;
       try { detail = await api('GET', '/api/services/' + encodeURIComponent(svc.name)); } catch (e) { continue; }
+      const overrides = detail.overrides || {};
       const rows = detail.instances.map(i => {
         const meta = (i.payload && i.payload.metadata) || {};
-        const since = i.registrationTimeUTC ? new Date(i.registrationTimeUTC).toISOString() : '';
-        return '<tr><td>' + esc(i.id) + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>'
-          + esc(meta.zone || '') + '</td><td>' + esc(meta.weight || '') + '</td><td>' + esc(since) + '</td><td><code>'
-          + esc(Object.keys(meta).map(k => k + '=' + meta[k]).join(', ')) + '</code></td></tr>';
+        const o = overrides[i.id] || null;
+        const out = o && o.enabled === false;
+        const weight = o && o.weight ? '<strong title="set by ' + esc(o.author) + '">' + esc(o.weight) + '</strong>' : esc(meta.weight || '');
+        const key = esc(svc.name) + '" data-id="' + esc(i.id);
+        return '<tr' + (out ? ' class="out"' : '') + '><td>' + esc(i.id) + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>'
+          + esc(meta.zone || '') + '</td><td>' + weight + '</td><td>' + when(i.registrationTimeUTC) + '</td><td><code>'
+          + esc(Object.keys(meta).map(k => k + '=' + meta[k]).join(', ')) + '</code></td><td>'
+          + (out ? '<span class="badge">out of rotation</span> <button data-rotate="in" data-service="' + key + '">Put back</button>'
+            : '<button data-rotate="out" data-service="' + key + '">Take out of rotation</button>')
+          + ' <input size="3" placeholder="weight" data-weight-for="' + esc(i.id) + '"><button data-weigh="1" data-service="' + key + '">Set weight</button></td></tr>';
       }).join('');
-      html += '<h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th></tr></thead><tbody>' + rows + '</tbody></table>';
+      html += '<h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th><th>Rotation</th></tr></thead><tbody>' + rows + '</tbody></table>';
+      for (const [id, o] of Object.entries(overrides)) { overrideState[svc.name + '/' + id] = o; }
     }
-    h(html, seq);
+    if (!h(html, seq)) { return; }
+    const target = b => '/api/services/' + encodeURIComponent(b.dataset.service) + '/' + encodeURIComponent(b.dataset.id) + '/override';
+    view.querySelectorAll('[data-rotate]').forEach(b => {
+      b.onclick = async () => {
+        const o = overrideState[b.dataset.service + '/' + b.dataset.id] || {};
+        try {
+          if (b.dataset.rotate === 'out') {
+            await api('PUT', target(b), { enabled: false, weight: o.weight || null });
+          } else if (o.weight) {
+            await api('PUT', target(b), { enabled: true, weight: o.weight });
+          } else {
+            await api('DELETE', target(b));
+          }
+          show((b.dataset.rotate === 'out' ? 'Took ' : 'Put back ') + b.dataset.id, 'info'); run(servicesView);
+        } catch (e) { fail(e); }
+      };
+    });
+    view.querySelectorAll('[data-weigh]').forEach(b => {
+      b.onclick = async () => {
+        const o = overrideState[b.dataset.service + '/' + b.dataset.id] || {};
+        const weight = Number(view.querySelector('[data-weight-for="' + CSS.escape(b.dataset.id) + '"]').value);
+        try {
+          await api('PUT', target(b), { enabled: o.enabled !== false, weight: weight });
+          show('Weight of ' + b.dataset.id + ' is ' + weight, 'info'); run(servicesView);
+        } catch (e) { fail(e); }
+      };
+    });
+  }
+  const overrideState = {};
+
+  /** A time as "3 min ago", the exact time on hover. */
+  function when(t) {
+    if (t === null || t === undefined || t === '') { return ''; }
+    const d = new Date(t);
+    if (isNaN(d.getTime())) { return esc(t); }
+    const s = Math.round((Date.now() - d.getTime()) / 1000);
+    const text = s < 5 ? 'just now' : s < 60 ? s + ' s ago' : s < 3600 ? Math.round(s / 60) + ' min ago'
+      : s < 86400 ? Math.round(s / 3600) + ' h ago' : Math.round(s / 86400) + ' d ago';
+    return '<time datetime="' + esc(d.toISOString()) + '" title="' + esc(d.toISOString()) + '">' + text + '</time>';
   }
 
   // ------------------------------------------------------------------ configuration
@@ -267,7 +313,7 @@
       try { audit = await api('GET', '/api/config/' + encodeURIComponent(context) + '/audit?limit=50'); } catch (e) { audit = []; }
       try { keyIds = (await api('GET', '/api/config/' + encodeURIComponent(context) + '/encrypt')).keyIds; } catch (e) { keyIds = []; }
       const props = current ? current.properties : {};
-      const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + esc(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
+      const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + when(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
         + (v.rollbackOf !== null && v.rollbackOf !== undefined ? ' <span class="muted">(rollback of v' + v.rollbackOf + ')</span>' : '') + '</td><td>' + esc(v.zxid) + '</td><td>'
         + '<button data-diff="' + v.version + '">Diff to current</button> <button data-rollback="' + v.version + '">Roll back</button></td></tr>').join('');
       right = '<h3>' + esc(context) + (current && current.version ? ' <span class="muted">v' + current.version + '</span>' : '') + '</h3>'
@@ -281,7 +327,7 @@
         + '<h3>History</h3><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>Comment</th><th>zxid</th><th></th></tr></thead><tbody>'
         + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>'
         + '<h3>Audit <span class="muted">(this member, latest first)</span></h3><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Operation</th><th>Path</th><th>zxid</th><th>Result</th></tr></thead><tbody>'
-        + audit.map(a => '<tr><td>' + esc(a.time) + '</td><td>' + esc((a.user || []).join(', ')) + '</td><td>' + esc(a.operation) + '</td><td>' + esc(a.path || '')
+        + audit.map(a => '<tr><td>' + when(a.time) + '</td><td>' + esc((a.user || []).join(', ')) + '</td><td>' + esc(a.operation) + '</td><td>' + esc(a.path || '')
           + '</td><td>' + esc(a.zxid || '') + '</td><td>' + esc(a.result + (a.error ? ' (' + a.error + ')' : '')) + '</td></tr>').join('')
         + '</tbody></table>';
     }
@@ -377,7 +423,7 @@
       relevant = e.path === path || parent === path;
       if (relevant && e.type === 'NodeDeleted' && e.path === path) { show(path + ' was deleted'); return; }
     } else if (name === 'services') {
-      relevant = e.path.startsWith('/services');
+      relevant = e.path.startsWith('/services') || e.path.startsWith('/coordinator/instances');
     } else if (name === 'config') {
       relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history');
     }

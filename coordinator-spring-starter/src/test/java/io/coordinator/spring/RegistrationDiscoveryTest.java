@@ -8,6 +8,7 @@ import io.coordinator.spring.actuator.CoordinatorEndpoint;
 import io.coordinator.spring.actuator.CoordinatorHealthIndicator;
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.discovery.CoordinatorDiscoveryAutoConfiguration;
+import io.coordinator.spring.discovery.InstanceOverrides;
 import io.coordinator.spring.registration.CoordinatorRegistration;
 import io.coordinator.spring.registration.CoordinatorRegistrationAutoConfiguration;
 import io.coordinator.spring.test.CoordinatorServerExtension;
@@ -197,5 +198,51 @@ class RegistrationDiscoveryTest {
                             .collect(Collectors.toSet());
                     assertThat(ids).contains("reg-3");
                 });
+    }
+
+    /**
+     * An operator's override (what the console's "out of rotation" and weight write): discovery leaves a disabled
+     * instance out while it stays registered, serves an overridden weight, and serves it as registered again when
+     * the override goes.
+     */
+    @Test
+    void operatorOverridesTakeAnInstanceOutOfRotationAndChangeItsWeight() {
+        runner(server.connectString())
+                .withPropertyValues("coordinator.client.registration.instance-id=rot-1")
+                .run(ctx -> {
+                    ready(ctx);
+                    DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> ids(discovery).contains("rot-1"));
+                    String override = InstanceOverrides.ROOT + "/reg-app/rot-1";
+
+                    server.admin()
+                            .create()
+                            .creatingParentsIfNeeded()
+                            .forPath(override, "{\"enabled\":false}".getBytes());
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> !ids(discovery).contains("rot-1"));
+                    assertThat(server.admin().checkExists().forPath("/services/reg-app/rot-1"))
+                            .as("still registered")
+                            .isNotNull();
+
+                    server.admin().setData().forPath(override, "{\"enabled\":true,\"weight\":5}".getBytes());
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> discovery.getInstances("reg-app").stream()
+                                    .anyMatch(i -> i.getInstanceId().equals("rot-1")
+                                            && "5".equals(i.getMetadata().get("weight"))));
+
+                    server.admin().delete().forPath(override);
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> discovery.getInstances("reg-app").stream()
+                                    .anyMatch(i -> i.getInstanceId().equals("rot-1")
+                                            && "1".equals(i.getMetadata().get("weight"))));
+                });
+    }
+
+    private static Set<String> ids(DiscoveryClient discovery) {
+        return discovery.getInstances("reg-app").stream()
+                .map(org.springframework.cloud.client.ServiceInstance::getInstanceId)
+                .collect(Collectors.toSet());
     }
 }

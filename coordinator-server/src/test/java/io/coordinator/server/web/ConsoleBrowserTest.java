@@ -297,7 +297,22 @@ class ConsoleBrowserTest {
         textIn("main", "10.1.2.3:8081");
         textIn("main", "eu-1");
         settled();
+        // out of rotation and back: the override discovery reads, the instance itself untouched
+        click(By.cssSelector("[data-rotate='out'][data-id='i-42']"));
+        textIn("tr.out", "out of rotation");
+        assertThat(new String(zk.getData("/coordinator/instances/orders/i-42", false, null), StandardCharsets.UTF_8))
+                .contains("\"enabled\":false");
+        settled();
         screenshot("4-services");
+        click(By.cssSelector("[data-rotate='in'][data-id='i-42']"));
+        wait.until(d -> d.findElements(By.cssSelector("tr.out")).isEmpty());
+        wait.until(d -> {
+            try {
+                return zk.exists("/coordinator/instances/orders/i-42", false) == null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         instance.close(); // the session ends, its ephemeral goes
         wait.until(d -> !d.findElement(By.tagName("main")).getText().contains("i-42"));
         assertThat(((JavascriptExecutor) driver).executeScript("return window.sameDocument === true;"))

@@ -319,6 +319,7 @@ class PermissionsTest {
         });
         assertThat(writes)
                 .containsExactly(
+                        "[DELETE] /api/services/{name}/{id}/override removeOverride",
                         "[DELETE] /api/znodes/{*path} delete",
                         "[POST] /api/config/import importAll", // publish on every context (ConfigTransferTest)
                         "[POST] /api/config/{context}/copy copy", // read, publish on the target (ConfigTransferTest)
@@ -327,6 +328,7 @@ class PermissionsTest {
                         "[POST] /api/config/{context}/rollback rollback",
                         "[POST] /api/znodes/{*path} create",
                         "[PUT] /api/config/{context} publish",
+                        "[PUT] /api/services/{name}/{id}/override setOverride", // write on the instance (RestApiTest)
                         "[PUT] /api/znodes/{*path} update");
     }
 

@@ -1,6 +1,7 @@
 package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -105,6 +107,52 @@ class RestApiTest {
     }
 
     // ---------------------------------------------------------------- znodes
+
+    /** An operator takes an instance out of rotation and changes its weight; applications read the override. */
+    @Test
+    void instanceOverridesAreWrittenWhereDiscoveryReadsThem() throws Exception {
+        if (zk.exists("/services", false) == null) { // another test may have made it
+            zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        zk.create("/services/ov-svc", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.create(
+                "/services/ov-svc/i-1",
+                "{\"name\":\"ov-svc\",\"id\":\"i-1\",\"address\":\"10.0.0.1\",\"port\":80}"
+                        .getBytes(StandardCharsets.UTF_8),
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.EPHEMERAL);
+
+        assertThat(viewer.put("/api/services/ov-svc/i-1/override", body("enabled", false))
+                        .status())
+                .isEqualTo(403);
+        assertThat(admin.put("/api/services/ov-svc/i-1/override", body("weight", 0))
+                        .status())
+                .isEqualTo(400);
+        Http.Response out = admin.put("/api/services/ov-svc/i-1/override", body("enabled", false));
+        assertThat(out.status()).as(out.body()).isEqualTo(200);
+        assertThat(out.json().path("author").asString()).isEqualTo("admin");
+
+        JsonNode service = viewer.get("/api/services/ov-svc").json();
+        assertThat(service.path("overrides").path("i-1").path("enabled").asBoolean(true))
+                .isFalse();
+        try (ZooKeeper app = TestClients.connect(server.clientPortNumber())) { // any application reads it
+            JsonNode stored = Http.JSON.readTree(app.getData("/coordinator/instances/ov-svc/i-1", false, null));
+            assertThat(stored.path("enabled").asBoolean(true)).isFalse();
+            assertThatThrownBy(() -> app.setData("/coordinator/instances/ov-svc/i-1", new byte[0], -1))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+        }
+        assertThat(admin.put("/api/services/ov-svc/i-1/override", body("enabled", true, "weight", 5))
+                        .json()
+                        .path("weight")
+                        .asInt())
+                .isEqualTo(5);
+
+        assertThat(admin.delete("/api/services/ov-svc/i-1/override").status()).isEqualTo(204);
+        assertThat(zk.exists("/coordinator/instances/ov-svc/i-1", false)).isNull();
+        assertThat(zk.exists("/services/ov-svc/i-1", false))
+                .as("the instance itself untouched")
+                .isNotNull();
+    }
 
     @Test
     void createReadListUpdateDelete() throws Exception {
@@ -306,7 +354,9 @@ class RestApiTest {
     @Test
     void servicesWithTheirInstancesInCuratorFormat() throws Exception {
         assertThat(viewer.get("/api/services").status()).isEqualTo(200);
-        zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        if (zk.exists("/services", false) == null) { // another test may have made it
+            zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
         zk.create("/services/orders", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         String instance = "{\"name\":\"orders\",\"id\":\"i-1\",\"address\":\"10.0.0.5\",\"port\":8081,"
                 + "\"sslPort\":null,\"payload\":{\"@class\":\"org.springframework.cloud.zookeeper.discovery."

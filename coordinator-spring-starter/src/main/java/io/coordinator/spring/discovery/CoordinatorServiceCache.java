@@ -59,6 +59,10 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     private final DiscoveryLocalCopy localCopy;
     private final Clock clock;
     private final Map<String, Map<String, ServiceInstance>> instances = new ConcurrentHashMap<>();
+    /** Operators' overrides by service and instance id ({@link InstanceOverrides}). */
+    private final Map<String, Map<String, InstanceOverrides.Override>> overrides = new ConcurrentHashMap<>();
+
+    private CuratorCache overridesCache;
     private final Cache<String, List<ServiceInstance>> liveLists =
             Caffeine.newBuilder().maximumSize(10_000).build();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -121,6 +125,15 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
                         .forInitialized(this::initialized)
                         .build());
         cache.start();
+        overridesCache = CuratorCache.build(client, InstanceOverrides.ROOT);
+        overridesCache
+                .listenable()
+                .addListener(CuratorCacheListener.builder()
+                        .forCreates(this::putOverride)
+                        .forChanges((oldNode, node) -> putOverride(node))
+                        .forDeletes(this::removeOverride)
+                        .build());
+        overridesCache.start();
         // connected: start with the current instances; not connected (an outage): start now, fill when it answers
         if (client.getZookeeperClient().isConnected() && !initialized.await(10, TimeUnit.SECONDS)) {
             log.warn("Service cache on " + root + " not initialised yet; it fills when the server answers");
@@ -168,6 +181,37 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         }
         instances.computeIfAbsent(p[0], k -> new ConcurrentHashMap<>()).put(p[1], si);
         changed(p[0]);
+    }
+
+    private void putOverride(ChildData node) {
+        String[] p = overridePath(node.getPath());
+        if (p == null) {
+            return;
+        }
+        InstanceOverrides.Override o = InstanceOverrides.parse(node.getData());
+        if (o == null) {
+            removeOverride(node);
+            return;
+        }
+        overrides.computeIfAbsent(p[0], k -> new ConcurrentHashMap<>()).put(p[1], o);
+        changed(p[0]);
+    }
+
+    private void removeOverride(ChildData node) {
+        String[] p = overridePath(node.getPath());
+        Map<String, InstanceOverrides.Override> m = p == null ? null : overrides.get(p[0]);
+        if (m != null && m.remove(p[1]) != null) {
+            changed(p[0]);
+        }
+    }
+
+    /** {service, instance id} of an override's path, else null. */
+    private static String[] overridePath(String path) {
+        if (!path.startsWith(InstanceOverrides.ROOT + "/")) {
+            return null;
+        }
+        List<String> parts = ZKPaths.split(path.substring(InstanceOverrides.ROOT.length()));
+        return parts.size() == 2 ? parts.toArray(new String[0]) : null;
     }
 
     private void remove(ChildData node) {
@@ -238,7 +282,7 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     private List<ServiceInstance> live(String serviceId) {
         return liveLists.get(serviceId, id -> {
             Map<String, ServiceInstance> m = instances.get(id);
-            return m == null ? List.of() : List.copyOf(m.values());
+            return m == null ? List.of() : InstanceOverrides.apply(List.copyOf(m.values()), overrides.get(id));
         });
     }
 
@@ -318,6 +362,9 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         background.shutdownNow();
         if (cache != null) {
             cache.close();
+        }
+        if (overridesCache != null) {
+            overridesCache.close();
         }
     }
 }
