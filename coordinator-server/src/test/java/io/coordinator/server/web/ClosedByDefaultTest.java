@@ -3,7 +3,6 @@ package io.coordinator.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -52,18 +50,12 @@ class ClosedByDefaultTest {
     @TempDir
     Path dir;
 
-    private ConfigurableApplicationContext start(Path dataDir, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--coordinator.client-port=0",
-                "--coordinator.data-dir=" + dataDir));
-        args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(String[]::new));
+    private static ConfigurableApplicationContext start(Path dataDir, String... extra) {
+        return StandaloneApp.start(dataDir, extra);
     }
 
     private static Http anonymous(ConfigurableApplicationContext ctx) {
-        return new Http(Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port")), null, null);
+        return StandaloneApp.http(ctx, null, null);
     }
 
     @Test

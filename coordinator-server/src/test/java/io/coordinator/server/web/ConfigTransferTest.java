@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.config.format.crypto.ConfigKeys;
 import io.coordinator.config.format.crypto.EncryptedValue;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.TreeMap;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -67,17 +64,11 @@ class ConfigTransferTest {
     Path dir;
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--coordinator.client-port=0",
-                "--coordinator.data-dir=" + dataDir));
-        args.addAll(List.of(USERS));
-        return new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(String[]::new));
+        return StandaloneApp.start(dataDir, USERS);
     }
 
     private static Http as(ConfigurableApplicationContext ctx, String user, String password) {
-        return new Http(Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port")), user, password);
+        return StandaloneApp.http(ctx, user, password);
     }
 
     /** Every znode below /config: path to data, as the admin reads it on the wire. */
