@@ -298,7 +298,7 @@
     const list = contexts.map(c => '<li><a href="#/config/' + encodeURIComponent(c.context) + '">' + esc(c.context) + '</a> <span class="muted">'
       + (c.version ? 'v' + c.version : '') + '</span></li>').join('');
     let right = '<p class="muted">Pick a context, or publish a new one: <input id="new-context" placeholder="app[,profile]"> <button id="new-go">Open</button></p>';
-    let current = null, history = [], audit = [], keyIds = [];
+    let current = null, history = [], audit = [], keyIds = [], listeners = [];
     let refused = null;
     if (context) {
       try { current = await api('GET', '/api/config/' + encodeURIComponent(context)); } catch (e) {
@@ -311,6 +311,7 @@
     } else if (context) {
       try { history = await api('GET', '/api/config/' + encodeURIComponent(context) + '/history'); } catch (e) { history = []; }
       try { audit = await api('GET', '/api/config/' + encodeURIComponent(context) + '/audit?limit=50'); } catch (e) { audit = []; }
+      try { listeners = await api('GET', '/api/config/' + encodeURIComponent(context) + '/instances'); } catch (e) { listeners = []; }
       try { keyIds = (await api('GET', '/api/config/' + encodeURIComponent(context) + '/encrypt')).keyIds; } catch (e) { keyIds = []; }
       const props = current ? current.properties : {};
       const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + when(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
@@ -326,6 +327,12 @@
           + '<button id="encrypt">Encrypt into the text</button> <span class="muted">only applications holding the key can read it</span></div>' : '')
         + '<h3>History</h3><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>Comment</th><th>zxid</th><th></th></tr></thead><tbody>'
         + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>'
+        + '<h3>Instances running it</h3><table id="listeners"><thead><tr><th>Service</th><th>Instance</th><th>Address</th><th>Version</th><th></th></tr></thead><tbody>'
+        + listeners.map(l => '<tr' + (l.current ? '' : ' class="behind"') + '><td>' + esc(l.service) + '</td><td>' + esc(l.instance) + '</td><td>' + esc(l.address) + '</td><td>'
+          + (l.version ? 'v' + l.version : '<span class="muted">before v1</span>') + ' <span class="muted">' + esc(l.zxid) + '</span></td><td>'
+          + (l.current ? '<span class="badge ok">current</span>' : '<span class="badge bad">behind</span>') + '</td></tr>').join('')
+        + (listeners.length ? '' : '<tr><td colspan="5" class="muted">No registered instance reports this context.</td></tr>')
+        + '</tbody></table>'
         + '<h3>Audit <span class="muted">(this member, latest first)</span></h3><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Operation</th><th>Path</th><th>zxid</th><th>Result</th></tr></thead><tbody>'
         + audit.map(a => '<tr><td>' + when(a.time) + '</td><td>' + esc((a.user || []).join(', ')) + '</td><td>' + esc(a.operation) + '</td><td>' + esc(a.path || '')
           + '</td><td>' + esc(a.zxid || '') + '</td><td>' + esc(a.result + (a.error ? ' (' + a.error + ')' : '')) + '</td></tr>').join('')
@@ -425,7 +432,7 @@
     } else if (name === 'services') {
       relevant = e.path.startsWith('/services') || e.path.startsWith('/coordinator/instances');
     } else if (name === 'config') {
-      relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history');
+      relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history') || e.path.startsWith('/services');
     }
     if (relevant) {
       clearTimeout(liveTimer);

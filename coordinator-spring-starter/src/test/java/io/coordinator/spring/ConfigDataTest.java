@@ -173,6 +173,48 @@ class ConfigDataTest {
         }
     }
 
+    /**
+     * The registration says which configuration version the instance runs: {@code config.<context>} is the zxid
+     * of what it read, updated when a change is applied (what the server's instance view shows per context).
+     */
+    @Test
+    void theRegistrationTellsWhichConfigurationVersionTheInstanceRuns() throws Exception {
+        server.set("/config/ver-app/greeting", "hi");
+        try (ConfigurableApplicationContext ctx = ConfigClientApp.run(
+                Plain.class,
+                "ver-app",
+                server.connectString(),
+                "--coordinator.client.registration.instance-id=ver-1",
+                "--coordinator.client.registration.host=127.0.0.1",
+                "--coordinator.client.registration.port=9999",
+                "--coordinator.client.config.local-copy-enabled=false")) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> server.admin().checkExists().forPath("/services/ver-app/ver-1") != null);
+            String first = configVersion("ver-app");
+            assertThat(first).startsWith("0x");
+
+            org.apache.zookeeper.data.Stat changed =
+                    server.admin().setData().forPath("/config/ver-app/greeting", "hello".getBytes());
+            String expected = "0x" + Long.toHexString(changed.getMzxid());
+            await().atMost(Duration.ofSeconds(20)).until(() -> expected.equals(configVersion("ver-app")));
+            assertThat(Long.decode(expected)).isGreaterThan(Long.decode(first));
+        }
+    }
+
+    private static String configVersion(String context) throws Exception {
+        byte[] json = server.admin().getData().forPath("/services/ver-app/ver-1");
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json)
+                .path("payload")
+                .path("metadata")
+                .path("config." + context)
+                .asText(null);
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class Plain {}
+
     @Test
     void precedenceInsideAContextAndTheDefaultProfileContext() throws Exception {
         // the context node's own data < child documents in name order (a.yaml < b.properties < c.json) < single nodes

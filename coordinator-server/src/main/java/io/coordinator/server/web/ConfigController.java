@@ -31,7 +31,18 @@ public class ConfigController {
     private final AuditLog auditLog;
     private final ConfigEncryption encryption;
 
-    public ConfigController(ConfigStore store, Access access, AuditLog audit, ConfigEncryption encryption) {
+    private final LocalZooKeeper zk;
+    private final WebProperties props;
+
+    public ConfigController(
+            ConfigStore store,
+            Access access,
+            AuditLog audit,
+            ConfigEncryption encryption,
+            LocalZooKeeper zk,
+            WebProperties props) {
+        this.zk = zk;
+        this.props = props;
         this.store = store;
         this.access = access;
         this.audit = new RestAudit(audit);
@@ -162,6 +173,16 @@ public class ConfigController {
                 line -> name.equals(line.get("context"))
                         || line.get("path") instanceof String p && (p.equals(znodes) || p.startsWith(znodes + "/")),
                 Math.max(1, Math.min(limit, 1000)));
+    }
+
+    @GetMapping("/{context}/instances")
+    @Operation(
+            summary = "Which registered instances run which version of the context (from the config.<context>"
+                    + " metadata the starter keeps current)")
+    public List<ConfigListeners.Listener> instances(@PathVariable String context)
+            throws KeeperException, InterruptedException {
+        ConfigStore.Context c = context(context, AccessPolicy.Action.READ);
+        return ConfigListeners.of(zk.get(), props.getServicesPath(), c.name(), store.history(c), access);
     }
 
     @GetMapping("/{context}/history")

@@ -318,6 +318,26 @@ class ConsoleBrowserTest {
         assertThat(((JavascriptExecutor) driver).executeScript("return window.sameDocument === true;"))
                 .as("no page load in between")
                 .isEqualTo(true);
+
+        // the listener query: an instance that reports the context's latest version shows as current
+        String latest = new Http(port, "admin", "console-pw")
+                .get("/api/config/shop,prod/history")
+                .json()
+                .get(0)
+                .path("zxid")
+                .asString();
+        try (ZooKeeper runner = connect()) {
+            runner.create(
+                    "/services/orders/i-43",
+                    ("{\"name\":\"orders\",\"id\":\"i-43\",\"address\":\"10.1.2.4\",\"port\":8081,"
+                                    + "\"payload\":{\"metadata\":{\"config.shop,prod\":\"" + latest + "\"}}}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    CreateMode.EPHEMERAL);
+            open("#/config/shop,prod");
+            textIn("#listeners", "i-43");
+            textIn("#listeners", "current");
+        }
     }
 
     /** A user granted {@code shop,*}: sees and publishes shop's contexts only; billing's is refused by name. */

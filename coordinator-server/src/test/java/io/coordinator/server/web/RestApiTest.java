@@ -108,6 +108,42 @@ class RestApiTest {
 
     // ---------------------------------------------------------------- znodes
 
+    /** The listener query: which registered instance runs which published version of a context. */
+    @Test
+    void instancesReportWhichVersionOfAContextTheyRun() throws Exception {
+        Http.Response v1 = admin.put("/api/config/lst-app", body("properties", Map.of("k", "1")));
+        assertThat(v1.status()).as(v1.body()).isEqualTo(200);
+        String v1Zxid = v1.json().path("zxid").asString();
+        if (zk.exists("/services", false) == null) { // another test may have made it
+            zk.create("/services", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        zk.create("/services/lst-app", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        for (String[] inst : List.of(new String[] {"a", v1Zxid}, new String[] {"b", "0x1"})) {
+            zk.create(
+                    "/services/lst-app/" + inst[0],
+                    ("{\"name\":\"lst-app\",\"id\":\"" + inst[0] + "\",\"address\":\"10.0.0.9\",\"port\":81,"
+                                    + "\"payload\":{\"metadata\":{\"config.lst-app\":\"" + inst[1] + "\"}}}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    CreateMode.EPHEMERAL);
+        }
+        JsonNode listeners = viewer.get("/api/config/lst-app/instances").json();
+        assertThat(listeners.size()).isEqualTo(2);
+        assertThat(listeners.get(0).path("instance").asString()).isEqualTo("a");
+        assertThat(listeners.get(0).path("version").asInt()).isEqualTo(1);
+        assertThat(listeners.get(0).path("current").asBoolean()).isTrue();
+        assertThat(listeners.get(0).path("address").asString()).isEqualTo("10.0.0.9:81");
+        assertThat(listeners.get(1).path("version").isNull()).isTrue(); // read before the first publish
+        assertThat(listeners.get(1).path("current").asBoolean()).isFalse();
+
+        assertThat(admin.put("/api/config/lst-app", body("properties", Map.of("k", "2")))
+                        .status())
+                .isEqualTo(200);
+        JsonNode after = viewer.get("/api/config/lst-app/instances").json();
+        assertThat(after.get(0).path("version").asInt()).isEqualTo(1);
+        assertThat(after.get(0).path("current").asBoolean()).isFalse(); // v2 exists, it has not read it
+    }
+
     /** An operator takes an instance out of rotation and changes its weight; applications read the override. */
     @Test
     void instanceOverridesAreWrittenWhereDiscoveryReadsThem() throws Exception {

@@ -2,9 +2,12 @@ package io.coordinator.spring.registration;
 
 import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.config.CoordinatorPropertySource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -25,7 +28,9 @@ import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.util.StringUtils;
 
 /**
@@ -81,7 +86,8 @@ public class CoordinatorRegistration
         Class<?> raw = eventType.getRawClass();
         return raw != null
                 && (ApplicationReadyEvent.class.isAssignableFrom(raw)
-                        || AvailabilityChangeEvent.class.isAssignableFrom(raw));
+                        || AvailabilityChangeEvent.class.isAssignableFrom(raw)
+                        || CoordinatorConfigChangedEvent.class.isAssignableFrom(raw));
     }
 
     @Override
@@ -93,6 +99,54 @@ public class CoordinatorRegistration
         } else if (event instanceof AvailabilityChangeEvent<?> change
                 && change.getState() == ReadinessState.REFUSING_TRAFFIC) {
             deregister();
+        } else if (event instanceof CoordinatorConfigChangedEvent) {
+            rewrite(); // the instance now runs another configuration version: say so in its registration
+        }
+    }
+
+    /**
+     * The configuration each context this instance runs, as metadata {@code config.<context>} = the hex zxid of its
+     * version (the largest zxid the starter read in it), so the server can show which instance runs which version.
+     */
+    Map<String, String> configVersions() {
+        Map<String, String> out = new TreeMap<>();
+        if (environment instanceof ConfigurableEnvironment env) {
+            for (PropertySource<?> ps : env.getPropertySources()) {
+                if (ps instanceof CoordinatorPropertySource c && c.version() > 0) {
+                    out.put(CONFIG_PREFIX + ZKPaths.getNodeFromPath(c.path()), "0x" + Long.toHexString(c.version()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Metadata keys of the configuration versions ({@link #configVersions()}). */
+    public static final String CONFIG_PREFIX = "config.";
+
+    private volatile long registeredAt;
+
+    private byte[] registrationData() {
+        CoordinatorClientProperties.Registration r = properties.registration();
+        Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
+        if (StringUtils.hasText(r.zone())) {
+            metadata.put("zone", r.zone());
+        }
+        metadata.put("weight", Integer.toString(r.weight()));
+        metadata.putAll(configVersions());
+        return ServiceInstanceJson.write(
+                identity.serviceName(), identity.instanceId(), host, port, r.secure(), metadata, registeredAt);
+    }
+
+    /** Writes the registration again (same node, same registration time) with the current metadata. */
+    private synchronized void rewrite() {
+        PersistentNode n = node.get();
+        if (n == null) {
+            return;
+        }
+        try {
+            n.setData(registrationData());
+        } catch (Exception e) {
+            log.warn("Could not update the registration " + path() + " with the configuration versions: " + e);
         }
     }
 
@@ -113,19 +167,8 @@ public class CoordinatorRegistration
         }
         host = StringUtils.hasText(r.host()) ? r.host() : defaultHost.get();
         port = p;
-        Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
-        if (StringUtils.hasText(r.zone())) {
-            metadata.put("zone", r.zone());
-        }
-        metadata.put("weight", Integer.toString(r.weight()));
-        byte[] data = ServiceInstanceJson.write(
-                identity.serviceName(),
-                identity.instanceId(),
-                host,
-                port,
-                r.secure(),
-                metadata,
-                System.currentTimeMillis());
+        registeredAt = System.currentTimeMillis();
+        byte[] data = registrationData();
         PersistentNode n = new PersistentNode(client, CreateMode.EPHEMERAL, false, path(), data);
         n.start();
         node.set(n);

@@ -1,0 +1,98 @@
+package io.coordinator.server.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Which instances run which version of a context (Nacos' listener query): every registered instance whose
+ * metadata says {@code config.<context>=<zxid>} (the starter writes it, and updates it when it applies a change),
+ * with the published version that zxid belongs to.
+ */
+final class ConfigListeners {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String PREFIX = "config.";
+
+    private ConfigListeners() {}
+
+    /**
+     * One instance and the configuration it runs: {@code version} is the newest published version at or before
+     * its zxid (null before the first), {@code current} whether it has read the latest published version.
+     */
+    public record Listener(
+            String service, String instance, String address, String zxid, Integer version, boolean current) {}
+
+    static List<Listener> of(
+            ZooKeeper z, String servicesPath, String context, List<ConfigStore.Version> history, Access access)
+            throws KeeperException, InterruptedException {
+        List<Listener> out = new ArrayList<>();
+        List<String> services;
+        try {
+            services = new ArrayList<>(z.getChildren(servicesPath, false));
+        } catch (KeeperException.NoNodeException none) {
+            return out;
+        }
+        services.sort(null);
+        for (String service : services) {
+            String base = servicesPath + "/" + service;
+            if (!access.mayReadZnode(base)) {
+                continue;
+            }
+            List<String> ids;
+            try {
+                ids = new ArrayList<>(z.getChildren(base, false));
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            ids.sort(null);
+            for (String id : ids) {
+                JsonNode instance;
+                try {
+                    instance = JSON.readTree(z.getData(base + "/" + id, false, null));
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                } catch (RuntimeException notJson) {
+                    continue;
+                }
+                String zxid = instance.path("payload")
+                        .path("metadata")
+                        .path(PREFIX + context)
+                        .asString(null);
+                if (zxid == null) {
+                    continue;
+                }
+                out.add(listener(service, id, instance, zxid, history));
+            }
+        }
+        return out;
+    }
+
+    private static Listener listener(
+            String service, String id, JsonNode instance, String zxid, List<ConfigStore.Version> history) {
+        long runs;
+        try {
+            runs = Long.decode(zxid);
+        } catch (NumberFormatException e) {
+            runs = -1;
+        }
+        Integer version = null;
+        long versionZxid = -1;
+        long latest = -1;
+        for (ConfigStore.Version v : history) { // newest first
+            long at = v.zxid() == null ? -1 : Long.decode(v.zxid());
+            latest = Math.max(latest, at);
+            if (at <= runs && at > versionZxid) {
+                versionZxid = at;
+                version = v.version();
+            }
+        }
+        String address = instance.path("address").asString("")
+                + (instance.path("port").isNumber()
+                        ? ":" + instance.path("port").asInt()
+                        : "");
+        return new Listener(service, id, address, zxid, version, latest >= 0 && runs >= latest);
+    }
+}
