@@ -206,7 +206,7 @@
   async function servicesView(seq) {
     let list;
     try { list = await api('GET', '/api/services'); } catch (e) { fail(e); return; }
-    let html = '<h2>Services</h2>';
+    let html = '<h2>Services</h2><p><input id="service-filter" size="50" placeholder="Filter: service, instance, address, zone or metadata"></p>';
     if (!list.length) { html += '<p class="muted">No service registered under /services.</p>'; }
     for (const svc of list) {
       let detail;
@@ -218,17 +218,33 @@
         const out = o && o.enabled === false;
         const weight = o && o.weight ? '<strong title="set by ' + esc(o.author) + '">' + esc(o.weight) + '</strong>' : esc(meta.weight || '');
         const key = esc(svc.name) + '" data-id="' + esc(i.id);
-        return '<tr' + (out ? ' class="out"' : '') + '><td>' + esc(i.id) + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>'
+        const text = [svc.name, i.id, i.address, i.port, Object.keys(meta).map(k => k + '=' + meta[k]).join(' ')].join(' ').toLowerCase();
+        return '<tr data-text="' + esc(text) + '"' + (out ? ' class="out"' : '') + '><td>' + esc(i.id) + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>'
           + esc(meta.zone || '') + '</td><td>' + weight + '</td><td>' + when(i.registrationTimeUTC) + '</td><td><code>'
           + esc(Object.keys(meta).map(k => k + '=' + meta[k]).join(', ')) + '</code></td><td>'
           + (out ? '<span class="badge">out of rotation</span> <button data-rotate="in" data-service="' + key + '">Put back</button>'
             : '<button data-rotate="out" data-service="' + key + '">Take out of rotation</button>')
           + ' <input size="3" placeholder="weight" data-weight-for="' + esc(i.id) + '"><button data-weigh="1" data-service="' + key + '">Set weight</button></td></tr>';
       }).join('');
-      html += '<h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th><th>Rotation</th></tr></thead><tbody>' + rows + '</tbody></table>';
+      html += '<section class="svc" data-name="' + esc(svc.name.toLowerCase()) + '"><h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th><th>Rotation</th></tr></thead><tbody>' + rows + '</tbody></table></section>';
       for (const [id, o] of Object.entries(overrides)) { overrideState[svc.name + '/' + id] = o; }
     }
     if (!h(html, seq)) { return; }
+    const filter = document.getElementById('service-filter');
+    const applyFilter = () => {
+      const q = filter.value.trim().toLowerCase();
+      view.querySelectorAll('section.svc').forEach(sec => {
+        let shown = 0;
+        sec.querySelectorAll('tbody tr').forEach(tr => {
+          const hit = !q || tr.dataset.text.includes(q) || sec.dataset.name.includes(q);
+          tr.hidden = !hit;
+          if (hit) { shown++; }
+        });
+        sec.hidden = q !== '' && shown === 0 && !sec.dataset.name.includes(q);
+      });
+    };
+    filter.oninput = applyFilter;
+    applyFilter(); // a repaint keeps the typed filter
     const target = b => '/api/services/' + encodeURIComponent(b.dataset.service) + '/' + encodeURIComponent(b.dataset.id) + '/override';
     view.querySelectorAll('[data-rotate]').forEach(b => {
       b.onclick = async () => {
