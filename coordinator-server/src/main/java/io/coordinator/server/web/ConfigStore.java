@@ -4,6 +4,9 @@ import io.coordinator.config.format.ConfigNodes;
 import io.coordinator.config.format.ContextName;
 import io.coordinator.config.format.ContextReader;
 import io.coordinator.config.format.DocumentFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
+import org.apache.jute.BinaryOutputArchive;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -43,8 +48,12 @@ public final class ConfigStore {
 
     private final WireAcls wireAcls;
 
-    public ConfigStore(LocalZooKeeper zk, WebProperties props, WireAcls wireAcls) {
+    private final IntSupplier maxPacketSize;
+
+    /** @param maxPacketSize the largest request the local server accepts (a publish is one multi request) */
+    public ConfigStore(LocalZooKeeper zk, WebProperties props, WireAcls wireAcls, IntSupplier maxPacketSize) {
         this.wireAcls = wireAcls;
+        this.maxPacketSize = maxPacketSize;
         this.zk = zk;
         this.props = props;
     }
@@ -230,6 +239,12 @@ public final class ConfigStore {
         for (Map.Entry<String, String> e : properties.entrySet()) {
             next.put(checkKey(e.getKey()), e.getValue() == null ? "" : e.getValue());
         }
+        // before anything is written: each property lands twice (its znode and the history entry)
+        long atLeast = 0;
+        for (Map.Entry<String, String> e : next.entrySet()) {
+            atLeast += 2L * (e.getKey().length() + e.getValue().getBytes(StandardCharsets.UTF_8).length);
+        }
+        refuseIfTooLarge(c, atLeast);
         ZooKeeper z = zk.get();
         sessionId = z.getSessionId();
         Id rest = zk.identityId();
@@ -312,6 +327,7 @@ public final class ConfigStore {
                 hist, author == null ? new byte[0] : author.getBytes(StandardCharsets.UTF_8), histStat.getVersion()));
         ops.add(Op.create(hist + "/v-", entry, historyAcl, CreateMode.PERSISTENT_SEQUENTIAL));
 
+        refuseIfTooLarge(c, requestSize(ops));
         List<OpResult> results;
         try {
             results = z.multi(ops);
@@ -335,6 +351,32 @@ public final class ConfigStore {
                 rollbackOf,
                 next.size(),
                 next);
+    }
+
+    /** 413 when a publish's transaction of {@code size} bytes exceeds what the server accepts in one request. */
+    private void refuseIfTooLarge(Context c, long size) {
+        if (size > maxPacketSize.getAsInt()) {
+            throw new ApiException(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
+                    "publishing " + c.name() + " is one transaction of about " + size + " bytes (the properties and"
+                            + " the history entry that holds them all), more than the server accepts in one request ("
+                            + maxPacketSize.getAsInt() + " bytes, coordinator.max-packet-size): split it into"
+                            + " several contexts or raise the limit on every member");
+        }
+    }
+
+    /** The multi request's size on the wire: each op as the client serializes it, with its header. */
+    private static long requestSize(List<Op> ops) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryOutputArchive out = BinaryOutputArchive.getArchive(bytes);
+        try {
+            for (Op op : ops) {
+                op.toRequestRecord().serialize(out, "op");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // to memory: does not happen
+        }
+        return bytes.size() + 16L * (ops.size() + 2); // a header per op, the end marker, xid and type
     }
 
     private static void collectDeletes(ZooKeeper z, String path, int version, List<String[]> out)

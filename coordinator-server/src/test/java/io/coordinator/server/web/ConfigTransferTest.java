@@ -168,6 +168,34 @@ class ConfigTransferTest {
         }
     }
 
+    /**
+     * An archive may be larger than one request may otherwise be (each context stays within the limits); a publish
+     * whose transaction would exceed what the server accepts in one request is a 413 that says so, not a lost
+     * connection.
+     */
+    @Test
+    void anArchiveLargerThanOneRequestIsImportedAndAnOversizedPublishIsNamed() throws Exception {
+        String big = "x".repeat(300_000);
+        Map<String, Map<String, String>> contexts = new TreeMap<>();
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            contexts.put(name, Map.of("v", big));
+        }
+        Map<String, Object> archive = Map.of("format", ConfigTransferController.ARCHIVE_FORMAT, "contexts", contexts);
+        try (ConfigurableApplicationContext a = start(dir.resolve("a"))) {
+            Http admin = as(a, "admin", "admin-pw");
+            Http.Response imported = admin.post("/api/config/import", archive);
+            assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+            assertThat(admin.get("/api/config").json().size()).isEqualTo(5);
+
+            Http.Response tooLarge = admin.put("/api/config/f", publish(Map.of("v1", big, "v2", big)));
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.json().path("detail").asString())
+                    .startsWith("publishing f is one transaction of about")
+                    .contains("coordinator.max-packet-size");
+            assertThat(admin.get("/api/config/f").status()).isEqualTo(404);
+        }
+    }
+
     @Test
     void aContextExportsAsDocumentsThatPublishBackToTheSameProperties() throws Exception {
         try (ConfigurableApplicationContext a = start(dir.resolve("a"))) {
