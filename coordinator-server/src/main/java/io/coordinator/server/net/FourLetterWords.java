@@ -156,8 +156,15 @@ public final class FourLetterWords {
 
     private String conf() {
         StringBuilder sb = new StringBuilder(256);
-        view.configuration()
-                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        view.configuration().forEach((k, v) -> {
+            // the sizes as ZooKeeper's conf prints them: measured now, like dirs
+            String value = switch (k) {
+                case "dataDirSize" -> String.valueOf(dirs.snapshotBytes());
+                case "dataLogSize" -> String.valueOf(dirs.logBytes());
+                default -> v;
+            };
+            sb.append(k).append('=').append(value).append('\n');
+        });
         return sb.toString();
     }
 

@@ -58,6 +58,9 @@ class MntrCountersTest {
             // 500 kB of values went through the log (acknowledged: on disk) and, past 20 txns, into a snapshot
             assertThat(dirs("logdir_size")).isGreaterThan(log0 + 500_000);
             awaitTrue(() -> dirs("datadir_size") > snap0 + 200_000, "a snapshot holding the values");
+            String conf = RawClient.fourLetterWord(plainPort, "conf");
+            assertThat(conf).contains("dataLogSize=" + dirs("logdir_size") + "\n");
+            assertThat(conf).doesNotContain("dataDirSize=0\n");
         }
     }
 
