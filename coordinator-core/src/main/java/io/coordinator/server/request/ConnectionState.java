@@ -32,6 +32,8 @@ final class ConnectionState implements Watcher {
     boolean closing;
     /** The watch limit was hit and logged for this connection (logged once, counted every time). */
     boolean watchLimitLogged;
+    /** A SASL login under way on this connection, or null. */
+    SaslAuthenticator.Exchange saslExchange;
 
     ConnectionState(ClientConnection connection, long sessionId, DirtyConnections dirty) {
         this.connection = connection;

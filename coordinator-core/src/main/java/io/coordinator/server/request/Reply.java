@@ -3,7 +3,7 @@ package io.coordinator.server.request;
 import io.coordinator.server.protocol.Code;
 import io.coordinator.server.protocol.JuteRecord;
 
-/** The outcome of a request: an error code and, when it is OK, the body (may be null for empty bodies). */
+/** The outcome of a request: an error code and the body (null for empty bodies; errors have none, but a failed SASL step). */
 record Reply(int err, JuteRecord body) {
     static final Reply EMPTY = new Reply(Code.OK, null);
 

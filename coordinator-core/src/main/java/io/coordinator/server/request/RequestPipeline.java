@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import javax.security.sasl.SaslException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private volatile int maxWatchesPerSession;
     private volatile AuditSink audit;
     private final AtomicLong watchLimitRejections = new AtomicLong();
+    private final AtomicLong authFailures = new AtomicLong();
+    /** SASL logins (opcode 102), or null: refused with AUTHFAILED. */
+    private volatile SaslAuthenticator sasl;
+
     private volatile boolean serving;
     private final LongSupplier wallClock;
     private volatile int sessionCount;
@@ -805,15 +810,16 @@ public final class RequestPipeline implements RequestSink, ServerView {
             if (p.type != OpCode.PING) {
                 outstanding.decrementAndGet(); // pings are not counted (see request())
             }
-            // ZooKeeper answers auth with zxid 0 and an unknown opcode with -1; everything else carries a zxid.
+            // ZooKeeper answers auth and sasl with zxid 0 and an unknown opcode with -1; everything else carries a
+            // zxid.
             long zxid = p.write
                     ? p.zxid
-                    : p.type == OpCode.AUTH
+                    : p.type == OpCode.AUTH || p.type == OpCode.SASL
                             ? 0
                             : p.body == null && p.reply.err() == Code.UNIMPLEMENTED ? -1 : tree.lastProcessedZxid();
             int xid = p.type == OpCode.AUTH ? ReplyHeader.AUTH_XID : p.xid;
-            st.connection.sendReply(
-                    new ReplyHeader(xid, zxid, p.reply.err()), p.reply.err() == Code.OK ? p.reply.body() : null);
+            // an error reply has no body, except a failed SASL step's (SetSASLResponse{null}, as ZooKeeper sends)
+            st.connection.sendReply(new ReplyHeader(xid, zxid, p.reply.err()), p.reply.body());
             markDirty(st.connection);
             if (p.closeAfterReply) {
                 detach(st.connection);
@@ -891,11 +897,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         switch (p.type) {
             case OpCode.AUTH -> p.reply = authenticate(st, (Requests.Auth) p.body, p);
-            case OpCode.SASL -> {
-                log.info("Client {} tried SASL authentication, which this server does not support", st);
-                p.reply = Reply.error(Code.AUTHFAILED);
-                p.closeAfterReply = true;
-            }
+            case OpCode.SASL -> p.reply = sasl(st, (Requests.Sasl) p.body, p);
             case OpCode.SYNC -> {
                 String path = ((Requests.PathOnly) p.body).path();
                 p.reply = Reply.ok(out -> out.writeString(path));
@@ -946,8 +948,62 @@ public final class RequestPipeline implements RequestSink, ServerView {
             return Reply.EMPTY;
         }
         log.info("Authentication with scheme {} failed for {}", scheme, st);
+        authFailures.incrementAndGet();
         p.closeAfterReply = true;
         return Reply.error(Code.AUTHFAILED);
+    }
+
+    /**
+     * Lets clients log in with SASL DIGEST-MD5 (null: SASL requests are refused with AUTHFAILED). Every
+     * member of an ensemble should be given the same users: a client may log in on any of them.
+     */
+    public void setSaslAuthenticator(SaslAuthenticator authenticator) {
+        this.sasl = authenticator;
+    }
+
+    @Override
+    public long authFailures() {
+        return authFailures.get();
+    }
+
+    /**
+     * One step of a SASL login, as ZooKeeper's processSasl: the client's token in, the server's token out
+     * (SetSASLResponse); once complete the session holds {@code sasl:<user>}. A failed step is answered
+     * AUTHFAILED (with a null token) and the connection closed.
+     */
+    private Reply sasl(ConnectionState st, Requests.Sasl request, Pending p) {
+        SaslAuthenticator authenticator = sasl;
+        if (authenticator == null) {
+            log.info(
+                    "Client {} tried SASL authentication, which is off here: enable it with coordinator.sasl.enabled"
+                            + "=true (zoo.cfg: authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider)"
+                            + " and a JAAS Server section with user_<name>=\"<password>\" options",
+                    st);
+            return saslFailed(p);
+        }
+        try {
+            if (st.saslExchange == null) {
+                st.saslExchange = authenticator.newExchange();
+            }
+            byte[] response = st.saslExchange.respond(request.token());
+            String user = st.saslExchange.authorizedId();
+            if (user != null) {
+                st.saslExchange = null;
+                addId(st, new Id("sasl", user));
+                log.info("Session 0x{}: SASL login as {}", Long.toHexString(st.sessionId), user);
+            }
+            return Reply.ok(out -> out.writeBuffer(response));
+        } catch (SaslException e) {
+            st.saslExchange = null;
+            log.warn("Client {} failed to SASL authenticate: {}", st, e.getMessage());
+            return saslFailed(p);
+        }
+    }
+
+    private Reply saslFailed(Pending p) {
+        authFailures.incrementAndGet();
+        p.closeAfterReply = true;
+        return new Reply(Code.AUTHFAILED, out -> out.writeBuffer(null)); // SetSASLResponse{null}, as ZooKeeper
     }
 
     private static void addId(ConnectionState st, Id id) {

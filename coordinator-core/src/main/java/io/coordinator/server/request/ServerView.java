@@ -38,6 +38,11 @@ public interface ServerView {
         return 0;
     }
 
+    /** Requests answered AUTHFAILED (a failed SASL login, an auth packet of an unknown scheme), since start. */
+    default long authFailures() {
+        return 0;
+    }
+
     int watchedPathCount();
 
     int watchingSessionCount();

@@ -22,8 +22,14 @@ import io.coordinator.server.tree.DataTree;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.sasl.RealmCallback;
+import javax.security.sasl.Sasl;
+import javax.security.sasl.SaslClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +47,8 @@ class RequestPipelineTest {
     private final SessionPasswords passwords = new SessionPasswords(SECRET);
     private DataTree tree;
     private RequestPipeline pipeline;
+    /** ACL schemes beyond ip and digest the next pipeline accepts. */
+    private Set<String> extraAuthSchemes = Set.of();
 
     @AfterEach
     void stop() {
@@ -65,7 +73,16 @@ class RequestPipelineTest {
         tree = new DataTree();
         StateMachine state = new StateMachine(tree, new SessionTracker(tickTimeMs));
         PipelineConfig config = new PipelineConfig(
-                tickTimeMs, minTimeout, maxTimeout, false, true, superDigest, 3_600_000, 1000, 1_000_000);
+                tickTimeMs,
+                minTimeout,
+                maxTimeout,
+                false,
+                true,
+                superDigest,
+                3_600_000,
+                1000,
+                1_000_000,
+                extraAuthSchemes);
         pipeline = new RequestPipeline(
                 config,
                 state,
@@ -750,11 +767,95 @@ class RequestPipelineTest {
     }
 
     @Test
-    void saslIsAuthFailedThenClose() {
+    void saslIsAuthFailedThenCloseWhenNotEnabled() {
         Client c = startAndConnect("10.0.0.1");
         int xid = c.send(OpCode.SASL, new Requests.Sasl(new byte[] {1}));
-        assertErr(c.conn.reply(xid), Code.AUTHFAILED);
+        Out r = c.conn.reply(xid);
+        assertThat(r.header()).isEqualTo(new ReplyHeader(xid, 0, Code.AUTHFAILED));
+        assertThat(r.body()).containsExactly(-1, -1, -1, -1); // SetSASLResponse{null}, as ZooKeeper sends
         c.conn.closed();
+        assertThat(pipeline.authFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void saslDigestMd5LoginGivesTheSessionASaslIdentityThatAclsKnow() throws Exception {
+        extraAuthSchemes = Set.of("sasl");
+        start();
+        pipeline.setSaslAuthenticator(new SaslAuthenticator(Map.of("bob", "bobs-password", "eve", "other")));
+        Client bob = connect("10.0.0.1");
+        saslLogin(bob, "bob", "bobs-password");
+        assertOk(bob.call(OpCode.CREATE, creatorOnly("/bobs")));
+        Out acl = bob.call(OpCode.GET_ACL, new Requests.PathOnly("/bobs"));
+        assertOk(acl);
+        JuteReader in = acl.reader();
+        assertThat(in.readInt()).isEqualTo(1);
+        assertThat(in.readInt()).isEqualTo(31);
+        assertThat(in.readString()).isEqualTo("sasl");
+        assertThat(in.readString()).isEqualTo("bob");
+        assertThat(data(bob.conn.reply(bob.getData("/bobs", false)))).isEqualTo("v1");
+
+        Client anonymous = connect("10.0.0.2");
+        assertErr(anonymous.conn.reply(anonymous.getData("/bobs", false)), Code.NOAUTH);
+        assertOk(anonymous.call(
+                OpCode.CREATE,
+                new Requests.Create(
+                        "/named",
+                        DATA,
+                        List.of(new Acl(31, new io.coordinator.server.protocol.Id("sasl", "bob"))),
+                        0,
+                        -1)));
+        assertThat(pipeline.authFailures()).isZero();
+    }
+
+    @Test
+    void aWrongSaslPasswordIsAuthFailedClosesAndIsCounted() throws Exception {
+        start();
+        pipeline.setSaslAuthenticator(new SaslAuthenticator(Map.of("bob", "bobs-password")));
+        Client c = connect("10.0.0.1");
+        SaslClient client = saslClient("bob", "wrong");
+        int first = c.send(OpCode.SASL, new Requests.Sasl(new byte[0]));
+        Out challenge = c.conn.reply(first);
+        assertOk(challenge);
+        byte[] response = client.evaluateChallenge(challenge.reader().readBuffer());
+        int second = c.send(OpCode.SASL, new Requests.Sasl(response));
+        Out failed = c.conn.reply(second);
+        assertThat(failed.header()).isEqualTo(new ReplyHeader(second, 0, Code.AUTHFAILED));
+        c.conn.closed();
+        assertThat(pipeline.authFailures()).isEqualTo(1);
+
+        Client garbage = connect("10.0.0.2");
+        int xid = garbage.send(OpCode.SASL, new Requests.Sasl(new byte[] {1, 2, 3}));
+        assertOk(garbage.conn.reply(xid)); // the challenge: the JDK's DIGEST-MD5 server ignores a first token
+        xid = garbage.send(OpCode.SASL, new Requests.Sasl(new byte[] {1, 2, 3}));
+        assertThat(garbage.conn.reply(xid).header()).isEqualTo(new ReplyHeader(xid, 0, Code.AUTHFAILED));
+        garbage.conn.closed();
+        assertThat(pipeline.authFailures()).isEqualTo(2);
+    }
+
+    /** A DIGEST-MD5 login as ZooKeeper's client runs it: an empty first token, then the JDK client's answers. */
+    private void saslLogin(Client c, String user, String password) throws Exception {
+        SaslClient client = saslClient(user, password);
+        byte[] token = new byte[0];
+        while (!client.isComplete()) {
+            int xid = c.send(OpCode.SASL, new Requests.Sasl(token));
+            Out r = c.conn.reply(xid);
+            assertThat(r.header()).isEqualTo(new ReplyHeader(xid, 0, Code.OK));
+            token = client.evaluateChallenge(r.reader().readBuffer());
+        }
+    }
+
+    private static SaslClient saslClient(String user, String password) throws Exception {
+        return Sasl.createSaslClient(new String[] {"DIGEST-MD5"}, user, "zookeeper", "zk-sasl-md5", null, callbacks -> {
+            for (var cb : callbacks) {
+                if (cb instanceof NameCallback nc) {
+                    nc.setName(user);
+                } else if (cb instanceof PasswordCallback pc) {
+                    pc.setPassword(password.toCharArray());
+                } else if (cb instanceof RealmCallback rc) {
+                    rc.setText(rc.getDefaultText());
+                }
+            }
+        });
     }
 
     @Test

@@ -66,6 +66,7 @@ import org.springframework.validation.annotation.Validated;
  * @param syncLimit Ticks a follower may be silent (or out of date) before it is dropped.
  * @param web REST API, console users and configuration history.
  * @param audit The audit log: JSON lines to the logger coordinator.audit.
+ * @param sasl SASL DIGEST-MD5 logins of ZooKeeper clients; off unless enabled.
  * @param testing Fault injection for the trust harness; all off unless set.
  */
 @ConfigurationProperties(prefix = "coordinator", ignoreUnknownFields = false)
@@ -102,6 +103,7 @@ public record CoordinatorProperties(
         @DefaultValue("5") @Min(1) int syncLimit,
         @DefaultValue @NestedConfigurationProperty WebProperties web,
         @DefaultValue Audit audit,
+        @DefaultValue Sasl sasl,
         @DefaultValue Testing testing) {
 
     /** The four-letter words ZooKeeper knows (FourLetterCommands); all are enabled by default. */
@@ -139,6 +141,17 @@ public record CoordinatorProperties(
     public record Audit(
             @DefaultValue("false") boolean enabled,
             @DefaultValue("true") boolean rest) {}
+
+    /**
+     * SASL DIGEST-MD5 logins of ZooKeeper clients ({@code coordinator.sasl.*}), off unless enabled.
+     *
+     * @param enabled Let clients log in with SASL DIGEST-MD5 (opcode 102) as the users of a JAAS Server section,
+     *     and accept sasl ACLs. zoo.cfg: authProvider.N=org.apache.zookeeper.server.auth.SASLAuthenticationProvider.
+     * @param jaasConfig The JAAS file; unset: the java.security.auth.login.config system property, as ZooKeeper.
+     * @param serverSection The JAAS section with the users; unset: the zookeeper.sasl.serverconfig system
+     *     property, else Server.
+     */
+    public record Sasl(@DefaultValue("false") boolean enabled, String jaasConfig, String serverSection) {}
 
     /**
      * Fault injection for the trust harness ({@code coordinator.testing.*}); all off unless set.

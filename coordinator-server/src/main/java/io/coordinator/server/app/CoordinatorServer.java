@@ -4,12 +4,14 @@ import io.coordinator.server.cluster.EnsembleDriver;
 import io.coordinator.server.cluster.PeerNetwork;
 import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
+import io.coordinator.server.net.DataDirSizes;
 import io.coordinator.server.net.ServerStats;
 import io.coordinator.server.net.ServerVersion;
 import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.LeaderMonitorValues;
 import io.coordinator.server.request.PipelineConfig;
 import io.coordinator.server.request.RequestPipeline;
+import io.coordinator.server.request.SaslAuthenticator;
 import io.coordinator.server.request.StateMachine;
 import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.request.TxnSink;
@@ -42,6 +44,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +223,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             return t;
         });
 
+        SaslAuthenticator sasl = props.sasl().enabled() ? saslAuthenticator() : null;
         PipelineConfig config = new PipelineConfig(
                 props.tickTime(),
                 props.effectiveMinSessionTimeout(),
@@ -230,8 +234,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 props.containerCheckInterval().toMillis(),
                 props.maxContainerDeletesPerMinute(),
                 props.snapshotEveryTxns(),
-                // With a secure client port, ZooKeeper enables its X509AuthenticationProvider: x509 ACLs are valid.
-                props.secureClientPort() > 0 ? Set.of("x509") : Set.of());
+                extraAuthSchemes());
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(
@@ -263,6 +266,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 props.enabledFourLetterWords(),
                 ServerVersion.FULL);
         pipeline.setMaxWatchesPerSession(props.maxWatchesPerSession());
+        pipeline.setSaslAuthenticator(sasl);
         if (props.audit().enabled()) {
             pipeline.setAuditSink(auditLog);
         }
@@ -271,6 +275,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         if (tls.clientPort() != null) {
             clientPort.withSecurePort(props.secureClientPort(), tls.clientPort());
         }
+        clientPort.withDataDirs(new DataDirSizes(dataDirectory.snapshotDir(), dataDirectory.logDir()));
         clientPort.start();
         log.info(
                 "Coordinator {} on {}:{}{} (data in {})",
@@ -279,6 +284,29 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 clientPort.port(),
                 clientPort.securePort() < 0 ? "" : " and TLS port " + clientPort.securePort(),
                 dir);
+    }
+
+    /**
+     * ACL schemes beyond ip and digest: x509 with a secure client port (ZooKeeper enables its
+     * X509AuthenticationProvider there), sasl when SASL logins are on (its SASLAuthenticationProvider).
+     */
+    private Set<String> extraAuthSchemes() {
+        Set<String> schemes = new HashSet<>();
+        if (props.secureClientPort() > 0) {
+            schemes.add("x509");
+        }
+        if (props.sasl().enabled()) {
+            schemes.add("sasl");
+        }
+        return schemes;
+    }
+
+    /** The DIGEST-MD5 users of the JAAS Server section; a missing file or section stops the start. */
+    private SaslAuthenticator saslAuthenticator() {
+        Map<String, String> users =
+                JaasServerSection.users(props.sasl().jaasConfig(), props.sasl().serverSection());
+        log.info("SASL DIGEST-MD5 logins on for {} user(s) of the JAAS Server section", users.size());
+        return new SaslAuthenticator(users);
     }
 
     /** None in production; a control-file driven hook only when a test harness asks for one. */

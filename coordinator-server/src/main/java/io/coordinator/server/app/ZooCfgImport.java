@@ -118,9 +118,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "maxCnxns",
             "serverCnxnFactory",
             "portUnification",
-            "authProvider.1",
-            "authProvider.2",
-            "authProvider.3",
+            "jaasLoginRenew",
             "jvm.pause.warn-threshold-ms",
             "fsync.warningthresholdms",
             "zookeeper.4lw.commands.whitelist");
@@ -196,6 +194,16 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                 (quorum ? quorumStores : clientStores).put(storeKey, new Line(value, origin, i + 1));
                 continue;
             }
+            if (key.startsWith("authProvider.")) {
+                authProvider(file, i + 1, key, value, origin, out);
+                continue;
+            }
+            if (key.equals("requireClientAuthScheme")) {
+                throw new IllegalStateException(file + ":" + (i + 1) + ": 'requireClientAuthScheme' is not"
+                        + " supported: Apache ZooKeeper never reads this key either (it does not make SASL"
+                        + " mandatory there); remove it. SASL logins are enabled by authProvider.N="
+                        + SASL_PROVIDER);
+            }
             String target = MAPPED.get(key);
             if (target == null) {
                 if (key.startsWith("ssl.")) {
@@ -223,6 +231,29 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             out.put("coordinator.server-id", readMyId(file, dataDir));
         }
         return out;
+    }
+
+    static final String SASL_PROVIDER = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider";
+
+    /** ZooKeeper's providers that are always on here (ip, digest) or on with a secure client port (x509). */
+    private static final Set<String> BUILT_IN_PROVIDERS = Set.of(
+            "org.apache.zookeeper.server.auth.DigestAuthenticationProvider",
+            "org.apache.zookeeper.server.auth.IPAuthenticationProvider",
+            "org.apache.zookeeper.server.auth.X509AuthenticationProvider");
+
+    /**
+     * authProvider.N: ZooKeeper's SASL provider turns SASL logins on; its built-in providers are already on; any
+     * other class (a custom provider) cannot be loaded here and stops the start.
+     */
+    private static void authProvider(
+            Path file, int line, String key, String value, TextResourceOrigin origin, Map<String, Object> out) {
+        if (value.equals(SASL_PROVIDER)) {
+            out.put("coordinator.sasl.enabled", OriginTrackedValue.of("true", origin));
+        } else if (!BUILT_IN_PROVIDERS.contains(value)) {
+            throw new IllegalStateException(file + ":" + line + ": '" + key + "=" + value + "' names an"
+                    + " authentication provider Coordinator does not have; it offers ip, digest, x509 (with a"
+                    + " secure client port) and sasl (" + SASL_PROVIDER + ")");
+        }
     }
 
     /** A zoo.cfg value with where it was written. */

@@ -25,11 +25,22 @@ public final class ClientPortChannelInitializer extends ChannelInitializer<Chann
             ServerStats stats,
             ConnectionRegistry registry,
             int maxOutstanding) {
+        this(config, sink, view, stats, registry, maxOutstanding, DataDirSizes.NONE);
+    }
+
+    public ClientPortChannelInitializer(
+            ClientPortConfig config,
+            RequestSink sink,
+            ServerView view,
+            ServerStats stats,
+            ConnectionRegistry registry,
+            int maxOutstanding,
+            DataDirSizes dirs) {
         this.config = config;
         this.sink = sink;
         this.stats = stats;
         this.registry = registry;
-        this.words = new FourLetterWords(config, view, stats, registry);
+        this.words = new FourLetterWords(config, view, stats, registry, dirs);
         this.maxOutstanding = maxOutstanding;
     }
 

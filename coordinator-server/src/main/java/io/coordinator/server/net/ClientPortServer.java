@@ -54,6 +54,7 @@ public final class ClientPortServer {
     private int securePort = -1;
     private TlsContext secureTls;
     private volatile int boundSecurePort = -1;
+    private DataDirSizes dirs = DataDirSizes.NONE;
 
     public ClientPortServer(ClientPortConfig config, RequestSink sink, ServerView view) {
         this(config, sink, view, new ServerStats(), NettyClientConnection.DEFAULT_MAX_OUTSTANDING);
@@ -88,6 +89,15 @@ public final class ClientPortServer {
         return this;
     }
 
+    /** The directories {@code dirs} reports the size of. Call before {@link #start()}. */
+    public synchronized ClientPortServer withDataDirs(DataDirSizes dirs) {
+        if (started()) {
+            throw new IllegalStateException("client port already started");
+        }
+        this.dirs = Objects.requireNonNull(dirs, "dirs");
+        return this;
+    }
+
     private boolean started() {
         return serverChannel != null || secureServerChannel != null;
     }
@@ -111,7 +121,7 @@ public final class ClientPortServer {
                 workers, new DefaultThreadFactory("client-port-io"), transport.factory());
         allChannels = new DefaultChannelGroup("client-port", GlobalEventExecutor.INSTANCE);
         ClientPortChannelInitializer pipeline =
-                new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding);
+                new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding, dirs);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
@@ -151,7 +161,7 @@ public final class ClientPortServer {
                     // TLS first: four-letter words and ZooKeeper frames are read from the decrypted stream, as
                     // on ZooKeeper's secure port.
                     ch.pipeline().addLast("tls", tls.newServerHandler(ch.alloc()));
-                    ch.pipeline().addLast("tlsHandshake", new TlsHandshakeLogger());
+                    ch.pipeline().addLast("tlsHandshake", new TlsHandshakeLogger(stats));
                 }
                 ch.pipeline().addLast(pipeline);
             }

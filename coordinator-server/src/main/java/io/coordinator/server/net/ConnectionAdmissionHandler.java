@@ -2,6 +2,7 @@ package io.coordinator.server.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
@@ -39,6 +40,10 @@ public final class ConnectionAdmissionHandler extends ChannelInboundHandlerAdapt
             ctx.close();
             return;
         }
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            // ZooKeeper's non_mtls_*_conn_count: every admitted connection without TLS, by where it comes from
+            connection.serverStats().nonTlsConnection(isLoopback(ctx.channel().remoteAddress()));
+        }
         ctx.fireChannelActive();
     }
 
@@ -48,6 +53,13 @@ public final class ConnectionAdmissionHandler extends ChannelInboundHandlerAdapt
             registry.remove(connection, ip);
         }
         ctx.fireChannelInactive();
+    }
+
+    /** As ZooKeeper: an address that is not an IP (or unknown) counts as local. */
+    private static boolean isLoopback(SocketAddress address) {
+        return !(address instanceof InetSocketAddress inet)
+                || inet.getAddress() == null
+                || inet.getAddress().isLoopbackAddress();
     }
 
     static String ipOf(SocketAddress address) {

@@ -37,12 +37,23 @@ public final class FourLetterWords {
     private final ServerView view;
     private final ServerStats stats;
     private final ConnectionRegistry registry;
+    private final DataDirSizes dirs;
 
     public FourLetterWords(ClientPortConfig config, ServerView view, ServerStats stats, ConnectionRegistry registry) {
+        this(config, view, stats, registry, DataDirSizes.NONE);
+    }
+
+    public FourLetterWords(
+            ClientPortConfig config,
+            ServerView view,
+            ServerStats stats,
+            ConnectionRegistry registry,
+            DataDirSizes dirs) {
         this.config = config;
         this.view = view;
         this.stats = stats;
         this.registry = registry;
+        this.dirs = dirs;
     }
 
     static int code(String word) {
@@ -95,7 +106,7 @@ public final class FourLetterWords {
                 registry.connections().forEach(NettyClientConnection::resetStats);
                 yield "Connection stats reset.\n";
             }
-            case "dirs" -> "datadir_size: 0\nlogdir_size: 0\n";
+            case "dirs" -> "datadir_size: " + dirs.snapshotBytes() + "\nlogdir_size: " + dirs.logBytes() + "\n";
             default -> "";
         };
     }
@@ -145,8 +156,15 @@ public final class FourLetterWords {
 
     private String conf() {
         StringBuilder sb = new StringBuilder(256);
-        view.configuration()
-                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        view.configuration().forEach((k, v) -> {
+            // the sizes as ZooKeeper's conf prints them: measured now, like dirs
+            String value = switch (k) {
+                case "dataDirSize" -> String.valueOf(dirs.snapshotBytes());
+                case "dataLogSize" -> String.valueOf(dirs.logBytes());
+                default -> v;
+            };
+            sb.append(k).append('=').append(value).append('\n');
+        });
         return sb.toString();
     }
 
@@ -184,10 +202,11 @@ public final class FourLetterWords {
         m.put("last_client_response_size", stats.lastResponseSize());
         m.put("max_client_response_size", stats.maxResponseSize());
         m.put("min_client_response_size", stats.minResponseSize());
-        m.put("outstanding_tls_handshake", 0);
-        m.put("auth_failed_count", 0L);
-        m.put("non_mtls_remote_conn_count", 0L);
-        m.put("non_mtls_local_conn_count", 0L);
+        m.put("outstanding_tls_handshake", stats.outstandingTlsHandshakes());
+        // ZooKeeper counts failed TLS handshakes; failed SASL logins and unknown auth schemes are added here
+        m.put("auth_failed_count", stats.tlsHandshakeFailures() + view.authFailures());
+        m.put("non_mtls_remote_conn_count", stats.nonMtlsRemoteConnections());
+        m.put("non_mtls_local_conn_count", stats.nonMtlsLocalConnections());
         m.putAll(view.roleMonitorValues());
         return m;
     }

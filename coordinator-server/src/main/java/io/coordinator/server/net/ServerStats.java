@@ -2,6 +2,7 @@ package io.coordinator.server.net;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,6 +16,11 @@ public final class ServerStats {
     private final AtomicLong connectionsRejected = new AtomicLong();
     private final AtomicLong oversizedFrames = new AtomicLong();
     private final AtomicLong readPauses = new AtomicLong();
+    // ZooKeeper's TLS and auth counters (never reset by srst, as there)
+    private final AtomicInteger outstandingTlsHandshakes = new AtomicInteger();
+    private final AtomicLong tlsHandshakeFailures = new AtomicLong();
+    private final AtomicLong nonMtlsLocalConnections = new AtomicLong();
+    private final AtomicLong nonMtlsRemoteConnections = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
     // latency, guarded by this
@@ -87,6 +93,41 @@ public final class ServerStats {
     /** A connection stopped reading because it reached its maximum of outstanding requests (back-pressure). */
     void readPaused() {
         readPauses.incrementAndGet();
+    }
+
+    /** A TLS handshake with a client started. */
+    void tlsHandshakeStarted() {
+        outstandingTlsHandshakes.incrementAndGet();
+    }
+
+    /** A started TLS handshake ended (done, failed, or the connection closed meanwhile). */
+    void tlsHandshakeEnded(boolean failed) {
+        outstandingTlsHandshakes.decrementAndGet();
+        if (failed) {
+            tlsHandshakeFailures.incrementAndGet();
+        }
+    }
+
+    /** A connection was accepted without TLS (ZooKeeper's non_mtls_*_conn_count), from a loopback address or not. */
+    void nonTlsConnection(boolean local) {
+        (local ? nonMtlsLocalConnections : nonMtlsRemoteConnections).incrementAndGet();
+    }
+
+    public int outstandingTlsHandshakes() {
+        return outstandingTlsHandshakes.get();
+    }
+
+    /** Failed TLS handshakes: ZooKeeper counts them in auth_failed_count. */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.get();
+    }
+
+    public long nonMtlsLocalConnections() {
+        return nonMtlsLocalConnections.get();
+    }
+
+    public long nonMtlsRemoteConnections() {
+        return nonMtlsRemoteConnections.get();
     }
 
     public long connectionsRejected() {

@@ -12,14 +12,43 @@ import org.slf4j.LoggerFactory;
 /**
  * Sits right behind the secure client port's SslHandler: logs a failed handshake in one line (a plain-text
  * client, an untrusted or missing certificate) and keeps its exception from reaching the handlers behind,
- * which would log it as an unexpected error. The SslHandler closes the connection itself.
+ * which would log it as an unexpected error. The SslHandler closes the connection itself. Counts handshakes in
+ * flight and failed ones (ZooKeeper's outstanding_tls_handshake and auth_failed_count).
  */
 final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeLogger.class);
 
+    private final ServerStats stats;
+    private boolean inFlight;
+
+    TlsHandshakeLogger(ServerStats stats) {
+        this.stats = stats;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        inFlight = true;
+        stats.tlsHandshakeStarted();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ended(false); // closed before the SslHandler reported the handshake's end
+        ctx.fireChannelInactive();
+    }
+
+    private void ended(boolean failed) {
+        if (inFlight) {
+            inFlight = false;
+            stats.tlsHandshakeEnded(failed);
+        }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent done) {
+            ended(!done.isSuccess());
             if (!done.isSuccess()) {
                 LOG.info(
                         "TLS handshake with client {} on the secure client port failed: {}",

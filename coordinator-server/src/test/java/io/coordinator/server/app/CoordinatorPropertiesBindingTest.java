@@ -67,6 +67,7 @@ class CoordinatorPropertiesBindingTest {
             int initLimit,
             int syncLimit,
             CoordinatorProperties.Audit audit,
+            CoordinatorProperties.Sasl sasl,
             CoordinatorProperties.Testing testing) {
         return new CoordinatorProperties(
                 clientPort,
@@ -100,6 +101,7 @@ class CoordinatorPropertiesBindingTest {
                 syncLimit,
                 new WebProperties(),
                 audit,
+                sasl,
                 testing);
     }
 
@@ -140,6 +142,7 @@ class CoordinatorPropertiesBindingTest {
                         10,
                         5,
                         new CoordinatorProperties.Audit(false, true),
+                        new CoordinatorProperties.Sasl(false, null, null),
                         new CoordinatorProperties.Testing(null, null)));
         assertThat(p.web()).isNotNull();
         assertThat(p.web().getUsers()).isEmpty();
@@ -187,6 +190,9 @@ class CoordinatorPropertiesBindingTest {
                 coordinator.web.anonymous-read=true
                 coordinator.audit.enabled=true
                 coordinator.audit.rest=false
+                coordinator.sasl.enabled=true
+                coordinator.sasl.jaas-config=/etc/jaas.conf
+                coordinator.sasl.server-section=ZkServer
                 coordinator.testing.storage-faults-file=/tmp/faults
                 coordinator.testing.clock-offset-file=/tmp/clock
                 """.lines().toArray(String[]::new), "=");
@@ -227,6 +233,7 @@ class CoordinatorPropertiesBindingTest {
                         20,
                         6,
                         new CoordinatorProperties.Audit(true, false),
+                        new CoordinatorProperties.Sasl(true, "/etc/jaas.conf", "ZkServer"),
                         new CoordinatorProperties.Testing("/tmp/faults", "/tmp/clock")));
         assertThat(p.web().isAnonymousRead()).isTrue();
         assertThat(p.enabledFourLetterWords()).containsExactlyInAnyOrder("ruok", "srvr");

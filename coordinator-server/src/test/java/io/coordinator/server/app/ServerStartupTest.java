@@ -160,14 +160,15 @@ class ServerStartupTest {
                         "clientPort=" + freePort(),
                         "clientPortAddress=127.0.0.1",
                         "reconfigEnabled=true",
-                        "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
+                        "authProvider.1=org.apache.zookeeper.server.auth.DigestAuthenticationProvider",
+                        "jaasLoginRenew=3600000",
                         "admin.serverPort=8081",
                         "peerType=participant",
                         "ssl.hostnameVerification=false",
                         ""));
         try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
             for (String key : new String[] {
-                "reconfigEnabled", "authProvider.1", "admin.serverPort", "peerType", "ssl.hostnameVerification"
+                "reconfigEnabled", "jaasLoginRenew", "admin.serverPort", "peerType", "ssl.hostnameVerification"
             }) {
                 assertThat(output.getAll()
                                 .lines()
