@@ -148,13 +148,56 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGSTOP: the process stays, silent, until {@link #resume()}. */
     public synchronized void pause() throws IOException, InterruptedException {
         signal("STOP");
+        awaitStopped(true); // kill returns before every thread has stopped: a busy one may still answer
         paused = true;
     }
 
     /** SIGCONT. */
     public synchronized void resume() throws IOException, InterruptedException {
         signal("CONT");
+        awaitStopped(false);
         paused = false;
+    }
+
+    /**
+     * Waits (bounded) until the kernel reports every thread of the process stopped, or running again: the state
+     * letter in {@code /proc/<pid>/task/<tid>/stat} ('T' while stopped). Where there is no /proc, returns at once.
+     */
+    private void awaitStopped(boolean stopped) throws IOException, InterruptedException {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (isAlive() && Files.isDirectory(tasks)) {
+            Character other = threadNotIn(tasks, stopped);
+            if (other == null) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("process " + process.pid() + " has a thread in state " + other + " after kill");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** The state of a thread that is not (yet) stopped, or running, as wanted; null when all are. */
+    private static Character threadNotIn(Path tasks, boolean stopped) {
+        try (var threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                String text;
+                try {
+                    text = Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                // "tid (comm) S ...": the state follows the last ')', as comm may hold spaces or parentheses
+                char state = text.substring(text.lastIndexOf(')') + 2).charAt(0);
+                if ((state == 'T' || state == 't') != stopped) {
+                    return state;
+                }
+            }
+        } catch (IOException gone) {
+            return null; // the process exited
+        }
+        return null;
     }
 
     private void signal(String sig) throws IOException, InterruptedException {
