@@ -190,7 +190,7 @@ public final class ServerProcess implements AutoCloseable {
                 }
                 // "tid (comm) S ...": the state follows the last ')', as comm may hold spaces or parentheses
                 char state = text.substring(text.lastIndexOf(')') + 2).charAt(0);
-                if ((state == 'T' || state == 't') != stopped) {
+                if (state != 'Z' && state != 'X' && (state == 'T' || state == 't') != stopped) { // exiting ones pass
                     return state;
                 }
             }
