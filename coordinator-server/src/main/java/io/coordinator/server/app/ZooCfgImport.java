@@ -92,8 +92,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     /** ZooKeeper keys that have no effect here (yet); accepted so real zoo.cfg files load. */
     private static final Set<String> IGNORED = Set.of(
             "autopurge.purgeInterval",
-            "standaloneEnabled",
-            "reconfigEnabled",
             "admin.enableServer",
             "admin.serverPort",
             "admin.serverAddress",
@@ -108,7 +106,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "peerType",
             "leaderServes",
             "secureClientPortAddress",
-            "dynamicConfigFile",
             "skipACL",
             "forceSync",
             "localSessionsEnabled",
@@ -159,6 +156,8 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         Map<String, Line> clientStores = new LinkedHashMap<>();
         Map<String, Line> quorumStores = new LinkedHashMap<>();
         boolean sslQuorum = false;
+        boolean standaloneEnabled = true;
+        int standaloneLine = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -204,6 +203,18 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                         + " mandatory there); remove it. SASL logins are enabled by authProvider.N="
                         + SASL_PROVIDER);
             }
+            String refusal = ZooCfgEnsembleKeys.refusal(key, value);
+            if (refusal != null) {
+                throw new IllegalStateException(file + ":" + (i + 1) + ": " + refusal);
+            }
+            if (key.equals("standaloneEnabled")) {
+                standaloneEnabled = Boolean.parseBoolean(value);
+                standaloneLine = i + 1;
+                continue;
+            }
+            if (key.equals("reconfigEnabled")) {
+                continue;
+            }
             String target = MAPPED.get(key);
             if (target == null) {
                 if (key.startsWith("ssl.")) {
@@ -211,10 +222,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                             + " it names is not applied");
                     continue;
                 }
-                if (IGNORED.contains(key)
-                        || key.startsWith("group.")
-                        || key.startsWith("weight.")
-                        || key.startsWith("metricsProvider.")) {
+                if (IGNORED.contains(key) || key.startsWith("metricsProvider.")) {
                     log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator; ignored");
                     continue;
                 }
@@ -226,6 +234,13 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             out.put(target, OriginTrackedValue.of(value, origin));
         }
         importTls(file, out, clientStores, quorumStores, sslQuorum, log);
+        if (!standaloneEnabled && servers.size() <= 1) {
+            throw new IllegalStateException(file + ":" + standaloneLine + ": 'standaloneEnabled=false' with "
+                    + servers.size() + " server.N line(s) asks ZooKeeper for a one-member ensemble that grows by"
+                    + " reconfig; Coordinator has no dynamic reconfiguration, so it refuses rather than run"
+                    + " standalone silently. Remove the key (or set it true) to run standalone, or list the"
+                    + " ensemble's server.N lines");
+        }
         if (!servers.isEmpty()) {
             out.put("coordinator.ensemble", String.join(",", servers));
             out.put("coordinator.server-id", readMyId(file, dataDir));

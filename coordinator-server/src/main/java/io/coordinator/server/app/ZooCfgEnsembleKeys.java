@@ -1,0 +1,28 @@
+package io.coordinator.server.app;
+
+/**
+ * zoo.cfg keys about the ensemble's shape that Coordinator cannot honour: they are refused with the reason, never
+ * dropped, because dropping them would start a different ensemble (or a standalone server) than the file describes.
+ */
+final class ZooCfgEnsembleKeys {
+    private ZooCfgEnsembleKeys() {}
+
+    /** The reason {@code key=value} is refused, or null when it is acceptable. */
+    static String refusal(String key, String value) {
+        if (key.startsWith("group.") || key.startsWith("weight.")) {
+            return "'" + key + "' configures hierarchical quorums (group.N/weight.N), which Coordinator's ZAB"
+                    + " core does not implement; remove the group.N and weight.N keys to use plain majority"
+                    + " quorums";
+        }
+        if (key.equals("reconfigEnabled") && Boolean.parseBoolean(value)) {
+            return "'reconfigEnabled=true': Coordinator has no dynamic reconfiguration yet; remove the key or"
+                    + " set it to false";
+        }
+        if (key.equals("dynamicConfigFile")) {
+            return "'dynamicConfigFile=" + value + "' is not supported yet: Coordinator would otherwise start"
+                    + " without the server.N lines it holds; copy those server.N lines (and clientPort) into"
+                    + " this zoo.cfg and remove dynamicConfigFile";
+        }
+        return null;
+    }
+}

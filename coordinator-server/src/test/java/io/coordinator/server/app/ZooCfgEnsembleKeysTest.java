@@ -1,0 +1,56 @@
+package io.coordinator.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ensemble-shape zoo.cfg keys Coordinator cannot honour are refused with the reason, never dropped. */
+class ZooCfgEnsembleKeysTest {
+    @TempDir
+    Path dir;
+
+    private Map<String, Object> parse(String... lines) throws IOException {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(
+                cfg, "dataDir=" + dir.resolve("data") + "\nclientPort=2181\n" + String.join("\n", lines) + "\n");
+        return ZooCfgImport.parse(cfg);
+    }
+
+    @Test
+    void groupAndWeightAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> parse("group.1=1:2:3"))
+                .hasMessageContaining("zoo.cfg:3")
+                .hasMessageContaining("'group.1'")
+                .hasMessageContaining("hierarchical quorums");
+        assertThatThrownBy(() -> parse("weight.1=1")).hasMessageContaining("'weight.1'");
+    }
+
+    @Test
+    void reconfigEnabledTrueIsRefusedFalseAccepted() throws Exception {
+        assertThatThrownBy(() -> parse("reconfigEnabled=true"))
+                .hasMessageContaining("no dynamic reconfiguration")
+                .hasMessageContaining("set it to false");
+        assertThat(parse("reconfigEnabled=false")).containsKey("coordinator.client-port");
+    }
+
+    @Test
+    void standaloneEnabledFalseWithoutAnEnsembleIsRefused() throws Exception {
+        assertThatThrownBy(() -> parse("standaloneEnabled=false"))
+                .hasMessageContaining("zoo.cfg:3")
+                .hasMessageContaining("standaloneEnabled=false");
+        assertThat(parse("standaloneEnabled=true")).doesNotContainKey("coordinator.ensemble");
+    }
+
+    @Test
+    void dynamicConfigFileIsRefusedRatherThanSilentlyStandalone() {
+        assertThatThrownBy(() -> parse("dynamicConfigFile=zoo.cfg.dynamic"))
+                .hasMessageContaining("zoo.cfg:3")
+                .hasMessageContaining("dynamicConfigFile=zoo.cfg.dynamic");
+    }
+}
