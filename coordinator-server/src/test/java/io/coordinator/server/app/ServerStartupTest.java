@@ -159,7 +159,7 @@ class ServerStartupTest {
                         "dataDir=" + dir.resolve("zkdata"),
                         "clientPort=" + freePort(),
                         "clientPortAddress=127.0.0.1",
-                        "reconfigEnabled=true",
+                        "reconfigEnabled=false",
                         "authProvider.1=org.apache.zookeeper.server.auth.DigestAuthenticationProvider",
                         "jaasLoginRenew=3600000",
                         "admin.serverPort=8081",
@@ -167,9 +167,8 @@ class ServerStartupTest {
                         "ssl.hostnameVerification=false",
                         ""));
         try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
-            for (String key : new String[] {
-                "reconfigEnabled", "jaasLoginRenew", "admin.serverPort", "peerType", "ssl.hostnameVerification"
-            }) {
+            for (String key :
+                    new String[] {"jaasLoginRenew", "admin.serverPort", "peerType", "ssl.hostnameVerification"}) {
                 assertThat(output.getAll()
                                 .lines()
                                 .filter(l -> l.contains("WARN")
