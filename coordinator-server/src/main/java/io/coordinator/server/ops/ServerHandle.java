@@ -1,6 +1,7 @@
 package io.coordinator.server.ops;
 
 import io.coordinator.server.cluster.EnsembleDriver;
+import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
 import io.coordinator.server.storage.GroupCommitLog;
@@ -41,6 +42,12 @@ public interface ServerHandle {
     default int clientPortNumber() {
         ClientPortServer p = clientPort();
         return p == null ? -1 : p.port();
+    }
+
+    /** The largest request the client port accepts (ZooKeeper's jute.maxbuffer default before it is up). */
+    default int maxPacketSize() {
+        ClientPortServer p = clientPort();
+        return p == null ? ClientPortConfig.DEFAULT_MAX_PACKET_SIZE : p.config().maxPacketSize();
     }
 
     default boolean standalone() {

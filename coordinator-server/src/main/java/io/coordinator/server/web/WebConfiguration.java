@@ -1,6 +1,5 @@
 package io.coordinator.server.web;
 
-import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.ops.ServerHandle;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -41,12 +40,7 @@ public class WebConfiguration {
 
     @Bean
     ConfigStore configStore(LocalZooKeeper zk, WebProperties props, WireAcls wireAcls, ServerHandle server) {
-        return new ConfigStore(zk, props, wireAcls, () -> {
-            var port = server.clientPort();
-            return port == null
-                    ? ClientPortConfig.DEFAULT_MAX_PACKET_SIZE
-                    : port.config().maxPacketSize();
-        });
+        return new ConfigStore(zk, props, wireAcls, server::maxPacketSize);
     }
 
     @Bean
