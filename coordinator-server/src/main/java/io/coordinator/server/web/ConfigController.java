@@ -227,11 +227,8 @@ public class ConfigController {
 
     /** The context's stored properties (ciphertext, unmasked), or none when it does not exist. */
     private Map<String, String> current(ConfigStore.Context c) throws KeeperException, InterruptedException {
-        try {
-            return store.read(c).properties();
-        } catch (ApiException notFound) {
-            return Map.of();
-        }
+        Map<String, String> p = store.propertiesOrNull(c);
+        return p == null ? Map.of() : p;
     }
 
     /** A version as answered: {@code {cipher}} values masked (history keeps the ciphertext). */

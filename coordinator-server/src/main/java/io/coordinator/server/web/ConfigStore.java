@@ -189,6 +189,15 @@ public final class ConfigStore {
                 Znodes.hex(nodes.mzxid));
     }
 
+    /** The context's stored properties (ciphertext, unmasked), or null when the context does not exist. */
+    public Map<String, String> propertiesOrNull(Context c) throws KeeperException, InterruptedException {
+        try {
+            return read(c).properties();
+        } catch (ApiException notFound) {
+            return null;
+        }
+    }
+
     /** The context's nodes through the local client, noting the latest mzxid seen (the view's version). */
     private static final class LatestChange implements ConfigNodes {
         private final ZooKeeper z;

@@ -141,7 +141,7 @@ public class ConfigTransferController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        Map<String, String> current = current(c);
+        Map<String, String> current = store.propertiesOrNull(c);
         ConfigStore.Diff diff = ConfigEncryption.mask(ConfigStore.diffOf(c.name(), current, properties));
         boolean unchanged = current != null && Objects.equals(new TreeMap<>(current), new TreeMap<>(properties));
         String result = current == null ? "new" : unchanged ? "unchanged" : "changed";
@@ -154,14 +154,5 @@ public class ConfigTransferController {
                 () -> store.publish(c, properties, comment, RestAudit.user(principal), null, null),
                 p -> new RestAudit.Outcome(null, p.version(), p.zxid() == null ? null : Long.decode(p.zxid())));
         return new Outcome(c.name(), result, diff, v.version());
-    }
-
-    /** The context's properties, or null when it does not exist. */
-    private Map<String, String> current(ConfigStore.Context c) throws KeeperException, InterruptedException {
-        try {
-            return store.read(c).properties();
-        } catch (ApiException notFound) {
-            return null;
-        }
     }
 }

@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -47,7 +45,12 @@ public class ServicesController {
     /** Where overrides live: the starter's discovery reads them from here (its InstanceOverrides.ROOT). */
     static final String OVERRIDES = "/coordinator/instances";
 
-    public ServicesController(LocalZooKeeper zk, WebProperties props, Access access, AuditLog audit) {
+    private final WireAcls wireAcls;
+
+    /** Overrides are written with {@link WireAcls#forRoot}: every application's discovery reads them. */
+    public ServicesController(
+            LocalZooKeeper zk, WebProperties props, Access access, AuditLog audit, WireAcls wireAcls) {
+        this.wireAcls = wireAcls;
         this.access = access;
         this.zk = zk;
         this.props = props;
@@ -166,7 +169,7 @@ public class ServicesController {
                     try {
                         z.setData(path, data, -1);
                     } catch (KeeperException.NoNodeException absent) {
-                        z.create(path, data, readableByAll(), CreateMode.PERSISTENT);
+                        z.create(path, data, wireAcls.forRoot(zk.identityId()), CreateMode.PERSISTENT);
                     }
                     return stored;
                 },
@@ -212,17 +215,10 @@ public class ServicesController {
         }
         ensureParents(z, parent);
         try {
-            z.create(parent, new byte[0], readableByAll(), CreateMode.PERSISTENT);
+            z.create(parent, new byte[0], wireAcls.forRoot(zk.identityId()), CreateMode.PERSISTENT);
         } catch (KeeperException.NodeExistsException raced) {
             // created meanwhile
         }
-    }
-
-    /** Every application's discovery reads overrides; only the REST layer writes them. */
-    private List<ACL> readableByAll() throws KeeperException.ConnectionLossException {
-        return new ArrayList<>(List.of(
-                new ACL(ZooDefs.Perms.ALL, zk.identityId()),
-                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
     }
 
     @GetMapping("/{name}/{id}")
