@@ -631,6 +631,18 @@ public final class TxnLog implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Closes without writing or syncing anything more, as a process that dies leaves the log: records still buffered
+     * are gone, those written but not synced are at the mercy of the disk. For crash and power-loss tests.
+     */
+    synchronized void abandon() throws IOException {
+        closed = true;
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
     /** Syncs (unless the log failed) and closes. */
     @Override
     public synchronized void close() throws IOException {
