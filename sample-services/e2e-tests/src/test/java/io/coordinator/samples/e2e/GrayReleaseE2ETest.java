@@ -113,6 +113,7 @@ class GrayReleaseE2ETest {
         logs = Paths.get("target", "gray-e2e");
         Files.createDirectories(logs);
         ensemble = CoordinatorEnsembleProcess.launch(3, GrayReleaseE2ETest::serverSettings);
+        awaitRestApis();
         // the main version, published as operators do
         HttpResponse<String> published =
                 rest("PUT", "/api/config/" + CONTEXT, Map.of("properties", Map.of(RATE, "0.1", EXPRESS, "false")));
@@ -168,6 +169,17 @@ class GrayReleaseE2ETest {
                 "--coordinator.web.users.admin.password={noop}gray-e2e-admin-pw",
                 "--coordinator.web.users.admin.role=ADMIN",
                 "--coordinator.web.anonymous-read=true");
+    }
+
+    /** The client ports serve before the web server has started: wait for every member's REST API too. */
+    static void awaitRestApis() {
+        for (Member m : ensemble.members()) {
+            await().atMost(PATIENCE)
+                    .ignoreExceptions()
+                    .until(() -> get(webPorts.get(m.id()), "/actuator/health/readiness")
+                                    .statusCode()
+                            == 200);
+        }
     }
 
     @AfterAll
@@ -471,6 +483,7 @@ class GrayReleaseE2ETest {
         } finally {
             ensemble.start(leader);
             ensemble.awaitReady(Duration.ofSeconds(90));
+            awaitRestApis();
         }
     }
 }
