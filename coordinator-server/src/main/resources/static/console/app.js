@@ -308,13 +308,100 @@
     return lines.length ? lines.join('') : '<div class="muted">no changes</div>';
   }
 
+  // ------------------------------------------------------------------ gray release (of the context shown)
+  function list(text) { return text.split(',').map(x => x.trim()).filter(x => x); }
+  function selectorText(sel) {
+    const parts = [];
+    if (sel.instances && sel.instances.length) { parts.push('instances ' + sel.instances.join(', ')); }
+    if (sel.addresses && sel.addresses.length) { parts.push('addresses ' + sel.addresses.join(', ')); }
+    if (sel.zones && sel.zones.length) { parts.push('zones ' + sel.zones.join(', ')); }
+    if (sel.services && sel.services.length) { parts.push('services ' + sel.services.join(', ')); }
+    if (sel.labels && Object.keys(sel.labels).length) { parts.push('labels ' + Object.entries(sel.labels).map(([k, v]) => k + '=' + v).join(', ')); }
+    if (sel.percent !== null && sel.percent !== undefined) { parts.push(sel.percent + ' %'); }
+    return parts.join(' and ');
+  }
+  function grayHtml(gray, events) {
+    let out = '<h3>Gray release</h3>';
+    if (gray) {
+      const from = {}, to = {};
+      Object.entries(gray.diff.removed).forEach(([k, v]) => { from[k] = v; });
+      Object.entries(gray.diff.added).forEach(([k, v]) => { to[k] = v; });
+      Object.entries(gray.diff.changed).forEach(([k, c]) => { from[k] = c.from; to[k] = c.to; });
+      const onGray = gray.instances.filter(i => i.runs === 'gray').length;
+      const selected = gray.instances.filter(i => i.selected).length;
+      out += '<div class="panel" id="gray"><strong>Release <code>' + esc(gray.release) + '</code></strong> <span class="muted">by ' + esc(gray.author) + ', '
+        + when(gray.timestamp) + (gray.comment ? ': ' + esc(gray.comment) : '') + '</span>'
+        + '<p>To ' + esc(selectorText(gray.selector)) + '. Against main now:</p><div id="gray-diff">' + diffHtml(from, to) + '</div>'
+        + '<p id="gray-counts"><span class="badge ok">' + onGray + ' on gray</span> <span class="badge">' + (gray.instances.length - onGray) + ' on main</span> '
+        + '<span class="muted">' + selected + ' of ' + gray.instances.length + ' selected</span></p>'
+        + '<table id="gray-instances"><thead><tr><th>Service</th><th>Instance</th><th>Address</th><th>Zone</th><th>Selected</th><th>Runs</th></tr></thead><tbody>'
+        + gray.instances.map(i => '<tr data-instance="' + esc(i.instance) + '" data-runs="' + esc(i.runs) + '"><td>' + esc(i.service) + '</td><td>' + esc(i.instance) + '</td><td>' + esc(i.address)
+          + '</td><td>' + esc(i.zone || '') + '</td><td>' + (i.selected ? 'yes' : 'no') + '</td><td>'
+          + (i.runs === 'gray' ? '<span class="badge ok">gray</span>' : i.runs === 'main' ? '<span class="badge">main</span>' : '<span class="badge bad">' + esc(i.runs) + '</span>') + '</td></tr>').join('')
+        + (gray.instances.length ? '' : '<tr><td colspan="6" class="muted">No registered instance reports this context.</td></tr>')
+        + '</tbody></table><div class="actions"><input id="gray-comment" placeholder="comment" size="30">'
+        + '<button class="primary" id="gray-promote">Promote to every instance</button><button id="gray-abort">Abort</button></div></div>';
+    } else {
+      out += '<div class="actions" id="gray-form"><span class="muted">Send the text above to some instances only:</span>'
+        + '<input id="gray-instances-input" placeholder="instance ids" size="16"><input id="gray-zones" placeholder="zones" size="8">'
+        + '<input id="gray-labels" placeholder="labels k=v,k2=v2" size="16"><input id="gray-percent" type="number" min="0" max="100" placeholder="%" style="width:4em">'
+        + '<button id="gray-start">Start gray release</button></div>';
+    }
+    if (events.length) {
+      out += '<table id="gray-history"><thead><tr><th>When</th><th>Who</th><th>Gray</th><th>Release</th><th>To</th><th>Comment</th></tr></thead><tbody>'
+        + events.map(e => '<tr><td>' + when(e.timestamp) + '</td><td>' + esc(e.author) + '</td><td>' + esc(e.action) + '</td><td><code>' + esc(e.release) + '</code></td><td>'
+          + esc(selectorText(e.selector || {})) + '</td><td>' + esc(e.comment || '') + '</td></tr>').join('') + '</tbody></table>';
+    }
+    return out;
+  }
+  function grayActions(context, gray) {
+    const path = '/api/config/' + encodeURIComponent(context) + '/gray';
+    const start = document.getElementById('gray-start');
+    if (start) {
+      start.onclick = async () => {
+        let properties;
+        try { properties = fromProperties(document.getElementById('config-text').value); } catch (e) { show(e.message); return; }
+        const selector = {};
+        const ids = list(document.getElementById('gray-instances-input').value), zones = list(document.getElementById('gray-zones').value);
+        if (ids.length) { selector.instances = ids; }
+        if (zones.length) { selector.zones = zones; }
+        const labels = {};
+        list(document.getElementById('gray-labels').value).forEach(kv => { const i = kv.indexOf('='); if (i > 0) { labels[kv.substring(0, i).trim()] = kv.substring(i + 1).trim(); } });
+        if (Object.keys(labels).length) { selector.labels = labels; }
+        const pct = document.getElementById('gray-percent').value;
+        if (pct !== '') { selector.percent = Number(pct); }
+        try {
+          const g = await api('POST', path, { properties, selector, comment: document.getElementById('config-comment').value });
+          show('Gray release ' + g.release + ' started for ' + selectorText(g.selector), 'info'); formsDone(); run(configView, context);
+        } catch (e) { fail(e); }
+      };
+    }
+    const promote = document.getElementById('gray-promote');
+    if (promote) {
+      promote.onclick = async () => {
+        if (!confirm('Promote gray release ' + gray.release + ' of ' + context + ' to every instance?')) { return; }
+        try {
+          const v = await api('POST', path + '/promote', { comment: document.getElementById('gray-comment').value });
+          show('Promoted: ' + context + ' is at version ' + v.version, 'info'); formsDone(); run(configView, context);
+        } catch (e) { fail(e); }
+      };
+      document.getElementById('gray-abort').onclick = async () => {
+        if (!confirm('Abort gray release ' + gray.release + ' of ' + context + '? Every instance goes back to main.')) { return; }
+        try {
+          await api('POST', path + '/abort', { comment: document.getElementById('gray-comment').value });
+          show('Aborted gray release ' + gray.release, 'info'); formsDone(); run(configView, context);
+        } catch (e) { fail(e); }
+      };
+    }
+  }
+
   async function configView(seq, context) {
     let contexts;
     try { contexts = await api('GET', '/api/config'); } catch (e) { fail(e); return; }
     const list = contexts.map(c => '<li><a href="#/config/' + encodeURIComponent(c.context) + '">' + esc(c.context) + '</a> <span class="muted">'
       + (c.version ? 'v' + c.version : '') + '</span></li>').join('');
     let right = '<p class="muted">Pick a context, or publish a new one: <input id="new-context" placeholder="app[,profile]"> <button id="new-go">Open</button></p>';
-    let current = null, history = [], audit = [], keyIds = [], listeners = [];
+    let current = null, history = [], audit = [], keyIds = [], listeners = [], gray = null, grayEvents = [];
     let refused = null;
     if (context) {
       try { current = await api('GET', '/api/config/' + encodeURIComponent(context)); } catch (e) {
@@ -329,6 +416,8 @@
       try { audit = await api('GET', '/api/config/' + encodeURIComponent(context) + '/audit?limit=50'); } catch (e) { audit = []; }
       try { listeners = await api('GET', '/api/config/' + encodeURIComponent(context) + '/instances'); } catch (e) { listeners = []; }
       try { keyIds = (await api('GET', '/api/config/' + encodeURIComponent(context) + '/encrypt')).keyIds; } catch (e) { keyIds = []; }
+      try { gray = await api('GET', '/api/config/' + encodeURIComponent(context) + '/gray'); } catch (e) { gray = null; }
+      try { grayEvents = await api('GET', '/api/config/' + encodeURIComponent(context) + '/gray/history'); } catch (e) { grayEvents = []; }
       const props = current ? current.properties : {};
       const rows = history.map(v => '<tr><td>v' + v.version + '</td><td>' + when(v.timestamp) + '</td><td>' + esc(v.author) + '</td><td>' + esc(v.comment)
         + (v.rollbackOf !== null && v.rollbackOf !== undefined ? ' <span class="muted">(rollback of v' + v.rollbackOf + ')</span>' : '') + '</td><td>' + esc(v.zxid) + '</td><td>'
@@ -341,6 +430,7 @@
           + '<input id="encrypt-value" type="password" placeholder="secret value" size="24" autocomplete="off">'
           + '<select id="encrypt-key">' + keyIds.map(k => '<option>' + esc(k) + '</option>').join('') + '</select>'
           + '<button id="encrypt">Encrypt into the text</button> <span class="muted">only applications holding the key can read it</span></div>' : '')
+        + grayHtml(gray, grayEvents)
         + '<h3>History</h3><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>Comment</th><th>zxid</th><th></th></tr></thead><tbody>'
         + rows + '</tbody></table><div class="panel" id="history-diff" hidden></div>'
         + '<h3>Instances running it</h3><table id="listeners"><thead><tr><th>Service</th><th>Instance</th><th>Address</th><th>Version</th><th></th></tr></thead><tbody>'
@@ -390,6 +480,7 @@
         show('Published ' + context + ' as version ' + v.version, 'info'); formsDone(); run(configView, context);
       } catch (e) { fail(e); }
     };
+    grayActions(context, gray);
     view.querySelectorAll('[data-diff]').forEach(b => {
       b.onclick = async () => {
         try {
@@ -448,7 +539,7 @@
     } else if (name === 'services') {
       relevant = e.path.startsWith('/services') || e.path.startsWith('/coordinator/instances');
     } else if (name === 'config') {
-      relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history') || e.path.startsWith('/services');
+      relevant = e.path.startsWith('/config') || e.path.startsWith('/coordinator/history') || e.path.startsWith('/coordinator/gray') || e.path.startsWith('/services');
     }
     if (relevant) {
       clearTimeout(liveTimer);

@@ -1,5 +1,7 @@
 package io.coordinator.server.web;
 
+import io.coordinator.config.format.gray.GrayRelease;
+
 import io.coordinator.server.web.AccessPolicy.Action;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,9 @@ public final class Access {
         ConfigStore.Context context = contextOf(path, props.getConfigPath());
         if (context == null) {
             context = contextOf(path, props.getHistoryPath());
+        }
+        if (context == null) {
+            context = contextOf(path, GrayRelease.ROOT);
         }
         return context != null && grants.mayOnContext(action, context.application(), context.profile());
     }

@@ -124,18 +124,27 @@ public class ConfigController {
     /** The property set a publish body stands for: validated, masks of unchanged encrypted values resolved. */
     private Map<String, String> properties(ConfigStore.Context c, PublishRequest body)
             throws KeeperException, InterruptedException {
-        if (body == null || (body.properties() == null) == (body.document() == null)) {
+        return body == null ? desired(store, c, null, null) : desired(store, c, body.properties(), body.document());
+    }
+
+    /**
+     * The property set that {@code properties} or a {@code document} (exactly one) stands for, validated, with the
+     * masks of unchanged encrypted values resolved against what {@code c} stores now.
+     */
+    static Map<String, String> desired(
+            ConfigStore store, ConfigStore.Context c, Map<String, String> properties, Document document)
+            throws KeeperException, InterruptedException {
+        if ((properties == null) == (document == null)) {
             throw ApiException.badRequest("either properties (an empty object publishes an empty set) or a document"
                     + " {format: properties|yaml|json, text} is required");
         }
-        Map<String, String> properties = body.properties() != null
-                ? body.properties()
-                : ConfigDocuments.parse(
-                        body.document().format(), body.document().text());
-        if (properties.values().stream().anyMatch(io.coordinator.config.format.crypto.EncryptedValue::isEncrypted)) {
-            properties = ConfigEncryption.unmask(properties, current(c));
+        Map<String, String> out =
+                properties != null ? properties : ConfigDocuments.parse(document.format(), document.text());
+        if (out.values().stream().anyMatch(io.coordinator.config.format.crypto.EncryptedValue::isEncrypted)) {
+            Map<String, String> current = store.propertiesOrNull(c);
+            out = ConfigEncryption.unmask(out, current == null ? Map.of() : current);
         }
-        return properties;
+        return out;
     }
 
     @GetMapping("/{context}/encrypt")

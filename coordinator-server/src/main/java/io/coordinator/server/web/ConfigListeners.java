@@ -29,6 +29,26 @@ final class ConfigListeners {
             ZooKeeper z, String servicesPath, String context, List<ConfigStore.Version> history, Access access)
             throws KeeperException, InterruptedException {
         List<Listener> out = new ArrayList<>();
+        for (Registration r : registrations(z, servicesPath, access)) {
+            String zxid = r.json()
+                    .path("payload")
+                    .path("metadata")
+                    .path(PREFIX + context)
+                    .asString(null);
+            if (zxid != null) {
+                out.add(listener(r.service(), r.id(), r.json(), zxid, history));
+            }
+        }
+        return out;
+    }
+
+    /** One registered instance: its service, its id and its registration (JSON). */
+    record Registration(String service, String id, JsonNode json) {}
+
+    /** Every registration the user may read, by service and id; nodes that are not JSON are left out. */
+    static List<Registration> registrations(ZooKeeper z, String servicesPath, Access access)
+            throws KeeperException, InterruptedException {
+        List<Registration> out = new ArrayList<>();
         List<String> services;
         try {
             services = new ArrayList<>(z.getChildren(servicesPath, false));
@@ -49,22 +69,13 @@ final class ConfigListeners {
             }
             ids.sort(null);
             for (String id : ids) {
-                JsonNode instance;
                 try {
-                    instance = JSON.readTree(z.getData(base + "/" + id, false, null));
+                    out.add(new Registration(service, id, JSON.readTree(z.getData(base + "/" + id, false, null))));
                 } catch (KeeperException.NoNodeException gone) {
-                    continue;
+                    // deregistered since the listing
                 } catch (RuntimeException notJson) {
-                    continue;
+                    // not a registration the starter wrote
                 }
-                String zxid = instance.path("payload")
-                        .path("metadata")
-                        .path(PREFIX + context)
-                        .asString(null);
-                if (zxid == null) {
-                    continue;
-                }
-                out.add(listener(service, id, instance, zxid, history));
             }
         }
         return out;

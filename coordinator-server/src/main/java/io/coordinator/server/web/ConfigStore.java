@@ -137,7 +137,7 @@ public final class ConfigStore {
         return props.getConfigPath() + "/" + c.name();
     }
 
-    private String historyPath(Context c) {
+    String historyPath(Context c) {
         return props.getHistoryPath() + "/" + c.name();
     }
 
@@ -244,6 +244,22 @@ public final class ConfigStore {
             Integer expectedVersion,
             Integer rollbackOf)
             throws KeeperException, InterruptedException {
+        return publish(c, properties, comment, author, expectedVersion, rollbackOf, List.of());
+    }
+
+    /**
+     * {@link #publish(Context, Map, String, String, Integer, Integer)} with more operations in the same transaction
+     * (a gray release's promotion removes the release as the new version lands): it fails as a whole if any does.
+     */
+    Version publish(
+            Context c,
+            Map<String, String> properties,
+            String comment,
+            String author,
+            Integer expectedVersion,
+            Integer rollbackOf,
+            List<Op> alsoDo)
+            throws KeeperException, InterruptedException {
         Map<String, String> next = new TreeMap<>();
         for (Map.Entry<String, String> e : properties.entrySet()) {
             next.put(checkKey(e.getKey()), e.getValue() == null ? "" : e.getValue());
@@ -322,6 +338,7 @@ public final class ConfigStore {
                         path, e.getValue().getBytes(StandardCharsets.UTF_8), contextAcl, CreateMode.PERSISTENT));
             }
         }
+        ops.addAll(alsoDo);
         String when = Instant.now().toString();
         Stored stored = new Stored(
                 c.application(), c.profile(), author, when, comment == null ? "" : comment, rollbackOf, next);
@@ -416,7 +433,7 @@ public final class ConfigStore {
         return key;
     }
 
-    private static void ensure(ZooKeeper z, String path, List<ACL> acl) throws KeeperException, InterruptedException {
+    static void ensure(ZooKeeper z, String path, List<ACL> acl) throws KeeperException, InterruptedException {
         if (z.exists(path, false) != null) {
             return;
         }
@@ -450,7 +467,7 @@ public final class ConfigStore {
     // ---------------------------------------------------------------- history
 
     /** Versions count from 1 (the znode sequence from 0), so expectedVersion 0 means "none published yet". */
-    private static int sequence(String name) {
+    static int sequence(String name) {
         return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1)) + 1;
     }
 

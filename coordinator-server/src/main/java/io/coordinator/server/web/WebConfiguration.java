@@ -18,6 +18,7 @@ import org.springframework.core.Ordered;
     ServicesController.class,
     ConfigController.class,
     ConfigTransferController.class,
+    ConfigGrayController.class,
     ClusterController.class,
     EventsController.class
 })
@@ -41,6 +42,11 @@ public class WebConfiguration {
     @Bean
     ConfigStore configStore(LocalZooKeeper zk, WebProperties props, WireAcls wireAcls, ServerHandle server) {
         return new ConfigStore(zk, props, wireAcls, server::maxPacketSize);
+    }
+
+    @Bean
+    ConfigGray configGray(LocalZooKeeper zk, ConfigStore store, WireAcls wireAcls, WebProperties props) {
+        return new ConfigGray(zk, store, wireAcls, props);
     }
 
     @Bean

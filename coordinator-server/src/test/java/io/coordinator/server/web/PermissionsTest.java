@@ -324,10 +324,14 @@ class PermissionsTest {
                         "[POST] /api/config/import importAll", // publish on every context (ConfigTransferTest)
                         "[POST] /api/config/{context}/copy copy", // read, publish on the target (ConfigTransferTest)
                         "[POST] /api/config/{context}/encrypt encrypt",
+                        "[POST] /api/config/{context}/gray start", // publish (ConfigGrayTest)
+                        "[POST] /api/config/{context}/gray/abort abort", // publish (ConfigGrayTest)
+                        "[POST] /api/config/{context}/gray/promote promote", // publish (ConfigGrayTest)
                         "[POST] /api/config/{context}/preview preview", // publish; changes nothing
                         "[POST] /api/config/{context}/rollback rollback",
                         "[POST] /api/znodes/{*path} create",
                         "[PUT] /api/config/{context} publish",
+                        "[PUT] /api/config/{context}/gray update", // publish (ConfigGrayTest)
                         "[PUT] /api/services/{name}/{id}/override setOverride", // write on the instance (RestApiTest)
                         "[PUT] /api/znodes/{*path} update");
     }
