@@ -97,20 +97,7 @@ public class CoordinatorConfigDataLocationResolver
                     ? null
                     : binder.bind("coordinator.client.config.local-copy", String.class)
                             .orElseGet(() -> defaultLocalCopy(app));
-            CoordinatorClientProperties.Registration registration = binder.bindOrCreate(
-                    "coordinator.client.registration", CoordinatorClientProperties.Registration.class);
-            String service = StringUtils.hasText(registration.serviceName()) ? registration.serviceName() : app;
-            int port = registration.port() != null
-                    ? registration.port()
-                    : binder.bind("server.port", Integer.class).orElse(0);
-            // the address the registration will publish is known here only when configured: the watcher applies
-            // address selectors again once the instance is registered
-            InstanceFacts instance = InstanceFactsOf.of(
-                    service,
-                    StringUtils.hasText(registration.instanceId()) ? registration.instanceId() : null,
-                    registration,
-                    StringUtils.hasText(registration.host()) ? registration.host() : null,
-                    Math.max(port, 0));
+            InstanceFacts instance = startupFacts(binder, app);
             return new Settings(
                     connect,
                     connectProperty,
@@ -124,6 +111,31 @@ public class CoordinatorConfigDataLocationResolver
                     CoordinatorClientSecurity.from(binder),
                     ConfigKeyRing.from(binder),
                     instance);
+        }
+
+        /**
+         * This instance for gray release selectors at startup, from the registration settings; the address the
+         * registration will publish is known here only when configured (the watcher applies address selectors
+         * again once the instance is registered). Null when the settings cannot be read yet (a placeholder that
+         * a configuration context resolves): no release selects the instance until it runs.
+         */
+        static InstanceFacts startupFacts(Binder binder, String app) {
+            try {
+                CoordinatorClientProperties.Registration registration = binder.bindOrCreate(
+                        "coordinator.client.registration", CoordinatorClientProperties.Registration.class);
+                String service = StringUtils.hasText(registration.serviceName()) ? registration.serviceName() : app;
+                int port = registration.port() != null
+                        ? registration.port()
+                        : binder.bind("server.port", Integer.class).orElse(0);
+                return InstanceFactsOf.of(
+                        service,
+                        StringUtils.hasText(registration.instanceId()) ? registration.instanceId() : null,
+                        registration,
+                        StringUtils.hasText(registration.host()) ? registration.host() : null,
+                        Math.max(port, 0));
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         CoordinatorConfigDataResource resource(String name) {
