@@ -327,8 +327,8 @@ class GrayReleaseClientTest {
         server.set(GrayRelease.path("gb-app"), "release: [unclosed");
         try (ConfigurableApplicationContext ctx = app("gb-app", "gb-1")) {
             assertThat(greeting(ctx)).isEqualTo("main");
-            assertThat(gray(ctx, "gb-app").problem()).contains("/coordinator/gray/gb-app is not a gray release");
-            assertThat(output).contains("/coordinator/gray/gb-app is not a gray release");
+            assertThat(gray(ctx, "gb-app").problem()).contains("/coordinator/gray/gb-app does not decode");
+            assertThat(output).contains("/coordinator/gray/gb-app does not decode");
 
             // another broken form (no id): main still, and a new warning naming the new reason
             server.set(GrayRelease.path("gb-app"), "selector: {percent: 50}\n");

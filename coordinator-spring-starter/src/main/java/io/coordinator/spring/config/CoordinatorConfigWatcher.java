@@ -21,7 +21,9 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.Watcher;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
@@ -33,7 +35,7 @@ import org.springframework.core.env.PropertySource;
  * Keeps the {@link CoordinatorPropertySource}s loaded at startup current: one CuratorCache (persistent recursive
  * watch) per configuration context; on any change under it the context is re-read, the property source updated
  * in place, then {@code @Value} members re-injected, {@code @ConfigurationProperties} beans re-bound and a
- * {@link CoordinatorConfigChangedEvent} published with the changed keys. A second cache per context watches its
+ * {@link CoordinatorConfigChangedEvent} published with the changed keys. A persistent watch per context on its
  * gray release node: where the release selects this instance its values are the release's ({@link GrayReleases}).
  */
 public class CoordinatorConfigWatcher implements SmartInitializingSingleton, DisposableBean {
@@ -46,6 +48,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     private final ApplicationEventPublisher publisher;
     private volatile Supplier<InstanceFacts> facts;
     private final List<CuratorCache> caches = new ArrayList<>();
+    private final List<PersistentWatcher> grayWatchers = new ArrayList<>();
     private final Map<String, AtomicBoolean> pending = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "coordinator-config-refresh");
@@ -161,12 +164,25 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
         }
         for (CoordinatorPropertySource source : sources()) {
             watch(source, CuratorCache.build(client, source.path()));
-            // the context's gray release: started, changed, promoted or aborted
-            watch(
-                    source,
-                    CuratorCache.build(
-                            client, GrayReleases.path(source.path()), CuratorCache.Options.SINGLE_NODE_CACHE));
+            watchGray(source);
         }
+    }
+
+    /**
+     * The context's gray release node: started, changed, promoted or aborted. A watch without a cache (the reload
+     * reads the node), so a node this instance may not read costs one WARN, not an error per event.
+     */
+    private void watchGray(CoordinatorPropertySource source) {
+        PersistentWatcher watcher = new PersistentWatcher(client, GrayReleases.path(source.path()), false);
+        watcher.getListenable().addListener(event -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                schedule(source);
+            }
+        });
+        // set (again, after a reconnection): catches a change made while no watch was set
+        watcher.getResetListenable().addListener(() -> schedule(source));
+        watcher.start();
+        grayWatchers.add(watcher);
     }
 
     private void watch(CoordinatorPropertySource source, CuratorCache cache) {
@@ -333,6 +349,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     @Override
     public void destroy() {
         caches.forEach(CuratorCache::close);
+        grayWatchers.forEach(PersistentWatcher::close);
         executor.shutdownNow();
     }
 }

@@ -48,7 +48,8 @@ public final class GrayReleases {
         try {
             return new Read(GrayRelease.decode(data == null ? new byte[0] : data), stat.getMzxid(), null);
         } catch (RuntimeException e) {
-            return new Read(null, stat.getMzxid(), path + " is not a gray release (" + e.getMessage() + ")");
+            String why = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").strip();
+            return new Read(null, stat.getMzxid(), path + " does not decode: " + why + "; running the main version");
         }
     }
 
