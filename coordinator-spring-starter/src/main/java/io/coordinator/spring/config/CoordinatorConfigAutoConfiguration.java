@@ -1,6 +1,10 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.gray.InstanceFacts;
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
+import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.autoconfigure.InstanceFactsOf;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +15,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 
 /** Live configuration: keeps spring.config.import=coordinator: sources current and applies changes to beans. */
 @AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
@@ -38,8 +43,27 @@ public final class CoordinatorConfigAutoConfiguration {
             ConfigurableEnvironment environment,
             ObjectProvider<ValueRefresher> valueRefresher,
             ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
-            ApplicationEventPublisher publisher) {
+            ApplicationEventPublisher publisher,
+            CoordinatorClientProperties properties,
+            CoordinatorIdentity identity) {
         return new CoordinatorConfigWatcher(
-                client, environment, valueRefresher.getIfAvailable(), rebinder.getIfAvailable(), publisher);
+                client,
+                environment,
+                valueRefresher.getIfAvailable(),
+                rebinder.getIfAvailable(),
+                publisher,
+                () -> configuredFacts(properties, identity, environment));
+    }
+
+    /**
+     * This instance for gray release selectors until it is registered: the registration settings, the configured
+     * port or the web server's once it runs, the host only when configured.
+     */
+    static InstanceFacts configuredFacts(
+            CoordinatorClientProperties properties, CoordinatorIdentity identity, Environment environment) {
+        CoordinatorClientProperties.Registration r = properties.registration();
+        Integer port = r.port() != null ? r.port() : environment.getProperty("local.server.port", Integer.class);
+        return InstanceFactsOf.of(
+                identity.serviceName(), identity.instanceId(), r, r.host(), port == null ? 0 : Math.max(port, 0));
     }
 }

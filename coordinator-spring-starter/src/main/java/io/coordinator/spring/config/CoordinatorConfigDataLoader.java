@@ -1,11 +1,13 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.gray.InstanceFacts;
 import io.coordinator.spring.autoconfigure.ConnectString;
 import io.coordinator.spring.autoconfigure.QuickReconnectZookeeperFactory;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
@@ -18,6 +20,7 @@ import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
 import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Loads a configuration context at startup with a short-lived client shared by the contexts of one startup
@@ -65,11 +68,16 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
         }
         ConfigLocalCopy.Copy last = copy == null ? null : copy.read();
         ConfigTree.Snapshot snapshot;
+        GrayStatus gray;
         try {
-            snapshot = ConfigTree.read(
+            ConfigTree.Snapshot main = ConfigTree.read(
                     client,
                     resource.path(),
                     last == null ? Map.of() : last.snapshot().documents());
+            GrayReleases.Applied applied =
+                    GrayReleases.apply(main, GrayReleases.read(client, resource.path()), facts(context, resource));
+            snapshot = applied.snapshot();
+            gray = applied.status();
         } catch (KeeperException.NoAuthException e) {
             throw new CoordinatorConfigUnavailableException(
                     "Not allowed to read " + e.getPath() + " from " + resource.connectString() + ": the server grants"
@@ -94,11 +102,55 @@ public class CoordinatorConfigDataLoader implements ConfigDataLoader<Coordinator
                                             .toList()
                                     + ")"));
         }
+        if (gray.problem() != null) {
+            log.warn("Coordinator configuration " + resource.path() + ": " + gray.problem());
+        } else if (gray.selected()) {
+            log.info("Coordinator configuration " + resource.path() + ": this instance runs gray release "
+                    + gray.release());
+        }
         if (copy != null) {
             copy.write(snapshot);
         }
         return new ConfigData(List.of(new CoordinatorPropertySource(
-                resource.path(), snapshot, CoordinatorPropertySource.SERVER, Instant.now(), copy, resource.keys())));
+                resource.path(),
+                snapshot,
+                gray,
+                CoordinatorPropertySource.SERVER,
+                Instant.now(),
+                copy,
+                resource.keys())));
+    }
+
+    /**
+     * This instance for gray release selectors, with the instance id the registration will use: when none is
+     * configured, one generated once per application start and handed to the application's Environment when the
+     * bootstrap context closes (so {@code CoordinatorIdentity} takes the same one).
+     */
+    private static InstanceFacts facts(ConfigDataLoaderContext context, CoordinatorConfigDataResource resource) {
+        InstanceFacts f = resource.instance();
+        if (f == null || f.instanceId() != null) {
+            return f;
+        }
+        BootstrapRegistry registry = (BootstrapRegistry) context.getBootstrapContext();
+        GeneratedInstanceId generated;
+        synchronized (registry) {
+            if (!context.getBootstrapContext().isRegistered(GeneratedInstanceId.class)) {
+                GeneratedInstanceId id = new GeneratedInstanceId(f.service() + "-" + UUID.randomUUID());
+                registry.register(GeneratedInstanceId.class, BootstrapRegistry.InstanceSupplier.of(id));
+                registry.addCloseListener(e -> e.getApplicationContext()
+                        .getEnvironment()
+                        .getPropertySources()
+                        .addLast(new MapPropertySource(
+                                "coordinatorGeneratedInstanceId", Map.of(GeneratedInstanceId.PROPERTY, id.value()))));
+            }
+            generated = context.getBootstrapContext().get(GeneratedInstanceId.class);
+        }
+        return new InstanceFacts(f.service(), generated.value(), f.host(), f.port(), f.zone(), f.metadata());
+    }
+
+    /** The instance id generated at startup when none is configured. */
+    record GeneratedInstanceId(String value) {
+        static final String PROPERTY = "coordinator.client.registration.instance-id";
     }
 
     /** The local copy, else (optional import) an empty source filled when a server answers, else a clear failure. */

@@ -1,7 +1,10 @@
 package io.coordinator.spring.config;
 
 import io.coordinator.config.format.ContextName;
+import io.coordinator.config.format.gray.InstanceFacts;
+import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
+import io.coordinator.spring.autoconfigure.InstanceFactsOf;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +71,8 @@ public class CoordinatorConfigDataLocationResolver
             String localCopy,
             boolean optional,
             CoordinatorClientSecurity security,
-            ConfigKeyRing keys) {
+            ConfigKeyRing keys,
+            InstanceFacts instance) {
 
         static Settings of(Binder binder, ConfigDataLocation location) {
             String explicit = location.getNonPrefixedValue(PREFIX);
@@ -93,6 +97,7 @@ public class CoordinatorConfigDataLocationResolver
                     ? null
                     : binder.bind("coordinator.client.config.local-copy", String.class)
                             .orElseGet(() -> defaultLocalCopy(app));
+            InstanceFacts instance = startupFacts(binder, app);
             return new Settings(
                     connect,
                     connectProperty,
@@ -104,7 +109,33 @@ public class CoordinatorConfigDataLocationResolver
                     localCopy,
                     location.isOptional(),
                     CoordinatorClientSecurity.from(binder),
-                    ConfigKeyRing.from(binder));
+                    ConfigKeyRing.from(binder),
+                    instance);
+        }
+
+        /**
+         * This instance for gray release selectors at startup, from the registration settings; the address the
+         * registration will publish is known here only when configured (the watcher applies address selectors
+         * again once the instance is registered). Null when the settings cannot be read yet (a placeholder that
+         * a configuration context resolves): no release selects the instance until it runs.
+         */
+        static InstanceFacts startupFacts(Binder binder, String app) {
+            try {
+                CoordinatorClientProperties.Registration registration = binder.bindOrCreate(
+                        "coordinator.client.registration", CoordinatorClientProperties.Registration.class);
+                String service = StringUtils.hasText(registration.serviceName()) ? registration.serviceName() : app;
+                int port = registration.port() != null
+                        ? registration.port()
+                        : binder.bind("server.port", Integer.class).orElse(0);
+                return InstanceFactsOf.of(
+                        service,
+                        StringUtils.hasText(registration.instanceId()) ? registration.instanceId() : null,
+                        registration,
+                        StringUtils.hasText(registration.host()) ? registration.host() : null,
+                        Math.max(port, 0));
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         CoordinatorConfigDataResource resource(String name) {
@@ -117,7 +148,8 @@ public class CoordinatorConfigDataLocationResolver
                     localCopy,
                     optional,
                     security,
-                    keys);
+                    keys,
+                    instance);
         }
     }
 }

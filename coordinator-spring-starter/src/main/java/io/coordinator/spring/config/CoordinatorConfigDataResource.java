@@ -1,5 +1,6 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.gray.InstanceFacts;
 import io.coordinator.spring.autoconfigure.CoordinatorClientSecurity;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,7 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     private final boolean optionalLocation;
     private final CoordinatorClientSecurity security;
     private final ConfigKeyRing keys;
+    private final InstanceFacts instance;
 
     public CoordinatorConfigDataResource(
             String connectString,
@@ -26,7 +28,8 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
             String localCopy,
             boolean optional,
             CoordinatorClientSecurity security,
-            ConfigKeyRing keys) {
+            ConfigKeyRing keys,
+            InstanceFacts instance) {
         super(optional);
         this.connectString = connectString;
         this.connectProperty = connectProperty;
@@ -37,6 +40,7 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
         this.optionalLocation = optional;
         this.security = security;
         this.keys = keys;
+        this.instance = instance;
     }
 
     public String connectString() {
@@ -74,6 +78,14 @@ public class CoordinatorConfigDataResource extends ConfigDataResource {
     /** The private keys that decrypt this context's {@code {cipher}} values. */
     public ConfigKeyRing keys() {
         return keys;
+    }
+
+    /**
+     * This instance as its registration settings describe it, for gray release selectors; the instance id is null
+     * when not configured (the loader generates the one the registration will use) and the port 0 when not known.
+     */
+    public InstanceFacts instance() {
+        return instance;
     }
 
     @Override

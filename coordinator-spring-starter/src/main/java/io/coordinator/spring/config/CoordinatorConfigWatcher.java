@@ -1,5 +1,6 @@
 package io.coordinator.spring.config;
 
+import io.coordinator.config.format.gray.InstanceFacts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -7,18 +8,22 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.Watcher;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
@@ -30,7 +35,8 @@ import org.springframework.core.env.PropertySource;
  * Keeps the {@link CoordinatorPropertySource}s loaded at startup current: one CuratorCache (persistent recursive
  * watch) per configuration context; on any change under it the context is re-read, the property source updated
  * in place, then {@code @Value} members re-injected, {@code @ConfigurationProperties} beans re-bound and a
- * {@link CoordinatorConfigChangedEvent} published with the changed keys.
+ * {@link CoordinatorConfigChangedEvent} published with the changed keys. A persistent watch per context on its
+ * gray release node: where the release selects this instance its values are the release's ({@link GrayReleases}).
  */
 public class CoordinatorConfigWatcher implements SmartInitializingSingleton, DisposableBean {
     private static final Log log = LogFactory.getLog(CoordinatorConfigWatcher.class);
@@ -40,7 +46,9 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     private final ValueRefresher valueRefresher;
     private final ConfigurationPropertiesRebinder rebinder;
     private final ApplicationEventPublisher publisher;
+    private volatile Supplier<InstanceFacts> facts;
     private final List<CuratorCache> caches = new ArrayList<>();
+    private final List<PersistentWatcher> grayWatchers = new ArrayList<>();
     private final Map<String, AtomicBoolean> pending = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "coordinator-config-refresh");
@@ -54,11 +62,35 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             ValueRefresher valueRefresher,
             ConfigurationPropertiesRebinder rebinder,
             ApplicationEventPublisher publisher) {
+        this(client, environment, valueRefresher, rebinder, publisher, () -> null);
+    }
+
+    /**
+     * @param facts this instance as gray release selectors see it (null facts: no release selects it), until the
+     *     registration supplies the address it published ({@link #useInstanceFacts})
+     */
+    public CoordinatorConfigWatcher(
+            CuratorFramework client,
+            ConfigurableEnvironment environment,
+            ValueRefresher valueRefresher,
+            ConfigurationPropertiesRebinder rebinder,
+            ApplicationEventPublisher publisher,
+            Supplier<InstanceFacts> facts) {
         this.client = client;
         this.environment = environment;
         this.valueRefresher = valueRefresher;
         this.rebinder = rebinder;
         this.publisher = publisher;
+        this.facts = facts;
+    }
+
+    /**
+     * From now on gray release selectors see {@code facts} (the registration's, with the address it published);
+     * every context is read again so an address selector that now matches, or no longer does, applies.
+     */
+    public void useInstanceFacts(Supplier<InstanceFacts> facts) {
+        this.facts = facts;
+        sources().forEach(this::schedule);
     }
 
     public List<CoordinatorPropertySource> sources() {
@@ -131,23 +163,44 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
                     .forEach(this::schedule);
         }
         for (CoordinatorPropertySource source : sources()) {
-            CuratorCache cache = CuratorCache.build(client, source.path());
-            AtomicBoolean initialized = new AtomicBoolean();
-            cache.listenable()
-                    .addListener(CuratorCacheListener.builder()
-                            .forAll((type, oldData, data) -> {
-                                if (initialized.get()) {
-                                    schedule(source);
-                                }
-                            })
-                            .forInitialized(() -> {
-                                initialized.set(true);
-                                schedule(source); // catches changes made between loading and watching
-                            })
-                            .build());
-            cache.start();
-            caches.add(cache);
+            watch(source, CuratorCache.build(client, source.path()));
+            watchGray(source);
         }
+    }
+
+    /**
+     * The context's gray release node: started, changed, promoted or aborted. A watch without a cache (the reload
+     * reads the node), so a node this instance may not read costs one WARN, not an error per event.
+     */
+    private void watchGray(CoordinatorPropertySource source) {
+        PersistentWatcher watcher = new PersistentWatcher(client, GrayReleases.path(source.path()), false);
+        watcher.getListenable().addListener(event -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                schedule(source);
+            }
+        });
+        // set (again, after a reconnection): catches a change made while no watch was set
+        watcher.getResetListenable().addListener(() -> schedule(source));
+        watcher.start();
+        grayWatchers.add(watcher);
+    }
+
+    private void watch(CoordinatorPropertySource source, CuratorCache cache) {
+        AtomicBoolean initialized = new AtomicBoolean();
+        cache.listenable()
+                .addListener(CuratorCacheListener.builder()
+                        .forAll((type, oldData, data) -> {
+                            if (initialized.get()) {
+                                schedule(source);
+                            }
+                        })
+                        .forInitialized(() -> {
+                            initialized.set(true);
+                            schedule(source); // catches changes made between loading and watching
+                        })
+                        .build());
+        cache.start();
+        caches.add(cache);
     }
 
     private void schedule(CoordinatorPropertySource source) {
@@ -164,7 +217,13 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     public Set<String> reload(CoordinatorPropertySource source) {
         try {
             Map<String, String> brokenBefore = source.broken();
-            ConfigTree.Snapshot snapshot = ConfigTree.read(client, source.path(), source.documents());
+            ConfigTree.Snapshot main = ConfigTree.read(client, source.path(), source.documents());
+            GrayReleases.Applied applied =
+                    GrayReleases.apply(main, GrayReleases.read(client, source.path()), facts.get());
+            ConfigTree.Snapshot snapshot = applied.snapshot();
+            GrayStatus grayBefore = source.gray();
+            GrayStatus gray = applied.status();
+            reportGray(source.path(), grayBefore, gray);
             snapshot.broken().forEach((node, error) -> {
                 if (!error.equals(brokenBefore.get(node))) {
                     log.warn("Configuration document " + node + " is malformed at " + error + "; keeping its "
@@ -175,8 +234,9 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             brokenBefore.keySet().stream()
                     .filter(n -> !snapshot.broken().containsKey(n))
                     .forEach(n -> log.info("Configuration document " + n + " parses again"));
-            Set<String> changed = source.update(snapshot);
-            if (!changed.isEmpty()) {
+            Set<String> changed = source.update(snapshot, gray);
+            boolean moved = !Objects.equals(grayBefore.applied(), gray.applied());
+            if (!changed.isEmpty() || moved) {
                 changed = withDependents(changed);
                 List<String> values = valueRefresher == null ? List.of() : valueRefresher.refresh(changed);
                 List<String> beans = rebinder == null ? List.of() : rebinder.rebind(changed);
@@ -200,6 +260,24 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
         } catch (Exception e) {
             log.warn("Could not reload " + source.path() + ": " + e.getMessage());
             return Set.of();
+        }
+    }
+
+    /** INFO when this instance moves to or off a release, WARN once per reason a release node cannot be used. */
+    private static void reportGray(String path, GrayStatus before, GrayStatus now) {
+        if (now.problem() != null && !now.problem().equals(before.problem())) {
+            log.warn("Configuration " + path + ": " + now.problem());
+        }
+        if (Objects.equals(before.applied(), now.applied())) {
+            return;
+        }
+        if (now.applied() != null) {
+            log.info("Configuration " + path + ": this instance now runs gray release " + now.applied()
+                    + (before.applied() == null ? "" : " (was on gray release " + before.applied() + ")"));
+        } else {
+            log.info("Configuration " + path + ": this instance is back on the main version (gray release "
+                    + before.applied() + " "
+                    + (now.release() == null ? "ended" : "no longer selects it") + ")");
         }
     }
 
@@ -249,6 +327,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
             m.put("loadedAt", s.loadedAt() == null ? null : s.loadedAt().toString());
             m.put("keys", new TreeSet<>(s.values().keySet()));
             m.put("broken", s.broken());
+            m.put("gray", s.gray().describe());
             out.add(m);
         }
         return out;
@@ -270,6 +349,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
     @Override
     public void destroy() {
         caches.forEach(CuratorCache::close);
+        grayWatchers.forEach(PersistentWatcher::close);
         executor.shutdownNow();
     }
 }

@@ -16,7 +16,8 @@ import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * The properties of one configuration context ({@code /config/<name>}), replaced in place when the server
- * reports a change. {@link #version()} is the largest mzxid or pzxid among the nodes read.
+ * reports a change. {@link #version()} is the largest mzxid or pzxid among the nodes read, its gray release node
+ * included. Where a gray release selects this instance, the values are the release's ({@link #gray()}).
  *
  * <p>{@code {cipher}} values stay ciphertext in {@link #values()} (and so in the local copy); {@link
  * #getProperty} answers their plain text, decrypted when a snapshot is installed so that a missing or wrong key
@@ -36,6 +37,7 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
     private final ConfigKeyRing keys;
     private volatile Map<String, String> plain;
     private volatile Map<String, String> undecryptable = Map.of();
+    private volatile GrayStatus gray;
 
     /** Where the values came from: the server, the local copy (server unreachable at startup), or nowhere yet. */
     public static final String SERVER = "server";
@@ -50,7 +52,20 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
             Instant loadedAt,
             ConfigLocalCopy localCopy,
             ConfigKeyRing keys) {
+        this(path, snapshot, GrayStatus.NONE, origin, loadedAt, localCopy, keys);
+    }
+
+    /** A source whose {@code snapshot} is the main values with {@code gray} applied where it selects this instance. */
+    public CoordinatorPropertySource(
+            String path,
+            ConfigTree.Snapshot snapshot,
+            GrayStatus gray,
+            String origin,
+            Instant loadedAt,
+            ConfigLocalCopy localCopy,
+            ConfigKeyRing keys) {
         super("coordinator:" + path, Collections.emptyMap());
+        this.gray = gray;
         this.path = path;
         this.keys = keys;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(snapshot.values()));
@@ -120,8 +135,21 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         return undecryptable;
     }
 
+    /** The gray release of this context as last read, and whether this instance runs it. */
+    public GrayStatus gray() {
+        return gray;
+    }
+
     /** Installs a new snapshot; returns the keys whose value changed, appeared or disappeared. */
-    public synchronized Set<String> update(ConfigTree.Snapshot snapshot) {
+    public Set<String> update(ConfigTree.Snapshot snapshot) {
+        return update(snapshot, gray);
+    }
+
+    /**
+     * Installs a new snapshot, the main values with {@code gray} applied where it selects this instance; returns the
+     * keys whose value changed, appeared or disappeared.
+     */
+    public synchronized Set<String> update(ConfigTree.Snapshot snapshot, GrayStatus gray) {
         Map<String, Object> old = values;
         Map<String, Object> now = new LinkedHashMap<>(snapshot.values());
         Map<String, String> decrypted = new LinkedHashMap<>();
@@ -165,6 +193,7 @@ public class CoordinatorPropertySource extends EnumerablePropertySource<Map<Stri
         version = snapshot.mzxid();
         documents = snapshot.documents();
         broken = snapshot.broken();
+        this.gray = gray;
         origin = SERVER;
         loadedAt = Instant.now();
         if (localCopy != null && (!changed.isEmpty() || !wasServer)) {

@@ -1,8 +1,11 @@
 package io.coordinator.spring.registration;
 
+import io.coordinator.config.format.gray.InstanceFacts;
 import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.autoconfigure.InstanceFactsOf;
 import io.coordinator.spring.config.CoordinatorConfigChangedEvent;
+import io.coordinator.spring.config.CoordinatorConfigWatcher;
 import io.coordinator.spring.config.CoordinatorPropertySource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,6 +55,7 @@ public class CoordinatorRegistration
     private final CoordinatorIdentity identity;
     private final Environment environment;
     private final Supplier<String> defaultHost;
+    private final CoordinatorConfigWatcher configWatcher;
     private final AtomicReference<PersistentNode> node = new AtomicReference<>();
     private volatile boolean running;
     private volatile boolean delayed;
@@ -69,6 +73,21 @@ public class CoordinatorRegistration
             CoordinatorIdentity identity,
             Environment environment,
             Supplier<String> defaultHost) {
+        this(client, properties, identity, environment, defaultHost, null);
+    }
+
+    /**
+     * @param configWatcher told the address this instance registered with, for gray release selectors by address
+     *     (null: no live configuration)
+     */
+    public CoordinatorRegistration(
+            CuratorFramework client,
+            CoordinatorClientProperties properties,
+            CoordinatorIdentity identity,
+            Environment environment,
+            Supplier<String> defaultHost,
+            CoordinatorConfigWatcher configWatcher) {
+        this.configWatcher = configWatcher;
         this.client = client;
         this.properties = properties;
         this.identity = identity;
@@ -106,14 +125,21 @@ public class CoordinatorRegistration
 
     /**
      * The configuration each context this instance runs, as metadata {@code config.<context>} = the hex zxid of its
-     * version (the largest zxid the starter read in it), so the server can show which instance runs which version.
+     * version (the largest zxid the starter read in it, its gray release node included), so the server can show
+     * which instance runs which version; and {@code gray.<context>} = the release id while it runs a gray release.
      */
     Map<String, String> configVersions() {
         Map<String, String> out = new TreeMap<>();
         if (environment instanceof ConfigurableEnvironment env) {
             for (PropertySource<?> ps : env.getPropertySources()) {
-                if (ps instanceof CoordinatorPropertySource c && c.version() > 0) {
-                    out.put(CONFIG_PREFIX + ZKPaths.getNodeFromPath(c.path()), "0x" + Long.toHexString(c.version()));
+                if (ps instanceof CoordinatorPropertySource c) {
+                    String context = ZKPaths.getNodeFromPath(c.path());
+                    if (c.version() > 0) {
+                        out.put(CONFIG_PREFIX + context, "0x" + Long.toHexString(c.version()));
+                    }
+                    if (c.gray().applied() != null) {
+                        out.put(GRAY_PREFIX + context, c.gray().applied());
+                    }
                 }
             }
         }
@@ -123,15 +149,19 @@ public class CoordinatorRegistration
     /** Metadata keys of the configuration versions ({@link #configVersions()}). */
     public static final String CONFIG_PREFIX = "config.";
 
+    /** Metadata keys of the gray releases this instance runs ({@link #configVersions()}). */
+    public static final String GRAY_PREFIX = "gray.";
+
+    /** This instance as gray release selectors see it: the address it registered with (0 port when not yet). */
+    public InstanceFacts facts() {
+        return InstanceFactsOf.of(identity.serviceName(), identity.instanceId(), properties.registration(), host, port);
+    }
+
     private volatile long registeredAt;
 
     private byte[] registrationData() {
         CoordinatorClientProperties.Registration r = properties.registration();
-        Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
-        if (StringUtils.hasText(r.zone())) {
-            metadata.put("zone", r.zone());
-        }
-        metadata.put("weight", Integer.toString(r.weight()));
+        Map<String, String> metadata = new LinkedHashMap<>(InstanceFactsOf.metadata(r));
         metadata.putAll(configVersions());
         return ServiceInstanceJson.write(
                 identity.serviceName(), identity.instanceId(), host, port, r.secure(), metadata, registeredAt);
@@ -180,6 +210,9 @@ public class CoordinatorRegistration
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (configWatcher != null) {
+            configWatcher.useInstanceFacts(this::facts); // an address selector may match now
         }
         if (publisher != null) {
             publisher.publishEvent(new CoordinatorRegistrationEvent(this, identity, true));

@@ -3,6 +3,8 @@ package io.coordinator.spring.registration;
 import io.coordinator.spring.autoconfigure.CoordinatorClientAutoConfiguration;
 import io.coordinator.spring.autoconfigure.CoordinatorClientProperties;
 import io.coordinator.spring.autoconfigure.CoordinatorIdentity;
+import io.coordinator.spring.config.CoordinatorConfigAutoConfiguration;
+import io.coordinator.spring.config.CoordinatorConfigWatcher;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /** Registers this instance under /services while it takes traffic. */
-@AutoConfiguration(after = CoordinatorClientAutoConfiguration.class)
+@AutoConfiguration(after = {CoordinatorClientAutoConfiguration.class, CoordinatorConfigAutoConfiguration.class})
 @ConditionalOnBean(CuratorFramework.class)
 @ConditionalOnBooleanProperty(prefix = "coordinator.client.registration", name = "enabled", matchIfMissing = true)
 public final class CoordinatorRegistrationAutoConfiguration {
@@ -28,13 +30,15 @@ public final class CoordinatorRegistrationAutoConfiguration {
             CoordinatorClientProperties properties,
             CoordinatorIdentity identity,
             Environment environment,
-            ObjectProvider<InetUtils> inetUtils) {
+            ObjectProvider<InetUtils> inetUtils,
+            ObjectProvider<CoordinatorConfigWatcher> configWatcher) {
         return new CoordinatorRegistration(
                 client,
                 properties,
                 identity,
                 environment,
-                () -> firstNonLoopbackAddress(inetUtils.getIfAvailable(), environment));
+                () -> firstNonLoopbackAddress(inetUtils.getIfAvailable(), environment),
+                configWatcher.getIfAvailable());
     }
 
     /**

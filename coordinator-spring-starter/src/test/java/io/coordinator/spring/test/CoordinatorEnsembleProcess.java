@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.zookeeper.ZooKeeper;
@@ -24,13 +25,21 @@ public final class CoordinatorEnsembleProcess {
 
     /** Starts all members and waits until every one serves, with one leader. */
     public static ServerEnsemble launch(int size) throws Exception {
+        return launch(size, m -> List.of());
+    }
+
+    /**
+     * Starts all members with {@code extra} settings each (its own {@code --server.port=} replaces the default 0)
+     * and waits until every one serves, with one leader.
+     */
+    public static ServerEnsemble launch(int size, Function<Member, List<String>> extra) throws Exception {
         CoordinatorLauncher launcher =
                 CoordinatorLauncher.fromSystemProperty().jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1");
         ServerEnsemble ensemble = new ServerEnsemble(
                 size,
                 Files.createTempDirectory("coordinator-ensemble"),
                 "coordinator",
-                (e, m) -> launcher.command(args(e, m)));
+                (e, m) -> launcher.command(args(e, m, extra.apply(m))));
         try {
             ensemble.startAll();
             ensemble.awaitReady(Duration.ofSeconds(90));
@@ -41,7 +50,7 @@ public final class CoordinatorEnsembleProcess {
         return ensemble;
     }
 
-    private static List<String> args(ServerEnsemble e, Member m) {
+    private static List<String> args(ServerEnsemble e, Member m, List<String> extra) {
         List<String> args = new ArrayList<>(CoordinatorLauncher.memberArgs(e, m));
         args.addAll(List.of(
                 "--coordinator.session-secret=ensemble-test-secret-0123456789abcdef",
@@ -49,9 +58,12 @@ public final class CoordinatorEnsembleProcess {
                 "--coordinator.init-limit=10",
                 "--coordinator.sync-limit=5",
                 "--coordinator.container-check-interval=1s",
-                "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--logging.level.root=warn"));
+        if (extra.stream().noneMatch(a -> a.startsWith("--server.port="))) {
+            args.add("--server.port=0");
+        }
+        args.addAll(extra);
         return args;
     }
 
