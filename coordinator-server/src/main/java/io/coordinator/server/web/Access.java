@@ -1,7 +1,6 @@
 package io.coordinator.server.web;
 
 import io.coordinator.config.format.gray.GrayRelease;
-
 import io.coordinator.server.web.AccessPolicy.Action;
 import java.util.ArrayList;
 import java.util.List;

@@ -89,8 +89,8 @@ public final class ConfigGray {
             ConfigStore.Context c, Map<String, String> desired, GraySelector selector, String comment, String author)
             throws KeeperException, InterruptedException {
         ZooKeeper z = zk.get();
-        Map<String, String> main = mainOf(c);
-        GrayRelease r = release(c, newId(), latestVersion(c), desired, main, selector, comment, author);
+        ConfigStore.ConfigView main = mainView(c);
+        GrayRelease r = release(c, newId(), main.version(), desired, main.properties(), selector, comment, author);
         Id rest = zk.identityId();
         ConfigStore.ensure(z, GrayRelease.ROOT, wireAcls.forRoot(rest));
         ConfigStore.ensure(z, store.historyPath(c), wireAcls.forHistory(c, rest));
@@ -136,17 +136,17 @@ public final class ConfigGray {
         Stat stat = new Stat();
         GrayRelease running = running(z, c, stat);
         List<ACL> acl = wireAcls.forHistory(c, zk.identityId());
-        Integer next = latestVersion(c);
+        ConfigStore.ConfigView main = mainView(c);
         String text = "promote gray release " + running.release()
                 + (comment == null || comment.isBlank() ? "" : ": " + comment);
         ConfigStore.Version v;
         try {
             v = store.publish(
                     c,
-                    running.applyTo(mainOf(c)),
+                    running.applyTo(main.properties()),
                     text,
                     author,
-                    next == null ? 0 : next,
+                    main.version() == null ? 0 : main.version(),
                     null,
                     List.of(
                             Op.delete(GrayRelease.path(c.name()), stat.getVersion()),
@@ -266,18 +266,18 @@ public final class ConfigGray {
     }
 
     private Map<String, String> mainOf(ConfigStore.Context c) throws KeeperException, InterruptedException {
-        Map<String, String> main = store.propertiesOrNull(c);
-        if (main == null) {
+        return mainView(c).properties();
+    }
+
+    /** The context's main values and latest version, in one read; 404 when there is no context. */
+    private ConfigStore.ConfigView mainView(ConfigStore.Context c) throws KeeperException, InterruptedException {
+        try {
+            return store.read(c);
+        } catch (ApiException notFound) {
             throw new ApiException(
                     HttpStatus.NOT_FOUND,
                     "no configuration for " + c.name() + ": publish its main version before a gray release");
         }
-        return main;
-    }
-
-    private Integer latestVersion(ConfigStore.Context c) throws KeeperException, InterruptedException {
-        List<ConfigStore.Version> h = store.history(c);
-        return h.isEmpty() ? null : h.get(0).version();
     }
 
     private static String newId() {
