@@ -225,6 +225,11 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                             + " it names is not applied");
                     continue;
                 }
+                if (key.startsWith("admin.")) {
+                    log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator: ZooKeeper's"
+                            + " AdminServer commands (/commands/<name>) are served on the HTTP port, server.port");
+                    continue;
+                }
                 if (IGNORED.contains(key) || key.startsWith("metricsProvider.")) {
                     log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator; ignored");
                     continue;

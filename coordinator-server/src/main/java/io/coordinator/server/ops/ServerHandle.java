@@ -54,5 +54,6 @@ public interface ServerHandle {
         return members().isEmpty();
     }
 
-    record Member(int id, boolean observer) {}
+    /** @param host the quorum address's host (ZooKeeper's leader_ip for the leader) */
+    record Member(int id, boolean observer, String host) {}
 }

@@ -19,7 +19,8 @@ import org.springframework.core.Ordered;
     ConfigController.class,
     ConfigTransferController.class,
     ClusterController.class,
-    EventsController.class
+    EventsController.class,
+    AdminCommandsController.class
 })
 public class WebConfiguration {
 
