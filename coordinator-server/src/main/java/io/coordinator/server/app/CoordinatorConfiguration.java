@@ -23,7 +23,7 @@ import org.springframework.core.env.Environment;
 /** Wires the server into the Spring context. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CoordinatorProperties.class)
-@Import({OpsConfiguration.class, WebConfiguration.class})
+@Import({OpsConfiguration.class, WebConfiguration.class, MetricsPort.class})
 public class CoordinatorConfiguration {
 
     @Bean

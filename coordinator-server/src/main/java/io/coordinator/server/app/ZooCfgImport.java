@@ -97,7 +97,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "admin.serverAddress",
             "admin.commandURL",
             "metricsProvider.className",
-            "metricsProvider.httpPort",
             "metricsProvider.httpHost",
             "preAllocSize",
             "globalOutstandingLimit",
@@ -152,6 +151,8 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         var resource = new FileSystemResource(file);
         Map<String, Object> out = new LinkedHashMap<>();
         List<ZooCfgDynamicFile.ServerLine> servers = new ArrayList<>();
+        Line prometheus = null;
+        Line metricsPort = null;
         String dynamicFile = null;
         int dynamicLine = 0;
         String dataDir = null;
@@ -175,6 +176,14 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                 String id = key.substring("server.".length());
                 var origin = new TextResourceOrigin(resource, new TextResourceOrigin.Location(i, eq + 1));
                 servers.add(new ZooCfgDynamicFile.ServerLine(id, value, origin, file + ":" + (i + 1)));
+                continue;
+            }
+            if (key.equals("metricsProvider.className") && value.equals(PROMETHEUS_PROVIDER)) {
+                prometheus = new Line(value, origin(resource, i, eq), i + 1);
+                continue;
+            }
+            if (key.equals("metricsProvider.httpPort")) {
+                metricsPort = new Line(value, origin(resource, i, eq), i + 1);
                 continue;
             }
             if (key.equals("dynamicConfigFile")) {
@@ -242,6 +251,17 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             out.put(target, OriginTrackedValue.of(value, origin));
         }
         importTls(file, out, clientStores, quorumStores, sslQuorum, log);
+        if (prometheus != null) {
+            // ZooKeeper's PrometheusMetricsProvider serves /metrics on httpPort, 7000 by default
+            out.put(
+                    "coordinator.metrics-port",
+                    metricsPort != null
+                            ? OriginTrackedValue.of(metricsPort.value(), metricsPort.origin())
+                            : OriginTrackedValue.of("7000", prometheus.origin()));
+        } else if (metricsPort != null) {
+            log.warn(file + ":" + metricsPort.number() + ": 'metricsProvider.httpPort' has no effect without"
+                    + " metricsProvider.className=" + PROMETHEUS_PROVIDER + " (nor has it on ZooKeeper); ignored");
+        }
         if (dynamicFile != null) {
             if (!servers.isEmpty()) {
                 // ZooKeeper's QuorumPeerConfig: "parameter: server.N must be in a separate dynamic config file"
@@ -311,6 +331,12 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         if (host != null && !host.isBlank()) {
             out.putIfAbsent("coordinator.client-address", OriginTrackedValue.of(host.trim(), line.origin()));
         }
+    }
+
+    static final String PROMETHEUS_PROVIDER = "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider";
+
+    private static TextResourceOrigin origin(FileSystemResource resource, int line, int eq) {
+        return new TextResourceOrigin(resource, new TextResourceOrigin.Location(line, eq + 1));
     }
 
     static final String SASL_PROVIDER = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider";

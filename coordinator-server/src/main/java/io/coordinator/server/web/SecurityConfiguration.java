@@ -160,6 +160,7 @@ public class SecurityConfiguration {
                                     "/actuator/health",
                                     "/actuator/health/**",
                                     "/actuator/prometheus",
+                                    "/metrics",
                                     "/actuator/info",
                                     "/v3/api-docs",
                                     "/v3/api-docs/**",

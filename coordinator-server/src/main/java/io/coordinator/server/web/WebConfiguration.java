@@ -20,7 +20,8 @@ import org.springframework.core.Ordered;
     ConfigTransferController.class,
     ClusterController.class,
     EventsController.class,
-    AdminCommandsController.class
+    AdminCommandsController.class,
+    PrometheusMetricsPath.class
 })
 public class WebConfiguration {
 

@@ -233,6 +233,12 @@ class EnsembleOpsTest {
         assertThat(ActuatorTest.gauge(scrape, "coordinator_elections_total")).isGreaterThanOrEqualTo(1);
         assertThat(ActuatorTest.gauge(scrape, "coordinator_election_seconds_count"))
                 .isGreaterThanOrEqualTo(1);
+        // ZooKeeper's names: an ensemble member's quorum_size and election_time, the leader's learner gauges
+        assertThat(ActuatorTest.gauge(scrape, "quorum_size")).isEqualTo(3);
+        assertThat(ActuatorTest.gauge(scrape, "election_time_count")).isGreaterThanOrEqualTo(1);
+        String zkLeaderScrape = send(leaderNode, "GET", "/metrics", null).body();
+        assertThat(ActuatorTest.gauge(zkLeaderScrape, "synced_followers")).isEqualTo(2);
+        assertThat(ActuatorTest.gauge(zkLeaderScrape, "learners")).isEqualTo(2);
         // the leader timed the commit of the writes it proposed (the create, the publish's multi, sessions)
         String leaderScrape =
                 send(leaderNode, "GET", "/actuator/prometheus", null).body();
