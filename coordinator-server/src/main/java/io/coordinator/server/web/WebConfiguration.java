@@ -21,7 +21,8 @@ import org.springframework.core.Ordered;
     ClusterController.class,
     EventsController.class,
     AdminCommandsController.class,
-    PrometheusMetricsPath.class
+    PrometheusMetricsPath.class,
+    BackupController.class
 })
 public class WebConfiguration {
 
