@@ -26,6 +26,12 @@ import java.nio.file.Path;
 final class RestoreBackup {
     static final String COMMAND = "restore";
 
+    /**
+     * Left in a restored data directory: an ensemble member refuses to start on it (its log is empty, so ZAB would
+     * count it as a member without history), see {@link #refuseInEnsemble}.
+     */
+    static final String MARKER = "restored-from-backup";
+
     private RestoreBackup() {}
 
     static boolean isCommand(String[] args) {
@@ -75,7 +81,21 @@ final class RestoreBackup {
             long zxid = Zxids.make(Zxids.epochOf(b.zxid()) + 1, 0);
             state.tree().setLastProcessedZxid(zxid);
             snapshots.write(zxid, o -> StateSnapshots.write(o, state.sessions(), state.secret(), state.tree()));
+            Files.writeString(
+                    dir.resolve(MARKER),
+                    "restored from " + backup.toAbsolutePath() + " (backup zxid 0x" + Long.toHexString(b.zxid())
+                            + "), continuing at zxid 0x" + Long.toHexString(zxid) + "\n");
             return zxid;
+        }
+    }
+
+    /** A restored data directory is for a standalone server; an ensemble member stops naming the file. */
+    static void refuseInEnsemble(Path dataDir) {
+        Path marker = dataDir.resolve(MARKER);
+        if (Files.exists(marker)) {
+            throw new IllegalStateException(marker + ": this data directory was restored from a backup, which only a"
+                    + " standalone server may start on (an ensemble member would join with an empty log and lose"
+                    + " the restored state's place in the history); start it without coordinator.ensemble");
         }
     }
 }

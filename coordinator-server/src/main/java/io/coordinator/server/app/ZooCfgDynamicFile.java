@@ -53,7 +53,8 @@ final class ZooCfgDynamicFile {
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
             }
-            String where = file + ":" + (i + 1);
+            // zoo.cfg's line first, so the message leads from the file the operator named to the line at fault
+            String where = named + ": " + file + ":" + (i + 1);
             int eq = text.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalStateException(where + ": expected key=value, found '" + text + "'");

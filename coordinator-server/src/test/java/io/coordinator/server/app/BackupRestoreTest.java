@@ -171,6 +171,18 @@ class BackupRestoreTest {
                     .isGreaterThan(acked.stream().mapToLong(Ack::zxid).max().orElseThrow());
         }
 
+        // an ensemble member does not start on a restored data directory (its empty log would hide the state)
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new SpringApplicationBuilder(CoordinatorApplication.class)
+                                .run(
+                                        "--server.port=0",
+                                        "--coordinator.client-port=0",
+                                        "--coordinator.data-dir=" + restored,
+                                        "--coordinator.server-id=1",
+                                        "--coordinator.ensemble=1=127.0.0.1:1:2,2=127.0.0.1:3:4,3=127.0.0.1:5:6"))
+                .hasStackTraceContaining(restored.resolve(RestoreBackup.MARKER).toString())
+                .hasStackTraceContaining("restored from a backup");
+
         // a restored data directory is not restored into again
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(RestoreBackup.run(
