@@ -14,6 +14,9 @@ public class CoordinatorApplication {
         if (GenerateKey.isCommand(args)) {
             System.exit(GenerateKey.run(args, System.out, System.err));
         }
+        if (RestoreBackup.isCommand(args)) {
+            System.exit(RestoreBackup.run(args, System.out, System.err));
+        }
         EarlyStart early = new EarlyStart();
         early.stopPromptlyOnSignalDuringStartup();
         application(early).run(args);

@@ -6,10 +6,12 @@ import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.OpsConfiguration;
 import io.coordinator.server.ops.ServerHandle;
 import io.coordinator.server.request.ServerView;
+import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.web.WebConfiguration;
 import io.coordinator.server.web.WebProperties;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -23,7 +25,7 @@ import org.springframework.core.env.Environment;
 /** Wires the server into the Spring context. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CoordinatorProperties.class)
-@Import({OpsConfiguration.class, WebConfiguration.class})
+@Import({OpsConfiguration.class, WebConfiguration.class, MetricsPort.class})
 public class CoordinatorConfiguration {
 
     @Bean
@@ -46,7 +48,7 @@ public class CoordinatorConfiguration {
         List<ServerHandle.Member> members = properties.isStandalone()
                 ? List.of()
                 : properties.ensembleMembers().stream()
-                        .map(m -> new ServerHandle.Member(m.id(), m.observer()))
+                        .map(m -> new ServerHandle.Member(m.id(), m.observer(), m.host()))
                         .toList();
         String host = properties.clientAddress();
         String clientHost =
@@ -90,6 +92,25 @@ public class CoordinatorConfiguration {
             @Override
             public String clientHost() {
                 return clientHost;
+            }
+
+            @Override
+            public CompletableFuture<StateCopy> copyState() {
+                var pipeline = server.pipeline();
+                CompletableFuture<StateCopy> copy = new CompletableFuture<>();
+                if (pipeline == null || !server.isServing()) {
+                    copy.completeExceptionally(new IllegalStateException("the server is not serving"));
+                    return copy;
+                }
+                pipeline.submit(() -> {
+                    try {
+                        var state = pipeline.state();
+                        copy.complete(new StateCopy(state.tree().lastProcessedZxid(), StateSnapshots.toBytes(state)));
+                    } catch (RuntimeException e) {
+                        copy.completeExceptionally(e);
+                    }
+                });
+                return copy;
             }
 
             @Override

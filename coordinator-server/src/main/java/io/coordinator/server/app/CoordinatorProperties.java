@@ -64,6 +64,8 @@ import org.springframework.validation.annotation.Validated;
  *     a local address at startup.
  * @param initLimit Ticks a follower may take to connect to and sync with a new leader.
  * @param syncLimit Ticks a follower may be silent (or out of date) before it is dropped.
+ * @param metricsPort Also serve the Prometheus scrape at /metrics on this port (ZooKeeper's
+ *     metricsProvider.httpPort, where a Prometheus job for ZooKeeper looks); 0 = only on the HTTP port.
  * @param web REST API, console users and configuration history.
  * @param audit The audit log: JSON lines to the logger coordinator.audit.
  * @param sasl SASL DIGEST-MD5 logins of ZooKeeper clients; off unless enabled.
@@ -101,6 +103,7 @@ public record CoordinatorProperties(
         @DefaultValue("false") boolean quorumListenOnAllIps,
         @DefaultValue("10") @Min(1) int initLimit,
         @DefaultValue("5") @Min(1) int syncLimit,
+        @DefaultValue("0") @Min(0) @Max(65535) int metricsPort,
         @DefaultValue @NestedConfigurationProperty WebProperties web,
         @DefaultValue Audit audit,
         @DefaultValue Sasl sasl,

@@ -174,6 +174,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         stopped = false;
         boolean ensemble = !props.isStandalone();
         Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize();
+        if (ensemble) {
+            RestoreBackup.refuseInEnsemble(dir);
+        }
         dataDirectory = DataDirectory.open(dir);
         StorageFaults faults = storageFaults();
         txnLog = dataDirectory.openLog(LogOptions.defaults().withFaults(faults));

@@ -10,19 +10,19 @@ final class ZooCfgEnsembleKeys {
     /** The reason {@code key=value} is refused, or null when it is acceptable. */
     static String refusal(String key, String value) {
         if (key.startsWith("group.") || key.startsWith("weight.")) {
-            return "'" + key + "' configures hierarchical quorums (group.N/weight.N), which Coordinator's ZAB"
-                    + " core does not implement; remove the group.N and weight.N keys to use plain majority"
-                    + " quorums";
+            return hierarchical(key);
         }
         if (key.equals("reconfigEnabled") && Boolean.parseBoolean(value)) {
             return "'reconfigEnabled=true': Coordinator has no dynamic reconfiguration yet; remove the key or"
                     + " set it to false";
         }
-        if (key.equals("dynamicConfigFile")) {
-            return "'dynamicConfigFile=" + value + "' is not supported yet: Coordinator would otherwise start"
-                    + " without the server.N lines it holds; copy those server.N lines (and clientPort) into"
-                    + " this zoo.cfg and remove dynamicConfigFile";
-        }
         return null;
+    }
+
+    /** Why a group.N / weight.N key (in zoo.cfg or its dynamic file) is refused. */
+    static String hierarchical(String key) {
+        return "'" + key + "' configures hierarchical quorums (group.N/weight.N), which Coordinator's ZAB"
+                + " core does not implement; remove the group.N and weight.N keys to use plain majority"
+                + " quorums";
     }
 }

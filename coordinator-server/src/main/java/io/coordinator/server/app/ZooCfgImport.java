@@ -97,7 +97,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             "admin.serverAddress",
             "admin.commandURL",
             "metricsProvider.className",
-            "metricsProvider.httpPort",
             "metricsProvider.httpHost",
             "preAllocSize",
             "globalOutstandingLimit",
@@ -151,7 +150,11 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
         }
         var resource = new FileSystemResource(file);
         Map<String, Object> out = new LinkedHashMap<>();
-        List<String> servers = new ArrayList<>();
+        List<ZooCfgDynamicFile.ServerLine> servers = new ArrayList<>();
+        Line prometheus = null;
+        Line metricsPort = null;
+        String dynamicFile = null;
+        int dynamicLine = 0;
         String dataDir = null;
         Map<String, Line> clientStores = new LinkedHashMap<>();
         Map<String, Line> quorumStores = new LinkedHashMap<>();
@@ -171,12 +174,21 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             String value = line.substring(eq + 1).trim();
             if (key.startsWith("server.")) {
                 String id = key.substring("server.".length());
-                try {
-                    EnsembleMember.parse(Integer.parseInt(id), value);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
-                }
-                servers.add(id + "=" + value);
+                var origin = new TextResourceOrigin(resource, new TextResourceOrigin.Location(i, eq + 1));
+                servers.add(new ZooCfgDynamicFile.ServerLine(id, value, origin, file + ":" + (i + 1)));
+                continue;
+            }
+            if (key.equals("metricsProvider.className") && value.equals(PROMETHEUS_PROVIDER)) {
+                prometheus = new Line(value, origin(resource, i, eq), i + 1);
+                continue;
+            }
+            if (key.equals("metricsProvider.httpPort")) {
+                metricsPort = new Line(value, origin(resource, i, eq), i + 1);
+                continue;
+            }
+            if (key.equals("dynamicConfigFile")) {
+                dynamicFile = value;
+                dynamicLine = i + 1;
                 continue;
             }
             if (key.equals("dataDir")) {
@@ -222,6 +234,11 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                             + " it names is not applied");
                     continue;
                 }
+                if (key.startsWith("admin.")) {
+                    log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator: ZooKeeper's"
+                            + " AdminServer commands (/commands/<name>) are served on the HTTP port, server.port");
+                    continue;
+                }
                 if (IGNORED.contains(key) || key.startsWith("metricsProvider.")) {
                     log.warn(file + ":" + (i + 1) + ": '" + key + "' has no effect on Coordinator; ignored");
                     continue;
@@ -234,6 +251,27 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             out.put(target, OriginTrackedValue.of(value, origin));
         }
         importTls(file, out, clientStores, quorumStores, sslQuorum, log);
+        if (prometheus != null) {
+            // ZooKeeper's PrometheusMetricsProvider serves /metrics on httpPort, 7000 by default
+            out.put(
+                    "coordinator.metrics-port",
+                    metricsPort != null
+                            ? OriginTrackedValue.of(metricsPort.value(), metricsPort.origin())
+                            : OriginTrackedValue.of("7000", prometheus.origin()));
+        } else if (metricsPort != null) {
+            log.warn(file + ":" + metricsPort.number() + ": 'metricsProvider.httpPort' has no effect without"
+                    + " metricsProvider.className=" + PROMETHEUS_PROVIDER + " (nor has it on ZooKeeper); ignored");
+        }
+        if (dynamicFile != null) {
+            if (!servers.isEmpty()) {
+                // ZooKeeper's QuorumPeerConfig: "parameter: server.N must be in a separate dynamic config file"
+                throw new IllegalStateException(servers.get(0).where() + ": 'server."
+                        + servers.get(0).id()
+                        + "' must be in the dynamic config file when dynamicConfigFile is set (line " + dynamicLine
+                        + "), as ZooKeeper requires: move every server.N line into " + dynamicFile);
+            }
+            servers = ZooCfgDynamicFile.read(file, dynamicLine, dynamicFile);
+        }
         if (!standaloneEnabled && servers.size() <= 1) {
             throw new IllegalStateException(file + ":" + standaloneLine + ": 'standaloneEnabled=false' with "
                     + servers.size() + " server.N line(s) asks ZooKeeper for a one-member ensemble that grows by"
@@ -242,10 +280,63 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
                     + " ensemble's server.N lines");
         }
         if (!servers.isEmpty()) {
-            out.put("coordinator.ensemble", String.join(",", servers));
-            out.put("coordinator.server-id", readMyId(file, dataDir));
+            List<String> ensemble = new ArrayList<>();
+            List<EnsembleMember> members = new ArrayList<>();
+            for (var s : servers) {
+                try {
+                    members.add(EnsembleMember.parse(Integer.parseInt(s.id()), s.value()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(s.where() + ": " + e.getMessage(), e);
+                }
+                ensemble.add(s.id() + "=" + s.value());
+            }
+            out.put("coordinator.ensemble", String.join(",", ensemble));
+            String myId = readMyId(file, dataDir);
+            out.put("coordinator.server-id", myId);
+            for (int k = 0; k < servers.size(); k++) {
+                if (members.get(k).id() == Integer.parseInt(myId)) {
+                    ownClientAddress(file, servers.get(k), members.get(k), out);
+                }
+            }
         }
         return out;
+    }
+
+    /**
+     * As ZooKeeper does, this member's own server line may carry its client address ({@code ;[host:]port}): it is
+     * used when zoo.cfg sets no clientPort, and must agree with the clientPort (and a specific clientPortAddress)
+     * zoo.cfg sets.
+     */
+    private static void ownClientAddress(
+            Path file, ZooCfgDynamicFile.ServerLine line, EnsembleMember self, Map<String, Object> out) {
+        if (self.clientPort() <= 0) {
+            return;
+        }
+        Object port = out.get("coordinator.client-port");
+        Object address = out.get("coordinator.client-address");
+        String host = self.clientHost();
+        boolean portDiffers = port != null && !port.toString().trim().equals(String.valueOf(self.clientPort()));
+        boolean hostDiffers = address != null
+                && host != null
+                && !address.toString().trim().equals("0.0.0.0")
+                && !address.toString().trim().equals(host.trim());
+        if (portDiffers || hostDiffers) {
+            throw new IllegalStateException(line.where() + ": this server's client address in 'server." + line.id()
+                    + "=" + line.value() + "' differs from " + file + "'s clientPort" + (hostDiffers ? "Address" : "")
+                    + "=" + (hostDiffers ? address : port) + "; ZooKeeper refuses this too: make them agree or"
+                    + " remove one");
+        }
+        out.putIfAbsent(
+                "coordinator.client-port", OriginTrackedValue.of(String.valueOf(self.clientPort()), line.origin()));
+        if (host != null && !host.isBlank()) {
+            out.putIfAbsent("coordinator.client-address", OriginTrackedValue.of(host.trim(), line.origin()));
+        }
+    }
+
+    static final String PROMETHEUS_PROVIDER = "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider";
+
+    private static TextResourceOrigin origin(FileSystemResource resource, int line, int eq) {
+        return new TextResourceOrigin(resource, new TextResourceOrigin.Location(line, eq + 1));
     }
 
     static final String SASL_PROVIDER = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider";

@@ -220,6 +220,11 @@ public final class ClientPortServer {
         return boundSecurePort;
     }
 
+    /** The four-letter words over this port's traffic and connections (the AdminServer's commands reuse them). */
+    public synchronized FourLetterWords words() {
+        return new FourLetterWords(config, view, stats, registry, dirs);
+    }
+
     public ServerStats stats() {
         return stats;
     }

@@ -56,6 +56,20 @@ public final class FourLetterWords {
         this.dirs = dirs;
     }
 
+    /** Whether {@code word} is in the whitelist (coordinator.four-letter-words / 4lw.commands.whitelist). */
+    public boolean isEnabled(String word) {
+        return config.isFourLetterWordEnabled(word);
+    }
+
+    public String serverVersion() {
+        return config.serverVersion();
+    }
+
+    /** What dirs and conf report of the data directories, measured now. */
+    public DataDirSizes dirs() {
+        return dirs;
+    }
+
     static int code(String word) {
         byte[] b = word.getBytes(StandardCharsets.US_ASCII);
         return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);

@@ -18,7 +18,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -419,6 +421,22 @@ public final class NettyClientConnection implements ClientConnection {
             ops |= 4;
         }
         return ops;
+    }
+
+    /** True on the secure client port (TLS). */
+    public boolean isSecure() {
+        return channel.pipeline().get(SslHandler.class) != null;
+    }
+
+    /** ZooKeeper's ServerCnxn.getConnectionInfo(brief=true), what the AdminServer's stats lists per connection. */
+    public synchronized Map<String, Object> briefInfo() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("remote_socket_address", remoteSocketAddress());
+        info.put("interest_ops", interestOps());
+        info.put("outstanding_requests", outstanding.get());
+        info.put("packets_received", packetsReceived.get());
+        info.put("packets_sent", packetsSent.get());
+        return info;
     }
 
     /**

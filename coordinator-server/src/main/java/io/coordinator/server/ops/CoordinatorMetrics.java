@@ -33,8 +33,11 @@ public final class CoordinatorMetrics implements SmartLifecycle {
     private volatile long lookingSinceNanos = -1;
     private volatile boolean running;
 
-    public CoordinatorMetrics(ServerHandle server, MeterRegistry registry) {
+    private final ZooKeeperMetrics zooKeeperNames;
+
+    public CoordinatorMetrics(ServerHandle server, MeterRegistry registry, ZooKeeperMetrics zooKeeperNames) {
         this.server = server;
+        this.zooKeeperNames = zooKeeperNames;
         this.registry = registry;
         gauge("coordinator.sessions", "Open sessions", ServerView::sessionCount);
         gauge("coordinator.znodes", "Znodes in the tree", ServerView::nodeCount);
@@ -206,6 +209,7 @@ public final class CoordinatorMetrics implements SmartLifecycle {
             lookingSinceNanos = now;
         } else if (from == Role.LOOKING && lookingSinceNanos >= 0) {
             electionTimer.record(now - lookingSinceNanos, TimeUnit.NANOSECONDS);
+            zooKeeperNames.electionFinished(TimeUnit.NANOSECONDS.toMillis(now - lookingSinceNanos));
             elections.increment();
             lookingSinceNanos = -1;
         }

@@ -40,6 +40,6 @@ public class OpsConfiguration {
 
     @Bean
     CoordinatorMetrics coordinatorMetrics(ServerHandle server, MeterRegistry registry) {
-        return new CoordinatorMetrics(server, registry);
+        return new CoordinatorMetrics(server, registry, new ZooKeeperMetrics(server, registry));
     }
 }

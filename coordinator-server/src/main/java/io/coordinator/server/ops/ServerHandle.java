@@ -6,6 +6,7 @@ import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
 import io.coordinator.server.storage.GroupCommitLog;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the operations side (actuator, metrics, REST API) may see of the running server. Implemented by the app
@@ -38,6 +39,15 @@ public interface ServerHandle {
      */
     byte[] derivedKey(String purpose);
 
+    /**
+     * The whole state (tree, sessions, session secret) as a snapshot body, copied on the request pipeline's thread
+     * between two applied txns, so it is consistent at the zxid it reports.
+     */
+    CompletableFuture<StateCopy> copyState();
+
+    /** @param state a snapshot body ({@code StateSnapshots} format) at {@code zxid} */
+    record StateCopy(long zxid, byte[] state) {}
+
     /** The client port's number, -1 while it is not open. */
     default int clientPortNumber() {
         ClientPortServer p = clientPort();
@@ -54,5 +64,6 @@ public interface ServerHandle {
         return members().isEmpty();
     }
 
-    record Member(int id, boolean observer) {}
+    /** @param host the quorum address's host (ZooKeeper's leader_ip for the leader) */
+    record Member(int id, boolean observer, String host) {}
 }

@@ -1,5 +1,6 @@
 package io.coordinator.server.web;
 
+import io.coordinator.server.ops.AdminCommands;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -159,12 +160,20 @@ public class SecurityConfiguration {
                                     "/actuator/health",
                                     "/actuator/health/**",
                                     "/actuator/prometheus",
+                                    "/metrics",
                                     "/actuator/info",
                                     "/v3/api-docs",
                                     "/v3/api-docs/**",
                                     "/error")
                             .permitAll();
                     a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/favicon.ico")
+                            .permitAll();
+                    // ZooKeeper's AdminServer monitoring commands, open as the four-letter words are
+                    a.requestMatchers(
+                                    HttpMethod.GET,
+                                    AdminCommands.names().stream()
+                                            .map(n -> "/commands/" + n)
+                                            .toArray(String[]::new))
                             .permitAll();
                     if (anonymousRead) {
                         a.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")

@@ -20,7 +20,10 @@ import org.springframework.core.Ordered;
     ConfigTransferController.class,
     ConfigGrayController.class,
     ClusterController.class,
-    EventsController.class
+    EventsController.class,
+    AdminCommandsController.class,
+    PrometheusMetricsPath.class,
+    BackupController.class
 })
 public class WebConfiguration {
 

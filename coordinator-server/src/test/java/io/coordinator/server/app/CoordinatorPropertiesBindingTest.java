@@ -66,6 +66,7 @@ class CoordinatorPropertiesBindingTest {
             boolean listenOnAllIps,
             int initLimit,
             int syncLimit,
+            int metricsPort,
             CoordinatorProperties.Audit audit,
             CoordinatorProperties.Sasl sasl,
             CoordinatorProperties.Testing testing) {
@@ -99,6 +100,7 @@ class CoordinatorPropertiesBindingTest {
                 listenOnAllIps,
                 initLimit,
                 syncLimit,
+                metricsPort,
                 new WebProperties(),
                 audit,
                 sasl,
@@ -141,6 +143,7 @@ class CoordinatorPropertiesBindingTest {
                         false,
                         10,
                         5,
+                        0,
                         new CoordinatorProperties.Audit(false, true),
                         new CoordinatorProperties.Sasl(false, null, null),
                         new CoordinatorProperties.Testing(null, null)));
@@ -187,6 +190,7 @@ class CoordinatorPropertiesBindingTest {
                 coordinator.quorum-listen-on-all-ips=true
                 coordinator.init-limit=20
                 coordinator.sync-limit=6
+                coordinator.metrics-port=7001
                 coordinator.web.anonymous-read=true
                 coordinator.audit.enabled=true
                 coordinator.audit.rest=false
@@ -232,6 +236,7 @@ class CoordinatorPropertiesBindingTest {
                         true,
                         20,
                         6,
+                        7001,
                         new CoordinatorProperties.Audit(true, false),
                         new CoordinatorProperties.Sasl(true, "/etc/jaas.conf", "ZkServer"),
                         new CoordinatorProperties.Testing("/tmp/faults", "/tmp/clock")));

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-/** zoo.cfg keys with a switch of their own: {@code audit.enable} (the wire audit log), {@code enforceQuota}. */
+/**
+ * zoo.cfg keys with a switch of their own: {@code audit.enable} (the wire audit log), {@code enforceQuota}, the
+ * Prometheus provider's port.
+ */
 class ZooCfgAuditImportTest {
     @TempDir
     Path dir;
@@ -59,5 +62,17 @@ class ZooCfgAuditImportTest {
                         .toString())
                 .contains("zoo.cfg")
                 .contains("2");
+    }
+
+    @Test
+    void zooKeepersPrometheusProviderGivesTheMetricsPortAs7000OrItsHttpPort() throws Exception {
+        String provider = "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider";
+        assertThat(bind("clientPort=2181", provider).metricsPort()).isEqualTo(7000);
+        assertThat(bind("clientPort=2181", "metricsProvider.httpPort=7071", provider)
+                        .metricsPort())
+                .isEqualTo(7071);
+        // without ZooKeeper's Prometheus provider the port means nothing, there as here
+        assertThat(bind("clientPort=2181", "metricsProvider.httpPort=7071").metricsPort())
+                .isZero();
     }
 }

@@ -46,11 +46,4 @@ class ZooCfgEnsembleKeysTest {
                 .hasMessageContaining("standaloneEnabled=false");
         assertThat(parse("standaloneEnabled=true")).doesNotContainKey("coordinator.ensemble");
     }
-
-    @Test
-    void dynamicConfigFileIsRefusedRatherThanSilentlyStandalone() {
-        assertThatThrownBy(() -> parse("dynamicConfigFile=zoo.cfg.dynamic"))
-                .hasMessageContaining("zoo.cfg:3")
-                .hasMessageContaining("dynamicConfigFile=zoo.cfg.dynamic");
-    }
 }

@@ -179,6 +179,26 @@ class EnsembleOpsTest {
             }
         });
 
+        // ZooKeeper's AdminServer leader command (fields from its Commands.LeaderCommand: no ZooKeeper ensemble here)
+        for (int id = 1; id <= 3; id++) {
+            JsonNode lead = JSON.readTree(
+                    send(nodes[id - 1], "GET", "/commands/leader", null).body());
+            assertThat(lead.propertyNames())
+                    .containsExactlyInAnyOrder("command", "error", "is_leader", "leader_id", "leader_ip");
+            assertThat(lead.path("is_leader").asBoolean()).isEqualTo(id == leader);
+            assertThat(lead.path("leader_id").asInt()).isEqualTo(leader);
+            assertThat(lead.path("leader_ip").asString()).isEqualTo("127.0.0.1");
+        }
+        JsonNode leaderStats =
+                JSON.readTree(send(leaderNode, "GET", "/commands/srvr", null).body());
+        assertThat(leaderStats.path("proposal_stats").propertyNames())
+                .containsExactlyInAnyOrder("last_buffer_size", "min_buffer_size", "max_buffer_size");
+        assertThat(JSON.readTree(send(leaderNode, "GET", "/commands/monitor", null)
+                                .body())
+                        .path("synced_followers")
+                        .asInt())
+                .isEqualTo(2);
+
         // a follower knows its leader's connection; another follower's it cannot know
         int otherFollower = 6 - leader - follower;
         JsonNode followerView = status(nodes[follower - 1]);
@@ -213,6 +233,12 @@ class EnsembleOpsTest {
         assertThat(ActuatorTest.gauge(scrape, "coordinator_elections_total")).isGreaterThanOrEqualTo(1);
         assertThat(ActuatorTest.gauge(scrape, "coordinator_election_seconds_count"))
                 .isGreaterThanOrEqualTo(1);
+        // ZooKeeper's names: an ensemble member's quorum_size and election_time, the leader's learner gauges
+        assertThat(ActuatorTest.gauge(scrape, "quorum_size")).isEqualTo(3);
+        assertThat(ActuatorTest.gauge(scrape, "election_time_count")).isGreaterThanOrEqualTo(1);
+        String zkLeaderScrape = send(leaderNode, "GET", "/metrics", null).body();
+        assertThat(ActuatorTest.gauge(zkLeaderScrape, "synced_followers")).isEqualTo(2);
+        assertThat(ActuatorTest.gauge(zkLeaderScrape, "learners")).isEqualTo(2);
         // the leader timed the commit of the writes it proposed (the create, the publish's multi, sessions)
         String leaderScrape =
                 send(leaderNode, "GET", "/actuator/prometheus", null).body();

@@ -1,0 +1,234 @@
+package io.coordinator.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.coordinator.server.ops.ServerHandle;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Online backup and restore end to end: a client writes continuously and records every acknowledged write (its
+ * path, data and zxid); a backup is taken over HTTP meanwhile; restored into the data directory of a new server,
+ * that server has every write acknowledged up to the backup's zxid and none after it. A damaged or cut backup
+ * is refused naming the offset, and the data directory stays as it was.
+ */
+@Timeout(180)
+class BackupRestoreTest {
+    @TempDir
+    Path dir;
+
+    record Ack(String path, String data, long zxid) {}
+
+    private static ConfigurableApplicationContext start(Path dataDir) {
+        return new SpringApplicationBuilder(CoordinatorApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--coordinator.client-port=0",
+                        "--coordinator.data-dir=" + dataDir,
+                        "--coordinator.web.users.admin.password={noop}admin-pw",
+                        "--coordinator.web.users.admin.role=ADMIN",
+                        "--coordinator.web.users.viewer.password={noop}viewer-pw",
+                        "--coordinator.web.users.viewer.role=READ_ONLY");
+    }
+
+    private static HttpResponse<byte[]> get(ConfigurableApplicationContext app, String path, String user)
+            throws Exception {
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (user != null) {
+            b.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static int clientPort(ConfigurableApplicationContext app) {
+        return app.getBean(ServerHandle.class).clientPortNumber();
+    }
+
+    @Test
+    void aBackupTakenUnderLoadRestoresEveryWriteAcknowledgedBeforeItsZxid() throws Exception {
+        List<Ack> acked = new ArrayList<>();
+        byte[] backup;
+        long backupZxid;
+        try (ConfigurableApplicationContext source = start(dir.resolve("source"))) {
+            assertThat(get(source, "/commands/snapshot", null).statusCode()).isEqualTo(401);
+            assertThat(get(source, "/commands/snapshot", "viewer").statusCode()).isEqualTo(403);
+
+            ConcurrentLinkedQueue<Ack> queue = new ConcurrentLinkedQueue<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            try (ZooKeeper zk = TestClients.connect(clientPort(source))) {
+                zk.create("/load", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                Thread writer = new Thread(() -> {
+                    try {
+                        for (int i = 0; !stop.get(); i++) {
+                            String path = "/load/n-" + i;
+                            String data = "v" + i;
+                            Stat stat = new Stat();
+                            if (i % 3 == 2) { // some updates too: the restored data is the last acknowledged one
+                                path = "/load/n-" + (i - 1);
+                                stat = zk.setData(path, data.getBytes(StandardCharsets.UTF_8), -1);
+                                queue.add(new Ack(path, data, stat.getMzxid()));
+                                continue;
+                            }
+                            zk.create(
+                                    path,
+                                    data.getBytes(StandardCharsets.UTF_8),
+                                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                                    CreateMode.PERSISTENT,
+                                    stat);
+                            queue.add(new Ack(path, data, stat.getCzxid()));
+                        }
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                });
+                writer.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> queue.size() >= 300 || failure.get() != null);
+                HttpResponse<byte[]> r = get(source, "/commands/snapshot?streaming=true", "admin");
+                assertThat(r.statusCode()).isEqualTo(200);
+                backup = r.body();
+                backupZxid = Long.decode(r.headers().firstValue("last_zxid").orElseThrow());
+                assertThat(r.headers().firstValue("snapshot_size").orElseThrow())
+                        .isEqualTo(String.valueOf(backup.length));
+                int atBackup = queue.size();
+                // writes go on after the backup
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> queue.size() >= atBackup + 200 || failure.get() != null);
+                stop.set(true);
+                writer.join();
+                assertThat(failure.get()).isNull();
+            }
+            acked.addAll(queue);
+        }
+        long before = acked.stream().filter(a -> a.zxid() <= backupZxid).count();
+        System.out.printf(
+                "backup at zxid 0x%x, %d bytes: %d acknowledged writes before it, %d after%n",
+                backupZxid, backup.length, before, acked.size() - before);
+        assertThat(before).isGreaterThanOrEqualTo(300);
+        assertThat(acked.stream().filter(a -> a.zxid() > backupZxid).count()).isGreaterThanOrEqualTo(1);
+
+        Path file = dir.resolve("backup.cbak");
+        Files.write(file, backup);
+        Path restored = dir.resolve("restored");
+        assertThat(restore(file, restored)).isZero();
+
+        try (ConfigurableApplicationContext target = start(restored);
+                ZooKeeper zk = TestClients.connect(clientPort(target))) {
+            // the last acknowledged value of each path up to the backup's zxid, and nothing written after it
+            java.util.Map<String, Ack> expected = new java.util.HashMap<>();
+            for (Ack a : acked) {
+                if (a.zxid() <= backupZxid) {
+                    expected.merge(a.path(), a, (x, y) -> x.zxid() > y.zxid() ? x : y);
+                }
+            }
+            for (Ack a : expected.values()) {
+                Stat stat = new Stat();
+                byte[] data = zk.getData(a.path(), false, stat);
+                assertThat(new String(data, StandardCharsets.UTF_8))
+                        .as(a.path())
+                        .isEqualTo(a.data());
+                assertThat(stat.getMzxid()).as(a.path()).isEqualTo(a.zxid());
+            }
+            for (Ack a : acked) {
+                if (a.zxid() > backupZxid && !expected.containsKey(a.path())) {
+                    assertThat(zk.exists(a.path(), false)).as(a.path()).isNull();
+                }
+            }
+            // and it takes new writes, above every zxid of the source
+            Stat stat = new Stat();
+            zk.create("/after-restore", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, stat);
+            assertThat(stat.getCzxid())
+                    .isGreaterThan(acked.stream().mapToLong(Ack::zxid).max().orElseThrow());
+        }
+
+        // an ensemble member does not start on a restored data directory (its empty log would hide the state)
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new SpringApplicationBuilder(CoordinatorApplication.class)
+                                .run(
+                                        "--server.port=0",
+                                        "--coordinator.client-port=0",
+                                        "--coordinator.data-dir=" + restored,
+                                        "--coordinator.server-id=1",
+                                        "--coordinator.ensemble=1=127.0.0.1:1:2,2=127.0.0.1:3:4,3=127.0.0.1:5:6"))
+                .hasStackTraceContaining(restored.resolve(RestoreBackup.MARKER).toString())
+                .hasStackTraceContaining("restored from a backup");
+
+        // a restored data directory is not restored into again
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(RestoreBackup.run(
+                        new String[] {"restore", file.toString(), restored.toString()},
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err)))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("already holds a server's state");
+    }
+
+    @Test
+    void aDamagedOrCutBackupIsRefusedNamingTheOffsetAndNothingIsWritten() throws Exception {
+        byte[] backup;
+        try (ConfigurableApplicationContext source = start(dir.resolve("source"));
+                ZooKeeper zk = TestClients.connect(clientPort(source))) {
+            for (int i = 0; i < 50; i++) {
+                zk.create("/n" + i, new byte[2000], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            backup = get(source, "/commands/snapshot", "admin").body();
+        }
+        assertThat(backup.length).isGreaterThan(100_000); // more than one chunk
+
+        byte[] flipped = backup.clone();
+        flipped[70_000] ^= 0x40; // inside the second chunk, which starts at 28 + 8 + 65536
+        assertRefused(flipped, "chunk at offset 65572 (");
+        byte[] cut = java.util.Arrays.copyOf(backup, 50_000);
+        assertRefused(cut, "truncated: the backup ends at offset 50000");
+        byte[] header = backup.clone();
+        header[12] ^= 1; // the zxid
+        assertRefused(header, "the header (offset 0 to 24) fails its CRC");
+    }
+
+    private void assertRefused(byte[] backup, String message) throws Exception {
+        Path file = Files.write(dir.resolve("bad.cbak"), backup);
+        Path target = dir.resolve("target-" + System.nanoTime());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = RestoreBackup.run(
+                new String[] {"restore", file.toString(), target.toString()},
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).contains(file.toString()).contains(message);
+        assertThat(target).doesNotExist(); // verified before anything is written
+    }
+
+    private static int restore(Path file, Path dataDir) {
+        return RestoreBackup.run(new String[] {"restore", file.toString(), dataDir.toString()}, System.out, System.err);
+    }
+}

@@ -1,0 +1,113 @@
+package io.coordinator.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Three members started from ZooKeeper 3.5+ style files: a zoo.cfg without server lines or clientPort, naming a
+ * {@code dynamicConfigFile} that holds {@code server.N=host:quorum:election:role;clientAddr:clientPort}. They form
+ * the ensemble the dynamic file describes and serve a write read back from another member.
+ */
+@Timeout(240)
+class DynamicConfigFileEnsembleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEnsembleDescribedByADynamicConfigFileFormsAndServes() throws Exception {
+        int[] client = new int[3];
+        StringBuilder dynamic = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            client[i] = Servers.freePort();
+            dynamic.append("server.")
+                    .append(i + 1)
+                    .append("=127.0.0.1:")
+                    .append(Servers.freePort())
+                    .append(':')
+                    .append(Servers.freePort())
+                    .append(":participant;127.0.0.1:")
+                    .append(client[i])
+                    .append('\n');
+        }
+        List<ConfigurableApplicationContext> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                members.add(start(i, dynamic.toString()));
+            }
+            String[] modes = Servers.awaitEnsembleServing(client, Duration.ofSeconds(90));
+            assertThat(Arrays.stream(modes).filter("leader"::equals)).hasSize(1);
+            assertThat(Arrays.stream(modes).filter("follower"::equals)).hasSize(2);
+
+            ZooKeeper writer = connect(client[0]);
+            ZooKeeper reader = connect(client[2]);
+            try {
+                writer.create("/from-dynamic", "ok".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                CompletableFuture<Integer> synced = new CompletableFuture<>();
+                reader.sync("/from-dynamic", (rc, path, ctx) -> synced.complete(rc), null);
+                assertThat(synced.get(30, TimeUnit.SECONDS)).isZero();
+                assertThat(new String(reader.getData("/from-dynamic", false, null), StandardCharsets.UTF_8))
+                        .isEqualTo("ok");
+                // the members report the ensemble of the dynamic file
+                assertThat(new String(reader.getConfig(false, null), StandardCharsets.UTF_8))
+                        .contains("server.1=127.0.0.1:")
+                        .contains(";127.0.0.1:" + client[2]);
+            } finally {
+                writer.close();
+                reader.close();
+            }
+        } finally {
+            for (ConfigurableApplicationContext c : members) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    // close the others anyway
+                }
+            }
+        }
+    }
+
+    private ConfigurableApplicationContext start(int i, String dynamic) throws Exception {
+        Path node = Files.createDirectories(dir.resolve("node" + (i + 1)));
+        Path data = Files.createDirectories(node.resolve("data"));
+        Files.writeString(data.resolve("myid"), String.valueOf(i + 1));
+        Path dyn = node.resolve("zoo.cfg.dynamic.100000000");
+        Files.writeString(dyn, dynamic);
+        Path cfg = node.resolve("zoo.cfg");
+        Files.writeString(
+                cfg,
+                "tickTime=500\ninitLimit=10\nsyncLimit=5\ndataDir=" + data
+                        + "\nreconfigEnabled=false\nstandaloneEnabled=false\n4lw.commands.whitelist=*\n"
+                        + "dynamicConfigFile=" + dyn + "\n");
+        return new SpringApplicationBuilder(Class.forName(Servers.COORDINATOR_APP))
+                .run("--coordinator.zoo-cfg=" + cfg, "--server.port=0", "--server.address=127.0.0.1");
+    }
+
+    private static ZooKeeper connect(int port) throws Exception {
+        CompletableFuture<Boolean> connected = new CompletableFuture<>();
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.complete(true);
+            }
+        });
+        assertThat(connected.get(60, TimeUnit.SECONDS)).isTrue();
+        return zk;
+    }
+}
