@@ -5,6 +5,8 @@ import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.ProtocolException;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.ZabMessage.*;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Binary encoding of {@link ZabMessage}s in jute style: an int type, then the fields big-endian. A frame that is
@@ -30,6 +32,7 @@ public final class ZabCodec {
     static final int EPOCHREFUSED = 17;
 
     private static final Role[] ROLES = Role.values();
+    static final int MAX_MEMBERS = 1024; // an ensemble is a handful of servers: a bound for hostile input
 
     private ZabCodec() {}
 
@@ -63,7 +66,11 @@ public final class ZabCodec {
         } else if (m instanceof Trunc t) {
             stream(w, TRUNC, t).writeLong(t.zxid());
         } else if (m instanceof Snap s) {
-            stream(w, SNAP, s).writeLong(s.zxid()).writeBuffer(s.snapshot());
+            stream(w, SNAP, s).writeLong(s.zxid()).writeBuffer(s.snapshot()).writeLong(s.configVersion());
+            w.writeInt(s.members().size());
+            for (Peer p : s.members()) {
+                w.writeInt(p.id()).writeBool(p.observer());
+            }
         } else if (m instanceof Proposal p) {
             stream(w, PROPOSAL, p).write(p.record());
         } else if (m instanceof Commit c) {
@@ -151,7 +158,21 @@ public final class ZabCodec {
                 if (data == null) {
                     throw new ProtocolException("SNAP without a snapshot");
                 }
-                return new Snap(session, epoch, seq, zxid, data);
+                long configVersion = in.readLong();
+                int n = in.readVectorSize();
+                if (n < 1 || n > MAX_MEMBERS) {
+                    throw new ProtocolException("SNAP with " + n + " members");
+                }
+                List<Peer> members = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    members.add(new Peer(in.readInt(), in.readBool()));
+                }
+                if (configVersion < 0
+                        || members.stream().allMatch(Peer::observer)
+                        || members.stream().map(Peer::id).distinct().count() != n) {
+                    throw new ProtocolException("SNAP with an invalid configuration " + members);
+                }
+                return new Snap(session, epoch, seq, zxid, data, configVersion, members);
             }
             case PROPOSAL:
                 return new Proposal(in.readLong(), in.readLong(), in.readLong(), TxnRecord.read(in));

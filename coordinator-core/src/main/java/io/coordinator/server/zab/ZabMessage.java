@@ -1,6 +1,7 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.protocol.TxnRecord;
+import java.util.List;
 
 /**
  * Every message between peers. The transport may lose, duplicate, delay or reorder them; the core stays safe.
@@ -65,8 +66,17 @@ public sealed interface ZabMessage {
      * confirm is cut. */
     record Trunc(long session, long epoch, long seq, long zxid) implements Stream {}
 
-    /** Sync: install this snapshot of the leader's applied state at {@code zxid}; the txns after it follow. */
-    record Snap(long session, long epoch, long seq, long zxid, byte[] snapshot) implements Stream {}
+    /**
+     * Sync: install this snapshot of the leader's applied state at {@code zxid}; the txns after it follow. The
+     * configuration as of {@code zxid} comes with it ({@code configVersion}, {@code members}): the state machine's
+     * bytes are opaque to the core, and a learner must never go on with a configuration older than its state.
+     */
+    record Snap(long session, long epoch, long seq, long zxid, byte[] snapshot, long configVersion, List<Peer> members)
+            implements Stream {
+        public Snap {
+            members = List.copyOf(members);
+        }
+    }
 
     /** A txn of the leader's history (during sync) or a new proposal (broadcast). */
     record Proposal(long session, long epoch, long seq, TxnRecord record) implements Stream {}
