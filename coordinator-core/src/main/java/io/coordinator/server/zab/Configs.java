@@ -144,6 +144,20 @@ final class Configs {
         refresh();
     }
 
+    /**
+     * A peer told us {@code config} is committed (its election notification): take it if newer than ours; the
+     * pending configs up to it are settled by it.
+     */
+    boolean learned(ZabConfig config) {
+        if (config.version() <= committed.version()) {
+            return false;
+        }
+        pending.headMap(config.version(), true).clear();
+        committed = config;
+        refresh();
+        return true;
+    }
+
     private void refresh() {
         List<ZabConfig> l = new ArrayList<>(1 + pending.size());
         l.add(committed);

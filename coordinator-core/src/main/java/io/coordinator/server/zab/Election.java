@@ -89,6 +89,9 @@ final class Election {
      * -1 (the peer then re-broadcasts its vote).
      */
     int tick(long now) {
+        if (decideAt < 0 && !observer && recvSet.size() == 1 && configs.quorum(agreeing())) {
+            decideAt = now; // a config of one voter (a reconfig can shrink it so): nobody else will vote
+        }
         if (decideAt >= 0 && now >= decideAt) {
             decideAt = -1;
             if (configs.quorum(agreeing())) {
@@ -149,6 +152,18 @@ final class Election {
         }
         outOfElection.put(from, n);
         int x = n.leader();
+        List<Integer> following = new ArrayList<>();
+        if (!observer) {
+            following.add(myId);
+        }
+        for (Map.Entry<Integer, Notification> e : outOfElection.entrySet()) {
+            if (e.getValue().leader() == x) {
+                following.add(e.getKey());
+            }
+        }
+        // Joining an established leader is no election (its discovery and sync decide what is safe): its own word
+        // that it leads and a quorum of the committed config following it are enough. A pending reconfig's config
+        // may name servers that were since removed and stay silent; we learn it was committed from the leader.
         Notification fromLeader = outOfElection.get(x);
         if (fromLeader == null || fromLeader.state() != Role.LEADING || fromLeader.leader() != x) {
             return -1;
@@ -156,14 +171,7 @@ final class Election {
         if (observer) {
             return x;
         }
-        List<Integer> following = new ArrayList<>();
-        following.add(myId);
-        for (Map.Entry<Integer, Notification> e : outOfElection.entrySet()) {
-            if (e.getValue().leader() == x) {
-                following.add(e.getKey());
-            }
-        }
-        return configs.quorum(following) ? x : -1;
+        return configs.committed().reached(votersOf(configs.committed(), following)) ? x : -1;
     }
 
     /**
@@ -174,6 +182,16 @@ final class Election {
      */
     private boolean eligible(int id) {
         return id >= 0 && (configs.isVoter(id) || !configs.isMember(id));
+    }
+
+    private static int votersOf(ZabConfig c, List<Integer> ids) {
+        int n = 0;
+        for (int id : ids) {
+            if (c.isVoter(id)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The voters whose vote equals this peer's proposal. */

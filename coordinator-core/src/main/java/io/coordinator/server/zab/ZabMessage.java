@@ -29,8 +29,29 @@ public sealed interface ZabMessage {
         long seq();
     }
 
-    /** Fast leader election: the sender's current vote and state, in its logical clock {@code electionEpoch}. */
-    record Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) implements ZabMessage {}
+    /**
+     * Fast leader election: the sender's current vote and state, in its logical clock {@code electionEpoch}, and
+     * (as ZooKeeper's notifications carry it) its committed configuration: {@code configVersion} and
+     * {@code members} (empty: not told). A looking peer that learns of a newer committed config takes it.
+     */
+    record Notification(
+            int leader,
+            long zxid,
+            long peerEpoch,
+            long electionEpoch,
+            Role state,
+            long configVersion,
+            List<Peer> members)
+            implements ZabMessage {
+        public Notification {
+            members = List.copyOf(members);
+        }
+
+        /** A notification that tells no configuration. */
+        public Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) {
+            this(leader, zxid, peerEpoch, electionEpoch, state, 0, List.of());
+        }
+    }
 
     /** A learner's discovery request: its accepted epoch, last durable zxid and last applied (committed) zxid. */
     sealed interface LearnerInfo extends ZabMessage {

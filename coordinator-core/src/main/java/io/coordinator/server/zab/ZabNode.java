@@ -51,6 +51,7 @@ public final class ZabNode {
 
     // Pending parts of the next Ready (the history holds its own).
     private boolean epochsDirty;
+    private boolean configDirty; // a newer committed config to persist
     private List<Outgoing> pendMsgs = new ArrayList<>();
     private boolean pendRoleChanged;
     private Ready outstanding;
@@ -61,16 +62,27 @@ public final class ZabNode {
     private Learner learner; // while following or observing
 
     /**
-     * {@code config}: the ensemble as of the state machine's applied zxid (the last committed reconfig it applied,
-     * or the configuration the ensemble was started with; for a server being added, the configuration the
-     * operator started it with). Reconfig txns in the log after the applied zxid are pending until a leader says
-     * they are committed.
+     * {@code config}: the newest committed configuration this server knows: the last one a Ready asked to
+     * persist ({@link Ready#configToPersist}), else the one of its state machine's applied state, else the one the
+     * ensemble was started with (for a server being added: the one the operator started it with). Reconfig txns
+     * in the log after it are pending until a leader says they are committed.
      */
     public ZabNode(ZabConfig config, Epochs persisted, ZabLog log, ZabStateMachine state, long randomSeed) {
+        this(config, null, persisted, log, state, randomSeed);
+    }
+
+    /**
+     * A server being added: {@code config} (the ensemble's, which does not name it yet) and {@code joiningAs}, the
+     * member it is to become (a participant or an observer). It learns as that kind of learner, without a vote,
+     * until a committed reconfig names it. (Its own idea of the future membership never counts in a quorum: only
+     * configs the ensemble committed or proposed do.)
+     */
+    public ZabNode(
+            ZabConfig config, Peer joiningAs, Epochs persisted, ZabLog log, ZabStateMachine state, long randomSeed) {
         this.myId = config.myId();
         this.configs = new Configs(config);
         this.appliedConfig = config;
-        this.startsAsObserver = !config.isVoter(myId);
+        this.startsAsObserver = joiningAs != null ? joiningAs.observer() : !config.isVoter(myId);
         this.state = state;
         this.random = new Random(randomSeed);
         this.epochs = persisted == null ? Epochs.INITIAL : persisted;
@@ -84,7 +96,7 @@ public final class ZabNode {
             }
         }
         this.knownCommitted = configs.committed();
-        this.removed = !configs.isMember(myId); // restarted with the config that removed it
+        this.removed = !configs.isMember(myId) && joiningAs == null; // restarted with the config that removed it
         this.election = new Election(myId, configs);
         becomeLooking();
         pendRoleChanged = false;
@@ -310,6 +322,7 @@ public final class ZabNode {
     public boolean hasReady() {
         return outstanding == null
                 && (epochsDirty
+                        || configDirty
                         || history.hasPending()
                         || !pendMsgs.isEmpty()
                         || pendRoleChanged
@@ -322,7 +335,7 @@ public final class ZabNode {
         if (!toApply.isEmpty()) {
             appliedZxid = toApply.get(toApply.size() - 1).zxid();
             for (TxnRecord r : toApply) {
-                if (r.txn() instanceof Txn.Reconfig rc) {
+                if (r.txn() instanceof Txn.Reconfig rc && r.zxid() > appliedConfig.version()) {
                     appliedConfig = appliedConfig.withMembers(r.zxid(), ZabConfig.parseMembers(rc));
                 }
             }
@@ -338,7 +351,9 @@ public final class ZabNode {
                 history.takeAppends(),
                 messages,
                 toApply,
-                pendRoleChanged);
+                pendRoleChanged,
+                configDirty ? configs.committed() : null);
+        configDirty = false;
         if (!pendMsgs.isEmpty()) {
             pendMsgs = new ArrayList<>();
         }
@@ -423,6 +438,7 @@ public final class ZabNode {
         if (now.version() <= before.version()) {
             return; // a snapshot's config no newer than ours (a server being added learns the members without it)
         }
+        configDirty = true;
         if (before.isMember(myId) && !configs.isMember(myId)) {
             removed = true; // silent from now on
             becomeLooking();
@@ -499,16 +515,19 @@ public final class ZabNode {
     private Notification myNotification() {
         Vote v = election.proposal();
         long clock = election.logicalClock();
+        ZabConfig c = configs.committed();
         return switch (role) {
-            case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role);
+            case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role, c.version(), c.peers());
             case LEADING ->
                 new Notification(
                         myId,
                         lastZxid(),
                         leader != null ? leader.notificationEpoch() : epochs.acceptedEpoch(),
                         clock,
-                        role);
-            default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role);
+                        role,
+                        c.version(),
+                        c.peers());
+            default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role, c.version(), c.peers());
         };
     }
 
@@ -543,6 +562,18 @@ public final class ZabNode {
     }
 
     private void onNotification(int from, Notification n) {
+        if (role == Role.LOOKING
+                && !n.members().isEmpty()
+                && n.configVersion() > configs.committed().version()
+                && configs.learned(configs.committed().withMembers(n.configVersion(), n.members()))) {
+            // a newer committed config (as ZooKeeper's FLE takes one from a notification): our pending reconfigs
+            // up to it were committed; a new round under it
+            afterInput();
+            if (removed || role != Role.LOOKING) {
+                return;
+            }
+            becomeLooking();
+        }
         if (role != Role.LOOKING) {
             if (n.state() == Role.LOOKING) {
                 send(from, myNotification()); // tell a looking peer who leads

@@ -84,7 +84,8 @@ public final class ScriptedCluster {
 
     final int voters;
     final int n;
-    final ZabConfig[] configs; // what each server starts with (a spare: once it joins)
+    final ZabConfig[] configs; // what each server starts with (a spare: the ensemble's when it joins)
+    final Peer[] joinAs; // a spare started to be added: the member it is to become
     final ZabConfig initial;
     final SimConfigs.History configHistory;
     final Node[] nodes;
@@ -109,6 +110,7 @@ public final class ScriptedCluster {
             peers.add(new Peer(i, i > voters));
         }
         configs = new ZabConfig[n + 1];
+        joinAs = new Peer[n + 1];
         nodes = new Node[n + 1];
         cut = new boolean[n + 1][n + 1];
         initial = new ZabConfig(1, peers, 10, 5);
@@ -120,15 +122,13 @@ public final class ScriptedCluster {
     }
 
     /**
-     * Starts spare {@code id} as the operator starts a server to be added: with the leader's committed config plus
-     * itself (a participant, or an observer), the version unchanged; the reconfig that adds it comes later.
+     * Starts spare {@code id} as the operator starts a server to be added: with the leader's committed config and
+     * the member it is to become (a participant, or an observer); the reconfig that adds it comes later.
      */
     public void join(int id, int leader, boolean observer) {
         ZabConfig c = nodes[leader].zab.config();
-        List<Peer> peers = new ArrayList<>(c.peers());
-        peers.removeIf(p -> p.id() == id);
-        peers.add(new Peer(id, observer));
-        configs[id] = new ZabConfig(id, peers, c.initLimitTicks(), c.syncLimitTicks(), c.version());
+        configs[id] = new ZabConfig(id, c.peers(), c.initLimitTicks(), c.syncLimitTicks(), c.version());
+        joinAs[id] = new Peer(id, observer);
         start(id);
     }
 
@@ -180,9 +180,9 @@ public final class ScriptedCluster {
             s.applied = 0;
         }
         s.appliedZxids.clear();
-        ZabConfig base = configs[id] != null ? configs[id] : initial;
-        ZabConfig c = SimConfigs.startConfig(s.tree, new ZabConfig(id, base.peers(), 10, 5, 0), configs[id]);
-        s.zab = new ZabNode(c, s.disk.epochs, s.disk, s, id * 31L + s.incarnation);
+        ZabConfig c = SimConfigs.startConfig(s.tree, configs[id], s.disk.config);
+        Peer joining = joinAs[id] != null && !c.isMember(id) ? joinAs[id] : null;
+        s.zab = new ZabNode(c, joining, s.disk.epochs, s.disk, s, id * 31L + s.incarnation);
         drain(s);
     }
 
@@ -193,6 +193,7 @@ public final class ScriptedCluster {
         d.durableCount = 0;
         d.base = 0;
         d.epochs = Epochs.INITIAL;
+        d.config = null;
         d.snapshot = null;
         d.snapshotZxid = 0;
     }
@@ -366,6 +367,7 @@ public final class ScriptedCluster {
                     }
                     s.disk.epochs = e;
                 },
+                c -> s.disk.config = c,
                 new ReadyExecutor.LogAppender() {
                     @Override
                     public void truncateAfter(long zxid) {

@@ -41,13 +41,18 @@ final class SimConfigs {
     }
 
     /**
-     * The config a server starts with: the one its state holds, unless the operator gave it a config (to join)
-     * that is at least as new.
+     * The config a server starts with: the newest of the one it was first given (the initial ensemble's, or the
+     * ensemble's when the operator started it to be added), the committed one it persisted and the one its state
+     * holds.
      */
-    static ZabConfig startConfig(DataTree tree, ZabConfig initial, ZabConfig joinedWith) {
-        ZabConfig fromTree = fromTree(tree, initial);
-        ZabConfig given = joinedWith != null ? joinedWith : initial;
-        return fromTree != null && fromTree.version() > given.version() ? fromTree : given;
+    static ZabConfig startConfig(DataTree tree, ZabConfig given, ZabConfig persisted) {
+        ZabConfig best = given;
+        for (ZabConfig c : new ZabConfig[] {persisted, fromTree(tree, given)}) {
+            if (c != null && c.version() > best.version()) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** ZooKeeper's server lines for {@code peers}, as a reconfig request names the whole new ensemble. */
