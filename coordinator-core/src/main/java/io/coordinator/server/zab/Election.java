@@ -129,9 +129,9 @@ final class Election {
         recvSet.put(myId, proposal);
         List<Integer> agree = agreeing();
         int decided = -1;
-        if (configs.unanimous(agree)) {
+        if (configs.unanimous(agree) && strangers.isEmpty()) {
             decideAt = -1;
-            decided = proposal.leader(); // unanimous: nothing better can come
+            decided = proposal.leader(); // unanimous: nothing better can come (a stranger's vote might)
         } else if (configs.quorum(agree)) {
             if (decideAt < 0) {
                 decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive

@@ -199,7 +199,15 @@ public final class ZabNode {
         // Any server may learn, as the kind it says it is: one being added syncs with the leader (as a non-voting
         // follower) before the reconfig that adds it can commit, an observer being made a participant rejoins as a
         // follower once it learns the commit. A learner counts only where a config names it a voter.
-        if (from == myId || m == null || removed) {
+        if (from == myId || m == null) {
+            return;
+        }
+        if (removed) {
+            if (m instanceof Notification n && n.state() == Role.LOOKING) {
+                // no vote, but the committed config that removed us: a peer that missed that commit learns it
+                ZabConfig c = configs.committed();
+                send(from, new Notification(-1, 0, 0, 0, Role.LOOKING, c.version(), c.peers()));
+            }
             return;
         }
         if (m instanceof Notification n) {

@@ -46,6 +46,9 @@ public final class Sim {
     static final int HEAL_TICKS = 120;
 
     static final int SPARES = 2; // servers in no config at first, for reconfigs to add
+    // how often the reconfig scenario asks for a change: every GAP + random(SPREAD) ticks
+    static final int RECONFIG_GAP_TICKS = Integer.getInteger("zab.reconfig.gapTicks", 3);
+    static final int RECONFIG_SPREAD_TICKS = Integer.getInteger("zab.reconfig.spreadTicks", 15);
 
     final long seed;
     final Random rnd;
@@ -292,7 +295,7 @@ public final class Sim {
         if (!chaos) {
             return;
         }
-        at(TICK * 3 + rnd.nextInt(TICK * 15), this::reconfigLoop);
+        at(TICK * RECONFIG_GAP_TICKS + rnd.nextInt(TICK * RECONFIG_SPREAD_TICKS), this::reconfigLoop);
         SimServer l = servingLeader();
         if (l == null) {
             return;
@@ -1004,6 +1007,16 @@ public final class Sim {
                         .append(", last ")
                         .append(Zxids.hex(s.disk.lastZxid()))
                         .append(s.fsyncScheduled ? ", fsync pending)" : ")");
+                if (reconfigs) {
+                    ZabConfig p = s.node.pendingConfig();
+                    b.append(s.node.isRemoved() ? " removed" : "")
+                            .append(" config ")
+                            .append(Zxids.hex(s.node.config().version()))
+                            .append(" [")
+                            .append(SimConfigs.describe(s.node.config().peers()))
+                            .append("]")
+                            .append(p == null ? "" : " pending [" + SimConfigs.describe(p.peers()) + "]");
+                }
             }
         }
         return b.toString();
