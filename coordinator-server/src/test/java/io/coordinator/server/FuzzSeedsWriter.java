@@ -15,6 +15,7 @@ import io.coordinator.server.storage.LogOptions;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.ZabCodec;
 import io.coordinator.server.zab.ZabMessage;
@@ -247,7 +248,14 @@ public class FuzzSeedsWriter {
                 new ZabMessage.EpochRefused(9, 2, 3),
                 new ZabMessage.Diff(9, 2, 1, 0x100000004L),
                 new ZabMessage.Trunc(9, 2, 1, 0x100000002L),
-                new ZabMessage.Snap(9, 2, 1, 0x100000004L, snapshotBody()),
+                new ZabMessage.Snap(
+                        9,
+                        2,
+                        1,
+                        0x100000004L,
+                        snapshotBody(),
+                        0x100000002L,
+                        List.of(new Peer(1, false), new Peer(2, false), new Peer(3, false))),
                 new ZabMessage.Proposal(9, 2, 2, rec),
                 new ZabMessage.Commit(9, 2, 3, rec.zxid()),
                 new ZabMessage.Inform(9, 2, 4, sampleTxns().get(8)),

@@ -116,6 +116,24 @@ public sealed interface Txn extends JuteRecord {
         }
     }
 
+    /**
+     * A membership change (ZooKeeper's reconfig, opcode 16), logged as ZooKeeper logs it: a setData of
+     * /zookeeper/config with version -1. {@code data} is the new configuration as ZooKeeper writes it
+     * ({@code server.N=...} lines, then {@code version=} the hex zxid of this txn); the ZAB core reads the
+     * members from it ({@code zab/ZabConfig.parseMembers}).
+     */
+    record Reconfig(byte[] data) implements Txn {
+        public static final String PATH = "/zookeeper/config";
+
+        public int type() {
+            return OpCode.RECONFIG;
+        }
+
+        public void write(JuteWriter out) {
+            out.writeString(PATH).writeBuffer(data).writeInt(-1);
+        }
+    }
+
     /** A write that failed in preparation; consumes a zxid like ZooKeeper's error txns, changes nothing. */
     record Error(int err) implements Txn {
         public int type() {
@@ -175,12 +193,21 @@ public sealed interface Txn extends JuteRecord {
             case OpCode.CLOSE_SESSION -> new CloseSession(in.readLong());
             case OpCode.ERROR -> new Error(in.readInt());
             case OpCode.SESSION_SECRET -> new SessionSecret(in.readBuffer());
+            case OpCode.RECONFIG -> {
+                String path = in.readString();
+                byte[] data = in.readBuffer();
+                in.readInt();
+                if (!Reconfig.PATH.equals(path) || data == null) {
+                    throw new ProtocolException("reconfig txn of " + path + " (expected " + Reconfig.PATH + ")");
+                }
+                yield new Reconfig(data);
+            }
             case OpCode.MULTI -> {
                 int n = in.readVectorSize();
                 List<Txn> list = new ArrayList<>(Math.max(n, 0));
                 for (int i = 0; i < n; i++) {
                     int t = in.readInt();
-                    if (t == OpCode.MULTI || t == OpCode.SESSION_SECRET) {
+                    if (t == OpCode.MULTI || t == OpCode.SESSION_SECRET || t == OpCode.RECONFIG) {
                         throw new ProtocolException("txn type " + t + " inside a multi txn");
                     }
                     list.add(read(t, in));

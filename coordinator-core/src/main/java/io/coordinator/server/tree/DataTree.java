@@ -108,6 +108,9 @@ public final class DataTree {
             return setData(s, zxid, header.time());
         } else if (txn instanceof Txn.SetAcl s) {
             return setAcl(s, zxid);
+        } else if (txn instanceof Txn.Reconfig r) {
+            // as ZooKeeper applies its reconfig txn: a setData of /zookeeper/config, version -1
+            return setData(new Txn.SetData(CONFIG, r.data(), -1), zxid, header.time());
         } else if (txn instanceof Txn.Check c) {
             return ApplyResult.ok(c.path(), null);
         } else if (txn instanceof Txn.CloseSession c) {

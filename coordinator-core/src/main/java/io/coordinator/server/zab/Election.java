@@ -1,7 +1,10 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.zab.ZabMessage.Notification;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,21 +38,24 @@ final class Election {
     }
 
     private final int myId;
-    private final boolean observer;
-    private final Set<Integer> voters;
-    private final Majority majority;
+    private final Configs configs; // live: a reconfig's config counts from when it is in the log
+    private boolean observer;
 
     private long logicalClock;
     private long decideAt = -1;
     private Vote proposal;
     private final Map<Integer, Vote> recvSet = new HashMap<>();
     private final Map<Integer, Notification> outOfElection = new HashMap<>();
+    private final Set<Integer> strangers = new LinkedHashSet<>(); // looking servers in none of the configs
 
-    Election(int myId, boolean observer, Set<Integer> voters, Majority majority) {
+    /** The looking servers outside the configs that sent a vote this round (they are told of vote changes). */
+    Set<Integer> strangers() {
+        return strangers;
+    }
+
+    Election(int myId, Configs configs) {
         this.myId = myId;
-        this.observer = observer;
-        this.voters = voters;
-        this.majority = majority;
+        this.configs = configs;
     }
 
     /** The peer's current vote (after a decision: the vote that decided). */
@@ -61,12 +67,17 @@ final class Election {
         return logicalClock;
     }
 
-    /** A new round: the peer votes {@code initial} (for itself, or for nobody if it is an observer). */
-    void restart(Vote initial) {
+    /**
+     * A new round: the peer votes {@code initial} (for itself, or for nobody if it is an observer). {@code voter}:
+     * whether it votes (a voter of one of its configs).
+     */
+    void restart(Vote initial, boolean voter) {
+        observer = !voter;
         logicalClock++;
         decideAt = -1;
         recvSet.clear();
         outOfElection.clear();
+        strangers.clear();
         proposal = initial;
         if (!observer) {
             recvSet.put(myId, proposal);
@@ -78,9 +89,12 @@ final class Election {
      * -1 (the peer then re-broadcasts its vote).
      */
     int tick(long now) {
+        if (decideAt < 0 && !observer && recvSet.size() == 1 && configs.quorum(agreeing())) {
+            decideAt = now; // a config of one voter (a reconfig can shrink it so): nobody else will vote
+        }
         if (decideAt >= 0 && now >= decideAt) {
             decideAt = -1;
-            if (majority.reached(agreeing())) {
+            if (configs.quorum(agreeing())) {
                 return proposal.leader();
             }
         }
@@ -89,7 +103,13 @@ final class Election {
 
     /** A LOOKING peer's vote, received while looking; {@code initial} is this peer's own vote for a new round. */
     Step onVote(int from, Notification n, Vote initial, long now) {
-        if (observer || !voters.contains(from) || !voters.contains(n.leader())) {
+        if (!observer && !configs.isMember(from)) {
+            // a server none of this peer's configs names (one a reconfig adds): its vote does not count here, but
+            // it counts ours, so tell it now and whenever our vote changes (ZooKeeper answers such servers too)
+            strangers.add(from);
+            return Step.REPLY;
+        }
+        if (observer || !configs.isVoter(from) || !eligible(n.leader())) {
             return Step.NOTHING; // observers learn from established peers only; observers' votes do not count
         }
         Vote v = new Vote(n.leader(), n.zxid(), n.peerEpoch());
@@ -107,12 +127,12 @@ final class Election {
         }
         recvSet.put(from, v);
         recvSet.put(myId, proposal);
-        int agree = agreeing();
+        List<Integer> agree = agreeing();
         int decided = -1;
-        if (majority.unanimous(agree)) {
+        if (configs.unanimous(agree) && strangers.isEmpty()) {
             decideAt = -1;
-            decided = proposal.leader(); // unanimous: nothing better can come
-        } else if (majority.reached(agree)) {
+            decided = proposal.leader(); // unanimous: nothing better can come (a stranger's vote might)
+        } else if (configs.quorum(agree)) {
             if (decideAt < 0) {
                 decideAt = now + 1; // like ZooKeeper's finalizeWait: give better votes a moment to arrive
             }
@@ -127,11 +147,23 @@ final class Election {
      * leader says it leads and (for a voter) a quorum follows it; else -1.
      */
     int onEstablished(int from, Notification n) {
-        if (!voters.contains(from) || !voters.contains(n.leader()) || n.leader() == myId) {
+        if (!configs.isVoter(from) || !eligible(n.leader()) || n.leader() == myId) {
             return -1;
         }
         outOfElection.put(from, n);
         int x = n.leader();
+        List<Integer> following = new ArrayList<>();
+        if (!observer) {
+            following.add(myId);
+        }
+        for (Map.Entry<Integer, Notification> e : outOfElection.entrySet()) {
+            if (e.getValue().leader() == x) {
+                following.add(e.getKey());
+            }
+        }
+        // Joining an established leader is no election (its discovery and sync decide what is safe): its own word
+        // that it leads and a quorum of the committed config following it are enough. A pending reconfig's config
+        // may name servers that were since removed and stay silent; we learn it was committed from the leader.
         Notification fromLeader = outOfElection.get(x);
         if (fromLeader == null || fromLeader.state() != Role.LEADING || fromLeader.leader() != x) {
             return -1;
@@ -139,20 +171,35 @@ final class Election {
         if (observer) {
             return x;
         }
-        int count = 1; // myself
-        for (Notification e : outOfElection.values()) {
-            if (e.leader() == x) {
-                count++;
-            }
-        }
-        return majority.reached(count) ? x : -1;
+        return configs.committed().reached(votersOf(configs.committed(), following)) ? x : -1;
     }
 
-    private int agreeing() {
-        int agree = 0;
+    /**
+     * Whether {@code id} may lead: a voter of one of this peer's configs, or a server none of them names. Only
+     * voters' votes count, but a voter that has a reconfig's proposal knows new voters this peer does not know
+     * of yet and may vote for one; the winner's discovery then needs a quorum of every config its own history
+     * holds. A server the configs name only as an observer never leads.
+     */
+    private boolean eligible(int id) {
+        return id >= 0 && (configs.isVoter(id) || !configs.isMember(id));
+    }
+
+    private static int votersOf(ZabConfig c, List<Integer> ids) {
+        int n = 0;
+        for (int id : ids) {
+            if (c.isVoter(id)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The voters whose vote equals this peer's proposal. */
+    private List<Integer> agreeing() {
+        List<Integer> agree = new ArrayList<>();
         for (Map.Entry<Integer, Vote> e : recvSet.entrySet()) {
-            if (voters.contains(e.getKey()) && e.getValue().equals(proposal)) {
-                agree++;
+            if (configs.isVoter(e.getKey()) && e.getValue().equals(proposal)) {
+                agree.add(e.getKey());
             }
         }
         return agree;

@@ -34,7 +34,7 @@ final class Leader {
 
     Leader(ZabNode node) {
         this.node = node;
-        this.quorum = new QuorumTracker(node.majority, node.config.voterCount());
+        this.quorum = new QuorumTracker(node.configs, node.myId);
         this.since = node.now;
     }
 
@@ -84,7 +84,7 @@ final class Leader {
     }
 
     private void maybeChooseEpoch() {
-        if (epochChosen || !node.majority.reached(infos.size())) {
+        if (epochChosen || !node.configs.quorum(infos.keySet())) {
             return;
         }
         long e = Collections.max(infos.values()) + 1;
@@ -101,10 +101,11 @@ final class Leader {
         maybeQuorumAckEpoch();
     }
 
-    void onLearnerInfo(int from, long session, long acceptedEpoch, long lastZ, long appliedZ) {
+    /** A FOLLOWERINFO ({@code observer} false) or OBSERVERINFO of a (new) session. */
+    void onLearnerInfo(int from, boolean observer, long session, long acceptedEpoch, long lastZ, long appliedZ) {
         LearnerProgress h = learners.get(from);
         if (h == null || h.session != session) {
-            h = new LearnerProgress(from, !node.isVoter(from), session, node.now);
+            h = new LearnerProgress(from, observer, session, node.now);
             learners.put(from, h);
         }
         h.lastHeard = node.now;
@@ -182,7 +183,7 @@ final class Leader {
     }
 
     private void maybeQuorumAckEpoch() {
-        if (quorumAckEpoch || !node.majority.reached(ackEpochVoters.size())) {
+        if (quorumAckEpoch || !node.configs.quorum(ackEpochVoters)) {
             return;
         }
         quorumAckEpoch = true;
@@ -207,7 +208,7 @@ final class Leader {
             case TRUNC -> send(h, new Trunc(h.session, epoch, h.nextSeq(), from));
             case SNAP -> {
                 from = node.state.appliedZxid();
-                send(h, new Snap(h.session, epoch, h.nextSeq(), from, node.state.snapshot()));
+                send(h, snap(h, from));
             }
         }
         long last = from;
@@ -306,7 +307,7 @@ final class Leader {
         if (!node.history.hasRecord(from) && from < node.state.appliedZxid()) {
             // the log no longer reaches back to where this observer is: send it a snapshot first
             from = node.state.appliedZxid();
-            send(h, new Snap(h.session, epoch, h.nextSeq(), from, node.state.snapshot()));
+            send(h, snap(h, from));
         }
         for (TxnRecord r : node.history.readRange(from, upTo)) {
             send(h, new Inform(h.session, epoch, h.nextSeq(), r));
@@ -314,9 +315,32 @@ final class Leader {
         h.sentUpTo = upTo;
     }
 
+    /** A snapshot of the applied state at {@code zxid}, with the configuration as of it. */
+    private Snap snap(LearnerProgress h, long zxid) {
+        ZabConfig c = node.appliedConfig;
+        return new Snap(h.session, epoch, h.nextSeq(), zxid, node.state.snapshot(), c.version(), c.peers());
+    }
+
+    /**
+     * Whether the voters of {@code next} synced with this leader are a quorum of it (ZooKeeper refuses a reconfig
+     * with NEWCONFIGNOQUORUM otherwise): this leader if it is one, and the followers that acknowledged NEWLEADER
+     * and were heard from within syncLimit.
+     */
+    boolean quorumSynced(ZabConfig next) {
+        int n = next.isVoter(node.myId) ? 1 : 0;
+        for (LearnerProgress h : learners.values()) {
+            if (h.countsForQuorum()
+                    && next.isVoter(h.id)
+                    && node.now - h.lastHeard <= node.config0().syncLimitTicks()) {
+                n++;
+            }
+        }
+        return next.reached(n);
+    }
+
     void tick() {
         long now = node.now;
-        ZabConfig config = node.config;
+        ZabConfig config = node.config0();
         if (!established) {
             if (now - since > config.initLimitTicks()) {
                 node.becomeLooking();

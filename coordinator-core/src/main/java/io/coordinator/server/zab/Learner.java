@@ -34,11 +34,13 @@ final class Learner {
 
     private final ZabNode node;
     private final int leaderId;
+    private final boolean observer; // the kind it joined as; a reconfig that changes it makes the node rejoin
     private LearnerSession ls;
 
-    Learner(ZabNode node, int leaderId) {
+    Learner(ZabNode node, int leaderId, boolean observer) {
         this.node = node;
         this.leaderId = leaderId;
+        this.observer = observer;
     }
 
     /** Starts a (new) session with the leader: FOLLOWERINFO or OBSERVERINFO. */
@@ -57,18 +59,18 @@ final class Learner {
     private void sendInfo() {
         long accepted = node.epochs().acceptedEpoch();
         send(
-                node.observer
+                observer
                         ? new ObserverInfo(ls.id, accepted, node.durableZxid(), node.appliedZxid)
                         : new FollowerInfo(ls.id, accepted, node.durableZxid(), node.appliedZxid));
     }
 
     void tick() {
         long now = node.now;
-        if (!node.serving && now - ls.since > node.config.initLimitTicks()) {
+        if (!node.serving && now - ls.since > node.config0().initLimitTicks()) {
             node.becomeLooking();
             return;
         }
-        if (now - ls.lastHeard > node.config.syncLimitTicks()) {
+        if (now - ls.lastHeard > node.config0().syncLimitTicks()) {
             node.becomeLooking();
             return;
         }
@@ -215,6 +217,9 @@ final class Learner {
             node.history.continueFrom(z);
         }
         node.history.installSnapshot(z, s.snapshot());
+        ZabConfig c = node.config0().withMembers(s.configVersion(), s.members());
+        node.configs.installed(z, c);
+        node.appliedConfig = c;
         node.appliedZxid = z;
         node.committedZxid = Math.max(node.committedZxid, z);
         ls.common = z;
@@ -233,7 +238,7 @@ final class Learner {
             }
             node.truncate(ls.common);
         }
-        node.history.append(r);
+        node.append(r);
         ls.common = z;
     }
 

@@ -40,6 +40,11 @@ final class Majority {
      * allocation, this runs on every ack).
      */
     long committed(long[] zxids, int n) {
+        return committed(zxids, n, quorum);
+    }
+
+    /** {@link #committed(long[], int)} for a quorum of {@code quorum} voters. */
+    static long committed(long[] zxids, int n, int quorum) {
         if (n < quorum) {
             return -1;
         }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Everything the driver must do since the last {@link ZabNode#ready()}; {@link ReadyExecutor} does it, in this
- * order: persist {@code epochsToPersist} (atomically, fsynced; null = unchanged) → cut the log after {@code truncateAfter}
+ * order: persist {@code epochsToPersist} (atomically, fsynced; null = unchanged) and {@code configToPersist} (the
+ * newest committed configuration, ZooKeeper's dynamic config file; null = unchanged) → cut the log after {@code truncateAfter}
  * (-1 = none; when done the cut and every record that survives it are durable, as {@code TxnLog.truncateAfter}) → install {@code snapshot} (null = none) → send {@code messages} → append
  * {@code toAppend} (durable later: report with {@link ZabNode#persisted}) → apply {@code toApply} (committed and
  * locally durable, in zxid order, no gaps) → {@link ZabNode#advance}.
@@ -20,4 +21,17 @@ public record Ready(
         List<TxnRecord> toAppend,
         List<Outgoing> messages,
         List<TxnRecord> toApply,
-        boolean roleChanged) {}
+        boolean roleChanged,
+        ZabConfig configToPersist) {
+    /** A Ready without a committed config to persist. */
+    public Ready(
+            Epochs epochsToPersist,
+            long truncateAfter,
+            SnapshotToInstall snapshot,
+            List<TxnRecord> toAppend,
+            List<Outgoing> messages,
+            List<TxnRecord> toApply,
+            boolean roleChanged) {
+        this(epochsToPersist, truncateAfter, snapshot, toAppend, messages, toApply, roleChanged, null);
+    }
+}

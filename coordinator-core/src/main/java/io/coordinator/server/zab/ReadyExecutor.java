@@ -10,7 +10,7 @@ import java.util.Objects;
  * The one place that order lives: the production driver and the simulators hand their IO in here, so the
  * simulator tests the ordering production runs.
  *
- * <p>Per Ready: persist the epochs (atomically, fsynced) → truncate the log (the cut and what survives are
+ * <p>Per Ready: persist the epochs (atomically, fsynced) and the newest committed config → truncate the log (the cut and what survives are
  * durable) → install the snapshot (durably) → send the messages → write the records to append (buffered) and ask
  * for them to be made durable (reported later with {@link ZabNode#persisted}) → apply the committed txns →
  * {@link ZabNode#advance}. Messages wait for nothing else: the core only puts into a Ready the messages whose
@@ -39,6 +39,16 @@ public final class ReadyExecutor {
     /** Persists the epochs atomically and fsynced. */
     public interface EpochStore {
         void persist(Epochs epochs) throws IOException;
+    }
+
+    /**
+     * Keeps the newest committed configuration (ZooKeeper's dynamic config file) so that a restarted server
+     * starts from it: reconfigs in its log up to it are known to be committed, not pending.
+     */
+    public interface ConfigStore {
+        ConfigStore NONE = config -> {};
+
+        void persist(ZabConfig config) throws IOException;
     }
 
     /** The local transaction log. */
@@ -88,6 +98,7 @@ public final class ReadyExecutor {
     }
 
     private final EpochStore epochs;
+    private final ConfigStore configs;
     private final LogAppender log;
     private final SnapshotInstaller snapshots;
     private final Transport transport;
@@ -102,7 +113,19 @@ public final class ReadyExecutor {
             Transport transport,
             Applier applier,
             Checkpoint checkpoint) {
+        this(epochs, ConfigStore.NONE, log, snapshots, transport, applier, checkpoint);
+    }
+
+    public ReadyExecutor(
+            EpochStore epochs,
+            ConfigStore configs,
+            LogAppender log,
+            SnapshotInstaller snapshots,
+            Transport transport,
+            Applier applier,
+            Checkpoint checkpoint) {
         this.epochs = Objects.requireNonNull(epochs, "epochs");
+        this.configs = Objects.requireNonNull(configs, "configs");
         this.log = Objects.requireNonNull(log, "log");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -139,6 +162,9 @@ public final class ReadyExecutor {
         checkpoint.starting(r);
         if (r.epochsToPersist() != null) {
             epochs.persist(r.epochsToPersist());
+        }
+        if (r.configToPersist() != null) {
+            configs.persist(r.configToPersist());
         }
         if (!checkpoint.passed(Step.PERSIST_EPOCHS)) {
             return false;

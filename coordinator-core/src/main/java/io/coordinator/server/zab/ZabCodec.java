@@ -5,6 +5,8 @@ import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.ProtocolException;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.ZabMessage.*;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Binary encoding of {@link ZabMessage}s in jute style: an int type, then the fields big-endian. A frame that is
@@ -30,6 +32,7 @@ public final class ZabCodec {
     static final int EPOCHREFUSED = 17;
 
     private static final Role[] ROLES = Role.values();
+    static final int MAX_MEMBERS = 1024; // an ensemble is a handful of servers: a bound for hostile input
 
     private ZabCodec() {}
 
@@ -42,6 +45,7 @@ public final class ZabCodec {
                     .writeLong(n.peerEpoch())
                     .writeLong(n.electionEpoch())
                     .writeInt(n.state().ordinal());
+            writeMembers(w, n.configVersion(), n.members());
         } else if (m instanceof LearnerInfo l) {
             w.writeInt(l instanceof ObserverInfo ? OBSERVERINFO : FOLLOWERINFO)
                     .writeLong(l.session())
@@ -64,6 +68,7 @@ public final class ZabCodec {
             stream(w, TRUNC, t).writeLong(t.zxid());
         } else if (m instanceof Snap s) {
             stream(w, SNAP, s).writeLong(s.zxid()).writeBuffer(s.snapshot());
+            writeMembers(w, s.configVersion(), s.members());
         } else if (m instanceof Proposal p) {
             stream(w, PROPOSAL, p).write(p.record());
         } else if (m instanceof Commit c) {
@@ -88,6 +93,31 @@ public final class ZabCodec {
             throw new IllegalArgumentException("unknown message " + m);
         }
         return w.toByteArray();
+    }
+
+    private static void writeMembers(JuteWriter w, long version, List<Peer> members) {
+        w.writeLong(version).writeInt(members.size());
+        for (Peer p : members) {
+            w.writeInt(p.id()).writeBool(p.observer());
+        }
+    }
+
+    /** A configuration: its version and members; none (empty) only where {@code optional}. */
+    private static List<Peer> readMembers(JuteReader in, long version, boolean optional) {
+        int n = in.readVectorSize();
+        if (n < (optional ? 0 : 1) || n > MAX_MEMBERS) {
+            throw new ProtocolException("a configuration of " + n + " members");
+        }
+        List<Peer> members = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            members.add(new Peer(in.readInt(), in.readBool()));
+        }
+        if (version < 0
+                || (n > 0 && members.stream().allMatch(Peer::observer))
+                || members.stream().map(Peer::id).distinct().count() != n) {
+            throw new ProtocolException("an invalid configuration " + members);
+        }
+        return members;
     }
 
     private static JuteWriter stream(JuteWriter w, int type, Stream s) {
@@ -126,7 +156,9 @@ public final class ZabCodec {
                 if (state < 0 || state >= ROLES.length) {
                     throw new ProtocolException("unknown peer state " + state);
                 }
-                return new Notification(leader, zxid, peerEpoch, electionEpoch, ROLES[state]);
+                long configVersion = in.readLong();
+                List<Peer> members = readMembers(in, configVersion, true);
+                return new Notification(leader, zxid, peerEpoch, electionEpoch, ROLES[state], configVersion, members);
             }
             case FOLLOWERINFO:
                 return new FollowerInfo(in.readLong(), in.readLong(), in.readLong(), in.readLong());
@@ -151,7 +183,9 @@ public final class ZabCodec {
                 if (data == null) {
                     throw new ProtocolException("SNAP without a snapshot");
                 }
-                return new Snap(session, epoch, seq, zxid, data);
+                long configVersion = in.readLong();
+                List<Peer> members = readMembers(in, configVersion, false);
+                return new Snap(session, epoch, seq, zxid, data, configVersion, members);
             }
             case PROPOSAL:
                 return new Proposal(in.readLong(), in.readLong(), in.readLong(), TxnRecord.read(in));

@@ -1,6 +1,7 @@
 package io.coordinator.server.zab;
 
 import io.coordinator.server.protocol.TxnRecord;
+import java.util.List;
 
 /**
  * Every message between peers. The transport may lose, duplicate, delay or reorder them; the core stays safe.
@@ -28,8 +29,29 @@ public sealed interface ZabMessage {
         long seq();
     }
 
-    /** Fast leader election: the sender's current vote and state, in its logical clock {@code electionEpoch}. */
-    record Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) implements ZabMessage {}
+    /**
+     * Fast leader election: the sender's current vote and state, in its logical clock {@code electionEpoch}, and
+     * (as ZooKeeper's notifications carry it) its committed configuration: {@code configVersion} and
+     * {@code members} (empty: not told). A looking peer that learns of a newer committed config takes it.
+     */
+    record Notification(
+            int leader,
+            long zxid,
+            long peerEpoch,
+            long electionEpoch,
+            Role state,
+            long configVersion,
+            List<Peer> members)
+            implements ZabMessage {
+        public Notification {
+            members = List.copyOf(members);
+        }
+
+        /** A notification that tells no configuration. */
+        public Notification(int leader, long zxid, long peerEpoch, long electionEpoch, Role state) {
+            this(leader, zxid, peerEpoch, electionEpoch, state, 0, List.of());
+        }
+    }
 
     /** A learner's discovery request: its accepted epoch, last durable zxid and last applied (committed) zxid. */
     sealed interface LearnerInfo extends ZabMessage {
@@ -65,8 +87,17 @@ public sealed interface ZabMessage {
      * confirm is cut. */
     record Trunc(long session, long epoch, long seq, long zxid) implements Stream {}
 
-    /** Sync: install this snapshot of the leader's applied state at {@code zxid}; the txns after it follow. */
-    record Snap(long session, long epoch, long seq, long zxid, byte[] snapshot) implements Stream {}
+    /**
+     * Sync: install this snapshot of the leader's applied state at {@code zxid}; the txns after it follow. The
+     * configuration as of {@code zxid} comes with it ({@code configVersion}, {@code members}): the state machine's
+     * bytes are opaque to the core, and a learner must never go on with a configuration older than its state.
+     */
+    record Snap(long session, long epoch, long seq, long zxid, byte[] snapshot, long configVersion, List<Peer> members)
+            implements Stream {
+        public Snap {
+            members = List.copyOf(members);
+        }
+    }
 
     /** A txn of the leader's history (during sync) or a new proposal (broadcast). */
     record Proposal(long session, long epoch, long seq, TxnRecord record) implements Stream {}

@@ -6,12 +6,10 @@ import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.Election.Vote;
 import io.coordinator.server.zab.ZabMessage.*;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * One ZAB peer as a pure, deterministic state machine (in the style of etcd-io/raft): inputs are {@link #tick()},
@@ -34,16 +32,14 @@ import java.util.Set;
  */
 public final class ZabNode {
     // Package-private: the parts (Leader, Learner) read and move the node's shared state.
-    final ZabConfig config;
     final int myId;
-    final boolean observer;
-    private final List<Integer> others = new ArrayList<>();
+    final Configs configs; // the committed config and those of reconfigs in the log after it
+    ZabConfig appliedConfig; // the config as of appliedZxid: what a SNAP of the applied state carries
+    private final boolean startsAsObserver; // how to learn while in none of the configs (a server being added)
+    private boolean removed; // a reconfig this node saw committed removed it: it takes no part any more
+    private ZabConfig knownCommitted; // the committed config the role was last checked against
     final ZabStateMachine state;
     final Random random;
-    // The config's answers, computed once: they are asked on every message and ACK.
-    final Majority majority;
-    private final Set<Integer> members = new HashSet<>();
-    private final Set<Integer> voters = new HashSet<>();
 
     final History history;
     private final Election election;
@@ -55,6 +51,7 @@ public final class ZabNode {
 
     // Pending parts of the next Ready (the history holds its own).
     private boolean epochsDirty;
+    private boolean configDirty; // a newer committed config to persist
     private List<Outgoing> pendMsgs = new ArrayList<>();
     private boolean pendRoleChanged;
     private Ready outstanding;
@@ -64,20 +61,28 @@ public final class ZabNode {
     private Leader leader; // while leading
     private Learner learner; // while following or observing
 
+    /**
+     * {@code config}: the newest committed configuration this server knows: the last one a Ready asked to
+     * persist ({@link Ready#configToPersist}), else the one of its state machine's applied state, else the one the
+     * ensemble was started with (for a server being added: the one the operator started it with). Reconfig txns
+     * in the log after it are pending until a leader says they are committed.
+     */
     public ZabNode(ZabConfig config, Epochs persisted, ZabLog log, ZabStateMachine state, long randomSeed) {
-        this.config = config;
+        this(config, null, persisted, log, state, randomSeed);
+    }
+
+    /**
+     * A server being added: {@code config} (the ensemble's, which does not name it yet) and {@code joiningAs}, the
+     * member it is to become (a participant or an observer). It learns as that kind of learner, without a vote,
+     * until a committed reconfig names it. (Its own idea of the future membership never counts in a quorum: only
+     * configs the ensemble committed or proposed do.)
+     */
+    public ZabNode(
+            ZabConfig config, Peer joiningAs, Epochs persisted, ZabLog log, ZabStateMachine state, long randomSeed) {
         this.myId = config.myId();
-        this.observer = !config.isVoter(myId);
-        this.majority = new Majority(config.voterCount());
-        for (Peer p : config.peers()) {
-            members.add(p.id());
-            if (!p.observer()) {
-                voters.add(p.id());
-            }
-            if (p.id() != myId) {
-                others.add(p.id());
-            }
-        }
+        this.configs = new Configs(config);
+        this.appliedConfig = config;
+        this.startsAsObserver = joiningAs != null ? joiningAs.observer() : !config.isVoter(myId);
         this.state = state;
         this.random = new Random(randomSeed);
         this.epochs = persisted == null ? Epochs.INITIAL : persisted;
@@ -85,7 +90,14 @@ public final class ZabNode {
         this.committedZxid = appliedZxid;
         // the driver opens the log after recovery: all of it is durable
         this.history = new History("server " + myId, log, Math.max(log.lastZxid(), appliedZxid));
-        this.election = new Election(myId, observer, voters, majority);
+        if (log.lastZxid() > appliedZxid) {
+            for (TxnRecord r : history.readRange(appliedZxid, log.lastZxid())) {
+                configs.appended(r);
+            }
+        }
+        this.knownCommitted = configs.committed();
+        this.removed = !configs.isMember(myId) && joiningAs == null; // restarted with the config that removed it
+        this.election = new Election(myId, configs);
         becomeLooking();
         pendRoleChanged = false;
     }
@@ -120,6 +132,21 @@ public final class ZabNode {
         return appliedZxid;
     }
 
+    /** The last committed configuration this node knows (its version is the zxid of its reconfig txn). */
+    public ZabConfig config() {
+        return configs.committed();
+    }
+
+    /** The configuration of a reconfig this node has in its log and does not know to be committed; else null. */
+    public ZabConfig pendingConfig() {
+        return configs.hasPending() ? configs.newest() : null;
+    }
+
+    /** Whether a committed reconfig removed this node from the ensemble: it takes no part until restarted. */
+    public boolean isRemoved() {
+        return removed;
+    }
+
     /** Leader after a quorum acknowledged NEWLEADER; learner after UPTODATE. */
     public boolean isServing() {
         return serving;
@@ -128,7 +155,7 @@ public final class ZabNode {
     /** The leader's view of each learner (empty when not leading). */
     public Map<Integer, PeerStatus> peers() {
         Map<Integer, PeerStatus> out = new LinkedHashMap<>();
-        for (Peer p : config.peers()) {
+        for (Peer p : configs.newest().peers()) {
             if (p.id() == myId || leader == null) {
                 continue;
             }
@@ -156,27 +183,42 @@ public final class ZabNode {
     public void tick() {
         checkNotOutstanding();
         now++;
+        if (removed) {
+            return;
+        }
         switch (role) {
             case LOOKING -> lookingTick();
             case LEADING -> leader.tick();
             case FOLLOWING, OBSERVING -> learner.tick();
         }
+        afterInput();
     }
 
     public void step(int from, ZabMessage m) {
         checkNotOutstanding();
-        if (from == myId || !members.contains(from) || m == null) {
+        // Any server may learn, as the kind it says it is: one being added syncs with the leader (as a non-voting
+        // follower) before the reconfig that adds it can commit, an observer being made a participant rejoins as a
+        // follower once it learns the commit. A learner counts only where a config names it a voter.
+        if (from == myId || m == null) {
+            return;
+        }
+        if (removed) {
+            if (m instanceof Notification n && n.state() == Role.LOOKING) {
+                // no vote, but the committed config that removed us: a peer that missed that commit learns it
+                ZabConfig c = configs.committed();
+                send(from, new Notification(-1, 0, 0, 0, Role.LOOKING, c.version(), c.peers()));
+            }
             return;
         }
         if (m instanceof Notification n) {
             onNotification(from, n);
         } else if (m instanceof FollowerInfo f) {
-            if (role == Role.LEADING && isVoter(from)) {
-                leader.onLearnerInfo(from, f.session(), f.acceptedEpoch(), f.lastZxid(), f.appliedZxid());
+            if (role == Role.LEADING) {
+                leader.onLearnerInfo(from, false, f.session(), f.acceptedEpoch(), f.lastZxid(), f.appliedZxid());
             }
         } else if (m instanceof ObserverInfo o) {
-            if (role == Role.LEADING && !isVoter(from)) {
-                leader.onLearnerInfo(from, o.session(), o.acceptedEpoch(), o.lastZxid(), o.appliedZxid());
+            if (role == Role.LEADING) {
+                leader.onLearnerInfo(from, true, o.session(), o.acceptedEpoch(), o.lastZxid(), o.appliedZxid());
             }
         } else if (m instanceof Session s) {
             if (role == Role.LEADING) {
@@ -185,6 +227,7 @@ public final class ZabNode {
                 learner.onSessionMessage(from, s);
             }
         }
+        afterInput();
     }
 
     /**
@@ -194,7 +237,7 @@ public final class ZabNode {
      */
     public void peerDisconnected(int peerId) {
         checkNotOutstanding();
-        if ((role == Role.FOLLOWING || role == Role.OBSERVING) && peerId == leaderId) {
+        if (!removed && (role == Role.FOLLOWING || role == Role.OBSERVING) && peerId == leaderId) {
             becomeLooking();
         }
     }
@@ -205,10 +248,63 @@ public final class ZabNode {
         if (role != Role.LEADING || !serving) {
             throw new NotLeaderException("server " + myId + " is not a serving leader (" + role + ")", leaderId);
         }
+        if (txn instanceof Txn.Reconfig) {
+            throw new IllegalArgumentException("a membership change goes through reconfig(), not propose()");
+        }
         long zxid = leader.nextZxid();
         TxnRecord record = new TxnRecord(new TxnHeader(clientId, cxid, zxid, time, txn.type()), txn);
-        history.append(record);
+        append(record);
         leader.broadcast(record);
+        return zxid;
+    }
+
+    /**
+     * Leader that is serving only: proposes the membership named by {@code serverLines} (ZooKeeper's
+     * {@code server.N=...} lines of the whole new ensemble) as a reconfig txn, whose data is the new config with
+     * {@code version=} its zxid, as ZooKeeper writes /zookeeper/config. It commits once a quorum of the current
+     * and a quorum of the new configuration have it durable; from then on the new configuration decides
+     * everything.
+     *
+     * @param fromVersion the config version the client based the change on ({@code -1}: any), ZooKeeper's
+     *     {@code -from}
+     * @throws ReconfigException IN_PROGRESS while another reconfig is not committed, BAD_VERSION if
+     *     {@code fromVersion} is not the current version, NO_QUORUM if the new configuration's synced voters
+     *     (followers that acknowledged NEWLEADER and were heard from within syncLimit, and this leader if it
+     *     stays a voter) are no quorum of it, INVALID if the members are not a configuration
+     */
+    public long reconfig(long clientId, int cxid, long time, String serverLines, long fromVersion) {
+        checkNotOutstanding();
+        if (role != Role.LEADING || !serving) {
+            throw new NotLeaderException("server " + myId + " is not a serving leader (" + role + ")", leaderId);
+        }
+        ZabConfig next;
+        try {
+            next = configs.committed().withMembers(0, ZabConfig.parseMembers(serverLines));
+        } catch (IllegalArgumentException e) {
+            throw new ReconfigException(ReconfigException.Reason.INVALID, e.getMessage());
+        }
+        if (configs.hasPending()) {
+            throw new ReconfigException(
+                    ReconfigException.Reason.IN_PROGRESS,
+                    "the reconfig at " + Zxids.hex(configs.newest().version()) + " is not committed yet");
+        }
+        long current = configs.committed().version();
+        if (fromVersion >= 0 && fromVersion != current) {
+            throw new ReconfigException(
+                    ReconfigException.Reason.BAD_VERSION,
+                    "the config version is " + Long.toHexString(current) + ", not " + Long.toHexString(fromVersion));
+        }
+        if (!leader.quorumSynced(next)) {
+            throw new ReconfigException(
+                    ReconfigException.Reason.NO_QUORUM,
+                    "no quorum of the new configuration " + next.peers() + " is synced with the leader");
+        }
+        long zxid = leader.nextZxid();
+        Txn txn = new Txn.Reconfig(ZabConfig.content(serverLines, zxid));
+        TxnRecord record = new TxnRecord(new TxnHeader(clientId, cxid, zxid, time, txn.type()), txn);
+        append(record);
+        leader.broadcast(record);
+        afterInput();
         return zxid;
     }
 
@@ -228,11 +324,13 @@ public final class ZabNode {
         } else if (role == Role.FOLLOWING || role == Role.OBSERVING) {
             learner.progress();
         }
+        afterInput();
     }
 
     public boolean hasReady() {
         return outstanding == null
                 && (epochsDirty
+                        || configDirty
                         || history.hasPending()
                         || !pendMsgs.isEmpty()
                         || pendRoleChanged
@@ -244,6 +342,11 @@ public final class ZabNode {
         List<TxnRecord> toApply = history.toApply(appliedZxid, Math.min(committedZxid, durableZxid()));
         if (!toApply.isEmpty()) {
             appliedZxid = toApply.get(toApply.size() - 1).zxid();
+            for (TxnRecord r : toApply) {
+                if (r.txn() instanceof Txn.Reconfig rc && r.zxid() > appliedConfig.version()) {
+                    appliedConfig = appliedConfig.withMembers(r.zxid(), ZabConfig.parseMembers(rc));
+                }
+            }
         }
         // The pending lists are handed over (the Ready owns them from now on) and replaced only if used.
         List<Outgoing> messages = pendMsgs.isEmpty() ? List.of() : pendMsgs;
@@ -256,7 +359,9 @@ public final class ZabNode {
                 history.takeAppends(),
                 messages,
                 toApply,
-                pendRoleChanged);
+                pendRoleChanged,
+                configDirty ? configs.committed() : null);
+        configDirty = false;
         if (!pendMsgs.isEmpty()) {
             pendMsgs = new ArrayList<>();
         }
@@ -279,8 +384,19 @@ public final class ZabNode {
         }
     }
 
+    /** A voter of the committed config or of a pending one. */
     boolean isVoter(int id) {
-        return voters.contains(id);
+        return configs.isVoter(id);
+    }
+
+    /** Whether this node learns as an observer: not a voter of any config it knows. */
+    boolean observer() {
+        return configs.isMember(myId) ? !configs.isVoter(myId) : startsAsObserver;
+    }
+
+    /** The timeouts (they do not change with the membership). */
+    ZabConfig config0() {
+        return configs.committed();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -296,6 +412,12 @@ public final class ZabNode {
         }
     }
 
+    /** Appends a record to the history; a reconfig's config is pending from now on. */
+    void append(TxnRecord r) {
+        history.append(r);
+        configs.appended(r);
+    }
+
     /** Cuts the log after {@code zxid} (never below what is committed). */
     void truncate(long zxid) {
         if (zxid < committedZxid) {
@@ -303,6 +425,47 @@ public final class ZabNode {
                     + " would cut committed txns up to " + Zxids.hex(committedZxid));
         }
         history.truncate(zxid);
+        configs.truncated(zxid);
+    }
+
+    /**
+     * After every input: a reconfig the commit point reached is committed; its configuration decides from now
+     * on. A leader that is no voter of it hands off (its last commits are on their way; the voters of the new
+     * configuration elect the next leader at once); a learner that was removed steps out; one whose kind changed
+     * (observer and participant), or whose leader is no voter of the new configuration, looks for the leader
+     * again.
+     */
+    private void afterInput() {
+        configs.committedTo(committedZxid);
+        ZabConfig before = knownCommitted;
+        ZabConfig now = configs.committed();
+        if (now == before) {
+            return;
+        }
+        knownCommitted = now;
+        if (now.version() <= before.version()) {
+            return; // a snapshot's config no newer than ours (a server being added learns the members without it)
+        }
+        configDirty = true;
+        if (before.isMember(myId) && !configs.isMember(myId)) {
+            removed = true; // silent from now on
+            becomeLooking();
+            return;
+        }
+        switch (role) {
+            case LEADING -> {
+                if (!configs.isVoter(myId)) {
+                    becomeLooking();
+                }
+            }
+            case FOLLOWING, OBSERVING -> {
+                boolean kindChanged = (role == Role.OBSERVING) != observer();
+                if (kindChanged || !now.isVoter(leaderId)) {
+                    becomeLooking();
+                }
+            }
+            default -> {}
+        }
     }
 
     /** Whether our history provably contains the point {@code zxid}: the empty prefix, our applied state, or a
@@ -324,12 +487,12 @@ public final class ZabNode {
 
     void becomeLooking() {
         changeRole(Role.LOOKING, -1);
-        election.restart(initialVote());
+        election.restart(initialVote(), !observer());
         broadcastNotification();
     }
 
     private Vote initialVote() {
-        return new Vote(observer ? -1 : myId, durableZxid(), epochs.currentEpoch());
+        return new Vote(observer() ? -1 : myId, durableZxid(), epochs.currentEpoch());
     }
 
     private void decide(int winner) {
@@ -343,8 +506,8 @@ public final class ZabNode {
     }
 
     private void becomeLearner(int leaderId) {
-        changeRole(observer ? Role.OBSERVING : Role.FOLLOWING, leaderId);
-        learner = new Learner(this, leaderId);
+        changeRole(observer() ? Role.OBSERVING : Role.FOLLOWING, leaderId);
+        learner = new Learner(this, leaderId, role == Role.OBSERVING);
         learner.newSession();
     }
 
@@ -360,29 +523,65 @@ public final class ZabNode {
     private Notification myNotification() {
         Vote v = election.proposal();
         long clock = election.logicalClock();
+        ZabConfig c = configs.committed();
         return switch (role) {
-            case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role);
+            case LOOKING -> new Notification(v.leader(), v.zxid(), v.peerEpoch(), clock, role, c.version(), c.peers());
             case LEADING ->
                 new Notification(
                         myId,
                         lastZxid(),
                         leader != null ? leader.notificationEpoch() : epochs.acceptedEpoch(),
                         clock,
-                        role);
-            default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role);
+                        role,
+                        c.version(),
+                        c.peers());
+            default -> new Notification(leaderId, v.zxid(), v.peerEpoch(), clock, role, c.version(), c.peers());
         };
     }
 
     private void broadcastNotification() {
+        if (removed) {
+            return;
+        }
         Notification n = myNotification();
-        for (int p : others) {
-            if (isVoter(p)) {
-                send(p, n);
+        List<ZabConfig> all = configs.all();
+        for (int i = 0; i < all.size(); i++) {
+            for (Peer p : all.get(i).peers()) {
+                if (!p.observer() && p.id() != myId && !votedEarlier(all, i, p.id())) {
+                    send(p.id(), n);
+                }
+            }
+        }
+        if (role == Role.LOOKING) {
+            for (int stranger : election.strangers()) {
+                send(stranger, n);
             }
         }
     }
 
+    /** Whether a config before the {@code i}th already names {@code id} a voter (so it was sent to already). */
+    private static boolean votedEarlier(List<ZabConfig> all, int i, int id) {
+        for (int k = 0; k < i; k++) {
+            if (all.get(k).isVoter(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void onNotification(int from, Notification n) {
+        if (role == Role.LOOKING
+                && !n.members().isEmpty()
+                && n.configVersion() > configs.committed().version()
+                && configs.learned(configs.committed().withMembers(n.configVersion(), n.members()))) {
+            // a newer committed config (as ZooKeeper's FLE takes one from a notification): our pending reconfigs
+            // up to it were committed; a new round under it
+            afterInput();
+            if (removed || role != Role.LOOKING) {
+                return;
+            }
+            becomeLooking();
+        }
         if (role != Role.LOOKING) {
             if (n.state() == Role.LOOKING) {
                 send(from, myNotification()); // tell a looking peer who leads

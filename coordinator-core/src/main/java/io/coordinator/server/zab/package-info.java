@@ -17,7 +17,8 @@
  * <ol>
  *   <li>Single-threaded: after {@code ready()} do the IO, then {@code advance(ready)} before any other input.</li>
  *   <li>Per Ready, in order ({@link ReadyExecutor} is the one implementation, used by
- *       production and the simulators alike): persist {@code epochsToPersist} atomically and fsynced → truncate
+ *       production and the simulators alike): persist {@code epochsToPersist} atomically and fsynced (and
+ *       {@code configToPersist}, the newest committed configuration, if set) → truncate
  *       the log after {@code truncateAfter} (when done, the cut and every surviving record are durable) → install {@code snapshot} durably (replace the state machine;
  *       if the log ends before its zxid, continue the log from it: {@code TxnLog.advanceTo}) → send
  *       {@code messages} → append {@code toAppend} (buffered; fsync later, group commit) → apply {@code toApply}
@@ -53,6 +54,10 @@
  *       written in the same Ready as the ACK of NEWLEADER, once the synced history is durable; a leader counts its
  *       own NEWLEADER ack and proposal acks only from {@code persisted}; nothing is applied before it is committed
  *       and locally durable.</li>
+ *   <li>Reconfiguration ({@link Configs}): a reconfig txn's config is pending from its append; every quorum must
+ *       be one of the committed config and of each pending one; at its commit the new config alone decides, a
+ *       leader that is no voter of it hands off, removed servers step out. SNAP and election notifications carry
+ *       the sender's config; a looking peer takes a newer committed one.</li>
  *   <li>Liveness: the leader pings each tick; a learner that hears nothing for syncLimit ticks, or is not synced
  *       within initLimit ticks, goes LOOKING; a leader not established within initLimit ticks, or that has not
  *       heard a quorum within syncLimit ticks, steps down.</li>

@@ -4,19 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.coordinator.server.zab.Election.Vote;
 import io.coordinator.server.zab.ZabMessage.Notification;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Fast leader election's decisions, one notification at a time (the ensemble-level runs are testdata scripts). */
 class ElectionTest {
 
+    private static boolean observerOfLastElection;
+
     private static Election election(int myId, int voters, boolean observer) {
-        Set<Integer> ids = new java.util.HashSet<>();
+        List<Peer> peers = new ArrayList<>();
         for (int i = 1; i <= voters; i++) {
-            ids.add(i);
+            peers.add(new Peer(i, false));
         }
-        return new Election(myId, observer, Set.copyOf(ids), new Majority(voters));
+        peers.add(new Peer(voters + 1, true)); // the observer (myId when observer)
+        observerOfLastElection = observer;
+        return new Election(myId, new Configs(new ZabConfig(myId, peers, 10, 5)));
     }
 
     /** "leader:epoch:zxid" */
@@ -63,7 +68,7 @@ class ElectionTest {
     })
     void lookingVotes(int voters, String mine, String got, String proposal, String steps) {
         Election e = election(1, voters, false);
-        e.restart(vote(mine));
+        e.restart(vote(mine), !observerOfLastElection);
         StringBuilder seen = new StringBuilder();
         for (String g : got.split(" ")) {
             int from = Integer.parseInt(g.substring(0, g.indexOf('>')));
@@ -83,7 +88,7 @@ class ElectionTest {
     @CsvSource({"0, 0, -1", "0, 1, 2", "0, 5, 2"})
     void aQuorumDecidesOneTickLater(long at, long tick, int decided) {
         Election e = election(1, 3, false);
-        e.restart(vote("1:1:5"));
+        e.restart(vote("1:1:5"), !observerOfLastElection);
         e.onVote(2, new Notification(2, 7, 1, 1, Role.LOOKING), vote("1:1:5"), at);
         assertEquals(decided, e.tick(tick));
     }
@@ -103,7 +108,7 @@ class ElectionTest {
     })
     void joiningAnEstablishedEnsemble(boolean observer, String got, int joins) {
         Election e = election(observer ? 4 : 1, 3, observer);
-        e.restart(vote((observer ? -1 : 1) + ":1:0"));
+        e.restart(vote((observer ? -1 : 1) + ":1:0"), !observerOfLastElection);
         int result = -1;
         for (String g : got.split(" ")) {
             int from = Integer.parseInt(g.substring(0, g.indexOf('>')));

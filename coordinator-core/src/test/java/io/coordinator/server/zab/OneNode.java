@@ -98,7 +98,7 @@ final class OneNode implements ZabLog, ZabStateMachine {
     OneNode follow(int leader) {
         node.step(leader, new Notification(leader, 0, 0, 1, Role.LEADING));
         node.step(3, new Notification(leader, 0, 0, 1, Role.FOLLOWING));
-        return settled(node.observer ? Role.OBSERVING : Role.FOLLOWING);
+        return settled(node.observer() ? Role.OBSERVING : Role.FOLLOWING);
     }
 
     private OneNode settled(Role role) {
@@ -189,7 +189,8 @@ final class OneNode implements ZabLog, ZabStateMachine {
         ZabMessage m = switch (verb) {
             case "diff" -> new Diff(session, e, seq, zxid);
             case "trunc" -> new Trunc(session, e, seq, zxid);
-            case "snap" -> new Snap(session, e, seq, zxid, new byte[0]);
+            case "snap" ->
+                new Snap(session, e, seq, zxid, new byte[0], 0, node.config().peers());
             case "proposal" -> new Proposal(session, e, seq, record(zxid));
             case "inform" -> new Inform(session, e, seq, record(zxid));
             case "commit" -> new Commit(session, e, seq, zxid);

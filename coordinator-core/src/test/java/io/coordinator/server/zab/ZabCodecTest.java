@@ -39,7 +39,14 @@ class ZabCodecTest {
                 new EpochRefused(6, 3, 4),
                 new Diff(6, 3, 1, Zxids.make(2, 1)),
                 new Trunc(6, 3, 1, Zxids.make(1, 1)),
-                new Snap(6, 3, 1, Zxids.make(2, 2), new byte[] {9, 8, 7}),
+                new Snap(
+                        6,
+                        3,
+                        1,
+                        Zxids.make(2, 2),
+                        new byte[] {9, 8, 7},
+                        Zxids.make(2, 1),
+                        List.of(new Peer(1, false), new Peer(4, true))),
                 new Proposal(6, 3, 2, RECORD),
                 new Proposal(6, 3, 2, MULTI),
                 new Commit(6, 3, 3, Zxids.make(2, 5)),
@@ -63,7 +70,8 @@ class ZabCodecTest {
                 assertEquals(m, back);
             }
         }
-        Snap s = (Snap) ZabCodec.decode(ZabCodec.encode(new Snap(1, 2, 3, 4, new byte[] {5})));
+        Snap s = (Snap)
+                ZabCodec.decode(ZabCodec.encode(new Snap(1, 2, 3, 4, new byte[] {5}, 0, List.of(new Peer(1, false)))));
         assertArrayEquals(new byte[] {5}, s.snapshot());
     }
 

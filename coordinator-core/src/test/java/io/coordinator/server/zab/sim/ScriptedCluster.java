@@ -84,7 +84,10 @@ public final class ScriptedCluster {
 
     final int voters;
     final int n;
-    final ZabConfig[] configs;
+    final ZabConfig[] configs; // what each server starts with (a spare: the ensemble's when it joins)
+    final Peer[] joinAs; // a spare started to be added: the member it is to become
+    final ZabConfig initial;
+    final SimConfigs.History configHistory;
     final Node[] nodes;
     public final List<Envelope> inflight = new ArrayList<>();
     public final List<Envelope> sent = new ArrayList<>();
@@ -94,19 +97,46 @@ public final class ScriptedCluster {
     public DeliveryListener listener = (e, fate) -> {};
 
     public ScriptedCluster(int voters, int observers) {
+        this(voters, observers, 0);
+    }
+
+    /** {@code spares}: servers n+1.. that are in no configuration; {@link #join} starts one to be added. */
+    public ScriptedCluster(int voters, int observers, int spares) {
         this.voters = voters;
-        this.n = voters + observers;
+        int members = voters + observers;
+        this.n = members + spares;
         List<Peer> peers = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
+        for (int i = 1; i <= members; i++) {
             peers.add(new Peer(i, i > voters));
         }
         configs = new ZabConfig[n + 1];
+        joinAs = new Peer[n + 1];
         nodes = new Node[n + 1];
         cut = new boolean[n + 1][n + 1];
+        initial = new ZabConfig(1, peers, 10, 5);
+        configHistory = new SimConfigs.History(peers);
         for (int i = 1; i <= n; i++) {
-            configs[i] = new ZabConfig(i, peers, 10, 5);
+            configs[i] = i <= members ? new ZabConfig(i, peers, 10, 5) : null;
             nodes[i] = new Node(i);
         }
+    }
+
+    /**
+     * Starts spare {@code id} as the operator starts a server to be added: with the leader's committed config and
+     * the member it is to become (a participant, or an observer); the reconfig that adds it comes later.
+     */
+    public void join(int id, int leader, boolean observer) {
+        ZabConfig c = nodes[leader].zab.config();
+        configs[id] = new ZabConfig(id, c.peers(), c.initLimitTicks(), c.syncLimitTicks(), c.version());
+        joinAs[id] = new Peer(id, observer);
+        start(id);
+    }
+
+    /** The leader proposes the ensemble {@code peers}; its zxid (a {@code ReconfigException} if refused). */
+    public long reconfig(int leader, List<Peer> peers, long fromVersion) {
+        long zxid = nodes[leader].zab.reconfig(1, writes++, 0, SimConfigs.lines(peers), fromVersion);
+        drain(nodes[leader]);
+        return zxid;
     }
 
     public Node node(int id) {
@@ -150,7 +180,9 @@ public final class ScriptedCluster {
             s.applied = 0;
         }
         s.appliedZxids.clear();
-        s.zab = new ZabNode(configs[id], s.disk.epochs, s.disk, s, id * 31L + s.incarnation);
+        ZabConfig c = SimConfigs.startConfig(s.tree, configs[id], s.disk.config);
+        Peer joining = joinAs[id] != null && !c.isMember(id) ? joinAs[id] : null;
+        s.zab = new ZabNode(c, joining, s.disk.epochs, s.disk, s, id * 31L + s.incarnation);
         drain(s);
     }
 
@@ -161,6 +193,7 @@ public final class ScriptedCluster {
         d.durableCount = 0;
         d.base = 0;
         d.epochs = Epochs.INITIAL;
+        d.config = null;
         d.snapshot = null;
         d.snapshotZxid = 0;
     }
@@ -275,8 +308,11 @@ public final class ScriptedCluster {
             }
             if (leader != null && leader.zab.committedZxid() == leader.zab.lastZxid()) {
                 boolean all = true;
+                ZabConfig members = leader.zab.config();
                 for (int i = 1; i <= n; i++) {
-                    if (nodes[i].up && (!nodes[i].zab.isServing() || nodes[i].applied != leader.zab.lastZxid())) {
+                    if (nodes[i].up
+                            && members.isMember(i)
+                            && (!nodes[i].zab.isServing() || nodes[i].applied != leader.zab.lastZxid())) {
                         all = false;
                     }
                 }
@@ -331,6 +367,7 @@ public final class ScriptedCluster {
                     }
                     s.disk.epochs = e;
                 },
+                c -> s.disk.config = c,
                 new ReadyExecutor.LogAppender() {
                     @Override
                     public void truncateAfter(long zxid) {
@@ -406,6 +443,7 @@ public final class ScriptedCluster {
                 throw new InvariantViolation("server " + s.id + " applies " + ZabText.zxid(z) + " that diverges");
             }
             committed.put(z, r);
+            configHistory.committed(r);
         } else {
             Long prev = committed.lowerKey(z);
             if ((prev == null ? 0 : prev) != s.applied) {
@@ -417,19 +455,14 @@ public final class ScriptedCluster {
         s.appliedZxids.add(z);
     }
 
-    /** Every committed txn is durably held by a quorum of voters. */
+    /**
+     * Every committed txn is durably held by a quorum of the voters of the config it was committed under (a
+     * reconfig: the old and the new) and of every config committed after it.
+     */
     public void checkCommittedDurable() {
-        for (long z : committed.keySet()) {
-            int holders = 0;
-            for (int i = 1; i <= voters; i++) {
-                if (nodes[i].disk.holdsDurably(z)) {
-                    holders++;
-                }
-            }
-            if (holders < voters / 2 + 1) {
-                throw new InvariantViolation(
-                        "committed txn " + ZabText.zxid(z) + " is durable on only " + holders + " voters");
-            }
+        String bad = configHistory.notDurable(committed.keySet(), (id, z) -> id <= n && nodes[id].disk.holdsDurably(z));
+        if (bad != null) {
+            throw new InvariantViolation(bad);
         }
     }
 }

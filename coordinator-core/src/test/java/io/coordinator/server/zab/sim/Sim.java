@@ -9,6 +9,7 @@ import io.coordinator.server.zab.Epochs;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.Ready;
 import io.coordinator.server.zab.ReadyExecutor;
+import io.coordinator.server.zab.ReconfigException;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.ZabCodec;
@@ -44,14 +45,23 @@ public final class Sim {
     static final int CHAOS_TICKS = Integer.getInteger("zab.sim.chaosTicks", 150);
     static final int HEAL_TICKS = 120;
 
+    static final int SPARES = 2; // servers in no config at first, for reconfigs to add
+    // how often the reconfig scenario asks for a change: every GAP + random(SPREAD) ticks
+    static final int RECONFIG_GAP_TICKS = Integer.getInteger("zab.reconfig.gapTicks", 3);
+    static final int RECONFIG_SPREAD_TICKS = Integer.getInteger("zab.reconfig.spreadTicks", 15);
+
     final long seed;
     final Random rnd;
     final int voters;
     final boolean withObserver;
     final boolean tracing;
-    final ZabConfig[] configs;
+    final boolean reconfigs; // membership changes during the chaos (a separate scenario: other seeds' totals stay)
+    final ZabConfig[] configs; // what each server starts with (a spare: the ensemble's when it was started to join)
+    final Peer[] joinAs; // a spare started to be added: the member it is to become
     final SimServer[] servers; // index = id (1..n)
-    final int n;
+    final int members; // the initial ensemble: 1..members
+    final int n; // members, then the spares
+    final SimConfigs.History configHistory;
 
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private long time;
@@ -88,12 +98,18 @@ public final class Sim {
         long snaps;
         long truncs;
         long proposals;
+        long reconfigsProposed;
+        long reconfigsCommitted;
+        long joins;
+        final Map<String, Long> reconfigsRefused = new TreeMap<>();
+        long leaderRemovals;
     }
 
     final class SimServer implements ZabStateMachine {
         final int id;
         final SimDisk disk = new SimDisk();
         boolean up;
+        boolean started; // ever started (a spare is not until it joins)
         int incarnation;
         ZabNode node;
         DataTree tree;
@@ -133,30 +149,39 @@ public final class Sim {
     }
 
     public Sim(long seed, boolean tracing) {
+        this(seed, tracing, false);
+    }
+
+    public Sim(long seed, boolean tracing, boolean reconfigs) {
         this.seed = seed;
         this.rnd = new Random(seed);
         this.tracing = tracing;
+        this.reconfigs = reconfigs;
         this.voters = (seed & 1) == 0 ? 3 : 5;
         this.withObserver = ((seed >> 1) & 1) == 1;
-        this.n = voters + (withObserver ? 1 : 0);
+        this.members = voters + (withObserver ? 1 : 0);
+        this.n = members + (reconfigs ? SPARES : 0);
         List<Peer> peers = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
+        for (int i = 1; i <= members; i++) {
             peers.add(new Peer(i, i > voters));
         }
+        configHistory = new SimConfigs.History(peers);
         configs = new ZabConfig[n + 1];
+        joinAs = new Peer[n + 1];
         servers = new SimServer[n + 1];
         blocked = new boolean[n + 1][n + 1];
         // timeouts vary per seed, down to tight ones where timeouts race the protocol
         int syncLimit = 2 + rnd.nextInt(4);
         int initLimit = syncLimit + rnd.nextInt(8);
         for (int i = 1; i <= n; i++) {
-            configs[i] = new ZabConfig(i, peers, initLimit, syncLimit);
+            configs[i] = i <= members ? new ZabConfig(i, peers, initLimit, syncLimit) : null;
             servers[i] = new SimServer(i);
         }
     }
 
     public String describe() {
-        return "seed=" + seed + " voters=" + voters + (withObserver ? "+observer" : "");
+        return "seed=" + seed + " voters=" + voters + (withObserver ? "+observer" : "")
+                + (reconfigs ? " reconfigs" : "");
     }
 
     // ------------------------------------------------------------------ running
@@ -165,7 +190,9 @@ public final class Sim {
     public void run() {
         try {
             for (int i = 1; i <= n; i++) {
-                start(servers[i]);
+                if (i <= members) {
+                    start(servers[i]);
+                }
                 int id = i;
                 long offset = rnd.nextInt(TICK);
                 at(offset, () -> tickLoop(id));
@@ -175,6 +202,9 @@ public final class Sim {
             dupP = rnd.nextDouble() * 0.05;
             at(rnd.nextInt(50), this::writeLoop);
             at(rnd.nextInt(TICK * 3), this::chaosLoop);
+            if (reconfigs) {
+                at(rnd.nextInt(TICK * 10), this::reconfigLoop);
+            }
             runUntil(CHAOS_TICKS * TICK);
             heal();
             long healStart = time;
@@ -253,6 +283,113 @@ public final class Sim {
             }
         }
         at(1 + rnd.nextInt(60), this::writeLoop);
+    }
+
+    /**
+     * Membership changes during the chaos, as an operator makes them: start a spare with the current config plus
+     * itself, then ask the leader to add it (a voter or an observer); remove a voter (the leader too) or an
+     * observer; turn an observer into a participant or back. Sometimes with a stale {@code -from} version, or
+     * while another reconfig is in flight; the leader's refusals are counted.
+     */
+    private void reconfigLoop() {
+        if (!chaos) {
+            return;
+        }
+        at(TICK * RECONFIG_GAP_TICKS + rnd.nextInt(TICK * RECONFIG_SPREAD_TICKS), this::reconfigLoop);
+        SimServer l = servingLeader();
+        if (l == null) {
+            return;
+        }
+        ZabConfig cur = l.node.config();
+        List<Peer> next = new ArrayList<>(cur.peers());
+        int what = rnd.nextInt(5);
+        if (what <= 1) {
+            List<Integer> outside = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                if (!cur.isMember(i)) {
+                    outside.add(i);
+                }
+            }
+            if (outside.isEmpty()) {
+                return;
+            }
+            SimServer j = servers[outside.get(rnd.nextInt(outside.size()))];
+            boolean observer = what == 1;
+            List<Peer> joined = new ArrayList<>(cur.peers());
+            joined.add(new Peer(j.id, observer));
+            configs[j.id] = new ZabConfig(j.id, cur.peers(), cur.initLimitTicks(), cur.syncLimitTicks(), cur.version());
+            joinAs[j.id] = new Peer(j.id, observer);
+            if (j.up) {
+                crash(j); // a removed server comes back as a new one: restarted with the config that adds it
+            }
+            start(j);
+            stats.joins++;
+            if (tracing) {
+                trace("join " + j.id + (observer ? " observer" : "") + " with " + SimConfigs.describe(joined));
+            }
+            // the operator asks once the new server has had time to sync
+            at(TICK * 2 + rnd.nextInt(TICK * 6), () -> requestReconfig(joined, cur.version()));
+            return;
+        }
+        if (what == 2) {
+            List<Peer> voterList = next.stream().filter(p -> !p.observer()).toList();
+            if (voterList.size() <= 1) {
+                return;
+            }
+            Peer gone = voterList.get(rnd.nextInt(voterList.size()));
+            next.remove(gone);
+            if (gone.id() == l.id) {
+                stats.leaderRemovals++;
+            }
+        } else if (what == 3) {
+            List<Peer> observers = next.stream().filter(Peer::observer).toList();
+            if (observers.isEmpty()) {
+                return;
+            }
+            next.remove(observers.get(rnd.nextInt(observers.size())));
+        } else {
+            Peer p = next.get(rnd.nextInt(next.size()));
+            if (!p.observer() && next.stream().filter(x -> !x.observer()).count() <= 1) {
+                return;
+            }
+            next.set(next.indexOf(p), new Peer(p.id(), !p.observer()));
+        }
+        requestReconfig(next, cur.version());
+    }
+
+    private SimServer servingLeader() {
+        for (int i = 1; i <= n; i++) {
+            SimServer s = servers[i];
+            if (s.up && s.node.role() == Role.LEADING && s.node.isServing()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** A client's reconfig to the current serving leader: {@code -from} the version it read, sometimes none. */
+    private void requestReconfig(List<Peer> next, long fromVersion) {
+        SimServer l = servingLeader();
+        if (!chaos || l == null) {
+            return;
+        }
+        long from = rnd.nextInt(4) == 0 ? -1 : fromVersion;
+        try {
+            long zxid = l.node.reconfig(1000 + l.id, writeCounter++, time, SimConfigs.lines(next), from);
+            Txn txn = new Txn.Reconfig(ZabConfig.content(SimConfigs.lines(next), zxid));
+            checkProposal(
+                    l, zxid, new TxnRecord(new TxnHeader(1000 + l.id, writeCounter - 1, zxid, time, txn.type()), txn));
+            stats.reconfigsProposed++;
+            if (tracing) {
+                trace("reconfig " + l.id + " " + Zxids.hex(zxid) + " -> " + SimConfigs.describe(next));
+            }
+        } catch (ReconfigException e) {
+            stats.reconfigsRefused.merge(e.reason().name(), 1L, Long::sum);
+            if (tracing) {
+                trace("reconfig refused by " + l.id + ": " + e.reason() + " " + e.getMessage());
+            }
+        }
+        drain(l);
     }
 
     private void chaosLoop() {
@@ -344,7 +481,7 @@ public final class Sim {
             Arrays.fill(row, false);
         }
         for (int i = 1; i <= n; i++) {
-            if (!servers[i].up) {
+            if (!servers[i].up && servers[i].started) {
                 start(servers[i]);
             }
         }
@@ -366,7 +503,10 @@ public final class Sim {
         }
         s.lastApplied = s.applied;
         s.lastProposed = 0;
-        s.node = new ZabNode(configs[s.id], s.disk.epochs, s.disk, s, seed * 1_000_003L + s.id * 7919L + s.incarnation);
+        s.started = true;
+        ZabConfig c = reconfigs ? SimConfigs.startConfig(s.tree, configs[s.id], s.disk.config) : configs[s.id];
+        Peer joining = joinAs[s.id] != null && !c.isMember(s.id) ? joinAs[s.id] : null;
+        s.node = new ZabNode(c, joining, s.disk.epochs, s.disk, s, seed * 1_000_003L + s.id * 7919L + s.incarnation);
         if (tracing) {
             trace("start " + s.id + " inc=" + s.incarnation + " epochs=" + s.disk.epochs + " log=("
                     + Zxids.hex(s.disk.firstZxid()) + ".." + Zxids.hex(s.disk.lastZxid()) + "] snap="
@@ -434,6 +574,11 @@ public final class Sim {
             if (prev != null && prev != s.id) {
                 fail("two serving leaders in epoch " + epoch + ": " + prev + " and " + s.id);
             }
+            ZabConfig pending = node.pendingConfig();
+            if (!node.config().isVoter(s.id) && (pending == null || !pending.isVoter(s.id))) {
+                fail("serving leader " + s.id + " is a voter of none of its configs: " + node.config() + " / "
+                        + pending);
+            }
         }
     }
 
@@ -449,6 +594,7 @@ public final class Sim {
     private ReadyExecutor newExecutor(SimServer s) {
         return new ReadyExecutor(
                 e -> persistEpochs(s, e),
+                c -> s.disk.config = c,
                 new ReadyExecutor.LogAppender() {
                     @Override
                     public void truncateAfter(long zxid) {
@@ -715,6 +861,15 @@ public final class Sim {
                         + " but the committed history ends at " + Zxids.hex(last) + " (gap)");
             }
             committed.put(z, r);
+            configHistory.committed(r);
+            if (r.txn() instanceof Txn.Reconfig) {
+                stats.reconfigsCommitted++;
+                if (tracing) {
+                    trace("reconfig " + Zxids.hex(z) + " committed: "
+                            + SimConfigs.describe(
+                                    configHistory.configs.lastEntry().getValue()));
+                }
+            }
         }
         s.tree.apply(r.header(), r.txn());
         s.applied = z;
@@ -745,19 +900,15 @@ public final class Sim {
         }
     }
 
-    /** Every txn any node applied (committed) is durably held by a quorum of voters. */
+    /**
+     * Every txn any node applied (committed) is durably held by a quorum of the voters of the config it was
+     * committed under (a reconfig: of the old and the new one) and of every config committed after it.
+     */
     private void checkCommittedDurable() {
-        int quorum = voters / 2 + 1;
-        for (long z : committed.keySet()) {
-            int holders = 0;
-            for (int i = 1; i <= voters; i++) {
-                if (servers[i].disk.holdsDurably(z)) {
-                    holders++;
-                }
-            }
-            if (holders < quorum) {
-                fail("committed txn " + Zxids.hex(z) + " is durable on only " + holders + " voters");
-            }
+        String bad =
+                configHistory.notDurable(committed.keySet(), (id, z) -> id <= n && servers[id].disk.holdsDurably(z));
+        if (bad != null) {
+            fail(bad);
         }
     }
 
@@ -766,19 +917,25 @@ public final class Sim {
         for (int i = 1; i <= n; i++) {
             SimServer s = servers[i];
             if (!s.up) {
-                return false;
+                if (s.started) {
+                    return false; // heal restarts every server that ever ran
+                }
+                continue; // a spare never added
             }
             if (s.node.role() == Role.LEADING && s.node.isServing()) {
                 leader = s;
             }
         }
-        if (leader == null || leader.node.committedZxid() != leader.node.lastZxid()) {
+        if (leader == null
+                || leader.node.committedZxid() != leader.node.lastZxid()
+                || leader.node.pendingConfig() != null) {
             return false;
         }
         long target = leader.node.lastZxid();
+        ZabConfig config = leader.node.config();
         for (int i = 1; i <= n; i++) {
             SimServer s = servers[i];
-            if (!s.node.isServing() || s.applied != target) {
+            if (config.isMember(i) && (!s.node.isServing() || s.applied != target)) {
                 return false;
             }
         }
@@ -786,17 +943,38 @@ public final class Sim {
     }
 
     private void finalChecks() {
-        byte[] ref = serialize(servers[1].tree);
-        for (int i = 2; i <= n; i++) {
-            if (!Arrays.equals(ref, serialize(servers[i].tree))) {
-                fail("data trees differ between server 1 and server " + i);
-            }
-        }
         long last = committed.isEmpty() ? 0 : committed.lastKey();
+        long version = configHistory.configs.lastKey();
+        List<Peer> finalMembers = configHistory.configs.lastEntry().getValue();
+        byte[] ref = null;
+        int refId = 0;
         for (int i = 1; i <= n; i++) {
-            if (servers[i].applied != last) {
-                fail("server " + i + " applied " + Zxids.hex(servers[i].applied) + " but committed history ends at "
+            SimServer s = servers[i];
+            if (finalMembers.stream().noneMatch(p -> p.id() == s.id)) {
+                // not in the last committed config: never started, removed (stepped out), or started to be added
+                // by a reconfig that never committed (a follower without a vote)
+                if (s.up && s.node.role() == Role.LEADING) {
+                    fail("server " + i + " is outside the committed config " + SimConfigs.describe(finalMembers)
+                            + " but leads");
+                }
+                continue;
+            }
+            byte[] tree = serialize(s.tree);
+            if (ref == null) {
+                ref = tree;
+                refId = i;
+            } else if (!Arrays.equals(ref, tree)) {
+                fail("data trees differ between server " + refId + " and server " + i);
+            }
+            if (s.applied != last) {
+                fail("server " + i + " applied " + Zxids.hex(s.applied) + " but committed history ends at "
                         + Zxids.hex(last));
+            }
+            // a reconfig commits everywhere or nowhere: every member is in the last committed config, none has
+            // another one pending
+            if (s.node.config().version() != version || s.node.pendingConfig() != null) {
+                fail("server " + i + " has config " + Zxids.hex(s.node.config().version()) + " pending "
+                        + s.node.pendingConfig() + " but the committed config is " + Zxids.hex(version));
             }
         }
         checkCommittedDurable();
@@ -829,6 +1007,16 @@ public final class Sim {
                         .append(", last ")
                         .append(Zxids.hex(s.disk.lastZxid()))
                         .append(s.fsyncScheduled ? ", fsync pending)" : ")");
+                if (reconfigs) {
+                    ZabConfig p = s.node.pendingConfig();
+                    b.append(s.node.isRemoved() ? " removed" : "")
+                            .append(" config ")
+                            .append(Zxids.hex(s.node.config().version()))
+                            .append(" [")
+                            .append(SimConfigs.describe(s.node.config().peers()))
+                            .append("]")
+                            .append(p == null ? "" : " pending [" + SimConfigs.describe(p.peers()) + "]");
+                }
             }
         }
         return b.toString();

@@ -2,6 +2,7 @@ package io.coordinator.server.zab.sim;
 
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.Epochs;
+import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabLog;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +20,7 @@ final class SimDisk implements ZabLog {
     int durableCount;
     long base; // zxid the log continues from (after a snapshot reset)
     Epochs epochs = Epochs.INITIAL;
+    ZabConfig config; // the newest committed config a Ready persisted (null: none yet)
     byte[] snapshot;
     long snapshotZxid;
 

@@ -5,7 +5,10 @@ import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnHeader;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.NotLeaderException;
+import io.coordinator.server.zab.Peer;
+import io.coordinator.server.zab.ReconfigException;
 import io.coordinator.server.zab.Role;
+import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabMessage.*;
 import io.coordinator.server.zab.ZabNode;
@@ -53,7 +56,9 @@ final class ZabScript {
         switch (command) {
             case "add-nodes" -> {
                 cluster = new ScriptedCluster(
-                        Integer.parseInt(words.get(0)), Integer.parseInt(opts.getOrDefault("observers", "0")));
+                        Integer.parseInt(words.get(0)),
+                        Integer.parseInt(opts.getOrDefault("observers", "0")),
+                        Integer.parseInt(opts.getOrDefault("spares", "0")));
                 cluster.listener = this::taken;
             }
             case "seed" ->
@@ -89,6 +94,13 @@ final class ZabScript {
             }
             case "claim" -> claim(cluster.node(id(words.get(0))), words.get(1), opts.get("zxid"));
             case "apply" -> apply(cluster.node(id(words.get(0))));
+            case "join" ->
+                cluster.join(
+                        id(words.get(0)),
+                        quietly(cluster::awaitLeader),
+                        words.size() > 1 && words.get(1).equals("observer"));
+            case "reconfig" -> reconfig(words.get(0), opts.get("members"), opts.getOrDefault("from", "-1"));
+            case "config" -> (words.isEmpty() ? all() : ids(words)).forEach(this::config);
             default -> throw new IllegalArgumentException("unknown command " + command);
         }
         return out.stream().map(l -> l + "\n").collect(Collectors.joining());
@@ -182,6 +194,41 @@ final class ZabScript {
         }
     }
 
+    private void reconfig(String on, String members, String from) {
+        int id = on.equals("leader") ? quietly(cluster::awaitLeader) : id(on);
+        List<Peer> peers = new ArrayList<>();
+        for (String m : members.split(",")) {
+            boolean observer = m.endsWith("o");
+            peers.add(new Peer(id(observer ? m.substring(0, m.length() - 1) : m), observer));
+        }
+        try {
+            long version = from.equals("-1") ? -1 : ZabText.parseZxid(from);
+            out.add(ZabText.zxid(cluster.reconfig(id, peers, version)));
+        } catch (ReconfigException e) {
+            out.add("refused: " + e.reason() + ": " + e.getMessage());
+        } catch (NotLeaderException e) {
+            out.add("refused: " + e.getMessage());
+        }
+    }
+
+    /** The node's committed config (version and members) and the pending one, if any. */
+    private void config(int i) {
+        Node n = cluster.node(i);
+        if (!n.up) {
+            out.add(i + ": down");
+            return;
+        }
+        ZabNode z = n.zab;
+        ZabConfig pending = z.pendingConfig();
+        out.add(i + ": " + (z.isRemoved() ? "removed, " : "") + "config "
+                + ZabText.zxid(z.config().version()) + " ["
+                + SimConfigs.describe(z.config().peers()) + "]"
+                + (pending == null
+                        ? ""
+                        : " pending " + ZabText.zxid(pending.version()) + " [" + SimConfigs.describe(pending.peers())
+                                + "]"));
+    }
+
     private void status(int i) {
         Node n = cluster.node(i);
         if (!n.up) {
@@ -191,7 +238,8 @@ final class ZabScript {
         }
         ZabNode z = n.zab;
         String role = z.role() + (z.role() == Role.FOLLOWING || z.role() == Role.OBSERVING ? " " + z.leaderId() : "");
-        out.add(i + ": " + role + (z.isServing() ? " serving" : "") + " " + ZabText.epochs(n.disk.epochs)
+        out.add(i + ": " + role + (z.isServing() ? " serving" : "") + (z.isRemoved() ? " removed" : "") + " "
+                + ZabText.epochs(n.disk.epochs)
                 + " last=" + ZabText.zxid(z.lastZxid()) + " durable=" + ZabText.zxid(z.durableZxid())
                 + " committed=" + ZabText.zxid(z.committedZxid()) + " applied=" + ZabText.zxid(n.appliedZxid()));
     }

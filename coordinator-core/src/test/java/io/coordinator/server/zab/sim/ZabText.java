@@ -3,6 +3,7 @@ package io.coordinator.server.zab.sim;
 import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.Epochs;
+import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabMessage.*;
 import io.coordinator.server.zab.Zxids;
@@ -33,8 +34,11 @@ public final class ZabText {
 
     static String record(TxnRecord r) {
         Txn t = r.txn();
-        String what =
-                t instanceof Txn.Create c ? "create " + c.path() : t.getClass().getSimpleName();
+        String what = t instanceof Txn.Create c
+                ? "create " + c.path()
+                : t instanceof Txn.Reconfig rc
+                        ? "reconfig [" + SimConfigs.describe(ZabConfig.parseMembers(rc)) + "]"
+                        : t.getClass().getSimpleName();
         return zxid(r.zxid()) + " " + what;
     }
 
@@ -59,7 +63,10 @@ public final class ZabText {
         } else if (m instanceof Trunc t) {
             return "Trunc #" + t.seq() + " " + zxid(t.zxid());
         } else if (m instanceof Snap s) {
-            return "Snap #" + s.seq() + " " + zxid(s.zxid());
+            return "Snap #" + s.seq() + " " + zxid(s.zxid())
+                    + (s.configVersion() == 0
+                            ? ""
+                            : " config " + zxid(s.configVersion()) + " [" + SimConfigs.describe(s.members()) + "]");
         } else if (m instanceof Proposal p) {
             return "Proposal #" + p.seq() + " " + record(p.record());
         } else if (m instanceof Commit c) {
