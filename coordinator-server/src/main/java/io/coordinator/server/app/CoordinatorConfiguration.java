@@ -46,7 +46,7 @@ public class CoordinatorConfiguration {
         List<ServerHandle.Member> members = properties.isStandalone()
                 ? List.of()
                 : properties.ensembleMembers().stream()
-                        .map(m -> new ServerHandle.Member(m.id(), m.observer()))
+                        .map(m -> new ServerHandle.Member(m.id(), m.observer(), m.host()))
                         .toList();
         String host = properties.clientAddress();
         String clientHost =

@@ -54,5 +54,11 @@ public interface ServerHandle {
         return members().isEmpty();
     }
 
-    record Member(int id, boolean observer) {}
+    /** @param host where the other members reach this one (its quorum address's host) */
+    record Member(int id, boolean observer, String host) {}
+
+    /** This server as a member of its ensemble; null when standalone. */
+    default Member self() {
+        return members().stream().filter(m -> m.id() == serverId()).findFirst().orElse(null);
+    }
 }

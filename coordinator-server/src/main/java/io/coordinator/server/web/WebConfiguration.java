@@ -19,6 +19,8 @@ import org.springframework.core.Ordered;
     ConfigController.class,
     ConfigTransferController.class,
     ClusterController.class,
+    ClusterHistoryController.class,
+    InstancesController.class,
     EventsController.class
 })
 public class WebConfiguration {
@@ -26,6 +28,12 @@ public class WebConfiguration {
     @Bean
     LocalZooKeeper localZooKeeper(ServerHandle server, WebProperties props, WireAcls wireAcls) {
         return new LocalZooKeeper(server, props, wireAcls);
+    }
+
+    @Bean
+    MemberDirectory memberDirectory(
+            ServerHandle server, LocalZooKeeper zk, WireAcls wireAcls, org.springframework.core.env.Environment env) {
+        return new MemberDirectory(server, zk, wireAcls, env);
     }
 
     @Bean
