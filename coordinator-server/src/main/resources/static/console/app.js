@@ -149,7 +149,8 @@
     return '<div class="member ' + esc(role) + (m.reachable ? '' : ' gone') + '" data-member="' + m.id + '" data-connection="' + connection + '">'
       + '<div class="member-head"><span class="dot ' + connection + '"></span><strong>' + (m.id ? 'Member ' + m.id : 'This server') + '</strong>'
       + ' <span class="badge ' + esc(role) + ' role">' + esc(role) + '</span> <span class="badge ' + connection + ' conn">' + connection + '</span></div>'
-      + '<div class="member-facts"><span>zxid <code class="zxid">' + esc(st ? st.lastZxid : '-') + '</code></span>'
+      + '<div class="member-facts"><span>zxid <code class="zxid">' + esc(st ? st.lastZxid : samples.length ? samples[samples.length - 1].zxid : '-') + '</code>'
+      + (st || !samples.length ? '' : ' <span class="muted">last known</span>') + '</span>'
       + (lag !== null ? '<span>lag <strong class="lag">' + esc(lag) + '</strong> zxids</span>' : '')
       + (st ? '<span>' + (st.ready ? 'ready' : 'not ready') + '</span>' : '')
       + (m.error ? '<span class="muted" title="' + esc(m.error) + '">not answering</span>' : '') + '</div>'

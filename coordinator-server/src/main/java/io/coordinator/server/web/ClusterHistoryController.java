@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.zookeeper.KeeperException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -83,12 +82,7 @@ public class ClusterHistoryController {
         if (server.standalone()) {
             return List.of(mine);
         }
-        Map<Integer, String> urls;
-        try {
-            urls = directory.urls();
-        } catch (KeeperException e) {
-            urls = Map.of(); // the tree cannot be read here now: every other member is unknown
-        }
+        Map<Integer, String> urls = directory.urls();
         Map<Integer, CompletableFuture<MemberHistory>> asked = new LinkedHashMap<>();
         for (ServerHandle.Member m : server.members()) {
             if (m.id() == server.serverId()) {

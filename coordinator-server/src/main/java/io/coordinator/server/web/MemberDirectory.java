@@ -65,11 +65,14 @@ public final class MemberDirectory implements SmartLifecycle, ApplicationListene
         return url;
     }
 
-    /** The announced REST address of every member, by id (members that never announced are missing). */
-    public Map<Integer, String> urls() throws KeeperException, InterruptedException {
-        ZooKeeper z = zk.get();
+    /**
+     * The announced REST address of every member, by id (members that never announced are missing). While the tree
+     * cannot be read here (an election), the addresses read last.
+     */
+    public Map<Integer, String> urls() throws InterruptedException {
         Map<Integer, String> out = new TreeMap<>();
         try {
+            ZooKeeper z = zk.get();
             for (String child : z.getChildren(ROOT, false)) {
                 try {
                     JsonNode node = JSON.readTree(z.getData(ROOT + "/" + child, false, null));
@@ -82,9 +85,14 @@ public final class MemberDirectory implements SmartLifecycle, ApplicationListene
             }
         } catch (KeeperException.NoNodeException none) {
             // no member announced yet
+        } catch (KeeperException e) {
+            return known;
         }
+        known = Map.copyOf(out);
         return out;
     }
+
+    private volatile Map<Integer, String> known = Map.of();
 
     /** Writes this member's address unless the tree already holds it. */
     void announce() throws KeeperException, InterruptedException {
