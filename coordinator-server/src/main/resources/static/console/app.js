@@ -157,6 +157,7 @@
       + '<div class="charts">' + charts + '</div></div>';
   }
   async function clusterView(seq) {
+    const started = Date.now();
     let c, ready, members;
     try {
       c = await api('GET', '/api/cluster');
@@ -186,7 +187,9 @@
       + ' <span class="muted">(last ' + Math.round(SHOWN / 60) + ' minutes, a sample a second; as seen from server ' + esc(c.serverId) + ')</span></h3>'
       + '<div class="members" id="members">' + members.map(m => memberCard(m, c, leader ? leader.status.lastZxid : null)).join('') + '</div>', seq)) { return; }
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { run(clusterView); } }, 1000);
+    // every second from the start of this refresh, however long the members took to answer
+    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { run(clusterView); } },
+      Math.max(100, 1000 - (Date.now() - started)));
   }
 
   // ------------------------------------------------------------------ znodes
@@ -264,7 +267,8 @@
     all.forEach(i => { if (!services.has(i.service)) { services.set(i.service, []); } services.get(i.service).push(i); });
     const zones = [...new Set(all.map(i => i.zone).filter(Boolean))].sort();
     const outCount = all.filter(i => i.override && i.override.enabled === false).length;
-    let html = '<h2>Services <span class="muted" id="services-summary">' + services.size + ' services, ' + all.length + ' instances'
+    let html = '<h2>Services <span class="muted" id="services-summary">' + services.size + (services.size === 1 ? ' service, ' : ' services, ') + all.length
+      + (all.length === 1 ? ' instance' : ' instances')
       + (outCount ? ', ' + outCount + ' out of rotation' : '') + '</span></h2>'
       + '<div class="actions toolbar"><input id="service-filter" size="40" placeholder="Search: service, instance, address, zone, metadata, context">'
       + '<select id="zone-filter"><option value="">every zone</option>' + zones.map(z => '<option value="' + esc(z) + '">' + esc(z) + '</option>').join('') + '</select>'
@@ -272,6 +276,7 @@
       + '<option value="out">out of rotation</option><option value="behind">configuration behind</option></select>'
       + '<span class="muted" id="filter-count"></span></div>';
     if (!services.size) { html += '<p class="muted">No service registered under /services.</p>'; }
+    let groups = '';
     for (const [name, instances] of services) {
       const rows = instances.map(i => {
         const meta = i.metadata || {};
@@ -294,12 +299,16 @@
           + '</td><td>' + age(i.upSince) + '</td><td>' + configs + '</td><td><code class="meta">' + esc(metaText) + '</code></td><td class="rotation">'
           + (out ? '<span class="badge">out of rotation</span> <button data-rotate="in" data-service="' + key + '">Put back</button>'
             : '<button data-rotate="out" data-service="' + key + '" title="Take out of rotation: discovery leaves it out, it keeps running">Take out</button>')
-          + ' <input size="2" placeholder="w" title="weight" data-weight-for="' + esc(i.id) + '"><button data-weigh="1" data-service="' + key + '">Set weight</button></td></tr>';
+          + ' <input size="2" placeholder="w" title="weight" data-weight-for="' + esc(i.id) + '"><button data-weigh="1" data-service="' + key + '" title="Set its weight">Set</button></td></tr>';
       }).join('');
-      html += '<section class="svc" data-name="' + esc(name.toLowerCase()) + '"><h3>' + esc(name) + ' <span class="muted">(' + instances.length + ')</span></h3>'
-        + '<table class="service"><colgroup><col class="c-id"><col class="c-addr"><col class="c-health"><col class="c-zone"><col class="c-weight"><col class="c-up">'
+      groups += '<tbody class="svc" data-name="' + esc(name.toLowerCase()) + '"><tr class="svc-head"><th colspan="9">' + esc(name)
+        + ' <span class="muted">(' + instances.length + ')</span></th></tr>' + rows + '</tbody>';
+    }
+    // one table, a group of rows per service: the columns line up down the page and a service costs one line
+    if (services.size) {
+      html += '<table class="service" id="services"><colgroup><col class="c-id"><col class="c-addr"><col class="c-health"><col class="c-zone"><col class="c-weight"><col class="c-up">'
         + '<col class="c-config"><col class="c-meta"><col class="c-rot"></colgroup><thead><tr><th>Instance</th><th>Address</th><th>Health</th><th>Zone</th><th>Weight</th>'
-        + '<th>Up</th><th>Configuration</th><th>Metadata</th><th>Rotation</th></tr></thead><tbody>' + rows + '</tbody></table></section>';
+        + '<th>Up</th><th>Configuration</th><th>Metadata</th><th>Rotation</th></tr></thead>' + groups + '</table>';
     }
     if (!h(html, seq)) { return; }
     const filter = document.getElementById('service-filter');
@@ -308,9 +317,9 @@
     const applyFilter = () => {
       const q = filter.value.trim().toLowerCase();
       let shownRows = 0;
-      view.querySelectorAll('section.svc').forEach(sec => {
+      view.querySelectorAll('tbody.svc').forEach(sec => {
         let shown = 0;
-        sec.querySelectorAll('tbody tr').forEach(tr => {
+        sec.querySelectorAll('tr[data-text]').forEach(tr => {
           const hit = (!q || tr.dataset.text.includes(q) || sec.dataset.name.includes(q))
             && (!zone.value || tr.dataset.zone === zone.value)
             && (!state.value || tr.dataset.state.split(' ').includes(state.value));

@@ -7,7 +7,7 @@ window.CoordinatorCharts = (function () {
     if (v >= 1e6) { return (v / 1e6).toFixed(1) + 'M'; }
     if (v >= 1e4) { return Math.round(v / 1e3) + 'k'; }
     if (v >= 1e3) { return (v / 1e3).toFixed(1) + 'k'; }
-    return String(Math.round(v * 10) / 10);
+    return String(v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
   }
 
   /**

@@ -56,16 +56,29 @@ class ConsoleEnsembleIT {
         })) {
             ensemble.startAll();
             ensemble.awaitReady(Duration.ofSeconds(120));
+            for (int id = 1; id <= 3; id++) { // the client port serves before the HTTP port listens
+                ensemble.process(id).awaitListening(http.get(id), Duration.ofSeconds(120));
+            }
             int leader = ensemble.leaderId();
             int victim = leader == 3 ? 2 : 3;
 
             try (ConsoleBrowser b = new ConsoleBrowser(http.get(leader), 1280, 800);
                     ZooKeeper client = TestClients.connect(ensemble.connectString())) {
-                // some writes, so the charts have something to draw
+                // a client reading and writing for a few seconds (-Dconsole.load-seconds), so the charts draw a load
                 client.create("/console", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                for (int i = 0; i < 300; i++) {
-                    client.setData("/console", ("v" + i).getBytes(StandardCharsets.UTF_8), -1);
-                }
+                long loadUntil = System.nanoTime() + Long.getLong("console.load-seconds", 5) * 1_000_000_000L;
+                Thread load = new Thread(() -> {
+                    try {
+                        for (long i = 0; System.nanoTime() < loadUntil; i++) {
+                            client.setData("/console", ("v" + i).getBytes(StandardCharsets.UTF_8), -1);
+                            client.getData("/console", false, null);
+                            client.getData("/console", false, null);
+                        }
+                    } catch (Exception e) {
+                        // the charts below show what was done
+                    }
+                });
+                load.start();
                 b.open("#/cluster");
                 b.signIn("admin", "ensemble-pw");
                 // members announce their REST address once the ensemble has its shared secret: allow for that
@@ -85,6 +98,8 @@ class ConsoleEnsembleIT {
                                         By.cssSelector("[data-member='" + victim + "'] [data-chart='znodes'] polyline"))
                                 .getDomAttribute("data-points"))
                         > 1);
+                load.join();
+                b.wait.until(d -> !d.findElement(By.id("message")).isDisplayed()); // the sign-in note goes
                 b.settled();
                 b.screenshot("8-ensemble");
 
@@ -96,9 +111,7 @@ class ConsoleEnsembleIT {
                 System.out.printf(
                         "ConsoleEnsembleIT: member %d shown disconnected %d ms after its SIGKILL%n",
                         victim, (System.nanoTime() - killedAt) / 1_000_000);
-                assertThat(b.driver
-                                .findElement(By.cssSelector("[data-member='" + leader + "']"))
-                                .getDomAttribute("data-connection"))
+                assertThat(b.attr("[data-member='" + leader + "']", "data-connection"))
                         .isEqualTo("self");
                 b.textIn("[data-member='" + victim + "'] .conn", "disconnected");
                 b.settled();

@@ -113,6 +113,16 @@ public final class ConsoleBrowser implements AutoCloseable {
         });
     }
 
+    /** An attribute of what the selector finds, read again if a repaint (every second on the cluster view) replaced it. */
+    public String attr(String css, String name) {
+        return wait.until(d -> d.findElement(By.cssSelector(css)).getDomAttribute(name));
+    }
+
+    /** The visible text of what the selector finds, read again if a repaint replaced it. */
+    public String text(String css) {
+        return wait.until(d -> d.findElement(By.cssSelector(css)).getText());
+    }
+
     public String value(String css) {
         return wait.until(d -> d.findElement(By.cssSelector(css)).getDomProperty("value"));
     }

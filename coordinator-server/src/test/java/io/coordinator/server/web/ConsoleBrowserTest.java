@@ -247,12 +247,12 @@ class ConsoleBrowserTest {
         settled();
         // filter: by metadata it stays, by something no instance has the service goes
         type("#service-filter", "zone=eu-1");
-        assertThat(driver.findElement(By.cssSelector("section.svc")).isDisplayed())
+        assertThat(driver.findElement(By.cssSelector("tbody.svc")).isDisplayed())
                 .isTrue();
         type("#service-filter", "no-such-instance");
-        wait.until(d -> !d.findElement(By.cssSelector("section.svc")).isDisplayed());
+        wait.until(d -> !d.findElement(By.cssSelector("tbody.svc")).isDisplayed());
         type("#service-filter", " "); // blank: everything (clearing alone sends no input event)
-        wait.until(d -> d.findElement(By.cssSelector("section.svc")).isDisplayed());
+        wait.until(d -> d.findElement(By.cssSelector("tbody.svc")).isDisplayed());
         // out of rotation and back: the override discovery reads, the instance itself untouched
         click(By.cssSelector("[data-rotate='out'][data-id='i-42']"));
         textIn("tr.out", "out of rotation");

@@ -54,7 +54,7 @@ class ConsoleLiveViewsTest {
             b.signIn("admin", "live-pw");
             b.wait.until(
                     d -> Integer.parseInt(d.findElement(By.cssSelector(WRITES)).getDomAttribute("data-points")) > 0);
-            String before = b.driver.findElement(By.cssSelector(WRITES)).getDomAttribute("points");
+            String before = b.attr(WRITES, "points");
 
             // a bounded load: one client writes until the chart shows it (or 50,000 writes, whichever first)
             writer.create("/load", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -77,7 +77,7 @@ class ConsoleLiveViewsTest {
                 seen.set(true);
                 load.join();
             }
-            String after = b.driver.findElement(By.cssSelector(WRITES)).getDomAttribute("points");
+            String after = b.attr(WRITES, "points");
             assertThat(after)
                     .as("the write chart's points after %d writes", written.get())
                     .isNotEqualTo(before);
@@ -89,12 +89,11 @@ class ConsoleLiveViewsTest {
                         .as(chart)
                         .isNotEmpty();
             }
-            assertThat(Double.parseDouble(b.driver
-                            .findElement(By.cssSelector("[data-chart='fsync'] polyline"))
-                            .getDomAttribute("data-max")))
+            assertThat(Double.parseDouble(b.attr("[data-chart='fsync'] polyline", "data-max")))
                     .as("fsync time drawn while writes were logged")
                     .isPositive();
             b.textIn("[data-member] .conn", "self");
+            b.wait.until(d -> !d.findElement(By.id("message")).isDisplayed()); // the sign-in note goes
             b.settled();
             b.screenshot("6-cluster-charts");
         }
@@ -106,6 +105,14 @@ class ConsoleLiveViewsTest {
         Http.Response published = http.put("/api/config/shop,prod", Map.of("properties", Map.of("greeting", "hi")));
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         String v1 = http.get("/api/config/shop,prod/history")
+                .json()
+                .get(0)
+                .path("zxid")
+                .asString();
+        assertThat(http.put("/api/config/shop,prod", Map.of("properties", Map.of("greeting", "hello")))
+                        .status())
+                .isEqualTo(200);
+        String v2 = http.get("/api/config/shop,prod/history")
                 .json()
                 .get(0)
                 .path("zxid")
@@ -135,7 +142,8 @@ class ConsoleLiveViewsTest {
                         + "."
                         + (i % 250) + "\",\"port\":8080,\"payload\":{\"metadata\":{\"zone\":\"eu-west-" + (i % 3 + 1)
                         + "\",\"weight\":\"" + (1 + i % 4) + "\",\"version\":\"2.14." + i + "\",\"team\":\"platform-"
-                        + "checkout-and-fulfilment\",\"config.shop,prod\":\"" + v1 + "\"}},\"registrationTimeUTC\":"
+                        + "checkout-and-fulfilment\",\"config.shop,prod\":\"" + (i % 5 == 0 ? v1 : v2)
+                        + "\"}},\"registrationTimeUTC\":"
                         + System.currentTimeMillis() + "}";
                 instances.create(
                         "/services/" + service + "/" + id,
@@ -148,16 +156,23 @@ class ConsoleLiveViewsTest {
             assertThat(created.await(60, TimeUnit.SECONDS)).isTrue();
             assertThat(failed.get()).isZero();
 
+            Http.Response out = http.put(
+                    "/api/services/svc-002-orders/i-2-5f1c2a9e-7d44-4c1b-9a55-1d2e3f4a5b6c/override",
+                    Map.of("enabled", false));
+            assertThat(out.status()).as(out.body()).isEqualTo(200);
+
             b.open("#/services");
             b.signIn("admin", "live-pw");
-            b.textIn("#services-summary", "200 services, 200 instances");
+            b.textIn("#services-summary", "200 services, 200 instances, 1 out of rotation");
+            b.wait.until(d -> !d.findElement(By.id("message")).isDisplayed()); // the sign-in note goes
             b.settled();
             // per instance: session alive, zone, weight, metadata, uptime, the configuration version it runs
-            String row = b.driver
-                    .findElement(By.cssSelector("section.svc[data-name='svc-007-orders'] tbody tr"))
-                    .getText();
-            assertThat(row).contains("alive", "eu-west-2", "version=2.14.7", "shop,prod v1", "s");
-            assertThat(b.driver.findElements(By.cssSelector("section.svc"))).hasSize(200);
+            String row = b.text("tbody.svc[data-name='svc-007-orders'] tr[data-text]");
+            assertThat(row).contains("alive", "eu-west-2", "version=2.14.7", "shop,prod v2", "s");
+            assertThat(b.text("tbody.svc[data-name='svc-005-orders'] tr[data-text]"))
+                    .contains("shop,prod v1 behind");
+            b.textIn("tbody.svc[data-name='svc-002-orders'] tr.out", "out of rotation");
+            assertThat(b.driver.findElements(By.cssSelector("tbody.svc"))).hasSize(200);
             Object overflow =
                     b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertThat(((Number) overflow).longValue())
@@ -168,13 +183,17 @@ class ConsoleLiveViewsTest {
             // search and filter
             b.type("#service-filter", "svc-007");
             b.wait.until(d ->
-                    d.findElements(By.cssSelector("section.svc:not([hidden])")).size() == 1);
+                    d.findElements(By.cssSelector("tbody.svc:not([hidden])")).size() == 1);
             b.type("#service-filter", " ");
             b.wait.until(d ->
-                    d.findElements(By.cssSelector("section.svc:not([hidden])")).size() == 200);
+                    d.findElements(By.cssSelector("tbody.svc:not([hidden])")).size() == 200);
+            b.click(By.cssSelector("#state-filter option[value='behind']"));
+            b.wait.until(d ->
+                    d.findElements(By.cssSelector("tbody.svc:not([hidden])")).size() == 40);
+            b.click(By.cssSelector("#state-filter option[value='']"));
             b.click(By.cssSelector("#zone-filter option[value='eu-west-1']"));
             b.wait.until(d ->
-                    d.findElements(By.cssSelector("section.svc:not([hidden])")).size() == 66);
+                    d.findElements(By.cssSelector("tbody.svc:not([hidden])")).size() == 66);
             Object stillFits =
                     b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertThat(((Number) stillFits).longValue()).isLessThanOrEqualTo(0);
