@@ -8,17 +8,16 @@ import io.coordinator.server.ops.ServerHandle;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -103,15 +102,15 @@ public class ClusterHistoryController {
     }
 
     private CompletableFuture<MemberHistory> ask(int id, String url, int last, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/api/cluster/history/local?last="
-                        + URLEncoder.encode("" + last, StandardCharsets.UTF_8)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(url + "/api/cluster/history/local?last=" + last))
                 .timeout(MEMBER_TIMEOUT)
                 .header("Accept", "application/json");
         if (authorization != null) {
             request.header(HttpHeaders.AUTHORIZATION, authorization);
         }
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .orTimeout(MEMBER_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .orTimeout(MEMBER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() == null ? error : error.getCause();
