@@ -107,20 +107,69 @@
   });
 
   // ------------------------------------------------------------------ cluster
+  const SHOWN = 300;       // samples drawn per member: five minutes at one a second
+  const memberSamples = {}; // member id -> samples, oldest first, merged across refreshes
+  const CHARTS = [
+    { key: 'requests', label: 'requests/s', series: [['readsPerSecond', 'read', 'read'], ['writesPerSecond', 'write', 'write']] },
+    { key: 'p99', label: 'p99 latency µs', series: [['p99Micros', 'p99', 'one']] },
+    { key: 'fsync', label: 'fsync µs', series: [['fsyncMicros', 'fsync', 'one']] },
+    { key: 'outstanding', label: 'outstanding', series: [['outstanding', 'outstanding', 'one']] },
+    { key: 'sessions', label: 'sessions', series: [['sessions', 'sessions', 'one']] },
+    { key: 'znodes', label: 'znodes', series: [['znodes', 'znodes', 'one']] },
+    { key: 'watches', label: 'watches', series: [['watches', 'watches', 'one']] }
+  ];
+  /** Adds a member's new samples (those after the newest it has) and keeps the last SHOWN. */
+  function remember(id, samples) {
+    const old = memberSamples[id] || [];
+    const newest = old.length ? old[old.length - 1].time : 0;
+    memberSamples[id] = old.concat(samples.filter(x => x.time > newest)).slice(-SHOWN);
+  }
+  /** How many zxids a member is behind the leader (zxids of another epoch are not comparable). */
+  function lagBehind(zxid, leaderZxid) {
+    if (!zxid || !leaderZxid) { return null; }
+    const a = BigInt(zxid), b = BigInt(leaderZxid);
+    if ((a >> 32n) !== (b >> 32n)) { return a < b ? 'older epoch' : '0'; }
+    return (b > a ? b - a : 0n).toString();
+  }
+  function memberCard(m, c, leaderZxid) {
+    const st = m.status;
+    const peer = (c.peers || []).find(p => p.id === m.id);
+    const connection = m.self ? 'self' : !m.reachable ? 'disconnected'
+      : peer && peer.connection === 'disconnected' ? 'disconnected' : 'connected';
+    const role = st ? st.role : (peer ? peer.role : 'unknown');
+    const samples = memberSamples[m.id] || [];
+    const lag = st && role !== 'leader' && role !== 'standalone' ? lagBehind(st.lastZxid, leaderZxid) : null;
+    const charts = CHARTS.map(ch => {
+      const series = ch.series.map(([field, name, cls]) => ({ name: name, cls: cls, values: samples.map(x => x[field]) }));
+      const now = samples.length ? ch.series.map(([field]) => CoordinatorCharts.fmt(samples[samples.length - 1][field])).join(' / ') : '-';
+      const legend = ch.series.length > 1 ? ' ' + ch.series.map(([, name, cls]) => '<i class="' + cls + '">' + name + '</i>').join(' / ') : '';
+      return '<div class="chart" data-chart="' + ch.key + '"><div class="chart-head"><span>' + esc(ch.label) + legend
+        + '</span><span class="now">' + esc(now) + '</span></div>' + CoordinatorCharts.line(series, ch.label, SHOWN) + '</div>';
+    }).join('');
+    return '<div class="member ' + esc(role) + (m.reachable ? '' : ' gone') + '" data-member="' + m.id + '" data-connection="' + connection + '">'
+      + '<div class="member-head"><span class="dot ' + connection + '"></span><strong>' + (m.id ? 'Member ' + m.id : 'This server') + '</strong>'
+      + ' <span class="badge ' + esc(role) + ' role">' + esc(role) + '</span> <span class="badge ' + connection + ' conn">' + connection + '</span></div>'
+      + '<div class="member-facts"><span>zxid <code class="zxid">' + esc(st ? st.lastZxid : samples.length ? samples[samples.length - 1].zxid : '-') + '</code>'
+      + (st || !samples.length ? '' : ' <span class="muted">last known</span>') + '</span>'
+      + (lag !== null ? '<span>lag <strong class="lag">' + esc(lag) + '</strong> zxids</span>' : '')
+      + (st ? '<span>' + (st.ready ? 'ready' : 'not ready') + '</span>' : '')
+      + (m.error ? '<span class="muted" title="' + esc(m.error) + '">not answering</span>' : '') + '</div>'
+      + '<div class="charts">' + charts + '</div></div>';
+  }
   async function clusterView(seq) {
-    let c, ready;
+    const started = Date.now();
+    let c, ready, members;
     try {
       c = await api('GET', '/api/cluster');
       const r = await fetch('/actuator/health/readiness');
       ready = r.status === 200;
+      const fresh = Object.keys(memberSamples).length === 0;
+      members = await api('GET', '/api/cluster/history?last=' + (fresh ? SHOWN : 5));
     } catch (e) { fail(e); return; }
+    members.forEach(m => { if (m.reachable) { remember(m.id, m.samples); } });
+    const leader = members.find(m => m.status && m.status.role === 'leader');
     const card = (label, value, id) => '<div class="card" id="' + id + '"><div class="label">' + esc(label)
       + '</div><div class="value">' + value + '</div></div>';
-    const peers = (c.peers || []).map(p => '<tr data-peer="' + p.id + '"><td>' + p.id + '</td><td><span class="badge '
-      + esc(p.role) + '">' + esc(p.role) + '</span></td><td><span class="badge ' + esc(p.connection) + '">'
-      + esc(p.connection) + '</span></td><td>' + (p.synced === null || p.synced === undefined ? '<span class="muted">-</span>'
-      : (p.synced ? 'yes' : 'no')) + '</td><td>' + (p.lagTxns === null || p.lagTxns === undefined ? '<span class="muted">-</span>'
-      : esc(p.lagTxns)) + '</td><td>' + esc(p.ackedZxid || '') + '</td></tr>').join('');
     if (!h('<h2>Cluster</h2><div class="cards">'
       + card('Health', '<span class="badge ' + (ready ? 'ok' : 'bad') + '">' + (ready ? 'ready' : 'not ready') + '</span>', 'c-health')
       + card('Server', esc(c.serverId), 'c-server')
@@ -134,13 +183,13 @@
       + card('Outstanding', esc(c.outstandingRequests), 'c-outstanding')
       + card('fsync avg', esc(c.fsync.avgMicros) + ' µs', 'c-fsync')
       + card('Connections', esc(c.traffic.connections), 'c-connections')
-      + '</div>'
-      + (c.peers && c.peers.length ? '<h3>Ensemble</h3><table id="peers"><thead><tr><th>Server</th><th>Role</th>'
-        + '<th>Connection</th><th>Synced</th><th>Lag (txns)</th><th>Acked zxid</th></tr></thead><tbody>' + peers
-        + '</tbody></table><p class="muted">Sync state and lag are known on the leader.</p>'
-        : '<p class="muted">Standalone server.</p>'), seq)) { return; }
+      + '</div><h3>' + (members.length > 1 ? 'Ensemble' : 'Standalone server')
+      + ' <span class="muted">(last ' + Math.round(SHOWN / 60) + ' minutes, a sample a second; as seen from server ' + esc(c.serverId) + ')</span></h3>'
+      + '<div class="members" id="members">' + members.map(m => memberCard(m, c, leader ? leader.status.lastZxid : null)).join('') + '</div>', seq)) { return; }
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { run(clusterView); } }, 2000);
+    // every second from the start of this refresh, however long the members took to answer
+    refreshTimer = setTimeout(() => { if (location.hash.startsWith('#/cluster') || location.hash === '') { run(clusterView); } },
+      Math.max(100, 1000 - (Date.now() - started)));
   }
 
   // ------------------------------------------------------------------ znodes
@@ -203,48 +252,93 @@
   }
 
   // ------------------------------------------------------------------ services
+  /** How long since t, e.g. "3 min", with the exact time on hover. */
+  function age(t) {
+    const d = new Date(t);
+    if (!t || isNaN(d.getTime())) { return ''; }
+    const s = Math.max(0, Math.round((Date.now() - d.getTime()) / 1000));
+    const text = s < 60 ? s + ' s' : s < 3600 ? Math.round(s / 60) + ' min' : s < 86400 ? Math.round(s / 3600) + ' h' : Math.round(s / 86400) + ' d';
+    return '<time datetime="' + esc(d.toISOString()) + '" title="since ' + esc(d.toISOString()) + '">' + text + '</time>';
+  }
   async function servicesView(seq) {
-    let list;
-    try { list = await api('GET', '/api/services'); } catch (e) { fail(e); return; }
-    let html = '<h2>Services</h2><p><input id="service-filter" size="50" placeholder="Filter: service, instance, address, zone or metadata"></p>';
-    if (!list.length) { html += '<p class="muted">No service registered under /services.</p>'; }
-    for (const svc of list) {
-      let detail;
-      try { detail = await api('GET', '/api/services/' + encodeURIComponent(svc.name)); } catch (e) { continue; }
-      const overrides = detail.overrides || {};
-      const rows = detail.instances.map(i => {
-        const meta = (i.payload && i.payload.metadata) || {};
-        const o = overrides[i.id] || null;
+    let all;
+    try { all = await api('GET', '/api/instances'); } catch (e) { fail(e); return; }
+    const services = new Map();
+    all.forEach(i => { if (!services.has(i.service)) { services.set(i.service, []); } services.get(i.service).push(i); });
+    const zones = [...new Set(all.map(i => i.zone).filter(Boolean))].sort();
+    const outCount = all.filter(i => i.override && i.override.enabled === false).length;
+    let html = '<h2>Services <span class="muted" id="services-summary">' + services.size + (services.size === 1 ? ' service, ' : ' services, ') + all.length
+      + (all.length === 1 ? ' instance' : ' instances')
+      + (outCount ? ', ' + outCount + ' out of rotation' : '') + '</span></h2>'
+      + '<div class="actions toolbar"><input id="service-filter" size="40" placeholder="Search: service, instance, address, zone, metadata, context">'
+      + '<select id="zone-filter"><option value="">every zone</option>' + zones.map(z => '<option value="' + esc(z) + '">' + esc(z) + '</option>').join('') + '</select>'
+      + '<select id="state-filter"><option value="">any state</option><option value="alive">session alive</option><option value="nosession">no session</option>'
+      + '<option value="out">out of rotation</option><option value="behind">configuration behind</option></select>'
+      + '<span class="muted" id="filter-count"></span></div>';
+    if (!services.size) { html += '<p class="muted">No service registered under /services.</p>'; }
+    let groups = '';
+    for (const [name, instances] of services) {
+      const rows = instances.map(i => {
+        const meta = i.metadata || {};
+        const o = i.override;
+        if (o) { overrideState[name + '/' + i.id] = o; } else { delete overrideState[name + '/' + i.id]; }
         const out = o && o.enabled === false;
-        const weight = o && o.weight ? '<strong title="set by ' + esc(o.author) + '">' + esc(o.weight) + '</strong>' : esc(meta.weight || '');
-        const key = esc(svc.name) + '" data-id="' + esc(i.id);
-        const text = [svc.name, i.id, i.address, i.port, Object.keys(meta).map(k => k + '=' + meta[k]).join(' ')].join(' ').toLowerCase();
-        return '<tr data-text="' + esc(text) + '"' + (out ? ' class="out"' : '') + '><td>' + esc(i.id) + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>'
-          + esc(meta.zone || '') + '</td><td>' + weight + '</td><td>' + when(i.registrationTimeUTC) + '</td><td><code>'
-          + esc(Object.keys(meta).map(k => k + '=' + meta[k]).join(', ')) + '</code></td><td>'
+        const behind = (i.configs || []).some(c => !c.current);
+        const weight = o && o.weight ? '<strong title="set by ' + esc(o.author) + '">' + esc(o.weight) + '</strong>' : esc(i.weight === null ? '' : i.weight);
+        const key = esc(name) + '" data-id="' + esc(i.id);
+        const metaText = Object.keys(meta).filter(k => k !== 'zone' && k !== 'weight').map(k => k + '=' + meta[k]).join(', ');
+        const configs = (i.configs || []).map(c => '<span class="chip ' + (c.current ? 'ok' : 'bad') + '" title="runs zxid ' + esc(c.zxid) + '">'
+          + esc(c.context) + ' ' + (c.version ? 'v' + c.version : c.version === null ? '?' : '') + (c.current ? '' : ' behind') + '</span>').join(' ');
+        const health = (i.session ? '<span class="badge ok" title="session ' + esc(i.session) + ' holds its registration">alive</span>'
+          : '<span class="badge" title="a persistent registration: no session says whether it runs">no session</span>')
+          + (i.readiness ? ' <span class="badge ' + (/^(up|ready|true|accepting_traffic)$/i.test(i.readiness) ? 'ok' : 'bad') + '" title="readiness it reports">' + esc(i.readiness) + '</span>' : '');
+        const state = [i.session ? 'alive' : 'nosession', out ? 'out' : '', behind ? 'behind' : ''].join(' ');
+        const text = [name, i.id, i.address, i.port, Object.keys(meta).map(k => k + '=' + meta[k]).join(' '), (i.configs || []).map(c => c.context).join(' ')].join(' ').toLowerCase();
+        return '<tr data-text="' + esc(text) + '" data-zone="' + esc(i.zone || '') + '" data-state="' + state + '"' + (out ? ' class="out"' : '') + '><td class="id" title="' + esc(i.id) + '">' + esc(i.id)
+          + '</td><td>' + esc((i.address || '') + (i.port ? ':' + i.port : '')) + '</td><td>' + health + '</td><td>' + esc(i.zone || '') + '</td><td>' + weight
+          + '</td><td>' + age(i.upSince) + '</td><td>' + configs + '</td><td><code class="meta">' + esc(metaText) + '</code></td><td class="rotation">'
           + (out ? '<span class="badge">out of rotation</span> <button data-rotate="in" data-service="' + key + '">Put back</button>'
-            : '<button data-rotate="out" data-service="' + key + '">Take out of rotation</button>')
-          + ' <input size="3" placeholder="weight" data-weight-for="' + esc(i.id) + '"><button data-weigh="1" data-service="' + key + '">Set weight</button></td></tr>';
+            : '<button data-rotate="out" data-service="' + key + '" title="Take out of rotation: discovery leaves it out, it keeps running">Take out</button>')
+          + ' <input size="2" placeholder="w" title="weight" data-weight-for="' + esc(i.id) + '"><button data-weigh="1" data-service="' + key + '" title="Set its weight">Set</button></td></tr>';
       }).join('');
-      html += '<section class="svc" data-name="' + esc(svc.name.toLowerCase()) + '"><h3>' + esc(svc.name) + ' <span class="muted">(' + svc.instances + ')</span></h3><table class="service"><thead><tr><th>Id</th><th>Address</th><th>Zone</th><th>Weight</th><th>Since</th><th>Metadata</th><th>Rotation</th></tr></thead><tbody>' + rows + '</tbody></table></section>';
-      for (const [id, o] of Object.entries(overrides)) { overrideState[svc.name + '/' + id] = o; }
+      groups += '<tbody class="svc" data-name="' + esc(name.toLowerCase()) + '"><tr class="svc-head"><th colspan="9">' + esc(name)
+        + ' <span class="muted">(' + instances.length + ')</span></th></tr>' + rows + '</tbody>';
+    }
+    // one table, a group of rows per service: the columns line up down the page and a service costs one line
+    if (services.size) {
+      html += '<table class="service" id="services"><colgroup><col class="c-id"><col class="c-addr"><col class="c-health"><col class="c-zone"><col class="c-weight"><col class="c-up">'
+        + '<col class="c-config"><col class="c-meta"><col class="c-rot"></colgroup><thead><tr><th>Instance</th><th>Address</th><th>Health</th><th>Zone</th><th>Weight</th>'
+        + '<th>Up</th><th>Configuration</th><th>Metadata</th><th>Rotation</th></tr></thead>' + groups + '</table>';
     }
     if (!h(html, seq)) { return; }
     const filter = document.getElementById('service-filter');
+    const zone = document.getElementById('zone-filter');
+    const state = document.getElementById('state-filter');
     const applyFilter = () => {
       const q = filter.value.trim().toLowerCase();
-      view.querySelectorAll('section.svc').forEach(sec => {
+      let shownRows = 0;
+      view.querySelectorAll('tbody.svc').forEach(sec => {
         let shown = 0;
-        sec.querySelectorAll('tbody tr').forEach(tr => {
-          const hit = !q || tr.dataset.text.includes(q) || sec.dataset.name.includes(q);
+        sec.querySelectorAll('tr[data-text]').forEach(tr => {
+          const hit = (!q || tr.dataset.text.includes(q) || sec.dataset.name.includes(q))
+            && (!zone.value || tr.dataset.zone === zone.value)
+            && (!state.value || tr.dataset.state.split(' ').includes(state.value));
           tr.hidden = !hit;
           if (hit) { shown++; }
         });
-        sec.hidden = q !== '' && shown === 0 && !sec.dataset.name.includes(q);
+        sec.hidden = shown === 0;
+        shownRows += shown;
       });
+      document.getElementById('filter-count').textContent = (q || zone.value || state.value) ? shownRows + ' shown' : '';
     };
     filter.oninput = applyFilter;
-    applyFilter(); // a repaint keeps the typed filter
+    zone.onchange = applyFilter;
+    state.onchange = applyFilter;
+    // a repaint keeps the typed search (h() restores it); the selects are restored here
+    zone.value = servicesFilters.zone; state.value = servicesFilters.state;
+    zone.addEventListener('change', () => { servicesFilters.zone = zone.value; });
+    state.addEventListener('change', () => { servicesFilters.state = state.value; });
+    applyFilter();
     const target = b => '/api/services/' + encodeURIComponent(b.dataset.service) + '/' + encodeURIComponent(b.dataset.id) + '/override';
     view.querySelectorAll('[data-rotate]').forEach(b => {
       b.onclick = async () => {
@@ -273,6 +367,7 @@
     });
   }
   const overrideState = {};
+  const servicesFilters = { zone: '', state: '' };
 
   /** A time as "3 min ago", the exact time on hover. */
   function when(t) {

@@ -299,6 +299,11 @@ public final class GroupCommitLog implements AutoCloseable {
         return lastFsyncNanos / 1000;
     }
 
+    /** Time spent in fsync since start, for rates over an interval (the average hides them). */
+    public long totalFsyncNanos() {
+        return totalFsyncNanos;
+    }
+
     public long avgFsyncMicros() {
         long n = fsyncCount;
         return n == 0 ? 0 : totalFsyncNanos / n / 1000;

@@ -2,6 +2,8 @@ package io.coordinator.server.net;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,15 +59,15 @@ public final class ServerStats {
         void completed(String op, long nanos);
     }
 
-    private volatile RequestListener requestListener;
+    private final List<RequestListener> requestListeners = new CopyOnWriteArrayList<>();
 
-    public void setRequestListener(RequestListener listener) {
-        this.requestListener = listener;
+    /** Adds a listener (the Micrometer timers, the console's metrics history). */
+    public void addRequestListener(RequestListener listener) {
+        requestListeners.add(listener);
     }
 
     void requestCompleted(String op, long nanos) {
-        RequestListener l = requestListener;
-        if (l != null) {
+        for (RequestListener l : requestListeners) {
             l.completed(op, nanos);
         }
     }

@@ -32,6 +32,7 @@ public final class CoordinatorMetrics implements SmartLifecycle {
     private final Timer proposalCommitTimer;
     private volatile long lookingSinceNanos = -1;
     private volatile boolean running;
+    private boolean listening;
 
     private final ZooKeeperMetrics zooKeeperNames;
 
@@ -244,8 +245,9 @@ public final class CoordinatorMetrics implements SmartLifecycle {
     @Override
     public void start() {
         ClientPortServer port = server.clientPort();
-        if (port != null) {
-            port.stats().setRequestListener(this::requestCompleted);
+        if (port != null && !listening) { // once: a listener added twice would count every request twice
+            port.stats().addRequestListener(this::requestCompleted);
+            listening = true;
         }
         EnsembleDriver driver = server.ensemble();
         if (driver != null) {

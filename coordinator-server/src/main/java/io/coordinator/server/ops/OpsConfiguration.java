@@ -38,6 +38,12 @@ public class OpsConfiguration {
         };
     }
 
+    /** The last ten minutes of this member, a sample a second, for the console's charts. */
+    @Bean
+    MetricsHistory metricsHistory(ServerHandle server) {
+        return new MetricsHistory(server);
+    }
+
     @Bean
     CoordinatorMetrics coordinatorMetrics(ServerHandle server, MeterRegistry registry) {
         return new CoordinatorMetrics(server, registry, new ZooKeeperMetrics(server, registry));

@@ -64,6 +64,11 @@ public interface ServerHandle {
         return members().isEmpty();
     }
 
-    /** @param host the quorum address's host (ZooKeeper's leader_ip for the leader) */
+    /** @param host where the other members reach this one (its quorum address's host; ZooKeeper's leader_ip) */
     record Member(int id, boolean observer, String host) {}
+
+    /** This server as a member of its ensemble; null when standalone. */
+    default Member self() {
+        return members().stream().filter(m -> m.id() == serverId()).findFirst().orElse(null);
+    }
 }

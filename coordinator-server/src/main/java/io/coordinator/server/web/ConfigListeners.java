@@ -83,6 +83,18 @@ final class ConfigListeners {
 
     private static Listener listener(
             String service, String id, JsonNode instance, String zxid, List<ConfigStore.Version> history) {
+        Ran ran = ran(zxid, history);
+        String address = instance.path("address").asString("")
+                + (instance.path("port").isNumber()
+                        ? ":" + instance.path("port").asInt()
+                        : "");
+        return new Listener(service, id, address, zxid, ran.version(), ran.current());
+    }
+
+    /** The published version a reported zxid runs (null before the first), and whether it is the latest. */
+    record Ran(Integer version, boolean current) {}
+
+    static Ran ran(String zxid, List<ConfigStore.Version> history) {
         long runs;
         try {
             runs = Long.decode(zxid);
@@ -100,10 +112,6 @@ final class ConfigListeners {
                 version = v.version();
             }
         }
-        String address = instance.path("address").asString("")
-                + (instance.path("port").isNumber()
-                        ? ":" + instance.path("port").asInt()
-                        : "");
-        return new Listener(service, id, address, zxid, version, latest >= 0 && runs >= latest);
+        return new Ran(version, latest >= 0 && runs >= latest);
     }
 }

@@ -112,8 +112,7 @@ public class ServicesController {
         return new Service(name, instances, overrides(z, name));
     }
 
-    private static Map<String, Override> overrides(ZooKeeper z, String service)
-            throws KeeperException, InterruptedException {
+    static Map<String, Override> overrides(ZooKeeper z, String service) throws KeeperException, InterruptedException {
         Map<String, Override> out = new TreeMap<>();
         List<String> ids;
         try {

@@ -20,6 +20,8 @@ import org.springframework.core.Ordered;
     ConfigTransferController.class,
     ConfigGrayController.class,
     ClusterController.class,
+    ClusterHistoryController.class,
+    InstancesController.class,
     EventsController.class,
     AdminCommandsController.class,
     PrometheusMetricsPath.class,
@@ -30,6 +32,12 @@ public class WebConfiguration {
     @Bean
     LocalZooKeeper localZooKeeper(ServerHandle server, WebProperties props, WireAcls wireAcls) {
         return new LocalZooKeeper(server, props, wireAcls);
+    }
+
+    @Bean
+    MemberDirectory memberDirectory(
+            ServerHandle server, LocalZooKeeper zk, WireAcls wireAcls, org.springframework.core.env.Environment env) {
+        return new MemberDirectory(server, zk, wireAcls, env);
     }
 
     @Bean

@@ -37,6 +37,8 @@ class ClosedByDefaultTest {
             "/api/config",
             "/api/services",
             "/api/cluster",
+            "/api/cluster/history",
+            "/api/instances",
             "/api/events",
             "/actuator/coordinator",
             "/actuator/metrics",

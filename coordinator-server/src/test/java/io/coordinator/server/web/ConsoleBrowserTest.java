@@ -10,10 +10,7 @@ import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
@@ -24,18 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.ElementClickInterceptedException;
-import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,18 +34,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The console end to end in headless Chromium against a real server (Spring app on random ports): cluster overview,
  * sign-in, znode browse/create/edit (including a refused stale edit)/delete, configuration publish with a diff,
- * rollback, and a service instance appearing and vanishing live. Screenshots go to target/console-screenshots/.
- *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver} (paths overridable with -Dchromium.binary and
- * -Dchromedriver.path); without them the test fails and says how to install them. Every wait polls a DOM
- * condition; {@code body[data-busy=no]} is the console saying no render or live update is under way.
+ * rollback, and a service instance appearing and vanishing live. Screenshots go to target/console-screenshots/;
+ * the browser and its waits are {@link ConsoleBrowser}'s.
  */
 @SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleBrowserTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-    static final Path DRIVER = Path.of(System.getProperty("chromedriver.path", "/usr/bin/chromedriver"));
-    static final Path SHOTS = Path.of("target", "console-screenshots");
-
     static final KeyPair SHOP = ConfigKeys.generate();
     static final String SECRET = "hunter2-in-the-console";
 
@@ -84,40 +64,24 @@ class ConsoleBrowserTest {
     @Autowired
     ServerHandle server;
 
+    ConsoleBrowser browser;
     WebDriver driver;
     WebDriverWait wait;
     ZooKeeper zk;
 
     @BeforeEach
     void browser() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            throw new IllegalStateException("The console's browser test needs Chromium and its driver at " + CHROMIUM
-                    + " and " + DRIVER + ". Install them with: sudo apt-get install -y chromium chromium-driver"
-                    + " (.ci/run does this), or point -Dchromium.binary and -Dchromedriver.path at another copy.");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments(
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        wait.ignoring(StaleElementReferenceException.class)
-                .ignoring(NoSuchElementException.class)
-                .ignoring(ElementClickInterceptedException.class)
-                .ignoring(ElementNotInteractableException.class);
-        Files.createDirectories(SHOTS);
+        browser = new ConsoleBrowser(port, 1280, 900);
+        driver = browser.driver;
+        wait = browser.wait;
         zk = connect();
         zk.addAuthInfo("digest", "admin:console-pw".getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void close() throws Exception {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
         if (zk != null) {
             zk.close();
@@ -125,55 +89,39 @@ class ConsoleBrowserTest {
     }
 
     void screenshot(String name) throws Exception {
-        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        browser.screenshot(name);
     }
 
     void open(String hash) {
-        driver.get("http://127.0.0.1:" + port + "/" + hash);
-        settled();
+        browser.open(hash);
     }
 
-    /** No render in flight and no live update pending. */
     void settled() {
-        wait.until(d -> "no".equals(d.findElement(By.tagName("body")).getDomAttribute("data-busy")));
-    }
-
-    WebElement el(String css) {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+        browser.settled();
     }
 
     void textIn(String css, String text) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        browser.textIn(css, text);
     }
 
-    /** Clicks what the selector finds now; a live update may re-render it between finding and clicking. */
     void click(By by) {
-        wait.until(d -> {
-            d.findElement(by).click();
-            return true;
-        });
+        browser.click(by);
     }
 
     void click(String css) {
-        click(By.cssSelector(css));
+        browser.click(css);
     }
 
-    /** Replaces a field's text, again if a re-render replaced the field meanwhile, until the field holds it. */
     void type(String css, String text) {
-        wait.until(d -> {
-            WebElement e = d.findElement(By.cssSelector(css));
-            e.clear();
-            e.sendKeys(text);
-            return text.equals(e.getDomProperty("value"));
-        });
+        browser.type(css, text);
     }
 
     String value(String css) {
-        return wait.until(d -> d.findElement(By.cssSelector(css)).getDomProperty("value"));
+        return browser.value(css);
     }
 
     void acceptConfirm() {
-        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.acceptConfirm();
     }
 
     int historyRows() {
@@ -299,12 +247,12 @@ class ConsoleBrowserTest {
         settled();
         // filter: by metadata it stays, by something no instance has the service goes
         type("#service-filter", "zone=eu-1");
-        assertThat(driver.findElement(By.cssSelector("section.svc")).isDisplayed())
+        assertThat(driver.findElement(By.cssSelector("tbody.svc")).isDisplayed())
                 .isTrue();
         type("#service-filter", "no-such-instance");
-        wait.until(d -> !d.findElement(By.cssSelector("section.svc")).isDisplayed());
+        wait.until(d -> !d.findElement(By.cssSelector("tbody.svc")).isDisplayed());
         type("#service-filter", " "); // blank: everything (clearing alone sends no input event)
-        wait.until(d -> d.findElement(By.cssSelector("section.svc")).isDisplayed());
+        wait.until(d -> d.findElement(By.cssSelector("tbody.svc")).isDisplayed());
         // out of rotation and back: the override discovery reads, the instance itself untouched
         click(By.cssSelector("[data-rotate='out'][data-id='i-42']"));
         textIn("tr.out", "out of rotation");
