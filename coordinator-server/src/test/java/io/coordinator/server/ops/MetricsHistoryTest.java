@@ -7,6 +7,7 @@ import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
 import io.coordinator.server.storage.GroupCommitLog;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,11 @@ class MetricsHistoryTest {
         @Override
         public EnsembleDriver ensemble() {
             return null;
+        }
+
+        @Override
+        public CompletableFuture<StateCopy> copyState() {
+            return CompletableFuture.failedFuture(new IllegalStateException("not running"));
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
@@ -29,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleGrayBrowserTest {
     @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
+    static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-console-gray");
         r.add("coordinator.web.users.admin.password", () -> "{noop}gray-pw");
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
