@@ -1,5 +1,6 @@
 package io.coordinator.server.ops;
 
+import io.coordinator.server.storage.CountingInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -66,7 +67,7 @@ public final class BackupFormat {
 
     /** Reads and verifies a whole backup; nothing after its end is accepted. */
     public static Backup read(InputStream source) throws IOException {
-        CountingInput counting = new CountingInput(source);
+        CountingInputStream counting = new CountingInputStream(source);
         DataInputStream in = new DataInputStream(counting);
         byte[] header = new byte[24];
         readFully(in, header, counting, "the header");
@@ -91,7 +92,7 @@ public final class BackupFormat {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(length, 1 << 20));
         while (true) {
-            long at = counting.count;
+            long at = counting.count();
             int n = readInt(in, counting, "a chunk length");
             if (n == 0) {
                 break;
@@ -112,7 +113,7 @@ public final class BackupFormat {
             }
             body.write(chunk);
         }
-        long endAt = counting.count - 4;
+        long endAt = counting.count() - 4;
         int bodyCrc = readInt(in, counting, "the body CRC");
         byte[] state = body.toByteArray();
         if (state.length != length) {
@@ -123,24 +124,24 @@ public final class BackupFormat {
             throw new CorruptBackupException("the body fails its CRC (end marker at offset " + endAt + ")");
         }
         if (in.read() != -1) {
-            throw new CorruptBackupException("bytes after the end of the backup at offset " + (counting.count - 1));
+            throw new CorruptBackupException("bytes after the end of the backup at offset " + (counting.count() - 1));
         }
         return new Backup(zxid, state);
     }
 
-    private static int readInt(DataInputStream in, CountingInput counting, String what) throws IOException {
+    private static int readInt(DataInputStream in, CountingInputStream counting, String what) throws IOException {
         byte[] b = new byte[4];
         readFully(in, b, counting, what);
         return ByteBuffer.wrap(b).getInt();
     }
 
-    private static void readFully(DataInputStream in, byte[] b, CountingInput counting, String what)
+    private static void readFully(DataInputStream in, byte[] b, CountingInputStream counting, String what)
             throws IOException {
-        long at = counting.count;
+        long at = counting.count();
         try {
             in.readFully(b);
         } catch (EOFException e) {
-            throw new CorruptBackupException("truncated: the backup ends at offset " + counting.count + ", inside "
+            throw new CorruptBackupException("truncated: the backup ends at offset " + counting.count() + ", inside "
                     + what + " (from offset " + at + ", " + b.length + " bytes)");
         }
     }
@@ -149,33 +150,5 @@ public final class BackupFormat {
         CRC32C c = new CRC32C();
         c.update(b, off, len);
         return (int) c.getValue();
-    }
-
-    /** Counts the bytes read, for the offsets in the messages. */
-    private static final class CountingInput extends InputStream {
-        private final InputStream in;
-        long count;
-
-        CountingInput(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

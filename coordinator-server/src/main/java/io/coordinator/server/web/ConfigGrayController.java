@@ -111,13 +111,7 @@ public class ConfigGrayController {
     public ConfigGray.State start(
             @PathVariable String context, @RequestBody GrayRequest body, Principal principal, HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        ConfigStore.Context c = ConfigStore.Context.parse(context);
-        audited("gray-start", c, principal, http, () -> {
-            access.requireContext(AccessPolicy.Action.PUBLISH, c);
-            GrayRequest b = required(body);
-            return gray.start(c, desired(c, b), selector(b), b.comment(), RestAudit.user(principal));
-        });
-        return state(context);
+        return change("gray-start", gray::start, context, body, principal, http);
     }
 
     @PutMapping
@@ -125,11 +119,29 @@ public class ConfigGrayController {
     public ConfigGray.State update(
             @PathVariable String context, @RequestBody GrayRequest body, Principal principal, HttpServletRequest http)
             throws KeeperException, InterruptedException {
+        return change("gray-update", gray::update, context, body, principal, http);
+    }
+
+    /** {@link ConfigGray#start} or {@link ConfigGray#update}. */
+    private interface Step {
+        GrayRelease run(
+                ConfigStore.Context c,
+                Map<String, String> desired,
+                GraySelector selector,
+                String comment,
+                String author)
+                throws KeeperException, InterruptedException;
+    }
+
+    /** Starts or updates a release once the user may publish the context, audited; answers the state after. */
+    private ConfigGray.State change(
+            String operation, Step step, String context, GrayRequest body, Principal principal, HttpServletRequest http)
+            throws KeeperException, InterruptedException {
         ConfigStore.Context c = ConfigStore.Context.parse(context);
-        audited("gray-update", c, principal, http, () -> {
+        audited(operation, c, principal, http, () -> {
             access.requireContext(AccessPolicy.Action.PUBLISH, c);
             GrayRequest b = required(body);
-            return gray.update(c, desired(c, b), selector(b), b.comment(), RestAudit.user(principal));
+            return step.run(c, desired(c, b), selector(b), b.comment(), RestAudit.user(principal));
         });
         return state(context);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,10 +43,13 @@ final class ConfigListeners {
         return out;
     }
 
-    /** One registered instance: its service, its id and its registration (JSON). */
-    record Registration(String service, String id, JsonNode json) {}
+    /** One registered instance: its service, its id, its registration (JSON) and its znode's Stat. */
+    record Registration(String service, String id, JsonNode json, Stat stat) {}
 
-    /** Every registration the user may read, by service and id; nodes that are not JSON are left out. */
+    /**
+     * Every registration the user may read, by service and id. A node that is not JSON (not written by the starter)
+     * comes as an empty object, so it is listed with no fields.
+     */
     static List<Registration> registrations(ZooKeeper z, String servicesPath, Access access)
             throws KeeperException, InterruptedException {
         List<Registration> out = new ArrayList<>();
@@ -69,16 +73,25 @@ final class ConfigListeners {
             }
             ids.sort(null);
             for (String id : ids) {
+                Stat stat = new Stat();
+                byte[] data;
                 try {
-                    out.add(new Registration(service, id, JSON.readTree(z.getData(base + "/" + id, false, null))));
+                    data = z.getData(base + "/" + id, false, stat);
                 } catch (KeeperException.NoNodeException gone) {
-                    // deregistered since the listing
-                } catch (RuntimeException notJson) {
-                    // not a registration the starter wrote
+                    continue; // deregistered since the listing
                 }
+                out.add(new Registration(service, id, json(data), stat));
             }
         }
         return out;
+    }
+
+    private static JsonNode json(byte[] data) {
+        try {
+            return data == null || data.length == 0 ? JSON.createObjectNode() : JSON.readTree(data);
+        } catch (RuntimeException notJson) {
+            return JSON.createObjectNode();
+        }
     }
 
     private static Listener listener(

@@ -14,7 +14,6 @@ import org.apache.zookeeper.data.Stat;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every registered instance of every service the user may read, in one answer, as the console's services view
@@ -24,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @Tag(name = "services", description = "Registered services and their instances (curator-x-discovery format)")
 public class InstancesController {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The metadata key an instance may report its readiness under (the starter registers only while ready). */
     static final String READINESS = "readiness";
 
@@ -78,37 +76,15 @@ public class InstancesController {
     public List<Instance> instances() throws KeeperException, InterruptedException {
         ZooKeeper z = zk.get();
         List<Instance> out = new ArrayList<>();
-        List<String> services;
-        try {
-            services = new ArrayList<>(z.getChildren(props.getServicesPath(), false));
-        } catch (KeeperException.NoNodeException none) {
-            return out;
-        }
-        services.sort(null);
         Map<String, List<ConfigStore.Version>> histories = new HashMap<>();
-        for (String service : services) {
-            String base = props.getServicesPath() + "/" + service;
-            if (!access.mayReadZnode(base)) {
-                continue;
+        Map<String, Map<String, ServicesController.Override>> overrides = new HashMap<>();
+        for (ConfigListeners.Registration r : ConfigListeners.registrations(z, props.getServicesPath(), access)) {
+            Map<String, ServicesController.Override> ofService = overrides.get(r.service());
+            if (ofService == null) {
+                ofService = ServicesController.overrides(z, r.service());
+                overrides.put(r.service(), ofService);
             }
-            List<String> ids;
-            try {
-                ids = new ArrayList<>(z.getChildren(base, false));
-            } catch (KeeperException.NoNodeException gone) {
-                continue;
-            }
-            ids.sort(null);
-            Map<String, ServicesController.Override> overrides = ServicesController.overrides(z, service);
-            for (String id : ids) {
-                Stat stat = new Stat();
-                byte[] data;
-                try {
-                    data = z.getData(base + "/" + id, false, stat);
-                } catch (KeeperException.NoNodeException gone) {
-                    continue;
-                }
-                out.add(instance(service, id, data, stat, overrides.get(id), histories));
-            }
+            out.add(instance(r.service(), r.id(), r.json(), r.stat(), ofService.get(r.id()), histories));
         }
         return out;
     }
@@ -116,17 +92,11 @@ public class InstancesController {
     private Instance instance(
             String service,
             String id,
-            byte[] data,
+            JsonNode json,
             Stat stat,
             ServicesController.Override override,
             Map<String, List<ConfigStore.Version>> histories)
             throws KeeperException, InterruptedException {
-        JsonNode json;
-        try {
-            json = data == null || data.length == 0 ? JSON.createObjectNode() : JSON.readTree(data);
-        } catch (RuntimeException notJson) {
-            json = JSON.createObjectNode();
-        }
         Map<String, String> metadata = new TreeMap<>();
         json.path("payload")
                 .path("metadata")

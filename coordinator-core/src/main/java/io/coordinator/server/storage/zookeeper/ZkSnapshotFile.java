@@ -3,12 +3,12 @@ package io.coordinator.server.storage.zookeeper;
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Id;
 import io.coordinator.server.storage.CorruptStorageException;
+import io.coordinator.server.storage.CountingInputStream;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.tree.TreeBuilder;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -107,7 +107,7 @@ final class ZkSnapshotFile {
             throw snappyRefused(file);
         }
         try (InputStream raw = Files.newInputStream(file)) {
-            Counting counting = new Counting(
+            CountingInputStream counting = new CountingInputStream(
                     mode.equals("gz") ? new GZIPInputStream(raw, 1 << 16) : new BufferedInputStream(raw, 1 << 16));
             CheckedInputStream checked = new CheckedInputStream(counting, new Adler32());
             // A plain file cannot hold a value longer than itself: damage never becomes a huge allocation.
@@ -116,12 +116,12 @@ final class ZkSnapshotFile {
                 return parse(file, zxid, in, checked);
             } catch (EOFException e) {
                 throw new CorruptStorageException(
-                        file + ": ends early at offset " + counting.count + where(mode) + " (truncated snapshot)", e);
+                        file + ": ends early at offset " + counting.count() + where(mode) + " (truncated snapshot)", e);
             } catch (CorruptStorageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 throw new CorruptStorageException(
-                        file + ": unreadable at offset " + counting.count + where(mode) + ": " + e.getMessage(), e);
+                        file + ": unreadable at offset " + counting.count() + where(mode) + ": " + e.getMessage(), e);
             }
         }
     }
@@ -284,32 +284,5 @@ final class ZkSnapshotFile {
         byte[] b = new byte[n];
         in.readFully(b);
         return b;
-    }
-
-    /** Counts the bytes read, for offsets in messages. */
-    private static final class Counting extends FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }
