@@ -69,6 +69,8 @@ public final class CoordinatorLauncher {
     public List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
+        // the server's temporary files (Tomcat's work directory) go where this JVM's go: the build's test-tmp
+        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         cmd.addAll(jvmOptions);
         cmd.addAll(launch);
         cmd.addAll(args);
