@@ -12,6 +12,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.AsyncCallback;
@@ -32,6 +34,12 @@ import org.apache.zookeeper.ZooKeeper;
  * then delete), watch-fanout ({@code --watchers} sessions watch one node; latency = setData reply to the last
  * notification), session-storm ({@code --clients} threads open and close sessions). Prints one human line
  * and one JSON line. The side-by-side runner against Apache ZooKeeper is {@link SideBySide}.
+ *
+ * <p>The request workloads run closed-loop by default (each client keeps {@code --outstanding} requests in
+ * flight: the saturation throughput). With {@code --rate R} they run open-loop instead: the clients together
+ * send R requests per second on a fixed schedule, and a request's latency counts from the time the schedule
+ * meant to send it, so a server that stalls is charged for every request it delayed (no coordinated omission).
+ * {@code --outstanding} then only caps what one client may have in flight.
  */
 public final class LoadGenerator {
 
@@ -49,14 +57,31 @@ public final class LoadGenerator {
     }
 
     /** Load parameters shared by every workload. */
-    public record Params(int clients, int seconds, int outstanding, int valueSize, int watchers) {
+    public record Params(int clients, int seconds, int outstanding, int valueSize, int watchers, double rate) {
+        public Params {
+            if (clients < 1 || seconds < 1 || outstanding < 1 || valueSize < 0 || watchers < 1 || rate < 0) {
+                throw new IllegalArgumentException("clients, seconds, outstanding and watchers must be >= 1, "
+                        + "value-size and rate >= 0: " + this);
+            }
+        }
+
         static Params from(Map<String, String> opts) {
             return new Params(
                     Integer.parseInt(opts.getOrDefault("clients", "8")),
                     Math.min(600, Integer.parseInt(opts.getOrDefault("seconds", "10"))),
                     Integer.parseInt(opts.getOrDefault("outstanding", "50")),
                     Integer.parseInt(opts.getOrDefault("value-size", "100")),
-                    Integer.parseInt(opts.getOrDefault("watchers", "100")));
+                    Integer.parseInt(opts.getOrDefault("watchers", "100")),
+                    Double.parseDouble(opts.getOrDefault("rate", "0")));
+        }
+
+        /** The same load, open-loop at {@code perSecond} requests per second (0 = closed loop). */
+        public Params atRate(double perSecond) {
+            return new Params(clients, seconds, outstanding, valueSize, watchers, perSecond);
+        }
+
+        boolean openLoop() {
+            return rate > 0;
         }
     }
 
@@ -112,6 +137,10 @@ public final class LoadGenerator {
         static Result failure(String workload, int clients, int seconds, Exception e) {
             String extra = "\"failure\":\"" + String.valueOf(e).replace('"', '\'') + "\"";
             return new Result(workload, clients, seconds, 0, 1, 0, 0, 0, 0, extra);
+        }
+
+        Result withWorkload(String workload) {
+            return new Result(workload, clients, seconds, ops, errors, opsPerSec, p50Ms, p99Ms, p999Ms, extra);
         }
 
         Result withSeconds(int seconds) {
@@ -205,21 +234,31 @@ public final class LoadGenerator {
             AtomicLong errors = new AtomicLong();
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(p.seconds());
+            AtomicLong capped = new AtomicLong();
             runClients("load", p, client -> {
                 ZooKeeper zk = zks.get(client);
                 String node = root + "/n" + client;
                 Semaphore inFlight = new Semaphore(p.outstanding());
-                while (System.nanoTime() < end) {
-                    if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
-                        continue;
+                // t0: when the request was sent (closed loop) or was meant to be sent (open loop)
+                LongConsumer send = t0 -> issue(
+                        zk,
+                        workload,
+                        node,
+                        value,
+                        () -> {
+                            latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                            ops.incrementAndGet();
+                            inFlight.release();
+                        },
+                        errors);
+                if (p.openLoop()) {
+                    sendOnSchedule(p, client, start, end, inFlight, send, capped, errors);
+                } else {
+                    while (System.nanoTime() < end) {
+                        if (inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                            send.accept(System.nanoTime());
+                        }
                     }
-                    long t0 = System.nanoTime();
-                    Runnable complete = () -> {
-                        latencies.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                        ops.incrementAndGet();
-                        inFlight.release();
-                    };
-                    issue(zk, workload, node, value, complete, errors);
                 }
                 inFlight.tryAcquire(p.outstanding(), GRACE_SECONDS, TimeUnit.SECONDS);
             });
@@ -230,9 +269,51 @@ public final class LoadGenerator {
             } catch (Exception e) {
                 // best effort: the data dir is thrown away anyway
             }
-            return Result.of(workload, p, ops.get(), errors.get(), elapsed, h, "");
+            String extra = p.openLoop()
+                    ? String.format(Locale.ROOT, "\"targetOpsPerSec\":%.1f,\"cappedSends\":%d", p.rate(), capped.get())
+                    : "";
+            return Result.of(workload, p, ops.get(), errors.get(), elapsed, h, extra);
         } finally {
             closeAll(zks);
+        }
+    }
+
+    /**
+     * Open loop for one client: its share of {@code p.rate()} on a fixed schedule, offset from the other
+     * clients'. A send that finds the client's {@code outstanding} cap full waits for a slot (counted in
+     * {@code capped}); it still counts its latency from its scheduled time, and later sends keep their schedule.
+     */
+    static void sendOnSchedule(
+            Params p,
+            int client,
+            long start,
+            long end,
+            Semaphore inFlight,
+            LongConsumer send,
+            AtomicLong capped,
+            AtomicLong errors)
+            throws InterruptedException {
+        double interval = 1e9 * p.clients() / p.rate();
+        double offset = interval * client / p.clients();
+        for (long k = 0; ; k++) {
+            long scheduled = start + (long) (offset + k * interval);
+            if (scheduled - end >= 0) {
+                return;
+            }
+            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            if (!inFlight.tryAcquire()) {
+                capped.incrementAndGet();
+                if (!inFlight.tryAcquire(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    errors.incrementAndGet(); // nothing came back for the whole grace: the server is gone
+                    return;
+                }
+            }
+            send.accept(scheduled);
         }
     }
 

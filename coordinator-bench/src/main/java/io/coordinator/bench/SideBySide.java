@@ -52,6 +52,9 @@ public final class SideBySide {
             "failover",
             "restart");
 
+    /** The workloads that can also run open-loop, at a share of ZooKeeper's saturation rate. */
+    static final List<String> REQUEST_WORKLOADS = List.of("write", "read", "mixed", "create-delete");
+
     record Row(String mode, String side, int round, Result result) {
         boolean isOf(String mode, String side, String workload) {
             return this.mode.equals(mode)
@@ -91,6 +94,19 @@ public final class SideBySide {
         List<String> sides =
                 Arrays.asList(o.getOrDefault("sides", "zookeeper,coordinator").split(","));
         boolean keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
+        // --open-loop 25,50,75: after each request workload's saturation run, the same workload open-loop at
+        // these percentages of ZooKeeper's saturation rate for it (measured earlier in the same round)
+        List<Integer> openLoop = o.containsKey("open-loop")
+                ? Arrays.stream(o.get("open-loop").split(","))
+                        .map(String::trim)
+                        .map(Integer::parseInt)
+                        .toList()
+                : List.of();
+        for (int pct : openLoop) {
+            if (pct < 1 || pct > 200) {
+                throw new IllegalArgumentException("--open-loop percentages must be in 1..200, got " + pct);
+            }
+        }
         Files.createDirectories(out);
         Files.createDirectories(work);
         String javaHome = System.getProperty("java.home");
@@ -221,6 +237,26 @@ public final class SideBySide {
                                     }
                                 }
                                 record(rows, jsonl, new Row(mode, side.label, round, r));
+                                if (REQUEST_WORKLOADS.contains(w)) {
+                                    double max = saturationRate(rows, mode, w, r);
+                                    for (int pct : openLoop) {
+                                        Params at = p.atRate(max * pct / 100.0);
+                                        Result ol;
+                                        try {
+                                            ol = LoadGenerator.run(c.connectString(), w, at);
+                                        } catch (Exception e) {
+                                            ol = Result.failure(w, p.clients(), p.seconds(), e);
+                                        }
+                                        record(
+                                                rows,
+                                                jsonl,
+                                                new Row(
+                                                        mode,
+                                                        side.label,
+                                                        round,
+                                                        ol.withWorkload(openLoopName(w, pct))));
+                                    }
+                                }
                             }
                         } finally {
                             // close() has stopped the nodes; drop their data
@@ -279,6 +315,26 @@ public final class SideBySide {
         System.out.println(table);
         Files.writeString(out.resolve("table-" + stamp + ".md"), table);
         System.out.println("# results: " + jsonl);
+    }
+
+    /**
+     * The rate the open-loop runs of {@code w} take their percentages of: ZooKeeper's latest saturation result
+     * for it in this mode, or {@code own} (this side's) when ZooKeeper has none (e.g. --sides coordinator).
+     */
+    static double saturationRate(List<Row> rows, String mode, String w, Result own) {
+        synchronized (rows) {
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                Row row = rows.get(i);
+                if (row.isOf(mode, Side.ZOOKEEPER.label, w) && row.result().ops() > 0) {
+                    return row.result().opsPerSec();
+                }
+            }
+        }
+        return own.opsPerSec();
+    }
+
+    static String openLoopName(String workload, int pct) {
+        return workload + "@" + pct + "%";
     }
 
     private static void cleanup(Path work) {
@@ -820,8 +876,8 @@ public final class SideBySide {
             sb.append(
                     "Medians over rounds; ratio = Coordinator / ZooKeeper (throughput: higher is better; latency: lower is better).\n\n");
             sb.append(
-                    "| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | errors ZK/Coord |\n");
-            sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    "| mode | workload | ZK ops/s | Coord ops/s | ops ratio | ZK p50 ms | Coord p50 ms | ZK p99 ms | Coord p99 ms | p99 ratio | ZK p99.9 ms | Coord p99.9 ms | errors ZK/Coord |\n");
+            sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         String zk = Side.ZOOKEEPER.label;
         String co = Side.COORDINATOR.label;
@@ -837,7 +893,7 @@ public final class SideBySide {
                 long ce = errors(rows, mode, co, w);
                 sb.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
+                        "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
                         mode,
                         w,
                         zo,
@@ -848,6 +904,8 @@ public final class SideBySide {
                         z99,
                         c99,
                         c99 / z99,
+                        med(rows, mode, zk, w, Result::p999Ms),
+                        med(rows, mode, co, w, Result::p999Ms),
                         ze,
                         ce));
             }
@@ -876,7 +934,61 @@ public final class SideBySide {
             double c = med(rows, "standalone", co, "large-tree", Result::opsPerSec);
             sb.append(String.format(Locale.ROOT, "| load rate (creates/s) | %.0f | %.0f | %.2f |%n", z, c, c / z));
         }
+        openLoopTable(rows, modes, sb);
         return restartTable(rows, modes, workloads, coordinatorLaunch, sb).toString();
+    }
+
+    /**
+     * The open-loop runs: per workload and percentage of ZooKeeper's saturation rate, the rate both sides
+     * achieved and their tails (medians over rounds), latency counted from each request's scheduled send time.
+     */
+    static void openLoopTable(List<Row> rows, List<String> modes, StringBuilder sb) {
+        List<String> names;
+        synchronized (rows) {
+            names = rows.stream()
+                    .map(r -> r.result().workload())
+                    .filter(w -> w.contains("@"))
+                    .distinct()
+                    .toList();
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        String zk = Side.ZOOKEEPER.label;
+        String co = Side.COORDINATOR.label;
+        sb.append("\nOpen loop: a fixed rate (a share of ZooKeeper's saturation rate in the same round), latency from")
+                .append(" each request's scheduled send time; medians over rounds.\n\n")
+                .append("| mode | workload @ share | target ops/s | ZK ops/s | Coord ops/s | ZK p99 ms | Coord p99 ms")
+                .append(" | ZK p99.9 ms | Coord p99.9 ms | p99.9 ratio | errors ZK/Coord |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String mode : modes) {
+            for (String w : names) {
+                double target = med(rows, mode, co, w, r -> extra(r, "targetOpsPerSec"));
+                if (Double.isNaN(target)) {
+                    target = med(rows, mode, zk, w, r -> extra(r, "targetOpsPerSec"));
+                }
+                if (Double.isNaN(target)) {
+                    continue;
+                }
+                double z999 = med(rows, mode, zk, w, Result::p999Ms);
+                double c999 = med(rows, mode, co, w, Result::p999Ms);
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d/%d |%n",
+                        mode,
+                        w,
+                        target,
+                        med(rows, mode, zk, w, Result::opsPerSec),
+                        med(rows, mode, co, w, Result::opsPerSec),
+                        med(rows, mode, zk, w, Result::p99Ms),
+                        med(rows, mode, co, w, Result::p99Ms),
+                        z999,
+                        c999,
+                        c999 / z999,
+                        errors(rows, mode, zk, w),
+                        errors(rows, mode, co, w)));
+            }
+        }
     }
 
     /**
