@@ -185,7 +185,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         ZooKeeperTakeOver.run(
                 dir,
                 zkLogDir == null ? null : Path.of(zkLogDir).toAbsolutePath().normalize(),
-                ensemble,
+                ensemble ? new EpochStore(dir) : null,
                 snapshots,
                 txnLog);
 

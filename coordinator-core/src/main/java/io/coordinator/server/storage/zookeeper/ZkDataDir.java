@@ -7,6 +7,7 @@ import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.storage.CorruptStorageException;
 import io.coordinator.server.tree.DataTree;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +54,37 @@ public final class ZkDataDir {
     public record State(
             DataTree tree, Map<Long, Integer> sessions, long lastZxid, Path snapshot, long replayed, List<Path> logs) {}
 
+    /** ZooKeeper's two epoch files, beside its snapshots in {@code version-2}. */
+    public static final String ACCEPTED_EPOCH = "acceptedEpoch";
+
+    public static final String CURRENT_EPOCH = "currentEpoch";
+
     private ZkDataDir() {}
+
+    /**
+     * One of a ZooKeeper ensemble member's epoch files ({@link #ACCEPTED_EPOCH}, {@link #CURRENT_EPOCH}) in
+     * {@code snapDir/version-2}: a decimal number, as ZooKeeper writes it; empty when the file is not there (a
+     * server that never joined an ensemble).
+     *
+     * @throws CorruptStorageException naming the file when it does not hold a number
+     */
+    public static OptionalLong epoch(Path snapDir, String name) throws IOException {
+        Path file = snapDir.resolve(VERSION_DIR).resolve(name);
+        if (!Files.exists(file)) {
+            return OptionalLong.empty();
+        }
+        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        try {
+            long epoch = Long.parseLong(text);
+            if (epoch < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return OptionalLong.of(epoch);
+        } catch (NumberFormatException e) {
+            throw new CorruptStorageException(file + " does not hold an epoch number (\""
+                    + text.substring(0, Math.min(20, text.length())) + "\"): ZooKeeper refuses it too");
+        }
+    }
 
     /** True when dir/version-2 holds a ZooKeeper snapshot or log file. */
     public static boolean hasData(Path dir) throws IOException {
