@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.testsupport.Member;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,19 +34,11 @@ class DynamicConfigFileEnsembleTest {
 
     @Test
     void anEnsembleDescribedByADynamicConfigFileFormsAndServes() throws Exception {
-        int[] client = new int[3];
+        List<Member> ensemble = Member.allocate(3, dir);
+        int[] client = Member.clientPorts(ensemble);
         StringBuilder dynamic = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            client[i] = Servers.freePort();
-            dynamic.append("server.")
-                    .append(i + 1)
-                    .append("=127.0.0.1:")
-                    .append(Servers.freePort())
-                    .append(':')
-                    .append(Servers.freePort())
-                    .append(":participant;127.0.0.1:")
-                    .append(client[i])
-                    .append('\n');
+        for (Member m : ensemble) {
+            dynamic.append("server.").append(m.ensembleEntry("participant")).append('\n');
         }
         List<ConfigurableApplicationContext> members = new ArrayList<>();
         try {

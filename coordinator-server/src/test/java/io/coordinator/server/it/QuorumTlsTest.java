@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
-import io.coordinator.testsupport.LoopbackPorts;
+import io.coordinator.testsupport.Member;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,19 +98,9 @@ class QuorumTlsTest {
     @Test
     void aMemberWithCertificatesTheEnsembleDoesNotTrustCannotJoin(@TempDir Path dir, CapturedOutput output)
             throws Exception {
-        int[] client = new int[3];
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            client[i] = LoopbackPorts.next();
-            members.append(i == 0 ? "" : ",")
-                    .append(i + 1)
-                    .append("=127.0.0.1:")
-                    .append(LoopbackPorts.next())
-                    .append(':')
-                    .append(LoopbackPorts.next())
-                    .append(";127.0.0.1:")
-                    .append(client[i]);
-        }
+        List<Member> ensemble = Member.allocate(3, dir);
+        int[] client = Member.clientPorts(ensemble);
+        String members = Member.ensemble(ensemble);
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -121,7 +111,7 @@ class QuorumTlsTest {
                         "--coordinator.ensemble=" + members,
                         "--coordinator.session-secret=" + Servers.ENSEMBLE_SECRET,
                         "--coordinator.client-port=" + client[i],
-                        "--coordinator.data-dir=" + dir.resolve("node" + i),
+                        "--coordinator.data-dir=" + ensemble.get(i).dataDir(),
                         "--coordinator.tick-time=" + Servers.TICK_TIME));
                 // Member 3 trusts the ensemble's CA but presents a certificate from another one.
                 args.addAll(quorumTls(i == 2 ? strangerKeyStore : peerKeyStore));
