@@ -2,6 +2,7 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.app.TestClients;
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.ServerProcess;
@@ -192,7 +193,7 @@ class EnsembleFailoverIT {
     }
 
     static ZooKeeper connect(String cs, int timeout, Watcher also) throws Exception {
-        return OfficialClients.connect(cs, timeout, also);
+        return TestClients.connect(cs, timeout, also);
     }
 
     private void writer(int t) {

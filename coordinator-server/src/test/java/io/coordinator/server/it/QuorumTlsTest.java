@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
+import io.coordinator.server.app.TestClients;
 import io.coordinator.testsupport.Member;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,23 +50,10 @@ class QuorumTlsTest {
         return args;
     }
 
-    static ZooKeeper connect(int port) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertThat(connected.await(30, TimeUnit.SECONDS))
-                .as("connected to " + port)
-                .isTrue();
-        return zk;
-    }
-
     /** Writes through member {@code a}, reads through member {@code b} after a sync. */
     static void assertReplicates(int a, int b, String path) throws Exception {
-        ZooKeeper writer = connect(a);
-        ZooKeeper reader = connect(b);
+        ZooKeeper writer = TestClients.connect(a);
+        ZooKeeper reader = TestClients.connect(b);
         try {
             writer.create(path, "replicated".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             CountDownLatch synced = new CountDownLatch(1);
