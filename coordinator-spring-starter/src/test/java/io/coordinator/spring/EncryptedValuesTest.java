@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -148,34 +150,26 @@ class EncryptedValuesTest {
         }
     }
 
-    @Test
-    void missingKeyFailsStartupNamingTheKeyId() throws Exception {
-        server.set("/config/nokey-app/db.password", EncryptedValue.encrypt("hunter2", OLD_PUBLIC));
-        server.set("/config/nokey-app/api.token", "plain");
+    /** A key the value does not name, and a key under the right id that does not decrypt it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            quoteCharacter = '"',
+            value = {
+                "nokey-app, next, shop-2027, \"Configuration /config/nokey-app property db.password: no private key for key id 'shop-2026'\"",
+                "wrongkey-app, shop2026, shop-2026, \"encrypted value for key id 'shop-2026' does not decrypt\""
+            })
+    void startupFailsNamingTheKeyId(String app, String keyName, String keyId, String expected) throws Exception {
+        server.set("/config/" + app + "/db.password", EncryptedValue.encrypt("hunter2", OLD_PUBLIC));
+        server.set("/config/" + app + "/api.token", "plain");
         assertThatThrownBy(() -> ConfigClientApp.run(
                         App.class,
-                        "nokey-app",
+                        app,
                         server.connectString(),
                         "--coordinator.client.registration.enabled=false",
-                        "--coordinator.client.encryption.keys.next="
-                                + ConfigKeys.privateKey("shop-2027", NEW).text()))
-                .hasStackTraceContaining("Configuration /config/nokey-app property db.password: "
-                        + "no private key for key id 'shop-2026'")
+                        "--coordinator.client.encryption.keys." + keyName + "="
+                                + ConfigKeys.privateKey(keyId, NEW).text()))
+                .hasStackTraceContaining(expected)
                 .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("hunter2"));
-    }
-
-    @Test
-    void wrongKeyFailsStartupNamingTheKeyId() throws Exception {
-        server.set("/config/wrongkey-app/db.password", EncryptedValue.encrypt("hunter2", OLD_PUBLIC));
-        server.set("/config/wrongkey-app/api.token", "plain");
-        assertThatThrownBy(() -> ConfigClientApp.run(
-                        App.class,
-                        "wrongkey-app",
-                        server.connectString(),
-                        "--coordinator.client.registration.enabled=false",
-                        "--coordinator.client.encryption.keys.shop2026="
-                                + ConfigKeys.privateKey("shop-2026", NEW).text()))
-                .hasStackTraceContaining("encrypted value for key id 'shop-2026' does not decrypt");
     }
 
     private static String stackTrace(Throwable e) {

@@ -57,6 +57,10 @@ class GrayReleaseClientTest {
         return new GrayRelease(id, context, 1, "tester", "2026-12-06T17:00:00Z", "test", selector, set, List.of());
     }
 
+    private static GraySelector instances(String... ids) {
+        return new GraySelector(List.of(ids), null, null, null, null, null);
+    }
+
     private static GraySelector labels(Map<String, String> labels) {
         return new GraySelector(null, null, null, null, labels, null);
     }
@@ -178,11 +182,7 @@ class GrayReleaseClientTest {
     void promoteKeepsTheGrayValuesAndEndsTheRelease() throws Exception {
         server.set("/config/gp-app/greeting", "main");
         try (ConfigurableApplicationContext ctx = app("gp-app", "gp-1")) {
-            writeGray(release(
-                    "r-promote",
-                    "gp-app",
-                    new GraySelector(List.of("gp-1"), null, null, null, null, null),
-                    Map.of("greeting", "next")));
+            writeGray(release("r-promote", "gp-app", instances("gp-1"), Map.of("greeting", "next")));
             await().atMost(PATIENCE).until(() -> "next".equals(greeting(ctx)));
             // promote as the server does it: the new main values and the end of the release in one transaction
             CuratorFramework admin = server.admin();
@@ -281,11 +281,7 @@ class GrayReleaseClientTest {
                     .isEqualTo(id);
             assertThat(greeting(ctx)).isEqualTo("gray");
             // selecting exactly that id keeps it on gray through the update
-            writeGray(release(
-                    "r-gid",
-                    "gid-app",
-                    new GraySelector(List.of(id), null, null, null, null, null),
-                    Map.of("greeting", "gray-by-id")));
+            writeGray(release("r-gid", "gid-app", instances(id), Map.of("greeting", "gray-by-id")));
             await().atMost(PATIENCE).until(() -> "gray-by-id".equals(greeting(ctx)));
         } finally {
             deleteGray("gid-app");
@@ -344,11 +340,7 @@ class GrayReleaseClientTest {
             assertThat(warnings.get()).isEqualTo(1);
 
             // repaired: applies
-            writeGray(release(
-                    "r-fixed",
-                    "gb-app",
-                    new GraySelector(List.of("gb-1"), null, null, null, null, null),
-                    Map.of("greeting", "gray")));
+            writeGray(release("r-fixed", "gb-app", instances("gb-1"), Map.of("greeting", "gray")));
             await().atMost(PATIENCE).until(() -> "gray".equals(greeting(ctx)));
             assertThat(gray(ctx, "gb-app").problem()).isNull();
         } finally {
@@ -373,11 +365,7 @@ class GrayReleaseClientTest {
                     .withACL(ownerOnly)
                     .forPath(
                             GrayRelease.path("gn-app"),
-                            release(
-                                            "r-closed",
-                                            "gn-app",
-                                            new GraySelector(List.of("gn-1"), null, null, null, null, null),
-                                            Map.of("greeting", "gray"))
+                            release("r-closed", "gn-app", instances("gn-1"), Map.of("greeting", "gray"))
                                     .encode());
             try (ConfigurableApplicationContext ctx = app("gn-app", "gn-1")) {
                 assertThat(greeting(ctx)).isEqualTo("main");

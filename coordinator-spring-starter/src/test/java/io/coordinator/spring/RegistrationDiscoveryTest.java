@@ -32,6 +32,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.context.ConfigurableApplicationContext;
 
 @Timeout(180)
 class RegistrationDiscoveryTest {
@@ -55,7 +56,7 @@ class RegistrationDiscoveryTest {
                         "coordinator.client.registration.metadata.version=7");
     }
 
-    static void ready(org.springframework.context.ConfigurableApplicationContext ctx) {
+    static void ready(ConfigurableApplicationContext ctx) {
         ctx.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], ctx, Duration.ZERO));
     }
 
@@ -186,17 +187,8 @@ class RegistrationDiscoveryTest {
         runner(server.connectString())
                 .withPropertyValues("coordinator.client.registration.instance-id=reg-3")
                 .run(ctx -> {
-                    ready(ctx);
-                    DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
-                    await().atMost(Duration.ofSeconds(20))
-                            .until(() -> discovery.getInstances("reg-app").stream()
-                                    .map(org.springframework.cloud.client.ServiceInstance::getInstanceId)
-                                    .collect(Collectors.toSet())
-                                    .contains("reg-3"));
-                    Set<String> ids = discovery.getInstances("reg-app").stream()
-                            .map(org.springframework.cloud.client.ServiceInstance::getInstanceId)
-                            .collect(Collectors.toSet());
-                    assertThat(ids).contains("reg-3");
+                    DiscoveryClient discovery = discoveredItself(ctx, "reg-3");
+                    assertThat(ids(discovery)).contains("reg-3");
                 });
     }
 
@@ -210,10 +202,7 @@ class RegistrationDiscoveryTest {
         runner(server.connectString())
                 .withPropertyValues("coordinator.client.registration.instance-id=rot-1")
                 .run(ctx -> {
-                    ready(ctx);
-                    DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
-                    await().atMost(Duration.ofSeconds(20))
-                            .until(() -> ids(discovery).contains("rot-1"));
+                    DiscoveryClient discovery = discoveredItself(ctx, "rot-1");
                     String override = InstanceOverrides.ROOT + "/reg-app/rot-1";
 
                     server.admin()
@@ -238,6 +227,14 @@ class RegistrationDiscoveryTest {
                                     .anyMatch(i -> i.getInstanceId().equals("rot-1")
                                             && "1".equals(i.getMetadata().get("weight"))));
                 });
+    }
+
+    /** Once the application is ready: its DiscoveryClient, after it lists the application's own instance. */
+    private static DiscoveryClient discoveredItself(ConfigurableApplicationContext ctx, String instanceId) {
+        ready(ctx);
+        DiscoveryClient discovery = ctx.getBean(DiscoveryClient.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(discovery).contains(instanceId));
+        return discovery;
     }
 
     private static Set<String> ids(DiscoveryClient discovery) {

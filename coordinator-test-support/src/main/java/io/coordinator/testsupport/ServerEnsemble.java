@@ -25,8 +25,7 @@ public final class ServerEnsemble implements AutoCloseable {
 
     public ServerEnsemble(int size, Path dir, String name, Command command) throws IOException {
         this.dir = dir;
-        for (int id = 1; id <= size; id++) {
-            Member m = Member.allocate(id, dir.resolve("node" + id), dir.resolve("node" + id + ".log"));
+        for (Member m : Member.allocate(size, dir)) {
             Files.createDirectories(m.dataDir());
             members.add(m);
         }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -746,24 +747,31 @@ public final class DataTree {
         if (statNode == null) {
             return;
         }
-        long count = 0;
-        long bytes = 0;
+        long[] countAndBytes = new long[2];
+        forEachUnder(prefix, (p, n) -> {
+            countAndBytes[0]++;
+            countAndBytes[1] += length(n.data());
+        });
+        synchronized (statNode) {
+            statNode.replaceData(
+                    QuotaStats.counts(countAndBytes[0], countAndBytes[1]).toBytes());
+        }
+    }
+
+    /** Visits {@code root} and every node below it, depth first; nothing if root does not exist. */
+    private void forEachUnder(String root, BiConsumer<String, DataNode> visit) {
         Deque<String> todo = new ArrayDeque<>();
-        todo.push(prefix);
+        todo.push(root);
         while (!todo.isEmpty()) {
             String p = todo.pop();
             DataNode n = nodes.get(p);
             if (n == null) {
                 continue;
             }
-            count++;
-            bytes += length(n.data());
+            visit.accept(p, n);
             for (String c : n.children()) {
                 todo.push(Paths.child(p, c));
             }
-        }
-        synchronized (statNode) {
-            statNode.replaceData(QuotaStats.counts(count, bytes).toBytes());
         }
     }
 
@@ -854,21 +862,7 @@ public final class DataTree {
             throw new IOException("snapshot has no root");
         }
         Set<String> quotaTree = new TreeSet<>();
-        Deque<String> todo = new ArrayDeque<>();
-        if (nodes.containsKey(QUOTA)) {
-            todo.push(QUOTA);
-        }
-        while (!todo.isEmpty()) {
-            String p = todo.pop();
-            DataNode n = nodes.get(p);
-            if (n == null) {
-                continue;
-            }
-            quotaTree.add(p);
-            for (String c : n.children()) {
-                todo.push(Paths.child(p, c));
-            }
-        }
+        forEachUnder(QUOTA, (p, n) -> quotaTree.add(p));
         for (String path : quotaTree) {
             if (!path.endsWith("/" + QuotaStats.LIMIT_NODE) || nodes.get(path).numChildren() > 0) {
                 continue;

@@ -24,16 +24,6 @@ public final class ClientPortChannelInitializer extends ChannelInitializer<Chann
             ServerView view,
             ServerStats stats,
             ConnectionRegistry registry,
-            int maxOutstanding) {
-        this(config, sink, view, stats, registry, maxOutstanding, DataDirSizes.NONE);
-    }
-
-    public ClientPortChannelInitializer(
-            ClientPortConfig config,
-            RequestSink sink,
-            ServerView view,
-            ServerStats stats,
-            ConnectionRegistry registry,
             int maxOutstanding,
             DataDirSizes dirs) {
         this.config = config;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * ZooKeeper's four-letter words: which 4-byte prefixes are words, and the text each one answers, in
@@ -226,27 +227,28 @@ public final class FourLetterWords {
     }
 
     private String wchc() {
+        return grouped(view.watchesBySession(), FourLetterWords::hexSession, path -> path);
+    }
+
+    private String wchp() {
+        return grouped(view.watchesByPath(), path -> path, FourLetterWords::hexSession);
+    }
+
+    /** wchc and wchp's layout: a line per key, a tab-indented line per value under it, a blank line at the end. */
+    private static <K, V> String grouped(Map<K, List<V>> groups, Function<K, String> key, Function<V, String> value) {
         StringBuilder sb = new StringBuilder(256);
-        view.watchesBySession().forEach((sid, paths) -> {
-            sb.append("0x").append(Long.toHexString(sid)).append('\n');
-            for (String p : paths) {
-                sb.append('\t').append(p).append('\n');
+        groups.forEach((k, values) -> {
+            sb.append(key.apply(k)).append('\n');
+            for (V v : values) {
+                sb.append('\t').append(value.apply(v)).append('\n');
             }
         });
         sb.append('\n');
         return sb.toString();
     }
 
-    private String wchp() {
-        StringBuilder sb = new StringBuilder(256);
-        view.watchesByPath().forEach((path, sids) -> {
-            sb.append(path).append('\n');
-            for (Long sid : sids) {
-                sb.append("\t0x").append(Long.toHexString(sid)).append('\n');
-            }
-        });
-        sb.append('\n');
-        return sb.toString();
+    private static String hexSession(long sid) {
+        return "0x" + Long.toHexString(sid);
     }
 
     /**

@@ -1,11 +1,12 @@
 package io.coordinator.server.app;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
-/** Opens an official ZooKeeper client and waits until it is connected. */
+/** Opens an official ZooKeeper client and waits (bounded) until it is connected. */
 public final class TestClients {
     private TestClients() {}
 
@@ -14,15 +15,23 @@ public final class TestClients {
     }
 
     public static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
+        return connect(connectString, 10_000, e -> {});
+    }
+
+    /** Waits up to 30 s for SyncConnected; {@code also} sees every event too. */
+    public static ZooKeeper connect(String connectString, int sessionTimeout, Watcher also) throws Exception {
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        ZooKeeper zk = new ZooKeeper(connectString, sessionTimeout, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
+                connected.complete(null);
             }
+            also.process(e);
         });
-        if (!connected.await(30, TimeUnit.SECONDS)) {
+        try {
+            connected.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException | RuntimeException e) {
             zk.close();
-            throw new IllegalStateException("could not connect to " + connectString);
+            throw new IllegalStateException("could not connect to " + connectString, e);
         }
         return zk;
     }

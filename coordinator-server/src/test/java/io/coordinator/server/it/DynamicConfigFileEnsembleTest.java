@@ -2,6 +2,8 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.app.TestClients;
+import io.coordinator.testsupport.Member;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -33,19 +34,11 @@ class DynamicConfigFileEnsembleTest {
 
     @Test
     void anEnsembleDescribedByADynamicConfigFileFormsAndServes() throws Exception {
-        int[] client = new int[3];
+        List<Member> ensemble = Member.allocate(3, dir);
+        int[] client = Member.clientPorts(ensemble);
         StringBuilder dynamic = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            client[i] = Servers.freePort();
-            dynamic.append("server.")
-                    .append(i + 1)
-                    .append("=127.0.0.1:")
-                    .append(Servers.freePort())
-                    .append(':')
-                    .append(Servers.freePort())
-                    .append(":participant;127.0.0.1:")
-                    .append(client[i])
-                    .append('\n');
+        for (Member m : ensemble) {
+            dynamic.append("server.").append(m.ensembleEntry("participant")).append('\n');
         }
         List<ConfigurableApplicationContext> members = new ArrayList<>();
         try {
@@ -56,8 +49,8 @@ class DynamicConfigFileEnsembleTest {
             assertThat(Arrays.stream(modes).filter("leader"::equals)).hasSize(1);
             assertThat(Arrays.stream(modes).filter("follower"::equals)).hasSize(2);
 
-            ZooKeeper writer = connect(client[0]);
-            ZooKeeper reader = connect(client[2]);
+            ZooKeeper writer = TestClients.connect(client[0]);
+            ZooKeeper reader = TestClients.connect(client[2]);
             try {
                 writer.create("/from-dynamic", "ok".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 CompletableFuture<Integer> synced = new CompletableFuture<>();
@@ -74,13 +67,7 @@ class DynamicConfigFileEnsembleTest {
                 reader.close();
             }
         } finally {
-            for (ConfigurableApplicationContext c : members) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    // close the others anyway
-                }
-            }
+            Servers.closeAll(members);
         }
     }
 
@@ -98,16 +85,5 @@ class DynamicConfigFileEnsembleTest {
                         + "dynamicConfigFile=" + dyn + "\n");
         return new SpringApplicationBuilder(Class.forName(Servers.COORDINATOR_APP))
                 .run("--coordinator.zoo-cfg=" + cfg, "--server.port=0", "--server.address=127.0.0.1");
-    }
-
-    private static ZooKeeper connect(int port) throws Exception {
-        CompletableFuture<Boolean> connected = new CompletableFuture<>();
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(true);
-            }
-        });
-        assertThat(connected.get(60, TimeUnit.SECONDS)).isTrue();
-        return zk;
     }
 }

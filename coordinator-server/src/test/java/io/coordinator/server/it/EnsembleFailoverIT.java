@@ -2,7 +2,9 @@ package io.coordinator.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.app.TestClients;
 import io.coordinator.testsupport.CoordinatorLauncher;
+import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +71,7 @@ class EnsembleFailoverIT {
     // ---------------------------------------------------------------- the ensemble
 
     private Path dir;
-    private final int[] client = new int[3];
+    private int[] client;
     private String ensemble;
     private final ServerProcess[] procs = new ServerProcess[3];
     private final Path[] logs = new Path[3];
@@ -191,7 +193,7 @@ class EnsembleFailoverIT {
     }
 
     static ZooKeeper connect(String cs, int timeout, Watcher also) throws Exception {
-        return OfficialClients.connect(cs, timeout, also);
+        return TestClients.connect(cs, timeout, also);
     }
 
     private void writer(int t) {
@@ -291,19 +293,9 @@ class EnsembleFailoverIT {
     void acknowledgedWritesSessionsAndWatchesSurviveLeaderAndFollowerKillsAndRestarts(@TempDir Path tmp)
             throws Exception {
         dir = tmp;
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            client[i] = Servers.freePort();
-            sb.append(i == 0 ? "" : ",")
-                    .append(i + 1)
-                    .append("=127.0.0.1:")
-                    .append(Servers.freePort())
-                    .append(':')
-                    .append(Servers.freePort())
-                    .append(';')
-                    .append(client[i]);
-        }
-        ensemble = sb.toString();
+        List<Member> members = Member.allocate(3, dir);
+        client = Member.clientPorts(members);
+        ensemble = Member.ensemble(members);
         List<Thread> writers = new ArrayList<>();
         ZooKeeper holder = null;
         try {

@@ -3,6 +3,7 @@ package io.coordinator.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.app.KubernetesServiceLinks;
+import io.coordinator.server.app.TestClients;
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class PackagedJarLifecycleIT {
         try (ServerProcess server = launch(data, port, log, Map.of())) {
             server.awaitListening(port, DEADLINE);
             // The client port serves before the rest of the context is up: a write now is acknowledged.
-            try (ZooKeeper zk = QuorumTlsTest.connect(port)) {
+            try (ZooKeeper zk = TestClients.connect(port)) {
                 zk.create("/before-stop", "kept".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
             stopAndExpectExitWithinFiveSeconds(server.process().orElseThrow(), log);
@@ -61,7 +62,7 @@ class PackagedJarLifecycleIT {
 
         try (ServerProcess again = launch(data, port, dir.resolve("b2.log"), Map.of())) {
             again.awaitListening(port, DEADLINE);
-            try (ZooKeeper zk = QuorumTlsTest.connect(port)) {
+            try (ZooKeeper zk = TestClients.connect(port)) {
                 assertThat(new String(zk.getData("/before-stop", false, null), StandardCharsets.UTF_8))
                         .isEqualTo("kept");
             }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
-import io.coordinator.testsupport.LoopbackPorts;
+import io.coordinator.server.app.TestClients;
+import io.coordinator.testsupport.Member;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,23 +50,10 @@ class QuorumTlsTest {
         return args;
     }
 
-    static ZooKeeper connect(int port) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 10_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertThat(connected.await(30, TimeUnit.SECONDS))
-                .as("connected to " + port)
-                .isTrue();
-        return zk;
-    }
-
     /** Writes through member {@code a}, reads through member {@code b} after a sync. */
     static void assertReplicates(int a, int b, String path) throws Exception {
-        ZooKeeper writer = connect(a);
-        ZooKeeper reader = connect(b);
+        ZooKeeper writer = TestClients.connect(a);
+        ZooKeeper reader = TestClients.connect(b);
         try {
             writer.create(path, "replicated".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             CountDownLatch synced = new CountDownLatch(1);
@@ -98,19 +85,9 @@ class QuorumTlsTest {
     @Test
     void aMemberWithCertificatesTheEnsembleDoesNotTrustCannotJoin(@TempDir Path dir, CapturedOutput output)
             throws Exception {
-        int[] client = new int[3];
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            client[i] = LoopbackPorts.next();
-            members.append(i == 0 ? "" : ",")
-                    .append(i + 1)
-                    .append("=127.0.0.1:")
-                    .append(LoopbackPorts.next())
-                    .append(':')
-                    .append(LoopbackPorts.next())
-                    .append(";127.0.0.1:")
-                    .append(client[i]);
-        }
+        List<Member> ensemble = Member.allocate(3, dir);
+        int[] client = Member.clientPorts(ensemble);
+        String members = Member.ensemble(ensemble);
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -121,7 +98,7 @@ class QuorumTlsTest {
                         "--coordinator.ensemble=" + members,
                         "--coordinator.session-secret=" + Servers.ENSEMBLE_SECRET,
                         "--coordinator.client-port=" + client[i],
-                        "--coordinator.data-dir=" + dir.resolve("node" + i),
+                        "--coordinator.data-dir=" + ensemble.get(i).dataDir(),
                         "--coordinator.tick-time=" + Servers.TICK_TIME));
                 // Member 3 trusts the ensemble's CA but presents a certificate from another one.
                 args.addAll(quorumTls(i == 2 ? strangerKeyStore : peerKeyStore));

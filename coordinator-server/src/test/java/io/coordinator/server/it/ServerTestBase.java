@@ -1,5 +1,6 @@
 package io.coordinator.server.it;
 
+import io.coordinator.server.app.TestClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,6 @@ abstract class ServerTestBase {
     }
 
     protected ZooKeeper zk(String connectString, int timeout, Watcher also) throws Exception {
-        return OfficialClients.connect(connectString, timeout, also);
+        return TestClients.connect(connectString, timeout, also);
     }
 }

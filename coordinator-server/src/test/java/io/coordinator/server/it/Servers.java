@@ -1,6 +1,7 @@
 package io.coordinator.server.it;
 
 import io.coordinator.testsupport.LoopbackPorts;
+import io.coordinator.testsupport.Member;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -143,22 +145,11 @@ public final class Servers {
             Path dir, boolean fastReaping, int voters, int observers, List<String> extraArgs) throws Exception {
         Class<?> app = Class.forName(COORDINATOR_APP);
         int n = voters + observers;
-        int[] client = new int[n];
-        StringBuilder ensemble = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            client[i] = freePort();
-            if (i > 0) {
-                ensemble.append(',');
-            }
-            ensemble.append(i + 1)
-                    .append("=127.0.0.1:")
-                    .append(freePort())
-                    .append(':')
-                    .append(freePort())
-                    .append(i >= voters ? ":observer" : "")
-                    .append(";127.0.0.1:")
-                    .append(client[i]);
-        }
+        List<Member> members = Member.allocate(n, dir);
+        int[] client = Member.clientPorts(members);
+        String ensemble = members.stream()
+                .map(m -> m.ensembleEntry(m.id() > voters ? "observer" : ""))
+                .collect(Collectors.joining(","));
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         List<String[]> memberArgs = new ArrayList<>();
         try {
@@ -167,7 +158,7 @@ public final class Servers {
                         "--coordinator.server-id=" + (i + 1),
                         "--coordinator.ensemble=" + ensemble,
                         "--coordinator.client-port=" + client[i],
-                        "--coordinator.data-dir=" + dir.resolve("node" + (i + 1))));
+                        "--coordinator.data-dir=" + members.get(i).dataDir()));
                 args.addAll(testSettings(fastReaping));
                 if (extraArgs.stream().noneMatch(a -> a.startsWith("--coordinator.tick-time="))) {
                     args.add("--coordinator.tick-time=" + TICK_TIME);
@@ -300,12 +291,17 @@ public final class Servers {
 
         @Override
         public void close() {
-            for (ConfigurableApplicationContext c : contexts) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    // close the others anyway
-                }
+            closeAll(contexts);
+        }
+    }
+
+    /** Closes every member's context, the others even when one fails to close. */
+    static void closeAll(List<ConfigurableApplicationContext> contexts) {
+        for (ConfigurableApplicationContext c : contexts) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                // close the others anyway
             }
         }
     }

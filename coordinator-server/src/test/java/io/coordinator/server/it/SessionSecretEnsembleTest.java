@@ -111,13 +111,7 @@ class SessionSecretEnsembleTest {
             moved.close();
             first.close();
         } finally {
-            for (ConfigurableApplicationContext c : members) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    // close the others anyway
-                }
-            }
+            Servers.closeAll(members);
         }
     }
 

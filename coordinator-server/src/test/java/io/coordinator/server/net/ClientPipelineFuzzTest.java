@@ -36,7 +36,13 @@ class ClientPipelineFuzzTest {
         RecordingSink sink = new RecordingSink();
         ClientPortConfig config = ClientPortConfig.of("127.0.0.1", 0).withMaxPacketSize(MAX_PACKET);
         EmbeddedChannel ch = new EmbeddedChannel(new ClientPortChannelInitializer(
-                config, sink, new FakeServerView(), new ServerStats(), new ConnectionRegistry(), 1000));
+                config,
+                sink,
+                new FakeServerView(),
+                new ServerStats(),
+                new ConnectionRegistry(),
+                1000,
+                DataDirSizes.NONE));
         for (int off = 1; off < input.length && ch.isOpen(); off += chunk) {
             int n = Math.min(chunk, input.length - off);
             ch.writeInbound(Unpooled.wrappedBuffer(input, off, n)); // rethrows anything the pipeline threw

@@ -27,8 +27,8 @@ class ClientPortPipelineTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
 
     private EmbeddedChannel channel(ClientPortConfig config, int maxOutstanding) {
-        return new EmbeddedChannel(
-                new ClientPortChannelInitializer(config, sink, view, stats, registry, maxOutstanding));
+        return new EmbeddedChannel(new ClientPortChannelInitializer(
+                config, sink, view, stats, registry, maxOutstanding, DataDirSizes.NONE));
     }
 
     private EmbeddedChannel channel() {

@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.TestPki;
 import io.coordinator.server.TestPki.Identity;
-import io.coordinator.testsupport.LoopbackPorts;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.HashMap;
+import io.coordinator.server.net.LoopbackQuorum.Received;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -27,9 +21,7 @@ class QuorumTransportTlsTest {
     static Identity ca;
     static Identity strangerCa;
 
-    private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
-    private final Map<Integer, BlockingQueue<String>> inboxes = new HashMap<>();
-    private final Map<Integer, QuorumTransport> transports = new HashMap<>();
+    private final LoopbackQuorum quorum = new LoopbackQuorum();
 
     @BeforeAll
     static void certificates() {
@@ -39,43 +31,13 @@ class QuorumTransportTlsTest {
 
     @AfterEach
     void stopAll() {
-        transports.values().forEach(QuorumTransport::stop);
-    }
-
-    private void plan(int... ids) throws IOException {
-        for (int id : ids) {
-            addresses.put(id, new InetSocketAddress("127.0.0.1", LoopbackPorts.next()));
-            inboxes.put(id, new LinkedBlockingQueue<>());
-        }
+        quorum.close();
     }
 
     /** Material with {@code key}'s certificate, trusting {@code trusted}. */
     private static TlsMaterial material(Identity key, Identity... trusted) {
         return new TlsMaterial(
                 "test " + key.cn(), TestPki.keyManagers(key), TestPki.trustManagers(trusted), List.of(), List.of());
-    }
-
-    private QuorumTransport start(int id, TlsContext tls) {
-        Map<Integer, InetSocketAddress> peers = new HashMap<>(addresses);
-        peers.remove(id);
-        BlockingQueue<String> inbox = inboxes.get(id);
-        QuorumTransport t = new QuorumTransport(
-                "quorum",
-                id,
-                addresses.get(id),
-                peers,
-                (from, payload) -> inbox.add(from + ":" + new String(payload)),
-                1 << 20,
-                1 << 20,
-                tls);
-        t.start();
-        transports.put(id, t);
-        return t;
-    }
-
-    private String sendUntilDelivered(int from, int to, String text) throws InterruptedException {
-        return QuorumTransportTest.sendUntilDelivered(
-                transports.get(from), to, text, inboxes.get(to), r -> r.endsWith(":" + text));
     }
 
     /** Polls observable state (a log line, a connection flag) until it holds. */
@@ -91,22 +53,22 @@ class QuorumTransportTlsTest {
 
     @Test
     void peersWithTheEnsemblesCertificatesTalkBothWays() throws Exception {
-        plan(1, 2);
-        start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
-        start(2, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-2"), ca), true));
-        assertThat(sendUntilDelivered(1, 2, "hello")).isEqualTo("1:hello");
-        assertThat(sendUntilDelivered(2, 1, "back")).isEqualTo("2:back");
+        quorum.plan(1, 2);
+        quorum.start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
+        quorum.start(2, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-2"), ca), true));
+        assertThat(quorum.sendUntilDelivered(1, 2, "hello")).isEqualTo(new Received(1, "hello"));
+        assertThat(quorum.sendUntilDelivered(2, 1, "back")).isEqualTo(new Received(2, "back"));
     }
 
     @Test
     void aPeerWithAnUntrustedCertificateGetsNoMessageThrough(CapturedOutput output) throws Exception {
-        plan(1, 2, 3);
-        start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
-        start(2, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-2"), ca), true));
+        quorum.plan(1, 2, 3);
+        quorum.start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
+        quorum.start(2, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-2"), ca), true));
         // 3 trusts the ensemble's CA but presents a certificate from another one.
         QuorumTransport intruder =
-                start(3, TlsContext.forQuorum(material(TestPki.issue(strangerCa, "peer-3"), ca), true));
-        assertThat(sendUntilDelivered(1, 2, "members")).isEqualTo("1:members");
+                quorum.start(3, TlsContext.forQuorum(material(TestPki.issue(strangerCa, "peer-3"), ca), true));
+        assertThat(quorum.sendUntilDelivered(1, 2, "members")).isEqualTo(new Received(1, "members"));
 
         // With TLS 1.3 the dialler finishes its side of the handshake before the listener has checked its
         // certificate, so it is the listener that reports the refusal; a dial to 3 fails on the dialler's side.
@@ -115,15 +77,15 @@ class QuorumTransportTlsTest {
                 () -> output.getOut().contains("quorum transport of server 1: TLS handshake with"));
         await("1's dial to 3 to fail", () -> output.getOut().contains("TLS handshake from server 1 to server 3"));
         intruder.send(1, "let me in".getBytes());
-        assertThat(transports.get(1).isConnected(3)).isFalse();
-        assertThat(inboxes.get(1)).isEmpty();
+        assertThat(quorum.transports.get(1).isConnected(3)).isFalse();
+        assertThat(quorum.inboxes.get(1)).isEmpty();
     }
 
     @Test
     void aPlainPeerCannotJoinATlsEnsembleAndBothSidesSayWhy(CapturedOutput output) throws Exception {
-        plan(1, 2);
-        start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
-        QuorumTransport plain = start(2, null);
+        quorum.plan(1, 2);
+        quorum.start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
+        QuorumTransport plain = quorum.start(2, null);
 
         await(
                 "the TLS side to report plain text",
@@ -133,24 +95,25 @@ class QuorumTransportTlsTest {
                 "the plain side to report TLS",
                 () -> output.getOut().contains("speaks TLS, but this server has no coordinator.ssl.quorum-bundle"));
         plain.send(1, "plain".getBytes());
-        transports.get(1).send(2, "tls".getBytes());
-        assertThat(transports.get(1).isConnected(2)).isFalse();
-        assertThat(inboxes.get(1)).isEmpty();
-        assertThat(inboxes.get(2)).isEmpty();
+        quorum.transports.get(1).send(2, "tls".getBytes());
+        assertThat(quorum.transports.get(1).isConnected(2)).isFalse();
+        assertThat(quorum.inboxes.get(1)).isEmpty();
+        assertThat(quorum.inboxes.get(2)).isEmpty();
     }
 
     @Test
     void hostnameVerificationRefusesACertificateForAnotherHost(CapturedOutput output) throws Exception {
-        plan(1, 2);
+        quorum.plan(1, 2);
         // 1 dials 2 at 127.0.0.1, but 2 presents a (trusted) certificate that names no host or address.
         Identity noSan = TestPki.issueWithoutAddresses(ca, "peer-2");
-        start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
-        start(2, TlsContext.forQuorum(material(noSan, ca), true));
+        quorum.start(1, TlsContext.forQuorum(material(TestPki.issue(ca, "peer-1"), ca), true));
+        quorum.start(2, TlsContext.forQuorum(material(noSan, ca), true));
         await(
                 "1's dial to 2 to fail hostname verification",
                 () -> output.getOut().contains("TLS handshake from server 1 to server 2"));
-        assertThat(transports.get(1).isConnected(2)).isFalse();
-        assertThat(sendUntilDelivered(2, 1, "1 has an address in its certificate"))
-                .startsWith("2:");
+        assertThat(quorum.transports.get(1).isConnected(2)).isFalse();
+        assertThat(quorum.sendUntilDelivered(2, 1, "1 has an address in its certificate"))
+                .extracting(Received::from)
+                .isEqualTo(2);
     }
 }

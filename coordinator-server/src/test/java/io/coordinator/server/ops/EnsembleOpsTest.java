@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.coordinator.server.app.CoordinatorApplication;
-import io.coordinator.testsupport.LoopbackPorts;
+import io.coordinator.testsupport.Member;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +47,6 @@ class EnsembleOpsTest {
                 c.close();
             }
         }
-    }
-
-    static int freePort() throws IOException {
-        return LoopbackPorts.next();
     }
 
     ConfigurableApplicationContext start(int id) {
@@ -115,19 +112,9 @@ class EnsembleOpsTest {
 
     @Test
     void readinessAndClusterViewFollowTheQuorum() throws Exception {
-        clientPorts = new int[] {freePort(), freePort(), freePort()};
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= 3; i++) {
-            sb.append(i > 1 ? "," : "")
-                    .append(i)
-                    .append("=127.0.0.1:")
-                    .append(freePort())
-                    .append(':')
-                    .append(freePort())
-                    .append(";")
-                    .append(clientPorts[i - 1]);
-        }
-        ensemble = sb.toString();
+        List<Member> members = Member.allocate(3, dir);
+        clientPorts = Member.clientPorts(members);
+        ensemble = Member.ensemble(members);
 
         // alone: alive, but not ready, looking, both peers disconnected; the REST API answers 503
         nodes[0] = start(1);

@@ -15,59 +15,46 @@ class GrayReleaseTest {
     private static final InstanceFacts B =
             new InstanceFacts("shop", "shop-2", "10.0.0.2", 8080, "eu-2", Map.of("team", "blue"));
 
-    private static GraySelector selector(
-            List<String> instances,
-            List<String> addresses,
-            List<String> zones,
-            List<String> services,
-            Map<String, String> labels,
-            Integer percent) {
-        return new GraySelector(instances, addresses, zones, services, labels, percent);
-    }
-
     @Test
     void eachCriterionSelectsWhatItNamesAndAllMustHold() {
-        assertThat(selector(List.of("shop-1"), null, null, null, null, null).matches("r", A))
+        assertThat(new GraySelector(List.of("shop-1"), null, null, null, null, null).matches("r", A))
                 .isTrue();
-        assertThat(selector(List.of("shop-1"), null, null, null, null, null).matches("r", B))
+        assertThat(new GraySelector(List.of("shop-1"), null, null, null, null, null).matches("r", B))
                 .isFalse();
-        assertThat(selector(null, List.of("10.0.0.2"), null, null, null, null).matches("r", B))
+        assertThat(new GraySelector(null, List.of("10.0.0.2"), null, null, null, null).matches("r", B))
                 .isTrue();
-        assertThat(selector(null, List.of("10.0.0.2:8080"), null, null, null, null)
-                        .matches("r", B))
+        assertThat(new GraySelector(null, List.of("10.0.0.2:8080"), null, null, null, null).matches("r", B))
                 .isTrue();
-        assertThat(selector(null, List.of("10.0.0.2:9090"), null, null, null, null)
-                        .matches("r", B))
+        assertThat(new GraySelector(null, List.of("10.0.0.2:9090"), null, null, null, null).matches("r", B))
                 .isFalse();
-        assertThat(selector(null, null, List.of("eu-1", "eu-3"), null, null, null)
-                        .matches("r", A))
+        assertThat(new GraySelector(null, null, List.of("eu-1", "eu-3"), null, null, null).matches("r", A))
                 .isTrue();
-        assertThat(selector(null, null, List.of("eu-1"), null, null, null).matches("r", B))
+        assertThat(new GraySelector(null, null, List.of("eu-1"), null, null, null).matches("r", B))
                 .isFalse();
-        assertThat(selector(null, null, null, List.of("billing"), null, null).matches("r", A))
+        assertThat(new GraySelector(null, null, null, List.of("billing"), null, null).matches("r", A))
                 .isFalse();
-        assertThat(selector(null, null, null, null, Map.of("canary", "true"), null)
-                        .matches("r", A))
+        assertThat(new GraySelector(null, null, null, null, Map.of("canary", "true"), null).matches("r", A))
                 .isTrue();
-        assertThat(selector(null, null, null, null, Map.of("canary", "true"), null)
-                        .matches("r", B))
+        assertThat(new GraySelector(null, null, null, null, Map.of("canary", "true"), null).matches("r", B))
                 .isFalse();
         // all given criteria must hold: team blue AND zone eu-2
-        GraySelector both = selector(null, null, List.of("eu-2"), null, Map.of("team", "blue"), null);
+        GraySelector both = new GraySelector(null, null, List.of("eu-2"), null, Map.of("team", "blue"), null);
         assertThat(both.matches("r", A)).isFalse();
         assertThat(both.matches("r", B)).isTrue();
-        assertThat(selector(null, null, null, null, Map.of("team", "blue", "canary", "true"), null)
+        assertThat(new GraySelector(null, null, null, null, Map.of("team", "blue", "canary", "true"), null)
                         .matches("r", B))
                 .isFalse();
     }
 
     @Test
     void anEmptySelectorSelectsNobody() {
-        GraySelector none = selector(null, null, null, null, null, null);
+        GraySelector none = new GraySelector(null, null, null, null, null, null);
         assertThat(none.isEmpty()).isTrue();
         assertThat(none.matches("r", A)).isFalse();
-        assertThat(selector(null, null, null, null, null, 100).matches("r", A)).isTrue();
-        assertThat(selector(null, null, null, null, null, 0).matches("r", A)).isFalse();
+        assertThat(new GraySelector(null, null, null, null, null, 100).matches("r", A))
+                .isTrue();
+        assertThat(new GraySelector(null, null, null, null, null, 0).matches("r", A))
+                .isFalse();
     }
 
     @Test
@@ -86,7 +73,7 @@ class GrayReleaseTest {
     }
 
     private static List<String> selected(List<String> ids, String release, int percent) {
-        GraySelector s = selector(null, null, null, null, null, percent);
+        GraySelector s = new GraySelector(null, null, null, null, null, percent);
         return ids.stream()
                 .filter(id -> s.matches(release, new InstanceFacts("svc", id, "h", 1, null, Map.of())))
                 .toList();
@@ -101,7 +88,7 @@ class GrayReleaseTest {
                 "admin",
                 "2026-12-06T00:00:00Z",
                 "",
-                selector(List.of("shop-1"), null, null, null, null, null),
+                new GraySelector(List.of("shop-1"), null, null, null, null, null),
                 Map.of("price", "12", "new", "x"),
                 List.of("old"));
         assertThat(r.applyTo(Map.of("price", "10", "old", "y", "kept", "z")))
@@ -117,7 +104,7 @@ class GrayReleaseTest {
                 "alice",
                 "2026-12-06T10:00:00Z",
                 "try the new price: 12 €",
-                selector(
+                new GraySelector(
                         List.of("shop-1"),
                         List.of("10.0.0.1:8080"),
                         List.of("eu-1"),
