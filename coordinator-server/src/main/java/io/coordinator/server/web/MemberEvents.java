@@ -4,11 +4,14 @@ import io.coordinator.server.ops.ClusterStatus;
 import io.coordinator.server.ops.ClusterStatusService;
 import io.coordinator.server.ops.ServerHandle;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -25,21 +28,26 @@ public final class MemberEvents implements SmartLifecycle {
     static final Duration EVERY = Duration.ofMillis(100);
 
     private final ServerHandle server;
-    private final ClusterStatusService status;
-    private final ZnodeEvents events;
+    private final Supplier<List<ClusterStatus.PeerInfo>> members;
+    private final BiConsumer<String, Object> events;
     private Map<Integer, ClusterStatus.PeerInfo> last = Map.of();
     private ScheduledExecutorService timer;
 
-    public MemberEvents(ServerHandle server, ClusterStatusService status, ZnodeEvents events) {
+    /**
+     * @param members the members as this server sees them ({@link ClusterStatusService#peers()})
+     * @param events  where an event goes, by name ({@link ZnodeEvents#broadcast})
+     */
+    public MemberEvents(
+            ServerHandle server, Supplier<List<ClusterStatus.PeerInfo>> members, BiConsumer<String, Object> events) {
         this.server = server;
-        this.status = status;
+        this.members = members;
         this.events = events;
     }
 
     /** Sends an event for each member whose role or connection differs from the last look (timer thread). */
     void check() {
         Map<Integer, ClusterStatus.PeerInfo> now = new TreeMap<>();
-        for (ClusterStatus.PeerInfo p : status.peers()) {
+        for (ClusterStatus.PeerInfo p : members.get()) {
             now.put(p.id(), p);
         }
         for (ClusterStatus.PeerInfo p : now.values()) {
@@ -47,7 +55,7 @@ public final class MemberEvents implements SmartLifecycle {
             if (before == null
                     || !before.role().equals(p.role())
                     || !before.connection().equals(p.connection())) {
-                events.broadcast("member", Map.of("id", p.id(), "role", p.role(), "connection", p.connection()));
+                events.accept("member", Map.of("id", p.id(), "role", p.role(), "connection", p.connection()));
             }
         }
         last = now;

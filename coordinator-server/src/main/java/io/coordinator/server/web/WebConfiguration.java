@@ -85,7 +85,7 @@ public class WebConfiguration {
 
     @Bean
     MemberEvents memberEvents(ServerHandle server, ClusterStatusService status, ZnodeEvents events) {
-        return new MemberEvents(server, status, events);
+        return new MemberEvents(server, status::peers, events::broadcast);
     }
 
     @Bean

@@ -258,6 +258,7 @@ class ConsoleSampleServicesE2ETest {
         assertThat(reportedVersions().values())
                 .allSatisfy(v -> assertThat(v.get("application")).isEqualTo(before + 1));
         b.settled();
+        b.js("document.getElementById('listeners').scrollIntoView()"); // the table below the editor and history
         b.screenshot("12-samples-publish-landed");
     }
 
