@@ -648,6 +648,24 @@
       markBusy();
     }
   }
+  /**
+   * A member's connection or role changed (the server pushes it at once): its card shows the new connection now,
+   * and the cluster view redraws (a newer render drops one under way, which may hold the state before the change).
+   */
+  function onMemberEvent(e) {
+    const name = (location.hash || '#/cluster').split('/')[1] || 'cluster';
+    if (name !== 'cluster') { return; }
+    const card = view.querySelector('[data-member="' + Number(e.id) + '"]');
+    const connection = e.connection === 'connected' || e.connection === 'disconnected' ? e.connection : null;
+    if (card && connection && card.dataset.connection !== 'self') {
+      card.dataset.connection = connection;
+      card.querySelector('.dot').className = 'dot ' + connection;
+      const badge = card.querySelector('.conn');
+      badge.className = 'badge ' + connection + ' conn'; badge.textContent = connection;
+    }
+    clearTimeout(refreshTimer);
+    run(clusterView);
+  }
   // The event stream is read with fetch, not EventSource, because it needs the Authorization header.
   let liveStream = null;
   function dispatchEvent(block) {
@@ -658,6 +676,7 @@
     });
     if (type === 'ready') { document.body.dataset.live = 'on'; }
     else if (type === 'znode') { onZnodeEvent({ data: data.join('\n') }); }
+    else if (type === 'member') { onMemberEvent(JSON.parse(data.join('\n'))); }
   }
   async function live() {
     if (liveStream) { liveStream.abort(); }

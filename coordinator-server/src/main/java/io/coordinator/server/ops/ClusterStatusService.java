@@ -70,6 +70,14 @@ public final class ClusterStatusService {
                 traffic(server.clientPort()));
     }
 
+    /** Every member as this server sees it now; cheap (the console's member events compare it ten times a second). */
+    public List<ClusterStatus.PeerInfo> peers() {
+        EnsembleDriver driver = server.ensemble();
+        Integer leaderId =
+                driver == null || driver.leaderId() < 0 || driver.role() == Role.LOOKING ? null : driver.leaderId();
+        return peers(driver, leaderId);
+    }
+
     private List<ClusterStatus.PeerInfo> peers(EnsembleDriver driver, Integer leaderId) {
         List<ClusterStatus.PeerInfo> out = new ArrayList<>();
         if (server.standalone()) {
@@ -89,10 +97,12 @@ public final class ClusterStatusService {
             PeerStatus ps = leaderView.get(m.id());
             boolean connected = driver != null && driver.isConnected(m.id());
             if (ps != null) {
+                // The connection as the transport sees it now: a dead learner's connection closes at once, while
+                // the core's view of its learners is copied once a tick and drops a learner only after that close.
                 out.add(new ClusterStatus.PeerInfo(
                         m.id(),
                         role,
-                        ps.connected() || connected ? "connected" : "disconnected",
+                        connected ? "connected" : "disconnected",
                         ps.synced(),
                         ps.lag(),
                         "0x" + Long.toHexString(ps.ackedZxid())));

@@ -1,5 +1,6 @@
 package io.coordinator.server.web;
 
+import io.coordinator.server.ops.ClusterStatusService;
 import io.coordinator.server.ops.ServerHandle;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -80,6 +81,11 @@ public class WebConfiguration {
     @Bean
     ZnodeEvents znodeEvents(LocalZooKeeper zk) {
         return new ZnodeEvents(zk);
+    }
+
+    @Bean
+    MemberEvents memberEvents(ServerHandle server, ClusterStatusService status, ZnodeEvents events) {
+        return new MemberEvents(server, status::peers, events::broadcast);
     }
 
     @Bean

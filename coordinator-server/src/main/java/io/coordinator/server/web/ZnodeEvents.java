@@ -76,16 +76,29 @@ public final class ZnodeEvents implements SmartLifecycle {
         }
         Map<String, String> data = Map.of("type", event.getType().name(), "path", event.getPath());
         for (Subscriber s : emitters) {
-            if (!s.readable().test(event.getPath())) {
-                continue;
-            }
-            try {
-                s.emitter().send(SseEmitter.event().name("znode").data(data));
-            } catch (IOException | IllegalStateException gone) {
-                emitters.remove(s);
+            if (s.readable().test(event.getPath())) {
+                send(s, "znode", data);
             }
         }
         log.trace("event {}", data);
+    }
+
+    /**
+     * An event that is not a znode change ({@link MemberEvents}' {@code member}) to every subscriber: only for what
+     * every user who may open the stream may read.
+     */
+    public void broadcast(String name, Object data) {
+        for (Subscriber s : emitters) {
+            send(s, name, data);
+        }
+    }
+
+    private void send(Subscriber s, String name, Object data) {
+        try {
+            s.emitter().send(SseEmitter.event().name(name).data(data));
+        } catch (IOException | IllegalStateException gone) {
+            emitters.remove(s);
+        }
     }
 
     /** Subscribers now (for tests and metrics). */

@@ -3,7 +3,7 @@ package io.coordinator.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.app.TestClients;
-import io.coordinator.server.web.ConsoleBrowser;
+import io.coordinator.testsupport.ConsoleBrowser;
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.LoopbackPorts;
 import io.coordinator.testsupport.ServerEnsemble;
@@ -103,9 +103,12 @@ class ConsoleEnsembleIT {
                 b.settled();
                 b.screenshot("8-ensemble");
 
+                // looked at every 10 ms (not the default 500 ms), so the printed time is the page's, not the poll's
+                WebDriverWait close = new WebDriverWait(b.driver, Duration.ofSeconds(30), Duration.ofMillis(10));
+                close.ignoring(StaleElementReferenceException.class);
                 long killedAt = System.nanoTime();
                 ensemble.kill(victim);
-                b.wait.until(d -> "disconnected"
+                close.until(d -> "disconnected"
                         .equals(d.findElement(By.cssSelector("[data-member='" + victim + "']"))
                                 .getDomAttribute("data-connection")));
                 System.out.printf(

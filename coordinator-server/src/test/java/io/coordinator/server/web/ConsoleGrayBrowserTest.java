@@ -6,6 +6,7 @@ import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.ServerHandle;
+import io.coordinator.testsupport.ConsoleBrowser;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -32,6 +32,11 @@ public final class CoordinatorServerProcess implements AutoCloseable {
         return start(false, List.of());
     }
 
+    /** A server with {@code settings} on top of these (a {@code --server.port=} of theirs replaces the default 0). */
+    public static CoordinatorServerProcess start(List<String> settings) throws Exception {
+        return start(false, settings);
+    }
+
     /**
      * A server whose only client port is TLS (no plain port), with the key store of an SSL bundle named "server"
      * (PKCS12, given password): what a team that secures its servers runs.
@@ -61,11 +66,13 @@ public final class CoordinatorServerProcess implements AutoCloseable {
                 "--coordinator.data-dir=" + dir.resolve("data"),
                 "--coordinator.tick-time=" + TICK_MS,
                 "--coordinator.container-check-interval=1s",
-                "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--logging.level.root=warn"));
         if (tlsOnly) {
             args.add("--coordinator.client-port=-1");
+        }
+        if (extra.stream().noneMatch(a -> a.startsWith("--server.port="))) {
+            args.add("--server.port=0"); // Spring would join two values of one setting with a comma
         }
         args.addAll(extra);
         ServerProcess p = new ServerProcess("coordinator", launcher.command(args), dir.resolve("server.log"));

@@ -1,4 +1,4 @@
-package io.coordinator.server.web;
+package io.coordinator.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
