@@ -17,6 +17,9 @@ public class CoordinatorApplication {
         if (RestoreBackup.isCommand(args)) {
             System.exit(RestoreBackup.run(args, System.out, System.err));
         }
+        if (ExportZooKeeper.isCommand(args)) {
+            System.exit(ExportZooKeeper.run(args, System.out, System.err));
+        }
         EarlyStart early = new EarlyStart();
         early.stopPromptlyOnSignalDuringStartup();
         application(early).run(args);
