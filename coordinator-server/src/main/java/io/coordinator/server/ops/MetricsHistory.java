@@ -3,24 +3,21 @@ package io.coordinator.server.ops;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
 import io.coordinator.server.storage.GroupCommitLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * The last ten minutes of this member, one {@link MetricsSample} a second, kept in memory for the console's
  * charts: no Prometheus needed to see a trend. Requests are counted as the client port answers them (the same
  * hook as the Micrometer timers); everything else is read from the server when the sample is taken.
  */
-public final class MetricsHistory implements SmartLifecycle {
+public final class MetricsHistory extends PeriodicTask {
     /** Ten minutes at one sample a second. */
     public static final int CAPACITY = 600;
 
@@ -43,13 +40,14 @@ public final class MetricsHistory implements SmartLifecycle {
     private long lastFsyncNanos;
     private Histogram recycled;
     private boolean listening;
-    private ScheduledExecutorService timer;
 
     public MetricsHistory(ServerHandle server) {
         this(server, System::currentTimeMillis);
     }
 
     MetricsHistory(ServerHandle server, LongSupplier clock) {
+        // with CoordinatorMetrics: just after the server has started
+        super("coordinator-metrics-history", Duration.ofSeconds(1), Duration.ofSeconds(1), Integer.MAX_VALUE - 999);
         this.server = server;
         this.clock = clock;
     }
@@ -112,43 +110,21 @@ public final class MetricsHistory implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
+    protected boolean starting() {
         ClientPortServer port = server.clientPort();
         if (port != null && !listening) { // once: a listener added twice would count every request twice
             port.stats().addRequestListener(this::requestCompleted);
             listening = true;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-metrics-history");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(this::sampleQuietly, 1, 1, TimeUnit.SECONDS);
+        return true;
     }
 
-    private void sampleQuietly() {
+    @Override
+    protected void runOnce() {
         try {
             sample();
         } catch (RuntimeException e) {
-            // a server stopping under us: the next second tries again (an escaped exception would end the timer)
+            // a server stopping under us: the next second tries again
         }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 999; // with CoordinatorMetrics: just after the server has started
     }
 }

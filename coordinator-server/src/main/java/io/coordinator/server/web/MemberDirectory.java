@@ -1,12 +1,11 @@
 package io.coordinator.server.web;
 
+import io.coordinator.server.ops.PeriodicTask;
 import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
@@ -14,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * host and its HTTP port, which the ensemble setting does not hold), readable by everyone and written by the REST
  * identity alone. Checked every few seconds, so a restart on another port is announced. Standalone: nothing.
  */
-public final class MemberDirectory implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
+public final class MemberDirectory extends PeriodicTask implements ApplicationListener<WebServerInitializedEvent> {
     private static final Logger log = LoggerFactory.getLogger(MemberDirectory.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String ROOT = "/coordinator/members";
@@ -35,9 +33,10 @@ public final class MemberDirectory implements SmartLifecycle, ApplicationListene
     private final WireAcls wireAcls;
     private final Environment environment;
     private volatile String url;
-    private ScheduledExecutorService timer;
 
     public MemberDirectory(ServerHandle server, LocalZooKeeper zk, WireAcls wireAcls, Environment environment) {
+        // after the REST layer's session, which stops after this
+        super("coordinator-member-directory", Duration.ofSeconds(1), Duration.ofSeconds(5), Integer.MAX_VALUE - 997);
         this.server = server;
         this.zk = zk;
         this.wireAcls = wireAcls;
@@ -121,7 +120,8 @@ public final class MemberDirectory implements SmartLifecycle, ApplicationListene
         }
     }
 
-    private void announceQuietly() {
+    @Override
+    protected void runOnce() {
         try {
             announce();
         } catch (KeeperException e) {
@@ -134,33 +134,7 @@ public final class MemberDirectory implements SmartLifecycle, ApplicationListene
     }
 
     @Override
-    public synchronized void start() {
-        if (server.self() == null) {
-            return; // standalone: no one to ask
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-member-directory");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::announceQuietly, 1, 5, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 997; // after the REST layer's session, which stops after this
+    protected boolean starting() {
+        return server.self() != null; // standalone: no one to ask
     }
 }

@@ -2,19 +2,14 @@ package io.coordinator.server.web;
 
 import io.coordinator.server.ops.ClusterStatus;
 import io.coordinator.server.ops.ClusterStatusService;
+import io.coordinator.server.ops.PeriodicTask;
 import io.coordinator.server.ops.ServerHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Tells the console at once when a member's connection or role changes, as a {@code member} event
@@ -22,8 +17,7 @@ import org.springframework.context.SmartLifecycle;
  * next once-a-second refresh. A SIGKILLed member's connections are closed by its kernel: the transport sees that
  * within milliseconds, and this compares the members as this server sees them every {@link #EVERY}. Ensembles only.
  */
-public final class MemberEvents implements SmartLifecycle {
-    private static final Logger log = LoggerFactory.getLogger(MemberEvents.class);
+public final class MemberEvents extends PeriodicTask {
     /** How often the members are compared: a map lookup per member, nothing sent while nothing changes. */
     static final Duration EVERY = Duration.ofMillis(100);
 
@@ -31,7 +25,6 @@ public final class MemberEvents implements SmartLifecycle {
     private final Supplier<List<ClusterStatus.PeerInfo>> members;
     private final BiConsumer<String, Object> events;
     private Map<Integer, ClusterStatus.PeerInfo> last = Map.of();
-    private ScheduledExecutorService timer;
 
     /**
      * @param members the members as this server sees them ({@link ClusterStatusService#peers()})
@@ -39,6 +32,7 @@ public final class MemberEvents implements SmartLifecycle {
      */
     public MemberEvents(
             ServerHandle server, Supplier<List<ClusterStatus.PeerInfo>> members, BiConsumer<String, Object> events) {
+        super("coordinator-member-events", EVERY, EVERY, Integer.MAX_VALUE - 997); // stops with the event streams
         this.server = server;
         this.members = members;
         this.events = events;
@@ -61,42 +55,13 @@ public final class MemberEvents implements SmartLifecycle {
         last = now;
     }
 
-    private void checkQuietly() {
-        try {
-            check();
-        } catch (RuntimeException e) {
-            log.warn("Cannot compare the members' connections", e);
-        }
+    @Override
+    protected boolean starting() {
+        return server.self() != null; // standalone: no other member
     }
 
     @Override
-    public synchronized void start() {
-        if (server.self() == null) {
-            return; // standalone: no other member
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-member-events");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::checkQuietly, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 997; // stops with the event streams it writes to
+    protected void runOnce() {
+        check();
     }
 }
