@@ -89,6 +89,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
+    private StorageFaults faults = StorageFaults.NONE;
 
     private final CoordinatorTls tls;
     private final AuditLog auditLog;
@@ -179,6 +180,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         dataDirectory = DataDirectory.open(dir);
         StorageFaults faults = storageFaults();
+        this.faults = faults;
         txnLog = dataDirectory.openLog(LogOptions.defaults().withFaults(faults));
         snapshots = dataDirectory.openSnapshots(faults);
         String zkLogDir = blankToNull(props.zookeeperDataLogDir());
@@ -353,7 +355,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return new EnsembleDriver(
                 new EnsembleDriver.Config(
                         zab, props.tickTime(), props.maxPacketSize() + (1 << 20), props.readOnlyModeEnabled()),
-                new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir)),
+                new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir, faults)),
                 PeerNetwork.tcp(
                         me.id(),
                         listenAddress(me.host(), me.quorumPort()),
