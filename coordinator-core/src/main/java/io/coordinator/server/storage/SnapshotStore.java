@@ -106,9 +106,13 @@ public final class SnapshotStore {
                 FileUtil.atomicMove(tmp, fin, faults);
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
-                throw e;
+                throw new IOException("Cannot rename snapshot " + tmp + " to " + fin + ": " + e.getMessage(), e);
             }
-            FileUtil.fsyncDirectory(dir, faults);
+            try {
+                FileUtil.fsyncDirectory(dir, faults);
+            } catch (IOException e) {
+                throw new IOException("Cannot fsync " + dir + " after writing " + fin + ": " + e.getMessage(), e);
+            }
         }
         LOG.info("Wrote snapshot {} ({} bytes)", fin, Files.size(fin));
     }

@@ -630,8 +630,12 @@ public final class TxnLog implements AutoCloseable {
         }
     }
 
-    private IOException fail(IOException e) {
+    private IOException fail(IOException cause) {
         if (failure == null) {
+            // name the file: a full disk's IOException says only "No space left on device"
+            Path where = current != null ? current.path : dir;
+            IOException e =
+                    new IOException("Cannot write the transaction log " + where + ": " + cause.getMessage(), cause);
             failure = e;
             LOG.error("Transaction log {} failed; no further writes are accepted", dir, e);
             if (channel != null) {
@@ -643,7 +647,7 @@ public final class TxnLog implements AutoCloseable {
                 channel = null;
             }
         }
-        return e;
+        return failure;
     }
 
     /**
