@@ -1,5 +1,6 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -75,8 +76,10 @@ public final class EpochStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            faults.beforeSync(tmp);
-            ch.force(true);
+            if (!PlantedBug.EPOCH_SKIPS_FSYNC) {
+                faults.beforeSync(tmp);
+                ch.force(true);
+            }
         } catch (IOException e) {
             throw new IOException(
                     "Cannot store the epochs (accepted " + epochs.accepted() + ", current " + epochs.current() + ") in "

@@ -1,5 +1,6 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -109,7 +110,9 @@ public final class SnapshotStore {
                 throw new IOException("Cannot rename snapshot " + tmp + " to " + fin + ": " + e.getMessage(), e);
             }
             try {
-                FileUtil.fsyncDirectory(dir, faults);
+                if (!PlantedBug.SNAPSHOT_SKIPS_DIR_FSYNC) {
+                    FileUtil.fsyncDirectory(dir, faults);
+                }
             } catch (IOException e) {
                 throw new IOException("Cannot fsync " + dir + " after writing " + fin + ": " + e.getMessage(), e);
             }

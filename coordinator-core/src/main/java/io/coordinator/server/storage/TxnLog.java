@@ -1,5 +1,6 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.TxnRecord;
 import java.io.IOException;
@@ -282,8 +283,10 @@ public final class TxnLog implements AutoCloseable {
     public synchronized void sync() throws IOException {
         checkUsable();
         try {
-            flushPending();
-            if (channel != null) {
+            if (!PlantedBug.LOG_SYNC_WITHOUT_FLUSH) {
+                flushPending();
+            }
+            if (channel != null && !PlantedBug.LOG_SYNC_SKIPS_FSYNC) {
                 faults.beforeSync(current.path);
                 channel.force(metadataDirty);
                 metadataDirty = false;
@@ -340,7 +343,8 @@ public final class TxnLog implements AutoCloseable {
      */
     private void createSegment(long firstZxid) throws IOException {
         Path p = dir.resolve(SegmentFormat.fileName(firstZxid));
-        Path tmp = dir.resolve(SegmentFormat.fileName(firstZxid) + TMP_SUFFIX);
+        Path tmp =
+                PlantedBug.SEGMENT_CREATED_IN_PLACE ? p : dir.resolve(SegmentFormat.fileName(firstZxid) + TMP_SUFFIX);
         Files.deleteIfExists(tmp);
         FileChannel ch =
                 FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -359,7 +363,9 @@ public final class TxnLog implements AutoCloseable {
             faults.beforeSync(tmp);
             ch.force(true);
             metadataDirty = false;
-            FileUtil.atomicMove(tmp, p, faults);
+            if (!PlantedBug.SEGMENT_CREATED_IN_PLACE) {
+                FileUtil.atomicMove(tmp, p, faults);
+            }
             FileUtil.fsyncDirectory(dir, faults);
             segments.put(firstZxid, seg);
         } catch (IOException e) {
@@ -459,7 +465,7 @@ public final class TxnLog implements AutoCloseable {
             while (true) {
                 long before = r.validEnd();
                 var rec = r.next();
-                if (rec == null || rec.zxid() > zxid) {
+                if (rec == null || rec.zxid() > zxid || (PlantedBug.TRUNC_ONE_TOO_MANY && rec.zxid() == zxid)) {
                     cut = before;
                     break;
                 }
