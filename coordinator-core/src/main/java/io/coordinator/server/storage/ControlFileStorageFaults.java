@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * Storage faults driven by a control file another process writes (the trust harness's nemesis), for testing
  * a real server process: only made when {@code coordinator.testing.storage-faults-file} is set; otherwise
  * the server uses {@link StorageFaults#NONE}. The file holds one word: {@code slow <ms>} delays every fsync,
- * {@code fail} makes every fsync throw (as EIO would), anything else (or no file) injects nothing. It is
+ * {@code fail} makes every fsync throw (as EIO would), {@code enospc} makes every write and fsync throw as a full
+ * disk does, {@code readonly} makes every write, fsync, rename and delete throw as a read-only file system does;
+ * anything else (or no file) injects nothing. It is
  * re-read at most every {@code recheckNanos}, so a fault starts and ends within that of the file changing.
  */
 public final class ControlFileStorageFaults implements StorageFaults {
@@ -31,7 +33,37 @@ public final class ControlFileStorageFaults implements StorageFaults {
     }
 
     @Override
+    public void beforeWrite(Path file, long offset, int length) throws IOException {
+        refuseIfFullOrReadOnly(file);
+    }
+
+    @Override
+    public void beforeRename(Path from, Path to) throws IOException {
+        if (command().equals("readonly")) {
+            refuseIfFullOrReadOnly(from);
+        }
+    }
+
+    @Override
+    public void beforeDelete(Path file) throws IOException {
+        if (command().equals("readonly")) {
+            refuseIfFullOrReadOnly(file);
+        }
+    }
+
+    private void refuseIfFullOrReadOnly(Path file) throws IOException {
+        String c = command();
+        if (c.equals("enospc")) {
+            throw new IOException("No space left on device (injected for " + file + " by " + control + ")");
+        }
+        if (c.equals("readonly")) {
+            throw new IOException("Read-only file system (injected for " + file + " by " + control + ")");
+        }
+    }
+
+    @Override
     public void beforeSync(Path file) throws IOException {
+        refuseIfFullOrReadOnly(file);
         String c = command();
         if (c.equals("fail")) {
             throw new IOException("injected fsync failure of " + file + " (" + control + ")");

@@ -39,6 +39,14 @@ public final class DataDirectory implements AutoCloseable {
      * @throws DataDirectoryLockedException if another server (or another instance in this JVM) holds it
      */
     public static DataDirectory open(Path dataDir) throws IOException {
+        return open(dataDir, StorageFaults.NONE);
+    }
+
+    /**
+     * As {@link #open(Path)}, with the storage hook consulted for the lock file's write and the directory's fsync:
+     * a data directory that cannot be written (full, read-only) fails here, at start, naming the file and why.
+     */
+    public static DataDirectory open(Path dataDir, StorageFaults faults) throws IOException {
         Files.createDirectories(dataDir);
         Path lockPath = dataDir.resolve(LOCK_FILE);
         FileChannel ch = FileChannel.open(
@@ -65,16 +73,22 @@ public final class DataDirectory implements AutoCloseable {
                     + ": its lock file " + lockPath + " is held. Each server needs its own data directory.");
         }
         try {
+            byte[] pid = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+            faults.beforeWrite(lockPath, 0, pid.length);
             ch.truncate(0);
-            ch.write(
-                    ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
-                    0);
+            ch.write(ByteBuffer.wrap(pid), 0);
             Files.createDirectories(dataDir.resolve(LOG_DIR));
             Files.createDirectories(dataDir.resolve(SNAPSHOT_DIR));
-            FileUtil.fsyncDirectory(dataDir, StorageFaults.NONE);
+            FileUtil.fsyncDirectory(dataDir, faults);
         } catch (IOException | RuntimeException e) {
             lock.release();
             ch.close();
+            if (e instanceof IOException io) {
+                throw new IOException(
+                        "Data directory " + dataDir.toAbsolutePath() + " cannot be written (" + lockPath + "): "
+                                + io.getMessage(),
+                        io);
+            }
             throw e;
         }
         LOG.info("Opened data directory {}", dataDir.toAbsolutePath());

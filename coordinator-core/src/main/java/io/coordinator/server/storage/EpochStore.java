@@ -1,11 +1,11 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -21,13 +21,19 @@ public final class EpochStore {
     private static final int SIZE = 4 + 8 + 8 + 4 + 4;
     private final Path dir;
     private final Path file;
+    private final StorageFaults faults;
 
     /** @param acceptedFrom the server the accepted epoch was promised to (-1 unknown) */
     public record Epochs(long accepted, long current, int acceptedFrom) {}
 
     public EpochStore(Path dir) {
+        this(dir, StorageFaults.NONE);
+    }
+
+    public EpochStore(Path dir, StorageFaults faults) {
         this.dir = dir;
         this.file = dir.resolve(FILE);
+        this.faults = faults == null ? StorageFaults.NONE : faults;
     }
 
     /** The stored epochs, or (0, 0) for a server that never took part in an ensemble. */
@@ -66,15 +72,22 @@ public final class EpochStore {
         Path tmp = dir.resolve(FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            faults.beforeWrite(tmp, 0, SIZE);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            if (!PlantedBug.EPOCH_SKIPS_FSYNC) {
+                faults.beforeSync(tmp);
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            throw new IOException(
+                    "Cannot store the epochs (accepted " + epochs.accepted() + ", current " + epochs.current() + ") in "
+                            + tmp + ": " + e.getMessage(),
+                    e);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        FileUtil.atomicMove(tmp, file, faults);
+        FileUtil.fsyncDirectory(dir, faults);
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.coordinator.server.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Small file helpers shared by the log and the snapshot store. */
@@ -22,6 +24,20 @@ final class FileUtil {
                 return;
             }
             throw e;
+        }
+    }
+
+    /** Renames {@code from} over {@code to} atomically; durable only after {@link #fsyncDirectory}. */
+    static void atomicMove(Path from, Path to, StorageFaults faults) throws IOException {
+        faults.beforeRename(from, to);
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Deletes {@code file} if it exists; durable only after {@link #fsyncDirectory}. */
+    static void delete(Path file, StorageFaults faults) throws IOException {
+        if (Files.exists(file)) {
+            faults.beforeDelete(file);
+            Files.deleteIfExists(file);
         }
     }
 

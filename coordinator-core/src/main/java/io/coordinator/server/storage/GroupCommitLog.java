@@ -1,5 +1,6 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.TxnRecord;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -136,6 +137,13 @@ public final class GroupCommitLog implements AutoCloseable {
                 for (Entry e : batch) {
                     log.appendEncoded(e.zxid, e.framed);
                 }
+                if (PlantedBug.ACK_BEFORE_FSYNC) {
+                    for (Entry e : batch) {
+                        if (e.onDurable != null) {
+                            e.onDurable.run();
+                        }
+                    }
+                }
                 long t0 = System.nanoTime();
                 log.rollIfNeeded(); // a roll syncs the old segment
                 log.sync();
@@ -150,7 +158,7 @@ public final class GroupCommitLog implements AutoCloseable {
                 fail(t);
                 return;
             }
-            for (Entry e : batch) {
+            for (Entry e : PlantedBug.ACK_BEFORE_FSYNC ? List.<Entry>of() : batch) {
                 if (e.onDurable != null) {
                     try {
                         e.onDurable.run();

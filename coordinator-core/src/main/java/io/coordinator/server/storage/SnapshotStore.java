@@ -1,5 +1,6 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,7 +15,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,7 +59,7 @@ public final class SnapshotStore {
                 String n = p.getFileName().toString();
                 if (n.startsWith(PREFIX) && n.endsWith(TMP_SUFFIX)) {
                     LOG.info("Deleting unfinished snapshot {}", p);
-                    Files.deleteIfExists(p);
+                    FileUtil.delete(p, this.faults);
                 }
             }
         }
@@ -96,17 +96,26 @@ public final class SnapshotStore {
             faults.beforeSync(tmp);
             ch.force(true);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(tmp); // not through the hook: a failing hook must not hide the first failure
+            if (e instanceof IOException io) {
+                throw new IOException("Cannot write snapshot " + tmp + ": " + io.getMessage(), io);
+            }
             throw e;
         }
         synchronized (renameLock) {
             try {
-                Files.move(tmp, fin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                FileUtil.atomicMove(tmp, fin, faults);
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
-                throw e;
+                throw new IOException("Cannot rename snapshot " + tmp + " to " + fin + ": " + e.getMessage(), e);
             }
-            FileUtil.fsyncDirectory(dir, faults);
+            try {
+                if (!PlantedBug.SNAPSHOT_SKIPS_DIR_FSYNC) {
+                    FileUtil.fsyncDirectory(dir, faults);
+                }
+            } catch (IOException e) {
+                throw new IOException("Cannot fsync " + dir + " after writing " + fin + ": " + e.getMessage(), e);
+            }
         }
         LOG.info("Wrote snapshot {} ({} bytes)", fin, Files.size(fin));
     }
@@ -151,7 +160,7 @@ public final class SnapshotStore {
         return Optional.empty();
     }
 
-    private <T> T load(Path p, long zxid, SnapshotLoader<T> loader) throws IOException {
+    <T> T load(Path p, long zxid, SnapshotLoader<T> loader) throws IOException {
         long size = Files.size(p);
         if (size < HEADER_SIZE + TRAILER_SIZE) {
             throw new CorruptStorageException("file of " + size + " bytes is too short");
@@ -224,7 +233,7 @@ public final class SnapshotStore {
             for (int i = 0; i < drop; i++) {
                 Path p = dir.resolve(fileName(zxids.get(i)));
                 LOG.info("Deleting old snapshot {}", p);
-                Files.deleteIfExists(p);
+                FileUtil.delete(p, faults);
             }
             if (drop > 0) {
                 FileUtil.fsyncDirectory(dir, faults);

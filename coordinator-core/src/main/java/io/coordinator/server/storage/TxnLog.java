@@ -1,5 +1,6 @@
 package io.coordinator.server.storage;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.JuteWriter;
 import io.coordinator.server.protocol.TxnRecord;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class TxnLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TxnLog.class);
     private static final int FLUSH_THRESHOLD = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
+    private static final String TMP_SUFFIX = ".tmp";
 
     private static final class Segment {
         final Path path;
@@ -94,9 +96,14 @@ public final class TxnLog implements AutoCloseable {
         TreeMap<Long, Path> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                long z = SegmentFormat.parseName(p.getFileName().toString());
+                String name = p.getFileName().toString();
+                long z = SegmentFormat.parseName(name);
                 if (z >= 0) {
                     files.put(z, p);
+                } else if (name.endsWith(TMP_SUFFIX)
+                        && SegmentFormat.parseName(name.substring(0, name.length() - 4)) >= 0) {
+                    LOG.info("Deleting log segment {} that was being created when the server stopped", p);
+                    FileUtil.delete(p, faults);
                 }
             }
         }
@@ -120,7 +127,7 @@ public final class TxnLog implements AutoCloseable {
                                         + " server stopped and holds no synced records",
                                 path,
                                 b.getMessage());
-                        Files.delete(path);
+                        FileUtil.delete(path, faults);
                         FileUtil.fsyncDirectory(dir, faults);
                         emptyTailPrev = prev != null ? prev.lastZxid : 0;
                         break;
@@ -174,7 +181,7 @@ public final class TxnLog implements AutoCloseable {
                 }
                 if (seg.count == 0) {
                     LOG.info("Deleting log segment {} that holds no records", path);
-                    Files.delete(path);
+                    FileUtil.delete(path, faults);
                     FileUtil.fsyncDirectory(dir, faults);
                     emptyTailPrev = seg.prevZxid;
                     break;
@@ -276,8 +283,10 @@ public final class TxnLog implements AutoCloseable {
     public synchronized void sync() throws IOException {
         checkUsable();
         try {
-            flushPending();
-            if (channel != null) {
+            if (!PlantedBug.LOG_SYNC_WITHOUT_FLUSH) {
+                flushPending();
+            }
+            if (channel != null && !PlantedBug.LOG_SYNC_SKIPS_FSYNC) {
                 faults.beforeSync(current.path);
                 channel.force(metadataDirty);
                 metadataDirty = false;
@@ -327,10 +336,18 @@ public final class TxnLog implements AutoCloseable {
         current = null;
     }
 
+    /**
+     * Creates the next segment atomically: its preallocated space and header are written and fsynced under a temp
+     * name, then renamed into place and the directory fsynced. So a segment that has its name always has a durable,
+     * valid header, and a damaged header is never a power cut's doing: recovery can refuse it safely.
+     */
     private void createSegment(long firstZxid) throws IOException {
         Path p = dir.resolve(SegmentFormat.fileName(firstZxid));
+        Path tmp =
+                PlantedBug.SEGMENT_CREATED_IN_PLACE ? p : dir.resolve(SegmentFormat.fileName(firstZxid) + TMP_SUFFIX);
+        Files.deleteIfExists(tmp);
         FileChannel ch =
-                FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             Segment seg = new Segment(p, firstZxid, lastZxid, lastZxid, 0, SegmentFormat.HEADER_SIZE);
             channel = ch;
@@ -339,19 +356,23 @@ public final class TxnLog implements AutoCloseable {
             writePos = 0;
             ensureAllocated(SegmentFormat.HEADER_SIZE + 1);
             ByteBuffer h = SegmentFormat.encodeHeader(firstZxid, lastZxid);
-            faults.beforeWrite(p, 0, h.remaining());
+            faults.beforeWrite(tmp, 0, h.remaining());
             while (h.hasRemaining()) {
                 writePos += ch.write(h, writePos);
             }
-            faults.beforeSync(p);
+            faults.beforeSync(tmp);
             ch.force(true);
             metadataDirty = false;
+            if (!PlantedBug.SEGMENT_CREATED_IN_PLACE) {
+                FileUtil.atomicMove(tmp, p, faults);
+            }
             FileUtil.fsyncDirectory(dir, faults);
             segments.put(firstZxid, seg);
         } catch (IOException e) {
             channel = null;
             current = null;
             ch.close();
+            Files.deleteIfExists(tmp);
             throw e;
         }
     }
@@ -410,7 +431,7 @@ public final class TxnLog implements AutoCloseable {
                     channel = null;
                     current = null;
                 }
-                Files.delete(s.path);
+                FileUtil.delete(s.path, faults);
                 segments.remove(s.firstZxid);
                 deleted = true;
             }
@@ -444,7 +465,7 @@ public final class TxnLog implements AutoCloseable {
             while (true) {
                 long before = r.validEnd();
                 var rec = r.next();
-                if (rec == null || rec.zxid() > zxid) {
+                if (rec == null || rec.zxid() > zxid || (PlantedBug.TRUNC_ONE_TOO_MANY && rec.zxid() == zxid)) {
                     cut = before;
                     break;
                 }
@@ -475,7 +496,7 @@ public final class TxnLog implements AutoCloseable {
             channel.close();
             channel = null;
             current = null;
-            Files.delete(s.path);
+            FileUtil.delete(s.path, faults);
             segments.remove(s.firstZxid);
             FileUtil.fsyncDirectory(dir, faults);
             if (segments.isEmpty()) {
@@ -498,7 +519,7 @@ public final class TxnLog implements AutoCloseable {
             if (s == current || list.get(i + 1).firstZxid > zxid) {
                 break;
             }
-            Files.delete(s.path);
+            FileUtil.delete(s.path, faults);
             segments.remove(s.firstZxid);
             deleted++;
         }
@@ -533,7 +554,7 @@ public final class TxnLog implements AutoCloseable {
                 current = null;
             }
             for (Segment s : new ArrayList<>(segments.values())) {
-                Files.delete(s.path);
+                FileUtil.delete(s.path, faults);
                 segments.remove(s.firstZxid);
             }
             FileUtil.fsyncDirectory(dir, faults);
@@ -615,8 +636,12 @@ public final class TxnLog implements AutoCloseable {
         }
     }
 
-    private IOException fail(IOException e) {
+    private IOException fail(IOException cause) {
         if (failure == null) {
+            // name the file: a full disk's IOException says only "No space left on device"
+            Path where = current != null ? current.path : dir;
+            IOException e =
+                    new IOException("Cannot write the transaction log " + where + ": " + cause.getMessage(), cause);
             failure = e;
             LOG.error("Transaction log {} failed; no further writes are accepted", dir, e);
             if (channel != null) {
@@ -628,7 +653,7 @@ public final class TxnLog implements AutoCloseable {
                 channel = null;
             }
         }
-        return e;
+        return failure;
     }
 
     /**

@@ -37,14 +37,15 @@
  * Segments grow in zero-filled steps of {@link LogOptions#preallocateBytes()}
  * (default 64 MiB), so most syncs are data-only ({@code force(false)}); a sync after growth forces metadata.
  * A segment is rolled before an append when it reaches {@code maxSegmentBytes} or {@code maxSegmentTxns};
- * rolling fsyncs the old segment; a new segment's header and first preallocation are fsynced together with
- * the directory before any record is written to it. zxids are strictly increasing within and across segments.
+ * rolling fsyncs the old segment; a new segment's header and first preallocation are written and fsynced as
+ * {@code log.<zxid>.tmp}, renamed into place and the directory fsynced before any record is written to it, so a
+ * named segment's header is never a power cut's damage (a leftover {@code .tmp} is deleted on open). zxids are strictly increasing within and across segments.
  *
  * <p>On open every segment is scanned. Reading stops at a zero length. In the last segment a bad record that
  * may be a torn write (impossible length, record past the end of file, CRC mismatch) ends the log: the file
  * is truncated at the last good record and logged at WARN; non-zero bytes after the end marker (a partly
  * written, unsynced batch) are also truncated away, so stale bytes can never line up behind new records.
- * A last segment with a torn header or no records is deleted. A record whose CRC is valid but which cannot
+ * A last segment with a torn header (left by versions that created segments in place) or no records is deleted. A record whose CRC is valid but which cannot
  * be decoded, or whose zxid is out of order, is never treated as a torn write. Damage in any earlier segment
  * is fatal.
  *

@@ -1,5 +1,6 @@
 package io.coordinator.server.zab;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.TxnRecord;
 import io.coordinator.server.zab.ZabMessage.*;
 
@@ -269,7 +270,7 @@ final class Learner {
             send(new AckNewLeader(ls.id, ls.epoch, ls.newLeaderZxid));
         }
         if (ls.common >= 0) {
-            long c = Math.min(ls.leaderCommit, ls.common);
+            long c = PlantedBug.FOLLOWER_APPLIES_UNCOMMITTED ? ls.common : Math.min(ls.leaderCommit, ls.common);
             if (c > node.committedZxid) {
                 node.committedZxid = c;
             }

@@ -34,7 +34,7 @@ class TxnLogPowerLossTest {
     void recoveryKeepsEverySyncedRecordAndNothingTornOrStale(PowerLossDisk.Mode mode) throws IOException {
         int cutsWithLoss = 0;
         for (int seed = 1; seed <= SEEDS; seed++) {
-            cutsWithLoss += run(seed, mode);
+            cutsWithLoss += run(seed, mode, root.resolve(mode + "-" + seed));
         }
         // the cuts really lost data: otherwise this test checks nothing
         if (mode != PowerLossDisk.Mode.DROP_UNSYNCED || cutsWithLoss == 0) {
@@ -43,9 +43,8 @@ class TxnLogPowerLossTest {
     }
 
     /** One seed: rounds of work and a cut each; returns how many cuts lost appended (unsynced) records. */
-    private int run(int seed, PowerLossDisk.Mode mode) throws IOException {
+    static int run(int seed, PowerLossDisk.Mode mode, Path dir) throws IOException {
         Random random = new Random(seed * 7919L + mode.ordinal());
-        Path dir = root.resolve(mode + "-" + seed);
         PowerLossDisk disk = new PowerLossDisk();
         LogOptions options = StorageTestSupport.SMALL
                 .withPreallocateBytes(4096)
@@ -55,7 +54,7 @@ class TxnLogPowerLossTest {
         int synced = 0; // log.subList(0, synced) is acknowledged
         long next = 1;
         int lossy = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round <= ROUNDS; round++) { // the last round only checks the last cut
             TxnLog txnLog = TxnLog.open(dir, options);
             try {
                 List<TxnRecord> recovered = records(txnLog, 0);
@@ -73,6 +72,9 @@ class TxnLogPowerLossTest {
                 synced = log.size();
                 next = Math.max(
                         next, log.isEmpty() ? 1 : log.get(log.size() - 1).zxid() + 1);
+                if (round == ROUNDS) {
+                    break;
+                }
                 int ops = 1 + random.nextInt(12);
                 for (int i = 0; i < ops; i++) {
                     int op = random.nextInt(10);

@@ -155,7 +155,12 @@ public class CoordinatorConfiguration {
     HealthIndicator coordinatorHealthIndicator(CoordinatorServer server) {
         return () -> {
             if (!server.isServing()) {
-                return Health.down().withDetail("serving", false).build();
+                Health.Builder down = Health.down().withDetail("serving", false);
+                Throwable failure = server.storageFailure();
+                if (failure != null) {
+                    down.withDetail("storageFailure", String.valueOf(failure.getMessage()));
+                }
+                return down.build();
             }
             var pipeline = server.pipeline();
             return Health.up()

@@ -89,6 +89,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
+    private StorageFaults faults = StorageFaults.NONE;
 
     private final CoordinatorTls tls;
     private final AuditLog auditLog;
@@ -177,8 +178,9 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         if (ensemble) {
             RestoreBackup.refuseInEnsemble(dir);
         }
-        dataDirectory = DataDirectory.open(dir);
         StorageFaults faults = storageFaults();
+        this.faults = faults;
+        dataDirectory = DataDirectory.open(dir, faults);
         txnLog = dataDirectory.openLog(LogOptions.defaults().withFaults(faults));
         snapshots = dataDirectory.openSnapshots(faults);
         String zkLogDir = blankToNull(props.zookeeperDataLogDir());
@@ -353,7 +355,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return new EnsembleDriver(
                 new EnsembleDriver.Config(
                         zab, props.tickTime(), props.maxPacketSize() + (1 << 20), props.readOnlyModeEnabled()),
-                new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir)),
+                new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir, faults)),
                 PeerNetwork.tcp(
                         me.id(),
                         listenAddress(me.host(), me.quorumPort()),
@@ -477,6 +479,11 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     /** True once recovery finished and the client port is open (and the log has not failed). */
     public boolean isServing() {
         return running.get() && storageFailure == null && pipeline != null && pipeline.isServing();
+    }
+
+    /** Why the server stopped serving: the log's write or fsync failure (full or read-only disk, EIO); else null. */
+    public Throwable storageFailure() {
+        return storageFailure;
     }
 
     public RequestPipeline pipeline() {

@@ -1,0 +1,118 @@
+package io.coordinator.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.coordinator.testsupport.LoopbackPorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A standalone server whose disk fills up (ENOSPC on every write and fsync) while clients write, or whose data
+ * directory is read-only at start, through the storage hook's control file (nothing can be mounted here). The server acknowledges nothing it could
+ * not make durable, stops serving (as ZooKeeper exits), says why in its health (naming the log file and the cause),
+ * and once the disk is writable again a restart recovers every acknowledged write.
+ */
+class FullDiskServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aServerWhoseDiskFillsStopsSaysWhyAndLosesNothingAcknowledged() throws Exception {
+        String fault = "enospc";
+        int port = LoopbackPorts.next();
+        Path control = dir.resolve("faults");
+        Path data = dir.resolve("data");
+        String[] args = args(port, data, control);
+        List<String> acked = new ArrayList<>();
+        try (ConfigurableApplicationContext ctx =
+                CoordinatorApplication.application().run(args)) {
+            CoordinatorServer server = ctx.getBean(CoordinatorServer.class);
+            ZooKeeper zk = TestClients.connect(port);
+            try {
+                for (int i = 0; i < 20; i++) {
+                    acked.add(zk.create("/n" + i, new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                }
+                Files.writeString(control, fault);
+                // writes go on until the hook sees the fault; each one acknowledged must survive
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    try {
+                        String p = "/n" + acked.size();
+                        acked.add(zk.create(p, new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                        return false;
+                    } catch (KeeperException e) {
+                        return true;
+                    }
+                });
+                await().atMost(Duration.ofSeconds(30)).until(() -> !server.isServing());
+                Health health = ctx.getBean("coordinatorHealthIndicator", HealthIndicator.class)
+                        .health();
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(String.valueOf(health.getDetails().get("storageFailure")))
+                        .contains(data.resolve("log").toString())
+                        .contains("No space left on device");
+            } finally {
+                zk.close(1000);
+            }
+        }
+
+        Files.delete(control); // space returns, the disk is writable again: the operator restarts the server
+        try (ConfigurableApplicationContext ctx =
+                CoordinatorApplication.application().run(args)) {
+            ZooKeeper zk = TestClients.connect(port);
+            try {
+                for (String p : acked) {
+                    assertThat(zk.exists(p, false)).as(p + " was acknowledged").isNotNull();
+                }
+                zk.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            } finally {
+                zk.close(1000);
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyDataDirectoryFailsTheStartNamingTheFileAndTheCause() throws Exception {
+        int port = LoopbackPorts.next();
+        Path control = dir.resolve("faults");
+        Path data = dir.resolve("data");
+        Files.writeString(control, "readonly");
+        assertThatThrownBy(() -> CoordinatorApplication.application().run(args(port, data, control)))
+                .hasStackTraceContaining("Data directory " + data + " cannot be written")
+                .hasStackTraceContaining(data.resolve("lock").toString())
+                .hasStackTraceContaining("Read-only file system");
+        try (Socket s = new Socket()) {
+            assertThatThrownBy(() -> s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))
+                    .as("nothing serves")
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    private static String[] args(int port, Path data, Path control) {
+        return new String[] {
+            "--server.port=0",
+            "--server.address=127.0.0.1",
+            "--coordinator.client-port=" + port,
+            "--coordinator.data-dir=" + data,
+            "--coordinator.testing.storage-faults-file=" + control
+        };
+    }
+}
