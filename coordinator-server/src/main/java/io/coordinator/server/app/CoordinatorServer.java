@@ -187,7 +187,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         ZooKeeperTakeOver.run(
                 dir,
                 zkLogDir == null ? null : Path.of(zkLogDir).toAbsolutePath().normalize(),
-                ensemble ? new EpochStore(dir) : null,
+                ensemble ? new EpochStore(dir, faults) : null,
                 snapshots,
                 txnLog);
 
