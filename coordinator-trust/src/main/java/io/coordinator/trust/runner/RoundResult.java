@@ -16,7 +16,13 @@ public record RoundResult(
         long unavailableMs,
         long ephemeralGoneMs,
         boolean recovered,
+        long minAckedWrites,
         Checker.Report report) {
+
+    /** Whether the round acknowledged at least the minimum of writes (trust.min-acked-writes). */
+    public boolean progressed() {
+        return acknowledgedWrites >= minAckedWrites;
+    }
 
     public long lost() {
         return report.count(Violation.Category.LOST_WRITE);
@@ -35,18 +41,18 @@ public record RoundResult(
     }
 
     public boolean ok() {
-        return report.ok() && recovered;
+        return report.ok() && recovered && progressed();
     }
 
     static String header() {
         return "| round | fault | ops | acked writes | unknown writes | watch events | lost writes | linearizability "
-                + "| watch | ephemeral | longest unavailability ms | ephemeral gone after ms | recovered |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+                + "| watch | ephemeral | longest unavailability ms | ephemeral gone after ms | recovered | progress |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     }
 
     String row() {
         return String.format(
-                "| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s |%n",
+                "| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s |%n",
                 round,
                 fault,
                 ops,
@@ -59,6 +65,7 @@ public record RoundResult(
                 ephemeral(),
                 unavailableMs,
                 ephemeralGoneMs < 0 ? "-" : Long.toString(ephemeralGoneMs),
-                recovered ? "yes" : "NO");
+                recovered ? "yes" : "NO",
+                progressed() ? "yes" : "NO (under " + minAckedWrites + " acked writes)");
     }
 }

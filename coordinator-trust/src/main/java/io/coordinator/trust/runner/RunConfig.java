@@ -16,7 +16,8 @@ public record RunConfig(
         Path jar,
         Path out,
         int tickMs,
-        int sessionTimeoutMs) {
+        int sessionTimeoutMs,
+        long minAckedWrites) {
 
     public static RunConfig fromSystemProperties() {
         String faults = System.getProperty("trust.faults", "all");
@@ -38,6 +39,8 @@ public record RunConfig(
                         "coordinator.server.jar", "coordinator-server/target/coordinator-server.jar")),
                 Path.of(System.getProperty("trust.out", "target/trust")),
                 500,
-                6000);
+                6000,
+                // a round that acknowledges fewer writes made no progress: a stuck ensemble passes no check
+                Long.getLong("trust.min-acked-writes", 100));
     }
 }

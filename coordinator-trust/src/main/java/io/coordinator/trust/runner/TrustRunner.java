@@ -83,7 +83,7 @@ public final class TrustRunner {
                         r.watch(),
                         r.ephemeral(),
                         r.unavailableMs(),
-                        r.recovered() ? "" : "  NOT RECOVERED");
+                        (r.recovered() ? "" : "  NOT RECOVERED") + (r.progressed() ? "" : "  NO PROGRESS"));
                 if (!r.ok()) {
                     Path report = cfg.out().resolve("round-" + round + "-violations.md");
                     Checker.writeReport(r.report(), "Round " + round + ": " + r.injected(), report);
@@ -189,6 +189,7 @@ public final class TrustRunner {
                 longestUnavailability(ops, start, stopAt),
                 ephemeralGoneMs,
                 recovered,
+                cfg.minAckedWrites(),
                 report);
     }
 

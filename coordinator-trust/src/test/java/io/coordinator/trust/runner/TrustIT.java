@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The nemesis run against a real 3-node ensemble (the CI profile: 9 rounds x 17 s by default, every fault kind
- * once or more). Fails on any lost write, linearizability, watch or ephemeral violation, or an ensemble that
- * does not recover; the figures are in target/trust/summary.md, reports per failing round beside it.
+ * once or more). Fails on any lost write, linearizability, watch or ephemeral violation, an ensemble that
+ * does not recover, or a round that acknowledges fewer than trust.min-acked-writes (100) writes; the figures are in target/trust/summary.md, reports per failing round beside it.
  */
 class TrustIT {
     @Test
@@ -19,6 +19,9 @@ class TrustIT {
             assertThat(r.recovered())
                     .as("round %d (%s): the ensemble recovered", r.round(), r.injected())
                     .isTrue();
+            assertThat(r.acknowledgedWrites())
+                    .as("round %d (%s): writes acknowledged (a round without progress fails)", r.round(), r.injected())
+                    .isGreaterThanOrEqualTo(r.minAckedWrites());
             assertThat(r.report().violations())
                     .as("round %d (%s) violations", r.round(), r.injected())
                     .isEmpty();
