@@ -365,6 +365,19 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             int eq = line.indexOf('=');
             if (line.startsWith("server.") && eq > 0) {
                 try {
+                    if (line.contains("=unknown:0:0:")) {
+                        // a member whose address this server had not learned yet when it kept the config
+                        members.add(new EnsembleMember(
+                                Integer.parseInt(
+                                        line.substring("server.".length(), eq).trim()),
+                                "unknown",
+                                0,
+                                0,
+                                line.endsWith(":observer"),
+                                null,
+                                -1));
+                        continue;
+                    }
                     members.add(EnsembleMember.parse(
                             Integer.parseInt(
                                     line.substring("server.".length(), eq).trim()),

@@ -99,6 +99,11 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     private final CommittedConfigFile committedConfig;
     /** The ids the transports connect to now (pipeline thread). */
     private Set<Integer> connectedMembers;
+    /** The config text last kept in {@link #committedConfig} (pipeline thread). */
+    private String persistedText;
+
+    private ZabConfig lastConfig;
+    private long lastLineChanges = -1;
 
     /**
      * What the driver is configured with. {@code configText}: the start configuration in ZooKeeper's form (the
@@ -444,15 +449,28 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
         log.info("Server {}: configuration {} committed: {}", myId, Long.toHexString(config.version()), config.peers());
         if (committedConfig != null) {
             committedConfig.store(text);
+            persistedText = text;
         }
     }
 
     /**
-     * Connects to the members of every configuration the core respects (the committed one and a pending one),
-     * and drops the connections to servers none of them names. A removed server keeps its links to the members
-     * of the config that removed it: it asks them whether it was added back.
+     * Connects the quorum link to the members of every configuration the core respects (the committed one and a
+     * pending one), and drops it to servers none of them names. The election link also keeps every server this
+     * member ever knew: ZooKeeper answers a non-member's election notification too, and that answer (which
+     * carries the committed config) is how a removed server that missed its removal learns it, and how one that
+     * was added back learns that. Also re-keeps the committed config once every member's address is known.
      */
-    private void updateMembers() {
+    private void updateMembers() throws IOException {
+        if (node.config() == lastConfig && serverLines.changes() == lastLineChanges && node.pendingConfig() == null) {
+            return; // the common case, after every batch of writes: nothing to do
+        }
+        lastConfig = node.config();
+        lastLineChanges = serverLines.changes();
+        String text = serverLines.text(node.config());
+        if (committedConfig != null && node.config().version() > 0 && !text.equals(persistedText)) {
+            committedConfig.store(text); // a config first learned from a notification, now with addresses
+            persistedText = text;
+        }
         Set<Integer> ids = new TreeSet<>();
         for (Peer p : node.config().peers()) {
             ids.add(p.id());
@@ -470,7 +488,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
         if (connectedMembers != null) {
             log.info("Server {}: connecting to members {} (was {})", myId, ids, connectedMembers);
             quorum.setPeers(serverLines.addresses(ids, 1));
-            election.setPeers(serverLines.addresses(ids, 2));
+            Set<Integer> known = new TreeSet<>(serverLines.ids());
+            known.addAll(ids);
+            known.remove(myId);
+            election.setPeers(serverLines.addresses(known, 2));
         }
         connectedMembers = ids;
     }

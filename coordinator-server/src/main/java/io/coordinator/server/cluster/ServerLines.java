@@ -15,6 +15,7 @@ import java.util.TreeMap;
  */
 final class ServerLines {
     private final Map<Integer, String> lines = new TreeMap<>();
+    private long changes;
 
     /** Takes every server line of a config text (other lines, such as version=, are skipped). */
     void learn(String configText) {
@@ -23,13 +24,26 @@ final class ServerLines {
             int eq = l.indexOf('=');
             if (l.startsWith("server.") && eq > 0) {
                 try {
-                    lines.put(
-                            Integer.parseInt(l.substring("server.".length(), eq).trim()), l);
+                    int id =
+                            Integer.parseInt(l.substring("server.".length(), eq).trim());
+                    if (!l.equals(lines.put(id, l))) {
+                        changes++;
+                    }
                 } catch (NumberFormatException ignored) {
                     // not a server line ZooKeeper would write; the config parser refuses such text elsewhere
                 }
             }
         }
+    }
+
+    /** Grows whenever a line is added or changed (so a caller can skip work when nothing changed). */
+    long changes() {
+        return changes;
+    }
+
+    /** Every server id a line was seen for. */
+    java.util.Set<Integer> ids() {
+        return lines.keySet();
     }
 
     /** The config in ZooKeeper's dynamic-file form: its members' lines by id, then {@code version=} in hex. */
@@ -39,7 +53,8 @@ final class ServerLines {
                 .sorted((a, c) -> Integer.compare(a.id(), c.id()))
                 .toList()) {
             String line = lines.get(p.id());
-            // a member learned from an election notification only (no txn seen): its role, no address yet
+            // a member learned from an election notification only (no txn seen): its role, no address yet; the
+            // driver keeps the config again once the txn brought the line
             b.append(
                             line != null
                                     ? line

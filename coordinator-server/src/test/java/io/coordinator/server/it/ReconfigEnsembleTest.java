@@ -19,6 +19,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.ZooKeeperMain;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
@@ -31,9 +32,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Dynamic reconfiguration on a running ensemble, driven by ZooKeeper 3.9.5's own {@link ZooKeeperAdmin}: three
  * members (zoo.cfg + dynamic file, {@code reconfigEnabled=true}, a super digest) grow to five (server 5 an
- * observer) and shrink back to three while a client writes continuously; a member restarted in between starts
- * from the committed config it kept, not from its command line; afterwards every acknowledged write is on every
- * member. Refusals: non-admin (NOAUTH), a stale {@code -from} version (BADVERSION), a new config without a synced
+ * observer), asked on a follower (which forwards it to the leader), and zkCli's {@code reconfig -remove} shrinks
+ * it back to three while a client writes continuously; a member restarted in between starts from the committed
+ * config it kept, not from its command line, and a removed member restarted stays out; afterwards every
+ * acknowledged write is on every member. Refusals: non-admin (NOAUTH), a stale {@code -from} version (BADVERSION), a new config without a synced
  * quorum (NEWCONFIGNOQUORUM). Members run in this JVM (Spring contexts) over real sockets and data dirs.
  */
 @Timeout(300)
@@ -63,7 +65,9 @@ class ReconfigEnsembleTest {
             for (int i = 0; i < 3; i++) {
                 members[i] = start(i, three);
             }
-            Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
+            String[] first =
+                    Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
+            int follower = first[0].equals("follower") ? 0 : 1;
             try (ZooKeeper setup = connect(client[0])) {
                 setup.create("/w", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
@@ -74,7 +78,7 @@ class ReconfigEnsembleTest {
             members[3] = start(3, three + line[3] + "\n");
             members[4] = start(4, three + line[4] + "\n");
 
-            try (ZooKeeperAdmin admin = admin(client[0]);
+            try (ZooKeeperAdmin admin = admin(client[follower]);
                     ZooKeeper plain = connect(client[1])) {
                 CompletableFuture<Watcher.Event.EventType> configChanged = new CompletableFuture<>();
                 Stat before = new Stat();
@@ -126,15 +130,22 @@ class ReconfigEnsembleTest {
                 assertThat(configOf(client[0])).isEqualTo(grown);
             }
 
-            // shrink back to three; 4 and 5 stop serving
-            String shrunk;
+            // shrink back to three with zkCli's reconfig -remove; 4 and 5 stop serving
             try (ZooKeeperAdmin admin = admin(client[1])) {
-                shrunk = new String(admin.reconfigure(null, "4,5", null, -1, new Stat()), StandardCharsets.UTF_8);
+                new ZooKeeperMain(admin).executeLine("reconfig -remove 4,5");
             }
+            String shrunk = configOf(client[1]);
             assertThat(shrunk.lines().filter(l -> l.startsWith("server."))).containsExactly(line[0], line[1], line[2]);
             Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
             awaitNotServing(client[3]);
             awaitNotServing(client[4]);
+            // a removed member restarted starts from the config that removed it (not its command line): it stays out
+            // (it learns its removal even when the commit itself did not reach it: the election link still answers)
+            awaitContent(dir.resolve("node4/data/zoo.cfg.dynamic.committed"), shrunk);
+            members[3].close();
+            members[3] = start(3, three + line[3] + "\n");
+            awaitWrites(acknowledged, acknowledged.size() + 20);
+            assertThat(Servers.modeOf(client[3])).isNull();
             awaitWrites(acknowledged, acknowledged.size() + 20);
         } finally {
             writing.set(false);
@@ -187,6 +198,14 @@ class ReconfigEnsembleTest {
                     .as("acknowledged writes: %d", acknowledged.size())
                     .isLessThan(deadline);
             Thread.sleep(50); // polling the writer's progress
+        }
+    }
+
+    private static void awaitContent(Path file, String content) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(file) || !Files.readString(file).equals(content)) {
+            assertThat(System.nanoTime()).as("%s never held %s", file, content).isLessThan(deadline);
+            Thread.sleep(100); // polling the file the member keeps
         }
     }
 
