@@ -106,6 +106,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private final AtomicLong authFailures = new AtomicLong();
     /** SASL logins (opcode 102), or null: refused with AUTHFAILED. */
     private volatile SaslAuthenticator sasl;
+    /** Pipeline thread only; null while reconfigEnabled is false. */
+    private ReconfigGate reconfigGate;
 
     private volatile boolean serving;
     private final LongSupplier wallClock;
@@ -165,6 +167,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         this.pendingChanges = new PendingChanges(tree);
         this.preparer = new TxnPreparer(
                 tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(), config.extraAuthSchemes());
+        preparer.setReconfigGate(reconfigGate);
         this.reads = new ReadExecutor(tree);
     }
 
@@ -306,6 +309,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         pendingChanges = new PendingChanges(tree);
         preparer = new TxnPreparer(
                 tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(), config.extraAuthSchemes());
+        preparer.setReconfigGate(reconfigGate);
     }
 
     /** Leader: a learner forwarded a client's write; prepare it as if it were ours. */
@@ -959,6 +963,14 @@ public final class RequestPipeline implements RequestSink, ServerView {
      */
     public void setSaslAuthenticator(SaslAuthenticator authenticator) {
         this.sasl = authenticator;
+    }
+
+    /** reconfigEnabled=true: reconfig requests are prepared against this gate (null: RECONFIGDISABLED). */
+    public void setReconfigGate(ReconfigGate gate) {
+        execute(() -> {
+            reconfigGate = gate;
+            preparer.setReconfigGate(gate);
+        });
     }
 
     @Override

@@ -100,9 +100,26 @@ final class TxnPreparer {
             case OpCode.SET_DATA -> setData((Requests.SetData) body, ctx, zxid);
             case OpCode.SET_ACL -> setAcl((Requests.SetAcl) body, ctx, zxid);
             case OpCode.CHECK -> check((Requests.CheckVersion) body, ctx);
-            case OpCode.RECONFIG -> throw new ZkException(Code.RECONFIGDISABLED, "reconfig is disabled");
+            case OpCode.RECONFIG -> reconfig((Requests.Reconfig) body, ctx, zxid);
             default -> throw new ZkException(Code.UNIMPLEMENTED, "not a write: " + type);
         };
+    }
+
+    /** Null: reconfigEnabled is false (ZooKeeper's default), every reconfig is refused. */
+    private ReconfigGate reconfigGate;
+
+    void setReconfigGate(ReconfigGate gate) {
+        this.reconfigGate = gate;
+    }
+
+    /** As ZooKeeper 3.9: enabled, then WRITE on /zookeeper/config (only a super user has it), then the change. */
+    private Txn reconfig(Requests.Reconfig req, PrepareContext ctx, long zxid) {
+        if (reconfigGate == null) {
+            throw new ZkException(Code.RECONFIGDISABLED, "reconfig is disabled (reconfigEnabled=false)");
+        }
+        NodeState config = pending.get(DataTree.CONFIG_PATH);
+        checkAcl(config, Perms.WRITE, ctx);
+        return ReconfigPreparer.prepare(req, config.data(), reconfigGate, zxid);
     }
 
     private Txn create(int type, Requests.Create req, PrepareContext ctx, long zxid) {

@@ -30,6 +30,12 @@ final class WriteReplies {
                     result.stat().write(out);
                 });
             case OpCode.SET_DATA, OpCode.SET_ACL -> Reply.ok(result.stat());
+            case OpCode.RECONFIG ->
+                // as ZooKeeper's FinalRequestProcessor: a GetDataResponse of the new config and its Stat
+                Reply.ok(out -> {
+                    out.writeBuffer(((Txn.Reconfig) txn).data());
+                    result.stat().write(out);
+                });
             default -> Reply.EMPTY; // delete, check, deleteContainer, closeSession
         };
     }

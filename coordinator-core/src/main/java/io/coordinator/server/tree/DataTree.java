@@ -37,6 +37,8 @@ public final class DataTree {
     static final String ZOOKEEPER = "/zookeeper";
     static final String QUOTA = "/zookeeper/quota";
     static final String CONFIG = "/zookeeper/config";
+    /** The node that holds the ensemble's configuration text (ZooKeeper's ZooDefs.CONFIG_NODE). */
+    public static final String CONFIG_PATH = CONFIG;
 
     private final ConcurrentHashMap<String, DataNode> nodes = new ConcurrentHashMap<>();
     private final Map<Long, Set<String>> ephemerals = new HashMap<>();

@@ -106,7 +106,9 @@ final class Election {
         if (!observer && !configs.isMember(from)) {
             // a server none of this peer's configs names (one a reconfig adds): its vote does not count here, but
             // it counts ours, so tell it now and whenever our vote changes (ZooKeeper answers such servers too)
-            strangers.add(from);
+            if (n.leader() >= 0) {
+                strangers.add(from); // one that votes for nobody (an observer, a removed server) needs no more
+            }
             return Step.REPLY;
         }
         if (observer || !configs.isVoter(from) || !eligible(n.leader())) {

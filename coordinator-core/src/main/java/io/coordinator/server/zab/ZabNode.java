@@ -184,6 +184,7 @@ public final class ZabNode {
         checkNotOutstanding();
         now++;
         if (removed) {
+            askAsRemoved();
             return;
         }
         switch (role) {
@@ -203,10 +204,20 @@ public final class ZabNode {
             return;
         }
         if (removed) {
-            if (m instanceof Notification n && n.state() == Role.LOOKING) {
-                // no vote, but the committed config that removed us: a peer that missed that commit learns it
-                ZabConfig c = configs.committed();
-                send(from, new Notification(-1, 0, 0, 0, Role.LOOKING, c.version(), c.peers()));
+            if (m instanceof Notification n) {
+                if (n.configVersion() > configs.committed().version() && memberOf(n.members())) {
+                    // a later committed config added us back (ZooKeeper's looking non-member takes it from a
+                    // notification too): take part again, looking for its leader
+                    configs.learned(configs.committed().withMembers(n.configVersion(), n.members()));
+                    removed = false;
+                    becomeLooking();
+                    afterInput();
+                } else if (n.state() == Role.LOOKING
+                        && n.configVersion() < configs.committed().version()) {
+                    // no vote, but the committed config that removed us: a peer that missed that commit learns it
+                    // (one that has it already gets no answer: two looking servers would never stop talking)
+                    send(from, removedNotification());
+                }
             }
             return;
         }
@@ -242,6 +253,32 @@ public final class ZabNode {
         }
     }
 
+    /**
+     * A removed server asks the members of the config that removed it, each tick, with a LOOKING notification
+     * that votes for nobody: a member answers with its own notification, which carries its committed config, so
+     * a removed server that a later reconfig adds back learns it (else it would stay out for good).
+     */
+    private void askAsRemoved() {
+        Notification n = removedNotification();
+        for (Peer p : configs.committed().peers()) {
+            send(p.id(), n);
+        }
+    }
+
+    private Notification removedNotification() {
+        ZabConfig c = configs.committed();
+        return new Notification(-1, 0, 0, 0, Role.LOOKING, c.version(), c.peers());
+    }
+
+    private boolean memberOf(List<Peer> peers) {
+        for (Peer p : peers) {
+            if (p.id() == myId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Leader that is serving only: assigns the next zxid, appends and broadcasts the proposal. */
     public long propose(long clientId, int cxid, long time, Txn txn) {
         checkNotOutstanding();
@@ -274,6 +311,21 @@ public final class ZabNode {
      */
     public long reconfig(long clientId, int cxid, long time, String serverLines, long fromVersion) {
         checkNotOutstanding();
+        checkReconfig(serverLines, fromVersion);
+        long zxid = leader.nextZxid();
+        Txn txn = new Txn.Reconfig(ZabConfig.content(serverLines, zxid));
+        TxnRecord record = new TxnRecord(new TxnHeader(clientId, cxid, zxid, time, txn.type()), txn);
+        append(record);
+        leader.broadcast(record);
+        afterInput();
+        return zxid;
+    }
+
+    /**
+     * What {@link #reconfig} would refuse, without proposing anything: the request layer asks this when it
+     * prepares the txn (it assigns the zxid before the core proposes it).
+     */
+    public void checkReconfig(String serverLines, long fromVersion) {
         if (role != Role.LEADING || !serving) {
             throw new NotLeaderException("server " + myId + " is not a serving leader (" + role + ")", leaderId);
         }
@@ -299,13 +351,6 @@ public final class ZabNode {
                     ReconfigException.Reason.NO_QUORUM,
                     "no quorum of the new configuration " + next.peers() + " is synced with the leader");
         }
-        long zxid = leader.nextZxid();
-        Txn txn = new Txn.Reconfig(ZabConfig.content(serverLines, zxid));
-        TxnRecord record = new TxnRecord(new TxnHeader(clientId, cxid, zxid, time, txn.type()), txn);
-        append(record);
-        leader.broadcast(record);
-        afterInput();
-        return zxid;
     }
 
     /**

@@ -59,6 +59,8 @@ import org.springframework.validation.annotation.Validated;
  *     ID=HOST:QUORUM_PORT:ELECTION_PORT[:participant|:observer][;CLIENT_PORT]. Empty = standalone.
  * @param readOnlyModeEnabled Without a quorum, keep answering reads to clients that allow read-only servers,
  *     refusing writes with NOTREADONLY (ZooKeeper's readonlymode.enabled).
+ * @param reconfigEnabled Accept {@code reconfig} (opcode 16) from super users: members and observers are added
+ *     and removed while the ensemble runs (ZooKeeper's reconfigEnabled, false by default: RECONFIGDISABLED).
  * @param quorumListenOnAllIps Bind the quorum and election ports on every interface instead of this member's
  *     ensemble address (ZooKeeper's quorumListenOnAllIPs): for containers, where that name may not resolve to
  *     a local address at startup.
@@ -100,6 +102,7 @@ public record CoordinatorProperties(
         @DefaultValue("0") @Min(0) @Max(254) int serverId,
         @DefaultValue("") String ensemble,
         @DefaultValue("false") boolean readOnlyModeEnabled,
+        @DefaultValue("false") boolean reconfigEnabled,
         @DefaultValue("false") boolean quorumListenOnAllIps,
         @DefaultValue("10") @Min(1) int initLimit,
         @DefaultValue("5") @Min(1) int syncLimit,

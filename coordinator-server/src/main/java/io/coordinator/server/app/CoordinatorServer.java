@@ -1,5 +1,6 @@
 package io.coordinator.server.app;
 
+import io.coordinator.server.cluster.CommittedConfigFile;
 import io.coordinator.server.cluster.EnsembleDriver;
 import io.coordinator.server.cluster.PeerNetwork;
 import io.coordinator.server.net.ClientPortConfig;
@@ -10,6 +11,7 @@ import io.coordinator.server.net.ServerVersion;
 import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.LeaderMonitorValues;
 import io.coordinator.server.request.PipelineConfig;
+import io.coordinator.server.request.ReconfigGate;
 import io.coordinator.server.request.RequestPipeline;
 import io.coordinator.server.request.SaslAuthenticator;
 import io.coordinator.server.request.StateMachine;
@@ -48,6 +50,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -252,15 +255,19 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 confLines(dir),
                 wallClock());
         if (ensemble) {
-            machine.tree().setConfigData(ensembleConfigText().getBytes(StandardCharsets.UTF_8));
+            String configText = startConfigText(dir);
+            machine.tree().setConfigData(configText.getBytes(StandardCharsets.UTF_8));
             pipeline.startInEnsemble();
-            driver[0] = newDriver(dir);
+            driver[0] = newDriver(dir, configText);
             ensembleDriver = driver[0];
             EnsembleDriver d = driver[0];
             pipeline.reportRoleStats(() -> LeaderMonitorValues.of(d), () -> LeaderMonitorValues.proposalSizes(d));
             ensembleDriver.start();
         } else {
             pipeline.start();
+        }
+        if (props.reconfigEnabled()) {
+            pipeline.setReconfigGate(ensemble ? ensembleDriver : ReconfigGate.STANDALONE);
         }
 
         ClientPortConfig portConfig = new ClientPortConfig(
@@ -334,27 +341,89 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return new ControlFileWallClock(Path.of(file));
     }
 
-    private EnsembleDriver newDriver(Path dir) {
-        List<EnsembleMember> members = props.ensembleMembers();
-        EnsembleMember me = members.stream()
+    /**
+     * The membership to start from: the last committed reconfig kept in the data dir when there is one (it is
+     * newer than any command line: version 0), else the command line's.
+     */
+    private String startConfigText(Path dir) throws IOException {
+        CommittedConfigFile committed = new CommittedConfigFile(dir);
+        Optional<String> stored = committed.load();
+        if (stored.isPresent() && committed.version(stored.get()) > 0) {
+            log.info(
+                    "Starting from the committed configuration in {} (version {}), not the command line's",
+                    committed.path(),
+                    Long.toHexString(committed.version(stored.get())));
+            return stored.get();
+        }
+        return ensembleConfigText();
+    }
+
+    /** The members named by a config text's server.N lines; errors name the file and line. */
+    private static List<EnsembleMember> membersOf(String configText, Path dir) {
+        List<EnsembleMember> members = new ArrayList<>();
+        String[] lines = configText.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            int eq = line.indexOf('=');
+            if (line.startsWith("server.") && eq > 0) {
+                try {
+                    if (line.contains("=unknown:0:0:")) {
+                        // a member whose address this server had not learned yet when it kept the config
+                        members.add(new EnsembleMember(
+                                Integer.parseInt(
+                                        line.substring("server.".length(), eq).trim()),
+                                "unknown",
+                                0,
+                                0,
+                                line.endsWith(":observer"),
+                                null,
+                                -1));
+                        continue;
+                    }
+                    members.add(EnsembleMember.parse(
+                            Integer.parseInt(
+                                    line.substring("server.".length(), eq).trim()),
+                            line.substring(eq + 1)));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(
+                            dir.resolve(CommittedConfigFile.NAME) + ":" + (i + 1) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return members;
+    }
+
+    private EnsembleDriver newDriver(Path dir, String configText) throws IOException {
+        EnsembleMember me = props.ensembleMembers().stream()
                 .filter(m -> m.id() == props.serverId())
                 .findFirst()
                 .orElseThrow();
+        CommittedConfigFile committed = new CommittedConfigFile(dir);
+        long version = committed.version(configText);
+        List<EnsembleMember> members = membersOf(configText, dir);
         Map<Integer, InetSocketAddress> quorumPeers = new HashMap<>();
         Map<Integer, InetSocketAddress> electionPeers = new HashMap<>();
         List<Peer> peers = new ArrayList<>();
         for (EnsembleMember m : members) {
             peers.add(new Peer(m.id(), m.observer()));
-            if (m.id() != me.id()) {
+            if (m.id() != me.id() && m.quorumPort() > 0) {
                 quorumPeers.put(m.id(), new InetSocketAddress(m.host(), m.quorumPort()));
                 electionPeers.put(m.id(), new InetSocketAddress(m.host(), m.electionPort()));
             }
         }
         int scale = EnsembleDriver.CORE_TICKS_PER_TICK;
-        ZabConfig zab = new ZabConfig(me.id(), peers, props.initLimit() * scale, props.syncLimit() * scale);
+        // A committed config may no longer name this server (a reconfig removed it): it then stays out.
+        ZabConfig zab = version > 0
+                ? new ZabConfig(me.id(), peers, props.initLimit() * scale, props.syncLimit() * scale, version)
+                : new ZabConfig(me.id(), peers, props.initLimit() * scale, props.syncLimit() * scale);
         return new EnsembleDriver(
                 new EnsembleDriver.Config(
-                        zab, props.tickTime(), props.maxPacketSize() + (1 << 20), props.readOnlyModeEnabled()),
+                        zab,
+                        props.tickTime(),
+                        props.maxPacketSize() + (1 << 20),
+                        props.readOnlyModeEnabled(),
+                        configText,
+                        committed),
                 new EnsembleDriver.Storage(groupCommit, txnLog, snapshots, new EpochStore(dir, faults)),
                 PeerNetwork.tcp(
                         me.id(),

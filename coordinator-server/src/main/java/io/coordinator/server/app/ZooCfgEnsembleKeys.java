@@ -12,10 +12,6 @@ final class ZooCfgEnsembleKeys {
         if (key.startsWith("group.") || key.startsWith("weight.")) {
             return hierarchical(key);
         }
-        if (key.equals("reconfigEnabled") && Boolean.parseBoolean(value)) {
-            return "'reconfigEnabled=true': Coordinator has no dynamic reconfiguration yet; remove the key or"
-                    + " set it to false";
-        }
         return null;
     }
 

@@ -63,6 +63,7 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("initLimit", "coordinator.init-limit"),
             Map.entry("syncLimit", "coordinator.sync-limit"),
             Map.entry("readonlymode.enabled", "coordinator.read-only-mode-enabled"),
+            Map.entry("reconfigEnabled", "coordinator.reconfig-enabled"),
             Map.entry("quorumListenOnAllIPs", "coordinator.quorum-listen-on-all-ips"),
             Map.entry("secureClientPort", "coordinator.secure-client-port"),
             Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
@@ -222,9 +223,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             if (key.equals("standaloneEnabled")) {
                 standaloneEnabled = Boolean.parseBoolean(value);
                 standaloneLine = i + 1;
-                continue;
-            }
-            if (key.equals("reconfigEnabled")) {
                 continue;
             }
             String target = MAPPED.get(key);

@@ -1,7 +1,10 @@
 package io.coordinator.server.cluster;
 
 import io.coordinator.server.net.PeerTransport;
+import io.coordinator.server.protocol.Code;
+import io.coordinator.server.protocol.Txn;
 import io.coordinator.server.protocol.TxnRecord;
+import io.coordinator.server.request.ReconfigGate;
 import io.coordinator.server.request.RequestPipeline;
 import io.coordinator.server.request.StateMachine;
 import io.coordinator.server.request.StateSnapshots;
@@ -10,8 +13,11 @@ import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.zab.Epochs;
+import io.coordinator.server.zab.NotLeaderException;
+import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.PeerStatus;
 import io.coordinator.server.zab.ReadyExecutor;
+import io.coordinator.server.zab.ReconfigException;
 import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.SnapshotToInstall;
 import io.coordinator.server.zab.ZabCodec;
@@ -23,11 +29,14 @@ import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * the core lives on (so txns are proposed, applied and answered without locks). Each Ready is carried out by
  * the {@link ReadyExecutor}, in the order the core requires; this class supplies the IO.
  */
-public final class EnsembleDriver implements ZabLog, ZabStateMachine {
+public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGate {
     private static final Logger log = LoggerFactory.getLogger(EnsembleDriver.class);
 
     /**
@@ -84,9 +93,34 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private volatile Role role = Role.LOOKING;
     private volatile int leader = -1;
     private volatile long epoch;
+    /** Every server line seen, for the addresses of members a reconfig adds (pipeline thread). */
+    private final ServerLines serverLines = new ServerLines();
 
-    /** What the driver is configured with. */
-    public record Config(ZabConfig zab, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled) {}
+    private final CommittedConfigFile committedConfig;
+    /** The ids the transports connect to now (pipeline thread). */
+    private Set<Integer> connectedMembers;
+    /** The config text last kept in {@link #committedConfig} (pipeline thread). */
+    private String persistedText;
+
+    private ZabConfig lastConfig;
+    private long lastLineChanges = -1;
+
+    /**
+     * What the driver is configured with. {@code configText}: the start configuration in ZooKeeper's form (the
+     * members' {@code server.N=} lines with their addresses), or "" when the network knows every address and the
+     * membership never changes; {@code committedConfig}: where a committed reconfig is kept, or null (tests).
+     */
+    public record Config(
+            ZabConfig zab,
+            int tickTimeMs,
+            int maxMessageBytes,
+            boolean readOnlyModeEnabled,
+            String configText,
+            CommittedConfigFile committedConfig) {
+        public Config(ZabConfig zab, int tickTimeMs, int maxMessageBytes, boolean readOnlyModeEnabled) {
+            this(zab, tickTimeMs, maxMessageBytes, readOnlyModeEnabled, "", null);
+        }
+    }
 
     /** The server's storage, shared with the rest of the server (the log is recovered, the epochs loaded at start). */
     public record Storage(GroupCommitLog groupCommit, TxnLog txnLog, SnapshotStore snapshots, EpochStore epochs) {}
@@ -104,6 +138,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         this.epochStore = storage.epochs();
         this.tickTimeMs = config.tickTimeMs();
         this.fatal = fatal;
+        this.committedConfig = config.committedConfig();
+        serverLines.learn(config.configText());
         int maxMessageBytes = config.maxMessageBytes();
         this.quorum = network.quorum(
                 new PeerTransport.Receiver() {
@@ -245,11 +281,18 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         TxnRecord record;
         while ((record = toPropose.pollFirst()) != null) {
             try {
-                long zxid = node.propose(
-                        record.header().clientId(),
-                        record.header().cxid(),
-                        record.header().time(),
-                        record.txn());
+                long zxid = record.txn() instanceof Txn.Reconfig rc
+                        ? node.reconfig(
+                                record.header().clientId(),
+                                record.header().cxid(),
+                                record.header().time(),
+                                new String(rc.data(), StandardCharsets.UTF_8),
+                                -1) // the version was checked when it was prepared (check)
+                        : node.propose(
+                                record.header().clientId(),
+                                record.header().cxid(),
+                                record.header().time(),
+                                record.txn());
                 proposalSizes.record(record.toBytes().length);
                 proposedAt.addLast(new long[] {zxid, System.nanoTime()});
                 if (zxid != record.zxid()) {
@@ -287,6 +330,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 proposeQueued(); // writes that applying this Ready prepared
             }
             updateRole();
+            updateMembers();
         } catch (IOException | UncheckedIOException e) {
             fatal.accept(e);
         }
@@ -307,6 +351,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
     private ReadyExecutor newExecutor() {
         return new ReadyExecutor(
                 e -> epochStore.store(new EpochStore.Epochs(e.acceptedEpoch(), e.currentEpoch(), e.acceptedFrom())),
+                this::persistConfig,
                 new ReadyExecutor.LogAppender() {
                     /** The Ready's last record so far: it is submitted with the durability report in sync. */
                     private TxnRecord held;
@@ -321,6 +366,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                     @Override
                     public void append(TxnRecord rec) {
                         recent.appended(rec);
+                        if (rec.txn() instanceof Txn.Reconfig rc) {
+                            serverLines.learn(new String(rc.data(), StandardCharsets.UTF_8));
+                        }
                         TxnRecord previous = held;
                         held = rec;
                         if (previous != null) {
@@ -381,6 +429,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
                 snap.data().length);
         StateMachine state = StateSnapshots.fromBytes(snap.data(), tickTimeMs);
         state.tree().setLastProcessedZxid(snap.zxid());
+        var configNode = state.tree().getNode(io.coordinator.server.tree.DataTree.CONFIG_PATH);
+        if (configNode != null && configNode.data() != null) {
+            serverLines.learn(new String(configNode.data(), StandardCharsets.UTF_8));
+        }
         snapshots.write(snap.zxid(), out -> out.write(snap.data()));
         recent.replacedUpTo(snap.zxid());
         groupCommit.flush();
@@ -389,6 +441,86 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine {
         }
         pipeline.stopServing("installing a snapshot from the leader");
         pipeline.replaceState(state);
+    }
+
+    /** A committed reconfig: kept durably (the Ready's first step), so a restart starts from it. */
+    private void persistConfig(ZabConfig config) throws IOException {
+        String text = serverLines.text(config);
+        log.info("Server {}: configuration {} committed: {}", myId, Long.toHexString(config.version()), config.peers());
+        if (committedConfig != null) {
+            committedConfig.store(text);
+            persistedText = text;
+        }
+    }
+
+    /**
+     * Connects the quorum link to the members of every configuration the core respects (the committed one and a
+     * pending one), and drops it to servers none of them names. The election link also keeps every server this
+     * member ever knew: ZooKeeper answers a non-member's election notification too, and that answer (which
+     * carries the committed config) is how a removed server that missed its removal learns it, and how one that
+     * was added back learns that. Also re-keeps the committed config once every member's address is known.
+     */
+    private void updateMembers() throws IOException {
+        if (node.config() == lastConfig && serverLines.changes() == lastLineChanges && node.pendingConfig() == null) {
+            return; // the common case, after every batch of writes: nothing to do
+        }
+        lastConfig = node.config();
+        lastLineChanges = serverLines.changes();
+        String text = serverLines.text(node.config());
+        if (committedConfig != null && node.config().version() > 0 && !text.equals(persistedText)) {
+            committedConfig.store(text); // a config first learned from a notification, now with addresses
+            persistedText = text;
+        }
+        Set<Integer> ids = new TreeSet<>();
+        for (Peer p : node.config().peers()) {
+            ids.add(p.id());
+        }
+        ZabConfig pending = node.pendingConfig();
+        if (pending != null) {
+            for (Peer p : pending.peers()) {
+                ids.add(p.id());
+            }
+        }
+        ids.remove(myId);
+        if (ids.equals(connectedMembers)) {
+            return;
+        }
+        if (connectedMembers != null) {
+            log.info("Server {}: connecting to members {} (was {})", myId, ids, connectedMembers);
+            quorum.setPeers(serverLines.addresses(ids, 1));
+            Set<Integer> known = new TreeSet<>(serverLines.ids());
+            known.addAll(ids);
+            known.remove(myId);
+            election.setPeers(serverLines.addresses(known, 2));
+        }
+        connectedMembers = ids;
+    }
+
+    /**
+     * {@link ReconfigGate}, on the pipeline thread when the leader prepares a reconfig: the core's refusals as
+     * ZooKeeper's codes. A reconfig prepared but not proposed yet is in progress too.
+     */
+    @Override
+    public int check(String lines, long fromVersion) {
+        for (TxnRecord r : toPropose) {
+            if (r.txn() instanceof Txn.Reconfig) {
+                return Code.RECONFIGINPROGRESS;
+            }
+        }
+        try {
+            node.checkReconfig(lines, fromVersion);
+            return Code.OK;
+        } catch (ReconfigException e) {
+            log.info("Reconfig refused: {} ({})", e.reason(), e.getMessage());
+            return switch (e.reason()) {
+                case IN_PROGRESS -> Code.RECONFIGINPROGRESS;
+                case BAD_VERSION -> Code.BADVERSION;
+                case NO_QUORUM -> Code.NEWCONFIGNOQUORUM;
+                case INVALID -> Code.BADARGUMENTS;
+            };
+        } catch (NotLeaderException e) {
+            return Code.CONNECTIONLOSS; // leadership moved meanwhile: the client retries on the new leader
+        }
     }
 
     private void updateRole() {

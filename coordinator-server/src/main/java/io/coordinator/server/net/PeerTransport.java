@@ -21,6 +21,9 @@ public interface PeerTransport {
     /** Sends a message to a peer, or drops it when that peer is unreachable or too far behind. */
     void send(int peerId, byte[] payload);
 
+    /** The members to connect to changed (a reconfig): every other member's address, by server id. */
+    default void setPeers(java.util.Map<Integer, java.net.InetSocketAddress> peers) {}
+
     /** Whether the connection to the peer is up. */
     boolean isConnected(int peerId);
 }

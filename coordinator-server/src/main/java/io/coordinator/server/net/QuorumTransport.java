@@ -60,7 +60,9 @@ public final class QuorumTransport implements PeerTransport {
     private final String name;
     private final int myId;
     private final InetSocketAddress bindAddress;
-    private final Map<Integer, InetSocketAddress> peers;
+    /** Replaced whole when the membership changes ({@link #setPeers}); read on transport threads. */
+    private volatile Map<Integer, InetSocketAddress> peers;
+
     private final Receiver receiver;
     private final int maxFrameBytes;
     private final int maxQueuedBytes;
@@ -144,6 +146,49 @@ public final class QuorumTransport implements PeerTransport {
                 tls == null ? "" : " (mutual TLS from " + tls.source() + ")");
     }
 
+    /**
+     * The members changed (a reconfig): connects to the new ones, and closes the connection to each removed one
+     * (or one whose address changed; it is redialled at the new address). Inbound connections are left alone: a
+     * peer that is no member any more may still ask to be let back in, and a new one is accepted from now on.
+     */
+    @Override
+    public synchronized void setPeers(Map<Integer, InetSocketAddress> newPeers) {
+        Map<Integer, InetSocketAddress> old = peers;
+        Map<Integer, InetSocketAddress> next = new java.util.HashMap<>(newPeers);
+        next.remove(myId);
+        peers = Map.copyOf(next);
+        if (!running) {
+            return;
+        }
+        for (Map.Entry<Integer, InetSocketAddress> e : peers.entrySet()) {
+            InetSocketAddress before = old.get(e.getKey());
+            if (before == null) {
+                log.info("{} transport of server {}: server {} at {} joined", name, myId, e.getKey(), e.getValue());
+                backoff.remove(e.getKey());
+                dial(e.getKey());
+            } else if (!sameAddress(before, e.getValue())) {
+                closeOutbound(e.getKey());
+            }
+        }
+        for (int id : old.keySet()) {
+            if (!peers.containsKey(id)) {
+                log.info("{} transport of server {}: server {} left the ensemble", name, myId, id);
+                closeOutbound(id);
+            }
+        }
+    }
+
+    private static boolean sameAddress(InetSocketAddress a, InetSocketAddress b) {
+        return a.getHostString().equals(b.getHostString()) && a.getPort() == b.getPort();
+    }
+
+    private void closeOutbound(int peerId) {
+        Channel ch = outbound.get(peerId);
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
     /** The bound address (useful with port 0). */
     public InetSocketAddress boundAddress() {
         return (InetSocketAddress) server.localAddress();
@@ -194,6 +239,9 @@ public final class QuorumTransport implements PeerTransport {
         // Resolve the peer's name again on every attempt: in Kubernetes a peer's DNS record appears only once its
         // pod exists, and its address changes when the pod is replaced.
         InetSocketAddress configured = peers.get(peerId);
+        if (configured == null) {
+            return; // no longer a member: a reconfig removed it
+        }
         InetSocketAddress address = new InetSocketAddress(configured.getHostString(), configured.getPort());
         Bootstrap b = new Bootstrap()
                 .group(group)

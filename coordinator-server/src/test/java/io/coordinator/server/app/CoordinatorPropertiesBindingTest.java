@@ -97,6 +97,7 @@ class CoordinatorPropertiesBindingTest {
                 serverId,
                 ensemble,
                 readOnly,
+                false,
                 listenOnAllIps,
                 initLimit,
                 syncLimit,
