@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * ZooKeeper. The state of a stopped server's data directory (its snapshot and every txn logged after it, as its
  * own restart recovers it) becomes a ZooKeeper snapshot in {@code <zookeeper-data-dir>/version-2}, with the
  * epoch files a ZooKeeper ensemble member reads, so ZooKeeper 3.5-3.9 started with that dataDir serves the same
- * tree, Stat for Stat, and the same sessions. A target that already holds ZooKeeper files is refused.
+ * tree, Stat for Stat, and the same sessions (a server that never took a write gives ZooKeeper's empty tree). A
+ * target that already holds ZooKeeper files is refused, and so is a directory that is no Coordinator data dir.
  */
 final class ExportZooKeeper {
     static final String COMMAND = "export-zookeeper";
@@ -67,15 +68,14 @@ final class ExportZooKeeper {
             }
         }
         Path dir = dataDir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new IOException(dir + " is not a directory");
+        if (!Files.isDirectory(dir.resolve(DataDirectory.LOG_DIR))
+                && !Files.isDirectory(dir.resolve(DataDirectory.SNAPSHOT_DIR))) {
+            throw new IOException(dir + " is not a Coordinator data directory (no " + DataDirectory.LOG_DIR + "/ or "
+                    + DataDirectory.SNAPSHOT_DIR + "/ in it)");
         }
         try (DataDirectory data = DataDirectory.open(dir);
                 TxnLog log = data.openLog(LogOptions.defaults())) {
             SnapshotStore snapshots = data.openSnapshots(StorageFaults.NONE);
-            if (snapshots.snapshotZxids().isEmpty() && log.lastZxid() == 0) {
-                throw new IOException(dir + " holds no Coordinator state (no snapshot, no log)");
-            }
             SessionTracker sessions = new SessionTracker(2000);
             StateMachine[] state = new StateMachine[1];
             // as a standalone restart recovers: the snapshot, then every logged txn after it

@@ -104,7 +104,7 @@ class ExportZooKeeperTest {
     }
 
     @Test
-    void aDirectoryWithoutStateIsRefusedNamingIt() throws Exception {
+    void aDirectoryThatIsNoDataDirIsRefusedNamingItAndLeftAlone() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = ExportZooKeeper.run(
@@ -116,6 +116,7 @@ class ExportZooKeeperTest {
         assertThat(status).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains(empty.toString())
-                .contains("no Coordinator state");
+                .contains("is not a Coordinator data directory");
+        assertThat(empty.resolve("log")).doesNotExist(); // nothing created in it
     }
 }
