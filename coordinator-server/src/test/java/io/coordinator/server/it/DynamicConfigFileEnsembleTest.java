@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.testsupport.Member;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -72,18 +70,15 @@ class DynamicConfigFileEnsembleTest {
     }
 
     private ConfigurableApplicationContext start(int i, String dynamic) throws Exception {
-        Path node = Files.createDirectories(dir.resolve("node" + (i + 1)));
-        Path data = Files.createDirectories(node.resolve("data"));
-        Files.writeString(data.resolve("myid"), String.valueOf(i + 1));
-        Path dyn = node.resolve("zoo.cfg.dynamic.100000000");
-        Files.writeString(dyn, dynamic);
-        Path cfg = node.resolve("zoo.cfg");
-        Files.writeString(
-                cfg,
-                "tickTime=500\ninitLimit=10\nsyncLimit=5\ndataDir=" + data
-                        + "\nreconfigEnabled=false\nstandaloneEnabled=false\n4lw.commands.whitelist=*\n"
-                        + "dynamicConfigFile=" + dyn + "\n");
-        return new SpringApplicationBuilder(Class.forName(Servers.COORDINATOR_APP))
-                .run("--coordinator.zoo-cfg=" + cfg, "--server.port=0", "--server.address=127.0.0.1");
+        return Servers.startFromDynamicConfig(
+                dir,
+                i,
+                dynamic,
+                "tickTime=500",
+                "initLimit=10",
+                "syncLimit=5",
+                "reconfigEnabled=false",
+                "standaloneEnabled=false",
+                "4lw.commands.whitelist=*");
     }
 }

@@ -26,7 +26,6 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -241,21 +240,18 @@ class ReconfigEnsembleTest {
     }
 
     private ConfigurableApplicationContext start(int i, String dynamic) throws Exception {
-        Path node = Files.createDirectories(dir.resolve("node" + (i + 1)));
-        Path data = Files.createDirectories(node.resolve("data"));
-        Files.writeString(data.resolve("myid"), String.valueOf(i + 1));
-        Path dyn = node.resolve("zoo.cfg.dynamic.100000000");
-        Files.writeString(dyn, dynamic);
-        Path cfg = node.resolve("zoo.cfg");
-        Files.writeString(
-                cfg,
-                "tickTime=200\ninitLimit=10\nsyncLimit=5\ndataDir=" + data
-                        + "\nreconfigEnabled=true\nstandaloneEnabled=false\n4lw.commands.whitelist=*\n"
-                        + "DigestAuthenticationProvider.superDigest="
-                        + DigestAuthenticationProvider.generateDigest(SUPER_PASSWORD) + "\n"
-                        + "dynamicConfigFile=" + dyn + "\n");
-        return new SpringApplicationBuilder(Class.forName(Servers.COORDINATOR_APP))
-                .run("--coordinator.zoo-cfg=" + cfg, "--server.port=0", "--server.address=127.0.0.1");
+        return Servers.startFromDynamicConfig(
+                dir,
+                i,
+                dynamic,
+                "tickTime=200",
+                "initLimit=10",
+                "syncLimit=5",
+                "reconfigEnabled=true",
+                "standaloneEnabled=false",
+                "4lw.commands.whitelist=*",
+                "DigestAuthenticationProvider.superDigest="
+                        + DigestAuthenticationProvider.generateDigest(SUPER_PASSWORD));
     }
 
     private static ZooKeeperAdmin admin(int port) throws Exception {

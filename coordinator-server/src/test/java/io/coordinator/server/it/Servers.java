@@ -5,6 +5,7 @@ import io.coordinator.testsupport.Member;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +181,25 @@ public final class Servers {
             contexts.forEach(ConfigurableApplicationContext::close);
             throw e;
         }
+    }
+
+    /**
+     * Member {@code i} (0-based) of an ensemble started from ZooKeeper 3.5+ style files, under {@code dir/node<i+1>}:
+     * a data dir holding myid, the {@code dynamicConfigFile} with {@code dynamic}'s server lines, and a zoo.cfg of
+     * {@code settings} plus dataDir and dynamicConfigFile. Starts it (in this JVM) on that zoo.cfg.
+     */
+    static ConfigurableApplicationContext startFromDynamicConfig(Path dir, int i, String dynamic, String... settings)
+            throws Exception {
+        Path node = Files.createDirectories(dir.resolve("node" + (i + 1)));
+        Path data = Files.createDirectories(node.resolve("data"));
+        Files.writeString(data.resolve("myid"), String.valueOf(i + 1));
+        Path dyn = Files.writeString(node.resolve("zoo.cfg.dynamic.100000000"), dynamic);
+        List<String> lines = new ArrayList<>(List.of(settings));
+        lines.add("dataDir=" + data);
+        lines.add("dynamicConfigFile=" + dyn);
+        Path cfg = Files.write(node.resolve("zoo.cfg"), lines);
+        return new SpringApplicationBuilder(Class.forName(COORDINATOR_APP))
+                .run("--coordinator.zoo-cfg=" + cfg, "--server.port=0", "--server.address=127.0.0.1");
     }
 
     /** Polls {@code srvr} on every port until one says leader and all others follower; returns the modes. */
