@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN="mvn -q -B ${MVN_OPTS_EXTRA:-}"
 if [ ! -f coordinator-server/target/coordinator-server.jar ] || [ -n "${REBUILD:-}" ]; then
-  $MVN -pl coordinator-server -DskipTests package
+  $MVN -pl coordinator-server -am -DskipTests package
 fi
 $MVN -pl coordinator-bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # Coordinator runs as production would run it: extracted with an AppCDS archive (coordinator-server/cds.sh,
