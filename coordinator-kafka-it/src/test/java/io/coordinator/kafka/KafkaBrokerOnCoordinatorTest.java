@@ -31,6 +31,7 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
@@ -201,8 +202,8 @@ class KafkaBrokerOnCoordinatorTest {
 
     private static ZooKeeper anonymous() throws Exception {
         // a client of its own with SASL off: it must not pick up the JVM's Client section
-        org.apache.zookeeper.client.ZKClientConfig config = new org.apache.zookeeper.client.ZKClientConfig();
-        config.setProperty(org.apache.zookeeper.client.ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(
                 "127.0.0.1:" + clientPort,

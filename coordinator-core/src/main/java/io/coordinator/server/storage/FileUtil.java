@@ -7,15 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Small file helpers shared by the log and the snapshot store. */
-final class FileUtil {
+/** Small file helpers shared by the log, the snapshot store, the epoch store and the ZooKeeper export. */
+public final class FileUtil {
     private FileUtil() {}
 
     /**
      * fsyncs a directory so that file creations, renames and deletions in it survive a crash. On Linux
      * opening a directory for reading and forcing it works; platforms that refuse (Windows) are ignored.
      */
-    static void fsyncDirectory(Path dir, StorageFaults faults) throws IOException {
+    public static void fsyncDirectory(Path dir, StorageFaults faults) throws IOException {
         faults.beforeSync(dir);
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
@@ -28,7 +28,7 @@ final class FileUtil {
     }
 
     /** Renames {@code from} over {@code to} atomically; durable only after {@link #fsyncDirectory}. */
-    static void atomicMove(Path from, Path to, StorageFaults faults) throws IOException {
+    public static void atomicMove(Path from, Path to, StorageFaults faults) throws IOException {
         faults.beforeRename(from, to);
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

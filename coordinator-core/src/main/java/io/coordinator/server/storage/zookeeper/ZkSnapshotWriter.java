@@ -1,17 +1,19 @@
 package io.coordinator.server.storage.zookeeper;
 
 import io.coordinator.server.protocol.Acl;
+import io.coordinator.server.storage.FileUtil;
+import io.coordinator.server.storage.StorageFaults;
 import io.coordinator.server.tree.DataNode;
 import io.coordinator.server.tree.DataTree;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ public final class ZkSnapshotWriter {
                         StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
-                OutputStream raw = java.nio.channels.Channels.newOutputStream(ch)) {
+                OutputStream raw = Channels.newOutputStream(ch)) {
             CheckedOutputStream checked =
                     new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), new Adler32());
             DataOutputStream out = new DataOutputStream(checked);
@@ -60,10 +62,8 @@ public final class ZkSnapshotWriter {
             out.flush();
             ch.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        FileUtil.atomicMove(tmp, file, StorageFaults.NONE);
+        FileUtil.fsyncDirectory(dir, StorageFaults.NONE);
         return file;
     }
 
