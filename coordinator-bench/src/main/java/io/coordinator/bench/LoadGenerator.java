@@ -546,11 +546,17 @@ public final class LoadGenerator {
     }
 
     static ZooKeeper connect(String connect, int timeoutSeconds) throws Exception {
+        return connect(connect, timeoutSeconds, e -> {});
+    }
+
+    /** Connected, with {@code also} told of every connection-state event. */
+    static ZooKeeper connect(String connect, int timeoutSeconds, Watcher also) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connect, 30_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
+            also.process(e);
         });
         if (!connected.await(timeoutSeconds, TimeUnit.SECONDS)) {
             zk.close();

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -422,8 +423,9 @@ public final class SideBySide {
 
     /**
      * 3 nodes: a client on a follower writes (setData, synchronously, one after another) for 2 s, then the
-     * leader is SIGKILLed; the result is the time from the kill to the first successful write sent after it
-     * (the follower drops its clients while it elects, the client reconnects to it). Bounded by 60 s.
+     * leader is SIGKILLed; the result is the time from the kill to the first successful write sent after it,
+     * and how often the client saw its connection drop (ZooKeeper's follower drops its clients while it elects;
+     * Coordinator's holds them through a short election). Bounded by 60 s.
      */
     static Result failover(Cluster c) throws Exception {
         Member leaderNode = c.leader();
@@ -439,7 +441,12 @@ public final class SideBySide {
         if (leader == null || follower == null) {
             throw new IllegalStateException("no leader/follower to fail over");
         }
-        ZooKeeper zk = LoadGenerator.connect("127.0.0.1:" + follower.clientPort());
+        AtomicLong disconnects = new AtomicLong();
+        ZooKeeper zk = LoadGenerator.connect("127.0.0.1:" + follower.clientPort(), 30, e -> {
+            if (e.getType() == Watcher.Event.EventType.None && e.getState() == Watcher.Event.KeeperState.Disconnected) {
+                disconnects.incrementAndGet();
+            }
+        });
         AtomicLong killedAt = new AtomicLong();
         AtomicLong firstWriteAfterKill = new AtomicLong();
         AtomicLong writes = new AtomicLong();
@@ -485,10 +492,12 @@ public final class SideBySide {
             double ms = (end - killedAt.get()) / 1e6;
             String extra = String.format(
                     Locale.ROOT,
-                    "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"killedNode\":%d",
+                    "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"disconnects\":%d,"
+                            + "\"killedNode\":%d",
                     ms,
                     before,
                     failures.get(),
+                    disconnects.get(),
                     leader.id());
             return new Result("failover", 1, 0, 1, 0, 1000.0 / Math.max(ms, 0.001), ms, ms, ms, extra);
         } finally {

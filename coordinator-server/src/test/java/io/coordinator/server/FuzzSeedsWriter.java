@@ -274,16 +274,22 @@ public class FuzzSeedsWriter {
         Path dir = inputs("cluster", "ForwardedMessageFuzzTest", "decode");
         List<ForwardedMessage> messages = List.of(
                 new ForwardedMessage.Request(
+                        3,
                         0x0100000000000001L,
                         7,
                         OpCode.CREATE,
                         sampleRequests().get(OpCode.CREATE),
                         List.of(new Id("digest", "u:h"), new Id("ip", "10.0.0.1"))),
                 new ForwardedMessage.Request(
-                        0x0100000000000001L, 8, OpCode.MULTI, sampleRequests().get(OpCode.MULTI), List.of()),
+                        3,
+                        0x0100000000000001L,
+                        8,
+                        OpCode.MULTI,
+                        sampleRequests().get(OpCode.MULTI),
+                        List.of()),
                 new ForwardedMessage.Request(
-                        0x0100000000000001L, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, List.of()),
-                new ForwardedMessage.CreateSession(0x0200000000000002L, 30000),
+                        3, 0x0100000000000001L, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, List.of()),
+                new ForwardedMessage.CreateSession(3, 0x0200000000000002L, 30000),
                 new ForwardedMessage.Touch(List.of(0x0100000000000001L, 0x0200000000000002L)),
                 new ForwardedMessage.Sync(0x0100000000000001L, 10),
                 new ForwardedMessage.SyncDone(0x0100000000000001L, 10, 0x100000004L));

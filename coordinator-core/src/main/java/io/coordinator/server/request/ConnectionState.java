@@ -28,6 +28,11 @@ final class ConnectionState implements Watcher {
 
     private List<Id> authIds = List.of();
     final Deque<Pending> queue = new ArrayDeque<>();
+    /** While the server holds its clients through an election: requests that arrived meanwhile, in order. */
+    List<Runnable> held;
+    /** The pipeline tick the hold began. */
+    long heldSinceTick;
+
     private final DirtyConnections dirty;
     boolean closing;
     /** The watch limit was hit and logged for this connection (logged once, counted every time). */

@@ -11,6 +11,9 @@ final class Pending {
     final boolean write;
 
     long zxid;
+    /** The epoch a write was sent onward (forwarded or prepared) under; see RequestPipeline#releaseHeld. */
+    long epoch;
+
     Reply reply;
     boolean closeAfterReply;
 

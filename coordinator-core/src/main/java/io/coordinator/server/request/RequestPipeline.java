@@ -99,6 +99,15 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     private final TreeMap<Long, List<Runnable>> syncsWaiting = new TreeMap<>();
 
+    /** The epoch of the leadership this server serves under (ensemble only); tags every write sent onward. */
+    private long epoch;
+    /** Some connections are held (see holdClients) and are checked against their read timeout each tick. */
+    private boolean holdsClients;
+    /** Held connections wait for this barrier (a learner's sync with its new leader); 0: none outstanding. */
+    private int resumeBarrier;
+
+    private int barriersSent;
+
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile int maxWatchesPerSession;
     private volatile AuditSink audit;
@@ -207,15 +216,24 @@ public final class RequestPipeline implements RequestSink, ServerView {
         LEADER,
         LEARNER,
         READ_ONLY,
+        /** Lost the leader: clients keep their connections (pings answered, requests held) until one is back. */
+        HOLDING,
         NOT_SERVING
     }
 
     /**
-     * Serve as the leader of a new epoch: decide txns here. {@code lastZxid} is the zxid the next proposal
-     * follows. Every session gets a fresh timeout, since the old leader's view of their liveness is gone.
+     * Serve as the leader of {@code epoch}: decide txns here. {@code historyEnd} is the last zxid of this
+     * server's log, the history the epoch starts from. Every session gets a fresh timeout, since the old leader's
+     * view of their liveness is gone.
      */
-    public void serveAsLeader(long lastZxid) {
-        resetClientState();
+    public void serveAsLeader(long historyEnd, long epoch) {
+        boolean resuming = mode == Mode.HOLDING;
+        if (!resuming) {
+            resetClientState();
+        }
+        resetPrepared();
+        this.epoch = epoch;
+        long lastZxid = Math.max(historyEnd, epoch << 32); // the epoch's first proposal is (epoch, 1)
         lastPreparedZxid = lastZxid;
         for (Session s : List.copyOf(sessions.all())) {
             sessions.touch(s.id());
@@ -231,16 +249,72 @@ public final class RequestPipeline implements RequestSink, ServerView {
             txnSink.append(record, () -> execute(() -> applyCommitted(record)));
             log.info("Replicating a new random session-password secret for the ensemble");
         }
+        if (resuming) {
+            // This leader's own log is the new epoch's history: once it is applied, what is still unanswered
+            // was never committed and never will be.
+            whenApplied(historyEnd, this::releaseHeld);
+        }
     }
 
-    /** Serve as a follower or observer: writes go to the leader through {@code link}. */
-    public void serveAsLearner(LeaderLink link, boolean observer) {
-        resetClientState();
+    /** Serve as a follower or observer of {@code epoch}: writes go to the leader through {@code link}. */
+    public void serveAsLearner(LeaderLink link, boolean observer, long epoch) {
+        boolean resuming = mode == Mode.HOLDING;
+        if (!resuming) {
+            resetClientState();
+        }
+        resetPrepared();
+        this.epoch = epoch;
         leaderLink = link;
         mode = Mode.LEARNER;
         modeName = observer ? "observer" : "follower";
         serving = true;
         log.info("Serving clients as {}", modeName);
+        if (resuming) {
+            // The new leader's answer to a sync covers its whole history: once that is applied here, every held
+            // write either got its txn (and its reply) or is known never to commit.
+            resumeBarrier = ++barriersSent;
+            link.sync(0, resumeBarrier);
+            List<Long> held = new ArrayList<>();
+            for (ConnectionState st : connections.values()) {
+                held.add(st.sessionId);
+            }
+            if (!held.isEmpty()) {
+                link.touch(held);
+            }
+        }
+    }
+
+    /**
+     * Lost the leader (an election or a resync begins): clients keep their connections. Pings are answered;
+     * every other request waits, and so do writes already sent to the old leader, until this server serves
+     * again ({@link #serveAsLeader}/{@link #serveAsLearner}). A connection still waiting after its session's
+     * read timeout (two thirds of it, as a client's) is closed, so its client moves on in time to keep its
+     * session. Not serving before, or read-only: the same as {@link #stopServing}.
+     */
+    public void holdClients(String reason) {
+        if (mode == Mode.HOLDING) {
+            log.info("Still holding client connections: {}", reason);
+            return;
+        }
+        if (mode != Mode.LEADER && mode != Mode.LEARNER) {
+            stopServing(reason);
+            return;
+        }
+        log.info("Holding {} client connections: {}", connections.size() + connecting.size(), reason);
+        for (ConnectionState st : connections.values()) {
+            if (st.held == null) {
+                st.held = new ArrayList<>();
+                st.heldSinceTick = tick;
+            }
+        }
+        holdsClients = true;
+        // A sync's answer must come from the leader the client's next reads follow: asked again after the hold.
+        syncsWaiting.clear();
+        resumeBarrier = 0;
+        leaderLink = null;
+        mode = Mode.HOLDING;
+        modeName = "holding";
+        serving = false;
     }
 
     /** Out of the quorum: drop every client (they move to another server) and refuse new ones. */
@@ -262,7 +336,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
      * sessions are refused, as ZooKeeper does: the quorum may have expired them meanwhile.
      */
     public void serveReadOnly() {
-        if (mode != Mode.NOT_SERVING) {
+        if (mode != Mode.NOT_SERVING && mode != Mode.HOLDING) {
             return;
         }
         resetClientState();
@@ -306,16 +380,95 @@ public final class RequestPipeline implements RequestSink, ServerView {
         touchedSinceTick.clear();
         readOnlySessions = new SessionTracker(config.tickTimeMs());
         readOnlySessions.advanceTo(tick);
+        resumeBarrier = 0;
+        holdsClients = false;
+        resetPrepared();
+    }
+
+    /** Forgets changes prepared under an earlier leadership: they commit (and are applied) or never will. */
+    private void resetPrepared() {
         pendingChanges = new PendingChanges(tree);
         preparer = new TxnPreparer(
                 tree, pendingChanges, config.ttlNodesEnabled(), config.enforceQuota(), config.extraAuthSchemes());
         preparer.setReconfigGate(reconfigGate);
     }
 
-    /** Leader: a learner forwarded a client's write; prepare it as if it were ours. */
-    public void forwardedRequest(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
-        if (mode != Mode.LEADER) {
-            return; // the learner's client will time out and reconnect to a server in the new quorum
+    /** Runs {@code task} once {@code zxid} is applied here (at once if it is). */
+    private void whenApplied(long zxid, Runnable task) {
+        if (tree.lastProcessedZxid() >= zxid) {
+            task.run();
+        } else {
+            syncsWaiting.computeIfAbsent(zxid, z -> new ArrayList<>()).add(task);
+        }
+    }
+
+    /**
+     * The end of a hold, on the new leadership's history: a write sent under an older epoch and still unanswered
+     * never committed, and the old leader can no longer commit it, so it is sent again (or prepared here); one
+     * sent under this same epoch (a resync with a leader that kept leading) may still commit, so its connection
+     * is closed and its client told the outcome is unknown, as a disconnect always tells it. Then the requests
+     * held meanwhile run, in order.
+     */
+    private void releaseHeld() {
+        resumeBarrier = 0;
+        holdsClients = false;
+        int kept = 0;
+        int closed = 0;
+        for (ConnectionState st : List.copyOf(connections.values())) {
+            List<Runnable> held = st.held;
+            if (held == null) {
+                continue;
+            }
+            st.held = null;
+            boolean unknownOutcome = false;
+            for (Pending p : st.queue) {
+                if (p.ready()) {
+                    continue;
+                }
+                if (p.type == OpCode.SYNC) {
+                    requestSync(st, p);
+                } else if (p.write) {
+                    if (p.epoch == epoch) {
+                        unknownOutcome = true;
+                        break;
+                    }
+                    submitWrite(st, p);
+                }
+            }
+            if (unknownOutcome) {
+                outstanding.addAndGet(-held.size());
+                detach(st.connection);
+                st.connection.close();
+                closed++;
+                continue;
+            }
+            kept++;
+            held.forEach(Runnable::run);
+            drain(st);
+        }
+        for (Map.Entry<Long, NewSession> e : List.copyOf(sessionsBeingCreated.entrySet())) {
+            NewSession ns = e.getValue();
+            if (ns.epoch() == epoch) {
+                sessionsBeingCreated.remove(e.getKey());
+                connecting.remove(ns.connection());
+                ns.connection().close();
+                closed++;
+            } else {
+                sessionsBeingCreated.put(e.getKey(), ns.withEpoch(epoch));
+                requestSession(e.getKey(), ns.timeout());
+            }
+        }
+        log.info("Serving again: kept {} held connections, closed {} whose last write may still commit", kept, closed);
+    }
+
+    /**
+     * Leader: a learner forwarded a client's write under {@code epoch}; prepare it as if it were ours. One sent
+     * under an earlier epoch is dropped: its learner sends it again once it follows this leadership, so a late
+     * copy (from a connection that broke meanwhile) must not be prepared as well.
+     */
+    public void forwardedRequest(long epoch, long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
+        if (mode != Mode.LEADER || epoch != this.epoch) {
+            return;
         }
         long zxid = lastPreparedZxid + 1;
         Txn txn;
@@ -330,9 +483,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
         txnSink.append(record, () -> execute(() -> applyCommitted(record)));
     }
 
-    /** Leader: a learner's client asked for a new session (the learner chose its id). */
-    public void forwardedCreateSession(long sessionId, int timeoutMs) {
-        if (mode != Mode.LEADER) {
+    /** Leader: a learner's client asked for a new session under {@code epoch} (the learner chose its id). */
+    public void forwardedCreateSession(long epoch, long sessionId, int timeoutMs) {
+        if (mode != Mode.LEADER || epoch != this.epoch) {
             return;
         }
         TxnRecord record = newRecord(sessionId, 0, new Txn.CreateSession(sessionId, timeoutMs));
@@ -355,9 +508,18 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     /** A sync (a learner's, answered by the leader; or the leader's own): the client hears back once {@code zxid} is applied here. */
     public void syncDone(long sessionId, int cxid, long zxid) {
-        ConnectionState st = bySession.get(sessionId);
-        if (st == null) {
+        if (sessionId == 0) {
+            if (mode == Mode.LEARNER && cxid == resumeBarrier && resumeBarrier != 0) {
+                whenApplied(zxid, this::releaseHeld);
+            }
             return;
+        }
+        if (mode != Mode.LEARNER && mode != Mode.LEADER) {
+            return; // held: asked again of the next leader
+        }
+        ConnectionState st = bySession.get(sessionId);
+        if (st == null || st.held != null) {
+            return; // a held connection asks its syncs again of the new leader
         }
         for (Pending p : st.queue) {
             if (p.type == OpCode.SYNC && p.xid == cxid && !p.ready()) {
@@ -450,13 +612,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (req.sessionId() == 0) {
             long id = sessionIds.next();
             connecting.put(conn, new ArrayList<>());
-            sessionsBeingCreated.put(id, new NewSession(conn, req, timeout));
-            if (mode == Mode.LEARNER) {
-                leaderLink.createSession(id, timeout); // the leader logs it; we answer once it is applied here
-            } else {
-                TxnRecord record = newRecord(id, 0, new Txn.CreateSession(id, timeout));
-                txnSink.append(record, () -> execute(() -> applyCommitted(record)));
-            }
+            sessionsBeingCreated.put(id, new NewSession(conn, req, timeout, epoch));
+            requestSession(id, timeout);
             return;
         }
         SessionPasswords passwords = passwords();
@@ -517,6 +674,16 @@ public final class RequestPipeline implements RequestSink, ServerView {
         establish(conn, req, id, timeout);
     }
 
+    /** Asks for a new session's txn: a learner asks the leader, which logs it; we answer once it is applied here. */
+    private void requestSession(long id, int timeout) {
+        if (mode == Mode.LEARNER) {
+            leaderLink.createSession(id, timeout);
+        } else {
+            TxnRecord record = newRecord(id, 0, new Txn.CreateSession(id, timeout));
+            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+        }
+    }
+
     /** Keeps a session alive; a learner also tells the leader, which decides expiry. */
     private boolean touch(long sessionId) {
         if (mode == Mode.READ_ONLY) {
@@ -540,6 +707,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
             previous.connection.close();
         }
         ConnectionState st = new ConnectionState(conn, sessionId, dirtyMarker);
+        if (mode == Mode.HOLDING) {
+            st.held = new ArrayList<>(); // its session committed during the hold: its requests wait like the rest
+            st.heldSinceTick = tick;
+        }
         connections.put(conn, st);
         bySession.put(sessionId, st);
         conn.sessionEstablished(sessionId, timeout);
@@ -605,8 +776,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
             bySession.remove(st.sessionId);
         }
         outstanding.addAndGet(
-                -(int) st.queue.stream().filter(p -> p.type != OpCode.PING).count());
+                -(int) st.queue.stream().filter(p -> p.type != OpCode.PING).count()
+                        - (st.held == null ? 0 : st.held.size()));
         st.queue.clear();
+        st.held = null;
     }
 
     // ---------------------------------------------------------------- requests
@@ -649,6 +822,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
             markDirty(conn);
             return;
         }
+        if (st.held != null) {
+            st.held.add(() -> handleRequest(conn, xid, type, body, errorCode));
+            return;
+        }
         if (mode == Mode.READ_ONLY && isWrite(type)) {
             Pending p = new Pending(xid, type, body, false);
             if (type == OpCode.CLOSE_SESSION) {
@@ -662,44 +839,62 @@ public final class RequestPipeline implements RequestSink, ServerView {
             drain(st);
             return;
         }
-        if (mode == Mode.LEARNER && (isWrite(type) || type == OpCode.SYNC)) {
-            // The leader decides; the reply goes out when the txn (or the sync point) is applied here.
+        if (mode == Mode.LEARNER && type == OpCode.SYNC) {
             Pending p = new Pending(xid, type, body, true);
             st.queue.add(p);
-            if (type == OpCode.SYNC) {
-                leaderLink.sync(st.sessionId, xid);
-            } else {
-                p.closeAfterReply = type == OpCode.CLOSE_SESSION;
-                leaderLink.forward(st.sessionId, xid, type, body, st.authIds());
-            }
+            requestSync(st, p);
             return;
         }
         if (mode == Mode.LEADER && type == OpCode.SYNC) {
             // Another member may already have acknowledged a txn proposed here that this leader has not applied
             // yet: answer once everything proposed so far is applied, as a learner does.
-            st.queue.add(new Pending(xid, type, body, true));
-            syncDone(st.sessionId, xid, lastPreparedZxid);
+            Pending p = new Pending(xid, type, body, true);
+            st.queue.add(p);
+            requestSync(st, p);
             return;
         }
         if (isWrite(type)) {
             Pending p = new Pending(xid, type, body, true);
             st.queue.add(p);
-            Txn txn;
-            long zxid = lastPreparedZxid + 1;
-            if (type == OpCode.CLOSE_SESSION) {
-                sessions.markClosing(st.sessionId);
-                txn = preparer.closeSession(st.sessionId, zxid);
-                p.closeAfterReply = true;
-            } else {
-                txn = preparer.prepare(type, body, st.context(), zxid);
-            }
-            TxnRecord record = newRecord(st.sessionId, xid, txn);
-            p.zxid = record.zxid();
-            txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+            submitWrite(st, p);
             return;
         }
         st.queue.add(new Pending(xid, type, body, false));
         drain(st);
+    }
+
+    /** A learner asks its leader; the leader answers once everything it proposed so far is applied. */
+    private void requestSync(ConnectionState st, Pending p) {
+        if (mode == Mode.LEARNER) {
+            leaderLink.sync(st.sessionId, p.xid);
+        } else {
+            syncDone(st.sessionId, p.xid, lastPreparedZxid);
+        }
+    }
+
+    /**
+     * A write goes to the leader (a learner; the reply goes out when the txn is applied here) or is prepared
+     * here (a leader or a standalone server), tagged with the epoch it was sent under.
+     */
+    private void submitWrite(ConnectionState st, Pending p) {
+        p.epoch = epoch;
+        if (mode == Mode.LEARNER) {
+            p.closeAfterReply = p.type == OpCode.CLOSE_SESSION;
+            leaderLink.forward(st.sessionId, p.xid, p.type, p.body, st.authIds());
+            return;
+        }
+        Txn txn;
+        long zxid = lastPreparedZxid + 1;
+        if (p.type == OpCode.CLOSE_SESSION) {
+            sessions.markClosing(st.sessionId);
+            txn = preparer.closeSession(st.sessionId, zxid);
+            p.closeAfterReply = true;
+        } else {
+            txn = preparer.prepare(p.type, p.body, st.context(), zxid);
+        }
+        TxnRecord record = newRecord(st.sessionId, p.xid, txn);
+        p.zxid = record.zxid();
+        txnSink.append(record, () -> execute(() -> applyCommitted(record)));
     }
 
     private static boolean isWrite(int type) {
@@ -769,8 +964,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
     }
 
-    /** A connection waiting for its new session's txn to commit. */
-    private record NewSession(ClientConnection connection, ConnectRequest request, int timeout) {}
+    /** A connection waiting for its new session's txn to commit, asked for under {@code epoch}. */
+    private record NewSession(ClientConnection connection, ConnectRequest request, int timeout, long epoch) {
+        NewSession withEpoch(long newEpoch) {
+            return new NewSession(connection, request, timeout, newEpoch);
+        }
+    }
 
     private ApplyResult applyRecord(TxnRecord record) {
         ApplyResult result = state.apply(record);
@@ -1036,6 +1235,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
             return;
         }
+        if (holdsClients) {
+            closeHeldPastReadTimeout();
+        }
         if (mode == Mode.READ_ONLY) {
             for (long id : readOnlySessions.expire(tick)) {
                 log.info("Read-only session 0x{} expired", Long.toHexString(id));
@@ -1057,6 +1259,29 @@ public final class RequestPipeline implements RequestSink, ServerView {
             Txn txn = preparer.closeSession(id, zxid);
             TxnRecord record = newRecord(id, 0, txn);
             txnSink.append(record, () -> execute(() -> applyCommitted(record)));
+        }
+    }
+
+    /**
+     * A held connection is closed once its session's read timeout (two thirds of the timeout, the time a client
+     * waits for any answer) has passed since the hold began: a member cut off from the quorum must not keep a
+     * client, whose session the quorum goes on timing, from moving to a member that can renew it.
+     */
+    private void closeHeldPastReadTimeout() {
+        for (ConnectionState st : List.copyOf(connections.values())) {
+            if (st.held == null) {
+                continue;
+            }
+            long heldMs = (tick - st.heldSinceTick) * config.tickTimeMs();
+            Session s = sessions.get(st.sessionId);
+            if (s == null || heldMs >= s.timeoutMs() * 2L / 3) {
+                log.info(
+                        "Closing the held connection of session 0x{}: no leader for {} ms",
+                        Long.toHexString(st.sessionId),
+                        heldMs);
+                detach(st.connection);
+                st.connection.close();
+            }
         }
     }
 

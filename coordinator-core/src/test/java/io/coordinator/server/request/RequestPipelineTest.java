@@ -468,7 +468,7 @@ class RequestPipelineTest {
     void syncOnTheLeaderWaitsForEveryEarlierProposalToApply() {
         create(50, 100, 60_000, null, System::currentTimeMillis);
         pipeline.startInEnsemble();
-        pipeline.submit(() -> pipeline.serveAsLeader(0)); // a leader whose own log is the sink
+        pipeline.submit(() -> pipeline.serveAsLeader(0, 1)); // a leader whose own log is the sink
         Client a = connect("10.0.0.1");
         Client b = connect("10.0.0.2");
         sink.hold();

@@ -551,7 +551,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
             notServingGeneration++;
         }
         if (!serving) {
-            pipeline.stopServing(now == Role.LOOKING ? "looking for a leader" : "syncing with the leader");
+            // Clients keep their connections through a short election (RequestPipeline.holdClients).
+            pipeline.holdClients(now == Role.LOOKING ? "looking for a leader" : "syncing with the leader");
             if (readOnlyModeEnabled) {
                 // As ZooKeeper: after max(2 s, tickTime) without a quorum, serve reads to clients that allow it.
                 long generation = ++notServingGeneration;
@@ -565,11 +566,11 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
                         TimeUnit.MILLISECONDS);
             }
         } else if (now == Role.LEADING) {
-            long last = node.lastZxid();
-            long epochStart = Zxids.make(node.epochs().currentEpoch(), 0);
-            pipeline.serveAsLeader(Math.max(last, epochStart));
+            pipeline.serveAsLeader(node.lastZxid(), node.epochs().currentEpoch());
         } else {
-            pipeline.serveAsLearner(forwarded.linkTo(node.leaderId()), now == Role.OBSERVING);
+            long currentEpoch = node.epochs().currentEpoch();
+            pipeline.serveAsLearner(
+                    forwarded.linkTo(node.leaderId(), currentEpoch), now == Role.OBSERVING, currentEpoch);
         }
     }
 

@@ -24,12 +24,15 @@ public sealed interface ForwardedMessage {
     /** Not a message: a batch of frames to one peer, each as [int length][frame] (see EnsembleDriver). */
     byte TAG_BATCH = 6;
 
-    /** A client write (or createSession/closeSession) for the leader to prepare, with the client's identities. */
-    record Request(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds)
+    /**
+     * A client write (or closeSession) for the leader to prepare, with the client's identities; sent while the
+     * learner followed the leadership of {@code epoch} (a leader drops what another leadership was sent).
+     */
+    record Request(long epoch, long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds)
             implements ForwardedMessage {}
 
-    /** A client of a learner asked for a new session; the learner chose its id. */
-    record CreateSession(long sessionId, int timeoutMs) implements ForwardedMessage {}
+    /** A client of a learner asked for a new session (the learner chose its id) under {@code epoch}. */
+    record CreateSession(long epoch, long sessionId, int timeoutMs) implements ForwardedMessage {}
 
     /** Sessions that showed life on a learner since its last touch message. */
     record Touch(List<Long> sessionIds) implements ForwardedMessage {}
@@ -43,14 +46,21 @@ public sealed interface ForwardedMessage {
     static byte[] encode(ForwardedMessage m) {
         JuteWriter w = new JuteWriter();
         if (m instanceof Request r) {
-            w.writeByte(TAG_REQUEST).writeLong(r.sessionId()).writeInt(r.cxid()).writeInt(r.type());
+            w.writeByte(TAG_REQUEST)
+                    .writeLong(r.epoch())
+                    .writeLong(r.sessionId())
+                    .writeInt(r.cxid())
+                    .writeInt(r.type());
             w.writeInt(r.authIds().size());
             for (Id id : r.authIds()) {
                 id.write(w);
             }
             Requests.encode(r.type(), r.body(), w);
         } else if (m instanceof CreateSession cs) {
-            w.writeByte(TAG_CREATE_SESSION).writeLong(cs.sessionId()).writeInt(cs.timeoutMs());
+            w.writeByte(TAG_CREATE_SESSION)
+                    .writeLong(cs.epoch())
+                    .writeLong(cs.sessionId())
+                    .writeInt(cs.timeoutMs());
         } else if (m instanceof Touch t) {
             w.writeByte(TAG_TOUCH).writeInt(t.sessionIds().size());
             for (long id : t.sessionIds()) {
@@ -87,6 +97,7 @@ public sealed interface ForwardedMessage {
         byte tag = in.readByte();
         switch (tag) {
             case TAG_REQUEST: {
+                long epoch = in.readLong();
                 long sessionId = in.readLong();
                 int cxid = in.readInt();
                 int type = in.readInt();
@@ -102,7 +113,7 @@ public sealed interface ForwardedMessage {
                     // an opcode no client request has: a malformed frame, not a client's error to answer
                     throw new ProtocolException("forwarded request of unknown type " + type);
                 }
-                return new Request(sessionId, cxid, type, body, List.copyOf(ids));
+                return new Request(epoch, sessionId, cxid, type, body, List.copyOf(ids));
             }
             case TAG_TOUCH: {
                 int n = in.readInt();
@@ -116,7 +127,7 @@ public sealed interface ForwardedMessage {
                 return new Touch(ids);
             }
             case TAG_CREATE_SESSION:
-                return new CreateSession(in.readLong(), in.readInt());
+                return new CreateSession(in.readLong(), in.readLong(), in.readInt());
             case TAG_SYNC:
                 return new Sync(in.readLong(), in.readInt());
             case TAG_SYNC_DONE:

@@ -27,9 +27,9 @@ final class ForwardedTraffic {
 
     void received(int from, ForwardedMessage m) {
         if (m instanceof ForwardedMessage.Request r) {
-            pipeline.forwardedRequest(r.sessionId(), r.cxid(), r.type(), r.body(), r.authIds());
+            pipeline.forwardedRequest(r.epoch(), r.sessionId(), r.cxid(), r.type(), r.body(), r.authIds());
         } else if (m instanceof ForwardedMessage.CreateSession cs) {
-            pipeline.forwardedCreateSession(cs.sessionId(), cs.timeoutMs());
+            pipeline.forwardedCreateSession(cs.epoch(), cs.sessionId(), cs.timeoutMs());
         } else if (m instanceof ForwardedMessage.Touch t) {
             pipeline.touchedElsewhere(t.sessionIds());
         } else if (m instanceof ForwardedMessage.Sync s) {
@@ -41,14 +41,15 @@ final class ForwardedTraffic {
         }
     }
 
-    /** A learner's way to its leader. */
-    LeaderLink linkTo(int leaderId) {
+    /** A learner's way to its leader of {@code epoch}. */
+    LeaderLink linkTo(int leaderId, long epoch) {
         return new LeaderLink() {
             @Override
             public void forward(long sessionId, int cxid, int type, Requests.Body body, List<Id> authIds) {
                 send.accept(
                         leaderId,
                         new ForwardedMessage.Request(
+                                epoch,
                                 sessionId,
                                 cxid,
                                 type,
@@ -58,7 +59,7 @@ final class ForwardedTraffic {
 
             @Override
             public void createSession(long sessionId, int timeoutMs) {
-                send.accept(leaderId, new ForwardedMessage.CreateSession(sessionId, timeoutMs));
+                send.accept(leaderId, new ForwardedMessage.CreateSession(epoch, sessionId, timeoutMs));
             }
 
             @Override

@@ -22,14 +22,15 @@ class ForwardedMessageTest {
     static Stream<ForwardedMessage> messages() {
         return Stream.of(
                 new ForwardedMessage.Request(
+                        4,
                         0x100000001L,
                         7,
                         OpCode.CREATE,
                         new Requests.Create("/a", "x".getBytes(), Acl.OPEN_ACL_UNSAFE, 0, -1),
                         List.of(new Id("digest", "u:h"), new Id("ip", "127.0.0.1"))),
-                new ForwardedMessage.Request(5, 8, OpCode.SET_DATA, new Requests.SetData("/a", null, 3), List.of()),
-                new ForwardedMessage.Request(5, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, List.of()),
-                new ForwardedMessage.CreateSession(0x200000003L, 30_000),
+                new ForwardedMessage.Request(4, 5, 8, OpCode.SET_DATA, new Requests.SetData("/a", null, 3), List.of()),
+                new ForwardedMessage.Request(4, 5, 9, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, List.of()),
+                new ForwardedMessage.CreateSession(4, 0x200000003L, 30_000),
                 new ForwardedMessage.Touch(List.of(1L, 2L, Long.MAX_VALUE)),
                 new ForwardedMessage.Touch(List.of()),
                 new ForwardedMessage.Sync(42, -1),
@@ -57,7 +58,7 @@ class ForwardedMessageTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyRequestType")
     void everyRequestTypeRoundTripsAndATrailingByteIsRefused(String name, int type, Requests.Body body) {
-        byte[] frame = ForwardedMessage.encode(new ForwardedMessage.Request(9, 1, type, body, List.of()));
+        byte[] frame = ForwardedMessage.encode(new ForwardedMessage.Request(2, 9, 1, type, body, List.of()));
         ForwardedMessage back = ForwardedMessage.decode(frame);
         assertThat(ForwardedMessage.encode(back)).isEqualTo(frame);
 
@@ -76,6 +77,7 @@ class ForwardedMessageTest {
     static Stream<Arguments> malformed() {
         byte[] sync = ForwardedMessage.encode(new ForwardedMessage.Sync(42, 1));
         byte[] request = ForwardedMessage.encode(new ForwardedMessage.Request(
+                2,
                 5,
                 8,
                 OpCode.SET_DATA,
@@ -96,7 +98,8 @@ class ForwardedMessageTest {
                         "huge identity count",
                         frame(
                                 ForwardedMessage.TAG_REQUEST,
-                                w -> w.writeLong(1)
+                                w -> w.writeLong(2)
+                                        .writeLong(1)
                                         .writeInt(1)
                                         .writeInt(OpCode.SET_DATA)
                                         .writeInt(Integer.MAX_VALUE))),
@@ -108,7 +111,11 @@ class ForwardedMessageTest {
                         "request of an unknown type",
                         frame(
                                 ForwardedMessage.TAG_REQUEST,
-                                w -> w.writeLong(1).writeInt(1).writeInt(12345).writeInt(0))));
+                                w -> w.writeLong(2)
+                                        .writeLong(1)
+                                        .writeInt(1)
+                                        .writeInt(12345)
+                                        .writeInt(0))));
     }
 
     @ParameterizedTest(name = "{0}")
