@@ -101,6 +101,8 @@ public final class RequestPipeline implements RequestSink, ServerView {
 
     /** The epoch of the leadership this server serves under (ensemble only); tags every write sent onward. */
     private long epoch;
+    /** Leader: the last zxid of the history its epoch started from. */
+    private long historyEnd;
     /** Some connections are held (see holdClients) and are checked against their read timeout each tick. */
     private boolean holdsClients;
     /** Held connections wait for this barrier (a learner's sync with its new leader); 0: none outstanding. */
@@ -233,6 +235,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         resetPrepared();
         this.epoch = epoch;
+        this.historyEnd = historyEnd;
         long lastZxid = Math.max(historyEnd, epoch << 32); // the epoch's first proposal is (epoch, 1)
         lastPreparedZxid = lastZxid;
         for (Session s : List.copyOf(sessions.all())) {
@@ -501,9 +504,12 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
     }
 
-    /** Leader: the zxid a learner's sync must wait for. */
+    /**
+     * Leader: the zxid a learner's sync must wait for: the last proposal, or before the epoch's first one, the
+     * end of the history it started from ({@code (epoch, 0)} itself names no txn, so nobody would ever apply it).
+     */
     public long lastProposedZxid() {
-        return lastPreparedZxid;
+        return lastPreparedZxid == epoch << 32 ? historyEnd : lastPreparedZxid;
     }
 
     /** A sync (a learner's, answered by the leader; or the leader's own): the client hears back once {@code zxid} is applied here. */
@@ -868,7 +874,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         if (mode == Mode.LEARNER) {
             leaderLink.sync(st.sessionId, p.xid);
         } else {
-            syncDone(st.sessionId, p.xid, lastPreparedZxid);
+            syncDone(st.sessionId, p.xid, lastProposedZxid());
         }
     }
 
@@ -1228,15 +1234,15 @@ public final class RequestPipeline implements RequestSink, ServerView {
         // Every server keeps the session clock current, so a follower that becomes leader hands out fresh
         // timeouts from now (serveAsLeader) instead of from tick 0.
         sessions.advanceTo(tick);
+        if (holdsClients) {
+            closeHeldPastReadTimeout(); // while held, and after a resume until the new leadership answers
+        }
         if (mode == Mode.LEARNER) {
             if (!touchedSinceTick.isEmpty()) {
                 leaderLink.touch(List.copyOf(touchedSinceTick));
                 touchedSinceTick.clear();
             }
             return;
-        }
-        if (holdsClients) {
-            closeHeldPastReadTimeout();
         }
         if (mode == Mode.READ_ONLY) {
             for (long id : readOnlySessions.expire(tick)) {

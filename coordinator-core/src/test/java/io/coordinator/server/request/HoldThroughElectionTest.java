@@ -233,6 +233,19 @@ class HoldThroughElectionTest {
     }
 
     @Test
+    void aConnectionStillWaitingForTheNewLeadershipsAnswerIsClosedAtItsReadTimeoutToo() {
+        RecordingLink leader = new RecordingLink();
+        on(() -> pipeline.serveAsLearner(leader, false, 1));
+        FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
+        connect(conn, leader, 600);
+        on(() -> pipeline.holdClients("looking for a leader"));
+        RecordingLink silent = new RecordingLink();
+        on(() -> pipeline.serveAsLearner(silent, false, 2)); // its barrier is never answered
+        silent.next("sync");
+        conn.closed();
+    }
+
+    @Test
     void aSyncAskedOfTheOldLeaderIsAskedAgainOfTheNewOne() {
         RecordingLink oldLeader = new RecordingLink();
         on(() -> pipeline.serveAsLearner(oldLeader, false, 1));
@@ -267,5 +280,20 @@ class HoldThroughElectionTest {
         assertThat(sink.appended.subList(before, sink.appended.size()))
                 .extracting(r -> r.header().cxid())
                 .containsExactly(2);
+    }
+
+    /**
+     * Found by the failover benchmark: a learner's sync (and its resume barrier) right after an election was
+     * answered with (epoch, 0), a zxid no txn has, so it waited for the new epoch's first write.
+     */
+    @Test
+    void aSyncBeforeTheEpochsFirstProposalWaitsOnlyForTheHistoryTheEpochStartedFrom() {
+        long historyEnd = (1L << 32) + 5;
+        on(() -> pipeline.serveAsLeader(historyEnd, 2));
+        barrier();
+        assertThat(pipeline.lastProposedZxid()).isEqualTo(historyEnd);
+        on(() -> pipeline.forwardedRequest(2, 0x77, 1, OpCode.CREATE, create("/first"), List.of()));
+        barrier();
+        assertThat(pipeline.lastProposedZxid()).isEqualTo((2L << 32) + 1);
     }
 }
