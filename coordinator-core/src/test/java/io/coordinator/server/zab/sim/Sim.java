@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ public final class Sim {
     final boolean withObserver;
     final boolean tracing;
     final boolean reconfigs; // membership changes during the chaos (a separate scenario: other seeds' totals stay)
+    final SimDisk.Flaw flaw; // a wrong disk model, only to prove the checks catch it (ZabPowerLossFlawTest)
     final ZabConfig[] configs; // what each server starts with (a spare: the ensemble's when it was started to join)
     final Peer[] joinAs; // a spare started to be added: the member it is to become
     final SimServer[] servers; // index = id (1..n)
@@ -103,11 +105,38 @@ public final class Sim {
         long joins;
         final Map<String, Long> reconfigsRefused = new TreeMap<>();
         long leaderRemovals;
+        final Map<SimDisk.CrashMode, Long> crashModes = new EnumMap<>(SimDisk.CrashMode.class);
+        long unsyncedAtCrash; // records written but not fsynced when their node crashed
+        long unsyncedKept; // of those, kept by the crash (and durable after the restart)
+        long tornRecords; // records torn by a crash and cut by recovery
+
+        /** Adds another run's crash-mode counts to these. */
+        void add(Stats o) {
+            crashes += o.crashes;
+            o.crashModes.forEach((m, c) -> crashModes.merge(m, c, Long::sum));
+            unsyncedAtCrash += o.unsyncedAtCrash;
+            unsyncedKept += o.unsyncedKept;
+            tornRecords += o.tornRecords;
+        }
+
+        /** For the totals line: crashes per mode and what happened to the unsynced records. */
+        String crashModes() {
+            return "crashes by mode " + crashModes + ", " + unsyncedAtCrash + " unsynced records at a crash, "
+                    + unsyncedKept + " of them kept, " + tornRecords + " torn";
+        }
+
+        void crashed(SimDisk.CrashResult r) {
+            crashes++;
+            crashModes.merge(r.mode(), 1L, Long::sum);
+            unsyncedAtCrash += r.unsynced();
+            unsyncedKept += r.kept();
+            tornRecords += r.torn() ? 1 : 0;
+        }
     }
 
     final class SimServer implements ZabStateMachine {
         final int id;
-        final SimDisk disk = new SimDisk();
+        final SimDisk disk = new SimDisk(flaw);
         boolean up;
         boolean started; // ever started (a spare is not until it joins)
         int incarnation;
@@ -153,7 +182,12 @@ public final class Sim {
     }
 
     public Sim(long seed, boolean tracing, boolean reconfigs) {
+        this(seed, tracing, reconfigs, SimDisk.Flaw.NONE);
+    }
+
+    Sim(long seed, boolean tracing, boolean reconfigs, SimDisk.Flaw flaw) {
         this.seed = seed;
+        this.flaw = flaw;
         this.rnd = new Random(seed);
         this.tracing = tracing;
         this.reconfigs = reconfigs;
@@ -494,6 +528,7 @@ public final class Sim {
         s.incarnation++;
         s.up = true;
         s.fsyncScheduled = false;
+        s.disk.reopen();
         if (s.disk.snapshot != null) {
             s.tree = deserialize(s.disk.snapshot);
             s.applied = s.disk.snapshotZxid;
@@ -519,10 +554,11 @@ public final class Sim {
         s.up = false;
         s.node = null;
         s.tree = null;
-        s.disk.crash();
-        stats.crashes++;
+        SimDisk.CrashResult r = s.disk.crash(rnd);
+        stats.crashed(r);
         if (tracing) {
-            trace("crash " + s.id + " durable log to " + Zxids.hex(s.disk.lastZxid()));
+            trace("crash " + s.id + " " + r.mode() + ": kept " + r.kept() + " of " + r.unsynced() + " unsynced"
+                    + (r.torn() ? " (next one torn)" : "") + ", log to " + Zxids.hex(s.disk.lastZxid()));
         }
         for (int i = 1; i <= n; i++) {
             if (i != s.id && rnd.nextInt(10) < 7) {
