@@ -554,8 +554,16 @@ public final class Sim {
         s.up = false;
         s.node = null;
         s.tree = null;
+        int synced = s.disk.durableCount;
         SimDisk.CrashResult r = s.disk.crash(rnd);
         stats.crashed(r);
+        // recovery keeps only records that were written whole: never a torn or foreign one
+        for (TxnRecord kept : s.disk.log.subList(Math.min(synced, s.disk.log.size()), s.disk.log.size())) {
+            if (!Arrays.equals(proposed.get(kept.zxid()), kept.toBytes())) {
+                fail("server " + s.id + " recovers " + Zxids.hex(kept.zxid()) + " that was never proposed (a torn"
+                        + " or foreign record kept by its " + r.mode() + " crash)");
+            }
+        }
         if (tracing) {
             trace("crash " + s.id + " " + r.mode() + ": kept " + r.kept() + " of " + r.unsynced() + " unsynced"
                     + (r.torn() ? " (next one torn)" : "") + ", log to " + Zxids.hex(s.disk.lastZxid()));
