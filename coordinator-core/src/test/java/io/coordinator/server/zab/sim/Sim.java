@@ -37,8 +37,9 @@ import java.util.TreeMap;
 
 /**
  * A deterministic simulation of a ZAB ensemble in one thread: real {@link ZabNode}s and {@link DataTree}s over a
- * simulated network (delay, reorder, drop, duplicate, partitions incl. asymmetric ones) and simulated disks (only
- * fsynced records survive a crash), with crashes and restarts at any moment and client writes throughout. Checks
+ * simulated network (delay, reorder, drop, duplicate, partitions incl. asymmetric ones) and simulated disks (each
+ * crash, chosen by the seed, drops the unsynced log tail, keeps a prefix of it, tears or zeroes it, or keeps the page
+ * cache: {@link SimDisk.CrashMode}), with crashes and restarts at any moment and client writes throughout. Checks
  * the invariants after every step; throws {@link SimFailure} with the seed and a trace on the first violation.
  */
 public final class Sim {

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The main test of the ZAB core: many seeds of {@link Sim} (3 or 5 voters, sometimes an observer, chosen by the
- * seed). {@code -Dzab.sim.seeds=N} runs N seeds (default 3000), {@code -Dzab.sim.seed=S} runs seed S alone with a
+ * seed), every crash in one of the power-loss or kill modes of {@link SimDisk.CrashMode} (counted in the totals
+ * line, each of which must occur). {@code -Dzab.sim.seeds=N} runs N seeds (default 3000), {@code -Dzab.sim.seed=S} runs seed S alone with a
  * trace, {@code -Dzab.sim.start=S} shifts the first seed.
  */
 class ZabSimulationTest {
