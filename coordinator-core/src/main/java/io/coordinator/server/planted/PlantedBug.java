@@ -18,7 +18,8 @@ public final class PlantedBug {
             "ack-before-fsync",
             "epoch-skips-fsync",
             "snapshot-skips-dir-fsync",
-            "follower-applies-uncommitted");
+            "follower-applies-uncommitted",
+            "log-open-skips-fsync");
 
     private static final String NAME = plantedName();
 
@@ -38,6 +39,12 @@ public final class PlantedBug {
     public static final boolean SNAPSHOT_SKIPS_DIR_FSYNC = is("snapshot-skips-dir-fsync");
     /** A follower treats every proposal it logged as committed, without waiting for the leader's COMMIT. */
     public static final boolean FOLLOWER_APPLIES_UNCOMMITTED = is("follower-applies-uncommitted");
+
+    /**
+     * {@code TxnLog.open} does not force its last segment, so records a killed process left in the page cache are
+     * taken as durable after the restart, and a later power cut loses them.
+     */
+    public static final boolean LOG_OPEN_SKIPS_FSYNC = is("log-open-skips-fsync");
 
     private PlantedBug() {}
 

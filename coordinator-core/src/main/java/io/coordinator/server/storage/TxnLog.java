@@ -191,8 +191,13 @@ public final class TxnLog implements AutoCloseable {
                 if (bad != null) {
                     // cut the tail so nothing stale can ever line up behind new records
                     channel.truncate(seg.end);
-                    channel.force(true);
                     fileSize = seg.end;
+                }
+                if (bad != null || !PlantedBug.LOG_OPEN_SKIPS_FSYNC) {
+                    // records a killed process left in the page cache read like synced ones, and ZAB takes what
+                    // the log holds as durable (votes, FOLLOWERINFO, a new leader's own ack): make it so
+                    faults.beforeSync(path);
+                    channel.force(true);
                 }
                 writePos = seg.end;
                 current = seg;

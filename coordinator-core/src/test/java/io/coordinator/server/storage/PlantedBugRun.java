@@ -49,6 +49,7 @@ public final class PlantedBugRun {
                 Path d = dir.resolve(parts[0] + "-" + mode + "-" + seed);
                 switch (parts[0]) {
                     case "txnlog-power-loss" -> TxnLogPowerLossTest.run(seed, mode, d);
+                    case "txnlog-kill-power-loss" -> TxnLogKillThenPowerLossTest.run(seed, mode, d);
                     case "group-commit-power-loss" -> GroupCommitPowerLossTest.run(seed, mode, d);
                     case "epoch-power-loss" -> EpochPowerLossTest.run(seed, mode, d);
                     case "snapshot-power-loss" -> SnapshotPowerLossTest.run(seed, mode, d);

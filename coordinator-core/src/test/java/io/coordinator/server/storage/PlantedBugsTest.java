@@ -31,7 +31,8 @@ class PlantedBugsTest {
             new Plant("ack-before-fsync", "group-commit-power-loss:DROP_UNSYNCED", 5),
             new Plant("epoch-skips-fsync", "epoch-power-loss:KEEP_PREFIX", 10),
             new Plant("snapshot-skips-dir-fsync", "snapshot-power-loss:DROP_UNSYNCED", 10),
-            new Plant("follower-applies-uncommitted", "zab-simulation", 200));
+            new Plant("follower-applies-uncommitted", "zab-simulation", 200),
+            new Plant("log-open-skips-fsync", "txnlog-kill-power-loss:DROP_UNSYNCED", 5));
 
     @TempDir
     Path dir;

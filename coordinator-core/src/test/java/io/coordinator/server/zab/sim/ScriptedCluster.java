@@ -172,6 +172,7 @@ public final class ScriptedCluster {
         Node s = nodes[id];
         s.up = true;
         s.incarnation++;
+        s.disk.reopen();
         if (s.disk.snapshot != null) {
             s.tree = Sim.deserialize(s.disk.snapshot);
             s.applied = s.disk.snapshotZxid;
@@ -200,13 +201,19 @@ public final class ScriptedCluster {
 
     /** Crash: memory is gone, the disk keeps only what was fsynced. */
     public void crash(int id) {
+        crash(id, SimDisk.CrashMode.DROP_ALL, 0);
+    }
+
+    /** Crash in {@code mode}, keeping {@code kept} of the unsynced records (see {@link SimDisk#crash}). */
+    public SimDisk.CrashResult crash(int id, SimDisk.CrashMode mode, int kept) {
         Node s = nodes[id];
         s.up = false;
         s.zab = null;
         s.tree = null;
-        s.disk.crash();
+        SimDisk.CrashResult r = s.disk.crash(mode, kept);
         inflight.removeIf(e -> e.to == id);
         checkCommittedDurable();
+        return r;
     }
 
     public void isolate(int id) {

@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,9 @@ import java.util.TreeMap;
 
 /**
  * A deterministic simulation of a ZAB ensemble in one thread: real {@link ZabNode}s and {@link DataTree}s over a
- * simulated network (delay, reorder, drop, duplicate, partitions incl. asymmetric ones) and simulated disks (only
- * fsynced records survive a crash), with crashes and restarts at any moment and client writes throughout. Checks
+ * simulated network (delay, reorder, drop, duplicate, partitions incl. asymmetric ones) and simulated disks (each
+ * crash, chosen by the seed, drops the unsynced log tail, keeps a prefix of it, tears or zeroes it, or keeps the page
+ * cache: {@link SimDisk.CrashMode}), with crashes and restarts at any moment and client writes throughout. Checks
  * the invariants after every step; throws {@link SimFailure} with the seed and a trace on the first violation.
  */
 public final class Sim {
@@ -56,6 +58,7 @@ public final class Sim {
     final boolean withObserver;
     final boolean tracing;
     final boolean reconfigs; // membership changes during the chaos (a separate scenario: other seeds' totals stay)
+    final SimDisk.Flaw flaw; // a wrong disk model, only to prove the checks catch it (ZabPowerLossFlawTest)
     final ZabConfig[] configs; // what each server starts with (a spare: the ensemble's when it was started to join)
     final Peer[] joinAs; // a spare started to be added: the member it is to become
     final SimServer[] servers; // index = id (1..n)
@@ -103,11 +106,38 @@ public final class Sim {
         long joins;
         final Map<String, Long> reconfigsRefused = new TreeMap<>();
         long leaderRemovals;
+        final Map<SimDisk.CrashMode, Long> crashModes = new EnumMap<>(SimDisk.CrashMode.class);
+        long unsyncedAtCrash; // records written but not fsynced when their node crashed
+        long unsyncedKept; // of those, kept by the crash (and durable after the restart)
+        long tornRecords; // records torn by a crash and cut by recovery
+
+        /** Adds another run's crash-mode counts to these. */
+        void add(Stats o) {
+            crashes += o.crashes;
+            o.crashModes.forEach((m, c) -> crashModes.merge(m, c, Long::sum));
+            unsyncedAtCrash += o.unsyncedAtCrash;
+            unsyncedKept += o.unsyncedKept;
+            tornRecords += o.tornRecords;
+        }
+
+        /** For the totals line: crashes per mode and what happened to the unsynced records. */
+        String crashModes() {
+            return "crashes by mode " + crashModes + ", " + unsyncedAtCrash + " unsynced records at a crash, "
+                    + unsyncedKept + " of them kept, " + tornRecords + " torn";
+        }
+
+        void crashed(SimDisk.CrashResult r) {
+            crashes++;
+            crashModes.merge(r.mode(), 1L, Long::sum);
+            unsyncedAtCrash += r.unsynced();
+            unsyncedKept += r.kept();
+            tornRecords += r.torn() ? 1 : 0;
+        }
     }
 
     final class SimServer implements ZabStateMachine {
         final int id;
-        final SimDisk disk = new SimDisk();
+        final SimDisk disk = new SimDisk(flaw);
         boolean up;
         boolean started; // ever started (a spare is not until it joins)
         int incarnation;
@@ -153,7 +183,12 @@ public final class Sim {
     }
 
     public Sim(long seed, boolean tracing, boolean reconfigs) {
+        this(seed, tracing, reconfigs, SimDisk.Flaw.NONE);
+    }
+
+    Sim(long seed, boolean tracing, boolean reconfigs, SimDisk.Flaw flaw) {
         this.seed = seed;
+        this.flaw = flaw;
         this.rnd = new Random(seed);
         this.tracing = tracing;
         this.reconfigs = reconfigs;
@@ -494,6 +529,7 @@ public final class Sim {
         s.incarnation++;
         s.up = true;
         s.fsyncScheduled = false;
+        s.disk.reopen();
         if (s.disk.snapshot != null) {
             s.tree = deserialize(s.disk.snapshot);
             s.applied = s.disk.snapshotZxid;
@@ -519,10 +555,19 @@ public final class Sim {
         s.up = false;
         s.node = null;
         s.tree = null;
-        s.disk.crash();
-        stats.crashes++;
+        int synced = s.disk.durableCount;
+        SimDisk.CrashResult r = s.disk.crash(rnd);
+        stats.crashed(r);
+        // recovery keeps only records that were written whole: never a torn or foreign one
+        for (TxnRecord kept : s.disk.log.subList(Math.min(synced, s.disk.log.size()), s.disk.log.size())) {
+            if (!Arrays.equals(proposed.get(kept.zxid()), kept.toBytes())) {
+                fail("server " + s.id + " recovers " + Zxids.hex(kept.zxid()) + " that was never proposed (a torn"
+                        + " or foreign record kept by its " + r.mode() + " crash)");
+            }
+        }
         if (tracing) {
-            trace("crash " + s.id + " durable log to " + Zxids.hex(s.disk.lastZxid()));
+            trace("crash " + s.id + " " + r.mode() + ": kept " + r.kept() + " of " + r.unsynced() + " unsynced"
+                    + (r.torn() ? " (next one torn)" : "") + ", log to " + Zxids.hex(s.disk.lastZxid()));
         }
         for (int i = 1; i <= n; i++) {
             if (i != s.id && rnd.nextInt(10) < 7) {

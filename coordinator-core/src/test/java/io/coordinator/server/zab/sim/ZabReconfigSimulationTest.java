@@ -38,6 +38,7 @@ class ZabReconfigSimulationTest {
         long crashes = 0;
         long leaderships = 0;
         Map<String, Long> refused = new TreeMap<>();
+        Sim.Stats power = new Sim.Stats();
         for (long seed = 0; seed < seeds; seed++) {
             Sim sim = runOne(seed, false);
             steps += sim.steps;
@@ -46,6 +47,7 @@ class ZabReconfigSimulationTest {
             joins += sim.stats.joins;
             leaderRemovals += sim.stats.leaderRemovals;
             crashes += sim.stats.crashes;
+            power.add(sim.stats);
             leaderships += sim.stats.leaderships;
             sim.stats.reconfigsRefused.forEach((k, v) -> refused.merge(k, v, Long::sum));
         }
@@ -53,8 +55,19 @@ class ZabReconfigSimulationTest {
         System.out.printf(
                 "zab reconfig sim: %d seeds in %.1f s, %d steps, %d crashes, %d established leaders, %d servers"
                         + " started to join, %d reconfigs proposed (%d proposing the leader's removal), %d committed,"
-                        + " refused: %s%n",
-                seeds, ms / 1000, steps, crashes, leaderships, joins, proposed, leaderRemovals, committed, refused);
+                        + " refused: %s; %s%n",
+                seeds,
+                ms / 1000,
+                steps,
+                crashes,
+                leaderships,
+                joins,
+                proposed,
+                leaderRemovals,
+                committed,
+                refused,
+                power.crashModes());
+        ZabSimulationTest.assertCrashModesExercised(power);
         assertTrue(committed > seeds / 2, "too few reconfigs committed to mean anything: " + committed);
         assertTrue(leaderRemovals > 0 && joins > 0, "no leader removal or no join");
     }

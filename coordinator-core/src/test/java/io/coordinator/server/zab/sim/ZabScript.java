@@ -64,7 +64,7 @@ final class ZabScript {
             case "seed" ->
                 cluster.seed(id(words.get(0)), Long.parseLong(opts.get("epoch")), Integer.parseInt(opts.get("txns")));
             case "start", "restart" -> ids(words).forEach(cluster::start);
-            case "crash" -> ids(words).forEach(cluster::crash);
+            case "crash" -> crash(words, opts);
             case "tick" -> {
                 for (int t = 0; t < (words.isEmpty() ? 1 : Integer.parseInt(words.get(0))); t++) {
                     cluster.tick();
@@ -104,6 +104,24 @@ final class ZabScript {
             default -> throw new IllegalArgumentException("unknown command " + command);
         }
         return out.stream().map(l -> l + "\n").collect(Collectors.joining());
+    }
+
+    /** {@code crash IDS [mode=M keep=N]}: a power loss or kill that keeps N of each node's unsynced records. */
+    private void crash(List<String> words, Map<String, String> opts) {
+        String mode = opts.get("mode");
+        if (mode == null) {
+            ids(words).forEach(cluster::crash);
+            return;
+        }
+        SimDisk.CrashMode m = SimDisk.CrashMode.valueOf(mode.toUpperCase().replace('-', '_'));
+        int keep = Integer.parseInt(opts.getOrDefault("keep", "0"));
+        for (int id : ids(words)) {
+            SimDisk.CrashResult r = cluster.crash(id, m, keep);
+            SimDisk d = cluster.node(id).disk;
+            out.add(id + ": " + mode + " kept " + r.kept() + " of " + r.unsynced() + " unsynced"
+                    + (r.torn() ? ", the next one torn and cut" : "") + "; disk last="
+                    + ZabText.zxid(d.lastZxid()) + " durable=" + ZabText.zxid(d.durableZxid()));
+        }
     }
 
     private void taken(Envelope e, Fate fate) {

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The main test of the ZAB core: many seeds of {@link Sim} (3 or 5 voters, sometimes an observer, chosen by the
- * seed). {@code -Dzab.sim.seeds=N} runs N seeds (default 3000), {@code -Dzab.sim.seed=S} runs seed S alone with a
+ * seed), every crash in one of the power-loss or kill modes of {@link SimDisk.CrashMode} (counted in the totals
+ * line, each of which must occur). {@code -Dzab.sim.seeds=N} runs N seeds (default 3000), {@code -Dzab.sim.seed=S} runs seed S alone with a
  * trace, {@code -Dzab.sim.start=S} shifts the first seed.
  */
 class ZabSimulationTest {
@@ -35,6 +36,7 @@ class ZabSimulationTest {
         long snapMsgs = 0;
         long leaderships = 0;
         long refused = 0;
+        Sim.Stats power = new Sim.Stats(); // the crash modes, summed
         for (long seed = start; seed < start + seeds; seed++) {
             Sim sim = runOne(seed, false);
             steps += sim.steps;
@@ -48,12 +50,13 @@ class ZabSimulationTest {
             snapMsgs += sim.stats.snapMessages;
             leaderships += sim.stats.leaderships;
             refused += sim.stats.epochRefused;
+            power.add(sim.stats);
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         System.out.printf(
                 "zab sim: %d seeds in %.1f s (%.2f ms/seed), %d steps, %d messages, %d proposals, "
                         + "%d crashes, %d established leaders, %d DIFF / %d TRUNC / %d SNAP syncs, %d snapshot installs, "
-                        + "%d log truncations, %d epoch refusals%n",
+                        + "%d log truncations, %d epoch refusals; %s%n",
                 seeds,
                 ms / 1000,
                 ms / seeds,
@@ -67,7 +70,9 @@ class ZabSimulationTest {
                 snapMsgs,
                 snaps,
                 truncs,
-                refused);
+                refused,
+                power.crashModes());
+        assertCrashModesExercised(power);
     }
 
     @Test
@@ -77,6 +82,18 @@ class ZabSimulationTest {
         for (int i = 1; i <= sim.n; i++) {
             assertTrue(sim.servers[i].executor.carriedOut() > 0, "server " + i + " carried out no Ready");
         }
+    }
+
+    /** Every crash mode happened and the partial ones really kept part of an unsynced tail: else they test nothing. */
+    static void assertCrashModesExercised(Sim.Stats s) {
+        if (s.crashes < 1000) {
+            return; // a short run (one seed, a few seeds) proves nothing either way
+        }
+        for (SimDisk.CrashMode m : SimDisk.CrashMode.values()) {
+            assertTrue(s.crashModes.getOrDefault(m, 0L) > 0, "no crash in mode " + m);
+        }
+        assertTrue(
+                s.unsyncedKept > 0 && s.tornRecords > 0, "no crash kept or tore an unsynced record: " + s.crashModes());
     }
 
     private static Sim runOne(long seed, boolean trace) {
