@@ -1,5 +1,6 @@
 package io.coordinator.server.request;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.Code;
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.ConnectResponse;
@@ -668,6 +669,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             st.queue.add(p);
             if (type == OpCode.SYNC) {
                 leaderLink.sync(st.sessionId, xid);
+                if (PlantedBug.FOLLOWER_READ_AHEAD_OF_SYNC) syncDone(st.sessionId, xid, 0); // planted: no wait
             } else {
                 p.closeAfterReply = type == OpCode.CLOSE_SESSION;
                 leaderLink.forward(st.sessionId, xid, type, body, st.authIds());
@@ -803,6 +805,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /** Sends every reply at the head of the queue that is ready, running reads as they reach the head. */
     private void drain(ConnectionState st) {
         while (!st.queue.isEmpty()) {
+            if (PlantedBug.REPLIES_OUT_OF_ORDER) PlantedBug.swapHead(st.queue, q -> !q.write && !q.ready(), 5);
             Pending p = st.queue.peek();
             if (p.write && !p.ready()) {
                 return;
@@ -1053,6 +1056,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         for (long id : sessions.expire(tick)) {
             log.info("Session 0x{} expired", Long.toHexString(id));
+            if (PlantedBug.EXPIRY_KEEPS_EPHEMERALS) continue; // planted: no closeSession txn, ephemerals stay
             long zxid = lastPreparedZxid + 1;
             Txn txn = preparer.closeSession(id, zxid);
             TxnRecord record = newRecord(id, 0, txn);
