@@ -211,39 +211,40 @@ public final class TrustRunner {
     }
 
     /**
-     * While the fault lasts: a write, then a sync+read on every member that serves, each from a client of its
-     * own connected to that member only. The real-time check then sees whether each member's sync waited for the
-     * write (a lagging member's above all, where the workload's own sync+reads seldom land). Bounded: a member
-     * that does not answer within {@link #PROBE_TIMEOUT_MS} is left out.
+     * While the fault lasts, three times: a write on the leader, then at once a sync+read on every member that
+     * serves, each from a client of its own connected to that member only (and connected before the write). The
+     * real-time check then sees whether each member's sync waited for the write: a lagging member's above all,
+     * where the workload's own sync+reads seldom land. Bounded: ops time out after {@link #PROBE_TIMEOUT_MS}.
      */
     private void probeSyncs(Ensemble ensemble, String path, History history, int round) throws Exception {
-        Worker writer = new Worker(
-                4000 + round,
-                new ClientSettings(ensemble.connectString(), cfg.sessionTimeoutMs(), PROBE_TIMEOUT_MS),
-                path,
-                0,
-                history);
+        String writeTo = ensemble.leader().map(l -> "127.0.0.1:" + l.clientPort).orElse(ensemble.connectString());
+        List<Worker> clients = new ArrayList<>();
         try {
-            writer.perform(Request.set(path, "probe-r" + round, -1), false);
+            Worker writer = probeClient(4000 + round, writeTo, path, history, clients);
+            List<Worker> readers = new ArrayList<>();
+            for (ServerNode n : ensemble.nodes) {
+                if (n.mode() != null) { // not killed, paused or out of service
+                    Worker r = probeClient(4100 + n.id, "127.0.0.1:" + n.clientPort, path, history, clients);
+                    r.perform(Request.exists(path, false), false); // its session is open before the write
+                    readers.add(r);
+                }
+            }
+            for (int i = 1; i <= 3; i++) {
+                writer.perform(Request.set(path, "probe-r" + round + "-" + i, -1), false);
+                for (Worker r : readers) {
+                    r.perform(Request.syncGet(path), false);
+                }
+            }
         } finally {
-            writer.close();
+            clients.forEach(Worker::close);
         }
-        for (ServerNode n : ensemble.nodes) {
-            if (n.mode() == null) {
-                continue; // killed, paused or not serving
-            }
-            Worker reader = new Worker(
-                    4100 + n.id,
-                    new ClientSettings("127.0.0.1:" + n.clientPort, cfg.sessionTimeoutMs(), PROBE_TIMEOUT_MS),
-                    path,
-                    0,
-                    history);
-            try {
-                reader.perform(Request.syncGet(path), false);
-            } finally {
-                reader.close();
-            }
-        }
+    }
+
+    private Worker probeClient(int client, String connectString, String path, History history, List<Worker> all) {
+        Worker w = new Worker(
+                client, new ClientSettings(connectString, cfg.sessionTimeoutMs(), PROBE_TIMEOUT_MS), path, 0, history);
+        all.add(w);
+        return w;
     }
 
     /** Creates a node, retrying an unknown outcome (a retry that finds it made is fine: both are in the history). */

@@ -99,8 +99,9 @@ class PlantedBugsTrustIT {
                 out,
                 base.tickMs(),
                 base.sessionTimeoutMs(),
-                // a planted bug may well stall the round; only its checker's report counts here
-                plant.isEmpty() ? base.minAckedWrites() : 0,
+                // a planted bug may well stall the round (only its checker's report counts); a control round is
+                // shorter than TrustIT's, so it needs fewer acknowledged writes to count as progress
+                plant.isEmpty() ? Math.min(base.minAckedWrites(), 50) : 0,
                 plant);
         List<RoundResult> results = new TrustRunner(cfg).run();
         assertThat(results).hasSize(1);
