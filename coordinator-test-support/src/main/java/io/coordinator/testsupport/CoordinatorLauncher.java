@@ -65,6 +65,24 @@ public final class CoordinatorLauncher {
         return new CoordinatorLauncher(java, all, launch);
     }
 
+    /**
+     * The same with {@code entries} on the server's class path too (Spring Boot's PropertiesLauncher and its
+     * {@code loader.path} instead of the jar's own launcher): for test-only classes such as
+     * {@link PlantedBugMarker}.
+     */
+    public CoordinatorLauncher loaderPath(Path... entries) {
+        List<String> l = new ArrayList<>(launch);
+        int jar = l.indexOf("-jar");
+        List<String> paths = new ArrayList<>();
+        for (Path p : entries) {
+            paths.add(p.toAbsolutePath().toString());
+        }
+        l.set(jar, "-Dloader.path=" + String.join(",", paths));
+        l.add(jar + 1, "-cp");
+        l.add("org.springframework.boot.loader.launch.PropertiesLauncher");
+        return new CoordinatorLauncher(java, jvmOptions, l);
+    }
+
     /** The command line that runs the server with these application arguments. */
     public List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.apache.jute.Record;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.proto.Create2Response;
@@ -60,7 +61,18 @@ public class ZxidClient extends ZooKeeper {
      */
     public ZxidClient(String connectString, int sessionTimeoutMs, Watcher watcher, LongSupplier deliverySeq)
             throws IOException {
-        super(connectString, sessionTimeoutMs, watcher);
+        this(connectString, sessionTimeoutMs, watcher, deliverySeq, new ZKClientConfig());
+    }
+
+    /** The same with a client configuration of the caller's (e.g. {@link ReplyOrderSocket.Config}). */
+    public ZxidClient(
+            String connectString,
+            int sessionTimeoutMs,
+            Watcher watcher,
+            LongSupplier deliverySeq,
+            ZKClientConfig config)
+            throws IOException {
+        super(connectString, sessionTimeoutMs, watcher, config);
         this.deliverySeq = deliverySeq;
     }
 

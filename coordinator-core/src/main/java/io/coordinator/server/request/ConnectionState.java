@@ -1,5 +1,6 @@
 package io.coordinator.server.request;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Id;
 import io.coordinator.server.protocol.Perms;
@@ -90,6 +91,7 @@ final class ConnectionState implements Watcher {
         if (acl != null && !acl.isEmpty() && !isSuper() && !Acls.permits(acl, Perms.READ, authIds)) {
             return;
         }
+        if (PlantedBug.WATCH_EVENT_DROPPED && PlantedBug.everyNth(10)) return; // planted: the event is lost
         connection.sendNotification(event, zxid);
         dirty.mark(connection);
     }

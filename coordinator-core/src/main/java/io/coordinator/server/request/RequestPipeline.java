@@ -1,5 +1,6 @@
 package io.coordinator.server.request;
 
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.protocol.Code;
 import io.coordinator.server.protocol.ConnectRequest;
 import io.coordinator.server.protocol.ConnectResponse;
@@ -873,6 +874,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     private void requestSync(ConnectionState st, Pending p) {
         if (mode == Mode.LEARNER) {
             leaderLink.sync(st.sessionId, p.xid);
+            if (PlantedBug.FOLLOWER_READ_AHEAD_OF_SYNC) syncDone(st.sessionId, p.xid, 0); // planted: no wait
         } else {
             syncDone(st.sessionId, p.xid, lastProposedZxid());
         }
@@ -1008,6 +1010,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /** Sends every reply at the head of the queue that is ready, running reads as they reach the head. */
     private void drain(ConnectionState st) {
         while (!st.queue.isEmpty()) {
+            if (PlantedBug.REPLIES_OUT_OF_ORDER) PlantedBug.swapHead(st.queue, q -> !q.write && !q.ready(), 5);
             Pending p = st.queue.peek();
             if (p.write && !p.ready()) {
                 return;
@@ -1261,6 +1264,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         for (long id : sessions.expire(tick)) {
             log.info("Session 0x{} expired", Long.toHexString(id));
+            if (PlantedBug.EXPIRY_KEEPS_EPHEMERALS) continue; // planted: no closeSession txn, ephemerals stay
             long zxid = lastPreparedZxid + 1;
             Txn txn = preparer.closeSession(id, zxid);
             TxnRecord record = newRecord(id, 0, txn);

@@ -40,8 +40,11 @@ class PlantedBugsTest {
     @Test
     void everyPlantedBugIsCaughtByItsCheckerWhichPassesWithoutIt() throws Exception {
         assertThat(PLANTS.stream().map(Plant::bug))
-                .as("every plantable bug has a checker")
-                .containsExactlyElementsOf(PlantedBug.ALL);
+                .as(
+                        "every plantable bug but the trust harness's (coordinator-trust's PlantedBugsTrustIT) has a checker")
+                .containsExactlyElementsOf(PlantedBug.ALL.stream()
+                        .filter(b -> !PlantedBug.TRUST.contains(b))
+                        .toList());
         assertThat(PlantedBug.name())
                 .as("nothing planted in the suite's own JVM")
                 .isEmpty();

@@ -10,6 +10,7 @@ import io.coordinator.server.net.ServerStats;
 import io.coordinator.server.net.ServerVersion;
 import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.LeaderMonitorValues;
+import io.coordinator.server.planted.PlantedBug;
 import io.coordinator.server.request.PipelineConfig;
 import io.coordinator.server.request.ReconfigGate;
 import io.coordinator.server.request.RequestPipeline;
@@ -180,6 +181,11 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize();
         if (ensemble) {
             RestoreBackup.refuseInEnsemble(dir);
+        }
+        if (!PlantedBug.name().isEmpty()) {
+            log.warn(
+                    "Planted bug '{}' is live (a test harness asked for it): this server is broken on purpose",
+                    PlantedBug.name());
         }
         StorageFaults faults = storageFaults();
         this.faults = faults;

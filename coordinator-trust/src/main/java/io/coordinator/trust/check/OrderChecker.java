@@ -2,6 +2,7 @@ package io.coordinator.trust.check;
 
 import io.coordinator.trust.history.Kind;
 import io.coordinator.trust.history.Op;
+import io.coordinator.trust.history.ReplyOrderError;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,7 +12,8 @@ import java.util.Map;
 /**
  * The orders zxids must respect, checked directly: no two acknowledged writes share a zxid; real time (a write
  * that completed before another write or a sync+read was invoked has a smaller zxid); and per session, zxids
- * never go back (a session's reads follow its writes, even across reconnects).
+ * never go back (a session's reads follow its writes, even across reconnects); and a session's replies come in
+ * request order.
  */
 public final class OrderChecker {
     private OrderChecker() {}
@@ -22,6 +24,20 @@ public final class OrderChecker {
         realTime(ops, out);
         perSession(ops, out);
         return out;
+    }
+
+    /**
+     * A session's replies come in the order it sent its requests: each reply the client could not match to its
+     * oldest outstanding request is a violation (the client then dropped the connection, so the ops themselves
+     * only show a connection loss).
+     */
+    public static List<Violation> replyOrder(List<ReplyOrderError> errors) {
+        return errors.stream()
+                .map(e -> new Violation(
+                        Violation.Category.REPLY_ORDER,
+                        "session 0x" + Long.toHexString(e.session()) + " got a reply out of request order",
+                        List.of(e.toString())))
+                .toList();
     }
 
     private static void duplicateZxids(List<Op> ops, List<Violation> out) {

@@ -15,6 +15,8 @@ public record Violation(Category category, String message, List<String> window) 
         LINEARIZABILITY,
         WATCH,
         EPHEMERAL,
+        /** A session's replies not in the order it sent its requests (the client saw a reply for another xid). */
+        REPLY_ORDER,
         /** The search for a placement of unknown writes ran out of budget: neither proved nor refuted. */
         INCONCLUSIVE
     }

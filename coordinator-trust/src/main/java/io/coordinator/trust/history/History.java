@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class History {
     private final List<Op> ops = new ArrayList<>();
     private final List<WatchEvent> events = new ArrayList<>();
+    private final List<ReplyOrderError> replyOrderErrors = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
 
     public int nextId() {
@@ -21,6 +22,15 @@ public final class History {
 
     public synchronized void add(WatchEvent e) {
         events.add(e);
+    }
+
+    public synchronized void add(ReplyOrderError e) {
+        replyOrderErrors.add(e);
+    }
+
+    /** Replies the client found out of its request order (it dropped the connection for each). */
+    public synchronized List<ReplyOrderError> replyOrderErrors() {
+        return new ArrayList<>(replyOrderErrors);
     }
 
     public synchronized List<Op> ops() {

@@ -21,5 +21,10 @@ public enum FaultKind {
      * The leader's wall clock (txn times, TTL expiry) jumps one hour ahead, halfway through one hour behind, and
      * back to the real time at heal: sessions, ticks and timeouts run on a monotonic clock and must not notice.
      */
-    CLOCK_JUMP
+    CLOCK_JUMP,
+    /**
+     * Every fsync of a follower takes 400 ms more: it lags behind the quorum, so a sync on it must wait for the
+     * leader's sync point (a read ahead of it shows). Last, so the CI profile's 9 rounds keep their kinds.
+     */
+    SLOW_FSYNC_FOLLOWER
 }

@@ -30,7 +30,7 @@ public final class Nemesis {
             case PAUSE_LEADER, PAUSE_FOLLOWER -> target.pause();
             case PARTITION_LEADER -> ensemble.isolate(target, FaultProxy.Mode.BLACKHOLE);
             case PARTITION_FOLLOWER -> ensemble.isolate(target, FaultProxy.Mode.DROP);
-            case SLOW_FSYNC -> target.storageFault("slow 400");
+            case SLOW_FSYNC, SLOW_FSYNC_FOLLOWER -> target.storageFault("slow 400");
             case FAIL_FSYNC -> target.storageFault("fail");
             case CLOCK_JUMP -> target.clockOffset(CLOCK_JUMP_MILLIS);
         }
@@ -55,7 +55,7 @@ public final class Nemesis {
             case KILL_LEADER, KILL_FOLLOWER -> target.start();
             case PAUSE_LEADER, PAUSE_FOLLOWER -> target.resume();
             case PARTITION_LEADER, PARTITION_FOLLOWER -> ensemble.healNetwork();
-            case SLOW_FSYNC -> target.storageFault("");
+            case SLOW_FSYNC, SLOW_FSYNC_FOLLOWER -> target.storageFault("");
             case FAIL_FSYNC -> {
                 target.storageFault("");
                 target.kill(); // a failed log is fatal: the server stopped serving and needs a restart

@@ -3,8 +3,10 @@ package io.coordinator.trust.nemesis;
 import io.coordinator.testsupport.CoordinatorLauncher;
 import io.coordinator.testsupport.FourLetterWord;
 import io.coordinator.testsupport.Member;
+import io.coordinator.testsupport.PlantedBugMarker;
 import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,10 +65,27 @@ public final class ServerNode {
                 "--coordinator.testing.clock-offset-file=" + clockOffsetFile(),
                 "--logging.level.root=warn",
                 "--logging.level.io.coordinator=info"));
-        List<String> cmd = CoordinatorLauncher.jar(settings.jar())
-                .jvmOptions("-Xmx200m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k")
-                .command(args);
+        CoordinatorLauncher launcher = CoordinatorLauncher.jar(settings.jar())
+                .jvmOptions("-Xmx200m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+        if (!settings.plant().isEmpty()) {
+            launcher = launcher.jvmOptions("-Dcoordinator.plant=" + settings.plant())
+                    .loaderPath(markerLocation());
+        }
+        List<String> cmd = launcher.command(args);
         this.process = new ServerProcess("node" + id, cmd, logFile());
+    }
+
+    /** Where the test-only {@link PlantedBugMarker} lives (coordinator-test-support's classes or jar). */
+    private static Path markerLocation() {
+        try {
+            return Path.of(PlantedBugMarker.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void start() throws IOException {

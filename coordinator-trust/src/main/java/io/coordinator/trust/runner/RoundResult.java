@@ -40,19 +40,23 @@ public record RoundResult(
         return report.count(Violation.Category.EPHEMERAL);
     }
 
+    public long replyOrder() {
+        return report.count(Violation.Category.REPLY_ORDER);
+    }
+
     public boolean ok() {
         return report.ok() && recovered && progressed();
     }
 
     static String header() {
         return "| round | fault | ops | acked writes | unknown writes | watch events | lost writes | linearizability "
-                + "| watch | ephemeral | longest unavailability ms | ephemeral gone after ms | recovered | progress |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+                + "| watch | ephemeral | reply order | longest unavailability ms | ephemeral gone after ms | recovered | progress |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     }
 
     String row() {
         return String.format(
-                "| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s |%n",
+                "| %d | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s |%n",
                 round,
                 fault,
                 ops,
@@ -63,6 +67,7 @@ public record RoundResult(
                 linearizability(),
                 watch(),
                 ephemeral(),
+                replyOrder(),
                 unavailableMs,
                 ephemeralGoneMs < 0 ? "-" : Long.toString(ephemeralGoneMs),
                 recovered ? "yes" : "NO",

@@ -17,7 +17,8 @@ public record RunConfig(
         Path out,
         int tickMs,
         int sessionTimeoutMs,
-        long minAckedWrites) {
+        long minAckedWrites,
+        String plant) {
 
     public static RunConfig fromSystemProperties() {
         String faults = System.getProperty("trust.faults", "all");
@@ -41,6 +42,8 @@ public record RunConfig(
                 500,
                 6000,
                 // a round that acknowledges fewer writes made no progress: a stuck ensemble passes no check
-                Long.getLong("trust.min-acked-writes", 100));
+                Long.getLong("trust.min-acked-writes", 100),
+                // a bug planted in every server (coordinator-core's PlantedBug), for the kill table; "" for none
+                System.getProperty("trust.plant", ""));
     }
 }

@@ -2,6 +2,7 @@ package io.coordinator.trust.runner;
 
 import io.coordinator.trust.check.Checker;
 import io.coordinator.trust.check.EphemeralProbe;
+import io.coordinator.trust.check.OrderChecker;
 import io.coordinator.trust.check.Violation;
 import io.coordinator.trust.history.History;
 import io.coordinator.trust.history.Op;
@@ -36,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TrustRunner {
     private static final long OP_TIMEOUT_MS = 30_000;
+    /** The sync probe's bound per op: it runs inside the fault window and must not hold up the heal. */
+    private static final long PROBE_TIMEOUT_MS = 3_000;
+
     private static final int HEALTHY_WITHIN_SECONDS = 90;
     /** A fault lasts at least this long: a PAUSE must outlast the 6 s session timeout even in short rounds. */
     private static final long FAULT_MIN_NANOS = TimeUnit.SECONDS.toNanos(7);
@@ -55,7 +59,8 @@ public final class TrustRunner {
         System.out.printf(
                 "trust: %d rounds x %d s, %d nodes, %d clients, seed %d, faults %s, servers in %s%n",
                 cfg.rounds(), cfg.roundSeconds(), cfg.nodes(), cfg.clients(), cfg.seed(), cfg.faults(), dir);
-        try (Ensemble ensemble = new Ensemble(cfg.nodes(), dir, new ServerSettings(cfg.jar(), cfg.tickMs()))) {
+        try (Ensemble ensemble =
+                new Ensemble(cfg.nodes(), dir, new ServerSettings(cfg.jar(), cfg.tickMs(), cfg.plant()))) {
             ensemble.start();
             if (!ensemble.awaitHealthy(STARTED_WITHIN_SECONDS)) {
                 throw new IllegalStateException("the ensemble did not start; logs in " + dir);
@@ -72,7 +77,7 @@ public final class TrustRunner {
                 results.add(r);
                 System.out.printf(
                         "round %2d %-18s ops %5d acked writes %4d unknown %3d lost %d linearizability %d "
-                                + "watch %d ephemeral %d longest unavailability %5d ms%s%n",
+                                + "watch %d ephemeral %d reply order %d longest unavailability %5d ms%s%n",
                         r.round(),
                         r.fault(),
                         r.ops(),
@@ -82,6 +87,7 @@ public final class TrustRunner {
                         r.linearizability(),
                         r.watch(),
                         r.ephemeral(),
+                        r.replyOrder(),
                         r.unavailableMs(),
                         (r.recovered() ? "" : "  NOT RECOVERED") + (r.progressed() ? "" : "  NO PROGRESS"));
                 if (!r.ok()) {
@@ -106,7 +112,7 @@ public final class TrustRunner {
         ClientSettings server = new ClientSettings(ensemble.connectString(), cfg.sessionTimeoutMs(), OP_TIMEOUT_MS);
 
         Worker setup = new Worker(0, server, root, cfg.seed(), history);
-        for (String p : List.of(root, root + "/q", root + "/e")) {
+        for (String p : List.of(root, root + "/q", root + "/e", root + "/sync")) {
             createForSure(setup, p);
         }
         Worker owner = new Worker(1000 + round, server, root, cfg.seed(), history);
@@ -126,6 +132,8 @@ public final class TrustRunner {
                 return null;
             }));
         }
+        ExecutorService probePool = Executors.newSingleThreadExecutor();
+        Future<?> syncProbe;
         String injected;
         boolean recovered;
         long ephemeralGoneMs = -1;
@@ -143,6 +151,11 @@ public final class TrustRunner {
             if (midway != null) {
                 injected += "; " + midway;
             }
+            // beside the schedule (a member that does not answer must not delay the heal)
+            syncProbe = probePool.submit(() -> {
+                probeSyncs(ensemble, root + "/sync", history, round);
+                return null;
+            });
             sleepUntil(healAt);
             nemesis.heal();
             recovered = ensemble.awaitHealthy(HEALTHY_WITHIN_SECONDS);
@@ -155,6 +168,7 @@ public final class TrustRunner {
             for (Future<?> f : running) {
                 f.get(OP_TIMEOUT_MS * 4, TimeUnit.MILLISECONDS);
             }
+            syncProbe.get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             // After the heal: each client's last read proves it has every watch event up to its zxid.
             for (Worker w : workers) {
                 w.perform(Request.syncGet(root), true);
@@ -168,13 +182,16 @@ public final class TrustRunner {
             reader.close();
         } finally {
             pool.shutdownNow();
+            probePool.shutdownNow();
             workers.forEach(Worker::close);
             owner.close();
             setup.close();
         }
         List<Op> ops = history.ops();
         List<WatchEvent> events = history.events();
-        Checker.Report report = Checker.check(ops, events, probes, List.of()).with(ownerViolations);
+        Checker.Report report = Checker.check(ops, events, probes, List.of())
+                .with(OrderChecker.replyOrder(history.replyOrderErrors()))
+                .with(ownerViolations);
         return new RoundResult(
                 round,
                 kind,
@@ -191,6 +208,43 @@ public final class TrustRunner {
                 recovered,
                 cfg.minAckedWrites(),
                 report);
+    }
+
+    /**
+     * While the fault lasts, three times: a write on the leader, then at once a sync+read on every member that
+     * serves, each from a client of its own connected to that member only (and connected before the write). The
+     * real-time check then sees whether each member's sync waited for the write: a lagging member's above all,
+     * where the workload's own sync+reads seldom land. Bounded: ops time out after {@link #PROBE_TIMEOUT_MS}.
+     */
+    private void probeSyncs(Ensemble ensemble, String path, History history, int round) throws Exception {
+        String writeTo = ensemble.leader().map(l -> "127.0.0.1:" + l.clientPort).orElse(ensemble.connectString());
+        List<Worker> clients = new ArrayList<>();
+        try {
+            Worker writer = probeClient(4000 + round, writeTo, path, history, clients);
+            List<Worker> readers = new ArrayList<>();
+            for (ServerNode n : ensemble.nodes) {
+                if (n.mode() != null) { // not killed, paused or out of service
+                    Worker r = probeClient(4100 + n.id, "127.0.0.1:" + n.clientPort, path, history, clients);
+                    r.perform(Request.exists(path, false), false); // its session is open before the write
+                    readers.add(r);
+                }
+            }
+            for (int i = 1; i <= 3; i++) {
+                writer.perform(Request.set(path, "probe-r" + round + "-" + i, -1), false);
+                for (Worker r : readers) {
+                    r.perform(Request.syncGet(path), false);
+                }
+            }
+        } finally {
+            clients.forEach(Worker::close);
+        }
+    }
+
+    private Worker probeClient(int client, String connectString, String path, History history, List<Worker> all) {
+        Worker w = new Worker(
+                client, new ClientSettings(connectString, cfg.sessionTimeoutMs(), PROBE_TIMEOUT_MS), path, 0, history);
+        all.add(w);
+        return w;
     }
 
     /** Creates a node, retrying an unknown outcome (a retry that finds it made is fine: both are in the history). */
@@ -312,13 +366,14 @@ public final class TrustRunner {
         long acked = results.stream().mapToLong(RoundResult::acknowledgedWrites).sum();
         sb.append(String.format(
                 "%nTotal: %d ops, %d acknowledged writes, %d lost, %d linearizability, %d watch, "
-                        + "%d ephemeral violations; longest unavailability %d ms%n",
+                        + "%d ephemeral, %d reply order violations; longest unavailability %d ms%n",
                 ops,
                 acked,
                 results.stream().mapToLong(RoundResult::lost).sum(),
                 results.stream().mapToLong(RoundResult::linearizability).sum(),
                 results.stream().mapToLong(RoundResult::watch).sum(),
                 results.stream().mapToLong(RoundResult::ephemeral).sum(),
+                results.stream().mapToLong(RoundResult::replyOrder).sum(),
                 results.stream().mapToLong(RoundResult::unavailableMs).max().orElse(0)));
         Files.writeString(cfg.out().resolve("summary.md"), sb.toString());
         System.out.print(sb);

@@ -1,11 +1,13 @@
 package io.coordinator.trust.workload;
 
 import io.coordinator.trust.history.History;
+import io.coordinator.trust.history.ReplyOrderError;
 import io.coordinator.trust.history.WatchEvent;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.zookeeper.ReplyOrderSocket;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZxidClient;
@@ -26,7 +28,19 @@ final class ClientSession implements Watcher {
     ClientSession(int client, String connectString, int sessionTimeoutMs, History history) throws IOException {
         this.client = client;
         this.history = history;
-        this.zk = new ZxidClient(connectString, sessionTimeoutMs, this, seq::incrementAndGet);
+        // the client drops a connection whose replies break request order; the history learns why
+        this.zk = new ZxidClient(
+                connectString,
+                sessionTimeoutMs,
+                this,
+                seq::incrementAndGet,
+                new ReplyOrderSocket.Config(message ->
+                        history.add(new ReplyOrderError(client, sessionIdOrZero(), System.nanoTime(), message))));
+    }
+
+    private long sessionIdOrZero() {
+        ZxidClient z = zk;
+        return z == null ? 0 : z.getSessionId();
     }
 
     long sessionId() {

@@ -10,7 +10,8 @@ import java.util.Random;
  * Random ops over a small key space under one root, so they conflict: keys {@code k0..k4} (created
  * persistent or ephemeral, set and deleted with and without versions), sequential children under {@code q},
  * ephemeral sequential children under {@code e}, reads with and without watches, sync+read, and multi.
- * Every written value is unique ({@code c<client>-<n>}), so a read names the write it saw.
+ * Every written value is unique ({@code c<client>-<n>}), so a read names the write it saw. Some ops go out as a
+ * pipeline (several requests in flight on one session).
  */
 final class OpGenerator {
     static final int KEYS = 5;
@@ -35,6 +36,21 @@ final class OpGenerator {
 
     void sawQueue(List<String> children) {
         seenQueue = children;
+    }
+
+    /**
+     * The next ops to send: mostly one, sometimes (one in ten) a pipeline of a write and two reads sent back to
+     * back without waiting, so the reads queue behind the write on the server and their replies must still come
+     * in request order.
+     */
+    List<Request> nextBatch() {
+        if (random.nextInt(10) > 0) {
+            return List.of(next());
+        }
+        String key = key();
+        Request write =
+                random.nextBoolean() ? Request.set(key, value(), -1) : Request.create(key, value(), false, false);
+        return List.of(write, Request.get(key(), random.nextBoolean()), Request.exists(key(), random.nextBoolean()));
     }
 
     Request next() {

@@ -27,8 +27,8 @@ import org.apache.zookeeper.proto.GetChildren2Response;
 import org.apache.zookeeper.proto.GetDataResponse;
 
 /**
- * One client: runs one op at a time against its session and records each, with its reply zxid, in the
- * history. A session that expires is replaced by a new one; a request that never comes back (within a
+ * One client: runs one op at a time against its session (or, now and then, a short pipeline of several) and
+ * records each, with its reply zxid, in the history. A session that expires is replaced by a new one; a request that never comes back (within a
  * generous bound) is recorded as unknown and its session abandoned.
  */
 public final class Worker {
@@ -48,12 +48,56 @@ public final class Worker {
     /** Random ops until {@code deadlineNanos}. */
     public void runUntil(long deadlineNanos) throws IOException, InterruptedException {
         while (System.nanoTime() < deadlineNanos) {
-            perform(ops.next(), false);
+            List<Request> batch = ops.nextBatch();
+            if (batch.size() == 1) {
+                perform(batch.get(0), false);
+            } else {
+                pipeline(batch);
+            }
         }
     }
 
-    /** Runs one op and records it. */
-    public Op perform(Request req, boolean finalRead) throws IOException, InterruptedException {
+    /**
+     * Sends {@code reqs} back to back without waiting, then records each as its reply comes (they must come in
+     * request order: the client drops the connection otherwise, and {@link ClientSession} reports it). A reply
+     * that never comes makes it and every later one unknown, and the session is abandoned.
+     */
+    public List<Op> pipeline(List<Request> reqs) throws IOException, InterruptedException {
+        ensureSession();
+        List<Long> invokes = new ArrayList<>();
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        for (Request req : reqs) {
+            invokes.add(System.nanoTime());
+            replies.add(start(req));
+        }
+        List<Op> done = new ArrayList<>();
+        boolean lost = false;
+        for (int i = 0; i < reqs.size(); i++) {
+            Request req = reqs.get(i);
+            Reply reply = null;
+            if (!lost) {
+                try {
+                    reply = await(replies.get(i));
+                } catch (TimeoutException e) {
+                    lost = true;
+                }
+            }
+            if (reply == null) {
+                done.add(record(req, invokes.get(i), Result.unknown(), Long.MAX_VALUE, false));
+                continue;
+            }
+            Result result = toResult(req, reply);
+            done.add(record(req, invokes.get(i), result, reply.seq(), false));
+            learn(req, result);
+        }
+        if (lost) {
+            session.abandon();
+            session = null;
+        }
+        return done;
+    }
+
+    private void ensureSession() throws IOException, InterruptedException {
         if (session == null || session.expired()) {
             if (session != null) {
                 session.closeInBackground();
@@ -61,6 +105,11 @@ public final class Worker {
             session = new ClientSession(client, settings.connectString(), settings.sessionTimeoutMs(), history);
             session.awaitConnected(settings.opTimeoutMs());
         }
+    }
+
+    /** Runs one op and records it. */
+    public Op perform(Request req, boolean finalRead) throws IOException, InterruptedException {
+        ensureSession();
         long invoke = System.nanoTime();
         Reply reply;
         try {
@@ -101,19 +150,25 @@ public final class Worker {
     }
 
     private Reply send(Request req) throws InterruptedException, TimeoutException {
+        if (req.kind() == Kind.SYNC_GET) {
+            Reply s = await(session.zk.syncZ(req.path()));
+            return s.err() != 0 ? s : await(session.zk.getDataZ(req.path(), null));
+        }
+        return await(start(req));
+    }
+
+    /** Queues one request (not a sync+read, which is two) on the session; its reply completes the future. */
+    private CompletableFuture<Reply> start(Request req) {
         var zk = session.zk;
         return switch (req.kind()) {
-            case CREATE -> await(zk.createZ(req.path(), bytes(req.data()), ZooDefs.Ids.OPEN_ACL_UNSAFE, mode(req)));
-            case SET -> await(zk.setDataZ(req.path(), bytes(req.data()), req.version()));
-            case DELETE -> await(zk.deleteZ(req.path(), req.version()));
-            case GET -> await(zk.getDataZ(req.path(), req.watch() ? session : null));
-            case EXISTS -> await(zk.existsZ(req.path(), req.watch() ? session : null));
-            case CHILDREN -> await(zk.getChildrenZ(req.path(), req.watch() ? session : null));
-            case SYNC_GET -> {
-                Reply s = await(zk.syncZ(req.path()));
-                yield s.err() != 0 ? s : await(zk.getDataZ(req.path(), null));
-            }
-            case MULTI -> await(zk.multiZ(req.subs().stream().map(Worker::toOp).toList()));
+            case CREATE -> zk.createZ(req.path(), bytes(req.data()), ZooDefs.Ids.OPEN_ACL_UNSAFE, mode(req));
+            case SET -> zk.setDataZ(req.path(), bytes(req.data()), req.version());
+            case DELETE -> zk.deleteZ(req.path(), req.version());
+            case GET -> zk.getDataZ(req.path(), req.watch() ? session : null);
+            case EXISTS -> zk.existsZ(req.path(), req.watch() ? session : null);
+            case CHILDREN -> zk.getChildrenZ(req.path(), req.watch() ? session : null);
+            case MULTI -> zk.multiZ(req.subs().stream().map(Worker::toOp).toList());
+            case SYNC_GET -> throw new IllegalArgumentException("sync+read is two requests");
             case CHECK -> throw new IllegalArgumentException("check only inside multi");
         };
     }
