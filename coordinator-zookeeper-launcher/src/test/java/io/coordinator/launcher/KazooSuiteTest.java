@@ -42,9 +42,28 @@ import org.w3c.dom.NodeList;
  * install are in the message) and is skipped elsewhere.
  */
 class KazooSuiteTest {
-    /** The modules CI runs: the client, connection, watches and recipes, with every handler's queuing tests. */
-    static final String CI_TESTS = "kazoo.tests.test_client kazoo.tests.test_connection kazoo.tests.test_watchers"
-            + " kazoo.tests.test_lock kazoo.tests.test_sasl kazoo.tests.test_threading_handler";
+    /**
+     * The modules CI runs (about half of the 479 tests): the client and its connection (with the request-queuing
+     * and read-only tests), watches, locks, SASL, the threading handler, and the quick recipes. Left out for time:
+     * the gevent and eventlet copies of the client tests, cache, lease, partitioner, counter, election.
+     */
+    static final String CI_TESTS = String.join(
+            " ",
+            "kazoo.tests.test_client",
+            "kazoo.tests.test_connection",
+            "kazoo.tests.test_watchers",
+            "kazoo.tests.test_lock",
+            "kazoo.tests.test_sasl",
+            "kazoo.tests.test_threading_handler",
+            "kazoo.tests.test_queue",
+            "kazoo.tests.test_barrier",
+            "kazoo.tests.test_party",
+            "kazoo.tests.test_security",
+            "kazoo.tests.test_retry",
+            "kazoo.tests.test_exceptions",
+            "kazoo.tests.test_paths",
+            "kazoo.tests.test_hosts",
+            "kazoo.tests.test_utils");
 
     static final String PACKAGES = "python3-kazoo python3-pytest python3-mock python3-objgraph";
 
