@@ -112,14 +112,19 @@ final class TxnPreparer {
         this.reconfigGate = gate;
     }
 
-    /** As ZooKeeper 3.9: enabled, then WRITE on /zookeeper/config (only a super user has it), then the change. */
+    /**
+     * As ZooKeeper 3.9's PrepRequestProcessor: enabled, then the change (its arguments, then the ensemble's answer:
+     * standalone, in progress, version, quorum), and only then WRITE on /zookeeper/config (only a super user has
+     * it). Clients rely on that order: Kazoo's TestReconfig expects BADARGUMENTS and BADVERSION without super.
+     */
     private Txn reconfig(Requests.Reconfig req, PrepareContext ctx, long zxid) {
         if (reconfigGate == null) {
             throw new ZkException(Code.RECONFIGDISABLED, "reconfig is disabled (reconfigEnabled=false)");
         }
         NodeState config = pending.get(DataTree.CONFIG_PATH);
+        Txn.Reconfig txn = ReconfigPreparer.prepare(req, config.data(), reconfigGate, zxid);
         checkAcl(config, Perms.WRITE, ctx);
-        return ReconfigPreparer.prepare(req, config.data(), reconfigGate, zxid);
+        return txn;
     }
 
     private Txn create(int type, Requests.Create req, PrepareContext ctx, long zxid) {

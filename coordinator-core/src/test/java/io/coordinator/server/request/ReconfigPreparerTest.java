@@ -113,8 +113,9 @@ class ReconfigPreparerTest {
         }
     }
 
+    /** ZooKeeper 3.9's order, which Kazoo's TestReconfig relies on: disabled, the change, then the ACL. */
     @Test
-    void disabledThenAdminOnlyThenTheChange() {
+    void disabledThenTheChangeThenAdminOnly() {
         DataTree tree = new DataTree();
         tree.setConfigData(CURRENT.getBytes(StandardCharsets.UTF_8));
         TxnPreparer preparer = new TxnPreparer(tree, new PendingChanges(tree), false, false);
@@ -124,7 +125,11 @@ class ReconfigPreparerTest {
 
         assertThat(preparer.prepare(OpCode.RECONFIG, remove3, admin, 1))
                 .isEqualTo(new Txn.Error(Code.RECONFIGDISABLED));
+        preparer.setReconfigGate((l, f) -> Code.BADVERSION);
+        assertThat(preparer.prepare(OpCode.RECONFIG, remove3, anyone, 1)).isEqualTo(new Txn.Error(Code.BADVERSION));
         preparer.setReconfigGate((l, f) -> Code.OK);
+        assertThat(preparer.prepare(OpCode.RECONFIG, req("some thing", null, null, -1), anyone, 1))
+                .isEqualTo(new Txn.Error(Code.BADARGUMENTS));
         assertThat(preparer.prepare(OpCode.RECONFIG, remove3, anyone, 1)).isEqualTo(new Txn.Error(Code.NOAUTH));
         assertThat(text((Txn.Reconfig) preparer.prepare(OpCode.RECONFIG, remove3, admin, 0x10L)))
                 .isEqualTo(S1 + "\n" + S2 + "\nversion=10");

@@ -69,6 +69,10 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
             Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"),
             Map.entry("audit.enable", "coordinator.audit.enabled"),
+            // ZooKeeper's AdminServer commands (/commands/<name>) are served on the HTTP port: where ZooKeeper
+            // served them (and members on one host each need a port of their own, as with ZooKeeper)
+            Map.entry("admin.serverPort", "server.port"),
+            Map.entry("admin.serverAddress", "server.address"),
             // ZooKeeper reads unknown zoo.cfg keys as zookeeper.* system properties: both spellings work there
             Map.entry("enforceQuota", "coordinator.enforce-quota"),
             Map.entry("zookeeper.enforceQuota", "coordinator.enforce-quota"));
@@ -94,8 +98,6 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
     private static final Set<String> IGNORED = Set.of(
             "autopurge.purgeInterval",
             "admin.enableServer",
-            "admin.serverPort",
-            "admin.serverAddress",
             "admin.commandURL",
             "metricsProvider.className",
             "metricsProvider.httpHost",

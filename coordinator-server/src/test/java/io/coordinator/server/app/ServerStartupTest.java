@@ -162,13 +162,13 @@ class ServerStartupTest {
                         "reconfigEnabled=false",
                         "authProvider.1=org.apache.zookeeper.server.auth.DigestAuthenticationProvider",
                         "jaasLoginRenew=3600000",
-                        "admin.serverPort=8081",
+                        "admin.commandURL=/commands",
                         "peerType=participant",
                         "ssl.hostnameVerification=false",
                         ""));
         try (ConfigurableApplicationContext ctx = start("--coordinator.zoo-cfg=" + cfg)) {
             for (String key :
-                    new String[] {"jaasLoginRenew", "admin.serverPort", "peerType", "ssl.hostnameVerification"}) {
+                    new String[] {"jaasLoginRenew", "admin.commandURL", "peerType", "ssl.hostnameVerification"}) {
                 assertThat(output.getAll()
                                 .lines()
                                 .filter(l -> l.contains("WARN")

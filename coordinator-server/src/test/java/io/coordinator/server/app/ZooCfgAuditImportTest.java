@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 /**
  * zoo.cfg keys with a switch of their own: {@code audit.enable} (the wire audit log), {@code enforceQuota}, the
- * Prometheus provider's port.
+ * Prometheus provider's port, the AdminServer's port and address.
  */
 class ZooCfgAuditImportTest {
     @TempDir
@@ -25,6 +25,23 @@ class ZooCfgAuditImportTest {
         Map<String, Object> mapped = ZooCfgImport.parse(cfg);
         return new Binder(new MapConfigurationPropertySource(mapped))
                 .bindOrCreate("coordinator", CoordinatorProperties.class);
+    }
+
+    /**
+     * ZooKeeper serves its AdminServer commands on admin.serverPort (and admin.serverAddress); here they are served
+     * on the HTTP port, so that is where they go: monitoring keeps its URL, and members sharing a host keep apart.
+     */
+    @Test
+    void theAdminServersPortAndAddressBecomeTheHttpPortAndAddress() throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(
+                cfg, "dataDir=" + dir + "\nclientPort=2181\nadmin.serverPort=9181\nadmin.serverAddress=0.0.0.0\n");
+        Map<String, Object> mapped = ZooCfgImport.parse(cfg);
+        assertThat(mapped.get("server.port")).hasToString("9181");
+        assertThat(mapped.get("server.address")).hasToString("0.0.0.0");
+
+        Files.writeString(cfg, "dataDir=" + dir + "\nclientPort=2181\n");
+        assertThat(ZooCfgImport.parse(cfg)).doesNotContainKeys("server.port", "server.address");
     }
 
     @Test

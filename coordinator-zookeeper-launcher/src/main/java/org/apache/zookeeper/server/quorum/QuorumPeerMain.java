@@ -1,0 +1,85 @@
+package org.apache.zookeeper.server.quorum;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A drop-in for Apache ZooKeeper's {@code QuorumPeerMain} (our own code, none of ZooKeeper's): what
+ * {@code zkServer.sh} and test harnesses run, {@code java -cp <jars> org.apache.zookeeper.server.quorum.QuorumPeerMain
+ * zoo.cfg}, starts the Coordinator server on that zoo.cfg in this JVM when {@code coordinator-server.jar} is on the
+ * class path beside this class. The fat jar's root holds Spring Boot's {@code JarLauncher}, which finds its archive
+ * from its own code source, so it runs the server exactly as {@code java -jar coordinator-server.jar} would, with
+ * {@code --coordinator.zoo-cfg=<zoo.cfg>}. The ZooKeeper system properties such scripts pass ({@code -D...}) are
+ * handed on as the Coordinator settings they mean.
+ */
+public final class QuorumPeerMain {
+    static final String JAR_LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+
+    /** ZooKeeper system properties -> the Coordinator setting each one means. */
+    static final Map<String, String> SYSTEM_PROPERTIES = Map.of(
+            "zookeeper.DigestAuthenticationProvider.superDigest", "coordinator.super-digest",
+            "readonlymode.enabled", "coordinator.read-only-mode-enabled",
+            "zookeeper.extendedTypesEnabled", "coordinator.ttl-nodes-enabled",
+            "zookeeper.enforceQuota", "coordinator.enforce-quota",
+            "zookeeper.4lw.commands.whitelist", "coordinator.four-letter-words",
+            "jute.maxbuffer", "coordinator.max-packet-size",
+            // zkServer.sh's ZOO_LOG_DIR: the server's log file goes there (spring.log)
+            "zookeeper.log.dir", "logging.file.path");
+
+    private QuorumPeerMain() {}
+
+    public static void main(String[] args) throws Throwable {
+        List<String> launch;
+        try {
+            launch = arguments(args, System.getProperties());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Method main;
+        try {
+            main = Class.forName(JAR_LAUNCHER).getMethod("main", String[].class);
+        } catch (ClassNotFoundException e) {
+            System.err.println("QuorumPeerMain: Spring Boot's " + JAR_LAUNCHER + " is not on the class path: put"
+                    + " coordinator-server.jar beside this launcher's jar (java -cp"
+                    + " coordinator-server.jar:coordinator-zookeeper-launcher.jar"
+                    + " org.apache.zookeeper.server.quorum.QuorumPeerMain zoo.cfg)");
+            System.exit(2);
+            return;
+        }
+        try {
+            main.invoke(null, (Object) launch.toArray(String[]::new));
+        } catch (InvocationTargetException e) {
+            throw e.getCause(); // the server's own failure, not the reflection's wrapper
+        }
+    }
+
+    /**
+     * The server's arguments for ZooKeeper's command line and system properties; refuses, naming what is wrong, a
+     * command line that is not one readable zoo.cfg (ZooKeeper's other form, {@code port dataDir}, is not offered).
+     */
+    static List<String> arguments(String[] args, Properties system) {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("QuorumPeerMain: expected one argument, the zoo.cfg to start from;"
+                    + " got " + args.length + " (" + String.join(" ", args) + ")");
+        }
+        Path cfg = Path.of(args[0]).toAbsolutePath();
+        if (!Files.isRegularFile(cfg) || !Files.isReadable(cfg)) {
+            throw new IllegalArgumentException("QuorumPeerMain: " + cfg + " is not a readable zoo.cfg file");
+        }
+        List<String> out = new ArrayList<>();
+        out.add("--coordinator.zoo-cfg=" + cfg);
+        SYSTEM_PROPERTIES.entrySet().stream()
+                .filter(e -> system.getProperty(e.getKey()) != null)
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.add("--" + e.getValue() + "=" + system.getProperty(e.getKey())));
+        return out;
+    }
+}
