@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * an empty server reproduces each context's znodes exactly; copy and import show their diff in a dry run; an
  * import with one context the user may not publish changes nothing.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfigTransferTest {
     static final String[] USERS = {
         "--coordinator.web.users.admin.password={noop}admin-pw",
@@ -62,6 +66,24 @@ class ConfigTransferTest {
 
     @TempDir
     Path dir;
+
+    /**
+     * The server of the tests that work on contexts of their own (each its own names): those that need an empty
+     * server start one.
+     */
+    ConfigurableApplicationContext shared;
+
+    @BeforeAll
+    void startShared(@TempDir Path sharedDir) {
+        shared = start(sharedDir);
+    }
+
+    @AfterAll
+    void stopShared() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         return StandaloneApp.start(dataDir, USERS);
@@ -198,118 +220,107 @@ class ConfigTransferTest {
 
     @Test
     void aContextExportsAsDocumentsThatPublishBackToTheSameProperties() throws Exception {
-        try (ConfigurableApplicationContext a = start(dir.resolve("a"))) {
-            Http admin = as(a, "admin", "admin-pw");
-            assertThat(admin.put("/api/config/shop,prod", publish(AWKWARD)).status())
-                    .isEqualTo(200);
-            for (String format : List.of("properties", "yaml", "json")) {
-                Http.Response text = admin.get("/api/config/shop,prod/export?format=" + format);
-                assertThat(text.status()).as(format).isEqualTo(200);
-                String target = "shop,from-" + format;
-                Http.Response published = admin.put(
-                        "/api/config/" + target, Map.of("document", Map.of("format", format, "text", text.body())));
-                assertThat(published.status())
-                        .as(format + ": " + published.body())
-                        .isEqualTo(200);
-                assertThat(admin.get("/api/config/" + target + "/export?format=properties")
-                                .body())
-                        .as(format)
-                        .isEqualTo(admin.get("/api/config/shop,prod/export?format=properties")
-                                .body());
-            }
-            // a reader sees masks; exports hold ciphertext and need publish
-            assertThat(as(a, "alice", "alice-pw")
-                            .get("/api/config/shop,prod/export")
-                            .status())
-                    .isEqualTo(200);
-            assertThat(as(a, "viewer", "view")
-                            .get("/api/config/shop,prod/export")
-                            .status())
-                    .isEqualTo(403);
-            assertThat(admin.get("/api/config/shop,prod/export?format=toml").status())
-                    .isEqualTo(400);
+        ConfigurableApplicationContext a = shared;
+        Http admin = as(a, "admin", "admin-pw");
+        assertThat(admin.put("/api/config/shop,prod", publish(AWKWARD)).status())
+                .isEqualTo(200);
+        for (String format : List.of("properties", "yaml", "json")) {
+            Http.Response text = admin.get("/api/config/shop,prod/export?format=" + format);
+            assertThat(text.status()).as(format).isEqualTo(200);
+            String target = "shop,from-" + format;
+            Http.Response published = admin.put(
+                    "/api/config/" + target, Map.of("document", Map.of("format", format, "text", text.body())));
+            assertThat(published.status()).as(format + ": " + published.body()).isEqualTo(200);
+            assertThat(admin.get("/api/config/" + target + "/export?format=properties")
+                            .body())
+                    .as(format)
+                    .isEqualTo(admin.get("/api/config/shop,prod/export?format=properties")
+                            .body());
         }
+        // a reader sees masks; exports hold ciphertext and need publish
+        assertThat(as(a, "alice", "alice-pw")
+                        .get("/api/config/shop,prod/export")
+                        .status())
+                .isEqualTo(200);
+        assertThat(as(a, "viewer", "view").get("/api/config/shop,prod/export").status())
+                .isEqualTo(403);
+        assertThat(admin.get("/api/config/shop,prod/export?format=toml").status())
+                .isEqualTo(400);
     }
 
     @Test
     void aMalformedDocumentIsRefusedWithItsLineAndNothingLands() throws Exception {
-        try (ConfigurableApplicationContext a = start(dir.resolve("a"))) {
-            Http admin = as(a, "admin", "admin-pw");
-            String yaml = "shop:\n  color: blue\n  size: [1, 2\nother: x\n";
-            Http.Response refused =
-                    admin.put("/api/config/shop,prod", Map.of("document", Map.of("format", "yaml", "text", yaml)));
-            assertThat(refused.status()).isEqualTo(400);
-            assertThat(refused.json().path("detail").asString())
-                    .startsWith("the yaml document does not parse: line 4, column");
-            assertThat(admin.get("/api/config/shop,prod").status()).isEqualTo(404);
+        ConfigurableApplicationContext a = shared;
+        Http admin = as(a, "admin", "admin-pw");
+        String yaml = "shop:\n  color: blue\n  size: [1, 2\nother: x\n";
+        Http.Response refused =
+                admin.put("/api/config/shop,malformed", Map.of("document", Map.of("format", "yaml", "text", yaml)));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("detail").asString())
+                .startsWith("the yaml document does not parse: line 4, column");
+        assertThat(admin.get("/api/config/shop,malformed").status()).isEqualTo(404);
 
-            Http.Response badJson = admin.post(
-                    "/api/config/shop,prod/preview",
-                    Map.of("document", Map.of("format", "json", "text", "{\"a\": 1,, }")));
-            assertThat(badJson.status()).isEqualTo(400);
-            assertThat(badJson.json().path("detail").asString()).contains("line 1, column");
-            Http.Response preview = admin.post(
-                    "/api/config/shop,prod/preview",
-                    Map.of("document", Map.of("format", "properties", "text", "a=1\nb=2\n")));
-            assertThat(preview.json().path("added").toString()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
-            assertThat(as(a, "viewer", "view").post("/api/config/shop,prod/preview", Map.of("properties", Map.of())))
-                    .extracting(Http.Response::status)
-                    .isEqualTo(403);
+        Http.Response badJson = admin.post(
+                "/api/config/shop,malformed/preview",
+                Map.of("document", Map.of("format", "json", "text", "{\"a\": 1,, }")));
+        assertThat(badJson.status()).isEqualTo(400);
+        assertThat(badJson.json().path("detail").asString()).contains("line 1, column");
+        Http.Response preview = admin.post(
+                "/api/config/shop,malformed/preview",
+                Map.of("document", Map.of("format", "properties", "text", "a=1\nb=2\n")));
+        assertThat(preview.json().path("added").toString()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
+        assertThat(as(a, "viewer", "view").post("/api/config/shop,malformed/preview", Map.of("properties", Map.of())))
+                .extracting(Http.Response::status)
+                .isEqualTo(403);
 
-            Http.Response both = admin.put(
-                    "/api/config/shop,prod",
-                    Map.of("properties", Map.of(), "document", Map.of("format", "yaml", "text", "a: 1")));
-            assertThat(both.status()).isEqualTo(400);
-        }
+        Http.Response both = admin.put(
+                "/api/config/shop,malformed",
+                Map.of("properties", Map.of(), "document", Map.of("format", "yaml", "text", "a: 1")));
+        assertThat(both.status()).isEqualTo(400);
     }
 
     @Test
     void copyShowsItsDiffThenPublishesIntoTheTarget() throws Exception {
-        try (ConfigurableApplicationContext a = start(dir.resolve("a"))) {
-            Http admin = as(a, "admin", "admin-pw");
-            Http alice = as(a, "alice", "alice-pw");
-            assertThat(admin.put("/api/config/shop,prod", publish(Map.of("color", "blue", "size", "L")))
-                            .status())
-                    .isEqualTo(200);
-            assertThat(admin.put("/api/config/shop,staging", publish(Map.of("color", "red", "old", "x")))
-                            .status())
-                    .isEqualTo(200);
+        ConfigurableApplicationContext a = shared;
+        Http admin = as(a, "admin", "admin-pw");
+        Http alice = as(a, "alice", "alice-pw");
+        assertThat(admin.put("/api/config/shop,copy-from", publish(Map.of("color", "blue", "size", "L")))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.put("/api/config/shop,copy-to", publish(Map.of("color", "red", "old", "x")))
+                        .status())
+                .isEqualTo(200);
 
-            Map<String, Object> dry = new LinkedHashMap<>(Map.of("to", "shop,staging", "dryRun", true));
-            JsonNode preview = alice.post("/api/config/shop,prod/copy", dry).json();
-            assertThat(preview.path("result").asString()).isEqualTo("changed");
-            assertThat(preview.path("diff").path("added").toString()).isEqualTo("{\"size\":\"L\"}");
-            assertThat(preview.path("diff").path("removed").toString()).isEqualTo("{\"old\":\"x\"}");
-            assertThat(preview.path("diff")
-                            .path("changed")
-                            .path("color")
-                            .path("to")
-                            .asString())
-                    .isEqualTo("blue");
-            assertThat(admin.get("/api/config/shop,staging")
-                            .json()
-                            .path("properties")
-                            .path("color")
-                            .asString())
-                    .isEqualTo("red");
+        Map<String, Object> dry = new LinkedHashMap<>(Map.of("to", "shop,copy-to", "dryRun", true));
+        JsonNode preview = alice.post("/api/config/shop,copy-from/copy", dry).json();
+        assertThat(preview.path("result").asString()).isEqualTo("changed");
+        assertThat(preview.path("diff").path("added").toString()).isEqualTo("{\"size\":\"L\"}");
+        assertThat(preview.path("diff").path("removed").toString()).isEqualTo("{\"old\":\"x\"}");
+        assertThat(preview.path("diff").path("changed").path("color").path("to").asString())
+                .isEqualTo("blue");
+        assertThat(admin.get("/api/config/shop,copy-to")
+                        .json()
+                        .path("properties")
+                        .path("color")
+                        .asString())
+                .isEqualTo("red");
 
-            JsonNode copied = alice.post("/api/config/shop,prod/copy", Map.of("to", "shop,staging"))
-                    .json();
-            assertThat(copied.path("version").asInt()).isEqualTo(2);
-            assertThat(admin.get("/api/config/shop,staging")
-                            .json()
-                            .path("properties")
-                            .toString())
-                    .isEqualTo("{\"color\":\"blue\",\"size\":\"L\"}");
-            assertThat(admin.get("/api/config/shop,staging/history")
-                            .json()
-                            .get(0)
-                            .path("comment")
-                            .asString())
-                    .isEqualTo("copy of shop,prod v1");
-            assertThat(alice.post("/api/config/shop,prod/copy", Map.of("to", "billing,prod"))
-                            .status())
-                    .isEqualTo(403);
-        }
+        JsonNode copied = alice.post("/api/config/shop,copy-from/copy", Map.of("to", "shop,copy-to"))
+                .json();
+        assertThat(copied.path("version").asInt()).isEqualTo(2);
+        assertThat(admin.get("/api/config/shop,copy-to")
+                        .json()
+                        .path("properties")
+                        .toString())
+                .isEqualTo("{\"color\":\"blue\",\"size\":\"L\"}");
+        assertThat(admin.get("/api/config/shop,copy-to/history")
+                        .json()
+                        .get(0)
+                        .path("comment")
+                        .asString())
+                .isEqualTo("copy of shop,copy-from v1");
+        assertThat(alice.post("/api/config/shop,copy-from/copy", Map.of("to", "billing,prod"))
+                        .status())
+                .isEqualTo(403);
     }
 }
