@@ -75,10 +75,19 @@ public final class ZooKeeperFixture {
 
     /** ZooKeeper standalone, in-process, on the zoo.cfg; snapshots every few txns so logs follow snapshots. */
     public static AutoCloseable start(Path cfg) throws Exception {
+        return start(cfg, 16);
+    }
+
+    /**
+     * As {@link #start(Path)}, with ZooKeeper's snapCount (a snapshot after snapCount/2 to snapCount txns, at a
+     * random point, taken while txns go on: a large value keeps every txn of this run in the log after the
+     * snapshot ZooKeeper takes at start).
+     */
+    public static AutoCloseable start(Path cfg, int snapCountDuringRun) throws Exception {
         System.setProperty("zookeeper.extendedTypesEnabled", "true");
         System.setProperty("zookeeper.admin.enableServer", "false");
         int snapCount = SyncRequestProcessor.getSnapCount();
-        SyncRequestProcessor.setSnapCount(16);
+        SyncRequestProcessor.setSnapCount(snapCountDuringRun);
         Path base = cfg.resolveSibling("zk-base");
         Files.createDirectories(base);
         ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder()
