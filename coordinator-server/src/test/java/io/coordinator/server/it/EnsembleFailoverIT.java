@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -146,11 +147,16 @@ class EnsembleFailoverIT {
     }
 
     private void awaitAllServing(Duration max) throws InterruptedException {
+        awaitOneLeaderTwoFollowers(max, this::mode);
+    }
+
+    /** Waits until, of three members, {@code mode} reports one leader and two followers. */
+    static void awaitOneLeaderTwoFollowers(Duration max, IntFunction<String> mode) throws InterruptedException {
         await("one leader and two followers", max, () -> {
             int leaders = 0;
             int followers = 0;
             for (int i = 0; i < 3; i++) {
-                String m = mode(i);
+                String m = mode.apply(i);
                 leaders += "leader".equals(m) ? 1 : 0;
                 followers += "follower".equals(m) ? 1 : 0;
             }

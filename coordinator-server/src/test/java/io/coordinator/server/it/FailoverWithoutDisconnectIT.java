@@ -93,16 +93,7 @@ class FailoverWithoutDisconnectIT {
 
     private void awaitAllServing() throws InterruptedException {
         // a bound, not a measure: three Spring Boot JVMs starting at once on a busy 2-core machine are slow
-        EnsembleFailoverIT.await("one leader and two followers", Duration.ofSeconds(180), () -> {
-            int leaders = 0;
-            int followers = 0;
-            for (int i = 0; i < 3; i++) {
-                String m = mode(i);
-                leaders += "leader".equals(m) ? 1 : 0;
-                followers += "follower".equals(m) ? 1 : 0;
-            }
-            return leaders == 1 && followers == 2;
-        });
+        EnsembleFailoverIT.awaitOneLeaderTwoFollowers(Duration.ofSeconds(180), this::mode);
     }
 
     /** One client's loop: setData on its key with an increasing counter; records the last acknowledged value. */
