@@ -429,8 +429,10 @@ class SampleServicesE2ETest {
                     assertThat(e.getValue().getBean(RestockJob.class).runs()).isZero();
                 }
             }
-            int before = restockLog().size();
+            // Counted once the leader is closed: a run it started before may still log itself until its session
+            // closes (the run's fenced write is ordered before the closeSession); none can after.
             inv.remove(leader).close();
+            int before = restockLog().size();
             await().atMost(Duration.ofSeconds(30)).until(() -> restockLog().size() >= before + 5);
             List<String> runs = restockLog();
             List<String> after = runs.subList(before, runs.size());
