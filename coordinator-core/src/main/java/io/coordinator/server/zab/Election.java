@@ -16,8 +16,14 @@ import java.util.Set;
 final class Election {
     /** A vote for {@code leader}, whose history ends at {@code zxid} in {@code peerEpoch}. */
     record Vote(int leader, long zxid, long peerEpoch) {
-        /** FLE's total order: the newer epoch, then the longer history, then the higher server id. */
+        /**
+         * FLE's total order: the newer epoch, then the longer history, then the higher server id. A vote for nobody
+         * (a voter that may not lead, like a joiner its configs do not name yet) loses to any vote for someone.
+         */
         boolean beats(Vote other) {
+            if (leader < 0 || other.leader < 0) {
+                return leader >= 0 && other.leader < 0;
+            }
             if (peerEpoch != other.peerEpoch) {
                 return peerEpoch > other.peerEpoch;
             }
@@ -111,8 +117,21 @@ final class Election {
             }
             return Step.REPLY;
         }
-        if (observer || !configs.isVoter(from) || !eligible(n.leader())) {
+        if (observer || !configs.isVoter(from)) {
             return Step.NOTHING; // observers learn from established peers only; observers' votes do not count
+        }
+        if (!eligible(n.leader())) {
+            // a voter with no candidate (a joiner its configs do not name yet): its vote is nothing to adopt, but its
+            // newer round is ours too, or the two would answer each other's old rounds forever
+            if (n.electionEpoch() <= logicalClock) {
+                return Step.NOTHING;
+            }
+            logicalClock = n.electionEpoch();
+            recvSet.clear();
+            decideAt = -1;
+            proposal = initial;
+            recvSet.put(myId, proposal);
+            return new Step(false, true, -1);
         }
         Vote v = new Vote(n.leader(), n.zxid(), n.peerEpoch());
         boolean broadcast = false;
@@ -146,11 +165,27 @@ final class Election {
 
     /**
      * A notification from a peer in an established ensemble, received while looking: the leader to join once that
-     * leader says it leads and (for a voter) a quorum follows it; else -1.
+     * leader says it leads and (for a voter) a quorum follows it; this peer itself, when a quorum of this round
+     * votes for it, counting peers that already follow it; else -1.
      */
     int onEstablished(int from, Notification n) {
-        if (!configs.isVoter(from) || !eligible(n.leader()) || n.leader() == myId) {
+        if (!configs.isVoter(from) || !eligible(n.leader())) {
             return -1;
+        }
+        if (n.leader() == myId) {
+            // A peer follows us in this very round: it counted our vote a quorum, but its LOOKING vote for us was
+            // lost or is late. Its vote counts (as in ZooKeeper's FLE, which counts an established peer's vote of
+            // the current round); else we would wait for it to give up following, a whole initLimit. Not while a
+            // reconfig is pending: who may lead then is decided by the LOOKING votes alone.
+            if (observer
+                    || n.state() != Role.FOLLOWING
+                    || n.electionEpoch() != logicalClock
+                    || configs.all().size() > 1
+                    || !configs.committed().isVoter(myId)) {
+                return -1;
+            }
+            recvSet.put(from, new Vote(n.leader(), n.zxid(), n.peerEpoch()));
+            return proposal.leader() == myId && configs.quorum(agreeing()) ? myId : -1;
         }
         outOfElection.put(from, n);
         int x = n.leader();

@@ -536,8 +536,13 @@ public final class ZabNode {
         broadcastNotification();
     }
 
+    /**
+     * A server votes for itself only where one of its configs makes it a voter: a joiner whose configs do not name
+     * it yet (the reconfig that adds it is not in its log) votes for nobody, so no peer makes it a leader of an
+     * ensemble it is not part of; it joins the established leader.
+     */
     private Vote initialVote() {
-        return new Vote(observer() ? -1 : myId, durableZxid(), epochs.currentEpoch());
+        return new Vote(observer() || !configs.isVoter(myId) ? -1 : myId, durableZxid(), epochs.currentEpoch());
     }
 
     private void decide(int winner) {
@@ -634,9 +639,9 @@ public final class ZabNode {
             return;
         }
         if (n.state() != Role.LOOKING) {
-            int joined = election.onEstablished(from, n); // the sender is in an established ensemble
-            if (joined >= 0) {
-                becomeLearner(joined);
+            int decided = election.onEstablished(from, n); // the sender is in an established ensemble
+            if (decided >= 0) {
+                decide(decided);
             }
             return;
         }

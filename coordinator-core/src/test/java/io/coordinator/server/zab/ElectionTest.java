@@ -38,6 +38,9 @@ class ElectionTest {
         "3:1:5, 1:1:9, false",
         "3:1:5, 2:1:5, true", // same history: the higher id
         "2:1:5, 2:1:5, false", // a vote does not beat itself
+        "2:1:0, -1:5:9, true", // any candidate beats a vote for nobody (a joiner not in its configs yet)
+        "-1:5:9, 2:1:0, false",
+        "-1:5:9, -1:1:0, false",
     })
     void votesAreOrderedByEpochThenZxidThenId(String a, String b, boolean beats) {
         assertEquals(beats, vote(a).beats(vote(b)));
@@ -63,6 +66,10 @@ class ElectionTest {
         "3, 1:1:5, 2>4:1:9@1, 1:1:5, -",
         // a vote from a non-voter is ignored
         "3, 1:1:5, 4>4:1:9@1, 1:1:5, -",
+        // a voter with no candidate, in a newer round: its vote is not taken, its round is (or both wait forever)
+        "3, 1:1:5, 2>-1:1:9@7, 1:1:5, broadcast",
+        // ... in this or an older round: nothing
+        "3, 1:1:5, 2>-1:1:9@1, 1:1:5, -",
         // 5 voters: the first agreeing peer makes 2 of 5, not a quorum
         "5, 1:1:5, 2>1:1:5@1, 1:1:5, -",
     })
@@ -94,7 +101,8 @@ class ElectionTest {
     }
 
     /**
-     * A looking server 1 hears from established peers "from>leader:STATE"; the leader it joins (-1: none yet).
+     * A looking server 1 hears from established peers "from>leader:STATE" (of its round); the leader it joins or,
+     * when that is itself, leads (-1: none yet).
      */
     @ParameterizedTest(name = "observer={0}: [{1}] -> {2}")
     @CsvSource({
@@ -102,7 +110,9 @@ class ElectionTest {
         "false, 3>3:LEADING, 3", // the leader and I are 2 of 3
         "false, 2>3:FOLLOWING 3>3:LEADING, 3",
         "false, 3>2:FOLLOWING, -1", // 3 says 2 leads, 2 has not said so
-        "false, 2>1:LEADING, -1", // a notification naming me as leader is ignored
+        "false, 2>1:LEADING, -1", // another's claim to lead with me as leader is nonsense: ignored
+        "false, 2>1:FOLLOWING, 1", // a peer follows me in this round: with my own vote, a quorum; I lead
+        "true, 2>4:FOLLOWING, -1", // an observer never leads
         "true, 3>3:LEADING, 3", // an observer follows whoever says it leads
         "true, 2>3:FOLLOWING, -1",
     })

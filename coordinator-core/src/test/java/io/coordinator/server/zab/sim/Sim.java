@@ -706,9 +706,13 @@ public final class Sim {
             fail("leader " + s.id + " writes currentEpoch " + e.currentEpoch() + " before its history up to "
                     + Zxids.hex(node.lastZxid()) + " is durable");
         }
-        if (e.currentEpoch() > s.disk.epochs.currentEpoch() && node.role() != Role.LEADING) {
+        if (e.currentEpoch() > s.disk.epochs.currentEpoch()
+                && node.role() != Role.LEADING
+                && e.acceptedFrom() != s.id) {
             // the epoch never ahead of the log: a learner moves to a new epoch only with its ACK of
-            // NEWLEADER, whose synced history must be durable (checked on the message below)
+            // NEWLEADER, whose synced history must be durable (checked on the message below). (A leader's own epoch,
+            // accepted from itself, is written when a quorum acked; it may step down in that same step, when the
+            // history it established commits a reconfig that removes it.)
             boolean acks = r.messages().stream()
                     .anyMatch(o -> o.message() instanceof ZabMessage.AckNewLeader a && a.epoch() == e.currentEpoch());
             if (!acks) {
