@@ -118,16 +118,37 @@ public final class LocalZooKeeper implements SmartLifecycle {
         return zk;
     }
 
+    /**
+     * Ends the session, waiting at most {@value #CLOSE_WAIT_MS} ms: the client's close waits for the answer to its
+     * closeSession with no limit, and a server that lost its leader holds that request until a leader is back (or
+     * the connection's read timeout, 20 s by default), so a member stopping during an election would hang. Past the
+     * wait the close goes on in the background; the stopping server closes the connection.
+     */
     private void closeQuietly() {
-        if (zk != null) {
-            try {
-                zk.close(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            zk = null;
+        ZooKeeper closing = zk;
+        zk = null;
+        if (closing == null) {
+            return;
+        }
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        closing.close(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "local-zookeeper-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
+
+    private static final long CLOSE_WAIT_MS = 2000;
 
     private volatile boolean running;
 

@@ -298,6 +298,11 @@ public final class Servers {
             return clientPorts.clone();
         }
 
+        /** The Spring context of the member at {@code index} (0-based). */
+        public ConfigurableApplicationContext context(int index) {
+            return contexts.get(index);
+        }
+
         /** Stops one member (index from 0), as if its process died. */
         public void stopMember(int index) {
             contexts.get(index).close();
