@@ -24,6 +24,10 @@ final class History {
     private List<TxnRecord> pendAppend = new ArrayList<>();
     private long pendTruncate = -1;
     private SnapshotToInstall pendSnapshot;
+    // Counts the cuts of the log on disk (a truncation, a snapshot replacing it): an fsync report names the
+    // generation its records were written in, so one that began before a cut cannot vouch for a record written
+    // again after it under the same zxid.
+    private long generation;
 
     /** {@code lastZxid}: where the recovered log (or the applied state, if further) ends; all of it is durable. */
     History(String name, ZabLog log, long lastZxid) {
@@ -96,6 +100,7 @@ final class History {
             pendTruncate = pendTruncate >= 0 ? Math.min(pendTruncate, zxid) : zxid;
             durableZxid = zxid;
             unsynced.clear();
+            generation++;
         } else {
             durableZxid = Math.min(durableZxid, zxid);
         }
@@ -111,11 +116,20 @@ final class History {
         pendSnapshot = new SnapshotToInstall(zxid, data);
         durableZxid = Math.max(durableZxid, zxid);
         unsynced.headSet(zxid, true).clear();
+        generation++;
     }
 
-    /** An fsync through {@code zxid} completed; false if that is no news or the record was cut since. */
-    boolean persisted(long zxid) {
-        if (zxid <= durableZxid || !unsynced.contains(zxid)) {
+    /** The log generation records appended now are written in (see {@link #persisted}). */
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * An fsync through {@code zxid} of records written in log {@code generation} completed; false if that is no
+     * news, or the log was cut since (the record now under that zxid may be a later, unsynced write).
+     */
+    boolean persisted(long zxid, long generation) {
+        if (generation != this.generation || zxid <= durableZxid || !unsynced.contains(zxid)) {
             return false;
         }
         unsynced.headSet(zxid, true).clear();

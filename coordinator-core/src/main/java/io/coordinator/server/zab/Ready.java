@@ -8,7 +8,7 @@ import java.util.List;
  * order: persist {@code epochsToPersist} (atomically, fsynced; null = unchanged) and {@code configToPersist} (the
  * newest committed configuration, ZooKeeper's dynamic config file; null = unchanged) → cut the log after {@code truncateAfter}
  * (-1 = none; when done the cut and every record that survives it are durable, as {@code TxnLog.truncateAfter}) → install {@code snapshot} (null = none) → send {@code messages} → append
- * {@code toAppend} (durable later: report with {@link ZabNode#persisted}) → apply {@code toApply} (committed and
+ * {@code toAppend} (durable later: report with {@link ZabNode#persisted}, naming {@code logGeneration}) → apply {@code toApply} (committed and
  * locally durable, in zxid order, no gaps) → {@link ZabNode#advance}.
  *
  * <p>The lists belong to the Ready: the core hands over lists it never touches again (no copies on the hot
@@ -22,8 +22,9 @@ public record Ready(
         List<Outgoing> messages,
         List<TxnRecord> toApply,
         boolean roleChanged,
-        ZabConfig configToPersist) {
-    /** A Ready without a committed config to persist. */
+        ZabConfig configToPersist,
+        long logGeneration) {
+    /** A Ready without a committed config to persist, in log generation 0. */
     public Ready(
             Epochs epochsToPersist,
             long truncateAfter,
@@ -32,6 +33,6 @@ public record Ready(
             List<Outgoing> messages,
             List<TxnRecord> toApply,
             boolean roleChanged) {
-        this(epochsToPersist, truncateAfter, snapshot, toAppend, messages, toApply, roleChanged, null);
+        this(epochsToPersist, truncateAfter, snapshot, toAppend, messages, toApply, roleChanged, null, 0);
     }
 }

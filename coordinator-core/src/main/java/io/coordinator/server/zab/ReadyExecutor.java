@@ -61,9 +61,9 @@ public final class ReadyExecutor {
 
         /**
          * Called once after a Ready's records are written: make them durable (group commit) and, once they are,
-         * report {@code ZabNode.persisted(lastZxid)} to the node (as a later input, on its thread).
+         * report {@code ZabNode.persisted(lastZxid, logGeneration)} to the node (as a later input, on its thread).
          */
-        void sync(long lastZxid) throws IOException;
+        void sync(long lastZxid, long logGeneration) throws IOException;
     }
 
     /** Replaces the state machine with a snapshot from the leader, durably, and lets the log continue from it. */
@@ -195,7 +195,7 @@ public final class ReadyExecutor {
             }
         }
         if (!toAppend.isEmpty()) {
-            log.sync(toAppend.get(toAppend.size() - 1).zxid());
+            log.sync(toAppend.get(toAppend.size() - 1).zxid(), r.logGeneration());
         }
         for (TxnRecord rec : r.toApply()) {
             applier.apply(rec);

@@ -27,8 +27,8 @@ import java.util.Random;
  * learner never cuts a record the leader's history confirms (sync truncation is lazy, at the first mismatch).
  *
  * <p>Contract: single-threaded; after {@link #ready()} the driver does the IO and calls {@link #advance} before any
- * other input. After a Ready with a truncation or snapshot, the driver must not report {@link #persisted} for an
- * fsync that began before it.
+ * other input. An fsync is reported with {@link #persisted} naming the log generation of the Ready that wrote the
+ * records, so a report from before a truncation or snapshot is recognised and ignored.
  */
 public final class ZabNode {
     // Package-private: the parts (Leader, Learner) read and move the node's shared state.
@@ -354,14 +354,13 @@ public final class ZabNode {
     }
 
     /**
-     * Every appended record with zxid <= {@code zxid} is fsynced. {@code zxid} should be one of the appended
-     * records (e.g. the last of an fsynced batch): a report for a record that was cut since (an fsync that began
-     * before a truncation or snapshot install) is ignored, so it can never make newer, different records count
-     * as durable.
+     * Every record appended with zxid <= {@code zxid} in log {@code generation} (the {@link Ready#logGeneration} of
+     * the Ready that appended it) is fsynced. A report from before a cut of the log (a truncation or a snapshot
+     * install) is ignored: the record now under that zxid may have been written again since, and not be durable.
      */
-    public void persisted(long zxid) {
+    public void persisted(long zxid, long generation) {
         checkNotOutstanding();
-        if (!history.persisted(zxid)) {
+        if (!history.persisted(zxid, generation)) {
             return;
         }
         if (role == Role.LEADING) {
@@ -370,6 +369,11 @@ public final class ZabNode {
             learner.progress();
         }
         afterInput();
+    }
+
+    /** The log generation of the records appended now (changes with every cut of the log). */
+    public long logGeneration() {
+        return history.generation();
     }
 
     public boolean hasReady() {
@@ -405,7 +409,8 @@ public final class ZabNode {
                 messages,
                 toApply,
                 pendRoleChanged,
-                configDirty ? configs.committed() : null);
+                configDirty ? configs.committed() : null,
+                history.generation());
         configDirty = false;
         if (!pendMsgs.isEmpty()) {
             pendMsgs = new ArrayList<>();

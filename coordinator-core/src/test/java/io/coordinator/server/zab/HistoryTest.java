@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -92,10 +93,38 @@ class HistoryTest {
         }
         List<String> seen = new ArrayList<>();
         for (long c : counters(reports)) {
-            h.persisted(Zxids.make(1, c));
+            h.persisted(Zxids.make(1, c), h.generation());
             seen.add(Long.toString(Zxids.counterOf(h.durableZxid())));
         }
         assertEquals(durable, String.join(" ", seen));
+    }
+
+    /**
+     * Records 4 and 5 are written after the durable 1..3 and an fsync of them begins; the log is cut after 3 and 4
+     * and 5 are written again (same zxids) before that fsync reports: its report must not make the new copies count
+     * as durable (seed 8578 of ZabSimulationTest once applied such a record before it was on disk).
+     */
+    @Test
+    void anFsyncThatBeganBeforeACutCannotVouchForTheRecordsWrittenAgain() {
+        List<TxnRecord> disk = new ArrayList<>(
+                counters("1 2 3").stream().map(HistoryTest::record).toList());
+        History h = new History("test", new DiskLog(disk), Zxids.make(1, 3));
+        h.append(record(4));
+        h.append(record(5));
+        disk.addAll(h.takeAppends()); // written; the fsync begins
+        long fsyncGeneration = h.generation();
+
+        h.truncate(Zxids.make(1, 3));
+        assertEquals(3, Zxids.counterOf(h.takeTruncate()));
+        disk.subList(3, disk.size()).clear();
+        h.append(record(4));
+        h.append(record(5));
+        disk.addAll(h.takeAppends()); // written again, not fsynced
+
+        assertEquals(false, h.persisted(Zxids.make(1, 5), fsyncGeneration));
+        assertEquals(3, Zxids.counterOf(h.durableZxid()));
+        assertEquals(true, h.persisted(Zxids.make(1, 5), h.generation())); // an fsync begun after the cut
+        assertEquals(5, Zxids.counterOf(h.durableZxid()));
     }
 
     @ParameterizedTest(name = "disk [{0}] + appended [{1}], applied {2}, limit {3} -> apply [{4}]")

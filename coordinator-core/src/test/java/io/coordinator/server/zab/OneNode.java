@@ -25,6 +25,7 @@ final class OneNode implements ZabLog, ZabStateMachine {
     private long base; // the zxid the log continues from (after a snapshot)
     private long applied;
     private long toSync = -1; // the last record written and not yet reported durable
+    private long toSyncGeneration; // the log generation it was written in
     private final List<String> sent = new ArrayList<>();
     private long learnerSession; // the session of this learner's last FOLLOWERINFO / OBSERVERINFO
     private long learnerEpoch; // the epoch of the last LEADERINFO it was given
@@ -57,8 +58,9 @@ final class OneNode implements ZabLog, ZabStateMachine {
                         log.add(record);
                     }
 
-                    public void sync(long lastZxid) {
+                    public void sync(long lastZxid, long logGeneration) {
                         toSync = lastZxid;
+                        toSyncGeneration = logGeneration;
                     }
                 },
                 snapshot -> {
@@ -228,7 +230,7 @@ final class OneNode implements ZabLog, ZabStateMachine {
         if (toSync >= 0) {
             long z = toSync;
             toSync = -1;
-            node.persisted(z);
+            node.persisted(z, toSyncGeneration);
         }
     }
 

@@ -69,7 +69,7 @@ class ReadyExecutorTest {
                         }
 
                         @Override
-                        public void sync(long lastZxid) {
+                        public void sync(long lastZxid, long logGeneration) {
                             calls.add("sync " + lastZxid);
                         }
                     },

@@ -377,14 +377,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
                     }
 
                     @Override
-                    public void sync(long lastZxid) {
+                    public void sync(long lastZxid, long logGeneration) {
                         TxnRecord last = held;
                         held = null;
                         // One durability report per batch is enough: the last record's covers the ones before it.
                         groupCommit.submit(
                                 last,
                                 () -> pipeline.submit(() -> {
-                                    node.persisted(lastZxid);
+                                    node.persisted(lastZxid, logGeneration);
                                     process(); // acks and commits wait on this: no extra trip through the queue
                                 }));
                     }

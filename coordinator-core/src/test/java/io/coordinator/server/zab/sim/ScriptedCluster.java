@@ -343,7 +343,7 @@ public final class ScriptedCluster {
     public void fsync(int id) {
         Node s = nodes[id];
         s.disk.fsyncAll();
-        s.zab.persisted(s.disk.durableZxid());
+        s.zab.persisted(s.disk.durableZxid(), s.zab.logGeneration());
         drain(s);
     }
 
@@ -354,7 +354,7 @@ public final class ScriptedCluster {
             }
             if (s.autoFsync && s.disk.durableCount < s.disk.log.size()) {
                 s.disk.fsyncAll();
-                s.zab.persisted(s.disk.durableZxid());
+                s.zab.persisted(s.disk.durableZxid(), s.zab.logGeneration());
             }
         }
     }
@@ -387,7 +387,7 @@ public final class ScriptedCluster {
                     }
 
                     @Override
-                    public void sync(long lastZxid) {
+                    public void sync(long lastZxid, long logGeneration) {
                         // fsyncs are the script's (fsync(id)), or automatic after the Ready (autoFsync)
                     }
                 },

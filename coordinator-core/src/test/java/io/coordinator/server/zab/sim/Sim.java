@@ -660,7 +660,7 @@ public final class Sim {
                     }
 
                     @Override
-                    public void sync(long lastZxid) {
+                    public void sync(long lastZxid, long logGeneration) {
                         if (!s.fsyncScheduled) {
                             scheduleFsync(s);
                         }
@@ -808,16 +808,18 @@ public final class Sim {
         s.fsyncScheduled = true;
         int inc = s.incarnation;
         // like a group-commit driver: the fsync covers what was written when it began, and reports the zxid of
-        // the last record written then (which a truncation in the meantime may have cut: the core ignores that)
+        // the last record written then and the log generation it was written in (a truncation or snapshot in the
+        // meantime may have cut it, and the same zxid be written again: the core ignores such a report)
         long writtenBy = s.disk.appendCounter;
         long reportZxid = s.disk.lastZxid();
+        long generation = s.up ? s.node.logGeneration() : -1; // down: the completion finds it gone and reports nothing
         at(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? fsyncMax * 5 : fsyncMax), () -> {
             if (!s.up || s.incarnation != inc) {
                 return;
             }
             s.fsyncScheduled = false;
             s.disk.fsyncWrittenBy(writtenBy);
-            s.node.persisted(reportZxid);
+            s.node.persisted(reportZxid, generation);
             drain(s);
             if (s.disk.durableCount < s.disk.log.size() && !s.fsyncScheduled) {
                 scheduleFsync(s);
