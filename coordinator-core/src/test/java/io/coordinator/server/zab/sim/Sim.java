@@ -110,6 +110,8 @@ public final class Sim {
         long unsyncedAtCrash; // records written but not fsynced when their node crashed
         long unsyncedKept; // of those, kept by the crash (and durable after the restart)
         long tornRecords; // records torn by a crash and cut by recovery
+        long staleFsyncReports; // fsync reports from before a cut of the log (the core must ignore them)
+        long staleFsyncRewritten; // of those, naming a zxid written again since (taking one loses durability)
 
         /** Adds another run's crash-mode counts to these. */
         void add(Stats o) {
@@ -118,12 +120,16 @@ public final class Sim {
             unsyncedAtCrash += o.unsyncedAtCrash;
             unsyncedKept += o.unsyncedKept;
             tornRecords += o.tornRecords;
+            staleFsyncReports += o.staleFsyncReports;
+            staleFsyncRewritten += o.staleFsyncRewritten;
         }
 
         /** For the totals line: crashes per mode and what happened to the unsynced records. */
         String crashModes() {
             return "crashes by mode " + crashModes + ", " + unsyncedAtCrash + " unsynced records at a crash, "
-                    + unsyncedKept + " of them kept, " + tornRecords + " torn";
+                    + unsyncedKept + " of them kept, " + tornRecords + " torn; " + staleFsyncReports
+                    + " fsync reports from before a cut of the log, " + staleFsyncRewritten
+                    + " of them naming a record written again since";
         }
 
         void crashed(SimDisk.CrashResult r) {
@@ -819,6 +825,12 @@ public final class Sim {
             }
             s.fsyncScheduled = false;
             s.disk.fsyncWrittenBy(writtenBy);
+            if (generation != s.node.logGeneration()) {
+                stats.staleFsyncReports++;
+                if (s.disk.writtenAfter(reportZxid, writtenBy)) {
+                    stats.staleFsyncRewritten++;
+                }
+            }
             s.node.persisted(reportZxid, generation);
             drain(s);
             if (s.disk.durableCount < s.disk.log.size() && !s.fsyncScheduled) {

@@ -140,6 +140,12 @@ final class SimDisk implements ZabLog {
         durableCount = log.size();
     }
 
+    /** Whether the record now under {@code zxid} was written after {@code seq} (after an fsync began). */
+    boolean writtenAfter(long zxid, long seq) {
+        int i = indexAfter(zxid) - 1;
+        return i >= 0 && log.get(i).zxid() == zxid && appendSeqs.get(i) > seq;
+    }
+
     /** An fsync that began when {@code appendCounter} was {@code seq} completes: what was written by then is durable. */
     void fsyncWrittenBy(long seq) {
         int k = durableCount;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * committed txn stays durable on a quorum of that config and of every later one, a serving leader is a voter of
  * its config, no two serving leaders in one epoch, and after healing every member of the last committed config
  * has applied the same history and holds that config, none pending (a reconfig commits everywhere or nowhere).
- * {@code -Dzab.reconfig.seeds=N} (default 1000), {@code -Dzab.reconfig.seed=S} runs seed S alone with a trace.
+ * {@code -Dzab.reconfig.seeds=N} (default 3000), {@code -Dzab.reconfig.seed=S} runs seed S alone with a trace.
  */
 class ZabReconfigSimulationTest {
 
@@ -28,7 +28,7 @@ class ZabReconfigSimulationTest {
             runOne(Long.parseLong(one), true);
             return;
         }
-        int seeds = Integer.getInteger("zab.reconfig.seeds", 1000);
+        int seeds = Integer.getInteger("zab.reconfig.seeds", 3000);
         long t0 = System.nanoTime();
         long steps = 0;
         long proposed = 0;
