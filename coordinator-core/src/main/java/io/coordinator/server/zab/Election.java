@@ -126,19 +126,15 @@ final class Election {
             if (n.electionEpoch() <= logicalClock) {
                 return Step.NOTHING;
             }
-            logicalClock = n.electionEpoch();
-            recvSet.clear();
+            joinRound(n.electionEpoch(), initial);
             decideAt = -1;
-            proposal = initial;
             recvSet.put(myId, proposal);
             return new Step(false, true, -1);
         }
         Vote v = new Vote(n.leader(), n.zxid(), n.peerEpoch());
         boolean broadcast = false;
         if (n.electionEpoch() > logicalClock) {
-            logicalClock = n.electionEpoch();
-            recvSet.clear();
-            proposal = v.beats(initial) ? v : initial;
+            joinRound(n.electionEpoch(), v.beats(initial) ? v : initial);
             broadcast = true;
         } else if (n.electionEpoch() < logicalClock) {
             return Step.REPLY;
@@ -161,6 +157,13 @@ final class Election {
             decideAt = -1;
         }
         return new Step(false, broadcast, decided);
+    }
+
+    /** Takes up a peer's newer {@code round}, voting {@code start}; the votes of the old round no longer count. */
+    private void joinRound(long round, Vote start) {
+        logicalClock = round;
+        recvSet.clear();
+        proposal = start;
     }
 
     /**

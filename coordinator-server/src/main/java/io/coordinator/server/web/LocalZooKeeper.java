@@ -19,6 +19,8 @@ import org.springframework.context.SmartLifecycle;
  * Authenticated with the digest identity {@link #identity()}. Reconnects after expiry.
  */
 public final class LocalZooKeeper implements SmartLifecycle {
+    private static final long CLOSE_WAIT_MS = 2000;
+
     private final ServerHandle server;
     private final WebProperties props;
     private ZooKeeper zk;
@@ -147,8 +149,6 @@ public final class LocalZooKeeper implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
     }
-
-    private static final long CLOSE_WAIT_MS = 2000;
 
     private volatile boolean running;
 
