@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * a real server process: only made when {@code coordinator.testing.storage-faults-file} is set; otherwise
  * the server uses {@link StorageFaults#NONE}. The file holds one word: {@code slow <ms>} delays every fsync,
  * {@code fail} makes every fsync throw (as EIO would), {@code enospc} makes every write and fsync throw as a full
- * disk does, {@code readonly} makes every write, fsync, rename and delete throw as a read-only file system does;
- * anything else (or no file) injects nothing. It is
+ * disk does, {@code readonly} makes every write, fsync, rename and delete throw as a read-only file system does,
+ * {@code slow-snapshot <ms>} delays the fsync of a snapshot's temporary file (so a kill can land while a snapshot
+ * is half made); anything else (or no file) injects nothing. It is
  * re-read at most every {@code recheckNanos}, so a fault starts and ends within that of the file changing.
  */
 public final class ControlFileStorageFaults implements StorageFaults {
@@ -68,9 +69,13 @@ public final class ControlFileStorageFaults implements StorageFaults {
         if (c.equals("fail")) {
             throw new IOException("injected fsync failure of " + file + " (" + control + ")");
         }
-        if (c.startsWith("slow ")) {
+        String delay = c.startsWith("slow ") ? c.substring(5) : null;
+        if (c.startsWith("slow-snapshot ") && isSnapshotInProgress(file)) {
+            delay = c.substring("slow-snapshot ".length());
+        }
+        if (delay != null) {
             try {
-                Thread.sleep(Long.parseLong(c.substring(5).trim()));
+                Thread.sleep(Long.parseLong(delay.trim()));
             } catch (NumberFormatException e) {
                 // not a fault we know: inject nothing
             } catch (InterruptedException e) {
@@ -78,6 +83,12 @@ public final class ControlFileStorageFaults implements StorageFaults {
                 throw new IOException("interrupted during an injected slow fsync", e);
             }
         }
+    }
+
+    /** A snapshot being written: {@code snapshot.<zxid>.<thread>.tmp} (see {@link SnapshotStore}). */
+    static boolean isSnapshotInProgress(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(SnapshotStore.PREFIX) && name.endsWith(SnapshotStore.TMP_SUFFIX);
     }
 
     private synchronized String command() {

@@ -15,16 +15,18 @@ import java.util.stream.Collectors;
 /**
  * N real server processes on loopback whose quorum and election traffic runs through a {@link FaultProxy} per
  * directed link: member i reaches member j at proxy (i->j), so each member gets its own ensemble string (its
- * own entry names its real ports, every other entry a proxy). Clients connect to the real client ports.
+ * own entry names its real ports, every other entry a proxy). Clients connect to the real client ports, of
+ * observers too.
  */
 public final class Ensemble implements AutoCloseable {
     public final List<ServerNode> nodes = new ArrayList<>();
     /** "i>j" -> the two proxies (quorum, election) member i uses to reach member j. */
     private final Map<String, FaultProxy[]> links = new HashMap<>();
 
-    public Ensemble(int size, Path dir, ServerSettings settings) throws IOException {
-        for (int i = 1; i <= size; i++) {
-            nodes.add(new ServerNode(i, dir.resolve("node" + i), settings));
+    /** {@code voters} voting members (ids 1..voters) and {@code observers} observers (the ids after). */
+    public Ensemble(int voters, int observers, Path dir, ServerSettings settings) throws IOException {
+        for (int i = 1; i <= voters + observers; i++) {
+            nodes.add(new ServerNode(i, i > voters, dir.resolve("node" + i), settings));
         }
         for (ServerNode from : nodes) {
             for (ServerNode to : nodes) {
@@ -40,11 +42,13 @@ public final class Ensemble implements AutoCloseable {
         for (ServerNode n : nodes) {
             n.setEnsemble(nodes.stream()
                     .map(m -> {
+                        String role = m.observer ? ":observer" : "";
                         if (m == n) {
-                            return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + ";" + m.clientPort;
+                            return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + role + ";"
+                                    + m.clientPort;
                         }
                         FaultProxy[] p = links.get(n.id + ">" + m.id);
-                        return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + ";" + m.clientPort;
+                        return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + role + ";" + m.clientPort;
                     })
                     .collect(Collectors.joining(",")));
         }
@@ -80,12 +84,13 @@ public final class Ensemble implements AutoCloseable {
         return nodes.stream().filter(n -> "leader".equals(n.mode())).findFirst();
     }
 
+    /** A voting member other than {@code not} (observers are not followers: they neither vote nor ack). */
     public ServerNode follower(ServerNode not) {
-        return nodes.stream().filter(n -> n != not).findFirst().orElseThrow();
+        return nodes.stream().filter(n -> n != not && !n.observer).findFirst().orElseThrow();
     }
 
     /**
-     * Polls {@code srvr} until every member serves, exactly one as leader; false if that does not happen in
+     * Polls {@code srvr} until every member serves (observers as observers), exactly one as leader; false if that does not happen in
      * {@code maxSeconds} (the caller reports it: a cluster that never recovers is a finding, not a test hang).
      */
     public boolean awaitHealthy(int maxSeconds) throws InterruptedException {

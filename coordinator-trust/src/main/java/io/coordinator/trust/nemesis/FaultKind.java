@@ -1,6 +1,6 @@
 package io.coordinator.trust.nemesis;
 
-/** The faults the nemesis injects, one per round, in this order. */
+/** The faults the nemesis injects, one kind per round, in this order (the last three combine two faults). */
 public enum FaultKind {
     /** SIGKILL the leader; restart it at heal. */
     KILL_LEADER,
@@ -24,7 +24,24 @@ public enum FaultKind {
     CLOCK_JUMP,
     /**
      * Every fsync of a follower takes 400 ms more: it lags behind the quorum, so a sync on it must wait for the
-     * leader's sync point (a read ahead of it shows). Last, so the CI profile's 9 rounds keep their kinds.
+     * leader's sync point (a read ahead of it shows).
      */
-    SLOW_FSYNC_FOLLOWER
+    SLOW_FSYNC_FOLLOWER,
+    /**
+     * Two faults at once: a follower's links are dropped and the leader is SIGKILLed. A 3-node ensemble has no
+     * quorum until the heal, where the partitioned follower (with the shortest log) and the restarted leader
+     * (with the longest) elect; 5 nodes keep a quorum of 3.
+     */
+    PARTITION_FOLLOWER_KILL_LEADER,
+    /**
+     * The leader is paused (SIGSTOP) while every other member's wall clock jumps one hour ahead, halfway one hour
+     * behind: the new leader's txn times and TTLs run on a jumped clock, the old one resumes into it at heal.
+     */
+    PAUSE_LEADER_CLOCK_JUMP,
+    /**
+     * The leader is SIGKILLed while it writes a snapshot: the fsync of its snapshot's temporary file is held
+     * (storage fault {@code slow-snapshot}), and the kill comes once that file exists (or after
+     * {@link Nemesis#SNAPSHOT_WAIT_MILLIS} without one, which the round's description says).
+     */
+    KILL_LEADER_IN_SNAPSHOT
 }

@@ -2,15 +2,23 @@ package io.coordinator.trust.nemesis;
 
 import io.coordinator.testsupport.FaultProxy;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** Injects one fault into the ensemble and heals it. */
+/** Injects one fault (or one combination of two) into the ensemble and heals it. */
 public final class Nemesis {
     /** How far CLOCK_JUMP moves the leader's wall clock, ahead and then behind. */
     public static final long CLOCK_JUMP_MILLIS = 3_600_000L;
+    /** How long KILL_LEADER_IN_SNAPSHOT waits for the leader to begin a snapshot before it kills anyway. */
+    public static final long SNAPSHOT_WAIT_MILLIS = 8_000L;
+    /** How long the leader's snapshot fsync is held, so the kill lands inside it. */
+    private static final long SNAPSHOT_HOLD_MILLIS = 20_000L;
 
     private final Ensemble ensemble;
     private FaultKind active;
     private ServerNode target;
+    /** The members whose clocks PAUSE_LEADER_CLOCK_JUMP moved; the follower PARTITION_FOLLOWER_KILL_LEADER cut. */
+    private List<ServerNode> others = List.of();
 
     public Nemesis(Ensemble ensemble) {
         this.ensemble = ensemble;
@@ -20,11 +28,13 @@ public final class Nemesis {
     public String inject(FaultKind kind) throws IOException, InterruptedException {
         ServerNode leader = ensemble.leader().orElse(ensemble.nodes.get(0));
         boolean onLeader = switch (kind) {
-            case KILL_LEADER, PAUSE_LEADER, PARTITION_LEADER, SLOW_FSYNC, FAIL_FSYNC, CLOCK_JUMP -> true;
-            default -> false;
+            case KILL_FOLLOWER, PAUSE_FOLLOWER, PARTITION_FOLLOWER, SLOW_FSYNC_FOLLOWER -> false;
+            default -> true;
         };
         target = onLeader ? leader : ensemble.follower(leader);
         active = kind;
+        others = List.of();
+        String also = "";
         switch (kind) {
             case KILL_LEADER, KILL_FOLLOWER -> target.kill();
             case PAUSE_LEADER, PAUSE_FOLLOWER -> target.pause();
@@ -33,15 +43,49 @@ public final class Nemesis {
             case SLOW_FSYNC, SLOW_FSYNC_FOLLOWER -> target.storageFault("slow 400");
             case FAIL_FSYNC -> target.storageFault("fail");
             case CLOCK_JUMP -> target.clockOffset(CLOCK_JUMP_MILLIS);
+            case PARTITION_FOLLOWER_KILL_LEADER -> {
+                others = List.of(ensemble.follower(leader));
+                ensemble.isolate(others.get(0), FaultProxy.Mode.DROP);
+                target.kill();
+                also = ", links of " + others.get(0) + " dropped";
+            }
+            case PAUSE_LEADER_CLOCK_JUMP -> {
+                others = ensemble.nodes.stream().filter(n -> n != leader).toList();
+                for (ServerNode n : others) {
+                    n.clockOffset(CLOCK_JUMP_MILLIS);
+                }
+                target.pause();
+                also = ", clocks of " + others + " jumped " + CLOCK_JUMP_MILLIS + " ms";
+            }
+            case KILL_LEADER_IN_SNAPSHOT -> also = killInSnapshot();
         }
-        return kind + " on " + target + (onLeader ? " (leader)" : "");
+        return kind + " on " + target + (onLeader ? " (leader)" : "") + also;
     }
 
-    /** Halfway through the fault: CLOCK_JUMP jumps back, from one hour ahead to one hour behind; others do nothing. */
+    /** Holds the leader's next snapshot fsync, waits for its temporary file, and kills the leader inside it. */
+    private String killInSnapshot() throws IOException, InterruptedException {
+        target.storageFault("slow-snapshot " + SNAPSHOT_HOLD_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MILLIS);
+        boolean inSnapshot;
+        while (!(inSnapshot = target.writingSnapshot()) && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling another process's files: there is no event to wait on
+        }
+        target.kill();
+        target.storageFault("");
+        return inSnapshot ? ", killed while writing a snapshot" : ", no snapshot began within the wait: killed anyway";
+    }
+
+    /** Halfway through the fault: the jumped clocks jump back, from one hour ahead to one hour behind. */
     public String midway() throws IOException {
         if (active == FaultKind.CLOCK_JUMP) {
             target.clockOffset(-CLOCK_JUMP_MILLIS);
             return "clock of " + target + " jumped to " + (-CLOCK_JUMP_MILLIS) + " ms";
+        }
+        if (active == FaultKind.PAUSE_LEADER_CLOCK_JUMP) {
+            for (ServerNode n : others) {
+                n.clockOffset(-CLOCK_JUMP_MILLIS);
+            }
+            return "clocks of " + others + " jumped to " + (-CLOCK_JUMP_MILLIS) + " ms";
         }
         return null;
     }
@@ -52,7 +96,7 @@ public final class Nemesis {
             return;
         }
         switch (active) {
-            case KILL_LEADER, KILL_FOLLOWER -> target.start();
+            case KILL_LEADER, KILL_FOLLOWER, KILL_LEADER_IN_SNAPSHOT -> target.start();
             case PAUSE_LEADER, PAUSE_FOLLOWER -> target.resume();
             case PARTITION_LEADER, PARTITION_FOLLOWER -> ensemble.healNetwork();
             case SLOW_FSYNC, SLOW_FSYNC_FOLLOWER -> target.storageFault("");
@@ -62,6 +106,16 @@ public final class Nemesis {
                 target.start();
             }
             case CLOCK_JUMP -> target.clockOffset(0);
+            case PARTITION_FOLLOWER_KILL_LEADER -> {
+                target.start();
+                ensemble.healNetwork();
+            }
+            case PAUSE_LEADER_CLOCK_JUMP -> {
+                for (ServerNode n : others) {
+                    n.clockOffset(0);
+                }
+                target.resume();
+            }
         }
         active = null;
     }

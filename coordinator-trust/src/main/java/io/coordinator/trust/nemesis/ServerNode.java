@@ -6,12 +6,14 @@ import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.PlantedBugMarker;
 import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One coordinator-server.jar process with the trust harness's settings: its ports, data directory, log, and the
@@ -20,17 +22,24 @@ import java.util.List;
  */
 public final class ServerNode {
     public final int id;
+    /** Whether this member is an observer (it follows the leader's log without voting). */
+    public final boolean observer;
+
     public final int clientPort;
     public final int quorumPort;
     public final int electionPort;
+    /** A snapshot every this many txns (the server's default, 100,000, is more than a whole CI run writes). */
+    static final int SNAPSHOT_EVERY_TXNS = 500;
+
     private final Member member;
     private final Path dir;
     private final ServerSettings settings;
     private ServerProcess process;
 
-    public ServerNode(int id, Path dir, ServerSettings settings) throws IOException {
+    public ServerNode(int id, boolean observer, Path dir, ServerSettings settings) throws IOException {
         this.member = Member.allocate(id, dir.resolve("data"), dir.resolve("server.log"));
         this.id = id;
+        this.observer = observer;
         this.clientPort = member.clientPort();
         this.quorumPort = member.quorumPort();
         this.electionPort = member.electionPort();
@@ -61,6 +70,8 @@ public final class ServerNode {
                 "--coordinator.init-limit=20",
                 "--coordinator.sync-limit=5",
                 "--coordinator.max-client-connections=0",
+                // a snapshot every few seconds of the workload: rounds cross snapshots, purges and SNAP syncs
+                "--coordinator.snapshot-every-txns=" + SNAPSHOT_EVERY_TXNS,
                 "--coordinator.testing.storage-faults-file=" + faultsFile(),
                 "--coordinator.testing.clock-offset-file=" + clockOffsetFile(),
                 "--logging.level.root=warn",
@@ -134,6 +145,16 @@ public final class ServerNode {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Whether a snapshot is being written: its temporary file ({@code snapshot.<zxid>.<thread>.tmp}) exists. */
+    public boolean writingSnapshot() throws IOException {
+        try (Stream<Path> files = Files.walk(member.dataDir(), 3)) {
+            return files.map(p -> p.getFileName().toString())
+                    .anyMatch(n -> n.startsWith("snapshot.") && n.endsWith(".tmp"));
+        } catch (UncheckedIOException e) {
+            return false; // a file vanished during the walk (a snapshot finished or was purged)
+        }
+    }
+
     /** The Mode line of {@code srvr}: leader, follower, ...; null when not serving or not answering. */
     public String mode() {
         return isPaused() || !isAlive() ? null : FourLetterWord.mode(clientPort);
@@ -141,6 +162,6 @@ public final class ServerNode {
 
     @Override
     public String toString() {
-        return "node" + id + "(client " + clientPort + ")";
+        return "node" + id + (observer ? "(observer, client " : "(client ") + clientPort + ")";
     }
 }

@@ -5,11 +5,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The run's shape, from system properties (see the module README). */
+/** The run's shape, from system properties (see the module README); {@code nodes} counts the voters. */
 public record RunConfig(
         int rounds,
         int roundSeconds,
         int nodes,
+        int observers,
         int clients,
         long seed,
         List<FaultKind> faults,
@@ -33,6 +34,7 @@ public record RunConfig(
                 Integer.getInteger("trust.rounds", 10),
                 Integer.getInteger("trust.round-seconds", 20),
                 Integer.getInteger("trust.nodes", 3),
+                Integer.getInteger("trust.observers", 0),
                 Integer.getInteger("trust.clients", 5),
                 seed == 0 ? System.nanoTime() : seed,
                 kinds,

@@ -57,10 +57,17 @@ public final class TrustRunner {
         Path dir = Files.createTempDirectory(cfg.out(), "cluster-");
         List<RoundResult> results = new ArrayList<>();
         System.out.printf(
-                "trust: %d rounds x %d s, %d nodes, %d clients, seed %d, faults %s, servers in %s%n",
-                cfg.rounds(), cfg.roundSeconds(), cfg.nodes(), cfg.clients(), cfg.seed(), cfg.faults(), dir);
-        try (Ensemble ensemble =
-                new Ensemble(cfg.nodes(), dir, new ServerSettings(cfg.jar(), cfg.tickMs(), cfg.plant()))) {
+                "trust: %d rounds x %d s, %d voters + %d observers, %d clients, seed %d, faults %s, servers in %s%n",
+                cfg.rounds(),
+                cfg.roundSeconds(),
+                cfg.nodes(),
+                cfg.observers(),
+                cfg.clients(),
+                cfg.seed(),
+                cfg.faults(),
+                dir);
+        try (Ensemble ensemble = new Ensemble(
+                cfg.nodes(), cfg.observers(), dir, new ServerSettings(cfg.jar(), cfg.tickMs(), cfg.plant()))) {
             ensemble.start();
             if (!ensemble.awaitHealthy(STARTED_WITHIN_SECONDS)) {
                 throw new IllegalStateException("the ensemble did not start; logs in " + dir);
@@ -76,7 +83,7 @@ public final class TrustRunner {
                 }
                 results.add(r);
                 System.out.printf(
-                        "round %2d %-18s ops %5d acked writes %4d unknown %3d lost %d linearizability %d "
+                        "round %2d %-30s ops %5d acked writes %4d unknown %3d lost %d linearizability %d "
                                 + "watch %d ephemeral %d reply order %d longest unavailability %5d ms%s%n",
                         r.round(),
                         r.fault(),
@@ -90,6 +97,7 @@ public final class TrustRunner {
                         r.replyOrder(),
                         r.unavailableMs(),
                         (r.recovered() ? "" : "  NOT RECOVERED") + (r.progressed() ? "" : "  NO PROGRESS"));
+                System.out.println("  " + r.injected());
                 if (!r.ok()) {
                     Path report = cfg.out().resolve("round-" + round + "-violations.md");
                     Checker.writeReport(r.report(), "Round " + round + ": " + r.injected(), report);
@@ -352,10 +360,11 @@ public final class TrustRunner {
     private void writeSummary(List<RoundResult> results) throws IOException {
         StringBuilder sb = new StringBuilder("# Trust run\n\n");
         sb.append(String.format(
-                "%d rounds x %d s, %d nodes, %d clients, tick %d ms, session timeout %d ms, seed %d%n%n",
+                "%d rounds x %d s, %d voters + %d observers, %d clients, tick %d ms, session timeout %d ms, seed %d%n%n",
                 results.size(),
                 cfg.roundSeconds(),
                 cfg.nodes(),
+                cfg.observers(),
                 cfg.clients(),
                 cfg.tickMs(),
                 cfg.sessionTimeoutMs(),

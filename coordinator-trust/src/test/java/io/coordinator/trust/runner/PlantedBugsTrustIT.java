@@ -92,6 +92,7 @@ class PlantedBugsTrustIT {
                 1,
                 ROUND_SECONDS,
                 3,
+                0,
                 base.clients(),
                 base.seed(),
                 List.of(p.fault()),

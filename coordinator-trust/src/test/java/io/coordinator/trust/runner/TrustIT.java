@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The nemesis run against a real 3-node ensemble (the CI profile: 9 rounds x 17 s by default, every fault kind
+ * The nemesis run against a real 3-node ensemble and an observer (the CI profile: 13 rounds x 17 s by default, every fault kind
  * once or more). Fails on any lost write, linearizability, watch or ephemeral violation, an ensemble that
  * does not recover, or a round that acknowledges fewer than trust.min-acked-writes (100) writes; the figures are in target/trust/summary.md, reports per failing round beside it.
  */
