@@ -1,6 +1,7 @@
 package io.coordinator.spring.config;
 
 import io.coordinator.config.format.gray.InstanceFacts;
+import io.coordinator.spring.curator.RecreationAwareStorage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -163,7 +164,7 @@ public class CoordinatorConfigWatcher implements SmartInitializingSingleton, Dis
                     .forEach(this::schedule);
         }
         for (CoordinatorPropertySource source : sources()) {
-            watch(source, CuratorCache.build(client, source.path()));
+            watch(source, RecreationAwareStorage.cache(client, source.path()));
             watchGray(source);
         }
     }

@@ -2,6 +2,7 @@ package io.coordinator.spring.discovery;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.coordinator.spring.curator.RecreationAwareStorage;
 import io.coordinator.spring.registration.ServiceInstanceJson;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,7 +117,7 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
                     + " (written " + fromCopy.written() + ") until a server answers");
         }
         client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
-        cache = CuratorCache.build(client, root);
+        cache = RecreationAwareStorage.cache(client, root);
         cache.listenable()
                 .addListener(CuratorCacheListener.builder()
                         .forCreates(this::put)
@@ -125,7 +126,7 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
                         .forInitialized(this::initialized)
                         .build());
         cache.start();
-        overridesCache = CuratorCache.build(client, InstanceOverrides.ROOT);
+        overridesCache = RecreationAwareStorage.cache(client, InstanceOverrides.ROOT);
         overridesCache
                 .listenable()
                 .addListener(CuratorCacheListener.builder()
