@@ -31,6 +31,7 @@ import io.coordinator.server.storage.RecoveryResult;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.StorageFaults;
 import io.coordinator.server.storage.TxnLog;
+import io.coordinator.server.storage.WritableCheck;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.ZabConfig;
@@ -58,6 +59,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -74,6 +76,8 @@ import org.springframework.context.SmartLifecycle;
  */
 public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+    /** How often a server stopped by a storage failure checks whether its data directory can be written again. */
+    static final long RESUME_CHECK_MILLIS = 2_000;
 
     private final CoordinatorProperties props;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -93,6 +97,13 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile Throwable storageFailure;
+    /** After a storage failure: checks the data directory and starts the server again once it can be written. */
+    private ScheduledExecutorService resumer;
+    /** Set by the lifecycle's stop: nothing starts again after it. */
+    private volatile boolean closed;
+    /** The client port bound first, kept across a resume (a configured port 0 would pick another). */
+    private volatile int boundClientPort = -1;
+
     private StorageFaults faults = StorageFaults.NONE;
 
     private final CoordinatorTls tls;
@@ -278,7 +289,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
 
         ClientPortConfig portConfig = new ClientPortConfig(
                 props.clientAddress(),
-                props.clientPort(),
+                boundClientPort > 0 ? boundClientPort : props.clientPort(),
                 props.maxPacketSize(),
                 props.maxClientConnections(),
                 props.enabledFourLetterWords(),
@@ -295,6 +306,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         }
         clientPort.withDataDirs(new DataDirSizes(dataDirectory.snapshotDir(), dataDirectory.logDir()));
         clientPort.start();
+        boundClientPort = clientPort.port();
         log.info(
                 "Coordinator {} on {}:{}{} (data in {})",
                 ensemble ? "server " + props.serverId() + " listening" : "serving ZooKeeper clients",
@@ -494,9 +506,71 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     private void onStorageFailure(Throwable failure) {
         storageFailure = failure;
         log.error(
-                "The transaction log failed; nothing more can be made durable, so this server stops serving", failure);
-        Thread stopper = new Thread(this::stop, "coordinator-storage-failure");
+                "The transaction log failed; nothing more can be made durable, so this server stops serving until"
+                        + " its data directory can be written again",
+                failure);
+        Thread stopper = new Thread(
+                () -> {
+                    stopServer();
+                    scheduleResume();
+                },
+                "coordinator-storage-failure");
         stopper.start();
+    }
+
+    /**
+     * Checks every {@link #RESUME_CHECK_MILLIS} whether the data directory can be written again (space for the
+     * log's next preallocation step, and a probe file written and fsynced); then starts the server from its data
+     * as a restart would: standalone it serves every acknowledged write again, an ensemble member rejoins.
+     */
+    private synchronized void scheduleResume() {
+        if (closed || (resumer != null && !resumer.isShutdown())) {
+            return;
+        }
+        ScheduledExecutorService r = Executors.newSingleThreadScheduledExecutor(t -> {
+            Thread thread = new Thread(t, "coordinator-storage-resume");
+            thread.setDaemon(true);
+            return thread;
+        });
+        resumer = r;
+        String[] lastProblem = {null};
+        r.scheduleWithFixedDelay(
+                () -> tryResume(r, lastProblem), RESUME_CHECK_MILLIS, RESUME_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tryResume(ScheduledExecutorService r, String[] lastProblem) {
+        Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize();
+        String problem = WritableCheck.problem(dir, LogOptions.defaults().preallocateBytes(), faults);
+        if (problem != null) {
+            if (!problem.equals(lastProblem[0])) {
+                log.warn(
+                        "Data directory {} still cannot be written ({}); checking again every {} ms",
+                        dir,
+                        problem,
+                        RESUME_CHECK_MILLIS);
+            }
+            lastProblem[0] = problem;
+            return;
+        }
+        synchronized (this) {
+            if (closed || storageFailure == null) {
+                r.shutdown();
+                return;
+            }
+            Throwable failure = storageFailure;
+            log.info("Data directory {} can be written again: starting from its data", dir);
+            try {
+                storageFailure = null;
+                startServer();
+                log.info("Serving again after the storage failure ({})", failure.getMessage());
+                r.shutdown();
+            } catch (IOException | RuntimeException e) {
+                storageFailure = e;
+                lastProblem[0] = null;
+                log.warn("Could not start again after the storage failure; checking again", e);
+                stopServer();
+            }
+        }
     }
 
     /**
@@ -582,8 +656,22 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return clientPort == null ? -1 : clientPort.port();
     }
 
+    /** The lifecycle's stop: the server stops for good (no resume after a storage failure). */
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        closed = true;
+        ScheduledExecutorService r;
+        synchronized (this) {
+            r = resumer;
+        }
+        if (r != null) {
+            r.shutdown(); // a resume under way finishes first; stopServer then waits for it and closes what it opened
+        }
+        stopServer();
+        running.set(false);
+    }
+
+    private synchronized void stopServer() {
         CompletableFuture<Boolean> f = early;
         if (f != null) {
             try {
@@ -596,7 +684,6 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
             return;
         }
         stopped = true;
-        running.set(false);
         if (clientPort != null) {
             clientPort.stop();
         }
@@ -622,9 +709,7 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
     /** The context is destroyed (also when its refresh failed after an early start): stop. */
     @Override
     public void destroy() {
-        if (early != null || running.get()) {
-            stop();
-        }
+        stop();
     }
 
     private static void closeQuietly(AutoCloseable c) {

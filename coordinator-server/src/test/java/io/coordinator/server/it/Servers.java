@@ -226,7 +226,7 @@ public final class Servers {
     }
 
     /** The {@code Mode:} line of {@code srvr} on 127.0.0.1:port, or null if it is not serving / not up. */
-    static String modeOf(int port) {
+    public static String modeOf(int port) {
         try {
             String s = RawClient.fourLetterWord(port, "srvr");
             for (String line : s.split("\n")) {
