@@ -82,6 +82,11 @@ public final class GroupCommitLog implements AutoCloseable {
      * @throws IllegalStateException if the log failed or is closed, or the zxid is not increasing
      * @throws IllegalArgumentException if the encoded record exceeds {@link LogOptions#maxRecordBytes()}
      */
+    /** Whether the log has failed: nothing more is accepted (the failure handler has been or is being called). */
+    public boolean failed() {
+        return failure != null;
+    }
+
     public void submit(TxnRecord record, Runnable onDurable) {
         byte[] framed = TxnLog.encode(record); // serialise and checksum on the caller's thread
         if (framed.length - SegmentFormat.RECORD_OVERHEAD > log.maxRecordBytes()) {

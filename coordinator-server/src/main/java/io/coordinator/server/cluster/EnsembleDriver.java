@@ -215,7 +215,18 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
 
     // ---------------------------------------------------------------- inputs (pipeline thread)
 
+    /**
+     * The log failed: the server is stopping this member (and starts it again from its files once it can write).
+     * Until then the core gets no input: it could only produce records that cannot be written.
+     */
+    private boolean logFailed() {
+        return groupCommit.failed();
+    }
+
     private void tick() {
+        if (logFailed()) {
+            return;
+        }
         node.tick();
         scheduleProcess();
         // The operations view of the learners, refreshed per tick rather than per batch (it is not free).
@@ -243,6 +254,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
             return;
         }
         pipeline.submit(() -> {
+            if (logFailed()) {
+                return;
+            }
             for (Object m : messages) {
                 if (m instanceof ZabMessage z) {
                     node.step(from, z);
@@ -324,6 +338,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
 
     private void process() {
         processScheduled = false;
+        if (logFailed()) {
+            return;
+        }
         try {
             proposeQueued();
             while (carryOutNext() == ReadyExecutor.Outcome.DONE) {
@@ -333,6 +350,11 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
             updateMembers();
         } catch (IOException | UncheckedIOException e) {
             fatal.accept(e);
+        } catch (IllegalStateException e) {
+            if (!logFailed()) {
+                throw e;
+            }
+            return; // the log failed under this Ready: the server reports it once and stops this member
         }
         outbox.flush();
     }
