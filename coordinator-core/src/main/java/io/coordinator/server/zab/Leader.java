@@ -324,12 +324,17 @@ final class Leader {
     /**
      * Whether the voters of {@code next} synced with this leader are a quorum of it (ZooKeeper refuses a reconfig
      * with NEWCONFIGNOQUORUM otherwise): this leader if it is one, and the followers that acknowledged NEWLEADER
-     * and were heard from within syncLimit.
+     * and were heard from within syncLimit. Not a follower that the committed config made an observer: it may
+     * still be connected as the follower it was, but once it learns the commit (or restarts) it is an observer in
+     * its own view, and an observer neither acknowledges nor votes, so a config whose quorum needs it could never
+     * commit nor elect a leader (as in ZooKeeper, promoting it back needs it to leave and join as a participant).
      */
     boolean quorumSynced(ZabConfig next) {
+        ZabConfig committed = node.configs.committed();
         int n = next.isVoter(node.myId) ? 1 : 0;
         for (LearnerProgress h : learners.values()) {
             if (h.countsForQuorum()
+                    && !(committed.isMember(h.id) && !committed.isVoter(h.id))
                     && next.isVoter(h.id)
                     && node.now - h.lastHeard <= node.config0().syncLimitTicks()) {
                 n++;
