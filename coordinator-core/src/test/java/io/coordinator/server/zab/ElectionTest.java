@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.coordinator.server.zab.Election.Vote;
 import io.coordinator.server.zab.ZabMessage.Notification;
+import io.coordinator.server.zab.sim.ZabText;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,5 +127,29 @@ class ElectionTest {
             result = e.onEstablished(from, new Notification(Integer.parseInt(p[0]), 0, 1, 1, Role.valueOf(p[1])));
         }
         assertEquals(joins, result);
+    }
+
+    /**
+     * Server 1 of [1,2,3] holds a pending reconfig to {@code pending}; peers that follow it in its round
+     * ("from" FOLLOWING 1) count as votes against both configs' quorums (reconfig simulation seed 8228: the
+     * followers of a candidate with a pending reconfig never voted LOOKING again, and it never led).
+     */
+    @ParameterizedTest(name = "pending [{0}], followed by [{1}] -> {2}")
+    @CsvSource({
+        "'1o,2,3', 2 3, 1", // the new config's voters are 2 and 3: both follow
+        "'1o,2,3', 2, -1", // a quorum of the old config, not of the new one
+        "'1,2,3,4', 2, -1", // 2 of the 4 new voters are not a quorum of them
+        "'1,2,3,4', 2 4, 1", // 1, 2, 4: a quorum of both (4 is a voter of the pending config)
+    })
+    void followersOfAPendingReconfigsCandidateCountInEveryConfig(String pending, String followers, int leads) {
+        Configs configs = new Configs(new ZabConfig(1, ConfigsTest.members("1,2,3"), 10, 5));
+        configs.appended(ConfigsTest.reconfig(ZabText.parseZxid("1.2"), pending));
+        Election e = new Election(1, configs);
+        e.restart(vote("1:1:2"), true);
+        int result = -1;
+        for (String f : followers.split(" ")) {
+            result = e.onEstablished(Integer.parseInt(f), new Notification(1, 2, 1, 1, Role.FOLLOWING));
+        }
+        assertEquals(leads, result);
     }
 }
