@@ -215,13 +215,17 @@ final class Election {
     }
 
     /**
-     * Whether {@code id} may lead: a voter of one of this peer's configs, or a server none of them names. Only
-     * voters' votes count, but a voter that has a reconfig's proposal knows new voters this peer does not know
-     * of yet and may vote for one; the winner's discovery then needs a quorum of every config its own history
-     * holds. A server the configs name only as an observer never leads.
+     * Whether {@code id} may lead: a voter of the committed config (as ZooKeeper's FLE: a candidate without
+     * weight in the current config never wins), or a server it does not name (a newer committed config this
+     * peer learns from the notifications may). Not a voter of a pending config only: peers with and without
+     * that reconfig in their logs would judge it differently and wait for each other for ever (reconfig
+     * simulation seed 3530: an observer being promoted stood as candidate for the peers that had the proposal,
+     * and was an observer to the one whose vote they needed). The winner's discovery still needs a quorum of
+     * every config its history holds.
      */
     private boolean eligible(int id) {
-        return id >= 0 && (configs.isVoter(id) || !configs.isMember(id));
+        return id >= 0
+                && (configs.committed().isVoter(id) || !configs.committed().isMember(id));
     }
 
     private static int votersOf(ZabConfig c, List<Integer> ids) {

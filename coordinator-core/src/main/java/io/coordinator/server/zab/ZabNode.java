@@ -542,12 +542,13 @@ public final class ZabNode {
     }
 
     /**
-     * A server votes for itself only where one of its configs makes it a voter: a joiner whose configs do not name
-     * it yet (the reconfig that adds it is not in its log) votes for nobody, so no peer makes it a leader of an
-     * ensemble it is not part of; it joins the established leader.
+     * A server votes for itself only where the committed config makes it a voter (the candidates
+     * {@link Election} accepts): a joiner, or a server a pending reconfig adds or promotes, votes for nobody and
+     * takes up a real candidate's vote; so no peer makes it a leader of an ensemble it is not part of yet.
      */
     private Vote initialVote() {
-        return new Vote(observer() || !configs.isVoter(myId) ? -1 : myId, durableZxid(), epochs.currentEpoch());
+        return new Vote(
+                observer() || !configs.committed().isVoter(myId) ? -1 : myId, durableZxid(), epochs.currentEpoch());
     }
 
     private void decide(int winner) {

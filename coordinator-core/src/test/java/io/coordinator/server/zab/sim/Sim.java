@@ -832,6 +832,13 @@ public final class Sim {
                 }
             }
             s.node.persisted(reportZxid, generation);
+            if (tracing) {
+                trace("fsync " + s.id + " through " + Zxids.hex(reportZxid) + " gen " + generation
+                        + (generation != s.node.logGeneration()
+                                ? " (stale: now gen " + s.node.logGeneration() + ")"
+                                : "")
+                        + ", node durable " + Zxids.hex(s.node.durableZxid()));
+            }
             drain(s);
             if (s.disk.durableCount < s.disk.log.size() && !s.fsyncScheduled) {
                 scheduleFsync(s);
