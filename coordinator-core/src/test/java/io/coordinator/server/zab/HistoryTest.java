@@ -99,6 +99,16 @@ class HistoryTest {
         assertEquals(durable, String.join(" ", seen));
     }
 
+    /** A history whose log holds 1..3, durable, and 4 and 5 just written to {@code disk} (not yet fsynced). */
+    private static History durableOneToThreeWritingFourAndFive(List<TxnRecord> disk) {
+        disk.addAll(counters("1 2 3").stream().map(HistoryTest::record).toList());
+        History h = new History("test", new DiskLog(disk), Zxids.make(1, 3));
+        h.append(record(4));
+        h.append(record(5));
+        disk.addAll(h.takeAppends());
+        return h;
+    }
+
     /**
      * Records 4 and 5 are written after the durable 1..3 and an fsync of them begins; the log is cut after 3 and 4
      * and 5 are written again (same zxids) before that fsync reports: its report must not make the new copies count
@@ -106,13 +116,9 @@ class HistoryTest {
      */
     @Test
     void anFsyncThatBeganBeforeACutCannotVouchForTheRecordsWrittenAgain() {
-        List<TxnRecord> disk = new ArrayList<>(
-                counters("1 2 3").stream().map(HistoryTest::record).toList());
-        History h = new History("test", new DiskLog(disk), Zxids.make(1, 3));
-        h.append(record(4));
-        h.append(record(5));
-        disk.addAll(h.takeAppends()); // written; the fsync begins
-        long fsyncGeneration = h.generation();
+        List<TxnRecord> disk = new ArrayList<>();
+        History h = durableOneToThreeWritingFourAndFive(disk);
+        long fsyncGeneration = h.generation(); // the fsync of 4 and 5 begins
 
         h.truncate(Zxids.make(1, 3));
         assertEquals(3, Zxids.counterOf(h.takeTruncate()));
@@ -134,13 +140,9 @@ class HistoryTest {
      */
     @Test
     void aSnapshotInstalledOverAKeptLogLeavesAnFsyncBegunBeforeItValid() {
-        List<TxnRecord> disk = new ArrayList<>(
-                counters("1 2 3").stream().map(HistoryTest::record).toList());
-        History h = new History("test", new DiskLog(disk), Zxids.make(1, 3));
-        h.append(record(4));
-        h.append(record(5));
-        disk.addAll(h.takeAppends()); // written; the fsync begins
-        long fsyncGeneration = h.generation();
+        List<TxnRecord> disk = new ArrayList<>();
+        History h = durableOneToThreeWritingFourAndFive(disk);
+        long fsyncGeneration = h.generation(); // the fsync of 4 and 5 begins
 
         h.installSnapshot(Zxids.make(1, 3), new byte[0]);
         h.takeSnapshot();
