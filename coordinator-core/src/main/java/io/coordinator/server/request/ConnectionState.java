@@ -33,6 +33,8 @@ final class ConnectionState implements Watcher {
     List<Runnable> held;
     /** The pipeline tick the hold began. */
     long heldSinceTick;
+    /** The tick a closeSession joined the held requests, or -1: its client is going away and waits a tick at most. */
+    long closeHeldSinceTick = -1;
 
     private final DirtyConnections dirty;
     boolean closing;

@@ -424,6 +424,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
                 continue;
             }
             st.held = null;
+            st.closeHeldSinceTick = -1;
             boolean unknownOutcome = false;
             for (Pending p : st.queue) {
                 if (p.ready()) {
@@ -831,6 +832,9 @@ public final class RequestPipeline implements RequestSink, ServerView {
         }
         if (st.held != null) {
             st.held.add(() -> handleRequest(conn, xid, type, body, errorCode));
+            if (type == OpCode.CLOSE_SESSION && st.closeHeldSinceTick < 0) {
+                st.closeHeldSinceTick = tick;
+            }
             return;
         }
         if (mode == Mode.READ_ONLY && isWrite(type)) {
@@ -1275,7 +1279,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
     /**
      * A held connection is closed once its session's read timeout (two thirds of the timeout, the time a client
      * waits for any answer) has passed since the hold began: a member cut off from the quorum must not keep a
-     * client, whose session the quorum goes on timing, from moving to a member that can renew it.
+     * client, whose session the quorum goes on timing, from moving to a member that can renew it. One whose client
+     * asked to close its session is closed at the next tick: the client is shutting down (an application stopping
+     * would otherwise wait out its read timeout), and the session then ends by expiry, as when ZooKeeper's member
+     * drops its clients at once; a quick election still commits the close before that tick.
      */
     private void closeHeldPastReadTimeout() {
         for (ConnectionState st : List.copyOf(connections.values())) {
@@ -1284,11 +1291,13 @@ public final class RequestPipeline implements RequestSink, ServerView {
             }
             long heldMs = (tick - st.heldSinceTick) * config.tickTimeMs();
             Session s = sessions.get(st.sessionId);
-            if (s == null || heldMs >= s.timeoutMs() * 2L / 3) {
+            boolean closing = st.closeHeldSinceTick >= 0 && tick > st.closeHeldSinceTick;
+            if (s == null || closing || heldMs >= s.timeoutMs() * 2L / 3) {
                 log.info(
-                        "Closing the held connection of session 0x{}: no leader for {} ms",
+                        "Closing the held connection of session 0x{}: no leader for {} ms{}",
                         Long.toHexString(st.sessionId),
-                        heldMs);
+                        heldMs,
+                        closing ? " and its client is closing the session" : "");
                 detach(st.connection);
                 st.connection.close();
             }

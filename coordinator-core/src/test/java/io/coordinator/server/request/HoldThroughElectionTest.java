@@ -232,6 +232,23 @@ class HoldThroughElectionTest {
         conn.closed();
     }
 
+    /**
+     * A client closing its session while held (an application stopping during an election) is let go at the next
+     * tick, not at its read timeout (40 s here): the session then ends by expiry, as with ZooKeeper's member,
+     * which drops its clients at once.
+     */
+    @Test
+    void aHeldCloseSessionLetsItsClientGoAtTheNextTick() {
+        RecordingLink leader = new RecordingLink();
+        on(() -> pipeline.serveAsLearner(leader, false, 1));
+        FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
+        connect(conn, leader, 60_000);
+        on(() -> pipeline.holdClients("looking for a leader"));
+        ping(conn); // held, not closed
+        pipeline.request(conn, 7, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, Code.OK);
+        conn.closed();
+    }
+
     @Test
     void aConnectionStillWaitingForTheNewLeadershipsAnswerIsClosedAtItsReadTimeoutToo() {
         RecordingLink leader = new RecordingLink();
