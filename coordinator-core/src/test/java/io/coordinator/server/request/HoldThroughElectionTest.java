@@ -222,13 +222,19 @@ class HoldThroughElectionTest {
         assertThat(same.sent).noneMatch(s -> s.kind().equals("forward"));
     }
 
-    @Test
-    void aConnectionHeldPastItsReadTimeoutIsClosedSoItsClientMovesOn() {
+    /** A client of this learner with a session of {@code timeoutMs}, held: the learner lost its leader. */
+    private FakeConnection heldLearnerClient(int timeoutMs) {
         RecordingLink leader = new RecordingLink();
         on(() -> pipeline.serveAsLearner(leader, false, 1));
         FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
-        connect(conn, leader, 600); // 400 ms of read timeout
+        connect(conn, leader, timeoutMs);
         on(() -> pipeline.holdClients("looking for a leader"));
+        return conn;
+    }
+
+    @Test
+    void aConnectionHeldPastItsReadTimeoutIsClosedSoItsClientMovesOn() {
+        FakeConnection conn = heldLearnerClient(600); // 400 ms of read timeout
         conn.closed();
     }
 
@@ -239,11 +245,7 @@ class HoldThroughElectionTest {
      */
     @Test
     void aHeldCloseSessionLetsItsClientGoAtTheNextTick() {
-        RecordingLink leader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(leader, false, 1));
-        FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
-        connect(conn, leader, 60_000);
-        on(() -> pipeline.holdClients("looking for a leader"));
+        FakeConnection conn = heldLearnerClient(60_000);
         ping(conn); // held, not closed
         pipeline.request(conn, 7, OpCode.CLOSE_SESSION, Requests.Empty.INSTANCE, Code.OK);
         conn.closed();
@@ -251,11 +253,7 @@ class HoldThroughElectionTest {
 
     @Test
     void aConnectionStillWaitingForTheNewLeadershipsAnswerIsClosedAtItsReadTimeoutToo() {
-        RecordingLink leader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(leader, false, 1));
-        FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
-        connect(conn, leader, 600);
-        on(() -> pipeline.holdClients("looking for a leader"));
+        FakeConnection conn = heldLearnerClient(600);
         RecordingLink silent = new RecordingLink();
         on(() -> pipeline.serveAsLearner(silent, false, 2)); // its barrier is never answered
         silent.next("sync");
