@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Apache ZooKeeper's Prometheus metric names (its PrometheusMetricsProvider, simpleclient 0.9.0), beside ours, so
@@ -54,10 +56,15 @@ public final class ZooKeeperMetrics {
 
     private final ServerHandle server;
     private final DistributionSummary electionTime;
-    private volatile Snapshot last = new Snapshot(0, Map.of());
+    private volatile Snapshot last = new Snapshot(0, Map.of(), ConcurrentHashMap.newKeySet());
 
-    /** mntr's values, computed once per scrape rather than once per gauge. */
-    private record Snapshot(long atNanos, Map<String, Object> values) {}
+    /**
+     * mntr's values, computed once per scrape rather than once per gauge. A scrape reads each gauge once, so a gauge
+     * read a second time from the same values starts the next scrape (a time window alone served a scrape that
+     * closely followed another the older values); values older than 100 ms are never served (a reader of a single
+     * gauge never reads the others).
+     */
+    private record Snapshot(long atNanos, Map<String, Object> values, Set<String> read) {}
 
     public ZooKeeperMetrics(ServerHandle server, MeterRegistry registry) {
         this.server = server;
@@ -92,22 +99,22 @@ public final class ZooKeeperMetrics {
     }
 
     private double value(String name) {
-        Object v = values().get(name);
-        return v instanceof Number n ? n.doubleValue() : 0; // ZooKeeper samples a missing value as 0
-    }
-
-    private Map<String, Object> values() {
         long now = System.nanoTime();
         Snapshot s = last;
-        if (now - s.atNanos() > 100_000_000L || s.values().isEmpty()) {
+        if (s.values().isEmpty()
+                || now - s.atNanos() > 100_000_000L
+                || !s.read().add(name)) {
             ClientPortServer port = server.clientPort();
             s = new Snapshot(
                     now,
                     port == null || server.view() == null
                             ? Map.of()
-                            : port.words().monitorValues());
+                            : port.words().monitorValues(),
+                    ConcurrentHashMap.newKeySet());
+            s.read().add(name);
             last = s;
         }
-        return s.values();
+        Object v = s.values().get(name);
+        return v instanceof Number n ? n.doubleValue() : 0; // ZooKeeper samples a missing value as 0
     }
 }

@@ -81,7 +81,7 @@ public final class LocalZooKeeper implements SmartLifecycle {
             if (server.clientPortNumber() < 0 || !server.isServing()) {
                 throw new KeeperException.ConnectionLossException();
             }
-            String identity = identity();
+            String identity = awaitIdentity();
             ZKClientConfig config = new ZKClientConfig();
             config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
             CountDownLatch connected = new CountDownLatch(1);
@@ -118,6 +118,25 @@ public final class LocalZooKeeper implements SmartLifecycle {
             reconciled = true;
         }
         return zk;
+    }
+
+    /**
+     * {@link #identity()}, waiting up to the request timeout for the ensemble's secret: a member serves (and says
+     * so in {@code srvr}) a moment before the first leader's secret reaches it, and a REST request in that moment
+     * should not fail.
+     */
+    private String awaitIdentity() throws KeeperException.ConnectionLossException, InterruptedException {
+        long deadline = System.nanoTime() + props.getRequestTimeout().toNanos();
+        while (true) {
+            try {
+                return identity();
+            } catch (KeeperException.ConnectionLossException e) {
+                if (System.nanoTime() >= deadline || !server.isServing()) {
+                    throw e;
+                }
+                wait(50); // the secret arrives as a replicated txn; nothing to be notified by
+            }
+        }
     }
 
     /**
