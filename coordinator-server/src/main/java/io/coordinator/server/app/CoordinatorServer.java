@@ -190,9 +190,6 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         stopped = false;
         boolean ensemble = !props.isStandalone();
         Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize();
-        if (ensemble) {
-            RestoreBackup.refuseInEnsemble(dir);
-        }
         if (!PlantedBug.name().isEmpty()) {
             log.warn(
                     "Planted bug '{}' is live (a test harness asked for it): this server is broken on purpose",

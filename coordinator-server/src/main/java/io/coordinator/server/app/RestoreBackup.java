@@ -3,6 +3,7 @@ package io.coordinator.server.app;
 import io.coordinator.server.ops.BackupFormat;
 import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.storage.DataDirectory;
+import io.coordinator.server.storage.EpochStore;
 import io.coordinator.server.storage.LogOptions;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.StorageFaults;
@@ -18,18 +19,22 @@ import java.nio.file.Path;
 
 /**
  * {@code coordinator-server.jar restore <backup> <data-dir>}: makes a backup taken with
- * {@code /commands/snapshot} the first state of a fresh standalone server's data directory. The whole backup is
- * read and verified (chunk CRCs, then the state itself) before anything is written; a data directory that
- * already holds state is refused. Like the ZooKeeper take-over, the state continues in a new epoch (new writes
- * get zxids above everything the backup's cluster wrote up to the backup).
+ * {@code /commands/snapshot} the first state of a new server's data directory, standalone or an ensemble member.
+ * The whole backup is read and verified (chunk CRCs, then the state itself) before anything is written; a data
+ * directory that already holds state is refused.
+ *
+ * <p>The state continues in a new epoch, as after the ZooKeeper take-over: the snapshot is at zxid
+ * (backup's epoch + 1, backup's counter), and the directory's epochs are that epoch, so new writes get zxids above
+ * everything the backup's cluster wrote up to the backup, and an ensemble's first leader starts the epoch after.
+ * Restored from the same backup, every member holds the same state at the same zxid; restored from different
+ * backups of one cluster, their zxids differ, so the election picks the newest and syncs the others to it. A new
+ * ensemble needs the backup in a majority of its voters' directories (then every quorum holds it and elects a
+ * member that has it); members started empty are synced from the leader.
  */
 final class RestoreBackup {
     static final String COMMAND = "restore";
 
-    /**
-     * Left in a restored data directory: an ensemble member refuses to start on it (its log is empty, so ZAB would
-     * count it as a member without history), see {@link #refuseInEnsemble}.
-     */
+    /** Left in a restored data directory: where its state came from, for an operator who wonders. */
     static final String MARKER = "restored-from-backup";
 
     private RestoreBackup() {}
@@ -41,7 +46,7 @@ final class RestoreBackup {
     /** Exit status: 0 restored, 1 refused (the message says why), 2 usage. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length != 3) {
-            err.println("Usage: " + COMMAND + " <backup file> <data dir of a new standalone server>");
+            err.println("Usage: " + COMMAND + " <backup file> <data dir of a new server or ensemble member>");
             return 2;
         }
         try {
@@ -78,24 +83,17 @@ final class RestoreBackup {
                 throw new IOException(dir + " already holds a server's state (snapshots or a log): restore into"
                         + " the data directory of a new server");
             }
-            long zxid = Zxids.make(Zxids.epochOf(b.zxid()) + 1, 0);
+            long epoch = Zxids.epochOf(b.zxid()) + 1;
+            long zxid = Zxids.make(epoch, Zxids.counterOf(b.zxid()));
             state.tree().setLastProcessedZxid(zxid);
             snapshots.write(zxid, o -> StateSnapshots.write(o, state.sessions(), state.secret(), state.tree()));
+            // a standalone server never reads them; a member must not elect a leader in an epoch below its zxid's
+            new EpochStore(dir).store(new EpochStore.Epochs(epoch, epoch, -1));
             Files.writeString(
                     dir.resolve(MARKER),
                     "restored from " + backup.toAbsolutePath() + " (backup zxid 0x" + Long.toHexString(b.zxid())
                             + "), continuing at zxid 0x" + Long.toHexString(zxid) + "\n");
             return zxid;
-        }
-    }
-
-    /** A restored data directory is for a standalone server; an ensemble member stops naming the file. */
-    static void refuseInEnsemble(Path dataDir) {
-        Path marker = dataDir.resolve(MARKER);
-        if (Files.exists(marker)) {
-            throw new IllegalStateException(marker + ": this data directory was restored from a backup, which only a"
-                    + " standalone server may start on (an ensemble member would join with an empty log and lose"
-                    + " the restored state's place in the history); start it without coordinator.ensemble");
         }
     }
 }

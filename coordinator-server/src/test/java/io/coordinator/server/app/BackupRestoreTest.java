@@ -3,6 +3,7 @@ package io.coordinator.server.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.server.it.Servers;
 import io.coordinator.server.ops.ServerHandle;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +36,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Online backup and restore end to end: a client writes continuously and records every acknowledged write (its
  * path, data and zxid); a backup is taken over HTTP meanwhile; restored into the data directory of a new server,
- * that server has every write acknowledged up to the backup's zxid and none after it. A damaged or cut backup
+ * that server (and a new ensemble, restored into a majority of its voters) has every write acknowledged up to the
+ * backup's zxid and none after it. A damaged or cut backup
  * is refused naming the offset, and the data directory stays as it was.
  */
 @Timeout(180)
@@ -144,26 +148,7 @@ class BackupRestoreTest {
 
         try (ConfigurableApplicationContext target = start(restored);
                 ZooKeeper zk = TestClients.connect(clientPort(target))) {
-            // the last acknowledged value of each path up to the backup's zxid, and nothing written after it
-            java.util.Map<String, Ack> expected = new java.util.HashMap<>();
-            for (Ack a : acked) {
-                if (a.zxid() <= backupZxid) {
-                    expected.merge(a.path(), a, (x, y) -> x.zxid() > y.zxid() ? x : y);
-                }
-            }
-            for (Ack a : expected.values()) {
-                Stat stat = new Stat();
-                byte[] data = zk.getData(a.path(), false, stat);
-                assertThat(new String(data, StandardCharsets.UTF_8))
-                        .as(a.path())
-                        .isEqualTo(a.data());
-                assertThat(stat.getMzxid()).as(a.path()).isEqualTo(a.zxid());
-            }
-            for (Ack a : acked) {
-                if (a.zxid() > backupZxid && !expected.containsKey(a.path())) {
-                    assertThat(zk.exists(a.path(), false)).as(a.path()).isNull();
-                }
-            }
+            assertRestored(zk, acked, backupZxid);
             // and it takes new writes, above every zxid of the source
             Stat stat = new Stat();
             zk.create("/after-restore", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, stat);
@@ -171,17 +156,24 @@ class BackupRestoreTest {
                     .isGreaterThan(acked.stream().mapToLong(Ack::zxid).max().orElseThrow());
         }
 
-        // an ensemble member does not start on a restored data directory (its empty log would hide the state)
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new SpringApplicationBuilder(CoordinatorApplication.class)
-                                .run(
-                                        "--server.port=0",
-                                        "--coordinator.client-port=0",
-                                        "--coordinator.data-dir=" + restored,
-                                        "--coordinator.server-id=1",
-                                        "--coordinator.ensemble=1=127.0.0.1:1:2,2=127.0.0.1:3:4,3=127.0.0.1:5:6"))
-                .hasStackTraceContaining(restored.resolve(RestoreBackup.MARKER).toString())
-                .hasStackTraceContaining("restored from a backup");
+        // into a new ensemble: the backup in two of three voters' directories (a majority), the third empty
+        Path ensembleDir = dir.resolve("ensemble");
+        assertThat(restore(file, ensembleDir.resolve("node1"))).isZero();
+        assertThat(restore(file, ensembleDir.resolve("node2"))).isZero();
+        try (Servers.EnsembleUnderTest ensemble = Servers.coordinatorEnsemble(ensembleDir, false)) {
+            for (int port : ensemble.clientPorts()) { // every member, the one started empty too
+                try (ZooKeeper zk = TestClients.connect(port)) {
+                    zk.sync("/", (rc, path, ctx) -> {}, null);
+                    assertRestored(zk, acked, backupZxid);
+                }
+            }
+            try (ZooKeeper zk = TestClients.connect(ensemble.connectString())) {
+                Stat stat = new Stat();
+                zk.create("/after-restore", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, stat);
+                assertThat(stat.getCzxid())
+                        .isGreaterThan(acked.stream().mapToLong(Ack::zxid).max().orElseThrow());
+            }
+        }
 
         // a restored data directory is not restored into again
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -191,6 +183,27 @@ class BackupRestoreTest {
                         new PrintStream(err)))
                 .isEqualTo(1);
         assertThat(err.toString()).contains("already holds a server's state");
+    }
+
+    /** The last acknowledged value of each path up to the backup's zxid, with its mzxid; nothing written after. */
+    private static void assertRestored(ZooKeeper zk, List<Ack> acked, long backupZxid) throws Exception {
+        Map<String, Ack> expected = new HashMap<>();
+        for (Ack a : acked) {
+            if (a.zxid() <= backupZxid) {
+                expected.merge(a.path(), a, (x, y) -> x.zxid() > y.zxid() ? x : y);
+            }
+        }
+        for (Ack a : expected.values()) {
+            Stat stat = new Stat();
+            byte[] data = zk.getData(a.path(), false, stat);
+            assertThat(new String(data, StandardCharsets.UTF_8)).as(a.path()).isEqualTo(a.data());
+            assertThat(stat.getMzxid()).as(a.path()).isEqualTo(a.zxid());
+        }
+        for (Ack a : acked) {
+            if (a.zxid() > backupZxid && !expected.containsKey(a.path())) {
+                assertThat(zk.exists(a.path(), false)).as(a.path()).isNull();
+            }
+        }
     }
 
     @Test
