@@ -17,19 +17,38 @@ import java.util.stream.Collectors;
  * directed link: member i reaches member j at proxy (i->j), so each member gets its own ensemble string (its
  * own entry names its real ports, every other entry a proxy). Clients connect to the real client ports, of
  * observers too.
+ *
+ * <p>Spares (for {@link FaultKind#RECONFIG}) run from the start but are not members: each knows the members and
+ * itself, and waits until a reconfig adds it. A reconfig's config text names every member as the leader reaches
+ * it, so once one commits, the members reach each other through the proxies of the leader at the time: a run
+ * with reconfigs has only those, not the partition faults, whose links it would blur.
  */
 public final class Ensemble implements AutoCloseable {
+    /** The members at the start (the voters, then the observers). */
     public final List<ServerNode> nodes = new ArrayList<>();
+    /** Servers a reconfig may add: a voter, then an observer; empty without. */
+    public final List<ServerNode> spares = new ArrayList<>();
     /** "i>j" -> the two proxies (quorum, election) member i uses to reach member j. */
     private final Map<String, FaultProxy[]> links = new HashMap<>();
 
     /** {@code voters} voting members (ids 1..voters) and {@code observers} observers (the ids after). */
     public Ensemble(int voters, int observers, Path dir, ServerSettings settings) throws IOException {
+        this(voters, observers, false, dir, settings);
+    }
+
+    /** ... and with {@code spares}, a spare voter and a spare observer (the two ids after the observers). */
+    public Ensemble(int voters, int observers, boolean spares, Path dir, ServerSettings settings) throws IOException {
         for (int i = 1; i <= voters + observers; i++) {
             nodes.add(new ServerNode(i, i > voters, dir.resolve("node" + i), settings));
         }
-        for (ServerNode from : nodes) {
-            for (ServerNode to : nodes) {
+        if (spares) {
+            int voter = voters + observers + 1;
+            this.spares.add(new ServerNode(voter, false, dir.resolve("node" + voter), settings));
+            this.spares.add(new ServerNode(voter + 1, true, dir.resolve("node" + (voter + 1)), settings));
+        }
+        List<ServerNode> all = all();
+        for (ServerNode from : all) {
+            for (ServerNode to : all) {
                 if (from != to) {
                     String k = from.id + ">" + to.id;
                     links.put(k, new FaultProxy[] {
@@ -40,18 +59,34 @@ public final class Ensemble implements AutoCloseable {
             }
         }
         for (ServerNode n : nodes) {
-            n.setEnsemble(nodes.stream()
-                    .map(m -> {
-                        String role = m.observer ? ":observer" : "";
-                        if (m == n) {
-                            return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + role + ";"
-                                    + m.clientPort;
-                        }
-                        FaultProxy[] p = links.get(n.id + ">" + m.id);
-                        return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + role + ";" + m.clientPort;
-                    })
-                    .collect(Collectors.joining(",")));
+            n.setEnsemble(ensembleAsSeenBy(n, nodes));
         }
+        for (ServerNode n : this.spares) {
+            List<ServerNode> known = new ArrayList<>(nodes);
+            known.add(n);
+            n.setEnsemble(ensembleAsSeenBy(n, known));
+        }
+    }
+
+    /** The ensemble string of {@code n}: its own entry with its real ports, the others' through its proxies. */
+    private String ensembleAsSeenBy(ServerNode n, List<ServerNode> members) {
+        return members.stream()
+                .map(m -> {
+                    String role = m.observer ? ":observer" : "";
+                    if (m == n) {
+                        return m.id + "=127.0.0.1:" + m.quorumPort + ":" + m.electionPort + role + ";" + m.clientPort;
+                    }
+                    FaultProxy[] p = links.get(n.id + ">" + m.id);
+                    return m.id + "=127.0.0.1:" + p[0].port() + ":" + p[1].port() + role + ";" + m.clientPort;
+                })
+                .collect(Collectors.joining(","));
+    }
+
+    /** The members and the spares. */
+    public List<ServerNode> all() {
+        List<ServerNode> all = new ArrayList<>(nodes);
+        all.addAll(spares);
+        return all;
     }
 
     public String connectString() {
@@ -59,7 +94,7 @@ public final class Ensemble implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        for (ServerNode n : nodes) {
+        for (ServerNode n : all()) {
             n.start();
         }
     }
@@ -115,7 +150,7 @@ public final class Ensemble implements AutoCloseable {
 
     @Override
     public void close() {
-        nodes.forEach(ServerNode::close);
+        all().forEach(ServerNode::close);
         links.values().forEach(ps -> List.of(ps).forEach(FaultProxy::close));
     }
 }

@@ -1,6 +1,12 @@
 package io.coordinator.trust.nemesis;
 
-/** The faults the nemesis injects, one kind per round, in this order (the last three combine two faults). */
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The faults the nemesis injects, one kind per round, in this order ({@link #rotation()}: the three before
+ * {@link #RECONFIG} combine two faults).
+ */
 public enum FaultKind {
     /** SIGKILL the leader; restart it at heal. */
     KILL_LEADER,
@@ -43,5 +49,18 @@ public enum FaultKind {
      * (storage fault {@code slow-snapshot}), and the kill comes once that file exists (or after
      * {@link Nemesis#SNAPSHOT_WAIT_MILLIS} without one, which the round's description says).
      */
-    KILL_LEADER_IN_SNAPSHOT
+    KILL_LEADER_IN_SNAPSHOT,
+    /**
+     * A membership change under a crash, with zkCli's own {@code reconfig} as the harness's super user: the
+     * ensemble's spares (a voter and an observer) are added with {@code reconfig -add} and the leader is
+     * SIGKILLed (the grown ensemble elects without it); halfway it is restarted, and at heal {@code reconfig
+     * -remove} takes the spares out again. Needs an ensemble with spares, and only runs when asked for by name:
+     * the reconfigs' config text routes the members' links through one member's proxies (see {@link Ensemble}).
+     */
+    RECONFIG;
+
+    /** The kinds a run of "all" cycles through: every one but {@link #RECONFIG}. */
+    public static List<FaultKind> rotation() {
+        return Arrays.stream(values()).filter(k -> k != RECONFIG).toList();
+    }
 }

@@ -58,6 +58,21 @@ public final class Nemesis {
                 also = ", clocks of " + others + " jumped " + CLOCK_JUMP_MILLIS + " ms";
             }
             case KILL_LEADER_IN_SNAPSHOT -> also = killInSnapshot();
+            case RECONFIG -> {
+                if (ensemble.spares.isEmpty()) {
+                    throw new IllegalStateException("RECONFIG needs an ensemble with spares");
+                }
+                String lines = String.join(
+                        ",",
+                        ensemble.spares.stream().map(ServerNode::reconfigLine).toList());
+                long version = ZkCliReconfig.run(
+                        ensemble.connectString(),
+                        "reconfig -add " + lines,
+                        config -> ensemble.spares.stream().allMatch(n -> config.contains(n.reconfigLine())));
+                target.kill();
+                also = ", after zkCli reconfig -add " + ensemble.spares + " (config version 0x"
+                        + Long.toHexString(version) + ")";
+            }
         }
         return kind + " on " + target + (onLeader ? " (leader)" : "") + also;
     }
@@ -80,6 +95,10 @@ public final class Nemesis {
         if (active == FaultKind.CLOCK_JUMP) {
             target.clockOffset(-CLOCK_JUMP_MILLIS);
             return "clock of " + target + " jumped to " + (-CLOCK_JUMP_MILLIS) + " ms";
+        }
+        if (active == FaultKind.RECONFIG) {
+            target.start();
+            return target + " restarted";
         }
         if (active == FaultKind.PAUSE_LEADER_CLOCK_JUMP) {
             for (ServerNode n : others) {
@@ -116,8 +135,36 @@ public final class Nemesis {
                 }
                 target.resume();
             }
+            case RECONFIG -> {
+                if (!target.isAlive()) {
+                    target.start(); // heal came before midway
+                }
+                awaitServing(ensemble.spares); // they were members, not only named in a config
+                String ids = String.join(
+                        ",",
+                        ensemble.spares.stream()
+                                .map(n -> Integer.toString(n.id))
+                                .toList());
+                ZkCliReconfig.run(
+                        ensemble.connectString(),
+                        "reconfig -remove " + ids,
+                        config -> ensemble.spares.stream().noneMatch(n -> config.contains("server." + n.id + "=")));
+            }
         }
         active = null;
+    }
+
+    /** Until every one of {@code servers} serves as a follower or observer; fails after a minute. */
+    private static void awaitServing(List<ServerNode> servers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ServerNode n : servers) {
+            while (!List.of("follower", "observer", "leader").contains(String.valueOf(n.mode()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(n + " was added by reconfig but does not serve");
+                }
+                Thread.sleep(200); // polling another process's srvr: there is no event to wait on
+            }
+        }
     }
 
     /** Best effort in a finally block: leave no process paused and no link cut. */

@@ -11,9 +11,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
  * One coordinator-server.jar process with the trust harness's settings: its ports, data directory, log, and the
@@ -30,6 +32,11 @@ public final class ServerNode {
     public final int electionPort;
     /** A snapshot every this many txns (the server's default, 100,000, is more than a whole CI run writes). */
     static final int SNAPSHOT_EVERY_TXNS = 500;
+
+    /** The super user the harness's reconfigs authenticate as (digest scheme, {@code user:password}). */
+    public static final String SUPER_USER = "super:trust-harness";
+
+    private static final String SUPER_DIGEST = superDigest(SUPER_USER);
 
     private final Member member;
     private final Path dir;
@@ -72,6 +79,9 @@ public final class ServerNode {
                 "--coordinator.max-client-connections=0",
                 // a snapshot every few seconds of the workload: rounds cross snapshots, purges and SNAP syncs
                 "--coordinator.snapshot-every-txns=" + SNAPSHOT_EVERY_TXNS,
+                // reconfig (FaultKind.RECONFIG) by the harness's super user; the workload sends none
+                "--coordinator.reconfig-enabled=true",
+                "--coordinator.super-digest=" + SUPER_DIGEST,
                 "--coordinator.testing.storage-faults-file=" + faultsFile(),
                 "--coordinator.testing.clock-offset-file=" + clockOffsetFile(),
                 "--logging.level.root=warn",
@@ -158,6 +168,19 @@ public final class ServerNode {
     /** The Mode line of {@code srvr}: leader, follower, ...; null when not serving or not answering. */
     public String mode() {
         return isPaused() || !isAlive() ? null : FourLetterWord.mode(clientPort);
+    }
+
+    /** Its {@code server.N=} line for a reconfig {@code -add}: real ports, its role, its client address. */
+    public String reconfigLine() {
+        return "server." + member.ensembleEntry(observer ? "observer" : "participant");
+    }
+
+    private static String superDigest(String userPassword) {
+        try {
+            return DigestAuthenticationProvider.generateDigest(userPassword);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

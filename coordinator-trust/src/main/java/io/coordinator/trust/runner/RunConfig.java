@@ -24,7 +24,7 @@ public record RunConfig(
     public static RunConfig fromSystemProperties() {
         String faults = System.getProperty("trust.faults", "all");
         List<FaultKind> kinds = faults.equals("all")
-                ? List.of(FaultKind.values())
+                ? FaultKind.rotation()
                 : Arrays.stream(faults.split(","))
                         .map(String::trim)
                         .map(FaultKind::valueOf)

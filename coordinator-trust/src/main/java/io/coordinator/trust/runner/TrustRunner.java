@@ -67,7 +67,11 @@ public final class TrustRunner {
                 cfg.faults(),
                 dir);
         try (Ensemble ensemble = new Ensemble(
-                cfg.nodes(), cfg.observers(), dir, new ServerSettings(cfg.jar(), cfg.tickMs(), cfg.plant()))) {
+                cfg.nodes(),
+                cfg.observers(),
+                cfg.faults().contains(FaultKind.RECONFIG),
+                dir,
+                new ServerSettings(cfg.jar(), cfg.tickMs(), cfg.plant()))) {
             ensemble.start();
             if (!ensemble.awaitHealthy(STARTED_WITHIN_SECONDS)) {
                 throw new IllegalStateException("the ensemble did not start; logs in " + dir);
@@ -230,8 +234,8 @@ public final class TrustRunner {
         try {
             Worker writer = probeClient(4000 + round, writeTo, path, history, clients);
             List<Worker> readers = new ArrayList<>();
-            for (ServerNode n : ensemble.nodes) {
-                if (n.mode() != null) { // not killed, paused or out of service
+            for (ServerNode n : ensemble.all()) {
+                if (n.mode() != null) { // not killed, paused or out of service (a spare not added)
                     Worker r = probeClient(4100 + n.id, "127.0.0.1:" + n.clientPort, path, history, clients);
                     r.perform(Request.exists(path, false), false); // its session is open before the write
                     readers.add(r);
