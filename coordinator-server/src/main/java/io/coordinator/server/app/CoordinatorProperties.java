@@ -149,15 +149,25 @@ public record CoordinatorProperties(
             @DefaultValue("true") boolean rest) {}
 
     /**
-     * SASL DIGEST-MD5 logins of ZooKeeper clients ({@code coordinator.sasl.*}), off unless enabled.
+     * SASL logins of ZooKeeper clients ({@code coordinator.sasl.*}), off unless enabled.
      *
-     * @param enabled Let clients log in with SASL DIGEST-MD5 (opcode 102) as the users of a JAAS Server section,
-     *     and accept sasl ACLs. zoo.cfg: authProvider.N=org.apache.zookeeper.server.auth.SASLAuthenticationProvider.
+     * @param enabled Let clients log in with SASL (opcode 102) as a JAAS Server section sets it (DIGEST-MD5 as its
+     *     users, or Kerberos to its service principal), and accept sasl ACLs. zoo.cfg:
+     *     authProvider.N=org.apache.zookeeper.server.auth.SASLAuthenticationProvider.
      * @param jaasConfig The JAAS file; unset: the java.security.auth.login.config system property, as ZooKeeper.
-     * @param serverSection The JAAS section with the users; unset: the zookeeper.sasl.serverconfig system
-     *     property, else Server.
+     * @param serverSection The JAAS section with the users or the principal; unset: the zookeeper.sasl.serverconfig
+     *     system property, else Server.
+     * @param removeHostFromPrincipal Kerberos: a client principal's host is left out of its sasl id. zoo.cfg:
+     *     kerberos.removeHostFromPrincipal.
+     * @param removeRealmFromPrincipal Kerberos: a client principal's realm is left out of its sasl id. zoo.cfg:
+     *     kerberos.removeRealmFromPrincipal.
      */
-    public record Sasl(@DefaultValue("false") boolean enabled, String jaasConfig, String serverSection) {}
+    public record Sasl(
+            @DefaultValue("false") boolean enabled,
+            String jaasConfig,
+            String serverSection,
+            @DefaultValue("false") boolean removeHostFromPrincipal,
+            @DefaultValue("false") boolean removeRealmFromPrincipal) {}
 
     /**
      * Fault injection for the trust harness ({@code coordinator.testing.*}); all off unless set.

@@ -328,12 +328,19 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         return schemes;
     }
 
-    /** The DIGEST-MD5 users of the JAAS Server section; a missing file or section stops the start. */
+    /**
+     * The login of the JAAS Server section: DIGEST-MD5 for its users, or Kerberos as its service principal; a
+     * missing file or section, no user or a failed Kerberos login stops the start.
+     */
     private SaslAuthenticator saslAuthenticator() {
-        Map<String, String> users =
-                JaasServerSection.users(props.sasl().jaasConfig(), props.sasl().serverSection());
-        log.info("SASL DIGEST-MD5 logins on for {} user(s) of the JAAS Server section", users.size());
-        return new SaslAuthenticator(users);
+        CoordinatorProperties.Sasl sasl = props.sasl();
+        SaslAuthenticator authenticator = JaasServerSection.authenticator(
+                sasl.jaasConfig(),
+                sasl.serverSection(),
+                sasl.removeHostFromPrincipal(),
+                sasl.removeRealmFromPrincipal());
+        log.info("SASL {} logins on, as the JAAS Server section sets them", authenticator.mechanism());
+        return authenticator;
     }
 
     /** None in production; a control-file driven hook only when a test harness asks for one. */

@@ -69,13 +69,17 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
             Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"),
             Map.entry("audit.enable", "coordinator.audit.enabled"),
+            Map.entry("kerberos.removeHostFromPrincipal", "coordinator.sasl.remove-host-from-principal"),
+            Map.entry("kerberos.removeRealmFromPrincipal", "coordinator.sasl.remove-realm-from-principal"),
             // ZooKeeper's AdminServer commands (/commands/<name>) are served on the HTTP port: where ZooKeeper
             // served them (and members on one host each need a port of their own, as with ZooKeeper)
             Map.entry("admin.serverPort", "server.port"),
             Map.entry("admin.serverAddress", "server.address"),
             // ZooKeeper reads unknown zoo.cfg keys as zookeeper.* system properties: both spellings work there
             Map.entry("enforceQuota", "coordinator.enforce-quota"),
-            Map.entry("zookeeper.enforceQuota", "coordinator.enforce-quota"));
+            Map.entry("zookeeper.enforceQuota", "coordinator.enforce-quota"),
+            Map.entry("zookeeper.kerberos.removeHostFromPrincipal", "coordinator.sasl.remove-host-from-principal"),
+            Map.entry("zookeeper.kerberos.removeRealmFromPrincipal", "coordinator.sasl.remove-realm-from-principal"));
 
     /** The SSL bundles a zoo.cfg's ssl.* (client port) and ssl.quorum.* (peers) keys become. */
     static final String CLIENT_BUNDLE = "zoo-cfg-client";

@@ -146,7 +146,7 @@ class CoordinatorPropertiesBindingTest {
                         5,
                         0,
                         new CoordinatorProperties.Audit(false, true),
-                        new CoordinatorProperties.Sasl(false, null, null),
+                        new CoordinatorProperties.Sasl(false, null, null, false, false),
                         new CoordinatorProperties.Testing(null, null)));
         assertThat(p.web()).isNotNull();
         assertThat(p.web().getUsers()).isEmpty();
@@ -239,7 +239,7 @@ class CoordinatorPropertiesBindingTest {
                         6,
                         7001,
                         new CoordinatorProperties.Audit(true, false),
-                        new CoordinatorProperties.Sasl(true, "/etc/jaas.conf", "ZkServer"),
+                        new CoordinatorProperties.Sasl(true, "/etc/jaas.conf", "ZkServer", false, false),
                         new CoordinatorProperties.Testing("/tmp/faults", "/tmp/clock")));
         assertThat(p.web().isAnonymousRead()).isTrue();
         assertThat(p.enabledFourLetterWords()).containsExactlyInAnyOrder("ruok", "srvr");
