@@ -10,6 +10,8 @@ import java.util.Set;
  * @param snapshotEveryTxns a snapshot is taken after about this many txns
  * @param extraAuthSchemes ACL schemes beyond ip and digest that are enabled ("x509" with a secure client port,
  *                         as ZooKeeper registers its X509AuthenticationProvider there)
+ * @param x509SuperUser the client-certificate subject (RFC 2253) that bypasses every ACL, as ZooKeeper's
+ *                      zookeeper.X509AuthenticationProvider.superUser; null for none
  */
 public record PipelineConfig(
         int tickTimeMs,
@@ -21,10 +23,37 @@ public record PipelineConfig(
         long containerCheckIntervalMs,
         int maxContainerDeletesPerMinute,
         long snapshotEveryTxns,
-        Set<String> extraAuthSchemes) {
+        Set<String> extraAuthSchemes,
+        String x509SuperUser) {
 
     public PipelineConfig {
         extraAuthSchemes = extraAuthSchemes == null ? Set.of() : Set.copyOf(extraAuthSchemes);
+    }
+
+    /** Without an x509 super user. */
+    public PipelineConfig(
+            int tickTimeMs,
+            int minSessionTimeoutMs,
+            int maxSessionTimeoutMs,
+            boolean ttlNodesEnabled,
+            boolean enforceQuota,
+            String superDigest,
+            long containerCheckIntervalMs,
+            int maxContainerDeletesPerMinute,
+            long snapshotEveryTxns,
+            Set<String> extraAuthSchemes) {
+        this(
+                tickTimeMs,
+                minSessionTimeoutMs,
+                maxSessionTimeoutMs,
+                ttlNodesEnabled,
+                enforceQuota,
+                superDigest,
+                containerCheckIntervalMs,
+                maxContainerDeletesPerMinute,
+                snapshotEveryTxns,
+                extraAuthSchemes,
+                null);
     }
 
     /** Without extra auth schemes (ZooKeeper's default: ip and digest). */
@@ -48,6 +77,7 @@ public record PipelineConfig(
                 containerCheckIntervalMs,
                 maxContainerDeletesPerMinute,
                 snapshotEveryTxns,
-                Set.of());
+                Set.of(),
+                null);
     }
 }

@@ -715,6 +715,10 @@ public final class RequestPipeline implements RequestSink, ServerView {
             previous.connection.close();
         }
         ConnectionState st = new ConnectionState(conn, sessionId, dirtyMarker);
+        if (config.x509SuperUser() != null
+                && conn.transportIdentities().contains(new Id("x509", config.x509SuperUser()))) {
+            st.addAuth(new Id("super", config.x509SuperUser())); // as ZooKeeper's X509AuthenticationProvider
+        }
         if (mode == Mode.HOLDING) {
             st.held = new ArrayList<>(); // its session committed during the hold: its requests wait like the rest
             st.heldSinceTick = tick;

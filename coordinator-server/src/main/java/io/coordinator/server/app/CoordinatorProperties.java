@@ -128,12 +128,15 @@ public record CoordinatorProperties(
      *     bundle's trust store trusts. All members must set it.
      * @param quorumHostnameVerification Whether a member checks that a peer's certificate names the host it
      *     dialled (ssl.quorum.hostnameVerification).
+     * @param superUser The subject (RFC 2253, e.g. CN=admin,O=Example) of a client certificate whose sessions bypass
+     *     every ACL (zookeeper.X509AuthenticationProvider.superUser).
      */
     public record Ssl(
             String clientBundle,
             @DefaultValue("none") TlsClientAuth clientAuth,
             String quorumBundle,
-            @DefaultValue("true") boolean quorumHostnameVerification) {}
+            @DefaultValue("true") boolean quorumHostnameVerification,
+            String superUser) {}
 
     /**
      * The audit log ({@code coordinator.audit.*}): JSON lines to the logger {@code coordinator.audit}.

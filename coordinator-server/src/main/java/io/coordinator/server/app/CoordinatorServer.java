@@ -256,7 +256,8 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 props.containerCheckInterval().toMillis(),
                 props.maxContainerDeletesPerMinute(),
                 props.snapshotEveryTxns(),
-                extraAuthSchemes());
+                extraAuthSchemes(),
+                props.secureClientPort() > 0 ? blankToNull(props.ssl().superUser()) : null);
         EnsembleDriver[] driver = new EnsembleDriver[1];
         TxnSink sink = ensemble ? (record, onDurable) -> driver[0].propose(record) : groupCommit::submit;
         pipeline = new RequestPipeline(

@@ -69,6 +69,8 @@ public class ZooCfgImport implements EnvironmentPostProcessor, Ordered {
             Map.entry("ssl.clientAuth", "coordinator.ssl.client-auth"),
             Map.entry("ssl.quorum.hostnameVerification", "coordinator.ssl.quorum-hostname-verification"),
             Map.entry("audit.enable", "coordinator.audit.enabled"),
+            Map.entry("X509AuthenticationProvider.superUser", "coordinator.ssl.super-user"),
+            Map.entry("zookeeper.X509AuthenticationProvider.superUser", "coordinator.ssl.super-user"),
             Map.entry("kerberos.removeHostFromPrincipal", "coordinator.sasl.remove-host-from-principal"),
             Map.entry("kerberos.removeRealmFromPrincipal", "coordinator.sasl.remove-realm-from-principal"),
             // ZooKeeper's AdminServer commands (/commands/<name>) are served on the HTTP port: where ZooKeeper

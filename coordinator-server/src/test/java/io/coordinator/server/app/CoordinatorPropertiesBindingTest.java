@@ -117,7 +117,7 @@ class CoordinatorPropertiesBindingTest {
                 .isEqualTo(expected(
                         2181,
                         0,
-                        new CoordinatorProperties.Ssl(null, TlsClientAuth.NONE, null, true),
+                        new CoordinatorProperties.Ssl(null, TlsClientAuth.NONE, null, true, null),
                         "127.0.0.1",
                         "./data",
                         2000,
@@ -210,7 +210,7 @@ class CoordinatorPropertiesBindingTest {
                 .isEqualTo(expected(
                         2182,
                         2281,
-                        new CoordinatorProperties.Ssl("clients", TlsClientAuth.NEED, "peers", false),
+                        new CoordinatorProperties.Ssl("clients", TlsClientAuth.NEED, "peers", false, null),
                         "0.0.0.0",
                         "/var/lib/c",
                         500,

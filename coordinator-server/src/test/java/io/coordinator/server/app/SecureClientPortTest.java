@@ -227,6 +227,36 @@ class SecureClientPortTest {
     }
 
     @Test
+    void theCertificateNamedAsX509SuperUserBypassesEveryAcl(@TempDir Path data) throws Exception {
+        String subject = client.cert().getSubjectX500Principal().getName();
+        int plain = LoopbackPorts.next();
+        int secure = LoopbackPorts.next();
+        List<String> args = serverArgs(data, plain, secure);
+        args.add("--coordinator.ssl.client-auth=want");
+        args.add("--coordinator.ssl.super-user=" + subject); // zookeeper.X509AuthenticationProvider.superUser
+        try (ConfigurableApplicationContext ctx =
+                        new SpringApplicationBuilder(CoordinatorApplication.class).run(args.toArray(new String[0]));
+                ZooKeeper owner = TestClients.connect(plain);
+                ZooKeeper withCert = connect(secure, TestPki.zkClientConfig(trustStore, clientKeyStore));
+                ZooKeeper withoutCert = connect(secure, TestPki.zkClientConfig(trustStore, null))) {
+            owner.addAuthInfo("digest", "owner:pw".getBytes());
+            owner.create("/private", "secret".getBytes(), ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+            assertThat(withCert.getData("/private", false, null)).asString().isEqualTo("secret");
+            withCert.setData("/private", "changed".getBytes(), -1);
+            assertThatThrownBy(() -> withoutCert.getData("/private", false, null))
+                    .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+        }
+        // and the shared server of the other tests names no super user: the same certificate is only itself there
+        try (ZooKeeper owner = TestClients.connect(plainPort);
+                ZooKeeper withCert = connect(securePort, TestPki.zkClientConfig(trustStore, clientKeyStore))) {
+            owner.addAuthInfo("digest", "owner:pw".getBytes());
+            owner.create("/private-here", new byte[0], ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+            assertThatThrownBy(() -> withCert.getData("/private-here", false, null))
+                    .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+        }
+    }
+
+    @Test
     void fourLetterWordsAreAnsweredInsideTls() throws Exception {
         ZKClientConfig tls = TestPki.zkClientConfig(trustStore, null);
         assertThat(FourLetterWordMain.send4LetterWord("127.0.0.1", securePort, "ruok", tls, 10_000))

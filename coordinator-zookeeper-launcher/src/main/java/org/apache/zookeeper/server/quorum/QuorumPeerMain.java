@@ -24,6 +24,9 @@ public final class QuorumPeerMain {
     /** ZooKeeper system properties -> the Coordinator setting each one means. */
     static final Map<String, String> SYSTEM_PROPERTIES = Map.of(
             "zookeeper.DigestAuthenticationProvider.superDigest", "coordinator.super-digest",
+            "zookeeper.X509AuthenticationProvider.superUser", "coordinator.ssl.super-user",
+            "zookeeper.kerberos.removeHostFromPrincipal", "coordinator.sasl.remove-host-from-principal",
+            "zookeeper.kerberos.removeRealmFromPrincipal", "coordinator.sasl.remove-realm-from-principal",
             "readonlymode.enabled", "coordinator.read-only-mode-enabled",
             "zookeeper.extendedTypesEnabled", "coordinator.ttl-nodes-enabled",
             "zookeeper.enforceQuota", "coordinator.enforce-quota",
