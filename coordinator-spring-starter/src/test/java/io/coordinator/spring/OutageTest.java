@@ -75,7 +75,8 @@ class OutageTest {
 
                 long healed = System.nanoTime();
                 proxy.heal();
-                await().atMost(Duration.ofSeconds(2))
+                // a bound for liveness only: the time is measured and printed, not asserted (the machine may be busy)
+                await().atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(10))
                         .until(() -> "hello-2".equals(g.greeting) && "everyone".equals(g.audience));
                 System.out.printf(
@@ -122,7 +123,8 @@ class OutageTest {
 
                 long healed = System.nanoTime();
                 proxy.heal();
-                await().atMost(Duration.ofSeconds(2))
+                // a bound for liveness only: the time is measured and printed, not asserted (the machine may be busy)
+                await().atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(10))
                         .until(() -> "from-server".equals(g.greeting));
                 System.out.printf(

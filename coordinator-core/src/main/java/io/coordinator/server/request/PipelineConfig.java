@@ -30,33 +30,7 @@ public record PipelineConfig(
         extraAuthSchemes = extraAuthSchemes == null ? Set.of() : Set.copyOf(extraAuthSchemes);
     }
 
-    /** Without an x509 super user. */
-    public PipelineConfig(
-            int tickTimeMs,
-            int minSessionTimeoutMs,
-            int maxSessionTimeoutMs,
-            boolean ttlNodesEnabled,
-            boolean enforceQuota,
-            String superDigest,
-            long containerCheckIntervalMs,
-            int maxContainerDeletesPerMinute,
-            long snapshotEveryTxns,
-            Set<String> extraAuthSchemes) {
-        this(
-                tickTimeMs,
-                minSessionTimeoutMs,
-                maxSessionTimeoutMs,
-                ttlNodesEnabled,
-                enforceQuota,
-                superDigest,
-                containerCheckIntervalMs,
-                maxContainerDeletesPerMinute,
-                snapshotEveryTxns,
-                extraAuthSchemes,
-                null);
-    }
-
-    /** Without extra auth schemes (ZooKeeper's default: ip and digest). */
+    /** Without extra auth schemes (ZooKeeper's default: ip and digest) and without an x509 super user. */
     public PipelineConfig(
             int tickTimeMs,
             int minSessionTimeoutMs,

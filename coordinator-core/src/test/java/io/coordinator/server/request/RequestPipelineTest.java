@@ -82,7 +82,8 @@ class RequestPipelineTest {
                 3_600_000,
                 1000,
                 1_000_000,
-                extraAuthSchemes);
+                extraAuthSchemes,
+                null);
         pipeline = new RequestPipeline(
                 config,
                 state,

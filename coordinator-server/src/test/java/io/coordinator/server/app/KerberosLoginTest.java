@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.URIParameter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.security.auth.login.Configuration;
@@ -22,9 +21,6 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
-import org.apache.zookeeper.server.auth.ProviderRegistry;
-import org.apache.zookeeper.server.embedded.ExitHandler;
-import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,26 +141,8 @@ class KerberosLoginTest {
 
     @Test
     void apacheZooKeeperAnswersTheSameForTheSameKerberosSetup() throws Exception {
-        ProviderRegistry.reset();
-        int port = LoopbackPorts.next();
-        Properties p = new Properties();
-        p.setProperty("dataDir", app.dataDir().resolve("zk").toString());
-        p.setProperty("clientPort", Integer.toString(port));
-        p.setProperty("clientPortAddress", "127.0.0.1");
-        p.setProperty("admin.enableServer", "false");
-        p.setProperty("authProvider.1", ZooCfgImport.SASL_PROVIDER);
-        Path base = Files.createDirectories(app.dataDir().resolve("zk-base"));
-        try (ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder()
-                .baseDir(base)
-                .configuration(p)
-                .exitHandler(ExitHandler.LOG_ONLY)
-                .build()) {
-            zk.start(30_000);
-            assertThat(scenario(port)).containsExactlyElementsOf(EXPECTED);
-        } finally {
-            System.clearProperty("zookeeper.authProvider.1");
-            ProviderRegistry.reset();
-        }
+        assertThat(SaslZooKeeper.run(app.dataDir(), KerberosLoginTest::scenario))
+                .containsExactlyElementsOf(EXPECTED);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.it.RawClient;
-import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.security.URIParameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +23,6 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
-import org.apache.zookeeper.server.auth.ProviderRegistry;
-import org.apache.zookeeper.server.embedded.ExitHandler;
-import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,26 +106,10 @@ class SaslLoginTest {
     void apacheZooKeeperAnswersTheSameForTheSameJaasSetup() throws Exception {
         // ZooKeeper reads its SASL settings from system properties; 3.9 refuses DIGEST-MD5 in FIPS mode (default)
         System.setProperty("zookeeper.fips-mode", "false");
-        ProviderRegistry.reset();
-        int port = LoopbackPorts.next();
-        Properties p = new Properties();
-        p.setProperty("dataDir", app.dataDir().resolve("zk").toString());
-        p.setProperty("clientPort", Integer.toString(port));
-        p.setProperty("clientPortAddress", "127.0.0.1");
-        p.setProperty("admin.enableServer", "false");
-        p.setProperty("authProvider.1", ZooCfgImport.SASL_PROVIDER);
-        Path base = Files.createDirectories(app.dataDir().resolve("zk-base"));
-        try (ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder()
-                .baseDir(base)
-                .configuration(p)
-                .exitHandler(ExitHandler.LOG_ONLY)
-                .build()) {
-            zk.start(30_000);
-            assertThat(scenario(port)).containsExactlyElementsOf(EXPECTED);
+        try {
+            assertThat(SaslZooKeeper.run(app.dataDir(), this::scenario)).containsExactlyElementsOf(EXPECTED);
         } finally {
             System.clearProperty("zookeeper.fips-mode");
-            System.clearProperty("zookeeper.authProvider.1");
-            ProviderRegistry.reset();
         }
     }
 

@@ -1,0 +1,48 @@
+package io.coordinator.server.app;
+
+import io.coordinator.testsupport.LoopbackPorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * Apache ZooKeeper 3.9.5 in this JVM with SASL logins on ({@code authProvider.1=SASLAuthenticationProvider}), its
+ * login from the JVM-wide JAAS configuration: the reference the SASL tests compare Coordinator with.
+ */
+final class SaslZooKeeper {
+    /** What a test's clients see against a server on {@code port}. */
+    interface Scenario {
+        List<String> run(int port) throws Exception;
+    }
+
+    private SaslZooKeeper() {}
+
+    /** Runs {@code scenario} against a fresh ZooKeeper under {@code dir}; returns what it saw. */
+    static List<String> run(Path dir, Scenario scenario) throws Exception {
+        ProviderRegistry.reset();
+        int port = LoopbackPorts.next();
+        Properties p = new Properties();
+        p.setProperty("dataDir", dir.resolve("zk").toString());
+        p.setProperty("clientPort", Integer.toString(port));
+        p.setProperty("clientPortAddress", "127.0.0.1");
+        p.setProperty("admin.enableServer", "false");
+        p.setProperty("authProvider.1", ZooCfgImport.SASL_PROVIDER);
+        Path base = Files.createDirectories(dir.resolve("zk-base"));
+        try (ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder()
+                .baseDir(base)
+                .configuration(p)
+                .exitHandler(ExitHandler.LOG_ONLY)
+                .build()) {
+            zk.start(30_000);
+            return scenario.run(port);
+        } finally {
+            // ZooKeeper turns its zoo.cfg keys into zookeeper.* system properties; its provider registry is static
+            System.clearProperty("zookeeper.authProvider.1");
+            ProviderRegistry.reset();
+        }
+    }
+}
