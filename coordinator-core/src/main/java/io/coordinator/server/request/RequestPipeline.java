@@ -715,8 +715,7 @@ public final class RequestPipeline implements RequestSink, ServerView {
             previous.connection.close();
         }
         ConnectionState st = new ConnectionState(conn, sessionId, dirtyMarker);
-        if (config.x509SuperUser() != null
-                && conn.transportIdentities().contains(new Id("x509", config.x509SuperUser()))) {
+        if (config.x509SuperUser() != null && st.authIds().contains(new Id("x509", config.x509SuperUser()))) {
             st.addAuth(new Id("super", config.x509SuperUser())); // as ZooKeeper's X509AuthenticationProvider
         }
         if (mode == Mode.HOLDING) {

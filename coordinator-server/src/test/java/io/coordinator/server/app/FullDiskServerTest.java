@@ -63,13 +63,7 @@ class FullDiskServerTest {
                         return true;
                     }
                 });
-                await().atMost(Duration.ofSeconds(30)).until(() -> !server.isServing());
-                Health health = ctx.getBean("coordinatorHealthIndicator", HealthIndicator.class)
-                        .health();
-                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-                assertThat(String.valueOf(health.getDetails().get("storageFailure")))
-                        .contains(data.resolve("log").toString())
-                        .contains("No space left on device");
+                assertStoppedForAFullDisk(ctx, data);
                 assertThat(server.isRunning())
                         .as("the process and its lifecycle stay up")
                         .isTrue();
@@ -165,6 +159,18 @@ class FullDiskServerTest {
                 onRejoined.close(1000);
             }
         }
+    }
+
+    /** The server stops serving, and its health is DOWN naming its log and the full disk. */
+    static void assertStoppedForAFullDisk(ConfigurableApplicationContext ctx, Path data) {
+        CoordinatorServer server = ctx.getBean(CoordinatorServer.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !server.isServing());
+        Health health =
+                ctx.getBean("coordinatorHealthIndicator", HealthIndicator.class).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(String.valueOf(health.getDetails().get("storageFailure")))
+                .contains(data.resolve("log").toString())
+                .contains("No space left on device");
     }
 
     private static void assertAllThere(ZooKeeper zk, List<String> acked) throws Exception {

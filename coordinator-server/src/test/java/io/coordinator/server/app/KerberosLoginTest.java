@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.URIParameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,17 +106,12 @@ class KerberosLoginTest {
     @BeforeEach
     void jvmWideJaas() throws Exception {
         // The client reads the JVM-wide JAAS configuration: set it for these tests and put the old one back.
-        try {
-            previous = Configuration.getConfiguration();
-        } catch (SecurityException noneYet) {
-            previous = null;
-        }
-        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(jaas.toUri())));
+        previous = SaslZooKeeper.useJaas(jaas);
     }
 
     @AfterEach
     void restoreJaas() {
-        Configuration.setConfiguration(previous);
+        SaslZooKeeper.restoreJaas(previous);
     }
 
     /** What the clients of {@link #scenario} see, the same on Coordinator and on Apache ZooKeeper 3.9.5. */

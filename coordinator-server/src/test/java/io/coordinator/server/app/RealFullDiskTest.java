@@ -24,9 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -94,13 +91,7 @@ class RealFullDiskTest {
                 assertThat(refused)
                         .as("a write was refused once the file system was full (filler %d bytes)", filled)
                         .isTrue();
-                await().atMost(Duration.ofSeconds(30)).until(() -> !server.isServing());
-                Health health = ctx.getBean("coordinatorHealthIndicator", HealthIndicator.class)
-                        .health();
-                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-                assertThat(String.valueOf(health.getDetails().get("storageFailure")))
-                        .contains(data.resolve("log").toString())
-                        .contains("No space left on device");
+                FullDiskServerTest.assertStoppedForAFullDisk(ctx, data);
             }
 
             Files.delete(filler);

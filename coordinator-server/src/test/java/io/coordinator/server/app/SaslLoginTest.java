@@ -7,7 +7,6 @@ import io.coordinator.server.it.RawClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.URIParameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +62,12 @@ class SaslLoginTest {
                 """, StandardCharsets.UTF_8);
         // The client reads the JVM-wide JAAS configuration, which the JDK caches once loaded: set it for these
         // tests (non-default section names, so no other client here tries SASL) and put the old one back.
-        try {
-            previous = Configuration.getConfiguration();
-        } catch (SecurityException noneYet) {
-            previous = null;
-        }
-        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(jaas.toUri())));
+        previous = SaslZooKeeper.useJaas(jaas);
     }
 
     @AfterEach
     void restoreJaas() throws Exception {
-        Configuration.setConfiguration(previous);
+        SaslZooKeeper.restoreJaas(previous);
         Files.deleteIfExists(jaas);
     }
 

@@ -3,8 +3,10 @@ package io.coordinator.server.app;
 import io.coordinator.testsupport.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.URIParameter;
 import java.util.List;
 import java.util.Properties;
+import javax.security.auth.login.Configuration;
 import org.apache.zookeeper.server.auth.ProviderRegistry;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
@@ -20,6 +22,25 @@ final class SaslZooKeeper {
     }
 
     private SaslZooKeeper() {}
+
+    /**
+     * Makes {@code jaas} the JVM-wide JAAS configuration, which clients (and ZooKeeper's server) read and the JDK
+     * caches once loaded; returns the one it replaces (null if none was loaded), for {@link #restoreJaas}.
+     */
+    static Configuration useJaas(Path jaas) throws Exception {
+        Configuration previous;
+        try {
+            previous = Configuration.getConfiguration();
+        } catch (SecurityException noneYet) {
+            previous = null;
+        }
+        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(jaas.toUri())));
+        return previous;
+    }
+
+    static void restoreJaas(Configuration previous) {
+        Configuration.setConfiguration(previous);
+    }
 
     /** Runs {@code scenario} against a fresh ZooKeeper under {@code dir}; returns what it saw. */
     static List<String> run(Path dir, Scenario scenario) throws Exception {
