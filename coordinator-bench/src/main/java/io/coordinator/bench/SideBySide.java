@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -86,6 +88,8 @@ public final class SideBySide {
         int restartZnodes = Math.max(1, Integer.parseInt(o.getOrDefault("restart-znodes", "1000")));
         int restartLoadThreads = Integer.parseInt(o.getOrDefault(
                 "restart-load-threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+        // the failover workload's writes before the kill: this long to warm the fresh servers, then 1 s measured
+        long failoverWarmMs = Long.parseLong(o.getOrDefault("failover-warm-ms", "1000"));
         int maxMinutes = Integer.parseInt(o.getOrDefault("max-minutes", "60"));
         Path out = Path.of(o.getOrDefault("out", "coordinator-bench/target/bench-results"));
         Path work = Path.of(o.getOrDefault("work-dir", "coordinator-bench/target/bench-work"));
@@ -223,7 +227,9 @@ public final class SideBySide {
                                         : null;
                                 long[] cpuBefore = serverCpuTicks(c);
                                 try {
-                                    r = w.equals("failover") ? failover(c) : LoadGenerator.run(c.connectString(), w, p);
+                                    r = w.equals("failover")
+                                            ? failover(c, failoverWarmMs)
+                                            : LoadGenerator.run(c.connectString(), w, p);
                                 } catch (Exception e) {
                                     r = Result.failure(w, p.clients(), p.seconds(), e);
                                 }
@@ -422,12 +428,12 @@ public final class SideBySide {
     // ------------------------------------------------------------------ failover
 
     /**
-     * 3 nodes: a client on a follower writes (setData, synchronously, one after another) for 2 s, then the
+     * 3 nodes: a client on a follower writes (setData, synchronously, one after another) for warmMs + 1 s, then the
      * leader is SIGKILLed; the result is the time from the kill to the first successful write sent after it,
      * and how often the client saw its connection drop (ZooKeeper's follower drops its clients while it elects;
      * Coordinator's holds them through a short election). Bounded by 60 s.
      */
-    static Result failover(Cluster c) throws Exception {
+    static Result failover(Cluster c, long warmMs) throws Exception {
         Member leaderNode = c.leader();
         Member leader = null;
         Member follower = null;
@@ -451,6 +457,10 @@ public final class SideBySide {
         AtomicLong firstWriteAfterKill = new AtomicLong();
         AtomicLong writes = new AtomicLong();
         AtomicLong failures = new AtomicLong();
+        // The servers start just before this workload: warmMs warms their JIT; the second after it gives the
+        // latency of one synchronous write through a follower.
+        AtomicBoolean measuring = new AtomicBoolean();
+        Histogram steadyLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Thread writer = new Thread(
                 () -> {
                     byte[] v = new byte[100];
@@ -460,6 +470,9 @@ public final class SideBySide {
                         try {
                             zk.setData("/failover", v, -1);
                             writes.incrementAndGet();
+                            if (measuring.get() && killedAt.get() == 0) {
+                                steadyLatency.recordValue(System.nanoTime() - sent);
+                            }
                             long k = killedAt.get();
                             if (k != 0 && sent >= k) {
                                 firstWriteAfterKill.set(System.nanoTime());
@@ -480,7 +493,9 @@ public final class SideBySide {
         try {
             zk.create("/failover", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             writer.start();
-            Thread.sleep(2000);
+            Thread.sleep(warmMs);
+            measuring.set(true);
+            Thread.sleep(1000);
             long before = writes.get();
             killedAt.set(System.nanoTime());
             c.process(leader).destroyForcibly(); // SIGKILL, not waiting: the clock runs from here
@@ -492,10 +507,11 @@ public final class SideBySide {
             double ms = (end - killedAt.get()) / 1e6;
             String extra = String.format(
                     Locale.ROOT,
-                    "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"failedWrites\":%d,\"disconnects\":%d,"
-                            + "\"killedNode\":%d",
+                    "\"failoverMs\":%.1f,\"writesBeforeKill\":%d,\"steadyWriteP50Ms\":%.2f,\"failedWrites\":%d,"
+                            + "\"disconnects\":%d,\"killedNode\":%d",
                     ms,
                     before,
+                    steadyLatency.getValueAtPercentile(50) / 1e6,
                     failures.get(),
                     disconnects.get(),
                     leader.id());
