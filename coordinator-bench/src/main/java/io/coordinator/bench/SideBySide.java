@@ -237,11 +237,9 @@ public final class SideBySide {
                                     r = withServerCpu(r, cpuBefore, serverCpuTicks(c));
                                 }
                                 if (jfr) {
+                                    // thread dumps stop the JVM at a safepoint: not during the open-loop tails
                                     dumper.interrupt();
                                     dumper.join(10_000);
-                                    for (Process np : c.processes()) {
-                                        jcmd(javaHome, np.pid(), "JFR.stop", "name=bench");
-                                    }
                                 }
                                 record(rows, jsonl, new Row(mode, side.label, round, r));
                                 if (REQUEST_WORKLOADS.contains(w)) {
@@ -262,6 +260,11 @@ public final class SideBySide {
                                                         side.label,
                                                         round,
                                                         ol.withWorkload(openLoopName(w, pct))));
+                                    }
+                                }
+                                if (jfr) { // the recording covers the workload's open-loop runs too
+                                    for (Process np : c.processes()) {
+                                        jcmd(javaHome, np.pid(), "JFR.stop", "name=bench");
                                     }
                                 }
                             }
