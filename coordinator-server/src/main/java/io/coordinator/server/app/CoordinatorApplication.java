@@ -20,6 +20,9 @@ public class CoordinatorApplication {
         if (ExportZooKeeper.isCommand(args)) {
             System.exit(ExportZooKeeper.run(args, System.out, System.err));
         }
+        if (EnsembleCommand.isCommand(args)) {
+            System.exit(EnsembleCommand.run(args, System.getenv(), System.out, System.err));
+        }
         EarlyStart early = new EarlyStart();
         early.stopPromptlyOnSignalDuringStartup();
         application(early).run(args);

@@ -1,11 +1,16 @@
 package io.coordinator.server.app;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -13,6 +18,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.SystemEnvironmentOrigin;
@@ -41,12 +47,21 @@ final class UnknownSettings {
      * Returns the properties when they bound with nothing unknown (so the caller need not bind them again).
      */
     static Optional<CoordinatorProperties> check(Environment environment) {
+        Set<String> boundAsVariables = new HashSet<>();
+        BindHandler recordBound = new AbstractBindHandler() {
+            @Override
+            public Object onSuccess(
+                    ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
+                boundAsVariables.add(variableName(name));
+                return result;
+            }
+        };
         try {
             return Optional.of(Binder.get(environment)
                     .bindOrCreate(
                             "coordinator",
                             Bindable.of(CoordinatorProperties.class),
-                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT)));
+                            new NoUnboundElementsBindHandler(recordBound)));
         } catch (BindException e) {
             if (!(e.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
                 return Optional.empty();
@@ -54,6 +69,11 @@ final class UnknownSettings {
             List<String> refused = new ArrayList<>();
             for (ConfigurationProperty p : unbound.getUnboundProperties()) {
                 String variable = environmentVariable(p.getOrigin());
+                if (variable != null && boundAsVariables.contains(variable)) {
+                    // COORDINATOR_DATA_DIR: Spring binds it to coordinator.data-dir (its underscore form), but the
+                    // unbound check reads the variable as coordinator.data.dir, which no setting is
+                    continue;
+                }
                 if (isSystemProperty(p.getOrigin())) {
                     log.warn("Ignoring JVM system property {}: not a Coordinator setting", p.getName());
                 } else if (variable != null && SERVICE_LINK.matcher(variable).matches()) {
@@ -74,6 +94,11 @@ final class UnknownSettings {
             }
             return Optional.empty();
         }
+    }
+
+    /** The environment variable Spring also binds to {@code name}: upper case, '.' and '-' as '_'. */
+    private static String variableName(ConfigurationPropertyName name) {
+        return name.toString().replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
     private static boolean isSystemProperty(Origin origin) {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -138,8 +139,16 @@ class KubernetesManifestsTest {
      * The container's environment as the process would see it, for ordinal {@code ordinal}: plain values as they are,
      * secrets as placeholders, the pod IP as a documentation address, and the server id from the entrypoint.
      */
+    /** A secret digest's placeholder: the form ZooKeeper's digests have (the base64 SHA-1 of nothing real). */
+    private static final String PLACEHOLDER_DIGEST = "super:AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
     static Map<String, Object> env(Container c) {
-        Map<String, Object> env = new HashMap<>();
+        return env(c, "coordinator-0");
+    }
+
+    /** ... in pod {@code podName}, with {@code $(NAME)} references expanded as Kubernetes does. */
+    static Map<String, Object> env(Container c, String podName) {
+        Map<String, Object> env = new LinkedHashMap<>();
         for (EnvVar v : c.getEnv()) {
             if (v.getValue() != null) {
                 env.put(v.getName(), v.getValue());
@@ -148,14 +157,29 @@ class KubernetesManifestsTest {
                         v.getName(),
                         v.getName().endsWith("PASSWORD")
                                 ? "{noop}placeholder"
-                                : "placeholder-for-"
-                                        + v.getValueFrom().getSecretKeyRef().getKey());
+                                : v.getName().endsWith("DIGEST")
+                                        ? PLACEHOLDER_DIGEST
+                                        : "placeholder-for-"
+                                                + v.getValueFrom()
+                                                        .getSecretKeyRef()
+                                                        .getKey());
             } else if (v.getValueFrom().getFieldRef() != null) {
-                assertThat(v.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
-                env.put(v.getName(), "192.0.2.10");
+                String field = v.getValueFrom().getFieldRef().getFieldPath();
+                assertThat(field).isIn("status.podIP", "metadata.name");
+                env.put(v.getName(), field.equals("metadata.name") ? podName : "192.0.2.10");
             }
         }
-        return env;
+        // $(NAME) names a variable defined earlier in the list; Kubernetes leaves any other reference as it is
+        Map<String, Object> expanded = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : env.entrySet()) {
+            String value = e.getValue().toString();
+            for (Map.Entry<String, Object> earlier : expanded.entrySet()) {
+                value = value.replace(
+                        "$(" + earlier.getKey() + ")", earlier.getValue().toString());
+            }
+            expanded.put(e.getKey(), value);
+        }
+        return expanded;
     }
 
     /** Runs k8s/entrypoint.sh as the image does, with a command that prints the server id it derived. */
@@ -199,6 +223,76 @@ class KubernetesManifestsTest {
                 .extracting(r -> r.getMetadata().getName())
                 .containsExactlyInAnyOrder("inventory-service", "order-service");
         assertThat(all(PodDisruptionBudget.class)).hasSize(1);
+    }
+
+    /**
+     * Scaled beyond the bootstrap ensemble, pod coordinator-N joins as server N+1 at its stable name with the
+     * container's ports, through the client Service; the server accepts reconfig from its super user, whose digest
+     * and credentials come from the Secret; the preStop hook is the image's entrypoint leaving, and termination
+     * waits for it and the graceful shutdown. (KubernetesScalingIT runs the entrypoint's join and leave against a
+     * real ensemble.)
+     */
+    @Test
+    void podsBeyondTheBootstrapEnsembleJoinAndLeaveIt() throws Exception {
+        StatefulSet sts = named(StatefulSet.class, "coordinator");
+        PodSpec pod = sts.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        Service headless = named(Service.class, sts.getSpec().getServiceName());
+        Service client = clientService();
+        String hostname = sts.getMetadata().getName() + "-" + sts.getSpec().getReplicas();
+        Map<String, Object> env = env(c, hostname);
+
+        String id = entrypointServerId(hostname, withoutJoin(env));
+        assertThat(id).isEqualTo(Integer.toString(sts.getSpec().getReplicas() + 1));
+        EnsembleMember self = EnsembleMember.parse(
+                Integer.parseInt(id), env.get("ENSEMBLE_JOIN_ADDRESS").toString());
+        assertThat(self.host())
+                .isEqualTo(hostname + "." + headless.getMetadata().getName());
+        assertThat(self.quorumPort()).isEqualTo(containerPort(c, "quorum"));
+        assertThat(self.electionPort()).isEqualTo(containerPort(c, "election"));
+        assertThat(self.clientPort()).isEqualTo(containerPort(c, "client"));
+        assertThat(self.observer()).isFalse();
+        assertThat(env.get("ENSEMBLE_JOIN"))
+                .isEqualTo(client.getMetadata().getName() + ":"
+                        + client.getSpec().getPorts().stream()
+                                .filter(p -> resolve(c, p.getTargetPort()) == containerPort(c, "client"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getPort());
+        assertThat(env.get("ENSEMBLE_AUTH")).isEqualTo("placeholder-for-super-auth");
+
+        // as the entrypoint exports it: the members it read (here: the bootstrap ones) and itself
+        Map<String, Object> podEnv = new HashMap<>(env);
+        podEnv.put("COORDINATOR_SERVER_ID", id);
+        podEnv.put(
+                "COORDINATOR_ENSEMBLE",
+                env.get("COORDINATOR_ENSEMBLE") + "," + id + "=" + env.get("ENSEMBLE_JOIN_ADDRESS"));
+        CoordinatorProperties props = ShippedConfigTest.bind(List.of(environment(podEnv)));
+        assertThat(props.ensembleMembers())
+                .hasSize(sts.getSpec().getReplicas() + 1)
+                .contains(self);
+        assertThat(props.reconfigEnabled()).isTrue();
+        assertThat(props.superDigest()).isEqualTo(PLACEHOLDER_DIGEST);
+
+        assertThat(c.getLifecycle().getPreStop().getExec().getCommand())
+                .containsExactly("/app/entrypoint.sh", "--leave");
+        assertThat(Files.readString(K8S.resolve("Dockerfile")))
+                .contains("COPY --chmod=0755 k8s/entrypoint.sh /app/entrypoint.sh")
+                .contains("ENTRYPOINT [\"/app/entrypoint.sh\"]");
+        Duration shutdownPhase = binder(env)
+                .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                .orElse(Duration.ofSeconds(30));
+        int leaveTimeout = 30; // entrypoint.sh's default ENSEMBLE_LEAVE_TIMEOUT
+        assertThat(Files.readString(K8S.resolve("entrypoint.sh")))
+                .contains("--timeout \"${ENSEMBLE_LEAVE_TIMEOUT:-" + leaveTimeout + "}\"");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(leaveTimeout + shutdownPhase.toSeconds());
+    }
+
+    /** The environment without ENSEMBLE_JOIN: derives the id without asking an ensemble (there is none here). */
+    private static Map<String, Object> withoutJoin(Map<String, Object> env) {
+        Map<String, Object> e = new HashMap<>(env);
+        e.remove("ENSEMBLE_JOIN");
+        return e;
     }
 
     @Test

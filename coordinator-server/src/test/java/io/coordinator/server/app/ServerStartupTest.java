@@ -187,6 +187,20 @@ class ServerStartupTest {
                 .hasStackTraceContaining("COORDINATOR_JAR");
     }
 
+    /**
+     * A setting of more than one word from its variable (COORDINATOR_TICK_TIME, as the container image's
+     * COORDINATOR_DATA_DIR): bound, not refused as an unknown coordinator.tick.time.
+     */
+    @Test
+    void takesMultiWordSettingsFromEnvironmentVariables() {
+        try (ConfigurableApplicationContext ctx = startWithEnvironment(
+                Map.of("COORDINATOR_TICK_TIME", "500", "COORDINATOR_MAX_CLIENT_CONNECTIONS", "7"))) {
+            CoordinatorProperties props = ctx.getBean(CoordinatorProperties.class);
+            assertThat(props.tickTime()).isEqualTo(500);
+            assertThat(props.maxClientConnections()).isEqualTo(7);
+        }
+    }
+
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void onlyWarnsAboutKubernetesServiceLinkVariables(CapturedOutput output) throws Exception {
