@@ -86,15 +86,7 @@ final class TreeCodec {
                 writeString(out, a == null || a.id() == null ? null : a.id().scheme());
                 writeString(out, a == null || a.id() == null ? null : a.id().id());
             }
-            out.writeLong(s.czxid());
-            out.writeLong(s.mzxid());
-            out.writeLong(s.ctime());
-            out.writeLong(s.mtime());
-            out.writeInt(s.version());
-            out.writeInt(s.cversion());
-            out.writeInt(s.aversion());
-            out.writeLong(s.ephemeralOwner());
-            out.writeLong(s.pzxid());
+            s.stat().write(out);
             for (int i = children.length - 1; i >= 0; i--) {
                 todo.push(new Pending(Paths.child(path, children[i]), childNodes[i]));
             }
@@ -125,18 +117,7 @@ final class TreeCodec {
         for (String path = readString(in); path != null; path = readString(in)) {
             byte[] data = readBytes(in);
             List<Acl> acl = acls.read(in);
-            DataNode node = new DataNode(
-                    data,
-                    tree.acquireAcl(acl),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readLong(),
-                    in.readLong());
+            DataNode node = new DataNode(data, tree.acquireAcl(acl), StatPersisted.read(in));
             DataNode parent = null;
             if (!DataTree.ROOT.equals(path)) {
                 int slash = path.lastIndexOf('/');

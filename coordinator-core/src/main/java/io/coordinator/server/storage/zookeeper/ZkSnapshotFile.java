@@ -5,6 +5,7 @@ import io.coordinator.server.protocol.Id;
 import io.coordinator.server.storage.CorruptStorageException;
 import io.coordinator.server.storage.CountingInputStream;
 import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.tree.StatPersisted;
 import io.coordinator.server.tree.TreeBuilder;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -162,19 +163,7 @@ final class ZkSnapshotFile {
                 throw new CorruptStorageException(file + ": node " + path + " refers to ACL " + aclRef
                         + " which the snapshot's ACL table does not hold");
             }
-            tree.add(
-                    path.isEmpty() ? "/" : path,
-                    data,
-                    acl,
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readLong(),
-                    in.readLong());
+            tree.add(path.isEmpty() ? "/" : path, data, acl, StatPersisted.read(in));
         }
         checkSeal(file, checked.getChecksum().getValue(), in);
         long running = checked.getChecksum().getValue();

@@ -99,15 +99,7 @@ public final class ZkSnapshotWriter {
             writeString(out, path.equals("/") ? "" : path);
             writeBuffer(out, n.data());
             out.writeLong(n.acl().equals(Acl.OPEN_ACL_UNSAFE) ? OPEN_ACL_REF : aclRefs.get(n.acl()));
-            out.writeLong(n.czxid());
-            out.writeLong(n.mzxid());
-            out.writeLong(n.ctime());
-            out.writeLong(n.mtime());
-            out.writeInt(n.version());
-            out.writeInt(n.storedCversion());
-            out.writeInt(n.aversion());
-            out.writeLong(n.ephemeralOwner());
-            out.writeLong(n.pzxid());
+            n.persisted().write(out);
         }
         writeString(out, "/"); // the end of the nodes
     }
