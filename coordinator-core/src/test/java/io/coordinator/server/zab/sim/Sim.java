@@ -113,8 +113,22 @@ public final class Sim {
         long staleFsyncReports; // fsync reports from before a cut of the log (the core must ignore them)
         long staleFsyncRewritten; // of those, naming a zxid written again since (taking one loses durability)
 
-        /** Adds another run's crash-mode counts to these. */
+        /** Adds another run's counts to these (the totals of many seeds). */
         void add(Stats o) {
+            diffs += o.diffs;
+            truncMessages += o.truncMessages;
+            snapMessages += o.snapMessages;
+            leaderships += o.leaderships;
+            epochRefused += o.epochRefused;
+            elections += o.elections;
+            snaps += o.snaps;
+            truncs += o.truncs;
+            proposals += o.proposals;
+            reconfigsProposed += o.reconfigsProposed;
+            reconfigsCommitted += o.reconfigsCommitted;
+            joins += o.joins;
+            o.reconfigsRefused.forEach((reason, n) -> reconfigsRefused.merge(reason, n, Long::sum));
+            leaderRemovals += o.leaderRemovals;
             crashes += o.crashes;
             o.crashModes.forEach((m, c) -> crashModes.merge(m, c, Long::sum));
             unsyncedAtCrash += o.unsyncedAtCrash;
