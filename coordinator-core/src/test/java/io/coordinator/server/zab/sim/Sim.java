@@ -16,7 +16,6 @@ import io.coordinator.server.zab.ZabCodec;
 import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabNode;
-import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -155,34 +154,17 @@ public final class Sim {
         }
     }
 
-    final class SimServer implements ZabStateMachine {
-        final int id;
-        final SimDisk disk = new SimDisk(flaw);
-        boolean up;
+    final class SimServer extends SimServerState {
         boolean started; // ever started (a spare is not until it joins)
-        int incarnation;
         ZabNode node;
-        DataTree tree;
-        long applied;
         long lastApplied; // for the invariants: what this incarnation's state has applied
         boolean fsyncScheduled;
         long lastProposed;
         final ReadyExecutor executor = newExecutor(this);
-        Ready current; // the Ready being carried out
         boolean shrank; // the current Ready cut the log or replaced it with a snapshot
 
         SimServer(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public long appliedZxid() {
-            return applied;
-        }
-
-        @Override
-        public byte[] snapshot() {
-            return serialize(tree);
+            super(id, new SimDisk(flaw));
         }
     }
 
