@@ -20,6 +20,7 @@ import io.coordinator.server.tree.DataTree;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,7 @@ class HoldThroughElectionTest {
     void start() {
         DataTree tree = new DataTree();
         pipeline = new RequestPipeline(
-                new PipelineConfig(TICK_MS, 600, 60_000, false, true, null, 3_600_000, 1000, 1_000_000),
+                new PipelineConfig(TICK_MS, 600, 60_000, false, true, null, 3_600_000, 1000, 1_000_000, Set.of(), null),
                 new StateMachine(tree, new SessionTracker(TICK_MS)),
                 new SessionIds(2, 1_700_000_000_000L),
                 new SessionPasswords(SECRET),
