@@ -32,34 +32,23 @@ public final class DataNode {
     private Set<String> children;
 
     /** acl must be immutable and is kept as given: the tree passes the list its {@link AclCache} shares. */
-    DataNode(
-            byte[] data,
-            List<Acl> acl,
-            long czxid,
-            long mzxid,
-            long ctime,
-            long mtime,
-            int version,
-            int cversion,
-            int aversion,
-            long ephemeralOwner,
-            long pzxid) {
+    DataNode(byte[] data, List<Acl> acl, StatPersisted stat) {
         this.data = data;
         this.acl = acl;
-        this.czxid = czxid;
-        this.mzxid = mzxid;
-        this.ctime = ctime;
-        this.mtime = mtime;
-        this.version = version;
-        this.cversion = cversion;
-        this.aversion = aversion;
-        this.ephemeralOwner = ephemeralOwner;
-        this.pzxid = pzxid;
+        this.czxid = stat.czxid();
+        this.mzxid = stat.mzxid();
+        this.ctime = stat.ctime();
+        this.mtime = stat.mtime();
+        this.version = stat.version();
+        this.cversion = stat.cversion();
+        this.aversion = stat.aversion();
+        this.ephemeralOwner = stat.ephemeralOwner();
+        this.pzxid = stat.pzxid();
     }
 
     /** A node as a create txn makes it: czxid = mzxid = pzxid = zxid, ctime = mtime = time, versions 0. */
     static DataNode created(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
-        return new DataNode(data, acl, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner, zxid);
+        return new DataNode(data, acl, new StatPersisted(zxid, zxid, time, time, 0, 0, 0, ephemeralOwner, zxid));
     }
 
     public byte[] data() {
@@ -197,35 +186,16 @@ public final class DataNode {
         this.pzxid = pzxid;
     }
 
+    /** The Stat fields as stored (read without the monitor: for the writer thread or a quiescent tree). */
+    public StatPersisted persisted() {
+        return new StatPersisted(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid);
+    }
+
     /** A consistent copy for the snapshot thread: fields and child names read under the node's monitor. */
     synchronized Snapshot snapshot() {
-        return new Snapshot(
-                data,
-                acl,
-                czxid,
-                mzxid,
-                ctime,
-                mtime,
-                version,
-                cversion,
-                aversion,
-                ephemeralOwner,
-                pzxid,
-                children == null ? new String[0] : children.toArray(new String[0]));
+        return new Snapshot(data, acl, persisted(), children == null ? new String[0] : children.toArray(new String[0]));
     }
 
     /** The persisted form of a node (children are implied by the paths in the stream). */
-    record Snapshot(
-            byte[] data,
-            List<Acl> acl,
-            long czxid,
-            long mzxid,
-            long ctime,
-            long mtime,
-            int version,
-            int cversion,
-            int aversion,
-            long ephemeralOwner,
-            long pzxid,
-            String[] children) {}
+    record Snapshot(byte[] data, List<Acl> acl, StatPersisted stat, String[] children) {}
 }

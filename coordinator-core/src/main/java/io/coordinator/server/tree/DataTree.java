@@ -70,7 +70,7 @@ public final class DataTree {
     DataTree(Void empty) {}
 
     private DataNode systemNode(List<Acl> acl, int aversion) {
-        return new DataNode(new byte[0], acls.acquire(acl), 0, 0, 0, 0, 0, 0, aversion, 0, 0);
+        return new DataNode(new byte[0], acls.acquire(acl), new StatPersisted(0, 0, 0, 0, 0, 0, aversion, 0, 0));
     }
 
     /** The special nodes that can never be deleted. */

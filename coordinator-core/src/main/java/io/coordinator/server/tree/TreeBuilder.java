@@ -14,42 +14,15 @@ public final class TreeBuilder {
     private boolean finished;
 
     /**
-     * Adds one node. {@code cversion} is the stored one (child creations, as ZooKeeper's StatPersisted), and
-     * {@code ephemeralOwner} is stored as ZooKeeper stores it (a session, a container or a TTL marker).
+     * Adds one node, its Stat fields as stored (see {@link StatPersisted}).
      *
      * @throws IOException if the path is not canonical, is a duplicate, or its parent was not added before it
      */
-    public void add(
-            String path,
-            byte[] data,
-            List<Acl> acl,
-            long czxid,
-            long mzxid,
-            long ctime,
-            long mtime,
-            int version,
-            int cversion,
-            int aversion,
-            long ephemeralOwner,
-            long pzxid)
-            throws IOException {
+    public void add(String path, byte[] data, List<Acl> acl, StatPersisted stat) throws IOException {
         if (finished) {
             throw new IllegalStateException("tree already finished");
         }
-        tree.load(
-                path,
-                new DataNode(
-                        data,
-                        tree.acquireAcl(acl),
-                        czxid,
-                        mzxid,
-                        ctime,
-                        mtime,
-                        version,
-                        cversion,
-                        aversion,
-                        ephemeralOwner,
-                        pzxid));
+        tree.load(path, new DataNode(data, tree.acquireAcl(acl), stat));
     }
 
     /** The tree, its last processed zxid set; refuses a tree without a root. */

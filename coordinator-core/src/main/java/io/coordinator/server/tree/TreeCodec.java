@@ -1,14 +1,17 @@
 package io.coordinator.server.tree;
 
+import static io.coordinator.server.protocol.JuteStreams.writeBuffer;
+import static io.coordinator.server.protocol.JuteStreams.writeString;
+
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Id;
+import io.coordinator.server.protocol.JuteStreams;
 import java.io.ByteArrayInputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,22 +82,14 @@ final class TreeCodec {
                 }
             }
             writeString(out, path);
-            writeBytes(out, s.data());
+            writeBuffer(out, s.data());
             out.writeInt(s.acl().size());
             for (Acl a : s.acl()) {
                 out.writeInt(a == null ? 0 : a.perms());
                 writeString(out, a == null || a.id() == null ? null : a.id().scheme());
                 writeString(out, a == null || a.id() == null ? null : a.id().id());
             }
-            out.writeLong(s.czxid());
-            out.writeLong(s.mzxid());
-            out.writeLong(s.ctime());
-            out.writeLong(s.mtime());
-            out.writeInt(s.version());
-            out.writeInt(s.cversion());
-            out.writeInt(s.aversion());
-            out.writeLong(s.ephemeralOwner());
-            out.writeLong(s.pzxid());
+            s.stat().write(out);
             for (int i = children.length - 1; i >= 0; i--) {
                 todo.push(new Pending(Paths.child(path, children[i]), childNodes[i]));
             }
@@ -123,20 +118,9 @@ final class TreeCodec {
         List<String> chainPaths = new ArrayList<>();
         List<DataNode> chainNodes = new ArrayList<>();
         for (String path = readString(in); path != null; path = readString(in)) {
-            byte[] data = readBytes(in);
+            byte[] data = JuteStreams.readBuffer(in, MAX_LENGTH);
             List<Acl> acl = acls.read(in);
-            DataNode node = new DataNode(
-                    data,
-                    tree.acquireAcl(acl),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readLong(),
-                    in.readLong());
+            DataNode node = new DataNode(data, tree.acquireAcl(acl), StatPersisted.read(in));
             DataNode parent = null;
             if (!DataTree.ROOT.equals(path)) {
                 int slash = path.lastIndexOf('/');
@@ -224,34 +208,7 @@ final class TreeCodec {
         }
     }
 
-    private static void writeString(DataOutput out, String s) throws IOException {
-        writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static String readString(DataInput in) throws IOException {
-        byte[] b = readBytes(in);
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void writeBytes(DataOutput out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] readBytes(DataInput in) throws IOException {
-        int n = in.readInt();
-        if (n == -1) {
-            return null;
-        }
-        if (n < 0 || n > MAX_LENGTH) {
-            throw new IOException("bad length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+        return JuteStreams.readString(in, MAX_LENGTH);
     }
 }

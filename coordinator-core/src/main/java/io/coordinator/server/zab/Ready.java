@@ -23,16 +23,4 @@ public record Ready(
         List<TxnRecord> toApply,
         boolean roleChanged,
         ZabConfig configToPersist,
-        long logGeneration) {
-    /** A Ready without a committed config to persist, in log generation 0. */
-    public Ready(
-            Epochs epochsToPersist,
-            long truncateAfter,
-            SnapshotToInstall snapshot,
-            List<TxnRecord> toAppend,
-            List<Outgoing> messages,
-            List<TxnRecord> toApply,
-            boolean roleChanged) {
-        this(epochsToPersist, truncateAfter, snapshot, toAppend, messages, toApply, roleChanged, null, 0);
-    }
-}
+        long logGeneration) {}

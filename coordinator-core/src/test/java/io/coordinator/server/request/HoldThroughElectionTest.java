@@ -20,6 +20,7 @@ import io.coordinator.server.tree.DataTree;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,7 @@ class HoldThroughElectionTest {
     void start() {
         DataTree tree = new DataTree();
         pipeline = new RequestPipeline(
-                new PipelineConfig(TICK_MS, 600, 60_000, false, true, null, 3_600_000, 1000, 1_000_000),
+                new PipelineConfig(TICK_MS, 600, 60_000, false, true, null, 3_600_000, 1000, 1_000_000, Set.of(), null),
                 new StateMachine(tree, new SessionTracker(TICK_MS)),
                 new SessionIds(2, 1_700_000_000_000L),
                 new SessionPasswords(SECRET),
@@ -134,6 +135,20 @@ class HoldThroughElectionTest {
         assertThat(conn.next(Kind.REPLY).header().xid()).isEqualTo(ReplyHeader.PING_XID);
     }
 
+    /** Serves as a learner, in {@code epoch}, of a new leader link (returned: what the learner sends it). */
+    private RecordingLink learnerOf(long epoch) {
+        RecordingLink link = new RecordingLink();
+        on(() -> pipeline.serveAsLearner(link, false, epoch));
+        return link;
+    }
+
+    /** After an election: a learner of a leader of {@code epoch} that answers its barrier sync, so it resumes. */
+    private RecordingLink resumeUnder(long epoch) {
+        RecordingLink link = learnerOf(epoch);
+        answerBarrier(link);
+        return link;
+    }
+
     /** The new leader answers the learner's barrier sync; everything before it is applied already. */
     private void answerBarrier(RecordingLink link) {
         Sent barrier = link.next("sync");
@@ -146,8 +161,7 @@ class HoldThroughElectionTest {
 
     @Test
     void aWriteLostWithTheOldLeaderIsSentAgainToTheNewOneAndTheConnectionStays() {
-        RecordingLink oldLeader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(oldLeader, false, 1));
+        RecordingLink oldLeader = learnerOf(1);
         FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
         long session = connect(conn, oldLeader, 30_000);
         pipeline.request(conn, 1, OpCode.CREATE, create("/a"), Code.OK);
@@ -161,9 +175,7 @@ class HoldThroughElectionTest {
         barrier();
         conn.assertNothingSent();
 
-        RecordingLink newLeader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(newLeader, false, 2));
-        answerBarrier(newLeader);
+        RecordingLink newLeader = resumeUnder(2);
         // The old leader's proposal never committed: write 1 goes to the new leader, then write 3 behind it.
         Sent again = newLeader.next("forward");
         assertThat(again.cxid()).isEqualTo(1);
@@ -179,8 +191,7 @@ class HoldThroughElectionTest {
 
     @Test
     void aWriteTheNewLeadershipCommittedIsAnsweredOnceAndNotSentAgain() {
-        RecordingLink oldLeader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(oldLeader, false, 1));
+        RecordingLink oldLeader = learnerOf(1);
         FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
         long session = connect(conn, oldLeader, 30_000);
         pipeline.request(conn, 1, OpCode.CREATE, create("/a"), Code.OK);
@@ -191,9 +202,7 @@ class HoldThroughElectionTest {
         commit(session, 1, new Txn.Create("/a", new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 1));
         assertThat(conn.reply(1).header().err()).isEqualTo(Code.OK);
 
-        RecordingLink newLeader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(newLeader, false, 2));
-        answerBarrier(newLeader);
+        RecordingLink newLeader = resumeUnder(2);
         pipeline.request(conn, 2, OpCode.EXISTS, new Requests.PathWatch("/a", false), Code.OK);
         assertThat(conn.reply(2).header().err()).isEqualTo(Code.OK);
         barrier();
@@ -202,8 +211,7 @@ class HoldThroughElectionTest {
 
     @Test
     void aResyncWithALeaderThatKeptLeadingClosesAConnectionWhoseWriteMayStillCommit() {
-        RecordingLink leader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(leader, false, 1));
+        RecordingLink leader = learnerOf(1);
         FakeConnection writer = new FakeConnection("10.0.0.1", sequence);
         connect(writer, leader, 30_000);
         FakeConnection reader = new FakeConnection("10.0.0.2", sequence);
@@ -212,9 +220,7 @@ class HoldThroughElectionTest {
         leader.next("forward");
 
         on(() -> pipeline.holdClients("syncing with the leader"));
-        RecordingLink same = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(same, false, 1));
-        answerBarrier(same);
+        RecordingLink same = resumeUnder(1);
         writer.closed(); // unknown outcome: told by a disconnect, as ever
         pipeline.request(reader, 1, OpCode.EXISTS, new Requests.PathWatch("/", false), Code.OK);
         assertThat(reader.reply(1).header().err()).isEqualTo(Code.OK);
@@ -224,8 +230,7 @@ class HoldThroughElectionTest {
 
     /** A client of this learner with a session of {@code timeoutMs}, held: the learner lost its leader. */
     private FakeConnection heldLearnerClient(int timeoutMs) {
-        RecordingLink leader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(leader, false, 1));
+        RecordingLink leader = learnerOf(1);
         FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
         connect(conn, leader, timeoutMs);
         on(() -> pipeline.holdClients("looking for a leader"));
@@ -254,16 +259,14 @@ class HoldThroughElectionTest {
     @Test
     void aConnectionStillWaitingForTheNewLeadershipsAnswerIsClosedAtItsReadTimeoutToo() {
         FakeConnection conn = heldLearnerClient(600);
-        RecordingLink silent = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(silent, false, 2)); // its barrier is never answered
+        RecordingLink silent = learnerOf(2); // its barrier is never answered
         silent.next("sync");
         conn.closed();
     }
 
     @Test
     void aSyncAskedOfTheOldLeaderIsAskedAgainOfTheNewOne() {
-        RecordingLink oldLeader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(oldLeader, false, 1));
+        RecordingLink oldLeader = learnerOf(1);
         FakeConnection conn = new FakeConnection("10.0.0.1", sequence);
         long session = connect(conn, oldLeader, 30_000);
         pipeline.request(conn, 1, OpCode.SYNC, new Requests.PathOnly("/"), Code.OK);
@@ -271,9 +274,7 @@ class HoldThroughElectionTest {
         on(() -> pipeline.holdClients("looking for a leader"));
         on(() -> pipeline.syncDone(session, 1, 0)); // the old leader's late answer counts for nothing now
 
-        RecordingLink newLeader = new RecordingLink();
-        on(() -> pipeline.serveAsLearner(newLeader, false, 2));
-        answerBarrier(newLeader);
+        RecordingLink newLeader = resumeUnder(2);
         Sent again = newLeader.next("sync");
         assertThat(again.sessionId()).isEqualTo(session);
         barrier();

@@ -228,6 +228,12 @@ class RequestPipelineTest {
         assertThat(reply.header().err()).as("%s", reply).isEqualTo(Code.OK);
     }
 
+    /** The reply to an auth packet, whole as ZooKeeper sends it: the AUTH_XID header, zxid 0 and {@code err}. */
+    private static void assertAuthReply(Client c, int err) {
+        assertThat(c.conn.reply(ReplyHeader.AUTH_XID).header())
+                .isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, err));
+    }
+
     private static void assertErr(Out reply, int err) {
         assertThat(reply.header().err()).as("%s", reply).isEqualTo(err);
         assertThat(reply.body()).as("an error reply has no body").isNull();
@@ -721,8 +727,7 @@ class RequestPipelineTest {
     void digestAuthThenWhoAmI() {
         Client c = startAndConnect("10.0.0.7");
         c.auth("digest", "alice:secret");
-        Out auth = c.conn.reply(ReplyHeader.AUTH_XID);
-        assertThat(auth.header()).isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, Code.OK));
+        assertAuthReply(c, Code.OK);
         JuteReader in = c.call(OpCode.WHO_AM_I, Requests.Empty.INSTANCE).reader();
         assertThat(in.readInt()).isEqualTo(2);
         // ZooKeeper's order: its ConcurrentHashMap-backed set of jute Ids puts this digest before this ip.
@@ -863,8 +868,7 @@ class RequestPipelineTest {
     void badAuthSchemeIsAuthFailedThenClose() {
         Client c = startAndConnect("10.0.0.1");
         c.auth("kerberos", "whatever");
-        Out r = c.conn.reply(ReplyHeader.AUTH_XID);
-        assertThat(r.header()).isEqualTo(new ReplyHeader(ReplyHeader.AUTH_XID, 0, Code.AUTHFAILED));
+        assertAuthReply(c, Code.AUTHFAILED);
         c.conn.closed();
         c.getData("/", false);
         barrier();

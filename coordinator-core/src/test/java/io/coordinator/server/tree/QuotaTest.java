@@ -97,7 +97,7 @@ class QuotaTest {
         ops.delete("/zookeeper/quota/app/zookeeper_limits");
         ops.create("/app/x", "abc");
         assertThat(stats("/app")).isEqualTo("count=1,bytes=0");
-        assertThatCode(() -> tree.checkQuota("/app/y", 1, 1)).doesNotThrowAnyException();
+        assertWithinQuota("/app/y", 1, 1);
     }
 
     @Test
@@ -110,8 +110,8 @@ class QuotaTest {
         assertQuotaExceeded("/app/c", 0, 1);
         assertQuotaExceeded("/app/b/deep", 0, 1);
         // setData does not add a node
-        assertThatCode(() -> tree.checkQuota("/app/a", 1000, 0)).doesNotThrowAnyException();
-        assertThatCode(() -> tree.checkQuota("/elsewhere", 0, 1)).doesNotThrowAnyException();
+        assertWithinQuota("/app/a", 1000, 0);
+        assertWithinQuota("/elsewhere", 0, 1);
     }
 
     @Test
@@ -130,7 +130,7 @@ class QuotaTest {
         ops.create("/app", "");
         setQuota("/app", "count=1,bytes=1");
         ops.create("/app/a", "xyz");
-        assertThatCode(() -> tree.checkQuota("/app/b", 5, 1)).doesNotThrowAnyException();
+        assertWithinQuota("/app/b", 5, 1);
     }
 
     @Test
@@ -140,7 +140,7 @@ class QuotaTest {
         setQuota("/a", "count=-1,bytes=-1=;countHardLimit=2");
         setQuota("/a/b", "count=-1,bytes=-1=;countHardLimit=100");
         // /a already holds 2 nodes; ZooKeeper only checks the deepest quota (/a/b).
-        assertThatCode(() -> tree.checkQuota("/a/b/c", 0, 1)).doesNotThrowAnyException();
+        assertWithinQuota("/a/b/c", 0, 1);
         assertQuotaExceeded("/a/c", 0, 1);
     }
 
@@ -148,7 +148,7 @@ class QuotaTest {
     void quotaOnTheRootIsIgnoredLikeZooKeeper() {
         ops.create("/zookeeper/quota/zookeeper_limits", bytes("countHardLimit=0"), 0);
         ops.create("/zookeeper/quota/zookeeper_stats", bytes("count=0,bytes=0"), 0);
-        assertThatCode(() -> tree.checkQuota("/x", 1, 1)).doesNotThrowAnyException();
+        assertWithinQuota("/x", 1, 1);
         assertThat(tree.maxQuotaPrefix("/x")).isNull();
     }
 
@@ -158,7 +158,11 @@ class QuotaTest {
         ops.create("/zookeeper/quota/app", null, 0);
         ops.create("/zookeeper/quota/app/zookeeper_limits", bytes("count=-1,bytes=-1=;countHardLimit=0"), 0);
         assertThat(ops.create("/app/x", "1").err()).isEqualTo(Code.OK);
-        assertThatCode(() -> tree.checkQuota("/app/y", 1, 1)).doesNotThrowAnyException();
+        assertWithinQuota("/app/y", 1, 1);
+    }
+
+    private void assertWithinQuota(String path, long bytes, int count) {
+        assertThatCode(() -> tree.checkQuota(path, bytes, count)).doesNotThrowAnyException();
     }
 
     private void assertQuotaExceeded(String path, long bytes, int count) {

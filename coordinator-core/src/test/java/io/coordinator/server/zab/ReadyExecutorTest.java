@@ -45,7 +45,9 @@ class ReadyExecutorTest {
                 append.stream().map(ReadyExecutorTest::rec).toList(),
                 sendTo.stream().map(ReadyExecutorTest::msg).toList(),
                 apply.stream().map(ReadyExecutorTest::rec).toList(),
-                false);
+                false,
+                null, // no committed config to persist
+                0);
     }
 
     /** Every call in order; stops at the {@code stopAt}-th checkpoint (0 = never). */

@@ -2,9 +2,11 @@ package io.coordinator.server.storage.zookeeper;
 
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.protocol.Id;
+import io.coordinator.server.protocol.JuteStreams;
 import io.coordinator.server.storage.CorruptStorageException;
 import io.coordinator.server.storage.CountingInputStream;
 import io.coordinator.server.tree.DataTree;
+import io.coordinator.server.tree.StatPersisted;
 import io.coordinator.server.tree.TreeBuilder;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -13,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -155,26 +156,14 @@ final class ZkSnapshotFile {
             if (path == null) {
                 throw new CorruptStorageException(file + ": a node without a path");
             }
-            byte[] data = readBuffer(in);
+            byte[] data = JuteStreams.readBuffer(in, in.limit);
             long aclRef = in.readLong();
             List<Acl> acl = aclRef == -1 ? Acl.OPEN_ACL_UNSAFE : acls.get(aclRef);
             if (acl == null) {
                 throw new CorruptStorageException(file + ": node " + path + " refers to ACL " + aclRef
                         + " which the snapshot's ACL table does not hold");
             }
-            tree.add(
-                    path.isEmpty() ? "/" : path,
-                    data,
-                    acl,
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readLong(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readLong(),
-                    in.readLong());
+            tree.add(path.isEmpty() ? "/" : path, data, acl, StatPersisted.read(in));
         }
         checkSeal(file, checked.getChecksum().getValue(), in);
         long running = checked.getChecksum().getValue();
@@ -269,20 +258,6 @@ final class ZkSnapshotFile {
     }
 
     private static String readString(In in) throws IOException {
-        byte[] b = readBuffer(in);
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] readBuffer(In in) throws IOException {
-        int n = in.readInt();
-        if (n == -1) {
-            return null;
-        }
-        if (n < 0 || n > in.limit) {
-            throw new IOException("bad length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+        return JuteStreams.readString(in, in.limit);
     }
 }

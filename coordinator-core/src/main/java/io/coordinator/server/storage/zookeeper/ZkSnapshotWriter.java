@@ -1,5 +1,7 @@
 package io.coordinator.server.storage.zookeeper;
 
+import static io.coordinator.server.protocol.JuteStreams.writeBuffer;
+
 import io.coordinator.server.protocol.Acl;
 import io.coordinator.server.storage.FileUtil;
 import io.coordinator.server.storage.StorageFaults;
@@ -99,15 +101,7 @@ public final class ZkSnapshotWriter {
             writeString(out, path.equals("/") ? "" : path);
             writeBuffer(out, n.data());
             out.writeLong(n.acl().equals(Acl.OPEN_ACL_UNSAFE) ? OPEN_ACL_REF : aclRefs.get(n.acl()));
-            out.writeLong(n.czxid());
-            out.writeLong(n.mzxid());
-            out.writeLong(n.ctime());
-            out.writeLong(n.mtime());
-            out.writeInt(n.version());
-            out.writeInt(n.storedCversion());
-            out.writeInt(n.aversion());
-            out.writeLong(n.ephemeralOwner());
-            out.writeLong(n.pzxid());
+            n.persisted().write(out);
         }
         writeString(out, "/"); // the end of the nodes
     }
@@ -130,16 +124,8 @@ public final class ZkSnapshotWriter {
         return out;
     }
 
+    /** Paths and ACL ids are never null here (a null would fail the export rather than be written as -1). */
     private static void writeString(DataOutputStream out, String s) throws IOException {
         writeBuffer(out, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void writeBuffer(DataOutputStream out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(b.length);
-        out.write(b);
     }
 }

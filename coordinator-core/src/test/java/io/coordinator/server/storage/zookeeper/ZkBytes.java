@@ -16,31 +16,35 @@ final class ZkBytes {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final DataOutputStream out = new DataOutputStream(bytes);
 
-        Out i(int v) {
+        /** One write to the in-memory stream (which cannot really fail). */
+        private interface Write {
+            void to(DataOutputStream out) throws IOException;
+        }
+
+        private Out write(Write w) {
             try {
-                out.writeInt(v);
+                w.to(out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return this;
+        }
+
+        Out i(int v) {
+            return write(o -> o.writeInt(v));
         }
 
         Out l(long v) {
-            try {
-                out.writeLong(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(o -> o.writeLong(v));
         }
 
         Out b(int v) {
-            try {
-                out.writeByte(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(o -> o.writeByte(v));
+        }
+
+        /** The bytes as they are, without a length. */
+        Out raw(byte[] v) {
+            return write(o -> o.write(v));
         }
 
         Out s(String v) {
@@ -48,16 +52,7 @@ final class ZkBytes {
         }
 
         Out buf(byte[] v) {
-            if (v == null) {
-                return i(-1);
-            }
-            i(v.length);
-            try {
-                out.write(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return v == null ? i(-1) : i(v.length).raw(v);
         }
 
         /** ZooKeeper's seal: the Adler-32 of everything so far, then "/". */
@@ -101,13 +96,7 @@ final class ZkBytes {
 
     /** One log entry: TxnHeader (session 0x100) and the txn body. */
     static byte[] entry(long zxid, int type, byte[] body) {
-        Out o = new Out().l(0x100L).i(1).l(zxid).l(2000 + zxid).i(type);
-        try {
-            o.out.write(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return o.toBytes();
+        return new Out().l(0x100L).i(1).l(zxid).l(2000 + zxid).i(type).raw(body).toBytes();
     }
 
     /** A setData of path. */

@@ -35,6 +35,16 @@ class ZkFilesTest {
         return ZkDataDir.load(dir, dir).orElseThrow();
     }
 
+    /** Loading is refused with a CorruptStorageException that names {@code file} and says each of {@code says}. */
+    private void assertRefused(Path file, String... says) {
+        var refusal = assertThatThrownBy(this::load)
+                .isInstanceOf(CorruptStorageException.class)
+                .hasMessageContaining(file.toString());
+        for (String part : says) {
+            refusal.hasMessageContaining(part);
+        }
+    }
+
     private static String data(DataNode n) {
         return new String(n.data(), StandardCharsets.UTF_8);
     }
@@ -66,11 +76,7 @@ class ZkFilesTest {
         byte[] bytes = log(100, setData(6, "/a", "B", 1), setData(7, "/a", "C", 2));
         bytes[16 + 12 + 30] ^= 1; // in the first record's entry
         Path log = put("log.6", bytes);
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(log.toString())
-                .hasMessageContaining("offset 16")
-                .hasMessageContaining("checksum does not match");
+        assertRefused(log, "offset 16", "checksum does not match");
     }
 
     @Test
@@ -101,10 +107,7 @@ class ZkFilesTest {
     void missingTxnsBetweenTheSnapshotAndTheLogsAreARefusal() throws Exception {
         put("snapshot.5", snapshot(5));
         Path log = put("log.7", log(0, setData(7, "/a", "C", 2)));
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(log.toString())
-                .hasMessageContaining("txns 0x6 to 0x6 are missing");
+        assertRefused(log, "txns 0x6 to 0x6 are missing");
     }
 
     @Test
@@ -112,22 +115,14 @@ class ZkFilesTest {
         put("snapshot.5", snapshot(5));
         byte[] first = setData(6, "/a", "B", 1);
         Path log = put("log.6", log(0, first, setData(6, "/a", "C", 2)));
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(log.toString())
-                .hasMessageContaining("offset " + (16 + 12 + first.length + 1))
-                .hasMessageContaining("not after the one before it");
+        assertRefused(log, "offset " + (16 + 12 + first.length + 1), "not after the one before it");
     }
 
     @Test
     void aTxnTypeZooKeeperNeverLogsIsARefusalNamingFileAndOffset() throws Exception {
         put("snapshot.5", snapshot(5));
         Path log = put("log.6", log(0, entry(6, 99, new byte[4])));
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(log.toString())
-                .hasMessageContaining("offset 16")
-                .hasMessageContaining("txn type 99");
+        assertRefused(log, "offset 16", "txn type 99");
     }
 
     @Test
@@ -136,10 +131,7 @@ class ZkFilesTest {
         byte[] bytes = log(64, setData(6, "/a", "B", 1));
         bytes[bytes.length - 3] = 7;
         Path log = put("log.6", bytes);
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(log.toString())
-                .hasMessageContaining("unexpected bytes at offset");
+        assertRefused(log, "unexpected bytes at offset");
     }
 
     @Test
@@ -160,10 +152,7 @@ class ZkFilesTest {
         byte[] only = snapshot(5);
         only[30] ^= 1;
         Path snap = put("snapshot.5", only);
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(snap.toString())
-                .hasMessageContaining("checksum mismatch");
+        assertRefused(snap, "checksum mismatch");
     }
 
     @Test
@@ -172,10 +161,7 @@ class ZkFilesTest {
         o.i(ZkSnapshotFile.MAGIC).i(2).l(0).i(0).i(0);
         ZkBytes.stat(o.s("").buf(null).l(7), 0, 0, 0, 0);
         Path snap = put("snapshot.0", o.s("/").seal().toBytes());
-        assertThatThrownBy(this::load)
-                .isInstanceOf(CorruptStorageException.class)
-                .hasMessageContaining(snap.toString())
-                .hasMessageContaining("refers to ACL 7");
+        assertRefused(snap, "refers to ACL 7");
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.coordinator.server.zab.Role;
 import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabNode;
-import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,32 +48,15 @@ public final class ScriptedCluster {
         void taken(Envelope e, Fate fate);
     }
 
-    public final class Node implements ZabStateMachine {
-        public final int id;
-        public final SimDisk disk = new SimDisk();
-        public boolean up;
+    public final class Node extends SimServerState {
         public boolean autoFsync = true;
         public ZabNode zab;
-        public DataTree tree;
-        long applied;
         public final List<Long> appliedZxids = new ArrayList<>();
         public final List<Ready> readies = new ArrayList<>();
-        int incarnation;
         final ReadyExecutor executor = newExecutor(this);
-        Ready current; // the Ready being carried out
 
         Node(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public long appliedZxid() {
-            return applied;
-        }
-
-        @Override
-        public byte[] snapshot() {
-            return Sim.serialize(tree);
+            super(id, new SimDisk());
         }
 
         public long durableZxid() {

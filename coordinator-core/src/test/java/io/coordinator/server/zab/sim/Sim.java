@@ -16,7 +16,6 @@ import io.coordinator.server.zab.ZabCodec;
 import io.coordinator.server.zab.ZabConfig;
 import io.coordinator.server.zab.ZabMessage;
 import io.coordinator.server.zab.ZabNode;
-import io.coordinator.server.zab.ZabStateMachine;
 import io.coordinator.server.zab.Zxids;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -113,8 +112,22 @@ public final class Sim {
         long staleFsyncReports; // fsync reports from before a cut of the log (the core must ignore them)
         long staleFsyncRewritten; // of those, naming a zxid written again since (taking one loses durability)
 
-        /** Adds another run's crash-mode counts to these. */
+        /** Adds another run's counts to these (the totals of many seeds). */
         void add(Stats o) {
+            diffs += o.diffs;
+            truncMessages += o.truncMessages;
+            snapMessages += o.snapMessages;
+            leaderships += o.leaderships;
+            epochRefused += o.epochRefused;
+            elections += o.elections;
+            snaps += o.snaps;
+            truncs += o.truncs;
+            proposals += o.proposals;
+            reconfigsProposed += o.reconfigsProposed;
+            reconfigsCommitted += o.reconfigsCommitted;
+            joins += o.joins;
+            o.reconfigsRefused.forEach((reason, n) -> reconfigsRefused.merge(reason, n, Long::sum));
+            leaderRemovals += o.leaderRemovals;
             crashes += o.crashes;
             o.crashModes.forEach((m, c) -> crashModes.merge(m, c, Long::sum));
             unsyncedAtCrash += o.unsyncedAtCrash;
@@ -141,34 +154,17 @@ public final class Sim {
         }
     }
 
-    final class SimServer implements ZabStateMachine {
-        final int id;
-        final SimDisk disk = new SimDisk(flaw);
-        boolean up;
+    final class SimServer extends SimServerState {
         boolean started; // ever started (a spare is not until it joins)
-        int incarnation;
         ZabNode node;
-        DataTree tree;
-        long applied;
         long lastApplied; // for the invariants: what this incarnation's state has applied
         boolean fsyncScheduled;
         long lastProposed;
         final ReadyExecutor executor = newExecutor(this);
-        Ready current; // the Ready being carried out
         boolean shrank; // the current Ready cut the log or replaced it with a snapshot
 
         SimServer(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public long appliedZxid() {
-            return applied;
-        }
-
-        @Override
-        public byte[] snapshot() {
-            return serialize(tree);
+            super(id, new SimDisk(flaw));
         }
     }
 

@@ -1,10 +1,7 @@
 package io.coordinator.server.zab.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,77 +16,35 @@ import org.junit.jupiter.api.Test;
  * {@code -Dzab.reconfig.seeds=N} (default 3000), {@code -Dzab.reconfig.seed=S} runs seed S alone with a trace.
  */
 class ZabReconfigSimulationTest {
+    private static final SimSeeds SEEDS = new SimSeeds(true, "zab.reconfig.seed");
 
     @Test
     @DisplayName("deterministic simulation with reconfigs: members added, removed (the leader too), converted")
     void simulate() {
-        String one = System.getProperty("zab.reconfig.seed");
-        if (one != null) {
-            runOne(Long.parseLong(one), true);
+        if (SEEDS.ranNamedSeed()) {
             return;
         }
-        int seeds = Integer.getInteger("zab.reconfig.seeds", 3000);
-        long t0 = System.nanoTime();
-        long steps = 0;
-        long proposed = 0;
-        long committed = 0;
-        long joins = 0;
-        long leaderRemovals = 0;
-        long crashes = 0;
-        long leaderships = 0;
-        Map<String, Long> refused = new TreeMap<>();
-        Sim.Stats power = new Sim.Stats();
-        for (long seed = 0; seed < seeds; seed++) {
-            Sim sim = runOne(seed, false);
-            steps += sim.steps;
-            proposed += sim.stats.reconfigsProposed;
-            committed += sim.stats.reconfigsCommitted;
-            joins += sim.stats.joins;
-            leaderRemovals += sim.stats.leaderRemovals;
-            crashes += sim.stats.crashes;
-            power.add(sim.stats);
-            leaderships += sim.stats.leaderships;
-            sim.stats.reconfigsRefused.forEach((k, v) -> refused.merge(k, v, Long::sum));
-        }
-        double ms = (System.nanoTime() - t0) / 1e6;
+        SimSeeds.Totals t = SEEDS.run(0, Integer.getInteger("zab.reconfig.seeds", 3000));
+        Sim.Stats s = t.stats();
         System.out.printf(
                 "zab reconfig sim: %d seeds in %.1f s, %d steps, %d crashes, %d established leaders, %d servers"
                         + " started to join, %d reconfigs proposed (%d proposing the leader's removal), %d committed,"
                         + " refused: %s; %s%n",
-                seeds,
-                ms / 1000,
-                steps,
-                crashes,
-                leaderships,
-                joins,
-                proposed,
-                leaderRemovals,
-                committed,
-                refused,
-                power.crashModes());
-        ZabSimulationTest.assertCrashModesExercised(power);
-        assertTrue(committed > seeds / 2, "too few reconfigs committed to mean anything: " + committed);
-        assertTrue(leaderRemovals > 0 && joins > 0, "no leader removal or no join");
-    }
-
-    private static Sim runOne(long seed, boolean trace) {
-        Sim sim = new Sim(seed, trace, true);
-        try {
-            sim.run();
-            return sim;
-        } catch (Sim.SimFailure f) {
-            if (!trace) {
-                try {
-                    new Sim(seed, true, true).run();
-                } catch (Sim.SimFailure traced) {
-                    fail(
-                            "simulation failed; re-run with -Dzab.reconfig.seed=" + seed + "\n" + traced.getMessage(),
-                            traced);
-                }
-                fail("simulation failed only without trace (non-determinism!) seed=" + seed + "\n" + f.getMessage(), f);
-            }
-            fail("simulation failed; re-run with -Dzab.reconfig.seed=" + seed + "\n" + f.getMessage(), f);
-            return sim;
-        }
+                t.seeds(),
+                t.ms() / 1000,
+                t.steps(),
+                s.crashes,
+                s.leaderships,
+                s.joins,
+                s.reconfigsProposed,
+                s.leaderRemovals,
+                s.reconfigsCommitted,
+                s.reconfigsRefused,
+                s.crashModes());
+        ZabSimulationTest.assertCrashModesExercised(s);
+        assertTrue(
+                s.reconfigsCommitted > t.seeds() / 2,
+                "too few reconfigs committed to mean anything: " + s.reconfigsCommitted);
+        assertTrue(s.leaderRemovals > 0 && s.joins > 0, "no leader removal or no join");
     }
 }

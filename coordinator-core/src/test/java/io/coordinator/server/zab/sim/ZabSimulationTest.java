@@ -1,7 +1,6 @@
 package io.coordinator.server.zab.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -13,72 +12,42 @@ import org.junit.jupiter.api.Test;
  * trace, {@code -Dzab.sim.start=S} shifts the first seed.
  */
 class ZabSimulationTest {
+    private static final SimSeeds SEEDS = new SimSeeds(false, "zab.sim.seed");
 
     @Test
     @DisplayName("deterministic simulation: seeds of 3- and 5-node ensembles (+observer) under chaos converge safely")
     void simulate() {
-        String one = System.getProperty("zab.sim.seed");
-        if (one != null) {
-            runOne(Long.parseLong(one), true);
+        if (SEEDS.ranNamedSeed()) {
             return;
         }
-        int seeds = Integer.getInteger("zab.sim.seeds", 6000);
-        long start = Long.getLong("zab.sim.start", 0L);
-        long t0 = System.nanoTime();
-        long steps = 0;
-        long messages = 0;
-        long crashes = 0;
-        long snaps = 0;
-        long truncs = 0;
-        long proposals = 0;
-        long diffs = 0;
-        long truncMsgs = 0;
-        long snapMsgs = 0;
-        long leaderships = 0;
-        long refused = 0;
-        Sim.Stats power = new Sim.Stats(); // the crash modes, summed
-        for (long seed = start; seed < start + seeds; seed++) {
-            Sim sim = runOne(seed, false);
-            steps += sim.steps;
-            messages += sim.messagesDelivered;
-            crashes += sim.stats.crashes;
-            snaps += sim.stats.snaps;
-            truncs += sim.stats.truncs;
-            proposals += sim.stats.proposals;
-            diffs += sim.stats.diffs;
-            truncMsgs += sim.stats.truncMessages;
-            snapMsgs += sim.stats.snapMessages;
-            leaderships += sim.stats.leaderships;
-            refused += sim.stats.epochRefused;
-            power.add(sim.stats);
-        }
-        double ms = (System.nanoTime() - t0) / 1e6;
+        SimSeeds.Totals t = SEEDS.run(Long.getLong("zab.sim.start", 0L), Integer.getInteger("zab.sim.seeds", 6000));
+        Sim.Stats s = t.stats();
         System.out.printf(
                 "zab sim: %d seeds in %.1f s (%.2f ms/seed), %d steps, %d messages, %d proposals, "
                         + "%d crashes, %d established leaders, %d DIFF / %d TRUNC / %d SNAP syncs, %d snapshot installs, "
                         + "%d log truncations, %d epoch refusals; %s%n",
-                seeds,
-                ms / 1000,
-                ms / seeds,
-                steps,
-                messages,
-                proposals,
-                crashes,
-                leaderships,
-                diffs,
-                truncMsgs,
-                snapMsgs,
-                snaps,
-                truncs,
-                refused,
-                power.crashModes());
-        assertCrashModesExercised(power);
+                t.seeds(),
+                t.ms() / 1000,
+                t.ms() / t.seeds(),
+                t.steps(),
+                t.messages(),
+                s.proposals,
+                s.crashes,
+                s.leaderships,
+                s.diffs,
+                s.truncMessages,
+                s.snapMessages,
+                s.snaps,
+                s.truncs,
+                s.epochRefused,
+                s.crashModes());
+        assertCrashModesExercised(s);
     }
 
     @Test
     @DisplayName("every server of a run is driven by its ReadyExecutor, the class production runs Readies with")
     void readiesGoThroughTheExecutor() {
-        Sim sim = runOne(2, false); // 3 voters and an observer
+        Sim sim = SEEDS.runOne(2, false); // 3 voters and an observer
         for (int i = 1; i <= sim.n; i++) {
             assertTrue(sim.servers[i].executor.carriedOut() > 0, "server " + i + " carried out no Ready");
         }
@@ -96,25 +65,5 @@ class ZabSimulationTest {
                 s.unsyncedKept > 0 && s.tornRecords > 0, "no crash kept or tore an unsynced record: " + s.crashModes());
         // and fsyncs in flight across a cut of the log happened, whose reports the core must ignore
         assertTrue(s.staleFsyncReports > 0, "no fsync report from before a cut of the log: " + s.crashModes());
-    }
-
-    private static Sim runOne(long seed, boolean trace) {
-        Sim sim = new Sim(seed, trace);
-        try {
-            sim.run();
-            return sim;
-        } catch (Sim.SimFailure f) {
-            if (!trace) {
-                // re-run the same seed with the trace on: deterministic, so it fails the same way
-                try {
-                    new Sim(seed, true).run();
-                } catch (Sim.SimFailure traced) {
-                    fail("simulation failed; re-run with -Dzab.sim.seed=" + seed + "\n" + traced.getMessage(), traced);
-                }
-                fail("simulation failed only without trace (non-determinism!) seed=" + seed + "\n" + f.getMessage(), f);
-            }
-            fail("simulation failed; re-run with -Dzab.sim.seed=" + seed + "\n" + f.getMessage(), f);
-            return sim;
-        }
     }
 }
