@@ -17,11 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectRequestHandler extends FrameHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectRequestHandler.class);
 
-    private final RequestSink sink;
-
     public ConnectRequestHandler(RequestSink sink, NettyClientConnection connection) {
-        super(connection);
-        this.sink = sink;
+        super(sink, connection);
     }
 
     @Override

@@ -1,17 +1,21 @@
 package io.coordinator.server.net;
 
+import io.coordinator.server.request.RequestSink;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Counts each frame of a connection and hands it to {@link #frame}; once a frame has ended the connection
- * ({@link #stopReading}), frames still buffered behind it in the same read are dropped.
+ * Counts each frame of a connection and hands it to {@link #frame}, which decodes it for the {@link #sink}; once a
+ * frame has ended the connection ({@link #stopReading}), frames still buffered behind it in the same read are
+ * dropped.
  */
 abstract class FrameHandler extends ChannelInboundHandlerAdapter {
+    protected final RequestSink sink;
     protected final NettyClientConnection connection;
     private boolean stopped;
 
-    FrameHandler(NettyClientConnection connection) {
+    FrameHandler(RequestSink sink, NettyClientConnection connection) {
+        this.sink = sink;
         this.connection = connection;
     }
 

@@ -20,11 +20,8 @@ public final class RequestHandler extends FrameHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
     private static final int HEADER_SIZE = 8;
 
-    private final RequestSink sink;
-
     public RequestHandler(RequestSink sink, NettyClientConnection connection) {
-        super(connection);
-        this.sink = sink;
+        super(sink, connection);
     }
 
     @Override

@@ -32,12 +32,13 @@ public final class CoordinatorMetrics implements SmartLifecycle {
     private final Timer proposalCommitTimer;
     private volatile long lookingSinceNanos = -1;
     private volatile boolean running;
-    private boolean listening;
+    private final RequestListening requests;
 
     private final ZooKeeperMetrics zooKeeperNames;
 
     public CoordinatorMetrics(ServerHandle server, MeterRegistry registry, ZooKeeperMetrics zooKeeperNames) {
         this.server = server;
+        this.requests = new RequestListening(server, this::requestCompleted);
         this.zooKeeperNames = zooKeeperNames;
         this.registry = registry;
         gauge("coordinator.sessions", "Open sessions", ServerView::sessionCount);
@@ -244,11 +245,7 @@ public final class CoordinatorMetrics implements SmartLifecycle {
 
     @Override
     public void start() {
-        ClientPortServer port = server.clientPort();
-        if (port != null && !listening) { // once: a listener added twice would count every request twice
-            port.stats().addRequestListener(this::requestCompleted);
-            listening = true;
-        }
+        requests.attach();
         EnsembleDriver driver = server.ensemble();
         if (driver != null) {
             if (driver.role() == Role.LOOKING) {

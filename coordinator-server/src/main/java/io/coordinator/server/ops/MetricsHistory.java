@@ -1,6 +1,5 @@
 package io.coordinator.server.ops;
 
-import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
 import io.coordinator.server.storage.GroupCommitLog;
 import java.time.Duration;
@@ -39,7 +38,7 @@ public final class MetricsHistory extends PeriodicTask {
     private long lastFsyncs;
     private long lastFsyncNanos;
     private Histogram recycled;
-    private boolean listening;
+    private final RequestListening requests;
 
     public MetricsHistory(ServerHandle server) {
         this(server, System::currentTimeMillis);
@@ -49,6 +48,7 @@ public final class MetricsHistory extends PeriodicTask {
         // with CoordinatorMetrics: just after the server has started
         super("coordinator-metrics-history", Duration.ofSeconds(1), Duration.ofSeconds(1), Integer.MAX_VALUE - 999);
         this.server = server;
+        this.requests = new RequestListening(server, this::requestCompleted);
         this.clock = clock;
     }
 
@@ -111,11 +111,7 @@ public final class MetricsHistory extends PeriodicTask {
 
     @Override
     protected boolean starting() {
-        ClientPortServer port = server.clientPort();
-        if (port != null && !listening) { // once: a listener added twice would count every request twice
-            port.stats().addRequestListener(this::requestCompleted);
-            listening = true;
-        }
+        requests.attach();
         return true;
     }
 

@@ -11,6 +11,7 @@ import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
@@ -80,15 +81,38 @@ public class ZnodeController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        long[] session = {0}; // the REST layer's session, once it has one (for the audit line)
-        return audit.audited(
-                new RestAudit.Write("create", null, path, principal, http),
-                () -> session[0],
-                () -> create(path, body, session),
+        return audited(
+                "create",
+                path,
+                principal,
+                http,
+                session -> create(path, body, session),
                 created -> new RestAudit.Outcome( // the created path: a sequential create named it
                         created.getBody().path(),
                         0,
                         Long.decode(created.getBody().stat().czxid())));
+    }
+
+    /** A write on the REST layer's session: {@code session[0]} holds it once the write has one. */
+    private interface SessionWrite<T> {
+        T run(long[] session) throws KeeperException, InterruptedException;
+    }
+
+    /** Runs {@code write} and audits it, with the REST layer's session the write used (for the audit line). */
+    private <T> T audited(
+            String operation,
+            String path,
+            Principal principal,
+            HttpServletRequest http,
+            SessionWrite<T> write,
+            Function<T, RestAudit.Outcome> outcome)
+            throws KeeperException, InterruptedException {
+        long[] session = {0};
+        return audit.audited(
+                new RestAudit.Write(operation, null, path, principal, http),
+                () -> session[0],
+                () -> write.run(session),
+                outcome);
     }
 
     private ResponseEntity<Znodes.ZnodeView> create(String path, Znodes.WriteRequest body, long[] session)
@@ -124,11 +148,12 @@ public class ZnodeController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        long[] session = {0};
-        return audit.audited(
-                new RestAudit.Write("setData", null, path, principal, http),
-                () -> session[0],
-                () -> update(path, ifMatch, body, session),
+        return audited(
+                "setData",
+                path,
+                principal,
+                http,
+                session -> update(path, ifMatch, body, session),
                 updated -> new RestAudit.Outcome(
                         null,
                         updated.getBody().stat().version(),
@@ -180,11 +205,12 @@ public class ZnodeController {
             Principal principal,
             HttpServletRequest http)
             throws KeeperException, InterruptedException {
-        long[] session = {0};
-        return audit.audited(
-                new RestAudit.Write("delete", null, path, principal, http),
-                () -> session[0],
-                () -> {
+        return audited(
+                "delete",
+                path,
+                principal,
+                http,
+                session -> {
                     delete(path, version, ifMatch, session);
                     return ResponseEntity.noContent().<Void>build();
                 },

@@ -3,8 +3,6 @@ package io.coordinator.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.app.TestClients;
-import io.coordinator.testsupport.CoordinatorLauncher;
-import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntFunction;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -72,50 +69,16 @@ class EnsembleFailoverIT {
     // ---------------------------------------------------------------- the ensemble
 
     private Path dir;
-    private int[] client;
-    private String ensemble;
-    private final ServerProcess[] procs = new ServerProcess[3];
-    private final Path[] logs = new Path[3];
-    private final int[] runs = new int[3];
-
-    private void launch(int i) throws IOException {
-        runs[i]++;
-        logs[i] = dir.resolve("node" + (i + 1) + "-run" + runs[i] + ".log");
-        Path yml = Path.of("..", "config", "cluster", "node" + (i + 1) + ".yml")
-                .toAbsolutePath()
-                .normalize();
-        // one log per run: the checks read what this run wrote
-        procs[i] = new ServerProcess(
-                "node" + (i + 1),
-                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
-                        .jvmOptions("-Xmx384m")
-                        .command(List.of(
-                                "--spring.config.additional-location=file:" + yml,
-                                "--coordinator.ensemble=" + ensemble,
-                                "--coordinator.client-port=" + client[i],
-                                "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
-                                "--coordinator.tick-time=" + TICK_MS,
-                                "--coordinator.snapshot-every-txns=" + SNAPSHOT_EVERY,
-                                "--coordinator.snapshot-retain-count=1",
-                                "--coordinator.four-letter-words=*",
-                                "--server.port=0",
-                                "--server.address=127.0.0.1")),
-                logs[i]);
-        procs[i].start();
-    }
+    private ClusterYmlEnsemble nodes;
 
     private void sigkill(int i) throws InterruptedException {
-        procs[i].kill();
-        assertThat(procs[i].isAlive()).as("node%d died", i + 1).isFalse();
-    }
-
-    private String mode(int i) {
-        return procs[i] != null && procs[i].isAlive() ? Servers.modeOf(client[i]) : null;
+        nodes.process(i).kill();
+        assertThat(nodes.process(i).isAlive()).as("node%d died", i + 1).isFalse();
     }
 
     private int leader() {
         for (int i = 0; i < 3; i++) {
-            if ("leader".equals(mode(i))) {
+            if ("leader".equals(nodes.mode(i))) {
                 return i;
             }
         }
@@ -124,7 +87,8 @@ class EnsembleFailoverIT {
 
     private long zxidOf(int i) {
         try {
-            for (String line : RawClient.fourLetterWord(client[i], "srvr").split("\n")) {
+            for (String line :
+                    RawClient.fourLetterWord(nodes.clientPort(i), "srvr").split("\n")) {
                 if (line.startsWith("Zxid: 0x")) {
                     return Long.parseUnsignedLong(line.substring(8).trim(), 16);
                 }
@@ -146,26 +110,8 @@ class EnsembleFailoverIT {
         }
     }
 
-    private void awaitAllServing(Duration max) throws InterruptedException {
-        awaitOneLeaderTwoFollowers(max, this::mode);
-    }
-
-    /** Waits until, of three members, {@code mode} reports one leader and two followers. */
-    static void awaitOneLeaderTwoFollowers(Duration max, IntFunction<String> mode) throws InterruptedException {
-        await("one leader and two followers", max, () -> {
-            int leaders = 0;
-            int followers = 0;
-            for (int i = 0; i < 3; i++) {
-                String m = mode.apply(i);
-                leaders += "leader".equals(m) ? 1 : 0;
-                followers += "follower".equals(m) ? 1 : 0;
-            }
-            return leaders == 1 && followers == 2;
-        });
-    }
-
     private String syncPath(int i) throws IOException {
-        String log = Files.readString(logs[i], StandardCharsets.UTF_8);
+        String log = Files.readString(nodes.log(i), StandardCharsets.UTF_8);
         if (log.contains("Installing a snapshot")) {
             return "SNAP";
         }
@@ -190,14 +136,6 @@ class EnsembleFailoverIT {
     private volatile long killedAt = Long.MAX_VALUE;
     private final AtomicLong firstAckAfterKill = new AtomicLong(Long.MAX_VALUE);
 
-    private String allServers() {
-        StringBuilder sb = new StringBuilder();
-        for (int p : client) {
-            sb.append(sb.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
-        }
-        return sb.toString();
-    }
-
     static ZooKeeper connect(String cs, int timeout, Watcher also) throws Exception {
         return TestClients.connect(cs, timeout, also);
     }
@@ -212,7 +150,7 @@ class EnsembleFailoverIT {
                         z.close();
                     }
                     try {
-                        z = connect(allServers(), SESSION_TIMEOUT, e -> {});
+                        z = connect(nodes.connectString(), SESSION_TIMEOUT, e -> {});
                     } catch (Exception e) {
                         z = null;
                         failures.incrementAndGet();
@@ -299,20 +237,23 @@ class EnsembleFailoverIT {
     void acknowledgedWritesSessionsAndWatchesSurviveLeaderAndFollowerKillsAndRestarts(@TempDir Path tmp)
             throws Exception {
         dir = tmp;
-        List<Member> members = Member.allocate(3, dir);
-        client = Member.clientPorts(members);
-        ensemble = Member.ensemble(members);
+        nodes = new ClusterYmlEnsemble(
+                dir,
+                "384m",
+                TICK_MS,
+                "--coordinator.snapshot-every-txns=" + SNAPSHOT_EVERY,
+                "--coordinator.snapshot-retain-count=1");
         List<Thread> writers = new ArrayList<>();
         ZooKeeper holder = null;
         try {
             for (int i = 0; i < 3; i++) {
-                launch(i);
+                nodes.launch(i);
             }
             // a bound, not a measure: three Spring Boot JVMs starting at once on a busy 2-core machine took 75 s
-            awaitAllServing(Duration.ofSeconds(180));
+            nodes.awaitOneLeaderTwoFollowers(Duration.ofSeconds(180));
 
             // setup, and the client that holds an ephemeral and a watch throughout
-            try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> {})) {
+            try (ZooKeeper z = connect(nodes.connectString(), SESSION_TIMEOUT, e -> {})) {
                 z.create("/fo", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 for (int t = 0; t < WRITERS; t++) {
                     z.create("/fo/w" + t, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -324,7 +265,7 @@ class EnsembleFailoverIT {
                 }
             }
             BlockingQueue<WatchedEvent> holderEvents = new LinkedBlockingQueue<>();
-            holder = connect(allServers(), SESSION_TIMEOUT, holderEvents::add);
+            holder = connect(nodes.connectString(), SESSION_TIMEOUT, holderEvents::add);
             long holderSession = holder.getSessionId();
             holder.create("/fo/eph", "held".getBytes(), Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             assertThat(holder.exists("/fo/watched", true)).isNull(); // a watch for its creation
@@ -363,8 +304,8 @@ class EnsembleFailoverIT {
             await("300 more writes on two servers", Duration.ofSeconds(60), () -> acks.get() >= acksAtFailover + 300);
 
             // 2. restart it soon: it catches up from the leader's log
-            launch(firstVictim);
-            awaitAllServing(Duration.ofSeconds(180));
+            nodes.launch(firstVictim);
+            nodes.awaitOneLeaderTwoFollowers(Duration.ofSeconds(180));
             long acksAtRejoin = acks.get();
             await("300 more writes on three servers", Duration.ofSeconds(60), () -> acks.get() >= acksAtRejoin + 300);
 
@@ -372,13 +313,13 @@ class EnsembleFailoverIT {
             int lead = leader();
             int secondVictim = -1;
             for (int i = 0; i < 3; i++) {
-                if (i != lead && i != firstVictim && "follower".equals(mode(i))) {
+                if (i != lead && i != firstVictim && "follower".equals(nodes.mode(i))) {
                     secondVictim = i;
                 }
             }
             if (secondVictim < 0) { // the restarted one leads now: any follower will do
                 for (int i = 0; i < 3; i++) {
-                    if (i != lead && "follower".equals(mode(i))) {
+                    if (i != lead && "follower".equals(nodes.mode(i))) {
                         secondVictim = i;
                     }
                 }
@@ -396,7 +337,7 @@ class EnsembleFailoverIT {
             boolean purged = false;
             while (System.nanoTime() < deadline) {
                 leaderZxid[0] = zxidOf(leaderNow);
-                purged = Files.readString(logs[leaderNow], StandardCharsets.UTF_8)
+                purged = Files.readString(nodes.log(leaderNow), StandardCharsets.UTF_8)
                         .contains("Purged ");
                 if (purged
                         && (leaderZxid[0] & 0xffffffffL) - (zxidAtSecondKill & 0xffffffffL) >= SNAP_TXNS
@@ -409,8 +350,8 @@ class EnsembleFailoverIT {
             progress(
                     "restarting node%d after %d ms: leader zxid 0x%x, purged %s, %d acks",
                     secondVictim + 1, snapPhaseMs, leaderZxid[0], purged, acks.get());
-            launch(secondVictim);
-            awaitAllServing(Duration.ofSeconds(180));
+            nodes.launch(secondVictim);
+            nodes.awaitOneLeaderTwoFollowers(Duration.ofSeconds(180));
             long acksAtSecondRejoin = acks.get();
             await(
                     "300 more writes after both restarts",
@@ -452,7 +393,7 @@ class EnsembleFailoverIT {
             // 4. verify every server alone
             List<Map<String, String>> trees = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                try (ZooKeeper z = connect("127.0.0.1:" + client[i], SESSION_TIMEOUT, e -> {})) {
+                try (ZooKeeper z = connect("127.0.0.1:" + nodes.clientPort(i), SESSION_TIMEOUT, e -> {})) {
                     sync(z, "/");
                     verifyModel(z, i, holderSession);
                     trees.add(walk(z));
@@ -473,7 +414,7 @@ class EnsembleFailoverIT {
             List<Watcher.Event.KeeperState> states = new ArrayList<>();
             holderEvents.stream().map(WatchedEvent::getState).forEach(states::add);
             assertThat(states).doesNotContain(Watcher.Event.KeeperState.Expired);
-            try (ZooKeeper z = connect(allServers(), SESSION_TIMEOUT, e -> {})) {
+            try (ZooKeeper z = connect(nodes.connectString(), SESSION_TIMEOUT, e -> {})) {
                 z.create("/fo/watched", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
             WatchedEvent created = null;
@@ -497,10 +438,8 @@ class EnsembleFailoverIT {
             if (holder != null) {
                 holder.close();
             }
-            for (ServerProcess p : procs) {
-                if (p != null) {
-                    p.kill();
-                }
+            for (ServerProcess p : nodes.processes()) {
+                p.kill();
             }
             keepLogs();
         }

@@ -3,10 +3,7 @@ package io.coordinator.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.app.TestClients;
-import io.coordinator.testsupport.CoordinatorLauncher;
-import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.ServerProcess;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,42 +46,12 @@ class FailoverWithoutDisconnectIT {
     /** Leader kills; more for a failover figure ({@code -Dcoordinator.failover.rounds=N}). */
     static final int ROUNDS = Integer.getInteger("coordinator.failover.rounds", 2);
 
-    private Path dir;
-    private int[] client;
-    private String ensemble;
-    private final ServerProcess[] procs = new ServerProcess[3];
-    private final int[] runs = new int[3];
-
-    private void launch(int i) throws IOException {
-        runs[i]++;
-        Path yml = Path.of("..", "config", "cluster", "node" + (i + 1) + ".yml")
-                .toAbsolutePath()
-                .normalize();
-        procs[i] = new ServerProcess(
-                "node" + (i + 1),
-                CoordinatorLauncher.jar(CrashRecoveryOnCoordinatorIT.JAR)
-                        .jvmOptions("-Xmx256m")
-                        .command(List.of(
-                                "--spring.config.additional-location=file:" + yml,
-                                "--coordinator.ensemble=" + ensemble,
-                                "--coordinator.client-port=" + client[i],
-                                "--coordinator.data-dir=" + dir.resolve("node" + (i + 1)),
-                                "--coordinator.tick-time=" + TICK_MS,
-                                "--coordinator.four-letter-words=*",
-                                "--server.port=0",
-                                "--server.address=127.0.0.1")),
-                dir.resolve("node" + (i + 1) + "-run" + runs[i] + ".log"));
-        procs[i].start();
-    }
-
-    private String mode(int i) {
-        return procs[i] != null && procs[i].isAlive() ? Servers.modeOf(client[i]) : null;
-    }
+    private ClusterYmlEnsemble nodes;
 
     private int memberIn(String mode, int after) {
         for (int i = 0; i < 3; i++) {
             int j = (after + 1 + i) % 3;
-            if (mode.equals(mode(j))) {
+            if (mode.equals(nodes.mode(j))) {
                 return j;
             }
         }
@@ -93,7 +60,7 @@ class FailoverWithoutDisconnectIT {
 
     private void awaitAllServing() throws InterruptedException {
         // a bound, not a measure: three Spring Boot JVMs starting at once on a busy 2-core machine are slow
-        EnsembleFailoverIT.awaitOneLeaderTwoFollowers(Duration.ofSeconds(180), this::mode);
+        nodes.awaitOneLeaderTwoFollowers(Duration.ofSeconds(180));
     }
 
     /** One client's loop: setData on its key with an increasing counter; records the last acknowledged value. */
@@ -143,17 +110,14 @@ class FailoverWithoutDisconnectIT {
     @Test
     void clientsOfAFollowerSeeNoDisconnectWhenTheLeaderIsKilled(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp)
             throws Exception {
-        dir = tmp;
-        List<Member> members = Member.allocate(3, dir);
-        client = Member.clientPorts(members);
-        ensemble = Member.ensemble(members);
+        nodes = new ClusterYmlEnsemble(tmp, "256m", TICK_MS);
         List<Long> failoverMs = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                launch(i);
+                nodes.launch(i);
             }
             awaitAllServing();
-            try (ZooKeeper z = TestClients.connect("127.0.0.1:" + client[memberIn("leader", 0)])) {
+            try (ZooKeeper z = TestClients.connect("127.0.0.1:" + nodes.clientPort(memberIn("leader", 0)))) {
                 z.create("/failover", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 z.create("/failover/zk", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 z.create("/failover/curator", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -173,9 +137,14 @@ class FailoverWithoutDisconnectIT {
                 List<KeeperState> zkStates = new CopyOnWriteArrayList<>();
                 List<ConnectionState> curatorStates = new CopyOnWriteArrayList<>();
                 try (ZooKeeper zk = TestClients.connect(
-                                "127.0.0.1:" + client[chosen], SESSION_TIMEOUT, e -> zkStates.add(e.getState()));
+                                "127.0.0.1:" + nodes.clientPort(chosen),
+                                SESSION_TIMEOUT,
+                                e -> zkStates.add(e.getState()));
                         CuratorFramework curator = CuratorFrameworkFactory.newClient(
-                                "127.0.0.1:" + client[chosen], SESSION_TIMEOUT, 5_000, new RetryNTimes(0, 0))) {
+                                "127.0.0.1:" + nodes.clientPort(chosen),
+                                SESSION_TIMEOUT,
+                                5_000,
+                                new RetryNTimes(0, 0))) {
                     curator.getConnectionStateListenable().addListener((c, s) -> curatorStates.add(s));
                     curator.start();
                     assertThat(curator.blockUntilConnected(30, TimeUnit.SECONDS))
@@ -196,7 +165,7 @@ class FailoverWithoutDisconnectIT {
                     long killedAt = System.nanoTime();
                     zkWriter.killedAt = killedAt;
                     curatorWriter.killedAt = killedAt;
-                    procs[leader].kill();
+                    nodes.process(leader).kill();
                     EnsembleFailoverIT.await(
                             "writes acknowledged under the new leader",
                             Duration.ofSeconds(60),
@@ -237,7 +206,7 @@ class FailoverWithoutDisconnectIT {
                                     + " %d + %d writes after the kill, no disconnect%n",
                             round, leader + 1, ms, zkWriter.acksAfterKill.get(), curatorWriter.acksAfterKill.get());
                 }
-                launch(leader);
+                nodes.launch(leader);
                 awaitAllServing();
             }
             List<Long> sorted = new ArrayList<>(failoverMs);
@@ -246,10 +215,8 @@ class FailoverWithoutDisconnectIT {
                     "failover without disconnect: median %d ms over %d leader kills %s%n",
                     sorted.get(sorted.size() / 2), sorted.size(), failoverMs);
         } finally {
-            for (ServerProcess p : procs) {
-                if (p != null) {
-                    p.stop();
-                }
+            for (ServerProcess p : nodes.processes()) {
+                p.stop();
             }
         }
     }

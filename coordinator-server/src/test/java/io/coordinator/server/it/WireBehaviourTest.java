@@ -36,6 +36,18 @@ abstract class WireBehaviourTest extends ServerTestBase {
         return RawClient.deserialize(new WatcherEvent(), frame, 16);
     }
 
+    /** Creates {@code path} on {@code c} with empty data, the open ACL and {@code flags}; it must succeed. */
+    static void create(RawClient c, String path, int flags) throws Exception {
+        create(c, path, new byte[0], flags);
+    }
+
+    static void create(RawClient c, String path, byte[] data, int flags) throws Exception {
+        assertThat(header(c.call(1, new CreateRequest(path, data, Ids.OPEN_ACL_UNSAFE, flags)))
+                        .getErr())
+                .as("create %s", path)
+                .isZero();
+    }
+
     static ReplyHeader header(RawClient.Exchange ex) throws Exception {
         assertThat(ex.reply()).as("reply (connection closed?)").isNotNull();
         return ex.header();
@@ -97,12 +109,8 @@ abstract class WireBehaviourTest extends ServerTestBase {
         String p = unique("rawreconnect");
         try (RawClient owner = RawClient.session(port(), SESSION_TIMEOUT);
                 RawClient other = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(owner.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0)))
-                            .getErr())
-                    .isZero();
-            assertThat(header(owner.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                            .getErr())
-                    .isZero();
+            create(owner, p, 0);
+            create(owner, p + "/e", 1);
             assertThat(header(owner.call(4, new GetDataRequest(p, true))).getErr())
                     .isZero();
             long rel = owner.lastZxidSeen;
@@ -177,9 +185,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
             watcher.create(p, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             RawClient dying = RawClient.session(port(), 4000);
             assertThat(dying.negotiatedTimeout).isEqualTo(4000);
-            assertThat(header(dying.call(1, new CreateRequest(p + "/e", new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                            .getErr())
-                    .isZero();
+            create(dying, p + "/e", 1);
             catchUp(watcher, p);
             assertThat(watcher.exists(p + "/e", deleted::complete)).isNotNull();
             watcher.getChildren(p, children::complete);
@@ -281,9 +287,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void pipelinedRequestsAreAnsweredInOrderAndPingsNeverWait() throws Exception {
         String p = unique("pipeline");
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 0)))
-                            .getErr())
-                    .isZero();
+            create(c, p, 0);
             List<Integer> sent = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 if (i % 50 == 25) {
@@ -334,9 +338,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
 
     private RawClient bystander(String eph) throws Exception {
         RawClient b = RawClient.session(port(), SESSION_TIMEOUT);
-        assertThat(header(b.call(1, new CreateRequest(eph, new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                        .getErr())
-                .isZero();
+        create(b, eph, 1);
         return b;
     }
 
@@ -429,9 +431,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
         String p = unique("close");
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT);
                 ZooKeeper z = zk()) {
-            assertThat(header(c.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                            .getErr())
-                    .isZero();
+            create(c, p, 1);
             CompletableFuture<WatchedEvent> gone = new CompletableFuture<>();
             catchUp(z, p);
             assertThat(z.exists(p, gone::complete)).isNotNull();
@@ -601,9 +601,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
         try (RawClient c = RawClient.session(port(), SESSION_TIMEOUT)) {
             byte[] big = new byte[1_048_576 - 100];
             java.util.Arrays.fill(big, (byte) 7);
-            assertThat(header(c.call(1, new CreateRequest(p, big, Ids.OPEN_ACL_UNSAFE, 0)))
-                            .getErr())
-                    .isZero();
+            create(c, p, big, 0);
             RawClient.Exchange ex = c.call(4, new GetDataRequest(p, false));
             assertThat(header(ex).getErr()).isZero();
             org.apache.zookeeper.proto.GetDataResponse r =
@@ -627,9 +625,7 @@ abstract class WireBehaviourTest extends ServerTestBase {
     void reconnectingFromASecondSocketTakesTheSessionOver() throws Exception {
         String p = unique("takeover");
         try (RawClient first = RawClient.session(port(), SESSION_TIMEOUT)) {
-            assertThat(header(first.call(1, new CreateRequest(p, new byte[0], Ids.OPEN_ACL_UNSAFE, 1)))
-                            .getErr())
-                    .isZero();
+            create(first, p, 1);
             try (RawClient second = RawClient.open(port())) {
                 ConnectResponse r =
                         second.connect(first.lastZxidSeen, SESSION_TIMEOUT, first.sessionId, first.passwd, true);

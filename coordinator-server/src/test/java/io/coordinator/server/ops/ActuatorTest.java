@@ -2,8 +2,8 @@ package io.coordinator.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,30 +17,20 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Health groups, the coordinator endpoint and the Prometheus scrape of a standalone server. */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ActuatorTest {
+class ActuatorTest extends StandaloneAppTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-ops");
-        r.add("coordinator.web.users.ops.password", () -> "{noop}ops-pw");
+        StandaloneTestProperties.user(r, "ops", "ops-pw");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ServerHandle server;
 
     HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient()

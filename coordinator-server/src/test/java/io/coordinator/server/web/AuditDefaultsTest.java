@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.AuditLog;
-import io.coordinator.server.ops.ServerHandle;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
@@ -21,9 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -32,23 +28,15 @@ import tools.jackson.databind.JsonNode;
  * The audit log's defaults: the wire protocol is not audited (as ZooKeeper's audit.enable=false), a REST publish
  * is.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuditDefaultsTest {
+class AuditDefaultsTest extends StandaloneAppTest {
     static final String ADMIN_PW = "defaults-admin-pw";
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-audit-defaults");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}" + ADMIN_PW);
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
+        StandaloneTestProperties.user(r, "admin", ADMIN_PW, "ADMIN");
     }
-
-    @LocalServerPort
-    int httpPort;
-
-    @Autowired
-    ServerHandle server;
 
     private final ListAppender<ILoggingEvent> audit = new ListAppender<>();
     private final Logger auditLogger = (Logger) LoggerFactory.getLogger(AuditLog.LOGGER);
@@ -86,7 +74,7 @@ class AuditDefaultsTest {
 
     @Test
     void aRestPublishIsAuditedByDefault() {
-        Http admin = new Http(httpPort, "admin", ADMIN_PW);
+        Http admin = new Http(port, "admin", ADMIN_PW);
         Http.Response published =
                 admin.put("/api/config/defaults-app", Map.of("properties", Map.of("k", "v"), "comment", "c"));
         assertThat(published.status()).as(published.body()).isEqualTo(200);

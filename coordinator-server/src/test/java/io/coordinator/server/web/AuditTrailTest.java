@@ -7,11 +7,10 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import io.coordinator.server.ops.AuditLog;
-import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -47,9 +43,8 @@ import tools.jackson.databind.JsonNode;
  * Stat shows) and result; failures with their code; nothing for reads; no password or digest hash anywhere. And a
  * REST publish, audited with the REST user.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuditTrailTest {
+class AuditTrailTest extends StandaloneAppTest {
     static final String ADMIN_PW = "audit-admin-pw";
     static final String ALICE_PW = "alice-secret-pw";
 
@@ -57,16 +52,9 @@ class AuditTrailTest {
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-audit");
         r.add("coordinator.audit.enabled", () -> "true");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}" + ADMIN_PW);
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
+        StandaloneTestProperties.user(r, "admin", ADMIN_PW, "ADMIN");
         r.add("coordinator.web.zk-identity", () -> "rest:rest-identity-pw");
     }
-
-    @LocalServerPort
-    int httpPort;
-
-    @Autowired
-    ServerHandle server;
 
     private final ListAppender<ILoggingEvent> audit = new ListAppender<>();
     /** Everything the server logs meanwhile, any logger, for the scan for secrets. */
@@ -340,7 +328,7 @@ class AuditTrailTest {
     /** The console's audit view of a context: this member's lines of its REST publishes and wire writes. */
     @Test
     void aContextsAuditLinesAreQueryable() throws Exception {
-        Http admin = new Http(httpPort, "admin", ADMIN_PW);
+        Http admin = new Http(port, "admin", ADMIN_PW);
         assertThat(admin.put("/api/config/audited,prod", Map.of("properties", Map.of("x", "1")))
                         .status())
                 .isEqualTo(200);
@@ -383,7 +371,7 @@ class AuditTrailTest {
 
     @Test
     void restZnodeWritesAreAuditedWithTheRestUser() throws Exception {
-        Http admin = new Http(httpPort, "admin", ADMIN_PW);
+        Http admin = new Http(port, "admin", ADMIN_PW);
         int before = raw().size();
         Http.Response created = admin.post("/api/znodes/audit-rest", Map.of("data", "a"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -415,7 +403,7 @@ class AuditTrailTest {
 
     @Test
     void aRestPublishIsAuditedWithTheRestUserAndTheVersionsZxid() throws Exception {
-        Http admin = new Http(httpPort, "admin", ADMIN_PW);
+        Http admin = new Http(port, "admin", ADMIN_PW);
         int before = raw().size();
         Http.Response published = admin.put(
                 "/api/config/audit-app,prod", Map.of("properties", Map.of("greeting", "hello"), "comment", "c"));

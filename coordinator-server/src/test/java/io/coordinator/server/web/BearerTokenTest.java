@@ -7,8 +7,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,8 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Bearer tokens from an identity provider (JWT, tokens minted here with a local RSA key): the roles claim names
  * the built-in roles or named sets of grants; a tampered, foreign or expired token is refused.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class BearerTokenTest {
+class BearerTokenTest extends StandaloneAppTest {
     static final KeyPair ISSUER = rsa();
     static final KeyPair STRANGER = rsa();
 
@@ -49,9 +46,6 @@ class BearerTokenTest {
         r.add("coordinator.web.roles.shop-team.grants[0].context", () -> "shop,*");
         r.add("coordinator.web.roles.shop-team.grants[0].actions", () -> "read,publish");
     }
-
-    @LocalServerPort
-    int port;
 
     static KeyPair rsa() {
         try {

@@ -3,10 +3,9 @@ package io.coordinator.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
-import io.coordinator.server.ops.ServerHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -14,9 +13,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -26,24 +22,15 @@ import tools.jackson.databind.JsonNode;
  * samples count the requests it answers) and {@code GET /api/instances} (health, uptime, readiness, versions,
  * overrides; only the services the user may read).
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConsoleApiTest {
+class ConsoleApiTest extends StandaloneAppTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-console-api");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}admin-pw");
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
-        r.add("coordinator.web.users.olga.password", () -> "{noop}olga-pw");
-        r.add("coordinator.web.users.olga.grants[0].znode", () -> "/services/orders/**");
-        r.add("coordinator.web.users.olga.grants[0].actions", () -> "read");
+        StandaloneTestProperties.user(r, "admin", "admin-pw", "ADMIN");
+        StandaloneTestProperties.user(r, "olga", "olga-pw");
+        StandaloneTestProperties.grant(r, "olga", 0, "znode", "/services/orders/**", "read");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ServerHandle server;
 
     @Test
     void theHistoryOfAStandaloneServerCountsItsWrites() throws Exception {
@@ -80,11 +67,7 @@ class ConsoleApiTest {
         assertThat(admin.put("/api/config/orders", Map.of("properties", Map.of("a", "1")))
                         .status())
                 .isEqualTo(200);
-        String v1 = admin.get("/api/config/orders/history")
-                .json()
-                .get(0)
-                .path("zxid")
-                .asString();
+        String v1 = admin.newestVersion("orders");
         assertThat(admin.put("/api/config/orders", Map.of("properties", Map.of("a", "2")))
                         .status())
                 .isEqualTo(200);

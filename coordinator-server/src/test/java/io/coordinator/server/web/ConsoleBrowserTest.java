@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.config.format.crypto.ConfigKeys;
 import io.coordinator.config.format.crypto.EncryptedValue;
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
-import io.coordinator.server.ops.ServerHandle;
 import io.coordinator.testsupport.ConsoleBrowser;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -26,9 +25,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -38,32 +34,23 @@ import org.springframework.test.context.DynamicPropertySource;
  * rollback, and a service instance appearing and vanishing live. Screenshots go to target/console-screenshots/;
  * the browser and its waits are {@link ConsoleBrowser}'s.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConsoleBrowserTest {
+class ConsoleBrowserTest extends StandaloneAppTest {
     static final KeyPair SHOP = ConfigKeys.generate();
     static final String SECRET = "hunter2-in-the-console";
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-console");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}console-pw");
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
-        r.add("coordinator.web.users.alice.password", () -> "{noop}alice-pw");
-        r.add("coordinator.web.users.alice.grants[0].context", () -> "shop,*");
-        r.add("coordinator.web.users.alice.grants[0].actions", () -> "read,publish");
+        StandaloneTestProperties.user(r, "admin", "console-pw", "ADMIN");
+        StandaloneTestProperties.user(r, "alice", "alice-pw");
+        StandaloneTestProperties.grant(r, "alice", 0, "context", "shop,*", "read,publish");
         r.add(
                 "coordinator.web.encryption.public-keys.shop",
                 () -> ConfigKeys.publicKey("shop-console", SHOP).text());
         // wire identities: the test's own client reads as the admin, and alice's grants hold on the wire too
-        r.add("coordinator.web.users.admin.wire-digest", () -> WireDigest.of("admin:console-pw"));
-        r.add("coordinator.web.users.alice.wire-digest", () -> WireDigest.of("alice:alice-pw"));
+        StandaloneTestProperties.wireDigest(r, "admin", "console-pw");
+        StandaloneTestProperties.wireDigest(r, "alice", "alice-pw");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ServerHandle server;
 
     ConsoleBrowser browser;
     WebDriver driver;
@@ -277,12 +264,7 @@ class ConsoleBrowserTest {
                 .isEqualTo(true);
 
         // the listener query: an instance that reports the context's latest version shows as current
-        String latest = new Http(port, "admin", "console-pw")
-                .get("/api/config/shop,prod/history")
-                .json()
-                .get(0)
-                .path("zxid")
-                .asString();
+        String latest = new Http(port, "admin", "console-pw").newestVersion("shop,prod");
         try (ZooKeeper runner = connect()) {
             runner.create(
                     "/services/orders/i-43",

@@ -2,10 +2,9 @@ package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
-import io.coordinator.server.ops.ServerHandle;
 import io.coordinator.testsupport.ConsoleBrowser;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -16,9 +15,6 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,21 +24,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * instance reports the release (its registration is rewritten, as the starter does), promote it, and see the new
  * main version and the gray history. Screenshot: {@code 8-gray-release.png}.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConsoleGrayBrowserTest {
+class ConsoleGrayBrowserTest extends StandaloneAppTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-console-gray");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}gray-pw");
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
-        r.add("coordinator.web.users.admin.wire-digest", () -> WireDigest.of("admin:gray-pw"));
+        StandaloneTestProperties.user(r, "admin", "gray-pw", "ADMIN");
+        StandaloneTestProperties.wireDigest(r, "admin", "gray-pw");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ServerHandle server;
 
     private static byte[] registration(String id, String zxid, Map<String, String> extra) {
         Map<String, String> metadata = new LinkedHashMap<>(extra);

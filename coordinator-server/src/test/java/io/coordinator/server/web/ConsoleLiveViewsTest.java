@@ -2,10 +2,9 @@ package io.coordinator.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
-import io.coordinator.server.ops.ServerHandle;
 import io.coordinator.testsupport.ConsoleBrowser;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -19,9 +18,6 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,22 +26,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * while a client writes, and the services view holds at a laptop's width with 200 services. Screenshots (in
  * target/console-screenshots/): {@code 6-cluster-charts.png}, {@code 7-services-200.png}.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConsoleLiveViewsTest {
+class ConsoleLiveViewsTest extends StandaloneAppTest {
     static final String WRITES = "[data-member] [data-chart='requests'] polyline[data-series='write']";
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-console-live");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}live-pw");
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
+        StandaloneTestProperties.user(r, "admin", "live-pw", "ADMIN");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ServerHandle server;
 
     @Test
     void theClusterChartsMoveWhileAClientWrites() throws Exception {
@@ -105,19 +93,11 @@ class ConsoleLiveViewsTest {
         Http http = new Http(port, "admin", "live-pw");
         Http.Response published = http.put("/api/config/shop,prod", Map.of("properties", Map.of("greeting", "hi")));
         assertThat(published.status()).as(published.body()).isEqualTo(200);
-        String v1 = http.get("/api/config/shop,prod/history")
-                .json()
-                .get(0)
-                .path("zxid")
-                .asString();
+        String v1 = http.newestVersion("shop,prod");
         assertThat(http.put("/api/config/shop,prod", Map.of("properties", Map.of("greeting", "hello")))
                         .status())
                 .isEqualTo(200);
-        String v2 = http.get("/api/config/shop,prod/history")
-                .json()
-                .get(0)
-                .path("zxid")
-                .asString();
+        String v2 = http.newestVersion("shop,prod");
         try (ConsoleBrowser b = new ConsoleBrowser(port, 1280, 800);
                 ZooKeeper instances = TestClients.connect(server.clientPortNumber())) {
             instances.create("/services", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);

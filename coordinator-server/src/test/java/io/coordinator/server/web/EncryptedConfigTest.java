@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.coordinator.config.format.crypto.ConfigKeys;
 import io.coordinator.config.format.crypto.EncryptedValue;
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,9 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Encrypted configuration values through the REST API: the server encrypts with a public key only, answers masks,
  * and the znode, the history and the files under the data dir hold ciphertext, never the plain text.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EncryptedConfigTest {
+class EncryptedConfigTest extends StandaloneAppTest {
     static final KeyPair SHOP = ConfigKeys.generate();
     static final ConfigKeys.Private SHOP_PRIVATE = ConfigKeys.privateKey("shop-2026", SHOP);
     static final String PLAIN = "plain-hunter2-secret";
@@ -42,23 +38,15 @@ class EncryptedConfigTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         dataDir = StandaloneTestProperties.register(r, "coordinator-encrypted");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}admin-pw");
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
-        r.add("coordinator.web.users.viewer.password", () -> "{noop}view");
-        r.add("coordinator.web.users.viewer.role", () -> "READ_ONLY");
+        StandaloneTestProperties.user(r, "admin", "admin-pw", "ADMIN");
+        StandaloneTestProperties.user(r, "viewer", "view", "READ_ONLY");
         // the wire client below reads as the viewer (configuration is closed to anonymous wire clients)
-        r.add("coordinator.web.users.viewer.wire-digest", () -> WireDigest.of("viewer:view"));
+        StandaloneTestProperties.wireDigest(r, "viewer", "view");
         r.add(
                 "coordinator.web.encryption.public-keys.shop",
                 () -> ConfigKeys.publicKey("shop-2026", SHOP).text());
         r.add("coordinator.snapshot-every-txns", () -> "5");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    io.coordinator.server.ops.ServerHandle server;
 
     Http admin;
     Http viewer;

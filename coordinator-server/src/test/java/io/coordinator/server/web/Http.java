@@ -51,6 +51,15 @@ final class Http {
         return send("GET", path, null);
     }
 
+    /** The zxid of configuration context {@code context}'s newest version, as its history lists it first. */
+    String newestVersion(String context) {
+        return get("/api/config/" + context + "/history")
+                .json()
+                .get(0)
+                .path("zxid")
+                .asString();
+    }
+
     Response delete(String path, String... headers) {
         return send("DELETE", path, null, headers);
     }

@@ -3,10 +3,10 @@ package io.coordinator.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
 import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
-import io.coordinator.server.ops.ServerHandle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -43,33 +41,23 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * reads and publishes {@code shop,prod} and gets 403 on {@code billing,prod}; lists and the event stream show only
  * what the user may read.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PermissionsTest {
+class PermissionsTest extends StandaloneAppTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         StandaloneTestProperties.register(r, "coordinator-permissions");
-        r.add("coordinator.web.users.admin.password", () -> "{noop}admin-pw");
-        r.add("coordinator.web.users.admin.role", () -> "ADMIN");
-        r.add("coordinator.web.users.alice.password", () -> "{noop}alice-pw");
-        r.add("coordinator.web.users.alice.grants[0].context", () -> "shop,*");
-        r.add("coordinator.web.users.alice.grants[0].actions", () -> "read,publish");
-        r.add("coordinator.web.users.alice.wire-digest", () -> WireDigest.of("alice:alice-pw"));
-        r.add("coordinator.web.users.bob.password", () -> "{noop}bob-pw");
-        r.add("coordinator.web.users.bob.grants[0].context", () -> "*,prod");
-        r.add("coordinator.web.users.bob.grants[0].actions", () -> "read,rollback");
-        r.add("coordinator.web.users.carol.password", () -> "{noop}carol-pw");
-        r.add("coordinator.web.users.carol.grants[0].znode", () -> "/apps/shop/**");
-        r.add("coordinator.web.users.carol.grants[0].actions", () -> "read,write");
-        r.add("coordinator.web.users.carol.grants[1].znode", () -> "/services/orders");
-        r.add("coordinator.web.users.carol.grants[1].actions", () -> "read");
-        r.add("coordinator.web.users.carol.grants[2].znode", () -> "/wire/shop/**");
-        r.add("coordinator.web.users.carol.grants[2].actions", () -> "read,write");
-        r.add("coordinator.web.users.carol.wire-digest", () -> WireDigest.of("carol:carol-pw"));
+        StandaloneTestProperties.user(r, "admin", "admin-pw", "ADMIN");
+        StandaloneTestProperties.user(r, "alice", "alice-pw");
+        StandaloneTestProperties.grant(r, "alice", 0, "context", "shop,*", "read,publish");
+        StandaloneTestProperties.wireDigest(r, "alice", "alice-pw");
+        StandaloneTestProperties.user(r, "bob", "bob-pw");
+        StandaloneTestProperties.grant(r, "bob", 0, "context", "*,prod", "read,rollback");
+        StandaloneTestProperties.user(r, "carol", "carol-pw");
+        StandaloneTestProperties.grant(r, "carol", 0, "znode", "/apps/shop/**", "read,write");
+        StandaloneTestProperties.grant(r, "carol", 1, "znode", "/services/orders", "read");
+        StandaloneTestProperties.grant(r, "carol", 2, "znode", "/wire/shop/**", "read,write");
+        StandaloneTestProperties.wireDigest(r, "carol", "carol-pw");
     }
-
-    @Autowired
-    ServerHandle server;
 
     /** A wire client authenticated as {@code user:password} (a digest), or anonymous with null. */
     private ZooKeeper wire(String userPassword) throws Exception {
@@ -79,9 +67,6 @@ class PermissionsTest {
         }
         return zk;
     }
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

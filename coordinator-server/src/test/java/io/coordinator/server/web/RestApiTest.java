@@ -3,8 +3,8 @@ package io.coordinator.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinator.server.StandaloneAppTest;
 import io.coordinator.server.StandaloneTestProperties;
-import io.coordinator.server.app.CoordinatorApplication;
 import io.coordinator.server.app.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,9 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,9 +35,8 @@ import tools.jackson.databind.JsonNode;
  * operation and its error mapping, services, configuration publish/history/diff/rollback, cluster status and
  * authentication.
  */
-@SpringBootTest(classes = CoordinatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RestApiTest {
+class RestApiTest extends StandaloneAppTest {
     static Path dataDir;
     static final String ADMIN_PW = "s3cret-admin";
 
@@ -50,19 +46,12 @@ class RestApiTest {
         r.add("coordinator.web.users.admin.password", () -> "{bcrypt}" + new BCryptPasswordEncoder().encode(ADMIN_PW));
         r.add("coordinator.web.users.admin.role", () -> "ADMIN");
         // the test's wire client checks what REST wrote, as the admin (configuration is closed to anonymous ones)
-        r.add("coordinator.web.users.admin.wire-digest", () -> WireDigest.of("admin:" + ADMIN_PW));
-        r.add("coordinator.web.users.viewer.password", () -> "{noop}view");
-        r.add("coordinator.web.users.viewer.role", () -> "READ_ONLY");
+        StandaloneTestProperties.wireDigest(r, "admin", ADMIN_PW);
+        StandaloneTestProperties.user(r, "viewer", "view", "READ_ONLY");
         r.add("coordinator.web.zk-identity", () -> "rest:rest-pw");
         r.add("coordinator.web.max-data-bytes", () -> "4096");
         r.add("coordinator.web.history-retention", () -> "3");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    io.coordinator.server.ops.ServerHandle server;
 
     Http anon;
     Http admin;

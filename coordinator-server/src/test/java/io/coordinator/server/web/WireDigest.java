@@ -4,10 +4,10 @@ import java.security.NoSuchAlgorithmException;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /** ZooKeeper's digest of {@code user:password}, as the {@code wire-digest} property of a test user takes it. */
-final class WireDigest {
+public final class WireDigest {
     private WireDigest() {}
 
-    static String of(String userPassword) {
+    public static String of(String userPassword) {
         try {
             return DigestAuthenticationProvider.generateDigest(userPassword);
         } catch (NoSuchAlgorithmException e) {

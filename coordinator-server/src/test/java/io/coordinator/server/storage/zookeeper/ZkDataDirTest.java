@@ -4,19 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinator.server.protocol.Acl;
+import io.coordinator.server.protocol.JuteReader;
 import io.coordinator.server.storage.CorruptStorageException;
 import io.coordinator.server.tree.DataNode;
 import io.coordinator.server.tree.DataTree;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.jute.BinaryOutputArchive;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
@@ -80,13 +84,11 @@ class ZkDataDirTest {
     void rebuildsWhatZooKeepersOwnRecoveryRebuildsNodeForNode() throws Exception {
         copy();
         ZkDataDir.State state = load();
-        org.apache.zookeeper.server.DataTree zkTree = new org.apache.zookeeper.server.DataTree();
-        Map<Long, Integer> zkSessions = new HashMap<>();
-        long zkLast = restore(zkTree, zkSessions);
-        assertThat(state.lastZxid()).isEqualTo(zkLast);
-        assertThat(state.sessions()).isEqualTo(zkSessions).hasSize(1);
+        ZooKeeperRecovery zk = recoverWithZooKeeper();
+        assertThat(state.lastZxid()).isEqualTo(zk.lastZxid());
+        assertThat(state.sessions()).isEqualTo(zk.sessions()).hasSize(1);
         assertThat(state.replayed()).isPositive();
-        assertThat(describe(state.tree())).isEqualTo(describe(zkTree)).containsKey("/app/eph");
+        assertThat(describe(state.tree())).isEqualTo(describe(zk.tree())).containsKey("/app/eph");
         assertThat(describe(state.tree()).get("/app/config"))
                 .contains("digest:alice:")
                 .contains(HexFormat.of().formatHex("secret config".getBytes()));
@@ -96,9 +98,9 @@ class ZkDataDirTest {
     void readsGzipSnapshotsAndSnapshotsWithoutDigestOrLastZxidAsZooKeeperWritesThem() throws Exception {
         copy();
         ZkDataDir.State state = load();
-        org.apache.zookeeper.server.DataTree zkTree = new org.apache.zookeeper.server.DataTree();
-        Map<Long, Integer> zkSessions = new HashMap<>();
-        restore(zkTree, zkSessions);
+        ZooKeeperRecovery zk = recoverWithZooKeeper();
+        org.apache.zookeeper.server.DataTree zkTree = zk.tree();
+        Map<Long, Integer> zkSessions = zk.sessions();
         Path out = Files.createDirectories(dir.resolve("written"));
         FileSnap snap = new FileSnap(out.toFile());
         try {
@@ -241,11 +243,17 @@ class ZkDataDirTest {
     }
 
     /** ZooKeeper's own recovery of the copy; returns the last zxid. */
-    private long restore(org.apache.zookeeper.server.DataTree tree, Map<Long, Integer> sessions) throws Exception {
+    /** What ZooKeeper's own recovery rebuilds from the copied data directory. */
+    private record ZooKeeperRecovery(
+            org.apache.zookeeper.server.DataTree tree, Map<Long, Integer> sessions, long lastZxid) {}
+
+    private ZooKeeperRecovery recoverWithZooKeeper() throws Exception {
+        org.apache.zookeeper.server.DataTree tree = new org.apache.zookeeper.server.DataTree();
+        Map<Long, Integer> sessions = new HashMap<>();
         FileTxnSnapLog zkFiles = new FileTxnSnapLog(
                 dir.resolve("zk-log").toFile(), dir.resolve("zk-data").toFile());
         try {
-            return zkFiles.restore(tree, sessions, (hdr, rec, digest) -> {});
+            return new ZooKeeperRecovery(tree, sessions, zkFiles.restore(tree, sessions, (hdr, rec, digest) -> {}));
         } finally {
             zkFiles.close();
         }
@@ -269,91 +277,63 @@ class ZkDataDirTest {
     }
 
     /** path -> data, Stat (as clients see it) and ACL, for our tree. */
-    private static Map<String, String> describe(DataTree tree) {
-        Map<String, String> out = new TreeMap<>();
-        List<String> todo = new ArrayList<>(List.of("/"));
-        while (!todo.isEmpty()) {
-            String path = todo.remove(todo.size() - 1);
-            DataNode n = tree.getNode(path);
-            io.coordinator.server.protocol.Stat s = n.stat();
-            StringBuilder acl = new StringBuilder();
-            for (Acl a : n.acl()) {
-                acl.append(a.perms())
-                        .append(' ')
-                        .append(a.id().scheme())
-                        .append(':')
-                        .append(a.id().id())
-                        .append(';');
-            }
-            out.put(
-                    path,
-                    line(
-                            n.data(),
-                            s.czxid(),
-                            s.mzxid(),
-                            s.ctime(),
-                            s.mtime(),
-                            s.version(),
-                            s.cversion(),
-                            s.aversion(),
-                            s.ephemeralOwner(),
-                            s.dataLength(),
-                            s.numChildren(),
-                            s.pzxid(),
-                            acl));
-            for (String c : n.childNames()) {
-                todo.add(path.equals("/") ? "/" + c : path + "/" + c);
-            }
-        }
-        return out;
+    private static Map<String, String> describe(DataTree tree) throws Exception {
+        return describe(
+                path -> {
+                    DataNode n = tree.getNode(path);
+                    StringBuilder acl = new StringBuilder();
+                    for (Acl a : n.acl()) {
+                        acl.append(acl(a.perms(), a.id().scheme(), a.id().id()));
+                    }
+                    return line(n.data(), n.stat(), acl);
+                },
+                path -> tree.getNode(path).childNames());
     }
 
-    /** The same for ZooKeeper's tree. */
+    /** The same for ZooKeeper's tree, its Stat read back from the bytes a client would get. */
     private static Map<String, String> describe(org.apache.zookeeper.server.DataTree tree) throws Exception {
+        return describe(
+                path -> {
+                    Stat s = new Stat();
+                    byte[] data = tree.getData(path, s, null);
+                    StringBuilder acl = new StringBuilder();
+                    for (ACL a : tree.getACL(path, new Stat())) {
+                        acl.append(acl(
+                                a.getPerms(), a.getId().getScheme(), a.getId().getId()));
+                    }
+                    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+                    s.serialize(BinaryOutputArchive.getArchive(wire), "stat");
+                    return line(
+                            data, io.coordinator.server.protocol.Stat.read(new JuteReader(wire.toByteArray())), acl);
+                },
+                path -> tree.getChildren(path, null, null));
+    }
+
+    /** What {@link #describe} reads of one tree, by path. */
+    private interface Lookup<T> {
+        T at(String path) throws Exception;
+    }
+
+    /** path -> {@code line} of every node reached from the root through {@code children}. */
+    private static Map<String, String> describe(Lookup<String> line, Lookup<? extends Collection<String>> children)
+            throws Exception {
         Map<String, String> out = new TreeMap<>();
         List<String> todo = new ArrayList<>(List.of("/"));
         while (!todo.isEmpty()) {
             String path = todo.remove(todo.size() - 1);
-            Stat s = new Stat();
-            byte[] data = tree.getData(path, s, null);
-            StringBuilder acl = new StringBuilder();
-            for (ACL a : tree.getACL(path, new Stat())) {
-                acl.append(a.getPerms())
-                        .append(' ')
-                        .append(a.getId().getScheme())
-                        .append(':')
-                        .append(a.getId().getId())
-                        .append(';');
-            }
-            out.put(
-                    path,
-                    line(
-                            data,
-                            s.getCzxid(),
-                            s.getMzxid(),
-                            s.getCtime(),
-                            s.getMtime(),
-                            s.getVersion(),
-                            s.getCversion(),
-                            s.getAversion(),
-                            s.getEphemeralOwner(),
-                            s.getDataLength(),
-                            s.getNumChildren(),
-                            s.getPzxid(),
-                            acl));
-            for (String c : tree.getChildren(path, null, null)) {
+            out.put(path, line.at(path));
+            for (String c : children.at(path)) {
                 todo.add(path.equals("/") ? "/" + c : path + "/" + c);
             }
         }
         return out;
     }
 
-    private static String line(byte[] data, Object... fields) {
-        StringBuilder sb =
-                new StringBuilder(data == null ? "null" : HexFormat.of().formatHex(data));
-        for (Object f : fields) {
-            sb.append(' ').append(f);
-        }
-        return sb.toString();
+    private static String acl(int perms, String scheme, String id) {
+        return perms + " " + scheme + ":" + id + ";";
+    }
+
+    private static String line(byte[] data, io.coordinator.server.protocol.Stat stat, CharSequence acl) {
+        return (data == null ? "null" : HexFormat.of().formatHex(data)) + " " + stat + " " + acl;
     }
 }
