@@ -102,25 +102,24 @@ public final class LoadGenerator {
             double p999Ms,
             String extra) {
         public String human() {
-            return String.format(
-                    Locale.ROOT,
-                    "%-13s clients=%d ops=%d errors=%d throughput=%.0f ops/s p50=%.2fms p99=%.2fms p999=%.2fms%s",
-                    workload,
-                    clients,
-                    ops,
-                    errors,
-                    opsPerSec,
-                    p50Ms,
-                    p99Ms,
-                    p999Ms,
+            return format(
+                    "%1$-13s clients=%2$d ops=%4$d errors=%5$d throughput=%6$.0f ops/s p50=%7$.2fms p99=%8$.2fms"
+                            + " p999=%9$.2fms%10$s",
                     extra.isEmpty() ? "" : " " + extra.replace("\"", ""));
         }
 
         public String json() {
-            return String.format(
-                    Locale.ROOT,
+            return format(
                     "\"workload\":\"%s\",\"clients\":%d,\"seconds\":%d,\"ops\":%d,\"errors\":%d,\"opsPerSec\":%.1f,"
                             + "\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f%s",
+                    extra.isEmpty() ? "" : "," + extra);
+        }
+
+        /** The fields in their order (arguments 1 to 9 of {@code pattern}), then {@code extra} as the format shows it. */
+        private String format(String pattern, String shownExtra) {
+            return String.format(
+                    Locale.ROOT,
+                    pattern,
                     workload,
                     clients,
                     seconds,
@@ -130,7 +129,7 @@ public final class LoadGenerator {
                     p50Ms,
                     p99Ms,
                     p999Ms,
-                    extra.isEmpty() ? "" : "," + extra);
+                    shownExtra);
         }
 
         /** A run that failed before it measured anything: one error, and the exception in {@code extra}. */

@@ -60,19 +60,8 @@ public class CoordinatorConfigDataLocationResolver
                 .toString();
     }
 
-    private record Settings(
-            String connectString,
-            String connectProperty,
-            String root,
-            String defaultContext,
-            String app,
-            Duration sessionTimeout,
-            Duration connectionTimeout,
-            String localCopy,
-            boolean optional,
-            CoordinatorClientSecurity security,
-            ConfigKeyRing keys,
-            InstanceFacts instance) {
+    /** The import's settings for each context, and the names of the contexts it imports. */
+    private record Settings(ConfigImport imported, String root, String defaultContext, String app) {
 
         static Settings of(Binder binder, ConfigDataLocation location) {
             String explicit = location.getNonPrefixedValue(PREFIX);
@@ -98,12 +87,9 @@ public class CoordinatorConfigDataLocationResolver
                     : binder.bind("coordinator.client.config.local-copy", String.class)
                             .orElseGet(() -> defaultLocalCopy(app));
             InstanceFacts instance = startupFacts(binder, app);
-            return new Settings(
+            ConfigImport imported = new ConfigImport(
                     connect,
                     connectProperty,
-                    root,
-                    dflt,
-                    app,
                     session,
                     conn,
                     localCopy,
@@ -111,6 +97,7 @@ public class CoordinatorConfigDataLocationResolver
                     CoordinatorClientSecurity.from(binder),
                     ConfigKeyRing.from(binder),
                     instance);
+            return new Settings(imported, root, dflt, app);
         }
 
         /**
@@ -139,17 +126,7 @@ public class CoordinatorConfigDataLocationResolver
         }
 
         CoordinatorConfigDataResource resource(String name) {
-            return new CoordinatorConfigDataResource(
-                    connectString,
-                    connectProperty,
-                    ZKPaths.makePath(root, name),
-                    sessionTimeout,
-                    connectionTimeout,
-                    localCopy,
-                    optional,
-                    security,
-                    keys,
-                    instance);
+            return new CoordinatorConfigDataResource(imported, ZKPaths.makePath(root, name));
         }
     }
 }

@@ -1,27 +1,22 @@
 package io.coordinator.spring.leader;
 
+import io.coordinator.spring.lock.AnnotatedMethodInterceptor;
 import io.coordinator.spring.lock.DistributedLockInterceptorSupport;
 import java.lang.reflect.Method;
-import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /** Applies {@link LeaderOnly}. */
-public class LeaderOnlyInterceptor implements MethodInterceptor {
+public class LeaderOnlyInterceptor extends AnnotatedMethodInterceptor<LeaderOnly> {
     private final ObjectProvider<Leadership> leadership;
 
     public LeaderOnlyInterceptor(ObjectProvider<Leadership> leadership) {
+        super(LeaderOnly.class);
         this.leadership = leadership;
     }
 
     @Override
-    public Object invoke(MethodInvocation invocation) throws Throwable {
-        Method specific = DistributedLockInterceptorSupport.specificMethod(invocation);
-        LeaderOnly ann = AnnotatedElementUtils.findMergedAnnotation(specific, LeaderOnly.class);
-        if (ann == null) {
-            return invocation.proceed();
-        }
+    protected Object invoke(MethodInvocation invocation, Method specific, LeaderOnly ann) throws Throwable {
         if (leadership.getObject().isLeader(ann.value())) {
             return invocation.proceed();
         }

@@ -2,33 +2,27 @@ package io.coordinator.spring.lock;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
-import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /** Applies {@link DistributedLock}. */
-public class DistributedLockInterceptor implements MethodInterceptor {
+public class DistributedLockInterceptor extends AnnotatedMethodInterceptor<DistributedLock> {
     private static final ExpressionParser PARSER = new SpelExpressionParser();
     private static final DefaultParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
 
     private final ObjectProvider<DistributedLocks> locks;
 
     public DistributedLockInterceptor(ObjectProvider<DistributedLocks> locks) {
+        super(DistributedLock.class);
         this.locks = locks;
     }
 
     @Override
-    public Object invoke(MethodInvocation invocation) throws Throwable {
-        Method specific = DistributedLockInterceptorSupport.specificMethod(invocation);
-        DistributedLock ann = AnnotatedElementUtils.findMergedAnnotation(specific, DistributedLock.class);
-        if (ann == null) {
-            return invocation.proceed();
-        }
+    protected Object invoke(MethodInvocation invocation, Method specific, DistributedLock ann) throws Throwable {
         MethodBasedEvaluationContext ctx =
                 new MethodBasedEvaluationContext(invocation.getThis(), specific, invocation.getArguments(), NAMES);
         Object keyValue = PARSER.parseExpression(ann.key()).getValue(ctx);

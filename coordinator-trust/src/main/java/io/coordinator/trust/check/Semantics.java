@@ -39,6 +39,15 @@ final class Semantics {
             return new Effect(0, -1, null, null, subs);
         }
         ZNode n = m.get(r.path());
+        if (r.kind() == Kind.SET || r.kind() == Kind.DELETE || r.kind() == Kind.CHECK) {
+            // each names a node that exists, at the version given (-1: any)
+            if (n == null) {
+                return Effect.fail(Result.NONODE);
+            }
+            if (r.version() != -1 && r.version() != n.version()) {
+                return Effect.fail(Result.BADVERSION);
+            }
+        }
         switch (r.kind()) {
             case CREATE -> {
                 String parentPath = Paths.parent(r.path());
@@ -59,23 +68,11 @@ final class Semantics {
                 return new Effect(0, -1, path, stat(created), List.of());
             }
             case SET -> {
-                if (n == null) {
-                    return Effect.fail(Result.NONODE);
-                }
-                if (r.version() != -1 && r.version() != n.version()) {
-                    return Effect.fail(Result.BADVERSION);
-                }
                 ZNode changed = n.withData(r.data(), zxid);
                 m.put(r.path(), changed);
                 return new Effect(0, -1, null, stat(changed), List.of());
             }
             case DELETE -> {
-                if (n == null) {
-                    return Effect.fail(Result.NONODE);
-                }
-                if (r.version() != -1 && r.version() != n.version()) {
-                    return Effect.fail(Result.BADVERSION);
-                }
                 if (!m.children(r.path()).isEmpty()) {
                     return Effect.fail(Result.NOTEMPTY);
                 }
@@ -83,12 +80,6 @@ final class Semantics {
                 return new Effect(0, -1, null, null, List.of());
             }
             case CHECK -> {
-                if (n == null) {
-                    return Effect.fail(Result.NONODE);
-                }
-                if (r.version() != -1 && r.version() != n.version()) {
-                    return Effect.fail(Result.BADVERSION);
-                }
                 return new Effect(0, -1, null, null, List.of());
             }
             default -> throw new IllegalArgumentException("not a write: " + r);

@@ -115,6 +115,13 @@ class WatchCheckerTest {
         h.state(session, "SyncConnected");
     }
 
+    /** A creates /r/k again at 8, B's exist watch fires for that create, and B reads it. */
+    private static void recreateAt8AndSeeIt(HistoryBuilder h) {
+        h.op(A, Request.create("/r/k", "a2", false, false), created(8, "/r/k"));
+        h.event(B, "NodeCreated", "/r/k", 8);
+        h.op(B, Request.get("/r/k", false), data(8, "a2", 8, 8, 0));
+    }
+
     @Test
     void anExistWatchMayMissACreateAndDeleteWhileTheClientReconnects() {
         // As ZooKeeper's setWatches: the node is gone again when the new server re-arms the watch.
@@ -122,9 +129,7 @@ class WatchCheckerTest {
         h.op(A, Request.delete("/r/k", -1), Result.ok(7));
         reconnect(h, B);
         h.op(B, Request.get("/r/x", false), Result.fail(Result.NONODE, 7));
-        h.op(A, Request.create("/r/k", "a2", false, false), created(8, "/r/k"));
-        h.event(B, "NodeCreated", "/r/k", 8);
-        h.op(B, Request.get("/r/k", false), data(8, "a2", 8, 8, 0));
+        recreateAt8AndSeeIt(h);
         assertThat(h.check().count(Category.WATCH)).isZero();
     }
 
@@ -204,9 +209,7 @@ class WatchCheckerTest {
         HistoryBuilder h = existWatchThenCreate();
         reconnect(h, B);
         h.op(A, Request.delete("/r/k", -1), Result.ok(7));
-        h.op(A, Request.create("/r/k", "a2", false, false), created(8, "/r/k"));
-        h.event(B, "NodeCreated", "/r/k", 8);
-        h.op(B, Request.get("/r/k", false), data(8, "a2", 8, 8, 0));
+        recreateAt8AndSeeIt(h);
         assertThat(h.check().count(Category.WATCH)).isZero();
     }
 

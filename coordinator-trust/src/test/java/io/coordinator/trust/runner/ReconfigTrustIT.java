@@ -39,15 +39,7 @@ class ReconfigTrustIT {
         assertThat(results).hasSize(ROUNDS);
         for (RoundResult r : results) {
             assertThat(r.injected()).contains("reconfig -add");
-            assertThat(r.recovered())
-                    .as("round %d (%s): the ensemble recovered", r.round(), r.injected())
-                    .isTrue();
-            assertThat(r.acknowledgedWrites())
-                    .as("round %d (%s): writes acknowledged", r.round(), r.injected())
-                    .isGreaterThanOrEqualTo(r.minAckedWrites());
-            assertThat(r.report().violations())
-                    .as("round %d (%s) violations", r.round(), r.injected())
-                    .isEmpty();
+            TrustIT.assertRoundPassed(r);
         }
     }
 }

@@ -1,27 +1,24 @@
 package io.coordinator.samples.e2e;
 
+import static io.coordinator.samples.e2e.LoopbackHttp.JSON;
+import static io.coordinator.samples.e2e.LoopbackHttp.asUser;
+import static io.coordinator.samples.e2e.LoopbackHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinator.samples.inventory.InventoryApplication;
 import io.coordinator.samples.order.OrderApplication;
 import io.coordinator.spring.discovery.InstanceOverrides;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 import io.coordinator.testsupport.ConsoleBrowser;
 import io.coordinator.testsupport.LoopbackPorts;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +53,6 @@ class ConsoleSampleServicesE2ETest {
     static final String ADMIN = "admin";
     static final String PASSWORD = "console-e2e-pw";
     static final Duration PATIENCE = Duration.ofSeconds(90);
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static CoordinatorServerProcess server;
     static int web;
@@ -378,32 +372,8 @@ class ConsoleSampleServicesE2ETest {
 
     // ---- REST
 
-    static HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(20))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     static HttpResponse<String> admin(String method, String path, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + path))
-                .timeout(Duration.ofSeconds(30))
-                .header(
-                        "Authorization",
-                        "Basic "
-                                + Base64.getEncoder()
-                                        .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return asUser(ADMIN + ":" + PASSWORD, web, method, path, body);
     }
 
     static void publish(String context, Map<String, String> properties) throws Exception {

@@ -1,10 +1,12 @@
 package io.coordinator.samples.e2e;
 
+import static io.coordinator.samples.e2e.LoopbackHttp.JSON;
+import static io.coordinator.samples.e2e.LoopbackHttp.asUser;
+import static io.coordinator.samples.e2e.LoopbackHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinator.config.format.gray.GraySelector;
 import io.coordinator.samples.order.OrderApplication;
 import io.coordinator.spring.test.CoordinatorEnsembleProcess;
@@ -12,24 +14,18 @@ import io.coordinator.testsupport.LoopbackPorts;
 import io.coordinator.testsupport.Member;
 import io.coordinator.testsupport.ServerEnsemble;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,59 +50,12 @@ class GrayReleaseE2ETest {
     static final Duration SPEC = Duration.ofSeconds(2);
 
     static final Duration PATIENCE = Duration.ofSeconds(60);
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String ADMIN = "admin:gray-e2e-admin-pw";
 
     static ServerEnsemble ensemble;
     static final Map<Integer, Integer> webPorts = new ConcurrentHashMap<>();
-    static final Map<String, Instance> instances = new LinkedHashMap<>();
+    static final Map<String, SampleProcess> instances = new LinkedHashMap<>();
     static Path logs;
-
-    /** One order-service process: its instance id, its HTTP port, its command line (the same on a restart). */
-    static final class Instance {
-        final String id;
-        final int port;
-        final List<String> command;
-        final Path log;
-        Process process;
-
-        Instance(String id, int port, List<String> command, Path log) {
-            this.id = id;
-            this.port = port;
-            this.command = command;
-            this.log = log;
-        }
-
-        void start() throws IOException {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-        }
-
-        /** Up: serving HTTP and registered. */
-        boolean up() {
-            if (!process.isAlive()) {
-                throw new AssertionError(id + " exited with " + process.exitValue() + "; its log: " + log);
-            }
-            try {
-                return get(port, "/orders/settings").statusCode() == 200 && registered(id);
-            } catch (Exception e) {
-                return false;
-            }
-        }
-
-        void stop() throws InterruptedException {
-            if (process != null && process.isAlive()) {
-                process.destroy(); // SIGTERM: a graceful stop, as a rolling restart does
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-                }
-            }
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -118,40 +67,33 @@ class GrayReleaseE2ETest {
         HttpResponse<String> published =
                 rest("PUT", "/api/config/" + CONTEXT, Map.of("properties", Map.of(RATE, "0.1", EXPRESS, "false")));
         assertThat(published.statusCode()).as(published.body()).isBetween(200, 201);
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         for (String id : List.of("gray-a", "gray-b", "gray-c", "gray-d")) {
-            int port = LoopbackPorts.next();
-            List<String> cmd = new ArrayList<>(List.of(
-                    java,
-                    "-Xmx192m",
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    OrderApplication.class.getName(),
-                    "--server.port=" + port,
-                    "--server.address=127.0.0.1",
-                    "--coordinator.client.connect-string=" + ensemble.connectString(),
-                    "--coordinator.client.session-timeout=" + SampleServicesEnsembleE2ETest.SESSION_TIMEOUT,
-                    "--coordinator.client.registration.instance-id=" + id,
-                    "--coordinator.client.registration.deregister-delay=0s",
-                    "--coordinator.client.registration.metadata.canary=" + id.equals("gray-a"),
-                    "--logging.level.root=warn",
-                    "--logging.level.io.coordinator=info",
-                    "--spring.main.banner-mode=off"));
-            String copies = System.getProperty("coordinator.client.config.local-copy");
-            if (copies != null) {
-                cmd.add("--coordinator.client.config.local-copy=" + copies + "/" + id);
-            }
-            Instance instance = new Instance(id, port, cmd, logs.resolve(id + ".log"));
+            SampleProcess instance = new SampleProcess(
+                    OrderApplication.class,
+                    id,
+                    LoopbackPorts.next(),
+                    ensemble.connectString(),
+                    SampleServicesEnsembleE2ETest.SESSION_TIMEOUT,
+                    logs,
+                    "--coordinator.client.registration.metadata.canary=" + id.equals("gray-a"));
             instances.put(id, instance);
             instance.start();
         }
-        for (Instance i : instances.values()) {
-            await().atMost(Duration.ofSeconds(120)).until(i::up);
+        for (SampleProcess i : instances.values()) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> up(i));
         }
-        for (Instance i : instances.values()) {
+        for (SampleProcess i : instances.values()) {
             assertThat(rate(i)).isEqualTo(0.1);
+        }
+    }
+
+    /** Up: serving HTTP and registered. */
+    static boolean up(SampleProcess instance) {
+        instance.assertAlive();
+        try {
+            return get(instance.port, "/orders/settings").statusCode() == 200 && registered(instance.id);
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -185,7 +127,7 @@ class GrayReleaseE2ETest {
     @AfterAll
     static void stop() throws Exception {
         try {
-            for (Instance i : instances.values()) {
+            for (SampleProcess i : instances.values()) {
                 i.stop();
             }
         } finally {
@@ -197,15 +139,6 @@ class GrayReleaseE2ETest {
 
     // ---- HTTP
 
-    static HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(20))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     /** A REST call as the admin to a running member (the first one that answers). */
     static HttpResponse<String> rest(String method, String path, Object body) throws Exception {
         Exception last = null;
@@ -214,21 +147,7 @@ class GrayReleaseE2ETest {
                 continue;
             }
             try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + webPorts.get(m.id()) + path))
-                        .timeout(Duration.ofSeconds(30))
-                        .header(
-                                "Authorization",
-                                "Basic " + Base64.getEncoder().encodeToString(ADMIN.getBytes(StandardCharsets.UTF_8)))
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-                if (body != null) {
-                    b.header("Content-Type", "application/json");
-                }
-                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = asUser(ADMIN, webPorts.get(m.id()), method, path, body);
                 if (r.statusCode() != 503) {
                     return r;
                 }
@@ -245,13 +164,13 @@ class GrayReleaseE2ETest {
 
     // ---- what the instances run
 
-    static double rate(Instance i) throws Exception {
+    static double rate(SampleProcess i) throws Exception {
         return JSON.readTree(get(i.port, "/orders/settings").body())
                 .path("discountRate")
                 .asDouble();
     }
 
-    static boolean express(Instance i) throws Exception {
+    static boolean express(SampleProcess i) throws Exception {
         return JSON.readTree(get(i.port, "/orders/settings").body())
                 .path("expressEnabled")
                 .asBoolean();
@@ -260,7 +179,7 @@ class GrayReleaseE2ETest {
     /** Ids of the instances whose /orders/settings show discount rate {@code rate}. */
     static Set<String> running(double rate) throws Exception {
         Set<String> out = new TreeSet<>();
-        for (Instance i : instances.values()) {
+        for (SampleProcess i : instances.values()) {
             if (rate(i) == rate) {
                 out.add(i.id);
             }
@@ -414,7 +333,7 @@ class GrayReleaseE2ETest {
         await().atMost(SPEC).until(() -> running(0.6).size() == 4);
         System.out.printf(
                 "MEASURED gray promote -> all four on the new values: %.1f ms%n", (System.nanoTime() - started) / 1e6);
-        for (Instance i : instances.values()) {
+        for (SampleProcess i : instances.values()) {
             assertThat(express(i)).isTrue();
         }
         JsonNode main = json(rest("GET", "/api/config/" + CONTEXT, null));
@@ -447,11 +366,11 @@ class GrayReleaseE2ETest {
     @Order(3)
     void aRestartedGrayInstanceComesBackOnItsGrayVersion() throws Exception {
         startGray(0.7, canary(), "canary again");
-        Instance a = instances.get("gray-a");
+        SampleProcess a = instances.get("gray-a");
         await().atMost(SPEC).until(() -> rate(a) == 0.7);
         a.stop();
         a.start();
-        await().atMost(Duration.ofSeconds(120)).until(a::up);
+        await().atMost(Duration.ofSeconds(120)).until(() -> up(a));
         // its first answer is the gray version: applied when the configuration was loaded, before the web server
         assertThat(rate(a)).isEqualTo(0.7);
         assertThat(running(0.6)).containsExactly("gray-b", "gray-c", "gray-d");
@@ -473,7 +392,7 @@ class GrayReleaseE2ETest {
                 return r.statusCode() == 200
                         && release.equals(json(r).path("release").asText());
             });
-            Instance a = instances.get("gray-a");
+            SampleProcess a = instances.get("gray-a");
             assertThat(rate(a)).isEqualTo(0.7);
             assertThat(running(0.6)).containsExactly("gray-b", "gray-c", "gray-d");
 

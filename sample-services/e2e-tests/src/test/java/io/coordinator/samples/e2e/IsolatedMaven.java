@@ -14,18 +14,10 @@ import java.util.concurrent.TimeUnit;
  * and whose only mirror (of every repository) is the user's local repository read as a file repository, so
  * builds resolve what earlier builds downloaded, need no network, and install nothing into the user's
  * {@code ~/.m2}. (Maven 3.8 has no {@code maven.repo.local.tail}.) Version ranges do not resolve this way: a
- * local repository keeps no {@code maven-metadata.xml}.
+ * local repository keeps no {@code maven-metadata.xml}. Its parts: the mvn to run, that settings file, and the
+ * local repository.
  */
-final class IsolatedMaven {
-    private final Path executable;
-    private final Path settings;
-    private final Path localRepository;
-
-    private IsolatedMaven(Path executable, Path settings, Path localRepository) {
-        this.executable = executable;
-        this.settings = settings;
-        this.localRepository = localRepository;
-    }
+record IsolatedMaven(Path executable, Path settings, Path localRepository) {
 
     /** A Maven whose local repository is {@code dir/repository}, from the Maven home given (or mvn on the PATH). */
     static IsolatedMaven in(Path dir, String mavenHome) throws IOException {
@@ -46,10 +38,6 @@ final class IsolatedMaven {
                 """.formatted(local, userRepository.toUri()));
         Path mvn = mavenHome == null || mavenHome.isBlank() ? Paths.get("mvn") : Paths.get(mavenHome, "bin", "mvn");
         return new IsolatedMaven(mvn, settings, local);
-    }
-
-    Path localRepository() {
-        return localRepository;
     }
 
     /**

@@ -9,9 +9,6 @@ import io.coordinator.spring.test.CoordinatorServerProcess;
 import io.coordinator.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -52,8 +49,6 @@ import org.springframework.cloud.client.ServiceInstance;
 class OutsideConsumerE2ETest {
     static final String APP = "outside-consumer";
     static final Duration BUILD_MAX = Duration.ofMinutes(8);
-    static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void anApplicationBuiltFromTheReadmeRegistersAndFollowsLiveConfiguration(
@@ -276,12 +271,7 @@ class OutsideConsumerE2ETest {
     }
 
     static String get(int port, String path) throws Exception {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(20))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = LoopbackHttp.get(port, path);
         assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
         return r.body();
     }

@@ -19,6 +19,17 @@ final class SampleProcess {
     private Process process;
 
     SampleProcess(Class<?> main, String id, int port, String connectString, Path logs, String... settings) {
+        this(main, id, port, connectString, SampleServicesE2ETest.SESSION_TIMEOUT, logs, settings);
+    }
+
+    SampleProcess(
+            Class<?> main,
+            String id,
+            int port,
+            String connectString,
+            String sessionTimeout,
+            Path logs,
+            String... settings) {
         this.id = id;
         this.port = port;
         this.log = logs.resolve(id + ".log");
@@ -30,16 +41,8 @@ final class SampleProcess {
                 "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty("java.class.path"),
-                main.getName(),
-                "--server.port=" + port,
-                "--server.address=127.0.0.1",
-                "--coordinator.client.connect-string=" + connectString,
-                "--coordinator.client.session-timeout=" + SampleServicesE2ETest.SESSION_TIMEOUT,
-                "--coordinator.client.registration.instance-id=" + id,
-                "--coordinator.client.registration.deregister-delay=0s",
-                "--logging.level.root=warn",
-                "--logging.level.io.coordinator=info",
-                "--spring.main.banner-mode=off"));
+                main.getName()));
+        command.addAll(SampleServicesE2ETest.common(port, connectString, id, sessionTimeout));
         // the local copies stay in target/ (the surefire settings), one directory per instance
         for (String copy : List.of("coordinator.client.config.local-copy", "coordinator.client.discovery.local-copy")) {
             String dir = System.getProperty(copy);

@@ -1,5 +1,7 @@
 package io.coordinator.samples.e2e;
 
+import static io.coordinator.samples.e2e.LoopbackHttp.get;
+import static io.coordinator.samples.e2e.LoopbackHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,9 +20,6 @@ import io.coordinator.spring.test.Closing;
 import io.coordinator.spring.test.CoordinatorServerProcess;
 import io.coordinator.testsupport.FaultProxy;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
@@ -59,8 +58,6 @@ class SampleServicesE2ETest {
     static final String SESSION_TIMEOUT = "4s";
     static CoordinatorServerProcess server;
     static CuratorFramework admin;
-    static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,8 +77,13 @@ class SampleServicesE2ETest {
     }
 
     static List<String> common(String connect, String id, String sessionTimeout) {
+        return common(0, connect, id, sessionTimeout);
+    }
+
+    /** A sample instance's arguments: on loopback, registered under {@code id}, logging little. */
+    static List<String> common(int port, String connect, String id, String sessionTimeout) {
         return new ArrayList<>(List.of(
-                "--server.port=0",
+                "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--coordinator.client.connect-string=" + connect,
                 "--coordinator.client.session-timeout=" + sessionTimeout,
@@ -117,24 +119,6 @@ class SampleServicesE2ETest {
             ids.add(si.getInstanceId());
         }
         return ids;
-    }
-
-    static HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(20))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpResponse<String> post(int port, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     static void closeAll(ConfigurableApplicationContext... contexts) {

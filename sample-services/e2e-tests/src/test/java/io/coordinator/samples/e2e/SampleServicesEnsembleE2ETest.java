@@ -1,12 +1,12 @@
 package io.coordinator.samples.e2e;
 
+import static io.coordinator.samples.e2e.LoopbackHttp.get;
+import static io.coordinator.samples.e2e.LoopbackHttp.post;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.assertReservationsAreExclusive;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.closeAll;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.common;
-import static io.coordinator.samples.e2e.SampleServicesE2ETest.get;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.instancesSeenBy;
 import static io.coordinator.samples.e2e.SampleServicesE2ETest.port;
-import static io.coordinator.samples.e2e.SampleServicesE2ETest.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
