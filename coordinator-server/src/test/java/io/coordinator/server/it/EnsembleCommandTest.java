@@ -3,17 +3,12 @@ package io.coordinator.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coordinator.server.app.EnsembleCommand;
-import io.coordinator.server.app.TestClients;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,16 +53,16 @@ class EnsembleCommandTest {
         }
         String three = line[0] + "\n" + line[1] + "\n" + line[2] + "\n";
         for (int i = 0; i < 3; i++) {
-            members[i] = start(i, three);
+            members[i] = Servers.startReconfigurable(dir, i, three, SUPER);
         }
         Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
-        members[3] = start(3, three + line[3] + "\n");
+        members[3] = Servers.startReconfigurable(dir, 3, three + line[3] + "\n", SUPER);
         String at = "127.0.0.1:" + client[0];
         String four = line[3].substring("server.".length());
 
         Run listed = run(Map.of(), "members", at);
         assertThat(listed.status).isZero();
-        assertThat(listed.out.trim()).isEqualTo(ensembleValueOf(configOf(client[1])));
+        assertThat(listed.out.trim()).isEqualTo(ensembleValueOf(Servers.configOf(client[1])));
         assertThat(listed.out.trim())
                 .isEqualTo(String.join(",", line[0], line[1], line[2]).replace("server.", ""));
 
@@ -78,15 +73,15 @@ class EnsembleCommandTest {
         Run notSuper = run(Map.of(EnsembleCommand.AUTH_VARIABLE, "super:wrong"), "add", at, four, "--timeout", "5");
         assertThat(notSuper.status).isEqualTo(1);
         assertThat(notSuper.err).contains("could not add server 4", "NOAUTH");
-        assertThat(configOf(client[0])).doesNotContain("server.4=");
+        assertThat(Servers.configOf(client[0])).doesNotContain("server.4=");
 
         Map<String, String> admin = Map.of(EnsembleCommand.AUTH_VARIABLE, SUPER);
         Run add = run(admin, "add", at, four);
         assertThat(add.status).as(add.err).isZero();
-        assertThat(configOf(client[1]).lines()).contains(line[3]);
+        assertThat(Servers.configOf(client[1]).lines()).contains(line[3]);
         String[] modes = Servers.awaitEnsembleServing(client, Duration.ofSeconds(90));
         assertThat(modes[3]).isIn("follower", "leader");
-        assertThat(add.out.trim()).isEqualTo("server 4 is a member: " + ensembleValueOf(configOf(client[3])));
+        assertThat(add.out.trim()).isEqualTo("server 4 is a member: " + ensembleValueOf(Servers.configOf(client[3])));
 
         Run again = run(admin, "add", at, four);
         assertThat(again.status).isZero();
@@ -94,12 +89,13 @@ class EnsembleCommandTest {
 
         Run remove = run(admin, "remove", "127.0.0.1:" + client[2], "4");
         assertThat(remove.status).as(remove.err).isZero();
-        assertThat(configOf(client[2])).doesNotContain("server.4=");
-        assertThat(remove.out.trim()).isEqualTo("server 4 is not a member: " + ensembleValueOf(configOf(client[2])));
+        assertThat(Servers.configOf(client[2])).doesNotContain("server.4=");
+        assertThat(remove.out.trim())
+                .isEqualTo("server 4 is not a member: " + ensembleValueOf(Servers.configOf(client[2])));
 
         // a removed member restarted (a rolling update of a pod the preStop hook took out) joins again
         members[3].close();
-        members[3] = start(3, three + line[3] + "\n");
+        members[3] = Servers.startReconfigurable(dir, 3, three + line[3] + "\n", SUPER);
         Run rejoin = run(admin, "add", at, four);
         assertThat(rejoin.status).as(rejoin.err).isZero();
         assertThat(Servers.awaitEnsembleServing(client, Duration.ofSeconds(90))[3])
@@ -149,28 +145,5 @@ class EnsembleCommandTest {
                         .filter(l -> l.startsWith("server."))
                         .map(l -> l.substring("server.".length()))
                         .toList());
-    }
-
-    private static String configOf(int port) throws Exception {
-        try (ZooKeeper zk = TestClients.connect(port)) {
-            CompletableFuture<Integer> synced = new CompletableFuture<>();
-            zk.sync("/zookeeper/config", (rc, path, ctx) -> synced.complete(rc), null);
-            synced.get(30, TimeUnit.SECONDS);
-            return new String(zk.getConfig(false, null), StandardCharsets.UTF_8);
-        }
-    }
-
-    private ConfigurableApplicationContext start(int i, String dynamic) throws Exception {
-        return Servers.startFromDynamicConfig(
-                dir,
-                i,
-                dynamic,
-                "tickTime=200",
-                "initLimit=10",
-                "syncLimit=5",
-                "reconfigEnabled=true",
-                "standaloneEnabled=false",
-                "4lw.commands.whitelist=*",
-                "DigestAuthenticationProvider.superDigest=" + DigestAuthenticationProvider.generateDigest(SUPER));
     }
 }

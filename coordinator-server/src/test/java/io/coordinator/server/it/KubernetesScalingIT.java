@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,18 +55,7 @@ class KubernetesScalingIT {
         List<ConfigurableApplicationContext> members = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                members.add(Servers.startFromDynamicConfig(
-                        dir,
-                        i,
-                        dynamic,
-                        "tickTime=200",
-                        "initLimit=10",
-                        "syncLimit=5",
-                        "reconfigEnabled=true",
-                        "standaloneEnabled=false",
-                        "4lw.commands.whitelist=*",
-                        "DigestAuthenticationProvider.superDigest="
-                                + DigestAuthenticationProvider.generateDigest(SUPER)));
+                members.add(Servers.startReconfigurable(dir, i, dynamic, SUPER));
             }
             Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
             try (ZooKeeper zk = TestClients.connect(client[0])) {
@@ -109,7 +97,7 @@ class KubernetesScalingIT {
                     throw new AssertionError(e.getMessage() + "; pod 3's log:\n" + pod.logTail(60), e);
                 }
                 assertThat(modes[3]).isIn("follower", "leader");
-                assertThat(configOf(client[0])).contains("server.4=" + address[3]);
+                assertThat(Servers.configOf(client[0])).contains("server.4=" + address[3]);
                 awaitLog(dir.resolve("pod3.log"), "server 4 is a member"); // the entrypoint's background add
                 try (ZooKeeper zk = TestClients.connect(client[3])) {
                     sync(zk, "/before-scaling");
@@ -119,11 +107,11 @@ class KubernetesScalingIT {
 
                 // preStop: a bootstrap member's hook leaves the membership alone, pod 3's removes it
                 assertThat(preStop(podEnv, "coordinator-2").status).isZero();
-                assertThat(configOf(client[0])).contains("server.3=" + address[2]);
+                assertThat(Servers.configOf(client[0])).contains("server.3=" + address[2]);
                 Hook leave = preStop(podEnv, "coordinator-3");
                 assertThat(leave.status).as(leave.output).isZero();
                 assertThat(leave.output).contains("server 4 is not a member");
-                assertThat(configOf(client[0])).doesNotContain("server.4=");
+                assertThat(Servers.configOf(client[0])).doesNotContain("server.4=");
             }
         } finally {
             for (ConfigurableApplicationContext m : members) {
@@ -159,12 +147,5 @@ class KubernetesScalingIT {
         CompletableFuture<Integer> synced = new CompletableFuture<>();
         zk.sync(path, (rc, p, ctx) -> synced.complete(rc), null);
         synced.get(30, TimeUnit.SECONDS);
-    }
-
-    private static String configOf(int port) throws Exception {
-        try (ZooKeeper zk = TestClients.connect(port)) {
-            sync(zk, "/zookeeper/config");
-            return new String(zk.getConfig(false, null), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -22,7 +22,6 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.ZooKeeperMain;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +61,7 @@ class ReconfigEnsembleTest {
         Thread writer = null;
         try {
             for (int i = 0; i < 3; i++) {
-                members[i] = start(i, three);
+                members[i] = Servers.startReconfigurable(dir, i, three, SUPER_PASSWORD);
             }
             String[] first =
                     Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
@@ -74,8 +73,8 @@ class ReconfigEnsembleTest {
             writer.start();
 
             // servers 4 and 5 start knowing the ensemble and themselves; they take part once a reconfig adds them
-            members[3] = start(3, three + line[3] + "\n");
-            members[4] = start(4, three + line[4] + "\n");
+            members[3] = Servers.startReconfigurable(dir, 3, three + line[3] + "\n", SUPER_PASSWORD);
+            members[4] = Servers.startReconfigurable(dir, 4, three + line[4] + "\n", SUPER_PASSWORD);
 
             try (ZooKeeperAdmin admin = admin(client[follower]);
                     ZooKeeper plain = connect(client[1])) {
@@ -113,7 +112,7 @@ class ReconfigEnsembleTest {
                 assertThat(modes[4]).isEqualTo("observer");
                 assertThat(modes[3]).isIn("follower", "leader");
                 for (int i = 0; i < 5; i++) {
-                    assertThat(configOf(client[i])).isEqualTo(grown);
+                    assertThat(Servers.configOf(client[i])).isEqualTo(grown);
                 }
                 awaitWrites(acknowledged, 20);
                 for (int i = 0; i < 5; i++) {
@@ -124,16 +123,16 @@ class ReconfigEnsembleTest {
                 Path kept = dir.resolve("node1/data/zoo.cfg.dynamic.committed");
                 assertThat(Files.readString(kept)).isEqualTo(grown);
                 members[0].close();
-                members[0] = start(0, three);
+                members[0] = Servers.startReconfigurable(dir, 0, three, SUPER_PASSWORD);
                 Servers.awaitEnsembleServing(client, Duration.ofSeconds(90));
-                assertThat(configOf(client[0])).isEqualTo(grown);
+                assertThat(Servers.configOf(client[0])).isEqualTo(grown);
             }
 
             // shrink back to three with zkCli's reconfig -remove; 4 and 5 stop serving
             try (ZooKeeperAdmin admin = admin(client[1])) {
                 new ZooKeeperMain(admin).executeLine("reconfig -remove 4,5");
             }
-            String shrunk = configOf(client[1]);
+            String shrunk = Servers.configOf(client[1]);
             assertThat(shrunk.lines().filter(l -> l.startsWith("server."))).containsExactly(line[0], line[1], line[2]);
             Servers.awaitEnsembleServing(new int[] {client[0], client[1], client[2]}, Duration.ofSeconds(90));
             awaitNotServing(client[3]);
@@ -142,7 +141,7 @@ class ReconfigEnsembleTest {
             // (it learns its removal even when the commit itself did not reach it: the election link still answers)
             awaitContent(dir.resolve("node4/data/zoo.cfg.dynamic.committed"), shrunk);
             members[3].close();
-            members[3] = start(3, three + line[3] + "\n");
+            members[3] = Servers.startReconfigurable(dir, 3, three + line[3] + "\n", SUPER_PASSWORD);
             awaitWrites(acknowledged, acknowledged.size() + 20);
             assertThat(Servers.modeOf(client[3])).isNull();
             awaitWrites(acknowledged, acknowledged.size() + 20);
@@ -228,30 +227,6 @@ class ReconfigEnsembleTest {
             }
             assertThat(present).as("writes on the member at port %d", port).containsAll(expected);
         }
-    }
-
-    private static String configOf(int port) throws Exception {
-        try (ZooKeeper zk = connect(port)) {
-            CompletableFuture<Integer> synced = new CompletableFuture<>();
-            zk.sync("/zookeeper/config", (rc, path, ctx) -> synced.complete(rc), null);
-            synced.get(30, TimeUnit.SECONDS);
-            return new String(zk.getConfig(false, null), StandardCharsets.UTF_8);
-        }
-    }
-
-    private ConfigurableApplicationContext start(int i, String dynamic) throws Exception {
-        return Servers.startFromDynamicConfig(
-                dir,
-                i,
-                dynamic,
-                "tickTime=200",
-                "initLimit=10",
-                "syncLimit=5",
-                "reconfigEnabled=true",
-                "standaloneEnabled=false",
-                "4lw.commands.whitelist=*",
-                "DigestAuthenticationProvider.superDigest="
-                        + DigestAuthenticationProvider.generateDigest(SUPER_PASSWORD));
     }
 
     private static ZooKeeperAdmin admin(int port) throws Exception {

@@ -1,17 +1,23 @@
 package io.coordinator.server.it;
 
+import io.coordinator.server.app.TestClients;
 import io.coordinator.testsupport.LoopbackPorts;
 import io.coordinator.testsupport.Member;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -200,6 +206,36 @@ public final class Servers {
         Path cfg = Files.write(node.resolve("zoo.cfg"), lines);
         return new SpringApplicationBuilder(Class.forName(COORDINATOR_APP))
                 .run("--coordinator.zoo-cfg=" + cfg, "--server.port=0", "--server.address=127.0.0.1");
+    }
+
+    /**
+     * Member {@code i} of an ensemble whose membership may change: {@code reconfigEnabled=true}, the super user
+     * {@code superCredentials} ({@code super:<password>}), tickTime 200.
+     */
+    static ConfigurableApplicationContext startReconfigurable(Path dir, int i, String dynamic, String superCredentials)
+            throws Exception {
+        return startFromDynamicConfig(
+                dir,
+                i,
+                dynamic,
+                "tickTime=200",
+                "initLimit=10",
+                "syncLimit=5",
+                "reconfigEnabled=true",
+                "standaloneEnabled=false",
+                "4lw.commands.whitelist=*",
+                "DigestAuthenticationProvider.superDigest="
+                        + DigestAuthenticationProvider.generateDigest(superCredentials));
+    }
+
+    /** {@code /zookeeper/config} as a client of the server at {@code port} reads it after a sync. */
+    static String configOf(int port) throws Exception {
+        try (ZooKeeper zk = TestClients.connect(port)) {
+            CompletableFuture<Integer> synced = new CompletableFuture<>();
+            zk.sync("/zookeeper/config", (rc, path, ctx) -> synced.complete(rc), null);
+            synced.get(30, TimeUnit.SECONDS);
+            return new String(zk.getConfig(false, null), StandardCharsets.UTF_8);
+        }
     }
 
     /** Polls {@code srvr} on every port until one says leader and all others follower; returns the modes. */
