@@ -30,13 +30,14 @@ ensemble() {
   java -XX:TieredStopAtLevel=1 -jar "${ENSEMBLE_COMMAND_JAR:-/app/coordinator-server.jar}" ensemble "$@"
 }
 
-# Whether this server is one of the bootstrap members ("id=" at the start of an entry of COORDINATOR_ENSEMBLE).
-bootstrap_member() {
+# Whether COORDINATOR_ENSEMBLE names this server ("id=" at the start of an entry): before the join below, whether
+# it is a bootstrap member.
+in_ensemble() {
   printf ',%s' "$COORDINATOR_ENSEMBLE" | tr -d ' \n' | grep -q ",$COORDINATOR_SERVER_ID="
 }
 
 joining() {
-  [ -n "${ENSEMBLE_JOIN:-}" ] && [ -n "${COORDINATOR_ENSEMBLE:-}" ] && ! bootstrap_member
+  [ -n "${ENSEMBLE_JOIN:-}" ] && [ -n "${COORDINATOR_ENSEMBLE:-}" ] && ! in_ensemble
 }
 
 if [ "${1:-}" = "--leave" ]; then
@@ -60,7 +61,7 @@ if joining; then
   else
     echo "entrypoint: no membership from $ENSEMBLE_JOIN; starting from the bootstrap ensemble" >&2
   fi
-  if ! printf ',%s' "$COORDINATOR_ENSEMBLE" | tr -d ' \n' | grep -q ",$COORDINATOR_SERVER_ID="; then
+  if ! in_ensemble; then
     COORDINATOR_ENSEMBLE="$COORDINATOR_ENSEMBLE,$self"
   fi
   export COORDINATOR_ENSEMBLE
