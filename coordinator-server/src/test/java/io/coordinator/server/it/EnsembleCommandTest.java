@@ -119,6 +119,8 @@ class EnsembleCommandTest {
         assertThat(run(Map.of(EnsembleCommand.AUTH_VARIABLE, SUPER), "remove", "h:1", "300").err)
                 .contains("a server id is 1..254");
         assertThat(run(Map.of(), "grow", "h:1").err).contains("unknown verb 'grow'");
+        assertThat(run(Map.of(), "members", "h:1", "--timeout", "soon").err)
+                .contains("--timeout takes whole seconds, not 'soon'");
     }
 
     private record Run(int status, String out, String err) {}
