@@ -203,20 +203,21 @@ public final class EnsembleCommand {
     /** Runs {@code step} on a new connection until it succeeds, a refusal cannot mend, or time is up. */
     private static String retrying(InetSocketAddress server, long timeoutMs, String what, Step step) throws Refused {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        String at = server.getHostString() + ":" + server.getPort(); // as given (an unresolved address prints oddly)
         String last;
         while (true) {
             try (Connection c = new Connection(server)) {
                 return step.run(c);
             } catch (Answer e) {
                 if (e.code != Code.NEWCONFIGNOQUORUM && e.code != Code.RECONFIGINPROGRESS) {
-                    throw new Refused("could not " + what + " at " + server + ": " + e.getMessage());
+                    throw new Refused("could not " + what + " at " + at + ": " + e.getMessage());
                 }
                 last = e.getMessage();
             } catch (IOException e) {
                 last = e.toString();
             }
             if (System.nanoTime() + RETRY_MS * 1_000_000 > deadline) {
-                throw new Refused("could not " + what + " at " + server + " within " + timeoutMs / 1000
+                throw new Refused("could not " + what + " at " + at + " within " + timeoutMs / 1000
                         + " s; the last attempt: " + last);
             }
             try {
