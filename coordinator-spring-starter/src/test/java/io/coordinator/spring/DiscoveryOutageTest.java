@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,6 +77,15 @@ class DiscoveryOutageTest {
                 .map(ServiceInstance::getInstanceId)
                 .sorted()
                 .toList();
+    }
+
+    /** The instance ids served per service. */
+    private static Map<String, List<String>> served(DiscoveryClient discovery, String... services) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (String s : services) {
+            out.put(s, ids(discovery, s));
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")
@@ -154,10 +164,14 @@ class DiscoveryOutageTest {
                 // the watcher is back first: backend converges to the truth, and peer-1's expired registration is held
                 long watcherBack = System.nanoTime();
                 watcherLink.heal();
+                // asserted, so that a timeout shows what was served
                 await().atMost(Duration.ofSeconds(20))
                         .pollInterval(Duration.ofMillis(10))
-                        .until(() -> sampler.sample(discovery, "peer", "backend")
-                                && ids(discovery, "backend").equals(List.of("backend-2")));
+                        .untilAsserted(() -> {
+                            sampler.sample(discovery, "peer", "backend");
+                            assertThat(served(discovery, "peer", "backend"))
+                                    .isEqualTo(Map.of("peer", List.of("peer-1"), "backend", List.of("backend-2")));
+                        });
                 long backendConverged = System.nanoTime();
                 await().atMost(Duration.ofSeconds(20))
                         .pollInterval(Duration.ofMillis(10))

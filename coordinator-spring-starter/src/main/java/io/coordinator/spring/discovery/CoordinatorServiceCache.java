@@ -1,7 +1,5 @@
 package io.coordinator.spring.discovery;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.coordinator.spring.curator.RecreationAwareStorage;
 import io.coordinator.spring.registration.ServiceInstanceJson;
 import java.time.Clock;
@@ -35,7 +33,9 @@ import org.springframework.cloud.client.ServiceInstance;
 /**
  * All instances under {@code /services}, kept by one CuratorCache (a persistent recursive watch): an instance
  * is added when its node's creation event arrives and dropped when its deletion event arrives. Nothing is ever
- * polled. Per-service lists are memoised in a Caffeine cache and invalidated by those events.
+ * polled. What is served per service is worked out once per event and published for readers: a reader never
+ * computes a list or decides a hold (a reader's list can be older than the event just processed, and a hold
+ * decided on it could undo the event's).
  * <p>
  * During an outage it keeps serving what it knew: the watch sends nothing while the session is not connected,
  * and a drop right after the reconnect is held back for a bounded time ({@link InstanceProtection}). Until the
@@ -64,8 +64,11 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     private final Map<String, Map<String, InstanceOverrides.Override>> overrides = new ConcurrentHashMap<>();
 
     private CuratorCache overridesCache;
-    private final Cache<String, List<ServiceInstance>> liveLists =
-            Caffeine.newBuilder().maximumSize(10_000).build();
+    /** What discovery serves per service (never an empty list), written only by {@link #changed}. */
+    private final Map<String, List<ServiceInstance>> served = new ConcurrentHashMap<>();
+    /** Orders {@link #changed}: each works out a service's list from the instances as they are when it runs. */
+    private final Object changes = new Object();
+
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch initialized = new CountDownLatch(1);
     /** Releases holds at their bound and writes the local copy, off the Curator event thread. */
@@ -226,11 +229,24 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         }
     }
 
+    /**
+     * Works out what is served for {@code serviceId} after an event (or at a hold's bound) and publishes it. The
+     * instances changed before this call; under the lock each call reads them afresh, so the last call for a
+     * service is computed from the newest instances whatever thread it runs on.
+     */
     private void changed(String serviceId) {
-        liveLists.invalidate(serviceId);
-        Instant before = protection.heldUntil(serviceId);
-        protection.serve(serviceId, live(serviceId), clock.instant()); // starts or ends a hold at the event's time
-        Instant until = protection.heldUntil(serviceId);
+        Instant before;
+        Instant until;
+        synchronized (changes) {
+            before = protection.heldUntil(serviceId);
+            List<ServiceInstance> list = protection.serve(serviceId, live(serviceId), clock.instant());
+            if (list.isEmpty()) {
+                served.remove(serviceId);
+            } else {
+                served.put(serviceId, list);
+            }
+            until = protection.heldUntil(serviceId);
+        }
         if (until != null && !until.equals(before)) {
             log.warn("Discovery keeps serving the last known instances of " + serviceId + " (the live list dropped"
                     + " during or right after an outage) until they re-register or at the latest until " + until);
@@ -281,10 +297,8 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
     }
 
     private List<ServiceInstance> live(String serviceId) {
-        return liveLists.get(serviceId, id -> {
-            Map<String, ServiceInstance> m = instances.get(id);
-            return m == null ? List.of() : InstanceOverrides.apply(List.copyOf(m.values()), overrides.get(id));
-        });
+        Map<String, ServiceInstance> m = instances.get(serviceId);
+        return m == null ? List.of() : InstanceOverrides.apply(List.copyOf(m.values()), overrides.get(serviceId));
     }
 
     public List<ServiceInstance> getInstances(String serviceId) {
@@ -292,7 +306,7 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         if (copy != null) {
             return copy.services().getOrDefault(serviceId, List.of());
         }
-        return protection.serve(serviceId, live(serviceId), clock.instant());
+        return served.getOrDefault(serviceId, List.of());
     }
 
     public List<String> getServices() {
@@ -300,13 +314,7 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         if (copy != null) {
             return List.copyOf(new TreeSet<>(copy.services().keySet()));
         }
-        TreeSet<String> out = new TreeSet<>(protection.heldServices());
-        instances.forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                out.add(k);
-            }
-        });
-        return List.copyOf(out);
+        return List.copyOf(new TreeSet<>(served.keySet()));
     }
 
     private Map<String, List<ServiceInstance>> serving() {
