@@ -78,7 +78,9 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     private final ScheduledExecutorService ticker;
     private ZabNode node;
     private final ReadyExecutor executor = newExecutor();
-    private final RecentRecords recent = new RecentRecords(50_000);
+    /** Unapplied records and the newest applied ones: a DIFF of up to ~1,000 records is served from memory. */
+    private final RecentRecords recent = new RecentRecords(1_024, this::appliedZxid);
+
     private final Outbox outbox;
     private final ForwardedTraffic forwarded;
     private final ProposalSizes proposalSizes = new ProposalSizes();

@@ -4,17 +4,24 @@ import io.coordinator.server.protocol.TxnRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
- * The newest log records in memory, a contiguous suffix of the log, so applying a commit or sending a DIFF does
- * not read the log files back (a segment scan per call). Older records come from disk. Pipeline thread only.
+ * The newest log records in memory, a contiguous suffix of the log, so applying a commit or sending a short DIFF
+ * does not read the log files back (a segment scan per call). Older records come from disk. Pipeline thread only.
+ *
+ * <p>It keeps every record not applied yet, and of the applied ones only the newest, up to {@code capacity}
+ * records in all: a record kept for seconds outlives several young collections and is copied by each, which made
+ * GC pauses of 100-200 ms with a window of 50,000 (ZooKeeper keeps 500 committed proposals for the same use).
  */
 final class RecentRecords {
     private final TreeMap<Long, TxnRecord> records = new TreeMap<>();
     private final int capacity;
+    private final LongSupplier appliedZxid;
 
-    RecentRecords(int capacity) {
+    RecentRecords(int capacity, LongSupplier appliedZxid) {
         this.capacity = capacity;
+        this.appliedZxid = appliedZxid;
     }
 
     void appended(TxnRecord rec) {
@@ -22,8 +29,12 @@ final class RecentRecords {
             records.tailMap(rec.zxid(), true).clear(); // cannot happen after a truncate, but never keep a fork
         }
         records.put(rec.zxid(), rec);
-        while (records.size() > capacity) {
-            records.pollFirstEntry();
+        if (records.size() > capacity) {
+            // the applied record itself stays: reading what follows it is served from memory
+            long applied = appliedZxid.getAsLong();
+            while (records.size() > capacity && records.firstKey() < applied) {
+                records.pollFirstEntry();
+            }
         }
     }
 

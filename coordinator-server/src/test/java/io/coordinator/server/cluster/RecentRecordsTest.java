@@ -15,7 +15,7 @@ class RecentRecordsTest {
     }
 
     private static RecentRecords holding(int capacity, long... zxids) {
-        RecentRecords recent = new RecentRecords(capacity);
+        RecentRecords recent = new RecentRecords(capacity, () -> Long.MAX_VALUE); // all applied
         for (long z : zxids) {
             recent.appended(rec(z));
         }
@@ -35,7 +35,29 @@ class RecentRecordsTest {
         assertThat(recent.read(2, 10))
                 .as("record 3 was evicted with its predecessors: read the log")
                 .isNull();
-        assertThat(new RecentRecords(3).read(0, 10)).isNull();
+        assertThat(new RecentRecords(3, () -> 0).read(0, 10)).isNull();
+    }
+
+    @Test
+    void keepsEveryRecordNotAppliedYetBeyondItsCapacity() {
+        long[] applied = {2};
+        RecentRecords recent = new RecentRecords(3, () -> applied[0]);
+        for (long z = 1; z <= 6; z++) {
+            recent.appended(rec(z));
+        }
+        assertThat(zxids(recent.read(2, 10)))
+                .as("3..6 are not applied and the applied 2 stays, so applying reads from memory")
+                .containsExactly(3L, 4L, 5L, 6L);
+        assertThat(recent.read(1, 10))
+                .as("1 was applied and beyond the capacity")
+                .isNull();
+
+        applied[0] = 5;
+        recent.appended(rec(7));
+        assertThat(zxids(recent.read(4, 10)))
+                .as("back to the capacity: 5, 6, 7")
+                .isNull();
+        assertThat(zxids(recent.read(5, 10))).containsExactly(6L, 7L);
     }
 
     @Test
