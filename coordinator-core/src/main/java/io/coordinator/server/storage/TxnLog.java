@@ -71,6 +71,9 @@ public final class TxnLog implements AutoCloseable {
     private long lastZxid;
     private long baseZxid;
     private long durableZxid;
+    /** Counts truncations, purges and advances: what an open iterator saw may be gone ({@link #cuts}). */
+    private long cuts;
+
     private boolean closed;
     private IOException failure;
 
@@ -455,6 +458,7 @@ public final class TxnLog implements AutoCloseable {
                 lastZxid = s.lastZxid;
             }
             durableZxid = lastZxid;
+            cuts++;
             LOG.info("Truncated transaction log {} after zxid 0x{}", dir, Long.toHexString(zxid));
         } catch (IOException e) {
             throw fail(e);
@@ -535,6 +539,7 @@ public final class TxnLog implements AutoCloseable {
                 throw fail(e);
             }
             baseZxid = segments.firstEntry().getValue().prevZxid;
+            cuts++;
             LOG.info("Purged {} log segment(s) before zxid 0x{} from {}", deleted, Long.toHexString(zxid), dir);
         }
     }
@@ -573,6 +578,7 @@ public final class TxnLog implements AutoCloseable {
         lastZxid = zxid;
         baseZxid = zxid;
         durableZxid = zxid;
+        cuts++;
     }
 
     int maxRecordBytes() {
@@ -592,6 +598,14 @@ public final class TxnLog implements AutoCloseable {
     /** Every record with a zxid greater than this is in the log (it is 0 unless segments were purged). */
     public synchronized long baseZxid() {
         return baseZxid;
+    }
+
+    /**
+     * How many times records were removed from the log (truncated, purged, or dropped by {@link #advanceTo}):
+     * an iterator opened before the count changed may return records the log no longer holds.
+     */
+    public synchronized long cuts() {
+        return cuts;
     }
 
     /** First zxids of the segments, oldest first. */

@@ -10,6 +10,7 @@ import io.coordinator.server.request.StateMachine;
 import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.storage.EpochStore;
 import io.coordinator.server.storage.GroupCommitLog;
+import io.coordinator.server.storage.SequentialLogReader;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.zab.Epochs;
@@ -80,6 +81,8 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     private final ReadyExecutor executor = newExecutor();
     /** Unapplied records and the newest applied ones: a DIFF of up to ~1,000 records is served from memory. */
     private final RecentRecords recent = new RecentRecords(1_024, this::appliedZxid);
+    /** Older records, read from disk: a long DIFF goes on from where its previous batch ended. */
+    private final SequentialLogReader older;
 
     private final Outbox outbox;
     private final ForwardedTraffic forwarded;
@@ -136,6 +139,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
         this.pipeline = pipeline;
         this.groupCommit = storage.groupCommit();
         this.txnLog = storage.txnLog();
+        this.older = new SequentialLogReader(txnLog);
         this.snapshots = storage.snapshots();
         this.epochStore = storage.epochs();
         this.tickTimeMs = config.tickTimeMs();
@@ -620,17 +624,14 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     public List<TxnRecord> read(long afterZxid, int max) {
         List<TxnRecord> cached = recent.read(afterZxid, max);
         if (cached != null) {
+            older.close(); // past a DIFF from disk: no segment file stays open
             return cached;
         }
-        List<TxnRecord> out = new ArrayList<>();
-        try (TxnLog.LogIterator it = txnLog.read(afterZxid)) {
-            while (it.hasNext() && out.size() < max) {
-                out.add(it.next());
-            }
+        try {
+            return older.read(afterZxid, max);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out;
     }
 
     @Override
