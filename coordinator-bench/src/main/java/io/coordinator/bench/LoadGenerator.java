@@ -80,6 +80,11 @@ public final class LoadGenerator {
             return new Params(clients, seconds, outstanding, valueSize, watchers, perSecond);
         }
 
+        /** The same load for {@code n} seconds. */
+        public Params withSeconds(int n) {
+            return new Params(clients, n, outstanding, valueSize, watchers, rate);
+        }
+
         boolean openLoop() {
             return rate > 0;
         }

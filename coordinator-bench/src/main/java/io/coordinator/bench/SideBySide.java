@@ -112,6 +112,12 @@ public final class SideBySide {
                 throw new IllegalArgumentException("--open-loop percentages must be in 1..200, got " + pct);
             }
         }
+        // before each measured open-loop run, this long at the same rate unmeasured: the latency at a fixed load is
+        // the steady state's, not the catching up after the saturation run before it (both servers lag then)
+        int openLoopWarmS = Integer.parseInt(o.getOrDefault("open-loop-warm-s", "2"));
+        if (openLoopWarmS < 0) {
+            throw new IllegalArgumentException("--open-loop-warm-s must be >= 0, got " + openLoopWarmS);
+        }
         Files.createDirectories(out);
         Files.createDirectories(work);
         String javaHome = System.getProperty("java.home");
@@ -248,6 +254,9 @@ public final class SideBySide {
                                         Params at = p.atRate(max * pct / 100.0);
                                         Result ol;
                                         try {
+                                            if (openLoopWarmS > 0) {
+                                                LoadGenerator.run(c.connectString(), w, at.withSeconds(openLoopWarmS));
+                                            }
                                             ol = LoadGenerator.run(c.connectString(), w, at);
                                         } catch (Exception e) {
                                             ol = Result.failure(w, p.clients(), p.seconds(), e);
