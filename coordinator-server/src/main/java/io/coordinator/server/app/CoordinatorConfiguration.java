@@ -29,6 +29,11 @@ import org.springframework.core.env.Environment;
 public class CoordinatorConfiguration {
 
     @Bean
+    HeapSettling heapSettling() {
+        return new HeapSettling();
+    }
+
+    @Bean
     WebProperties webProperties(CoordinatorProperties properties) {
         return properties.web();
     }
