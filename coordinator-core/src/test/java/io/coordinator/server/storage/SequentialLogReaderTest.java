@@ -30,6 +30,14 @@ class SequentialLogReaderTest {
         }
     }
 
+    /** A reader that has read records 1-5 of a log holding 1-10. */
+    private static SequentialLogReader halfwayThroughTen(TxnLog log) throws IOException {
+        append(log, 1, 10);
+        SequentialLogReader reader = new SequentialLogReader(log);
+        assertThat(zxids(reader.read(0, 5))).isEqualTo(range(1, 5));
+        return reader;
+    }
+
     private static List<Long> zxids(List<TxnRecord> records) {
         return records.stream().map(TxnRecord::zxid).toList();
     }
@@ -76,9 +84,7 @@ class SequentialLogReaderTest {
     @Test
     void readsWhatWasAppendedAfterItsIteratorWasOpened() throws IOException {
         try (TxnLog log = TxnLog.open(dir, SMALL);
-                SequentialLogReader reader = new SequentialLogReader(log)) {
-            append(log, 1, 10);
-            assertThat(zxids(reader.read(0, 5))).isEqualTo(range(1, 5));
+                SequentialLogReader reader = halfwayThroughTen(log)) {
             append(log, 11, 20);
             assertThat(zxids(reader.read(5, 100))).isEqualTo(range(6, 20));
             assertThat(reader.read(20, 100)).isEmpty();
@@ -88,9 +94,7 @@ class SequentialLogReaderTest {
     @Test
     void aTruncationUnderItIsSeen() throws IOException {
         try (TxnLog log = TxnLog.open(dir, SMALL);
-                SequentialLogReader reader = new SequentialLogReader(log)) {
-            append(log, 1, 10);
-            assertThat(zxids(reader.read(0, 5))).isEqualTo(range(1, 5));
+                SequentialLogReader reader = halfwayThroughTen(log)) {
             log.truncateAfter(7);
             for (long z = 8; z <= 9; z++) {
                 log.append(rec(z, "rewritten " + z));
