@@ -152,6 +152,14 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
         t.start();
     }
 
+    /** Waits until the early start has ended (started, declined or failed); {@link #start()} reports which. */
+    void awaitEarlyStart() {
+        CompletableFuture<Boolean> f = early;
+        if (f != null) {
+            f.handle((started, failure) -> null).join();
+        }
+    }
+
     @Override
     public void start() {
         CompletableFuture<Boolean> f = early;

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The app as main runs it: the server starts ahead of the context, which then owns it. */
@@ -53,6 +57,24 @@ class EarlyStartTest {
             } finally {
                 zk.close();
             }
+        }
+    }
+
+    /** The context is built only once the client port serves: building both at once only slows the port. */
+    @Test
+    void theClientPortServesBeforeTheContextIsBuilt() throws Exception {
+        int port = LoopbackPorts.next();
+        AtomicBoolean servingWhenBuilt = new AtomicBoolean();
+        SpringApplication app = CoordinatorApplication.application();
+        app.addListeners(
+                (ApplicationListener<ApplicationContextInitializedEvent>) e -> servingWhenBuilt.set(!portIsFree(port)));
+        try (ConfigurableApplicationContext ctx = app.run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--coordinator.client-port=" + port,
+                "--coordinator.data-dir=" + dir)) {
+            assertThat(servingWhenBuilt).isTrue();
+            assertThat(ctx.getBean(CoordinatorServer.class).isServing()).isTrue();
         }
     }
 
