@@ -96,6 +96,15 @@ public final class SideBySide {
         Path jfrDir = o.containsKey("jfr") ? Path.of(o.get("jfr")) : null;
         List<String> jfrWorkloads =
                 Arrays.asList(o.getOrDefault("jfr-workloads", "write").split(","));
+        // --async-profiler LIB: with --jfr, a wall-clock profile (every thread, running or waiting) of each node by
+        // async-profiler's agent (libasyncProfiler.so from tools.profiler:async-profiler) instead of JFR
+        Path asyncProfiler = o.containsKey("async-profiler")
+                ? Path.of(o.get("async-profiler")).toAbsolutePath()
+                : null;
+        if (asyncProfiler != null && (jfrDir == null || !Files.isRegularFile(asyncProfiler))) {
+            throw new IllegalArgumentException(
+                    "--async-profiler needs --jfr DIR and the agent library: " + asyncProfiler);
+        }
         List<String> sides =
                 Arrays.asList(o.getOrDefault("sides", "zookeeper,coordinator").split(","));
         boolean keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
@@ -115,6 +124,9 @@ public final class SideBySide {
         // before each measured open-loop run, this long at the same rate unmeasured: the latency at a fixed load is
         // the steady state's, not the catching up after the saturation run before it (both servers lag then)
         int openLoopWarmS = Integer.parseInt(o.getOrDefault("open-loop-warm-s", "2"));
+        // --open-loop-base R: the shares are of R requests per second instead of ZooKeeper's saturation rate (for
+        // one side alone at the load a side-by-side run chose)
+        double openLoopBase = Double.parseDouble(o.getOrDefault("open-loop-base", "0"));
         if (openLoopWarmS < 0) {
             throw new IllegalArgumentException("--open-loop-warm-s must be >= 0, got " + openLoopWarmS);
         }
@@ -207,12 +219,9 @@ public final class SideBySide {
                                 String jfrName = String.format("%s-%s-%s-r%d.jfr", side.label, mode, w, round);
                                 if (jfr) {
                                     Files.createDirectories(jfrDir);
+                                }
+                                if (jfr && asyncProfiler == null) {
                                     for (Process np : c.processes()) {
-                                        // the leader's file is <side>-<mode>-<workload>-r<round>.jfr, others get
-                                        // -pid<N>
-                                        String name = np == leader
-                                                ? jfrName
-                                                : jfrName.replace(".jfr", "-pid" + np.pid() + ".jfr");
                                         jcmd(
                                                 javaHome,
                                                 np.pid(),
@@ -220,11 +229,15 @@ public final class SideBySide {
                                                 "name=bench",
                                                 "settings=profile",
                                                 "filename="
-                                                        + jfrDir.resolve(name).toAbsolutePath());
+                                                        + jfrDir.resolve(profileName(jfrName, np, leader))
+                                                                .toAbsolutePath());
                                     }
                                 }
+                                WallProfile wall = jfr && asyncProfiler != null
+                                        ? new WallProfile(javaHome, asyncProfiler, jfrDir, c, leader)
+                                        : null;
                                 Result r;
-                                Thread dumper = jfr
+                                Thread dumper = jfr && asyncProfiler == null
                                         ? threadDumps(
                                                 javaHome,
                                                 leader.pid(),
@@ -232,6 +245,9 @@ public final class SideBySide {
                                                 p.seconds())
                                         : null;
                                 long[] cpuBefore = serverCpuTicks(c);
+                                if (wall != null) {
+                                    wall.start();
+                                }
                                 try {
                                     r = w.equals("failover")
                                             ? failover(c, failoverWarmMs)
@@ -239,17 +255,20 @@ public final class SideBySide {
                                 } catch (Exception e) {
                                     r = Result.failure(w, p.clients(), p.seconds(), e);
                                 }
+                                if (wall != null) {
+                                    wall.stop(jfrName);
+                                }
                                 if (!w.equals("failover")) {
                                     r = withServerCpu(r, cpuBefore, serverCpuTicks(c));
                                 }
-                                if (jfr) {
+                                if (dumper != null) {
                                     // thread dumps stop the JVM at a safepoint: not during the open-loop tails
                                     dumper.interrupt();
                                     dumper.join(10_000);
                                 }
                                 record(rows, jsonl, new Row(mode, side.label, round, r));
                                 if (REQUEST_WORKLOADS.contains(w)) {
-                                    double max = saturationRate(rows, mode, w, r);
+                                    double max = openLoopBase > 0 ? openLoopBase : saturationRate(rows, mode, w, r);
                                     for (int pct : openLoop) {
                                         Params at = p.atRate(max * pct / 100.0);
                                         Result ol;
@@ -257,7 +276,13 @@ public final class SideBySide {
                                             if (openLoopWarmS > 0) {
                                                 LoadGenerator.run(c.connectString(), w, at.withSeconds(openLoopWarmS));
                                             }
+                                            if (wall != null) {
+                                                wall.start();
+                                            }
                                             ol = LoadGenerator.run(c.connectString(), w, at);
+                                            if (wall != null) {
+                                                wall.stop(jfrName.replace(".jfr", "-at" + pct + ".jfr"));
+                                            }
                                         } catch (Exception e) {
                                             ol = Result.failure(w, p.clients(), p.seconds(), e);
                                         }
@@ -271,7 +296,7 @@ public final class SideBySide {
                                                         ol.withWorkload(openLoopName(w, pct))));
                                     }
                                 }
-                                if (jfr) { // the recording covers the workload's open-loop runs too
+                                if (jfr && asyncProfiler == null) { // the recording covers the open-loop runs too
                                     for (Process np : c.processes()) {
                                         jcmd(javaHome, np.pid(), "JFR.stop", "name=bench");
                                     }
@@ -340,6 +365,44 @@ public final class SideBySide {
      * The rate the open-loop runs of {@code w} take their percentages of: ZooKeeper's latest saturation result
      * for it in this mode, or {@code own} (this side's) when ZooKeeper has none (e.g. --sides coordinator).
      */
+    /** The leader's file is {@code name}; every other node's gets {@code -pid<N>} before the extension. */
+    static String profileName(String name, Process node, Process leader) {
+        if (node == leader) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        return name.substring(0, dot) + "-pid" + node.pid() + name.substring(dot);
+    }
+
+    /**
+     * A wall-clock profile of every node of a cluster around one measured run, by async-profiler's agent loaded
+     * with {@code jcmd JVMTI.agent_load}: every thread is sampled whether it runs or waits (JFR samples only running
+     * threads), so the time a request spends queued or parked shows. Written as collapsed stacks per thread.
+     */
+    record WallProfile(String javaHome, Path agent, Path dir, Cluster cluster, Process leader) {
+        // jcmd parses key=value arguments itself: the agent's options go in as one quoted argument
+        void start() throws IOException, InterruptedException {
+            for (Process np : cluster.processes()) {
+                jcmd(javaHome, np.pid(), "JVMTI.agent_load", agent.toString(), "\"start,event=wall,interval=1ms\"");
+            }
+        }
+
+        /** Stops and writes {@code <dir>/<name without .jfr>-wall.collapsed} per node. */
+        void stop(String name) throws IOException, InterruptedException {
+            String file = name.replace(".jfr", "-wall.collapsed");
+            for (Process np : cluster.processes()) {
+                jcmd(
+                        javaHome,
+                        np.pid(),
+                        "JVMTI.agent_load",
+                        agent.toString(),
+                        "\"stop,collapsed,threads,file="
+                                + dir.resolve(profileName(file, np, leader)).toAbsolutePath()
+                                + "\"");
+            }
+        }
+    }
+
     static double saturationRate(List<Row> rows, String mode, String w, Result own) {
         synchronized (rows) {
             for (int i = rows.size() - 1; i >= 0; i--) {
