@@ -754,22 +754,20 @@ public final class SideBySide {
     }
 
     /** Coordinator's start-up log lines that mark the phases of a restart (Spring Boot's console timestamps). */
-    static final String STARTING = "Starting CoordinatorApplication";
-
     static final String DATA_DIR = "Opened data directory";
+
     static final String SERVING = "Coordinator serving ZooKeeper clients on";
     static final String STARTED = "Started CoordinatorApplication";
 
     /**
      * Where one restart's time went, in ms, from the log this start appended (from {@code offset}), with the
-     * spawn and the first served session on the same wall clock: {@code toStartingMs} spawn to "Starting
-     * CoordinatorApplication" (JVM, launcher, Spring Boot's main), {@code startingToServingMs} from there to
-     * "Coordinator serving ZooKeeper clients on" (environment, early start: recovery and the client port), of
-     * which {@code startingToDataDirMs} until "Opened data directory" (the server's own start begins),
-     * {@code servingToSessionMs} from there to the read, and {@code toStartedMs} spawn to "Started
-     * CoordinatorApplication" (the whole context). {@code toRunMs} splits the first phase: spawn to Spring Boot's
-     * {@code run}, from that last line's "Started ... in X seconds (process running for Y)" (Y - X: from the JVM's
-     * start, a few ms after the spawn, to run: JVM, launcher, main). -1 when a line is missing.
+     * spawn and the first served session on the same wall clock, in the order the server starts: {@code toRunMs}
+     * spawn to Spring Boot's {@code run} (JVM, launcher, main; from the "Started ... in X seconds (process running
+     * for Y)" line, Y - X, counted from the JVM's start a few ms after the spawn), {@code runToDataDirMs} from there
+     * to "Opened data directory" (environment, logging, the early start's bind and validation),
+     * {@code dataDirToServingMs} to "Coordinator serving ZooKeeper clients on" (log, recovery, pipeline, client
+     * port), {@code servingToSessionMs} to the read, and {@code toStartedMs} spawn to "Started
+     * CoordinatorApplication" (the context, built after the client port serves). -1 when a line is missing.
      */
     static String phases(Path log, long offset, long spawnedAt, long restartMs) throws IOException {
         String text;
@@ -777,7 +775,10 @@ public final class SideBySide {
             in.skipNBytes(offset);
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        long starting = logTime(text, STARTING);
+        return phases(text, spawnedAt, restartMs);
+    }
+
+    static String phases(String text, long spawnedAt, long restartMs) {
         long dataDir = logTime(text, DATA_DIR);
         long serving = logTime(text, SERVING);
         long started = logTime(text, STARTED);
@@ -790,11 +791,10 @@ public final class SideBySide {
         }
         return String.format(
                 Locale.ROOT,
-                "\"toRunMs\":%d,\"toStartingMs\":%d,\"startingToServingMs\":%d,\"startingToDataDirMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
+                "\"toRunMs\":%d,\"runToDataDirMs\":%d,\"dataDirToServingMs\":%d,\"servingToSessionMs\":%d,\"toStartedMs\":%d",
                 toRun,
-                starting < 0 ? -1 : starting - spawnedAt,
-                starting < 0 || serving < 0 ? -1 : serving - starting,
-                starting < 0 || dataDir < 0 ? -1 : dataDir - starting,
+                toRun < 0 || dataDir < 0 ? -1 : dataDir - (spawnedAt + toRun),
+                dataDir < 0 || serving < 0 ? -1 : serving - dataDir,
                 serving < 0 ? -1 : session - serving,
                 started < 0 ? -1 : started - spawnedAt);
     }
@@ -1138,14 +1138,12 @@ public final class SideBySide {
         }
         sb.append("\n| Coordinator phases (medians, ms) | idle | under load |\n|---|---:|---:|\n");
         Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("toStartingMs", "spawn → \"" + STARTING + "\"");
-        keys.put("toRunMs", "(of which spawn → SpringApplication.run: JVM, launcher; from \"process running for\")");
-        keys.put("startingToServingMs", "→ \"" + SERVING + "\"");
-        keys.put(
-                "startingToDataDirMs", "(of which \"Starting\" → \"" + DATA_DIR + "\", the server's own start begins)");
+        keys.put("toRunMs", "spawn → SpringApplication.run (JVM, launcher; from \"process running for\")");
+        keys.put("runToDataDirMs", "→ \"" + DATA_DIR + "\" (environment, logging, early start's bind and validation)");
+        keys.put("dataDirToServingMs", "→ \"" + SERVING + "\" (log, recovery, pipeline, client port)");
         keys.put("servingToSessionMs", "→ first served session");
         keys.put("restartMs", "= spawn → first served session");
-        keys.put("toStartedMs", "spawn → \"" + STARTED + "\" (load stopped at the read)");
+        keys.put("toStartedMs", "spawn → \"" + STARTED + "\" (the context, built after; load stopped at the read)");
         for (var k : keys.entrySet()) {
             double idle = med(rows, "standalone", co, "restart-idle", r -> extra(r, k.getKey()));
             double load = med(rows, "standalone", co, "restart-load", r -> extra(r, k.getKey()));
