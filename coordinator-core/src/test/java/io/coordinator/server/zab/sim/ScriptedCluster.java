@@ -396,24 +396,11 @@ public final class ScriptedCluster {
                 });
     }
 
-    /** The invariant of ZOOKEEPER-2845/3911/2678: no ACK of any kind for what is not on disk. */
+    /** The invariant of ZOOKEEPER-2845/3911/2678: no message claims what is not on its sender's disk. */
     public void checkDurableClaim(Node s, ZabMessage m) {
-        long claimed = -1;
-        if (m instanceof ZabMessage.Ack a) {
-            claimed = a.zxid();
-        } else if (m instanceof ZabMessage.AckNewLeader a) {
-            claimed = a.zxid();
-            if (s.disk.epochs.currentEpoch() != a.epoch()) {
-                throw new InvariantViolation("server " + s.id + " acks NEWLEADER before persisting currentEpoch");
-            }
-        } else if (m instanceof ZabMessage.AckEpoch a) {
-            claimed = a.lastZxid();
-        } else if (m instanceof ZabMessage.FollowerInfo f) {
-            claimed = f.lastZxid();
-        }
-        if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
-            throw new InvariantViolation("server " + s.id + " sends " + ZabText.message(m) + " claiming "
-                    + ZabText.zxid(claimed) + " but its disk is durable only to " + ZabText.zxid(s.disk.durableZxid()));
+        String violation = DurableClaims.violation(s.id, s.disk, m);
+        if (violation != null) {
+            throw new InvariantViolation(violation);
         }
     }
 

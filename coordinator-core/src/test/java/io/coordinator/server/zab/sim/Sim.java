@@ -748,32 +748,9 @@ public final class Sim {
 
     /** No message may claim durability the sender's disk does not have (ZOOKEEPER-2845/3911 class). */
     private void checkDurableClaim(SimServer s, ZabMessage m) {
-        long claimed = -1;
-        if (m instanceof ZabMessage.Ack a) {
-            claimed = a.zxid();
-        } else if (m instanceof ZabMessage.AckNewLeader a) {
-            claimed = a.zxid();
-            if (s.disk.epochs.currentEpoch() != a.epoch()) {
-                fail("server " + s.id + " acks NEWLEADER of epoch " + a.epoch() + " with durable currentEpoch "
-                        + s.disk.epochs.currentEpoch());
-            }
-        } else if (m instanceof ZabMessage.AckEpoch a) {
-            claimed = a.lastZxid();
-            if (s.disk.epochs.acceptedEpoch() < a.epoch()) {
-                fail("server " + s.id + " acks epoch " + a.epoch() + " before persisting it");
-            }
-        } else if (m instanceof ZabMessage.FollowerInfo f) {
-            claimed = f.lastZxid();
-        } else if (m instanceof ZabMessage.ObserverInfo f) {
-            claimed = f.lastZxid();
-        } else if (m instanceof ZabMessage.Notification v && v.state() == Role.LOOKING && v.leader() == s.id) {
-            claimed = v.zxid(); // a vote for oneself advertises one's own log: only what is durable
-        } else if (m instanceof ZabMessage.Ping p && p.seq() == 0) {
-            claimed = p.zxid();
-        }
-        if (claimed > 0 && !s.disk.holdsDurably(claimed)) {
-            fail("server " + s.id + " sends " + brief(m) + " claiming " + Zxids.hex(claimed)
-                    + " but its disk is durable only to " + Zxids.hex(s.disk.durableZxid()));
+        String violation = DurableClaims.violation(s.id, s.disk, m);
+        if (violation != null) {
+            fail(violation);
         }
     }
 
