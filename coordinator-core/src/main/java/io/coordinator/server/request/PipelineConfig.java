@@ -29,29 +29,4 @@ public record PipelineConfig(
     public PipelineConfig {
         extraAuthSchemes = extraAuthSchemes == null ? Set.of() : Set.copyOf(extraAuthSchemes);
     }
-
-    /** Without extra auth schemes (ZooKeeper's default: ip and digest) and without an x509 super user. */
-    public PipelineConfig(
-            int tickTimeMs,
-            int minSessionTimeoutMs,
-            int maxSessionTimeoutMs,
-            boolean ttlNodesEnabled,
-            boolean enforceQuota,
-            String superDigest,
-            long containerCheckIntervalMs,
-            int maxContainerDeletesPerMinute,
-            long snapshotEveryTxns) {
-        this(
-                tickTimeMs,
-                minSessionTimeoutMs,
-                maxSessionTimeoutMs,
-                ttlNodesEnabled,
-                enforceQuota,
-                superDigest,
-                containerCheckIntervalMs,
-                maxContainerDeletesPerMinute,
-                snapshotEveryTxns,
-                Set.of(),
-                null);
-    }
 }

@@ -123,7 +123,17 @@ class EnsembleDriverTest {
             EnsembleDriver[] self = new EnsembleDriver[1];
             pipeline = new RequestPipeline(
                     new PipelineConfig(
-                            TICK_MS, 4 * TICK_MS, 40 * TICK_MS, false, true, null, 3_600_000, 1000, 1_000_000),
+                            TICK_MS,
+                            4 * TICK_MS,
+                            40 * TICK_MS,
+                            false,
+                            true,
+                            null,
+                            3_600_000,
+                            1000,
+                            1_000_000,
+                            Set.of(),
+                            null),
                     new StateMachine(new DataTree(), new SessionTracker(TICK_MS)),
                     new SessionIds(id, 1_700_000_000_000L),
                     new SessionPasswords(new byte[16]),
