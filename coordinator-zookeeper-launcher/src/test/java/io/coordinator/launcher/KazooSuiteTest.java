@@ -116,10 +116,14 @@ class KazooSuiteTest {
         env.put("TMPDIR", tmp.toString()); // the harness's working dirs: data, zoo.cfg, jaas.conf
         env.put("PYTHONPATH", plugins.toString());
         env.put("KAZOO_READY_TIMEOUT", "240");
-        // the servers' own temporary files (Tomcat's work dir) stay in the build's test-tmp
+        // the servers' own temporary files (Tomcat's work dir) and the launcher's unpacked server jar stay in the
+        // build's directories
         env.put(
                 "JDK_JAVA_OPTIONS",
-                "-Djava.io.tmpdir=" + tmp + (onZooKeeper ? " -Dzookeeper.admin.enableServer=false" : ""));
+                "-Djava.io.tmpdir=" + tmp
+                        + (onZooKeeper
+                                ? " -Dzookeeper.admin.enableServer=false"
+                                : " -Dcoordinator.launcher.cache=" + WORK.resolve("launcher-cache")));
 
         long start = System.nanoTime();
         Process p = pb.start();

@@ -56,6 +56,7 @@ class QuorumPeerMainProcessTest {
                 List.of(
                         Jars.java().toString(),
                         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "-Dcoordinator.launcher.cache=" + dir.resolve("launcher-cache"),
                         "-Xmx256m",
                         "-cp",
                         Jars.classPath(),
@@ -79,7 +80,8 @@ class QuorumPeerMainProcessTest {
             }
             assertThat(server.logTail(400))
                     .contains("Starting CoordinatorApplication")
-                    .contains("(data in " + data + ")");
+                    .contains("(data in " + data + ")")
+                    .contains(dir.resolve("launcher-cache").toString()); // run from the unpacked jar
             server.awaitListening(adminPort, Duration.ofSeconds(180)); // the web layer starts after the client port
             HttpResponse<String> ruok = HttpClient.newHttpClient()
                     .send(

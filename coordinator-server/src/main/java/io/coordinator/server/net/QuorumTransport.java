@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ public final class QuorumTransport implements PeerTransport {
     static final int HELLO_MAGIC = 0x434f5152; // "COQR"
     static final int VERSION = 1;
     private static final long MAX_BACKOFF_MS = 2000;
+    private static final long FIRST_BACKOFF_MS = 100;
 
     private final String name;
     private final int myId;
@@ -72,6 +74,11 @@ public final class QuorumTransport implements PeerTransport {
 
     private final Map<Integer, Channel> outbound = new ConcurrentHashMap<>();
     private final Map<Integer, Long> backoff = new ConcurrentHashMap<>();
+    private long firstBackoffMs = FIRST_BACKOFF_MS;
+    private long maxBackoffMs = MAX_BACKOFF_MS;
+    /** A redial waiting out its back-off, per peer. */
+    private final Map<Integer, ScheduledFuture<?>> pendingDial = new ConcurrentHashMap<>();
+
     private final AtomicLong dropped = new AtomicLong();
     private EventLoopGroup group;
     private ChannelGroup channels;
@@ -348,8 +355,41 @@ public final class QuorumTransport implements PeerTransport {
         if (!running) {
             return;
         }
-        long delay = backoff.merge(peerId, 100L, (old, x) -> Math.min(MAX_BACKOFF_MS, old * 2));
-        group.schedule(() -> dial(peerId), delay, TimeUnit.MILLISECONDS);
+        long delay = backoff.merge(peerId, firstBackoffMs, (old, x) -> Math.min(maxBackoffMs, old * 2));
+        pendingDial.put(
+                peerId,
+                group.schedule(
+                        () -> {
+                            pendingDial.remove(peerId);
+                            dial(peerId);
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS));
+    }
+
+    /** Test hook, before {@link #start}: the redial back-off's first and longest wait. */
+    QuorumTransport withBackoff(long firstMs, long maxMs) {
+        this.firstBackoffMs = firstMs;
+        this.maxBackoffMs = maxMs;
+        return this;
+    }
+
+    /** Whether a redial of {@code peerId} is waiting out its back-off (tests). */
+    boolean redialPending(int peerId) {
+        return pendingDial.containsKey(peerId);
+    }
+
+    /**
+     * The peer has just connected to us, so it is up: a redial of it waiting out its back-off goes now. Without
+     * this a restarted member waits up to the longest back-off (2 s) for its peers' answers (votes, the leader's
+     * sync), which it cannot get before they connect back.
+     */
+    private void peerIsUp(int peerId) {
+        ScheduledFuture<?> waiting = pendingDial.remove(peerId);
+        if (waiting != null && waiting.cancel(false)) {
+            backoff.remove(peerId);
+            dial(peerId);
+        }
     }
 
     /** Outbound side: only keep-alives; a peer that stops reading is noticed by the protocol's own pings. */
@@ -465,6 +505,7 @@ public final class QuorumTransport implements PeerTransport {
                     return;
                 }
                 from = id;
+                peerIsUp(id);
                 return;
             }
             if (!frame.isReadable()) {

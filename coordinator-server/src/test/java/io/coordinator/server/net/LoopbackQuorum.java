@@ -30,6 +30,11 @@ final class LoopbackQuorum implements AutoCloseable {
 
     /** Starts member {@code id} with the addresses planned now; {@code tls} null for plain text. */
     QuorumTransport start(int id, TlsContext tls) {
+        return start(id, tls, t -> {});
+    }
+
+    /** As {@link #start(int, TlsContext)}, with {@code configure} applied before the transport starts. */
+    QuorumTransport start(int id, TlsContext tls, java.util.function.Consumer<QuorumTransport> configure) {
         Map<Integer, InetSocketAddress> peers = new HashMap<>(addresses);
         peers.remove(id);
         BlockingQueue<Received> inbox = inboxes.get(id);
@@ -53,6 +58,7 @@ final class LoopbackQuorum implements AutoCloseable {
                 1 << 20,
                 1 << 20,
                 tls);
+        configure.accept(t);
         t.start();
         transports.put(id, t);
         return t;

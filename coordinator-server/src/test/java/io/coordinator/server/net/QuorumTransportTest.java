@@ -87,6 +87,22 @@ class QuorumTransportTest {
         assertThat(r.text()).isIn("after", "lost");
     }
 
+    /** A restarted member must not wait out its peers' back-off for their answers: it dials them, they dial back. */
+    @Test
+    void aPeerThatDialsInIsDialledBackAtOnceNotAfterTheBackOff() throws Exception {
+        quorum.plan(1, 2);
+        // 1 starts alone: its dial of 2 fails and the next try waits an hour
+        QuorumTransport one = quorum.start(1, null, t -> t.withBackoff(3_600_000, 3_600_000));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!one.redialPending(2) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(one.redialPending(2)).isTrue();
+        quorum.start(2, null); // 2 dials 1 at once
+        assertThat(quorum.sendUntilDelivered(1, 2, "back at once").from()).isEqualTo(1);
+        assertThat(one.redialPending(2)).isFalse();
+    }
+
     @Test
     void aStrangerWithoutAValidHelloIsClosedAndOthersAreUnaffected() throws Exception {
         quorum.plan(1, 2);

@@ -1,7 +1,6 @@
 package org.apache.zookeeper.server.quorum;
 
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +12,11 @@ import java.util.Properties;
  * A drop-in for Apache ZooKeeper's {@code QuorumPeerMain} (our own code, none of ZooKeeper's): what
  * {@code zkServer.sh} and test harnesses run, {@code java -cp <jars> org.apache.zookeeper.server.quorum.QuorumPeerMain
  * zoo.cfg}, starts the Coordinator server on that zoo.cfg in this JVM when {@code coordinator-server.jar} is on the
- * class path beside this class. The fat jar's root holds Spring Boot's {@code JarLauncher}, which finds its archive
- * from its own code source, so it runs the server exactly as {@code java -jar coordinator-server.jar} would, with
- * {@code --coordinator.zoo-cfg=<zoo.cfg>}. The ZooKeeper system properties such scripts pass ({@code -D...}) are
- * handed on as the Coordinator settings they mean.
+ * class path beside this class, with {@code --coordinator.zoo-cfg=<zoo.cfg>}. The fat jar is found as the home of
+ * Spring Boot's {@code JarLauncher} (at its root) and run unpacked ({@link UnpackedServer}: the same server as
+ * {@code java -jar coordinator-server.jar}, started sooner); when it cannot be unpacked, through that launcher.
+ * The ZooKeeper system properties such scripts pass ({@code -D...}) are handed on as the Coordinator settings they
+ * mean.
  */
 public final class QuorumPeerMain {
     static final String JAR_LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
@@ -46,9 +46,9 @@ public final class QuorumPeerMain {
             System.exit(2);
             return;
         }
-        Method main;
+        Class<?> launcher;
         try {
-            main = Class.forName(JAR_LAUNCHER).getMethod("main", String[].class);
+            launcher = Class.forName(JAR_LAUNCHER);
         } catch (ClassNotFoundException e) {
             System.err.println("QuorumPeerMain: Spring Boot's " + JAR_LAUNCHER + " is not on the class path: put"
                     + " coordinator-server.jar beside this launcher's jar (java -cp"
@@ -57,8 +57,39 @@ public final class QuorumPeerMain {
             System.exit(2);
             return;
         }
+        String[] serverArgs = launch.toArray(String[]::new);
+        UnpackedServer.Layout unpacked = unpacked(launcher);
+        if (unpacked != null) {
+            ClassLoader loader = unpacked.loader(); // lives as long as the server: never closed
+            Thread.currentThread().setContextClassLoader(loader);
+            invokeMain(Class.forName(unpacked.startClass(), false, loader), serverArgs);
+        } else {
+            invokeMain(launcher, serverArgs);
+        }
+    }
+
+    /**
+     * The server jar (the one holding Spring Boot's launcher) unpacked into the cache (see {@link UnpackedServer}),
+     * or null to run it through the launcher when it cannot be (said on stderr: the start only takes longer).
+     */
+    private static UnpackedServer.Layout unpacked(Class<?> launcher) {
+        Path jar = null;
         try {
-            main.invoke(null, (Object) launch.toArray(String[]::new));
+            jar = Path.of(
+                    launcher.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(jar)) {
+                return null; // an exploded server (an IDE's class path): nothing to unpack
+            }
+            return UnpackedServer.unpack(jar, UnpackedServer.cacheRoot(System.getProperties(), System.getenv()));
+        } catch (Exception e) {
+            System.err.println("QuorumPeerMain: starting from " + jar + " without unpacking it first (" + e + ")");
+            return null;
+        }
+    }
+
+    private static void invokeMain(Class<?> type, String[] args) throws Throwable {
+        try {
+            type.getMethod("main", String[].class).invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
             throw e.getCause(); // the server's own failure, not the reflection's wrapper
         }
