@@ -127,6 +127,34 @@ class UnpackedServerTest {
         }
     }
 
+    /** Code is loaded from the cache: one another user owns (and could have written) is not used. */
+    @Test
+    void aCacheOwnedBySomeoneElseIsRefused() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path jar = fatJar("server.jar", Map.of());
+        String me = System.getProperty("user.name");
+        System.setProperty("user.name", "not-" + me); // the cache's owner (this process's user) is then someone else
+        try {
+            assertThatThrownBy(() -> UnpackedServer.unpack(jar, cache))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("belongs to " + Files.getOwner(cache).getName())
+                    .hasMessageContaining("not loading code from it");
+        } finally {
+            System.setProperty("user.name", me);
+        }
+        try (var left = Files.list(cache)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void theCacheIsCreatedPrivateToItsOwner() throws Exception {
+        Path cache = dir.resolve("new-cache");
+        UnpackedServer.unpack(fatJar("server.jar", Map.of()), cache);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+                .isEqualTo("rwx------");
+    }
+
     @Test
     void aJarThatIsNotAFatJarIsNamedInTheRefusal() throws Exception {
         Path plain = dir.resolve("plain.jar");
