@@ -184,7 +184,7 @@ final class UnpackedServer {
         }
     }
 
-    /** A service registration without the launcher's providers (their classes are not in the layout); none left, no file. */
+    /** A service registration without the launcher's providers (not in the layout); with none left, no file. */
     static void writeServicesWithoutLauncher(InputStream in, Path target) throws IOException {
         List<String> kept = new ArrayList<>();
         for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
