@@ -7,9 +7,8 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,11 +87,7 @@ final class UnpackedServer {
             Path tmp = Files.createTempDirectory(root, dir.getFileName() + ".partial-");
             try {
                 extract(jar, tmp);
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                if (!Files.isDirectory(dir)) {
-                    throw e; // not a concurrent start that finished first
-                }
+                publish(tmp, dir);
             } finally {
                 delete(tmp);
             }
@@ -100,6 +95,21 @@ final class UnpackedServer {
         }
         Files.setLastModifiedTime(dir, FileTime.from(Instant.now())); // in use: not removed as unused
         return read(dir);
+    }
+
+    /**
+     * Renames the complete {@code tmp} to {@code dir} in one step. When a concurrent start of the same jar got there
+     * first, its copy is used and this one is dropped by the caller (Linux reports that as "Directory not empty",
+     * which Java raises as a plain {@link FileSystemException}).
+     */
+    static void publish(Path tmp, Path dir) throws IOException {
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileSystemException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e; // not a concurrent start that finished first
+            }
+        }
     }
 
     /** One directory name per jar file: its name, and a hash of its path, size and modification time. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.jar.Attributes;
@@ -95,6 +96,47 @@ class UnpackedServerTest {
         assertThat(rebuilt.dir()).isNotEqualTo(first.dir());
         assertThat(rebuilt.dir().resolve("marker")).doesNotExist();
         assertThat(first.dir()).exists(); // used a moment ago: an older server may still be running from it
+    }
+
+    /** Three members of an ensemble started at once unpack the same jar: the first copy renamed in place is used. */
+    @Test
+    void aCopyFinishedFirstByAnotherStartIsKept() throws Exception {
+        Path cache = dir.resolve("cache");
+        UnpackedServer.Layout first = UnpackedServer.unpack(fatJar("server.jar", Map.of()), cache);
+        Path late = Files.createDirectories(cache.resolve("late-copy"));
+        Files.writeString(late.resolve("start-class"), "other.App");
+
+        UnpackedServer.publish(late, first.dir()); // the rename onto a complete copy fails; that copy stays
+
+        assertThat(Files.readString(first.dir().resolve("start-class"))).isEqualTo("a.App");
+    }
+
+    @Test
+    void concurrentStartsOfOneJarAllGetTheSameCompleteCopy() throws Exception {
+        Path cache = dir.resolve("cache");
+        Path jar = fatJar("server.jar", Map.of());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            var ready = new java.util.concurrent.CyclicBarrier(3);
+            List<java.util.concurrent.Future<UnpackedServer.Layout>> starts = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                starts.add(pool.submit(() -> {
+                    ready.await();
+                    return UnpackedServer.unpack(jar, cache);
+                }));
+            }
+            Path dirOfFirst = starts.get(0).get().dir();
+            for (var s : starts) {
+                UnpackedServer.Layout l = s.get();
+                assertThat(l.dir()).isEqualTo(dirOfFirst);
+                assertThat(l.startClass()).isEqualTo("a.App");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var left = Files.list(cache)) {
+            assertThat(left).hasSize(1); // no partial copies stay behind
+        }
     }
 
     @Test
