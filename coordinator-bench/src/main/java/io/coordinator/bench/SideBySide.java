@@ -361,10 +361,6 @@ public final class SideBySide {
         System.out.println("# results: " + jsonl);
     }
 
-    /**
-     * The rate the open-loop runs of {@code w} take their percentages of: ZooKeeper's latest saturation result
-     * for it in this mode, or {@code own} (this side's) when ZooKeeper has none (e.g. --sides coordinator).
-     */
     /** The leader's file is {@code name}; every other node's gets {@code -pid<N>} before the extension. */
     static String profileName(String name, Process node, Process leader) {
         if (node == leader) {
@@ -403,6 +399,10 @@ public final class SideBySide {
         }
     }
 
+    /**
+     * The rate the open-loop runs of {@code w} take their percentages of: ZooKeeper's latest saturation result
+     * for it in this mode, or {@code own} (this side's) when ZooKeeper has none (e.g. --sides coordinator).
+     */
     static double saturationRate(List<Row> rows, String mode, String w, Result own) {
         synchronized (rows) {
             for (int i = rows.size() - 1; i >= 0; i--) {
