@@ -103,6 +103,27 @@ class QuorumPeerMainProcessTest {
         }
     }
 
+    /** Where the jar cannot be unpacked, the launcher says why and runs the server through Spring Boot's launcher. */
+    @Test
+    void anUnusableCacheFallsBackToTheFatJarAndSaysWhy() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("cache-is-a-file"), "");
+        // a zoo.cfg the server itself refuses at once: its refusal shows the server ran, then the process ends
+        Path cfg = Files.writeString(
+                dir.resolve("zoo.cfg"), "tickTime=0\ndataDir=" + dir.resolve("data") + "\nclientPort=2181\n");
+        Result r = run(List.of(
+                "-Dcoordinator.launcher.cache=" + notADirectory,
+                "-cp",
+                Jars.classPath(),
+                QUORUM_PEER_MAIN,
+                cfg.toString()));
+        assertThat(r.output())
+                .contains("without unpacking it first")
+                .contains(notADirectory.toString())
+                .contains("APPLICATION FAILED TO START")
+                .contains("coordinator.tickTime");
+        assertThat(r.status()).isNotZero();
+    }
+
     @Test
     void withoutTheServerJarItSaysWhichJarIsMissing() throws Exception {
         Path cfg = Files.writeString(dir.resolve("zoo.cfg"), "dataDir=" + dir + "\n");
