@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * error, not a silent reset to zero.
  */
 public final class EpochStore {
-    static final String FILE = "epochs";
+    public static final String FILE = "epochs";
     private static final int MAGIC = 0x434f4550; // "COEP"
     private static final int SIZE = 4 + 8 + 8 + 4 + 4;
     private final Path dir;

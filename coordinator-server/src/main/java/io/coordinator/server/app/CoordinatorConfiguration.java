@@ -10,6 +10,7 @@ import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.web.WebConfiguration;
 import io.coordinator.server.web.WebProperties;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.ObjectProvider;
@@ -116,6 +117,11 @@ public class CoordinatorConfiguration {
                     }
                 });
                 return copy;
+            }
+
+            @Override
+            public long restore(byte[] backup, String source) throws IOException {
+                return server.restore(backup, source);
             }
 
             @Override

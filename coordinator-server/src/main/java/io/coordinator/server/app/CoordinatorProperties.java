@@ -145,7 +145,7 @@ public record CoordinatorProperties(
      *     createSession, closeSession) on the server that answers it. Off by default, like ZooKeeper's
      *     audit.enable.
      * @param rest Audit every change made through the REST API or the console: configuration publish and
-     *     rollback, znode create, update and delete.
+     *     rollback, znode create, update and delete, and online restores ({@code POST /commands/restore}).
      */
     public record Audit(
             @DefaultValue("false") boolean enabled,

@@ -35,6 +35,8 @@ import io.coordinator.server.storage.WritableCheck;
 import io.coordinator.server.tree.DataTree;
 import io.coordinator.server.zab.Peer;
 import io.coordinator.server.zab.ZabConfig;
+import io.coordinator.server.zab.Zxids;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -45,6 +47,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -584,6 +588,58 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 stopServer();
             }
         }
+    }
+
+    /**
+     * ZooKeeper 3.9's online restore ({@code POST /commands/restore}) on a standalone server: the backup is verified
+     * whole first (a bad one changes nothing); then the server stops serving (its clients are disconnected), its
+     * state is moved into a {@code before-restore-<time>} folder of the data directory, the backup becomes the
+     * directory's state and the server starts from it, on the same client port. The restored state continues in the
+     * epoch after both the backup's and this server's, so clients' last zxids stay below it and they reconnect;
+     * sessions the backup holds resume, others are expired. An ensemble member refuses: restoring members one by
+     * one while their quorum runs would have the leader sync them back, so the ensemble is restored offline.
+     *
+     * @param source what the backup is (a file name, the HTTP client), for messages and the restore marker
+     * @return the zxid the server continues from
+     * @throws IOException when the backup is damaged (nothing changed) or cannot be written (the old state is back)
+     * @throws IllegalStateException when this server cannot be restored online, saying why
+     */
+    public synchronized long restore(byte[] backup, String source) throws IOException {
+        if (!props.isStandalone()) {
+            throw new IllegalStateException("an ensemble member is restored offline: stop the members, run"
+                    + " `java -jar coordinator-server.jar restore <backup> <data dir>` for a majority of the voters,"
+                    + " start them (README, \"Online backup and restore\")");
+        }
+        if (closed || !isServing()) {
+            throw new IllegalStateException("the server is not serving: restore into a running server only");
+        }
+        RestoreBackup.Verified verified = RestoreBackup.verify(new ByteArrayInputStream(backup), source);
+        long current = Math.max(pipeline.lastProcessedZxid(), txnLog.lastZxid());
+        Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize();
+        log.warn(
+                "Restoring the backup at zxid 0x{} from {}: clients are disconnected, and this server's state"
+                        + " (up to zxid 0x{}) is moved aside",
+                Long.toHexString(verified.zxid()),
+                source,
+                Long.toHexString(current));
+        stopServer();
+        Path aside = RestoreBackup.moveStateAside(
+                dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(LocalDateTime.now()));
+        long zxid;
+        try {
+            zxid = RestoreBackup.writeInto(dir, verified, Zxids.epochOf(current), source);
+        } catch (IOException | RuntimeException e) {
+            log.error("The restore could not be written; serving the state it was to replace again", e);
+            RestoreBackup.moveStateBack(aside, dir);
+            startServer();
+            throw e;
+        }
+        startServer();
+        log.info(
+                "Restored: serving the backup's state at zxid 0x{}; the state before it is in {}",
+                Long.toHexString(zxid),
+                aside);
+        return zxid;
     }
 
     /**

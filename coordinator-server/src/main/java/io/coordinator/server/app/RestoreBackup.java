@@ -4,6 +4,7 @@ import io.coordinator.server.ops.BackupFormat;
 import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.storage.DataDirectory;
 import io.coordinator.server.storage.EpochStore;
+import io.coordinator.server.storage.FileUtil;
 import io.coordinator.server.storage.LogOptions;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.StorageFaults;
@@ -16,6 +17,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * {@code coordinator-server.jar restore <backup> <data-dir>}: makes a backup taken with
@@ -36,6 +40,13 @@ final class RestoreBackup {
 
     /** Left in a restored data directory: where its state came from, for an operator who wonders. */
     static final String MARKER = "restored-from-backup";
+
+    /** Where an online restore moves the state it replaces (followed by the time). */
+    static final String ASIDE_PREFIX = "before-restore-";
+
+    /** What a data directory holds of a server's state, besides its lock, myid and session secret. */
+    private static final List<String> STATE_FILES =
+            List.of(DataDirectory.LOG_DIR, DataDirectory.SNAPSHOT_DIR, EpochStore.FILE, MARKER);
 
     private RestoreBackup() {}
 
@@ -63,18 +74,47 @@ final class RestoreBackup {
 
     /** Restores {@code backup} into {@code dataDir}; returns the zxid the server continues from. */
     static long restore(Path backup, Path dataDir) throws IOException {
-        BackupFormat.Backup b;
+        Verified verified;
         try (InputStream in = Files.newInputStream(backup)) {
+            verified = verify(in, backup.toString());
+        }
+        return writeInto(dataDir, verified, 0, backup.toAbsolutePath().toString());
+    }
+
+    /** A backup read whole and verified: its zxid and the state inside it. */
+    record Verified(long zxid, StateSnapshots.Recovered state) {}
+
+    /**
+     * Reads and verifies a whole backup (every chunk's CRC, then the state itself) before anything is written.
+     *
+     * @param name what the backup is, for the message of a refusal
+     * @throws BackupFormat.CorruptBackupException naming {@code name} and what is wrong
+     */
+    static Verified verify(InputStream in, String name) throws IOException {
+        BackupFormat.Backup b;
+        try {
             b = BackupFormat.read(in);
         } catch (BackupFormat.CorruptBackupException e) {
-            throw new IOException(backup + ": " + e.getMessage(), e);
+            throw new BackupFormat.CorruptBackupException(name + ": " + e.getMessage(), e);
         }
-        StateSnapshots.Recovered state;
         try {
-            state = StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(b.state())));
+            return new Verified(
+                    b.zxid(), StateSnapshots.read(new DataInputStream(new ByteArrayInputStream(b.state()))));
         } catch (IOException | RuntimeException e) {
-            throw new IOException(backup + ": the state inside the backup cannot be read: " + e.getMessage(), e);
+            throw new BackupFormat.CorruptBackupException(
+                    name + ": the state inside the backup cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a verified backup as the first state of {@code dataDir}, which must hold none, in the epoch after both
+     * the backup's and {@code epochFloor} (the epoch of everything the server on that directory ever wrote, for a
+     * restore into a running server: its clients' last zxids stay below the restored one). Returns that zxid.
+     *
+     * @param source where the backup came from, kept in the {@value #MARKER} file
+     */
+    static long writeInto(Path dataDir, Verified backup, long epochFloor, String source) throws IOException {
+        StateSnapshots.Recovered state = backup.state();
         Path dir = dataDir.toAbsolutePath().normalize();
         try (DataDirectory data = DataDirectory.open(dir);
                 TxnLog log = data.openLog(LogOptions.defaults())) {
@@ -83,17 +123,62 @@ final class RestoreBackup {
                 throw new IOException(dir + " already holds a server's state (snapshots or a log): restore into"
                         + " the data directory of a new server");
             }
-            long epoch = Zxids.epochOf(b.zxid()) + 1;
-            long zxid = Zxids.make(epoch, Zxids.counterOf(b.zxid()));
+            long epoch = Math.max(Zxids.epochOf(backup.zxid()), epochFloor) + 1;
+            long zxid = Zxids.make(epoch, Zxids.counterOf(backup.zxid()));
             state.tree().setLastProcessedZxid(zxid);
             snapshots.write(zxid, o -> StateSnapshots.write(o, state.sessions(), state.secret(), state.tree()));
             // a standalone server never reads them; a member must not elect a leader in an epoch below its zxid's
             new EpochStore(dir).store(new EpochStore.Epochs(epoch, epoch, -1));
             Files.writeString(
                     dir.resolve(MARKER),
-                    "restored from " + backup.toAbsolutePath() + " (backup zxid 0x" + Long.toHexString(b.zxid())
+                    "restored from " + source + " (backup zxid 0x" + Long.toHexString(backup.zxid())
                             + "), continuing at zxid 0x" + Long.toHexString(zxid) + "\n");
             return zxid;
+        }
+    }
+
+    /**
+     * Moves a stopped server's state (log, snapshots, epochs, restore marker) into a new {@code before-restore-*}
+     * folder of its data directory, where the operator can take it back from; returns that folder. The lock file,
+     * {@code myid} and the session secret stay.
+     */
+    static Path moveStateAside(Path dataDir, String stamp) throws IOException {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path aside = dir.resolve(ASIDE_PREFIX + stamp);
+        Files.createDirectory(aside);
+        for (String name : STATE_FILES) {
+            Path from = dir.resolve(name);
+            if (Files.exists(from)) {
+                Files.move(from, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        FileUtil.fsyncDirectory(aside, StorageFaults.NONE);
+        FileUtil.fsyncDirectory(dir, StorageFaults.NONE);
+        return aside;
+    }
+
+    /** Undoes {@link #moveStateAside} after a restore that could not be written: whatever it wrote is dropped. */
+    static void moveStateBack(Path aside, Path dataDir) throws IOException {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        for (String name : STATE_FILES) {
+            Path at = dir.resolve(name);
+            if (Files.exists(aside.resolve(name))) {
+                deleteTree(at);
+                Files.move(aside.resolve(name), at, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        Files.deleteIfExists(aside);
+        FileUtil.fsyncDirectory(dir, StorageFaults.NONE);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var files = Files.walk(p)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
         }
     }
 }

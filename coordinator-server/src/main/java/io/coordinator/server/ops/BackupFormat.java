@@ -32,10 +32,14 @@ public final class BackupFormat {
     /** A backup read back: the zxid it was taken at and the state's bytes. */
     public record Backup(long zxid, byte[] state) {}
 
-    /** A backup that cannot be used; the message names the offset. */
+    /** A backup that cannot be used; the message names the offset, or what in its state cannot be read. */
     public static final class CorruptBackupException extends IOException {
         CorruptBackupException(String message) {
             super(message);
+        }
+
+        public CorruptBackupException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -5,6 +5,7 @@ import io.coordinator.server.net.ClientPortConfig;
 import io.coordinator.server.net.ClientPortServer;
 import io.coordinator.server.request.ServerView;
 import io.coordinator.server.storage.GroupCommitLog;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,6 +45,17 @@ public interface ServerHandle {
      * between two applied txns, so it is consistent at the zxid it reports.
      */
     CompletableFuture<StateCopy> copyState();
+
+    /**
+     * Replaces a running standalone server's state with a backup ({@code BackupFormat}), as ZooKeeper 3.9's
+     * {@code restore} command: its clients are disconnected and reconnect to the restored state.
+     *
+     * @param source what the backup is, for the log and the restore marker
+     * @return the zxid the server continues from
+     * @throws IOException the backup is damaged (nothing changed) or could not be written (nothing changed)
+     * @throws IllegalStateException this server cannot be restored online (an ensemble member, or not serving)
+     */
+    long restore(byte[] backup, String source) throws IOException;
 
     /** @param state a snapshot body ({@code StateSnapshots} format) at {@code zxid} */
     record StateCopy(long zxid, byte[] state) {}

@@ -63,7 +63,7 @@ final class RestAudit {
         return p == null ? "anonymous" : p.getName();
     }
 
-    private static String address(HttpServletRequest http) {
+    static String address(HttpServletRequest http) {
         return http.getRemoteAddr() + ":" + http.getRemotePort();
     }
 

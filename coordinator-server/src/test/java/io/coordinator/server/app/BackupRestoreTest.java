@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.coordinator.server.it.Servers;
+import io.coordinator.server.ops.AuditLog;
 import io.coordinator.server.ops.ServerHandle;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,9 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -175,6 +179,23 @@ class BackupRestoreTest {
             }
         }
 
+        // a running ensemble member is not restored online: the leader would sync it back
+        try (Servers.EnsembleUnderTest ensemble = Servers.coordinatorEnsemble(
+                dir.resolve("live"),
+                false,
+                3,
+                0,
+                List.of(
+                        "--coordinator.web.users.admin.password={noop}admin-pw",
+                        "--coordinator.web.users.admin.role=ADMIN"))) {
+            HttpResponse<byte[]> refused = post(ensemble.context(0), "/commands/restore", "admin", backup);
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(new String(refused.body(), StandardCharsets.UTF_8))
+                    .contains("an ensemble member is restored offline");
+            assertThat(ensemble.context(0).getBean(ServerHandle.class).isServing())
+                    .isTrue();
+        }
+
         // a restored data directory is not restored into again
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(RestoreBackup.run(
@@ -183,6 +204,109 @@ class BackupRestoreTest {
                         new PrintStream(err)))
                 .isEqualTo(1);
         assertThat(err.toString()).contains("already holds a server's state");
+    }
+
+    /**
+     * ZooKeeper 3.9's {@code POST /commands/restore} on a running standalone server: an ADMIN only; a damaged backup
+     * changes nothing; a good one replaces the state, moves the old one aside, and continues above every zxid the
+     * server had given out, so a client whose session the backup holds carries on (and sees the backup's tree) while
+     * a session made after the backup is expired. The restored state survives a restart.
+     */
+    @Test
+    void aRunningServerIsRestoredOnlineAndItsClientsCarryOn() throws Exception {
+        Path data = dir.resolve("online");
+        byte[] backup;
+        long lastBefore;
+        try (ConfigurableApplicationContext app = start(data);
+                ZooKeeper early = TestClients.connect(clientPort(app))) {
+            early.create(
+                    "/kept", "v1".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            early.create("/deleted-later", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            backup = get(app, "/commands/snapshot", "admin").body();
+
+            try (ZooKeeper late = TestClients.connect(clientPort(app))) {
+                early.setData("/kept", "v2".getBytes(StandardCharsets.UTF_8), -1);
+                early.delete("/deleted-later", -1);
+                Stat after = new Stat();
+                early.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, after);
+                lastBefore = after.getCzxid();
+
+                assertThat(post(app, "/commands/restore", null, backup).statusCode())
+                        .isEqualTo(401);
+                assertThat(post(app, "/commands/restore", "viewer", backup).statusCode())
+                        .isEqualTo(403);
+                byte[] damaged = backup.clone();
+                damaged[damaged.length / 2] ^= 0x10;
+                HttpResponse<byte[]> refused = post(app, "/commands/restore", "admin", damaged);
+                assertThat(refused.statusCode()).isEqualTo(400);
+                assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("fails its CRC");
+                assertThat(early.exists("/after", false)).isNotNull(); // nothing changed
+
+                CountDownLatch lateExpired = new CountDownLatch(1);
+                late.register(e -> {
+                    if (e.getState() == Watcher.Event.KeeperState.Expired) {
+                        lateExpired.countDown();
+                    }
+                });
+                HttpResponse<byte[]> restored = post(app, "/commands/restore", "admin", backup);
+                String body = new String(restored.body(), StandardCharsets.UTF_8);
+                assertThat(restored.statusCode()).as(body).isEqualTo(200);
+                assertThat(body).contains("\"command\":\"restore\"").contains("\"error\":null");
+                long restoredZxid = Long.parseLong(body.replaceAll(".*\"last_zxid\":(\\d+).*", "$1"));
+                assertThat(restoredZxid).isGreaterThan(lastBefore);
+
+                // the session made before the backup resumes on the restored state
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(
+                                        new String(early.getData("/kept", false, null), StandardCharsets.UTF_8))
+                                .isEqualTo("v1"));
+                assertThat(early.exists("/deleted-later", false)).isNotNull();
+                assertThat(early.exists("/after", false)).isNull();
+                Stat next = new Stat();
+                early.create("/next", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, next);
+                assertThat(next.getCzxid()).isGreaterThan(restoredZxid);
+                // the session made after it is gone
+                assertThat(lateExpired.await(30, TimeUnit.SECONDS)).isTrue();
+
+                List<Map<String, Object>> audit =
+                        app.getBean(AuditLog.class).recent(l -> "restore".equals(l.get("operation")), 10);
+                assertThat(audit).hasSize(2);
+                assertThat(audit.get(0))
+                        .containsEntry("result", "success")
+                        .containsEntry("user", List.of("rest:admin"));
+                assertThat(audit.get(1)).containsEntry("result", "failure").containsEntry("error", "HTTP_400");
+            }
+        }
+        try (var aside = Files.list(data)) {
+            Path before = aside.filter(p -> p.getFileName().toString().startsWith("before-restore-"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(before.resolve("log")).isDirectory();
+            assertThat(before.resolve("snapshot")).isDirectory();
+        }
+        try (ConfigurableApplicationContext again = start(data);
+                ZooKeeper zk = TestClients.connect(clientPort(again))) {
+            assertThat(new String(zk.getData("/kept", false, null), StandardCharsets.UTF_8))
+                    .isEqualTo("v1");
+            assertThat(zk.exists("/next", false)).isNotNull();
+            assertThat(zk.exists("/after", false)).isNull();
+        }
+    }
+
+    private static HttpResponse<byte[]> post(ConfigurableApplicationContext app, String path, String user, byte[] body)
+            throws Exception {
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (user != null) {
+            b.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** The last acknowledged value of each path up to the backup's zxid, with its mzxid; nothing written after. */

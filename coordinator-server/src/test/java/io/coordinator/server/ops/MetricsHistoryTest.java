@@ -46,6 +46,11 @@ class MetricsHistoryTest {
         }
 
         @Override
+        public long restore(byte[] backup, String source) {
+            throw new IllegalStateException("not running");
+        }
+
+        @Override
         public GroupCommitLog commitLog() {
             return null;
         }
