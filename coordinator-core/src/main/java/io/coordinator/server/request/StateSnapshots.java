@@ -2,6 +2,10 @@ package io.coordinator.server.request;
 
 import io.coordinator.server.session.Session;
 import io.coordinator.server.session.SessionTracker;
+import io.coordinator.server.storage.Recovery;
+import io.coordinator.server.storage.RecoveryResult;
+import io.coordinator.server.storage.SnapshotStore;
+import io.coordinator.server.storage.TxnLog;
 import io.coordinator.server.tree.DataTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +41,46 @@ public final class StateSnapshots {
             machine.restoreSessionSecret(secret);
             return machine;
         }
+    }
+
+    /**
+     * A state machine rebuilt from a data directory, and what {@link Recovery#recover} did.
+     *
+     * @param machine the newest snapshot's state (an empty tree without one), with the log replayed onto it if asked
+     */
+    public record RecoveredState(StateMachine machine, RecoveryResult<Recovered> result) {}
+
+    /**
+     * Rebuilds the state machine from the newest valid snapshot in {@code snapshots}, its sessions added to
+     * {@code sessions}; with {@code replayLog}, every txn logged after the snapshot is replayed onto it (as a
+     * standalone restart does; an ensemble member leaves that to ZAB, since the log may end with proposals that
+     * never committed).
+     */
+    public static RecoveredState recover(
+            SnapshotStore snapshots, TxnLog log, SessionTracker sessions, boolean replayLog) throws IOException {
+        StateMachine[] state = new StateMachine[1];
+        RecoveryResult<Recovered> result = Recovery.recover(
+                snapshots,
+                log,
+                in -> {
+                    Recovered r = read(in);
+                    state[0] = r.toStateMachine(sessions);
+                    return r;
+                },
+                record -> {
+                    if (replayLog) {
+                        stateOrEmpty(state, sessions).replay(record);
+                    }
+                });
+        return new RecoveredState(stateOrEmpty(state, sessions), result);
+    }
+
+    /** The snapshot's state machine once its loader ran; otherwise recovery starts from an empty tree. */
+    private static StateMachine stateOrEmpty(StateMachine[] holder, SessionTracker sessions) {
+        if (holder[0] == null) {
+            holder[0] = new StateMachine(new DataTree(), sessions);
+        }
+        return holder[0];
     }
 
     /** A snapshot with no session secret (standalone servers keep theirs in the data directory). */

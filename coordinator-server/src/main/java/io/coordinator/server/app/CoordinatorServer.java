@@ -26,7 +26,6 @@ import io.coordinator.server.storage.DataDirectory;
 import io.coordinator.server.storage.EpochStore;
 import io.coordinator.server.storage.GroupCommitLog;
 import io.coordinator.server.storage.LogOptions;
-import io.coordinator.server.storage.Recovery;
 import io.coordinator.server.storage.RecoveryResult;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.StorageFaults;
@@ -221,23 +220,11 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 txnLog);
 
         SessionTracker sessions = new SessionTracker(props.tickTime());
-        StateMachine[] state = new StateMachine[1];
         // Standalone: everything in the log was acknowledged, so replay it all. In an ensemble the log may end
         // with proposals that never committed: start from the snapshot and let ZAB apply what is committed.
-        RecoveryResult<StateSnapshots.Recovered> recovered = Recovery.recover(
-                snapshots,
-                txnLog,
-                in -> {
-                    StateSnapshots.Recovered r = StateSnapshots.read(in);
-                    state[0] = r.toStateMachine(sessions);
-                    return r;
-                },
-                record -> {
-                    if (!ensemble) {
-                        stateFor(state, sessions).replay(record);
-                    }
-                });
-        StateMachine machine = stateFor(state, sessions);
+        StateSnapshots.RecoveredState recoveredState = StateSnapshots.recover(snapshots, txnLog, sessions, !ensemble);
+        RecoveryResult<StateSnapshots.Recovered> recovered = recoveredState.result();
+        StateMachine machine = recoveredState.machine();
         if (ensemble) {
             machine.tree().setLastProcessedZxid(recovered.snapshotZxid()); // a fuzzy snapshot may show more
         } else if (recovered.snapshot().isPresent() && recovered.replayed() == 0) {
@@ -484,14 +471,6 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 .sorted(Comparator.comparingInt(EnsembleMember::id))
                 .forEach(m -> sb.append(m.configLine()).append('\n'));
         return sb.append("version=0").toString();
-    }
-
-    private static StateMachine stateFor(StateMachine[] holder, SessionTracker sessions) {
-        // The snapshot's loader sets the tree when there is a snapshot; otherwise recovery starts empty.
-        if (holder[0] == null) {
-            holder[0] = new StateMachine(new DataTree(), sessions);
-        }
-        return holder[0];
     }
 
     private void snapshot(StateMachine state, long zxid, Map<Long, Integer> sessionTable) {

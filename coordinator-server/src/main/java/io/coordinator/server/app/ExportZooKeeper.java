@@ -1,11 +1,9 @@
 package io.coordinator.server.app;
 
-import io.coordinator.server.request.StateMachine;
 import io.coordinator.server.request.StateSnapshots;
 import io.coordinator.server.session.SessionTracker;
 import io.coordinator.server.storage.DataDirectory;
 import io.coordinator.server.storage.LogOptions;
-import io.coordinator.server.storage.Recovery;
 import io.coordinator.server.storage.SnapshotStore;
 import io.coordinator.server.storage.StorageFaults;
 import io.coordinator.server.storage.TxnLog;
@@ -77,24 +75,11 @@ final class ExportZooKeeper {
                 TxnLog log = data.openLog(LogOptions.defaults())) {
             SnapshotStore snapshots = data.openSnapshots(StorageFaults.NONE);
             SessionTracker sessions = new SessionTracker(2000);
-            StateMachine[] state = new StateMachine[1];
             // as a standalone restart recovers: the snapshot, then every logged txn after it
-            var recovered = Recovery.recover(
-                    snapshots,
-                    log,
-                    in -> {
-                        StateSnapshots.Recovered r = StateSnapshots.read(in);
-                        state[0] = r.toStateMachine(sessions);
-                        return r;
-                    },
-                    record -> {
-                        if (state[0] == null) {
-                            state[0] = new StateMachine(new DataTree(), sessions);
-                        }
-                        state[0].replay(record);
-                    });
-            DataTree tree = state[0] == null ? new DataTree() : state[0].tree();
-            tree.setLastProcessedZxid(Math.max(tree.lastProcessedZxid(), recovered.lastZxid()));
+            StateSnapshots.RecoveredState recovered = StateSnapshots.recover(snapshots, log, sessions, true);
+            DataTree tree = recovered.machine().tree();
+            tree.setLastProcessedZxid(
+                    Math.max(tree.lastProcessedZxid(), recovered.result().lastZxid()));
             var table = StateSnapshots.sessionTable(sessions);
             Path file = ZkSnapshotWriter.write(target, tree, table);
             String epoch = Long.toString(Zxids.epochOf(tree.lastProcessedZxid()));

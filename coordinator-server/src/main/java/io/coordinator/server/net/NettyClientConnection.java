@@ -65,10 +65,7 @@ public final class NettyClientConnection implements ClientConnection {
     private boolean throttled;
     private boolean throttleLogged;
     private boolean readingStopped;
-    private long minLatency;
-    private long maxLatency;
-    private long totalLatency;
-    private long latencyCount;
+    private final LatencyCounter latency = new LatencyCounter();
     private long lastLatency;
     private long lastResponseTime;
     private String lastOp;
@@ -337,10 +334,7 @@ public final class NettyClientConnection implements ClientConnection {
         lastOp = op;
         lastResponseTime = System.currentTimeMillis();
         lastLatency = elapsed;
-        minLatency = Math.min(minLatency, elapsed);
-        maxLatency = Math.max(maxLatency, elapsed);
-        latencyCount++;
-        totalLatency += elapsed;
+        latency.add(elapsed);
         serverStats.recordLatency(elapsed);
         serverStats.requestCompleted(op, Math.max(0, endNanos - startNanos));
     }
@@ -349,15 +343,12 @@ public final class NettyClientConnection implements ClientConnection {
     public synchronized void resetStats() {
         packetsReceived.set(0);
         packetsSent.set(0);
-        minLatency = Long.MAX_VALUE;
-        maxLatency = 0;
+        latency.reset();
         lastOp = "NA";
         lastCxid = -1;
         lastZxid = -1;
         lastResponseTime = 0;
         lastLatency = 0;
-        latencyCount = 0;
-        totalLatency = 0;
     }
 
     public long packetsReceived() {
@@ -397,15 +388,15 @@ public final class NettyClientConnection implements ClientConnection {
     }
 
     public synchronized long minLatency() {
-        return minLatency == Long.MAX_VALUE ? 0 : minLatency;
+        return latency.min();
     }
 
     public synchronized long maxLatency() {
-        return maxLatency;
+        return latency.max();
     }
 
     public synchronized long avgLatency() {
-        return latencyCount == 0 ? 0 : totalLatency / latencyCount;
+        return latency.count() == 0 ? 0 : latency.total() / latency.count();
     }
 
     /** Interest ops as ZooKeeper's Netty connection reports them: 1 = reading, 4 = not writable, 0 = closed. */
@@ -479,7 +470,7 @@ public final class NettyClientConnection implements ClientConnection {
                     .append(",avglat=")
                     .append(avgLatency())
                     .append(",maxlat=")
-                    .append(maxLatency);
+                    .append(maxLatency());
         }
         sb.append(')');
         return sb.toString();

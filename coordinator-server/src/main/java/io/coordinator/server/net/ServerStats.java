@@ -25,11 +25,8 @@ public final class ServerStats {
     private final AtomicLong nonMtlsRemoteConnections = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
-    // latency, guarded by this
-    private long latencyCount;
-    private long latencyTotal;
-    private long latencyMin = Long.MAX_VALUE;
-    private long latencyMax = Long.MIN_VALUE;
+    // guarded by this
+    private final LatencyCounter latency = new LatencyCounter();
 
     // reply sizes (BufferStats), guarded by this
     private int lastResponseSize = -1;
@@ -76,10 +73,7 @@ public final class ServerStats {
         if (millis < 0) {
             return;
         }
-        latencyCount++;
-        latencyTotal += millis;
-        latencyMin = Math.min(latencyMin, millis);
-        latencyMax = Math.max(latencyMax, millis);
+        latency.add(millis);
     }
 
     /** A connection was refused: its IP already held the maximum number of connections. */
@@ -153,25 +147,25 @@ public final class ServerStats {
     }
 
     public synchronized long minLatency() {
-        return latencyMin == Long.MAX_VALUE ? 0 : latencyMin;
+        return latency.min();
     }
 
     public synchronized long maxLatency() {
-        return latencyMax == Long.MIN_VALUE ? 0 : latencyMax;
+        return latency.max();
     }
 
     /** Average latency rounded to 4 decimals, as ZooKeeper's AvgMinMaxCounter. */
     public synchronized double avgLatency() {
-        if (latencyCount == 0) {
+        if (latency.count() == 0) {
             return 0;
         }
-        return new BigDecimal(latencyTotal / (double) latencyCount)
+        return new BigDecimal(latency.total() / (double) latency.count())
                 .setScale(4, RoundingMode.HALF_UP)
                 .doubleValue();
     }
 
     public synchronized long latencyCount() {
-        return latencyCount;
+        return latency.count();
     }
 
     public synchronized int lastResponseSize() {
@@ -192,10 +186,7 @@ public final class ServerStats {
 
     /** srst: clears latency, packet counters and reply sizes. */
     public synchronized void reset() {
-        latencyCount = 0;
-        latencyTotal = 0;
-        latencyMin = Long.MAX_VALUE;
-        latencyMax = Long.MIN_VALUE;
+        latency.reset();
         packetsReceived.set(0);
         packetsSent.set(0);
         lastResponseSize = -1;

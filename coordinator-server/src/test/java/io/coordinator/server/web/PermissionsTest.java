@@ -93,14 +93,19 @@ class PermissionsTest extends StandaloneAppTest {
         return Map.of("properties", Map.of(k, v));
     }
 
+    /** The admin publishes {@code shop,<profile>} (color=blue) and {@code billing,<profile>} (rate=1). */
+    private void publishShopAndBilling(String profile) {
+        assertThat(admin.put("/api/config/billing," + profile, properties("rate", "1"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.put("/api/config/shop," + profile, properties("color", "blue"))
+                        .status())
+                .isEqualTo(200);
+    }
+
     @Test
     void aContextGrantCoversItsContextsAndNothingElse() {
-        assertThat(admin.put("/api/config/billing,prod", properties("rate", "1"))
-                        .status())
-                .isEqualTo(200);
-        assertThat(admin.put("/api/config/shop,prod", properties("color", "blue"))
-                        .status())
-                .isEqualTo(200);
+        publishShopAndBilling("prod");
 
         assertThat(alice.get("/api/config/shop,prod").status()).isEqualTo(200);
         Http.Response published = alice.put("/api/config/shop,prod", properties("color", "green"));
@@ -156,12 +161,7 @@ class PermissionsTest extends StandaloneAppTest {
      */
     @Test
     void theSameGrantsHoldOnTheWireProtocol() throws Exception {
-        assertThat(admin.put("/api/config/billing,live", properties("rate", "1"))
-                        .status())
-                .isEqualTo(200);
-        assertThat(admin.put("/api/config/shop,live", properties("color", "blue"))
-                        .status())
-                .isEqualTo(200);
+        publishShopAndBilling("live");
         try (ZooKeeper alice = wire("alice:alice-pw");
                 ZooKeeper anonymous = wire(null);
                 ZooKeeper wrongPassword = wire("alice:guess")) {

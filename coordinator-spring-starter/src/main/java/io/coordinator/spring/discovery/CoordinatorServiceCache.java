@@ -165,65 +165,55 @@ public class CoordinatorServiceCache implements InitializingBean, DisposableBean
         scheduleWrite();
     }
 
-    private String[] split(String path) {
-        if (!path.startsWith(root + "/")) {
-            return null;
-        }
-        List<String> parts = ZKPaths.split(path.substring(root.length()));
-        return parts.size() == 2 ? parts.toArray(new String[0]) : null;
-    }
-
     private void put(ChildData node) {
-        String[] p = split(node.getPath());
-        if (p == null) {
-            return;
+        String[] p = serviceAndInstance(root, node.getPath());
+        if (p != null) {
+            store(instances, p, ServiceInstanceJson.read(p[0], p[1], node.getData()));
         }
-        ServiceInstance si = ServiceInstanceJson.read(p[0], p[1], node.getData());
-        if (si == null) {
-            remove(node);
-            return;
-        }
-        instances.computeIfAbsent(p[0], k -> new ConcurrentHashMap<>()).put(p[1], si);
-        changed(p[0]);
-    }
-
-    private void putOverride(ChildData node) {
-        String[] p = overridePath(node.getPath());
-        if (p == null) {
-            return;
-        }
-        InstanceOverrides.Override o = InstanceOverrides.parse(node.getData());
-        if (o == null) {
-            removeOverride(node);
-            return;
-        }
-        overrides.computeIfAbsent(p[0], k -> new ConcurrentHashMap<>()).put(p[1], o);
-        changed(p[0]);
-    }
-
-    private void removeOverride(ChildData node) {
-        String[] p = overridePath(node.getPath());
-        Map<String, InstanceOverrides.Override> m = p == null ? null : overrides.get(p[0]);
-        if (m != null && m.remove(p[1]) != null) {
-            changed(p[0]);
-        }
-    }
-
-    /** {service, instance id} of an override's path, else null. */
-    private static String[] overridePath(String path) {
-        if (!path.startsWith(InstanceOverrides.ROOT + "/")) {
-            return null;
-        }
-        List<String> parts = ZKPaths.split(path.substring(InstanceOverrides.ROOT.length()));
-        return parts.size() == 2 ? parts.toArray(new String[0]) : null;
     }
 
     private void remove(ChildData node) {
-        String[] p = split(node.getPath());
-        if (p == null) {
+        String[] p = serviceAndInstance(root, node.getPath());
+        if (p != null) {
+            forget(instances, p);
+        }
+    }
+
+    private void putOverride(ChildData node) {
+        String[] p = serviceAndInstance(InstanceOverrides.ROOT, node.getPath());
+        if (p != null) {
+            store(overrides, p, InstanceOverrides.parse(node.getData()));
+        }
+    }
+
+    private void removeOverride(ChildData node) {
+        String[] p = serviceAndInstance(InstanceOverrides.ROOT, node.getPath());
+        if (p != null) {
+            forget(overrides, p);
+        }
+    }
+
+    /** The service and instance id of the node {@code <under>/<service>/<instance>}, or null for another path. */
+    private static String[] serviceAndInstance(String under, String path) {
+        if (!path.startsWith(under + "/")) {
+            return null;
+        }
+        List<String> parts = ZKPaths.split(path.substring(under.length()));
+        return parts.size() == 2 ? parts.toArray(new String[0]) : null;
+    }
+
+    /** Keeps what a node says of an instance ({@code p}: service, instance id); null (it does not parse) forgets it. */
+    private <T> void store(Map<String, Map<String, T>> byService, String[] p, T value) {
+        if (value == null) {
+            forget(byService, p);
             return;
         }
-        Map<String, ServiceInstance> m = instances.get(p[0]);
+        byService.computeIfAbsent(p[0], k -> new ConcurrentHashMap<>()).put(p[1], value);
+        changed(p[0]);
+    }
+
+    private <T> void forget(Map<String, Map<String, T>> byService, String[] p) {
+        Map<String, T> m = byService.get(p[0]);
         if (m != null && m.remove(p[1]) != null) {
             changed(p[0]);
         }
