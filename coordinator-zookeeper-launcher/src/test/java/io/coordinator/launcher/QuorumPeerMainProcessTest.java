@@ -103,6 +103,70 @@ class QuorumPeerMainProcessTest {
         }
     }
 
+    /**
+     * The server runs in a JVM of its own, the launcher's child: its first run records a class-data archive when it
+     * stops, the next run maps it, and the server stops by itself when the launcher's JVM is killed.
+     */
+    @Test
+    void theServerRecordsAClassDataArchiveOnceAndStopsWhenTheLauncherIsKilled() throws Exception {
+        int clientPort = LoopbackPorts.next();
+        Path cache = dir.resolve("launcher-cache");
+        Path cfg = Files.writeString(
+                dir.resolve("zoo.cfg"),
+                "tickTime=2000\ndataDir=" + Files.createDirectories(dir.resolve("data")) + "\nclientPort=" + clientPort
+                        + "\nadmin.serverPort=0\n",
+                UTF_8);
+        List<String> command = List.of(
+                Jars.java().toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-Dcoordinator.launcher.cache=" + cache,
+                "-Xmx256m",
+                "-cp",
+                Jars.classPath(),
+                QUORUM_PEER_MAIN,
+                cfg.toString());
+
+        try (ServerProcess first = new ServerProcess("first", command, dir.resolve("first.log"))) {
+            first.startListening(clientPort, Duration.ofSeconds(180));
+            assertThat(serverJvm(first)).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+            first.stop(); // SIGTERM to the launcher, passed on; the archive is written as the server's JVM exits
+            assertThat(first.process().orElseThrow().exitValue()).isEqualTo(143);
+        }
+        Path archive;
+        try (var files = Files.walk(cache)) {
+            archive = files.filter(f -> f.getFileName().toString().matches("app-[0-9a-f]+\\.jsa"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no class-data archive under " + cache));
+        }
+        assertThat(Files.size(archive)).isPositive();
+
+        try (ServerProcess second = new ServerProcess("second", command, dir.resolve("second.log"))) {
+            second.startListening(clientPort, Duration.ofSeconds(180));
+            ProcessHandle serverJvm =
+                    second.process().orElseThrow().children().findFirst().orElseThrow();
+            assertThat(serverJvm(second)).contains("-XX:SharedArchiveFile=" + archive);
+            connect(clientPort).close();
+
+            second.kill(); // SIGKILL: the launcher cannot pass anything on
+            assertThat(serverJvm.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(second.logTail(100)).contains("the launcher's JVM (pid");
+        }
+    }
+
+    /**
+     * The command line of the launcher's child, the server's JVM (from /proc: ProcessHandle.Info has no arguments
+     * for a command line as long as its class path).
+     */
+    private static List<String> serverJvm(ServerProcess launcher) throws IOException {
+        ProcessHandle child = launcher.process()
+                .orElseThrow()
+                .children()
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the launcher started no JVM for the server"));
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(child.pid()), "cmdline"), UTF_8);
+        return List.of(cmdline.split("\0"));
+    }
+
     /** Where the jar cannot be unpacked, the launcher says why and runs the server through Spring Boot's launcher. */
     @Test
     void anUnusableCacheFallsBackToTheFatJarAndSaysWhy() throws Exception {

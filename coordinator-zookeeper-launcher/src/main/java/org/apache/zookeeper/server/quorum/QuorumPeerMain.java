@@ -1,5 +1,7 @@
 package org.apache.zookeeper.server.quorum;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +13,12 @@ import java.util.Properties;
 /**
  * A drop-in for Apache ZooKeeper's {@code QuorumPeerMain} (our own code, none of ZooKeeper's): what
  * {@code zkServer.sh} and test harnesses run, {@code java -cp <jars> org.apache.zookeeper.server.quorum.QuorumPeerMain
- * zoo.cfg}, starts the Coordinator server on that zoo.cfg in this JVM when {@code coordinator-server.jar} is on the
- * class path beside this class, with {@code --coordinator.zoo-cfg=<zoo.cfg>}. The fat jar is found as the home of
- * Spring Boot's {@code JarLauncher} (at its root) and run unpacked ({@link UnpackedServer}: the same server as
- * {@code java -jar coordinator-server.jar}, started sooner); when it cannot be unpacked, through that launcher.
+ * zoo.cfg}, starts the Coordinator server on that zoo.cfg when {@code coordinator-server.jar} is on the class path
+ * beside this class, with {@code --coordinator.zoo-cfg=<zoo.cfg>}. The fat jar is found as the home of Spring
+ * Boot's {@code JarLauncher} (at its root) and run unpacked ({@link UnpackedServer}: the same server as
+ * {@code java -jar coordinator-server.jar}, started sooner), in a JVM of its own with class-data sharing
+ * ({@link ServerJvm}) or, when that is not wanted ({@code -Dcoordinator.launcher.fork=false}, a debugger), in this
+ * one; when it cannot be unpacked, through that launcher in this JVM.
  * The ZooKeeper system properties such scripts pass ({@code -D...}) are handed on as the Coordinator settings they
  * mean.
  */
@@ -59,6 +63,9 @@ public final class QuorumPeerMain {
         }
         String[] serverArgs = launch.toArray(String[]::new);
         UnpackedServer.Layout unpacked = unpacked(launcher);
+        if (unpacked != null && ownJvm(unpacked, launch)) {
+            return;
+        }
         if (unpacked != null) {
             ClassLoader loader = unpacked.loader(); // lives as long as the server: never closed
             Thread.currentThread().setContextClassLoader(loader);
@@ -85,6 +92,36 @@ public final class QuorumPeerMain {
             System.err.println("QuorumPeerMain: starting from " + jar + " without unpacking it first (" + e + ")");
             return null;
         }
+    }
+
+    /**
+     * Runs the unpacked server in a JVM of its own ({@link ServerJvm}) and exits with its status; false (said on
+     * stderr when it is a failure) to run it in this JVM instead.
+     */
+    private static boolean ownJvm(UnpackedServer.Layout unpacked, List<String> serverArgs) throws InterruptedException {
+        Path self = null;
+        try {
+            self = Path.of(QuorumPeerMain.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (Exception e) {
+            // not a file: stays in this JVM
+        }
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (ServerJvm.reasonToStayInProcess(jvmOptions, System.getProperties(), self) != null) {
+            return false;
+        }
+        int status;
+        try {
+            status = ServerJvm.run(unpacked, self, jvmOptions, serverArgs);
+        } catch (IOException e) {
+            System.err.println("QuorumPeerMain: starting the server in this JVM, not in one of its own (" + e + ")");
+            return false;
+        }
+        System.exit(status);
+        return true;
     }
 
     private static void invokeMain(Class<?> type, String[] args) throws Throwable {

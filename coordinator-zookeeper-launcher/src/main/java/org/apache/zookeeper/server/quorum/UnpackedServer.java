@@ -20,19 +20,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 
 /**
- * The server's fat jar unpacked once per jar into a cache directory: its classes and its libraries as plain files,
- * so that every start loads them as a plain class path instead of through Spring Boot's nested-jar launcher. On
- * 2 cores that brings the client port up about 1.3 s sooner (docs/benchmarks.md, "Restart to serving"), which
- * is what a restarted member of an ensemble costs its clients.
+ * The server's fat jar unpacked once per jar into a cache directory: its classes (one jar) and its libraries as
+ * plain files, so that every start loads them as a plain class path instead of through Spring Boot's nested-jar
+ * launcher, and can map them from a class-data archive ({@link ServerJvm}, kept in the same directory). On 2 cores
+ * the plain class path alone brings the client port up about 1.3 s sooner (docs/benchmarks.md, "Restart to
+ * serving"), which is what a restarted member of an ensemble costs its clients.
  *
  * <p>The cache is per user ({@code coordinator.launcher.cache}, else {@code $XDG_CACHE_HOME/coordinator-launcher},
  * else {@code ~/.cache/coordinator-launcher}), created private to its owner and refused when someone else owns it:
@@ -47,6 +52,10 @@ final class UnpackedServer {
     private static final String LIB = "BOOT-INF/lib/";
     private static final String INDEX = "BOOT-INF/classpath.idx";
     private static final String SERVICES = "META-INF/services/";
+    /** The application's classes and META-INF, as one jar of the layout. */
+    static final String CLASSES_JAR = "classes.jar";
+    /** Part of every layout's directory name: a launcher that lays jars out differently never reads an older one. */
+    static final String LAYOUT_VERSION = "2";
     /** The launcher's package: not in the layout, so services it provides are left out of it. */
     static final String LAUNCHER_PACKAGE = "org.springframework.boot.loader.";
 
@@ -116,7 +125,7 @@ final class UnpackedServer {
     static String key(Path jar) throws IOException {
         Path abs = jar.toAbsolutePath().normalize();
         String identity = abs + "|" + Files.size(abs) + "|"
-                + Files.getLastModifiedTime(abs).toMillis();
+                + Files.getLastModifiedTime(abs).toMillis() + "|" + LAYOUT_VERSION;
         return abs.getFileName() + "-" + Integer.toHexString(identity.hashCode());
     }
 
@@ -160,51 +169,80 @@ final class UnpackedServer {
                 }
             }
             Files.write(into.resolve("classpath.idx"), libs, StandardCharsets.UTF_8);
-            Path classes = Files.createDirectory(into.resolve("classes"));
             Path lib = Files.createDirectory(into.resolve("lib"));
-            Enumeration<JarEntry> entries = fat.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry e = entries.nextElement();
-                String name = e.getName();
-                Path target;
-                if (name.startsWith(CLASSES)) {
-                    target = inside(classes, name.substring(CLASSES.length()));
-                } else if (name.startsWith(LIB)) {
-                    target = inside(lib, name.substring(LIB.length()));
-                } else if (name.startsWith("META-INF/") && !name.equals(JarFile.MANIFEST_NAME)) {
-                    // the application's own META-INF (spring.factories...) stands at the jar's root, beside the
-                    // launcher's: `java -jar` sees it through the class path, this layout through its classes
-                    target = inside(classes, name);
-                } else {
-                    continue; // the launcher's own classes and the manifest
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = fat.getInputStream(e)) {
-                    if (name.startsWith(SERVICES)) {
-                        writeServicesWithoutLauncher(in, target);
-                    } else {
-                        Files.copy(in, target);
+            // The application's classes go into a jar of their own, not a directory: the JVM's class-data sharing
+            // (ServerProcess's archive) takes only jars on the class path.
+            try (JarOutputStream classes = new JarOutputStream(Files.newOutputStream(into.resolve(CLASSES_JAR)))) {
+                classes.setLevel(Deflater.BEST_SPEED);
+                Set<String> directories = new HashSet<>(); // META-INF/ comes from the root and from the classes
+                Enumeration<JarEntry> entries = fat.entries();
+                while (entries.hasMoreElements()) {
+                    JarEntry e = entries.nextElement();
+                    String name = e.getName();
+                    if (e.isDirectory() && (name.startsWith(CLASSES) || name.startsWith("META-INF/"))) {
+                        String dir = entryName(name.startsWith(CLASSES) ? name.substring(CLASSES.length()) : name);
+                        if (!dir.isEmpty() && directories.add(dir)) {
+                            classes.putNextEntry(new JarEntry(dir));
+                            classes.closeEntry();
+                        }
+                    } else if (name.startsWith(CLASSES)) {
+                        addTo(classes, fat, e, entryName(name.substring(CLASSES.length())));
+                    } else if (name.startsWith("META-INF/") && !name.equals(JarFile.MANIFEST_NAME)) {
+                        // the application's own META-INF (spring.factories...) stands at the jar's root, beside the
+                        // launcher's: `java -jar` sees it through the class path, this layout through its classes
+                        addTo(classes, fat, e, entryName(name));
+                    } else if (name.startsWith(LIB) && !e.isDirectory()) {
+                        Path target = inside(lib, name.substring(LIB.length()));
+                        Files.createDirectories(target.getParent());
+                        try (InputStream in = fat.getInputStream(e)) {
+                            Files.copy(in, target);
+                        }
                     }
+                    // else: the launcher's own classes and the manifest
                 }
             }
         }
     }
 
-    /** A service registration without the launcher's providers (not in the layout); with none left, no file. */
-    static void writeServicesWithoutLauncher(InputStream in, Path target) throws IOException {
+    /** Copies one file of the fat jar into the classes jar; services lose the launcher's providers. */
+    private static void addTo(JarOutputStream classes, JarFile fat, JarEntry e, String name) throws IOException {
+        byte[] bytes;
+        try (InputStream in = fat.getInputStream(e)) {
+            bytes = in.readAllBytes();
+        }
+        if (name.startsWith(SERVICES)) {
+            bytes = servicesWithoutLauncher(bytes);
+            if (bytes == null) {
+                return;
+            }
+        }
+        classes.putNextEntry(new JarEntry(name));
+        classes.write(bytes);
+        classes.closeEntry();
+    }
+
+    /** An entry name of the classes jar; one that would point outside it (zip slip) is refused. */
+    static String entryName(String name) throws IOException {
+        Path root = Path.of("/classes");
+        Path resolved = root.resolve(name).normalize();
+        if (!resolved.startsWith(root) || name.startsWith("/")) {
+            throw new IOException("jar entry " + name + " points outside the application's classes");
+        }
+        return name;
+    }
+
+    /** A service registration without the launcher's providers (not in the layout); with none left, null. */
+    static byte[] servicesWithoutLauncher(byte[] registration) {
         List<String> kept = new ArrayList<>();
-        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        for (String line : new String(registration, StandardCharsets.UTF_8).split("\n")) {
             if (!line.trim().startsWith(LAUNCHER_PACKAGE)) {
                 kept.add(line);
             }
         }
-        if (kept.stream().anyMatch(l -> !l.isBlank() && !l.trim().startsWith("#"))) {
-            Files.write(target, kept, StandardCharsets.UTF_8);
+        if (kept.stream().noneMatch(l -> !l.isBlank() && !l.trim().startsWith("#"))) {
+            return null;
         }
+        return (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code name} resolved under {@code dir}; an entry that would land outside it is refused. */
@@ -220,7 +258,7 @@ final class UnpackedServer {
         String startClass = Files.readString(dir.resolve("start-class"), StandardCharsets.UTF_8)
                 .trim();
         List<Path> classPath = new ArrayList<>();
-        classPath.add(dir.resolve("classes"));
+        classPath.add(dir.resolve(CLASSES_JAR));
         for (String name : Files.readAllLines(dir.resolve("classpath.idx"), StandardCharsets.UTF_8)) {
             if (!name.isBlank()) {
                 classPath.add(inside(dir.resolve("lib"), name));

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
@@ -61,19 +62,23 @@ class UnpackedServerTest {
         UnpackedServer.Layout layout = UnpackedServer.unpack(fatJar("server.jar", Map.of()), cache);
 
         assertThat(layout.startClass()).isEqualTo("a.App");
-        Path classes = layout.dir().resolve("classes");
+        Path classes = layout.dir().resolve("classes.jar");
         assertThat(layout.classPath())
                 .containsExactly(
                         classes,
                         layout.dir().resolve("lib/first.jar"),
                         layout.dir().resolve("lib/second.jar"));
-        assertThat(Files.readString(classes.resolve("a/App.class"))).isEqualTo("app");
         assertThat(Files.readString(layout.dir().resolve("lib/second.jar"))).isEqualTo("second");
-        // the application's META-INF stands at the jar's root; the launcher's file system provider is left out
-        assertThat(classes.resolve("META-INF/spring.factories")).exists();
-        assertThat(classes.resolve("META-INF/services/java.nio.file.spi.FileSystemProvider"))
-                .doesNotExist();
-        assertThat(classes.resolve("org")).doesNotExist();
+        try (JarFile jar = new JarFile(classes.toFile())) {
+            assertThat(new String(
+                            jar.getInputStream(jar.getEntry("a/App.class")).readAllBytes(), UTF_8))
+                    .isEqualTo("app");
+            // the application's META-INF stands at the jar's root; the launcher's file system provider is left out
+            assertThat(jar.getEntry("META-INF/spring.factories")).isNotNull();
+            assertThat(jar.getEntry("META-INF/services/java.nio.file.spi.FileSystemProvider"))
+                    .isNull();
+            assertThat(jar.stream().map(JarEntry::getName)).noneMatch(n -> n.startsWith("org/"));
+        }
         try (var loader = layout.loader()) {
             assertThat(loader.getResource("application.properties")).isNotNull();
             assertThat(loader.getResource("META-INF/spring.factories")).isNotNull();
@@ -159,8 +164,12 @@ class UnpackedServerTest {
     void anEntryPointingOutsideTheCacheIsRefusedAndLeavesNothing() throws Exception {
         Path cache = dir.resolve("cache");
         Path jar = fatJar("evil.jar", Map.of("BOOT-INF/classes/../../../escaped", "x"));
+        Path evilLib = fatJar("evil-lib.jar", Map.of("BOOT-INF/lib/../../../escaped", "x"));
 
         assertThatThrownBy(() -> UnpackedServer.unpack(jar, cache))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("points outside");
+        assertThatThrownBy(() -> UnpackedServer.unpack(evilLib, cache))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("points outside");
         assertThat(dir.resolve("escaped")).doesNotExist();
