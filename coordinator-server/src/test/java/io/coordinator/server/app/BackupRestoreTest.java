@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
@@ -66,8 +67,25 @@ class BackupRestoreTest {
 
     private static HttpResponse<byte[]> get(ConfigurableApplicationContext app, String path, String user)
             throws Exception {
+        return send(app, path, user, b -> b);
+    }
+
+    private static HttpResponse<byte[]> post(ConfigurableApplicationContext app, String path, String user, byte[] body)
+            throws Exception {
+        return send(
+                app,
+                path,
+                user,
+                b -> b.header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** A request to the server's HTTP port as {@code user} (password {@code <user>-pw}), or without a login. */
+    private static HttpResponse<byte[]> send(
+            ConfigurableApplicationContext app, String path, String user, UnaryOperator<HttpRequest.Builder> request)
+            throws Exception {
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        HttpRequest.Builder b = request.apply(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)));
         if (user != null) {
             b.header(
                     "Authorization",
@@ -291,22 +309,6 @@ class BackupRestoreTest {
             assertThat(zk.exists("/next", false)).isNotNull();
             assertThat(zk.exists("/after", false)).isNull();
         }
-    }
-
-    private static HttpResponse<byte[]> post(ConfigurableApplicationContext app, String path, String user, byte[] body)
-            throws Exception {
-        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (user != null) {
-            b.header(
-                    "Authorization",
-                    "Basic "
-                            + Base64.getEncoder()
-                                    .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8)));
-        }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** The last acknowledged value of each path up to the backup's zxid, with its mzxid; nothing written after. */
