@@ -16,9 +16,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * One or three server child JVMs of one side (Apache ZooKeeper or Coordinator) with the same settings:
+ * One server, or an ensemble of voters and observers (the last ids), as child JVMs of one side (Apache ZooKeeper or
+ * Coordinator) with the same settings:
  * 127.0.0.1, loopback ports, data dirs under one temp dir, tickTime, fsync on, the same -Xmx. The processes are
  * the shared {@link ServerEnsemble}'s (killed by its shutdown hook too); the settings here are the benchmark's,
  * and {@link #close()} stops them.
@@ -38,6 +40,9 @@ final class Cluster implements AutoCloseable {
 
     final Side side;
     final int size;
+    /** How many of the members are observers: the last ones. */
+    final int observers;
+
     final List<Member> nodes;
     private final ServerEnsemble ensemble;
     private final Config cfg;
@@ -56,8 +61,16 @@ final class Cluster implements AutoCloseable {
             int readyTimeoutSeconds) {}
 
     Cluster(Side side, int size, Path baseDir, Config cfg) throws IOException {
+        this(side, size, 0, baseDir, cfg);
+    }
+
+    Cluster(Side side, int size, int observers, Path baseDir, Config cfg) throws IOException {
+        if (observers < 0 || (observers > 0 && size - observers < 1) || (size == 1 && observers > 0)) {
+            throw new IllegalArgumentException(size + " members with " + observers + " observers");
+        }
         this.side = side;
         this.size = size;
+        this.observers = observers;
         this.cfg = cfg;
         Path dir = Files.createTempDirectory(baseDir, side.label + "-" + size + "-");
         this.ensemble = new ServerEnsemble(
@@ -140,7 +153,7 @@ final class Cluster implements AutoCloseable {
                 "--coordinator.max-client-connections=0",
                 "--coordinator.session-secret=bench-secret-0123456789abcdef"));
         if (size > 1) {
-            args.addAll(CoordinatorLauncher.memberArgs(e, n));
+            args.addAll(CoordinatorLauncher.memberArgs(n, ensembleSetting(e.members())));
             args.add("--coordinator.init-limit=10");
             args.add("--coordinator.sync-limit=5");
         } else {
@@ -186,6 +199,17 @@ final class Cluster implements AutoCloseable {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
+    boolean isObserver(Member m) {
+        return m.id() > size - observers;
+    }
+
+    /** Coordinator's ensemble setting: every member's entry, the observers' with their role. */
+    String ensembleSetting(List<Member> members) {
+        return members.stream()
+                .map(m -> m.ensembleEntry(isObserver(m) ? "observer" : ""))
+                .collect(Collectors.joining(","));
+    }
+
     private void writeZooCfg(Member n) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("tickTime=").append(cfg.tickTime()).append('\n');
@@ -206,7 +230,11 @@ final class Cluster implements AutoCloseable {
                         .append(m.quorumPort())
                         .append(':')
                         .append(m.electionPort())
+                        .append(isObserver(m) ? ":observer" : "")
                         .append('\n');
+            }
+            if (isObserver(n)) {
+                sb.append("peerType=observer\n");
             }
             Files.writeString(n.dataDir().resolve("myid"), n.id() + "\n");
         }

@@ -66,16 +66,42 @@ public final class SideBySide {
         }
     }
 
+    /**
+     * The modes {@code --mode} names: {@code standalone}, {@code ensemble} (3 voters), {@code 5-node} (5 voters),
+     * {@code 3+2} (3 voters and 2 observers: read scaling), {@code both} (standalone and ensemble) or {@code scale}
+     * (ensemble, 5-node and 3+2).
+     */
+    static List<String> modes(String option) {
+        return switch (option) {
+            case "both" -> List.of("standalone", "ensemble");
+            case "standalone" -> List.of("standalone");
+            case "ensemble", "3-node" -> List.of("ensemble");
+            case "5-node" -> List.of("5-node");
+            case "3+2", "observers" -> List.of("3+2");
+            case "scale" -> List.of("ensemble", "5-node", "3+2");
+            default -> throw new IllegalArgumentException("--mode standalone|ensemble|5-node|3+2|both|scale");
+        };
+    }
+
+    /** Members of a mode's cluster, observers included. */
+    static int size(String mode) {
+        return switch (mode) {
+            case "standalone" -> 1;
+            case "5-node", "3+2" -> 5;
+            default -> 3;
+        };
+    }
+
+    /** Observers of a mode's cluster (the last members). */
+    static int observers(String mode) {
+        return mode.equals("3+2") ? 2 : 0;
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> o = LoadGenerator.parse(args);
         Params p = Params.from(o);
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "2"));
-        List<String> modes = switch (o.getOrDefault("mode", "both")) {
-            case "both" -> List.of("standalone", "ensemble");
-            case "standalone" -> List.of("standalone");
-            case "ensemble", "3-node" -> List.of("ensemble");
-            default -> throw new IllegalArgumentException("--mode standalone|ensemble|both");
-        };
+        List<String> modes = modes(o.getOrDefault("mode", "both"));
         List<String> workloads = Arrays.asList(
                 o.getOrDefault("workloads", String.join(",", ALL_WORKLOADS)).split(","));
         for (String w : workloads) {
@@ -188,7 +214,7 @@ public final class SideBySide {
                 cfg.coordinatorCds() != null ? "AppCDS " + cfg.coordinatorCds() : "fat jar " + cfg.coordinatorJar(),
                 jsonl);
         for (String mode : modes) {
-            int size = mode.equals("standalone") ? 1 : 3;
+            int size = size(mode);
             for (int round = 1; round <= rounds; round++) {
                 for (Side side : Side.values()) {
                     if (!sides.contains(side.label)) {
@@ -198,11 +224,11 @@ public final class SideBySide {
                     List<String> loadWorkloads = new ArrayList<>(workloads.stream()
                             .filter(w -> !w.equals("large-tree") && !w.equals("failover") && !w.equals("restart"))
                             .toList());
-                    if (workloads.contains("failover") && size == 3) {
+                    if (workloads.contains("failover") && size > 1) {
                         loadWorkloads.add("failover");
                     }
                     if (!loadWorkloads.isEmpty()) {
-                        try (Cluster c = new Cluster(side, size, work, cfg)) {
+                        try (Cluster c = new Cluster(side, size, observers(mode), work, cfg)) {
                             long t0 = System.nanoTime();
                             c.start();
                             System.out.printf(
