@@ -95,9 +95,10 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     private boolean processScheduled;
     private boolean lastServing;
     private volatile Map<Integer, PeerStatus> peerView = Map.of();
-    private volatile Role role = Role.LOOKING;
-    private volatile int leader = -1;
-    private volatile long epoch;
+    /** Role, leader and epoch as of the last step, published together so a reader never sees them half-updated. */
+    private volatile Status status = new Status(Role.LOOKING, -1, 0);
+
+    private record Status(Role role, int leader, long epoch) {}
     /** Every server line seen, for the addresses of members a reconfig adds (pipeline thread). */
     private final ServerLines serverLines = new ServerLines();
 
@@ -554,9 +555,7 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     private void updateRole() {
         Role now = node.role();
         boolean serving = node.isServing();
-        role = now;
-        leader = node.leaderId();
-        epoch = node.epochs().currentEpoch();
+        status = new Status(now, node.leaderId(), node.epochs().currentEpoch());
 
         if (now == lastRole && serving == lastServing) {
             return;
@@ -647,15 +646,15 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     // ---------------------------------------------------------------- views (any thread)
 
     public Role role() {
-        return role;
+        return status.role();
     }
 
     public int leaderId() {
-        return leader;
+        return status.leader();
     }
 
     public long currentEpoch() {
-        return epoch;
+        return status.epoch();
     }
 
     public Map<Integer, PeerStatus> peers() {

@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -209,8 +211,11 @@ class EnsembleDriverTest {
     /** Starts a three-member ensemble and waits until one leader is established: that one. */
     private Member startThreeAndAwaitALeader() throws IOException {
         startEnsemble(3);
-        await(() -> established(members) != null, "one leader is established");
-        return established(members);
+        AtomicReference<Member> leader = new AtomicReference<>();
+        // the leader seen established, not looked up again: the members run on, and a second look may land
+        // mid-transition
+        await(() -> leader.updateAndGet(l -> established(members)) != null, "one leader is established");
+        return leader.get();
     }
 
     @Test
@@ -234,15 +239,21 @@ class EnsembleDriverTest {
         long oldEpoch = old.driver.currentEpoch();
         net.isolate(old.id);
         List<Member> rest = members.stream().filter(m -> m != old).toList();
+        AtomicReference<Member> established = new AtomicReference<>();
+        AtomicLong epoch = new AtomicLong();
         await(
                 () -> {
                     Member m = established(rest);
-                    return m != null && m.driver.currentEpoch() > oldEpoch;
+                    if (m == null) {
+                        return false;
+                    }
+                    established.set(m);
+                    epoch.set(m.driver.currentEpoch());
+                    return epoch.get() > oldEpoch;
                 },
                 "the other two establish a new leader in a newer epoch");
-        Member now = established(rest);
-        assertThat(now.id).isNotEqualTo(old.id);
-        assertThat(now.driver.currentEpoch()).isGreaterThan(oldEpoch);
+        assertThat(established.get().id).isNotEqualTo(old.id);
+        assertThat(epoch.get()).isGreaterThan(oldEpoch);
         assertThat(failures).isEmpty();
     }
 }

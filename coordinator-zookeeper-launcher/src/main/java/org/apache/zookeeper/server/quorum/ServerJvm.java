@@ -1,5 +1,6 @@
 package org.apache.zookeeper.server.quorum;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
@@ -90,7 +91,9 @@ final class ServerJvm {
             cmd.add("-Xlog:cds+dynamic=off");
         }
         cmd.add("-cp");
-        cmd.add(layout.classPath().stream().map(Path::toString).collect(Collectors.joining(":")) + ":" + launcher);
+        cmd.add(layout.classPath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))
+                + File.pathSeparator
+                + launcher);
         cmd.add(Child.class.getName());
         cmd.add(layout.startClass());
         cmd.addAll(serverArgs);
@@ -130,9 +133,8 @@ final class ServerJvm {
                 },
                 "coordinator-launcher-stop");
         Runtime.getRuntime().addShutdownHook(passStopOn);
-        synchronized (server) {
-            server.set(pb.start());
-        }
+        // a stop signal before the server started finds nothing to pass on; the server then sees its parent gone
+        server.set(pb.start());
         int status = server.get().waitFor();
         publish(recordTo, archive);
         return status;
