@@ -602,8 +602,15 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 source,
                 Long.toHexString(current));
         stopServer();
-        Path aside = RestoreBackup.moveStateAside(
-                dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(LocalDateTime.now()));
+        Path aside;
+        try {
+            aside = RestoreBackup.moveStateAside(
+                    dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(LocalDateTime.now()));
+        } catch (IOException | RuntimeException e) {
+            log.error("The state could not be moved aside; serving it again, not restored", e);
+            startServer();
+            throw e;
+        }
         long zxid;
         try {
             zxid = RestoreBackup.writeInto(dir, verified, Zxids.epochOf(current), source);

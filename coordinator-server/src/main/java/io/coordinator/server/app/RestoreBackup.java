@@ -146,14 +146,19 @@ final class RestoreBackup {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path aside = dir.resolve(ASIDE_PREFIX + stamp);
         Files.createDirectory(aside);
-        for (String name : STATE_FILES) {
-            Path from = dir.resolve(name);
-            if (Files.exists(from)) {
-                Files.move(from, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        try {
+            for (String name : STATE_FILES) {
+                Path from = dir.resolve(name);
+                if (Files.exists(from)) {
+                    Files.move(from, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                }
             }
+            FileUtil.fsyncDirectory(aside, StorageFaults.NONE);
+            FileUtil.fsyncDirectory(dir, StorageFaults.NONE);
+        } catch (IOException | RuntimeException e) {
+            moveStateBack(aside, dir); // all or nothing: a failed move leaves the state where it was
+            throw e;
         }
-        FileUtil.fsyncDirectory(aside, StorageFaults.NONE);
-        FileUtil.fsyncDirectory(dir, StorageFaults.NONE);
         return aside;
     }
 
