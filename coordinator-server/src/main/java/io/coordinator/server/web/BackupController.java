@@ -42,7 +42,7 @@ public class BackupController {
      * ({@link ServerHandle#restore}). Answers ZooKeeper's {@code {"command": "restore", "error": null, "last_zxid":
      * ...}}: 200 restored; 400 a damaged backup (nothing changed); 409 a server that cannot be restored online (an
      * ensemble member, or one not serving), saying why; 500 the restore could not be written (the state before it is
-     * served again). Each attempt is an audit line.
+     * served again). Each one that reaches this controller is an audit line.
      */
     @PostMapping("/commands/restore")
     public ResponseEntity<Map<String, Object>> restore(
