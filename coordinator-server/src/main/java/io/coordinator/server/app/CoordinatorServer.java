@@ -602,21 +602,17 @@ public class CoordinatorServer implements SmartLifecycle, DisposableBean {
                 source,
                 Long.toHexString(current));
         stopServer();
-        Path aside;
-        try {
-            aside = RestoreBackup.moveStateAside(
-                    dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(LocalDateTime.now()));
-        } catch (IOException | RuntimeException e) {
-            log.error("The state could not be moved aside; serving it again, not restored", e);
-            startServer();
-            throw e;
-        }
+        Path aside = null;
         long zxid;
         try {
+            aside = RestoreBackup.moveStateAside( // all or nothing
+                    dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(LocalDateTime.now()));
             zxid = RestoreBackup.writeInto(dir, verified, Zxids.epochOf(current), source);
         } catch (IOException | RuntimeException e) {
-            log.error("The restore could not be written; serving the state it was to replace again", e);
-            RestoreBackup.moveStateBack(aside, dir);
+            log.error("Not restored; serving the state it was to replace again", e);
+            if (aside != null) {
+                RestoreBackup.moveStateBack(aside, dir); // if this fails, the server stays stopped: never half a state
+            }
             startServer();
             throw e;
         }

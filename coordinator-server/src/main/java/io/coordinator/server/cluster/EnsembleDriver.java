@@ -555,7 +555,12 @@ public final class EnsembleDriver implements ZabLog, ZabStateMachine, ReconfigGa
     private void updateRole() {
         Role now = node.role();
         boolean serving = node.isServing();
-        status = new Status(now, node.leaderId(), node.epochs().currentEpoch());
+        Status was = status;
+        int leaderId = node.leaderId();
+        long nowEpoch = node.epochs().currentEpoch();
+        if (was.role() != now || was.leader() != leaderId || was.epoch() != nowEpoch) {
+            status = new Status(now, leaderId, nowEpoch); // after every step: no allocation unless it changed
+        }
 
         if (now == lastRole && serving == lastServing) {
             return;
